@@ -1,0 +1,45 @@
+// Bundles the CLI so it starts fast: one ESM entry plus lazily loaded chunks (the TUI, the
+// codice-fiscale tables) that commands which do not need them never read.
+import {readFile} from 'node:fs/promises';
+import {build} from 'esbuild';
+
+/*
+ * Ink 6.8's incremental renderer moves the cursor up one row too few when the previous frame
+ * ended with a newline (every frame shorter than the terminal, which is what we draw), so each
+ * update lands one row low and scrolls the screen. Fix that one expression at bundle time;
+ * the build fails if the code changes, so an Ink upgrade cannot silently drop the fix.
+ */
+const INK_CURSOR_BUG = 'buffer.push(ansiEscapes.cursorUp(previousVisible - 1));';
+const INK_CURSOR_FIX = "buffer.push(ansiEscapes.cursorUp(previousVisible - (previousOutput.endsWith('\\n') ? 0 : 1)));";
+
+const patchInk = {
+	name: 'patch-ink-incremental-cursor',
+	setup(context) {
+		context.onLoad({filter: /ink[\\/]build[\\/]log-update\.js$/}, async ({path}) => {
+			const source = await readFile(path, 'utf8');
+			if (!source.includes(INK_CURSOR_BUG)) throw new Error(`ink log-update.js changed: review the incremental-cursor patch in scripts/build.mjs (${path})`);
+			return {contents: source.replace(INK_CURSOR_BUG, INK_CURSOR_FIX), loader: 'js'};
+		});
+	},
+};
+
+await build({
+	entryPoints: {cli: 'source/cli.tsx'},
+	outdir: 'dist',
+	bundle: true,
+	splitting: true,
+	chunkNames: 'chunks/[name]-[hash]',
+	platform: 'node',
+	format: 'esm',
+	target: 'node20',
+	jsx: 'automatic',
+	// Native addons stay outside the bundle; devtools is an optional Ink dependency we never load.
+	external: ['argon2', 'fs-ext', 'react-devtools-core'],
+	plugins: [patchInk],
+	banner: {
+		js: "import {createRequire as __createRequire} from 'node:module';const require = __createRequire(import.meta.url);",
+	},
+	define: {'process.env.NODE_ENV': '"production"'},
+	legalComments: 'none',
+	logLevel: 'warning',
+});

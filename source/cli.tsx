@@ -1,0 +1,166 @@
+#!/usr/bin/env node
+import meow from 'meow';
+import {clockFrom, parseInstant, systemClock, type Clock} from './core/clock.js';
+import {resolveDataDirectory} from './core/paths.js';
+import {Portal} from './core/portal.js';
+import {describeError, isLanguage, translator, type Language, type Translate} from './ui/i18n/index.js';
+
+/*
+ * The command line: flags and sub-commands. The only place that sets the exit code:
+ * 0 success, 1 a runtime failure (e.g. an invalid database), 2 a usage error.
+ */
+
+const HELP = {
+	it: `
+  Uso
+    $ mysign                      apre il portale a tutto schermo
+    $ mysign demo [--reset] [--json]
+                                  crea (o ricrea) i dati demo e ne stampa le credenziali
+
+  Opzioni
+    --data DIR          cartella dei dati (default: $MYSIGN_DATA, poi data/ nel checkout,
+                        poi $XDG_DATA_HOME/mysign)
+    --lang it|en        lingua dell'interfaccia (default: it)
+    --screen-reader     modalità lettore di schermo (anche INK_SCREEN_READER=true)
+    --now DATA-ORA      orologio simulato, es. 2026-11-24T10:00:00Z (anche MYSIGN_NOW)
+    --help              questo aiuto
+    --version           versione
+`,
+	en: `
+  Usage
+    $ mysign                      opens the full-screen portal
+    $ mysign demo [--reset] [--json]
+                                  creates (or recreates) the demo data and prints its credentials
+
+  Options
+    --data DIR          data folder (default: $MYSIGN_DATA, then data/ in a checkout,
+                        then $XDG_DATA_HOME/mysign)
+    --lang it|en        interface language (default: it)
+    --screen-reader     screen-reader mode (also INK_SCREEN_READER=true)
+    --now DATE-TIME     simulated clock, e.g. 2026-11-24T10:00:00Z (also MYSIGN_NOW)
+    --help              this help
+    --version           version
+`,
+};
+
+const FLAGS = {
+	data: {type: 'string'},
+	lang: {type: 'string'},
+	screenReader: {type: 'boolean'},
+	now: {type: 'string'},
+	reset: {type: 'boolean'},
+	json: {type: 'boolean'},
+	help: {type: 'boolean'},
+	version: {type: 'boolean'},
+} as const;
+
+const COMMAND_FLAGS: Record<string, readonly string[]> = {
+	'': ['data', 'lang', 'screenReader', 'now', 'help', 'version'],
+	demo: ['data', 'lang', 'now', 'reset', 'json', 'help'],
+};
+
+class UsageError extends Error {}
+
+/** The language is needed before meow prints help, so it is read from argv first. */
+function languageFromArgv(argv: readonly string[]): Language {
+	for (let index = 0; index < argv.length; index++) {
+		const argument = argv[index]!;
+		const value = argument.startsWith('--lang=') ? argument.slice(7) : argument === '--lang' ? argv[index + 1] : undefined;
+		if (value !== undefined && isLanguage(value)) return value;
+	}
+	return 'it';
+}
+
+function camel(flag: string): string {
+	return flag.replace(/^-+/, '').replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+/** The flag names written on the command line (`--name`, `--name=value`, `-x`), up to a bare `--`. */
+function flagsIn(argv: readonly string[]): string[] {
+	const flags: string[] = [];
+	for (const argument of argv) {
+		if (argument === '--') break;
+		if (argument.startsWith('-') && argument !== '-') flags.push(argument.split('=')[0]!.replace(/^--no-/, '--'));
+	}
+	return flags;
+}
+
+function terminalDescription(): string {
+	const parts = [process.env['SSH_TTY'], process.env['SSH_CONNECTION']?.split(' ')[0], `pid ${process.pid}`];
+	return parts.filter(Boolean).join(' ');
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+	const language = languageFromArgv(argv);
+	const t = translator(language);
+	const cli = meow(HELP[language], {importMeta: import.meta, argv: [...argv], flags: FLAGS, allowUnknownFlags: true, autoHelp: false, autoVersion: false});
+
+	const [command = '', ...extra] = cli.input;
+	const allowed = COMMAND_FLAGS[command];
+	if (!allowed) throw new UsageError(t('cli.unknownCommand', {command}));
+	if (extra.length > 0) throw new UsageError(t('cli.unknownCommand', {command: extra.join(' ')}));
+	// meow fills booleans with false, so presence is judged from argv itself.
+	for (const flag of flagsIn(argv)) {
+		if (!allowed.includes(camel(flag))) throw new UsageError(t('cli.unknownFlag', {flag}));
+	}
+	if (cli.flags.help) {
+		process.stdout.write(cli.help + '\n');
+		return 0;
+	}
+	if (cli.flags.version) {
+		process.stdout.write(cli.pkg.version + '\n');
+		return 0;
+	}
+	if (cli.flags.lang !== undefined && !isLanguage(cli.flags.lang)) throw new UsageError(t('cli.badLang', {lang: cli.flags.lang}));
+	if (cli.flags.data === '') throw new UsageError(t('cli.unknownFlag', {flag: '--data'}));
+
+	const clock = clockOption(t, cli.flags.now ?? process.env['MYSIGN_NOW']);
+	const dataDirectory = resolveDataDirectory(cli.flags.data);
+
+	if (command === 'demo') return demo(t, {dataDirectory, clock, reset: cli.flags.reset ?? false, json: cli.flags.json ?? false});
+
+	if (!process.stdin.isTTY || !process.stdout.isTTY) {
+		process.stderr.write(t('cli.noTty') + '\n');
+		return 2;
+	}
+	// The embedded default: a data folder without a database starts with the demo data set.
+	await Portal.createDemo({dataDirectory, clock});
+	const portal = await Portal.open({dataDirectory, clock, terminal: terminalDescription()});
+	const {runTui} = await import('./ui/run.js');
+	const screenReader = cli.flags.screenReader === true || process.env['INK_SCREEN_READER'] === 'true';
+	const color = !('NO_COLOR' in process.env) || process.env['NO_COLOR'] === '';
+	return runTui({portal, language, screenReader, color});
+}
+
+function clockOption(t: Translate, value: string | undefined): Clock {
+	if (value === undefined || value === '') return systemClock;
+	const start = parseInstant(value);
+	if (!start) throw new UsageError(t('cli.badNow', {value}));
+	return clockFrom(start);
+}
+
+async function demo(t: Translate, options: {dataDirectory: string; clock: Clock; reset: boolean; json: boolean}): Promise<number> {
+	const {created, credentials} = await Portal.createDemo({dataDirectory: options.dataDirectory, clock: options.clock, reset: options.reset});
+	if (options.json) {
+		process.stdout.write(JSON.stringify({dataDirectory: options.dataDirectory, created, holders: credentials}, null, 2) + '\n');
+		return 0;
+	}
+	const headline = !created ? 'cli.demoExists' : options.reset ? 'cli.demoReset' : 'cli.demoCreated';
+	const lines = [t(headline, {directory: options.dataDirectory}), '', t('cli.demoCredentials')];
+	for (const holder of credentials) {
+		lines.push(`  ${holder.userId}  ${holder.name.padEnd(16)} password ${holder.password.padEnd(14)} PIN ${holder.pin}  (${holder.about})`);
+	}
+	process.stdout.write(lines.join('\n') + '\n');
+	return 0;
+}
+
+main(process.argv.slice(2)).then(
+	code => {
+		process.exitCode = code;
+	},
+	(error: unknown) => {
+		const t = translator(languageFromArgv(process.argv.slice(2)));
+		process.stderr.write((error instanceof UsageError ? error.message : describeError(t, error)) + '\n');
+		process.exitCode = error instanceof UsageError ? 2 : 1;
+	},
+);

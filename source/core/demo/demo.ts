@@ -1,0 +1,90 @@
+import {randomUUID} from 'node:crypto';
+import {readFile} from 'node:fs/promises';
+import {z} from 'zod';
+import {DAY, type Clock} from '../clock.js';
+import {hashPassword, hashPeppered} from '../auth/hashing.js';
+import {ISSUER} from '../certificate/record.js';
+import {assertCodiceFiscale} from '../holders/identity.js';
+import {emptyDatabase, type Database} from '../store/schema.js';
+
+const seedSchema = z.object({
+	holders: z.array(
+		z.object({
+			userId: z.string().regex(/^JCPD\d{4}$/),
+			name: z.string(),
+			surname: z.string(),
+			codiceFiscale: z.string(),
+			phone: z.string(),
+			email: z.string(),
+			password: z.string(),
+			pin: z.string().regex(/^\d{8}$/),
+			certificate: z.object({
+				iut: z.string().regex(/^\d{8}$/),
+				expiresInDays: z.number().int(),
+				status: z.enum(['active', 'suspended', 'revoked', 'blocked']),
+			}),
+			about: z.string(),
+		}),
+	),
+});
+
+export type DemoSeed = z.infer<typeof seedSchema>;
+
+export interface DemoCredential {
+	userId: string;
+	name: string;
+	password: string;
+	pin: string;
+	about: string;
+}
+
+export async function readSeed(file: string): Promise<DemoSeed> {
+	const parsed = seedSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
+	if (!parsed.success) throw new Error(`demo seed ${file} is invalid: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
+	return parsed.data;
+}
+
+/** Builds a fresh database from the seed; expiry dates are placed relative to the clock. */
+export async function buildDemoDatabase(seed: DemoSeed, clock: Clock, pepper: Buffer): Promise<Database> {
+	const db = emptyDatabase();
+	const now = clock.now();
+	for (const entry of seed.holders) {
+		const codiceFiscale = await assertCodiceFiscale(entry.codiceFiscale);
+		const [passwordHash, pinHash] = await Promise.all([hashPassword(entry.password), hashPeppered(entry.pin, pepper)]);
+		db.holders.push({
+			userId: entry.userId,
+			name: entry.name,
+			surname: entry.surname,
+			codiceFiscale,
+			phone: entry.phone,
+			email: entry.email,
+			passwordHash,
+			pinHash,
+			createdAt: now.toISOString(),
+		});
+		const expiresAt = new Date(now.getTime() + entry.certificate.expiresInDays * DAY);
+		const activatedAt = new Date(expiresAt);
+		activatedAt.setUTCFullYear(activatedAt.getUTCFullYear() - db.settings.certificateValidityYears);
+		db.certificates.push({
+			id: randomUUID(),
+			userId: entry.userId,
+			serial: `TINIT-${codiceFiscale}`,
+			iut: entry.certificate.iut,
+			status: entry.certificate.status,
+			activatedAt: activatedAt.toISOString(),
+			expiresAt: expiresAt.toISOString(),
+			issuer: {...ISSUER},
+		});
+	}
+	return db;
+}
+
+export function demoCredentials(seed: DemoSeed): DemoCredential[] {
+	return seed.holders.map(holder => ({
+		userId: holder.userId,
+		name: `${holder.name} ${holder.surname}`,
+		password: holder.password,
+		pin: holder.pin,
+		about: holder.about,
+	}));
+}

@@ -1,0 +1,36 @@
+/**
+ * Typed domain errors. Each carries a stable code (also the i18n key the UI translates) and
+ * parameters that are safe to show: never raw user input, never a secret.
+ */
+export type ErrorCode =
+	| 'auth.invalidCredentials'
+	| 'auth.locked'
+	| 'auth.sessionExpired'
+	| 'store.locked'
+	| 'store.missing'
+	| 'store.invalid'
+	| 'store.unreadable'
+	| 'store.futureVersion'
+	| 'store.writeFailed'
+	| 'holder.invalidCodiceFiscale'
+	| 'holder.invalidUserId'
+	| 'holder.duplicate'
+	| 'holder.notFound'
+	| 'input.controlCharacters'
+	| 'input.tooLong';
+
+export type ErrorParams = Record<string, string | number>;
+
+export class DomainError extends Error {
+	constructor(
+		readonly code: ErrorCode,
+		readonly params: ErrorParams = {},
+	) {
+		super(`${code}${Object.keys(params).length > 0 ? ' ' + JSON.stringify(params) : ''}`);
+		this.name = 'DomainError';
+	}
+}
+
+export function isDomainError(error: unknown, code?: ErrorCode): error is DomainError {
+	return error instanceof DomainError && (code === undefined || error.code === code);
+}

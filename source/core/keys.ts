@@ -1,0 +1,45 @@
+import {randomBytes} from 'node:crypto';
+import {link, mkdir, open, readFile, unlink} from 'node:fs/promises';
+import {join} from 'node:path';
+
+/**
+ * Server-side secret keys (the pepper for PIN/ERC hashes, later the TOTP encryption key), each
+ * 32 random bytes in `<data>/keys/<name>.key`, mode 0600 in a 0700 folder.
+ * Creation is race-free across processes: write a private temp file, then link() it into place,
+ * which fails if another process won; everyone then reads the winner's key.
+ */
+export async function loadOrCreateKey(dataDirectory: string, name: string): Promise<Buffer> {
+	const folder = join(dataDirectory, 'keys');
+	const file = join(folder, `${name}.key`);
+	const existing = await readKey(file);
+	if (existing) return existing;
+	await mkdir(folder, {recursive: true, mode: 0o700});
+	const temporary = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+	const handle = await open(temporary, 'wx', 0o600);
+	try {
+		await handle.writeFile(randomBytes(32).toString('base64') + '\n');
+		await handle.sync();
+	} finally {
+		await handle.close();
+	}
+	try {
+		await link(temporary, file);
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+	} finally {
+		await unlink(temporary).catch(() => undefined);
+	}
+	const key = await readKey(file);
+	if (!key) throw new Error(`key file ${file} is unreadable`);
+	return key;
+}
+
+async function readKey(file: string): Promise<Buffer | undefined> {
+	try {
+		const key = Buffer.from((await readFile(file, 'utf8')).trim(), 'base64');
+		return key.length === 32 ? key : undefined;
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+		throw error;
+	}
+}

@@ -1,0 +1,22 @@
+import {z} from 'zod';
+
+/**
+ * Every threshold of the domain rules (DESIGN §2) lives in this one object, stored in the
+ * database so a trainer can tune a room. Defaults apply to fields an older file lacks.
+ */
+export const settingsSchema = z.object({
+	loginMaxAttempts: z.number().int().min(1).max(100).default(5),
+	loginLockMinutes: z.number().int().min(1).default(15),
+	/** Each repeated lock-out doubles the wait, up to this cap. */
+	loginLockMaxMinutes: z.number().int().min(1).default(24 * 60),
+	sessionIdleMinutes: z.number().int().min(1).default(15),
+	sessionMaxHours: z.number().int().min(1).default(12),
+	pinLength: z.number().int().min(4).max(16).default(8),
+	pinMaxAttempts: z.number().int().min(1).default(3),
+	renewalWindowDays: z.number().int().min(1).default(90),
+	certificateValidityYears: z.number().int().min(1).default(3),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const defaultSettings: Settings = settingsSchema.parse({});

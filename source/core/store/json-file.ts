@@ -1,0 +1,101 @@
+import {randomBytes} from 'node:crypto';
+import {open, readFile, readdir, rename, unlink} from 'node:fs/promises';
+import {basename, dirname, join} from 'node:path';
+import type {Adapter} from 'lowdb';
+import {z} from 'zod';
+import {DomainError} from '../errors.js';
+import {migrate} from './migrations.js';
+
+/**
+ * A lowdb adapter for one JSON file that many processes share.
+ * Reads validate the schema (after migrations); writes are atomic and durable: a unique
+ * temp file created 0600, fsync, rename over the target, fsync of the folder.
+ * lowdb's own JSONFile writer uses one fixed temp name and no fsync, which is unsafe here.
+ */
+export class AtomicJsonFile<T> implements Adapter<T> {
+	constructor(
+		readonly file: string,
+		private readonly schema: z.ZodType<T>,
+	) {}
+
+	async read(): Promise<T | null> {
+		let text: string;
+		try {
+			text = await readFile(this.file, 'utf8');
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+			throw new DomainError('store.unreadable', {file: this.file, reason: (error as NodeJS.ErrnoException).code ?? 'error'});
+		}
+		return this.parse(text);
+	}
+
+	parse(text: string): T {
+		let document: unknown;
+		try {
+			document = JSON.parse(text);
+		} catch (error) {
+			throw new DomainError('store.invalid', {file: this.file, reason: `not valid JSON (${(error as Error).message})`});
+		}
+		const migrated = migrate(document);
+		if (migrated.kind === 'future') throw new DomainError('store.futureVersion', {file: this.file, version: migrated.version});
+		if (migrated.kind === 'unversioned') throw new DomainError('store.invalid', {file: this.file, reason: 'no valid "version" field'});
+		const result = this.schema.safeParse(migrated.document);
+		if (!result.success) {
+			const issue = result.error.issues[0];
+			const where = issue && issue.path.length > 0 ? issue.path.join('.') : '(root)';
+			throw new DomainError('store.invalid', {file: this.file, reason: `${where}: ${issue?.message ?? 'invalid'}`});
+		}
+		return result.data;
+	}
+
+	async write(data: T): Promise<void> {
+		const directory = dirname(this.file);
+		const temporary = join(directory, `${basename(this.file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+		try {
+			const handle = await open(temporary, 'wx', 0o600);
+			try {
+				await handle.writeFile(JSON.stringify(data, null, '\t') + '\n');
+				await handle.sync();
+			} finally {
+				await handle.close();
+			}
+			await rename(temporary, this.file);
+			const folder = await open(directory, 'r');
+			try {
+				await folder.sync();
+			} finally {
+				await folder.close();
+			}
+		} catch (error) {
+			await unlink(temporary).catch(() => undefined);
+			if (error instanceof DomainError) throw error;
+			throw new DomainError('store.writeFailed', {file: this.file, reason: (error as NodeJS.ErrnoException).code ?? 'error'});
+		}
+	}
+
+	/** Removes temp files left by writers that died mid-write (their pid no longer runs). Call under the lock. */
+	async removeStrayTemporaries(): Promise<number> {
+		const directory = dirname(this.file);
+		const prefix = basename(this.file) + '.';
+		let removed = 0;
+		for (const name of await readdir(directory)) {
+			const match = name.startsWith(prefix) ? /^\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name.slice(prefix.length - 1)) : null;
+			if (!match) continue;
+			const pid = Number(match[1]);
+			if (pid !== process.pid && isRunning(pid)) continue;
+			if (pid === process.pid) continue;
+			await unlink(join(directory, name)).catch(() => undefined);
+			removed++;
+		}
+		return removed;
+	}
+}
+
+function isRunning(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}

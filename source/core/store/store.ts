@@ -1,0 +1,77 @@
+import {chmod, mkdir, stat} from 'node:fs/promises';
+import {join} from 'node:path';
+import {Low} from 'lowdb';
+import {DomainError} from '../errors.js';
+import {AtomicJsonFile} from './json-file.js';
+import {FileLock} from './lock.js';
+import {databaseSchema, type Database} from './schema.js';
+
+const MISSING = Object.freeze({}) as Database;
+
+/**
+ * The database every process shares. Every change is one operation:
+ * lock → re-read from disk → validate → change → write → unlock.
+ * Nothing is ever written from an in-memory copy older than the lock.
+ */
+export class Store {
+	readonly file: string;
+	private readonly adapter: AtomicJsonFile<Database>;
+	private readonly lock: FileLock;
+	private cleaned = false;
+
+	constructor(readonly directory: string) {
+		this.file = join(directory, 'db.json');
+		this.adapter = new AtomicJsonFile(this.file, databaseSchema);
+		this.lock = new FileLock(join(directory, 'db.lock'));
+	}
+
+	/** Creates the data folder (0700) when missing. */
+	async ensureDirectory(): Promise<void> {
+		const existed = await stat(this.directory).then(() => true, () => false);
+		await mkdir(this.directory, {recursive: true, mode: 0o700});
+		if (!existed) await chmod(this.directory, 0o700);
+	}
+
+	async exists(): Promise<boolean> {
+		return stat(this.file).then(() => true, () => false);
+	}
+
+	/** A validated snapshot, for display. Writers never use it: `update` re-reads under the lock. */
+	async read(): Promise<Database> {
+		const data = await this.adapter.read();
+		if (data === null) throw new DomainError('store.missing', {file: this.file});
+		return data;
+	}
+
+	/** Runs one operation under the cross-process lock and saves what `change` did. */
+	async update<R>(change: (db: Database) => R | Promise<R>): Promise<R> {
+		return this.lock.with(async () => {
+			await this.cleanOnce();
+			// lowdb keeps its default data when the file is missing; a sentinel default tells the two apart.
+			const low = new Low<Database>(this.adapter, MISSING);
+			await low.read();
+			if (low.data === MISSING) throw new DomainError('store.missing', {file: this.file});
+			const result = await change(low.data);
+			await low.write();
+			return result;
+		});
+	}
+
+	/** Creates the database with `initial()` unless a valid one already exists. Returns true if it created it. */
+	async initialize(initial: () => Database | Promise<Database>, options: {replace?: boolean} = {}): Promise<boolean> {
+		await this.ensureDirectory();
+		return this.lock.with(async () => {
+			await this.cleanOnce();
+			if (!options.replace && (await this.adapter.read()) !== null) return false;
+			const low = new Low<Database>(this.adapter, await initial());
+			await low.write();
+			return true;
+		});
+	}
+
+	private async cleanOnce(): Promise<void> {
+		if (this.cleaned) return;
+		this.cleaned = true;
+		await this.adapter.removeStrayTemporaries();
+	}
+}

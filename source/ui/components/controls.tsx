@@ -1,0 +1,71 @@
+import {Box, Text} from 'ink';
+import type {FieldState} from './text-edit.js';
+import {TextInput} from './text-input.js';
+import {useUi} from '../context.js';
+
+/** The focus marker is a symbol and bold text, never colour alone. */
+export function FocusMarker({focused}: {focused: boolean}) {
+	return <Text bold>{focused ? '› ' : '  '}</Text>;
+}
+
+export interface TextFieldProps {
+	label: string;
+	field: FieldState;
+	placeholder?: string;
+	focused: boolean;
+	masked?: boolean;
+	width?: number;
+}
+
+export function TextField({label, field, placeholder, focused, masked = false, width = 50}: TextFieldProps) {
+	return (
+		<Box flexDirection="column">
+			<Text>
+				<FocusMarker focused={focused} />
+				<Text bold={focused}>{label}</Text>
+			</Text>
+			<Box marginLeft={2} borderStyle={focused ? 'bold' : 'single'} width={width} paddingX={1} aria-label={label} aria-role="textbox">
+				<TextInput field={field} placeholder={placeholder} focus={focused} mask={masked ? '•' : undefined} />
+			</Box>
+		</Box>
+	);
+}
+
+export function Checkbox({label, checked, focused}: {label: string; checked: boolean; focused: boolean}) {
+	const {t} = useUi();
+	return (
+		<Box aria-role="checkbox" aria-state={{checked}}>
+			<Text>
+				<FocusMarker focused={focused} />
+				<Text bold={focused}>
+					[{checked ? 'x' : ' '}] {label}
+				</Text>
+				<Text dimColor> ({checked ? t('checkbox.checked') : t('checkbox.unchecked')})</Text>
+			</Text>
+		</Box>
+	);
+}
+
+export function Button({label, focused}: {label: string; focused: boolean}) {
+	return (
+		<Box aria-role="button">
+			<Text>
+				<FocusMarker focused={focused} />
+				<Text bold={focused} inverse={focused}>
+					[ {label} ]
+				</Text>
+			</Text>
+		</Box>
+	);
+}
+
+/** A message line: errors carry a ✗, notices an i; the words say what to do next. */
+export function MessageLine({kind, text}: {kind: 'error' | 'info'; text: string}) {
+	const {color} = useUi();
+	return (
+		<Text color={color ? (kind === 'error' ? 'red' : 'cyan') : undefined} wrap="wrap">
+			{kind === 'error' ? '✗ ' : 'i '}
+			{text}
+		</Text>
+	);
+}

@@ -1,0 +1,33 @@
+import {Text} from 'ink';
+import type {FieldState} from './text-edit.js';
+
+export interface TextInputProps {
+	field: FieldState;
+	focus: boolean;
+	mask?: string;
+	placeholder?: string;
+}
+
+/** Draws a single-line field with a block caret; editing happens in the form's reducer (see text-edit.ts). */
+export function TextInput({field, focus, mask, placeholder = ''}: TextInputProps) {
+	const {value, cursor} = field;
+	const shown = mask ? mask.repeat([...value].length) : value;
+	if (!focus) return <Text dimColor={value === ''}>{value === '' ? placeholder : shown}</Text>;
+	if (value === '') {
+		return (
+			<Text>
+				<Text inverse>{placeholder.slice(0, 1) || ' '}</Text>
+				<Text dimColor>{placeholder.slice(1)}</Text>
+			</Text>
+		);
+	}
+	const characters = [...shown];
+	const caret = [...value.slice(0, cursor)].length;
+	return (
+		<Text>
+			{characters.slice(0, caret).join('')}
+			<Text inverse>{characters[caret] ?? ' '}</Text>
+			{characters.slice(caret + 1).join('')}
+		</Text>
+	);
+}

@@ -1,0 +1,19 @@
+import {createContext, useContext} from 'react';
+import type {Portal} from '../core/portal.js';
+import type {Language, Translate} from './i18n/index.js';
+
+export interface UiEnvironment {
+	portal: Portal;
+	language: Language;
+	t: Translate;
+	/** Colours off (NO_COLOR): state is still carried by symbols and words. */
+	color: boolean;
+}
+
+export const UiContext = createContext<UiEnvironment | undefined>(undefined);
+
+export function useUi(): UiEnvironment {
+	const value = useContext(UiContext);
+	if (!value) throw new Error('UiContext missing');
+	return value;
+}

@@ -1,0 +1,40 @@
+import {DomainError} from '../../core/errors.js';
+import {toDisplayText} from '../../core/text/sanitize.js';
+import {en} from './en.js';
+import {it, type MessageKey} from './it.js';
+
+export type Language = 'it' | 'en';
+export type {MessageKey};
+export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+
+const catalogues: Record<Language, Record<MessageKey, string>> = {it, en};
+
+export function isLanguage(value: string): value is Language {
+	return value === 'it' || value === 'en';
+}
+
+/** A translator for one language. Parameters are sanitised: they may come from data. */
+export function translator(language: Language): Translate {
+	const catalogue = catalogues[language];
+	return (key, params) => {
+		let text: string = catalogue[key];
+		if (params) {
+			text = text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? toDisplayText(String(params[name])) : whole));
+		}
+		return text;
+	};
+}
+
+/** The user-facing message for any error; domain errors are translated, anything else is reported plainly. */
+export function describeError(t: Translate, error: unknown): string {
+	if (error instanceof DomainError) return t(`errors.${error.code}` as MessageKey, error.params);
+	return t('errors.unexpected', {message: error instanceof Error ? error.message : String(error)});
+}
+
+export function formatDate(language: Language, date: Date): string {
+	return new Intl.DateTimeFormat(language === 'it' ? 'it-IT' : 'en-GB', {timeZone: 'Europe/Rome', day: '2-digit', month: '2-digit', year: 'numeric'}).format(date);
+}
+
+export function formatTime(language: Language, date: Date): string {
+	return new Intl.DateTimeFormat(language === 'it' ? 'it-IT' : 'en-GB', {timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit'}).format(date);
+}

@@ -1,0 +1,85 @@
+import type {Key} from 'ink';
+import type {MessageKey} from './i18n/index.js';
+
+/*
+ * One key map drives both input handling and the footer/help: each binding names the keys,
+ * the action they trigger and the words that describe it.
+ */
+
+export type KeyName = 'tab' | 'shiftTab' | 'enter' | 'space' | 'escape' | 'up' | 'down' | 'ctrlC' | 'digit' | `char:${string}`;
+
+export interface Binding<Action extends string = string> {
+	action: Action;
+	keys: readonly KeyName[];
+	/** The key as the footer shows it, and what it does. */
+	keyLabel: MessageKey | `literal:${string}`;
+	description: MessageKey;
+	/** Shown in the footer (all bindings are shown in help). */
+	hint?: boolean;
+}
+
+export function matches(name: KeyName, input: string, key: Key): boolean {
+	switch (name) {
+		case 'tab':
+			return key.tab && !key.shift;
+		case 'shiftTab':
+			return key.tab && key.shift;
+		case 'enter':
+			return key.return;
+		case 'space':
+			return input === ' ' && !key.ctrl && !key.meta;
+		case 'escape':
+			return key.escape;
+		case 'up':
+			return key.upArrow;
+		case 'down':
+			return key.downArrow;
+		case 'ctrlC':
+			return key.ctrl && input === 'c';
+		case 'digit':
+			return /^[1-9]$/.test(input) && !key.ctrl && !key.meta;
+		default:
+			return !key.ctrl && !key.meta && input === name.slice('char:'.length);
+	}
+}
+
+/** The first binding a key press triggers. */
+export function bindingFor<Action extends string>(bindings: readonly Binding<Action>[], input: string, key: Key): Binding<Action> | undefined {
+	return bindings.find(binding => binding.keys.some(name => matches(name, input, key)));
+}
+
+export const globalBindings: readonly Binding<'quit' | 'help'>[] = [
+	{action: 'quit', keys: ['ctrlC'], keyLabel: 'key.ctrlC', description: 'keys.quit', hint: true},
+	{action: 'help', keys: ['char:?'], keyLabel: 'literal:?', description: 'keys.help', hint: true},
+];
+
+export const loginBindings: readonly Binding<'next' | 'previous' | 'submit' | 'toggle'>[] = [
+	{action: 'next', keys: ['tab', 'down'], keyLabel: 'key.tab', description: 'keys.nextField', hint: true},
+	{action: 'previous', keys: ['shiftTab', 'up'], keyLabel: 'key.shiftTab', description: 'keys.previousField', hint: false},
+	{action: 'toggle', keys: ['space'], keyLabel: 'key.space', description: 'keys.toggle', hint: false},
+	{action: 'submit', keys: ['enter'], keyLabel: 'key.enter', description: 'keys.submit', hint: true},
+];
+
+export const dashboardBindings: readonly Binding<'up' | 'down' | 'open' | 'pick' | 'userMenu'>[] = [
+	{action: 'up', keys: ['up', 'shiftTab'], keyLabel: 'key.arrows', description: 'keys.move', hint: true},
+	{action: 'down', keys: ['down', 'tab'], keyLabel: 'key.arrows', description: 'keys.move', hint: false},
+	{action: 'open', keys: ['enter', 'space'], keyLabel: 'key.enter', description: 'keys.open', hint: true},
+	{action: 'pick', keys: ['digit'], keyLabel: 'key.digits', description: 'keys.pick', hint: false},
+	{action: 'userMenu', keys: ['char:m'], keyLabel: 'literal:m', description: 'keys.userMenu', hint: true},
+];
+
+export const menuBindings: readonly Binding<'up' | 'down' | 'open' | 'pick' | 'close'>[] = [
+	{action: 'up', keys: ['up', 'shiftTab'], keyLabel: 'key.arrows', description: 'keys.move', hint: true},
+	{action: 'down', keys: ['down', 'tab'], keyLabel: 'key.arrows', description: 'keys.move', hint: false},
+	{action: 'open', keys: ['enter', 'space'], keyLabel: 'key.enter', description: 'keys.open', hint: true},
+	{action: 'pick', keys: ['digit'], keyLabel: 'key.digits', description: 'keys.pick', hint: false},
+	{action: 'close', keys: ['escape', 'char:m'], keyLabel: 'key.escape', description: 'keys.close', hint: true},
+];
+
+export const detailBindings: readonly Binding<'back'>[] = [
+	{action: 'back', keys: ['escape'], keyLabel: 'key.escape', description: 'keys.back', hint: true},
+];
+
+export const helpBindings: readonly Binding<'close'>[] = [
+	{action: 'close', keys: ['escape', 'char:?'], keyLabel: 'key.escape', description: 'keys.close', hint: true},
+];

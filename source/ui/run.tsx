@@ -1,0 +1,55 @@
+import {render} from 'ink';
+import type {Portal} from '../core/portal.js';
+import {App} from './app.js';
+import type {Language} from './i18n/index.js';
+
+const ENTER_ALTERNATE_SCREEN = '\u001B[?1049h';
+const LEAVE_ALTERNATE_SCREEN = '\u001B[?1049l';
+const SHOW_CURSOR = '\u001B[?25h';
+
+export interface RunOptions {
+	portal: Portal;
+	language: Language;
+	screenReader: boolean;
+	color: boolean;
+}
+
+/**
+ * Runs the TUI full screen: alternate screen on entry, restored on every way out
+ * (Ctrl-C, SIGTERM, SIGHUP, a crash). Returns the exit code.
+ */
+export async function runTui({portal, language, screenReader, color}: RunOptions): Promise<number> {
+	const stdout = process.stdout;
+	let restored = false;
+	const restore = () => {
+		if (restored) return;
+		restored = true;
+		stdout.write(LEAVE_ALTERNATE_SCREEN + SHOW_CURSOR);
+	};
+	stdout.write(ENTER_ALTERNATE_SCREEN);
+	process.on('exit', restore);
+
+	const settings = await portal.settings();
+	const instance = render(<App portal={portal} language={language} color={color} maxLoginAttempts={settings.loginMaxAttempts} />, {
+		exitOnCtrlC: false,
+		patchConsole: false,
+		incrementalRendering: true,
+		isScreenReaderEnabled: screenReader,
+	});
+
+	const signals: Record<string, number> = {SIGTERM: 15, SIGHUP: 1, SIGINT: 2};
+	for (const [signal, number] of Object.entries(signals)) {
+		process.once(signal, () => {
+			instance.unmount();
+			restore();
+			process.exit(128 + number);
+		});
+	}
+
+	try {
+		await instance.waitUntilExit();
+		return 0;
+	} finally {
+		restore();
+	}
+}

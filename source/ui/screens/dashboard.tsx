@@ -1,0 +1,88 @@
+import {useRef, useState} from 'react';
+import {Box, Text} from 'ink';
+import type {DashboardView} from '../../core/portal.js';
+import {toDisplayText} from '../../core/text/sanitize.js';
+import {CertificateBanner} from '../components/certificate-status.js';
+import {FocusMarker, MessageLine} from '../components/controls.js';
+import {useUi} from '../context.js';
+import {useKeymap} from '../hooks/use-keymap.js';
+import {describeError, type MessageKey} from '../i18n/index.js';
+import {dashboardBindings} from '../keymap.js';
+import type {Loaded} from '../hooks/use-portal-data.js';
+
+/** The cards of the capabilities that exist. Later capabilities add theirs here. */
+export const DASHBOARD_CARDS: readonly {screen: 'certificate'; title: MessageKey; description: MessageKey}[] = [
+	{screen: 'certificate', title: 'card.certificate.title', description: 'card.certificate.description'},
+];
+
+export interface DashboardProps {
+	active: boolean;
+	data: Loaded<DashboardView>;
+	initialSelection: number;
+	onOpen: (screen: 'certificate', selection: number) => void;
+	onUserMenu: () => void;
+	onHelp: () => void;
+}
+
+export function DashboardScreen({active, data, initialSelection, onOpen, onUserMenu, onHelp}: DashboardProps) {
+	const {t} = useUi();
+	const count = DASHBOARD_CARDS.length;
+	const [selection, setSelectionState] = useState(Math.min(initialSelection, count - 1));
+	// Keys can arrive in one burst ("down, Enter"): the ref always holds the latest selection.
+	const selectionRef = useRef(selection);
+	const setSelection = (update: (current: number) => number) => {
+		selectionRef.current = update(selectionRef.current);
+		setSelectionState(selectionRef.current);
+	};
+
+	useKeymap(
+		[...dashboardBindings, {action: 'help' as const, keys: ['char:?'], keyLabel: 'literal:?', description: 'keys.help'}],
+		(action, input) => {
+			switch (action) {
+				case 'up':
+					return setSelection(current => (current + count - 1) % count);
+				case 'down':
+					return setSelection(current => (current + 1) % count);
+				case 'open':
+					return onOpen(DASHBOARD_CARDS[selectionRef.current]!.screen, selectionRef.current);
+				case 'pick': {
+					const index = Number(input) - 1;
+					if (index < count) onOpen(DASHBOARD_CARDS[index]!.screen, index);
+					return;
+				}
+				case 'userMenu':
+					return onUserMenu();
+				case 'help':
+					return onHelp();
+			}
+		},
+		active,
+	);
+
+	if (data.state === 'loading') return <Text>{t('app.loading')}</Text>;
+	if (data.state === 'failed') return <MessageLine kind="error" text={describeError(t, data.error)} />;
+	const view = data.value;
+	return (
+		<Box flexDirection="column">
+			<Text>{t('dashboard.greeting', {name: toDisplayText(`${view.name} ${view.surname}`, 60)})}</Text>
+			<Box marginY={1}>
+				{view.certificate ? <CertificateBanner state={view.certificate.state} expiresAt={view.certificate.expiresAt} /> : <Text>{t('dashboard.noCertificate')}</Text>}
+			</Box>
+			<Text dimColor>{t('dashboard.cards')}</Text>
+			{DASHBOARD_CARDS.map((card, index) => (
+				<Box key={card.screen} flexDirection="column" aria-role="button" aria-label={t(card.title)}>
+					<Text>
+						<FocusMarker focused={active && index === selection} />
+						<Text bold inverse={active && index === selection}>
+							{index + 1}. {t(card.title)} →
+						</Text>
+					</Text>
+					<Text dimColor>
+						{'     '}
+						{t(card.description)}
+					</Text>
+				</Box>
+			))}
+		</Box>
+	);
+}

@@ -1,0 +1,53 @@
+import {useRef, useState} from 'react';
+import {Box, Text} from 'ink';
+import {FocusMarker} from '../components/controls.js';
+import {useUi} from '../context.js';
+import {useKeymap} from '../hooks/use-keymap.js';
+import type {MessageKey} from '../i18n/index.js';
+import {menuBindings} from '../keymap.js';
+
+/** The user menu under the holder's name. Later issues add "Gestisci il tuo account" above "Esci". */
+export const USER_MENU_ITEMS: readonly {action: 'logout'; label: MessageKey}[] = [{action: 'logout', label: 'userMenu.logout'}];
+
+export function UserMenu({name, onChoose, onClose}: {name: string; onChoose: (action: 'logout') => void; onClose: () => void}) {
+	const {t} = useUi();
+	const [selection, setSelectionState] = useState(0);
+	const selectionRef = useRef(0);
+	const setSelection = (update: (current: number) => number) => {
+		selectionRef.current = update(selectionRef.current);
+		setSelectionState(selectionRef.current);
+	};
+	const count = USER_MENU_ITEMS.length;
+	useKeymap(menuBindings, (action, input) => {
+		switch (action) {
+			case 'up':
+				return setSelection(current => (current + count - 1) % count);
+			case 'down':
+				return setSelection(current => (current + 1) % count);
+			case 'open':
+				return onChoose(USER_MENU_ITEMS[selectionRef.current]!.action);
+			case 'pick': {
+				const item = USER_MENU_ITEMS[Number(input) - 1];
+				if (item) onChoose(item.action);
+				return;
+			}
+			case 'close':
+				return onClose();
+		}
+	});
+	return (
+		<Box flexDirection="column" aria-role="menu" aria-label={t('userMenu.title')} borderStyle="single" paddingX={1} alignSelf="flex-end">
+			<Text bold>
+				{name} — {t('userMenu.title')}
+			</Text>
+			{USER_MENU_ITEMS.map((item, index) => (
+				<Text key={item.action}>
+					<FocusMarker focused={index === selection} />
+					<Text bold={index === selection} inverse={index === selection}>
+						{index + 1}. {t(item.label)}
+					</Text>
+				</Text>
+			))}
+		</Box>
+	);
+}

@@ -1,0 +1,44 @@
+import type {Session} from '../core/portal.js';
+import type {MessageKey} from './i18n/index.js';
+
+/** Screens as a discriminated union: exactly one is shown, with what it needs. */
+export type Screen = {name: 'login'; notice?: MessageKey} | {name: 'dashboard'} | {name: 'certificate'};
+
+export type Overlay = 'none' | 'help' | 'userMenu';
+
+export interface AppState {
+	screen: Screen;
+	session: Session | undefined;
+	overlay: Overlay;
+	/** Where the dashboard's selection was, so it is restored when a child screen closes. */
+	dashboardSelection: number;
+}
+
+export type AppAction =
+	| {type: 'loggedIn'; session: Session}
+	| {type: 'logout'; notice?: MessageKey}
+	| {type: 'open'; screen: 'certificate'; from: number}
+	| {type: 'back'}
+	| {type: 'overlay'; overlay: Overlay};
+
+export const initialState: AppState = {screen: {name: 'login'}, session: undefined, overlay: 'none', dashboardSelection: 0};
+
+export function reduce(state: AppState, action: AppAction): AppState {
+	switch (action.type) {
+		case 'loggedIn':
+			return {screen: {name: 'dashboard'}, session: action.session, overlay: 'none', dashboardSelection: 0};
+		case 'logout':
+			// Nothing of the session survives: the login screen starts empty.
+			return {...initialState, screen: {name: 'login', notice: action.notice}};
+		case 'open':
+			if (!state.session) return state;
+			return {...state, screen: {name: action.screen}, overlay: 'none', dashboardSelection: action.from};
+		case 'back':
+			if (state.overlay !== 'none') return {...state, overlay: 'none'};
+			if (state.screen.name === 'certificate') return {...state, screen: {name: 'dashboard'}};
+			return state;
+		case 'overlay':
+			if (action.overlay === 'userMenu' && !state.session) return state;
+			return {...state, overlay: action.overlay};
+	}
+}

@@ -1,0 +1,110 @@
+import {readFileSync, readdirSync, statSync} from 'node:fs';
+import {join} from 'node:path';
+import {afterEach, describe, expect, it} from 'vitest';
+import {MINUTE} from '../../../source/core/clock.js';
+import {demoPortal, MARIO} from '../../helpers/portal.js';
+
+let cleanup: (() => void) | undefined;
+afterEach(() => cleanup?.());
+
+async function setup() {
+	const context = await demoPortal();
+	cleanup = context.remove;
+	return context;
+}
+
+describe('login', () => {
+	it('accepts the userID in any case and the e-mail address', async () => {
+		const {portal} = await setup();
+		for (const identifier of [MARIO.userId, 'jcpd7173', MARIO.email.toUpperCase()]) {
+			const result = await portal.login(identifier, MARIO.password);
+			expect(result.kind).toBe('success');
+			if (result.kind === 'success') expect(result.session.userId).toBe(MARIO.userId);
+		}
+	});
+
+	it('counts down the attempts, locks after 5 failures, refuses the right password while locked, accepts it 16 minutes later', async () => {
+		const {portal, clock} = await setup();
+		const attempts: number[] = [];
+		for (let index = 0; index < 4; index++) {
+			const result = await portal.login(MARIO.userId, 'Wrong&Password1');
+			expect(result.kind).toBe('invalid');
+			if (result.kind === 'invalid') attempts.push(result.attemptsLeft);
+		}
+		expect(attempts).toEqual([4, 3, 2, 1]);
+		const fifth = await portal.login(MARIO.userId, 'Wrong&Password1');
+		expect(fifth.kind).toBe('locked');
+		if (fifth.kind === 'locked') expect(fifth.until.getTime() - clock.now().getTime()).toBe(15 * MINUTE);
+
+		expect((await portal.login(MARIO.userId, MARIO.password)).kind).toBe('locked');
+		clock.advance(14 * MINUTE);
+		expect((await portal.login(MARIO.email, MARIO.password)).kind).toBe('locked');
+		clock.advance(2 * MINUTE);
+		expect((await portal.login(MARIO.userId, MARIO.password)).kind).toBe('success');
+	});
+
+	it('locks for longer on a repeated lock-out', async () => {
+		const {portal, clock} = await setup();
+		for (let index = 0; index < 5; index++) await portal.login(MARIO.userId, 'nope');
+		clock.advance(16 * MINUTE);
+		let last;
+		for (let index = 0; index < 5; index++) last = await portal.login(MARIO.userId, 'nope');
+		expect(last?.kind).toBe('locked');
+		if (last?.kind === 'locked') expect(last.until.getTime() - clock.now().getTime()).toBe(30 * MINUTE);
+	});
+
+	it('a right password before the limit resets the count', async () => {
+		const {portal} = await setup();
+		for (let index = 0; index < 4; index++) await portal.login(MARIO.userId, 'nope');
+		expect((await portal.login(MARIO.userId, MARIO.password)).kind).toBe('success');
+		const next = await portal.login(MARIO.userId, 'nope');
+		expect(next).toEqual({kind: 'invalid', attemptsLeft: 4});
+	});
+
+	it('gives an unknown userID exactly the answers of a wrong password and creates no holder', async () => {
+		const {portal} = await setup();
+		const before = await portal.store.read();
+		const known = [];
+		const unknown = [];
+		for (let index = 0; index < 6; index++) {
+			known.push(stripUntil(await portal.login(MARIO.userId, 'nope')));
+			unknown.push(stripUntil(await portal.login('JCPD0001', 'nope')));
+		}
+		expect(unknown).toEqual(known);
+		const after = await portal.store.read();
+		expect(after.holders).toEqual(before.holders);
+		expect(after.certificates).toEqual(before.certificates);
+	});
+
+	it('writes every attempt to the access log with time, userID, outcome and terminal', async () => {
+		const {portal, clock} = await setup();
+		await portal.login(MARIO.userId, 'nope');
+		await portal.login(MARIO.userId, MARIO.password);
+		await portal.login('nobody@example.it', 'nope');
+		const log = (await portal.store.read()).accessLog;
+		expect(log.map(entry => [entry.userId, entry.outcome, entry.terminal])).toEqual([
+			[MARIO.userId, 'wrong-password', 'test'],
+			[MARIO.userId, 'success', 'test'],
+			[null, 'wrong-password', 'test'],
+		]);
+		expect(log.every(entry => entry.at === clock.now().toISOString())).toBe(true);
+		expect(new Set(log.map(entry => entry.id)).size).toBe(3);
+	});
+
+	it('keeps no plaintext password or PIN in the data folder', async () => {
+		const {portal, directory} = await setup();
+		await portal.login(MARIO.userId, MARIO.password);
+		await portal.login(MARIO.userId, 'Typed&Wrong99');
+		const files = readdirSync(directory, {recursive: true}).map(String).filter(name => statSync(join(directory, name)).isFile());
+		for (const name of files) {
+			const content = readFileSync(join(directory, name), 'utf8');
+			for (const secret of [MARIO.password, MARIO.pin, 'Typed&Wrong99', 'Tramonto!73', '31415926']) expect(content, name).not.toContain(secret);
+		}
+		const db = await portal.store.read();
+		expect(db.holders.every(holder => holder.passwordHash.startsWith('$argon2id$v=19$m=19456,t=2'))).toBe(true);
+	});
+});
+
+function stripUntil(result: {kind: string}) {
+	return result.kind === 'locked' ? {kind: 'locked'} : result;
+}

@@ -1,0 +1,135 @@
+import {render} from 'ink-testing-library';
+import {afterEach, describe, expect, it} from 'vitest';
+import type {Portal} from '../../source/core/portal.js';
+import {App} from '../../source/ui/app.js';
+import {KEYS, press, screen, type, waitForScreen} from '../helpers/ink.js';
+import {demoPortal, MARIO} from '../helpers/portal.js';
+
+let cleanup: (() => void) | undefined;
+afterEach(() => cleanup?.());
+
+async function start(language: 'it' | 'en' = 'it') {
+	const context = await demoPortal();
+	const rendered = render(<App portal={context.portal} language={language} color={false} maxLoginAttempts={5} />);
+	cleanup = () => {
+		rendered.unmount();
+		context.remove();
+	};
+	await waitForScreen(rendered, language === 'it' ? 'Tentativi rimasti: 5' : 'Attempts left: 5');
+	return {...context, rendered};
+}
+
+async function logIn(rendered: ReturnType<typeof render>, identifier: string, password: string) {
+	await type(rendered, identifier);
+	await press(rendered, KEYS.tab);
+	await type(rendered, password);
+	await press(rendered, KEYS.enter);
+}
+
+describe('login screen', () => {
+	it('shows the seed labels, masks the password and can show it', async () => {
+		const {rendered} = await start();
+		const first = screen(rendered);
+		expect(first).toContain('Indirizzo e-mail o nome utente');
+		expect(first).toContain('Password');
+		await type(rendered, 'JCPD7173');
+		await press(rendered, KEYS.tab);
+		await type(rendered, 'abc');
+		expect(screen(rendered)).toContain('•••');
+		expect(screen(rendered)).not.toContain('abc');
+		await press(rendered, KEYS.tab);
+		await press(rendered, KEYS.space);
+		await waitForScreen(rendered, '[x] Mostra password');
+		expect(screen(rendered)).toContain('abc');
+	});
+
+	it('after a wrong password keeps the user name, empties and focuses the password, and counts down', async () => {
+		const {rendered} = await start();
+		await logIn(rendered, 'JCPD7173', 'sbagliata');
+		const text = await waitForScreen(rendered, 'Tentativi rimasti: 4');
+		expect(text).toContain('Nome utente o password non corretti.');
+		expect(text).toContain('JCPD7173');
+		expect(text).toMatch(/› Password/);
+		// Typing now goes straight into the emptied password field.
+		await type(rendered, MARIO.password);
+		await press(rendered, KEYS.enter);
+		await waitForScreen(rendered, 'Il tuo certificato è Attivo fino al');
+	});
+
+	it('rejects control characters typed into a field and keeps the text', async () => {
+		const {rendered} = await start();
+		await type(rendered, 'JCPD');
+		// A paste carrying a bidi override is refused whole; what was typed stays.
+		await press(rendered, '71\u202e73');
+		await waitForScreen(rendered, 'Carattere non consentito (U+202E)');
+		expect(screen(rendered)).toMatch(/[┃│] JCPD /);
+		// C0 controls (here BEL) never get into the field.
+		await press(rendered, '\u0007');
+		await type(rendered, '7173');
+		await waitForScreen(rendered, /[┃│] JCPD7173/);
+	});
+
+	it('asks for both fields before trying', async () => {
+		const {rendered, portal} = await start();
+		await press(rendered, KEYS.tab);
+		await press(rendered, KEYS.enter);
+		await waitForScreen(rendered, 'Inserisci nome utente e password.');
+		expect((await portal.store.read()).accessLog).toHaveLength(0);
+	});
+});
+
+describe('dashboard', () => {
+	it('logs in, shows the banner and the certificate details, and goes back with Esc', async () => {
+		const {rendered, portal} = await start();
+		await logIn(rendered, MARIO.userId, MARIO.password);
+		const dashboard = await waitForScreen(rendered, 'Il tuo certificato è Attivo fino al');
+		expect(dashboard).toContain('MARIO ROSSI');
+		expect(dashboard).toContain('Certificato di firma');
+		const expiry = (await expiryOf(portal)).toLocaleDateString('it-IT', {timeZone: 'Europe/Rome', day: '2-digit', month: '2-digit', year: 'numeric'});
+		expect(dashboard).toContain(`Attivo fino al ${expiry}`);
+		await press(rendered, KEYS.enter);
+		const details = await waitForScreen(rendered, 'Titolare del certificato');
+		for (const label of ['Identificativo univoco', '2******5', 'Numero di serie', 'TINIT-RSSMRA80A01H501U', 'Autorità di certificazione', 'InfoCert Qualified Electronic Signature CA 3', 'InfoCert S.p.A.', 'Qualified Trust Service Provider']) {
+			expect(details).toContain(label);
+		}
+		await press(rendered, KEYS.escape);
+		await waitForScreen(rendered, '1. Certificato di firma');
+	});
+
+	it('"Esci" in the user menu returns to an empty login screen', async () => {
+		const {rendered} = await start();
+		await logIn(rendered, MARIO.userId, MARIO.password);
+		await waitForScreen(rendered, 'Attivo fino al');
+		await press(rendered, 'm');
+		await waitForScreen(rendered, 'Menu utente');
+		await press(rendered, KEYS.enter);
+		const login = await waitForScreen(rendered, 'Sei uscito dal portale.');
+		expect(login).toContain('Tentativi rimasti: 5');
+		expect(login).not.toMatch(/[┃│] JCPD7173/);
+		expect(login).not.toContain('MARIO ROSSI');
+	});
+
+	it('? shows the key map of the screen, and Esc closes it', async () => {
+		const {rendered} = await start();
+		await logIn(rendered, MARIO.userId, MARIO.password);
+		await waitForScreen(rendered, 'Attivo fino al');
+		await press(rendered, '?');
+		const help = await waitForScreen(rendered, 'Aiuto: tasti');
+		expect(help).toContain('menu utente');
+		expect(help).toContain('Ctrl+C');
+		await press(rendered, KEYS.escape);
+		await waitForScreen(rendered, '1. Certificato di firma');
+	});
+
+	it('shows an expired certificate as expired, in English too', async () => {
+		const {rendered} = await start('en');
+		await logIn(rendered, 'JCPD5590', 'Montagna_19');
+		const text = await waitForScreen(rendered, 'Expired');
+		expect(text).toMatch(/✗ Your certificate Expired on \d\d\/\d\d\/\d{4}/);
+	});
+});
+
+async function expiryOf(portal: Portal): Promise<Date> {
+	const db = await portal.store.read();
+	return new Date(db.certificates.find(certificate => certificate.userId === MARIO.userId)!.expiresAt);
+}
