@@ -8,5 +8,6 @@ export default defineConfig({
 		// Separate processes: tests use process-wide state (umask, signals, child processes).
 		pool: 'forks',
 		reporters: ['default', './test/helpers/summary-reporter.ts'],
+		globalSetup: ['./test/helpers/build.ts'],
 	},
 });

@@ -117,7 +117,7 @@ async function main(argv: readonly string[]): Promise<number> {
 	const clock = clockOption(t, cli.flags.now ?? process.env['MYSIGN_NOW']);
 	const dataDirectory = resolveDataDirectory(cli.flags.data);
 
-	if (command === 'demo') return demo(t, {dataDirectory, clock, reset: cli.flags.reset ?? false, json: cli.flags.json ?? false});
+	if (command === 'demo') return demo(t, {language, dataDirectory, clock, reset: cli.flags.reset ?? false, json: cli.flags.json ?? false});
 
 	if (!process.stdin.isTTY || !process.stdout.isTTY) {
 		process.stderr.write(t('cli.noTty') + '\n');
@@ -139,7 +139,7 @@ function clockOption(t: Translate, value: string | undefined): Clock {
 	return clockFrom(start);
 }
 
-async function demo(t: Translate, options: {dataDirectory: string; clock: Clock; reset: boolean; json: boolean}): Promise<number> {
+async function demo(t: Translate, options: {language: Language; dataDirectory: string; clock: Clock; reset: boolean; json: boolean}): Promise<number> {
 	const {created, credentials} = await Portal.createDemo({dataDirectory: options.dataDirectory, clock: options.clock, reset: options.reset});
 	if (options.json) {
 		process.stdout.write(JSON.stringify({dataDirectory: options.dataDirectory, created, holders: credentials}, null, 2) + '\n');
@@ -148,7 +148,7 @@ async function demo(t: Translate, options: {dataDirectory: string; clock: Clock;
 	const headline = !created ? 'cli.demoExists' : options.reset ? 'cli.demoReset' : 'cli.demoCreated';
 	const lines = [t(headline, {directory: options.dataDirectory}), '', t('cli.demoCredentials')];
 	for (const holder of credentials) {
-		lines.push(`  ${holder.userId}  ${holder.name.padEnd(16)} password ${holder.password.padEnd(14)} PIN ${holder.pin}  (${holder.about})`);
+		lines.push(`  ${holder.userId}  ${holder.name.padEnd(16)} password ${holder.password.padEnd(14)} PIN ${holder.pin}  (${holder.about[options.language]})`);
 	}
 	process.stdout.write(lines.join('\n') + '\n');
 	return 0;

@@ -1,5 +1,6 @@
 import {useCallback, useReducer, useState} from 'react';
-import {Box, Text, useApp, useInput} from 'ink';
+import {Box, Text, useApp} from 'ink';
+import {useKeys} from './hooks/use-keys.js';
 import type {Portal, Session} from '../core/portal.js';
 import {toDisplayText} from '../core/text/sanitize.js';
 import {Frame} from './components/frame.js';
@@ -47,7 +48,7 @@ export function App({portal, language, color, maxLoginAttempts, initialState: st
 	const environment: UiEnvironment = {portal, language, color, t: translator(language)};
 
 	// Ctrl-C quits from anywhere; the CLI restores the terminal when Ink exits.
-	useInput((input, key) => {
+	useKeys((input, key) => {
 		if (key.ctrl && input === 'c') exit();
 	});
 

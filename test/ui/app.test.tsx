@@ -133,3 +133,11 @@ async function expiryOf(portal: Portal): Promise<Date> {
 	const db = await portal.store.read();
 	return new Date(db.certificates.find(certificate => certificate.userId === MARIO.userId)!.expiresAt);
 }
+
+describe('keys that arrive in one burst', () => {
+	it('types the user name, moves on and logs in from a single chunk of input', async () => {
+		const {rendered} = await start();
+		rendered.stdin.write(`${MARIO.userId}\t${MARIO.password}\r`);
+		await waitForScreen(rendered, 'Il tuo certificato è Attivo fino al');
+	});
+});

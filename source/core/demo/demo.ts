@@ -23,7 +23,7 @@ const seedSchema = z.object({
 				expiresInDays: z.number().int(),
 				status: z.enum(['active', 'suspended', 'revoked', 'blocked']),
 			}),
-			about: z.string(),
+			about: z.object({it: z.string(), en: z.string()}),
 		}),
 	),
 });
@@ -35,7 +35,7 @@ export interface DemoCredential {
 	name: string;
 	password: string;
 	pin: string;
-	about: string;
+	about: {it: string; en: string};
 }
 
 export async function readSeed(file: string): Promise<DemoSeed> {

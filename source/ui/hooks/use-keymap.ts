@@ -1,4 +1,4 @@
-import {useInput} from 'ink';
+import {useKeys} from './use-keys.js';
 import {bindingFor, type Binding} from '../keymap.js';
 
 /** Routes key presses through a key map: the same bindings the footer and help describe. */
@@ -7,7 +7,7 @@ export function useKeymap<Action extends string>(
 	onAction: (action: Action, input: string) => void,
 	isActive = true,
 ): void {
-	useInput(
+	useKeys(
 		(input, key) => {
 			const binding = bindingFor(bindings, input, key);
 			if (binding) onAction(binding.action, input);

@@ -1,5 +1,6 @@
 import {useEffect, useReducer, useRef} from 'react';
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
+import {useKeys} from '../hooks/use-keys.js';
 import type {Session} from '../../core/portal.js';
 import {Button, Checkbox, MessageLine, TextField} from '../components/controls.js';
 import {useUi} from '../context.js';
@@ -22,7 +23,7 @@ export function LoginScreen({active, notice, maxAttempts, onLoggedIn, onHelp, on
 	const [form, dispatch] = useReducer(reduceLoginForm, initialLoginForm(maxAttempts, notice));
 	const typing = isTyping(form);
 
-	useInput((input, key) => dispatch({type: 'key', input, key}), {isActive: active});
+	useKeys((input, key) => dispatch({type: 'key', input, key}), {isActive: active});
 	useEffect(() => onTypingChange?.(typing), [typing, onTypingChange]);
 
 	const helpSeen = useRef(form.helpRequest);

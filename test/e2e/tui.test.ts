@@ -1,0 +1,231 @@
+import {spawnSync} from 'node:child_process';
+import {readFileSync, statSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {afterEach, describe, expect, it} from 'vitest';
+import {CLI, ROOT, runCli, startCli} from '../helpers/cli.js';
+import {MARIO, temporaryDirectory} from '../helpers/portal.js';
+import type {Terminal} from '../helpers/terminal.js';
+
+const T0 = '2026-11-24T09:00:00Z';
+const T0_PLUS_16_MINUTES = '2026-11-24T09:16:00Z';
+const T0_PLUS_14_MINUTES = '2026-11-24T09:14:00Z';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+	while (cleanups.length > 0) cleanups.pop()!();
+});
+
+function demoFolder(): string {
+	const folder = temporaryDirectory();
+	cleanups.push(folder.remove);
+	const result = runCli(['demo', '--data', folder.path, '--now', T0]);
+	expect(result.status, result.stderr).toBe(0);
+	return folder.path;
+}
+
+function open(args: string[], options?: Parameters<typeof startCli>[1]): Terminal {
+	const terminal = startCli(args, options);
+	cleanups.push(() => terminal.dispose());
+	return terminal;
+}
+
+async function logIn(terminal: Terminal, identifier: string, password: string): Promise<void> {
+	await terminal.waitForText('Tentativi rimasti');
+	await terminal.type(identifier);
+	terminal.write('\t');
+	await terminal.waitForText('› Password');
+	await terminal.type(password);
+	terminal.write('\r');
+}
+
+describe('the TUI in an 80×24 pseudo-terminal', () => {
+	it('shows the login screen, logs MARIO ROSSI in, "Esci" returns to login, Ctrl-C restores the shell screen', async () => {
+		const data = demoFolder();
+		const terminal = open(['--data', data, '--now', T0]);
+		await terminal.waitForText('Indirizzo e-mail o nome utente');
+		expect(terminal.screen()).toContain('Tentativi rimasti: 5');
+		expect(terminal.screen().split('\n').length).toBeLessThanOrEqual(24);
+
+		await logIn(terminal, MARIO.userId, MARIO.password);
+		await terminal.waitForText('Il tuo certificato è Attivo fino al 23/01/2027');
+		expect(terminal.screen()).toContain('MARIO ROSSI');
+
+		terminal.write('1');
+		await terminal.waitForText('Autorità di certificazione');
+		expect(terminal.screen()).toContain('TINIT-RSSMRA80A01H501U');
+		terminal.write('\u001b');
+		await terminal.waitForText('1. Certificato di firma');
+
+		terminal.write('m');
+		await terminal.waitForText('Menu utente');
+		terminal.write('\r');
+		await terminal.waitForText('Sei uscito dal portale.');
+		expect(terminal.screen()).toContain('Tentativi rimasti: 5');
+		expect(terminal.screen()).not.toContain('MARIO ROSSI');
+
+		terminal.write('\u0003');
+		const exit = await terminal.waitForExit();
+		expect(exit.exitCode).toBe(0);
+		const raw = terminal.raw();
+		expect(raw.lastIndexOf('\u001b[?1049l')).toBeGreaterThan(raw.lastIndexOf('\u001b[?1049h'));
+		// One frame never fills the last row: Ink would otherwise clear the screen on every key.
+		expect(raw).not.toContain('\u001b[2J');
+	});
+
+	it('locks the account after 5 wrong passwords, refuses the right one, and accepts it 16 minutes later', async () => {
+		const data = demoFolder();
+		const terminal = open(['--data', data, '--now', T0]);
+		await logIn(terminal, MARIO.userId, 'Sbagliata&1');
+		for (const left of [4, 3, 2, 1]) {
+			await terminal.waitForText(`Tentativi rimasti: ${left}`);
+			if (left > 1) {
+				await terminal.type('Sbagliata&1');
+				terminal.write('\r');
+			}
+		}
+		await terminal.type('Sbagliata&1');
+		terminal.write('\r');
+		await terminal.waitForText('Accesso bloccato per troppi tentativi errati. Riprova dopo le 10:15');
+		await terminal.type(MARIO.password);
+		terminal.write('\r');
+		await terminal.waitForText('Tentativi rimasti: 0');
+		await terminal.waitForText('Accesso bloccato');
+		expect(terminal.screen()).not.toContain('Attivo fino al');
+		terminal.write('\u0003');
+		await terminal.waitForExit();
+
+		const early = open(['--data', data, '--now', T0_PLUS_14_MINUTES]);
+		await logIn(early, MARIO.userId, MARIO.password);
+		await early.waitForText('Accesso bloccato');
+		early.write('\u0003');
+		await early.waitForExit();
+
+		const later = open(['--data', data, '--now', T0_PLUS_16_MINUTES]);
+		await logIn(later, MARIO.userId, MARIO.password);
+		await later.waitForText('Attivo fino al');
+	});
+
+	it('gives an unknown userID the same message as a wrong password', async () => {
+		const data = demoFolder();
+		const terminal = open(['--data', data, '--now', T0]);
+		await logIn(terminal, 'JCPD0000', 'Qualcosa&1');
+		await terminal.waitForText('Tentativi rimasti: 4');
+		const unknown = terminal.screen();
+		await terminal.type('Qualcosa&1');
+		terminal.write('\r');
+		await terminal.waitForText('Tentativi rimasti: 3');
+		terminal.write('\u0003');
+		await terminal.waitForExit();
+
+		const known = open(['--data', data, '--now', T0]);
+		await logIn(known, MARIO.userId, 'Qualcosa&1');
+		await known.waitForText('Tentativi rimasti: 4');
+		const messageOf = (screen: string) => screen.split('\n').find(line => line.includes('✗'))?.trim();
+		expect(messageOf(known.screen())).toBe(messageOf(unknown));
+		const db = JSON.parse(readFileSync(join(data, 'db.json'), 'utf8')) as {holders: unknown[]};
+		expect(db.holders).toHaveLength(3);
+	});
+
+	it('shows hostile text from the database as inert text: no OSC, clear-screen or bidi bytes reach the terminal', async () => {
+		const data = demoFolder();
+		const file = join(data, 'db.json');
+		const db = JSON.parse(readFileSync(file, 'utf8')) as {holders: {userId: string; name: string; surname: string}[]};
+		const mario = db.holders.find(holder => holder.userId === MARIO.userId)!;
+		mario.name = 'MARIO\u001b]52;c;ZXZpbA==\u0007\u001b]0;titolo\u0007';
+		mario.surname = 'ROSSI\u001b[2J\u001b[H\u202eILOP\u009b2J';
+		writeFileSync(file, JSON.stringify(db));
+
+		const terminal = open(['--data', data, '--now', T0]);
+		await logIn(terminal, MARIO.userId, MARIO.password);
+		await terminal.waitForText('Attivo fino al');
+		terminal.write('1');
+		await terminal.waitForText('Titolare del certificato');
+		const raw = terminal.raw();
+		expect(raw).not.toContain('\u001b]52');
+		expect(raw).not.toContain('\u001b]0;');
+		expect(raw).not.toContain('\u001b[2J');
+		expect(raw).not.toContain('\u202e');
+		expect(raw).not.toContain('\u009b');
+		expect(raw).not.toContain('\u0007');
+		expect(terminal.screen()).toMatch(/Benvenuto|Nome\s+MARIO/);
+		expect(terminal.screen()).toContain('ROSSI');
+	});
+
+	it('refuses to start on a truncated db.json, naming the file, and leaves it unchanged', async () => {
+		const data = demoFolder();
+		const file = join(data, 'db.json');
+		const truncated = readFileSync(file).subarray(0, 700);
+		writeFileSync(file, truncated);
+		const terminal = open(['--data', data]);
+		const exit = await terminal.waitForExit();
+		expect(exit.exitCode).toBe(1);
+		expect(terminal.screen()).toContain(file);
+		expect(terminal.screen()).toContain('non è valido');
+		expect(readFileSync(file).equals(truncated)).toBe(true);
+	});
+
+	it('re-lays out on resize and explains when the window is too small', async () => {
+		const data = demoFolder();
+		const terminal = open(['--data', data, '--now', T0]);
+		await terminal.waitForText('Tentativi rimasti: 5');
+		terminal.resize(50, 12);
+		await terminal.waitForText('Finestra troppo piccola: servono almeno 60×16');
+		terminal.resize(80, 24);
+		await terminal.waitForText('Tentativi rimasti: 5');
+	});
+
+	it('restores the shell screen on SIGTERM', async () => {
+		const data = demoFolder();
+		const terminal = open(['--data', data, '--now', T0]);
+		await terminal.waitForText('Tentativi rimasti: 5');
+		terminal.kill('SIGTERM');
+		await terminal.waitForExit();
+		const raw = terminal.raw();
+		expect(raw.lastIndexOf('\u001b[?1049l')).toBeGreaterThan(raw.lastIndexOf('\u001b[?1049h'));
+	});
+});
+
+describe('the CLI without a terminal', () => {
+	it('says to use a terminal and exits 2 when stdin is not a TTY', () => {
+		const data = demoFolder();
+		const result = runCli(['--data', data], {input: '\n'});
+		expect(result.status).toBe(2);
+		expect(result.stderr).toContain('terminale interattivo');
+	});
+
+	it('rejects unknown flags and commands with exit code 2', () => {
+		for (const args of [['--bogus'], ['frobnicate'], ['demo', '--screen-reader'], ['--lang', 'de']]) {
+			const result = runCli(args);
+			expect(result.status, args.join(' ')).toBe(2);
+			expect(result.stderr.length).toBeGreaterThan(0);
+		}
+		expect(runCli(['--bogus', '--lang', 'en']).stderr).toContain('Unknown option: --bogus');
+		expect(runCli(['--now', 'yesterday']).status).toBe(2);
+	});
+
+	it('prints help and version', () => {
+		expect(runCli(['--help']).stdout).toContain('mysign demo');
+		expect(runCli(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+	});
+
+	it('mysign demo --json prints the credentials; --reset recreates the data; db.json stays 0600 under umask 000', () => {
+		const folder = temporaryDirectory();
+		cleanups.push(folder.remove);
+		const first = runCli(['demo', '--data', folder.path, '--json']);
+		const parsed = JSON.parse(first.stdout) as {created: boolean; holders: {userId: string; password: string}[]};
+		expect(parsed.created).toBe(true);
+		expect(parsed.holders.map(holder => holder.userId)).toEqual(['JCPD7173', 'JCPD2841', 'JCPD5590']);
+		expect(JSON.parse(runCli(['demo', '--data', folder.path, '--json']).stdout).created).toBe(false);
+
+		const reset = spawnWithUmask0(['demo', '--data', folder.path, '--reset']);
+		expect(reset.status, reset.stderr).toBe(0);
+		expect(statSync(join(folder.path, 'db.json')).mode & 0o777).toBe(0o600);
+		expect(statSync(folder.path).mode & 0o777).toBe(0o700);
+		const content = readFileSync(join(folder.path, 'db.json'), 'utf8');
+		for (const holder of parsed.holders) expect(content).not.toContain(holder.password);
+	});
+});
+
+function spawnWithUmask0(args: string[]) {
+	return spawnSync('bash', ['-c', 'umask 000 && exec "$0" "$@"', process.execPath, CLI, ...args], {encoding: 'utf8', cwd: ROOT});
+}
