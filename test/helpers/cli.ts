@@ -1,8 +1,9 @@
 import {spawnSync, type SpawnSyncReturns} from 'node:child_process';
 import {join} from 'node:path';
+import {ROOT} from './build.js';
 import {startTerminal, type Terminal} from './terminal.js';
 
-export const ROOT = join(import.meta.dirname, '..', '..');
+export {ROOT};
 export const CLI = join(ROOT, 'dist', 'cli.js');
 
 /** The built CLI without a terminal (sub-commands, usage errors). CI is removed like a user's shell. */

@@ -1,0 +1,42 @@
+import {spawn, type ChildProcess} from 'node:child_process';
+import {join} from 'node:path';
+import {WORKERS} from './build.js';
+
+export interface Worker {
+	child: ChildProcess;
+	/** Values the worker reported as confirmed, in order. */
+	confirmed: number[];
+	exit: Promise<number | null>;
+	firstConfirmation: Promise<void>;
+}
+
+/** Starts a bundled worker from test/workers/ (see build.ts). */
+export function startWorker(name: string, args: readonly string[]): Worker {
+	const child = spawn(process.execPath, [join(WORKERS, `${name}.mjs`), ...args], {stdio: ['ignore', 'pipe', 'pipe']});
+	const confirmed: number[] = [];
+	let buffered = '';
+	let stderr = '';
+	let signalFirst: () => void = () => undefined;
+	const firstConfirmation = new Promise<void>(resolve => (signalFirst = resolve));
+	child.stdout!.setEncoding('utf8');
+	child.stdout!.on('data', (chunk: string) => {
+		buffered += chunk;
+		const lines = buffered.split('\n');
+		buffered = lines.pop()!;
+		for (const line of lines) {
+			const match = /^ok (\d+)$/.exec(line);
+			if (match) {
+				confirmed.push(Number(match[1]));
+				signalFirst();
+			}
+		}
+	});
+	child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+	const exit = new Promise<number | null>(resolve =>
+		child.on('close', code => {
+			if (code !== 0 && code !== null) process.stderr.write(`worker ${name} exited ${code}: ${stderr}\n`);
+			resolve(code);
+		}),
+	);
+	return {child, confirmed, exit, firstConfirmation};
+}
