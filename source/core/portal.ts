@@ -1,17 +1,23 @@
 import {randomUUID} from 'node:crypto';
+import {AppLogin, type AppLoginOffer} from './auth/app-login.js';
 import {login as attemptLogin, MAX_IDENTIFIER_LENGTH, type LoginResult} from './auth/login.js';
 import {certificateState, currentCertificate, maskIut, type CertificateState} from './certificate/record.js';
 import {systemClock, type Clock} from './clock.js';
 import {buildDemoDatabase, demoCredentials, readSeed, type DemoCredential} from './demo/demo.js';
 import {DomainError} from './errors.js';
 import {loadOrCreateKey} from './keys.js';
+import {Outbox, type OutboxMessage} from './notify/outbox.js';
+import {Challenges, type ChallengeView, type OtpKeys} from './otp/challenges.js';
+import {OtpService, type AppActivation, type OtpOverview} from './otp/service.js';
+import {secondsLeft, totpCode} from './otp/totp.js';
 import {seedFile} from './paths.js';
-import {Store} from './store/store.js';
 import type {Settings} from './settings.js';
+import type {CertificateRecord, OtpChannel} from './store/schema.js';
+import {Store} from './store/store.js';
 
 /*
- * The one facade the TUI and the CLI call. It owns the store, the clock and the keys; every
- * rule is enforced behind it, so no front end can skip a step.
+ * The one facade the TUI, the phone companion and the CLI call. It owns the store, the clock
+ * and the keys; every rule is enforced behind it, so no front end can skip a step.
  */
 
 export interface Session {
@@ -37,7 +43,14 @@ export interface DashboardView {
 	certificate: CertificateView | undefined;
 }
 
+export interface AuthenticatorReading {
+	device: 'app' | 'token';
+	code: string;
+	secondsLeft: number;
+}
+
 export type PortalLoginResult = {kind: 'success'; session: Session} | Exclude<LoginResult, {kind: 'success'}>;
+export type {AppActivation, AppLoginOffer, ChallengeView, OtpOverview, OutboxMessage};
 
 export interface PortalOptions {
 	dataDirectory: string;
@@ -46,26 +59,36 @@ export interface PortalOptions {
 	terminal?: string;
 }
 
+async function loadKeys(dataDirectory: string): Promise<OtpKeys> {
+	const [pepper, totpKey] = await Promise.all([loadOrCreateKey(dataDirectory, 'pepper'), loadOrCreateKey(dataDirectory, 'totp')]);
+	return {pepper, totpKey};
+}
+
 export class Portal {
 	readonly store: Store;
 	readonly clock: Clock;
+	readonly outbox: Outbox;
 	private readonly terminal: string;
+	private readonly otpService: OtpService;
+	private readonly appLogin: AppLogin;
 
 	private constructor(
 		options: PortalOptions,
-		private readonly pepper: Buffer,
+		private readonly keys: OtpKeys,
 	) {
 		this.store = new Store(options.dataDirectory);
 		this.clock = options.clock ?? systemClock;
 		this.terminal = options.terminal ?? 'terminal';
+		this.outbox = new Outbox(options.dataDirectory);
+		this.otpService = new OtpService(this.store, this.clock, keys, new Challenges(this.store, this.clock, this.outbox, keys));
+		this.appLogin = new AppLogin(this.store, this.clock, keys.pepper, this.terminal);
 	}
 
 	/** Opens the data folder; the database must exist and be valid (see `createDemo`). */
 	static async open(options: PortalOptions): Promise<Portal> {
 		const store = new Store(options.dataDirectory);
 		await store.ensureDirectory();
-		const pepper = await loadOrCreateKey(options.dataDirectory, 'pepper');
-		const portal = new Portal(options, pepper);
+		const portal = new Portal(options, await loadKeys(options.dataDirectory));
 		await portal.store.read(); // refuse to start on a missing, unreadable or invalid file
 		return portal;
 	}
@@ -74,9 +97,9 @@ export class Portal {
 	static async createDemo(options: PortalOptions & {reset?: boolean}): Promise<{created: boolean; credentials: DemoCredential[]}> {
 		const store = new Store(options.dataDirectory);
 		await store.ensureDirectory();
-		const pepper = await loadOrCreateKey(options.dataDirectory, 'pepper');
+		const keys = await loadKeys(options.dataDirectory);
 		const seed = await readSeed(seedFile());
-		const created = await store.initialize(() => buildDemoDatabase(seed, options.clock ?? systemClock, pepper), {replace: options.reset ?? false});
+		const created = await store.initialize(() => buildDemoDatabase(seed, options.clock ?? systemClock, keys), {replace: options.reset ?? false});
 		return {created, credentials: demoCredentials(seed)};
 	}
 
@@ -84,29 +107,39 @@ export class Portal {
 		return (await this.store.read()).settings;
 	}
 
+	// ── Access ────────────────────────────────────────────────────────────────────────────
+
 	async login(identifier: string, password: string): Promise<PortalLoginResult> {
-		if (identifier.trim().length === 0 || identifier.length > MAX_IDENTIFIER_LENGTH) {
-			// Same answer as a wrong password: length says nothing about existence.
-			identifier = identifier.slice(0, MAX_IDENTIFIER_LENGTH);
-		}
-		const result = await attemptLogin(this.store, this.clock, this.pepper, {identifier, password, terminal: this.terminal});
+		// An empty or overlong identifier gets the same answer as a wrong password.
+		const result = await attemptLogin(this.store, this.clock, this.keys.pepper, {identifier: identifier.slice(0, MAX_IDENTIFIER_LENGTH), password, terminal: this.terminal});
 		if (result.kind !== 'success') return result;
-		return {kind: 'success', session: {id: randomUUID(), userId: result.holder.userId, startedAt: this.clock.now()}};
+		return {kind: 'success', session: this.newSession(result.holder.userId)};
 	}
+
+	/** "Accedi con l'app": a code for the login screen; see `pollAppLogin`. */
+	offerAppLogin(): Promise<AppLoginOffer> {
+		return this.appLogin.offer();
+	}
+
+	async pollAppLogin(offerId: string): Promise<{state: 'pending' | 'expired' | 'denied'} | {state: 'approved'; session: Session}> {
+		const result = await this.appLogin.poll(offerId);
+		return result.state === 'approved' ? {state: 'approved', session: this.newSession(result.userId)} : result;
+	}
+
+	private newSession(userId: string): Session {
+		return {id: randomUUID(), userId, startedAt: this.clock.now()};
+	}
+
+	// ── Dashboard and certificate ─────────────────────────────────────────────────────────
 
 	async dashboard(session: Session): Promise<DashboardView> {
 		const db = await this.store.read();
 		const holder = db.holders.find(entry => entry.userId === session.userId);
 		if (!holder) throw new DomainError('auth.sessionExpired');
-		return {
-			userId: holder.userId,
-			name: holder.name,
-			surname: holder.surname,
-			certificate: this.certificateOf(db.certificates, holder),
-		};
+		return {userId: holder.userId, name: holder.name, surname: holder.surname, certificate: this.certificateOf(db.certificates, holder)};
 	}
 
-	private certificateOf(certificates: Parameters<typeof currentCertificate>[0], holder: {userId: string; name: string; surname: string}): CertificateView | undefined {
+	private certificateOf(certificates: readonly CertificateRecord[], holder: {userId: string; name: string; surname: string}): CertificateView | undefined {
 		const record = currentCertificate(certificates, holder.userId);
 		if (!record) return undefined;
 		return {
@@ -118,5 +151,67 @@ export class Portal {
 			holder: {name: holder.name, surname: holder.surname, commonName: `${holder.name} ${holder.surname}`, country: 'IT'},
 			issuer: record.issuer,
 		};
+	}
+
+	// ── "Codici OTP" ──────────────────────────────────────────────────────────────────────
+
+	otpOverview(session: Session): Promise<OtpOverview> {
+		return this.otpService.overview(session.userId);
+	}
+
+	startAppActivation(session: Session): Promise<AppActivation> {
+		return this.otpService.startAppActivation(session.userId);
+	}
+
+	confirmAppActivation(session: Session, challengeId: string, code: string): Promise<void> {
+		return this.otpService.confirmAppActivation(session.userId, challengeId, code);
+	}
+
+	setPreferredChannel(session: Session, channel: OtpChannel): Promise<void> {
+		return this.otpService.setPreferred(session.userId, channel);
+	}
+
+	setPush(session: Session, enabled: boolean): Promise<void> {
+		return this.otpService.setPush(session.userId, enabled);
+	}
+
+	startPhoneChange(session: Session, newNumber: string): Promise<{newPhone: string; challenge: ChallengeView}> {
+		return this.otpService.startPhoneChange(session.userId, newNumber);
+	}
+
+	confirmPhoneChange(session: Session, challengeId: string, newPhone: string, code: string): Promise<void> {
+		return this.otpService.confirmPhoneChange(session.userId, challengeId, newPhone, code);
+	}
+
+	resendOtp(session: Session, challengeId: string): Promise<ChallengeView> {
+		return this.otpService.challenges.resend(challengeId, session.userId);
+	}
+
+	/** For operations of later capabilities: a challenge bound to `operation` and `data`. */
+	get challenges(): Challenges {
+		return this.otpService.challenges;
+	}
+
+	// ── The phone companion (acts as the holder's own phone) ──────────────────────────────
+
+	phoneMessages(userId: string): Promise<OutboxMessage[]> {
+		return this.outbox.list({userId, kind: 'sms'});
+	}
+
+	async authenticatorReadings(userId: string): Promise<AuthenticatorReading[]> {
+		const readings: AuthenticatorReading[] = [];
+		for (const device of ['app', 'token'] as const) {
+			const secret = await this.otpService.authenticatorSecret(userId, device);
+			if (secret) readings.push({device, code: await totpCode(secret, this.clock.now()), secondsLeft: secondsLeft(this.clock.now())});
+		}
+		return readings;
+	}
+
+	answerAppLogin(userId: string, code: string, approve: boolean): Promise<void> {
+		return this.appLogin.answer(userId, code, approve);
+	}
+
+	async holderExists(userId: string): Promise<boolean> {
+		return (await this.store.read()).holders.some(holder => holder.userId === userId);
 	}
 }

@@ -12,6 +12,12 @@ export const settingsSchema = z.object({
 	sessionIdleMinutes: z.number().int().min(1).default(15),
 	sessionMaxHours: z.number().int().min(1).default(12),
 	pinLength: z.number().int().min(4).max(16).default(8),
+	otpSmsValidityMinutes: z.number().int().min(1).default(5),
+	otpMaxFailures: z.number().int().min(1).default(5),
+	otpMaxResends: z.number().int().min(0).default(5),
+	otpResendWindowMinutes: z.number().int().min(1).default(15),
+	/** How long an app-login code on the login screen stays valid. */
+	appLoginCodeSeconds: z.number().int().min(2).default(8),
 	pinMaxAttempts: z.number().int().min(1).default(3),
 	renewalWindowDays: z.number().int().min(1).default(90),
 	certificateValidityYears: z.number().int().min(1).default(3),

@@ -5,6 +5,7 @@ import {DAY, type Clock} from '../clock.js';
 import {hashPassword, hashPeppered} from '../auth/hashing.js';
 import {ISSUER} from '../certificate/record.js';
 import {assertCodiceFiscale} from '../holders/identity.js';
+import {seal} from '../sealed.js';
 import {emptyDatabase, type Database} from '../store/schema.js';
 
 const seedSchema = z.object({
@@ -24,6 +25,13 @@ const seedSchema = z.object({
 				status: z.enum(['active', 'suspended', 'revoked', 'blocked']),
 			}),
 			about: z.object({it: z.string(), en: z.string()}),
+			otp: z.object({
+				preferred: z.enum(['sms', 'app', 'token']),
+				appSecret: z.string().optional(),
+				push: z.boolean().optional(),
+				tokenSerial: z.string().optional(),
+				tokenSecret: z.string().optional(),
+			}),
 		}),
 	),
 });
@@ -36,6 +44,10 @@ export interface DemoCredential {
 	password: string;
 	pin: string;
 	about: {it: string; en: string};
+	/** Demo only: the authenticator secrets, so a real phone app or oathtool can load them. */
+	appSecret?: string;
+	tokenSerial?: string;
+	tokenSecret?: string;
 }
 
 export async function readSeed(file: string): Promise<DemoSeed> {
@@ -45,12 +57,12 @@ export async function readSeed(file: string): Promise<DemoSeed> {
 }
 
 /** Builds a fresh database from the seed; expiry dates are placed relative to the clock. */
-export async function buildDemoDatabase(seed: DemoSeed, clock: Clock, pepper: Buffer): Promise<Database> {
+export async function buildDemoDatabase(seed: DemoSeed, clock: Clock, keys: {pepper: Buffer; totpKey: Buffer}): Promise<Database> {
 	const db = emptyDatabase();
 	const now = clock.now();
 	for (const entry of seed.holders) {
 		const codiceFiscale = await assertCodiceFiscale(entry.codiceFiscale);
-		const [passwordHash, pinHash] = await Promise.all([hashPassword(entry.password), hashPeppered(entry.pin, pepper)]);
+		const [passwordHash, pinHash] = await Promise.all([hashPassword(entry.password), hashPeppered(entry.pin, keys.pepper)]);
 		db.holders.push({
 			userId: entry.userId,
 			name: entry.name,
@@ -61,6 +73,15 @@ export async function buildDemoDatabase(seed: DemoSeed, clock: Clock, pepper: Bu
 			passwordHash,
 			pinHash,
 			createdAt: now.toISOString(),
+			otp: {
+				preferred: entry.otp.preferred,
+				app: entry.otp.appSecret ? {status: 'active', secret: seal(keys.totpKey, entry.otp.appSecret, entry.userId), lastStep: null, activatedAt: now.toISOString()} : null,
+				push: entry.otp.push ?? false,
+				token:
+					entry.otp.tokenSecret && entry.otp.tokenSerial
+						? {serial: entry.otp.tokenSerial, secret: seal(keys.totpKey, entry.otp.tokenSecret, entry.userId), lastStep: null, activatedAt: now.toISOString()}
+						: null,
+			},
 		});
 		const expiresAt = new Date(now.getTime() + entry.certificate.expiresInDays * DAY);
 		const activatedAt = new Date(expiresAt);
@@ -86,5 +107,7 @@ export function demoCredentials(seed: DemoSeed): DemoCredential[] {
 		password: holder.password,
 		pin: holder.pin,
 		about: holder.about,
+		...(holder.otp.appSecret ? {appSecret: holder.otp.appSecret} : {}),
+		...(holder.otp.tokenSecret ? {tokenSerial: holder.otp.tokenSerial, tokenSecret: holder.otp.tokenSecret} : {}),
 	}));
 }

@@ -1,4 +1,5 @@
 import {z} from 'zod';
+import {sealedSchema} from '../sealed.js';
 import {settingsSchema} from '../settings.js';
 
 /** The current database format. Bump it together with a new entry in `migrations.ts`. */
@@ -6,6 +7,25 @@ export const DATABASE_VERSION = 1;
 
 const isoDate = z.string().refine(value => !Number.isNaN(Date.parse(value)), 'not an ISO date');
 const argon2idHash = z.string().startsWith('$argon2id$', 'not an argon2id hash');
+
+export const otpChannelSchema = z.enum(['sms', 'app', 'token']);
+
+/** An authenticator (the MyInfoCert app or a hardware token): its TOTP secret, sealed, and the last step used. */
+export const authenticatorSchema = z.object({
+	secret: sealedSchema,
+	lastStep: z.number().int().nullable(),
+	activatedAt: isoDate.nullable(),
+});
+
+export const holderOtpSchema = z.object({
+	/** The channel that confirms operations. */
+	preferred: otpChannelSchema,
+	/** The MyInfoCert app: pending between "Attiva" and the first code. */
+	app: authenticatorSchema.extend({status: z.enum(['pending', 'active'])}).nullable(),
+	/** The app may also approve operations and logins with a notification. */
+	push: z.boolean(),
+	token: authenticatorSchema.extend({serial: z.string().regex(/^[A-Z0-9-]{4,32}$/)}).nullable(),
+});
 
 export const holderSchema = z.object({
 	userId: z.string().regex(/^JCPD\d{4}$/, 'userID must be JCPD followed by 4 digits'),
@@ -17,6 +37,7 @@ export const holderSchema = z.object({
 	passwordHash: argon2idHash,
 	pinHash: argon2idHash,
 	createdAt: isoDate,
+	otp: holderOtpSchema,
 });
 
 export const certificateStatusSchema = z.enum(['active', 'suspended', 'revoked', 'blocked']);
@@ -46,7 +67,7 @@ export const throttleSchema = z.object({
 	lockouts: z.number().int().min(0),
 });
 
-export const accessOutcomeSchema = z.enum(['success', 'wrong-password', 'locked']);
+export const accessOutcomeSchema = z.enum(['success', 'wrong-password', 'locked', 'app-approved']);
 
 export const accessEntrySchema = z.object({
 	id: z.number().int().positive(),
@@ -57,6 +78,34 @@ export const accessEntrySchema = z.object({
 	terminal: z.string().max(200),
 });
 
+export const challengeSchema = z.object({
+	id: z.string().min(1),
+	userId: z.string(),
+	/** What is being confirmed, e.g. "otp.changePhone"; with `dataHash`, the binding of the code. */
+	operation: z.string().min(1),
+	dataHash: z.string().regex(/^[0-9a-f]{64}$/),
+	channel: z.enum(['sms', 'app', 'token', 'push']),
+	/** SMS only: HMAC of the code under the server pepper (never the code). */
+	codeHash: z.string().nullable(),
+	/** SMS only: the number the code was sent to. */
+	destination: z.string().nullable(),
+	createdAt: isoDate,
+	expiresAt: isoDate,
+	failures: z.number().int().min(0),
+	sends: z.array(isoDate),
+	state: z.enum(['pending', 'approved', 'denied', 'confirmed', 'cancelled']),
+});
+
+/** "Accedi con l'app": a short code on the login screen that the holder's phone approves. */
+export const loginRequestSchema = z.object({
+	id: z.string().min(1),
+	codeHash: z.string(),
+	createdAt: isoDate,
+	expiresAt: isoDate,
+	state: z.enum(['pending', 'approved', 'denied', 'consumed']),
+	userId: z.string().nullable(),
+});
+
 export const databaseSchema = z.object({
 	version: z.literal(DATABASE_VERSION),
 	settings: settingsSchema,
@@ -64,6 +113,8 @@ export const databaseSchema = z.object({
 	certificates: z.array(certificateSchema),
 	loginThrottle: z.record(z.string(), throttleSchema),
 	accessLog: z.array(accessEntrySchema),
+	challenges: z.array(challengeSchema),
+	loginRequests: z.array(loginRequestSchema),
 	/** Monotonic counters for identifiers (access-log ids, ...). */
 	sequences: z.record(z.string(), z.number().int().min(0)),
 });
@@ -75,6 +126,9 @@ export type CertificateStatus = z.infer<typeof certificateStatusSchema>;
 export type AccessEntry = z.infer<typeof accessEntrySchema>;
 export type AccessOutcome = z.infer<typeof accessOutcomeSchema>;
 export type Throttle = z.infer<typeof throttleSchema>;
+export type Challenge = z.infer<typeof challengeSchema>;
+export type LoginRequest = z.infer<typeof loginRequestSchema>;
+export type OtpChannel = z.infer<typeof otpChannelSchema>;
 
 export function emptyDatabase(): Database {
 	return databaseSchema.parse({
@@ -84,6 +138,8 @@ export function emptyDatabase(): Database {
 		certificates: [],
 		loginThrottle: {},
 		accessLog: [],
+		challenges: [],
+		loginRequests: [],
 		sequences: {},
 	});
 }

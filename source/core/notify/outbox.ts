@@ -1,0 +1,75 @@
+import {randomBytes} from 'node:crypto';
+import {mkdir, open, readFile, readdir, rename} from 'node:fs/promises';
+import {join} from 'node:path';
+import {z} from 'zod';
+
+/*
+ * The outbox: every SMS and e-mail the portal sends is a file in `<data>/outbox/` (0600 in a
+ * 0700 folder), named by a sequence number the store hands out, so every process sees the
+ * same order. The phone companion and `mysign outbox` read it.
+ */
+
+export const outboxMessageSchema = z.object({
+	id: z.number().int().positive(),
+	kind: z.enum(['sms', 'email']),
+	userId: z.string().nullable(),
+	to: z.string(),
+	at: z.string(),
+	subject: z.string().optional(),
+	text: z.string(),
+});
+
+export type OutboxMessage = z.infer<typeof outboxMessageSchema>;
+
+export class Outbox {
+	readonly directory: string;
+
+	constructor(dataDirectory: string) {
+		this.directory = join(dataDirectory, 'outbox');
+	}
+
+	/** Writes one message atomically (temp file, fsync, rename). */
+	async deliver(message: OutboxMessage): Promise<void> {
+		await mkdir(this.directory, {recursive: true, mode: 0o700});
+		const name = `${String(message.id).padStart(8, '0')}.${message.kind}.json`;
+		const temporary = join(this.directory, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+		const handle = await open(temporary, 'wx', 0o600);
+		try {
+			await handle.writeFile(JSON.stringify(message, null, '\t') + '\n');
+			await handle.sync();
+		} finally {
+			await handle.close();
+		}
+		await rename(temporary, join(this.directory, name));
+	}
+
+	/** Messages in sending order, optionally only those of one holder. Unreadable files are skipped. */
+	async list(filter: {userId?: string; kind?: OutboxMessage['kind']} = {}): Promise<OutboxMessage[]> {
+		let names: string[];
+		try {
+			names = await readdir(this.directory);
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+			throw error;
+		}
+		const messages: OutboxMessage[] = [];
+		for (const name of names.filter(entry => /^\d{8}\.(sms|email)\.json$/.test(entry)).sort()) {
+			try {
+				const parsed = outboxMessageSchema.safeParse(JSON.parse(await readFile(join(this.directory, name), 'utf8')));
+				if (!parsed.success) continue;
+				if (filter.userId && parsed.data.userId !== filter.userId) continue;
+				if (filter.kind && parsed.data.kind !== filter.kind) continue;
+				messages.push(parsed.data);
+			} catch {
+				// a message being replaced or damaged is skipped, not fatal
+			}
+		}
+		return messages;
+	}
+}
+
+/** The portal's SMS wording (Italian, as InfoCert sends it). */
+export function otpSmsText(code: string, at: Date): string {
+	const time = new Intl.DateTimeFormat('it-IT', {timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit', second: '2-digit'}).format(at);
+	return `Servizio di Firma InfoCert: utilizzare il seguente codice OTP ${code} generato alle ore ${time}`;
+}

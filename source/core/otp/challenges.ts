@@ -1,0 +1,209 @@
+import {createHash, createHmac, randomInt, randomUUID, timingSafeEqual} from 'node:crypto';
+import {DAY, MINUTE, type Clock} from '../clock.js';
+import {DomainError} from '../errors.js';
+import {otpSmsText, type Outbox} from '../notify/outbox.js';
+import {unseal} from '../sealed.js';
+import type {Store} from '../store/store.js';
+import {nextSequence, type Challenge, type Database, type Holder} from '../store/schema.js';
+import {verifyTotp} from './totp.js';
+
+/*
+ * OTP challenges. A challenge is bound to one holder, one operation and a hash of the data
+ * being confirmed, and is used at most once. SMS codes are 8 random digits valid 5 minutes;
+ * resending does not reset the failure count; the 5th wrong code cancels the operation.
+ * App and token codes are TOTP. Every check and counter change happens under the store lock,
+ * so two processes racing with the same code cannot both succeed.
+ */
+
+export interface OtpKeys {
+	pepper: Buffer;
+	totpKey: Buffer;
+}
+
+export interface ChallengeView {
+	id: string;
+	channel: Challenge['channel'];
+	/** The masked number an SMS went to ("+39347*****67"), if any. */
+	destination: string | null;
+	expiresAt: Date | null;
+	attemptsLeft: number;
+}
+
+/** Canonical hash of the data an OTP confirms (key order does not matter). */
+export function hashOperationData(data: unknown): string {
+	return createHash('sha256').update(canonicalJson(data)).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+	if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+	if (value && typeof value === 'object') {
+		return `{${Object.keys(value)
+			.sort()
+			.map(key => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`)
+			.join(',')}}`;
+	}
+	return JSON.stringify(value ?? null);
+}
+
+export function maskPhone(phone: string): string {
+	return phone.length <= 7 ? '*'.repeat(phone.length) : phone.slice(0, 6) + '*'.repeat(phone.length - 8) + phone.slice(-2);
+}
+
+function codeHash(pepper: Buffer, challengeId: string, code: string): string {
+	return createHmac('sha256', pepper).update(`${challengeId}:${code}`).digest('hex');
+}
+
+function newSmsCode(): string {
+	return String(randomInt(0, 100_000_000)).padStart(8, '0');
+}
+
+export class Challenges {
+	constructor(
+		private readonly store: Store,
+		private readonly clock: Clock,
+		private readonly outbox: Outbox,
+		private readonly keys: OtpKeys,
+	) {}
+
+	/**
+	 * Starts a challenge for an operation. `channel` defaults to the holder's preferred one;
+	 * `smsTo` overrides the destination (e.g. the OLD number when changing it).
+	 */
+	async start(input: {userId: string; operation: string; data: unknown; channel?: 'sms' | 'app' | 'token'; smsTo?: string}): Promise<ChallengeView> {
+		return this.store.update(async db => {
+			const now = this.clock.now();
+			const holder = requireHolder(db, input.userId);
+			// Old challenges go, so the file does not grow with every operation.
+			db.challenges = db.challenges.filter(challenge => Date.parse(challenge.createdAt) > now.getTime() - DAY);
+			const channel = input.channel ?? usableChannel(holder);
+			const id = randomUUID();
+			const challenge: Challenge = {
+				id,
+				userId: holder.userId,
+				operation: input.operation,
+				dataHash: hashOperationData(input.data),
+				channel,
+				codeHash: null,
+				destination: null,
+				createdAt: now.toISOString(),
+				expiresAt: new Date(now.getTime() + db.settings.otpSmsValidityMinutes * MINUTE).toISOString(),
+				failures: 0,
+				sends: [],
+				state: 'pending',
+			};
+			if (channel === 'sms') await this.sendSms(db, challenge, input.smsTo ?? holder.phone, now);
+			db.challenges.push(challenge);
+			return view(challenge, db);
+		});
+	}
+
+	/** "Invia nuovo OTP": a new SMS code, same failure count, at most 5 resends per 15 minutes. */
+	async resend(challengeId: string, userId: string): Promise<ChallengeView> {
+		return this.store.update(async db => {
+			const now = this.clock.now();
+			const challenge = pendingChallenge(db, challengeId, userId);
+			if (challenge.channel !== 'sms' || !challenge.destination) throw new DomainError('otp.notSms');
+			const windowStart = now.getTime() - db.settings.otpResendWindowMinutes * MINUTE;
+			const recentResends = challenge.sends.slice(1).filter(sent => Date.parse(sent) > windowStart).length;
+			if (recentResends >= db.settings.otpMaxResends) throw new DomainError('otp.tooManyResends', {minutes: db.settings.otpResendWindowMinutes});
+			challenge.expiresAt = new Date(now.getTime() + db.settings.otpSmsValidityMinutes * MINUTE).toISOString();
+			await this.sendSms(db, challenge, challenge.destination, now);
+			return view(challenge, db);
+		});
+	}
+
+	/**
+	 * Checks a code for a challenge. Succeeds once; the operation and data must be those the
+	 * challenge was started for. Wrong codes count; the last allowed failure cancels it.
+	 */
+	async confirm(input: {challengeId: string; userId: string; operation: string; data: unknown; code: string}): Promise<void> {
+		const outcome = await this.store.update(async db => {
+			const now = this.clock.now();
+			const challenge = db.challenges.find(entry => entry.id === input.challengeId && entry.userId === input.userId);
+			if (!challenge) throw new DomainError('otp.unknown');
+			if (challenge.operation !== input.operation || challenge.dataHash !== hashOperationData(input.data)) throw new DomainError('otp.wrongOperation');
+			if (challenge.state === 'confirmed') throw new DomainError('otp.used');
+			if (challenge.state === 'cancelled') throw new DomainError('otp.cancelled');
+			if (challenge.state !== 'pending' && challenge.state !== 'approved') throw new DomainError('otp.cancelled');
+			if (challenge.channel === 'sms' && now.getTime() >= Date.parse(challenge.expiresAt)) return {kind: 'expired'} as const;
+
+			const holder = requireHolder(db, input.userId);
+			const right = await this.codeMatches(challenge, holder, input.code.trim(), now);
+			if (right) {
+				challenge.state = 'confirmed';
+				return {kind: 'ok'} as const;
+			}
+			challenge.failures += 1;
+			const left = db.settings.otpMaxFailures - challenge.failures;
+			if (left <= 0) {
+				challenge.state = 'cancelled';
+				return {kind: 'cancelled'} as const;
+			}
+			return {kind: 'wrong', left} as const;
+		});
+		if (outcome.kind === 'expired') throw new DomainError('otp.expired');
+		if (outcome.kind === 'cancelled') throw new DomainError('otp.cancelled');
+		if (outcome.kind === 'wrong') throw new DomainError('otp.wrong', {attemptsLeft: outcome.left});
+	}
+
+	async get(challengeId: string, userId: string): Promise<ChallengeView> {
+		const db = await this.store.read();
+		const challenge = db.challenges.find(entry => entry.id === challengeId && entry.userId === userId);
+		if (!challenge) throw new DomainError('otp.unknown');
+		return view(challenge, db);
+	}
+
+	private async codeMatches(challenge: Challenge, holder: Holder, code: string, now: Date): Promise<boolean> {
+		if (!/^\d{8}$/.test(code)) return false;
+		if (challenge.channel === 'sms') {
+			if (!challenge.codeHash) return false;
+			return timingSafeEqual(Buffer.from(challenge.codeHash, 'hex'), Buffer.from(codeHash(this.keys.pepper, challenge.id, code), 'hex'));
+		}
+		const authenticator = challenge.channel === 'token' ? holder.otp.token : holder.otp.app;
+		if (!authenticator || (challenge.channel === 'app' && holder.otp.app?.status !== 'active' && challenge.operation !== 'otp.activateApp')) return false;
+		const secret = unseal(this.keys.totpKey, authenticator.secret, holder.userId);
+		const step = await verifyTotp(secret, code, now, authenticator.lastStep);
+		if (step === undefined) return false;
+		authenticator.lastStep = step;
+		return true;
+	}
+
+	private async sendSms(db: Database, challenge: Challenge, phone: string, now: Date): Promise<void> {
+		const code = newSmsCode();
+		challenge.codeHash = codeHash(this.keys.pepper, challenge.id, code);
+		challenge.destination = phone;
+		challenge.sends.push(now.toISOString());
+		await this.outbox.deliver({id: nextSequence(db, 'outbox'), kind: 'sms', userId: challenge.userId, to: phone, at: now.toISOString(), text: otpSmsText(code, now)});
+	}
+}
+
+function requireHolder(db: Database, userId: string): Holder {
+	const holder = db.holders.find(entry => entry.userId === userId);
+	if (!holder) throw new DomainError('holder.notFound');
+	return holder;
+}
+
+/** The preferred channel, falling back to SMS when the preferred authenticator is not active. */
+function usableChannel(holder: Holder): 'sms' | 'app' | 'token' {
+	if (holder.otp.preferred === 'app' && holder.otp.app?.status === 'active') return 'app';
+	if (holder.otp.preferred === 'token' && holder.otp.token) return 'token';
+	return 'sms';
+}
+
+function pendingChallenge(db: Database, challengeId: string, userId: string): Challenge {
+	const challenge = db.challenges.find(entry => entry.id === challengeId && entry.userId === userId);
+	if (!challenge) throw new DomainError('otp.unknown');
+	if (challenge.state === 'confirmed') throw new DomainError('otp.used');
+	if (challenge.state !== 'pending') throw new DomainError('otp.cancelled');
+	return challenge;
+}
+
+function view(challenge: Challenge, db: Database): ChallengeView {
+	return {
+		id: challenge.id,
+		channel: challenge.channel,
+		destination: challenge.destination ? maskPhone(challenge.destination) : null,
+		expiresAt: challenge.channel === 'sms' ? new Date(challenge.expiresAt) : null,
+		attemptsLeft: db.settings.otpMaxFailures - challenge.failures,
+	};
+}

@@ -1,0 +1,171 @@
+import {readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {afterEach, describe, expect, it} from 'vitest';
+import {MINUTE} from '../../../source/core/clock.js';
+import {DomainError} from '../../../source/core/errors.js';
+import type {Portal, Session} from '../../../source/core/portal.js';
+import {demoPortal, MARIO} from '../../helpers/portal.js';
+
+let cleanup: (() => void) | undefined;
+afterEach(() => cleanup?.());
+
+async function setup() {
+	const context = await demoPortal();
+	cleanup = context.remove;
+	const login = await context.portal.login(MARIO.userId, MARIO.password);
+	if (login.kind !== 'success') throw new Error('demo login failed');
+	return {...context, session: login.session};
+}
+
+/** The code in the newest SMS to a holder, as the phone shows it. */
+async function lastSmsCode(portal: Portal, userId = MARIO.userId): Promise<string> {
+	const messages = await portal.phoneMessages(userId);
+	return /codice OTP (\d{8})/.exec(messages.at(-1)!.text)![1]!;
+}
+
+async function codeOf(error: Promise<unknown>): Promise<string> {
+	const caught = await error.then(
+		() => 'no error',
+		(thrown: unknown) => (thrown instanceof DomainError ? thrown.code : String(thrown)),
+	);
+	return caught;
+}
+
+function startFor(portal: Portal, session: Session, operation = 'test.operation', data: unknown = {value: 1}) {
+	return portal.challenges.start({userId: session.userId, operation, data, channel: 'sms'});
+}
+
+function confirm(portal: Portal, session: Session, challengeId: string, code: string, operation = 'test.operation', data: unknown = {value: 1}) {
+	return portal.challenges.confirm({challengeId, userId: session.userId, operation, data, code});
+}
+
+describe('SMS challenges', () => {
+	it('sends the portal wording to the holder and masks the number', async () => {
+		const {portal, session} = await setup();
+		const challenge = await startFor(portal, session);
+		expect(challenge.destination).toBe('+39347*****67');
+		const [message] = await portal.phoneMessages(MARIO.userId);
+		expect(message!.to).toBe('+393471234567');
+		expect(message!.text).toMatch(/^Servizio di Firma InfoCert: utilizzare il seguente codice OTP \d{8} generato alle ore 10:00:00$/);
+	});
+
+	it('accepts a code once; a second use is refused', async () => {
+		const {portal, session} = await setup();
+		const challenge = await startFor(portal, session);
+		const code = await lastSmsCode(portal);
+		await confirm(portal, session, challenge.id, code);
+		expect(await codeOf(confirm(portal, session, challenge.id, code))).toBe('otp.used');
+	});
+
+	it('refuses a code for another operation or other data', async () => {
+		const {portal, session} = await setup();
+		const challenge = await startFor(portal, session, 'otp.changePhone', {newPhone: '+393330000000'});
+		const code = await lastSmsCode(portal);
+		expect(await codeOf(confirm(portal, session, challenge.id, code, 'pin.change', {newPhone: '+393330000000'}))).toBe('otp.wrongOperation');
+		expect(await codeOf(confirm(portal, session, challenge.id, code, 'otp.changePhone', {newPhone: '+393339999999'}))).toBe('otp.wrongOperation');
+		// A code sent for another operation is simply a wrong code here.
+		const other = await startFor(portal, session, 'other.operation', {});
+		expect(await codeOf(confirm(portal, session, other.id, code, 'other.operation', {}))).toBe('otp.wrong');
+	});
+
+	it('refuses a code after 5 minutes', async () => {
+		const {portal, session, clock} = await setup();
+		const challenge = await startFor(portal, session);
+		const code = await lastSmsCode(portal);
+		clock.advance(5 * MINUTE);
+		expect(await codeOf(confirm(portal, session, challenge.id, code))).toBe('otp.expired');
+	});
+
+	it("refuses another holder's code and another holder's challenge", async () => {
+		const {portal, session} = await setup();
+		const giulia = await portal.login('JCPD2841', 'Tramonto!73');
+		if (giulia.kind !== 'success') throw new Error('login');
+		const mine = await startFor(portal, session);
+		await startFor(portal, giulia.session);
+		const giuliasCode = await lastSmsCode(portal, 'JCPD2841');
+		expect(await codeOf(confirm(portal, session, mine.id, giuliasCode))).toBe('otp.wrong');
+		expect(await codeOf(confirm(portal, giulia.session, mine.id, await lastSmsCode(portal)))).toBe('otp.unknown');
+	});
+
+	it('"Invia nuovo OTP" sends a new code but does not reset the failures; the 5th wrong code cancels', async () => {
+		const {portal, session} = await setup();
+		const challenge = await startFor(portal, session);
+		for (let index = 0; index < 3; index++) expect(await codeOf(confirm(portal, session, challenge.id, '00000000'))).toBe('otp.wrong');
+		const oldCode = await lastSmsCode(portal);
+		const resent = await portal.resendOtp(session, challenge.id);
+		expect(resent.attemptsLeft).toBe(2);
+		const newCode = await lastSmsCode(portal);
+		expect((await portal.phoneMessages(MARIO.userId)).length).toBe(2);
+		if (oldCode !== newCode) expect(await codeOf(confirm(portal, session, challenge.id, oldCode))).toBe('otp.wrong');
+		else expect(await codeOf(confirm(portal, session, challenge.id, '11111111'))).toBe('otp.wrong');
+		expect(await codeOf(confirm(portal, session, challenge.id, '00000000'))).toBe('otp.cancelled');
+		expect(await codeOf(confirm(portal, session, challenge.id, newCode))).toBe('otp.cancelled');
+	});
+
+	it('allows 5 resends per 15 minutes', async () => {
+		const {portal, session, clock} = await setup();
+		const challenge = await startFor(portal, session);
+		for (let index = 0; index < 5; index++) await portal.resendOtp(session, challenge.id);
+		expect(await codeOf(portal.resendOtp(session, challenge.id))).toBe('otp.tooManyResends');
+		clock.advance(16 * MINUTE);
+		await portal.resendOtp(session, challenge.id);
+	});
+
+	it('keeps no code in db.json', async () => {
+		const {portal, session, directory} = await setup();
+		const codes: string[] = [];
+		for (let index = 0; index < 5; index++) {
+			await startFor(portal, session);
+			codes.push(await lastSmsCode(portal));
+		}
+		const db = readFileSync(join(directory, 'db.json'), 'utf8');
+		for (const code of codes) expect(db).not.toContain(code);
+	});
+});
+
+describe('app channel', () => {
+	it('activates with the first code computed from the shown secret, then confirms operations with TOTP', async () => {
+		const {portal, session, directory, clock} = await setup();
+		expect((await portal.otpOverview(session)).app).toBe('inactive');
+		const activation = await portal.startAppActivation(session);
+		expect(activation.secret).toMatch(/^[A-Z2-7]{32}$/);
+		const {totpCode} = await import('../../../source/core/otp/totp.js');
+		expect(await codeOf(portal.confirmAppActivation(session, activation.challenge.id, '12345678'))).toBe('otp.wrong');
+		await portal.confirmAppActivation(session, activation.challenge.id, await totpCode(activation.secret, clock.now()));
+		const overview = await portal.otpOverview(session);
+		expect(overview.app).toBe('active');
+		expect(overview.preferred).toBe('app');
+
+		clock.advance(30_000);
+		const challenge = await portal.challenges.start({userId: session.userId, operation: 'op', data: {}});
+		expect(challenge.channel).toBe('app');
+		const code = await totpCode(activation.secret, clock.now());
+		await portal.challenges.confirm({challengeId: challenge.id, userId: session.userId, operation: 'op', data: {}, code});
+		// The same step cannot confirm a second operation.
+		const second = await portal.challenges.start({userId: session.userId, operation: 'op', data: {}});
+		expect(await codeOf(portal.challenges.confirm({challengeId: second.id, userId: session.userId, operation: 'op', data: {}, code}))).toBe('otp.wrong');
+
+		const db = readFileSync(join(directory, 'db.json'), 'utf8');
+		expect(db).not.toContain(activation.secret);
+		for (const secret of ['NTGEWVND7IZWBFTI4JCV3VCRUO7RRQHO', 'GXKQQPMTBTHFDHA6LASWB3XMKAQNIWIX']) expect(db).not.toContain(secret);
+	});
+});
+
+describe('change of the SMS number', () => {
+	it('sends the code to the OLD number and saves the new one only after confirmation', async () => {
+		const {portal, session} = await setup();
+		expect(await codeOf(portal.startPhoneChange(session, '12345'))).toBe('phone.invalid');
+		expect(await codeOf(portal.startPhoneChange(session, '+39 06 1234 5678'))).toBe('phone.invalid');
+		expect(await codeOf(portal.startPhoneChange(session, '347 123 4567'))).toBe('phone.same');
+		const {newPhone, challenge} = await portal.startPhoneChange(session, '333 987 6543');
+		expect(newPhone).toBe('+393339876543');
+		const sms = (await portal.phoneMessages(MARIO.userId)).at(-1)!;
+		expect(sms.to).toBe('+393471234567');
+		expect((await portal.otpOverview(session)).phoneMasked).toBe('+39347*****67');
+		await portal.confirmPhoneChange(session, challenge.id, newPhone, await lastSmsCode(portal));
+		expect((await portal.otpOverview(session)).phoneMasked).toBe('+39333*****43');
+		// From now on codes go to the new number only.
+		await startFor(portal, session);
+		expect((await portal.phoneMessages(MARIO.userId)).at(-1)!.to).toBe('+393339876543');
+	});
+});
