@@ -2,6 +2,7 @@
 import meow from 'meow';
 import {clockFrom, parseInstant, systemClock, type Clock} from './core/clock.js';
 import {resolveDataDirectory} from './core/paths.js';
+import {toDisplayText} from './core/text/sanitize.js';
 import {Portal} from './core/portal.js';
 import {describeError, isLanguage, translator, type Language, type Translate} from './ui/i18n/index.js';
 
@@ -16,6 +17,9 @@ const HELP = {
     $ mysign                      apre il portale a tutto schermo
     $ mysign demo [--reset] [--json]
                                   crea (o ricrea) i dati demo e ne stampa le credenziali
+    $ mysign phone --user ID [--print] [--json]
+                                  il telefono del titolare: SMS ricevuti, codici dell'app,
+                                  approvazione degli accessi; --print stampa e termina
 
   Opzioni
     --data DIR          cartella dei dati (default: $MYSIGN_DATA, poi data/ nel checkout,
@@ -23,6 +27,7 @@ const HELP = {
     --lang it|en        lingua dell'interfaccia (default: it)
     --screen-reader     modalità lettore di schermo (anche INK_SCREEN_READER=true)
     --now DATA-ORA      orologio simulato, es. 2026-11-24T10:00:00Z (anche MYSIGN_NOW)
+    --show-sms          mostra nel portale gli SMS in arrivo (demo su un solo terminale)
     --help              questo aiuto
     --version           versione
 `,
@@ -31,6 +36,9 @@ const HELP = {
     $ mysign                      opens the full-screen portal
     $ mysign demo [--reset] [--json]
                                   creates (or recreates) the demo data and prints its credentials
+    $ mysign phone --user ID [--print] [--json]
+                                  the holder's phone: received SMS, app codes, login
+                                  approvals; --print prints them and exits
 
   Options
     --data DIR          data folder (default: $MYSIGN_DATA, then data/ in a checkout,
@@ -38,6 +46,7 @@ const HELP = {
     --lang it|en        interface language (default: it)
     --screen-reader     screen-reader mode (also INK_SCREEN_READER=true)
     --now DATE-TIME     simulated clock, e.g. 2026-11-24T10:00:00Z (also MYSIGN_NOW)
+    --show-sms          show arriving SMS inside the portal (single-terminal demos)
     --help              this help
     --version           version
 `,
@@ -50,13 +59,17 @@ const FLAGS = {
 	now: {type: 'string'},
 	reset: {type: 'boolean'},
 	json: {type: 'boolean'},
+	user: {type: 'string'},
+	print: {type: 'boolean'},
+	showSms: {type: 'boolean'},
 	help: {type: 'boolean'},
 	version: {type: 'boolean'},
 } as const;
 
 const COMMAND_FLAGS: Record<string, readonly string[]> = {
-	'': ['data', 'lang', 'screenReader', 'now', 'help', 'version'],
+	'': ['data', 'lang', 'screenReader', 'now', 'showSms', 'help', 'version'],
 	demo: ['data', 'lang', 'now', 'reset', 'json', 'help'],
+	phone: ['data', 'lang', 'screenReader', 'now', 'user', 'print', 'json', 'help'],
 };
 
 class UsageError extends Error {}
@@ -118,6 +131,9 @@ async function main(argv: readonly string[]): Promise<number> {
 	const dataDirectory = resolveDataDirectory(cli.flags.data);
 
 	if (command === 'demo') return demo(t, {language, dataDirectory, clock, reset: cli.flags.reset ?? false, json: cli.flags.json ?? false});
+	const screenReader = cli.flags.screenReader === true || process.env['INK_SCREEN_READER'] === 'true';
+	const color = !('NO_COLOR' in process.env) || process.env['NO_COLOR'] === '';
+	if (command === 'phone') return phone(t, {language, dataDirectory, clock, user: cli.flags.user, print: cli.flags.print ?? false, json: cli.flags.json ?? false, screenReader, color});
 
 	if (!process.stdin.isTTY || !process.stdout.isTTY) {
 		process.stderr.write(t('cli.noTty') + '\n');
@@ -127,9 +143,7 @@ async function main(argv: readonly string[]): Promise<number> {
 	await Portal.createDemo({dataDirectory, clock});
 	const portal = await Portal.open({dataDirectory, clock, terminal: terminalDescription()});
 	const {runTui} = await import('./ui/run.js');
-	const screenReader = cli.flags.screenReader === true || process.env['INK_SCREEN_READER'] === 'true';
-	const color = !('NO_COLOR' in process.env) || process.env['NO_COLOR'] === '';
-	return runTui({portal, language, screenReader, color});
+	return runTui({portal, language, screenReader, color, showSms: cli.flags.showSms ?? false});
 }
 
 function clockOption(t: Translate, value: string | undefined): Clock {
@@ -152,6 +166,38 @@ async function demo(t: Translate, options: {language: Language; dataDirectory: s
 	}
 	process.stdout.write(lines.join('\n') + '\n');
 	return 0;
+}
+
+async function phone(
+	t: Translate,
+	options: {language: Language; dataDirectory: string; clock: Clock; user: string | undefined; print: boolean; json: boolean; screenReader: boolean; color: boolean},
+): Promise<number> {
+	if (!options.user) throw new UsageError(t('phone.needUser'));
+	const userId = options.user.trim().toUpperCase();
+	const portal = await Portal.open({dataDirectory: options.dataDirectory, clock: options.clock, terminal: 'phone'});
+	const name = await portal.holderName(userId);
+	if (!name) throw new UsageError(t('phone.unknownUser', {userId: options.user}));
+	if (options.print) {
+		const messages = (await portal.phoneMessages(userId)).reverse();
+		const authenticators = await portal.authenticatorReadings(userId);
+		if (options.json) {
+			process.stdout.write(JSON.stringify({userId, messages, authenticators}, null, 2) + '\n');
+			return 0;
+		}
+		const lines = [t('phone.title', {name})];
+		for (const reading of authenticators) lines.push(`${reading.device === 'app' ? t('phone.authenticator') : t('phone.token')}: ${t('phone.codeLine', {code: reading.code, seconds: reading.secondsLeft})}`);
+		lines.push('', t('phone.inbox'));
+		if (messages.length === 0) lines.push(t('phone.empty'));
+		for (const message of messages) lines.push(`${message.at}  ${toDisplayText(message.to)}  ${toDisplayText(message.text)}`);
+		process.stdout.write(lines.join('\n') + '\n');
+		return 0;
+	}
+	if (!process.stdin.isTTY || !process.stdout.isTTY) {
+		process.stderr.write(t('cli.noTty') + '\n');
+		return 2;
+	}
+	const {runPhone} = await import('./ui/run.js');
+	return runPhone({portal, language: options.language, screenReader: options.screenReader, color: options.color, userId, name});
 }
 
 main(process.argv.slice(2)).then(

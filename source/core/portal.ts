@@ -211,7 +211,9 @@ export class Portal {
 		return this.appLogin.answer(userId, code, approve);
 	}
 
-	async holderExists(userId: string): Promise<boolean> {
-		return (await this.store.read()).holders.some(holder => holder.userId === userId);
+	/** The holder's name, for the phone's title; undefined when there is no such holder. */
+	async holderName(userId: string): Promise<string | undefined> {
+		const holder = (await this.store.read()).holders.find(entry => entry.userId === userId);
+		return holder ? `${holder.name} ${holder.surname}` : undefined;
 	}
 }

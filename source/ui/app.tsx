@@ -1,6 +1,6 @@
-import {useCallback, useReducer, useState} from 'react';
+import {useCallback, useEffect, useReducer, useState} from 'react';
 import {Box, Text, useApp} from 'ink';
-import {useKeys} from './hooks/use-keys.js';
+import {KeyRouter, useKeys} from './hooks/key-router.js';
 import type {Portal, Session} from '../core/portal.js';
 import {toDisplayText} from '../core/text/sanitize.js';
 import {Frame} from './components/frame.js';
@@ -9,11 +9,12 @@ import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {usePortalData} from './hooks/use-portal-data.js';
 import type {Language} from './i18n/index.js';
 import {translator} from './i18n/index.js';
-import {dashboardBindings, detailBindings, globalBindings, helpBindings, loginBindings, menuBindings, type Binding} from './keymap.js';
+import {dashboardBindings, detailBindings, formBindings, globalBindings, helpBindings, loginBindings, menuBindings, otpScreenBindings, type Binding} from './keymap.js';
 import {CertificateScreen} from './screens/certificate.js';
 import {DashboardScreen} from './screens/dashboard.js';
 import {HelpOverlay} from './screens/help.js';
 import {LoginScreen} from './screens/login.js';
+import {OtpCodesScreen} from './screens/otp-codes.js';
 import {UserMenu} from './screens/user-menu.js';
 import {initialState, reduce, type AppState} from './state.js';
 
@@ -25,10 +26,12 @@ export interface AppProps {
 	language: Language;
 	color: boolean;
 	maxLoginAttempts: number;
+	/** `--show-sms`: arriving SMS appear in a line above the footer, for single-terminal demos. */
+	showSms?: boolean;
 	initialState?: AppState;
 }
 
-function screenBindings(state: AppState): readonly Binding[] {
+function screenBindings(state: AppState & {typing?: boolean}): readonly Binding[] {
 	if (state.overlay === 'help') return helpBindings;
 	if (state.overlay === 'userMenu') return menuBindings;
 	switch (state.screen.name) {
@@ -38,14 +41,27 @@ function screenBindings(state: AppState): readonly Binding[] {
 			return dashboardBindings;
 		case 'certificate':
 			return detailBindings;
+		case 'otp':
+			return state.typing ? formBindings : otpScreenBindings;
 	}
 }
 
-export function App({portal, language, color, maxLoginAttempts, initialState: start = initialState}: AppProps) {
+export function App(props: AppProps) {
+	const environment: UiEnvironment = {portal: props.portal, language: props.language, color: props.color, t: translator(props.language)};
+	return (
+		<UiContext.Provider value={environment}>
+			<KeyRouter>
+				<AppBody {...props} />
+			</KeyRouter>
+		</UiContext.Provider>
+	);
+}
+
+function AppBody({maxLoginAttempts, showSms = false, initialState: start = initialState}: AppProps) {
 	const [state, dispatch] = useReducer(reduce, start);
 	const {columns, rows} = useTerminalSize();
 	const {exit} = useApp();
-	const environment: UiEnvironment = {portal, language, color, t: translator(language)};
+	const environment = useUi();
 
 	// Ctrl-C quits from anywhere; the CLI restores the terminal when Ink exits.
 	useKeys((input, key) => {
@@ -57,20 +73,14 @@ export function App({portal, language, color, maxLoginAttempts, initialState: st
 
 	if (columns < MIN_COLUMNS || rows < MIN_ROWS) {
 		return (
-			<UiContext.Provider value={environment}>
-				<Box width={columns} height={Math.max(1, rows - 1)}>
-					<Text wrap="wrap">{environment.t('app.tooSmall', {minColumns: MIN_COLUMNS, minRows: MIN_ROWS, columns, rows})}</Text>
-				</Box>
-			</UiContext.Provider>
+			<Box width={columns} height={Math.max(1, rows - 1)}>
+				<Text wrap="wrap">{environment.t('app.tooSmall', {minColumns: MIN_COLUMNS, minRows: MIN_ROWS, columns, rows})}</Text>
+			</Box>
 		);
 	}
 
 	const bindings = [...screenBindings(state), ...globalBindings];
-	return (
-		<UiContext.Provider value={environment}>
-			<SessionView state={state} columns={columns} rows={rows} bindings={bindings} maxLoginAttempts={maxLoginAttempts} dispatch={dispatch} openHelp={openHelp} closeOverlay={closeOverlay} />
-		</UiContext.Provider>
-	);
+	return <SessionView state={state} columns={columns} rows={rows} bindings={bindings} maxLoginAttempts={maxLoginAttempts} showSms={showSms} dispatch={dispatch} openHelp={openHelp} closeOverlay={closeOverlay} />;
 }
 
 function SessionView({
@@ -79,6 +89,7 @@ function SessionView({
 	rows,
 	bindings,
 	maxLoginAttempts,
+	showSms,
 	dispatch,
 	openHelp,
 	closeOverlay,
@@ -88,21 +99,24 @@ function SessionView({
 	rows: number;
 	bindings: readonly Binding[];
 	maxLoginAttempts: number;
+	showSms: boolean;
 	dispatch: (action: Parameters<typeof reduce>[1]) => void;
 	openHelp: () => void;
 	closeOverlay: () => void;
 }) {
-	const {portal} = useUi();
+	const {portal, t} = useUi();
 	const session = state.session;
+	const sms = useArrivingSms(showSms ? session?.userId : undefined);
 	// The dashboard view is loaded once per session and screen change, and is gone with the session.
 	const data = usePortalData(() => (session ? portal.dashboard(session) : Promise.reject(new Error('no session'))), [session?.id, state.screen.name]);
 	const userName = session && data.state === 'ready' ? toDisplayText(`${data.value.name} ${data.value.surname}`, 40) : undefined;
 	const screenActive = state.overlay === 'none';
 	const [typing, setTyping] = useState(false);
-	const footer = typing && state.screen.name === 'login' && screenActive ? bindings.filter(binding => binding.action !== 'help') : bindings;
+	const shown = state.screen.name === 'otp' && typing ? [...screenBindings({...state, typing}), ...globalBindings] : bindings;
+	const footer = typing && screenActive ? shown.filter(binding => binding.action !== 'help') : shown;
 
 	return (
-		<Frame columns={columns} rows={rows} user={userName} bindings={footer}>
+		<Frame columns={columns} rows={rows} user={userName} bindings={footer} notice={sms ? t('sms.banner', {text: sms}) : undefined}>
 			{state.overlay === 'userMenu' && userName ? (
 				<UserMenu name={userName} onClose={closeOverlay} onChoose={() => dispatch({type: 'logout', notice: 'login.loggedOut'})} />
 			) : null}
@@ -129,7 +143,39 @@ function SessionView({
 					/>
 				) : null}
 				{state.screen.name === 'certificate' ? <CertificateScreen active={screenActive} data={data} onBack={() => dispatch({type: 'back'})} onHelp={openHelp} /> : null}
+				{state.screen.name === 'otp' && session ? (
+					<OtpCodesScreen active={screenActive} session={session} onBack={() => dispatch({type: 'back'})} onHelp={openHelp} onTypingChange={setTyping} />
+				) : null}
 			</Box>
 		</Frame>
 	);
+}
+
+/** The newest SMS to `userId` that arrived after this screen started, polled once a second. */
+function useArrivingSms(userId: string | undefined): string | undefined {
+	const {portal} = useUi();
+	const [text, setText] = useState<string | undefined>();
+	useEffect(() => {
+		setText(undefined);
+		if (!userId) return;
+		let current = true;
+		let seen: number | undefined;
+		const poll = async () => {
+			const messages = await portal.phoneMessages(userId);
+			const newest = messages.at(-1);
+			if (!current) return;
+			if (seen === undefined) seen = newest?.id ?? 0;
+			else if (newest && newest.id > seen) {
+				seen = newest.id;
+				setText(newest.text);
+			}
+		};
+		void poll();
+		const timer = setInterval(() => void poll(), 1000);
+		return () => {
+			current = false;
+			clearInterval(timer);
+		};
+	}, [portal, userId]);
+	return text;
 }

@@ -53,12 +53,17 @@ export const globalBindings: readonly Binding<'quit' | 'help'>[] = [
 	{action: 'help', keys: ['char:?'], keyLabel: 'literal:?', description: 'keys.help', hint: true},
 ];
 
-export const loginBindings: readonly Binding<'next' | 'previous' | 'submit' | 'toggle'>[] = [
+/** Every form: fields, check boxes and buttons. */
+export const formBindings: readonly Binding<'next' | 'previous' | 'activate' | 'toggle' | 'cancel'>[] = [
 	{action: 'next', keys: ['tab', 'down'], keyLabel: 'key.tab', description: 'keys.nextField', hint: true},
 	{action: 'previous', keys: ['shiftTab', 'up'], keyLabel: 'key.shiftTab', description: 'keys.previousField', hint: false},
 	{action: 'toggle', keys: ['space'], keyLabel: 'key.space', description: 'keys.toggle', hint: false},
-	{action: 'submit', keys: ['enter'], keyLabel: 'key.enter', description: 'keys.submit', hint: true},
+	{action: 'activate', keys: ['enter'], keyLabel: 'key.enter', description: 'keys.submit', hint: true},
+	{action: 'cancel', keys: ['escape'], keyLabel: 'key.escape', description: 'keys.back', hint: true},
 ];
+
+/** The login form: the form keys without Esc (there is nothing to go back to). */
+export const loginBindings = formBindings.filter(binding => binding.action !== 'cancel');
 
 export const dashboardBindings: readonly Binding<'up' | 'down' | 'open' | 'pick' | 'userMenu'>[] = [
 	{action: 'up', keys: ['up', 'shiftTab'], keyLabel: 'key.arrows', description: 'keys.move', hint: true},
@@ -82,4 +87,17 @@ export const detailBindings: readonly Binding<'back'>[] = [
 
 export const helpBindings: readonly Binding<'close'>[] = [
 	{action: 'close', keys: ['escape', 'char:?'], keyLabel: 'key.escape', description: 'keys.close', hint: true},
+];
+
+export const promptBindings: readonly Binding<'switch' | 'choose' | 'keep'>[] = [
+	{action: 'switch', keys: ['tab', 'shiftTab', 'up', 'down', 'char:h', 'char:l'], keyLabel: 'key.tab', description: 'keys.move', hint: true},
+	{action: 'choose', keys: ['enter', 'space'], keyLabel: 'key.enter', description: 'keys.submit', hint: true},
+	{action: 'keep', keys: ['escape'], keyLabel: 'key.escape', description: 'keys.back', hint: true},
+];
+
+export const otpScreenBindings: readonly Binding<'up' | 'down' | 'open' | 'back'>[] = [
+	{action: 'up', keys: ['up', 'shiftTab'], keyLabel: 'key.arrows', description: 'keys.move', hint: true},
+	{action: 'down', keys: ['down', 'tab'], keyLabel: 'key.arrows', description: 'keys.move', hint: false},
+	{action: 'open', keys: ['enter', 'space'], keyLabel: 'key.enter', description: 'keys.open', hint: true},
+	{action: 'back', keys: ['escape'], keyLabel: 'key.escape', description: 'keys.back', hint: true},
 ];

@@ -1,7 +1,9 @@
+import type {ReactElement} from 'react';
 import {render} from 'ink';
 import type {Portal} from '../core/portal.js';
 import {App} from './app.js';
 import type {Language} from './i18n/index.js';
+import {PhoneApp} from './phone.js';
 
 const ENTER_ALTERNATE_SCREEN = '\u001B[?1049h';
 const LEAVE_ALTERNATE_SCREEN = '\u001B[?1049l';
@@ -15,10 +17,10 @@ export interface RunOptions {
 }
 
 /**
- * Runs the TUI full screen: alternate screen on entry, restored on every way out
+ * Runs an Ink element full screen: alternate screen on entry, restored on every way out
  * (Ctrl-C, SIGTERM, SIGHUP, a crash). Returns the exit code.
  */
-export async function runTui({portal, language, screenReader, color}: RunOptions): Promise<number> {
+async function runFullScreen(element: ReactElement, screenReader: boolean): Promise<number> {
 	const stdout = process.stdout;
 	let restored = false;
 	const restore = () => {
@@ -29,13 +31,7 @@ export async function runTui({portal, language, screenReader, color}: RunOptions
 	stdout.write(ENTER_ALTERNATE_SCREEN);
 	process.on('exit', restore);
 
-	const settings = await portal.settings();
-	const instance = render(<App portal={portal} language={language} color={color} maxLoginAttempts={settings.loginMaxAttempts} />, {
-		exitOnCtrlC: false,
-		patchConsole: false,
-		incrementalRendering: true,
-		isScreenReaderEnabled: screenReader,
-	});
+	const instance = render(element, {exitOnCtrlC: false, patchConsole: false, incrementalRendering: true, isScreenReaderEnabled: screenReader});
 
 	const signals: Record<string, number> = {SIGTERM: 15, SIGHUP: 1, SIGINT: 2};
 	for (const [signal, number] of Object.entries(signals)) {
@@ -52,4 +48,13 @@ export async function runTui({portal, language, screenReader, color}: RunOptions
 	} finally {
 		restore();
 	}
+}
+
+export async function runTui({portal, language, screenReader, color, showSms}: RunOptions & {showSms: boolean}): Promise<number> {
+	const settings = await portal.settings();
+	return runFullScreen(<App portal={portal} language={language} color={color} maxLoginAttempts={settings.loginMaxAttempts} showSms={showSms} />, screenReader);
+}
+
+export async function runPhone({portal, language, screenReader, color, userId, name}: RunOptions & {userId: string; name: string}): Promise<number> {
+	return runFullScreen(<PhoneApp portal={portal} language={language} color={color} userId={userId} name={name} />, screenReader);
 }

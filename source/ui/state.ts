@@ -2,7 +2,10 @@ import type {Session} from '../core/portal.js';
 import type {MessageKey} from './i18n/index.js';
 
 /** Screens as a discriminated union: exactly one is shown, with what it needs. */
-export type Screen = {name: 'login'; notice?: MessageKey} | {name: 'dashboard'} | {name: 'certificate'};
+export type Screen = {name: 'login'; notice?: MessageKey} | {name: 'dashboard'} | {name: 'certificate'} | {name: 'otp'};
+
+/** The screens a dashboard card opens. */
+export type CardScreen = 'certificate' | 'otp';
 
 export type Overlay = 'none' | 'help' | 'userMenu';
 
@@ -17,7 +20,7 @@ export interface AppState {
 export type AppAction =
 	| {type: 'loggedIn'; session: Session}
 	| {type: 'logout'; notice?: MessageKey}
-	| {type: 'open'; screen: 'certificate'; from: number}
+	| {type: 'open'; screen: CardScreen; from: number}
 	| {type: 'back'}
 	| {type: 'overlay'; overlay: Overlay};
 
@@ -35,7 +38,7 @@ export function reduce(state: AppState, action: AppAction): AppState {
 			return {...state, screen: {name: action.screen}, overlay: 'none', dashboardSelection: action.from};
 		case 'back':
 			if (state.overlay !== 'none') return {...state, overlay: 'none'};
-			if (state.screen.name === 'certificate') return {...state, screen: {name: 'dashboard'}};
+			if (state.screen.name === 'certificate' || state.screen.name === 'otp') return {...state, screen: {name: 'dashboard'}};
 			return state;
 		case 'overlay':
 			if (action.overlay === 'userMenu' && !state.session) return state;

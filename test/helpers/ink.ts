@@ -10,17 +10,20 @@ export function screen(rendered: Rendered): string {
 	return stripAnsi(rendered.lastFrame() ?? '');
 }
 
-/** Types text one key at a time, as a person does, letting Ink process each key. */
+/** Lets the key router deliver what was written (it hands on one press per timer tick). */
+const settle = () => new Promise(resolve => setTimeout(resolve, 2));
+
+/** Types text one key at a time, as a person does. */
 export async function type(rendered: Rendered, text: string): Promise<void> {
 	for (const character of text) {
 		rendered.stdin.write(character);
-		await new Promise(resolve => setImmediate(resolve));
+		await settle();
 	}
 }
 
 export async function press(rendered: Rendered, key: string): Promise<void> {
 	rendered.stdin.write(key);
-	await new Promise(resolve => setImmediate(resolve));
+	await settle();
 }
 
 export async function waitForScreen(rendered: Rendered, expected: string | RegExp, timeout = 10_000): Promise<string> {

@@ -35,7 +35,7 @@ describe('login screen', () => {
 		await type(rendered, 'JCPD7173');
 		await press(rendered, KEYS.tab);
 		await type(rendered, 'abc');
-		expect(screen(rendered)).toContain('•••');
+		await waitForScreen(rendered, '•••');
 		expect(screen(rendered)).not.toContain('abc');
 		await press(rendered, KEYS.tab);
 		await press(rendered, KEYS.space);
@@ -63,8 +63,9 @@ describe('login screen', () => {
 		await press(rendered, '71\u202e73');
 		await waitForScreen(rendered, 'Carattere non consentito (U+202E)');
 		expect(screen(rendered)).toMatch(/[┃│] JCPD /);
-		// C0 controls (here BEL) never get into the field.
+		// C0 controls (here BEL) never get into the field, and are refused with a message.
 		await press(rendered, '\u0007');
+		await waitForScreen(rendered, 'Carattere non consentito (U+0007)');
 		await type(rendered, '7173');
 		await waitForScreen(rendered, /[┃│] JCPD7173/);
 	});
@@ -139,5 +140,15 @@ describe('keys that arrive in one burst', () => {
 		const {rendered} = await start();
 		rendered.stdin.write(`${MARIO.userId}\t${MARIO.password}\r`);
 		await waitForScreen(rendered, 'Il tuo certificato è Attivo fino al');
+	});
+});
+
+describe('keys that follow a change of screen at once', () => {
+	it('"m" then Enter in one burst opens the user menu and chooses "Esci", not the card underneath', async () => {
+		const {rendered} = await start();
+		await logIn(rendered, MARIO.userId, MARIO.password);
+		await waitForScreen(rendered, 'Attivo fino al');
+		rendered.stdin.write('m\r');
+		await waitForScreen(rendered, 'Sei uscito dal portale.');
 	});
 });

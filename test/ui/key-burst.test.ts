@@ -22,7 +22,12 @@ describe('splitBurst', () => {
 		]);
 	});
 
-	it('passes other control characters on alone, so the form can refuse them', () => {
-		expect(splitBurst('ab\u0007cd', plain).map(press => press.input)).toEqual(['ab', '\u0007', 'cd']);
+	it('reports Ctrl+letter codes as Ink does, and passes other control characters on alone', () => {
+		expect(splitBurst('ab\u0015cd', plain).map(press => [press.input, press.key.ctrl])).toEqual([
+			['ab', false],
+			['u', true],
+			['cd', false],
+		]);
+		expect(splitBurst('ab\u001ccd', plain).map(press => press.input)).toEqual(['ab', '\u001c', 'cd']);
 	});
 });

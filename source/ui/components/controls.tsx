@@ -59,12 +59,14 @@ export function Button({label, focused}: {label: string; focused: boolean}) {
 	);
 }
 
-/** A message line: errors carry a ✗, notices an i; the words say what to do next. */
-export function MessageLine({kind, text}: {kind: 'error' | 'info'; text: string}) {
+/** A message line: errors carry a ✗, notices an i, results a ✓; the words say what to do next. */
+const MESSAGE_STYLE = {error: {symbol: '✗ ', colour: 'red'}, info: {symbol: 'i ', colour: 'cyan'}, success: {symbol: '✓ ', colour: 'green'}} as const;
+
+export function MessageLine({kind, text}: {kind: 'error' | 'info' | 'success'; text: string}) {
 	const {color} = useUi();
 	return (
-		<Text color={color ? (kind === 'error' ? 'red' : 'cyan') : undefined} wrap="wrap">
-			{kind === 'error' ? '✗ ' : 'i '}
+		<Text color={color ? MESSAGE_STYLE[kind].colour : undefined} wrap="wrap">
+			{MESSAGE_STYLE[kind].symbol}
 			{text}
 		</Text>
 	);

@@ -4,8 +4,9 @@ import type {Key} from 'ink';
  * Ink splits terminal input only at escape sequences, so keys that arrive in one read
  * ("3" then Tab when typing fast over SSH) reach useInput as one string "3\t". Split such a
  * burst back into key presses: runs of ordinary characters stay together (a paste is one
- * insertion), Tab, Enter and Backspace become their keys, and any other control character
- * is passed on alone so the form can refuse it with a message.
+ * insertion), Tab, Enter and Backspace become their keys, Ctrl+letter codes become those
+ * keys as Ink reports them, and any other control character is passed on alone so the form
+ * can refuse it with a message.
  */
 
 const NO_KEY: Key = {
@@ -49,9 +50,10 @@ export function splitBurst(input: string, key: Key): {input: string; key: Key}[]
 		} else if (character === '\u007f' || character === '\b') {
 			flush();
 			presses.push({input: '', key: {...NO_KEY, delete: true}});
-		} else if (character === '\u0003') {
+		} else if (character >= '\u0001' && character <= '\u001a') {
+			// Ctrl+letter, reported the way Ink reports a single one.
 			flush();
-			presses.push({input: 'c', key: {...NO_KEY, ctrl: true}});
+			presses.push({input: String.fromCharCode(character.charCodeAt(0) + 96), key: {...NO_KEY, ctrl: true}});
 		} else if (/[\u0000-\u001f]/.test(character)) {
 			flush();
 			presses.push({input: character, key: NO_KEY});

@@ -1,4 +1,4 @@
-import {useKeys} from './use-keys.js';
+import {useKeys} from './key-router.js';
 import {bindingFor, type Binding} from '../keymap.js';
 
 /** Routes key presses through a key map: the same bindings the footer and help describe. */

@@ -9,17 +9,19 @@ import {useKeymap} from '../hooks/use-keymap.js';
 import {describeError, type MessageKey} from '../i18n/index.js';
 import {dashboardBindings} from '../keymap.js';
 import type {Loaded} from '../hooks/use-portal-data.js';
+import type {CardScreen} from '../state.js';
 
 /** The cards of the capabilities that exist. Later capabilities add theirs here. */
-export const DASHBOARD_CARDS: readonly {screen: 'certificate'; title: MessageKey; description: MessageKey}[] = [
+export const DASHBOARD_CARDS: readonly {screen: CardScreen; title: MessageKey; description: MessageKey}[] = [
 	{screen: 'certificate', title: 'card.certificate.title', description: 'card.certificate.description'},
+	{screen: 'otp', title: 'card.otp.title', description: 'card.otp.description'},
 ];
 
 export interface DashboardProps {
 	active: boolean;
 	data: Loaded<DashboardView>;
 	initialSelection: number;
-	onOpen: (screen: 'certificate', selection: number) => void;
+	onOpen: (screen: CardScreen, selection: number) => void;
 	onUserMenu: () => void;
 	onHelp: () => void;
 }

@@ -1,11 +1,24 @@
-import {useEffect, useReducer, useRef} from 'react';
+import {useState} from 'react';
 import {Box, Text} from 'ink';
-import {useKeys} from '../hooks/use-keys.js';
 import type {Session} from '../../core/portal.js';
 import {Button, Checkbox, MessageLine, TextField} from '../components/controls.js';
+import type {Control, FormState} from '../components/form.js';
 import {useUi} from '../context.js';
+import {useForm} from '../hooks/use-form.js';
 import {describeError, formatDate, formatTime, type MessageKey} from '../i18n/index.js';
-import {IDENTIFIER, initialLoginForm, isTyping, PASSWORD, reduceLoginForm, SHOW, SUBMIT} from './login-form.js';
+import {AppLoginPanel} from './app-login.js';
+
+const MAX_IDENTIFIER = 254;
+const MAX_PASSWORD = 1024;
+
+const CONTROLS: readonly Control[] = [
+	// Enter in the user-name field moves to the password, as on the portal.
+	{kind: 'text', name: 'identifier', max: MAX_IDENTIFIER, enterMovesOn: true},
+	{kind: 'text', name: 'password', max: MAX_PASSWORD, masked: true},
+	{kind: 'check', name: 'show'},
+	{kind: 'button', name: 'submit'},
+	{kind: 'button', name: 'app'},
+];
 
 export interface LoginProps {
 	active: boolean;
@@ -17,52 +30,67 @@ export interface LoginProps {
 	onTypingChange?: (typing: boolean) => void;
 }
 
-/** "Accedi" (seeds 000, 001): user name or e-mail, masked password with show/hide, attempts left. */
+/** "Accedi" (seeds 000, 001): user name or e-mail, masked password with show/hide, attempts left, login with the app. */
 export function LoginScreen({active, notice, maxAttempts, onLoggedIn, onHelp, onTypingChange}: LoginProps) {
 	const {t, portal, language} = useUi();
-	const [form, dispatch] = useReducer(reduceLoginForm, initialLoginForm(maxAttempts, notice));
-	const typing = isTyping(form);
+	const [attemptsLeft, setAttemptsLeft] = useState(maxAttempts);
+	const [withApp, setWithApp] = useState(false);
 
-	useKeys((input, key) => dispatch({type: 'key', input, key}), {isActive: active});
-	useEffect(() => onTypingChange?.(typing), [typing, onTypingChange]);
-
-	const helpSeen = useRef(form.helpRequest);
-	useEffect(() => {
-		if (form.helpRequest === helpSeen.current) return;
-		helpSeen.current = form.helpRequest;
-		onHelp();
-	}, [form.helpRequest, onHelp]);
-
-	const submitSeen = useRef(form.submitRequest);
-	useEffect(() => {
-		if (form.submitRequest === submitSeen.current) return;
-		submitSeen.current = form.submitRequest;
-		dispatch({type: 'started'});
-		portal.login(form.identifier.value, form.password.value).then(
+	const login = (form: FormState) => {
+		const identifier = form.fields['identifier']!.value;
+		const password = form.fields['password']!.value;
+		if (identifier.trim() === '' || password === '') {
+			dispatch({type: 'done', message: {kind: 'error', key: 'login.missingFields'}, focus: identifier.trim() === '' ? 'identifier' : 'password'});
+			return;
+		}
+		dispatch({type: 'busy'});
+		portal.login(identifier, password).then(
 			result => {
 				if (result.kind === 'success') {
-					dispatch({type: 'finished'});
+					dispatch({type: 'done', clear: ['password']});
 					onLoggedIn(result.session);
-				} else if (result.kind === 'invalid') {
-					dispatch({type: 'failed', attemptsLeft: result.attemptsLeft, message: {kind: 'error', key: 'login.invalid'}});
+					return;
+				}
+				// After a failure the user name stays; the password is emptied and focused (as on the portal).
+				if (result.kind === 'invalid') {
+					setAttemptsLeft(result.attemptsLeft);
+					dispatch({type: 'done', clear: ['password'], focus: 'password', message: {kind: 'error', key: 'login.invalid'}});
 				} else {
+					setAttemptsLeft(0);
 					const params = {time: formatTime(language, result.until), date: formatDate(language, result.until)};
-					dispatch({type: 'failed', attemptsLeft: 0, message: {kind: 'error', key: 'login.locked', params}});
+					dispatch({type: 'done', clear: ['password'], focus: 'password', message: {kind: 'error', key: 'login.locked', params}});
 				}
 			},
-			(error: unknown) => dispatch({type: 'failed', attemptsLeft: form.attemptsLeft, message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}}),
+			(error: unknown) => dispatch({type: 'done', clear: ['password'], message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}}),
 		);
-		// Only a new submit request starts a login; the values are those of that moment.
-	}, [form.submitRequest]);
+	};
 
+	const [form, dispatch] = useForm(CONTROLS, {
+		submit: 'submit',
+		active: active && !withApp,
+		initialMessage: notice ? {kind: 'info', key: notice} : undefined,
+		onTypingChange,
+		onRequest: (action, current) => {
+			if (action === 'submit') login(current);
+			else if (action === 'help') onHelp();
+			else if (action === 'app') setWithApp(true);
+		},
+	});
+
+	if (withApp) return <AppLoginPanel active={active} onLoggedIn={onLoggedIn} onBack={() => setWithApp(false)} onHelp={onHelp} />;
+
+	const focused = (name: string) => active && CONTROLS[form.focus]?.name === name;
 	return (
 		<Box flexDirection="column">
 			<Text bold>{t('login.heading')}</Text>
-			<TextField label={t('login.identifier')} placeholder={t('login.identifierPlaceholder')} field={form.identifier} focused={active && form.focus === IDENTIFIER} />
-			<TextField label={t('login.password')} placeholder={t('login.passwordPlaceholder')} field={form.password} masked={!form.showPassword} focused={active && form.focus === PASSWORD} />
-			<Checkbox label={t('login.showPassword')} checked={form.showPassword} focused={active && form.focus === SHOW} />
-			<Button label={t('login.submit')} focused={active && form.focus === SUBMIT} />
-			<Text>{t('login.attemptsLeft', {count: form.attemptsLeft})}</Text>
+			<TextField label={t('login.identifier')} placeholder={t('login.identifierPlaceholder')} field={form.fields['identifier']!} focused={focused('identifier')} />
+			<TextField label={t('login.password')} placeholder={t('login.passwordPlaceholder')} field={form.fields['password']!} masked={!form.checks['show']} focused={focused('password')} />
+			<Checkbox label={t('login.showPassword')} checked={form.checks['show'] ?? false} focused={focused('show')} />
+			<Box gap={2}>
+				<Button label={t('login.submit')} focused={focused('submit')} />
+				<Button label={t('login.withApp')} focused={focused('app')} />
+			</Box>
+			<Text>{t('login.attemptsLeft', {count: attemptsLeft})}</Text>
 			{form.message ? <MessageLine kind={form.message.kind} text={form.message.text ?? t(form.message.key, form.message.params)} /> : null}
 		</Box>
 	);

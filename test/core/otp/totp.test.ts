@@ -44,7 +44,7 @@ describe('TOTP (app and token channel)', () => {
 
 	it('builds an otpauth URI with the portal parameters', () => {
 		const uri = otpauthUri(RFC_SECRET, 'JCPD7173');
-		expect(uri).toMatch(/^otpauth:\/\/totp\/InfoCert%20MySign:JCPD7173\?/);
+		expect(uri).toMatch(/^otpauth:\/\/totp\/MySign:JCPD7173\?/);
 		expect(uri).toContain(`secret=${RFC_SECRET}`);
 		expect(uri).toContain('digits=8');
 		expect(secondsLeft(new Date(Date.UTC(2026, 0, 1, 0, 0, 10)))).toBe(20);

@@ -1,0 +1,145 @@
+import type {Key} from 'ink';
+import {describeCharacter, findForbiddenCharacter} from '../../core/text/sanitize.js';
+import type {MessageKey} from '../i18n/index.js';
+import {bindingFor, formBindings} from '../keymap.js';
+import {editField, emptyField, type FieldState} from './text-edit.js';
+
+/*
+ * Forms as reducers. Every key press is an action applied to the latest state, so keys that
+ * arrive in one burst (a paste, fast typing over SSH) are never lost or sent to the wrong field.
+ * Side effects (submit, resend, help, cancel) are requested by bumping `request`, which the
+ * screen's effect turns into a call to the portal.
+ */
+
+export type Control =
+	| {kind: 'text'; name: string; max: number; digitsOnly?: boolean; masked?: boolean; enterMovesOn?: boolean}
+	| {kind: 'check'; name: string}
+	| {kind: 'button'; name: string};
+
+export interface FormMessage {
+	kind: 'error' | 'info' | 'success';
+	key: MessageKey;
+	params?: Record<string, string | number>;
+	/** Already translated text (an error described elsewhere); wins over `key`. */
+	text?: string;
+}
+
+export interface FormRequest {
+	/** Increments on every request, so the same request twice is seen twice. */
+	sequence: number;
+	/** A button name, or "help" / "cancel". */
+	action: string;
+}
+
+export interface FormState {
+	fields: Record<string, FieldState>;
+	checks: Record<string, boolean>;
+	focus: number;
+	message: FormMessage | undefined;
+	busy: boolean;
+	request: FormRequest;
+	/** Anything typed or toggled: leaving would lose it. */
+	dirty: boolean;
+}
+
+export type FormAction =
+	| {type: 'key'; input: string; key: Key}
+	| {type: 'busy'}
+	| {type: 'done'; message?: FormMessage; clear?: readonly string[]; focus?: string}
+	| {type: 'message'; message: FormMessage | undefined}
+	| {type: 'set'; name: string; value: string}
+	| {type: 'focus'; name: string};
+
+export function initialForm(controls: readonly Control[], message?: FormMessage): FormState {
+	const fields: Record<string, FieldState> = {};
+	const checks: Record<string, boolean> = {};
+	for (const control of controls) {
+		if (control.kind === 'text') fields[control.name] = emptyField;
+		if (control.kind === 'check') checks[control.name] = false;
+	}
+	return {fields, checks, focus: 0, message, busy: false, request: {sequence: 0, action: ''}, dirty: false};
+}
+
+export function focusedControl(controls: readonly Control[], form: FormState): Control | undefined {
+	return controls[form.focus];
+}
+
+export function isTyping(controls: readonly Control[], form: FormState): boolean {
+	return focusedControl(controls, form)?.kind === 'text';
+}
+
+export function indexOf(controls: readonly Control[], name: string): number {
+	return Math.max(0, controls.findIndex(control => control.name === name));
+}
+
+/** The reducer for a form made of `controls`; `submit` names the button Enter triggers from a text field. */
+export function formReducer(controls: readonly Control[], submit: string) {
+	const request = (form: FormState, action: string): FormState => ({...form, request: {sequence: form.request.sequence + 1, action}});
+	return (form: FormState, action: FormAction): FormState => {
+		switch (action.type) {
+			case 'busy':
+				return {...form, busy: true, message: {kind: 'info', key: 'app.working'}};
+			case 'done': {
+				const fields = {...form.fields};
+				for (const name of action.clear ?? []) fields[name] = emptyField;
+				return {...form, busy: false, fields, message: action.message, focus: action.focus ? indexOf(controls, action.focus) : form.focus};
+			}
+			case 'message':
+				return {...form, message: action.message};
+			case 'set':
+				return {...form, fields: {...form.fields, [action.name]: {value: action.value, cursor: action.value.length}}};
+			case 'focus':
+				return {...form, focus: indexOf(controls, action.name)};
+			case 'key':
+				return form.busy ? form : onKey(form, action.input, action.key);
+		}
+	};
+
+	function onKey(form: FormState, input: string, key: Key): FormState {
+		const control = controls[form.focus];
+		const binding = bindingFor(formBindings, input, key);
+		switch (binding?.action) {
+			case 'next':
+				return {...form, focus: (form.focus + 1) % controls.length};
+			case 'previous':
+				return {...form, focus: (form.focus + controls.length - 1) % controls.length};
+			case 'cancel':
+				return request(form, 'cancel');
+			case 'activate':
+				if (control?.kind === 'text') {
+					if (control.enterMovesOn) return {...form, focus: form.focus + 1};
+					return request(form, submit);
+				}
+				if (control?.kind === 'check') return toggle(form, control.name);
+				if (control?.kind === 'button') return request(form, control.name);
+				return form;
+			case 'toggle':
+				if (control?.kind === 'check') return toggle(form, control.name);
+				break;
+		}
+		if (control?.kind !== 'text') return input === '?' ? request(form, 'help') : form;
+		if (key.ctrl && /^[a-z]$/.test(input) && !EDITING_CONTROL_KEYS.has(input)) {
+			// A control character (typed or pasted) is refused, and said so.
+			return {...form, message: {kind: 'error', key: 'field.forbiddenCharacter', params: {character: describeCharacter(String.fromCharCode(input.charCodeAt(0) - 96))}}};
+		}
+		const edited = editField(form.fields[control.name] ?? emptyField, input, key);
+		if (!edited) return form;
+		const forbidden = findForbiddenCharacter(edited.value);
+		if (forbidden !== undefined) return {...form, message: {kind: 'error', key: 'field.forbiddenCharacter', params: {character: describeCharacter(forbidden)}}};
+		if (control.digitsOnly && /\D/.test(edited.value)) return {...form, message: {kind: 'error', key: 'field.digitsOnly'}};
+		if (edited.value.length > control.max) return {...form, message: {kind: 'error', key: 'field.tooLong', params: {max: control.max}}};
+		const message = form.message?.key === 'field.forbiddenCharacter' || form.message?.key === 'field.digitsOnly' || form.message?.key === 'field.tooLong' ? undefined : form.message;
+		return {...form, fields: {...form.fields, [control.name]: edited}, dirty: true, message};
+	}
+
+	function toggle(form: FormState, name: string): FormState {
+		return {...form, checks: {...form.checks, [name]: !form.checks[name]}, dirty: true};
+	}
+}
+
+/** Ctrl keys a text field understands: start and end of line, empty the field, quit. */
+const EDITING_CONTROL_KEYS = new Set(['a', 'e', 'u', 'c']);
+
+export const emptyRequest: FormRequest = {sequence: 0, action: ''};
+export {emptyField};
+export type {FieldState};

@@ -1,0 +1,93 @@
+import {useState} from 'react';
+import {Box} from 'ink';
+import {isDomainError} from '../../core/errors.js';
+import type {ChallengeView} from '../../core/portal.js';
+import {useUi} from '../context.js';
+import {useForm} from '../hooks/use-form.js';
+import {describeError} from '../i18n/index.js';
+import {Button, MessageLine} from './controls.js';
+import type {Control} from './form.js';
+import {OtpInput} from './otp-input.js';
+
+const SMS_CONTROLS: readonly Control[] = [
+	{kind: 'text', name: 'otp', max: 8, digitsOnly: true},
+	{kind: 'button', name: 'resend'},
+	{kind: 'button', name: 'cancel'},
+	{kind: 'button', name: 'confirm'},
+];
+const TOTP_CONTROLS: readonly Control[] = SMS_CONTROLS.filter(control => control.name !== 'resend');
+
+export interface OtpStepProps {
+	active: boolean;
+	challenge: ChallengeView;
+	confirmLabel: string;
+	/** Checks the code; throws the portal's errors. */
+	onConfirm: (code: string) => Promise<void>;
+	onResend: () => Promise<ChallengeView>;
+	/** The operation cannot go on with this challenge (used, cancelled, unknown): start again. */
+	onRestart: (message: string) => void;
+	onCancel: (dirty: boolean) => void;
+	onHelp: () => void;
+	onTypingChange?: (typing: boolean) => void;
+}
+
+/**
+ * "Conferma l'operazione": the OTP step every procedure shares. A wrong or expired code
+ * retries this step (seed 004); only a spent challenge sends the user back.
+ */
+export function OtpStep({active, challenge: initial, confirmLabel, onConfirm, onResend, onRestart, onCancel, onHelp, onTypingChange}: OtpStepProps) {
+	const {t} = useUi();
+	const [challenge, setChallenge] = useState(initial);
+	const controls = challenge.channel === 'sms' ? SMS_CONTROLS : TOTP_CONTROLS;
+
+	const [form, dispatch] = useForm(controls, {
+		submit: 'confirm',
+		active,
+		onTypingChange,
+		onRequest: (action, current) => {
+			if (action === 'help') return onHelp();
+			if (action === 'cancel') return onCancel(current.dirty);
+			if (action === 'resend') {
+				dispatch({type: 'busy'});
+				onResend().then(
+					view => {
+						setChallenge(view);
+						dispatch({type: 'done', clear: ['otp'], focus: 'otp', message: {kind: 'info', key: 'otpInput.resent'}});
+					},
+					(error: unknown) => dispatch({type: 'done', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}}),
+				);
+				return;
+			}
+			const code = current.fields['otp']!.value;
+			if (code.length !== 8) return dispatch({type: 'done', focus: 'otp', message: {kind: 'error', key: 'errors.otp.wrong', params: {attemptsLeft: challenge.attemptsLeft}}});
+			dispatch({type: 'busy'});
+			onConfirm(code).then(
+				() => dispatch({type: 'done', clear: ['otp']}),
+				(error: unknown) => {
+					if (isDomainError(error, 'otp.wrong')) {
+						setChallenge(view => ({...view, attemptsLeft: Number(error.params['attemptsLeft'])}));
+						dispatch({type: 'done', clear: ['otp'], focus: 'otp', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}});
+					} else if (isDomainError(error, 'otp.expired')) {
+						dispatch({type: 'done', clear: ['otp'], focus: 'resend', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}});
+					} else if (isDomainError(error) && error.code.startsWith('otp.')) {
+						onRestart(describeError(t, error));
+					} else {
+						dispatch({type: 'done', clear: ['otp'], focus: 'otp', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}});
+					}
+				},
+			);
+		},
+	});
+
+	const focused = (name: string) => active && controls[form.focus]?.name === name;
+	return (
+		<Box flexDirection="column">
+			<OtpInput challenge={challenge} field={form.fields['otp']!} focused={focused('otp')} resendFocused={focused('resend')} />
+			<Box gap={2}>
+				<Button label={t('dialog.cancel')} focused={focused('cancel')} />
+				<Button label={confirmLabel} focused={focused('confirm')} />
+			</Box>
+			{form.message ? <MessageLine kind={form.message.kind} text={form.message.text ?? t(form.message.key, form.message.params)} /> : null}
+		</Box>
+	);
+}

@@ -1,0 +1,33 @@
+import {useEffect, useMemo, useReducer, useRef} from 'react';
+import {formReducer, initialForm, isTyping, type Control, type FormAction, type FormMessage, type FormState} from '../components/form.js';
+import {useKeys} from './key-router.js';
+
+/**
+ * A form on screen: its reducer, its keys while `active`, and `onRequest` called once per
+ * request (a button, "help", "cancel"). `onTypingChange` tells the frame whether `?` types.
+ */
+export function useForm(
+	controls: readonly Control[],
+	options: {submit: string; active: boolean; initialMessage?: FormMessage; onRequest: (action: string, form: FormState) => void; onTypingChange?: (typing: boolean) => void},
+): [FormState, (action: FormAction) => void] {
+	const reducer = useMemo(() => formReducer(controls, options.submit), [controls, options.submit]);
+	const [form, dispatch] = useReducer(reducer, undefined, () => initialForm(controls, options.initialMessage));
+	useKeys((input, key) => dispatch({type: 'key', input, key}), {isActive: options.active});
+
+	const typing = isTyping(controls, form);
+	const {onTypingChange} = options;
+	useEffect(() => onTypingChange?.(typing), [typing, onTypingChange]);
+	// A form that goes away takes its text field with it.
+	useEffect(() => () => onTypingChange?.(false), [onTypingChange]);
+
+	const seen = useRef(form.request.sequence);
+	const latest = useRef(options.onRequest);
+	latest.current = options.onRequest;
+	useEffect(() => {
+		if (form.request.sequence === seen.current) return;
+		seen.current = form.request.sequence;
+		latest.current(form.request.action, form);
+		// Only a new request triggers; the form is read as it was at that moment.
+	}, [form.request.sequence]);
+	return [form, dispatch];
+}

@@ -1,0 +1,96 @@
+import {useEffect, useState} from 'react';
+import {Box, Text} from 'ink';
+import type {AppActivation} from '../../core/portal.js';
+import {Button, MessageLine} from '../components/controls.js';
+import {DiscardPrompt} from '../components/discard-prompt.js';
+import {OtpStep} from '../components/otp-step.js';
+import {QrCode} from '../components/qr-code.js';
+import {StepDialog} from '../components/step-dialog.js';
+import {useUi} from '../context.js';
+import {useKeymap} from '../hooks/use-keymap.js';
+import {describeError} from '../i18n/index.js';
+import {promptBindings} from '../keymap.js';
+import type {DialogProps} from './change-phone.js';
+
+/** "Attiva" the MyInfoCert app: scan the QR code (or type the key), then confirm with the first code. */
+export function ActivateAppDialog({active, session, onClose, onHelp, onTypingChange}: DialogProps) {
+	const {t, portal} = useUi();
+	const [activation, setActivation] = useState<AppActivation | undefined>();
+	const [error, setError] = useState<string | undefined>();
+	const [step, setStep] = useState(0);
+	const [asking, setAsking] = useState(false);
+
+	useEffect(() => {
+		let current = true;
+		portal.startAppActivation(session).then(
+			started => current && setActivation(started),
+			(caught: unknown) => current && setError(describeError(t, caught)),
+		);
+		return () => {
+			current = false;
+		};
+	}, [portal, session, t]);
+
+	// Step 1 has no fields: Enter goes on, Esc cancels.
+	useKeymap(
+		[...promptBindings, {action: 'help' as const, keys: ['char:?'], keyLabel: 'literal:?', description: 'keys.help'}],
+		action => {
+			if (action === 'help') onHelp();
+			else if (action === 'choose' && activation) setStep(1);
+			else if (action === 'keep') onClose();
+		},
+		active && step === 0 && !asking,
+	);
+
+	// The key in groups of four, four groups a line, so it fits beside the QR code.
+	const groups = activation?.secret.match(/.{1,4}/g) ?? [];
+	const secretLines = [groups.slice(0, 4).join(' '), groups.slice(4).join(' ')].filter(line => line !== '');
+	return (
+		<Box flexDirection="column">
+			<StepDialog title={t('activate.title')} showTitle={step > 0} steps={[t('activate.step1'), t('activate.step2')]} current={step}>
+				{error ? <MessageLine kind="error" text={error} /> : null}
+				{!activation && !error ? <Text>{t('app.loading')}</Text> : null}
+				{activation && step === 0 ? (
+					<Box gap={2}>
+						<QrCode text={activation.uri} label={t('activate.qrLabel')} />
+						<Box flexDirection="column" flexShrink={1}>
+							<Text wrap="wrap">{t('activate.scan')}</Text>
+							<Box marginTop={1}>
+								<Text wrap="wrap">{t('activate.manual')}</Text>
+							</Box>
+							{secretLines.map(line => (
+								<Text key={line} bold>
+									{line}
+								</Text>
+							))}
+							<Box marginTop={1}>
+								<Text wrap="wrap">{t('activate.next')}</Text>
+							</Box>
+							<Button label={t('dialog.confirm')} focused={active && !asking} />
+						</Box>
+					</Box>
+				) : null}
+				{activation && step === 1 ? (
+					<OtpStep
+						active={active && !asking}
+						challenge={activation.challenge}
+						confirmLabel={t('dialog.confirm')}
+						onConfirm={async code => {
+							await portal.confirmAppActivation(session, activation.challenge.id, code);
+							onClose(t('activate.done'));
+						}}
+						onResend={() => Promise.resolve(activation.challenge)}
+						onRestart={message => {
+							setError(message);
+							setStep(0);
+						}}
+						onCancel={() => setAsking(true)}
+						onHelp={onHelp}
+						onTypingChange={onTypingChange}
+					/>
+				) : null}
+			</StepDialog>
+			{asking ? <DiscardPrompt onAnswer={discard => (discard ? onClose() : setAsking(false))} /> : null}
+		</Box>
+	);
+}

@@ -1,0 +1,75 @@
+import {useEffect, useState} from 'react';
+import {Box, Text} from 'ink';
+import type {AppLoginOffer, Session} from '../../core/portal.js';
+import {MessageLine} from '../components/controls.js';
+import {QrCode} from '../components/qr-code.js';
+import {useUi} from '../context.js';
+import {useKeymap} from '../hooks/use-keymap.js';
+import {describeError, type MessageKey} from '../i18n/index.js';
+import {detailBindings} from '../keymap.js';
+
+const POLL_MS = 500;
+
+/**
+ * "Hai l'App MyInfoCert?": a QR code and a short code that change every few seconds; the
+ * holder approves on the phone (`mysign phone`) and this terminal logs in.
+ */
+export function AppLoginPanel({active, onLoggedIn, onBack, onHelp}: {active: boolean; onLoggedIn: (session: Session) => void; onBack: () => void; onHelp: () => void}) {
+	const {t, portal} = useUi();
+	const [offer, setOffer] = useState<AppLoginOffer | undefined>();
+	const [message, setMessage] = useState<{kind: 'error' | 'info'; key?: MessageKey; text?: string} | undefined>();
+	const [now, setNow] = useState(() => portal.clock.now());
+
+	useKeymap([...detailBindings, {action: 'help' as const, keys: ['char:?'], keyLabel: 'literal:?', description: 'keys.help'}], action => (action === 'back' ? onBack() : onHelp()), active);
+
+	useEffect(() => {
+		let current = true;
+		let offerNow: AppLoginOffer | undefined;
+		const renew = async () => {
+			offerNow = await portal.offerAppLogin();
+			if (current) setOffer(offerNow);
+		};
+		const tick = async () => {
+			if (!current) return;
+			setNow(portal.clock.now());
+			try {
+				if (!offerNow || portal.clock.now().getTime() >= offerNow.expiresAt.getTime()) return await renew();
+				const answer = await portal.pollAppLogin(offerNow.id);
+				if (!current) return;
+				if (answer.state === 'approved') onLoggedIn(answer.session);
+				else if (answer.state === 'denied') {
+					setMessage({kind: 'error', key: 'appLogin.denied'});
+					await renew();
+				}
+			} catch (error) {
+				if (current) setMessage({kind: 'error', text: describeError(t, error)});
+			}
+		};
+		void renew();
+		const timer = setInterval(() => void tick(), POLL_MS);
+		return () => {
+			current = false;
+			clearInterval(timer);
+		};
+	}, [portal, onLoggedIn, t]);
+
+	const seconds = offer ? Math.max(0, Math.ceil((offer.expiresAt.getTime() - now.getTime()) / 1000)) : 0;
+	return (
+		<Box flexDirection="column">
+			<Text bold>{t('appLogin.heading')}</Text>
+			<Box gap={2}>
+				{offer ? <QrCode text={offer.uri} label={t('appLogin.qrLabel')} /> : <Text>{t('app.loading')}</Text>}
+				<Box flexDirection="column" flexShrink={1}>
+					<Text wrap="wrap">{t('appLogin.instructions')}</Text>
+					<Box marginTop={1}>
+						<Text>
+							{t('appLogin.code')} <Text bold>{offer ? `${offer.code.slice(0, 3)} ${offer.code.slice(3)}` : '…'}</Text>
+						</Text>
+					</Box>
+					<Text>{t('appLogin.validity', {seconds})}</Text>
+					{message ? <MessageLine kind={message.kind} text={message.text ?? t(message.key!)} /> : null}
+				</Box>
+			</Box>
+		</Box>
+	);
+}

@@ -1,0 +1,95 @@
+import {useState} from 'react';
+import {Box, Text} from 'ink';
+import type {ChallengeView, Session} from '../../core/portal.js';
+import {Button, MessageLine, TextField} from '../components/controls.js';
+import {DiscardPrompt} from '../components/discard-prompt.js';
+import type {Control} from '../components/form.js';
+import {OtpStep} from '../components/otp-step.js';
+import {StepDialog} from '../components/step-dialog.js';
+import {useUi} from '../context.js';
+import {useForm} from '../hooks/use-form.js';
+import {describeError} from '../i18n/index.js';
+
+const NUMBER_CONTROLS: readonly Control[] = [
+	{kind: 'text', name: 'phone', max: 20},
+	{kind: 'button', name: 'cancel'},
+	{kind: 'button', name: 'next'},
+];
+
+export interface DialogProps {
+	active: boolean;
+	session: Session;
+	onClose: (result?: string) => void;
+	onHelp: () => void;
+	onTypingChange?: (typing: boolean) => void;
+}
+
+/** "Modifica numero" (seed 003 §4): the new number, then the OTP sent to the OLD number. */
+export function ChangePhoneDialog({active, session, phoneMasked, onClose, onHelp, onTypingChange}: DialogProps & {phoneMasked: string}) {
+	const {t, portal} = useUi();
+	const [pending, setPending] = useState<{newPhone: string; challenge: ChallengeView} | undefined>();
+	const [asking, setAsking] = useState(false);
+	const [restartMessage, setRestartMessage] = useState<string | undefined>();
+	const cancel = (dirty: boolean) => (dirty || pending ? setAsking(true) : onClose());
+
+	const [form, dispatch] = useForm(NUMBER_CONTROLS, {
+		submit: 'next',
+		active: active && !asking && !pending,
+		onTypingChange,
+		onRequest: (action, current) => {
+			if (action === 'help') return onHelp();
+			if (action === 'cancel') return cancel(current.dirty);
+			dispatch({type: 'busy'});
+			portal.startPhoneChange(session, current.fields['phone']!.value).then(
+				started => {
+					dispatch({type: 'done'});
+					setRestartMessage(undefined);
+					setPending(started);
+				},
+				(error: unknown) => dispatch({type: 'done', focus: 'phone', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}}),
+			);
+		},
+	});
+
+	const focused = (name: string) => active && !asking && !pending && NUMBER_CONTROLS[form.focus]?.name === name;
+	return (
+		<Box flexDirection="column">
+			<StepDialog title={t('changePhone.title')} steps={[t('changePhone.step1'), t('changePhone.step2')]} current={pending ? 1 : 0}>
+				{pending ? (
+					<OtpStep
+						active={active && !asking}
+						challenge={pending.challenge}
+						confirmLabel={t('dialog.save')}
+						onConfirm={async code => {
+							await portal.confirmPhoneChange(session, pending.challenge.id, pending.newPhone, code);
+							onClose(t('changePhone.done', {phone: pending.newPhone}));
+						}}
+						onResend={() => portal.resendOtp(session, pending.challenge.id)}
+						onRestart={message => {
+							setPending(undefined);
+							setRestartMessage(message);
+						}}
+						onCancel={cancel}
+						onHelp={onHelp}
+						onTypingChange={onTypingChange}
+					/>
+				) : (
+					<Box flexDirection="column">
+						<Text wrap="wrap">! {t('changePhone.needOld', {phone: phoneMasked})}</Text>
+						<TextField label={t('changePhone.newNumber')} placeholder={t('changePhone.placeholder')} field={form.fields['phone']!} focused={focused('phone')} width={30} />
+						<Box gap={2}>
+							<Button label={t('dialog.cancel')} focused={focused('cancel')} />
+							<Button label={t('dialog.confirm')} focused={focused('next')} />
+						</Box>
+						<Text dimColor wrap="wrap">
+							! {t('changePhone.warning')}
+						</Text>
+						{restartMessage ? <MessageLine kind="error" text={restartMessage} /> : null}
+						{form.message ? <MessageLine kind={form.message.kind} text={form.message.text ?? t(form.message.key, form.message.params)} /> : null}
+					</Box>
+				)}
+			</StepDialog>
+			{asking ? <DiscardPrompt onAnswer={discard => (discard ? onClose() : setAsking(false))} /> : null}
+		</Box>
+	);
+}

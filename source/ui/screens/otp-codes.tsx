@@ -1,0 +1,153 @@
+import {useCallback, useEffect, useRef, useState} from 'react';
+import {Box, Text} from 'ink';
+import type {OtpOverview, Session} from '../../core/portal.js';
+import type {OtpChannel} from '../../core/store/schema.js';
+import {FocusMarker, MessageLine} from '../components/controls.js';
+import {useUi} from '../context.js';
+import {useKeymap} from '../hooks/use-keymap.js';
+import {describeError, type MessageKey} from '../i18n/index.js';
+import {otpScreenBindings} from '../keymap.js';
+import {ActivateAppDialog} from './activate-app.js';
+import {ChangePhoneDialog} from './change-phone.js';
+
+type Item = {action: 'activate'} | {action: 'changePhone'} | {action: 'channel'; channel: OtpChannel} | {action: 'push'};
+
+function itemsOf(overview: OtpOverview): Item[] {
+	const items: Item[] = [];
+	if (overview.app !== 'active') items.push({action: 'activate'});
+	items.push({action: 'changePhone'});
+	const channels: OtpChannel[] = ['sms', ...(overview.app === 'active' ? (['app'] as const) : []), ...(overview.token ? (['token'] as const) : [])];
+	if (channels.length > 1) for (const channel of channels) items.push({action: 'channel', channel});
+	if (overview.app === 'active') items.push({action: 'push'});
+	return items;
+}
+
+const STATUS: Record<OtpOverview['app'], MessageKey> = {inactive: 'otp.app.inactive', pending: 'otp.app.pending', active: 'otp.app.active'};
+
+/** "Codici OTP" (seed 003 §4): the app, SMS and token channels, which one confirms operations, and push approval. */
+export function OtpCodesScreen({active, session, onBack, onHelp, onTypingChange}: {active: boolean; session: Session; onBack: () => void; onHelp: () => void; onTypingChange: (typing: boolean) => void}) {
+	const {t, portal} = useUi();
+	const [overview, setOverview] = useState<OtpOverview | undefined>();
+	const [dialog, setDialog] = useState<'none' | 'activate' | 'changePhone'>('none');
+	const [message, setMessage] = useState<{kind: 'error' | 'success'; text: string} | undefined>();
+	const [selection, setSelectionState] = useState(0);
+	const selectionRef = useRef(0);
+
+	const reload = useCallback(() => {
+		portal.otpOverview(session).then(setOverview, (error: unknown) => setMessage({kind: 'error', text: describeError(t, error)}));
+	}, [portal, session, t]);
+	useEffect(reload, [reload]);
+
+	const items = overview ? itemsOf(overview) : [];
+	const setSelection = (update: (current: number) => number) => {
+		selectionRef.current = Math.max(0, Math.min(update(selectionRef.current), items.length - 1));
+		setSelectionState(selectionRef.current);
+	};
+
+	const run = (promise: Promise<void>) =>
+		promise.then(
+			() => {
+				setMessage({kind: 'success', text: t('otp.saved')});
+				reload();
+			},
+			(error: unknown) => setMessage({kind: 'error', text: describeError(t, error)}),
+		);
+
+	useKeymap(
+		[...otpScreenBindings, {action: 'help' as const, keys: ['char:?'], keyLabel: 'literal:?', description: 'keys.help'}],
+		action => {
+			const count = items.length;
+			switch (action) {
+				case 'up':
+					return setSelection(current => (current + count - 1) % count);
+				case 'down':
+					return setSelection(current => (current + 1) % count);
+				case 'back':
+					return onBack();
+				case 'help':
+					return onHelp();
+				case 'open': {
+					const item = items[selectionRef.current];
+					if (!item || !overview) return;
+					setMessage(undefined);
+					if (item.action === 'activate') return setDialog('activate');
+					if (item.action === 'changePhone') return setDialog('changePhone');
+					if (item.action === 'channel') return void run(portal.setPreferredChannel(session, item.channel));
+					return void run(portal.setPush(session, !overview.push));
+				}
+			}
+		},
+		active && dialog === 'none',
+	);
+
+	const closeDialog = (result?: string) => {
+		setDialog('none');
+		onTypingChange(false);
+		if (result) setMessage({kind: 'success', text: result});
+		reload();
+	};
+
+	if (!overview) return message ? <MessageLine kind="error" text={message.text} /> : <Text>{t('app.loading')}</Text>;
+	if (dialog === 'activate') return <ActivateAppDialog active={active} session={session} onClose={closeDialog} onHelp={onHelp} onTypingChange={onTypingChange} />;
+	if (dialog === 'changePhone') return <ChangePhoneDialog active={active} session={session} phoneMasked={overview.phoneMasked} onClose={closeDialog} onHelp={onHelp} onTypingChange={onTypingChange} />;
+
+	const isSelected = (predicate: (item: Item) => boolean) => active && items.findIndex(predicate) === selection;
+	const action = (label: string, selected: boolean) => (
+		<Text>
+			{'  '}
+			<FocusMarker focused={selected} />
+			<Text bold={selected} inverse={selected}>
+				[ {label} ]
+			</Text>
+		</Text>
+	);
+	return (
+		<Box flexDirection="column">
+			<Text bold>{t('otp.heading')}</Text>
+			<Text wrap="wrap">{t('otp.intro')}</Text>
+			<Box marginTop={1}>
+				<Text bold>{t('otp.app.title')}</Text>
+				<Text>: {t(STATUS[overview.app])}</Text>
+			</Box>
+			{overview.app === 'active' ? null : (
+				<>
+					<Text dimColor>  {t('otp.app.install')}</Text>
+					{action(t('otp.app.activate'), isSelected(item => item.action === 'activate'))}
+				</>
+			)}
+			<Text>
+				<Text bold>{t('otp.sms.title')}</Text>: {t('otp.sms.active')}
+			</Text>
+			<Text>  {t('otp.sms.number', {phone: overview.phoneMasked})}</Text>
+			{action(t('otp.sms.change'), isSelected(item => item.action === 'changePhone'))}
+			{overview.token ? (
+				<Text>
+					<Text bold>{t('otp.token.title')}</Text>: {t('otp.app.active')} · {t('otp.token.serial', {serial: overview.token.serial})}
+				</Text>
+			) : null}
+			{items.some(item => item.action === 'channel') ? (
+				<Box flexDirection="column" marginTop={1} aria-role="radiogroup" aria-label={t('otp.preferred')}>
+					<Text bold>{t('otp.preferred')}</Text>
+					{items.flatMap(item =>
+						item.action === 'channel'
+							? [
+									<Text key={item.channel}>
+										{'  '}
+										<FocusMarker focused={isSelected(other => other.action === 'channel' && other.channel === item.channel)} />({overview.preferred === item.channel ? '•' : ' '}) {t(`otp.channel.${item.channel}`)}{' '}
+										{overview.preferred === item.channel ? t('otp.channel.current') : ''}
+									</Text>,
+								]
+							: [],
+					)}
+				</Box>
+			) : null}
+			{overview.app === 'active' ? (
+				<Text>
+					{'  '}
+					<FocusMarker focused={isSelected(item => item.action === 'push')} />[{overview.push ? 'x' : ' '}] {t('otp.push')} ({overview.push ? t('checkbox.checked') : t('checkbox.unchecked')})
+				</Text>
+			) : null}
+			{message ? <MessageLine kind={message.kind} text={message.text} /> : null}
+		</Box>
+	);
+}

@@ -1,0 +1,133 @@
+import {execFileSync} from 'node:child_process';
+import {readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {afterEach, describe, expect, it} from 'vitest';
+import {runCli, startCli} from '../helpers/cli.js';
+import {MARIO, temporaryDirectory} from '../helpers/portal.js';
+import type {Terminal} from '../helpers/terminal.js';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+	while (cleanups.length > 0) cleanups.pop()!();
+});
+
+function demoFolder(): string {
+	const folder = temporaryDirectory();
+	cleanups.push(folder.remove);
+	const result = runCli(['demo', '--data', folder.path]);
+	expect(result.status, result.stderr).toBe(0);
+	return folder.path;
+}
+
+function open(args: string[]): Terminal {
+	const terminal = startCli(args);
+	cleanups.push(() => terminal.dispose());
+	return terminal;
+}
+
+async function logIn(terminal: Terminal, identifier: string, password: string): Promise<void> {
+	await terminal.waitForText('Tentativi rimasti');
+	await terminal.type(identifier);
+	terminal.write('\t');
+	await terminal.waitForText('› Password');
+	await terminal.type(password);
+	terminal.write('\r');
+	await terminal.waitForText('Il tuo certificato è');
+}
+
+function smsCodes(data: string, userId: string): {to: string; code: string}[] {
+	const printed = runCli(['phone', '--data', data, '--user', userId, '--print', '--json']);
+	expect(printed.status, printed.stderr).toBe(0);
+	const {messages} = JSON.parse(printed.stdout) as {messages: {to: string; text: string}[]};
+	return messages.map(message => ({to: message.to, code: /codice OTP (\d{8})/.exec(message.text)![1]!}));
+}
+
+describe('"Codici OTP" in a pseudo-terminal', () => {
+	it('activates the app channel with the secret read from the screen and the code computed from it', async () => {
+		const data = demoFolder();
+		const terminal = open(['--data', data]);
+		await logIn(terminal, MARIO.userId, MARIO.password);
+		terminal.write('2');
+		await terminal.waitForText('OTP - Su app MyInfoCert: Da attivare');
+		terminal.write('\r');
+		await terminal.waitForText('inserisci questa chiave');
+		await terminal.waitForText(/^\s*.*([A-Z2-7]{4} ){3}[A-Z2-7]{4}\s*$/m);
+		const secret = terminal
+			.screen()
+			.split('\n')
+			.map(line => /((?:[A-Z2-7]{4} ){0,3}[A-Z2-7]{4})\s*$/.exec(line.slice(45))?.[1])
+			.filter((group): group is string => group !== undefined && group.length >= 4)
+			.join('')
+			.replaceAll(' ', '');
+		expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+		terminal.write('\r');
+		await terminal.waitForText('Inserisci il codice generato dall’app MyInfoCert');
+		const code = execFileSync('oathtool', ['--totp', '-b', '-d', '8', secret], {encoding: 'utf8'}).trim();
+		await terminal.type(code);
+		terminal.write('\r');
+		await terminal.waitForText('App MyInfoCert attivata');
+		await terminal.waitForText('OTP - Su app MyInfoCert: Attivo');
+		expect(terminal.screen()).toContain('(•) App MyInfoCert (in uso)');
+		const db = readFileSync(join(data, 'db.json'), 'utf8');
+		expect(db).not.toContain(secret);
+	});
+
+	it('changes the SMS number with the code sent to the old number, read from `mysign phone --print`', async () => {
+		const data = demoFolder();
+		const terminal = open(['--data', data]);
+		await logIn(terminal, MARIO.userId, MARIO.password);
+		terminal.write('2');
+		await terminal.waitForText('Ricevi il codice OTP via SMS al numero: +39347*****67');
+		terminal.write('\u001b[B'); // down to "Modifica numero"
+		terminal.write('\r');
+		await terminal.waitForText('Hai bisogno del numero di cellulare +39347*****67');
+		await terminal.type('06 1234 5678');
+		terminal.write('\r');
+		await terminal.waitForText('Numero non valido');
+		terminal.write('\u0015'); // Ctrl-U empties the field
+		await terminal.type('333 987 6543');
+		terminal.write('\r');
+		await terminal.waitForText('Ti abbiamo inviato un codice via SMS al numero +39347*****67');
+		const [sms] = smsCodes(data, MARIO.userId);
+		expect(sms!.to).toBe('+393471234567');
+		await terminal.type('00000000');
+		terminal.write('\r');
+		await terminal.waitForText('Codice OTP errato. Tentativi rimasti: 4.');
+		await terminal.type(sms!.code);
+		terminal.write('\r');
+		await terminal.waitForText('Numero modificato: i codici OTP arriveranno al numero +393339876543');
+		await terminal.waitForText('Ricevi il codice OTP via SMS al numero: +39333*****43');
+		const db = JSON.parse(readFileSync(join(data, 'db.json'), 'utf8')) as {holders: {userId: string; phone: string}[]};
+		expect(db.holders.find(holder => holder.userId === MARIO.userId)!.phone).toBe('+393339876543');
+		expect(readFileSync(join(data, 'db.json'), 'utf8')).not.toContain(sms!.code);
+	});
+});
+
+describe('login with the app', () => {
+	it('approving the code in `mysign phone` logs the TUI in; denying does not', async () => {
+		const data = demoFolder();
+		const terminal = open(['--data', data]);
+		await terminal.waitForText('Tentativi rimasti');
+		// Tab through user name, password, "Mostra password", "Accedi" to "Accedi con l'app".
+		terminal.write('\t\t\t\t');
+		terminal.write('\r');
+		await terminal.waitForText('Il codice è valido per');
+		const phone = open(['phone', '--data', data, '--user', 'JCPD2841']);
+		await phone.waitForText('Codice mostrato dal portale');
+
+		const shownCode = () => /Codice: (\d{3}) (\d{3})/.exec(terminal.screen())!.slice(1).join('');
+		// Deny first: the portal says so and shows a new code.
+		await phone.type(shownCode());
+		phone.write('\t\t\r');
+		await phone.waitForText('Accesso negato.');
+		await terminal.waitForText('Accesso negato dall’app');
+		expect(terminal.screen()).not.toContain('Il tuo certificato');
+
+		await terminal.waitForText(/Il codice è valido per [5-8] secondi/);
+		await phone.type(shownCode());
+		phone.write('\r');
+		await phone.waitForText('Accesso approvato.');
+		await terminal.waitForText('GIULIA BIANCHI');
+		await terminal.waitForText('Il tuo certificato è Attivo fino al');
+	});
+});
