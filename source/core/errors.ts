@@ -20,6 +20,7 @@ export type ErrorCode =
 	| 'otp.wrongOperation'
 	| 'otp.used'
 	| 'otp.cancelled'
+	| 'otp.denied'
 	| 'otp.expired'
 	| 'otp.wrong'
 	| 'otp.notSms'

@@ -207,6 +207,19 @@ export class Portal {
 		return readings;
 	}
 
+	pendingPushes(userId: string): Promise<{id: string; operation: string; createdAt: Date; expiresAt: Date}[]> {
+		return this.otpService.challenges.pendingPushes(userId);
+	}
+
+	answerPush(userId: string, challengeId: string, approve: boolean): Promise<void> {
+		return this.otpService.challenges.answerPush(userId, challengeId, approve);
+	}
+
+	/** The state of a challenge (a push request the phone may have answered). */
+	challengeState(session: Session, challengeId: string): Promise<ChallengeView> {
+		return this.otpService.challenges.get(challengeId, session.userId);
+	}
+
 	answerAppLogin(userId: string, code: string, approve: boolean): Promise<void> {
 		return this.appLogin.answer(userId, code, approve);
 	}

@@ -17,7 +17,11 @@ const CONTROLS: readonly Control[] = [
 	{kind: 'text', name: 'code', max: 6, digitsOnly: true},
 	{kind: 'button', name: 'approve'},
 	{kind: 'button', name: 'deny'},
+	{kind: 'button', name: 'pushApprove'},
+	{kind: 'button', name: 'pushDeny'},
 ];
+
+type Push = {id: string; operation: string};
 
 /**
  * `mysign phone`: the holder's phone for a second terminal or a workshop screen. The SMS inbox
@@ -40,6 +44,7 @@ function Phone({userId, name}: {userId: string; name: string}) {
 	const {columns, rows} = useTerminalSize();
 	const [messages, setMessages] = useState<OutboxMessage[]>([]);
 	const [readings, setReadings] = useState<AuthenticatorReading[]>([]);
+	const [pushes, setPushes] = useState<Push[]>([]);
 
 	useKeys((input, key) => {
 		if (key.ctrl && input === 'c') exit();
@@ -48,10 +53,11 @@ function Phone({userId, name}: {userId: string; name: string}) {
 	useEffect(() => {
 		let current = true;
 		const refresh = async () => {
-			const [inbox, codes] = await Promise.all([portal.phoneMessages(userId), portal.authenticatorReadings(userId)]);
+			const [inbox, codes, waiting] = await Promise.all([portal.phoneMessages(userId), portal.authenticatorReadings(userId), portal.pendingPushes(userId)]);
 			if (!current) return;
 			setMessages(inbox.reverse());
 			setReadings(codes);
+			setPushes(waiting);
 		};
 		void refresh();
 		const timer = setInterval(() => void refresh(), REFRESH_MS);
@@ -65,6 +71,19 @@ function Phone({userId, name}: {userId: string; name: string}) {
 		submit: 'approve',
 		active: true,
 		onRequest: (action, current) => {
+			if (action === 'pushApprove' || action === 'pushDeny') {
+				const push = pushes[0];
+				if (!push) return dispatch({type: 'message', message: {kind: 'error', key: 'phone.pushNone'}});
+				const approve = action === 'pushApprove';
+				portal.answerPush(userId, push.id, approve).then(
+					() => {
+						setPushes(waiting => waiting.filter(entry => entry.id !== push.id));
+						dispatch({type: 'message', message: {kind: 'success', key: approve ? 'phone.pushApproved' : 'phone.pushDenied'}});
+					},
+					(error: unknown) => dispatch({type: 'message', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}}),
+				);
+				return;
+			}
 			if (action !== 'approve' && action !== 'deny') return;
 			const approve = action === 'approve';
 			dispatch({type: 'busy'});
@@ -94,6 +113,13 @@ function Phone({userId, name}: {userId: string; name: string}) {
 				<TextField label={t('phone.approve')} field={form.fields['code']!} focused={focused('code')} width={12} />
 				<Button label={t('phone.approveButton')} focused={focused('approve')} />
 				<Button label={t('phone.denyButton')} focused={focused('deny')} />
+			</Box>
+			<Box flexDirection="column">
+				<Text>{pushes[0] ? t('phone.pushTitle', {operation: toDisplayText(pushes[0].operation, 60)}) : t('phone.pushNone')}</Text>
+				<Box gap={2}>
+					<Button label={t('phone.pushApprove')} focused={focused('pushApprove')} />
+					<Button label={t('phone.pushDeny')} focused={focused('pushDeny')} />
+				</Box>
 			</Box>
 			{form.message ? <MessageLine kind={form.message.kind} text={form.message.text ?? t(form.message.key, form.message.params)} /> : null}
 			<Box marginTop={1}>

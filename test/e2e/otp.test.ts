@@ -131,3 +131,33 @@ describe('login with the app', () => {
 		await terminal.waitForText('Il tuo certificato è Attivo fino al');
 	});
 });
+
+describe('demo data and single-terminal demos', () => {
+	it('`mysign demo --json` gives the app holder’s base32 secret, and oathtool’s code for it matches the phone', () => {
+		const folder = temporaryDirectory();
+		cleanups.push(folder.remove);
+		const demo = JSON.parse(runCli(['demo', '--data', folder.path, '--json']).stdout) as {holders: {userId: string; appSecret?: string}[]};
+		const giulia = demo.holders.find(holder => holder.userId === 'JCPD2841')!;
+		expect(giulia.appSecret).toMatch(/^[A-Z2-7]{32}$/);
+		const printed = JSON.parse(runCli(['phone', '--data', folder.path, '--user', 'JCPD2841', '--print', '--json']).stdout) as {authenticators: {device: string; code: string}[]};
+		const fromPhone = printed.authenticators.find(reading => reading.device === 'app')!.code;
+		const fromOathtool = execFileSync('oathtool', ['--totp', '-b', '-d', '8', giulia.appSecret!], {encoding: 'utf8'}).trim();
+		// The two readings may straddle a 30-second boundary; then the next code must match.
+		const next = execFileSync('oathtool', ['--totp', '-b', '-d', '8', '--now', new Date(Date.now() - 30_000).toISOString().replace('T', ' ').replace(/\.\d+Z/, ' UTC'), giulia.appSecret!], {encoding: 'utf8'}).trim();
+		expect([fromOathtool, next]).toContain(fromPhone);
+	});
+
+	it('--show-sms shows an arriving SMS inside the portal', async () => {
+		const data = demoFolder();
+		const terminal = open(['--data', data, '--show-sms']);
+		await logIn(terminal, MARIO.userId, MARIO.password);
+		terminal.write('2');
+		await terminal.waitForText('Modifica numero');
+		terminal.write('\u001b[B\r');
+		await terminal.waitForText('Nuovo numero (+39)');
+		await terminal.type('3339876543');
+		terminal.write('\r');
+		// The banner wraps at 80 columns, so words may be split across lines.
+		await terminal.waitForText(/SMS ricevuto: Servizio di Firma InfoCert:\s+utilizzare\s+il\s+seguente\s+codice\s+OTP\s+\d{8}\s+generato/);
+	});
+});

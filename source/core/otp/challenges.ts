@@ -23,6 +23,8 @@ export interface OtpKeys {
 export interface ChallengeView {
 	id: string;
 	channel: Challenge['channel'];
+	/** For push: whether the phone has answered. */
+	state: Challenge['state'];
 	/** The masked number an SMS went to ("+39347*****67"), if any. */
 	destination: string | null;
 	expiresAt: Date | null;
@@ -69,7 +71,7 @@ export class Challenges {
 	 * Starts a challenge for an operation. `channel` defaults to the holder's preferred one;
 	 * `smsTo` overrides the destination (e.g. the OLD number when changing it).
 	 */
-	async start(input: {userId: string; operation: string; data: unknown; channel?: 'sms' | 'app' | 'token'; smsTo?: string}): Promise<ChallengeView> {
+	async start(input: {userId: string; operation: string; data: unknown; channel?: 'sms' | 'app' | 'token' | 'push'; smsTo?: string}): Promise<ChallengeView> {
 		return this.store.update(async db => {
 			const now = this.clock.now();
 			const holder = requireHolder(db, input.userId);
@@ -124,8 +126,13 @@ export class Challenges {
 			if (challenge.operation !== input.operation || challenge.dataHash !== hashOperationData(input.data)) throw new DomainError('otp.wrongOperation');
 			if (challenge.state === 'confirmed') throw new DomainError('otp.used');
 			if (challenge.state === 'cancelled') throw new DomainError('otp.cancelled');
-			if (challenge.state !== 'pending' && challenge.state !== 'approved') throw new DomainError('otp.cancelled');
-			if (challenge.channel === 'sms' && now.getTime() >= Date.parse(challenge.expiresAt)) return {kind: 'expired'} as const;
+			if (challenge.state === 'denied') throw new DomainError('otp.denied');
+			if ((challenge.channel === 'sms' || challenge.channel === 'push') && now.getTime() >= Date.parse(challenge.expiresAt)) return {kind: 'expired'} as const;
+			// A push request the phone approved needs no code.
+			if (challenge.state === 'approved') {
+				challenge.state = 'confirmed';
+				return {kind: 'ok'} as const;
+			}
 
 			const holder = requireHolder(db, input.userId);
 			const right = await this.codeMatches(challenge, holder, input.code.trim(), now);
@@ -146,6 +153,25 @@ export class Challenges {
 		if (outcome.kind === 'wrong') throw new DomainError('otp.wrong', {attemptsLeft: outcome.left});
 	}
 
+	/** On the phone: approve or deny a push request ("Approva le operazioni con una notifica"). */
+	async answerPush(userId: string, challengeId: string, approve: boolean): Promise<void> {
+		await this.store.update(db => {
+			const challenge = pendingChallenge(db, challengeId, userId);
+			if (challenge.channel !== 'push') throw new DomainError('otp.unknown');
+			if (this.clock.now().getTime() >= Date.parse(challenge.expiresAt)) throw new DomainError('otp.expired');
+			challenge.state = approve ? 'approved' : 'denied';
+		});
+	}
+
+	/** Push requests waiting for the phone's answer, newest first. */
+	async pendingPushes(userId: string): Promise<{id: string; operation: string; createdAt: Date; expiresAt: Date}[]> {
+		const now = this.clock.now().getTime();
+		return (await this.store.read()).challenges
+			.filter(challenge => challenge.userId === userId && challenge.channel === 'push' && challenge.state === 'pending' && Date.parse(challenge.expiresAt) > now)
+			.map(challenge => ({id: challenge.id, operation: challenge.operation, createdAt: new Date(challenge.createdAt), expiresAt: new Date(challenge.expiresAt)}))
+			.reverse();
+	}
+
 	async get(challengeId: string, userId: string): Promise<ChallengeView> {
 		const db = await this.store.read();
 		const challenge = db.challenges.find(entry => entry.id === challengeId && entry.userId === userId);
@@ -159,8 +185,9 @@ export class Challenges {
 			if (!challenge.codeHash) return false;
 			return timingSafeEqual(Buffer.from(challenge.codeHash, 'hex'), Buffer.from(codeHash(this.keys.pepper, challenge.id, code), 'hex'));
 		}
+		// A push request can also be confirmed by typing the app's current code.
 		const authenticator = challenge.channel === 'token' ? holder.otp.token : holder.otp.app;
-		if (!authenticator || (challenge.channel === 'app' && holder.otp.app?.status !== 'active' && challenge.operation !== 'otp.activateApp')) return false;
+		if (!authenticator || (authenticator === holder.otp.app && holder.otp.app.status !== 'active' && challenge.operation !== 'otp.activateApp')) return false;
 		const secret = unseal(this.keys.totpKey, authenticator.secret, holder.userId);
 		const step = await verifyTotp(secret, code, now, authenticator.lastStep);
 		if (step === undefined) return false;
@@ -183,9 +210,9 @@ function requireHolder(db: Database, userId: string): Holder {
 	return holder;
 }
 
-/** The preferred channel, falling back to SMS when the preferred authenticator is not active. */
-function usableChannel(holder: Holder): 'sms' | 'app' | 'token' {
-	if (holder.otp.preferred === 'app' && holder.otp.app?.status === 'active') return 'app';
+/** The preferred channel (push when the app confirms with notifications), falling back to SMS when the preferred authenticator is not active. */
+function usableChannel(holder: Holder): 'sms' | 'app' | 'token' | 'push' {
+	if (holder.otp.preferred === 'app' && holder.otp.app?.status === 'active') return holder.otp.push ? 'push' : 'app';
 	if (holder.otp.preferred === 'token' && holder.otp.token) return 'token';
 	return 'sms';
 }
@@ -202,8 +229,9 @@ function view(challenge: Challenge, db: Database): ChallengeView {
 	return {
 		id: challenge.id,
 		channel: challenge.channel,
+		state: challenge.state,
 		destination: challenge.destination ? maskPhone(challenge.destination) : null,
-		expiresAt: challenge.channel === 'sms' ? new Date(challenge.expiresAt) : null,
+		expiresAt: challenge.channel === 'sms' || challenge.channel === 'push' ? new Date(challenge.expiresAt) : null,
 		attemptsLeft: db.settings.otpMaxFailures - challenge.failures,
 	};
 }

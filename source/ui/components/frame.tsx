@@ -21,7 +21,7 @@ export function Frame({columns, rows, user, bindings, notice, children}: {column
 			</Box>
 			{notice ? (
 				<Box paddingX={1}>
-					<Text inverse wrap="truncate-end">
+					<Text inverse wrap="wrap">
 						{notice}
 					</Text>
 				</Box>

@@ -10,8 +10,12 @@ import {TextInput} from './text-input.js';
 export function OtpInput({challenge, field, focused, resendFocused}: {challenge: ChallengeView; field: FieldState; focused: boolean; resendFocused: boolean}) {
 	const {t, portal} = useUi();
 	const seconds = useSecondsLeft(challenge.expiresAt, portal.clock);
-	const hint =
-		challenge.channel === 'sms' ? t('otpInput.sentSms', {phone: challenge.destination ?? ''}) : challenge.channel === 'token' ? t('otpInput.useToken') : t('otpInput.useApp');
+	const hint = {
+		sms: () => t('otpInput.sentSms', {phone: challenge.destination ?? ''}),
+		token: () => t('otpInput.useToken'),
+		app: () => t('otpInput.useApp'),
+		push: () => t('otpInput.push'),
+	}[challenge.channel]();
 	return (
 		<Box flexDirection="column">
 			<Text>
@@ -32,7 +36,7 @@ export function OtpInput({challenge, field, focused, resendFocused}: {challenge:
 			</Box>
 			<Text dimColor wrap="wrap">
 				{hint}
-				{seconds === undefined ? '' : ' · ' + (seconds > 0 ? t('otpInput.validity', {seconds}) : t('otpInput.expired'))}
+				{seconds === undefined || challenge.channel === 'push' ? '' : ' · ' + (seconds > 0 ? t('otpInput.validity', {seconds}) : t('otpInput.expired'))}
 			</Text>
 		</Box>
 	);

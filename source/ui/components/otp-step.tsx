@@ -1,4 +1,4 @@
-import {useState} from 'react';
+import {useEffect, useRef, useState} from 'react';
 import {Box} from 'ink';
 import {isDomainError} from '../../core/errors.js';
 import type {ChallengeView} from '../../core/portal.js';
@@ -24,6 +24,8 @@ export interface OtpStepProps {
 	/** Checks the code; throws the portal's errors. */
 	onConfirm: (code: string) => Promise<void>;
 	onResend: () => Promise<ChallengeView>;
+	/** For push requests: the challenge as it is now (the phone may have answered). */
+	onPoll?: () => Promise<ChallengeView>;
 	/** The operation cannot go on with this challenge (used, cancelled, unknown): start again. */
 	onRestart: (message: string) => void;
 	onCancel: (dirty: boolean) => void;
@@ -35,7 +37,7 @@ export interface OtpStepProps {
  * "Conferma l'operazione": the OTP step every procedure shares. A wrong or expired code
  * retries this step (seed 004); only a spent challenge sends the user back.
  */
-export function OtpStep({active, challenge: initial, confirmLabel, onConfirm, onResend, onRestart, onCancel, onHelp, onTypingChange}: OtpStepProps) {
+export function OtpStep({active, challenge: initial, confirmLabel, onConfirm, onResend, onPoll, onRestart, onCancel, onHelp, onTypingChange}: OtpStepProps) {
 	const {t} = useUi();
 	const [challenge, setChallenge] = useState(initial);
 	const controls = challenge.channel === 'sms' ? SMS_CONTROLS : TOTP_CONTROLS;
@@ -78,6 +80,32 @@ export function OtpStep({active, challenge: initial, confirmLabel, onConfirm, on
 			);
 		},
 	});
+
+	// A push request: wait for the phone's answer (the app's code can still be typed meanwhile).
+	const answered = useRef(false);
+	useEffect(() => {
+		if (challenge.channel !== 'push' || !onPoll) return;
+		const timer = setInterval(() => {
+			if (answered.current) return;
+			onPoll().then(
+				view => {
+					if (view.state === 'approved' && !answered.current) {
+						answered.current = true;
+						dispatch({type: 'busy'});
+						onConfirm('').then(
+							() => dispatch({type: 'done'}),
+							(error: unknown) => onRestart(describeError(t, error)),
+						);
+					} else if (view.state === 'denied' && !answered.current) {
+						answered.current = true;
+						onRestart(t('errors.otp.denied'));
+					}
+				},
+				() => undefined,
+			);
+		}, 1000);
+		return () => clearInterval(timer);
+	}, [challenge.channel, onPoll, onConfirm, onRestart, dispatch, t]);
 
 	const focused = (name: string) => active && controls[form.focus]?.name === name;
 	return (

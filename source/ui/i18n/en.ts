@@ -219,4 +219,12 @@ export const en: Record<MessageKey, string> = {
 	'phone.unknownUser': 'Unknown user: {userId}.',
 	'phone.needUser': 'Name the holder: mysign phone --user JCPD7173',
 	'keys.quitPhone': 'close the phone',
+	'otpInput.push': 'We sent you a notification: approve the request in the MyInfoCert app, or enter the app code.',
+	'errors.otp.denied': 'Request denied in the MyInfoCert app: the operation was not carried out.',
+	'phone.pushTitle': 'Confirmation request: {operation}',
+	'phone.pushNone': 'No confirmation request waiting.',
+	'phone.pushApprove': 'Approve request',
+	'phone.pushDeny': 'Deny request',
+	'phone.pushApproved': 'Request approved.',
+	'phone.pushDenied': 'Request denied.',
 };

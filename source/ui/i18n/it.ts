@@ -217,6 +217,14 @@ export const it = {
 	'phone.unknownUser': 'Utente sconosciuto: {userId}.',
 	'phone.needUser': 'Indica il titolare: mysign phone --user JCPD7173',
 	'keys.quitPhone': 'chiudi il telefono',
+	'otpInput.push': 'Ti abbiamo inviato una notifica: approva la richiesta sull’app MyInfoCert, oppure inserisci il codice dell’app.',
+	'errors.otp.denied': 'Richiesta negata sull’app MyInfoCert: l’operazione non è stata eseguita.',
+	'phone.pushTitle': 'Richiesta di conferma: {operation}',
+	'phone.pushNone': 'Nessuna richiesta di conferma in attesa.',
+	'phone.pushApprove': 'Approva richiesta',
+	'phone.pushDeny': 'Nega richiesta',
+	'phone.pushApproved': 'Richiesta approvata.',
+	'phone.pushDenied': 'Richiesta negata.',
 } as const;
 
 export type MessageKey = keyof typeof it;

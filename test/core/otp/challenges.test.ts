@@ -169,3 +169,48 @@ describe('change of the SMS number', () => {
 		expect((await portal.phoneMessages(MARIO.userId)).at(-1)!.to).toBe('+393339876543');
 	});
 });
+
+describe('push approval on the phone', () => {
+	async function giulia() {
+		const context = await demoPortal();
+		cleanup = context.remove;
+		const login = await context.portal.login('JCPD2841', 'Tramonto!73');
+		if (login.kind !== 'success') throw new Error('login');
+		await context.portal.setPush(login.session, true);
+		return {...context, session: login.session};
+	}
+
+	it('an approved request confirms the operation without a code, once', async () => {
+		const {portal, session} = await giulia();
+		const challenge = await portal.challenges.start({userId: session.userId, operation: 'pin.change', data: {}});
+		expect(challenge.channel).toBe('push');
+		const [pending] = await portal.pendingPushes(session.userId);
+		expect(pending?.id).toBe(challenge.id);
+		await portal.answerPush(session.userId, challenge.id, true);
+		expect((await portal.challengeState(session, challenge.id)).state).toBe('approved');
+		await portal.challenges.confirm({challengeId: challenge.id, userId: session.userId, operation: 'pin.change', data: {}, code: ''});
+		expect(await codeOf(portal.challenges.confirm({challengeId: challenge.id, userId: session.userId, operation: 'pin.change', data: {}, code: ''}))).toBe('otp.used');
+		expect(await portal.pendingPushes(session.userId)).toEqual([]);
+	});
+
+	it('a denied request is refused with its own message; an expired one cannot be answered', async () => {
+		const {portal, session, clock} = await giulia();
+		const denied = await portal.challenges.start({userId: session.userId, operation: 'op', data: {}});
+		await portal.answerPush(session.userId, denied.id, false);
+		expect(await codeOf(portal.challenges.confirm({challengeId: denied.id, userId: session.userId, operation: 'op', data: {}, code: ''}))).toBe('otp.denied');
+		const late = await portal.challenges.start({userId: session.userId, operation: 'op', data: {}});
+		clock.advance(5 * MINUTE);
+		expect(await codeOf(portal.answerPush(session.userId, late.id, true))).toBe('otp.expired');
+	});
+
+	it('without an answer, an empty code is just a wrong code', async () => {
+		const {portal, session} = await giulia();
+		const challenge = await portal.challenges.start({userId: session.userId, operation: 'op', data: {}});
+		expect(await codeOf(portal.challenges.confirm({challengeId: challenge.id, userId: session.userId, operation: 'op', data: {}, code: ''}))).toBe('otp.wrong');
+	});
+
+	it('push needs an active app', async () => {
+		const {portal, session} = await setup();
+		expect(await codeOf(portal.setPush(session, true))).toBe('otp.appNotActive');
+	});
+});

@@ -1,0 +1,142 @@
+import {useState} from 'react';
+import {Text} from 'ink';
+import {render} from 'ink-testing-library';
+import {afterEach, describe, expect, it} from 'vitest';
+import type {Portal} from '../../source/core/portal.js';
+import {PinInput} from '../../source/ui/components/pin-input.js';
+import {OtpStep} from '../../source/ui/components/otp-step.js';
+import {StepDialog} from '../../source/ui/components/step-dialog.js';
+import {UiContext} from '../../source/ui/context.js';
+import {KeyRouter} from '../../source/ui/hooks/key-router.js';
+import {useForm} from '../../source/ui/hooks/use-form.js';
+import {translator} from '../../source/ui/i18n/index.js';
+import {KEYS, press, screen, type, waitForScreen} from '../helpers/ink.js';
+import {demoPortal} from '../helpers/portal.js';
+
+let cleanup: (() => void) | undefined;
+afterEach(() => cleanup?.());
+
+function withUi(portal: Portal, node: React.ReactNode) {
+	return (
+		<UiContext.Provider value={{portal, language: 'it', color: false, t: translator('it')}}>
+			<KeyRouter>{node}</KeyRouter>
+		</UiContext.Provider>
+	);
+}
+
+describe('StepDialog', () => {
+	it('shows done, current and future steps with symbols and words, and the current content only', async () => {
+		const {portal, remove} = await demoPortal();
+		cleanup = remove;
+		const rendered = render(
+			withUi(
+				portal,
+				<StepDialog title="Rinnova firma" steps={['Consensi', 'Conferma l’operazione', 'Attiva il certificato', 'Conferma l’operazione ']} current={1}>
+					<Text>CONTENUTO</Text>
+				</StepDialog>,
+			),
+		);
+		const text = screen(rendered);
+		expect(text).toContain('✓ 1 Consensi (completato)');
+		expect(text).toContain('▼ 2 Conferma l’operazione (in corso)');
+		expect(text).toContain('▶ 3 Attiva il certificato (da fare)');
+		expect(text.indexOf('CONTENUTO')).toBeGreaterThan(text.indexOf('▼ 2'));
+		expect(text.indexOf('CONTENUTO')).toBeLessThan(text.indexOf('▶ 3'));
+		rendered.unmount();
+	});
+});
+
+function PinForm() {
+	const [form] = useForm([{kind: 'text', name: 'pin', max: 8, digitsOnly: true}, {kind: 'check', name: 'show'}], {submit: 'none', active: true, onRequest: () => undefined});
+	return (
+		<>
+			<PinInput label="PIN di firma" field={form.fields['pin']!} focused={form.focus === 0} shown={form.checks['show'] ?? false} attemptsLeft={3} />
+			<Text>{form.message ? translator('it')(form.message.key, form.message.params) : ''}</Text>
+			<Text>[{form.checks['show'] ? 'x' : ' '}] Mostra PIN</Text>
+		</>
+	);
+}
+
+describe('PinInput in a form', () => {
+	it('takes digits only, at most 8, masked until shown, with the attempts left', async () => {
+		const {portal, remove} = await demoPortal();
+		cleanup = remove;
+		const rendered = render(withUi(portal, <PinForm />));
+		await type(rendered, '2718');
+		await press(rendered, 'a');
+		await waitForScreen(rendered, 'Solo cifre');
+		await type(rendered, '28189');
+		await waitForScreen(rendered, 'al massimo 8');
+		expect(screen(rendered)).toContain('••••••••');
+		expect(screen(rendered)).toContain('Tentativi rimasti: 3');
+		expect(screen(rendered)).not.toContain('27182818');
+		await press(rendered, KEYS.tab);
+		await press(rendered, KEYS.space);
+		await waitForScreen(rendered, '27182818');
+		rendered.unmount();
+	});
+});
+
+describe('OtpStep', () => {
+	it('with push, confirms when the phone approves; with SMS, a wrong code says how many attempts are left', async () => {
+		const {portal, remove} = await demoPortal();
+		cleanup = remove;
+		const login = await portal.login('JCPD2841', 'Tramonto!73');
+		if (login.kind !== 'success') throw new Error('login');
+		const session = login.session;
+		await portal.setPush(session, true);
+		const challenge = await portal.challenges.start({userId: 'JCPD2841', operation: 'op', data: {}});
+		function Host() {
+			const [done, setDone] = useState(false);
+			if (done) return <Text>FATTO</Text>;
+			return (
+				<OtpStep
+					active
+					challenge={challenge}
+					confirmLabel="Conferma"
+					onConfirm={async code => {
+						await portal.challenges.confirm({challengeId: challenge.id, userId: 'JCPD2841', operation: 'op', data: {}, code});
+						setDone(true);
+					}}
+					onResend={() => portal.resendOtp(session, challenge.id)}
+					onPoll={() => portal.challengeState(session, challenge.id)}
+					onRestart={() => undefined}
+					onCancel={() => undefined}
+					onHelp={() => undefined}
+				/>
+			);
+		}
+		const rendered = render(withUi(portal, <Host />));
+		await waitForScreen(rendered, 'approva la richiesta sull’app MyInfoCert');
+		await portal.answerPush('JCPD2841', challenge.id, true);
+		await waitForScreen(rendered, 'FATTO');
+		rendered.unmount();
+
+		const sms = await portal.challenges.start({userId: 'JCPD2841', operation: 'op2', data: {}, channel: 'sms'});
+		const second = render(
+			withUi(
+				portal,
+				<OtpStep
+					active
+					challenge={sms}
+					confirmLabel="Conferma"
+					onConfirm={code => portal.challenges.confirm({challengeId: sms.id, userId: 'JCPD2841', operation: 'op2', data: {}, code})}
+					onResend={() => portal.resendOtp(session, sms.id)}
+					onRestart={() => undefined}
+					onCancel={() => undefined}
+					onHelp={() => undefined}
+				/>,
+			),
+		);
+		await waitForScreen(second, 'Ti abbiamo inviato un codice via SMS al numero +39348*****43');
+		await waitForScreen(second, /Valido ancora \d+ s/);
+		second.stdin.write('12345678');
+		await press(second, KEYS.enter);
+		await waitForScreen(second, 'Codice OTP errato. Tentativi rimasti: 4.');
+		await press(second, KEYS.tab);
+		await press(second, KEYS.enter);
+		await waitForScreen(second, 'Nuovo codice inviato.');
+		expect((await portal.phoneMessages('JCPD2841')).length).toBe(2);
+		second.unmount();
+	});
+});
