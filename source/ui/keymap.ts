@@ -48,6 +48,9 @@ export function bindingFor<Action extends string>(bindings: readonly Binding<Act
 	return bindings.find(binding => binding.keys.some(name => matches(name, input, key)));
 }
 
+/** `?` where no text field has focus. */
+export const helpBinding: Binding<'help'> = {action: 'help', keys: ['char:?'], keyLabel: 'literal:?', description: 'keys.help'};
+
 export const globalBindings: readonly Binding<'quit' | 'help'>[] = [
 	{action: 'quit', keys: ['ctrlC'], keyLabel: 'key.ctrlC', description: 'keys.quit', hint: true},
 	{action: 'help', keys: ['char:?'], keyLabel: 'literal:?', description: 'keys.help', hint: true},

@@ -1,37 +1,15 @@
 import {execFileSync} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {afterEach, describe, expect, it} from 'vitest';
-import {runCli, startCli} from '../helpers/cli.js';
+import {describe, expect, it} from 'vitest';
+import {e2eFixture, runCli, typeLogin} from '../helpers/cli.js';
 import {MARIO, temporaryDirectory} from '../helpers/portal.js';
 import type {Terminal} from '../helpers/terminal.js';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-	while (cleanups.length > 0) cleanups.pop()!();
-});
-
-function demoFolder(): string {
-	const folder = temporaryDirectory();
-	cleanups.push(folder.remove);
-	const result = runCli(['demo', '--data', folder.path]);
-	expect(result.status, result.stderr).toBe(0);
-	return folder.path;
-}
-
-function open(args: string[]): Terminal {
-	const terminal = startCli(args);
-	cleanups.push(() => terminal.dispose());
-	return terminal;
-}
+const {demoFolder, open, track} = e2eFixture();
 
 async function logIn(terminal: Terminal, identifier: string, password: string): Promise<void> {
-	await terminal.waitForText('Tentativi rimasti');
-	await terminal.type(identifier);
-	terminal.write('\t');
-	await terminal.waitForText('› Password');
-	await terminal.type(password);
-	terminal.write('\r');
+	await typeLogin(terminal, identifier, password);
 	await terminal.waitForText('Il tuo certificato è');
 }
 
@@ -135,7 +113,7 @@ describe('login with the app', () => {
 describe('demo data and single-terminal demos', () => {
 	it('`mysign demo --json` gives the app holder’s base32 secret, and oathtool’s code for it matches the phone', () => {
 		const folder = temporaryDirectory();
-		cleanups.push(folder.remove);
+		track(folder.remove);
 		const demo = JSON.parse(runCli(['demo', '--data', folder.path, '--json']).stdout) as {holders: {userId: string; appSecret?: string}[]};
 		const giulia = demo.holders.find(holder => holder.userId === 'JCPD2841')!;
 		expect(giulia.appSecret).toMatch(/^[A-Z2-7]{32}$/);

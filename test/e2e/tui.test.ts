@@ -1,42 +1,17 @@
 import {spawnSync} from 'node:child_process';
 import {readFileSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {afterEach, describe, expect, it} from 'vitest';
-import {CLI, ROOT, runCli, startCli} from '../helpers/cli.js';
+import {describe, expect, it} from 'vitest';
+import {CLI, e2eFixture, ROOT, runCli, typeLogin} from '../helpers/cli.js';
 import {MARIO, temporaryDirectory} from '../helpers/portal.js';
-import type {Terminal} from '../helpers/terminal.js';
 
 const T0 = '2026-11-24T09:00:00Z';
 const T0_PLUS_16_MINUTES = '2026-11-24T09:16:00Z';
 const T0_PLUS_14_MINUTES = '2026-11-24T09:14:00Z';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-	while (cleanups.length > 0) cleanups.pop()!();
-});
-
-function demoFolder(): string {
-	const folder = temporaryDirectory();
-	cleanups.push(folder.remove);
-	const result = runCli(['demo', '--data', folder.path, '--now', T0]);
-	expect(result.status, result.stderr).toBe(0);
-	return folder.path;
-}
-
-function open(args: string[], options?: Parameters<typeof startCli>[1]): Terminal {
-	const terminal = startCli(args, options);
-	cleanups.push(() => terminal.dispose());
-	return terminal;
-}
-
-async function logIn(terminal: Terminal, identifier: string, password: string): Promise<void> {
-	await terminal.waitForText('Tentativi rimasti');
-	await terminal.type(identifier);
-	terminal.write('\t');
-	await terminal.waitForText('› Password');
-	await terminal.type(password);
-	terminal.write('\r');
-}
+const {demoFolder: demoFolderAt, open, track} = e2eFixture();
+const demoFolder = () => demoFolderAt(T0);
+const logIn = typeLogin;
 
 describe('the TUI in an 80×24 pseudo-terminal', () => {
 	it('shows the login screen, logs MARIO ROSSI in, "Esci" returns to login, Ctrl-C restores the shell screen', async () => {
@@ -210,7 +185,7 @@ describe('the CLI without a terminal', () => {
 
 	it('mysign demo --json prints the credentials; --reset recreates the data; db.json stays 0600 under umask 000', () => {
 		const folder = temporaryDirectory();
-		cleanups.push(folder.remove);
+		track(folder.remove);
 		const first = runCli(['demo', '--data', folder.path, '--json']);
 		const parsed = JSON.parse(first.stdout) as {created: boolean; holders: {userId: string; password: string}[]};
 		expect(parsed.created).toBe(true);

@@ -1,5 +1,7 @@
 import {spawnSync, type SpawnSyncReturns} from 'node:child_process';
 import {join} from 'node:path';
+import {afterEach, expect} from 'vitest';
+import {temporaryDirectory} from './portal.js';
 import {ROOT} from './build.js';
 import {startTerminal, type Terminal} from './terminal.js';
 
@@ -16,4 +18,43 @@ export function runCli(args: readonly string[], options: {input?: string; env?: 
 /** The built CLI in a pseudo-terminal of the given size (80×24 by default). */
 export function startCli(args: readonly string[], options: {cols?: number; rows?: number; env?: Record<string, string | undefined>} = {}): Terminal {
 	return startTerminal({command: process.execPath, args: [CLI, ...args], cwd: ROOT, cols: options.cols ?? 80, rows: options.rows ?? 24, env: options.env});
+}
+
+/**
+ * What every end-to-end test file needs: demo data folders and terminals that are cleaned up
+ * after each test, and the login keystrokes. Call once at the top of a test file.
+ */
+export function e2eFixture() {
+	const cleanups: (() => void)[] = [];
+	afterEach(() => {
+		while (cleanups.length > 0) cleanups.pop()!();
+	});
+	return {
+		track(cleanup: () => void): void {
+			cleanups.push(cleanup);
+		},
+		/** A fresh data folder with the demo data, built with the clock at `now` when given. */
+		demoFolder(now?: string): string {
+			const folder = temporaryDirectory();
+			cleanups.push(folder.remove);
+			const result = runCli(['demo', '--data', folder.path, ...(now ? ['--now', now] : [])]);
+			expect(result.status, result.stderr).toBe(0);
+			return folder.path;
+		},
+		open(args: readonly string[], options?: Parameters<typeof startCli>[1]): Terminal {
+			const terminal = startCli(args, options);
+			cleanups.push(() => terminal.dispose());
+			return terminal;
+		},
+	};
+}
+
+/** Types the user name and password on the login screen and presses Enter. */
+export async function typeLogin(terminal: Terminal, identifier: string, password: string): Promise<void> {
+	await terminal.waitForText('Tentativi rimasti');
+	await terminal.type(identifier);
+	terminal.write('\t');
+	await terminal.waitForText('› Password');
+	await terminal.type(password);
+	terminal.write('\r');
 }

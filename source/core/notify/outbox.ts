@@ -1,7 +1,7 @@
-import {randomBytes} from 'node:crypto';
-import {mkdir, open, readFile, readdir, rename} from 'node:fs/promises';
+import {mkdir, readFile, readdir} from 'node:fs/promises';
 import {join} from 'node:path';
 import {z} from 'zod';
+import {writeFileAtomic} from '../store/atomic-write.js';
 
 /*
  * The outbox: every SMS and e-mail the portal sends is a file in `<data>/outbox/` (0600 in a
@@ -32,15 +32,7 @@ export class Outbox {
 	async deliver(message: OutboxMessage): Promise<void> {
 		await mkdir(this.directory, {recursive: true, mode: 0o700});
 		const name = `${String(message.id).padStart(8, '0')}.${message.kind}.json`;
-		const temporary = join(this.directory, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-		const handle = await open(temporary, 'wx', 0o600);
-		try {
-			await handle.writeFile(JSON.stringify(message, null, '\t') + '\n');
-			await handle.sync();
-		} finally {
-			await handle.close();
-		}
-		await rename(temporary, join(this.directory, name));
+		await writeFileAtomic(join(this.directory, name), JSON.stringify(message, null, '\t') + '\n');
 	}
 
 	/** Messages in sending order, optionally only those of one holder. Unreadable files are skipped. */

@@ -1,15 +1,14 @@
-import {randomBytes} from 'node:crypto';
-import {open, readFile, readdir, rename, unlink} from 'node:fs/promises';
+import {readFile, readdir, unlink} from 'node:fs/promises';
 import {basename, dirname, join} from 'node:path';
 import type {Adapter} from 'lowdb';
 import {z} from 'zod';
 import {DomainError} from '../errors.js';
+import {writeFileAtomic} from './atomic-write.js';
 import {migrate} from './migrations.js';
 
 /**
  * A lowdb adapter for one JSON file that many processes share.
- * Reads validate the schema (after migrations); writes are atomic and durable: a unique
- * temp file created 0600, fsync, rename over the target, fsync of the folder.
+ * Reads validate the schema (after migrations); writes are atomic and durable (see atomic-write.ts).
  * lowdb's own JSONFile writer uses one fixed temp name and no fsync, which is unsafe here.
  */
 export class AtomicJsonFile<T> implements Adapter<T> {
@@ -49,26 +48,9 @@ export class AtomicJsonFile<T> implements Adapter<T> {
 	}
 
 	async write(data: T): Promise<void> {
-		const directory = dirname(this.file);
-		const temporary = join(directory, `${basename(this.file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 		try {
-			const handle = await open(temporary, 'wx', 0o600);
-			try {
-				await handle.writeFile(JSON.stringify(data, null, '\t') + '\n');
-				await handle.sync();
-			} finally {
-				await handle.close();
-			}
-			await rename(temporary, this.file);
-			const folder = await open(directory, 'r');
-			try {
-				await folder.sync();
-			} finally {
-				await folder.close();
-			}
+			await writeFileAtomic(this.file, JSON.stringify(data, null, '\t') + '\n', {syncDirectory: true});
 		} catch (error) {
-			await unlink(temporary).catch(() => undefined);
-			if (error instanceof DomainError) throw error;
 			throw new DomainError('store.writeFailed', {file: this.file, reason: (error as NodeJS.ErrnoException).code ?? 'error'});
 		}
 	}

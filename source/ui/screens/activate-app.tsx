@@ -9,7 +9,7 @@ import {StepDialog} from '../components/step-dialog.js';
 import {useUi} from '../context.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import {describeError} from '../i18n/index.js';
-import {promptBindings} from '../keymap.js';
+import {promptBindings, helpBinding} from '../keymap.js';
 import type {DialogProps} from './change-phone.js';
 
 /** "Attiva" the MyInfoCert app: scan the QR code (or type the key), then confirm with the first code. */
@@ -33,7 +33,7 @@ export function ActivateAppDialog({active, session, onClose, onHelp, onTypingCha
 
 	// Step 1 has no fields: Enter goes on, Esc cancels.
 	useKeymap(
-		[...promptBindings, {action: 'help' as const, keys: ['char:?'], keyLabel: 'literal:?', description: 'keys.help'}],
+		[...promptBindings, helpBinding],
 		action => {
 			if (action === 'help') onHelp();
 			else if (action === 'choose' && activation) setStep(1);

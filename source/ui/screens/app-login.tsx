@@ -6,7 +6,7 @@ import {QrCode} from '../components/qr-code.js';
 import {useUi} from '../context.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import {describeError, type MessageKey} from '../i18n/index.js';
-import {detailBindings} from '../keymap.js';
+import {detailBindings, helpBinding} from '../keymap.js';
 
 const POLL_MS = 500;
 
@@ -20,7 +20,7 @@ export function AppLoginPanel({active, onLoggedIn, onBack, onHelp}: {active: boo
 	const [message, setMessage] = useState<{kind: 'error' | 'info'; key?: MessageKey; text?: string} | undefined>();
 	const [now, setNow] = useState(() => portal.clock.now());
 
-	useKeymap([...detailBindings, {action: 'help' as const, keys: ['char:?'], keyLabel: 'literal:?', description: 'keys.help'}], action => (action === 'back' ? onBack() : onHelp()), active);
+	useKeymap([...detailBindings, helpBinding], action => (action === 'back' ? onBack() : onHelp()), active);
 
 	useEffect(() => {
 		let current = true;

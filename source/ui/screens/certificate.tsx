@@ -7,7 +7,7 @@ import {useUi} from '../context.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import type {Loaded} from '../hooks/use-portal-data.js';
 import {describeError, formatDate, type MessageKey} from '../i18n/index.js';
-import {detailBindings} from '../keymap.js';
+import {detailBindings, helpBinding} from '../keymap.js';
 
 const LABEL_WIDTH = 24;
 
@@ -26,7 +26,7 @@ function Row({label, value}: {label: MessageKey; value: string}) {
 /** "Certificato di firma" (seed 003 §3): status, then holder and certification authority. */
 export function CertificateScreen({active, data, onBack, onHelp}: {active: boolean; data: Loaded<DashboardView>; onBack: () => void; onHelp: () => void}) {
 	const {t} = useUi();
-	useKeymap([...detailBindings, {action: 'help' as const, keys: ['char:?'], keyLabel: 'literal:?', description: 'keys.help'}], action => (action === 'back' ? onBack() : onHelp()), active);
+	useKeymap([...detailBindings, helpBinding], action => (action === 'back' ? onBack() : onHelp()), active);
 
 	if (data.state === 'loading') return <Text>{t('app.loading')}</Text>;
 	if (data.state === 'failed') return <MessageLine kind="error" text={describeError(t, data.error)} />;

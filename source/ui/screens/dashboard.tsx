@@ -1,4 +1,3 @@
-import {useRef, useState} from 'react';
 import {Box, Text} from 'ink';
 import type {DashboardView} from '../../core/portal.js';
 import {toDisplayText} from '../../core/text/sanitize.js';
@@ -7,7 +6,8 @@ import {FocusMarker, MessageLine} from '../components/controls.js';
 import {useUi} from '../context.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import {describeError, type MessageKey} from '../i18n/index.js';
-import {dashboardBindings} from '../keymap.js';
+import {dashboardBindings, helpBinding} from '../keymap.js';
+import {useSelection} from '../hooks/use-selection.js';
 import type {Loaded} from '../hooks/use-portal-data.js';
 import type {CardScreen} from '../state.js';
 
@@ -29,24 +29,18 @@ export interface DashboardProps {
 export function DashboardScreen({active, data, initialSelection, onOpen, onUserMenu, onHelp}: DashboardProps) {
 	const {t} = useUi();
 	const count = DASHBOARD_CARDS.length;
-	const [selection, setSelectionState] = useState(Math.min(initialSelection, count - 1));
-	// Keys can arrive in one burst ("down, Enter"): the ref always holds the latest selection.
-	const selectionRef = useRef(selection);
-	const setSelection = (update: (current: number) => number) => {
-		selectionRef.current = update(selectionRef.current);
-		setSelectionState(selectionRef.current);
-	};
+	const {selection, current, previous, next} = useSelection(count, initialSelection);
 
 	useKeymap(
-		[...dashboardBindings, {action: 'help' as const, keys: ['char:?'], keyLabel: 'literal:?', description: 'keys.help'}],
+		[...dashboardBindings, helpBinding],
 		(action, input) => {
 			switch (action) {
 				case 'up':
-					return setSelection(current => (current + count - 1) % count);
+					return previous();
 				case 'down':
-					return setSelection(current => (current + 1) % count);
+					return next();
 				case 'open':
-					return onOpen(DASHBOARD_CARDS[selectionRef.current]!.screen, selectionRef.current);
+					return onOpen(DASHBOARD_CARDS[current()]!.screen, current());
 				case 'pick': {
 					const index = Number(input) - 1;
 					if (index < count) onOpen(DASHBOARD_CARDS[index]!.screen, index);

@@ -1,4 +1,4 @@
-import {useCallback, useEffect, useRef, useState} from 'react';
+import {useCallback, useEffect, useState} from 'react';
 import {Box, Text} from 'ink';
 import type {OtpOverview, Session} from '../../core/portal.js';
 import type {OtpChannel} from '../../core/store/schema.js';
@@ -6,7 +6,8 @@ import {FocusMarker, MessageLine} from '../components/controls.js';
 import {useUi} from '../context.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import {describeError, type MessageKey} from '../i18n/index.js';
-import {otpScreenBindings} from '../keymap.js';
+import {helpBinding, otpScreenBindings} from '../keymap.js';
+import {useSelection} from '../hooks/use-selection.js';
 import {ActivateAppDialog} from './activate-app.js';
 import {ChangePhoneDialog} from './change-phone.js';
 
@@ -30,8 +31,6 @@ export function OtpCodesScreen({active, session, onBack, onHelp, onTypingChange}
 	const [overview, setOverview] = useState<OtpOverview | undefined>();
 	const [dialog, setDialog] = useState<'none' | 'activate' | 'changePhone'>('none');
 	const [message, setMessage] = useState<{kind: 'error' | 'success'; text: string} | undefined>();
-	const [selection, setSelectionState] = useState(0);
-	const selectionRef = useRef(0);
 
 	const reload = useCallback(() => {
 		portal.otpOverview(session).then(setOverview, (error: unknown) => setMessage({kind: 'error', text: describeError(t, error)}));
@@ -39,10 +38,7 @@ export function OtpCodesScreen({active, session, onBack, onHelp, onTypingChange}
 	useEffect(reload, [reload]);
 
 	const items = overview ? itemsOf(overview) : [];
-	const setSelection = (update: (current: number) => number) => {
-		selectionRef.current = Math.max(0, Math.min(update(selectionRef.current), items.length - 1));
-		setSelectionState(selectionRef.current);
-	};
+	const {selection, current, previous, next} = useSelection(items.length);
 
 	const run = (promise: Promise<void>) =>
 		promise.then(
@@ -54,20 +50,19 @@ export function OtpCodesScreen({active, session, onBack, onHelp, onTypingChange}
 		);
 
 	useKeymap(
-		[...otpScreenBindings, {action: 'help' as const, keys: ['char:?'], keyLabel: 'literal:?', description: 'keys.help'}],
+		[...otpScreenBindings, helpBinding],
 		action => {
-			const count = items.length;
 			switch (action) {
 				case 'up':
-					return setSelection(current => (current + count - 1) % count);
+					return previous();
 				case 'down':
-					return setSelection(current => (current + 1) % count);
+					return next();
 				case 'back':
 					return onBack();
 				case 'help':
 					return onHelp();
 				case 'open': {
-					const item = items[selectionRef.current];
+					const item = items[current()];
 					if (!item || !overview) return;
 					setMessage(undefined);
 					if (item.action === 'activate') return setDialog('activate');

@@ -1,31 +1,25 @@
-import {useRef, useState} from 'react';
 import {Box, Text} from 'ink';
 import {FocusMarker} from '../components/controls.js';
 import {useUi} from '../context.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import type {MessageKey} from '../i18n/index.js';
 import {menuBindings} from '../keymap.js';
+import {useSelection} from '../hooks/use-selection.js';
 
 /** The user menu under the holder's name. Later issues add "Gestisci il tuo account" above "Esci". */
 export const USER_MENU_ITEMS: readonly {action: 'logout'; label: MessageKey}[] = [{action: 'logout', label: 'userMenu.logout'}];
 
 export function UserMenu({name, onChoose, onClose}: {name: string; onChoose: (action: 'logout') => void; onClose: () => void}) {
 	const {t} = useUi();
-	const [selection, setSelectionState] = useState(0);
-	const selectionRef = useRef(0);
-	const setSelection = (update: (current: number) => number) => {
-		selectionRef.current = update(selectionRef.current);
-		setSelectionState(selectionRef.current);
-	};
-	const count = USER_MENU_ITEMS.length;
+	const {selection, current, previous, next} = useSelection(USER_MENU_ITEMS.length);
 	useKeymap(menuBindings, (action, input) => {
 		switch (action) {
 			case 'up':
-				return setSelection(current => (current + count - 1) % count);
+				return previous();
 			case 'down':
-				return setSelection(current => (current + 1) % count);
+				return next();
 			case 'open':
-				return onChoose(USER_MENU_ITEMS[selectionRef.current]!.action);
+				return onChoose(USER_MENU_ITEMS[current()]!.action);
 			case 'pick': {
 				const item = USER_MENU_ITEMS[Number(input) - 1];
 				if (item) onChoose(item.action);

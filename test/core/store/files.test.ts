@@ -1,86 +1,275 @@
-import {readFileSync, statSync, writeFileSync} from 'node:fs';
+import {spawn} from 'node:child_process';
+import {chmodSync, readFileSync, readdirSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {DomainError} from '../../../source/core/errors.js';
-import {migrate} from '../../../source/core/store/migrations.js';
-import {emptyDatabase} from '../../../source/core/store/schema.js';
+import {migrate, type Migration} from '../../../source/core/store/migrations.js';
+import {DATABASE_VERSION, emptyDatabase, nextSequence, type Holder} from '../../../source/core/store/schema.js';
 import {Store} from '../../../source/core/store/store.js';
 import {temporaryDirectory} from '../../helpers/portal.js';
 
 let cleanup: (() => void) | undefined;
-afterEach(() => cleanup?.());
+afterEach(() => {
+	cleanup?.();
+	cleanup = undefined;
+});
 
+/** A data folder path that does not exist yet, inside a temp folder removed after the test. */
 function folder(): string {
 	const created = temporaryDirectory();
 	cleanup = created.remove;
 	return join(created.path, 'data');
 }
 
+async function withUmask<T>(mask: number, run: () => Promise<T>): Promise<T> {
+	const previous = process.umask(mask);
+	try {
+		return await run();
+	} finally {
+		process.umask(previous);
+	}
+}
+
+function temporaries(directory: string): string[] {
+	return readdirSync(directory).filter(name => name.endsWith('.tmp'));
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+	return promise.then(
+		() => undefined,
+		(caught: unknown) => caught,
+	);
+}
+
+/** A holder that passes the schema, for tests that break exactly one field. */
+function validHolder(): Holder {
+	return {
+		userId: 'JCPD1234',
+		name: 'Mario',
+		surname: 'Rossi',
+		codiceFiscale: 'RSSMRA80A01H501U',
+		phone: '+393331234567',
+		email: 'mario.rossi@example.it',
+		passwordHash: '$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA',
+		pinHash: '$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA',
+		createdAt: '2026-11-24T09:00:00.000Z',
+		otp: {preferred: 'sms', app: null, push: false, token: null},
+	};
+}
+
 describe('file permissions', () => {
-	it('creates the folder 0700 and writes db.json 0600, also under umask 000', async () => {
-		const previous = process.umask(0);
-		try {
+	it('creates the folder 0700 and writes db.json and db.lock 0600, also under umask 000', async () => {
+		await withUmask(0, async () => {
 			const store = new Store(folder());
 			await store.initialize(() => emptyDatabase());
+			expect(statSync(store.file).mode & 0o777).toBe(0o600);
 			await store.update(db => {
 				db.sequences['x'] = 1;
 			});
 			expect(statSync(store.file).mode & 0o777).toBe(0o600);
+			expect(statSync(join(store.directory, 'db.lock')).mode & 0o777).toBe(0o600);
 			expect(statSync(store.directory).mode & 0o777).toBe(0o700);
-		} finally {
-			process.umask(previous);
-		}
+		});
+	});
+
+	it('keeps db.json 0600 when an update replaces a file someone loosened to 0644', async () => {
+		await withUmask(0, async () => {
+			const store = new Store(folder());
+			await store.initialize(() => emptyDatabase());
+			chmodSync(store.file, 0o644);
+			await store.update(db => {
+				db.sequences['x'] = 1;
+			});
+			expect(statSync(store.file).mode & 0o777).toBe(0o600);
+		});
+	});
+
+	it('gives a new data folder exactly 0700 even when the umask strips owner bits', async () => {
+		await withUmask(0o277, async () => {
+			const store = new Store(folder());
+			await store.ensureDirectory();
+			expect(statSync(store.directory).mode & 0o777).toBe(0o700);
+		});
 	});
 });
 
 describe('a database that does not parse or validate', () => {
-	const cases: [string, (valid: string) => string, string][] = [
-		['truncated', valid => valid.slice(0, valid.length / 2), 'store.invalid'],
+	const valid = JSON.stringify(emptyDatabase(), null, '\t');
+	const cases: [string, () => string, string][] = [
+		['truncated', () => valid.slice(0, Math.floor(valid.length / 2)), 'store.invalid'],
+		['empty', () => '', 'store.invalid'],
 		['not JSON', () => 'hello', 'store.invalid'],
-		['schema-violating', valid => valid.replace('"holders": []', '"holders": [{"userId": "ABC"}]'), 'store.invalid'],
-		['from a future version', valid => valid.replace('"version": 1', '"version": 99'), 'store.futureVersion'],
+		['not an object', () => '[1, 2, 3]', 'store.invalid'],
+		['schema-violating (a holder with a bad userID)', () => JSON.stringify({...emptyDatabase(), holders: [{...validHolder(), userId: 'ABC'}]}), 'store.invalid'],
+		['schema-violating (a negative counter)', () => JSON.stringify({...emptyDatabase(), sequences: {counter: -1}}), 'store.invalid'],
+		['without a version', () => JSON.stringify({...emptyDatabase(), version: undefined}), 'store.invalid'],
+		['from a future version', () => JSON.stringify({...emptyDatabase(), version: 99}), 'store.futureVersion'],
 	];
 
 	it.each(cases)('%s: read, update and initialize refuse it, name the file, and change nothing', async (_name, corrupt, code) => {
 		const store = new Store(folder());
 		await store.initialize(() => emptyDatabase());
-		const valid = JSON.stringify(emptyDatabase(), null, 2);
-		writeFileSync(store.file, corrupt(valid));
+		writeFileSync(store.file, corrupt());
 		const before = readFileSync(store.file);
-		for (const attempt of [() => store.read(), () => store.update(() => undefined), () => store.initialize(() => emptyDatabase())]) {
-			const error = await attempt().then(
-				() => undefined,
-				(caught: unknown) => caught,
-			);
-			expect(error).toBeInstanceOf(DomainError);
-			expect((error as DomainError).code).toBe(code);
-			expect((error as DomainError).params['file']).toBe(store.file);
+		const modeBefore = statSync(store.file).mode;
+		let changed = false;
+		const attempts: [string, () => Promise<unknown>][] = [
+			['read', () => store.read()],
+			['update', () => store.update(db => {
+				changed = true;
+				nextSequence(db, 'counter');
+			})],
+			['initialize', () => store.initialize(() => emptyDatabase())],
+			['update from a fresh Store', () => new Store(store.directory).update(() => (changed = true))],
+		];
+		for (const [what, attempt] of attempts) {
+			const error = await rejection(attempt());
+			expect(error, what).toBeInstanceOf(DomainError);
+			expect((error as DomainError).code, what).toBe(code);
+			expect((error as DomainError).params['file'], what).toBe(store.file);
+			if (code === 'store.futureVersion') expect((error as DomainError).params['version'], what).toBe(99);
+			else expect((error as DomainError).params['reason'], what).toEqual(expect.any(String));
 		}
+		expect(changed).toBe(false);
 		expect(readFileSync(store.file).equals(before)).toBe(true);
+		expect(statSync(store.file).mode).toBe(modeBefore);
+		expect(temporaries(store.directory)).toEqual([]);
 	});
 
-	it('explains where a schema violation is', async () => {
+	it('says where a schema violation is', async () => {
 		const store = new Store(folder());
 		await store.initialize(() => emptyDatabase());
-		writeFileSync(store.file, JSON.stringify({...emptyDatabase(), holders: [{userId: 'ABC'}]}));
-		await expect(store.read()).rejects.toMatchObject({params: {reason: expect.stringContaining('holders.0')}});
+		writeFileSync(store.file, JSON.stringify({...emptyDatabase(), holders: [validHolder()]}));
+		await expect(store.read()).resolves.toMatchObject({holders: [{userId: 'JCPD1234'}]});
+		writeFileSync(store.file, JSON.stringify({...emptyDatabase(), holders: [{...validHolder(), userId: 'ABC'}]}));
+		await expect(store.read()).rejects.toMatchObject({code: 'store.invalid', params: {reason: expect.stringContaining('holders.0.userId')}});
+	});
+
+	it('releases the lock after refusing a file, so the next operation works once the file is repaired', async () => {
+		const store = new Store(folder());
+		await store.initialize(() => emptyDatabase());
+		const good = readFileSync(store.file);
+		writeFileSync(store.file, '{');
+		await expect(store.update(() => undefined)).rejects.toBeInstanceOf(DomainError);
+		writeFileSync(store.file, good);
+		await expect(store.update(db => nextSequence(db, 'counter'))).resolves.toBe(1);
+	});
+});
+
+describe('operations', () => {
+	it('initialize creates the file once and never overwrites a valid database unless asked to', async () => {
+		const store = new Store(folder());
+		expect(await store.initialize(() => emptyDatabase())).toBe(true);
+		await store.update(db => nextSequence(db, 'counter'));
+		expect(await store.initialize(() => emptyDatabase())).toBe(false);
+		expect((await store.read()).sequences['counter']).toBe(1);
+		expect(await store.initialize(() => emptyDatabase(), {replace: true})).toBe(true);
+		expect((await store.read()).sequences).toEqual({});
+	});
+
+	it('an operation that throws writes nothing, even what it changed before throwing', async () => {
+		const store = new Store(folder());
+		await store.initialize(() => emptyDatabase());
+		const before = readFileSync(store.file);
+		const failure = new Error('operation failed halfway');
+		await expect(
+			store.update(db => {
+				nextSequence(db, 'counter');
+				db.holders.push(validHolder());
+				throw failure;
+			}),
+		).rejects.toBe(failure);
+		expect(readFileSync(store.file).equals(before)).toBe(true);
+		await expect(store.update(db => nextSequence(db, 'counter'))).resolves.toBe(1);
+	});
+
+	it('update and read refuse a data folder without a database', async () => {
+		const store = new Store(folder());
+		await store.ensureDirectory();
+		await expect(store.read()).rejects.toMatchObject({code: 'store.missing', params: {file: store.file}});
+		await expect(store.update(() => undefined)).rejects.toMatchObject({code: 'store.missing', params: {file: store.file}});
+		expect(readdirSync(store.directory).filter(name => name !== 'db.lock')).toEqual([]);
+	});
+
+	it('concurrent operations in one process, on one Store and on two Stores of the same folder, lose nothing', async () => {
+		const directory = folder();
+		const first = new Store(directory);
+		await first.initialize(() => emptyDatabase());
+		const second = new Store(directory);
+		const increment = (store: Store) => store.update(db => nextSequence(db, 'counter'));
+		const values = await Promise.all(Array.from({length: 150}, (_, index) => increment(index % 3 === 0 ? second : first)));
+		expect(new Set(values).size).toBe(150);
+		expect((await first.read()).sequences['counter']).toBe(150);
+	});
+
+	it('on its first operation, removes temp files of writers that are dead, and only those', async () => {
+		const store = new Store(folder());
+		await store.initialize(() => emptyDatabase());
+		// A pid that has surely exited: a child we waited for.
+		const dead = spawn(process.execPath, ['-e', '']);
+		await new Promise(resolve => dead.on('exit', resolve));
+		// A pid that surely runs: a child we stop afterwards.
+		const alive = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)']);
+		try {
+			const strayName = `db.json.${dead.pid}.0123456789ab.tmp`;
+			const liveName = `db.json.${alive.pid}.ba9876543210.tmp`;
+			const unrelated = ['other.json.1.ab.tmp', 'db.json.notapid.tmp', `db.json.${dead.pid}.xyz.tmp`, 'notes.txt'];
+			for (const name of [strayName, liveName, ...unrelated]) writeFileSync(join(store.directory, name), '{"half": ');
+			// A fresh Store: `initialize` above already did the one-time clean-up for its own instance.
+			const next = new Store(store.directory);
+			await next.update(db => nextSequence(db, 'counter'));
+			const left = readdirSync(store.directory);
+			expect(left).not.toContain(strayName);
+			expect(left).toContain(liveName);
+			for (const name of unrelated) expect(left).toContain(name);
+			expect((await next.read()).sequences['counter']).toBe(1);
+		} finally {
+			alive.kill('SIGKILL');
+		}
 	});
 });
 
 describe('migrations', () => {
-	it('upgrades step by step to the target version', () => {
-		const steps = {
-			1: (document: Record<string, unknown>) => ({...document, a: 'added in 2'}),
-			2: (document: Record<string, unknown>) => ({...document, b: `${String(document['a'])}, then 3`}),
+	it('upgrades v1 to v3 one step at a time, in order, setting each version', () => {
+		const calls: string[] = [];
+		const steps: Record<number, Migration> = {
+			1: document => {
+				calls.push(`1→2 saw version ${String(document['version'])}`);
+				return {...document, a: 'added in 2'};
+			},
+			2: document => {
+				calls.push(`2→3 saw version ${String(document['version'])}`);
+				return {...document, b: `${String(document['a'])}, then 3`};
+			},
 		};
-		expect(migrate({version: 1}, steps, 3)).toEqual({kind: 'ok', migrated: true, document: {version: 3, a: 'added in 2', b: 'added in 2, then 3'}});
+		expect(migrate({version: 1, kept: true}, steps, 3)).toEqual({kind: 'ok', migrated: true, document: {version: 3, kept: true, a: 'added in 2', b: 'added in 2, then 3'}});
+		expect(calls).toEqual(['1→2 saw version 1', '2→3 saw version 2']);
+		calls.length = 0;
+		expect(migrate({version: 2, a: 'x'}, steps, 3)).toEqual({kind: 'ok', migrated: true, document: {version: 3, a: 'x', b: 'x, then 3'}});
+		expect(calls).toEqual(['2→3 saw version 2']);
+		calls.length = 0;
 		expect(migrate({version: 3}, steps, 3)).toEqual({kind: 'ok', migrated: false, document: {version: 3}});
+		expect(calls).toEqual([]);
 	});
 
-	it('recognises future and unversioned documents', () => {
+	it('a step cannot keep the old version number', () => {
+		expect(migrate({version: 1}, {1: document => ({...document, version: 1})}, 2)).toEqual({kind: 'ok', migrated: true, document: {version: 2}});
+	});
+
+	it('fails loudly when a step is missing', () => {
+		expect(() => migrate({version: 1}, {1: document => document}, 3)).toThrow('no migration from database version 2');
+	});
+
+	it('reports future and unversioned documents', () => {
 		expect(migrate({version: 7}, {}, 3)).toEqual({kind: 'future', version: 7});
-		expect(migrate({}, {}, 3)).toEqual({kind: 'unversioned'});
-		expect(migrate([], {}, 3)).toEqual({kind: 'unversioned'});
-		expect(migrate({version: '1'}, {}, 3)).toEqual({kind: 'unversioned'});
+		expect(migrate({version: 4}, {}, 3)).toEqual({kind: 'future', version: 4});
+		for (const document of [{}, {version: '1'}, {version: 0}, {version: -1}, {version: 1.5}, {version: null}, [], null, 'text', 1]) {
+			expect(migrate(document, {}, 3), JSON.stringify(document)).toEqual({kind: 'unversioned'});
+		}
+	});
+
+	it('the current database needs no migration', () => {
+		expect(migrate(emptyDatabase())).toEqual({kind: 'ok', migrated: false, document: emptyDatabase()});
+		expect(migrate({version: DATABASE_VERSION + 1})).toEqual({kind: 'future', version: DATABASE_VERSION + 1});
 	});
 });

@@ -1,0 +1,35 @@
+import {randomBytes} from 'node:crypto';
+import {open, rename, unlink} from 'node:fs/promises';
+import {basename, dirname, join} from 'node:path';
+
+/**
+ * Replaces `file` with `content` so that readers see the old or the new bytes, never a mix:
+ * a unique temp file in the same folder created 0600, fsync, rename over the target, and
+ * (for the database) fsync of the folder so the rename itself survives a crash.
+ * Temp names carry the pid, so a later process can tell a dead writer's leftovers.
+ */
+export async function writeFileAtomic(file: string, content: string, options: {syncDirectory?: boolean} = {}): Promise<void> {
+	const directory = dirname(file);
+	const temporary = join(directory, `${basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+	try {
+		const handle = await open(temporary, 'wx', 0o600);
+		try {
+			await handle.writeFile(content);
+			await handle.sync();
+		} finally {
+			await handle.close();
+		}
+		await rename(temporary, file);
+		if (options.syncDirectory) {
+			const folder = await open(directory, 'r');
+			try {
+				await folder.sync();
+			} finally {
+				await folder.close();
+			}
+		}
+	} catch (error) {
+		await unlink(temporary).catch(() => undefined);
+		throw error;
+	}
+}
