@@ -62,6 +62,12 @@ describe('"Codici OTP" in a pseudo-terminal', () => {
 		await terminal.type('06 1234 5678');
 		terminal.write('\r');
 		await terminal.waitForText('Numero non valido');
+		// Esc with something typed asks before throwing it away; "No, continua" keeps it.
+		terminal.write('\u001b');
+		await terminal.waitForText('Annullare l’operazione? I dati inseriti andranno persi.');
+		terminal.write('\r');
+		await terminal.waitForTextGone('Annullare l’operazione?');
+		expect(terminal.screen()).toContain('06 1234 5678');
 		terminal.write('\u0015'); // Ctrl-U empties the field
 		await terminal.type('333 987 6543');
 		terminal.write('\r');
@@ -74,6 +80,15 @@ describe('"Codici OTP" in a pseudo-terminal', () => {
 		await terminal.type(sms!.code);
 		terminal.write('\r');
 		await terminal.waitForText('Numero modificato: i codici OTP arriveranno al numero +393339876543');
+		await terminal.waitForText('Ricevi il codice OTP via SMS al numero: +39333*****43');
+		// Focus is back on "Modifica numero". Esc, then "Sì, annulla", leaves without saving anything.
+		expect(terminal.screen()).toMatch(/› \[ Modifica numero \]/);
+		terminal.write('\r');
+		await terminal.waitForText('Nuovo numero (+39)');
+		await terminal.type('3401112222');
+		terminal.write('\u001b');
+		await terminal.waitForText('Annullare l’operazione?');
+		terminal.write('\t\r');
 		await terminal.waitForText('Ricevi il codice OTP via SMS al numero: +39333*****43');
 		const db = JSON.parse(readFileSync(join(data, 'db.json'), 'utf8')) as {holders: {userId: string; phone: string}[]};
 		expect(db.holders.find(holder => holder.userId === MARIO.userId)!.phone).toBe('+393339876543');

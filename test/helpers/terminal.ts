@@ -21,6 +21,8 @@ export interface Terminal {
 	write(data: string): void;
 	type(text: string): Promise<void>;
 	waitForText(text: string | RegExp, timeoutMs?: number): Promise<void>;
+	/** Waits until the screen no longer shows `text`. */
+	waitForTextGone(text: string | RegExp, timeoutMs?: number): Promise<void>;
 	waitForExit(timeoutMs?: number): Promise<{exitCode: number; signal?: number}>;
 	resize(cols: number, rows: number): void;
 	kill(signal?: string): void;
@@ -73,6 +75,20 @@ export function startTerminal(options: TerminalOptions): Terminal {
 		while (pending > 0) await sleep(5);
 	};
 
+	const waitUntil = async (text: string | RegExp, present: boolean, timeoutMs: number) => {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			await flushed();
+			const current = screen();
+			if ((typeof text === 'string' ? current.includes(text) : text.test(current)) === present) return;
+			if (Date.now() > deadline) {
+				const status = exitInfo ? `the program exited with ${exitInfo.exitCode}` : 'the program is running';
+				throw new Error(`timed out after ${timeoutMs} ms waiting for ${present ? '' : 'the end of '}${String(text)}; ${status}; the screen is:\n${current}\nlast output: ${JSON.stringify(raw.slice(-600))}`);
+			}
+			await sleep(25);
+		}
+	};
+
 	const terminal: Terminal = {
 		screen,
 		raw: () => raw,
@@ -83,18 +99,11 @@ export function startTerminal(options: TerminalOptions): Terminal {
 				await sleep(5);
 			}
 		},
-		async waitForText(text, timeoutMs = 15_000) {
-			const deadline = Date.now() + timeoutMs;
-			for (;;) {
-				await flushed();
-				const current = screen();
-				if (typeof text === 'string' ? current.includes(text) : text.test(current)) return;
-				if (Date.now() > deadline) {
-					const status = exitInfo ? `the program exited with ${exitInfo.exitCode}` : 'the program is running';
-					throw new Error(`timed out after ${timeoutMs} ms waiting for ${String(text)}; ${status}; the screen is:\n${current}\nlast output: ${JSON.stringify(raw.slice(-600))}`);
-				}
-				await sleep(25);
-			}
+		waitForText(text, timeoutMs = 15_000) {
+			return waitUntil(text, true, timeoutMs);
+		},
+		waitForTextGone(text, timeoutMs = 15_000) {
+			return waitUntil(text, false, timeoutMs);
 		},
 		async waitForExit(timeoutMs = 15_000) {
 			if (!exitInfo) {
