@@ -48,6 +48,12 @@ export class AtomicJsonFile<T> implements Adapter<T> {
 	}
 
 	async write(data: T): Promise<void> {
+		// A change that broke the schema must not reach the disk: every later read would refuse it.
+		const checked = this.schema.safeParse(data);
+		if (!checked.success) {
+			const issue = checked.error.issues[0];
+			throw new DomainError('store.invalid', {file: this.file, reason: `refused to save ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`});
+		}
 		try {
 			await writeFileAtomic(this.file, JSON.stringify(data, null, '\t') + '\n', {syncDirectory: true});
 		} catch (error) {

@@ -1,3 +1,4 @@
+import {AsyncLocalStorage} from 'node:async_hooks';
 import {open, type FileHandle} from 'node:fs/promises';
 import fsExt from 'fs-ext';
 import {DomainError} from '../errors.js';
@@ -22,6 +23,8 @@ function tryFlock(fd: number): Promise<boolean> {
 
 export class FileLock {
 	private queue: Promise<unknown> = Promise.resolve();
+	/** Set while a task holds this lock, to catch a task that asks for it again (it would wait forever). */
+	private readonly holder = new AsyncLocalStorage<true>();
 
 	constructor(
 		readonly path: string,
@@ -30,13 +33,20 @@ export class FileLock {
 
 	/** Runs `task` while holding the lock; throws `store.locked` if it cannot be had in time. */
 	async with<T>(task: () => Promise<T>): Promise<T> {
+		if (this.holder.getStore()) throw new Error(`nested lock of ${this.path}: a store operation may not start another one`);
 		const run = this.queue.then(() => this.holding(task));
 		this.queue = run.catch(() => undefined);
 		return run;
 	}
 
 	private async holding<T>(task: () => Promise<T>): Promise<T> {
-		const handle: FileHandle = await open(this.path, 'a', 0o600);
+		let handle: FileHandle;
+		try {
+			handle = await open(this.path, 'a', 0o600);
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new DomainError('store.missing', {file: this.path});
+			throw error;
+		}
 		try {
 			const deadline = Date.now() + this.timeoutMs;
 			let wait = 1;
@@ -46,7 +56,7 @@ export class FileLock {
 				await sleep(wait + Math.random() * wait);
 				wait = Math.min(wait * 2, 16);
 			}
-			return await task();
+			return await this.holder.run(true, task);
 		} finally {
 			// Closing the descriptor releases the flock.
 			await handle.close();

@@ -273,3 +273,26 @@ describe('migrations', () => {
 		expect(migrate({version: DATABASE_VERSION + 1})).toEqual({kind: 'future', version: DATABASE_VERSION + 1});
 	});
 });
+
+describe('store guards', () => {
+	it('refuses to save a change that breaks the schema, and keeps the file as it was', async () => {
+		const store = new Store(folder());
+		await store.initialize(() => emptyDatabase());
+		const before = readFileSync(store.file);
+		await expect(store.update(db => void (db.sequences['x'] = -1))).rejects.toMatchObject({code: 'store.invalid'});
+		expect(readFileSync(store.file).equals(before)).toBe(true);
+		await store.update(db => void (db.sequences['x'] = 1));
+	});
+
+	it('says the database is missing when the folder does not exist', async () => {
+		const store = new Store(folder());
+		await expect(store.update(() => undefined)).rejects.toMatchObject({code: 'store.missing'});
+	});
+
+	it('refuses an operation started inside another one instead of waiting forever', async () => {
+		const store = new Store(folder());
+		await store.initialize(() => emptyDatabase());
+		await expect(store.update(() => store.update(() => undefined))).rejects.toThrow(/nested lock/);
+		await store.update(() => undefined);
+	});
+});

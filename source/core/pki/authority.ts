@@ -1,0 +1,138 @@
+import {webcrypto} from 'node:crypto';
+import {mkdir, readFile} from 'node:fs/promises';
+import {join} from 'node:path';
+import * as x509 from '@peculiar/x509';
+import {ISSUER} from '../certificate/record.js';
+import type {Clock} from '../clock.js';
+import {writeFileAtomic} from '../store/atomic-write.js';
+import {FileLock} from '../store/lock.js';
+import {caSubject, holderSubject, POLICIES, qcStatementsExtension, URLS, type HolderName} from './profile.js';
+
+/*
+ * The local certification authority: "InfoCert Qualified Electronic Signature CA 3" (a
+ * simulated CA with the real one's names). Created on first use in `<data>/pki/`: ca.pem,
+ * ca.key (0600), crl.pem. Everything it issues verifies with openssl against ca.pem.
+ */
+
+x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+
+const ALGORITHM = {name: 'ECDSA', namedCurve: 'P-256'} as const;
+const SIGNING = {name: 'ECDSA', hash: 'SHA-256'} as const;
+const YEAR = 365 * 86_400_000;
+
+export interface CrlEntry {
+	/** The certificate's X.509 serial number, hex. */
+	serialNumber: string;
+	revokedAt: Date;
+	reason: 'superseded' | 'certificateHold' | 'keyCompromise' | 'cessationOfOperation' | 'unspecified';
+}
+
+export interface IssuedCertificate {
+	pem: string;
+	serialNumber: string;
+	/** PKCS#8 DER of the holder's private key: the caller seals it at once. */
+	privateKey: Buffer;
+}
+
+export class CertificationAuthority {
+	private constructor(
+		readonly directory: string,
+		readonly certificate: x509.X509Certificate,
+		private readonly key: CryptoKey,
+	) {}
+
+	static files(dataDirectory: string) {
+		const directory = join(dataDirectory, 'pki');
+		return {directory, certificate: join(directory, 'ca.pem'), key: join(directory, 'ca.key'), crl: join(directory, 'crl.pem'), lock: join(directory, 'ca.lock')};
+	}
+
+	/** Loads the CA, creating it (once, whichever process comes first) when missing. */
+	static async open(dataDirectory: string, clock: Clock): Promise<CertificationAuthority> {
+		const files = CertificationAuthority.files(dataDirectory);
+		await mkdir(files.directory, {recursive: true, mode: 0o700});
+		return new FileLock(files.lock).with(async () => {
+			const existing = await readExisting(files.certificate, files.key);
+			if (existing) return new CertificationAuthority(files.directory, existing.certificate, existing.key);
+			const keys = (await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])) as CryptoKeyPair;
+			const now = clock.now();
+			const certificate = await x509.X509CertificateGenerator.createSelfSigned({
+				name: caSubject(ISSUER),
+				keys,
+				// Wide validity so holders' certificates from years ago (the demo's) chain to it.
+				notBefore: new Date(now.getTime() - 10 * YEAR),
+				notAfter: new Date(now.getTime() + 20 * YEAR),
+				signingAlgorithm: SIGNING,
+				extensions: [
+					new x509.BasicConstraintsExtension(true, 0, true),
+					new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+					await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+				],
+			});
+			const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
+			await writeFileAtomic(files.key, x509.PemConverter.encode(pkcs8, 'PRIVATE KEY'), {syncDirectory: true});
+			await writeFileAtomic(files.certificate, certificate.toString('pem') + '\n', {syncDirectory: true});
+			return new CertificationAuthority(files.directory, certificate, keys.privateKey);
+		});
+	}
+
+	/** A holder certificate of the Italian qualified profile, with a fresh key pair. */
+	async issue(holder: HolderName, validity: {notBefore: Date; notAfter: Date}): Promise<IssuedCertificate> {
+		const keys = (await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])) as CryptoKeyPair;
+		const certificate = await x509.X509CertificateGenerator.create({
+			serialNumber: randomSerial(),
+			subject: holderSubject(holder),
+			issuer: this.certificate.subjectName,
+			notBefore: validity.notBefore,
+			notAfter: validity.notAfter,
+			publicKey: keys.publicKey,
+			signingKey: this.key,
+			signingAlgorithm: SIGNING,
+			extensions: [
+				new x509.BasicConstraintsExtension(false, undefined, true),
+				new x509.KeyUsagesExtension(x509.KeyUsageFlags.nonRepudiation, true),
+				new x509.CertificatePolicyExtension([POLICIES.agidQualified, POLICIES.qcpNaturalQscd]),
+				qcStatementsExtension(),
+				new x509.CRLDistributionPointsExtension([URLS.crl]),
+				new x509.AuthorityInfoAccessExtension({caIssuers: new x509.GeneralName('url', URLS.caIssuers)}),
+				await x509.AuthorityKeyIdentifierExtension.create(this.certificate),
+				await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+			],
+		});
+		const privateKey = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
+		return {pem: certificate.toString('pem'), serialNumber: certificate.serialNumber, privateKey};
+	}
+
+	/** Reissues pki/crl.pem with these entries; valid for a day (the portal promises ≤ 24 h). */
+	async writeCrl(entries: readonly CrlEntry[], now: Date): Promise<void> {
+		const crl = await x509.X509CrlGenerator.create({
+			issuer: this.certificate.subjectName,
+			thisUpdate: now,
+			nextUpdate: new Date(now.getTime() + 86_400_000),
+			signingKey: this.key,
+			signingAlgorithm: SIGNING,
+			entries: entries.map(entry => ({serialNumber: entry.serialNumber, revocationDate: entry.revokedAt, reason: x509.X509CrlReason[entry.reason]})),
+			extensions: [await x509.AuthorityKeyIdentifierExtension.create(this.certificate)],
+		});
+		await writeFileAtomic(CertificationAuthority.files(join(this.directory, '..')).crl, crl.toString('pem') + '\n', {syncDirectory: true});
+	}
+}
+
+async function readExisting(certificateFile: string, keyFile: string): Promise<{certificate: x509.X509Certificate; key: CryptoKey} | undefined> {
+	let certificatePem: string;
+	let keyPem: string;
+	try {
+		[certificatePem, keyPem] = await Promise.all([readFile(certificateFile, 'utf8'), readFile(keyFile, 'utf8')]);
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+		throw error;
+	}
+	const key = await webcrypto.subtle.importKey('pkcs8', x509.PemConverter.decodeFirst(keyPem), ALGORITHM, false, ['sign']);
+	return {certificate: new x509.X509Certificate(certificatePem), key: key as CryptoKey};
+}
+
+/** 16 random bytes, first bit clear so the DER INTEGER stays positive. */
+function randomSerial(): string {
+	const bytes = webcrypto.getRandomValues(new Uint8Array(16));
+	bytes[0] = (bytes[0]! & 0x7f) | 0x10;
+	return Buffer.from(bytes).toString('hex');
+}
