@@ -1,7 +1,7 @@
 import {webcrypto} from 'node:crypto';
 import {mkdir, readFile} from 'node:fs/promises';
 import {join} from 'node:path';
-import * as x509 from '@peculiar/x509';
+import {x509} from './x509.js';
 import {ISSUER} from '../certificate/record.js';
 import type {Clock} from '../clock.js';
 import {writeFileAtomic} from '../store/atomic-write.js';
@@ -14,7 +14,6 @@ import {caSubject, holderSubject, POLICIES, qcStatementsExtension, URLS, type Ho
  * ca.key (0600), crl.pem. Everything it issues verifies with openssl against ca.pem.
  */
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
 const ALGORITHM = {name: 'ECDSA', namedCurve: 'P-256'} as const;
 const SIGNING = {name: 'ECDSA', hash: 'SHA-256'} as const;
@@ -113,7 +112,9 @@ export class CertificationAuthority {
 			entries: entries.map(entry => ({serialNumber: entry.serialNumber, revocationDate: entry.revokedAt, reason: x509.X509CrlReason[entry.reason]})),
 			extensions: [await x509.AuthorityKeyIdentifierExtension.create(this.certificate)],
 		});
-		await writeFileAtomic(CertificationAuthority.files(join(this.directory, '..')).crl, crl.toString('pem') + '\n', {syncDirectory: true});
+		// OpenSSL reads the "X509 CRL" PEM label (the library writes "CRL").
+		const pem = x509.PemConverter.encode(crl.rawData, 'X509 CRL');
+		await writeFileAtomic(join(this.directory, 'crl.pem'), pem + '\n', {syncDirectory: true});
 	}
 }
 

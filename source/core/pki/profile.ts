@@ -1,5 +1,5 @@
 import * as asn1js from 'asn1js';
-import * as x509 from '@peculiar/x509';
+import {x509} from './x509.js';
 
 /*
  * The Italian qualified-signature certificate profile (seed 003 §3, ETSI EN 319 412): the
