@@ -33,6 +33,10 @@ export type ErrorCode =
 	| 'appLogin.expired'
 	| 'appLogin.denied'
 	| 'appLogin.unknownCode'
+	| 'certificate.none'
+	| 'download.noPath'
+	| 'download.exists'
+	| 'download.failed'
 	| 'input.controlCharacters'
 	| 'input.tooLong';
 

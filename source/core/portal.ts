@@ -1,6 +1,9 @@
 import {randomUUID} from 'node:crypto';
+import {writeFile} from 'node:fs/promises';
+import {resolve} from 'node:path';
 import {AppLogin, type AppLoginOffer} from './auth/app-login.js';
 import {login as attemptLogin, MAX_IDENTIFIER_LENGTH, type LoginResult} from './auth/login.js';
+import type {CertificateDetails} from './certificate/details.js';
 import {certificateState, currentCertificate, maskIut, type CertificateState} from './certificate/record.js';
 import {systemClock, type Clock} from './clock.js';
 import {buildDemoDatabase, demoCredentials, readSeed, type DemoCredential} from './demo/demo.js';
@@ -12,6 +15,7 @@ import {OtpService, type AppActivation, type OtpOverview} from './otp/service.js
 import {secondsLeft, totpCode} from './otp/totp.js';
 import {seedFile} from './paths.js';
 import type {Settings} from './settings.js';
+import type {CrlEntry} from './pki/authority.js';
 import type {CertificateRecord, OtpChannel} from './store/schema.js';
 import {Store} from './store/store.js';
 
@@ -50,13 +54,19 @@ export interface AuthenticatorReading {
 }
 
 export type PortalLoginResult = {kind: 'success'; session: Session} | Exclude<LoginResult, {kind: 'success'}>;
-export type {AppActivation, AppLoginOffer, ChallengeView, OtpOverview, OutboxMessage};
+export type {AppActivation, AppLoginOffer, CertificateDetails, ChallengeView, OtpOverview, OutboxMessage};
 
 export interface PortalOptions {
 	dataDirectory: string;
 	clock?: Clock;
 	/** How this terminal is described in the access log, e.g. "pts/3 ssh 10.0.0.7". */
 	terminal?: string;
+}
+
+/** Reissues pki/crl.pem from the certificates' states in the store. */
+async function publishCrl(store: Store, authority: {writeCrl(entries: CrlEntry[], now: Date): Promise<void>}, clock: Clock): Promise<void> {
+	const {crlEntries} = await import('./pki/crl.js');
+	await authority.writeCrl(crlEntries(await store.read(), clock.now()), clock.now());
 }
 
 async function loadKeys(dataDirectory: string): Promise<OtpKeys> {
@@ -99,7 +109,16 @@ export class Portal {
 		await store.ensureDirectory();
 		const keys = await loadKeys(options.dataDirectory);
 		const seed = await readSeed(seedFile());
-		const created = await store.initialize(() => buildDemoDatabase(seed, options.clock ?? systemClock, keys), {replace: options.reset ?? false});
+		const clock = options.clock ?? systemClock;
+		// The CA (and its heavy libraries) is needed only when there is something to issue.
+		if (!options.reset && (await store.exists())) {
+			await store.read(); // an invalid file is reported, never replaced
+			return {created: false, credentials: demoCredentials(seed)};
+		}
+		const {CertificationAuthority} = await import('./pki/authority.js');
+		const authority = await CertificationAuthority.open(options.dataDirectory, clock);
+		const created = await store.initialize(() => buildDemoDatabase(seed, clock, keys, authority), {replace: options.reset ?? false});
+		if (created) await publishCrl(store, authority, clock);
 		return {created, credentials: demoCredentials(seed)};
 	}
 
@@ -151,6 +170,41 @@ export class Portal {
 			holder: {name: holder.name, surname: holder.surname, commonName: `${holder.name} ${holder.surname}`, country: 'IT'},
 			issuer: record.issuer,
 		};
+	}
+
+	/** What the X.509 certificate itself declares (fingerprint, policies, QC statements). */
+	async certificateDetails(session: Session): Promise<CertificateDetails> {
+		const record = await this.currentRecord(session);
+		const {certificateDetails} = await import('./certificate/details.js');
+		return certificateDetails(record.pem);
+	}
+
+	/** "Scarica": writes the current certificate as PEM or DER to `path` (never over an existing file). */
+	async exportCertificate(session: Session, format: 'pem' | 'der', path: string): Promise<string> {
+		const record = await this.currentRecord(session);
+		const {certificateDer} = await import('./certificate/details.js');
+		const target = resolve(path.trim());
+		if (path.trim() === '') throw new DomainError('download.noPath');
+		try {
+			await writeFile(target, format === 'pem' ? record.pem.trimEnd() + '\n' : certificateDer(record.pem), {flag: 'wx', mode: 0o644});
+		} catch (error) {
+			const code = (error as NodeJS.ErrnoException).code;
+			if (code === 'EEXIST') throw new DomainError('download.exists', {path: target});
+			throw new DomainError('download.failed', {path: target, reason: code ?? 'error'});
+		}
+		return target;
+	}
+
+	/** Where "Scarica" proposes to save: TINIT-<codice fiscale>.pem (or .cer) in the current folder. */
+	async suggestedCertificateFile(session: Session, format: 'pem' | 'der'): Promise<string> {
+		const record = await this.currentRecord(session);
+		return resolve(process.cwd(), `${record.serial}.${format === 'pem' ? 'pem' : 'cer'}`);
+	}
+
+	private async currentRecord(session: Session): Promise<CertificateRecord> {
+		const record = currentCertificate((await this.store.read()).certificates, session.userId);
+		if (!record) throw new DomainError('certificate.none');
+		return record;
 	}
 
 	// ── "Codici OTP" ──────────────────────────────────────────────────────────────────────

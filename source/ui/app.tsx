@@ -9,7 +9,7 @@ import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {usePortalData} from './hooks/use-portal-data.js';
 import type {Language} from './i18n/index.js';
 import {translator} from './i18n/index.js';
-import {dashboardBindings, detailBindings, formBindings, globalBindings, helpBindings, loginBindings, menuBindings, otpScreenBindings, type Binding} from './keymap.js';
+import {dashboardBindings, formBindings, globalBindings, helpBindings, loginBindings, menuBindings, otpScreenBindings, type Binding} from './keymap.js';
 import {CertificateScreen} from './screens/certificate.js';
 import {DashboardScreen} from './screens/dashboard.js';
 import {HelpOverlay} from './screens/help.js';
@@ -40,7 +40,7 @@ function screenBindings(state: AppState & {typing?: boolean}): readonly Binding[
 		case 'dashboard':
 			return dashboardBindings;
 		case 'certificate':
-			return detailBindings;
+			return state.typing ? formBindings : otpScreenBindings;
 		case 'otp':
 			return state.typing ? formBindings : otpScreenBindings;
 	}
@@ -112,7 +112,7 @@ function SessionView({
 	const userName = session && data.state === 'ready' ? toDisplayText(`${data.value.name} ${data.value.surname}`, 40) : undefined;
 	const screenActive = state.overlay === 'none';
 	const [typing, setTyping] = useState(false);
-	const shown = state.screen.name === 'otp' && typing ? [...screenBindings({...state, typing}), ...globalBindings] : bindings;
+	const shown = (state.screen.name === 'otp' || state.screen.name === 'certificate') && typing ? [...screenBindings({...state, typing}), ...globalBindings] : bindings;
 	const footer = typing && screenActive ? shown.filter(binding => binding.action !== 'help') : shown;
 
 	return (
@@ -142,7 +142,9 @@ function SessionView({
 						onHelp={openHelp}
 					/>
 				) : null}
-				{state.screen.name === 'certificate' ? <CertificateScreen active={screenActive} data={data} onBack={() => dispatch({type: 'back'})} onHelp={openHelp} /> : null}
+				{state.screen.name === 'certificate' && session ? (
+					<CertificateScreen active={screenActive} session={session} data={data} onBack={() => dispatch({type: 'back'})} onHelp={openHelp} onTypingChange={setTyping} />
+				) : null}
 				{state.screen.name === 'otp' && session ? (
 					<OtpCodesScreen active={screenActive} session={session} onBack={() => dispatch({type: 'back'})} onHelp={openHelp} onTypingChange={setTyping} />
 				) : null}

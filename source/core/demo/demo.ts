@@ -6,6 +6,8 @@ import {hashPassword, hashPeppered} from '../auth/hashing.js';
 import {ISSUER} from '../certificate/record.js';
 import {assertCodiceFiscale} from '../holders/identity.js';
 import {seal} from '../sealed.js';
+import type {CertificationAuthority} from '../pki/authority.js';
+import {sealPrivateKey} from '../pki/holder-key.js';
 import {emptyDatabase, type Database} from '../store/schema.js';
 
 const seedSchema = z.object({
@@ -57,7 +59,7 @@ export async function readSeed(file: string): Promise<DemoSeed> {
 }
 
 /** Builds a fresh database from the seed; expiry dates are placed relative to the clock. */
-export async function buildDemoDatabase(seed: DemoSeed, clock: Clock, keys: {pepper: Buffer; totpKey: Buffer}): Promise<Database> {
+export async function buildDemoDatabase(seed: DemoSeed, clock: Clock, keys: {pepper: Buffer; totpKey: Buffer}, authority: CertificationAuthority): Promise<Database> {
 	const db = emptyDatabase();
 	const now = clock.now();
 	for (const entry of seed.holders) {
@@ -86,6 +88,10 @@ export async function buildDemoDatabase(seed: DemoSeed, clock: Clock, keys: {pep
 		const expiresAt = new Date(now.getTime() + entry.certificate.expiresInDays * DAY);
 		const activatedAt = new Date(expiresAt);
 		activatedAt.setUTCFullYear(activatedAt.getUTCFullYear() - db.settings.certificateValidityYears);
+		const issued = await authority.issue(
+			{givenName: entry.name, surname: entry.surname, codiceFiscale, iut: entry.certificate.iut},
+			{notBefore: activatedAt, notAfter: expiresAt},
+		);
 		db.certificates.push({
 			id: randomUUID(),
 			userId: entry.userId,
@@ -94,6 +100,12 @@ export async function buildDemoDatabase(seed: DemoSeed, clock: Clock, keys: {pep
 			status: entry.certificate.status,
 			activatedAt: activatedAt.toISOString(),
 			expiresAt: expiresAt.toISOString(),
+			certificateSerial: issued.serialNumber,
+			pem: issued.pem,
+			privateKey: await sealPrivateKey(issued.privateKey, entry.pin, keys.pepper),
+			revokedAt: null,
+			revocationReason: null,
+			suspendedUntil: null,
 			issuer: {...ISSUER},
 		});
 	}

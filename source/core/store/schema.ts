@@ -1,4 +1,5 @@
 import {z} from 'zod';
+import {sealedKeySchema} from '../pki/holder-key.js';
 import {sealedSchema} from '../sealed.js';
 import {settingsSchema} from '../settings.js';
 
@@ -52,6 +53,15 @@ export const certificateSchema = z.object({
 	status: certificateStatusSchema,
 	activatedAt: isoDate,
 	expiresAt: isoDate,
+	/** The X.509 serial number (hex) the CA gave it: what the CRL lists. */
+	certificateSerial: z.string().regex(/^[0-9a-f]+$/),
+	pem: z.string().startsWith('-----BEGIN CERTIFICATE-----'),
+	/** The signing key, sealed under a key derived from the signing PIN. */
+	privateKey: sealedKeySchema,
+	revokedAt: isoDate.nullable(),
+	revocationReason: z.enum(['superseded', 'keyCompromise', 'cessationOfOperation', 'unspecified']).nullable(),
+	/** While suspended: the end date the holder chose; active again after it. */
+	suspendedUntil: isoDate.nullable(),
 	issuer: z.object({
 		commonName: z.string(),
 		organization: z.string(),

@@ -1,13 +1,16 @@
+import {useEffect, useState} from 'react';
 import {Box, Text} from 'ink';
-import type {CertificateView, DashboardView} from '../../core/portal.js';
+import type {CertificateDetails, CertificateView, DashboardView, Session} from '../../core/portal.js';
 import {toDisplayText} from '../../core/text/sanitize.js';
 import {CertificateBanner} from '../components/certificate-status.js';
-import {MessageLine} from '../components/controls.js';
+import {Button, MessageLine} from '../components/controls.js';
 import {useUi} from '../context.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import type {Loaded} from '../hooks/use-portal-data.js';
+import {useSelection} from '../hooks/use-selection.js';
 import {describeError, formatDate, type MessageKey} from '../i18n/index.js';
-import {detailBindings, helpBinding} from '../keymap.js';
+import {helpBinding, otpScreenBindings} from '../keymap.js';
+import {DownloadDialog} from './download.js';
 
 const LABEL_WIDTH = 24;
 
@@ -18,51 +21,134 @@ function Row({label, value}: {label: MessageKey; value: string}) {
 			<Box width={LABEL_WIDTH} flexShrink={0}>
 				<Text dimColor>{t(label)}</Text>
 			</Box>
-			<Text wrap="truncate-end">{toDisplayText(value, 120)}</Text>
+			<Text wrap="wrap">{toDisplayText(value, 200)}</Text>
 		</Box>
 	);
 }
 
-/** "Certificato di firma" (seed 003 §3): status, then holder and certification authority. */
-export function CertificateScreen({active, data, onBack, onHelp}: {active: boolean; data: Loaded<DashboardView>; onBack: () => void; onHelp: () => void}) {
+function Section({title}: {title: MessageKey}) {
 	const {t} = useUi();
-	useKeymap([...detailBindings, helpBinding], action => (action === 'back' ? onBack() : onHelp()), active);
+	return (
+		<Box marginTop={1}>
+			<Text bold underline>
+				{t(title)}
+			</Text>
+		</Box>
+	);
+}
+
+export interface CertificateScreenProps {
+	active: boolean;
+	session: Session;
+	data: Loaded<DashboardView>;
+	onBack: () => void;
+	onHelp: () => void;
+	onTypingChange: (typing: boolean) => void;
+}
+
+/** "Certificato di firma" (seed 003 §3): status, holder and certification authority, technical details, "Scarica". */
+export function CertificateScreen({active, session, data, onBack, onHelp, onTypingChange}: CertificateScreenProps) {
+	const {t, portal} = useUi();
+	const [technical, setTechnical] = useState(false);
+	const [downloading, setDownloading] = useState(false);
+	const [message, setMessage] = useState<{kind: 'error' | 'success'; text: string} | undefined>();
+	const [details, setDetails] = useState<CertificateDetails | undefined>();
+	const buttons = useSelection(2);
+
+	useEffect(() => {
+		if (!technical || details) return;
+		portal.certificateDetails(session).then(setDetails, (error: unknown) => setMessage({kind: 'error', text: describeError(t, error)}));
+	}, [technical, details, portal, session, t]);
+
+	useKeymap(
+		[...otpScreenBindings, helpBinding],
+		action => {
+			switch (action) {
+				case 'up':
+					return buttons.previous();
+				case 'down':
+					return buttons.next();
+				case 'back':
+					return onBack();
+				case 'help':
+					return onHelp();
+				case 'open':
+					setMessage(undefined);
+					if (buttons.current() === 0) return setDownloading(true);
+					return setTechnical(value => !value);
+			}
+		},
+		active && !downloading,
+	);
 
 	if (data.state === 'loading') return <Text>{t('app.loading')}</Text>;
 	if (data.state === 'failed') return <MessageLine kind="error" text={describeError(t, data.error)} />;
 	const certificate = data.value.certificate;
 	if (!certificate) return <Text>{t('dashboard.noCertificate')}</Text>;
-	return <CertificateDetails certificate={certificate} />;
-}
-
-function CertificateDetails({certificate}: {certificate: CertificateView}) {
-	const {t, language} = useUi();
+	if (downloading) {
+		return (
+			<DownloadDialog
+				active={active}
+				session={session}
+				onHelp={onHelp}
+				onTypingChange={onTypingChange}
+				onClose={result => {
+					setDownloading(false);
+					if (result) setMessage({kind: 'success', text: result});
+				}}
+			/>
+		);
+	}
 	return (
 		<Box flexDirection="column">
 			<Text bold>{t('certificate.heading')}</Text>
 			<CertificateBanner state={certificate.state} expiresAt={certificate.expiresAt} />
-			<Row label="certificate.activatedAt" value={formatDate(language, certificate.activatedAt)} />
-			<Row label="certificate.expiresAt" value={formatDate(language, certificate.expiresAt)} />
-			<Box marginTop={1}>
-				<Text bold underline>
-					{t('certificate.holderSection')}
-				</Text>
+			<CertificateDates certificate={certificate} />
+			{technical ? <TechnicalDetails details={details} /> : <HolderAndIssuer certificate={certificate} />}
+			<Box marginTop={1} gap={2}>
+				<Button label={t('certificate.download')} focused={active && buttons.selection === 0} />
+				<Button label={technical ? t('certificate.showHolder') : t('certificate.showTechnical')} focused={active && buttons.selection === 1} />
 			</Box>
+			{message ? <MessageLine kind={message.kind} text={message.text} /> : null}
+		</Box>
+	);
+}
+
+function CertificateDates({certificate}: {certificate: CertificateView}) {
+	const {t, language} = useUi();
+	return <Text dimColor>{t('certificate.dates', {activated: formatDate(language, certificate.activatedAt), expires: formatDate(language, certificate.expiresAt)})}</Text>;
+}
+
+function HolderAndIssuer({certificate}: {certificate: CertificateView}) {
+	return (
+		<>
+			<Section title="certificate.holderSection" />
 			<Row label="certificate.iut" value={certificate.iutMasked} />
 			<Row label="certificate.serial" value={certificate.serial} />
 			<Row label="certificate.commonName" value={certificate.holder.commonName} />
 			<Row label="certificate.name" value={certificate.holder.name} />
 			<Row label="certificate.surname" value={certificate.holder.surname} />
 			<Row label="certificate.country" value={certificate.holder.country} />
-			<Box marginTop={1}>
-				<Text bold underline>
-					{t('certificate.issuerSection')}
-				</Text>
-			</Box>
+			<Section title="certificate.issuerSection" />
 			<Row label="certificate.commonName" value={certificate.issuer.commonName} />
 			<Row label="certificate.organization" value={certificate.issuer.organization} />
 			<Row label="certificate.organizationalUnit" value={certificate.issuer.organizationalUnit} />
 			<Row label="certificate.country" value={certificate.issuer.country} />
-		</Box>
+		</>
+	);
+}
+
+function TechnicalDetails({details}: {details: CertificateDetails | undefined}) {
+	const {t} = useUi();
+	if (!details) return <Text>{t('app.loading')}</Text>;
+	return (
+		<>
+			<Section title="certificate.technicalSection" />
+			<Row label="certificate.x509Serial" value={details.serialNumber} />
+			<Row label="certificate.fingerprint" value={details.fingerprintSha256} />
+			<Row label="certificate.policies" value={details.policies.join('; ')} />
+			<Row label="certificate.qcStatements" value={details.qcStatements.join(', ')} />
+			<Row label="certificate.keyUsage" value={details.nonRepudiationCritical ? t('certificate.nonRepudiation') : '—'} />
+		</>
 	);
 }
