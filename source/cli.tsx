@@ -17,6 +17,7 @@ const HELP = {
     $ mysign                      apre il portale a tutto schermo
     $ mysign demo [--reset] [--json]
                                   crea (o ricrea) i dati demo e ne stampa le credenziali
+    $ mysign crl [--json]         riemette la CRL (pki/crl.pem) dallo stato dei certificati
     $ mysign phone --user ID [--print] [--json]
                                   il telefono del titolare: SMS ricevuti, codici dell'app,
                                   approvazione degli accessi; --print stampa e termina
@@ -36,6 +37,7 @@ const HELP = {
     $ mysign                      opens the full-screen portal
     $ mysign demo [--reset] [--json]
                                   creates (or recreates) the demo data and prints its credentials
+    $ mysign crl [--json]         reissues the CRL (pki/crl.pem) from the certificates' states
     $ mysign phone --user ID [--print] [--json]
                                   the holder's phone: received SMS, app codes, login
                                   approvals; --print prints them and exits
@@ -70,6 +72,7 @@ const COMMAND_FLAGS: Record<string, readonly string[]> = {
 	'': ['data', 'lang', 'screenReader', 'now', 'showSms', 'help', 'version'],
 	demo: ['data', 'lang', 'now', 'reset', 'json', 'help'],
 	phone: ['data', 'lang', 'screenReader', 'now', 'user', 'print', 'json', 'help'],
+	crl: ['data', 'lang', 'now', 'json', 'help'],
 };
 
 class UsageError extends Error {}
@@ -133,6 +136,12 @@ async function main(argv: readonly string[]): Promise<number> {
 	if (command === 'demo') return demo(t, {language, dataDirectory, clock, reset: cli.flags.reset ?? false, json: cli.flags.json ?? false});
 	const screenReader = cli.flags.screenReader === true || process.env['INK_SCREEN_READER'] === 'true';
 	const color = !('NO_COLOR' in process.env) || process.env['NO_COLOR'] === '';
+	if (command === 'crl') {
+		const portal = await Portal.open({dataDirectory, clock, terminal: 'crl'});
+		const file = await portal.refreshCertificates({always: true});
+		process.stdout.write(cli.flags.json ? JSON.stringify({crl: file, ca: file.replace(/crl\.pem$/, 'ca.pem')}) + '\n' : t('cli.crlWritten', {file}) + '\n');
+		return 0;
+	}
 	if (command === 'phone') return phone(t, {language, dataDirectory, clock, user: cli.flags.user, print: cli.flags.print ?? false, json: cli.flags.json ?? false, screenReader, color});
 
 	if (!process.stdin.isTTY || !process.stdout.isTTY) {

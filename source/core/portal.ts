@@ -4,6 +4,7 @@ import {resolve} from 'node:path';
 import {AppLogin, type AppLoginOffer} from './auth/app-login.js';
 import {login as attemptLogin, MAX_IDENTIFIER_LENGTH, type LoginResult} from './auth/login.js';
 import type {CertificateDetails} from './certificate/details.js';
+import type {SuspensionRequest} from './certificate/suspension.js';
 import {certificateState, currentCertificate, maskIut, type CertificateState} from './certificate/record.js';
 import {systemClock, type Clock} from './clock.js';
 import {buildDemoDatabase, demoCredentials, readSeed, type DemoCredential} from './demo/demo.js';
@@ -32,6 +33,8 @@ export interface Session {
 
 export interface CertificateView {
 	state: CertificateState;
+	/** While suspended: when it becomes active again. */
+	suspendedUntil: Date | null;
 	activatedAt: Date;
 	expiresAt: Date;
 	iutMasked: string;
@@ -54,7 +57,7 @@ export interface AuthenticatorReading {
 }
 
 export type PortalLoginResult = {kind: 'success'; session: Session} | Exclude<LoginResult, {kind: 'success'}>;
-export type {AppActivation, AppLoginOffer, CertificateDetails, ChallengeView, OtpOverview, OutboxMessage};
+export type {AppActivation, AppLoginOffer, CertificateDetails, SuspensionRequest, ChallengeView, OtpOverview, OutboxMessage};
 
 export interface PortalOptions {
 	dataDirectory: string;
@@ -100,6 +103,7 @@ export class Portal {
 		await store.ensureDirectory();
 		const portal = new Portal(options, await loadKeys(options.dataDirectory));
 		await portal.store.read(); // refuse to start on a missing, unreadable or invalid file
+		await portal.refreshCertificates();
 		return portal;
 	}
 
@@ -163,6 +167,7 @@ export class Portal {
 		if (!record) return undefined;
 		return {
 			state: certificateState(record, this.clock),
+			suspendedUntil: record.suspendedUntil ? new Date(record.suspendedUntil) : null,
 			activatedAt: new Date(record.activatedAt),
 			expiresAt: new Date(record.expiresAt),
 			iutMasked: maskIut(record.iut),
@@ -205,6 +210,36 @@ export class Portal {
 		const record = currentCertificate((await this.store.read()).certificates, session.userId);
 		if (!record) throw new DomainError('certificate.none');
 		return record;
+	}
+
+	// ── "Sospensione e revoca firma" ──────────────────────────────────────────────────────
+
+	/** Suspends the current certificate at once and reissues the CRL (certificateHold). */
+	async suspend(session: Session, request: SuspensionRequest): Promise<{until: Date}> {
+		const {suspend} = await import('./certificate/suspension.js');
+		const result = await suspend(this.store, this.clock, this.keys.pepper, session.userId, request);
+		await this.publishCrl();
+		return result;
+	}
+
+	/**
+	 * Ends suspensions whose end date has passed and reissues pki/crl.pem. Runs at start and on
+	 * `mysign crl`; returns the CRL's path.
+	 */
+	async refreshCertificates(options: {always?: boolean} = {}): Promise<string> {
+		const {endExpiredSuspensions} = await import('./certificate/suspension.js');
+		const now = this.clock.now().getTime();
+		const due = (await this.store.read()).certificates.some(entry => entry.status === 'suspended' && entry.suspendedUntil !== null && Date.parse(entry.suspendedUntil) <= now);
+		// Only write when a suspension is over: opening the portal must not rewrite the database.
+		const changed = due && (await this.store.update(db => endExpiredSuspensions(db, this.clock.now())));
+		if (changed || options.always) await this.publishCrl();
+		const {CertificationAuthority} = await import('./pki/authority.js');
+		return CertificationAuthority.files(this.store.directory).crl;
+	}
+
+	private async publishCrl(): Promise<void> {
+		const {CertificationAuthority} = await import('./pki/authority.js');
+		await publishCrl(this.store, await CertificationAuthority.open(this.store.directory, this.clock), this.clock);
 	}
 
 	// ── "Codici OTP" ──────────────────────────────────────────────────────────────────────

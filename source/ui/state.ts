@@ -2,10 +2,10 @@ import type {Session} from '../core/portal.js';
 import type {MessageKey} from './i18n/index.js';
 
 /** Screens as a discriminated union: exactly one is shown, with what it needs. */
-export type Screen = {name: 'login'; notice?: MessageKey} | {name: 'dashboard'} | {name: 'certificate'} | {name: 'otp'};
+export type Screen = {name: 'login'; notice?: MessageKey} | {name: 'dashboard'} | {name: 'certificate'} | {name: 'otp'} | {name: 'suspension'};
 
 /** The screens a dashboard card opens. */
-export type CardScreen = 'certificate' | 'otp';
+export type CardScreen = 'certificate' | 'otp' | 'suspension';
 
 export type Overlay = 'none' | 'help' | 'userMenu';
 
@@ -38,7 +38,7 @@ export function reduce(state: AppState, action: AppAction): AppState {
 			return {...state, screen: {name: action.screen}, overlay: 'none', dashboardSelection: action.from};
 		case 'back':
 			if (state.overlay !== 'none') return {...state, overlay: 'none'};
-			if (state.screen.name === 'certificate' || state.screen.name === 'otp') return {...state, screen: {name: 'dashboard'}};
+			if (state.screen.name !== 'login' && state.screen.name !== 'dashboard') return {...state, screen: {name: 'dashboard'}};
 			return state;
 		case 'overlay':
 			if (action.overlay === 'userMenu' && !state.session) return state;

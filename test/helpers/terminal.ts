@@ -1,143 +1,239 @@
-import pty from '@lydell/node-pty';
-import xterm from '@xterm/headless';
+import pty, {type IDisposable, type IPty} from '@lydell/node-pty';
+// @xterm/headless is a webpack-bundled CommonJS module: Node's ESM loader sees no named exports in it,
+// so `import {Terminal} from '@xterm/headless'` type-checks but fails at run time. Use the default export.
+import xtermHeadless, {type Terminal as XTerm} from '@xterm/headless';
 
 /*
- * End-to-end harness: a real program in a pseudo-terminal, its output parsed by a headless
- * xterm so tests read the screen a user sees, and the raw bytes kept for byte-level checks.
+ * End-to-end harness: a real program in a pseudo-terminal, its output parsed by a headless xterm
+ * so tests read the screen a user sees, with the raw output kept for byte-level checks.
  */
 
 export interface TerminalOptions {
 	command: string;
 	args?: readonly string[];
 	cwd?: string;
+	/**
+	 * Merged over process.env. CI, NODE_OPTIONS and VITEST* are removed unless set here (Ink renders
+	 * nothing live under CI); a key set to undefined here is removed. TERM defaults to xterm-256color.
+	 */
 	env?: Record<string, string | undefined>;
+	/** 80 by default. */
 	cols?: number;
+	/** 24 by default. */
 	rows?: number;
 }
 
+export interface ExitStatus {
+	exitCode: number;
+	/** The signal number that ended the program, when a signal did. */
+	signal?: number;
+}
+
 export interface Terminal {
+	/** The visible screen (of whichever buffer is active, normal or alternate): lines joined by "\n", trailing spaces trimmed. */
 	screen(): string;
+	/** Everything the program has written so far, as received (UTF-8 decoded). */
 	raw(): string;
+	/** Sends keys as they are, e.g. '\t', '\r', '\x1b', '\x03'. Throws once the program has exited. */
 	write(data: string): void;
+	/** Sends text one character at a time, about 5 ms apart, for programs that read key by key. */
 	type(text: string): Promise<void>;
+	/**
+	 * Resolves once the screen contains `text` (15 s by default). Rejects with the expected text and the
+	 * screen on timeout, or at once if the program has exited and its final screen does not contain it.
+	 */
 	waitForText(text: string | RegExp, timeoutMs?: number): Promise<void>;
-	/** Waits until the screen no longer shows `text`. */
+	/** Resolves once the screen no longer contains `text`; otherwise like waitForText. */
 	waitForTextGone(text: string | RegExp, timeoutMs?: number): Promise<void>;
-	waitForExit(timeoutMs?: number): Promise<{exitCode: number; signal?: number}>;
+	/** Resolves when the program has exited (15 s by default) and all its output is on the screen. */
+	waitForExit(timeoutMs?: number): Promise<ExitStatus>;
+	/** Resizes the emulated terminal and the pseudo-terminal (the program gets SIGWINCH). */
 	resize(cols: number, rows: number): void;
+	/** Sends a signal (SIGTERM by default) to the program itself; does nothing once it has exited. */
 	kill(signal?: string): void;
 	readonly exited: boolean;
+	/** SIGKILLs the program's process group if it is still running and frees the emulator. screen() keeps the last screen. */
 	dispose(): void;
 }
 
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+const DEFAULT_TIMEOUT_MS = 15_000;
+const POLL_INTERVAL_MS = 25;
+const TYPE_DELAY_MS = 5;
+
+const sleep = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms));
+
+/** Variables of the test run that must not reach the program unless a test sets them. */
+function isHidden(key: string): boolean {
+	// COLUMNS and LINES would override the pseudo-terminal's size (node-pty drops them only when given process.env itself).
+	return key === 'CI' || key === 'NODE_OPTIONS' || key.startsWith('VITEST') || key === 'COLUMNS' || key === 'LINES';
+}
+
+function childEnvironment(overrides: Record<string, string | undefined> = {}): Record<string, string> {
+	const env: Record<string, string> = {};
+	for (const [key, value] of Object.entries(process.env)) {
+		if (value !== undefined && !isHidden(key)) env[key] = value;
+	}
+	for (const [key, value] of Object.entries(overrides)) {
+		if (value === undefined) delete env[key];
+		else env[key] = value;
+	}
+	return env;
+}
+
+function describeText(text: string | RegExp): string {
+	return typeof text === 'string' ? JSON.stringify(text) : String(text);
+}
+
+function describeExit(status: ExitStatus | undefined): string {
+	if (!status) return 'the program is still running';
+	return status.signal ? `the program was ended by signal ${status.signal}` : `the program exited with code ${status.exitCode}`;
+}
 
 export function startTerminal(options: TerminalOptions): Terminal {
 	const cols = options.cols ?? 80;
 	const rows = options.rows ?? 24;
-	const env: Record<string, string> = {};
-	for (const [key, value] of Object.entries(process.env)) {
-		// Ink renders nothing live when CI is set; vitest's variables must not leak into the app.
-		if (value === undefined || key === 'CI' || key.startsWith('VITEST') || key === 'NODE_OPTIONS') continue;
-		env[key] = value;
-	}
-	for (const [key, value] of Object.entries(options.env ?? {})) {
-		if (value === undefined) delete env[key];
-		else env[key] = value;
-	}
-	env['TERM'] ??= 'xterm-256color';
+	const env = childEnvironment(options.env);
+	// node-pty sets TERM to `name`, so an explicit TERM in options.env has to become the name.
+	const name = options.env?.['TERM'] ?? 'xterm-256color';
 
-	const screenBuffer = new xterm.Terminal({cols, rows, allowProposedApi: true, scrollback: 0});
-	const child = pty.spawn(options.command, [...(options.args ?? [])], {name: 'xterm-256color', cols, rows, cwd: options.cwd, env});
+	const emulator: XTerm = new xtermHeadless.Terminal({cols, rows, scrollback: 0, allowProposedApi: true});
+	const child: IPty = pty.spawn(options.command, [...(options.args ?? [])], {name, cols, rows, cwd: options.cwd ?? process.cwd(), env});
+
 	let raw = '';
-	let pending = 0;
-	let exitInfo: {exitCode: number; signal?: number} | undefined;
-	const exitWaiters: ((info: {exitCode: number; signal?: number}) => void)[] = [];
+	let width = cols;
+	let exitStatus: ExitStatus | undefined;
+	let disposed = false;
+	let lastScreen = '';
+	const exitWaiters: (() => void)[] = [];
 
-	child.onData(data => {
-		raw += data;
-		pending++;
-		screenBuffer.write(data, () => pending--);
-	});
-	child.onExit(info => {
-		exitInfo = {exitCode: info.exitCode, signal: info.signal};
-		for (const waiter of exitWaiters.splice(0)) waiter(exitInfo);
+	const subscriptions: IDisposable[] = [
+		child.onData(data => {
+			raw += data;
+			if (!disposed) emulator.write(data);
+		}),
+		child.onExit(({exitCode, signal}) => {
+			exitStatus = signal ? {exitCode, signal} : {exitCode};
+			for (const waiter of exitWaiters.splice(0)) waiter();
+		}),
+		// Answers the program's queries (cursor position, device attributes) as a real terminal would.
+		emulator.onData(data => {
+			if (!exitStatus) child.write(data);
+		}),
+	];
+
+	/**
+	 * xterm parses writes asynchronously and calls write callbacks in order, so an empty write's callback
+	 * runs once everything received before it is on the screen.
+	 */
+	const flushed = () => new Promise<void>(resolve => {
+		if (disposed) resolve();
+		else emulator.write('', resolve);
 	});
 
-	const screen = () => {
-		const buffer = screenBuffer.buffer.active;
+	const screen = (): string => {
+		if (disposed) return lastScreen;
+		const buffer = emulator.buffer.active;
 		const lines: string[] = [];
-		for (let index = 0; index < screenBuffer.rows; index++) lines.push(buffer.getLine(buffer.viewportY + index)?.translateToString(true) ?? '');
-		return lines.map(line => line.trimEnd()).join('\n');
+		for (let row = 0; row < emulator.rows; row++) {
+			lines.push((buffer.getLine(buffer.baseY + row)?.translateToString(true) ?? '').trimEnd());
+		}
+		return lines.join('\n');
 	};
 
-	const flushed = async () => {
-		while (pending > 0) await sleep(5);
+	const failure = (message: string): Error => {
+		const current = screen().replace(/\n+$/, ''); // blank rows below the content say nothing
+		const rule = '─'.repeat(width);
+		return new Error(`${message}; ${describeExit(exitStatus)}.\nScreen:\n${rule}\n${current}\n${rule}\nLast output: ${JSON.stringify(raw.slice(-400))}`);
 	};
 
-	const waitUntil = async (text: string | RegExp, present: boolean, timeoutMs: number) => {
+	const waitForScreen = async (text: string | RegExp, present: boolean, timeoutMs: number): Promise<void> => {
+		const pattern = typeof text === 'string' ? undefined : new RegExp(text.source, text.flags.replace(/[gy]/g, ''));
+		const matches = (current: string) => (pattern ? pattern.test(current) : current.includes(text as string)) === present;
+		const what = `${present ? 'waitForText' : 'waitForTextGone'}(${describeText(text)})`;
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
+			// Read before flushing: once the program has exited, all of its output was received before the flush.
+			const final = exitStatus !== undefined;
 			await flushed();
-			const current = screen();
-			if ((typeof text === 'string' ? current.includes(text) : text.test(current)) === present) return;
-			if (Date.now() > deadline) {
-				const status = exitInfo ? `the program exited with ${exitInfo.exitCode}` : 'the program is running';
-				throw new Error(`timed out after ${timeoutMs} ms waiting for ${present ? '' : 'the end of '}${String(text)}; ${status}; the screen is:\n${current}\nlast output: ${JSON.stringify(raw.slice(-600))}`);
-			}
-			await sleep(25);
+			if (disposed) throw failure(`${what}: the terminal was disposed`);
+			if (matches(screen())) return;
+			if (final) throw failure(`${what}: the screen can no longer change`);
+			const left = deadline - Date.now();
+			if (left <= 0) throw failure(`${what} timed out after ${timeoutMs} ms`);
+			await sleep(Math.min(POLL_INTERVAL_MS, left));
 		}
 	};
 
-	const terminal: Terminal = {
+	const write = (data: string): void => {
+		if (disposed) throw new Error('write after dispose()');
+		if (exitStatus) throw failure(`cannot write ${JSON.stringify(data)}`);
+		child.write(data);
+	};
+
+	return {
 		screen,
 		raw: () => raw,
-		write: data => child.write(data),
+		write,
 		async type(text) {
+			let first = true;
 			for (const character of text) {
-				child.write(character);
-				await sleep(5);
+				if (!first) await sleep(TYPE_DELAY_MS);
+				first = false;
+				write(character);
 			}
 		},
-		waitForText(text, timeoutMs = 15_000) {
-			return waitUntil(text, true, timeoutMs);
+		waitForText(text, timeoutMs = DEFAULT_TIMEOUT_MS) {
+			return waitForScreen(text, true, timeoutMs);
 		},
-		waitForTextGone(text, timeoutMs = 15_000) {
-			return waitUntil(text, false, timeoutMs);
+		waitForTextGone(text, timeoutMs = DEFAULT_TIMEOUT_MS) {
+			return waitForScreen(text, false, timeoutMs);
 		},
-		async waitForExit(timeoutMs = 15_000) {
-			if (!exitInfo) {
+		async waitForExit(timeoutMs = DEFAULT_TIMEOUT_MS) {
+			if (!exitStatus) {
 				await new Promise<void>((resolve, reject) => {
-					const timer = setTimeout(() => reject(new Error(`process did not exit within ${timeoutMs} ms; the screen is:\n${screen()}`)), timeoutMs);
-					exitWaiters.push(() => {
+					const waiter = () => {
 						clearTimeout(timer);
 						resolve();
-					});
+					};
+					const timer = setTimeout(() => {
+						exitWaiters.splice(exitWaiters.indexOf(waiter), 1);
+						reject(failure(`waitForExit timed out after ${timeoutMs} ms`));
+					}, timeoutMs);
+					exitWaiters.push(waiter);
 				});
 			}
 			await flushed();
-			return exitInfo!;
+			return {...exitStatus!};
 		},
 		resize(newCols, newRows) {
-			child.resize(newCols, newRows);
-			screenBuffer.resize(newCols, newRows);
+			if (disposed) return;
+			// Like a real terminal: the emulator changes size first, then tells the program (SIGWINCH).
+			emulator.resize(newCols, newRows);
+			width = newCols;
+			if (!exitStatus) child.resize(newCols, newRows);
 		},
 		kill(signal = 'SIGTERM') {
-			if (!exitInfo) child.kill(signal);
+			if (!exitStatus) child.kill(signal);
 		},
 		get exited() {
-			return exitInfo !== undefined;
+			return exitStatus !== undefined;
 		},
 		dispose() {
-			if (!exitInfo) {
+			if (disposed) return;
+			lastScreen = screen();
+			disposed = true;
+			if (!exitStatus) {
 				try {
-					child.kill('SIGKILL');
+					// The pty's session leader heads its process group: take its children with it.
+					process.kill(-child.pid, 'SIGKILL');
 				} catch {
-					// already gone
+					child.kill('SIGKILL');
 				}
 			}
-			screenBuffer.dispose();
+			// Keep the exit listener so waitForExit still settles; drop the rest.
+			subscriptions[0]!.dispose();
+			subscriptions[2]!.dispose();
+			emulator.dispose();
 		},
 	};
-	return terminal;
 }

@@ -14,7 +14,10 @@ export type CertificateState = 'active' | 'suspended' | 'revoked' | 'blocked' | 
 
 export function certificateState(certificate: CertificateRecord, clock: Clock): CertificateState {
 	if (certificate.status === 'revoked' || certificate.status === 'blocked') return certificate.status;
-	if (clock.now().getTime() >= Date.parse(certificate.expiresAt)) return 'expired';
+	const now = clock.now().getTime();
+	if (now >= Date.parse(certificate.expiresAt)) return 'expired';
+	// A suspension ends by itself after its end date, even before anyone rewrites the record.
+	if (certificate.status === 'suspended' && certificate.suspendedUntil && now >= Date.parse(certificate.suspendedUntil)) return 'active';
 	return certificate.status;
 }
 

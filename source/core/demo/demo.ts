@@ -21,6 +21,8 @@ const seedSchema = z.object({
 			email: z.string(),
 			password: z.string(),
 			pin: z.string().regex(/^\d{8}$/),
+			/** Codice di Emergenza, for the online suspension. */
+			erc: z.string().regex(/^\d{8}$/),
 			certificate: z.object({
 				iut: z.string().regex(/^\d{8}$/),
 				expiresInDays: z.number().int(),
@@ -45,6 +47,7 @@ export interface DemoCredential {
 	name: string;
 	password: string;
 	pin: string;
+	erc: string;
 	about: {it: string; en: string};
 	/** Demo only: the authenticator secrets, so a real phone app or oathtool can load them. */
 	appSecret?: string;
@@ -64,7 +67,7 @@ export async function buildDemoDatabase(seed: DemoSeed, clock: Clock, keys: {pep
 	const now = clock.now();
 	for (const entry of seed.holders) {
 		const codiceFiscale = await assertCodiceFiscale(entry.codiceFiscale);
-		const [passwordHash, pinHash] = await Promise.all([hashPassword(entry.password), hashPeppered(entry.pin, keys.pepper)]);
+		const [passwordHash, pinHash, ercHash] = await Promise.all([hashPassword(entry.password), hashPeppered(entry.pin, keys.pepper), hashPeppered(entry.erc, keys.pepper)]);
 		db.holders.push({
 			userId: entry.userId,
 			name: entry.name,
@@ -74,6 +77,7 @@ export async function buildDemoDatabase(seed: DemoSeed, clock: Clock, keys: {pep
 			email: entry.email,
 			passwordHash,
 			pinHash,
+			ercHash,
 			createdAt: now.toISOString(),
 			otp: {
 				preferred: entry.otp.preferred,
@@ -118,6 +122,7 @@ export function demoCredentials(seed: DemoSeed): DemoCredential[] {
 		name: `${holder.name} ${holder.surname}`,
 		password: holder.password,
 		pin: holder.pin,
+		erc: holder.erc,
 		about: holder.about,
 		...(holder.otp.appSecret ? {appSecret: holder.otp.appSecret} : {}),
 		...(holder.otp.tokenSecret ? {tokenSerial: holder.otp.tokenSerial, tokenSecret: holder.otp.tokenSecret} : {}),

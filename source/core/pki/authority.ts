@@ -105,7 +105,8 @@ export class CertificationAuthority {
 	async writeCrl(entries: readonly CrlEntry[], now: Date): Promise<void> {
 		const crl = await x509.X509CrlGenerator.create({
 			issuer: this.certificate.subjectName,
-			thisUpdate: now,
+			// Backdated a little, as CAs do, so relying parties with a slightly slow clock accept it.
+			thisUpdate: new Date(now.getTime() - 5 * 60_000),
 			nextUpdate: new Date(now.getTime() + 86_400_000),
 			signingKey: this.key,
 			signingAlgorithm: SIGNING,

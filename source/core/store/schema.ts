@@ -37,6 +37,8 @@ export const holderSchema = z.object({
 	email: z.string().email(),
 	passwordHash: argon2idHash,
 	pinHash: argon2idHash,
+	/** The emergency code (ERC) that suspends the certificate online; peppered hash. */
+	ercHash: argon2idHash,
 	createdAt: isoDate,
 	otp: holderOtpSchema,
 });

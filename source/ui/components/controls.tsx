@@ -71,3 +71,20 @@ export function MessageLine({kind, text}: {kind: 'error' | 'info' | 'success'; t
 		</Text>
 	);
 }
+
+/** A one-line field for forms that must fit 80×24: "› Label  [value]". */
+export function InlineField({label, field, focused, masked = false, labelWidth = 42}: {label: string; field: FieldState; focused: boolean; masked?: boolean; labelWidth?: number}) {
+	return (
+		<Box aria-label={label} aria-role="textbox">
+			<Box width={labelWidth} flexShrink={0}>
+				<Text>
+					<FocusMarker focused={focused} />
+					<Text bold={focused}>{label}</Text>
+				</Text>
+			</Box>
+			<Text>[</Text>
+			<TextInput field={field} focus={focused} mask={masked ? '•' : undefined} />
+			<Text>]</Text>
+		</Box>
+	);
+}

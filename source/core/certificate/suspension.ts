@@ -1,0 +1,129 @@
+import {MINUTE, type Clock} from '../clock.js';
+import {DomainError} from '../errors.js';
+import {verifyPeppered} from '../auth/hashing.js';
+import type {Store} from '../store/store.js';
+import type {Database} from '../store/schema.js';
+import {certificateState, currentCertificate} from './record.js';
+
+/*
+ * "Sospendi online il tuo certificato" (seed 003 §8): IUT, emergency code (ERC) twice and the
+ * end date. The certificate is suspended at once and active again after the end date; an end
+ * date equal to the expiry amounts to a revocation, which the holder must acknowledge.
+ * Wrong IUT/ERC attempts are counted and throttled like passwords.
+ */
+
+export interface SuspensionRequest {
+	iut: string;
+	erc: string;
+	ercAgain: string;
+	/** dd/mm/yyyy, as the form asks. */
+	endDate: string;
+	/** The holder has read that an end date equal to the expiry is in effect a revocation. */
+	acceptRevocationEffect: boolean;
+}
+
+export type SuspensionCheck = {kind: 'ok'; until: Date; equalsExpiry: boolean};
+
+const ROME = 'Europe/Rome';
+
+/** The calendar day in Italy (YYYY-MM-DD) of an instant: the portal's dates are Italian dates. */
+export function italianDay(date: Date): string {
+	return new Intl.DateTimeFormat('en-CA', {timeZone: ROME, year: 'numeric', month: '2-digit', day: '2-digit'}).format(date);
+}
+
+/** Minutes Italy is ahead of UTC at that instant (60 or 120). */
+function italianOffsetMinutes(date: Date): number {
+	const parts = Object.fromEntries(
+		new Intl.DateTimeFormat('en-US', {timeZone: ROME, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric'})
+			.formatToParts(date)
+			.map(part => [part.type, part.value]),
+	);
+	const wall = Date.UTC(Number(parts['year']), Number(parts['month']) - 1, Number(parts['day']), Number(parts['hour']), Number(parts['minute']));
+	return Math.round((wall - Math.floor(date.getTime() / 60_000) * 60_000) / 60_000);
+}
+
+/** Parses dd/mm/yyyy; the suspension ends at the end of that day in Italy (23:59:59). */
+export function parseEndDate(text: string): Date {
+	const match = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text.trim());
+	if (!match) throw new DomainError('suspend.badDate');
+	const [day, month, year] = [Number(match[1]), Number(match[2]), Number(match[3])];
+	const asUtc = new Date(Date.UTC(year, month - 1, day, 23, 59, 59));
+	if (asUtc.getUTCDate() !== day || asUtc.getUTCMonth() !== month - 1) throw new DomainError('suspend.badDate');
+	return new Date(asUtc.getTime() - italianOffsetMinutes(asUtc) * 60_000);
+}
+
+function sameDay(a: Date, b: Date): boolean {
+	return italianDay(a) === italianDay(b);
+}
+
+export async function suspend(store: Store, clock: Clock, pepper: Buffer, userId: string, request: SuspensionRequest): Promise<{until: Date}> {
+	if (request.erc !== request.ercAgain) throw new DomainError('suspend.ercMismatch');
+	const until = parseEndDate(request.endDate);
+	const snapshot = await store.read();
+	const holder = snapshot.holders.find(entry => entry.userId === userId);
+	const record = currentCertificate(snapshot.certificates, userId);
+	if (!holder || !record) throw new DomainError('certificate.none');
+	const now = clock.now();
+	const state = certificateState(record, clock);
+	if (state !== 'active') throw new DomainError('suspend.notActive', {state});
+	if (until.getTime() <= now.getTime() || sameDay(until, now)) throw new DomainError('suspend.dateNotAfterToday');
+	const expiry = new Date(record.expiresAt);
+	if (until.getTime() > expiry.getTime() && !sameDay(until, expiry)) throw new DomainError('suspend.dateAfterExpiry');
+	const equalsExpiry = sameDay(until, expiry);
+	if (equalsExpiry && !request.acceptRevocationEffect) throw new DomainError('suspend.confirmRevocationEffect');
+
+	const key = `erc:${userId}`;
+	const lockedAtStart = lockedUntil(snapshot, key, now);
+	if (lockedAtStart) throw new DomainError('suspend.locked', {minutes: Math.ceil((lockedAtStart.getTime() - now.getTime()) / MINUTE)});
+	// The argon2 check runs outside the lock; the counters are re-read and changed under it.
+	const ercRight = await verifyPeppered(holder.ercHash, request.erc.trim(), pepper);
+	const iutRight = request.iut.trim() === record.iut;
+
+	const outcome = await store.update(db => {
+		const at = clock.now();
+		const locked = lockedUntil(db, key, at);
+		if (locked) return {kind: 'locked', minutes: Math.ceil((locked.getTime() - at.getTime()) / MINUTE)} as const;
+		const certificate = db.certificates.find(entry => entry.id === record.id);
+		if (!certificate || certificate.status !== 'active') return {kind: 'changed'} as const;
+		if (ercRight && iutRight) {
+			delete db.loginThrottle[key];
+			certificate.status = 'suspended';
+			certificate.revokedAt = at.toISOString();
+			certificate.suspendedUntil = (equalsExpiry ? expiry : until).toISOString();
+			return {kind: 'ok'} as const;
+		}
+		const throttle = db.loginThrottle[key] ?? {failures: 0, lockedUntil: null, lockouts: 0};
+		throttle.failures += 1;
+		const left = db.settings.loginMaxAttempts - throttle.failures;
+		db.loginThrottle[key] = throttle;
+		if (left > 0) return {kind: 'wrong', left} as const;
+		throttle.lockouts += 1;
+		throttle.failures = 0;
+		const minutes = Math.min(db.settings.loginLockMinutes * 2 ** (throttle.lockouts - 1), db.settings.loginLockMaxMinutes);
+		throttle.lockedUntil = new Date(at.getTime() + minutes * MINUTE).toISOString();
+		return {kind: 'locked', minutes} as const;
+	});
+	if (outcome.kind === 'locked') throw new DomainError('suspend.locked', {minutes: outcome.minutes});
+	if (outcome.kind === 'changed') throw new DomainError('suspend.notActive', {state: 'suspended'});
+	if (outcome.kind === 'wrong') throw new DomainError('suspend.wrongCodes', {attemptsLeft: outcome.left});
+	return {until: equalsExpiry ? expiry : until};
+}
+
+/** Suspensions whose end date has passed end: the certificate is active again. Returns whether anything changed. */
+export function endExpiredSuspensions(db: Database, now: Date): boolean {
+	let changed = false;
+	for (const certificate of db.certificates) {
+		if (certificate.status === 'suspended' && certificate.suspendedUntil && Date.parse(certificate.suspendedUntil) <= now.getTime()) {
+			certificate.status = 'active';
+			certificate.suspendedUntil = null;
+			certificate.revokedAt = null;
+			changed = true;
+		}
+	}
+	return changed;
+}
+
+function lockedUntil(db: Database, key: string, now: Date): Date | undefined {
+	const until = db.loginThrottle[key]?.lockedUntil;
+	return until && Date.parse(until) > now.getTime() ? new Date(until) : undefined;
+}

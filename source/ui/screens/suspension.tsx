@@ -1,0 +1,132 @@
+import {useCallback, useEffect, useState} from 'react';
+import {Box, Text} from 'ink';
+import type {DashboardView, Session} from '../../core/portal.js';
+import {Button, Checkbox, InlineField, MessageLine} from '../components/controls.js';
+import type {Control} from '../components/form.js';
+import {useUi} from '../context.js';
+import {useForm} from '../hooks/use-form.js';
+import {useKeymap} from '../hooks/use-keymap.js';
+import {describeError, formatDate} from '../i18n/index.js';
+import {detailBindings, helpBinding, otpScreenBindings} from '../keymap.js';
+
+const CONTROLS: readonly Control[] = [
+	{kind: 'text', name: 'iut', max: 8, digitsOnly: true, enterMovesOn: true},
+	{kind: 'text', name: 'erc', max: 8, digitsOnly: true, masked: true, enterMovesOn: true},
+	{kind: 'text', name: 'ercAgain', max: 8, digitsOnly: true, masked: true, enterMovesOn: true},
+	{kind: 'text', name: 'endDate', max: 10},
+	{kind: 'check', name: 'accept'},
+	{kind: 'button', name: 'cancel'},
+	{kind: 'button', name: 'suspend'},
+];
+
+export interface SuspensionScreenProps {
+	active: boolean;
+	session: Session;
+	onBack: () => void;
+	onHelp: () => void;
+	onTypingChange: (typing: boolean) => void;
+}
+
+/** "Sospensione e revoca firma" (seed 003 §8). */
+export function SuspensionScreen({active, session, onBack, onHelp, onTypingChange}: SuspensionScreenProps) {
+	const {t, portal, language} = useUi();
+	const [view, setView] = useState<DashboardView | undefined>();
+	const [form, setForm] = useState(false);
+	const [message, setMessage] = useState<{kind: 'error' | 'success'; text: string} | undefined>();
+	const reload = useCallback(() => {
+		portal.dashboard(session).then(setView, (error: unknown) => setMessage({kind: 'error', text: describeError(t, error)}));
+	}, [portal, session, t]);
+	useEffect(reload, [reload]);
+
+	const certificate = view?.certificate;
+	const canSuspend = certificate?.state === 'active';
+	useKeymap(
+		[...(canSuspend ? otpScreenBindings : detailBindings), helpBinding],
+		action => {
+			if (action === 'back') onBack();
+			else if (action === 'help') onHelp();
+			else if (action === 'open' && canSuspend) {
+				setMessage(undefined);
+				setForm(true);
+			}
+		},
+		active && !form,
+	);
+
+	if (form) {
+		return (
+			<SuspensionForm
+				active={active}
+				session={session}
+				onHelp={onHelp}
+				onTypingChange={onTypingChange}
+				onClose={result => {
+					setForm(false);
+					if (result) setMessage({kind: 'success', text: result});
+					reload();
+				}}
+			/>
+		);
+	}
+	return (
+		<Box flexDirection="column">
+			<Text bold>{t('suspension.heading')}</Text>
+			<Text wrap="wrap">{t('suspension.intro')}</Text>
+			<Box marginTop={1} flexDirection="column">
+				<Text bold>{t('suspension.suspendTitle')}</Text>
+				<Text>{t('suspension.suspendText')}</Text>
+				{certificate?.state === 'suspended' && certificate.suspendedUntil ? <Text>{t('suspension.already', {date: formatDate(language, certificate.suspendedUntil)})}</Text> : null}
+				{canSuspend ? <Button label={t('suspension.suspendButton')} focused={active} /> : null}
+			</Box>
+			<Box marginTop={1} flexDirection="column">
+				<Text bold>{t('suspension.revokeTitle')}</Text>
+				<Text wrap="wrap">{t('suspension.revokeText')}</Text>
+			</Box>
+			{message ? <MessageLine kind={message.kind} text={message.text} /> : null}
+		</Box>
+	);
+}
+
+function SuspensionForm({active, session, onClose, onHelp, onTypingChange}: {active: boolean; session: Session; onClose: (result?: string) => void; onHelp: () => void; onTypingChange: (typing: boolean) => void}) {
+	const {t, portal, language} = useUi();
+	const [form, dispatch] = useForm(CONTROLS, {
+		submit: 'suspend',
+		active,
+		onTypingChange,
+		onRequest: (action, current) => {
+			if (action === 'help') return onHelp();
+			if (action === 'cancel') return onClose();
+			if (action !== 'suspend') return;
+			dispatch({type: 'busy'});
+			const value = (name: string) => current.fields[name]!.value;
+			portal
+				.suspend(session, {iut: value('iut'), erc: value('erc'), ercAgain: value('ercAgain'), endDate: value('endDate'), acceptRevocationEffect: current.checks['accept'] ?? false})
+				.then(
+					({until}) => onClose(t('suspension.done', {date: formatDate(language, until)})),
+					// The codes are emptied after a failure: they are secrets and must be typed again.
+					(error: unknown) => dispatch({type: 'done', clear: ['erc', 'ercAgain'], message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}}),
+				);
+		},
+	});
+	const focused = (name: string) => active && CONTROLS[form.focus]?.name === name;
+	return (
+		<Box flexDirection="column">
+			<Text bold>{t('suspension.formTitle')}</Text>
+			<Text wrap="wrap">{t('suspension.formIntro')}</Text>
+			<InlineField label={t('suspension.iut')} field={form.fields['iut']!} focused={focused('iut')} />
+			<InlineField label={t('suspension.erc')} field={form.fields['erc']!} focused={focused('erc')} masked />
+			<InlineField label={t('suspension.ercAgain')} field={form.fields['ercAgain']!} focused={focused('ercAgain')} masked />
+			<InlineField label={t('suspension.endDate')} field={form.fields['endDate']!} focused={focused('endDate')} />
+			<Checkbox label={t('suspension.accept')} checked={form.checks['accept'] ?? false} focused={focused('accept')} />
+			<Box gap={2}>
+				<Button label={t('dialog.cancel')} focused={focused('cancel')} />
+				<Button label={t('suspension.suspendButton')} focused={focused('suspend')} />
+			</Box>
+			<Text dimColor wrap="wrap">
+				{t('suspension.crlNote')}
+			</Text>
+			<Text wrap="wrap">! {t('suspension.warning')}</Text>
+			{form.message ? <MessageLine kind={form.message.kind} text={form.message.text ?? t(form.message.key, form.message.params)} /> : null}
+		</Box>
+	);
+}

@@ -1,0 +1,94 @@
+import {spawnSync} from 'node:child_process';
+import {writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {afterEach, describe, expect, it} from 'vitest';
+import {DAY} from '../../../source/core/clock.js';
+import {DomainError} from '../../../source/core/errors.js';
+import {demoPortal, ManualClock, MARIO} from '../../helpers/portal.js';
+
+const ERC = '40213769';
+const IUT = '20547815';
+
+let cleanup: (() => void) | undefined;
+afterEach(() => cleanup?.());
+
+// openssl checks CRL validity against its own clock, so the portal's clock starts at the real now.
+async function setup() {
+	const context = await demoPortal(new ManualClock(new Date()));
+	cleanup = context.remove;
+	const login = await context.portal.login(MARIO.userId, MARIO.password);
+	if (login.kind !== 'success') throw new Error('login');
+	const db = await context.portal.store.read();
+	const pem = db.certificates.find(entry => entry.userId === MARIO.userId)!.pem;
+	const certificateFile = join(context.directory, 'mario.pem');
+	writeFileSync(certificateFile, pem);
+	return {...context, session: login.session, certificateFile};
+}
+
+function ddmmyyyy(date: Date): string {
+	return `${String(date.getUTCDate()).padStart(2, '0')}/${String(date.getUTCMonth() + 1).padStart(2, '0')}/${date.getUTCFullYear()}`;
+}
+
+function crlCheck(directory: string, certificateFile: string, at: Date) {
+	const pki = join(directory, 'pki');
+	return spawnSync('openssl', ['verify', '-crl_check', '-attime', String(Math.floor(at.getTime() / 1000)), '-CAfile', join(pki, 'ca.pem'), '-CRLfile', join(pki, 'crl.pem'), certificateFile], {encoding: 'utf8'});
+}
+
+async function errorOf(promise: Promise<unknown>): Promise<string | undefined> {
+	return promise.then(
+		() => undefined,
+		(error: unknown) => (error instanceof DomainError ? error.code : String(error)),
+	);
+}
+
+describe('online suspension', () => {
+	it('suspends at once (CRL: certificateHold) and the certificate is active again after the end date', async () => {
+		const {portal, session, clock, directory, certificateFile} = await setup();
+		expect(crlCheck(directory, certificateFile, clock.now()).stdout).toContain('OK');
+		const end = new Date(clock.now().getTime() + 3 * DAY);
+		const {until} = await portal.suspend(session, {iut: IUT, erc: ERC, ercAgain: ERC, endDate: ddmmyyyy(end), acceptRevocationEffect: false});
+		expect(ddmmyyyy(until)).toBe(ddmmyyyy(end));
+		expect((await portal.dashboard(session)).certificate?.state).toBe('suspended');
+		const held = crlCheck(directory, certificateFile, clock.now());
+		expect(held.status).not.toBe(0);
+		expect(held.stdout + held.stderr).toContain('certificate revoked');
+		const crlText = spawnSync('openssl', ['crl', '-in', join(directory, 'pki', 'crl.pem'), '-noout', '-text'], {encoding: 'utf8'}).stdout;
+		expect(crlText).toContain('Certificate Hold');
+
+		clock.set(new Date(until.getTime() + 1000));
+		expect((await portal.dashboard(session)).certificate?.state).toBe('active');
+		await portal.refreshCertificates();
+		expect(crlCheck(directory, certificateFile, clock.now()).stdout).toContain('OK');
+		expect((await portal.store.read()).certificates.find(entry => entry.userId === MARIO.userId)?.status).toBe('active');
+	});
+
+	it('checks the dates: after today, not after expiry, and equal to expiry only when the revocation effect is accepted', async () => {
+		const {portal, session, clock} = await setup();
+		const request = (endDate: string, acceptRevocationEffect = false) => portal.suspend(session, {iut: IUT, erc: ERC, ercAgain: ERC, endDate, acceptRevocationEffect});
+		const expiry = new Date((await portal.store.read()).certificates.find(entry => entry.userId === MARIO.userId)!.expiresAt);
+		expect(await errorOf(request('31/02/2027'))).toBe('suspend.badDate');
+		expect(await errorOf(request('domani'))).toBe('suspend.badDate');
+		expect(await errorOf(request(ddmmyyyy(clock.now())))).toBe('suspend.dateNotAfterToday');
+		expect(await errorOf(request(ddmmyyyy(new Date(expiry.getTime() + DAY))))).toBe('suspend.dateAfterExpiry');
+		expect(await errorOf(request(ddmmyyyy(expiry)))).toBe('suspend.confirmRevocationEffect');
+		await request(ddmmyyyy(expiry), true);
+		expect(await errorOf(request(ddmmyyyy(expiry), true))).toBe('suspend.notActive');
+	});
+
+	it('counts wrong IUT or ERC and locks after 5; the right codes are then refused too', async () => {
+		const {portal, session, clock} = await setup();
+		const endDate = ddmmyyyy(new Date(clock.now().getTime() + 5 * DAY));
+		expect(await errorOf(portal.suspend(session, {iut: IUT, erc: ERC, ercAgain: '40213760', endDate, acceptRevocationEffect: false}))).toBe('suspend.ercMismatch');
+		const codes = [];
+		for (let attempt = 0; attempt < 5; attempt++) {
+			codes.push(await errorOf(portal.suspend(session, {iut: attempt % 2 ? '11111111' : IUT, erc: attempt % 2 ? ERC : '00000000', ercAgain: attempt % 2 ? ERC : '00000000', endDate, acceptRevocationEffect: false})));
+		}
+		expect(codes).toEqual(['suspend.wrongCodes', 'suspend.wrongCodes', 'suspend.wrongCodes', 'suspend.wrongCodes', 'suspend.locked']);
+		expect(await errorOf(portal.suspend(session, {iut: IUT, erc: ERC, ercAgain: ERC, endDate, acceptRevocationEffect: false}))).toBe('suspend.locked');
+		expect((await portal.dashboard(session)).certificate?.state).toBe('active');
+		clock.advance(16 * 60_000);
+		await portal.suspend(session, {iut: IUT, erc: ERC, ercAgain: ERC, endDate, acceptRevocationEffect: false});
+		const db = JSON.stringify(await portal.store.read());
+		expect(db).not.toContain(ERC);
+	});
+});
