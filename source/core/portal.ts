@@ -4,6 +4,7 @@ import {resolve} from 'node:path';
 import {AppLogin, type AppLoginOffer} from './auth/app-login.js';
 import {login as attemptLogin, MAX_IDENTIFIER_LENGTH, type LoginResult} from './auth/login.js';
 import type {CertificateDetails} from './certificate/details.js';
+import type {Renewals, RenewalWindow} from './certificate/renewal.js';
 import type {SuspensionRequest} from './certificate/suspension.js';
 import {certificateState, currentCertificate, maskIut, type CertificateState} from './certificate/record.js';
 import {systemClock, type Clock} from './clock.js';
@@ -57,7 +58,7 @@ export interface AuthenticatorReading {
 }
 
 export type PortalLoginResult = {kind: 'success'; session: Session} | Exclude<LoginResult, {kind: 'success'}>;
-export type {AppActivation, AppLoginOffer, CertificateDetails, SuspensionRequest, ChallengeView, OtpOverview, OutboxMessage};
+export type {AppActivation, AppLoginOffer, CertificateDetails, RenewalWindow, SuspensionRequest, ChallengeView, OtpOverview, OutboxMessage};
 
 export interface PortalOptions {
 	dataDirectory: string;
@@ -210,6 +211,51 @@ export class Portal {
 		const record = currentCertificate((await this.store.read()).certificates, session.userId);
 		if (!record) throw new DomainError('certificate.none');
 		return record;
+	}
+
+	// ── "Rinnova firma digitale" ──────────────────────────────────────────────────────────
+
+	private renewalService: Promise<Renewals> | undefined;
+
+	/** The renewal procedure, loaded on first use (it needs the PKI libraries). */
+	private renewals(): Promise<Renewals> {
+		this.renewalService ??= (async () => {
+			const [{Renewals}, {CertificationAuthority}] = await Promise.all([import('./certificate/renewal.js'), import('./pki/authority.js')]);
+			return new Renewals(
+				this.store,
+				this.clock,
+				this.keys.pepper,
+				this.otpService.challenges,
+				() => CertificationAuthority.open(this.store.directory, this.clock),
+				() => this.publishCrl(),
+			);
+		})();
+		return this.renewalService;
+	}
+
+	async renewalWindow(session: Session): Promise<RenewalWindow> {
+		return (await this.renewals()).window(session.userId);
+	}
+
+	async beginRenewal(session: Session, input: {acceptConditions: boolean; confirmData: boolean; pin: string}): Promise<{renewalId: string; challenge: ChallengeView}> {
+		return (await this.renewals()).begin(session.userId, input);
+	}
+
+	async confirmRenewalConsents(session: Session, renewalId: string, code: string): Promise<void> {
+		return (await this.renewals()).confirmConsents(session.userId, renewalId, code);
+	}
+
+	async chooseRenewalPin(session: Session, renewalId: string, pin: string, pinAgain: string): Promise<ChallengeView> {
+		return (await this.renewals()).choosePin(session.userId, renewalId, pin, pinAgain);
+	}
+
+	async activateRenewal(session: Session, renewalId: string, code: string): Promise<{expiresAt: Date}> {
+		return (await this.renewals()).activate(session.userId, renewalId, code);
+	}
+
+	/** The full IUT, for the declaration of step 1 ("titolare della firma con IUT …"). */
+	async currentIut(session: Session): Promise<string> {
+		return (await this.currentRecord(session)).iut;
 	}
 
 	// ── "Sospensione e revoca firma" ──────────────────────────────────────────────────────

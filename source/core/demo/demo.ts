@@ -78,6 +78,7 @@ export async function buildDemoDatabase(seed: DemoSeed, clock: Clock, keys: {pep
 			passwordHash,
 			pinHash,
 			ercHash,
+			pinFailures: 0,
 			createdAt: now.toISOString(),
 			otp: {
 				preferred: entry.otp.preferred,

@@ -76,14 +76,21 @@ export class CertificationAuthority {
 
 	/** A holder certificate of the Italian qualified profile, with a fresh key pair. */
 	async issue(holder: HolderName, validity: {notBefore: Date; notAfter: Date}): Promise<IssuedCertificate> {
-		const keys = (await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])) as CryptoKeyPair;
+		const pair = await newKeyPair();
+		const certificate = await this.issueFor(holder, validity, pair.publicKey);
+		return {...certificate, privateKey: pair.privateKey};
+	}
+
+	/** A certificate for a public key generated earlier (SPKI DER), e.g. during a renewal. */
+	async issueFor(holder: HolderName, validity: {notBefore: Date; notAfter: Date}, spki: Buffer): Promise<{pem: string; serialNumber: string}> {
+		const publicKey = await webcrypto.subtle.importKey('spki', spki, ALGORITHM, true, ['verify']);
 		const certificate = await x509.X509CertificateGenerator.create({
 			serialNumber: randomSerial(),
 			subject: holderSubject(holder),
 			issuer: this.certificate.subjectName,
 			notBefore: validity.notBefore,
 			notAfter: validity.notAfter,
-			publicKey: keys.publicKey,
+			publicKey,
 			signingKey: this.key,
 			signingAlgorithm: SIGNING,
 			extensions: [
@@ -94,11 +101,10 @@ export class CertificationAuthority {
 				new x509.CRLDistributionPointsExtension([URLS.crl]),
 				new x509.AuthorityInfoAccessExtension({caIssuers: new x509.GeneralName('url', URLS.caIssuers)}),
 				await x509.AuthorityKeyIdentifierExtension.create(this.certificate),
-				await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+				await x509.SubjectKeyIdentifierExtension.create(publicKey),
 			],
 		});
-		const privateKey = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
-		return {pem: certificate.toString('pem'), serialNumber: certificate.serialNumber, privateKey};
+		return {pem: certificate.toString('pem'), serialNumber: certificate.serialNumber};
 	}
 
 	/** Reissues pki/crl.pem with these entries; valid for a day (the portal promises ≤ 24 h). */
@@ -117,6 +123,15 @@ export class CertificationAuthority {
 		const pem = x509.PemConverter.encode(crl.rawData, 'X509 CRL');
 		await writeFileAtomic(join(this.directory, 'crl.pem'), pem + '\n', {syncDirectory: true});
 	}
+}
+
+/** A holder key pair: PKCS#8 private key (to be sealed at once) and SPKI public key, both DER. */
+export async function newKeyPair(): Promise<{privateKey: Buffer; publicKey: Buffer}> {
+	const keys = (await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])) as CryptoKeyPair;
+	return {
+		privateKey: Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)),
+		publicKey: Buffer.from(await webcrypto.subtle.exportKey('spki', keys.publicKey)),
+	};
 }
 
 async function readExisting(certificateFile: string, keyFile: string): Promise<{certificate: x509.X509Certificate; key: CryptoKey} | undefined> {

@@ -39,6 +39,8 @@ export const holderSchema = z.object({
 	pinHash: argon2idHash,
 	/** The emergency code (ERC) that suspends the certificate online; peppered hash. */
 	ercHash: argon2idHash,
+	/** Consecutive wrong signing PINs, in any operation; at the limit the certificate is blocked for good. */
+	pinFailures: z.number().int().min(0).default(0),
 	createdAt: isoDate,
 	otp: holderOtpSchema,
 });
@@ -108,6 +110,20 @@ export const challengeSchema = z.object({
 	state: z.enum(['pending', 'approved', 'denied', 'confirmed', 'cancelled']),
 });
 
+/** A renewal in progress (seeds 000/001): the steps done so far and what the next step needs. */
+export const renewalSchema = z.object({
+	id: z.string().min(1),
+	userId: z.string(),
+	certificateId: z.string(),
+	step: z.enum(['confirmConsents', 'choosePin', 'confirmActivation', 'done']),
+	challengeId: z.string().nullable(),
+	/** Set at "Attiva il certificato": the new PIN's hash and the new key, sealed under it. */
+	newPinHash: argon2idHash.nullable(),
+	newKey: sealedKeySchema.nullable(),
+	newPublicKey: z.string().nullable(),
+	createdAt: isoDate,
+});
+
 /** "Accedi con l'app": a short code on the login screen that the holder's phone approves. */
 export const loginRequestSchema = z.object({
 	id: z.string().min(1),
@@ -126,6 +142,7 @@ export const databaseSchema = z.object({
 	loginThrottle: z.record(z.string(), throttleSchema),
 	accessLog: z.array(accessEntrySchema),
 	challenges: z.array(challengeSchema),
+	renewals: z.array(renewalSchema),
 	loginRequests: z.array(loginRequestSchema),
 	/** Monotonic counters for identifiers (access-log ids, ...). */
 	sequences: z.record(z.string(), z.number().int().min(0)),
@@ -140,6 +157,7 @@ export type AccessOutcome = z.infer<typeof accessOutcomeSchema>;
 export type Throttle = z.infer<typeof throttleSchema>;
 export type Challenge = z.infer<typeof challengeSchema>;
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
+export type Renewal = z.infer<typeof renewalSchema>;
 export type OtpChannel = z.infer<typeof otpChannelSchema>;
 
 export function emptyDatabase(): Database {
@@ -151,6 +169,7 @@ export function emptyDatabase(): Database {
 		loginThrottle: {},
 		accessLog: [],
 		challenges: [],
+		renewals: [],
 		loginRequests: [],
 		sequences: {},
 	});

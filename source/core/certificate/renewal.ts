@@ -1,0 +1,187 @@
+import {randomInt, randomUUID} from 'node:crypto';
+import {DAY, type Clock} from '../clock.js';
+import {DomainError} from '../errors.js';
+import {hashPeppered} from '../auth/hashing.js';
+import {assertPinFormat, checkPin} from '../auth/pin.js';
+import type {ChallengeView, Challenges} from '../otp/challenges.js';
+import type {CertificationAuthority} from '../pki/authority.js';
+import {newKeyPair} from '../pki/authority.js';
+import {sealPrivateKey} from '../pki/holder-key.js';
+import type {Store} from '../store/store.js';
+import type {CertificateRecord, Database} from '../store/schema.js';
+import {certificateState, currentCertificate} from './record.js';
+import {italianDay} from './suspension.js';
+
+/*
+ * "Rinnova firma" (seeds 000, 001, 003 §7, 004): 1 Consensi (declaration, conditions, data
+ * unchanged, PIN) → 2 Conferma l'operazione (OTP) → 3 Attiva il certificato (new PIN twice,
+ * may equal the old) → 4 Conferma l'operazione (OTP). Open from 90 days before expiry until
+ * the day before. The new certificate has a new X.509 serial and IUT and is valid 3 years
+ * from the renewal; the old one is revoked as superseded. Each step is checked here, in order,
+ * and an error at a step lets the holder retry that step.
+ */
+
+export const OPERATION_RENEWAL_CONSENTS = 'renewal.consents';
+export const OPERATION_RENEWAL_ACTIVATE = 'renewal.activate';
+
+export type RenewalWindow = {open: true; daysLeft: number} | {open: false; reason: 'notYet'; opensOn: Date} | {open: false; reason: 'tooLate' | 'notActive'};
+
+/** Whole Italian calendar days from `now` to the expiry day. */
+function daysUntil(expiry: Date, now: Date): number {
+	return Math.round((Date.parse(italianDay(expiry)) - Date.parse(italianDay(now))) / DAY);
+}
+
+export function renewalWindow(certificate: CertificateRecord, now: Date, windowDays: number, state: string): RenewalWindow {
+	if (state !== 'active') return {open: false, reason: state === 'expired' ? 'tooLate' : 'notActive'};
+	const expiry = new Date(certificate.expiresAt);
+	const days = daysUntil(expiry, now);
+	if (days < 1) return {open: false, reason: 'tooLate'};
+	if (days > windowDays) return {open: false, reason: 'notYet', opensOn: new Date(expiry.getTime() - windowDays * DAY)};
+	return {open: true, daysLeft: days};
+}
+
+export class Renewals {
+	constructor(
+		private readonly store: Store,
+		private readonly clock: Clock,
+		private readonly pepper: Buffer,
+		private readonly challenges: Challenges,
+		private readonly authority: () => Promise<CertificationAuthority>,
+		private readonly publishCrl: () => Promise<void>,
+	) {}
+
+	async window(userId: string): Promise<RenewalWindow> {
+		const db = await this.store.read();
+		const certificate = currentCertificate(db.certificates, userId);
+		if (!certificate) throw new DomainError('certificate.none');
+		return renewalWindow(certificate, this.clock.now(), db.settings.renewalWindowDays, certificateState(certificate, this.clock));
+	}
+
+	/** Step 1, "Consensi": both consents and the current PIN; then an OTP confirms them. */
+	async begin(userId: string, input: {acceptConditions: boolean; confirmData: boolean; pin: string}): Promise<{renewalId: string; challenge: ChallengeView}> {
+		if (!input.acceptConditions || !input.confirmData) throw new DomainError('renewal.consentsRequired');
+		const window = await this.window(userId);
+		if (!window.open) throw windowError(window);
+		const certificate = currentCertificate((await this.store.read()).certificates, userId)!;
+		await checkPin(this.store, this.pepper, userId, certificate.id, input.pin);
+		const renewalId = randomUUID();
+		await this.store.update(db => {
+			db.renewals = db.renewals.filter(entry => entry.userId !== userId || entry.step === 'done');
+			db.renewals.push({id: renewalId, userId, certificateId: certificate.id, step: 'confirmConsents', challengeId: null, newPinHash: null, newKey: null, newPublicKey: null, createdAt: this.clock.now().toISOString()});
+		});
+		const challenge = await this.challenges.start({userId, operation: OPERATION_RENEWAL_CONSENTS, data: {renewalId}});
+		await this.setChallenge(userId, renewalId, challenge.id);
+		return {renewalId, challenge};
+	}
+
+	/** Step 2: the OTP that confirms the consents. */
+	async confirmConsents(userId: string, renewalId: string, code: string): Promise<void> {
+		const renewal = await this.renewal(userId, renewalId, 'confirmConsents');
+		await this.challenges.confirm({challengeId: renewal.challengeId!, userId, operation: OPERATION_RENEWAL_CONSENTS, data: {renewalId}, code});
+		await this.store.update(db => {
+			this.find(db, userId, renewalId).step = 'choosePin';
+		});
+	}
+
+	/** Step 3, "Attiva il certificato": the new PIN twice. The new key is made now and sealed under it. */
+	async choosePin(userId: string, renewalId: string, pin: string, pinAgain: string): Promise<ChallengeView> {
+		await this.renewal(userId, renewalId, 'choosePin');
+		assertPinFormat(pin);
+		if (pin !== pinAgain) throw new DomainError('pin.mismatch');
+		const keys = await newKeyPair();
+		const [newKey, newPinHash] = await Promise.all([sealPrivateKey(keys.privateKey, pin, this.pepper), hashPeppered(pin, this.pepper)]);
+		await this.store.update(db => {
+			const renewal = this.find(db, userId, renewalId);
+			renewal.newKey = newKey;
+			renewal.newPinHash = newPinHash;
+			renewal.newPublicKey = keys.publicKey.toString('base64');
+			renewal.step = 'confirmActivation';
+		});
+		const challenge = await this.challenges.start({userId, operation: OPERATION_RENEWAL_ACTIVATE, data: {renewalId}});
+		await this.setChallenge(userId, renewalId, challenge.id);
+		return challenge;
+	}
+
+	/** Step 4: the OTP that activates the new certificate. Issues it and supersedes the old one. */
+	async activate(userId: string, renewalId: string, code: string): Promise<{expiresAt: Date}> {
+		const renewal = await this.renewal(userId, renewalId, 'confirmActivation');
+		await this.challenges.confirm({challengeId: renewal.challengeId!, userId, operation: OPERATION_RENEWAL_ACTIVATE, data: {renewalId}, code});
+		const db = await this.store.read();
+		const holder = db.holders.find(entry => entry.userId === userId)!;
+		const old = db.certificates.find(entry => entry.id === renewal.certificateId)!;
+		const now = this.clock.now();
+		const expiresAt = new Date(now);
+		expiresAt.setUTCFullYear(expiresAt.getUTCFullYear() + db.settings.certificateValidityYears);
+		const iut = newIut(db);
+		const authority = await this.authority();
+		const issued = await authority.issueFor(
+			{givenName: holder.name, surname: holder.surname, codiceFiscale: holder.codiceFiscale, iut},
+			{notBefore: now, notAfter: expiresAt},
+			Buffer.from(renewal.newPublicKey!, 'base64'),
+		);
+		await this.store.update(current => {
+			const entry = this.find(current, userId, renewalId);
+			if (entry.step !== 'confirmActivation') throw new DomainError('renewal.wrongStep');
+			const previous = current.certificates.find(certificate => certificate.id === old.id)!;
+			previous.status = 'revoked';
+			previous.revokedAt = now.toISOString();
+			previous.revocationReason = 'superseded';
+			current.certificates.push({
+				id: randomUUID(),
+				userId,
+				serial: old.serial,
+				iut,
+				status: 'active',
+				activatedAt: now.toISOString(),
+				expiresAt: expiresAt.toISOString(),
+				certificateSerial: issued.serialNumber,
+				pem: issued.pem,
+				privateKey: entry.newKey!,
+				revokedAt: null,
+				revocationReason: null,
+				suspendedUntil: null,
+				issuer: old.issuer,
+			});
+			const owner = current.holders.find(candidate => candidate.userId === userId)!;
+			owner.pinHash = entry.newPinHash!;
+			owner.pinFailures = 0;
+			entry.step = 'done';
+			entry.newKey = null;
+			entry.newPinHash = null;
+		});
+		await this.publishCrl();
+		return {expiresAt};
+	}
+
+	private async setChallenge(userId: string, renewalId: string, challengeId: string): Promise<void> {
+		await this.store.update(db => {
+			this.find(db, userId, renewalId).challengeId = challengeId;
+		});
+	}
+
+	private async renewal(userId: string, renewalId: string, step: string) {
+		const renewal = (await this.store.read()).renewals.find(entry => entry.id === renewalId && entry.userId === userId);
+		if (!renewal) throw new DomainError('renewal.unknown');
+		if (renewal.step !== step) throw new DomainError('renewal.wrongStep');
+		return renewal;
+	}
+
+	private find(db: Database, userId: string, renewalId: string) {
+		const renewal = db.renewals.find(entry => entry.id === renewalId && entry.userId === userId);
+		if (!renewal) throw new DomainError('renewal.unknown');
+		return renewal;
+	}
+}
+
+function windowError(window: Exclude<RenewalWindow, {open: true}>): DomainError {
+	if (window.reason === 'notYet') return new DomainError('renewal.notYet', {date: italianDay(window.opensOn).split('-').reverse().join('/')});
+	return new DomainError(window.reason === 'tooLate' ? 'renewal.tooLate' : 'renewal.notActive');
+}
+
+/** A new IUT: 8 digits no certificate has used. */
+function newIut(db: Database): string {
+	for (;;) {
+		const iut = String(randomInt(10_000_000, 100_000_000));
+		if (!db.certificates.some(certificate => certificate.iut === iut)) return iut;
+	}
+}

@@ -1,0 +1,113 @@
+import {spawnSync} from 'node:child_process';
+import {writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {afterEach, describe, expect, it} from 'vitest';
+import {DAY} from '../../../source/core/clock.js';
+import {DomainError} from '../../../source/core/errors.js';
+import type {Portal, Session} from '../../../source/core/portal.js';
+import {demoPortal, ManualClock, MARIO} from '../../helpers/portal.js';
+
+let cleanup: (() => void) | undefined;
+afterEach(() => cleanup?.());
+
+async function setup(clock = new ManualClock(new Date())) {
+	const context = await demoPortal(clock);
+	cleanup = context.remove;
+	const login = await context.portal.login(MARIO.userId, MARIO.password);
+	if (login.kind !== 'success') throw new Error('login');
+	return {...context, session: login.session};
+}
+
+async function lastCode(portal: Portal): Promise<string> {
+	return /codice OTP (\d{8})/.exec((await portal.phoneMessages(MARIO.userId)).at(-1)!.text)![1]!;
+}
+
+async function errorOf(promise: Promise<unknown>): Promise<string | undefined> {
+	return promise.then(
+		() => undefined,
+		(error: unknown) => (error instanceof DomainError ? `${error.code}${error.params['attemptsLeft'] === undefined ? '' : ':' + String(error.params['attemptsLeft'])}` : String(error)),
+	);
+}
+
+const consents = (pin: string) => ({acceptConditions: true, confirmData: true, pin});
+
+async function renew(portal: Portal, session: Session, newPin: string) {
+	const {renewalId} = await portal.beginRenewal(session, consents(MARIO.pin));
+	await portal.confirmRenewalConsents(session, renewalId, await lastCode(portal));
+	await portal.chooseRenewalPin(session, renewalId, newPin, newPin);
+	return portal.activateRenewal(session, renewalId, await lastCode(portal));
+}
+
+describe('renewal', () => {
+	it('issues a new certificate valid 3 years from today, with a new serial and IUT; the old one goes on the CRL as superseded', async () => {
+		const {portal, session, clock, directory} = await setup();
+		const before = (await portal.store.read()).certificates.find(entry => entry.userId === MARIO.userId)!;
+		const {expiresAt} = await renew(portal, session, '11223344');
+		const expected = new Date(clock.now());
+		expected.setUTCFullYear(expected.getUTCFullYear() + 3);
+		expect(expiresAt.toISOString()).toBe(expected.toISOString());
+		const db = await portal.store.read();
+		const mine = db.certificates.filter(entry => entry.userId === MARIO.userId);
+		expect(mine).toHaveLength(2);
+		const renewed = mine.find(entry => entry.id !== before.id)!;
+		expect(renewed.certificateSerial).not.toBe(before.certificateSerial);
+		expect(renewed.iut).not.toBe(before.iut);
+		expect(mine.find(entry => entry.id === before.id)).toMatchObject({status: 'revoked', revocationReason: 'superseded'});
+		expect((await portal.dashboard(session)).certificate?.expiresAt.toISOString()).toBe(expected.toISOString());
+
+		const pki = join(directory, 'pki');
+		writeFileSync(join(directory, 'old.pem'), before.pem);
+		writeFileSync(join(directory, 'new.pem'), renewed.pem);
+		const verify = (file: string) => spawnSync('openssl', ['verify', '-crl_check', '-CAfile', join(pki, 'ca.pem'), '-CRLfile', join(pki, 'crl.pem'), join(directory, file)], {encoding: 'utf8'});
+		expect(verify('new.pem').stdout).toContain('OK');
+		expect(verify('old.pem').stdout + verify('old.pem').stderr).toContain('certificate revoked');
+		const crl = spawnSync('openssl', ['crl', '-in', join(pki, 'crl.pem'), '-noout', '-text'], {encoding: 'utf8'}).stdout;
+		expect(crl).toContain('Superseded');
+		// The credentials are unchanged; the PIN is the new one.
+		expect((await portal.login(MARIO.userId, MARIO.password)).kind).toBe('success');
+		expect(await errorOf(portal.beginRenewal(session, consents(MARIO.pin)))).toBe('renewal.notYet');
+	});
+
+	it('is open from 90 days before expiry to the day before, and not on the expiry day or 91 days before', async () => {
+		const clock = new ManualClock(new Date('2026-11-24T10:00:00Z'));
+		const {portal, session} = await setup(clock);
+		const expiry = new Date((await portal.store.read()).certificates.find(entry => entry.userId === MARIO.userId)!.expiresAt);
+		const at = (days: number) => clock.set(new Date(expiry.getTime() - days * DAY));
+		at(91);
+		expect((await portal.renewalWindow(session)).open).toBe(false);
+		at(90);
+		expect((await portal.renewalWindow(session)).open).toBe(true);
+		at(1);
+		expect((await portal.renewalWindow(session)).open).toBe(true);
+		at(0);
+		expect(await portal.renewalWindow(session)).toEqual({open: false, reason: 'tooLate'});
+		clock.set(new Date(expiry.getTime() + DAY));
+		expect(await errorOf(portal.beginRenewal(session, consents(MARIO.pin)))).toBe('renewal.tooLate');
+	});
+
+	it('needs both consents and the PIN; 3 wrong PINs block the certificate for good', async () => {
+		const {portal, session} = await setup();
+		expect(await errorOf(portal.beginRenewal(session, {acceptConditions: true, confirmData: false, pin: MARIO.pin}))).toBe('renewal.consentsRequired');
+		expect(await errorOf(portal.beginRenewal(session, consents('00000000')))).toBe('pin.wrong:2');
+		expect(await errorOf(portal.beginRenewal(session, consents('00000001')))).toBe('pin.wrong:1');
+		expect(await errorOf(portal.beginRenewal(session, consents('00000002')))).toBe('pin.blocked');
+		expect(await errorOf(portal.beginRenewal(session, consents(MARIO.pin)))).toBe('renewal.notActive');
+		expect((await portal.dashboard(session)).certificate?.state).toBe('blocked');
+	});
+
+	it('a right PIN resets the count; a wrong OTP or a PIN mismatch retries that step only', async () => {
+		const {portal, session} = await setup();
+		expect(await errorOf(portal.beginRenewal(session, consents('00000000')))).toBe('pin.wrong:2');
+		const {renewalId} = await portal.beginRenewal(session, consents(MARIO.pin));
+		expect((await portal.store.read()).holders.find(entry => entry.userId === MARIO.userId)?.pinFailures).toBe(0);
+		expect(await errorOf(portal.confirmRenewalConsents(session, renewalId, '00000000'))).toBe('otp.wrong:4');
+		await portal.confirmRenewalConsents(session, renewalId, await lastCode(portal));
+		expect(await errorOf(portal.chooseRenewalPin(session, renewalId, '1234', '1234'))).toBe('pin.format');
+		expect(await errorOf(portal.chooseRenewalPin(session, renewalId, '12345678', '12345679'))).toBe('pin.mismatch');
+		// The new PIN may equal the old one.
+		await portal.chooseRenewalPin(session, renewalId, MARIO.pin, MARIO.pin);
+		expect(await errorOf(portal.activateRenewal(session, renewalId, '00000000'))).toBe('otp.wrong:4');
+		await portal.activateRenewal(session, renewalId, await lastCode(portal));
+		expect(await errorOf(portal.activateRenewal(session, renewalId, await lastCode(portal)))).toBe('renewal.wrongStep');
+	});
+});
