@@ -25,7 +25,7 @@ describe('"Sospensione e revoca firma" in a pseudo-terminal', () => {
 		const terminal = open(['--data', data]);
 		await typeLogin(terminal, MARIO.userId, MARIO.password);
 		await terminal.waitForText('Il tuo certificato è Attivo');
-		terminal.write('3');
+		terminal.write('4');
 		await terminal.waitForText('Revoca la tua firma');
 		expect(terminal.screen()).toContain('065 464 1489');
 		terminal.write('\r');
@@ -61,7 +61,7 @@ describe('"Sospensione e revoca firma" in a pseudo-terminal', () => {
 		const terminal = open(['--data', data]);
 		await typeLogin(terminal, MARIO.userId, MARIO.password);
 		await terminal.waitForText('Il tuo certificato è Attivo');
-		terminal.write('3');
+		terminal.write('4');
 		await terminal.waitForText('Revoca la tua firma');
 		terminal.write('\r');
 		await terminal.waitForText('Sospendi online il tuo certificato');

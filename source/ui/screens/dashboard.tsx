@@ -15,6 +15,7 @@ import type {CardScreen} from '../state.js';
 export const DASHBOARD_CARDS: readonly {screen: CardScreen; title: MessageKey; description: MessageKey}[] = [
 	{screen: 'certificate', title: 'card.certificate.title', description: 'card.certificate.description'},
 	{screen: 'otp', title: 'card.otp.title', description: 'card.otp.description'},
+	{screen: 'renewal', title: 'card.renewal.title', description: 'card.renewal.description'},
 	{screen: 'suspension', title: 'card.suspension.title', description: 'card.suspension.description'},
 ];
 

@@ -1,0 +1,74 @@
+import {spawnSync} from 'node:child_process';
+import {readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {e2eFixture, runCli, typeLogin} from '../helpers/cli.js';
+import {MARIO} from '../helpers/portal.js';
+
+const {demoFolder, open} = e2eFixture();
+
+function lastSmsCode(data: string): string {
+	const printed = JSON.parse(runCli(['phone', '--data', data, '--user', MARIO.userId, '--print', '--json']).stdout) as {messages: {text: string}[]};
+	return /codice OTP (\d{8})/.exec(printed.messages[0]!.text)![1]!;
+}
+
+interface StoredCertificate {
+	userId: string;
+	status: string;
+	certificateSerial: string;
+	iut: string;
+	expiresAt: string;
+	revocationReason: string | null;
+}
+
+describe('"Rinnova firma" in a pseudo-terminal', () => {
+	it('renews with the PIN and two OTPs read from `mysign phone --print`: new serial, 3 years from today, old serial on the CRL', async () => {
+		const data = demoFolder();
+		const before = (JSON.parse(readFileSync(join(data, 'db.json'), 'utf8')) as {certificates: StoredCertificate[]}).certificates.find(entry => entry.userId === MARIO.userId)!;
+		const terminal = open(['--data', data]);
+		await typeLogin(terminal, MARIO.userId, MARIO.password);
+		await terminal.waitForText('Il tuo certificato è Attivo');
+		terminal.write('3');
+		await terminal.waitForText('› [ Rinnova firma ]');
+		terminal.write('\r');
+		await terminal.waitForText('titolare della firma con IUT 20547815');
+		terminal.write(' \t \t'); // both consents, then the PIN field
+		await terminal.type(MARIO.pin);
+		terminal.write('\r');
+		await terminal.waitForText('✓ 1 Consensi (completato)');
+		await terminal.type(lastSmsCode(data));
+		terminal.write('\r');
+		await terminal.waitForText('▼ 3 Attiva il certificato (in corso)');
+		await terminal.type('11223344\r11223344\r');
+		// Enter on the second PIN field activates.
+		await terminal.waitForText('▼ 4 Conferma l’operazione (in corso)');
+		await terminal.type(lastSmsCode(data));
+		terminal.write('\r');
+		await terminal.waitForText('Il tuo certificato di Firma Remota è stato rinnovato');
+		const expected = new Date();
+		expected.setUTCFullYear(expected.getUTCFullYear() + 3);
+		const date = `${String(expected.getUTCDate()).padStart(2, '0')}/${String(expected.getUTCMonth() + 1).padStart(2, '0')}/${expected.getUTCFullYear()}`;
+		expect(terminal.screen().replace(/\s+/g, ' ')).toContain(`valido fino al ${date}`);
+		terminal.write('\r');
+		await terminal.waitForText(`Data di scadenza: ${date}`);
+
+		const certificates = (JSON.parse(readFileSync(join(data, 'db.json'), 'utf8')) as {certificates: StoredCertificate[]}).certificates.filter(entry => entry.userId === MARIO.userId);
+		const renewed = certificates.find(entry => entry.status === 'active')!;
+		expect(renewed.certificateSerial).not.toBe(before.certificateSerial);
+		expect(renewed.iut).not.toBe(before.iut);
+		expect(certificates.find(entry => entry.certificateSerial === before.certificateSerial)).toMatchObject({status: 'revoked', revocationReason: 'superseded'});
+		const crl = spawnSync('openssl', ['crl', '-in', join(data, 'pki', 'crl.pem'), '-noout', '-text'], {encoding: 'utf8'}).stdout;
+		expect(crl).toContain(`Serial Number: ${before.certificateSerial.toUpperCase()}`);
+		expect(crl).toContain('Superseded');
+	});
+
+	it('says why renewal is closed outside the window and offers no button', async () => {
+		const data = demoFolder();
+		const terminal = open(['--data', data]);
+		await typeLogin(terminal, 'JCPD2841', 'Tramonto!73');
+		await terminal.waitForText('Il tuo certificato è Attivo');
+		terminal.write('3');
+		await terminal.waitForText(/Il rinnovo sarà possibile dal \d\d\/\d\d\/\d{4}/);
+		expect(terminal.screen()).not.toContain('[ Rinnova firma ]');
+	});
+});
