@@ -17,6 +17,8 @@ const HELP = {
     $ mysign                      apre il portale a tutto schermo
     $ mysign demo [--reset] [--json]
                                   crea (o ricrea) i dati demo e ne stampa le credenziali
+    $ mysign admin coupon create [--count N] [--json]
+                                  (operatori) crea coupon di rinnovo monouso e li stampa
     $ mysign crl [--json]         riemette la CRL (pki/crl.pem) dallo stato dei certificati
     $ mysign phone --user ID [--print] [--json]
                                   il telefono del titolare: SMS ricevuti, codici dell'app,
@@ -37,6 +39,8 @@ const HELP = {
     $ mysign                      opens the full-screen portal
     $ mysign demo [--reset] [--json]
                                   creates (or recreates) the demo data and prints its credentials
+    $ mysign admin coupon create [--count N] [--json]
+                                  (operators) creates single-use renewal coupons and prints them
     $ mysign crl [--json]         reissues the CRL (pki/crl.pem) from the certificates' states
     $ mysign phone --user ID [--print] [--json]
                                   the holder's phone: received SMS, app codes, login
@@ -62,6 +66,7 @@ const FLAGS = {
 	reset: {type: 'boolean'},
 	json: {type: 'boolean'},
 	user: {type: 'string'},
+	count: {type: 'string'},
 	print: {type: 'boolean'},
 	showSms: {type: 'boolean'},
 	help: {type: 'boolean'},
@@ -73,9 +78,13 @@ const COMMAND_FLAGS: Record<string, readonly string[]> = {
 	demo: ['data', 'lang', 'now', 'reset', 'json', 'help'],
 	phone: ['data', 'lang', 'screenReader', 'now', 'user', 'print', 'json', 'help'],
 	crl: ['data', 'lang', 'now', 'json', 'help'],
+	admin: ['data', 'lang', 'now', 'count', 'json', 'help'],
 };
 
 class UsageError extends Error {}
+
+/** Operator commands so far (issue 7 brings the rest). */
+const ADMIN_COMMANDS = ['coupon create'];
 
 /** The language is needed before meow prints help, so it is read from argv first. */
 function languageFromArgv(argv: readonly string[]): Language {
@@ -114,7 +123,8 @@ async function main(argv: readonly string[]): Promise<number> {
 	const [command = '', ...extra] = cli.input;
 	const allowed = COMMAND_FLAGS[command];
 	if (!allowed) throw new UsageError(t('cli.unknownCommand', {command}));
-	if (extra.length > 0) throw new UsageError(t('cli.unknownCommand', {command: extra.join(' ')}));
+	const subcommand = extra.join(' ');
+	if (command === 'admin' ? !ADMIN_COMMANDS.includes(subcommand) : extra.length > 0) throw new UsageError(t('cli.unknownCommand', {command: `${command} ${subcommand}`.trim()}));
 	// meow fills booleans with false, so presence is judged from argv itself.
 	for (const flag of flagsIn(argv)) {
 		if (!allowed.includes(camel(flag))) throw new UsageError(t('cli.unknownFlag', {flag}));
@@ -136,6 +146,15 @@ async function main(argv: readonly string[]): Promise<number> {
 	if (command === 'demo') return demo(t, {language, dataDirectory, clock, reset: cli.flags.reset ?? false, json: cli.flags.json ?? false});
 	const screenReader = cli.flags.screenReader === true || process.env['INK_SCREEN_READER'] === 'true';
 	const color = !('NO_COLOR' in process.env) || process.env['NO_COLOR'] === '';
+	if (command === 'admin') {
+		const countText = cli.flags.count ?? '1';
+		const count = Number(countText);
+		if (!/^\d+$/.test(countText) || count < 1 || count > 1000) throw new UsageError(t('cli.badCount', {value: countText}));
+		const portal = await Portal.open({dataDirectory, clock, terminal: 'admin'});
+		const codes = await portal.createCoupons(count);
+		process.stdout.write(cli.flags.json ? JSON.stringify({created: codes.length, coupons: codes}) + '\n' : [t('cli.couponsCreated', {count: codes.length}), ...codes].join('\n') + '\n');
+		return 0;
+	}
 	if (command === 'crl') {
 		const portal = await Portal.open({dataDirectory, clock, terminal: 'crl'});
 		const file = await portal.refreshCertificates({always: true});

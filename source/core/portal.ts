@@ -237,7 +237,19 @@ export class Portal {
 		return (await this.renewals()).window(session.userId);
 	}
 
-	async beginRenewal(session: Session, input: {acceptConditions: boolean; confirmData: boolean; pin: string}): Promise<{renewalId: string; challenge: ChallengeView}> {
+	/** "Rinnova con Coupon": checks a coupon before the consents (it is spent only at activation). */
+	async checkCoupon(code: string): Promise<void> {
+		const {findUsableCoupon} = await import('./certificate/coupons.js');
+		findUsableCoupon(await this.store.read(), this.keys.pepper, code);
+	}
+
+	/** Operators: new single-use renewal coupons; the codes are shown once and stored only as HMACs. */
+	async createCoupons(count: number): Promise<string[]> {
+		const {createCoupons} = await import('./certificate/coupons.js');
+		return createCoupons(this.store, this.clock, this.keys.pepper, count);
+	}
+
+	async beginRenewal(session: Session, input: {acceptConditions: boolean; confirmData: boolean; pin: string; coupon?: string}): Promise<{renewalId: string; challenge: ChallengeView}> {
 		return (await this.renewals()).begin(session.userId, input);
 	}
 

@@ -178,6 +178,22 @@ describe('the CLI without a terminal', () => {
 		expect(runCli(['--now', 'yesterday']).status).toBe(2);
 	});
 
+	it('mysign admin coupon create prints single-use codes; a bad --count is refused with exit 2 and changes nothing', () => {
+		const data = demoFolder();
+		const before = readFileSync(join(data, 'db.json'));
+		for (const count of ['0', 'tre', '1001']) {
+			const refused = runCli(['admin', 'coupon', 'create', '--data', data, '--count', count]);
+			expect(refused.status).toBe(2);
+			expect(refused.stderr).toContain('--count');
+		}
+		expect(runCli(['admin', 'coupon', 'delete', '--data', data]).status).toBe(2);
+		expect(readFileSync(join(data, 'db.json')).equals(before)).toBe(true);
+		const created = runCli(['admin', 'coupon', 'create', '--data', data, '--count', '3', '--json']);
+		expect(created.status, created.stderr).toBe(0);
+		const {coupons} = JSON.parse(created.stdout) as {coupons: string[]};
+		expect(new Set(coupons).size).toBe(3);
+	});
+
 	it('prints help and version', () => {
 		expect(runCli(['--help']).stdout).toContain('mysign demo');
 		expect(runCli(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);

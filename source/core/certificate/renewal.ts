@@ -9,6 +9,7 @@ import {newKeyPair} from '../pki/authority.js';
 import {sealPrivateKey} from '../pki/holder-key.js';
 import type {Store} from '../store/store.js';
 import type {CertificateRecord, Database} from '../store/schema.js';
+import {findUsableCoupon} from './coupons.js';
 import {certificateState, currentCertificate} from './record.js';
 import {italianDay} from './suspension.js';
 
@@ -58,7 +59,8 @@ export class Renewals {
 	}
 
 	/** Step 1, "Consensi": both consents and the current PIN; then an OTP confirms them. */
-	async begin(userId: string, input: {acceptConditions: boolean; confirmData: boolean; pin: string}): Promise<{renewalId: string; challenge: ChallengeView}> {
+	async begin(userId: string, input: {acceptConditions: boolean; confirmData: boolean; pin: string; coupon?: string}): Promise<{renewalId: string; challenge: ChallengeView}> {
+		const couponId = input.coupon === undefined ? null : findUsableCoupon(await this.store.read(), this.pepper, input.coupon);
 		if (!input.acceptConditions || !input.confirmData) throw new DomainError('renewal.consentsRequired');
 		const window = await this.window(userId);
 		if (!window.open) throw windowError(window);
@@ -67,7 +69,7 @@ export class Renewals {
 		const renewalId = randomUUID();
 		await this.store.update(db => {
 			db.renewals = db.renewals.filter(entry => entry.userId !== userId || entry.step === 'done');
-			db.renewals.push({id: renewalId, userId, certificateId: certificate.id, step: 'confirmConsents', challengeId: null, newPinHash: null, newKey: null, newPublicKey: null, createdAt: this.clock.now().toISOString()});
+			db.renewals.push({id: renewalId, userId, certificateId: certificate.id, step: 'confirmConsents', challengeId: null, newPinHash: null, newKey: null, newPublicKey: null, couponId, createdAt: this.clock.now().toISOString()});
 		});
 		const challenge = await this.challenges.start({userId, operation: OPERATION_RENEWAL_CONSENTS, data: {renewalId}});
 		await this.setChallenge(userId, renewalId, challenge.id);
@@ -122,6 +124,14 @@ export class Renewals {
 		await this.store.update(current => {
 			const entry = this.find(current, userId, renewalId);
 			if (entry.step !== 'confirmActivation') throw new DomainError('renewal.wrongStep');
+			if (entry.couponId) {
+				// Spent here, under the lock: a coupon pays for one renewal only.
+				const coupon = current.coupons.find(candidate => candidate.id === entry.couponId);
+				if (!coupon) throw new DomainError('coupon.unknown');
+				if (coupon.usedAt) throw new DomainError('coupon.used');
+				coupon.usedAt = now.toISOString();
+				coupon.usedBy = userId;
+			}
 			const previous = current.certificates.find(certificate => certificate.id === old.id)!;
 			previous.status = 'revoked';
 			previous.revokedAt = now.toISOString();

@@ -110,6 +110,14 @@ export const challengeSchema = z.object({
 	state: z.enum(['pending', 'approved', 'denied', 'confirmed', 'cancelled']),
 });
 
+export const couponSchema = z.object({
+	id: z.string().min(1),
+	codeHash: z.string().regex(/^[0-9a-f]{64}$/),
+	createdAt: isoDate,
+	usedAt: isoDate.nullable(),
+	usedBy: z.string().nullable(),
+});
+
 /** A renewal in progress (seeds 000/001): the steps done so far and what the next step needs. */
 export const renewalSchema = z.object({
 	id: z.string().min(1),
@@ -121,6 +129,8 @@ export const renewalSchema = z.object({
 	newPinHash: argon2idHash.nullable(),
 	newKey: sealedKeySchema.nullable(),
 	newPublicKey: z.string().nullable(),
+	/** "Rinnova con Coupon": the coupon that pays for it, spent when the certificate is issued. */
+	couponId: z.string().nullable().default(null),
 	createdAt: isoDate,
 });
 
@@ -143,6 +153,7 @@ export const databaseSchema = z.object({
 	accessLog: z.array(accessEntrySchema),
 	challenges: z.array(challengeSchema),
 	renewals: z.array(renewalSchema),
+	coupons: z.array(couponSchema),
 	loginRequests: z.array(loginRequestSchema),
 	/** Monotonic counters for identifiers (access-log ids, ...). */
 	sequences: z.record(z.string(), z.number().int().min(0)),
@@ -170,6 +181,7 @@ export function emptyDatabase(): Database {
 		accessLog: [],
 		challenges: [],
 		renewals: [],
+		coupons: [],
 		loginRequests: [],
 		sequences: {},
 	});

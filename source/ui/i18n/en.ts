@@ -310,4 +310,13 @@ export const en: Record<MessageKey, string> = {
 	'renewal.activate': 'Activate the certificate',
 	'renewal.done': '✔ Your remote signature certificate has been renewed: it is valid until {date}.',
 	'renewal.home': 'Back to the home page',
+	'cli.badCount': 'Invalid number for --count: {value}. Use a whole number from 1 to 1000.',
+	'cli.couponsCreated': 'Coupons created: {count}',
+	'errors.coupon.missing': 'Enter the coupon code.',
+	'errors.coupon.unknown': 'Invalid coupon: check the code.',
+	'errors.coupon.used': 'Coupon already used: each coupon pays for one renewal.',
+	'renewal.withCoupon': 'Renew with a coupon',
+	'renewal.stepCoupon': 'Coupon',
+	'renewal.couponLabel': 'Coupon code',
+	'renewal.couponIntro': 'Enter the renewal coupon code you were given.',
 };

@@ -308,6 +308,15 @@ export const it = {
 	'renewal.activate': 'Attiva il certificato',
 	'renewal.done': '✔ Il tuo certificato di Firma Remota è stato rinnovato: è valido fino al {date}.',
 	'renewal.home': 'Torna alla homepage',
+	'cli.badCount': 'Numero non valido per --count: {value}. Usa un intero da 1 a 1000.',
+	'cli.couponsCreated': 'Coupon creati: {count}',
+	'errors.coupon.missing': 'Inserisci il codice coupon.',
+	'errors.coupon.unknown': 'Coupon non valido: controlla il codice.',
+	'errors.coupon.used': 'Coupon già utilizzato: ogni coupon vale per un solo rinnovo.',
+	'renewal.withCoupon': 'Rinnova con Coupon',
+	'renewal.stepCoupon': 'Coupon',
+	'renewal.couponLabel': 'Codice coupon',
+	'renewal.couponIntro': 'Inserisci il codice del coupon di rinnovo che ti è stato consegnato.',
 } as const;
 
 export type MessageKey = keyof typeof it;

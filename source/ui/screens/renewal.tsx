@@ -10,6 +10,7 @@ import {StepDialog} from '../components/step-dialog.js';
 import {useUi} from '../context.js';
 import {useForm} from '../hooks/use-form.js';
 import {useKeymap} from '../hooks/use-keymap.js';
+import {useSelection} from '../hooks/use-selection.js';
 import {describeError, formatDate, type MessageKey} from '../i18n/index.js';
 import {detailBindings, helpBinding, otpScreenBindings} from '../keymap.js';
 
@@ -17,6 +18,12 @@ const CONSENT_CONTROLS: readonly Control[] = [
 	{kind: 'check', name: 'accept'},
 	{kind: 'check', name: 'confirm'},
 	{kind: 'text', name: 'pin', max: 8, digitsOnly: true, masked: true},
+	{kind: 'button', name: 'cancel'},
+	{kind: 'button', name: 'next'},
+];
+
+const COUPON_CONTROLS: readonly Control[] = [
+	{kind: 'text', name: 'coupon', max: 20},
 	{kind: 'button', name: 'cancel'},
 	{kind: 'button', name: 'next'},
 ];
@@ -42,7 +49,8 @@ export function RenewalScreen({active, session, onBack, onHelp, onTypingChange}:
 	const {t, portal, language} = useUi();
 	const [view, setView] = useState<DashboardView | undefined>();
 	const [window, setWindow] = useState<RenewalWindow | undefined>();
-	const [wizard, setWizard] = useState(false);
+	const [wizard, setWizard] = useState<'none' | 'standard' | 'coupon'>('none');
+	const choices = useSelection(2, 1);
 	const [message, setMessage] = useState<{kind: 'error' | 'success'; text: string} | undefined>();
 	const reload = useCallback(() => {
 		Promise.all([portal.dashboard(session), portal.renewalWindow(session)]).then(
@@ -61,17 +69,20 @@ export function RenewalScreen({active, session, onBack, onHelp, onTypingChange}:
 		action => {
 			if (action === 'back') onBack();
 			else if (action === 'help') onHelp();
+			else if (action === 'up') choices.previous();
+			else if (action === 'down') choices.next();
 			else if (action === 'open' && open) {
 				setMessage(undefined);
-				setWizard(true);
+				setWizard(choices.current() === 0 ? 'coupon' : 'standard');
 			}
 		},
-		active && !wizard,
+		active && wizard === 'none',
 	);
 
-	if (wizard && view?.certificate) {
+	if (wizard !== 'none' && view?.certificate) {
 		return (
 			<RenewalWizard
+				withCoupon={wizard === 'coupon'}
 				active={active}
 				session={session}
 				holderName={`${view.name} ${view.surname}`}
@@ -79,7 +90,7 @@ export function RenewalScreen({active, session, onBack, onHelp, onTypingChange}:
 				onHelp={onHelp}
 				onTypingChange={onTypingChange}
 				onClose={result => {
-					setWizard(false);
+					setWizard('none');
 					if (result) setMessage({kind: 'success', text: result});
 					reload();
 				}}
@@ -95,7 +106,12 @@ export function RenewalScreen({active, session, onBack, onHelp, onTypingChange}:
 				<Text wrap="wrap">{t('renewal.info')}</Text>
 				<Text>{t('renewal.credentials')}</Text>
 			</Box>
-			<Box marginTop={1}>{open ? <Button label={t('renewal.button')} focused={active} /> : null}</Box>
+			{open ? (
+				<Box marginTop={1} gap={2}>
+					<Button label={t('renewal.withCoupon')} focused={active && choices.selection === 0} />
+					<Button label={t('renewal.button')} focused={active && choices.selection === 1} />
+				</Box>
+			) : null}
 			{closedReason ? <MessageLine kind="error" text={closedReason} /> : null}
 			{message ? <MessageLine kind={message.kind} text={message.text} /> : null}
 		</Box>
@@ -109,7 +125,7 @@ function windowText(t: ReturnType<typeof useUi>['t'], window: Exclude<RenewalWin
 
 type WizardState = {step: 0} | {step: 1 | 3; renewalId: string; challenge: ChallengeView} | {step: 2; renewalId: string} | {step: 4; expiresAt: Date};
 
-function RenewalWizard({active, session, holderName, expiresAt, onClose, onHelp, onTypingChange}: Omit<ScreenProps, 'onBack'> & {holderName: string; expiresAt: Date; onClose: (result?: string) => void}) {
+function RenewalWizard({withCoupon, active, session, holderName, expiresAt, onClose, onHelp, onTypingChange}: Omit<ScreenProps, 'onBack'> & {withCoupon: boolean; holderName: string; expiresAt: Date; onClose: (result?: string) => void}) {
 	const {t, portal, language} = useUi();
 	const [state, setState] = useState<WizardState>({step: 0});
 	const [asking, setAsking] = useState(false);
@@ -119,8 +135,11 @@ function RenewalWizard({active, session, holderName, expiresAt, onClose, onHelp,
 		void portal.currentIut(session).then(setIut);
 	}, [portal, session]);
 
-	const cancel = (dirty: boolean) => (dirty || state.step > 0 ? setAsking(true) : onClose());
-	const steps = [t('renewal.step1'), t('renewal.step2'), t('renewal.step3'), t('renewal.step4')];
+	const [coupon, setCoupon] = useState<string | undefined>();
+	const needsCoupon = withCoupon && coupon === undefined;
+	const cancel = (dirty: boolean) => (dirty || state.step > 0 || coupon !== undefined ? setAsking(true) : onClose());
+	const steps = [...(withCoupon ? [t('renewal.stepCoupon')] : []), t('renewal.step1'), t('renewal.step2'), t('renewal.step3'), t('renewal.step4')];
+	const current = needsCoupon ? 0 : state.step + (withCoupon ? 1 : 0);
 	const restartWith = (text: string) => {
 		setRestart(text);
 		setState({step: 0});
@@ -144,8 +163,20 @@ function RenewalWizard({active, session, holderName, expiresAt, onClose, onHelp,
 	}
 	return (
 		<Box flexDirection="column">
-			<StepDialog title={t('renewal.title')} steps={steps} current={state.step}>
-				{state.step === 0 ? (
+			<StepDialog title={t('renewal.title')} steps={steps} current={current}>
+				{needsCoupon ? (
+					<CouponStep
+						active={active && !asking}
+						onCancel={cancel}
+						onHelp={onHelp}
+						onTypingChange={onTypingChange}
+						onSubmit={async code => {
+							await portal.checkCoupon(code);
+							setCoupon(code);
+						}}
+					/>
+				) : null}
+				{!needsCoupon && state.step === 0 ? (
 					<ConsentsStep
 						active={active && !asking}
 						declaration={t('renewal.declaration', {name: toDisplayText(holderName, 60), iut, date: formatDate(language, expiresAt)})}
@@ -154,7 +185,7 @@ function RenewalWizard({active, session, holderName, expiresAt, onClose, onHelp,
 						onHelp={onHelp}
 						onTypingChange={onTypingChange}
 						onSubmit={async input => {
-							const begun = await portal.beginRenewal(session, input);
+							const begun = await portal.beginRenewal(session, {...input, ...(coupon === undefined ? {} : {coupon})});
 							setRestart(undefined);
 							setState({step: 1, renewalId: begun.renewalId, challenge: begun.challenge});
 						}}
@@ -251,6 +282,22 @@ function ConsentsStep(props: StepProps & {declaration: string; restartMessage?: 
 				<Button label={t('dialog.confirm')} focused={focused('next')} />
 			</Box>
 			<StepMessage message={form.message} fallback={props.restartMessage} />
+		</Box>
+	);
+}
+
+function CouponStep(props: StepProps & {onSubmit: (code: string) => Promise<void>}) {
+	const {t} = useUi();
+	const {form, focused} = useStepForm(COUPON_CONTROLS, {...props, submit: 'next', clearOnError: [], run: current => props.onSubmit(current.fields['coupon']!.value)});
+	return (
+		<Box flexDirection="column">
+			<Text wrap="wrap">{t('renewal.couponIntro')}</Text>
+			<InlineField label={t('renewal.couponLabel')} field={form.fields['coupon']!} focused={focused('coupon')} labelWidth={18} />
+			<Box gap={2}>
+				<Button label={t('dialog.cancel')} focused={focused('cancel')} />
+				<Button label={t('dialog.confirm')} focused={focused('next')} />
+			</Box>
+			<StepMessage message={form.message} />
 		</Box>
 	);
 }

@@ -111,3 +111,25 @@ describe('renewal', () => {
 		expect(await errorOf(portal.activateRenewal(session, renewalId, await lastCode(portal)))).toBe('renewal.wrongStep');
 	});
 });
+
+describe('renewal with a coupon', () => {
+	it('accepts a coupon once; an unknown or used coupon is refused and changes nothing', async () => {
+		const {portal, session} = await setup();
+		const [code] = await portal.createCoupons(1);
+		expect(code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+		expect(JSON.stringify(await portal.store.read())).not.toContain(code!.replaceAll('-', ''));
+		const before = JSON.stringify(await portal.store.read());
+		expect(await errorOf(portal.beginRenewal(session, {...consents(MARIO.pin), coupon: 'AAAA-BBBB-CCCC'}))).toBe('coupon.unknown');
+		expect(await errorOf(portal.checkCoupon(''))).toBe('coupon.missing');
+		expect(JSON.stringify(await portal.store.read())).toBe(before);
+
+		await portal.checkCoupon(code!.toLowerCase());
+		const {renewalId} = await portal.beginRenewal(session, {...consents(MARIO.pin), coupon: code!});
+		await portal.confirmRenewalConsents(session, renewalId, await lastCode(portal));
+		await portal.chooseRenewalPin(session, renewalId, '11223344', '11223344');
+		await portal.activateRenewal(session, renewalId, await lastCode(portal));
+		const coupon = (await portal.store.read()).coupons[0]!;
+		expect(coupon.usedBy).toBe(MARIO.userId);
+		expect(await errorOf(portal.checkCoupon(code!))).toBe('coupon.used');
+	});
+});
