@@ -33,8 +33,9 @@ await build({
 	format: 'esm',
 	target: 'node20',
 	jsx: 'automatic',
-	// Native addons stay outside the bundle; devtools is an optional Ink dependency we never load.
-	external: ['argon2', 'fs-ext', 'react-devtools-core'],
+	// Native addons stay outside the bundle, and pdfkit (it reads its font files from its own folder);
+	// devtools is an optional Ink dependency we never load.
+	external: ['argon2', 'fs-ext', 'react-devtools-core', 'pdfkit'],
 	plugins: [patchInk],
 	banner: {
 		js: "import {createRequire as __createRequire} from 'node:module';const require = __createRequire(import.meta.url);",

@@ -20,6 +20,7 @@ import type {Settings} from './settings.js';
 import type {CrlEntry} from './pki/authority.js';
 import type {CertificateRecord, OtpChannel} from './store/schema.js';
 import {Store} from './store/store.js';
+import {nextSequence} from './store/schema.js';
 
 /*
  * The one facade the TUI, the phone companion and the CLI call. It owns the store, the clock
@@ -228,6 +229,7 @@ export class Portal {
 				this.otpService.challenges,
 				() => CertificationAuthority.open(this.store.directory, this.clock),
 				() => this.publishCrl(),
+				envelope => this.sendEnvelope(envelope),
 			);
 		})();
 		return this.renewalService;
@@ -257,8 +259,46 @@ export class Portal {
 		return (await this.renewals()).confirmConsents(session.userId, renewalId, code);
 	}
 
-	async chooseRenewalPin(session: Session, renewalId: string, pin: string, pinAgain: string): Promise<ChallengeView> {
+	/** The new PIN; returns the activation OTP, or undefined when a replacement asks for the security information first. */
+	async chooseRenewalPin(session: Session, renewalId: string, pin: string, pinAgain: string): Promise<ChallengeView | undefined> {
 		return (await this.renewals()).choosePin(session.userId, renewalId, pin, pinAgain);
+	}
+
+	/** "Richiedi nuovo certificato": allowed for holders flagged for replacement and expired certificates. */
+	async replacementStatus(session: Session): Promise<{allowed: boolean; deadline: Date | null}> {
+		return (await this.renewals()).replacementAllowed(session.userId);
+	}
+
+	async beginReplacement(session: Session, input: {acceptConditions: boolean; pin: string}): Promise<{renewalId: string; challenge: ChallengeView}> {
+		return (await this.renewals()).begin(session.userId, {...input, confirmData: true}, 'replacement');
+	}
+
+	async replacementSecurityInfo(session: Session, renewalId: string, input: {passphrase: string; passphraseAgain: string; useCodiceFiscale: boolean}): Promise<ChallengeView> {
+		return (await this.renewals()).securityInfo(session.userId, renewalId, input);
+	}
+
+	private async sendEnvelope(input: {userId: string; to: string; holderName: string; pdf: Buffer; at: Date}): Promise<void> {
+		const {composeEmail} = await import('./notify/email.js');
+		const subject = 'InfoCert: il tuo nuovo certificato di firma remota - Busta Cifrata (ERC)';
+		const text = [
+			`Gentile ${input.holderName},`,
+			'',
+			'il tuo certificato di firma remota è stato aggiornato. In allegato trovi la Busta Cifrata (ERC):',
+			'aprila con la passphrase che hai scelto (o con il tuo codice fiscale, se lo hai indicato).',
+			'Contiene il Codice di Emergenza, che ti serve per sospendere il certificato dal portale MySign.',
+			'',
+			'InfoCert S.p.A. (messaggio simulato da mysign)',
+		].join('\n');
+		const eml = await composeEmail({
+			from: 'InfoCert <noreply@mysign.local>',
+			to: input.to,
+			subject,
+			text,
+			date: input.at,
+			attachments: [{filename: 'BustaCifrata-ERC.pdf', content: input.pdf, contentType: 'application/pdf'}],
+		});
+		const id = await this.store.update(db => nextSequence(db, 'outbox'));
+		await this.outbox.deliverEmail({id, kind: 'email', userId: input.userId, to: input.to, at: input.at.toISOString(), subject, text, attachments: ['BustaCifrata-ERC.pdf']}, eml);
 	}
 
 	async activateRenewal(session: Session, renewalId: string, code: string): Promise<{expiresAt: Date}> {

@@ -25,6 +25,9 @@ import {italianDay} from './suspension.js';
 export const OPERATION_RENEWAL_CONSENTS = 'renewal.consents';
 export const OPERATION_RENEWAL_ACTIVATE = 'renewal.activate';
 
+/** What the replacement procedure sends: the e-mail with the envelope (seed 002). */
+export type SendEnvelope = (input: {userId: string; to: string; holderName: string; pdf: Buffer; at: Date}) => Promise<void>;
+
 export type RenewalWindow = {open: true; daysLeft: number} | {open: false; reason: 'notYet'; opensOn: Date} | {open: false; reason: 'tooLate' | 'notActive'};
 
 /** Whole Italian calendar days from `now` to the expiry day. */
@@ -49,7 +52,18 @@ export class Renewals {
 		private readonly challenges: Challenges,
 		private readonly authority: () => Promise<CertificationAuthority>,
 		private readonly publishCrl: () => Promise<void>,
+		private readonly sendEnvelope: SendEnvelope,
 	) {}
+
+	/** "Richiedi nuovo certificato" is open to holders flagged for replacement and to expired certificates. */
+	async replacementAllowed(userId: string): Promise<{allowed: boolean; deadline: Date | null}> {
+		const db = await this.store.read();
+		const holder = db.holders.find(entry => entry.userId === userId);
+		const certificate = currentCertificate(db.certificates, userId);
+		if (!holder || !certificate) return {allowed: false, deadline: null};
+		const deadline = holder.replacementDeadline ? new Date(holder.replacementDeadline) : null;
+		return {allowed: deadline !== null || certificateState(certificate, this.clock) === 'expired', deadline};
+	}
 
 	async window(userId: string): Promise<RenewalWindow> {
 		const db = await this.store.read();
@@ -59,17 +73,35 @@ export class Renewals {
 	}
 
 	/** Step 1, "Consensi": both consents and the current PIN; then an OTP confirms them. */
-	async begin(userId: string, input: {acceptConditions: boolean; confirmData: boolean; pin: string; coupon?: string}): Promise<{renewalId: string; challenge: ChallengeView}> {
+	async begin(userId: string, input: {acceptConditions: boolean; confirmData: boolean; pin: string; coupon?: string}, kind: 'renewal' | 'replacement' = 'renewal'): Promise<{renewalId: string; challenge: ChallengeView}> {
 		const couponId = input.coupon === undefined ? null : findUsableCoupon(await this.store.read(), this.pepper, input.coupon);
-		if (!input.acceptConditions || !input.confirmData) throw new DomainError('renewal.consentsRequired');
-		const window = await this.window(userId);
-		if (!window.open) throw windowError(window);
+		if (!input.acceptConditions || (kind === 'renewal' && !input.confirmData)) throw new DomainError('renewal.consentsRequired');
+		if (kind === 'renewal') {
+			const window = await this.window(userId);
+			if (!window.open) throw windowError(window);
+		} else if (!(await this.replacementAllowed(userId)).allowed) {
+			throw new DomainError('replacement.notAllowed');
+		}
 		const certificate = currentCertificate((await this.store.read()).certificates, userId)!;
 		await checkPin(this.store, this.pepper, userId, certificate.id, input.pin);
 		const renewalId = randomUUID();
 		await this.store.update(db => {
 			db.renewals = db.renewals.filter(entry => entry.userId !== userId || entry.step === 'done');
-			db.renewals.push({id: renewalId, userId, certificateId: certificate.id, step: 'confirmConsents', challengeId: null, newPinHash: null, newKey: null, newPublicKey: null, couponId, createdAt: this.clock.now().toISOString()});
+			db.renewals.push({
+				id: renewalId,
+				userId,
+				certificateId: certificate.id,
+				kind,
+				step: 'confirmConsents',
+				challengeId: null,
+				newPinHash: null,
+				newKey: null,
+				newPublicKey: null,
+				couponId,
+				newErcHash: null,
+				envelope: null,
+				createdAt: this.clock.now().toISOString(),
+			});
 		});
 		const challenge = await this.challenges.start({userId, operation: OPERATION_RENEWAL_CONSENTS, data: {renewalId}});
 		await this.setChallenge(userId, renewalId, challenge.id);
@@ -86,8 +118,8 @@ export class Renewals {
 	}
 
 	/** Step 3, "Attiva il certificato": the new PIN twice. The new key is made now and sealed under it. */
-	async choosePin(userId: string, renewalId: string, pin: string, pinAgain: string): Promise<ChallengeView> {
-		await this.renewal(userId, renewalId, 'choosePin');
+	async choosePin(userId: string, renewalId: string, pin: string, pinAgain: string): Promise<ChallengeView | undefined> {
+		const current = await this.renewal(userId, renewalId, 'choosePin');
 		assertPinFormat(pin);
 		if (pin !== pinAgain) throw new DomainError('pin.mismatch');
 		const keys = await newKeyPair();
@@ -97,6 +129,38 @@ export class Renewals {
 			renewal.newKey = newKey;
 			renewal.newPinHash = newPinHash;
 			renewal.newPublicKey = keys.publicKey.toString('base64');
+			renewal.step = current.kind === 'replacement' ? 'securityInfo' : 'confirmActivation';
+		});
+		// A replacement asks for the envelope's passphrase before the last OTP.
+		if (current.kind === 'replacement') return undefined;
+		const challenge = await this.challenges.start({userId, operation: OPERATION_RENEWAL_ACTIVATE, data: {renewalId}});
+		await this.setChallenge(userId, renewalId, challenge.id);
+		return challenge;
+	}
+
+	/**
+	 * Replacement phase 4, "Informazioni di sicurezza": the passphrase that will open the
+	 * envelope (or the codice fiscale). The new ERC is made now and sealed into the envelope at once.
+	 */
+	async securityInfo(userId: string, renewalId: string, input: {passphrase: string; passphraseAgain: string; useCodiceFiscale: boolean}): Promise<ChallengeView> {
+		await this.renewal(userId, renewalId, 'securityInfo');
+		const holder = (await this.store.read()).holders.find(entry => entry.userId === userId)!;
+		let passphrase = holder.codiceFiscale;
+		if (!input.useCodiceFiscale) {
+			if (input.passphrase.length < 8 || input.passphrase.length > 128) throw new DomainError('replacement.passphraseLength');
+			if (input.passphrase !== input.passphraseAgain) throw new DomainError('replacement.passphraseMismatch');
+			passphrase = input.passphrase;
+		}
+		const erc = String(randomInt(10_000_000, 100_000_000));
+		const {buildEnvelopePdf} = await import('../notify/envelope.js');
+		const [pdf, newErcHash] = await Promise.all([
+			buildEnvelopePdf({holderName: `${holder.name} ${holder.surname}`, userId, erc, passphrase, issuedAt: this.clock.now()}),
+			hashPeppered(erc, this.pepper),
+		]);
+		await this.store.update(db => {
+			const renewal = this.find(db, userId, renewalId);
+			renewal.newErcHash = newErcHash;
+			renewal.envelope = pdf.toString('base64');
 			renewal.step = 'confirmActivation';
 		});
 		const challenge = await this.challenges.start({userId, operation: OPERATION_RENEWAL_ACTIVATE, data: {renewalId}});
@@ -155,10 +219,21 @@ export class Renewals {
 			const owner = current.holders.find(candidate => candidate.userId === userId)!;
 			owner.pinHash = entry.newPinHash!;
 			owner.pinFailures = 0;
+			if (entry.kind === 'replacement') {
+				owner.ercHash = entry.newErcHash!;
+				owner.replacementDeadline = null;
+			}
 			entry.step = 'done';
 			entry.newKey = null;
 			entry.newPinHash = null;
+			entry.newErcHash = null;
 		});
+		if (renewal.kind === 'replacement' && renewal.envelope) {
+			await this.sendEnvelope({userId, to: holder.email, holderName: `${holder.name} ${holder.surname}`, pdf: Buffer.from(renewal.envelope, 'base64'), at: now});
+			await this.store.update(current => {
+				this.find(current, userId, renewalId).envelope = null;
+			});
+		}
 		await this.publishCrl();
 		return {expiresAt};
 	}

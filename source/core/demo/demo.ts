@@ -29,6 +29,7 @@ const seedSchema = z.object({
 				status: z.enum(['active', 'suspended', 'revoked', 'blocked']),
 			}),
 			about: z.object({it: z.string(), en: z.string()}),
+			replacementDeadlineInDays: z.number().int().optional(),
 			otp: z.object({
 				preferred: z.enum(['sms', 'app', 'token']),
 				appSecret: z.string().optional(),
@@ -79,6 +80,7 @@ export async function buildDemoDatabase(seed: DemoSeed, clock: Clock, keys: {pep
 			pinHash,
 			ercHash,
 			pinFailures: 0,
+			replacementDeadline: entry.replacementDeadlineInDays === undefined ? null : new Date(now.getTime() + entry.replacementDeadlineInDays * DAY).toISOString(),
 			createdAt: now.toISOString(),
 			otp: {
 				preferred: entry.otp.preferred,

@@ -17,6 +17,9 @@ export const outboxMessageSchema = z.object({
 	at: z.string(),
 	subject: z.string().optional(),
 	text: z.string(),
+	/** E-mails: the .eml file beside this record, and the names of its attachments. */
+	eml: z.string().optional(),
+	attachments: z.array(z.string()).optional(),
 });
 
 export type OutboxMessage = z.infer<typeof outboxMessageSchema>;
@@ -33,6 +36,19 @@ export class Outbox {
 		await mkdir(this.directory, {recursive: true, mode: 0o700});
 		const name = `${String(message.id).padStart(8, '0')}.${message.kind}.json`;
 		await writeFileAtomic(join(this.directory, name), JSON.stringify(message, null, '\t') + '\n');
+	}
+
+	/** An e-mail: the real message as `<id>.email.eml` and its record for listing. */
+	async deliverEmail(message: OutboxMessage, eml: Buffer): Promise<void> {
+		await mkdir(this.directory, {recursive: true, mode: 0o700});
+		const name = `${String(message.id).padStart(8, '0')}.email.eml`;
+		await writeFileAtomic(join(this.directory, name), eml);
+		await this.deliver({...message, kind: 'email', eml: name});
+	}
+
+	/** The path of an e-mail's .eml file. */
+	emlPath(message: OutboxMessage): string | undefined {
+		return message.eml ? join(this.directory, message.eml) : undefined;
 	}
 
 	/** Messages in sending order, optionally only those of one holder. Unreadable files are skipped. */

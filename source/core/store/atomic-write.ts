@@ -8,7 +8,7 @@ import {basename, dirname, join} from 'node:path';
  * (for the database) fsync of the folder so the rename itself survives a crash.
  * Temp names carry the pid, so a later process can tell a dead writer's leftovers.
  */
-export async function writeFileAtomic(file: string, content: string, options: {syncDirectory?: boolean} = {}): Promise<void> {
+export async function writeFileAtomic(file: string, content: string | Uint8Array, options: {syncDirectory?: boolean} = {}): Promise<void> {
 	const directory = dirname(file);
 	const temporary = join(directory, `${basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 	try {

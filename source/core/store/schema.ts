@@ -41,6 +41,8 @@ export const holderSchema = z.object({
 	ercHash: argon2idHash,
 	/** Consecutive wrong signing PINs, in any operation; at the limit the certificate is blocked for good. */
 	pinFailures: z.number().int().min(0).default(0),
+	/** Set by an operator: the holder must request a new certificate by this date (seed 002). */
+	replacementDeadline: isoDate.nullable().default(null),
 	createdAt: isoDate,
 	otp: holderOtpSchema,
 });
@@ -123,7 +125,9 @@ export const renewalSchema = z.object({
 	id: z.string().min(1),
 	userId: z.string(),
 	certificateId: z.string(),
-	step: z.enum(['confirmConsents', 'choosePin', 'confirmActivation', 'done']),
+	/** "Rinnova firma", or "Richiedi nuovo certificato" (seed 002), which adds the security information. */
+	kind: z.enum(['renewal', 'replacement']).default('renewal'),
+	step: z.enum(['confirmConsents', 'choosePin', 'securityInfo', 'confirmActivation', 'done']),
 	challengeId: z.string().nullable(),
 	/** Set at "Attiva il certificato": the new PIN's hash and the new key, sealed under it. */
 	newPinHash: argon2idHash.nullable(),
@@ -131,6 +135,9 @@ export const renewalSchema = z.object({
 	newPublicKey: z.string().nullable(),
 	/** "Rinnova con Coupon": the coupon that pays for it, spent when the certificate is issued. */
 	couponId: z.string().nullable().default(null),
+	/** Replacement: the new emergency code's hash and the envelope holding it, already encrypted under the holder's passphrase. */
+	newErcHash: argon2idHash.nullable().default(null),
+	envelope: z.string().nullable().default(null),
 	createdAt: isoDate,
 });
 

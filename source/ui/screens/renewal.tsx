@@ -222,6 +222,7 @@ function RenewalWizard({withCoupon, active, session, holderName, expiresAt, onCl
 						onTypingChange={onTypingChange}
 						onSubmit={async (pin, pinAgain) => {
 							const challenge = await portal.chooseRenewalPin(session, state.renewalId, pin, pinAgain);
+							if (!challenge) throw new Error('renewal without activation step');
 							setState({step: 3, renewalId: state.renewalId, challenge});
 						}}
 					/>

@@ -54,6 +54,7 @@ function validHolder(): Holder {
 		pinHash: '$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA',
 		ercHash: '$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA',
 		pinFailures: 0,
+		replacementDeadline: null,
 		createdAt: '2026-11-24T09:00:00.000Z',
 		otp: {preferred: 'sms', app: null, push: false, token: null},
 	};

@@ -1,0 +1,99 @@
+import {spawnSync} from 'node:child_process';
+import {readFileSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {simpleParser} from 'mailparser';
+import {afterEach, describe, expect, it} from 'vitest';
+import {DomainError} from '../../../source/core/errors.js';
+import type {Portal, Session} from '../../../source/core/portal.js';
+import {demoPortal, ManualClock} from '../../helpers/portal.js';
+
+const LUCA = {userId: 'JCPD5590', password: 'Montagna_19', pin: '16180339', codiceFiscale: 'VRDLCU75T10L219Q', erc: '91736402'};
+
+let cleanup: (() => void) | undefined;
+afterEach(() => cleanup?.());
+
+async function setup() {
+	const context = await demoPortal(new ManualClock(new Date()));
+	cleanup = context.remove;
+	const login = await context.portal.login(LUCA.userId, LUCA.password);
+	if (login.kind !== 'success') throw new Error('login');
+	return {...context, session: login.session};
+}
+
+/** LUCA confirms with his hardware token: the code now, then the clock moves on a step (a step is never accepted twice). */
+async function lastCode(portal: Portal): Promise<string> {
+	const token = (await portal.authenticatorReadings(LUCA.userId)).find(reading => reading.device === 'token')!;
+	(portal.clock as ManualClock).advance(30_000);
+	return token.code;
+}
+
+/** Runs the five phases of seed 002 and returns the PDF attached to the e-mail. */
+async function replace(portal: Portal, session: Session, security: {passphrase: string; passphraseAgain: string; useCodiceFiscale: boolean}, directory: string): Promise<string> {
+	const {renewalId} = await portal.beginReplacement(session, {acceptConditions: true, pin: LUCA.pin});
+	await portal.confirmRenewalConsents(session, renewalId, await lastCode(portal));
+	expect(await portal.chooseRenewalPin(session, renewalId, '55667788', '55667788')).toBeUndefined();
+	await portal.replacementSecurityInfo(session, renewalId, security);
+	await portal.activateRenewal(session, renewalId, await lastCode(portal));
+	const email = (await portal.outbox.list({userId: LUCA.userId, kind: 'email'})).at(-1)!;
+	expect(email.subject).toContain('Busta Cifrata');
+	const parsed = await simpleParser(readFileSync(portal.outbox.emlPath(email)!));
+	expect(parsed.to && 'text' in parsed.to ? parsed.to.text : '').toBe('luca.verdi@example.it');
+	const attachment = parsed.attachments.find(entry => entry.filename === 'BustaCifrata-ERC.pdf')!;
+	const file = join(directory, 'busta.pdf');
+	writeFileSync(file, attachment.content);
+	return file;
+}
+
+function qpdf(file: string, password: string | undefined, directory: string) {
+	const output = join(directory, 'aperta.pdf');
+	const result = spawnSync('qpdf', [...(password === undefined ? [] : [`--password=${password}`]), '--decrypt', '--qdf', '--object-streams=disable', file, output], {encoding: 'utf8'});
+	return {status: result.status, text: result.status === 0 ? readFileSync(output, 'latin1') : ''};
+}
+
+describe('"Richiedi nuovo certificato" (seed 002)', () => {
+	it('issues a new certificate and e-mails an AES-256 envelope that opens with the passphrase only and holds the new ERC', async () => {
+		const {portal, session, directory} = await setup();
+		expect((await portal.replacementStatus(session)).allowed).toBe(true);
+		const file = await replace(portal, session, {passphrase: 'Girasole al mare 42', passphraseAgain: 'Girasole al mare 42', useCodiceFiscale: false}, directory);
+		expect(qpdf(file, undefined, directory).status).not.toBe(0);
+		expect(qpdf(file, 'sbagliata', directory).status).not.toBe(0);
+		const opened = qpdf(file, 'Girasole al mare 42', directory);
+		expect(opened.status).toBe(0);
+		// In the decrypted page the line is a TJ operand, possibly split by kerning: "(Codice di Emergenza:) 50 ( 12345678)".
+		const erc = /\(Codice di Emergenza:\)[^(]*\( ?(\d{8})\)/.exec(opened.text)?.[1];
+		expect(erc).toMatch(/^\d{8}$/);
+		expect(erc).not.toBe(LUCA.erc);
+		// The new ERC works for the online suspension; the old one does not.
+		const dashboard = await portal.dashboard(session);
+		expect(dashboard.certificate?.state).toBe('active');
+		const db = await portal.store.read();
+		expect(JSON.stringify(db)).not.toContain(erc!);
+		expect(db.holders.find(holder => holder.userId === LUCA.userId)?.replacementDeadline).toBeNull();
+		const iut = db.certificates.find(entry => entry.userId === LUCA.userId && entry.status === 'active')!.iut;
+		const end = new Date(Date.now() + 3 * 86_400_000);
+		const endDate = `${String(end.getUTCDate()).padStart(2, '0')}/${String(end.getUTCMonth() + 1).padStart(2, '0')}/${end.getUTCFullYear()}`;
+		await expect(portal.suspend(session, {iut, erc: LUCA.erc, ercAgain: LUCA.erc, endDate, acceptRevocationEffect: false})).rejects.toMatchObject({code: 'suspend.wrongCodes'});
+		await portal.suspend(session, {iut, erc: erc!, ercAgain: erc!, endDate, acceptRevocationEffect: false});
+	});
+
+	it('with "usa il codice fiscale" the envelope opens with the codice fiscale', async () => {
+		const {portal, session, directory} = await setup();
+		const file = await replace(portal, session, {passphrase: '', passphraseAgain: '', useCodiceFiscale: true}, directory);
+		expect(qpdf(file, LUCA.codiceFiscale, directory).status).toBe(0);
+		expect(qpdf(file, undefined, directory).status).not.toBe(0);
+	});
+
+	it('checks the passphrase and is closed to holders with an active certificate and no flag', async () => {
+		const {portal, session} = await setup();
+		const {renewalId} = await portal.beginReplacement(session, {acceptConditions: true, pin: LUCA.pin});
+		await portal.confirmRenewalConsents(session, renewalId, await lastCode(portal));
+		await portal.chooseRenewalPin(session, renewalId, '55667788', '55667788');
+		const codeOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => (error instanceof DomainError ? error.code : String(error)));
+		expect(await codeOf(portal.replacementSecurityInfo(session, renewalId, {passphrase: 'corta', passphraseAgain: 'corta', useCodiceFiscale: false}))).toBe('replacement.passphraseLength');
+		expect(await codeOf(portal.replacementSecurityInfo(session, renewalId, {passphrase: 'abbastanza lunga', passphraseAgain: 'diversa!', useCodiceFiscale: false}))).toBe('replacement.passphraseMismatch');
+		const mario = await portal.login('JCPD7173', 'Girasole&42');
+		if (mario.kind !== 'success') throw new Error('login');
+		expect((await portal.replacementStatus(mario.session)).allowed).toBe(false);
+		expect(await codeOf(portal.beginReplacement(mario.session, {acceptConditions: true, pin: '27182818'}))).toBe('replacement.notAllowed');
+	});
+});
