@@ -50,6 +50,8 @@ export interface DashboardView {
 	name: string;
 	surname: string;
 	certificate: CertificateView | undefined;
+	/** "Richiedi nuovo certificato": offered when an operator flagged the holder or the certificate expired. */
+	replacement: {allowed: boolean; deadline: Date | null};
 }
 
 export interface AuthenticatorReading {
@@ -161,7 +163,15 @@ export class Portal {
 		const db = await this.store.read();
 		const holder = db.holders.find(entry => entry.userId === session.userId);
 		if (!holder) throw new DomainError('auth.sessionExpired');
-		return {userId: holder.userId, name: holder.name, surname: holder.surname, certificate: this.certificateOf(db.certificates, holder)};
+		const certificate = this.certificateOf(db.certificates, holder);
+		const deadline = holder.replacementDeadline ? new Date(holder.replacementDeadline) : null;
+		return {
+			userId: holder.userId,
+			name: holder.name,
+			surname: holder.surname,
+			certificate,
+			replacement: {allowed: deadline !== null || certificate?.state === 'expired', deadline},
+		};
 	}
 
 	private certificateOf(certificates: readonly CertificateRecord[], holder: {userId: string; name: string; surname: string}): CertificateView | undefined {

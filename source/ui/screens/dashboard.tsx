@@ -5,7 +5,7 @@ import {CertificateBanner} from '../components/certificate-status.js';
 import {FocusMarker, MessageLine} from '../components/controls.js';
 import {useUi} from '../context.js';
 import {useKeymap} from '../hooks/use-keymap.js';
-import {describeError, type MessageKey} from '../i18n/index.js';
+import {describeError, formatDate, type MessageKey} from '../i18n/index.js';
 import {dashboardBindings, helpBinding} from '../keymap.js';
 import {useSelection} from '../hooks/use-selection.js';
 import type {Loaded} from '../hooks/use-portal-data.js';
@@ -19,6 +19,13 @@ export const DASHBOARD_CARDS: readonly {screen: CardScreen; title: MessageKey; d
 	{screen: 'suspension', title: 'card.suspension.title', description: 'card.suspension.description'},
 ];
 
+const REPLACEMENT_CARD = {screen: 'replacement', title: 'card.replacement.title', description: 'card.replacement.description'} as const;
+
+/** The cards shown to this holder: "Richiedi nuovo certificato" first when it is offered. */
+export function cardsFor(view: DashboardView | undefined): readonly {screen: CardScreen; title: MessageKey; description: MessageKey}[] {
+	return view?.replacement.allowed ? [REPLACEMENT_CARD, ...DASHBOARD_CARDS] : DASHBOARD_CARDS;
+}
+
 export interface DashboardProps {
 	active: boolean;
 	data: Loaded<DashboardView>;
@@ -29,8 +36,9 @@ export interface DashboardProps {
 }
 
 export function DashboardScreen({active, data, initialSelection, onOpen, onUserMenu, onHelp}: DashboardProps) {
-	const {t} = useUi();
-	const count = DASHBOARD_CARDS.length;
+	const {t, language} = useUi();
+	const cards = cardsFor(data.state === 'ready' ? data.value : undefined);
+	const count = cards.length;
 	const {selection, current, previous, next} = useSelection(count, initialSelection);
 
 	useKeymap(
@@ -42,10 +50,10 @@ export function DashboardScreen({active, data, initialSelection, onOpen, onUserM
 				case 'down':
 					return next();
 				case 'open':
-					return onOpen(DASHBOARD_CARDS[current()]!.screen, current());
+					return onOpen(cards[current()]!.screen, current());
 				case 'pick': {
 					const index = Number(input) - 1;
-					if (index < count) onOpen(DASHBOARD_CARDS[index]!.screen, index);
+					if (index < count) onOpen(cards[index]!.screen, index);
 					return;
 				}
 				case 'userMenu':
@@ -67,7 +75,14 @@ export function DashboardScreen({active, data, initialSelection, onOpen, onUserM
 				{view.certificate ? <CertificateBanner state={view.certificate.state} expiresAt={view.certificate.expiresAt} /> : <Text>{t('dashboard.noCertificate')}</Text>}
 			</Box>
 			<Text dimColor>{t('dashboard.cards')}</Text>
-			{DASHBOARD_CARDS.map((card, index) => (
+			{view.replacement.allowed ? (
+				<Box marginBottom={1}>
+					<Text inverse wrap="wrap">
+						{view.replacement.deadline ? t('replacement.bar', {date: formatDate(language, view.replacement.deadline)}) : t('replacement.barExpired')}
+					</Text>
+				</Box>
+			) : null}
+			{cards.map((card, index) => (
 				<Box key={card.screen} flexDirection="column" aria-role="button" aria-label={t(card.title)}>
 					<Text>
 						<FocusMarker focused={active && index === selection} />

@@ -22,8 +22,19 @@ const CONSENT_CONTROLS: readonly Control[] = [
 	{kind: 'button', name: 'next'},
 ];
 
+/** The replacement asks no "data unchanged" confirmation: the new certificate is issued on the current data. */
+const REPLACEMENT_CONSENT_CONTROLS: readonly Control[] = CONSENT_CONTROLS.filter(control => control.name !== 'confirm');
+
 const COUPON_CONTROLS: readonly Control[] = [
 	{kind: 'text', name: 'coupon', max: 20},
+	{kind: 'button', name: 'cancel'},
+	{kind: 'button', name: 'next'},
+];
+
+const SECURITY_CONTROLS: readonly Control[] = [
+	{kind: 'text', name: 'passphrase', max: 128, masked: true, enterMovesOn: true},
+	{kind: 'text', name: 'passphraseAgain', max: 128, masked: true},
+	{kind: 'check', name: 'useCf'},
 	{kind: 'button', name: 'cancel'},
 	{kind: 'button', name: 'next'},
 ];
@@ -123,9 +134,23 @@ function windowText(t: ReturnType<typeof useUi>['t'], window: Exclude<RenewalWin
 	return t(window.reason === 'tooLate' ? 'errors.renewal.tooLate' : 'errors.renewal.notActive');
 }
 
-type WizardState = {step: 0} | {step: 1 | 3; renewalId: string; challenge: ChallengeView} | {step: 2; renewalId: string} | {step: 4; expiresAt: Date};
+type WizardState =
+	| {step: 0}
+	| {step: 1 | 3; renewalId: string; challenge: ChallengeView}
+	| {step: 2 | 'security'; renewalId: string}
+	| {step: 4; expiresAt: Date};
 
-function RenewalWizard({withCoupon, active, session, holderName, expiresAt, onClose, onHelp, onTypingChange}: Omit<ScreenProps, 'onBack'> & {withCoupon: boolean; holderName: string; expiresAt: Date; onClose: (result?: string) => void}) {
+export function RenewalWizard({
+	kind = 'renewal',
+	withCoupon,
+	active,
+	session,
+	holderName,
+	expiresAt,
+	onClose,
+	onHelp,
+	onTypingChange,
+}: Omit<ScreenProps, 'onBack'> & {kind?: 'renewal' | 'replacement'; withCoupon: boolean; holderName: string; expiresAt: Date; onClose: (result?: string) => void}) {
 	const {t, portal, language} = useUi();
 	const [state, setState] = useState<WizardState>({step: 0});
 	const [asking, setAsking] = useState(false);
@@ -137,9 +162,15 @@ function RenewalWizard({withCoupon, active, session, holderName, expiresAt, onCl
 
 	const [coupon, setCoupon] = useState<string | undefined>();
 	const needsCoupon = withCoupon && coupon === undefined;
-	const cancel = (dirty: boolean) => (dirty || state.step > 0 || coupon !== undefined ? setAsking(true) : onClose());
-	const steps = [...(withCoupon ? [t('renewal.stepCoupon')] : []), t('renewal.step1'), t('renewal.step2'), t('renewal.step3'), t('renewal.step4')];
-	const current = needsCoupon ? 0 : state.step + (withCoupon ? 1 : 0);
+	const cancel = (dirty: boolean) => (dirty || state.step !== 0 || coupon !== undefined ? setAsking(true) : onClose());
+	const replacement = kind === 'replacement';
+	const steps = replacement
+		? [t('replacement.step1'), t('replacement.step2'), t('replacement.step3'), t('replacement.step4'), t('replacement.step5')]
+		: [...(withCoupon ? [t('renewal.stepCoupon')] : []), t('renewal.step1'), t('renewal.step2'), t('renewal.step3'), t('renewal.step4')];
+	// The replacement has the security information between the new PIN and the last OTP.
+	const index = state.step === 'security' ? 3 : replacement && (state.step === 3 || state.step === 4) ? state.step + 1 : state.step;
+	const current = needsCoupon ? 0 : index + (withCoupon ? 1 : 0);
+	const doneText = (date: Date) => (replacement ? t('replacement.done') : t('renewal.done', {date: formatDate(language, date)}));
 	const restartWith = (text: string) => {
 		setRestart(text);
 		setState({step: 0});
@@ -147,14 +178,17 @@ function RenewalWizard({withCoupon, active, session, holderName, expiresAt, onCl
 
 	useKeymap(
 		[{action: 'home' as const, keys: ['enter', 'escape'], keyLabel: 'key.enter', description: 'keys.back', hint: true}],
-		() => onClose(state.step === 4 ? t('renewal.done', {date: formatDate(language, state.expiresAt)}) : undefined),
+		() => onClose(state.step === 4 ? doneText(state.expiresAt) : undefined),
 		active && state.step === 4,
 	);
 
 	if (state.step === 4) {
+		if (replacement) return <AutoReturn seconds={8} onReturn={() => onClose(doneText(state.expiresAt))} />;
 		return (
 			<Box flexDirection="column">
-				<Text bold>{t('renewal.done', {date: formatDate(language, state.expiresAt)})}</Text>
+				<Text bold wrap="wrap">
+					{doneText(state.expiresAt)}
+				</Text>
 				<Box marginTop={1}>
 					<Button label={t('renewal.home')} focused={active} />
 				</Box>
@@ -163,7 +197,7 @@ function RenewalWizard({withCoupon, active, session, holderName, expiresAt, onCl
 	}
 	return (
 		<Box flexDirection="column">
-			<StepDialog title={t('renewal.title')} steps={steps} current={current}>
+			<StepDialog title={replacement ? t('replacement.title') : t('renewal.title')} steps={steps} current={current}>
 				{needsCoupon ? (
 					<CouponStep
 						active={active && !asking}
@@ -179,13 +213,20 @@ function RenewalWizard({withCoupon, active, session, holderName, expiresAt, onCl
 				{!needsCoupon && state.step === 0 ? (
 					<ConsentsStep
 						active={active && !asking}
-						declaration={t('renewal.declaration', {name: toDisplayText(holderName, 60), iut, date: formatDate(language, expiresAt)})}
+						declaration={
+							replacement
+								? t('replacement.declaration', {name: toDisplayText(holderName, 60)})
+								: t('renewal.declaration', {name: toDisplayText(holderName, 60), iut, date: formatDate(language, expiresAt)})
+						}
+						askDataConfirmation={!replacement}
 						restartMessage={restart}
 						onCancel={cancel}
 						onHelp={onHelp}
 						onTypingChange={onTypingChange}
 						onSubmit={async input => {
-							const begun = await portal.beginRenewal(session, {...input, ...(coupon === undefined ? {} : {coupon})});
+							const begun = replacement
+								? await portal.beginReplacement(session, {acceptConditions: input.acceptConditions, pin: input.pin})
+								: await portal.beginRenewal(session, {...input, ...(coupon === undefined ? {} : {coupon})});
 							setRestart(undefined);
 							setState({step: 1, renewalId: begun.renewalId, challenge: begun.challenge});
 						}}
@@ -222,7 +263,18 @@ function RenewalWizard({withCoupon, active, session, holderName, expiresAt, onCl
 						onTypingChange={onTypingChange}
 						onSubmit={async (pin, pinAgain) => {
 							const challenge = await portal.chooseRenewalPin(session, state.renewalId, pin, pinAgain);
-							if (!challenge) throw new Error('renewal without activation step');
+							setState(challenge ? {step: 3, renewalId: state.renewalId, challenge} : {step: 'security', renewalId: state.renewalId});
+						}}
+					/>
+				) : null}
+				{state.step === 'security' ? (
+					<SecurityStep
+						active={active && !asking}
+						onCancel={cancel}
+						onHelp={onHelp}
+						onTypingChange={onTypingChange}
+						onSubmit={async input => {
+							const challenge = await portal.replacementSecurityInfo(session, state.renewalId, input);
 							setState({step: 3, renewalId: state.renewalId, challenge});
 						}}
 					/>
@@ -262,20 +314,24 @@ function useStepForm(controls: readonly Control[], props: StepProps & {submit: s
 	return {form, focused};
 }
 
-function ConsentsStep(props: StepProps & {declaration: string; restartMessage?: string; onSubmit: (input: {acceptConditions: boolean; confirmData: boolean; pin: string}) => Promise<void>}) {
+function ConsentsStep(props: StepProps & {declaration: string; askDataConfirmation: boolean; restartMessage?: string; onSubmit: (input: {acceptConditions: boolean; confirmData: boolean; pin: string}) => Promise<void>}) {
 	const {t} = useUi();
-	const {form, focused} = useStepForm(CONSENT_CONTROLS, {
+	const {form, focused} = useStepForm(props.askDataConfirmation ? CONSENT_CONTROLS : REPLACEMENT_CONSENT_CONTROLS, {
 		...props,
 		submit: 'next',
 		clearOnError: ['pin'],
-		run: current => props.onSubmit({acceptConditions: current.checks['accept'] ?? false, confirmData: current.checks['confirm'] ?? false, pin: current.fields['pin']!.value}),
+		run: current => props.onSubmit({acceptConditions: current.checks['accept'] ?? false, confirmData: props.askDataConfirmation ? (current.checks['confirm'] ?? false) : true, pin: current.fields['pin']!.value}),
 	});
 	return (
 		<Box flexDirection="column">
 			<Text wrap="wrap">{props.declaration}</Text>
 			<Checkbox label={t('renewal.accept')} checked={form.checks['accept'] ?? false} focused={focused('accept')} />
-			<Text wrap="wrap">{t('renewal.question')}</Text>
-			<Checkbox label={t('renewal.confirm')} checked={form.checks['confirm'] ?? false} focused={focused('confirm')} />
+			{props.askDataConfirmation ? (
+				<>
+					<Text wrap="wrap">{t('renewal.question')}</Text>
+					<Checkbox label={t('renewal.confirm')} checked={form.checks['confirm'] ?? false} focused={focused('confirm')} />
+				</>
+			) : null}
 			<InlineField label={t('renewal.pin')} field={form.fields['pin']!} focused={focused('pin')} masked labelWidth={16} />
 			<Text wrap="wrap">! {t('renewal.pinWarning')}</Text>
 			<Box gap={2}>
@@ -294,6 +350,29 @@ function CouponStep(props: StepProps & {onSubmit: (code: string) => Promise<void
 		<Box flexDirection="column">
 			<Text wrap="wrap">{t('renewal.couponIntro')}</Text>
 			<InlineField label={t('renewal.couponLabel')} field={form.fields['coupon']!} focused={focused('coupon')} labelWidth={18} />
+			<Box gap={2}>
+				<Button label={t('dialog.cancel')} focused={focused('cancel')} />
+				<Button label={t('dialog.confirm')} focused={focused('next')} />
+			</Box>
+			<StepMessage message={form.message} />
+		</Box>
+	);
+}
+
+function SecurityStep(props: StepProps & {onSubmit: (input: {passphrase: string; passphraseAgain: string; useCodiceFiscale: boolean}) => Promise<void>}) {
+	const {t} = useUi();
+	const {form, focused} = useStepForm(SECURITY_CONTROLS, {
+		...props,
+		submit: 'next',
+		clearOnError: ['passphrase', 'passphraseAgain'],
+		run: current => props.onSubmit({passphrase: current.fields['passphrase']!.value, passphraseAgain: current.fields['passphraseAgain']!.value, useCodiceFiscale: current.checks['useCf'] ?? false}),
+	});
+	return (
+		<Box flexDirection="column">
+			<Text wrap="wrap">{t('replacement.securityIntro')}</Text>
+			<InlineField label={t('replacement.passphrase')} field={form.fields['passphrase']!} focused={focused('passphrase')} masked labelWidth={26} />
+			<InlineField label={t('replacement.passphraseAgain')} field={form.fields['passphraseAgain']!} focused={focused('passphraseAgain')} masked labelWidth={26} />
+			<Checkbox label={t('replacement.useCf')} checked={form.checks['useCf'] ?? false} focused={focused('useCf')} />
 			<Box gap={2}>
 				<Button label={t('dialog.cancel')} focused={focused('cancel')} />
 				<Button label={t('dialog.confirm')} focused={focused('next')} />
@@ -331,4 +410,23 @@ function StepMessage({message, fallback}: {message: {kind: 'error' | 'info' | 's
 	const {t} = useUi();
 	if (message) return <MessageLine kind={message.kind} text={message.text ?? t(message.key, message.params)} />;
 	return fallback ? <MessageLine kind="error" text={fallback} /> : null;
+}
+
+/** Seed 002: the dashboard returns after a few seconds (or at once with Enter). */
+function AutoReturn({seconds, onReturn}: {seconds: number; onReturn: () => void}) {
+	const {t} = useUi();
+	useEffect(() => {
+		const timer = setTimeout(onReturn, seconds * 1000);
+		return () => clearTimeout(timer);
+	}, [seconds, onReturn]);
+	return (
+		<Box flexDirection="column">
+			<Text bold wrap="wrap">
+				✔ {t('replacement.done')}
+			</Text>
+			<Box marginTop={1}>
+				<Button label={t('renewal.home')} focused />
+			</Box>
+		</Box>
+	);
 }

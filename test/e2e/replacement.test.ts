@@ -1,0 +1,66 @@
+import {spawnSync} from 'node:child_process';
+import {readFileSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {simpleParser} from 'mailparser';
+import {describe, expect, it} from 'vitest';
+import {e2eFixture, runCli, typeLogin} from '../helpers/cli.js';
+
+const {demoFolder, open} = e2eFixture();
+const LUCA = {userId: 'JCPD5590', password: 'Montagna_19', pin: '16180339', codiceFiscale: 'VRDLCU75T10L219Q'};
+
+/** LUCA's hardware token, read through `mysign phone --print` at a given instant. */
+function tokenCode(data: string, at: Date): string {
+	const printed = JSON.parse(runCli(['phone', '--data', data, '--user', LUCA.userId, '--print', '--json', '--now', at.toISOString()]).stdout) as {authenticators: {device: string; code: string}[]};
+	return printed.authenticators.find(reading => reading.device === 'token')!.code;
+}
+
+describe('"Richiedi nuovo certificato" in a pseudo-terminal', () => {
+	it('shows the deadline bar, runs the five phases and e-mails an envelope that opens with the codice fiscale', async () => {
+		const now = new Date();
+		const data = demoFolder(now.toISOString());
+		const terminal = open(['--data', data, '--now', now.toISOString()]);
+		await typeLogin(terminal, LUCA.userId, LUCA.password);
+		await terminal.waitForText(/deve essere aggiornato entro il \d\d\/\d\d\/\d{4}/);
+		expect(terminal.screen()).toContain('1. Richiedi nuovo certificato');
+		terminal.write('1');
+		await terminal.waitForText('▼ 1 Consensi (in corso)');
+		expect(terminal.screen()).toContain('▶ 4 Informazioni di sicurezza (da fare)');
+		terminal.write(' \t');
+		await terminal.type(LUCA.pin);
+		terminal.write('\r');
+		await terminal.waitForText('Inserisci il codice generato dal token OTP');
+		await terminal.type(tokenCode(data, now));
+		terminal.write('\r');
+		await terminal.waitForText('▼ 3 Scegli nuovo PIN (in corso)');
+		await terminal.type('55667788\r55667788\r');
+		await terminal.waitForText('▼ 4 Informazioni di sicurezza (in corso)');
+		terminal.write('\t\t '); // "Usa il mio codice fiscale"
+		await terminal.waitForText('[x] Usa il mio codice fiscale');
+		terminal.write('\t\t\r');
+		await terminal.waitForText('▼ 5 Conferma l’operazione (in corso)');
+		// The next 30-second step: the token never repeats a step, the portal accepts one step ahead.
+		await terminal.type(tokenCode(data, new Date(now.getTime() + 31_000)));
+		terminal.write('\r');
+		await terminal.waitForText('La tua nuova firma remota è stata aggiornata correttamente');
+		terminal.write('\r');
+		await terminal.waitForText('Il tuo certificato è Attivo fino al');
+		expect(terminal.screen()).not.toContain('Richiedi nuovo certificato');
+
+		const listed = JSON.parse(readFileSync(join(data, 'outbox', readdirEmail(data)), 'utf8')) as {eml: string; to: string};
+		expect(listed.to).toBe('luca.verdi@example.it');
+		const mail = await simpleParser(readFileSync(join(data, 'outbox', listed.eml)));
+		const pdf = join(data, 'busta.pdf');
+		writeFileSync(pdf, mail.attachments[0]!.content);
+		const out = join(data, 'aperta.pdf');
+		expect(spawnSync('qpdf', ['--decrypt', pdf, out]).status).not.toBe(0);
+		expect(spawnSync('qpdf', [`--password=${LUCA.codiceFiscale}`, '--decrypt', '--qdf', '--object-streams=disable', pdf, out]).status).toBe(0);
+		expect(readFileSync(out, 'latin1')).toMatch(/\(Codice di Emergenza:\)[^(]*\( ?\d{8}\)/);
+	});
+});
+
+function readdirEmail(data: string): string {
+	return spawnSync('ls', [join(data, 'outbox')], {encoding: 'utf8'})
+		.stdout.split('\n')
+		.filter(name => name.endsWith('.email.json'))
+		.at(-1)!;
+}
