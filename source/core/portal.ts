@@ -70,6 +70,20 @@ export interface PortalOptions {
 	terminal?: string;
 }
 
+/** Writes a file the user asked for, refusing to replace an existing one; returns its absolute path. */
+async function writeNewFile(path: string, content: string | Buffer): Promise<string> {
+	if (path.trim() === '') throw new DomainError('download.noPath');
+	const target = resolve(path.trim());
+	try {
+		await writeFile(target, content, {flag: 'wx', mode: 0o644});
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === 'EEXIST') throw new DomainError('download.exists', {path: target});
+		throw new DomainError('download.failed', {path: target, reason: code ?? 'error'});
+	}
+	return target;
+}
+
 /** Reissues pki/crl.pem from the certificates' states in the store. */
 async function publishCrl(store: Store, authority: {writeCrl(entries: CrlEntry[], now: Date): Promise<void>}, clock: Clock): Promise<void> {
 	const {crlEntries} = await import('./pki/crl.js');
@@ -200,16 +214,30 @@ export class Portal {
 	async exportCertificate(session: Session, format: 'pem' | 'der', path: string): Promise<string> {
 		const record = await this.currentRecord(session);
 		const {certificateDer} = await import('./certificate/details.js');
-		const target = resolve(path.trim());
-		if (path.trim() === '') throw new DomainError('download.noPath');
-		try {
-			await writeFile(target, format === 'pem' ? record.pem.trimEnd() + '\n' : certificateDer(record.pem), {flag: 'wx', mode: 0o644});
-		} catch (error) {
-			const code = (error as NodeJS.ErrnoException).code;
-			if (code === 'EEXIST') throw new DomainError('download.exists', {path: target});
-			throw new DomainError('download.failed', {path: target, reason: code ?? 'error'});
-		}
-		return target;
+		return writeNewFile(path, format === 'pem' ? record.pem.trimEnd() + '\n' : certificateDer(record.pem));
+	}
+
+	/** "Scarica il modulo di revoca": a PDF pre-filled with the holder's data, written to `path` (never over a file). */
+	async exportRevocationForm(session: Session, path: string): Promise<string> {
+		const record = await this.currentRecord(session);
+		const holder = (await this.store.read()).holders.find(entry => entry.userId === session.userId)!;
+		const {buildRevocationForm} = await import('./certificate/revocation-form.js');
+		const pdf = await buildRevocationForm({
+			name: holder.name,
+			surname: holder.surname,
+			codiceFiscale: holder.codiceFiscale,
+			userId: holder.userId,
+			iut: record.iut,
+			serial: record.serial,
+			certificateSerial: record.certificateSerial,
+			expiresAt: new Date(record.expiresAt),
+			date: this.clock.now(),
+		});
+		return writeNewFile(path, pdf);
+	}
+
+	suggestedRevocationFormFile(session: Session): string {
+		return resolve(process.cwd(), `modulo-revoca-${session.userId}.pdf`);
 	}
 
 	/** Where "Scarica" proposes to save: TINIT-<codice fiscale>.pem (or .cer) in the current folder. */

@@ -72,3 +72,31 @@ describe('"Sospensione e revoca firma" in a pseudo-terminal', () => {
 		expect(terminal.screen()).not.toMatch(/Codice di Emergenza \(ERC\)\s+\[•/);
 	});
 });
+
+describe('revocation', () => {
+	it('"Scarica il modulo di revoca" writes a PDF filled with the holder’s data', async () => {
+		const data = demoFolder();
+		const target = join(data, 'revoca.pdf');
+		const terminal = open(['--data', data]);
+		await typeLogin(terminal, MARIO.userId, MARIO.password);
+		await terminal.waitForText('Il tuo certificato è Attivo');
+		terminal.write('4');
+		await terminal.waitForText('[ Scarica il modulo di revoca ]');
+		terminal.write('\u001b[B\r');
+		await terminal.waitForText('modulo-revoca-JCPD7173.pdf');
+		terminal.write('\u0015');
+		await terminal.type(target);
+		terminal.write('\r');
+		await terminal.waitForText('Modulo di revoca salvato in');
+		const expanded = join(data, 'revoca-qdf.pdf');
+		expect(spawnSync('qpdf', ['--qdf', '--object-streams=disable', target, expanded]).status).toBe(0);
+		// The text of each line, with kerning gaps removed: "[(Cognome: R) 50 (OSSI)] TJ" reads "Cognome: ROSSI".
+		const lines = readFileSync(expanded, 'latin1')
+			.split('\n')
+			.filter(line => line.endsWith('TJ'))
+			.map(line => [...line.matchAll(/\(((?:[^()\\]|\\.)*)\)/g)].map(match => match[1]!.replace(/\\(.)/g, '$1')).join(''));
+		const text = lines.join('\n');
+		for (const value of ['Codice fiscale: RSSMRA80A01H501U', 'User ID: JCPD7173', 'Identificativo univoco (IUT): 20547815', 'Nome: MARIO', 'Cognome: ROSSI']) expect(text).toContain(value);
+		expect(text).toContain('Firma del Titolare');
+	});
+});

@@ -338,4 +338,7 @@ export const en: Record<MessageKey, string> = {
 	'replacement.passphraseAgain': 'Confirm the passphrase',
 	'replacement.useCf': 'Use my codice fiscale as the passphrase',
 	'replacement.done': 'Your new remote signature is ready. We e-mailed you the encrypted envelope with the emergency code.',
+	'suspension.revocationFormButton': 'Download the revocation form',
+	'suspension.revocationFormTitle': 'Download the revocation form',
+	'suspension.revocationFormSaved': 'Revocation form saved to {path}: fill it in completely and follow the instructions in it.',
 };

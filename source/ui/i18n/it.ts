@@ -336,6 +336,9 @@ export const it = {
 	'replacement.passphraseAgain': 'Conferma la passphrase',
 	'replacement.useCf': 'Usa il mio codice fiscale come passphrase',
 	'replacement.done': 'La tua nuova firma remota è stata aggiornata correttamente. Ti abbiamo inviato via e-mail la Busta Cifrata con il Codice di Emergenza.',
+	'suspension.revocationFormButton': 'Scarica il modulo di revoca',
+	'suspension.revocationFormTitle': 'Scarica il modulo di revoca',
+	'suspension.revocationFormSaved': 'Modulo di revoca salvato in {path}: compilalo in tutte le sue parti e segui le indicazioni riportate nel modulo stesso.',
 } as const;
 
 export type MessageKey = keyof typeof it;

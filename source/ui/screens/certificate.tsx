@@ -10,7 +10,7 @@ import type {Loaded} from '../hooks/use-portal-data.js';
 import {useSelection} from '../hooks/use-selection.js';
 import {describeError, formatDate, type MessageKey} from '../i18n/index.js';
 import {helpBinding, otpScreenBindings} from '../keymap.js';
-import {DownloadDialog} from './download.js';
+import {SaveFileDialog} from './download.js';
 
 const LABEL_WIDTH = 24;
 
@@ -87,9 +87,12 @@ export function CertificateScreen({active, session, data, onBack, onHelp, onTypi
 	if (!certificate) return <Text>{t('dashboard.noCertificate')}</Text>;
 	if (downloading) {
 		return (
-			<DownloadDialog
+			<SaveFileDialog
 				active={active}
-				session={session}
+				title={t('download.title')}
+				alternativeLabel={t('download.der')}
+				suggest={der => portal.suggestedCertificateFile(session, der ? 'der' : 'pem')}
+				save={async (path, der) => t('download.saved', {path: await portal.exportCertificate(session, der ? 'der' : 'pem', path)})}
 				onHelp={onHelp}
 				onTypingChange={onTypingChange}
 				onClose={result => {

@@ -1,6 +1,5 @@
 import {useEffect} from 'react';
 import {Box, Text} from 'ink';
-import type {Session} from '../../core/portal.js';
 import {Button, Checkbox, MessageLine, TextField} from '../components/controls.js';
 import type {Control} from '../components/form.js';
 import {useUi} from '../context.js';
@@ -8,16 +7,32 @@ import {useForm} from '../hooks/use-form.js';
 import {describeError} from '../i18n/index.js';
 
 const CONTROLS: readonly Control[] = [
-	{kind: 'check', name: 'der'},
+	{kind: 'check', name: 'alternative'},
 	{kind: 'text', name: 'path', max: 1024},
 	{kind: 'button', name: 'cancel'},
 	{kind: 'button', name: 'save'},
 ];
+const PATH_ONLY = CONTROLS.filter(control => control.name !== 'alternative');
 
-/** "Scarica": PEM or DER, to a path the user confirms (default: the current folder). */
-export function DownloadDialog({active, session, onClose, onHelp, onTypingChange}: {active: boolean; session: Session; onClose: (result?: string) => void; onHelp: () => void; onTypingChange: (typing: boolean) => void}) {
-	const {t, portal} = useUi();
-	const [form, dispatch] = useForm(CONTROLS, {
+export interface SaveFileDialogProps {
+	active: boolean;
+	title: string;
+	/** A check box for the other format (DER instead of PEM), when there is one. */
+	alternativeLabel?: string;
+	/** The proposed path; called again when the format changes. */
+	suggest: (alternative: boolean) => Promise<string>;
+	/** Writes the file; resolves with the message to show. */
+	save: (path: string, alternative: boolean) => Promise<string>;
+	onClose: (result?: string) => void;
+	onHelp: () => void;
+	onTypingChange: (typing: boolean) => void;
+}
+
+/** Saves a file to a path the user confirms (default: the current folder) and says where it went. */
+export function SaveFileDialog({active, title, alternativeLabel, suggest, save, onClose, onHelp, onTypingChange}: SaveFileDialogProps) {
+	const {t} = useUi();
+	const controls = alternativeLabel ? CONTROLS : PATH_ONLY;
+	const [form, dispatch] = useForm(controls, {
 		submit: 'save',
 		active,
 		onTypingChange,
@@ -26,27 +41,27 @@ export function DownloadDialog({active, session, onClose, onHelp, onTypingChange
 			if (action === 'cancel') return onClose();
 			if (action !== 'save') return;
 			dispatch({type: 'busy'});
-			portal.exportCertificate(session, current.checks['der'] ? 'der' : 'pem', current.fields['path']!.value).then(
-				path => onClose(t('download.saved', {path})),
-				(error: unknown) => dispatch({type: 'done', focus: 'path', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}}),
+			save(current.fields['path']!.value, current.checks['alternative'] ?? false).then(onClose, (error: unknown) =>
+				dispatch({type: 'done', focus: 'path', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}}),
 			);
 		},
 	});
 
-	// Propose TINIT-<CF>.pem (or .cer) in the current folder; the extension follows the format.
-	const der = form.checks['der'] ?? false;
+	// The proposal follows the format while the user has not typed a path of their own.
+	const alternative = form.checks['alternative'] ?? false;
 	useEffect(() => {
-		void portal.suggestedCertificateFile(session, der ? 'der' : 'pem').then(suggested => {
+		void suggest(alternative).then(suggested => {
 			const current = form.fields['path']!.value;
-			if (current === '' || /\.(pem|cer)$/.test(current)) dispatch({type: 'set', name: 'path', value: current === '' ? suggested : current.replace(/\.(pem|cer)$/, der ? '.cer' : '.pem')});
+			const proposed = /\.(pem|cer|pdf)$/.test(current) ? current.replace(/\.(pem|cer|pdf)$/, suggested.slice(suggested.lastIndexOf('.'))) : suggested;
+			if (current === '' || /\.(pem|cer|pdf)$/.test(current)) dispatch({type: 'set', name: 'path', value: proposed});
 		});
-	}, [der]);
+	}, [alternative]);
 
-	const focused = (name: string) => active && CONTROLS[form.focus]?.name === name;
+	const focused = (name: string) => active && controls[form.focus]?.name === name;
 	return (
 		<Box flexDirection="column">
-			<Text bold>{t('download.title')}</Text>
-			<Checkbox label={t('download.der')} checked={der} focused={focused('der')} />
+			<Text bold>{title}</Text>
+			{alternativeLabel ? <Checkbox label={alternativeLabel} checked={alternative} focused={focused('alternative')} /> : null}
 			<TextField label={t('download.path')} field={form.fields['path']!} focused={focused('path')} width={72} />
 			<Box gap={2}>
 				<Button label={t('dialog.cancel')} focused={focused('cancel')} />

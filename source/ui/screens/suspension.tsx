@@ -7,7 +7,9 @@ import {useUi} from '../context.js';
 import {useForm} from '../hooks/use-form.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import {describeError, formatDate} from '../i18n/index.js';
-import {detailBindings, helpBinding, otpScreenBindings} from '../keymap.js';
+import {helpBinding, otpScreenBindings} from '../keymap.js';
+import {useSelection} from '../hooks/use-selection.js';
+import {SaveFileDialog} from './download.js';
 
 const CONTROLS: readonly Control[] = [
 	{kind: 'text', name: 'iut', max: 8, digitsOnly: true, enterMovesOn: true},
@@ -31,7 +33,8 @@ export interface SuspensionScreenProps {
 export function SuspensionScreen({active, session, onBack, onHelp, onTypingChange}: SuspensionScreenProps) {
 	const {t, portal, language} = useUi();
 	const [view, setView] = useState<DashboardView | undefined>();
-	const [form, setForm] = useState(false);
+	const [form, setForm] = useState<'none' | 'suspend' | 'revocationForm'>('none');
+	const buttons = useSelection(2);
 	const [message, setMessage] = useState<{kind: 'error' | 'success'; text: string} | undefined>();
 	const reload = useCallback(() => {
 		portal.dashboard(session).then(setView, (error: unknown) => setMessage({kind: 'error', text: describeError(t, error)}));
@@ -40,20 +43,40 @@ export function SuspensionScreen({active, session, onBack, onHelp, onTypingChang
 
 	const certificate = view?.certificate;
 	const canSuspend = certificate?.state === 'active';
+	// Buttons: 0 "Sospendi" (when the certificate is active), 1 "Scarica il modulo di revoca".
 	useKeymap(
-		[...(canSuspend ? otpScreenBindings : detailBindings), helpBinding],
+		[...otpScreenBindings, helpBinding],
 		action => {
 			if (action === 'back') onBack();
 			else if (action === 'help') onHelp();
-			else if (action === 'open' && canSuspend) {
+			else if (action === 'up') buttons.previous();
+			else if (action === 'down') buttons.next();
+			else if (action === 'open') {
 				setMessage(undefined);
-				setForm(true);
+				if (buttons.current() === 1 || !canSuspend) setForm('revocationForm');
+				else setForm('suspend');
 			}
 		},
-		active && !form,
+		active && form === 'none',
 	);
 
-	if (form) {
+	if (form === 'revocationForm') {
+		return (
+			<SaveFileDialog
+				active={active}
+				title={t('suspension.revocationFormTitle')}
+				suggest={async () => portal.suggestedRevocationFormFile(session)}
+				save={async path => t('suspension.revocationFormSaved', {path: await portal.exportRevocationForm(session, path)})}
+				onHelp={onHelp}
+				onTypingChange={onTypingChange}
+				onClose={result => {
+					setForm('none');
+					if (result) setMessage({kind: 'success', text: result});
+				}}
+			/>
+		);
+	}
+	if (form === 'suspend') {
 		return (
 			<SuspensionForm
 				active={active}
@@ -61,7 +84,7 @@ export function SuspensionScreen({active, session, onBack, onHelp, onTypingChang
 				onHelp={onHelp}
 				onTypingChange={onTypingChange}
 				onClose={result => {
-					setForm(false);
+					setForm('none');
 					if (result) setMessage({kind: 'success', text: result});
 					reload();
 				}}
@@ -76,11 +99,12 @@ export function SuspensionScreen({active, session, onBack, onHelp, onTypingChang
 				<Text bold>{t('suspension.suspendTitle')}</Text>
 				<Text>{t('suspension.suspendText')}</Text>
 				{certificate?.state === 'suspended' && certificate.suspendedUntil ? <Text>{t('suspension.already', {date: formatDate(language, certificate.suspendedUntil)})}</Text> : null}
-				{canSuspend ? <Button label={t('suspension.suspendButton')} focused={active} /> : null}
+				{canSuspend ? <Button label={t('suspension.suspendButton')} focused={active && buttons.selection === 0} /> : null}
 			</Box>
 			<Box marginTop={1} flexDirection="column">
 				<Text bold>{t('suspension.revokeTitle')}</Text>
 				<Text wrap="wrap">{t('suspension.revokeText')}</Text>
+				<Button label={t('suspension.revocationFormButton')} focused={active && (buttons.selection === 1 || !canSuspend)} />
 			</Box>
 			{message ? <MessageLine kind={message.kind} text={message.text} /> : null}
 		</Box>
