@@ -62,7 +62,7 @@ describe('"Sospensione e revoca firma" in a pseudo-terminal', () => {
 		await typeLogin(terminal, MARIO.userId, MARIO.password);
 		await terminal.waitForText('Il tuo certificato è Attivo');
 		terminal.write('4');
-		await terminal.waitForText('Revoca la tua firma');
+		await terminal.waitForText('› [ Sospendi ]');
 		terminal.write('\r');
 		await terminal.waitForText('Sospendi online il tuo certificato');
 		await terminal.type('20547815\r11111111\r11111111\r');

@@ -51,7 +51,8 @@ export function SuspensionScreen({active, session, onBack, onHelp, onTypingChang
 			else if (action === 'help') onHelp();
 			else if (action === 'up') buttons.previous();
 			else if (action === 'down') buttons.next();
-			else if (action === 'open') {
+			else if (action === 'open' && view) {
+				// Nothing opens before the certificate's state is known.
 				setMessage(undefined);
 				if (buttons.current() === 1 || !canSuspend) setForm('revocationForm');
 				else setForm('suspend');
