@@ -26,7 +26,7 @@ describe('"Sospensione e revoca firma" in a pseudo-terminal', () => {
 		await typeLogin(terminal, MARIO.userId, MARIO.password);
 		await terminal.waitForText('Il tuo certificato è Attivo');
 		terminal.write('4');
-		await terminal.waitForText('Revoca la tua firma');
+		await terminal.waitForText('› [ Sospendi ]');
 		expect(terminal.screen()).toContain('065 464 1489');
 		terminal.write('\r');
 		await terminal.waitForText('Sospendi online il tuo certificato');
