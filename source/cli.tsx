@@ -182,16 +182,17 @@ function clockOption(t: Translate, value: string | undefined): Clock {
 }
 
 async function demo(t: Translate, options: {language: Language; dataDirectory: string; clock: Clock; reset: boolean; json: boolean}): Promise<number> {
-	const {created, credentials} = await Portal.createDemo({dataDirectory: options.dataDirectory, clock: options.clock, reset: options.reset});
+	const {created, credentials, operators} = await Portal.createDemo({dataDirectory: options.dataDirectory, clock: options.clock, reset: options.reset});
 	if (options.json) {
-		process.stdout.write(JSON.stringify({dataDirectory: options.dataDirectory, created, holders: credentials}, null, 2) + '\n');
+		process.stdout.write(JSON.stringify({dataDirectory: options.dataDirectory, created, holders: credentials, operators}, null, 2) + '\n');
 		return 0;
 	}
 	const headline = !created ? 'cli.demoExists' : options.reset ? 'cli.demoReset' : 'cli.demoCreated';
 	const lines = [t(headline, {directory: options.dataDirectory}), '', t('cli.demoCredentials')];
 	for (const holder of credentials) {
-		lines.push(`  ${holder.userId}  ${holder.name.padEnd(16)} password ${holder.password.padEnd(14)} PIN ${holder.pin}  (${holder.about[options.language]})`);
+		lines.push(`  ${holder.userId}  ${holder.name.padEnd(16)} password ${holder.password.padEnd(14)} PIN ${holder.pin}  ERC ${holder.erc}  (${holder.about[options.language]})`);
 	}
+	for (const operator of operators) lines.push(`  ${operator.userId}   ${operator.name.padEnd(16)} password ${operator.password}  (RAO)`);
 	process.stdout.write(lines.join('\n') + '\n');
 	return 0;
 }

@@ -44,6 +44,8 @@ export type ErrorCode =
 	| 'replacement.notAllowed'
 	| 'replacement.passphraseLength'
 	| 'replacement.passphraseMismatch'
+	| 'rao.invalid'
+	| 'rao.notAuthorised'
 	| 'renewal.consentsRequired'
 	| 'renewal.notYet'
 	| 'renewal.tooLate'

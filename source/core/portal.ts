@@ -8,7 +8,7 @@ import type {Renewals, RenewalWindow} from './certificate/renewal.js';
 import type {SuspensionRequest} from './certificate/suspension.js';
 import {certificateState, currentCertificate, maskIut, type CertificateState} from './certificate/record.js';
 import {systemClock, type Clock} from './clock.js';
-import {buildDemoDatabase, demoCredentials, readSeed, type DemoCredential} from './demo/demo.js';
+import {buildDemoDatabase, demoCredentials, demoOperators, readSeed, type DemoCredential} from './demo/demo.js';
 import {DomainError} from './errors.js';
 import {loadOrCreateKey} from './keys.js';
 import {Outbox, type OutboxMessage} from './notify/outbox.js';
@@ -126,7 +126,7 @@ export class Portal {
 	}
 
 	/** Creates (or with `reset`, recreates) the demo data set. Returns the demo credentials and whether it wrote. */
-	static async createDemo(options: PortalOptions & {reset?: boolean}): Promise<{created: boolean; credentials: DemoCredential[]}> {
+	static async createDemo(options: PortalOptions & {reset?: boolean}): Promise<{created: boolean; credentials: DemoCredential[]; operators: {userId: string; name: string; password: string}[]}> {
 		const store = new Store(options.dataDirectory);
 		await store.ensureDirectory();
 		const keys = await loadKeys(options.dataDirectory);
@@ -135,13 +135,13 @@ export class Portal {
 		// The CA (and its heavy libraries) is needed only when there is something to issue.
 		if (!options.reset && (await store.exists())) {
 			await store.read(); // an invalid file is reported, never replaced
-			return {created: false, credentials: demoCredentials(seed)};
+			return {created: false, credentials: demoCredentials(seed), operators: demoOperators(seed)};
 		}
 		const {CertificationAuthority} = await import('./pki/authority.js');
 		const authority = await CertificationAuthority.open(options.dataDirectory, clock);
 		const created = await store.initialize(() => buildDemoDatabase(seed, clock, keys, authority), {replace: options.reset ?? false});
 		if (created) await publishCrl(store, authority, clock);
-		return {created, credentials: demoCredentials(seed)};
+		return {created, credentials: demoCredentials(seed), operators: demoOperators(seed)};
 	}
 
 	async settings(): Promise<Settings> {
@@ -289,7 +289,16 @@ export class Portal {
 		return createCoupons(this.store, this.clock, this.keys.pepper, count);
 	}
 
-	async beginRenewal(session: Session, input: {acceptConditions: boolean; confirmData: boolean; pin: string; coupon?: string}): Promise<{renewalId: string; challenge: ChallengeView}> {
+	/** "Rinnova con credenziali RAO": the operator's userID and password; an OTP goes to the operator's phone. */
+	async raoAuthorize(session: Session, input: {operatorId: string; password: string}): Promise<ChallengeView> {
+		return (await this.renewals()).raoAuthorize(session.userId, input);
+	}
+
+	async raoConfirm(session: Session, input: {operatorId: string; challengeId: string; code: string}): Promise<string> {
+		return (await this.renewals()).raoConfirm(session.userId, input);
+	}
+
+	async beginRenewal(session: Session, input: {acceptConditions: boolean; confirmData: boolean; pin: string; coupon?: string; raoApprovalId?: string}): Promise<{renewalId: string; challenge: ChallengeView}> {
 		return (await this.renewals()).begin(session.userId, input);
 	}
 
@@ -425,6 +434,8 @@ export class Portal {
 
 	async authenticatorReadings(userId: string): Promise<AuthenticatorReading[]> {
 		const readings: AuthenticatorReading[] = [];
+		// An operator's phone has no MyInfoCert app or token here: SMS only.
+		if (!(await this.store.read()).holders.some(holder => holder.userId === userId)) return readings;
 		for (const device of ['app', 'token'] as const) {
 			const secret = await this.otpService.authenticatorSecret(userId, device);
 			if (secret) readings.push({device, code: await totpCode(secret, this.clock.now()), secondsLeft: secondsLeft(this.clock.now())});
@@ -449,9 +460,10 @@ export class Portal {
 		return this.appLogin.answer(userId, code, approve);
 	}
 
-	/** The holder's name, for the phone's title; undefined when there is no such holder. */
+	/** The name of a holder (or an operator, whose phone receives RAO codes); undefined when unknown. */
 	async holderName(userId: string): Promise<string | undefined> {
-		const holder = (await this.store.read()).holders.find(entry => entry.userId === userId);
-		return holder ? `${holder.name} ${holder.surname}` : undefined;
+		const db = await this.store.read();
+		const holder = db.holders.find(entry => entry.userId === userId);
+		return holder ? `${holder.name} ${holder.surname}` : db.operators.find(entry => entry.userId === userId)?.name;
 	}
 }

@@ -72,3 +72,26 @@ describe('"Rinnova firma" in a pseudo-terminal', () => {
 		expect(terminal.screen()).not.toContain('[ Rinnova firma ]');
 	});
 });
+
+describe('"Rinnova con credenziali RAO"', () => {
+	it('an operator authorises with userID, password and the OTP on the operator’s phone; then the usual steps', async () => {
+		const data = demoFolder();
+		const terminal = open(['--data', data]);
+		await typeLogin(terminal, MARIO.userId, MARIO.password);
+		await terminal.waitForText('Il tuo certificato è Attivo');
+		terminal.write('3');
+		await terminal.waitForText('› [ Rinnova firma ]');
+		terminal.write('\u001b[A\r'); // "Rinnova con credenziali RAO"
+		await terminal.waitForText('▼ 1 Credenziali RAO (in corso)');
+		await terminal.type('RAO0001\rsbagliata\r');
+		await terminal.waitForText('Credenziali dell’operatore RAO non corrette.');
+		await terminal.type('Operatore#26\r');
+		await terminal.waitForText('▼ 2 Conferma RAO (in corso)');
+		await terminal.waitForText('+39335*****33');
+		const printed = JSON.parse(runCli(['phone', '--data', data, '--user', 'RAO0001', '--print', '--json']).stdout) as {messages: {text: string}[]};
+		await terminal.type(/codice OTP (\d{8})/.exec(printed.messages[0]!.text)![1]!);
+		terminal.write('\r');
+		await terminal.waitForText('▼ 3 Consensi (in corso)');
+		expect(terminal.screen()).toContain('▶ 6 Conferma l’operazione (da fare)');
+	});
+});

@@ -1,7 +1,7 @@
 import {randomInt, randomUUID} from 'node:crypto';
 import {DAY, type Clock} from '../clock.js';
 import {DomainError} from '../errors.js';
-import {hashPeppered} from '../auth/hashing.js';
+import {dummyPasswordHash, hashPeppered, verifyPassword} from '../auth/hashing.js';
 import {assertPinFormat, checkPin} from '../auth/pin.js';
 import type {ChallengeView, Challenges} from '../otp/challenges.js';
 import type {CertificationAuthority} from '../pki/authority.js';
@@ -24,6 +24,7 @@ import {italianDay} from './suspension.js';
 
 export const OPERATION_RENEWAL_CONSENTS = 'renewal.consents';
 export const OPERATION_RENEWAL_ACTIVATE = 'renewal.activate';
+export const OPERATION_RENEWAL_RAO = 'renewal.rao';
 
 /** What the replacement procedure sends: the e-mail with the envelope (seed 002). */
 export type SendEnvelope = (input: {userId: string; to: string; holderName: string; pdf: Buffer; at: Date}) => Promise<void>;
@@ -72,9 +73,43 @@ export class Renewals {
 		return renewalWindow(certificate, this.clock.now(), db.settings.renewalWindowDays, certificateState(certificate, this.clock));
 	}
 
+	/**
+	 * "Rinnova con credenziali RAO": an operator authorises the renewal with their userID and
+	 * password, then an OTP sent to the operator's own phone.
+	 */
+	async raoAuthorize(userId: string, input: {operatorId: string; password: string}): Promise<ChallengeView> {
+		const window = await this.window(userId);
+		if (!window.open) throw windowError(window);
+		const operatorId = input.operatorId.trim().toUpperCase();
+		const operator = (await this.store.read()).operators.find(entry => entry.userId === operatorId);
+		// Same answer and cost for an unknown operator and a wrong password.
+		const right = await verifyPassword(operator?.passwordHash ?? (await dummyPasswordHash()), input.password);
+		if (!operator || !right) throw new DomainError('rao.invalid');
+		return this.challenges.start({userId, operation: OPERATION_RENEWAL_RAO, data: {userId, operatorId}, channel: 'sms', smsTo: operator.phone, smsRecipient: operatorId});
+	}
+
+	/** The operator's OTP: records the authorisation the next renewal of this holder will use. */
+	async raoConfirm(userId: string, input: {operatorId: string; challengeId: string; code: string}): Promise<string> {
+		const operatorId = input.operatorId.trim().toUpperCase();
+		await this.challenges.confirm({challengeId: input.challengeId, userId, operation: OPERATION_RENEWAL_RAO, data: {userId, operatorId}, code: input.code});
+		const id = randomUUID();
+		await this.store.update(db => {
+			db.raoApprovals.push({id, userId, operatorId, at: this.clock.now().toISOString(), usedAt: null});
+		});
+		return id;
+	}
+
 	/** Step 1, "Consensi": both consents and the current PIN; then an OTP confirms them. */
-	async begin(userId: string, input: {acceptConditions: boolean; confirmData: boolean; pin: string; coupon?: string}, kind: 'renewal' | 'replacement' = 'renewal'): Promise<{renewalId: string; challenge: ChallengeView}> {
+	async begin(
+		userId: string,
+		input: {acceptConditions: boolean; confirmData: boolean; pin: string; coupon?: string; raoApprovalId?: string},
+		kind: 'renewal' | 'replacement' = 'renewal',
+	): Promise<{renewalId: string; challenge: ChallengeView}> {
 		const couponId = input.coupon === undefined ? null : findUsableCoupon(await this.store.read(), this.pepper, input.coupon);
+		if (input.raoApprovalId !== undefined) {
+			const approval = (await this.store.read()).raoApprovals.find(entry => entry.id === input.raoApprovalId && entry.userId === userId);
+			if (!approval || approval.usedAt) throw new DomainError('rao.notAuthorised');
+		}
 		if (!input.acceptConditions || (kind === 'renewal' && !input.confirmData)) throw new DomainError('renewal.consentsRequired');
 		if (kind === 'renewal') {
 			const window = await this.window(userId);
@@ -86,6 +121,11 @@ export class Renewals {
 		await checkPin(this.store, this.pepper, userId, certificate.id, input.pin);
 		const renewalId = randomUUID();
 		await this.store.update(db => {
+			if (input.raoApprovalId !== undefined) {
+				const approval = db.raoApprovals.find(entry => entry.id === input.raoApprovalId);
+				if (!approval || approval.usedAt) throw new DomainError('rao.notAuthorised');
+				approval.usedAt = this.clock.now().toISOString();
+			}
 			db.renewals = db.renewals.filter(entry => entry.userId !== userId || entry.step === 'done');
 			db.renewals.push({
 				id: renewalId,

@@ -11,6 +11,9 @@ import {sealPrivateKey} from '../pki/holder-key.js';
 import {emptyDatabase, type Database} from '../store/schema.js';
 
 const seedSchema = z.object({
+	operators: z
+		.array(z.object({userId: z.string().regex(/^RAO\d{4}$/), name: z.string(), password: z.string(), phone: z.string()}))
+		.default([]),
 	holders: z.array(
 		z.object({
 			userId: z.string().regex(/^JCPD\d{4}$/),
@@ -116,7 +119,15 @@ export async function buildDemoDatabase(seed: DemoSeed, clock: Clock, keys: {pep
 			issuer: {...ISSUER},
 		});
 	}
+	for (const operator of seed.operators) {
+		db.operators.push({userId: operator.userId, name: operator.name, passwordHash: await hashPassword(operator.password), phone: operator.phone, createdAt: now.toISOString()});
+	}
 	return db;
+}
+
+/** Demo only: the operators' credentials, printed with the holders'. */
+export function demoOperators(seed: DemoSeed): {userId: string; name: string; password: string}[] {
+	return seed.operators.map(operator => ({userId: operator.userId, name: operator.name, password: operator.password}));
 }
 
 export function demoCredentials(seed: DemoSeed): DemoCredential[] {

@@ -71,7 +71,7 @@ export class Challenges {
 	 * Starts a challenge for an operation. `channel` defaults to the holder's preferred one;
 	 * `smsTo` overrides the destination (e.g. the OLD number when changing it).
 	 */
-	async start(input: {userId: string; operation: string; data: unknown; channel?: 'sms' | 'app' | 'token' | 'push'; smsTo?: string}): Promise<ChallengeView> {
+	async start(input: {userId: string; operation: string; data: unknown; channel?: 'sms' | 'app' | 'token' | 'push'; smsTo?: string; smsRecipient?: string}): Promise<ChallengeView> {
 		return this.store.update(async db => {
 			const now = this.clock.now();
 			const holder = requireHolder(db, input.userId);
@@ -87,13 +87,14 @@ export class Challenges {
 				channel,
 				codeHash: null,
 				destination: null,
+				recipient: null,
 				createdAt: now.toISOString(),
 				expiresAt: new Date(now.getTime() + db.settings.otpSmsValidityMinutes * MINUTE).toISOString(),
 				failures: 0,
 				sends: [],
 				state: 'pending',
 			};
-			if (channel === 'sms') await this.sendSms(db, challenge, input.smsTo ?? holder.phone, now);
+			if (channel === 'sms') await this.sendSms(db, challenge, input.smsTo ?? holder.phone, now, input.smsRecipient);
 			db.challenges.push(challenge);
 			return view(challenge, db);
 		});
@@ -195,12 +196,14 @@ export class Challenges {
 		return true;
 	}
 
-	private async sendSms(db: Database, challenge: Challenge, phone: string, now: Date): Promise<void> {
+	/** `recipient`: whose phone receives it, when not the holder's (an operator's, for a RAO renewal). */
+	private async sendSms(db: Database, challenge: Challenge, phone: string, now: Date, recipient = challenge.recipient ?? challenge.userId): Promise<void> {
+		challenge.recipient = recipient;
 		const code = newSmsCode();
 		challenge.codeHash = codeHash(this.keys.pepper, challenge.id, code);
 		challenge.destination = phone;
 		challenge.sends.push(now.toISOString());
-		await this.outbox.deliver({id: nextSequence(db, 'outbox'), kind: 'sms', userId: challenge.userId, to: phone, at: now.toISOString(), text: otpSmsText(code, now)});
+		await this.outbox.deliver({id: nextSequence(db, 'outbox'), kind: 'sms', userId: recipient, to: phone, at: now.toISOString(), text: otpSmsText(code, now)});
 	}
 }
 

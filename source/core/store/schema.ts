@@ -103,14 +103,27 @@ export const challengeSchema = z.object({
 	channel: z.enum(['sms', 'app', 'token', 'push']),
 	/** SMS only: HMAC of the code under the server pepper (never the code). */
 	codeHash: z.string().nullable(),
-	/** SMS only: the number the code was sent to. */
+	/** SMS only: the number the code was sent to, and whose phone that is (an operator's for a RAO renewal). */
 	destination: z.string().nullable(),
+	recipient: z.string().nullable().default(null),
 	createdAt: isoDate,
 	expiresAt: isoDate,
 	failures: z.number().int().min(0),
 	sends: z.array(isoDate),
 	state: z.enum(['pending', 'approved', 'denied', 'confirmed', 'cancelled']),
 });
+
+/** A registration officer (RAO) who can authorise renewals with their own credentials and OTP. */
+export const operatorSchema = z.object({
+	userId: z.string().regex(/^RAO\d{4}$/, 'operator IDs are RAO followed by 4 digits'),
+	name: z.string().min(1).max(200),
+	passwordHash: argon2idHash,
+	phone: z.string().regex(/^\+\d{6,15}$/),
+	createdAt: isoDate,
+});
+
+/** An operator's confirmed authorisation of one holder's renewal, used by the next renewal it starts. */
+export const raoApprovalSchema = z.object({id: z.string().min(1), userId: z.string(), operatorId: z.string(), at: isoDate, usedAt: isoDate.nullable()});
 
 export const couponSchema = z.object({
 	id: z.string().min(1),
@@ -161,6 +174,8 @@ export const databaseSchema = z.object({
 	challenges: z.array(challengeSchema),
 	renewals: z.array(renewalSchema),
 	coupons: z.array(couponSchema),
+	operators: z.array(operatorSchema).default([]),
+	raoApprovals: z.array(raoApprovalSchema).default([]),
 	loginRequests: z.array(loginRequestSchema),
 	/** Monotonic counters for identifiers (access-log ids, ...). */
 	sequences: z.record(z.string(), z.number().int().min(0)),
@@ -189,6 +204,8 @@ export function emptyDatabase(): Database {
 		challenges: [],
 		renewals: [],
 		coupons: [],
+		operators: [],
+		raoApprovals: [],
 		loginRequests: [],
 		sequences: {},
 	});

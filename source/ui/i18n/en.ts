@@ -341,4 +341,12 @@ export const en: Record<MessageKey, string> = {
 	'suspension.revocationFormButton': 'Download the revocation form',
 	'suspension.revocationFormTitle': 'Download the revocation form',
 	'suspension.revocationFormSaved': 'Revocation form saved to {path}: fill it in completely and follow the instructions in it.',
+	'errors.rao.invalid': 'Wrong RAO operator credentials.',
+	'errors.rao.notAuthorised': 'The renewal is not authorised by a RAO operator: authorise it again.',
+	'renewal.withRao': 'Renew with RAO credentials',
+	'renewal.stepRao': 'RAO credentials',
+	'renewal.stepRaoOtp': 'RAO confirmation',
+	'renewal.raoIntro': 'The registration officer (RAO) authorises the renewal with their own credentials; the OTP goes to their mobile.',
+	'renewal.raoUser': 'Operator user ID',
+	'renewal.raoPassword': 'Operator password',
 };

@@ -339,6 +339,14 @@ export const it = {
 	'suspension.revocationFormButton': 'Scarica il modulo di revoca',
 	'suspension.revocationFormTitle': 'Scarica il modulo di revoca',
 	'suspension.revocationFormSaved': 'Modulo di revoca salvato in {path}: compilalo in tutte le sue parti e segui le indicazioni riportate nel modulo stesso.',
+	'errors.rao.invalid': 'Credenziali dell’operatore RAO non corrette.',
+	'errors.rao.notAuthorised': 'Il rinnovo non è autorizzato da un operatore RAO: ripeti l’autorizzazione.',
+	'renewal.withRao': 'Rinnova con credenziali RAO',
+	'renewal.stepRao': 'Credenziali RAO',
+	'renewal.stepRaoOtp': 'Conferma RAO',
+	'renewal.raoIntro': 'L’operatore di registrazione (RAO) autorizza il rinnovo con le proprie credenziali; il codice OTP arriva sul suo cellulare.',
+	'renewal.raoUser': 'User ID operatore',
+	'renewal.raoPassword': 'Password operatore',
 } as const;
 
 export type MessageKey = keyof typeof it;

@@ -25,6 +25,13 @@ const CONSENT_CONTROLS: readonly Control[] = [
 /** The replacement asks no "data unchanged" confirmation: the new certificate is issued on the current data. */
 const REPLACEMENT_CONSENT_CONTROLS: readonly Control[] = CONSENT_CONTROLS.filter(control => control.name !== 'confirm');
 
+const RAO_CONTROLS: readonly Control[] = [
+	{kind: 'text', name: 'operator', max: 16, enterMovesOn: true},
+	{kind: 'text', name: 'password', max: 1024, masked: true},
+	{kind: 'button', name: 'cancel'},
+	{kind: 'button', name: 'next'},
+];
+
 const COUPON_CONTROLS: readonly Control[] = [
 	{kind: 'text', name: 'coupon', max: 20},
 	{kind: 'button', name: 'cancel'},
@@ -60,8 +67,9 @@ export function RenewalScreen({active, session, onBack, onHelp, onTypingChange}:
 	const {t, portal, language} = useUi();
 	const [view, setView] = useState<DashboardView | undefined>();
 	const [window, setWindow] = useState<RenewalWindow | undefined>();
-	const [wizard, setWizard] = useState<'none' | 'standard' | 'coupon'>('none');
-	const choices = useSelection(2, 1);
+	const [wizard, setWizard] = useState<'none' | 'standard' | 'coupon' | 'rao'>('none');
+	// The seed's order: "Rinnova con Coupon", "Rinnova con credenziali RAO", "Rinnova firma" (the default).
+	const choices = useSelection(3, 2);
 	const [message, setMessage] = useState<{kind: 'error' | 'success'; text: string} | undefined>();
 	const reload = useCallback(() => {
 		Promise.all([portal.dashboard(session), portal.renewalWindow(session)]).then(
@@ -84,7 +92,7 @@ export function RenewalScreen({active, session, onBack, onHelp, onTypingChange}:
 			else if (action === 'down') choices.next();
 			else if (action === 'open' && open) {
 				setMessage(undefined);
-				setWizard(choices.current() === 0 ? 'coupon' : 'standard');
+				setWizard((['coupon', 'rao', 'standard'] as const)[choices.current()]!);
 			}
 		},
 		active && wizard === 'none',
@@ -94,6 +102,7 @@ export function RenewalScreen({active, session, onBack, onHelp, onTypingChange}:
 		return (
 			<RenewalWizard
 				withCoupon={wizard === 'coupon'}
+				withRao={wizard === 'rao'}
 				active={active}
 				session={session}
 				holderName={`${view.name} ${view.surname}`}
@@ -118,9 +127,10 @@ export function RenewalScreen({active, session, onBack, onHelp, onTypingChange}:
 				<Text>{t('renewal.credentials')}</Text>
 			</Box>
 			{open ? (
-				<Box marginTop={1} gap={2}>
+				<Box marginTop={1} flexDirection="column">
 					<Button label={t('renewal.withCoupon')} focused={active && choices.selection === 0} />
-					<Button label={t('renewal.button')} focused={active && choices.selection === 1} />
+					<Button label={t('renewal.withRao')} focused={active && choices.selection === 1} />
+					<Button label={t('renewal.button')} focused={active && choices.selection === 2} />
 				</Box>
 			) : null}
 			{closedReason ? <MessageLine kind="error" text={closedReason} /> : null}
@@ -143,6 +153,7 @@ type WizardState =
 export function RenewalWizard({
 	kind = 'renewal',
 	withCoupon,
+	withRao = false,
 	active,
 	session,
 	holderName,
@@ -150,7 +161,7 @@ export function RenewalWizard({
 	onClose,
 	onHelp,
 	onTypingChange,
-}: Omit<ScreenProps, 'onBack'> & {kind?: 'renewal' | 'replacement'; withCoupon: boolean; holderName: string; expiresAt: Date; onClose: (result?: string) => void}) {
+}: Omit<ScreenProps, 'onBack'> & {kind?: 'renewal' | 'replacement'; withCoupon: boolean; withRao?: boolean; holderName: string; expiresAt: Date; onClose: (result?: string) => void}) {
 	const {t, portal, language} = useUi();
 	const [state, setState] = useState<WizardState>({step: 0});
 	const [asking, setAsking] = useState(false);
@@ -162,14 +173,25 @@ export function RenewalWizard({
 
 	const [coupon, setCoupon] = useState<string | undefined>();
 	const needsCoupon = withCoupon && coupon === undefined;
-	const cancel = (dirty: boolean) => (dirty || state.step !== 0 || coupon !== undefined ? setAsking(true) : onClose());
+	// RAO: the operator's credentials, then the OTP on the operator's phone, before the consents.
+	const [rao, setRao] = useState<{operatorId: string; challenge: ChallengeView} | {approvalId: string} | undefined>();
+	const raoStage = !withRao ? undefined : rao === undefined ? 'credentials' : 'challenge' in rao ? 'otp' : undefined;
+	const prefix = (withCoupon ? 1 : 0) + (withRao ? 2 : 0);
+	const cancel = (dirty: boolean) => (dirty || state.step !== 0 || coupon !== undefined || rao !== undefined ? setAsking(true) : onClose());
 	const replacement = kind === 'replacement';
 	const steps = replacement
 		? [t('replacement.step1'), t('replacement.step2'), t('replacement.step3'), t('replacement.step4'), t('replacement.step5')]
-		: [...(withCoupon ? [t('renewal.stepCoupon')] : []), t('renewal.step1'), t('renewal.step2'), t('renewal.step3'), t('renewal.step4')];
+		: [
+				...(withCoupon ? [t('renewal.stepCoupon')] : []),
+				...(withRao ? [t('renewal.stepRao'), t('renewal.stepRaoOtp')] : []),
+				t('renewal.step1'),
+				t('renewal.step2'),
+				t('renewal.step3'),
+				t('renewal.step4'),
+			];
 	// The replacement has the security information between the new PIN and the last OTP.
 	const index = state.step === 'security' ? 3 : replacement && (state.step === 3 || state.step === 4) ? state.step + 1 : state.step;
-	const current = needsCoupon ? 0 : index + (withCoupon ? 1 : 0);
+	const current = needsCoupon ? 0 : raoStage === 'credentials' ? 0 : raoStage === 'otp' ? 1 : index + prefix;
 	const doneText = (date: Date) => (replacement ? t('replacement.done') : t('renewal.done', {date: formatDate(language, date)}));
 	const restartWith = (text: string) => {
 		setRestart(text);
@@ -210,7 +232,35 @@ export function RenewalWizard({
 						}}
 					/>
 				) : null}
-				{!needsCoupon && state.step === 0 ? (
+				{raoStage === 'credentials' ? (
+					<RaoStep
+						active={active && !asking}
+						onCancel={cancel}
+						onHelp={onHelp}
+						onTypingChange={onTypingChange}
+						onSubmit={async input => {
+							const challenge = await portal.raoAuthorize(session, input);
+							setRao({operatorId: input.operatorId, challenge});
+						}}
+					/>
+				) : null}
+				{raoStage === 'otp' && rao && 'challenge' in rao ? (
+					<OtpStep
+						active={active && !asking}
+						challenge={rao.challenge}
+						confirmLabel={t('dialog.confirm')}
+						onConfirm={async code => setRao({approvalId: await portal.raoConfirm(session, {operatorId: rao.operatorId, challengeId: rao.challenge.id, code})})}
+						onResend={() => portal.resendOtp(session, rao.challenge.id)}
+						onRestart={message => {
+							setRao(undefined);
+							setRestart(message);
+						}}
+						onCancel={cancel}
+						onHelp={onHelp}
+						onTypingChange={onTypingChange}
+					/>
+				) : null}
+				{!needsCoupon && raoStage === undefined && state.step === 0 ? (
 					<ConsentsStep
 						active={active && !asking}
 						declaration={
@@ -226,7 +276,11 @@ export function RenewalWizard({
 						onSubmit={async input => {
 							const begun = replacement
 								? await portal.beginReplacement(session, {acceptConditions: input.acceptConditions, pin: input.pin})
-								: await portal.beginRenewal(session, {...input, ...(coupon === undefined ? {} : {coupon})});
+								: await portal.beginRenewal(session, {
+										...input,
+										...(coupon === undefined ? {} : {coupon}),
+										...(rao && 'approvalId' in rao ? {raoApprovalId: rao.approvalId} : {}),
+									});
 							setRestart(undefined);
 							setState({step: 1, renewalId: begun.renewalId, challenge: begun.challenge});
 						}}
@@ -339,6 +393,28 @@ function ConsentsStep(props: StepProps & {declaration: string; askDataConfirmati
 				<Button label={t('dialog.confirm')} focused={focused('next')} />
 			</Box>
 			<StepMessage message={form.message} fallback={props.restartMessage} />
+		</Box>
+	);
+}
+
+function RaoStep(props: StepProps & {onSubmit: (input: {operatorId: string; password: string}) => Promise<void>}) {
+	const {t} = useUi();
+	const {form, focused} = useStepForm(RAO_CONTROLS, {
+		...props,
+		submit: 'next',
+		clearOnError: ['password'],
+		run: current => props.onSubmit({operatorId: current.fields['operator']!.value, password: current.fields['password']!.value}),
+	});
+	return (
+		<Box flexDirection="column">
+			<Text wrap="wrap">{t('renewal.raoIntro')}</Text>
+			<InlineField label={t('renewal.raoUser')} field={form.fields['operator']!} focused={focused('operator')} labelWidth={22} />
+			<InlineField label={t('renewal.raoPassword')} field={form.fields['password']!} focused={focused('password')} masked labelWidth={22} />
+			<Box gap={2}>
+				<Button label={t('dialog.cancel')} focused={focused('cancel')} />
+				<Button label={t('dialog.confirm')} focused={focused('next')} />
+			</Box>
+			<StepMessage message={form.message} />
 		</Box>
 	);
 }

@@ -133,3 +133,21 @@ describe('renewal with a coupon', () => {
 		expect(await errorOf(portal.checkCoupon(code!))).toBe('coupon.used');
 	});
 });
+
+describe('renewal with RAO credentials', () => {
+	it('needs the operator’s password and the OTP sent to the operator’s phone; the authorisation serves one renewal', async () => {
+		const {portal, session} = await setup();
+		expect(await errorOf(portal.raoAuthorize(session, {operatorId: 'RAO0001', password: 'sbagliata'}))).toBe('rao.invalid');
+		expect(await errorOf(portal.raoAuthorize(session, {operatorId: 'RAO9999', password: 'Operatore#26'}))).toBe('rao.invalid');
+		const challenge = await portal.raoAuthorize(session, {operatorId: 'rao0001', password: 'Operatore#26'});
+		expect(challenge.destination).toBe('+39335*****33');
+		const sms = (await portal.phoneMessages('RAO0001')).at(-1)!;
+		expect(await portal.phoneMessages(MARIO.userId)).toEqual([]);
+		const code = /codice OTP (\d{8})/.exec(sms.text)![1]!;
+		expect(await errorOf(portal.beginRenewal(session, {...consents(MARIO.pin), raoApprovalId: 'nessuna'}))).toBe('rao.notAuthorised');
+		const approval = await portal.raoConfirm(session, {operatorId: 'RAO0001', challengeId: challenge.id, code});
+		const {renewalId} = await portal.beginRenewal(session, {...consents(MARIO.pin), raoApprovalId: approval});
+		expect(renewalId).toBeTruthy();
+		expect(await errorOf(portal.beginRenewal(session, {...consents(MARIO.pin), raoApprovalId: approval}))).toBe('rao.notAuthorised');
+	});
+});
