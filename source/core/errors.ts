@@ -45,6 +45,7 @@ export type ErrorCode =
 	| 'replacement.passphraseLength'
 	| 'replacement.passphraseMismatch'
 	| 'rao.invalid'
+	| 'rao.locked'
 	| 'rao.notAuthorised'
 	| 'renewal.consentsRequired'
 	| 'renewal.notYet'

@@ -1,9 +1,9 @@
 import {createHmac} from 'node:crypto';
 import type {Clock} from '../clock.js';
-import {MINUTE} from '../clock.js';
 import type {Store} from '../store/store.js';
 import {nextSequence, type AccessOutcome, type Database, type Holder} from '../store/schema.js';
 import {dummyPasswordHash, verifyPassword} from './hashing.js';
+import {clearFailures, countFailure, lockedUntil} from './throttle.js';
 
 export type LoginResult =
 	| {kind: 'success'; holder: Holder}
@@ -44,7 +44,6 @@ export async function login(
 
 	return store.update(db => {
 		const now = clock.now();
-		const settings = db.settings;
 		const userId = holder?.userId ?? null;
 		const record = (outcome: AccessOutcome) =>
 			db.accessLog.push({id: nextSequence(db, 'accessLog'), at: now.toISOString(), userId, outcome, terminal: input.terminal.slice(0, 200)});
@@ -54,32 +53,13 @@ export async function login(
 			record('locked');
 			return {kind: 'locked', until};
 		}
-		const throttle = db.loginThrottle[key] ?? {failures: 0, lockedUntil: null, lockouts: 0};
 		if (correct) {
-			delete db.loginThrottle[key];
+			clearFailures(db, key);
 			record('success');
 			return {kind: 'success', holder: holder!};
 		}
-		throttle.failures += 1;
-		throttle.lockedUntil = null;
 		record('wrong-password');
-		if (throttle.failures >= settings.loginMaxAttempts) {
-			throttle.lockouts += 1;
-			throttle.failures = 0;
-			const minutes = Math.min(settings.loginLockMinutes * 2 ** (throttle.lockouts - 1), settings.loginLockMaxMinutes);
-			const lockEnd = new Date(now.getTime() + minutes * MINUTE);
-			throttle.lockedUntil = lockEnd.toISOString();
-			db.loginThrottle[key] = throttle;
-			return {kind: 'locked', until: lockEnd};
-		}
-		db.loginThrottle[key] = throttle;
-		return {kind: 'invalid', attemptsLeft: settings.loginMaxAttempts - throttle.failures};
+		const failure = countFailure(db, key, now);
+		return failure.kind === 'locked' ? {kind: 'locked', until: failure.until} : {kind: 'invalid', attemptsLeft: failure.attemptsLeft};
 	});
-}
-
-function lockedUntil(db: Database, key: string, now: Date): Date | undefined {
-	const until = db.loginThrottle[key]?.lockedUntil;
-	if (!until) return undefined;
-	const date = new Date(until);
-	return date.getTime() > now.getTime() ? date : undefined;
 }

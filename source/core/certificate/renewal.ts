@@ -3,6 +3,7 @@ import {DAY, type Clock} from '../clock.js';
 import {DomainError} from '../errors.js';
 import {dummyPasswordHash, hashPeppered, verifyPassword} from '../auth/hashing.js';
 import {assertPinFormat, checkPin} from '../auth/pin.js';
+import {clearFailures, countFailure, lockedUntil} from '../auth/throttle.js';
 import type {ChallengeView, Challenges} from '../otp/challenges.js';
 import type {CertificationAuthority} from '../pki/authority.js';
 import {newKeyPair} from '../pki/authority.js';
@@ -81,10 +82,24 @@ export class Renewals {
 		const window = await this.window(userId);
 		if (!window.open) throw windowError(window);
 		const operatorId = input.operatorId.trim().toUpperCase();
-		const operator = (await this.store.read()).operators.find(entry => entry.userId === operatorId);
-		// Same answer and cost for an unknown operator and a wrong password.
-		const right = await verifyPassword(operator?.passwordHash ?? (await dummyPasswordHash()), input.password);
-		if (!operator || !right) throw new DomainError('rao.invalid');
+		const key = `rao:${operatorId}`;
+		const snapshot = await this.store.read();
+		if (lockedUntil(snapshot, key, this.clock.now())) throw new DomainError('rao.locked');
+		const operator = snapshot.operators.find(entry => entry.userId === operatorId);
+		// Same answer and cost for an unknown operator and a wrong password; both are counted.
+		const passwordMatches = await verifyPassword(operator?.passwordHash ?? (await dummyPasswordHash()), input.password);
+		const right = operator !== undefined && passwordMatches;
+		const outcome = await this.store.update(db => {
+			const now = this.clock.now();
+			if (lockedUntil(db, key, now)) return 'locked';
+			if (right) {
+				clearFailures(db, key);
+				return 'ok';
+			}
+			return countFailure(db, key, now).kind;
+		});
+		if (outcome === 'locked') throw new DomainError('rao.locked');
+		if (outcome !== 'ok' || !operator) throw new DomainError('rao.invalid');
 		return this.challenges.start({userId, operation: OPERATION_RENEWAL_RAO, data: {userId, operatorId}, channel: 'sms', smsTo: operator.phone, smsRecipient: operatorId});
 	}
 

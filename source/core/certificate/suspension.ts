@@ -1,6 +1,7 @@
 import {MINUTE, type Clock} from '../clock.js';
 import {DomainError} from '../errors.js';
 import {verifyPeppered} from '../auth/hashing.js';
+import {clearFailures, countFailure, lockedUntil} from '../auth/throttle.js';
 import type {Store} from '../store/store.js';
 import type {Database} from '../store/schema.js';
 import {certificateState, currentCertificate} from './record.js';
@@ -86,22 +87,14 @@ export async function suspend(store: Store, clock: Clock, pepper: Buffer, userId
 		const certificate = db.certificates.find(entry => entry.id === record.id);
 		if (!certificate || certificate.status !== 'active') return {kind: 'changed'} as const;
 		if (ercRight && iutRight) {
-			delete db.loginThrottle[key];
+			clearFailures(db, key);
 			certificate.status = 'suspended';
 			certificate.revokedAt = at.toISOString();
 			certificate.suspendedUntil = (equalsExpiry ? expiry : until).toISOString();
 			return {kind: 'ok'} as const;
 		}
-		const throttle = db.loginThrottle[key] ?? {failures: 0, lockedUntil: null, lockouts: 0};
-		throttle.failures += 1;
-		const left = db.settings.loginMaxAttempts - throttle.failures;
-		db.loginThrottle[key] = throttle;
-		if (left > 0) return {kind: 'wrong', left} as const;
-		throttle.lockouts += 1;
-		throttle.failures = 0;
-		const minutes = Math.min(db.settings.loginLockMinutes * 2 ** (throttle.lockouts - 1), db.settings.loginLockMaxMinutes);
-		throttle.lockedUntil = new Date(at.getTime() + minutes * MINUTE).toISOString();
-		return {kind: 'locked', minutes} as const;
+		const failure = countFailure(db, key, at);
+		return failure.kind === 'locked' ? ({kind: 'locked', minutes: failure.minutes} as const) : ({kind: 'wrong', left: failure.attemptsLeft} as const);
 	});
 	if (outcome.kind === 'locked') throw new DomainError('suspend.locked', {minutes: outcome.minutes});
 	if (outcome.kind === 'changed') throw new DomainError('suspend.notActive', {state: 'suspended'});
@@ -121,9 +114,4 @@ export function endExpiredSuspensions(db: Database, now: Date): boolean {
 		}
 	}
 	return changed;
-}
-
-function lockedUntil(db: Database, key: string, now: Date): Date | undefined {
-	const until = db.loginThrottle[key]?.lockedUntil;
-	return until && Date.parse(until) > now.getTime() ? new Date(until) : undefined;
 }

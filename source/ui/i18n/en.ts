@@ -349,4 +349,5 @@ export const en: Record<MessageKey, string> = {
 	'renewal.raoIntro': 'The registration officer (RAO) authorises the renewal with their own credentials; the OTP goes to their mobile.',
 	'renewal.raoUser': 'Operator user ID',
 	'renewal.raoPassword': 'Operator password',
+	'errors.rao.locked': 'Too many wrong attempts with these RAO credentials: try again later.',
 };

@@ -347,6 +347,7 @@ export const it = {
 	'renewal.raoIntro': 'L’operatore di registrazione (RAO) autorizza il rinnovo con le proprie credenziali; il codice OTP arriva sul suo cellulare.',
 	'renewal.raoUser': 'User ID operatore',
 	'renewal.raoPassword': 'Password operatore',
+	'errors.rao.locked': 'Troppi tentativi errati con queste credenziali RAO: riprova più tardi.',
 } as const;
 
 export type MessageKey = keyof typeof it;

@@ -192,6 +192,8 @@ export function RenewalWizard({
 	// The replacement has the security information between the new PIN and the last OTP.
 	const index = state.step === 'security' ? 3 : replacement && (state.step === 3 || state.step === 4) ? state.step + 1 : state.step;
 	const current = needsCoupon ? 0 : raoStage === 'credentials' ? 0 : raoStage === 'otp' ? 1 : index + prefix;
+	// What every step of the dialog gets: keys while no discard prompt is open, Esc, help, typing.
+	const stepProps = {active: active && !asking, onCancel: cancel, onHelp, onTypingChange};
 	const doneText = (date: Date) => (replacement ? t('replacement.done') : t('renewal.done', {date: formatDate(language, date)}));
 	const restartWith = (text: string) => {
 		setRestart(text);
@@ -222,10 +224,7 @@ export function RenewalWizard({
 			<StepDialog title={replacement ? t('replacement.title') : t('renewal.title')} steps={steps} current={current}>
 				{needsCoupon ? (
 					<CouponStep
-						active={active && !asking}
-						onCancel={cancel}
-						onHelp={onHelp}
-						onTypingChange={onTypingChange}
+						{...stepProps}
 						onSubmit={async code => {
 							await portal.checkCoupon(code);
 							setCoupon(code);
@@ -234,10 +233,7 @@ export function RenewalWizard({
 				) : null}
 				{raoStage === 'credentials' ? (
 					<RaoStep
-						active={active && !asking}
-						onCancel={cancel}
-						onHelp={onHelp}
-						onTypingChange={onTypingChange}
+						{...stepProps}
 						onSubmit={async input => {
 							const challenge = await portal.raoAuthorize(session, input);
 							setRao({operatorId: input.operatorId, challenge});
@@ -246,7 +242,7 @@ export function RenewalWizard({
 				) : null}
 				{raoStage === 'otp' && rao && 'challenge' in rao ? (
 					<OtpStep
-						active={active && !asking}
+						{...stepProps}
 						challenge={rao.challenge}
 						confirmLabel={t('dialog.confirm')}
 						onConfirm={async code => setRao({approvalId: await portal.raoConfirm(session, {operatorId: rao.operatorId, challengeId: rao.challenge.id, code})})}
@@ -255,9 +251,6 @@ export function RenewalWizard({
 							setRao(undefined);
 							setRestart(message);
 						}}
-						onCancel={cancel}
-						onHelp={onHelp}
-						onTypingChange={onTypingChange}
 					/>
 				) : null}
 				{!needsCoupon && raoStage === undefined && state.step === 0 ? (
@@ -289,7 +282,7 @@ export function RenewalWizard({
 				{state.step === 1 || state.step === 3 ? (
 					<OtpStep
 						key={state.step}
-						active={active && !asking}
+						{...stepProps}
 						challenge={state.challenge}
 						confirmLabel={t('dialog.confirm')}
 						onConfirm={async code => {
@@ -304,17 +297,11 @@ export function RenewalWizard({
 						onResend={() => portal.resendOtp(session, state.challenge.id)}
 						onPoll={() => portal.challengeState(session, state.challenge.id)}
 						onRestart={restartWith}
-						onCancel={cancel}
-						onHelp={onHelp}
-						onTypingChange={onTypingChange}
 					/>
 				) : null}
 				{state.step === 2 ? (
 					<NewPinStep
-						active={active && !asking}
-						onCancel={cancel}
-						onHelp={onHelp}
-						onTypingChange={onTypingChange}
+						{...stepProps}
 						onSubmit={async (pin, pinAgain) => {
 							const challenge = await portal.chooseRenewalPin(session, state.renewalId, pin, pinAgain);
 							setState(challenge ? {step: 3, renewalId: state.renewalId, challenge} : {step: 'security', renewalId: state.renewalId});
@@ -323,10 +310,7 @@ export function RenewalWizard({
 				) : null}
 				{state.step === 'security' ? (
 					<SecurityStep
-						active={active && !asking}
-						onCancel={cancel}
-						onHelp={onHelp}
-						onTypingChange={onTypingChange}
+						{...stepProps}
 						onSubmit={async input => {
 							const challenge = await portal.replacementSecurityInfo(session, state.renewalId, input);
 							setState({step: 3, renewalId: state.renewalId, challenge});

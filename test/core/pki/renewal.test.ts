@@ -150,4 +150,12 @@ describe('renewal with RAO credentials', () => {
 		expect(renewalId).toBeTruthy();
 		expect(await errorOf(portal.beginRenewal(session, {...consents(MARIO.pin), raoApprovalId: approval}))).toBe('rao.notAuthorised');
 	});
+
+	it('locks an operator ID after 5 wrong passwords; the right one is then refused too', async () => {
+		const {portal, session} = await setup();
+		const answers = [];
+		for (let attempt = 0; attempt < 5; attempt++) answers.push(await errorOf(portal.raoAuthorize(session, {operatorId: 'RAO0001', password: 'sbagliata'})));
+		expect(answers).toEqual(['rao.invalid', 'rao.invalid', 'rao.invalid', 'rao.invalid', 'rao.locked']);
+		expect(await errorOf(portal.raoAuthorize(session, {operatorId: 'RAO0001', password: 'Operatore#26'}))).toBe('rao.locked');
+	});
 });
