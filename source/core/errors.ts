@@ -38,6 +38,7 @@ export type ErrorCode =
 	| 'pin.mismatch'
 	| 'pin.wrong'
 	| 'pin.blocked'
+	| 'pin.changeUnknown'
 	| 'coupon.missing'
 	| 'coupon.unknown'
 	| 'coupon.used'

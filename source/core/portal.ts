@@ -357,6 +357,26 @@ export class Portal {
 		return (await this.currentRecord(session)).iut;
 	}
 
+	// ── "PIN di firma" ────────────────────────────────────────────────────────────────────
+
+	/** "Modifica PIN", step 1: current PIN (counted), new PIN twice; an OTP confirms it. */
+	async startPinChange(session: Session, input: {currentPin: string; newPin: string; newPinAgain: string}): Promise<{changeId: string; challenge: ChallengeView}> {
+		const {PinChanges} = await import('./certificate/pin-change.js');
+		return new PinChanges(this.store, this.clock, this.keys.pepper, this.otpService.challenges).start(session.userId, input);
+	}
+
+	async confirmPinChange(session: Session, changeId: string, code: string): Promise<void> {
+		const {PinChanges} = await import('./certificate/pin-change.js');
+		return new PinChanges(this.store, this.clock, this.keys.pepper, this.otpService.challenges).confirm(session.userId, changeId, code);
+	}
+
+	/** Signing-PIN attempts left before the certificate is blocked (shown by every PIN prompt). */
+	async pinAttemptsLeft(session: Session): Promise<number> {
+		const db = await this.store.read();
+		const holder = db.holders.find(entry => entry.userId === session.userId);
+		return db.settings.pinMaxAttempts - (holder?.pinFailures ?? 0);
+	}
+
 	// ── "Sospensione e revoca firma" ──────────────────────────────────────────────────────
 
 	/** Suspends the current certificate at once and reissues the CRL (certificateHold). */

@@ -15,6 +15,7 @@ import {DashboardScreen} from './screens/dashboard.js';
 import {HelpOverlay} from './screens/help.js';
 import {LoginScreen} from './screens/login.js';
 import {OtpCodesScreen} from './screens/otp-codes.js';
+import {PinChangeScreen} from './screens/pin-change.js';
 import {RenewalScreen} from './screens/renewal.js';
 import {ReplacementScreen} from './screens/replacement.js';
 import {SuspensionScreen} from './screens/suspension.js';
@@ -45,6 +46,7 @@ function screenBindings(state: AppState & {typing?: boolean}): readonly Binding[
 		case 'certificate':
 			return state.typing ? formBindings : otpScreenBindings;
 		case 'otp':
+		case 'pin':
 		case 'renewal':
 		case 'replacement':
 		case 'suspension':
@@ -118,7 +120,7 @@ function SessionView({
 	const userName = session && data.state === 'ready' ? toDisplayText(`${data.value.name} ${data.value.surname}`, 40) : undefined;
 	const screenActive = state.overlay === 'none';
 	const [typing, setTyping] = useState(false);
-	const shown = ['otp', 'certificate', 'renewal', 'replacement', 'suspension'].includes(state.screen.name) && typing ? [...screenBindings({...state, typing}), ...globalBindings] : bindings;
+	const shown = ['otp', 'certificate', 'pin', 'renewal', 'replacement', 'suspension'].includes(state.screen.name) && typing ? [...screenBindings({...state, typing}), ...globalBindings] : bindings;
 	const footer = typing && screenActive ? shown.filter(binding => binding.action !== 'help') : shown;
 
 	return (
@@ -153,6 +155,9 @@ function SessionView({
 				) : null}
 				{state.screen.name === 'replacement' && session ? (
 					<ReplacementScreen active={screenActive} session={session} data={data} onDone={() => dispatch({type: 'back'})} onHelp={openHelp} onTypingChange={setTyping} />
+				) : null}
+				{state.screen.name === 'pin' && session ? (
+					<PinChangeScreen active={screenActive} session={session} onBack={() => dispatch({type: 'back'})} onHelp={openHelp} onTypingChange={setTyping} />
 				) : null}
 				{state.screen.name === 'renewal' && session ? (
 					<RenewalScreen active={screenActive} session={session} onBack={() => dispatch({type: 'back'})} onHelp={openHelp} onTypingChange={setTyping} />

@@ -25,7 +25,7 @@ describe('"Sospensione e revoca firma" in a pseudo-terminal', () => {
 		const terminal = open(['--data', data]);
 		await typeLogin(terminal, MARIO.userId, MARIO.password);
 		await terminal.waitForText('Il tuo certificato è Attivo');
-		terminal.write('4');
+		terminal.write('5');
 		await terminal.waitForText('› [ Sospendi ]');
 		expect(terminal.screen()).toContain('065 464 1489');
 		terminal.write('\r');
@@ -61,7 +61,7 @@ describe('"Sospensione e revoca firma" in a pseudo-terminal', () => {
 		const terminal = open(['--data', data]);
 		await typeLogin(terminal, MARIO.userId, MARIO.password);
 		await terminal.waitForText('Il tuo certificato è Attivo');
-		terminal.write('4');
+		terminal.write('5');
 		await terminal.waitForText('› [ Sospendi ]');
 		terminal.write('\r');
 		await terminal.waitForText('Sospendi online il tuo certificato');
@@ -80,7 +80,7 @@ describe('revocation', () => {
 		const terminal = open(['--data', data]);
 		await typeLogin(terminal, MARIO.userId, MARIO.password);
 		await terminal.waitForText('Il tuo certificato è Attivo');
-		terminal.write('4');
+		terminal.write('5');
 		await terminal.waitForText('[ Scarica il modulo di revoca ]');
 		terminal.write('\u001b[B\r');
 		await terminal.waitForText('modulo-revoca-JCPD7173.pdf');

@@ -133,6 +133,17 @@ export const couponSchema = z.object({
 	usedBy: z.string().nullable(),
 });
 
+/** "Modifica PIN" waiting for its OTP: the key already re-sealed under the new PIN. */
+export const pinChangeSchema = z.object({
+	id: z.string().min(1),
+	userId: z.string(),
+	certificateId: z.string(),
+	challengeId: z.string().nullable(),
+	newPinHash: argon2idHash,
+	newKey: sealedKeySchema,
+	createdAt: isoDate,
+});
+
 /** A renewal in progress (seeds 000/001): the steps done so far and what the next step needs. */
 export const renewalSchema = z.object({
 	id: z.string().min(1),
@@ -176,6 +187,7 @@ export const databaseSchema = z.object({
 	coupons: z.array(couponSchema),
 	operators: z.array(operatorSchema).default([]),
 	raoApprovals: z.array(raoApprovalSchema).default([]),
+	pinChanges: z.array(pinChangeSchema).default([]),
 	loginRequests: z.array(loginRequestSchema),
 	/** Monotonic counters for identifiers (access-log ids, ...). */
 	sequences: z.record(z.string(), z.number().int().min(0)),
@@ -206,6 +218,7 @@ export function emptyDatabase(): Database {
 		coupons: [],
 		operators: [],
 		raoApprovals: [],
+		pinChanges: [],
 		loginRequests: [],
 		sequences: {},
 	});

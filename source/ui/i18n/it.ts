@@ -348,6 +348,19 @@ export const it = {
 	'renewal.raoUser': 'User ID operatore',
 	'renewal.raoPassword': 'Password operatore',
 	'errors.rao.locked': 'Troppi tentativi errati con queste credenziali RAO: riprova più tardi.',
+	'errors.pin.changeUnknown': 'Modifica del PIN non trovata: ricomincia.',
+	'card.pin.title': 'PIN di firma',
+	'card.pin.description': 'Modifica il tuo PIN di firma',
+	'pinChange.title': 'Modifica PIN',
+	'pinChange.step1': 'Imposta nuovo PIN',
+	'pinChange.step2': 'Conferma l’operazione',
+	'pinChange.intro': 'Modifica il PIN che utilizzi per firmare',
+	'pinChange.warning': 'Se dimentichi il PIN non potrai recuperarlo in alcun modo e dovrai procedere alla richiesta di una nuova firma digitale',
+	'pinChange.current': 'PIN attuale',
+	'pinChange.new': 'Nuovo PIN',
+	'pinChange.again': 'Conferma il nuovo PIN',
+	'pinChange.attempts': 'Tentativi rimasti per il PIN attuale: {count}',
+	'pinChange.done': 'PIN di firma modificato: usa il nuovo PIN per firmare.',
 } as const;
 
 export type MessageKey = keyof typeof it;

@@ -16,6 +16,7 @@ export const DASHBOARD_CARDS: readonly {screen: CardScreen; title: MessageKey; d
 	{screen: 'certificate', title: 'card.certificate.title', description: 'card.certificate.description'},
 	{screen: 'otp', title: 'card.otp.title', description: 'card.otp.description'},
 	{screen: 'renewal', title: 'card.renewal.title', description: 'card.renewal.description'},
+	{screen: 'pin', title: 'card.pin.title', description: 'card.pin.description'},
 	{screen: 'suspension', title: 'card.suspension.title', description: 'card.suspension.description'},
 ];
 
