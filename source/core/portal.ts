@@ -6,7 +6,7 @@ import {login as attemptLogin, MAX_IDENTIFIER_LENGTH, type LoginResult} from './
 import type {CertificateDetails} from './certificate/details.js';
 import type {Renewals, RenewalWindow} from './certificate/renewal.js';
 import type {SuspensionRequest} from './certificate/suspension.js';
-import {certificateState, currentCertificate, maskIut, type CertificateState} from './certificate/record.js';
+import {certificateState, currentCertificate, maskIut, suspensionIsOver, type CertificateState} from './certificate/record.js';
 import {systemClock, type Clock} from './clock.js';
 import {buildDemoDatabase, demoCredentials, demoOperators, readSeed, type DemoCredential} from './demo/demo.js';
 import {DomainError} from './errors.js';
@@ -16,9 +16,10 @@ import {Challenges, type ChallengeView, type OtpKeys} from './otp/challenges.js'
 import {OtpService, type AppActivation, type OtpOverview} from './otp/service.js';
 import {secondsLeft, totpCode} from './otp/totp.js';
 import {seedFile} from './paths.js';
+import {pkiFiles} from './pki/files.js';
 import type {Settings} from './settings.js';
 import type {CrlEntry} from './pki/authority.js';
-import type {CertificateRecord, OtpChannel} from './store/schema.js';
+import type {CertificateRecord, Database, OtpChannel} from './store/schema.js';
 import {Store} from './store/store.js';
 import {nextSequence} from './store/schema.js';
 
@@ -120,8 +121,8 @@ export class Portal {
 		const store = new Store(options.dataDirectory);
 		await store.ensureDirectory();
 		const portal = new Portal(options, await loadKeys(options.dataDirectory));
-		await portal.store.read(); // refuse to start on a missing, unreadable or invalid file
-		await portal.refreshCertificates();
+		// One read both refuses a missing, unreadable or invalid file and finds suspensions that are over.
+		await portal.refreshCertificates({snapshot: await portal.store.read()});
 		return portal;
 	}
 
@@ -391,15 +392,17 @@ export class Portal {
 	 * Ends suspensions whose end date has passed and reissues pki/crl.pem. Runs at start and on
 	 * `mysign crl`; returns the CRL's path.
 	 */
-	async refreshCertificates(options: {always?: boolean} = {}): Promise<string> {
-		const {endExpiredSuspensions} = await import('./certificate/suspension.js');
-		const now = this.clock.now().getTime();
-		const due = (await this.store.read()).certificates.some(entry => entry.status === 'suspended' && entry.suspendedUntil !== null && Date.parse(entry.suspendedUntil) <= now);
-		// Only write when a suspension is over: opening the portal must not rewrite the database.
-		const changed = due && (await this.store.update(db => endExpiredSuspensions(db, this.clock.now())));
-		if (changed || options.always) await this.publishCrl();
-		const {CertificationAuthority} = await import('./pki/authority.js');
-		return CertificationAuthority.files(this.store.directory).crl;
+	async refreshCertificates(options: {always?: boolean; snapshot?: Database} = {}): Promise<string> {
+		const snapshot = options.snapshot ?? (await this.store.read());
+		const now = this.clock.now();
+		// Only write (and load the PKI code) when a suspension is over: starting the portal must stay light.
+		if (snapshot.certificates.some(entry => suspensionIsOver(entry, now))) {
+			const {endExpiredSuspensions} = await import('./certificate/suspension.js');
+			if (await this.store.update(db => endExpiredSuspensions(db, this.clock.now()))) await this.publishCrl();
+		} else if (options.always) {
+			await this.publishCrl();
+		}
+		return pkiFiles(this.store.directory).crl;
 	}
 
 	private async publishCrl(): Promise<void> {

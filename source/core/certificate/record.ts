@@ -17,8 +17,13 @@ export function certificateState(certificate: CertificateRecord, clock: Clock): 
 	const now = clock.now().getTime();
 	if (now >= Date.parse(certificate.expiresAt)) return 'expired';
 	// A suspension ends by itself after its end date, even before anyone rewrites the record.
-	if (certificate.status === 'suspended' && certificate.suspendedUntil && now >= Date.parse(certificate.suspendedUntil)) return 'active';
+	if (suspensionIsOver(certificate, new Date(now))) return 'active';
 	return certificate.status;
+}
+
+/** A suspended certificate whose end date has passed. */
+export function suspensionIsOver(certificate: CertificateRecord, now: Date): boolean {
+	return certificate.status === 'suspended' && certificate.suspendedUntil !== null && Date.parse(certificate.suspendedUntil) <= now.getTime();
 }
 
 /** The IUT as the portal shows it: first and last digit, the rest hidden ("2*****5"). */

@@ -4,7 +4,7 @@ import {verifyPeppered} from '../auth/hashing.js';
 import {clearFailures, countFailure, lockedUntil} from '../auth/throttle.js';
 import type {Store} from '../store/store.js';
 import type {Database} from '../store/schema.js';
-import {certificateState, currentCertificate} from './record.js';
+import {certificateState, currentCertificate, suspensionIsOver} from './record.js';
 
 /*
  * "Sospendi online il tuo certificato" (seed 003 §8): IUT, emergency code (ERC) twice and the
@@ -106,7 +106,7 @@ export async function suspend(store: Store, clock: Clock, pepper: Buffer, userId
 export function endExpiredSuspensions(db: Database, now: Date): boolean {
 	let changed = false;
 	for (const certificate of db.certificates) {
-		if (certificate.status === 'suspended' && certificate.suspendedUntil && Date.parse(certificate.suspendedUntil) <= now.getTime()) {
+		if (suspensionIsOver(certificate, now)) {
 			certificate.status = 'active';
 			certificate.suspendedUntil = null;
 			certificate.revokedAt = null;

@@ -6,6 +6,7 @@ import {ISSUER} from '../certificate/record.js';
 import type {Clock} from '../clock.js';
 import {writeFileAtomic} from '../store/atomic-write.js';
 import {FileLock} from '../store/lock.js';
+import {pkiFiles} from './files.js';
 import {caSubject, holderSubject, POLICIES, qcStatementsExtension, URLS, type HolderName} from './profile.js';
 
 /*
@@ -41,8 +42,7 @@ export class CertificationAuthority {
 	) {}
 
 	static files(dataDirectory: string) {
-		const directory = join(dataDirectory, 'pki');
-		return {directory, certificate: join(directory, 'ca.pem'), key: join(directory, 'ca.key'), crl: join(directory, 'crl.pem'), lock: join(directory, 'ca.lock')};
+		return pkiFiles(dataDirectory);
 	}
 
 	/** Loads the CA, creating it (once, whichever process comes first) when missing. */
