@@ -88,3 +88,14 @@ export function InlineField({label, field, focused, masked = false, labelWidth =
 		</Box>
 	);
 }
+
+/** The "Annulla" / confirm pair every form ends with; `confirm` names the confirming control. */
+export function FormButtons({focused, confirmLabel, confirm = 'confirm'}: {focused: (name: string) => boolean; confirmLabel: string; confirm?: string}) {
+	const {t} = useUi();
+	return (
+		<Box gap={2}>
+			<Button label={t('dialog.cancel')} focused={focused('cancel')} />
+			<Button label={confirmLabel} focused={focused(confirm)} />
+		</Box>
+	);
+}

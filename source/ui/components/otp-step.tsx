@@ -5,7 +5,7 @@ import type {ChallengeView} from '../../core/portal.js';
 import {useUi} from '../context.js';
 import {useForm} from '../hooks/use-form.js';
 import {describeError} from '../i18n/index.js';
-import {Button, MessageLine} from './controls.js';
+import {MessageLine, FormButtons} from './controls.js';
 import type {Control} from './form.js';
 import {OtpInput} from './otp-input.js';
 
@@ -111,10 +111,7 @@ export function OtpStep({active, challenge: initial, confirmLabel, onConfirm, on
 	return (
 		<Box flexDirection="column">
 			<OtpInput challenge={challenge} field={form.fields['otp']!} focused={focused('otp')} resendFocused={focused('resend')} />
-			<Box gap={2}>
-				<Button label={t('dialog.cancel')} focused={focused('cancel')} />
-				<Button label={confirmLabel} focused={focused('confirm')} />
-			</Box>
+			<FormButtons focused={focused} confirmLabel={confirmLabel} />
 			{form.message ? <MessageLine kind={form.message.kind} text={form.message.text ?? t(form.message.key, form.message.params)} /> : null}
 		</Box>
 	);

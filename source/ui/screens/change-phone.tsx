@@ -1,7 +1,7 @@
 import {useState} from 'react';
 import {Box, Text} from 'ink';
 import type {ChallengeView, Session} from '../../core/portal.js';
-import {Button, MessageLine, TextField} from '../components/controls.js';
+import {MessageLine, TextField, FormButtons} from '../components/controls.js';
 import {DiscardPrompt} from '../components/discard-prompt.js';
 import type {Control} from '../components/form.js';
 import {OtpStep} from '../components/otp-step.js';
@@ -77,10 +77,7 @@ export function ChangePhoneDialog({active, session, phoneMasked, onClose, onHelp
 					<Box flexDirection="column">
 						<Text wrap="wrap">! {t('changePhone.needOld', {phone: phoneMasked})}</Text>
 						<TextField label={t('changePhone.newNumber')} placeholder={t('changePhone.placeholder')} field={form.fields['phone']!} focused={focused('phone')} width={30} />
-						<Box gap={2}>
-							<Button label={t('dialog.cancel')} focused={focused('cancel')} />
-							<Button label={t('dialog.confirm')} focused={focused('next')} />
-						</Box>
+						<FormButtons focused={focused} confirmLabel={t('dialog.confirm')} confirm="next" />
 						<Text dimColor wrap="wrap">
 							! {t('changePhone.warning')}
 						</Text>

@@ -1,6 +1,6 @@
 import {useEffect} from 'react';
 import {Box, Text} from 'ink';
-import {Button, Checkbox, MessageLine, TextField} from '../components/controls.js';
+import {Checkbox, MessageLine, TextField, FormButtons} from '../components/controls.js';
 import type {Control} from '../components/form.js';
 import {useUi} from '../context.js';
 import {useForm} from '../hooks/use-form.js';
@@ -63,10 +63,7 @@ export function SaveFileDialog({active, title, alternativeLabel, suggest, save, 
 			<Text bold>{title}</Text>
 			{alternativeLabel ? <Checkbox label={alternativeLabel} checked={alternative} focused={focused('alternative')} /> : null}
 			<TextField label={t('download.path')} field={form.fields['path']!} focused={focused('path')} width={72} />
-			<Box gap={2}>
-				<Button label={t('dialog.cancel')} focused={focused('cancel')} />
-				<Button label={t('dialog.save')} focused={focused('save')} />
-			</Box>
+			<FormButtons focused={focused} confirmLabel={t('dialog.save')} confirm="save" />
 			{form.message ? <MessageLine kind={form.message.kind} text={form.message.text ?? t(form.message.key, form.message.params)} /> : null}
 		</Box>
 	);

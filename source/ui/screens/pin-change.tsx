@@ -1,7 +1,7 @@
 import {useEffect, useState} from 'react';
 import {Box, Text} from 'ink';
 import type {ChallengeView, Session} from '../../core/portal.js';
-import {Button, Checkbox, InlineField, MessageLine} from '../components/controls.js';
+import {Checkbox, InlineField, MessageLine, FormButtons} from '../components/controls.js';
 import {DiscardPrompt} from '../components/discard-prompt.js';
 import type {Control} from '../components/form.js';
 import {OtpStep} from '../components/otp-step.js';
@@ -91,10 +91,7 @@ export function PinChangeScreen({active, session, onBack, onHelp, onTypingChange
 						<InlineField label={t('pinChange.again')} field={form.fields['again']!} focused={focused('again')} masked={!shown} labelWidth={24} />
 						<Checkbox label={t('renewal.showPin')} checked={shown} focused={focused('show')} />
 						{attemptsLeft === undefined ? null : <Text dimColor>{t('pinChange.attempts', {count: attemptsLeft})}</Text>}
-						<Box gap={2}>
-							<Button label={t('dialog.cancel')} focused={focused('cancel')} />
-							<Button label={t('dialog.confirm')} focused={focused('confirm')} />
-						</Box>
+						<FormButtons focused={focused} confirmLabel={t('dialog.confirm')} />
 						{form.message ? <MessageLine kind={form.message.kind} text={form.message.text ?? t(form.message.key, form.message.params)} /> : null}
 					</Box>
 				)}

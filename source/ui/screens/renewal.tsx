@@ -2,7 +2,7 @@ import {useCallback, useEffect, useState} from 'react';
 import {Box, Text} from 'ink';
 import type {ChallengeView, DashboardView, RenewalWindow, Session} from '../../core/portal.js';
 import {toDisplayText} from '../../core/text/sanitize.js';
-import {Button, Checkbox, InlineField, MessageLine} from '../components/controls.js';
+import {Button, Checkbox, InlineField, MessageLine, FormButtons} from '../components/controls.js';
 import {DiscardPrompt} from '../components/discard-prompt.js';
 import type {Control} from '../components/form.js';
 import {OtpStep} from '../components/otp-step.js';
@@ -372,10 +372,7 @@ function ConsentsStep(props: StepProps & {declaration: string; askDataConfirmati
 			) : null}
 			<InlineField label={t('renewal.pin')} field={form.fields['pin']!} focused={focused('pin')} masked labelWidth={16} />
 			<Text wrap="wrap">! {t('renewal.pinWarning')}</Text>
-			<Box gap={2}>
-				<Button label={t('dialog.cancel')} focused={focused('cancel')} />
-				<Button label={t('dialog.confirm')} focused={focused('next')} />
-			</Box>
+			<FormButtons focused={focused} confirmLabel={t('dialog.confirm')} confirm="next" />
 			<StepMessage message={form.message} fallback={props.restartMessage} />
 		</Box>
 	);
@@ -394,10 +391,7 @@ function RaoStep(props: StepProps & {onSubmit: (input: {operatorId: string; pass
 			<Text wrap="wrap">{t('renewal.raoIntro')}</Text>
 			<InlineField label={t('renewal.raoUser')} field={form.fields['operator']!} focused={focused('operator')} labelWidth={22} />
 			<InlineField label={t('renewal.raoPassword')} field={form.fields['password']!} focused={focused('password')} masked labelWidth={22} />
-			<Box gap={2}>
-				<Button label={t('dialog.cancel')} focused={focused('cancel')} />
-				<Button label={t('dialog.confirm')} focused={focused('next')} />
-			</Box>
+			<FormButtons focused={focused} confirmLabel={t('dialog.confirm')} confirm="next" />
 			<StepMessage message={form.message} />
 		</Box>
 	);
@@ -410,10 +404,7 @@ function CouponStep(props: StepProps & {onSubmit: (code: string) => Promise<void
 		<Box flexDirection="column">
 			<Text wrap="wrap">{t('renewal.couponIntro')}</Text>
 			<InlineField label={t('renewal.couponLabel')} field={form.fields['coupon']!} focused={focused('coupon')} labelWidth={18} />
-			<Box gap={2}>
-				<Button label={t('dialog.cancel')} focused={focused('cancel')} />
-				<Button label={t('dialog.confirm')} focused={focused('next')} />
-			</Box>
+			<FormButtons focused={focused} confirmLabel={t('dialog.confirm')} confirm="next" />
 			<StepMessage message={form.message} />
 		</Box>
 	);
@@ -433,10 +424,7 @@ function SecurityStep(props: StepProps & {onSubmit: (input: {passphrase: string;
 			<InlineField label={t('replacement.passphrase')} field={form.fields['passphrase']!} focused={focused('passphrase')} masked labelWidth={26} />
 			<InlineField label={t('replacement.passphraseAgain')} field={form.fields['passphraseAgain']!} focused={focused('passphraseAgain')} masked labelWidth={26} />
 			<Checkbox label={t('replacement.useCf')} checked={form.checks['useCf'] ?? false} focused={focused('useCf')} />
-			<Box gap={2}>
-				<Button label={t('dialog.cancel')} focused={focused('cancel')} />
-				<Button label={t('dialog.confirm')} focused={focused('next')} />
-			</Box>
+			<FormButtons focused={focused} confirmLabel={t('dialog.confirm')} confirm="next" />
 			<StepMessage message={form.message} />
 		</Box>
 	);
@@ -457,10 +445,7 @@ function NewPinStep(props: StepProps & {onSubmit: (pin: string, pinAgain: string
 			<InlineField label={t('renewal.newPin')} field={form.fields['pin']!} focused={focused('pin')} masked={!shown} labelWidth={26} />
 			<InlineField label={t('renewal.newPinAgain')} field={form.fields['pinAgain']!} focused={focused('pinAgain')} masked={!shown} labelWidth={26} />
 			<Checkbox label={t('renewal.showPin')} checked={shown} focused={focused('show')} />
-			<Box gap={2}>
-				<Button label={t('dialog.cancel')} focused={focused('cancel')} />
-				<Button label={t('renewal.activate')} focused={focused('activate')} />
-			</Box>
+			<FormButtons focused={focused} confirmLabel={t('renewal.activate')} confirm="activate" />
 			<StepMessage message={form.message} />
 		</Box>
 	);

@@ -1,7 +1,7 @@
 import {useCallback, useEffect, useState} from 'react';
 import {Box, Text} from 'ink';
 import type {DashboardView, Session} from '../../core/portal.js';
-import {Button, Checkbox, InlineField, MessageLine} from '../components/controls.js';
+import {Button, Checkbox, InlineField, MessageLine, FormButtons} from '../components/controls.js';
 import type {Control} from '../components/form.js';
 import {useUi} from '../context.js';
 import {useForm} from '../hooks/use-form.js';
@@ -143,10 +143,7 @@ function SuspensionForm({active, session, onClose, onHelp, onTypingChange}: {act
 			<InlineField label={t('suspension.ercAgain')} field={form.fields['ercAgain']!} focused={focused('ercAgain')} masked />
 			<InlineField label={t('suspension.endDate')} field={form.fields['endDate']!} focused={focused('endDate')} />
 			<Checkbox label={t('suspension.accept')} checked={form.checks['accept'] ?? false} focused={focused('accept')} />
-			<Box gap={2}>
-				<Button label={t('dialog.cancel')} focused={focused('cancel')} />
-				<Button label={t('suspension.suspendButton')} focused={focused('suspend')} />
-			</Box>
+			<FormButtons focused={focused} confirmLabel={t('suspension.suspendButton')} confirm="suspend" />
 			<Text dimColor wrap="wrap">
 				{t('suspension.crlNote')}
 			</Text>
