@@ -2,7 +2,8 @@ import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import type {Clock} from '../../source/core/clock.js';
-import {Portal} from '../../source/core/portal.js';
+import {DomainError} from '../../source/core/errors.js';
+import {Portal, type Session} from '../../source/core/portal.js';
 
 /** A clock tests move by hand. */
 export class ManualClock implements Clock {
@@ -34,3 +35,30 @@ export async function demoPortal(clock = new ManualClock(DEMO_NOW)): Promise<{po
 }
 
 export const MARIO = {userId: 'JCPD7173', email: 'mario.rossi@example.it', password: 'Girasole&42', pin: '27182818'};
+
+/** Logs a holder in and returns the session; a failed login fails the test. */
+export async function logIn(portal: Portal, userId: string, password: string): Promise<Session> {
+	const login = await portal.login(userId, password);
+	if (login.kind !== 'success') throw new Error(`login of ${userId} failed: ${login.kind}`);
+	return login.session;
+}
+
+/** The code in the newest SMS to a holder (or operator), as the phone shows it. */
+export async function lastSmsCode(portal: Portal, userId: string): Promise<string> {
+	return /codice OTP (\d{8})/.exec((await portal.phoneMessages(userId)).at(-1)!.text)![1]!;
+}
+
+/**
+ * The domain error code a promise rejects with (undefined when it resolves); with
+ * `withAttempts`, also ":<attempts left>" when the error says how many remain.
+ */
+export async function errorCode(promise: Promise<unknown>, options: {withAttempts?: boolean} = {}): Promise<string | undefined> {
+	return promise.then(
+		() => undefined,
+		(error: unknown) => {
+			if (!(error instanceof DomainError)) return String(error);
+			const attempts = error.params['attemptsLeft'];
+			return options.withAttempts && attempts !== undefined ? `${error.code}:${String(attempts)}` : error.code;
+		},
+	);
+}

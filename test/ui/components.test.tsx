@@ -11,7 +11,7 @@ import {KeyRouter} from '../../source/ui/hooks/key-router.js';
 import {useForm} from '../../source/ui/hooks/use-form.js';
 import {translator} from '../../source/ui/i18n/index.js';
 import {KEYS, press, screen, type, waitForScreen} from '../helpers/ink.js';
-import {demoPortal} from '../helpers/portal.js';
+import {demoPortal, logIn} from '../helpers/portal.js';
 
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
@@ -81,9 +81,7 @@ describe('OtpStep', () => {
 	it('with push, confirms when the phone approves; with SMS, a wrong code says how many attempts are left', async () => {
 		const {portal, remove} = await demoPortal();
 		cleanup = remove;
-		const login = await portal.login('JCPD2841', 'Tramonto!73');
-		if (login.kind !== 'success') throw new Error('login');
-		const session = login.session;
+		const session = await logIn(portal, 'JCPD2841', 'Tramonto!73');
 		await portal.setPush(session, true);
 		const challenge = await portal.challenges.start({userId: 'JCPD2841', operation: 'op', data: {}});
 		function Host() {

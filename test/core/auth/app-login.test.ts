@@ -1,6 +1,5 @@
 import {afterEach, describe, expect, it} from 'vitest';
-import {DomainError} from '../../../source/core/errors.js';
-import {demoPortal, MARIO} from '../../helpers/portal.js';
+import {demoPortal, MARIO, errorCode} from '../../helpers/portal.js';
 
 const GIULIA = 'JCPD2841'; // the demo holder whose MyInfoCert app is active
 
@@ -13,12 +12,6 @@ async function setup() {
 	return context;
 }
 
-async function errorCode(promise: Promise<unknown>): Promise<string | undefined> {
-	return promise.then(
-		() => undefined,
-		(error: unknown) => (error instanceof DomainError ? error.code : String(error)),
-	);
-}
 
 describe('login with the MyInfoCert app', () => {
 	it('logs in the terminal that showed the code once the phone approves it, once only', async () => {

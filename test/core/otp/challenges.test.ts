@@ -2,9 +2,8 @@ import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {MINUTE} from '../../../source/core/clock.js';
-import {DomainError} from '../../../source/core/errors.js';
 import type {Portal, Session} from '../../../source/core/portal.js';
-import {demoPortal, MARIO} from '../../helpers/portal.js';
+import {demoPortal, errorCode, lastSmsCode, logIn, MARIO} from '../../helpers/portal.js';
 
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
@@ -12,24 +11,13 @@ afterEach(() => cleanup?.());
 async function setup() {
 	const context = await demoPortal();
 	cleanup = context.remove;
-	const login = await context.portal.login(MARIO.userId, MARIO.password);
-	if (login.kind !== 'success') throw new Error('demo login failed');
-	return {...context, session: login.session};
+	return {...context, session: await logIn(context.portal, MARIO.userId, MARIO.password)};
 }
 
-/** The code in the newest SMS to a holder, as the phone shows it. */
-async function lastSmsCode(portal: Portal, userId = MARIO.userId): Promise<string> {
-	const messages = await portal.phoneMessages(userId);
-	return /codice OTP (\d{8})/.exec(messages.at(-1)!.text)![1]!;
-}
 
-async function codeOf(error: Promise<unknown>): Promise<string> {
-	const caught = await error.then(
-		() => 'no error',
-		(thrown: unknown) => (thrown instanceof DomainError ? thrown.code : String(thrown)),
-	);
-	return caught;
-}
+
+const lastCode = (portal: Portal, userId = MARIO.userId) => lastSmsCode(portal, userId);
+const codeOf = (promise: Promise<unknown>) => errorCode(promise);
 
 function startFor(portal: Portal, session: Session, operation = 'test.operation', data: unknown = {value: 1}) {
 	return portal.challenges.start({userId: session.userId, operation, data, channel: 'sms'});
@@ -52,7 +40,7 @@ describe('SMS challenges', () => {
 	it('accepts a code once; a second use is refused', async () => {
 		const {portal, session} = await setup();
 		const challenge = await startFor(portal, session);
-		const code = await lastSmsCode(portal);
+		const code = await lastCode(portal);
 		await confirm(portal, session, challenge.id, code);
 		expect(await codeOf(confirm(portal, session, challenge.id, code))).toBe('otp.used');
 	});
@@ -60,7 +48,7 @@ describe('SMS challenges', () => {
 	it('refuses a code for another operation or other data', async () => {
 		const {portal, session} = await setup();
 		const challenge = await startFor(portal, session, 'otp.changePhone', {newPhone: '+393330000000'});
-		const code = await lastSmsCode(portal);
+		const code = await lastCode(portal);
 		expect(await codeOf(confirm(portal, session, challenge.id, code, 'pin.change', {newPhone: '+393330000000'}))).toBe('otp.wrongOperation');
 		expect(await codeOf(confirm(portal, session, challenge.id, code, 'otp.changePhone', {newPhone: '+393339999999'}))).toBe('otp.wrongOperation');
 		// A code sent for another operation is simply a wrong code here.
@@ -71,7 +59,7 @@ describe('SMS challenges', () => {
 	it('refuses a code after 5 minutes', async () => {
 		const {portal, session, clock} = await setup();
 		const challenge = await startFor(portal, session);
-		const code = await lastSmsCode(portal);
+		const code = await lastCode(portal);
 		clock.advance(5 * MINUTE);
 		expect(await codeOf(confirm(portal, session, challenge.id, code))).toBe('otp.expired');
 	});
@@ -82,19 +70,19 @@ describe('SMS challenges', () => {
 		if (giulia.kind !== 'success') throw new Error('login');
 		const mine = await startFor(portal, session);
 		await startFor(portal, giulia.session);
-		const giuliasCode = await lastSmsCode(portal, 'JCPD2841');
+		const giuliasCode = await lastCode(portal, 'JCPD2841');
 		expect(await codeOf(confirm(portal, session, mine.id, giuliasCode))).toBe('otp.wrong');
-		expect(await codeOf(confirm(portal, giulia.session, mine.id, await lastSmsCode(portal)))).toBe('otp.unknown');
+		expect(await codeOf(confirm(portal, giulia.session, mine.id, await lastCode(portal)))).toBe('otp.unknown');
 	});
 
 	it('"Invia nuovo OTP" sends a new code but does not reset the failures; the 5th wrong code cancels', async () => {
 		const {portal, session} = await setup();
 		const challenge = await startFor(portal, session);
 		for (let index = 0; index < 3; index++) expect(await codeOf(confirm(portal, session, challenge.id, '00000000'))).toBe('otp.wrong');
-		const oldCode = await lastSmsCode(portal);
+		const oldCode = await lastCode(portal);
 		const resent = await portal.resendOtp(session, challenge.id);
 		expect(resent.attemptsLeft).toBe(2);
-		const newCode = await lastSmsCode(portal);
+		const newCode = await lastCode(portal);
 		expect((await portal.phoneMessages(MARIO.userId)).length).toBe(2);
 		if (oldCode !== newCode) expect(await codeOf(confirm(portal, session, challenge.id, oldCode))).toBe('otp.wrong');
 		else expect(await codeOf(confirm(portal, session, challenge.id, '11111111'))).toBe('otp.wrong');
@@ -116,7 +104,7 @@ describe('SMS challenges', () => {
 		const codes: string[] = [];
 		for (let index = 0; index < 5; index++) {
 			await startFor(portal, session);
-			codes.push(await lastSmsCode(portal));
+			codes.push(await lastCode(portal));
 		}
 		const db = readFileSync(join(directory, 'db.json'), 'utf8');
 		for (const code of codes) expect(db).not.toContain(code);
@@ -162,7 +150,7 @@ describe('change of the SMS number', () => {
 		const sms = (await portal.phoneMessages(MARIO.userId)).at(-1)!;
 		expect(sms.to).toBe('+393471234567');
 		expect((await portal.otpOverview(session)).phoneMasked).toBe('+39347*****67');
-		await portal.confirmPhoneChange(session, challenge.id, newPhone, await lastSmsCode(portal));
+		await portal.confirmPhoneChange(session, challenge.id, newPhone, await lastCode(portal));
 		expect((await portal.otpOverview(session)).phoneMasked).toBe('+39333*****43');
 		// From now on codes go to the new number only.
 		await startFor(portal, session);
@@ -174,10 +162,9 @@ describe('push approval on the phone', () => {
 	async function giulia() {
 		const context = await demoPortal();
 		cleanup = context.remove;
-		const login = await context.portal.login('JCPD2841', 'Tramonto!73');
-		if (login.kind !== 'success') throw new Error('login');
-		await context.portal.setPush(login.session, true);
-		return {...context, session: login.session};
+		const session = await logIn(context.portal, 'JCPD2841', 'Tramonto!73');
+		await context.portal.setPush(session, true);
+		return {...context, session};
 	}
 
 	it('an approved request confirms the operation without a code, once', async () => {

@@ -1,8 +1,7 @@
 import {afterEach, describe, expect, it} from 'vitest';
-import {DomainError} from '../../../source/core/errors.js';
 import {openPrivateKey} from '../../../source/core/pki/holder-key.js';
 import type {Portal} from '../../../source/core/portal.js';
-import {demoPortal, MARIO} from '../../helpers/portal.js';
+import {demoPortal, MARIO, errorCode, lastSmsCode, logIn} from '../../helpers/portal.js';
 import {loadOrCreateKey} from '../../../source/core/keys.js';
 
 let cleanup: (() => void) | undefined;
@@ -11,21 +10,13 @@ afterEach(() => cleanup?.());
 async function setup() {
 	const context = await demoPortal();
 	cleanup = context.remove;
-	const login = await context.portal.login(MARIO.userId, MARIO.password);
-	if (login.kind !== 'success') throw new Error('login');
-	return {...context, session: login.session};
+	return {...context, session: await logIn(context.portal, MARIO.userId, MARIO.password)};
 }
 
-async function lastCode(portal: Portal): Promise<string> {
-	return /codice OTP (\d{8})/.exec((await portal.phoneMessages(MARIO.userId)).at(-1)!.text)![1]!;
-}
 
-async function errorOf(promise: Promise<unknown>): Promise<string | undefined> {
-	return promise.then(
-		() => undefined,
-		(error: unknown) => (error instanceof DomainError ? `${error.code}${error.params['attemptsLeft'] === undefined ? '' : ':' + String(error.params['attemptsLeft'])}` : String(error)),
-	);
-}
+
+const lastCode = (portal: Portal) => lastSmsCode(portal, MARIO.userId);
+const errorOf = (promise: Promise<unknown>) => errorCode(promise, {withAttempts: true});
 
 describe('"Modifica PIN"', () => {
 	it('re-seals the signing key under the new PIN once the OTP confirms it', async () => {

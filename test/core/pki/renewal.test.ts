@@ -3,9 +3,8 @@ import {writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {DAY} from '../../../source/core/clock.js';
-import {DomainError} from '../../../source/core/errors.js';
 import type {Portal, Session} from '../../../source/core/portal.js';
-import {demoPortal, ManualClock, MARIO} from '../../helpers/portal.js';
+import {demoPortal, ManualClock, MARIO, errorCode, lastSmsCode, logIn} from '../../helpers/portal.js';
 
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
@@ -13,21 +12,13 @@ afterEach(() => cleanup?.());
 async function setup(clock = new ManualClock(new Date())) {
 	const context = await demoPortal(clock);
 	cleanup = context.remove;
-	const login = await context.portal.login(MARIO.userId, MARIO.password);
-	if (login.kind !== 'success') throw new Error('login');
-	return {...context, session: login.session};
+	return {...context, session: await logIn(context.portal, MARIO.userId, MARIO.password)};
 }
 
-async function lastCode(portal: Portal): Promise<string> {
-	return /codice OTP (\d{8})/.exec((await portal.phoneMessages(MARIO.userId)).at(-1)!.text)![1]!;
-}
 
-async function errorOf(promise: Promise<unknown>): Promise<string | undefined> {
-	return promise.then(
-		() => undefined,
-		(error: unknown) => (error instanceof DomainError ? `${error.code}${error.params['attemptsLeft'] === undefined ? '' : ':' + String(error.params['attemptsLeft'])}` : String(error)),
-	);
-}
+
+const lastCode = (portal: Portal) => lastSmsCode(portal, MARIO.userId);
+const errorOf = (promise: Promise<unknown>) => errorCode(promise, {withAttempts: true});
 
 const consents = (pin: string) => ({acceptConditions: true, confirmData: true, pin});
 

@@ -5,7 +5,7 @@ import {simpleParser} from 'mailparser';
 import {afterEach, describe, expect, it} from 'vitest';
 import {DomainError} from '../../../source/core/errors.js';
 import type {Portal, Session} from '../../../source/core/portal.js';
-import {demoPortal, ManualClock} from '../../helpers/portal.js';
+import {demoPortal, logIn, ManualClock} from '../../helpers/portal.js';
 
 const LUCA = {userId: 'JCPD5590', password: 'Montagna_19', pin: '16180339', codiceFiscale: 'VRDLCU75T10L219Q', erc: '91736402'};
 
@@ -15,9 +15,7 @@ afterEach(() => cleanup?.());
 async function setup() {
 	const context = await demoPortal(new ManualClock(new Date()));
 	cleanup = context.remove;
-	const login = await context.portal.login(LUCA.userId, LUCA.password);
-	if (login.kind !== 'success') throw new Error('login');
-	return {...context, session: login.session};
+	return {...context, session: await logIn(context.portal, LUCA.userId, LUCA.password)};
 }
 
 /** LUCA confirms with his hardware token: the code now, then the clock moves on a step (a step is never accepted twice). */

@@ -3,8 +3,7 @@ import {writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {DAY} from '../../../source/core/clock.js';
-import {DomainError} from '../../../source/core/errors.js';
-import {demoPortal, ManualClock, MARIO} from '../../helpers/portal.js';
+import {demoPortal, ManualClock, MARIO, errorCode, logIn} from '../../helpers/portal.js';
 
 const ERC = '40213769';
 const IUT = '20547815';
@@ -16,13 +15,12 @@ afterEach(() => cleanup?.());
 async function setup() {
 	const context = await demoPortal(new ManualClock(new Date()));
 	cleanup = context.remove;
-	const login = await context.portal.login(MARIO.userId, MARIO.password);
-	if (login.kind !== 'success') throw new Error('login');
+	const session = await logIn(context.portal, MARIO.userId, MARIO.password);
 	const db = await context.portal.store.read();
 	const pem = db.certificates.find(entry => entry.userId === MARIO.userId)!.pem;
 	const certificateFile = join(context.directory, 'mario.pem');
 	writeFileSync(certificateFile, pem);
-	return {...context, session: login.session, certificateFile};
+	return {...context, session, certificateFile};
 }
 
 function ddmmyyyy(date: Date): string {
@@ -34,12 +32,8 @@ function crlCheck(directory: string, certificateFile: string, at: Date) {
 	return spawnSync('openssl', ['verify', '-crl_check', '-attime', String(Math.floor(at.getTime() / 1000)), '-CAfile', join(pki, 'ca.pem'), '-CRLfile', join(pki, 'crl.pem'), certificateFile], {encoding: 'utf8'});
 }
 
-async function errorOf(promise: Promise<unknown>): Promise<string | undefined> {
-	return promise.then(
-		() => undefined,
-		(error: unknown) => (error instanceof DomainError ? error.code : String(error)),
-	);
-}
+
+const errorOf = (promise: Promise<unknown>) => errorCode(promise);
 
 describe('online suspension', () => {
 	it('suspends at once (CRL: certificateHold) and the certificate is active again after the end date', async () => {
