@@ -4,6 +4,7 @@ import {clockFrom, parseInstant, systemClock, type Clock} from './core/clock.js'
 import {resolveDataDirectory} from './core/paths.js';
 import {toDisplayText} from './core/text/sanitize.js';
 import {Portal} from './core/portal.js';
+import {UsageError} from './cli/usage.js';
 import {describeError, isLanguage, translator, type Language, type Translate} from './ui/i18n/index.js';
 
 /*
@@ -20,6 +21,13 @@ const HELP = {
     $ mysign admin coupon create [--count N] [--json]
                                   (operatori) crea coupon di rinnovo monouso e li stampa
     $ mysign crl [--json]         riemette la CRL (pki/crl.pem) dallo stato dei certificati
+    $ mysign sign FILE… --user ID [--pin-stdin] [--otp CODICE] [--send-otp] [--json]
+                                  firma i file (FILE.p7m, CAdES) con PIN e un solo OTP;
+                                  --send-otp invia prima l'SMS, --otp lo usa
+    $ mysign verify FILE.p7m [--extract FILE] [--json]
+                                  verifica firma, firmatario e stato del certificato
+                                  (uscita 0 solo se valida)
+    $ mysign reports [--json]     invia i riepiloghi giornalieri delle firme dovuti
     $ mysign phone --user ID [--print] [--json]
                                   il telefono del titolare: SMS ricevuti, codici dell'app,
                                   approvazione degli accessi; --print stampa e termina
@@ -42,6 +50,13 @@ const HELP = {
     $ mysign admin coupon create [--count N] [--json]
                                   (operators) creates single-use renewal coupons and prints them
     $ mysign crl [--json]         reissues the CRL (pki/crl.pem) from the certificates' states
+    $ mysign sign FILE… --user ID [--pin-stdin] [--otp CODE] [--send-otp] [--json]
+                                  signs the files (FILE.p7m, CAdES) with the PIN and one OTP;
+                                  --send-otp sends the SMS first, --otp uses it
+    $ mysign verify FILE.p7m [--extract FILE] [--json]
+                                  checks the signature, the signer and the certificate's
+                                  status (exit 0 only when valid)
+    $ mysign reports [--json]     sends the daily signature summaries that are due
     $ mysign phone --user ID [--print] [--json]
                                   the holder's phone: received SMS, app codes, login
                                   approvals; --print prints them and exits
@@ -69,6 +84,10 @@ const FLAGS = {
 	count: {type: 'string'},
 	print: {type: 'boolean'},
 	showSms: {type: 'boolean'},
+	pinStdin: {type: 'boolean'},
+	otp: {type: 'string'},
+	sendOtp: {type: 'boolean'},
+	extract: {type: 'string'},
 	help: {type: 'boolean'},
 	version: {type: 'boolean'},
 } as const;
@@ -79,9 +98,14 @@ const COMMAND_FLAGS: Record<string, readonly string[]> = {
 	phone: ['data', 'lang', 'screenReader', 'now', 'user', 'print', 'json', 'help'],
 	crl: ['data', 'lang', 'now', 'json', 'help'],
 	admin: ['data', 'lang', 'now', 'count', 'json', 'help'],
+	sign: ['data', 'lang', 'now', 'user', 'pinStdin', 'otp', 'sendOtp', 'json', 'help'],
+	verify: ['data', 'lang', 'now', 'extract', 'json', 'help'],
+	reports: ['data', 'lang', 'now', 'json', 'help'],
 };
 
-class UsageError extends Error {}
+/** Commands that take file arguments. */
+const FILE_COMMANDS = ['sign', 'verify'];
+
 
 /** Operator commands so far (issue 7 brings the rest). */
 const ADMIN_COMMANDS = ['coupon create'];
@@ -124,7 +148,7 @@ async function main(argv: readonly string[]): Promise<number> {
 	const allowed = COMMAND_FLAGS[command];
 	if (!allowed) throw new UsageError(t('cli.unknownCommand', {command}));
 	const subcommand = extra.join(' ');
-	if (command === 'admin' ? !ADMIN_COMMANDS.includes(subcommand) : extra.length > 0) throw new UsageError(t('cli.unknownCommand', {command: `${command} ${subcommand}`.trim()}));
+	if (command === 'admin' ? !ADMIN_COMMANDS.includes(subcommand) : extra.length > 0 && !FILE_COMMANDS.includes(command)) throw new UsageError(t('cli.unknownCommand', {command: `${command} ${subcommand}`.trim()}));
 	// meow fills booleans with false, so presence is judged from argv itself.
 	for (const flag of flagsIn(argv)) {
 		if (!allowed.includes(camel(flag))) throw new UsageError(t('cli.unknownFlag', {flag}));
@@ -159,6 +183,17 @@ async function main(argv: readonly string[]): Promise<number> {
 		const portal = await Portal.open({dataDirectory, clock, terminal: 'crl'});
 		const file = await portal.refreshCertificates({always: true});
 		process.stdout.write(cli.flags.json ? JSON.stringify({crl: file, ca: file.replace(/crl\.pem$/, 'ca.pem')}) + '\n' : t('cli.crlWritten', {file}) + '\n');
+		return 0;
+	}
+	if (command === 'sign' || command === 'verify' || command === 'reports') {
+		const portal = await Portal.open({dataDirectory, clock, terminal: command});
+		const {signCommand, verifyCommand} = await import('./cli/sign.js');
+		if (command === 'verify') return verifyCommand({t, language, portal, file: extra[0], extract: cli.flags.extract, json: cli.flags.json ?? false});
+		if (command === 'sign') {
+			return signCommand({t, portal, userId: cli.flags.user, files: extra, pinStdin: cli.flags.pinStdin ?? false, otp: cli.flags.otp, sendOtp: cli.flags.sendOtp ?? false, json: cli.flags.json ?? false});
+		}
+		const sent = await portal.sendDailyReports();
+		process.stdout.write((cli.flags.json ? JSON.stringify({sent}) : t('cli.reportsSent', {count: sent})) + '\n');
 		return 0;
 	}
 	if (command === 'phone') return phone(t, {language, dataDirectory, clock, user: cli.flags.user, print: cli.flags.print ?? false, json: cli.flags.json ?? false, screenReader, color});

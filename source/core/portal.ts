@@ -1,5 +1,5 @@
 import {randomUUID} from 'node:crypto';
-import {writeFile} from 'node:fs/promises';
+import {rm, writeFile} from 'node:fs/promises';
 import {resolve} from 'node:path';
 import {AppLogin, type AppLoginOffer} from './auth/app-login.js';
 import {login as attemptLogin, MAX_IDENTIFIER_LENGTH, type LoginResult} from './auth/login.js';
@@ -19,9 +19,14 @@ import {seedFile} from './paths.js';
 import {pkiFiles} from './pki/files.js';
 import type {Settings} from './settings.js';
 import type {CrlEntry} from './pki/authority.js';
-import type {CertificateRecord, Database, OtpChannel} from './store/schema.js';
+import type {AccessEntry, CertificateRecord, Database, OtpChannel} from './store/schema.js';
 import {Store} from './store/store.js';
-import {nextSequence} from './store/schema.js';
+import {SignatureLog, type SignatureRecord} from './history/signature-log.js';
+import {queryHistory, type HistoryFilter, type HistoryPage} from './history/query.js';
+import {Reports, type ReportFrequency, type ReportSettings} from './notify/reports.js';
+import type {DocumentToSign} from './signing/documents.js';
+import type {SignedDocument, Signer} from './signing/signer.js';
+import type {SignatureVerification} from './signing/verification.js';
 
 /*
  * The one facade the TUI, the phone companion and the CLI call. It owns the store, the clock
@@ -62,6 +67,7 @@ export interface AuthenticatorReading {
 }
 
 export type PortalLoginResult = {kind: 'success'; session: Session} | Exclude<LoginResult, {kind: 'success'}>;
+export type {DocumentToSign, SignedDocument, SignatureRecord, SignatureVerification, HistoryFilter, HistoryPage, AccessEntry, ReportSettings, ReportFrequency};
 export type {AppActivation, AppLoginOffer, CertificateDetails, RenewalWindow, SuspensionRequest, ChallengeView, OtpOverview, OutboxMessage};
 
 export interface PortalOptions {
@@ -91,6 +97,14 @@ async function publishCrl(store: Store, authority: {writeCrl(entries: CrlEntry[]
 	await authority.writeCrl(crlEntries(await store.read(), clock.now()), clock.now());
 }
 
+/** The demo holders' past signatures, replacing whatever history the folder had. */
+async function writeDemoHistories(dataDirectory: string, seed: Awaited<ReturnType<typeof readSeed>>, db: Database, now: Date): Promise<void> {
+	const {demoHistories} = await import('./demo/demo.js');
+	const log = new SignatureLog(dataDirectory);
+	await rm(log.directory, {recursive: true, force: true});
+	for (const [userId, records] of demoHistories(seed, db, now)) await log.replace(userId, records);
+}
+
 async function loadKeys(dataDirectory: string): Promise<OtpKeys> {
 	const [pepper, totpKey] = await Promise.all([loadOrCreateKey(dataDirectory, 'pepper'), loadOrCreateKey(dataDirectory, 'totp')]);
 	return {pepper, totpKey};
@@ -103,6 +117,8 @@ export class Portal {
 	private readonly terminal: string;
 	private readonly otpService: OtpService;
 	private readonly appLogin: AppLogin;
+	private readonly signatureLog: SignatureLog;
+	private readonly reports: Reports;
 
 	private constructor(
 		options: PortalOptions,
@@ -114,6 +130,8 @@ export class Portal {
 		this.outbox = new Outbox(options.dataDirectory);
 		this.otpService = new OtpService(this.store, this.clock, keys, new Challenges(this.store, this.clock, this.outbox, keys));
 		this.appLogin = new AppLogin(this.store, this.clock, keys.pepper, this.terminal);
+		this.signatureLog = new SignatureLog(options.dataDirectory);
+		this.reports = new Reports(this.store, this.outbox, this.signatureLog, this.clock);
 	}
 
 	/** Opens the data folder; the database must exist and be valid (see `createDemo`). */
@@ -141,7 +159,10 @@ export class Portal {
 		const {CertificationAuthority} = await import('./pki/authority.js');
 		const authority = await CertificationAuthority.open(options.dataDirectory, clock);
 		const created = await store.initialize(() => buildDemoDatabase(seed, clock, keys, authority), {replace: options.reset ?? false});
-		if (created) await publishCrl(store, authority, clock);
+		if (created) {
+			await publishCrl(store, authority, clock);
+			await writeDemoHistories(options.dataDirectory, seed, await store.read(), clock.now());
+		}
 		return {created, credentials: demoCredentials(seed), operators: demoOperators(seed)};
 	}
 
@@ -326,8 +347,7 @@ export class Portal {
 	}
 
 	private async sendEnvelope(input: {userId: string; to: string; holderName: string; pdf: Buffer; at: Date}): Promise<void> {
-		const {composeEmail} = await import('./notify/email.js');
-		const subject = 'InfoCert: il tuo nuovo certificato di firma remota - Busta Cifrata (ERC)';
+		const {sendEmail} = await import('./notify/email.js');
 		const text = [
 			`Gentile ${input.holderName},`,
 			'',
@@ -337,16 +357,14 @@ export class Portal {
 			'',
 			'InfoCert S.p.A. (messaggio simulato da mysign)',
 		].join('\n');
-		const eml = await composeEmail({
-			from: 'InfoCert <noreply@mysign.local>',
+		await sendEmail(this.store, this.outbox, {
+			userId: input.userId,
 			to: input.to,
-			subject,
+			subject: 'InfoCert: il tuo nuovo certificato di firma remota - Busta Cifrata (ERC)',
 			text,
-			date: input.at,
+			at: input.at,
 			attachments: [{filename: 'BustaCifrata-ERC.pdf', content: input.pdf, contentType: 'application/pdf'}],
 		});
-		const id = await this.store.update(db => nextSequence(db, 'outbox'));
-		await this.outbox.deliverEmail({id, kind: 'email', userId: input.userId, to: input.to, at: input.at.toISOString(), subject, text, attachments: ['BustaCifrata-ERC.pdf']}, eml);
 	}
 
 	async activateRenewal(session: Session, renewalId: string, code: string): Promise<{expiresAt: Date}> {
@@ -372,7 +390,7 @@ export class Portal {
 	}
 
 	/** Signing-PIN attempts left before the certificate is blocked (shown by every PIN prompt). */
-	async pinAttemptsLeft(session: Session): Promise<number> {
+	async pinAttemptsLeft(session: {userId: string}): Promise<number> {
 		const db = await this.store.read();
 		const holder = db.holders.find(entry => entry.userId === session.userId);
 		return db.settings.pinMaxAttempts - (holder?.pinFailures ?? 0);
@@ -408,6 +426,76 @@ export class Portal {
 	private async publishCrl(): Promise<void> {
 		const {CertificationAuthority} = await import('./pki/authority.js');
 		await publishCrl(this.store, await CertificationAuthority.open(this.store.directory, this.clock), this.clock);
+	}
+
+	// ── "Firma documenti" (what GoSign does with a remote certificate) ────────────────────
+
+	private signerService: Promise<Signer> | undefined;
+
+	private signer(): Promise<Signer> {
+		this.signerService ??= import('./signing/signer.js').then(
+			({Signer}) => new Signer(this.store, this.clock, this.keys.pepper, this.otpService.challenges, this.signatureLog, (userId, signed, at) => this.reports.signed(userId, signed, at)),
+		);
+		return this.signerService;
+	}
+
+	/** Reads and hashes the documents to sign; refuses missing, unreadable, oversized or already signed files. */
+	async inspectDocuments(paths: readonly string[]): Promise<DocumentToSign[]> {
+		const {inspectDocuments} = await import('./signing/documents.js');
+		return inspectDocuments(paths);
+	}
+
+	/** Signing step 1: certificate usable, PIN right (when given), then an OTP bound to the documents. */
+	async requestSignatureOtp(holder: {userId: string}, documents: readonly DocumentToSign[], pin?: string): Promise<ChallengeView> {
+		await this.requireHolder(holder.userId);
+		return (await this.signer()).requestOtp(holder.userId, documents, pin);
+	}
+
+	/** An OTP already waiting for these documents (a script that sent the SMS in an earlier call). */
+	async pendingSignatureOtp(holder: {userId: string}, documents: readonly DocumentToSign[]): Promise<ChallengeView | undefined> {
+		return (await this.signer()).pendingOtp(holder.userId, documents);
+	}
+
+	/** Signing step 2: PIN and OTP; writes DOCUMENT.p7m beside each document. */
+	async signDocuments(holder: {userId: string}, input: {documents: readonly DocumentToSign[]; pin: string; challengeId: string; code: string}): Promise<SignedDocument[]> {
+		return (await this.signer()).sign(holder.userId, input);
+	}
+
+	/** Checks a .p7m against the local CA and CRL: signer, signing time, certificate status then and now. */
+	async verifySignature(path: string): Promise<SignatureVerification> {
+		const {verifySignatureFile} = await import('./signing/verification.js');
+		return verifySignatureFile(path, pkiFiles(this.store.directory), this.clock.now());
+	}
+
+	private async requireHolder(userId: string): Promise<void> {
+		if (!(await this.store.read()).holders.some(holder => holder.userId === userId)) throw new DomainError('holder.notFound');
+	}
+
+	// ── "Cronologia firme", "Visualizza accessi" and "Report" ─────────────────────────────
+
+	/** The holder's signature attempts through the history filters. */
+	async signatureHistory(session: Session, filter: HistoryFilter, page: {page: number; pageSize: number}): Promise<HistoryPage<SignatureRecord> & {skipped: number}> {
+		const {records, skipped} = await this.signatureLog.read(session.userId);
+		return {...queryHistory(records, filter, {...page, now: this.clock.now(), succeeded: record => record.outcome === 'success'}), skipped};
+	}
+
+	/** The holder's logins through the same filters ("Visualizza accessi"). */
+	async accessHistory(session: Session, filter: HistoryFilter, page: {page: number; pageSize: number}): Promise<HistoryPage<AccessEntry>> {
+		const entries = (await this.store.read()).accessLog.filter(entry => entry.userId === session.userId);
+		return queryHistory(entries, filter, {...page, now: this.clock.now(), succeeded: entry => entry.outcome === 'success' || entry.outcome === 'app-approved'});
+	}
+
+	reportSettings(session: Session): Promise<ReportSettings & {accountEmail: string}> {
+		return this.reports.settings(session.userId);
+	}
+
+	updateReportSettings(session: Session, input: {email: string; frequency: ReportFrequency}): Promise<void> {
+		return this.reports.update(session.userId, input);
+	}
+
+	/** Daily signature summaries now due, for every holder who asked for them; returns how many went out. */
+	sendDailyReports(): Promise<number> {
+		return this.reports.sendAllDailySummaries();
 	}
 
 	// ── "Codici OTP" ──────────────────────────────────────────────────────────────────────

@@ -9,15 +9,18 @@ import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {usePortalData} from './hooks/use-portal-data.js';
 import type {Language} from './i18n/index.js';
 import {translator} from './i18n/index.js';
-import {dashboardBindings, formBindings, globalBindings, helpBindings, loginBindings, menuBindings, otpScreenBindings, type Binding} from './keymap.js';
+import {dashboardBindings, formBindings, globalBindings, helpBindings, historyBindings, loginBindings, menuBindings, otpScreenBindings, type Binding} from './keymap.js';
 import {CertificateScreen} from './screens/certificate.js';
 import {DashboardScreen} from './screens/dashboard.js';
 import {HelpOverlay} from './screens/help.js';
 import {LoginScreen} from './screens/login.js';
 import {OtpCodesScreen} from './screens/otp-codes.js';
+import {HistoryScreen} from './screens/history.js';
 import {PinChangeScreen} from './screens/pin-change.js';
 import {RenewalScreen} from './screens/renewal.js';
 import {ReplacementScreen} from './screens/replacement.js';
+import {ReportScreen} from './screens/report.js';
+import {SignScreen} from './screens/sign.js';
 import {SuspensionScreen} from './screens/suspension.js';
 import {UserMenu} from './screens/user-menu.js';
 import {initialState, reduce, type AppState} from './state.js';
@@ -50,7 +53,11 @@ function screenBindings(state: AppState & {typing?: boolean}): readonly Binding[
 		case 'renewal':
 		case 'replacement':
 		case 'suspension':
+		case 'sign':
+		case 'report':
 			return state.typing ? formBindings : otpScreenBindings;
+		case 'history':
+			return [...(state.typing ? formBindings : otpScreenBindings), ...historyBindings];
 	}
 }
 
@@ -120,7 +127,7 @@ function SessionView({
 	const userName = session && data.state === 'ready' ? toDisplayText(`${data.value.name} ${data.value.surname}`, 40) : undefined;
 	const screenActive = state.overlay === 'none';
 	const [typing, setTyping] = useState(false);
-	const shown = ['otp', 'certificate', 'pin', 'renewal', 'replacement', 'suspension'].includes(state.screen.name) && typing ? [...screenBindings({...state, typing}), ...globalBindings] : bindings;
+	const shown = ['otp', 'certificate', 'pin', 'renewal', 'replacement', 'suspension', 'sign', 'history', 'report'].includes(state.screen.name) && typing ? [...screenBindings({...state, typing}), ...globalBindings] : bindings;
 	const footer = typing && screenActive ? shown.filter(binding => binding.action !== 'help') : shown;
 
 	return (
@@ -164,6 +171,15 @@ function SessionView({
 				) : null}
 				{state.screen.name === 'suspension' && session ? (
 					<SuspensionScreen active={screenActive} session={session} onBack={() => dispatch({type: 'back'})} onHelp={openHelp} onTypingChange={setTyping} />
+				) : null}
+				{state.screen.name === 'sign' && session ? (
+					<SignScreen active={screenActive} session={session} onBack={() => dispatch({type: 'back'})} onHelp={openHelp} onTypingChange={setTyping} />
+				) : null}
+				{state.screen.name === 'history' && session ? (
+					<HistoryScreen active={screenActive} session={session} onBack={() => dispatch({type: 'back'})} onHelp={openHelp} onTypingChange={setTyping} />
+				) : null}
+				{state.screen.name === 'report' && session ? (
+					<ReportScreen active={screenActive} session={session} onBack={() => dispatch({type: 'back'})} onHelp={openHelp} onTypingChange={setTyping} />
 				) : null}
 				{state.screen.name === 'otp' && session ? (
 					<OtpCodesScreen active={screenActive} session={session} onBack={() => dispatch({type: 'back'})} onHelp={openHelp} onTypingChange={setTyping} />

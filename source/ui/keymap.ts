@@ -6,7 +6,7 @@ import type {MessageKey} from './i18n/index.js';
  * the action they trigger and the words that describe it.
  */
 
-export type KeyName = 'tab' | 'shiftTab' | 'enter' | 'space' | 'escape' | 'up' | 'down' | 'ctrlC' | 'digit' | `char:${string}`;
+export type KeyName = 'tab' | 'shiftTab' | 'enter' | 'space' | 'escape' | 'up' | 'down' | 'pageUp' | 'pageDown' | 'ctrlC' | 'digit' | `char:${string}`;
 
 export interface Binding<Action extends string = string> {
 	action: Action;
@@ -34,6 +34,10 @@ export function matches(name: KeyName, input: string, key: Key): boolean {
 			return key.upArrow;
 		case 'down':
 			return key.downArrow;
+		case 'pageUp':
+			return key.pageUp;
+		case 'pageDown':
+			return key.pageDown;
 		case 'ctrlC':
 			return key.ctrl && input === 'c';
 		case 'digit':
@@ -103,4 +107,10 @@ export const otpScreenBindings: readonly Binding<'up' | 'down' | 'open' | 'back'
 	{action: 'down', keys: ['down', 'tab'], keyLabel: 'key.arrows', description: 'keys.move', hint: false},
 	{action: 'open', keys: ['enter', 'space'], keyLabel: 'key.enter', description: 'keys.open', hint: true},
 	{action: 'back', keys: ['escape'], keyLabel: 'key.escape', description: 'keys.back', hint: true},
+];
+
+/** "Cronologia firme": the form keys, ←/→ on a choice, and PgUp/PgDn through the pages. */
+export const historyBindings: readonly Binding<'previousPage' | 'nextPage'>[] = [
+	{action: 'previousPage', keys: ['pageUp'], keyLabel: 'key.pageUp', description: 'keys.previousPage', hint: false},
+	{action: 'nextPage', keys: ['pageDown'], keyLabel: 'key.pageDown', description: 'keys.nextPage', hint: true},
 ];

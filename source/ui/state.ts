@@ -2,10 +2,10 @@ import type {Session} from '../core/portal.js';
 import type {MessageKey} from './i18n/index.js';
 
 /** Screens as a discriminated union: exactly one is shown, with what it needs. */
-export type Screen = {name: 'login'; notice?: MessageKey} | {name: 'dashboard'} | {name: 'certificate'} | {name: 'otp'} | {name: 'suspension'} | {name: 'renewal'} | {name: 'replacement'} | {name: 'pin'};
+export type Screen = {name: 'login'; notice?: MessageKey} | {name: 'dashboard'} | {name: 'certificate'} | {name: 'otp'} | {name: 'suspension'} | {name: 'renewal'} | {name: 'replacement'} | {name: 'pin'} | {name: 'sign'} | {name: 'history'} | {name: 'report'};
 
 /** The screens a dashboard card opens. */
-export type CardScreen = 'certificate' | 'otp' | 'renewal' | 'suspension' | 'replacement' | 'pin';
+export type CardScreen = 'certificate' | 'otp' | 'renewal' | 'suspension' | 'replacement' | 'pin' | 'sign' | 'history' | 'report';
 
 export type Overlay = 'none' | 'help' | 'userMenu';
 

@@ -12,7 +12,7 @@ import type {Store} from '../store/store.js';
 import type {CertificateRecord, Database} from '../store/schema.js';
 import {findUsableCoupon} from './coupons.js';
 import {certificateState, currentCertificate} from './record.js';
-import {italianDay} from './suspension.js';
+import {formatItalianDate, italianDay} from '../italian-date.js';
 
 /*
  * "Rinnova firma" (seeds 000, 001, 003 §7, 004): 1 Consensi (declaration, conditions, data
@@ -314,7 +314,7 @@ export class Renewals {
 }
 
 function windowError(window: Exclude<RenewalWindow, {open: true}>): DomainError {
-	if (window.reason === 'notYet') return new DomainError('renewal.notYet', {date: italianDay(window.opensOn).split('-').reverse().join('/')});
+	if (window.reason === 'notYet') return new DomainError('renewal.notYet', {date: formatItalianDate(window.opensOn)});
 	return new DomainError(window.reason === 'tooLate' ? 'renewal.tooLate' : 'renewal.notActive');
 }
 

@@ -1,5 +1,6 @@
 import {MINUTE, type Clock} from '../clock.js';
 import {DomainError} from '../errors.js';
+import {italianDay, italianWallTime, parseItalianDate} from '../italian-date.js';
 import {verifyPeppered} from '../auth/hashing.js';
 import {clearFailures, countFailure, lockedUntil} from '../auth/throttle.js';
 import type {Store} from '../store/store.js';
@@ -25,32 +26,11 @@ export interface SuspensionRequest {
 
 export type SuspensionCheck = {kind: 'ok'; until: Date; equalsExpiry: boolean};
 
-const ROME = 'Europe/Rome';
-
-/** The calendar day in Italy (YYYY-MM-DD) of an instant: the portal's dates are Italian dates. */
-export function italianDay(date: Date): string {
-	return new Intl.DateTimeFormat('en-CA', {timeZone: ROME, year: 'numeric', month: '2-digit', day: '2-digit'}).format(date);
-}
-
-/** Minutes Italy is ahead of UTC at that instant (60 or 120). */
-function italianOffsetMinutes(date: Date): number {
-	const parts = Object.fromEntries(
-		new Intl.DateTimeFormat('en-US', {timeZone: ROME, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric'})
-			.formatToParts(date)
-			.map(part => [part.type, part.value]),
-	);
-	const wall = Date.UTC(Number(parts['year']), Number(parts['month']) - 1, Number(parts['day']), Number(parts['hour']), Number(parts['minute']));
-	return Math.round((wall - Math.floor(date.getTime() / 60_000) * 60_000) / 60_000);
-}
-
 /** Parses dd/mm/yyyy; the suspension ends at the end of that day in Italy (23:59:59). */
 export function parseEndDate(text: string): Date {
-	const match = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text.trim());
-	if (!match) throw new DomainError('suspend.badDate');
-	const [day, month, year] = [Number(match[1]), Number(match[2]), Number(match[3])];
-	const asUtc = new Date(Date.UTC(year, month - 1, day, 23, 59, 59));
-	if (asUtc.getUTCDate() !== day || asUtc.getUTCMonth() !== month - 1) throw new DomainError('suspend.badDate');
-	return new Date(asUtc.getTime() - italianOffsetMinutes(asUtc) * 60_000);
+	const date = parseItalianDate(text);
+	if (!date) throw new DomainError('suspend.badDate');
+	return italianWallTime(date, 23, 59, 59);
 }
 
 function sameDay(a: Date, b: Date): boolean {

@@ -1,4 +1,4 @@
-import {randomUUID} from 'node:crypto';
+import {createHash, randomUUID} from 'node:crypto';
 import {readFile} from 'node:fs/promises';
 import {z} from 'zod';
 import {DAY, type Clock} from '../clock.js';
@@ -9,6 +9,9 @@ import {seal} from '../sealed.js';
 import type {CertificationAuthority} from '../pki/authority.js';
 import {sealPrivateKey} from '../pki/holder-key.js';
 import {emptyDatabase, type Database} from '../store/schema.js';
+import type {SignatureRecord} from '../history/signature-log.js';
+import {italianDay} from '../italian-date.js';
+import {DEFAULT_REPORT_SETTINGS, reportFrequencySchema} from '../notify/reports.js';
 
 const seedSchema = z.object({
 	operators: z
@@ -40,6 +43,9 @@ const seedSchema = z.object({
 				tokenSerial: z.string().optional(),
 				tokenSecret: z.string().optional(),
 			}),
+			report: z.object({frequency: reportFrequencySchema}).optional(),
+			/** A past signature history (records only), so «Cronologia firme» has something to show. */
+			history: z.object({signatures: z.number().int().min(0).max(1_000_000), days: z.number().int().min(1), failureRate: z.number().min(0).max(1)}).optional(),
 		}),
 	),
 });
@@ -94,6 +100,7 @@ export async function buildDemoDatabase(seed: DemoSeed, clock: Clock, keys: {pep
 						? {serial: entry.otp.tokenSerial, secret: seal(keys.totpKey, entry.otp.tokenSecret, entry.userId), lastStep: null, activatedAt: now.toISOString()}
 						: null,
 			},
+			report: {...DEFAULT_REPORT_SETTINGS, frequency: entry.report?.frequency ?? 'never', lastDailyReport: entry.report?.frequency === 'daily' ? italianDay(new Date(now.getTime() - DAY)) : null},
 		});
 		const expiresAt = new Date(now.getTime() + entry.certificate.expiresInDays * DAY);
 		const activatedAt = new Date(expiresAt);
@@ -141,4 +148,45 @@ export function demoCredentials(seed: DemoSeed): DemoCredential[] {
 		...(holder.otp.appSecret ? {appSecret: holder.otp.appSecret} : {}),
 		...(holder.otp.tokenSecret ? {tokenSerial: holder.otp.tokenSerial, tokenSecret: holder.otp.tokenSecret} : {}),
 	}));
+}
+
+const DEMO_DOCUMENTS = ['Contratto_fornitura', 'Verbale_esame', 'Delibera', 'Offerta_economica', 'Fattura', 'Procura', 'Relazione_tecnica', 'Modulo_adesione'];
+const DEMO_REASONS = ['pin.wrong', 'otp.wrong', 'otp.expired'];
+
+/**
+ * A holder's demo history: `signatures` attempts at pseudo-random instants of the last `days`
+ * days, a share failed. Deterministic for a given holder and clock, so a workshop sees the
+ * same history on every machine.
+ */
+export function demoSignatureHistory(userId: string, history: {signatures: number; days: number; failureRate: number}, now: Date, certificateSerial: string): SignatureRecord[] {
+	let counter = 0;
+	// SHA-256 in counter mode: a seeded, portable random stream.
+	const random = () => createHash('sha256').update(`${userId}:${counter++}`).digest().readUInt32BE(0) / 2 ** 32;
+	const records: SignatureRecord[] = [];
+	for (let index = 0; index < history.signatures; index++) {
+		const at = new Date(now.getTime() - Math.floor(random() * history.days * DAY) - 60_000);
+		const name = `${DEMO_DOCUMENTS[Math.floor(random() * DEMO_DOCUMENTS.length)]}_${String(index + 1).padStart(4, '0')}.pdf`;
+		const failed = random() < history.failureRate;
+		records.push({
+			at: at.toISOString(),
+			document: name,
+			sha256: createHash('sha256').update(`${userId}/${name}`).digest('hex'),
+			size: 20_000 + Math.floor(random() * 400_000),
+			outcome: failed ? 'failure' : 'success',
+			reason: failed ? DEMO_REASONS[Math.floor(random() * DEMO_REASONS.length)]! : null,
+			channel: 'sms',
+			certificateSerial,
+		});
+	}
+	return records.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+}
+
+/** Every seeded holder's demo history, by userID. */
+export function demoHistories(seed: DemoSeed, db: Database, now: Date): Map<string, SignatureRecord[]> {
+	const histories = new Map<string, SignatureRecord[]>();
+	for (const entry of seed.holders) {
+		const certificate = db.certificates.find(record => record.userId === entry.userId);
+		histories.set(entry.userId, entry.history && certificate ? demoSignatureHistory(entry.userId, entry.history, now, certificate.certificateSerial) : []);
+	}
+	return histories;
 }

@@ -1,3 +1,7 @@
+import {nextSequence} from '../store/schema.js';
+import type {Store} from '../store/store.js';
+import type {Outbox, OutboxMessage} from './outbox.js';
+
 /*
  * Real RFC 5322 messages (.eml) for the outbox, with attachments, built by nodemailer's
  * MailComposer (loaded on demand).
@@ -23,4 +27,26 @@ export async function composeEmail(input: EmailInput): Promise<Buffer> {
 		attachments: input.attachments?.map(attachment => ({filename: attachment.filename, content: attachment.content, contentType: attachment.contentType})),
 	});
 	return new Promise((resolve, reject) => composer.compile().build((error, message) => (error ? reject(error) : resolve(message))));
+}
+
+/** Composes an e-mail and drops it in the outbox under the next outbox number. */
+export async function sendEmail(
+	store: Store,
+	outbox: Outbox,
+	input: Omit<EmailInput, 'from' | 'date'> & {userId: string | null; at: Date},
+): Promise<OutboxMessage> {
+	const eml = await composeEmail({...input, from: 'InfoCert <noreply@mysign.local>', date: input.at});
+	const id = await store.update(db => nextSequence(db, 'outbox'));
+	const message: OutboxMessage = {
+		id,
+		kind: 'email',
+		userId: input.userId,
+		to: input.to,
+		at: input.at.toISOString(),
+		subject: input.subject,
+		text: input.text,
+		attachments: input.attachments?.map(attachment => attachment.filename),
+	};
+	await outbox.deliverEmail(message, eml);
+	return message;
 }

@@ -173,6 +173,17 @@ export class Challenges {
 			.reverse();
 	}
 
+	/** The newest challenge still open for this operation and data (e.g. a script's second call after an SMS). */
+	async findPending(userId: string, operation: string, data: unknown): Promise<ChallengeView | undefined> {
+		const db = await this.store.read();
+		const dataHash = hashOperationData(data);
+		const now = this.clock.now().getTime();
+		const challenge = db.challenges.filter(
+			entry => entry.userId === userId && entry.operation === operation && entry.dataHash === dataHash && (entry.state === 'pending' || entry.state === 'approved') && Date.parse(entry.expiresAt) > now,
+		).at(-1);
+		return challenge ? view(challenge, db) : undefined;
+	}
+
 	async get(challengeId: string, userId: string): Promise<ChallengeView> {
 		const db = await this.store.read();
 		const challenge = db.challenges.find(entry => entry.id === challengeId && entry.userId === userId);

@@ -2,6 +2,7 @@ import {z} from 'zod';
 import {sealedKeySchema} from '../pki/holder-key.js';
 import {sealedSchema} from '../sealed.js';
 import {settingsSchema} from '../settings.js';
+import {DEFAULT_REPORT_SETTINGS, reportSettingsSchema} from '../notify/reports.js';
 
 /** The current database format. Bump it together with a new entry in `migrations.ts`. */
 export const DATABASE_VERSION = 1;
@@ -45,6 +46,8 @@ export const holderSchema = z.object({
 	replacementDeadline: isoDate.nullable().default(null),
 	createdAt: isoDate,
 	otp: holderOtpSchema,
+	/** "Report": where and how often signature reports are e-mailed. */
+	report: reportSettingsSchema.default(DEFAULT_REPORT_SETTINGS),
 });
 
 export const certificateStatusSchema = z.enum(['active', 'suspended', 'revoked', 'blocked']);

@@ -99,3 +99,26 @@ export function FormButtons({focused, confirmLabel, confirm = 'confirm'}: {focus
 		</Box>
 	);
 }
+
+/** "Label: ( ) one (•) two ( ) three": the chosen option is marked by a symbol, not by colour. */
+export function ChoiceField({label, options, chosen, focused, labelWidth = 12}: {label: string; options: readonly string[]; chosen: number; focused: boolean; labelWidth?: number}) {
+	return (
+		<Box aria-role="radiogroup" aria-label={`${label}: ${options[chosen] ?? ''}`}>
+			<Box width={labelWidth} flexShrink={0}>
+				<Text>
+					<FocusMarker focused={focused} />
+					<Text bold={focused}>{label}</Text>
+				</Text>
+			</Box>
+			<Text wrap="truncate-end">
+				{options.map((option, index) => (
+					<Text key={option} bold={index === chosen} inverse={focused && index === chosen}>
+						{index === chosen ? '(•) ' : '( ) '}
+						{option}
+						{index < options.length - 1 ? ' ' : ''}
+					</Text>
+				))}
+			</Text>
+		</Box>
+	);
+}

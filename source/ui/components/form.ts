@@ -14,6 +14,8 @@ import {editField, emptyField, type FieldState} from './text-edit.js';
 export type Control =
 	| {kind: 'text'; name: string; max: number; digitsOnly?: boolean; masked?: boolean; enterMovesOn?: boolean}
 	| {kind: 'check'; name: string}
+	/** One of several options: Space, Enter or ←/→ move to the next (or previous) one. */
+	| {kind: 'choice'; name: string; options: number}
 	| {kind: 'button'; name: string};
 
 export interface FormMessage {
@@ -34,6 +36,8 @@ export interface FormRequest {
 export interface FormState {
 	fields: Record<string, FieldState>;
 	checks: Record<string, boolean>;
+	/** The chosen option of each choice control. */
+	choices: Record<string, number>;
 	focus: number;
 	message: FormMessage | undefined;
 	busy: boolean;
@@ -48,16 +52,19 @@ export type FormAction =
 	| {type: 'done'; message?: FormMessage; clear?: readonly string[]; focus?: string}
 	| {type: 'message'; message: FormMessage | undefined}
 	| {type: 'set'; name: string; value: string}
+	| {type: 'choose'; name: string; index: number}
 	| {type: 'focus'; name: string};
 
 export function initialForm(controls: readonly Control[], message?: FormMessage): FormState {
 	const fields: Record<string, FieldState> = {};
 	const checks: Record<string, boolean> = {};
+	const choices: Record<string, number> = {};
 	for (const control of controls) {
 		if (control.kind === 'text') fields[control.name] = emptyField;
 		if (control.kind === 'check') checks[control.name] = false;
+		if (control.kind === 'choice') choices[control.name] = 0;
 	}
-	return {fields, checks, focus: 0, message, busy: false, request: {sequence: 0, action: ''}, dirty: false};
+	return {fields, checks, choices, focus: 0, message, busy: false, request: {sequence: 0, action: ''}, dirty: false};
 }
 
 export function focusedControl(controls: readonly Control[], form: FormState): Control | undefined {
@@ -90,6 +97,8 @@ export function formReducer(controls: readonly Control[], submit: string) {
 				return {...form, fields: {...form.fields, [action.name]: {value: action.value, cursor: action.value.length}}};
 			case 'focus':
 				return {...form, focus: indexOf(controls, action.name)};
+			case 'choose':
+				return {...form, choices: {...form.choices, [action.name]: action.index}, dirty: true};
 			case 'key':
 				return form.busy ? form : onKey(form, action.input, action.key);
 		}
@@ -97,6 +106,7 @@ export function formReducer(controls: readonly Control[], submit: string) {
 
 	function onKey(form: FormState, input: string, key: Key): FormState {
 		const control = controls[form.focus];
+		if (control?.kind === 'choice' && (key.leftArrow || key.rightArrow)) return choose(form, control, key.leftArrow ? -1 : 1);
 		const binding = bindingFor(formBindings, input, key);
 		switch (binding?.action) {
 			case 'next':
@@ -111,10 +121,12 @@ export function formReducer(controls: readonly Control[], submit: string) {
 					return request(form, submit);
 				}
 				if (control?.kind === 'check') return toggle(form, control.name);
+				if (control?.kind === 'choice') return choose(form, control, 1);
 				if (control?.kind === 'button') return request(form, control.name);
 				return form;
 			case 'toggle':
 				if (control?.kind === 'check') return toggle(form, control.name);
+				if (control?.kind === 'choice') return choose(form, control, 1);
 				break;
 		}
 		if (control?.kind !== 'text') return input === '?' ? request(form, 'help') : form;
@@ -130,6 +142,11 @@ export function formReducer(controls: readonly Control[], submit: string) {
 		if (edited.value.length > control.max) return {...form, message: {kind: 'error', key: 'field.tooLong', params: {max: control.max}}};
 		const message = form.message?.key === 'field.forbiddenCharacter' || form.message?.key === 'field.digitsOnly' || form.message?.key === 'field.tooLong' ? undefined : form.message;
 		return {...form, fields: {...form.fields, [control.name]: edited}, dirty: true, message};
+	}
+
+	function choose(form: FormState, control: {name: string; options: number}, step: number): FormState {
+		const index = ((form.choices[control.name] ?? 0) + step + control.options) % control.options;
+		return {...form, choices: {...form.choices, [control.name]: index}, dirty: true};
 	}
 
 	function toggle(form: FormState, name: string): FormState {

@@ -38,3 +38,9 @@ export function formatDate(language: Language, date: Date): string {
 export function formatTime(language: Language, date: Date): string {
 	return new Intl.DateTimeFormat(language === 'it' ? 'it-IT' : 'en-GB', {timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit'}).format(date);
 }
+
+/** dd/mm/yyyy hh:mm:ss (Italian time), for signing times. */
+export function formatDateTime(language: Language, date: Date): string {
+	const time = new Intl.DateTimeFormat(language === 'it' ? 'it-IT' : 'en-GB', {timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit', second: '2-digit'}).format(date);
+	return `${formatDate(language, date)} ${time}`;
+}

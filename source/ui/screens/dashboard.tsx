@@ -18,6 +18,9 @@ export const DASHBOARD_CARDS: readonly {screen: CardScreen; title: MessageKey; d
 	{screen: 'renewal', title: 'card.renewal.title', description: 'card.renewal.description'},
 	{screen: 'pin', title: 'card.pin.title', description: 'card.pin.description'},
 	{screen: 'suspension', title: 'card.suspension.title', description: 'card.suspension.description'},
+	{screen: 'sign', title: 'card.sign.title', description: 'card.sign.description'},
+	{screen: 'history', title: 'card.history.title', description: 'card.history.description'},
+	{screen: 'report', title: 'card.report.title', description: 'card.report.description'},
 ];
 
 const REPLACEMENT_CARD = {screen: 'replacement', title: 'card.replacement.title', description: 'card.replacement.description'} as const;
@@ -84,19 +87,20 @@ export function DashboardScreen({active, data, initialSelection, onOpen, onUserM
 				</Box>
 			) : null}
 			{cards.map((card, index) => (
-				<Box key={card.screen} flexDirection="column" aria-role="button" aria-label={t(card.title)}>
-					<Text>
+				<Box key={card.screen} aria-role="button" aria-label={`${t(card.title)}: ${t(card.description)}`}>
+					<Text wrap="truncate-end">
 						<FocusMarker focused={active && index === selection} />
 						<Text bold inverse={active && index === selection}>
 							{index + 1}. {t(card.title)} →
 						</Text>
 					</Text>
-					<Text dimColor>
-						{'     '}
-						{t(card.description)}
-					</Text>
 				</Box>
 			))}
+			{/* One description, the selected card's: nine cards must fit in 24 rows. */}
+			<Text dimColor wrap="truncate-end">
+				{'     '}
+				{t(cards[selection]!.description)}
+			</Text>
 		</Box>
 	);
 }

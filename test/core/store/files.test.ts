@@ -57,6 +57,7 @@ function validHolder(): Holder {
 		replacementDeadline: null,
 		createdAt: '2026-11-24T09:00:00.000Z',
 		otp: {preferred: 'sms', app: null, push: false, token: null},
+		report: {email: null, frequency: 'never', lastDailyReport: null},
 	};
 }
 

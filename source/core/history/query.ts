@@ -1,0 +1,95 @@
+import {DomainError} from '../errors.js';
+import {italianDay, italianDayBounds, parseItalianDate, type CalendarDay} from '../italian-date.js';
+
+/*
+ * The filters of "Cronologia firme" and "Visualizza accessi" (seed 003 §5): "Dal"/"Al"
+ * (whole Italian days, both included), a period ("Vedi tutte le firme", "Ultimi 7 giorni",
+ * "Ultimi 3 mesi"), "Esito" (Riuscito / Fallito), "Ordina per" and paging. All constraints
+ * apply together. Pure functions: the screens and the tests share them.
+ */
+
+export type HistoryPeriod = 'all' | 'week' | 'quarter';
+export type HistoryOutcome = 'all' | 'success' | 'failure';
+export type HistoryOrder = 'newest' | 'oldest';
+
+export interface HistoryFilter {
+	/** dd/mm/yyyy or empty. */
+	from: string;
+	to: string;
+	period: HistoryPeriod;
+	outcome: HistoryOutcome;
+	order: HistoryOrder;
+}
+
+export const DEFAULT_HISTORY_FILTER: HistoryFilter = {from: '', to: '', period: 'all', outcome: 'all', order: 'newest'};
+
+export interface HistoryPage<T> {
+	/** Every entry of the holder ("Totale firme"). */
+	total: number;
+	/** Entries matching the filter ("Firme visualizzate: x su y" is matching su total). */
+	matching: number;
+	page: number;
+	pages: number;
+	items: T[];
+}
+
+/** A calendar day `months` months before `date` in Italy (31 March − 1 month = 28/29 February). */
+function monthsBefore(date: Date, months: number): CalendarDay {
+	const [year, month, day] = italianDay(date).split('-').map(Number) as [number, number, number];
+	const target = new Date(Date.UTC(year, month - 1 - months, 1));
+	const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+	return {year: target.getUTCFullYear(), month: target.getUTCMonth() + 1, day: Math.min(day, lastDay)};
+}
+
+function daysBefore(date: Date, days: number): CalendarDay {
+	const [year, month, day] = italianDay(date).split('-').map(Number) as [number, number, number];
+	const target = new Date(Date.UTC(year, month - 1, day - days));
+	return {year: target.getUTCFullYear(), month: target.getUTCMonth() + 1, day: target.getUTCDate()};
+}
+
+/** The instants a filter admits, [start, end] in ms; throws `history.badDate` / `history.rangeInverted`. */
+export function filterBounds(filter: HistoryFilter, now: Date): {start: number; end: number} {
+	let start = Number.NEGATIVE_INFINITY;
+	let end = Number.POSITIVE_INFINITY;
+	if (filter.from.trim() !== '') {
+		const day = parseItalianDate(filter.from);
+		if (!day) throw new DomainError('history.badDate', {field: 'from'});
+		start = italianDayBounds(day).start.getTime();
+	}
+	if (filter.to.trim() !== '') {
+		const day = parseItalianDate(filter.to);
+		if (!day) throw new DomainError('history.badDate', {field: 'to'});
+		end = italianDayBounds(day).end.getTime();
+	}
+	if (start > end) throw new DomainError('history.rangeInverted');
+	// "Ultimi 7 giorni": today and the 6 days before; "Ultimi 3 mesi": since the same day 3 months ago.
+	if (filter.period !== 'all') {
+		const first = filter.period === 'week' ? daysBefore(now, 6) : monthsBefore(now, 3);
+		start = Math.max(start, italianDayBounds(first).start.getTime());
+	}
+	return {start, end};
+}
+
+/** Filters, sorts and pages entries; `succeeded` says which outcome an entry counts as. */
+export function queryHistory<T extends {at: string}>(
+	entries: readonly T[],
+	filter: HistoryFilter,
+	options: {now: Date; page: number; pageSize: number; succeeded: (entry: T) => boolean},
+): HistoryPage<T> {
+	const {start, end} = filterBounds(filter, options.now);
+	const matching = entries.filter(entry => {
+		const at = Date.parse(entry.at);
+		if (at < start || at > end) return false;
+		if (filter.outcome === 'all') return true;
+		return options.succeeded(entry) === (filter.outcome === 'success');
+	});
+	// Stable sort by time; equal times keep the order they were recorded in.
+	const sorted = matching
+		.map((entry, index) => ({entry, index, at: Date.parse(entry.at)}))
+		.sort((a, b) => (filter.order === 'newest' ? b.at - a.at || b.index - a.index : a.at - b.at || a.index - b.index))
+		.map(item => item.entry);
+	const pageSize = Math.max(1, Math.floor(options.pageSize));
+	const pages = Math.max(1, Math.ceil(sorted.length / pageSize));
+	const page = Math.min(Math.max(1, Math.floor(options.page)), pages);
+	return {total: entries.length, matching: sorted.length, page, pages, items: sorted.slice((page - 1) * pageSize, page * pageSize)};
+}

@@ -1,0 +1,143 @@
+import {z} from 'zod';
+import type {Clock} from '../clock.js';
+import {DomainError} from '../errors.js';
+import type {SignatureLog} from '../history/signature-log.js';
+import {formatItalianDate, italianDay} from '../italian-date.js';
+import type {Store} from '../store/store.js';
+import type {Outbox} from './outbox.js';
+
+/*
+ * "Report" (seed 001): the address that receives signature reports and how often: at each
+ * signature, a daily summary, or never. Reports are e-mails in the outbox with the quantity,
+ * the date and the time. Daily summaries cover whole Italian days already over; they go out
+ * after the next signature or when `mysign reports` runs (e.g. from cron).
+ */
+
+export const reportFrequencySchema = z.enum(['each', 'daily', 'never']);
+export type ReportFrequency = z.infer<typeof reportFrequencySchema>;
+
+export const reportSettingsSchema = z.object({
+	/** null: the account's e-mail address. */
+	email: z.string().email().nullable(),
+	frequency: reportFrequencySchema,
+	/** The last Italian day (YYYY-MM-DD) a daily summary covered. */
+	lastDailyReport: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable(),
+});
+export type ReportSettings = z.infer<typeof reportSettingsSchema>;
+export const DEFAULT_REPORT_SETTINGS: ReportSettings = {email: null, frequency: 'never', lastDailyReport: null};
+
+const SIGNATURE = 'InfoCert S.p.A. (messaggio simulato da mysign)';
+
+function time(at: Date): string {
+	return new Intl.DateTimeFormat('it-IT', {timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit'}).format(at);
+}
+
+function dayBefore(day: string): string {
+	const date = new Date(`${day}T12:00:00Z`);
+	date.setUTCDate(date.getUTCDate() - 1);
+	return date.toISOString().slice(0, 10);
+}
+
+export class Reports {
+	constructor(
+		private readonly store: Store,
+		private readonly outbox: Outbox,
+		private readonly log: SignatureLog,
+		private readonly clock: Clock,
+	) {}
+
+	async settings(userId: string): Promise<ReportSettings & {accountEmail: string}> {
+		const holder = (await this.store.read()).holders.find(entry => entry.userId === userId);
+		if (!holder) throw new DomainError('holder.notFound');
+		return {...holder.report, accountEmail: holder.email};
+	}
+
+	async update(userId: string, input: {email: string; frequency: ReportFrequency}): Promise<void> {
+		const email = input.email.trim();
+		const parsed = z.string().email().max(254).safeParse(email);
+		if (email !== '' && !parsed.success) throw new DomainError('report.badEmail');
+		const yesterday = dayBefore(italianDay(this.clock.now()));
+		await this.store.update(db => {
+			const holder = db.holders.find(entry => entry.userId === userId);
+			if (!holder) throw new DomainError('holder.notFound');
+			// A new daily subscription starts with today: no summaries of the past.
+			const lastDailyReport = input.frequency === 'daily' && holder.report.frequency !== 'daily' ? yesterday : holder.report.lastDailyReport;
+			holder.report = {email: email === '' || email === holder.email ? null : email, frequency: input.frequency, lastDailyReport};
+		});
+	}
+
+	/** After a signing: the per-signature report, then any daily summary now due. */
+	async signed(userId: string, documents: readonly {name: string}[], at: Date): Promise<void> {
+		const holder = (await this.store.read()).holders.find(entry => entry.userId === userId);
+		if (!holder) return;
+		if (holder.report.frequency === 'each') {
+			const count = documents.length;
+			const text = [
+				`Gentile ${holder.name} ${holder.surname},`,
+				'',
+				`il ${formatItalianDate(at)} alle ore ${time(at)} hai firmato ${count} ${count === 1 ? 'documento' : 'documenti'} con il certificato di firma remota (User ID ${holder.userId}):`,
+				...documents.map(document => `  - ${document.name}`),
+				'',
+				'Se non riconosci questa operazione, sospendi subito il certificato dal portale MySign.',
+				'',
+				SIGNATURE,
+			].join('\n');
+			await this.send(userId, holder.report.email ?? holder.email, `Report di firma: ${count} ${count === 1 ? 'documento firmato' : 'documenti firmati'} il ${formatItalianDate(at)}`, text, at);
+		}
+		await this.sendDailySummaries(userId);
+	}
+
+	/** Daily summaries due for every holder who asked for them; returns how many were sent. */
+	async sendAllDailySummaries(): Promise<number> {
+		const holders = (await this.store.read()).holders.filter(holder => holder.report.frequency === 'daily');
+		let sent = 0;
+		for (const holder of holders) sent += await this.sendDailySummaries(holder.userId);
+		return sent;
+	}
+
+	private async sendDailySummaries(userId: string): Promise<number> {
+		const now = this.clock.now();
+		const yesterday = dayBefore(italianDay(now));
+		// Claim the days under the lock, so two processes never send the same summary.
+		const claim = await this.store.update(db => {
+			const holder = db.holders.find(entry => entry.userId === userId);
+			if (!holder || holder.report.frequency !== 'daily') return undefined;
+			const since = holder.report.lastDailyReport ?? dayBefore(yesterday);
+			if (since >= yesterday) return undefined;
+			holder.report.lastDailyReport = yesterday;
+			return {since, holder: {name: `${holder.name} ${holder.surname}`, userId: holder.userId, to: holder.report.email ?? holder.email}};
+		});
+		if (!claim) return 0;
+		const perDay = new Map<string, {success: number; failure: number}>();
+		for (const record of (await this.log.read(userId)).records) {
+			const day = italianDay(new Date(record.at));
+			if (day <= claim.since || day > yesterday) continue;
+			const counts = perDay.get(day) ?? {success: 0, failure: 0};
+			counts[record.outcome] += 1;
+			perDay.set(day, counts);
+		}
+		let sent = 0;
+		for (const [day, counts] of [...perDay].sort(([a], [b]) => a.localeCompare(b))) {
+			const date = day.split('-').reverse().join('/');
+			const text = [
+				`Gentile ${claim.holder.name},`,
+				'',
+				`riepilogo delle firme del ${date} (User ID ${claim.holder.userId}):`,
+				`  firme riuscite: ${counts.success}`,
+				`  tentativi falliti: ${counts.failure}`,
+				'',
+				`Riepilogo generato il ${formatItalianDate(now)} alle ore ${time(now)}. Il dettaglio è in «Cronologia firme» sul portale MySign.`,
+				'',
+				SIGNATURE,
+			].join('\n');
+			await this.send(userId, claim.holder.to, `Riepilogo giornaliero firme del ${date}: ${counts.success} firme`, text, now);
+			sent++;
+		}
+		return sent;
+	}
+
+	private async send(userId: string, to: string, subject: string, text: string, at: Date): Promise<void> {
+		const {sendEmail} = await import('./email.js');
+		await sendEmail(this.store, this.outbox, {userId, to, subject, text, at});
+	}
+}

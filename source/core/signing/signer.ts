@@ -1,0 +1,162 @@
+import {readFile, writeFile} from 'node:fs/promises';
+import {basename} from 'node:path';
+import type {Clock} from '../clock.js';
+import {DomainError, isDomainError} from '../errors.js';
+import {assertPinFormat, checkPin} from '../auth/pin.js';
+import {certificateState, currentCertificate} from '../certificate/record.js';
+import type {SignatureLog, SignatureRecord} from '../history/signature-log.js';
+import type {ChallengeView, Challenges} from '../otp/challenges.js';
+import {openPrivateKey} from '../pki/holder-key.js';
+import {pkiFiles} from '../pki/files.js';
+import type {CertificateRecord} from '../store/schema.js';
+import type {Store} from '../store/store.js';
+import {documentsBinding, readDocument, sha256Hex, type DocumentToSign} from './documents.js';
+
+/*
+ * Remote signing, as GoSign does it with a MySign certificate: the documents are hashed, an
+ * OTP is bound to those hashes, and the PIN unseals the signing key only after the OTP is
+ * right. Each document becomes DOCUMENT.p7m (CAdES-BES, content attached); several documents
+ * share one OTP. Every attempt, refused or not, goes to the holder's signature log.
+ */
+
+export const OPERATION_SIGN = 'sign.documents';
+
+export interface SignedDocument {
+	name: string;
+	output: string;
+	sha256: string;
+	size: number;
+}
+
+export class Signer {
+	constructor(
+		private readonly store: Store,
+		private readonly clock: Clock,
+		private readonly pepper: Buffer,
+		private readonly challenges: Challenges,
+		private readonly log: SignatureLog,
+		/** Told of every successful signing (the signature report). */
+		private readonly onSigned: (userId: string, signed: SignedDocument[], at: Date) => Promise<void>,
+	) {}
+
+	/**
+	 * Step 1: the certificate must be usable and (when given) the PIN right; then an OTP bound
+	 * to the documents is sent (SMS) or expected (app, token, push).
+	 */
+	async requestOtp(userId: string, documents: readonly DocumentToSign[], pin?: string): Promise<ChallengeView> {
+		const certificate = await this.usableCertificate(userId, documents);
+		if (pin !== undefined) await this.verifyPin(userId, certificate, documents, pin);
+		return this.challenges.start({userId, operation: OPERATION_SIGN, data: documentsBinding(documents)});
+	}
+
+	/** A challenge already waiting for these very documents (a script's second call, `--otp` after an SMS). */
+	async pendingOtp(userId: string, documents: readonly DocumentToSign[]): Promise<ChallengeView | undefined> {
+		return this.challenges.findPending(userId, OPERATION_SIGN, documentsBinding(documents));
+	}
+
+	/** Step 2: PIN and OTP; signs every document and writes its .p7m next to it. */
+	async sign(userId: string, input: {documents: readonly DocumentToSign[]; pin: string; challengeId: string; code: string}): Promise<SignedDocument[]> {
+		const {documents} = input;
+		const certificate = await this.usableCertificate(userId, documents);
+		const contents = await this.rereadUnchanged(userId, documents, certificate);
+		await this.verifyPin(userId, certificate, documents, input.pin);
+		const challenge = await this.challenges.get(input.challengeId, userId);
+		try {
+			await this.challenges.confirm({challengeId: input.challengeId, userId, operation: OPERATION_SIGN, data: documentsBinding(documents), code: input.code});
+		} catch (error) {
+			await this.recordFailure(userId, documents, error, certificate, challenge.channel);
+			throw error;
+		}
+
+		const key = await openPrivateKey(certificate.privateKey, input.pin, this.pepper);
+		// The PIN was just accepted; a key that does not open means it changed in between.
+		if (!key) throw new DomainError('pin.wrong', {attemptsLeft: 0});
+		const {signCades} = await import('../pki/cades.js');
+		const caPem = await readFile(pkiFiles(this.store.directory).certificate, 'utf8');
+		const signed: SignedDocument[] = [];
+		const records: SignatureRecord[] = [];
+		try {
+			for (const [index, document] of documents.entries()) {
+				const at = this.clock.now();
+				const envelope = await signCades({content: contents[index]!, certificatePem: certificate.pem, privateKeyPkcs8: key, signingTime: at, chainPem: [caPem]});
+				try {
+					await writeFile(document.output, envelope, {flag: 'wx', mode: 0o644});
+				} catch (error) {
+					const code = (error as NodeJS.ErrnoException).code;
+					records.push(this.record(document, at, 'failure', code === 'EEXIST' ? 'sign.outputExists' : 'sign.writeFailed', certificate, challenge.channel));
+					continue;
+				}
+				records.push(this.record(document, at, 'success', null, certificate, challenge.channel));
+				signed.push({name: document.name, output: document.output, sha256: document.sha256, size: document.size});
+			}
+		} finally {
+			key.fill(0);
+			await this.log.append(userId, records);
+		}
+		if (signed.length > 0) await this.onSigned(userId, signed, this.clock.now());
+		const failed = records.find(record => record.outcome === 'failure');
+		if (signed.length === 0 && failed) throw new DomainError(failed.reason === 'sign.outputExists' ? 'sign.outputExists' : 'sign.writeFailed', {name: `${failed.document}.p7m`, reason: 'write'});
+		return signed;
+	}
+
+	/** The current certificate, if it can sign now; otherwise the refusal is logged and thrown. */
+	private async usableCertificate(userId: string, documents: readonly DocumentToSign[]): Promise<CertificateRecord> {
+		const certificate = currentCertificate((await this.store.read()).certificates, userId);
+		if (!certificate) throw new DomainError('certificate.none');
+		const state = certificateState(certificate, this.clock);
+		if (state !== 'active') {
+			const error = new DomainError('sign.notActive', {state});
+			await this.recordFailure(userId, documents, error, certificate, null);
+			throw error;
+		}
+		return certificate;
+	}
+
+	private async verifyPin(userId: string, certificate: CertificateRecord, documents: readonly DocumentToSign[], pin: string): Promise<void> {
+		try {
+			assertPinFormat(pin);
+			await checkPin(this.store, this.pepper, userId, certificate.id, pin);
+		} catch (error) {
+			await this.recordFailure(userId, documents, error, certificate, null);
+			throw error;
+		}
+	}
+
+	private async rereadUnchanged(userId: string, documents: readonly DocumentToSign[], certificate: CertificateRecord): Promise<Buffer[]> {
+		const contents: Buffer[] = [];
+		for (const document of documents) {
+			let content: Buffer;
+			try {
+				content = (await readDocument(document.path)).content;
+				if (sha256Hex(content) !== document.sha256) throw new DomainError('sign.documentChanged', {name: document.name});
+			} catch (error) {
+				await this.recordFailure(userId, documents, error, certificate, null);
+				throw error;
+			}
+			contents.push(content);
+		}
+		return contents;
+	}
+
+	private record(document: DocumentToSign, at: Date, outcome: 'success' | 'failure', reason: string | null, certificate: CertificateRecord | null, channel: SignatureRecord['channel']): SignatureRecord {
+		return {
+			at: at.toISOString(),
+			document: basename(document.path).slice(0, 255) || '?',
+			sha256: document.sha256,
+			size: document.size,
+			outcome,
+			reason,
+			channel,
+			certificateSerial: certificate?.certificateSerial ?? null,
+		};
+	}
+
+	private async recordFailure(userId: string, documents: readonly DocumentToSign[], error: unknown, certificate: CertificateRecord | null, channel: SignatureRecord['channel']): Promise<void> {
+		const reason = isDomainError(error) ? error.code : 'unexpected';
+		const at = this.clock.now();
+		await this.log.append(
+			userId,
+			documents.map(document => this.record(document, at, 'failure', reason, certificate, channel)),
+		);
+	}
+}

@@ -1,0 +1,200 @@
+import {useCallback, useEffect, useState} from 'react';
+import {Box, Text} from 'ink';
+import type {AccessEntry, HistoryFilter, HistoryPage, Session, SignatureRecord} from '../../core/portal.js';
+import {toDisplayText} from '../../core/text/sanitize.js';
+import {Button, ChoiceField, InlineField, MessageLine} from '../components/controls.js';
+import type {Control, FormState} from '../components/form.js';
+import {useUi} from '../context.js';
+import {useForm} from '../hooks/use-form.js';
+import {useKeymap} from '../hooks/use-keymap.js';
+import {useTerminalSize} from '../hooks/use-terminal-size.js';
+import {describeError, formatDate, formatTime, type MessageKey, type Translate} from '../i18n/index.js';
+import {historyBindings} from '../keymap.js';
+
+const PERIODS = ['all', 'week', 'quarter'] as const;
+const OUTCOMES = ['all', 'success', 'failure'] as const;
+const ORDERS = ['newest', 'oldest'] as const;
+
+const CONTROLS: readonly Control[] = [
+	{kind: 'choice', name: 'order', options: ORDERS.length},
+	{kind: 'text', name: 'from', max: 10},
+	{kind: 'text', name: 'to', max: 10},
+	{kind: 'choice', name: 'period', options: PERIODS.length},
+	{kind: 'choice', name: 'outcome', options: OUTCOMES.length},
+	{kind: 'button', name: 'search'},
+	{kind: 'button', name: 'reset'},
+	{kind: 'button', name: 'view'},
+	{kind: 'button', name: 'previous'},
+	{kind: 'button', name: 'next'},
+];
+
+/** Lines the screen uses besides the rows of the table (frame included). */
+const CHROME_ROWS = 16;
+
+type View = 'signatures' | 'accesses';
+type Result = {view: 'signatures'; page: HistoryPage<SignatureRecord>} | {view: 'accesses'; page: HistoryPage<AccessEntry>};
+
+function filterOf(form: FormState): HistoryFilter {
+	return {
+		from: form.fields['from']!.value,
+		to: form.fields['to']!.value,
+		period: PERIODS[form.choices['period'] ?? 0]!,
+		outcome: OUTCOMES[form.choices['outcome'] ?? 0]!,
+		order: ORDERS[form.choices['order'] ?? 0]!,
+	};
+}
+
+const REASONS: Record<string, MessageKey> = {
+	'pin.wrong': 'history.reason.pinWrong',
+	'pin.blocked': 'history.reason.pinBlocked',
+	'pin.format': 'history.reason.pinWrong',
+	'otp.wrong': 'history.reason.otpWrong',
+	'otp.expired': 'history.reason.otpExpired',
+	'otp.cancelled': 'history.reason.otpCancelled',
+	'otp.denied': 'history.reason.otpDenied',
+	'sign.notActive': 'history.reason.notActive',
+	'sign.documentChanged': 'history.reason.documentChanged',
+	'sign.outputExists': 'history.reason.outputExists',
+};
+
+function signatureOutcome(t: Translate, record: SignatureRecord): string {
+	if (record.outcome === 'success') return t('history.success');
+	const reason = record.reason ? REASONS[record.reason] : undefined;
+	return `${t('history.failure')} (${reason ? t(reason) : toDisplayText(record.reason ?? '?', 24)})`;
+}
+
+function accessOutcome(t: Translate, entry: AccessEntry): string {
+	switch (entry.outcome) {
+		case 'success':
+			return t('history.success');
+		case 'app-approved':
+			return `${t('history.success')} (${t('history.access.app')})`;
+		case 'wrong-password':
+			return `${t('history.failure')} (${t('history.access.wrongPassword')})`;
+		case 'locked':
+			return `${t('history.failure')} (${t('history.access.locked')})`;
+	}
+}
+
+/**
+ * "Cronologia firme" (seed 003 §5): totals, order, "Dal"/"Al", period and outcome filters,
+ * "Cerca"/"Reset", pages; "Visualizza accessi" shows the logins through the same filters.
+ * Choices apply at once; typed dates apply with Enter or "Cerca".
+ */
+export function HistoryScreen({active, session, onBack, onHelp, onTypingChange}: {active: boolean; session: Session; onBack: () => void; onHelp: () => void; onTypingChange: (typing: boolean) => void}) {
+	const {t, portal, language} = useUi();
+	const {rows} = useTerminalSize();
+	const pageSize = Math.max(3, rows - CHROME_ROWS);
+	const [view, setView] = useState<View>('signatures');
+	const [applied, setApplied] = useState<HistoryFilter>({from: '', to: '', period: 'all', outcome: 'all', order: 'newest'});
+	const [page, setPage] = useState(1);
+	const [result, setResult] = useState<Result | undefined>();
+	const [error, setError] = useState<string | undefined>();
+
+	const load = useCallback(
+		async (filter: HistoryFilter, wanted: number, which: View) => {
+			try {
+				const loaded: Result =
+					which === 'signatures'
+						? {view: which, page: await portal.signatureHistory(session, filter, {page: wanted, pageSize})}
+						: {view: which, page: await portal.accessHistory(session, filter, {page: wanted, pageSize})};
+				setResult(loaded);
+				setApplied(filter);
+				setPage(loaded.page.page);
+				setError(undefined);
+			} catch (caught) {
+				setError(describeError(t, caught));
+			}
+		},
+		[portal, session, pageSize, t],
+	);
+	useEffect(() => {
+		void load(applied, page, view);
+		// Reload when the view or the page size changes; filters and pages reload explicitly.
+	}, [view, pageSize]);
+
+	const [form, dispatch] = useForm(CONTROLS, {
+		submit: 'search',
+		active,
+		onTypingChange,
+		onRequest: (action, current) => {
+			if (action === 'help') return onHelp();
+			if (action === 'cancel') return onBack();
+			if (action === 'search') return void load(filterOf(current), 1, view);
+			if (action === 'reset') {
+				for (const name of ['from', 'to']) dispatch({type: 'set', name, value: ''});
+				for (const name of ['order', 'period', 'outcome']) dispatch({type: 'choose', name, index: 0});
+				return void load({from: '', to: '', period: 'all', outcome: 'all', order: 'newest'}, 1, view);
+			}
+			if (action === 'view') return setView(which => (which === 'signatures' ? 'accesses' : 'signatures'));
+			if (action === 'previous') return void load(applied, page - 1, view);
+			if (action === 'next') return void load(applied, page + 1, view);
+		},
+	});
+	// A changed choice applies at once, with the dates as they are typed.
+	const choices = `${form.choices['order']}/${form.choices['period']}/${form.choices['outcome']}`;
+	useEffect(() => {
+		if (form.dirty) void load(filterOf(form), 1, view);
+	}, [choices]);
+	useKeymap(historyBindings, action => void load(applied, action === 'nextPage' ? page + 1 : page - 1, view), active);
+
+	const focused = (name: string) => active && CONTROLS[form.focus]?.name === name;
+	const signatures = view === 'signatures';
+	const current = result?.view === view ? result.page : undefined;
+	return (
+		<Box flexDirection="column">
+			<Text bold>{signatures ? t('history.title') : t('history.accessTitle')}</Text>
+			{current ? (
+				<Text>
+					{signatures ? t('history.total', {count: current.total}) : t('history.accessTotal', {count: current.total})}
+					{'   '}
+					{signatures ? t('history.shown', {shown: current.matching, total: current.total}) : t('history.accessShown', {shown: current.matching, total: current.total})}
+					{'   '}
+					{t('history.page', {page: current.page, pages: current.pages})}
+				</Text>
+			) : (
+				<Text>{t('app.loading')}</Text>
+			)}
+			<ChoiceField label={t('history.order')} options={[t('history.newest'), t('history.oldest')]} chosen={form.choices['order'] ?? 0} focused={focused('order')} />
+			<Box gap={2}>
+				<InlineField label={t('history.from')} field={form.fields['from']!} focused={focused('from')} labelWidth={8} />
+				<InlineField label={t('history.to')} field={form.fields['to']!} focused={focused('to')} labelWidth={7} />
+				<Text dimColor>{t('history.dateFormat')}</Text>
+			</Box>
+			<ChoiceField label={t('history.period')} options={[signatures ? t('history.all') : t('history.allAccesses'), t('history.week'), t('history.quarter')]} chosen={form.choices['period'] ?? 0} focused={focused('period')} />
+			<ChoiceField label={t('history.outcome')} options={[t('history.allOutcomes'), t('history.success'), t('history.failure')]} chosen={form.choices['outcome'] ?? 0} focused={focused('outcome')} />
+			<Box gap={1}>
+				<Button label={t('history.search')} focused={focused('search')} />
+				<Button label={t('history.reset')} focused={focused('reset')} />
+				<Button label={signatures ? t('history.viewAccesses') : t('history.viewSignatures')} focused={focused('view')} />
+				<Button label={t('history.previous')} focused={focused('previous')} />
+				<Button label={t('history.next')} focused={focused('next')} />
+			</Box>
+			{error ? <MessageLine kind="error" text={error} /> : null}
+			{form.message && !error ? <MessageLine kind={form.message.kind} text={form.message.text ?? t(form.message.key, form.message.params)} /> : null}
+			{current && current.items.length === 0 ? <Text>{signatures ? t('history.empty') : t('history.accessEmpty')}</Text> : null}
+			{current && current.items.length > 0 ? (
+				<Box flexDirection="column" aria-role="table">
+					<Text dimColor wrap="truncate-end">
+						{t('history.when').padEnd(18)}
+						{signatures ? t('history.document').padEnd(34) : t('history.terminal').padEnd(34)}
+						{t('history.outcome')}
+					</Text>
+					{current.items.map((item, index) => {
+						const at = new Date(item.at);
+						const when = `${formatDate(language, at)} ${formatTime(language, at)}`.padEnd(18);
+						const middle = 'document' in item ? toDisplayText(item.document, 32) : toDisplayText(item.terminal || '-', 32);
+						const outcome = 'document' in item ? signatureOutcome(t, item) : accessOutcome(t, item);
+						return (
+							<Text key={`${item.at}-${index}`} wrap="truncate-end">
+								{when}
+								{middle.padEnd(34)}
+								{outcome}
+							</Text>
+						);
+					})}
+				</Box>
+			) : null}
+		</Box>
+	);
+}

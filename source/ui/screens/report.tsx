@@ -1,0 +1,65 @@
+import {useEffect, useState} from 'react';
+import {Box, Text} from 'ink';
+import type {ReportFrequency, Session} from '../../core/portal.js';
+import {toDisplayText} from '../../core/text/sanitize.js';
+import {ChoiceField, FormButtons, InlineField, MessageLine} from '../components/controls.js';
+import type {Control} from '../components/form.js';
+import {useUi} from '../context.js';
+import {useForm} from '../hooks/use-form.js';
+import {describeError} from '../i18n/index.js';
+
+const FREQUENCIES: readonly ReportFrequency[] = ['each', 'daily', 'never'];
+
+const CONTROLS: readonly Control[] = [
+	{kind: 'text', name: 'email', max: 254},
+	{kind: 'choice', name: 'frequency', options: FREQUENCIES.length},
+	{kind: 'button', name: 'cancel'},
+	{kind: 'button', name: 'confirm'},
+];
+
+/** "Report" (seed 001): the address that receives signature reports, and how often. */
+export function ReportScreen({active, session, onBack, onHelp, onTypingChange}: {active: boolean; session: Session; onBack: () => void; onHelp: () => void; onTypingChange: (typing: boolean) => void}) {
+	const {t, portal} = useUi();
+	const [accountEmail, setAccountEmail] = useState<string | undefined>();
+	const [form, dispatch] = useForm(CONTROLS, {
+		submit: 'confirm',
+		active: active && accountEmail !== undefined,
+		onTypingChange,
+		onRequest: (action, current) => {
+			if (action === 'help') return onHelp();
+			if (action === 'cancel') return onBack();
+			if (action !== 'confirm') return;
+			dispatch({type: 'busy'});
+			const frequency = FREQUENCIES[current.choices['frequency'] ?? 0]!;
+			portal.updateReportSettings(session, {email: current.fields['email']!.value, frequency}).then(
+				() => dispatch({type: 'done', message: {kind: 'success', key: frequency === 'never' ? 'report.savedNever' : 'report.saved', params: {email: current.fields['email']!.value.trim() || (accountEmail ?? '')}}}),
+				(error: unknown) => dispatch({type: 'done', focus: 'email', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}}),
+			);
+		},
+	});
+	useEffect(() => {
+		portal.reportSettings(session).then(
+			settings => {
+				dispatch({type: 'set', name: 'email', value: settings.email ?? settings.accountEmail});
+				dispatch({type: 'choose', name: 'frequency', index: FREQUENCIES.indexOf(settings.frequency)});
+				setAccountEmail(settings.accountEmail);
+			},
+			(error: unknown) => dispatch({type: 'message', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}}),
+		);
+	}, [portal, session, dispatch, t]);
+
+	const focused = (name: string) => active && CONTROLS[form.focus]?.name === name;
+	return (
+		<Box flexDirection="column">
+			<Text bold>{t('report.title')}</Text>
+			<Text wrap="wrap">{t('card.report.description')}</Text>
+			<Box marginY={1} flexDirection="column">
+				<InlineField label={t('report.email')} field={form.fields['email']!} focused={focused('email')} labelWidth={22} />
+				{accountEmail ? <Text dimColor>{t('report.accountEmail', {email: toDisplayText(accountEmail, 60)})}</Text> : null}
+				<ChoiceField label={t('report.frequency')} options={[t('report.each'), t('report.daily'), t('report.never')]} chosen={form.choices['frequency'] ?? 0} focused={focused('frequency')} labelWidth={22} />
+			</Box>
+			<FormButtons focused={focused} confirmLabel={t('report.save')} />
+			{form.message ? <MessageLine kind={form.message.kind} text={form.message.text ?? t(form.message.key, form.message.params)} /> : null}
+		</Box>
+	);
+}

@@ -1,0 +1,178 @@
+import {useEffect, useRef, useState} from 'react';
+import {Box, Text} from 'ink';
+import type {ChallengeView, DocumentToSign, Session, SignedDocument} from '../../core/portal.js';
+import {toDisplayText} from '../../core/text/sanitize.js';
+import {Button, Checkbox, FormButtons, InlineField, MessageLine} from '../components/controls.js';
+import {DiscardPrompt} from '../components/discard-prompt.js';
+import type {Control} from '../components/form.js';
+import {OtpStep} from '../components/otp-step.js';
+import {StepDialog} from '../components/step-dialog.js';
+import {useUi} from '../context.js';
+import {useForm} from '../hooks/use-form.js';
+import {useKeymap} from '../hooks/use-keymap.js';
+import {describeError} from '../i18n/index.js';
+import {detailBindings, helpBinding} from '../keymap.js';
+
+const CONTROLS: readonly Control[] = [
+	{kind: 'text', name: 'path', max: 1024},
+	{kind: 'button', name: 'clear'},
+	{kind: 'text', name: 'pin', max: 8, digitsOnly: true, masked: true},
+	{kind: 'check', name: 'show'},
+	{kind: 'button', name: 'cancel'},
+	{kind: 'button', name: 'confirm'},
+];
+
+/** How many chosen documents the list shows before "+N". */
+const LISTED = 4;
+
+function size(bytes: number): string {
+	return bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${Math.round(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/**
+ * "Firma documenti": what GoSign does with the remote certificate. Step 1 picks the files
+ * (Enter on the path adds one) and takes the PIN; step 2 is the OTP, one for all files.
+ * Each file becomes FILE.p7m beside it.
+ */
+export function SignScreen({active, session, onBack, onHelp, onTypingChange}: {active: boolean; session: Session; onBack: () => void; onHelp: () => void; onTypingChange: (typing: boolean) => void}) {
+	const {t} = useUi();
+	const {portal} = useUi();
+	const [documents, setDocuments] = useState<DocumentToSign[]>([]);
+	const [pending, setPending] = useState<{documents: DocumentToSign[]; challenge: ChallengeView} | undefined>();
+	const [signed, setSigned] = useState<SignedDocument[] | undefined>();
+	const [asking, setAsking] = useState(false);
+	const [attemptsLeft, setAttemptsLeft] = useState<number | undefined>();
+	// The PIN waits here (not on screen) from step 1 until the OTP is confirmed, then goes.
+	const pin = useRef('');
+	useEffect(() => {
+		void portal.pinAttemptsLeft(session).then(setAttemptsLeft);
+	}, [portal, session, pending]);
+	useEffect(
+		() => () => {
+			pin.current = '';
+		},
+		[],
+	);
+
+	const cancel = (dirty: boolean) => (dirty || pending || documents.length > 0 ? setAsking(true) : onBack());
+	const [form, dispatch] = useForm(CONTROLS, {
+		submit: 'confirm',
+		active: active && !asking && !pending && !signed,
+		onTypingChange,
+		onRequest: (action, current) => {
+			if (action === 'help') return onHelp();
+			if (action === 'cancel') return cancel(current.dirty);
+			if (action === 'clear') {
+				setDocuments([]);
+				return dispatch({type: 'done', focus: 'path'});
+			}
+			const path = current.fields['path']!.value.trim();
+			const focusName = CONTROLS[current.focus]?.name;
+			// Enter on the path adds that file; "Firma" signs the list (or the path typed, if the list is empty).
+			if (focusName === 'path' && action === 'confirm') {
+				if (path === '') return dispatch({type: 'done', focus: 'pin'});
+				dispatch({type: 'busy'});
+				portal.inspectDocuments([...documents.map(document => document.path), path]).then(
+					checked => {
+						setDocuments(checked);
+						dispatch({type: 'done', clear: ['path'], focus: 'path', message: {kind: 'info', key: 'sign.added', params: {name: toDisplayText(checked.at(-1)!.name, 60), count: checked.length}}});
+					},
+					(error: unknown) => dispatch({type: 'done', focus: 'path', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}}),
+				);
+				return;
+			}
+			if (action !== 'confirm') return;
+			const paths = [...documents.map(document => document.path), ...(path === '' ? [] : [path])];
+			const typedPin = current.fields['pin']!.value;
+			dispatch({type: 'busy'});
+			portal
+				.inspectDocuments(paths)
+				.then(async checked => ({checked, challenge: await portal.requestSignatureOtp(session, checked, typedPin)}))
+				.then(
+					({checked, challenge}) => {
+						pin.current = typedPin;
+						setDocuments(checked);
+						dispatch({type: 'done', clear: ['pin', 'path']});
+						setPending({documents: checked, challenge});
+					},
+					(error: unknown) => {
+						void portal.pinAttemptsLeft(session).then(setAttemptsLeft);
+						dispatch({type: 'done', clear: ['pin'], focus: paths.length === 0 ? 'path' : 'pin', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}});
+					},
+				);
+		},
+	});
+	useKeymap([...detailBindings, helpBinding], action => (action === 'back' ? onBack() : onHelp()), active && signed !== undefined);
+
+	if (signed) {
+		return (
+			<Box flexDirection="column">
+				<MessageLine kind="success" text={t('sign.done', {count: signed.length})} />
+				{signed.slice(0, 8).map(document => (
+					<Text key={document.output} wrap="truncate-middle">
+						{'  ✓ '}
+						{toDisplayText(document.output)}
+					</Text>
+				))}
+				{signed.length > 8 ? <Text dimColor>{t('sign.more', {count: signed.length - 8})}</Text> : null}
+				<Text dimColor>{t('sign.historyHint')}</Text>
+			</Box>
+		);
+	}
+	const focused = (name: string) => active && !asking && !pending && CONTROLS[form.focus]?.name === name;
+	const shown = form.checks['show'] ?? false;
+	return (
+		<Box flexDirection="column">
+			<StepDialog title={t('sign.title')} steps={[t('sign.step1'), t('sign.step2')]} current={pending ? 1 : 0}>
+				{pending ? (
+					<Box flexDirection="column">
+						<Text wrap="truncate-end">{t('sign.confirming', {count: pending.documents.length, names: pending.documents.map(document => toDisplayText(document.name, 40)).join(', ')})}</Text>
+						<OtpStep
+							active={active && !asking}
+							challenge={pending.challenge}
+							confirmLabel={t('sign.sign')}
+							onConfirm={async code => {
+								const result = await portal.signDocuments(session, {documents: pending.documents, pin: pin.current, challengeId: pending.challenge.id, code});
+								pin.current = '';
+								setSigned(result);
+							}}
+							onResend={() => portal.resendOtp(session, pending.challenge.id)}
+							onPoll={() => portal.challengeState(session, pending.challenge.id)}
+							onRestart={message => {
+								pin.current = '';
+								setPending(undefined);
+								dispatch({type: 'message', message: {kind: 'error', key: 'errors.unexpected', text: message}});
+							}}
+							onCancel={cancel}
+							onHelp={onHelp}
+							onTypingChange={onTypingChange}
+						/>
+					</Box>
+				) : (
+					<Box flexDirection="column">
+						<Text wrap="wrap">{t('sign.intro')}</Text>
+						<InlineField label={t('sign.path')} field={form.fields['path']!} focused={focused('path')} labelWidth={22} />
+						{documents.length === 0 ? (
+							<Text dimColor>{t('sign.none')}</Text>
+						) : (
+							documents.slice(0, LISTED).map(document => (
+								<Text key={document.path} wrap="truncate-middle">
+									{'  • '}
+									{toDisplayText(document.name, 50)} ({size(document.size)})
+								</Text>
+							))
+						)}
+						{documents.length > LISTED ? <Text dimColor>{t('sign.more', {count: documents.length - LISTED})}</Text> : null}
+						<Button label={t('sign.clear')} focused={focused('clear')} />
+						<InlineField label={t('sign.pin')} field={form.fields['pin']!} focused={focused('pin')} masked={!shown} labelWidth={22} />
+						<Checkbox label={t('renewal.showPin')} checked={shown} focused={focused('show')} />
+						{attemptsLeft === undefined ? null : <Text dimColor>{t('pinInput.attempts', {count: attemptsLeft})}</Text>}
+						<FormButtons focused={focused} confirmLabel={t('sign.sign')} />
+						{form.message ? <MessageLine kind={form.message.kind} text={form.message.text ?? t(form.message.key, form.message.params)} /> : null}
+					</Box>
+				)}
+			</StepDialog>
+			{asking ? <DiscardPrompt onAnswer={discard => (discard ? onBack() : setAsking(false))} /> : null}
+		</Box>
+	);
+}
