@@ -101,7 +101,7 @@ export function FormButtons({focused, confirmLabel, confirm = 'confirm'}: {focus
 }
 
 /** "Label: ( ) one (•) two ( ) three": the chosen option is marked by a symbol, not by colour. */
-export function ChoiceField({label, options, chosen, focused, labelWidth = 12}: {label: string; options: readonly string[]; chosen: number; focused: boolean; labelWidth?: number}) {
+export function ChoiceField({label, options, chosen, focused, labelWidth = 14}: {label: string; options: readonly string[]; chosen: number; focused: boolean; labelWidth?: number}) {
 	return (
 		<Box aria-role="radiogroup" aria-label={`${label}: ${options[chosen] ?? ''}`}>
 			<Box width={labelWidth} flexShrink={0}>

@@ -29,7 +29,7 @@ const CONTROLS: readonly Control[] = [
 ];
 
 /** Lines the screen uses besides the rows of the table (frame included). */
-const CHROME_ROWS = 16;
+const CHROME_ROWS = 13;
 
 type View = 'signatures' | 'accesses';
 type Result = {view: 'signatures'; page: HistoryPage<SignatureRecord>} | {view: 'accesses'; page: HistoryPage<AccessEntry>};

@@ -9,6 +9,7 @@ import {StepDialog} from '../components/step-dialog.js';
 import {useUi} from '../context.js';
 import {useForm} from '../hooks/use-form.js';
 import {useKeymap} from '../hooks/use-keymap.js';
+import {usePinAttempts} from '../hooks/use-pin-attempts.js';
 import {describeError} from '../i18n/index.js';
 import {detailBindings, helpBinding} from '../keymap.js';
 
@@ -27,10 +28,8 @@ export function PinChangeScreen({active, session, onBack, onHelp, onTypingChange
 	const [pending, setPending] = useState<{changeId: string; challenge: ChallengeView} | undefined>();
 	const [done, setDone] = useState<string | undefined>();
 	const [asking, setAsking] = useState(false);
-	const [attemptsLeft, setAttemptsLeft] = useState<number | undefined>();
-	useEffect(() => {
-		void portal.pinAttemptsLeft(session).then(setAttemptsLeft);
-	}, [portal, session, pending]);
+	const [attemptsLeft, refreshAttempts] = usePinAttempts(session);
+	useEffect(refreshAttempts, [refreshAttempts, pending]);
 
 	const cancel = (dirty: boolean) => (dirty || pending ? setAsking(true) : onBack());
 	const [form, dispatch] = useForm(CONTROLS, {
@@ -49,7 +48,7 @@ export function PinChangeScreen({active, session, onBack, onHelp, onTypingChange
 					setPending(started);
 				},
 				(error: unknown) => {
-					void portal.pinAttemptsLeft(session).then(setAttemptsLeft);
+					refreshAttempts();
 					dispatch({type: 'done', clear: ['current', 'new', 'again'], focus: 'current', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}});
 				},
 			);

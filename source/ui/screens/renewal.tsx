@@ -9,6 +9,7 @@ import {OtpStep} from '../components/otp-step.js';
 import {StepDialog} from '../components/step-dialog.js';
 import {useUi} from '../context.js';
 import {useForm} from '../hooks/use-form.js';
+import {usePinAttempts} from '../hooks/use-pin-attempts.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import {useSelection} from '../hooks/use-selection.js';
 import {describeError, formatDate, type MessageKey} from '../i18n/index.js';
@@ -255,6 +256,7 @@ export function RenewalWizard({
 				) : null}
 				{!needsCoupon && raoStage === undefined && state.step === 0 ? (
 					<ConsentsStep
+						holder={session}
 						active={active && !asking}
 						declaration={
 							replacement
@@ -352,14 +354,16 @@ function useStepForm(controls: readonly Control[], props: StepProps & {submit: s
 	return {form, focused};
 }
 
-function ConsentsStep(props: StepProps & {declaration: string; askDataConfirmation: boolean; restartMessage?: string; onSubmit: (input: {acceptConditions: boolean; confirmData: boolean; pin: string}) => Promise<void>}) {
+function ConsentsStep(props: StepProps & {holder: {userId: string}; declaration: string; askDataConfirmation: boolean; restartMessage?: string; onSubmit: (input: {acceptConditions: boolean; confirmData: boolean; pin: string}) => Promise<void>}) {
 	const {t} = useUi();
 	const {form, focused} = useStepForm(props.askDataConfirmation ? CONSENT_CONTROLS : REPLACEMENT_CONSENT_CONTROLS, {
 		...props,
 		submit: 'next',
 		clearOnError: ['pin'],
-		run: current => props.onSubmit({acceptConditions: current.checks['accept'] ?? false, confirmData: props.askDataConfirmation ? (current.checks['confirm'] ?? false) : true, pin: current.fields['pin']!.value}),
+		run: current =>
+			props.onSubmit({acceptConditions: current.checks['accept'] ?? false, confirmData: props.askDataConfirmation ? (current.checks['confirm'] ?? false) : true, pin: current.fields['pin']!.value}).finally(refreshAttempts),
 	});
+	const [attemptsLeft, refreshAttempts] = usePinAttempts(props.holder);
 	return (
 		<Box flexDirection="column">
 			<Text wrap="wrap">{props.declaration}</Text>
@@ -371,6 +375,7 @@ function ConsentsStep(props: StepProps & {declaration: string; askDataConfirmati
 				</>
 			) : null}
 			<InlineField label={t('renewal.pin')} field={form.fields['pin']!} focused={focused('pin')} masked labelWidth={16} />
+			{attemptsLeft === undefined ? null : <Text dimColor>{t('pinInput.attempts', {count: attemptsLeft})}</Text>}
 			<Text wrap="wrap">! {t('renewal.pinWarning')}</Text>
 			<FormButtons focused={focused} confirmLabel={t('dialog.confirm')} confirm="next" />
 			<StepMessage message={form.message} fallback={props.restartMessage} />

@@ -54,9 +54,9 @@ export function ReportScreen({active, session, onBack, onHelp, onTypingChange}: 
 			<Text bold>{t('report.title')}</Text>
 			<Text wrap="wrap">{t('card.report.description')}</Text>
 			<Box marginY={1} flexDirection="column">
-				<InlineField label={t('report.email')} field={form.fields['email']!} focused={focused('email')} labelWidth={22} />
+				<InlineField label={t('report.email')} field={form.fields['email']!} focused={focused('email')} labelWidth={26} />
 				{accountEmail ? <Text dimColor>{t('report.accountEmail', {email: toDisplayText(accountEmail, 60)})}</Text> : null}
-				<ChoiceField label={t('report.frequency')} options={[t('report.each'), t('report.daily'), t('report.never')]} chosen={form.choices['frequency'] ?? 0} focused={focused('frequency')} labelWidth={22} />
+				<ChoiceField label={t('report.frequency')} options={[t('report.each'), t('report.daily'), t('report.never')]} chosen={form.choices['frequency'] ?? 0} focused={focused('frequency')} labelWidth={26} />
 			</Box>
 			<FormButtons focused={focused} confirmLabel={t('report.save')} />
 			{form.message ? <MessageLine kind={form.message.kind} text={form.message.text ?? t(form.message.key, form.message.params)} /> : null}

@@ -10,6 +10,7 @@ import {StepDialog} from '../components/step-dialog.js';
 import {useUi} from '../context.js';
 import {useForm} from '../hooks/use-form.js';
 import {useKeymap} from '../hooks/use-keymap.js';
+import {usePinAttempts} from '../hooks/use-pin-attempts.js';
 import {describeError} from '../i18n/index.js';
 import {detailBindings, helpBinding} from '../keymap.js';
 
@@ -41,12 +42,10 @@ export function SignScreen({active, session, onBack, onHelp, onTypingChange}: {a
 	const [pending, setPending] = useState<{documents: DocumentToSign[]; challenge: ChallengeView} | undefined>();
 	const [signed, setSigned] = useState<SignedDocument[] | undefined>();
 	const [asking, setAsking] = useState(false);
-	const [attemptsLeft, setAttemptsLeft] = useState<number | undefined>();
+	const [attemptsLeft, refreshAttempts] = usePinAttempts(session);
 	// The PIN waits here (not on screen) from step 1 until the OTP is confirmed, then goes.
 	const pin = useRef('');
-	useEffect(() => {
-		void portal.pinAttemptsLeft(session).then(setAttemptsLeft);
-	}, [portal, session, pending]);
+	useEffect(refreshAttempts, [refreshAttempts, pending]);
 	useEffect(
 		() => () => {
 			pin.current = '';
@@ -96,7 +95,7 @@ export function SignScreen({active, session, onBack, onHelp, onTypingChange}: {a
 						setPending({documents: checked, challenge});
 					},
 					(error: unknown) => {
-						void portal.pinAttemptsLeft(session).then(setAttemptsLeft);
+						refreshAttempts();
 						dispatch({type: 'done', clear: ['pin'], focus: paths.length === 0 ? 'path' : 'pin', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}});
 					},
 				);
@@ -151,7 +150,7 @@ export function SignScreen({active, session, onBack, onHelp, onTypingChange}: {a
 				) : (
 					<Box flexDirection="column">
 						<Text wrap="wrap">{t('sign.intro')}</Text>
-						<InlineField label={t('sign.path')} field={form.fields['path']!} focused={focused('path')} labelWidth={22} />
+						<InlineField label={t('sign.path')} field={form.fields['path']!} focused={focused('path')} labelWidth={26} />
 						{documents.length === 0 ? (
 							<Text dimColor>{t('sign.none')}</Text>
 						) : (
@@ -164,7 +163,7 @@ export function SignScreen({active, session, onBack, onHelp, onTypingChange}: {a
 						)}
 						{documents.length > LISTED ? <Text dimColor>{t('sign.more', {count: documents.length - LISTED})}</Text> : null}
 						<Button label={t('sign.clear')} focused={focused('clear')} />
-						<InlineField label={t('sign.pin')} field={form.fields['pin']!} focused={focused('pin')} masked={!shown} labelWidth={22} />
+						<InlineField label={t('sign.pin')} field={form.fields['pin']!} focused={focused('pin')} masked={!shown} labelWidth={26} />
 						<Checkbox label={t('renewal.showPin')} checked={shown} focused={focused('show')} />
 						{attemptsLeft === undefined ? null : <Text dimColor>{t('pinInput.attempts', {count: attemptsLeft})}</Text>}
 						<FormButtons focused={focused} confirmLabel={t('sign.sign')} />

@@ -1,0 +1,16 @@
+import {useCallback, useEffect, useState} from 'react';
+import {useUi} from '../context.js';
+
+/**
+ * The signing-PIN attempts left before the certificate is blocked, which every PIN prompt
+ * shows (seed 003 §6). `refresh` re-reads it after a refusal.
+ */
+export function usePinAttempts(holder: {userId: string}): [number | undefined, () => void] {
+	const {portal} = useUi();
+	const [left, setLeft] = useState<number | undefined>();
+	const refresh = useCallback(() => {
+		portal.pinAttemptsLeft(holder).then(setLeft, () => setLeft(undefined));
+	}, [portal, holder.userId]);
+	useEffect(refresh, [refresh]);
+	return [left, refresh];
+}
