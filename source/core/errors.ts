@@ -82,6 +82,17 @@ export type ErrorCode =
 	| 'verify.unreadable'
 	| 'verify.notCms'
 	| 'report.badEmail'
+	| 'account.passwordMismatch'
+	| 'account.passwordWeak'
+	| 'account.passwordSame'
+	| 'account.wrongPassword'
+	| 'account.emailSame'
+	| 'account.emailTaken'
+	| 'account.questionLength'
+	| 'account.answerLength'
+	| 'recovery.locked'
+	| 'recovery.expired'
+	| 'recovery.wrongAnswer'
 	| 'input.controlCharacters'
 	| 'input.tooLong';
 

@@ -1,6 +1,10 @@
-import {randomUUID} from 'node:crypto';
 import {rm, writeFile} from 'node:fs/promises';
 import {resolve} from 'node:path';
+import {Account, type AccountView} from './account/account.js';
+import {checkPassword, PASSWORD_SPECIALS, type PasswordContext, type PasswordVerdict} from './account/password-policy.js';
+import {PasswordRecovery, type RecoveryNext} from './account/recovery.js';
+import {SUGGESTED_QUESTIONS} from './account/secret-question.js';
+import {Sessions, type SessionStatus} from './account/sessions.js';
 import {AppLogin, type AppLoginOffer} from './auth/app-login.js';
 import {login as attemptLogin, MAX_IDENTIFIER_LENGTH, type LoginResult} from './auth/login.js';
 import type {CertificateDetails} from './certificate/details.js';
@@ -19,7 +23,7 @@ import {seedFile} from './paths.js';
 import {pkiFiles} from './pki/files.js';
 import type {Settings} from './settings.js';
 import type {CrlEntry} from './pki/authority.js';
-import type {AccessEntry, CertificateRecord, Database, OtpChannel} from './store/schema.js';
+import type {AccessEntry, CertificateRecord, Database, OtpChannel, SessionRecord} from './store/schema.js';
 import {Store} from './store/store.js';
 import {SignatureLog, type SignatureRecord} from './history/signature-log.js';
 import {queryHistory, type HistoryFilter, type HistoryPage} from './history/query.js';
@@ -58,6 +62,9 @@ export interface DashboardView {
 	certificate: CertificateView | undefined;
 	/** "Richiedi nuovo certificato": offered when an operator flagged the holder or the certificate expired. */
 	replacement: {allowed: boolean; deadline: Date | null};
+	/** Enrolled with an initial password: the portal asks for a new one before anything else. */
+	mustChangePassword: boolean;
+	language: 'it' | 'en' | null;
 }
 
 export interface AuthenticatorReading {
@@ -67,6 +74,7 @@ export interface AuthenticatorReading {
 }
 
 export type PortalLoginResult = {kind: 'success'; session: Session} | Exclude<LoginResult, {kind: 'success'}>;
+export type {AccountView, PasswordVerdict, PasswordContext, RecoveryNext, SessionStatus, SessionRecord};
 export type {DocumentToSign, SignedDocument, SignatureRecord, SignatureVerification, HistoryFilter, HistoryPage, AccessEntry, ReportSettings, ReportFrequency};
 export type {AppActivation, AppLoginOffer, CertificateDetails, RenewalWindow, SuspensionRequest, ChallengeView, OtpOverview, OutboxMessage};
 
@@ -119,6 +127,9 @@ export class Portal {
 	private readonly appLogin: AppLogin;
 	private readonly signatureLog: SignatureLog;
 	private readonly reports: Reports;
+	private readonly sessions: Sessions;
+	private readonly accounts: Account;
+	private readonly recovery: PasswordRecovery;
 
 	private constructor(
 		options: PortalOptions,
@@ -132,6 +143,10 @@ export class Portal {
 		this.appLogin = new AppLogin(this.store, this.clock, keys.pepper, this.terminal);
 		this.signatureLog = new SignatureLog(options.dataDirectory);
 		this.reports = new Reports(this.store, this.outbox, this.signatureLog, this.clock);
+		this.sessions = new Sessions(this.store, this.clock);
+		const notify = (input: {userId: string; to: string; subject: string; text: string}) => this.notifyHolder(input);
+		this.accounts = new Account(this.store, this.clock, keys.pepper, this.otpService.challenges, notify);
+		this.recovery = new PasswordRecovery(this.store, this.clock, keys.pepper, this.otpService.challenges, notify, this.terminal);
 	}
 
 	/** Opens the data folder; the database must exist and be valid (see `createDemo`). */
@@ -176,7 +191,7 @@ export class Portal {
 		// An empty or overlong identifier gets the same answer as a wrong password.
 		const result = await attemptLogin(this.store, this.clock, this.keys.pepper, {identifier: identifier.slice(0, MAX_IDENTIFIER_LENGTH), password, terminal: this.terminal});
 		if (result.kind !== 'success') return result;
-		return {kind: 'success', session: this.newSession(result.holder.userId)};
+		return {kind: 'success', session: await this.newSession(result.holder.userId)};
 	}
 
 	/** "Accedi con l'app": a code for the login screen; see `pollAppLogin`. */
@@ -186,11 +201,35 @@ export class Portal {
 
 	async pollAppLogin(offerId: string): Promise<{state: 'pending' | 'expired' | 'denied'} | {state: 'approved'; session: Session}> {
 		const result = await this.appLogin.poll(offerId);
-		return result.state === 'approved' ? {state: 'approved', session: this.newSession(result.userId)} : result;
+		return result.state === 'approved' ? {state: 'approved', session: await this.newSession(result.userId)} : result;
 	}
 
-	private newSession(userId: string): Session {
-		return {id: randomUUID(), userId, startedAt: this.clock.now()};
+	private async newSession(userId: string): Promise<Session> {
+		const record = await this.sessions.open(userId, this.terminal);
+		return {id: record.id, userId, startedAt: new Date(record.startedAt)};
+	}
+
+	/** "Esci": ends the session here and for every other process. */
+	logout(session: Session): Promise<void> {
+		return this.sessions.end(session.id, 'logout');
+	}
+
+	/**
+	 * Whether the session is still open (it may have timed out, or been ended from another
+	 * session); `touch` records a key press, which keeps it alive.
+	 */
+	sessionStatus(session: Session, options: {touch?: boolean} = {}): Promise<SessionStatus> {
+		return this.sessions.status(session.id, options);
+	}
+
+	/** "Dispositivi e sessioni": the holder's open sessions, newest first. */
+	openSessions(session: Session): Promise<SessionRecord[]> {
+		return this.sessions.list(session.userId);
+	}
+
+	/** "Esci da tutte le altre sessioni"; returns how many were ended. */
+	endOtherSessions(session: Session): Promise<number> {
+		return this.sessions.endOthers(session.userId, session.id);
 	}
 
 	// ── Dashboard and certificate ─────────────────────────────────────────────────────────
@@ -198,7 +237,8 @@ export class Portal {
 	async dashboard(session: Session): Promise<DashboardView> {
 		const db = await this.store.read();
 		const holder = db.holders.find(entry => entry.userId === session.userId);
-		if (!holder) throw new DomainError('auth.sessionExpired');
+		const record = db.sessions.find(entry => entry.id === session.id);
+		if (!holder || !record || record.endedAt !== null) throw new DomainError('auth.sessionExpired');
 		const certificate = this.certificateOf(db.certificates, holder);
 		const deadline = holder.replacementDeadline ? new Date(holder.replacementDeadline) : null;
 		return {
@@ -207,6 +247,8 @@ export class Portal {
 			surname: holder.surname,
 			certificate,
 			replacement: {allowed: deadline !== null || certificate?.state === 'expired', deadline},
+			mustChangePassword: holder.mustChangePassword,
+			language: holder.language,
 		};
 	}
 
@@ -426,6 +468,86 @@ export class Portal {
 	private async publishCrl(): Promise<void> {
 		const {CertificationAuthority} = await import('./pki/authority.js');
 		await publishCrl(this.store, await CertificationAuthority.open(this.store.directory, this.clock), this.clock);
+	}
+
+	// ── "Gestisci il tuo account" and password recovery ──────────────────────────────────
+
+	account(session: Session): Promise<AccountView> {
+		return this.accounts.view(session.userId);
+	}
+
+	/** What the password rules say of a candidate, for the checklist shown while typing. */
+	static checkPassword(password: string, context: PasswordContext): PasswordVerdict {
+		return checkPassword(password, context);
+	}
+
+	static readonly passwordSpecials = PASSWORD_SPECIALS;
+	static readonly suggestedQuestions: readonly string[] = SUGGESTED_QUESTIONS;
+
+	/** The holder's names, which a password may not be built from. */
+	async passwordContext(session: Session): Promise<PasswordContext> {
+		const holder = (await this.store.read()).holders.find(entry => entry.userId === session.userId);
+		return holder ? {userId: holder.userId, name: holder.name, surname: holder.surname, email: holder.email} : {userId: session.userId};
+	}
+
+	changePassword(session: Session, input: {current: string; next: string; again: string}): Promise<void> {
+		return this.accounts.changePassword(session.userId, input, this.terminal);
+	}
+
+	startRecoveryPhoneChange(session: Session, phone: string): Promise<{phone: string; challenge: ChallengeView}> {
+		return this.accounts.startPhoneChange(session.userId, phone);
+	}
+
+	confirmRecoveryPhoneChange(session: Session, input: {challengeId: string; phone: string; code: string}): Promise<void> {
+		return this.accounts.confirmPhoneChange(session.userId, input, this.terminal);
+	}
+
+	startEmailChange(session: Session, email: string): Promise<{email: string; challenge: ChallengeView}> {
+		return this.accounts.startEmailChange(session.userId, email);
+	}
+
+	confirmEmailChange(session: Session, input: {challengeId: string; email: string; code: string}): Promise<void> {
+		return this.accounts.confirmEmailChange(session.userId, input, this.terminal);
+	}
+
+	setSecretQuestion(session: Session, input: {question: string; answer: string}): Promise<void> {
+		return this.accounts.setSecretQuestion(session.userId, input, this.terminal);
+	}
+
+	setLanguage(session: Session, language: 'it' | 'en'): Promise<void> {
+		return this.accounts.setLanguage(session.userId, language, this.terminal);
+	}
+
+	/** "Hai dimenticato la password?", step 1: the same answer for every userID. */
+	startPasswordRecovery(identifier: string): Promise<{recoveryId: string}> {
+		return this.recovery.start(identifier);
+	}
+
+	resendRecoveryCode(recoveryId: string): Promise<void> {
+		return this.recovery.resend(recoveryId);
+	}
+
+	confirmRecoveryCode(recoveryId: string, code: string): Promise<RecoveryNext> {
+		return this.recovery.confirmCode(recoveryId, code);
+	}
+
+	answerRecoveryQuestion(recoveryId: string, answer: string): Promise<void> {
+		return this.recovery.answer(recoveryId, answer);
+	}
+
+	/** The new password; the holder then logs in with it (recovery never opens a session). */
+	setRecoveredPassword(recoveryId: string, password: string, again: string): Promise<void> {
+		return this.recovery.setPassword(recoveryId, password, again);
+	}
+
+	/** "Ho dimenticato lo User ID": sent by e-mail when the codice fiscale and address match. */
+	remindUserId(codiceFiscale: string, email: string): Promise<void> {
+		return this.recovery.remindUserId(codiceFiscale, email);
+	}
+
+	private async notifyHolder(input: {userId: string; to: string; subject: string; text: string}): Promise<void> {
+		const {sendEmail} = await import('./notify/email.js');
+		await sendEmail(this.store, this.outbox, {...input, text: `${input.text}\n\nInfoCert S.p.A. (messaggio simulato da mysign)`, at: this.clock.now()});
 	}
 
 	// ── "Firma documenti" (what GoSign does with a remote certificate) ────────────────────

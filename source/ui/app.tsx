@@ -1,4 +1,4 @@
-import {useCallback, useEffect, useReducer, useState} from 'react';
+import {useCallback, useEffect, useMemo, useReducer, useRef, useState} from 'react';
 import {Box, Text, useApp} from 'ink';
 import {KeyRouter, useKeys} from './hooks/key-router.js';
 import type {Portal, Session} from '../core/portal.js';
@@ -23,6 +23,10 @@ import {ReportScreen} from './screens/report.js';
 import {SignScreen} from './screens/sign.js';
 import {SuspensionScreen} from './screens/suspension.js';
 import {UserMenu} from './screens/user-menu.js';
+import {AccountScreen} from './screens/account.js';
+import {PasswordRecoveryScreen, UserIdRecoveryScreen} from './screens/recovery.js';
+import {ForcedPasswordScreen} from './screens/forced-password.js';
+import {useSessionWatch} from './hooks/use-session-watch.js';
 import {initialState, reduce, type AppState} from './state.js';
 
 export const MIN_COLUMNS = 60;
@@ -55,6 +59,10 @@ function screenBindings(state: AppState & {typing?: boolean}): readonly Binding[
 		case 'suspension':
 		case 'sign':
 		case 'report':
+		case 'account':
+		case 'recovery':
+		case 'userIdRecovery':
+		case 'forcedPassword':
 			return state.typing ? formBindings : otpScreenBindings;
 		case 'history':
 			return [...(state.typing ? formBindings : otpScreenBindings), ...historyBindings];
@@ -62,7 +70,12 @@ function screenBindings(state: AppState & {typing?: boolean}): readonly Binding[
 }
 
 export function App(props: AppProps) {
-	const environment: UiEnvironment = {portal: props.portal, language: props.language, color: props.color, t: translator(props.language)};
+	// The language can change at run time: the holder's saved choice, or "Lingua" in the account.
+	const [language, setLanguage] = useState(props.language);
+	const environment: UiEnvironment = useMemo(
+		() => ({portal: props.portal, language, color: props.color, t: translator(language), setLanguage}),
+		[props.portal, props.color, language],
+	);
 	return (
 		<UiContext.Provider value={environment}>
 			<KeyRouter>
@@ -119,21 +132,38 @@ function SessionView({
 	openHelp: () => void;
 	closeOverlay: () => void;
 }) {
-	const {portal, t} = useUi();
+	const {portal, t, setLanguage: environmentSetLanguage = noLanguageChange} = useUi();
 	const session = state.session;
 	const sms = useArrivingSms(showSms ? session?.userId : undefined);
 	// The dashboard view is loaded once per session and screen change, and is gone with the session.
 	const data = usePortalData(() => (session ? portal.dashboard(session) : Promise.reject(new Error('no session'))), [session?.id, state.screen.name]);
 	const userName = session && data.state === 'ready' ? toDisplayText(`${data.value.name} ${data.value.surname}`, 40) : undefined;
+	const warning = useSessionWatch(session, notice => dispatch({type: 'logout', notice}));
+	// Right after login: the holder's own language, and a new password first when one is due.
+	const applied = useRef<string | undefined>(undefined);
+	useEffect(() => {
+		if (!session || data.state !== 'ready' || applied.current === session.id) return;
+		applied.current = session.id;
+		if (data.value.language) environmentSetLanguage(data.value.language);
+		if (data.value.mustChangePassword) dispatch({type: 'mustChangePassword'});
+	}, [session, data, dispatch]);
 	const screenActive = state.overlay === 'none';
 	const [typing, setTyping] = useState(false);
-	const shown = ['otp', 'certificate', 'pin', 'renewal', 'replacement', 'suspension', 'sign', 'history', 'report'].includes(state.screen.name) && typing ? [...screenBindings({...state, typing}), ...globalBindings] : bindings;
+	const shown = state.screen.name !== 'login' && state.screen.name !== 'dashboard' && typing ? [...screenBindings({...state, typing}), ...globalBindings] : bindings;
 	const footer = typing && screenActive ? shown.filter(binding => binding.action !== 'help') : shown;
 
 	return (
-		<Frame columns={columns} rows={rows} user={userName} bindings={footer} notice={sms ? t('sms.banner', {text: sms}) : undefined}>
+		<Frame columns={columns} rows={rows} user={userName} bindings={footer} notice={warning ? t('session.warning', {seconds: warning}) : sms ? t('sms.banner', {text: sms}) : undefined}>
 			{state.overlay === 'userMenu' && userName ? (
-				<UserMenu name={userName} onClose={closeOverlay} onChoose={() => dispatch({type: 'logout', notice: 'login.loggedOut'})} />
+				<UserMenu
+					name={userName}
+					onClose={closeOverlay}
+					onChoose={choice => {
+						if (choice === 'account') return dispatch({type: 'openAccount'});
+						// The session ends in the store too, so no other process can take it up.
+						void portal.logout(session!).finally(() => dispatch({type: 'logout', notice: 'login.loggedOut'}));
+					}}
+				/>
 			) : null}
 			{state.overlay === 'help' ? <HelpOverlay screenBindings={screenBindings({...state, overlay: 'none'})} onClose={closeOverlay} /> : null}
 			<Box display={screenActive ? 'flex' : 'none'} flexDirection="column">
@@ -143,6 +173,8 @@ function SessionView({
 						notice={state.screen.notice}
 						maxAttempts={maxLoginAttempts}
 						onLoggedIn={(loggedIn: Session) => dispatch({type: 'loggedIn', session: loggedIn})}
+						onForgotPassword={() => dispatch({type: 'openPublic', screen: 'recovery'})}
+						onForgotUserId={() => dispatch({type: 'openPublic', screen: 'userIdRecovery'})}
 						onHelp={openHelp}
 						onTypingChange={setTyping}
 					/>
@@ -171,6 +203,18 @@ function SessionView({
 				) : null}
 				{state.screen.name === 'suspension' && session ? (
 					<SuspensionScreen active={screenActive} session={session} onBack={() => dispatch({type: 'back'})} onHelp={openHelp} onTypingChange={setTyping} />
+				) : null}
+				{state.screen.name === 'recovery' ? (
+					<PasswordRecoveryScreen active={screenActive} onDone={notice => dispatch({type: 'logout', notice})} onBack={() => dispatch({type: 'back'})} onHelp={openHelp} onTypingChange={setTyping} />
+				) : null}
+				{state.screen.name === 'userIdRecovery' ? (
+					<UserIdRecoveryScreen active={screenActive} onDone={notice => dispatch({type: 'logout', notice})} onBack={() => dispatch({type: 'back'})} onHelp={openHelp} onTypingChange={setTyping} />
+				) : null}
+				{state.screen.name === 'forcedPassword' && session ? (
+					<ForcedPasswordScreen active={screenActive} session={session} onDone={() => dispatch({type: 'home'})} onHelp={openHelp} onTypingChange={setTyping} />
+				) : null}
+				{state.screen.name === 'account' && session ? (
+					<AccountScreen active={screenActive} session={session} onBack={() => dispatch({type: 'back'})} onHelp={openHelp} onTypingChange={setTyping} onLanguage={environmentSetLanguage} />
 				) : null}
 				{state.screen.name === 'sign' && session ? (
 					<SignScreen active={screenActive} session={session} onBack={() => dispatch({type: 'back'})} onHelp={openHelp} onTypingChange={setTyping} />
@@ -216,4 +260,8 @@ function useArrivingSms(userId: string | undefined): string | undefined {
 		};
 	}, [portal, userId]);
 	return text;
+}
+
+function noLanguageChange(): void {
+	// Only the App provides a language switch; embedded views keep theirs.
 }

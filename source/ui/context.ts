@@ -8,6 +8,8 @@ export interface UiEnvironment {
 	t: Translate;
 	/** Colours off (NO_COLOR): state is still carried by symbols and words. */
 	color: boolean;
+	/** Switches the interface language at once (the account's "Lingua"). */
+	setLanguage?: (language: Language) => void;
 }
 
 export const UiContext = createContext<UiEnvironment | undefined>(undefined);

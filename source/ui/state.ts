@@ -2,7 +2,14 @@ import type {Session} from '../core/portal.js';
 import type {MessageKey} from './i18n/index.js';
 
 /** Screens as a discriminated union: exactly one is shown, with what it needs. */
-export type Screen = {name: 'login'; notice?: MessageKey} | {name: 'dashboard'} | {name: 'certificate'} | {name: 'otp'} | {name: 'suspension'} | {name: 'renewal'} | {name: 'replacement'} | {name: 'pin'} | {name: 'sign'} | {name: 'history'} | {name: 'report'};
+export type Screen =
+	| {name: 'login'; notice?: MessageKey}
+	| {name: 'recovery'}
+	| {name: 'userIdRecovery'}
+	/** Enrolled with an initial password: a new one before anything else. */
+	| {name: 'forcedPassword'}
+	| {name: 'account'}
+	| {name: 'dashboard'} | {name: 'certificate'} | {name: 'otp'} | {name: 'suspension'} | {name: 'renewal'} | {name: 'replacement'} | {name: 'pin'} | {name: 'sign'} | {name: 'history'} | {name: 'report'};
 
 /** The screens a dashboard card opens. */
 export type CardScreen = 'certificate' | 'otp' | 'renewal' | 'suspension' | 'replacement' | 'pin' | 'sign' | 'history' | 'report';
@@ -21,6 +28,12 @@ export type AppAction =
 	| {type: 'loggedIn'; session: Session}
 	| {type: 'logout'; notice?: MessageKey}
 	| {type: 'open'; screen: CardScreen; from: number}
+	/** Screens reachable without logging in, from the login screen. */
+	| {type: 'openPublic'; screen: 'recovery' | 'userIdRecovery'}
+	| {type: 'openAccount'}
+	| {type: 'mustChangePassword'}
+	/** Back to the dashboard from wherever (after the forced password change). */
+	| {type: 'home'}
 	| {type: 'back'}
 	| {type: 'overlay'; overlay: Overlay};
 
@@ -36,8 +49,22 @@ export function reduce(state: AppState, action: AppAction): AppState {
 		case 'open':
 			if (!state.session) return state;
 			return {...state, screen: {name: action.screen}, overlay: 'none', dashboardSelection: action.from};
+		case 'openPublic':
+			if (state.session) return state;
+			return {...state, screen: {name: action.screen}, overlay: 'none'};
+		case 'openAccount':
+			if (!state.session) return state;
+			return {...state, screen: {name: 'account'}, overlay: 'none'};
+		case 'mustChangePassword':
+			if (!state.session) return state;
+			return {...state, screen: {name: 'forcedPassword'}, overlay: 'none'};
+		case 'home':
+			if (!state.session) return state;
+			return {...state, screen: {name: 'dashboard'}, overlay: 'none'};
 		case 'back':
 			if (state.overlay !== 'none') return {...state, overlay: 'none'};
+			if (state.screen.name === 'forcedPassword') return state;
+			if (state.screen.name === 'recovery' || state.screen.name === 'userIdRecovery') return {...state, screen: {name: 'login'}};
 			if (state.screen.name !== 'login' && state.screen.name !== 'dashboard') return {...state, screen: {name: 'dashboard'}};
 			return state;
 		case 'overlay':

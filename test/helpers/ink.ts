@@ -4,7 +4,21 @@ import {vi} from 'vitest';
 
 type Rendered = ReturnType<typeof render>;
 
-export const KEYS = {tab: '\t', shiftTab: '\u001b[Z', enter: '\r', escape: '\u001b', up: '\u001b[A', down: '\u001b[B', space: ' ', ctrlC: '\u0003'} as const;
+export const KEYS = {
+	tab: '\t',
+	shiftTab: '\u001b[Z',
+	enter: '\r',
+	escape: '\u001b',
+	up: '\u001b[A',
+	down: '\u001b[B',
+	left: '\u001b[D',
+	right: '\u001b[C',
+	pageUp: '\u001b[5~',
+	pageDown: '\u001b[6~',
+	space: ' ',
+	ctrlC: '\u0003',
+	ctrlU: '\u0015',
+} as const;
 
 export function screen(rendered: Rendered): string {
 	return stripAnsi(rendered.lastFrame() ?? '');
@@ -35,4 +49,14 @@ export async function waitForScreen(rendered: Rendered, expected: string | RegEx
 		{timeout, interval: 20},
 	);
 	return screen(rendered);
+}
+
+/**
+ * Gives the rendered app a terminal of that size (ink-testing-library's is 100 columns, rows
+ * unset) and tells Ink and useTerminalSize, as a real terminal's SIGWINCH would.
+ */
+export function resize(rendered: Rendered, columns: number, rows: number): void {
+	Object.defineProperty(rendered.stdout, 'columns', {configurable: true, get: () => columns});
+	Object.defineProperty(rendered.stdout, 'rows', {configurable: true, get: () => rows});
+	rendered.stdout.emit('resize');
 }

@@ -3,6 +3,7 @@ import {readFile} from 'node:fs/promises';
 import {z} from 'zod';
 import {DAY, type Clock} from '../clock.js';
 import {hashPassword, hashPeppered} from '../auth/hashing.js';
+import {normaliseAnswer} from '../account/secret-question.js';
 import {ISSUER} from '../certificate/record.js';
 import {assertCodiceFiscale} from '../holders/identity.js';
 import {seal} from '../sealed.js';
@@ -44,6 +45,8 @@ const seedSchema = z.object({
 				tokenSecret: z.string().optional(),
 			}),
 			report: z.object({frequency: reportFrequencySchema}).optional(),
+			/** "Domanda Segreta" for password recovery (demo: printed with the credentials). */
+			secretQuestion: z.object({question: z.string(), answer: z.string()}).optional(),
 			/** A past signature history (records only), so «Cronologia firme» has something to show. */
 			history: z.object({signatures: z.number().int().min(0).max(1_000_000), days: z.number().int().min(1), failureRate: z.number().min(0).max(1)}).optional(),
 		}),
@@ -63,6 +66,7 @@ export interface DemoCredential {
 	appSecret?: string;
 	tokenSerial?: string;
 	tokenSecret?: string;
+	secretQuestion?: {question: string; answer: string};
 }
 
 export async function readSeed(file: string): Promise<DemoSeed> {
@@ -100,6 +104,10 @@ export async function buildDemoDatabase(seed: DemoSeed, clock: Clock, keys: {pep
 						? {serial: entry.otp.tokenSerial, secret: seal(keys.totpKey, entry.otp.tokenSecret, entry.userId), lastStep: null, activatedAt: now.toISOString()}
 						: null,
 			},
+			recoveryPhone: null,
+			secretQuestion: entry.secretQuestion ? {question: entry.secretQuestion.question, answerHash: await hashPeppered(normaliseAnswer(entry.secretQuestion.answer), keys.pepper)} : null,
+			mustChangePassword: false,
+			language: null,
 			report: {...DEFAULT_REPORT_SETTINGS, frequency: entry.report?.frequency ?? 'never', lastDailyReport: entry.report?.frequency === 'daily' ? italianDay(new Date(now.getTime() - DAY)) : null},
 		});
 		const expiresAt = new Date(now.getTime() + entry.certificate.expiresInDays * DAY);
@@ -147,6 +155,7 @@ export function demoCredentials(seed: DemoSeed): DemoCredential[] {
 		about: holder.about,
 		...(holder.otp.appSecret ? {appSecret: holder.otp.appSecret} : {}),
 		...(holder.otp.tokenSecret ? {tokenSerial: holder.otp.tokenSerial, tokenSecret: holder.otp.tokenSecret} : {}),
+		...(holder.secretQuestion ? {secretQuestion: holder.secretQuestion} : {}),
 	}));
 }
 

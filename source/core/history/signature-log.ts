@@ -26,7 +26,7 @@ export const signatureRecordSchema = z.object({
 	/** For a failure: the error code (an i18n key), e.g. "pin.wrong" or "sign.notActive". */
 	reason: z.string().max(64).nullable(),
 	/** The OTP channel that confirmed it. */
-	channel: z.enum(['sms', 'app', 'token', 'push']).nullable(),
+	channel: z.enum(['sms', 'app', 'token', 'push', 'email']).nullable(),
 	/** The certificate's X.509 serial (hex) it was signed with. */
 	certificateSerial: z.string().regex(/^[0-9a-f]*$/).nullable(),
 });

@@ -130,7 +130,7 @@ export class Reports {
 				'',
 				SIGNATURE,
 			].join('\n');
-			await this.send(userId, claim.holder.to, `Riepilogo giornaliero firme del ${date}: ${counts.success} firme`, text, now);
+			await this.send(userId, claim.holder.to, `Riepilogo giornaliero firme del ${date}: ${counts.success} ${counts.success === 1 ? 'firma' : 'firme'}`, text, now);
 			sent++;
 		}
 		return sent;

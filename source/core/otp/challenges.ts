@@ -47,6 +47,14 @@ function canonicalJson(value: unknown): string {
 	return JSON.stringify(value ?? null);
 }
 
+/** "ma****@ex****.it": enough for the holder to recognise the address, not to learn it. */
+export function maskEmail(email: string): string {
+	const [local = '', domain = ''] = email.split('@');
+	const [host = '', ...rest] = domain.split('.');
+	const keep = (part: string, count: number) => part.slice(0, count) + '*'.repeat(Math.max(2, part.length - count));
+	return `${keep(local, 2)}@${keep(host, 2)}${rest.length > 0 ? '.' + rest.join('.') : ''}`;
+}
+
 export function maskPhone(phone: string): string {
 	return phone.length <= 7 ? '*'.repeat(phone.length) : phone.slice(0, 6) + '*'.repeat(phone.length - 8) + phone.slice(-2);
 }
@@ -71,7 +79,7 @@ export class Challenges {
 	 * Starts a challenge for an operation. `channel` defaults to the holder's preferred one;
 	 * `smsTo` overrides the destination (e.g. the OLD number when changing it).
 	 */
-	async start(input: {userId: string; operation: string; data: unknown; channel?: 'sms' | 'app' | 'token' | 'push'; smsTo?: string; smsRecipient?: string}): Promise<ChallengeView> {
+	async start(input: {userId: string; operation: string; data: unknown; channel?: Challenge['channel']; smsTo?: string; smsRecipient?: string; emailTo?: string}): Promise<ChallengeView> {
 		return this.store.update(async db => {
 			const now = this.clock.now();
 			const holder = requireHolder(db, input.userId);
@@ -95,6 +103,7 @@ export class Challenges {
 				state: 'pending',
 			};
 			if (channel === 'sms') await this.sendSms(db, challenge, input.smsTo ?? holder.phone, now, input.smsRecipient);
+			if (channel === 'email') await this.sendEmailCode(db, challenge, input.emailTo ?? holder.email, now);
 			db.challenges.push(challenge);
 			return view(challenge, db);
 		});
@@ -105,12 +114,13 @@ export class Challenges {
 		return this.store.update(async db => {
 			const now = this.clock.now();
 			const challenge = pendingChallenge(db, challengeId, userId);
-			if (challenge.channel !== 'sms' || !challenge.destination) throw new DomainError('otp.notSms');
+			if ((challenge.channel !== 'sms' && challenge.channel !== 'email') || !challenge.destination) throw new DomainError('otp.notSms');
 			const windowStart = now.getTime() - db.settings.otpResendWindowMinutes * MINUTE;
 			const recentResends = challenge.sends.slice(1).filter(sent => Date.parse(sent) > windowStart).length;
 			if (recentResends >= db.settings.otpMaxResends) throw new DomainError('otp.tooManyResends', {minutes: db.settings.otpResendWindowMinutes});
 			challenge.expiresAt = new Date(now.getTime() + db.settings.otpSmsValidityMinutes * MINUTE).toISOString();
-			await this.sendSms(db, challenge, challenge.destination, now);
+			if (challenge.channel === 'email') await this.sendEmailCode(db, challenge, challenge.destination, now);
+			else await this.sendSms(db, challenge, challenge.destination, now);
 			return view(challenge, db);
 		});
 	}
@@ -128,7 +138,7 @@ export class Challenges {
 			if (challenge.state === 'confirmed') throw new DomainError('otp.used');
 			if (challenge.state === 'cancelled') throw new DomainError('otp.cancelled');
 			if (challenge.state === 'denied') throw new DomainError('otp.denied');
-			if ((challenge.channel === 'sms' || challenge.channel === 'push') && now.getTime() >= Date.parse(challenge.expiresAt)) return {kind: 'expired'} as const;
+			if (challenge.channel !== 'app' && challenge.channel !== 'token' && now.getTime() >= Date.parse(challenge.expiresAt)) return {kind: 'expired'} as const;
 			// A push request the phone approved needs no code.
 			if (challenge.state === 'approved') {
 				challenge.state = 'confirmed';
@@ -193,7 +203,7 @@ export class Challenges {
 
 	private async codeMatches(challenge: Challenge, holder: Holder, code: string, now: Date): Promise<boolean> {
 		if (!/^\d{8}$/.test(code)) return false;
-		if (challenge.channel === 'sms') {
+		if (challenge.channel === 'sms' || challenge.channel === 'email') {
 			if (!challenge.codeHash) return false;
 			return timingSafeEqual(Buffer.from(challenge.codeHash, 'hex'), Buffer.from(codeHash(this.keys.pepper, challenge.id, code), 'hex'));
 		}
@@ -205,6 +215,20 @@ export class Challenges {
 		if (step === undefined) return false;
 		authenticator.lastStep = step;
 		return true;
+	}
+
+	/** A code by e-mail (a new recovery address is proved this way): a real .eml in the outbox. */
+	private async sendEmailCode(db: Database, challenge: Challenge, address: string, now: Date): Promise<void> {
+		const code = newSmsCode();
+		challenge.codeHash = codeHash(this.keys.pepper, challenge.id, code);
+		challenge.destination = address;
+		challenge.recipient = challenge.userId;
+		challenge.sends.push(now.toISOString());
+		const subject = 'InfoCert MySign: codice di verifica';
+		const text = `Per confermare questo indirizzo e-mail sul portale MySign inserisci il codice ${code}. Il codice è valido ${db.settings.otpSmsValidityMinutes} minuti.\n\nSe non hai chiesto tu la modifica, ignora questo messaggio.\n\nInfoCert S.p.A. (messaggio simulato da mysign)`;
+		const {composeEmail} = await import('../notify/email.js');
+		const eml = await composeEmail({from: 'InfoCert <noreply@mysign.local>', to: address, subject, text, date: now});
+		await this.outbox.deliverEmail({id: nextSequence(db, 'outbox'), kind: 'email', userId: challenge.userId, to: address, at: now.toISOString(), subject, text}, eml);
 	}
 
 	/** `recipient`: whose phone receives it, when not the holder's (an operator's, for a RAO renewal). */
@@ -244,8 +268,8 @@ function view(challenge: Challenge, db: Database): ChallengeView {
 		id: challenge.id,
 		channel: challenge.channel,
 		state: challenge.state,
-		destination: challenge.destination ? maskPhone(challenge.destination) : null,
-		expiresAt: challenge.channel === 'sms' || challenge.channel === 'push' ? new Date(challenge.expiresAt) : null,
+		destination: challenge.destination ? (challenge.channel === 'email' ? maskEmail(challenge.destination) : maskPhone(challenge.destination)) : null,
+		expiresAt: challenge.channel === 'app' || challenge.channel === 'token' ? null : new Date(challenge.expiresAt),
 		attemptsLeft: db.settings.otpMaxFailures - challenge.failures,
 	};
 }

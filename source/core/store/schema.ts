@@ -48,6 +48,14 @@ export const holderSchema = z.object({
 	otp: holderOtpSchema,
 	/** "Report": where and how often signature reports are e-mailed. */
 	report: reportSettingsSchema.default(DEFAULT_REPORT_SETTINGS),
+	/** "Cellulare" for password recovery; null: the OTP number. */
+	recoveryPhone: z.string().regex(/^\+\d{6,15}$/).nullable().default(null),
+	/** "Domanda Segreta": the question and a peppered hash of the normalised answer. */
+	secretQuestion: z.object({question: z.string().min(1).max(200), answerHash: argon2idHash}).nullable().default(null),
+	/** Holders enrolled with an initial password must choose their own at first access. */
+	mustChangePassword: z.boolean().default(false),
+	/** The interface language the holder chose; null: the one the program was started with. */
+	language: z.enum(['it', 'en']).nullable().default(null),
 });
 
 export const certificateStatusSchema = z.enum(['active', 'suspended', 'revoked', 'blocked']);
@@ -86,7 +94,24 @@ export const throttleSchema = z.object({
 	lockouts: z.number().int().min(0),
 });
 
-export const accessOutcomeSchema = z.enum(['success', 'wrong-password', 'locked', 'app-approved']);
+export const accessOutcomeSchema = z.enum([
+	'success',
+	'wrong-password',
+	'locked',
+	'app-approved',
+	'logout',
+	'session-idle',
+	'session-expired',
+	'sessions-ended',
+	'password-changed',
+	'password-recovered',
+	'recovery-failed',
+	'phone-changed',
+	'email-changed',
+	'secret-question-changed',
+	'language-changed',
+	'userid-reminder',
+]);
 
 export const accessEntrySchema = z.object({
 	id: z.number().int().positive(),
@@ -103,8 +128,8 @@ export const challengeSchema = z.object({
 	/** What is being confirmed, e.g. "otp.changePhone"; with `dataHash`, the binding of the code. */
 	operation: z.string().min(1),
 	dataHash: z.string().regex(/^[0-9a-f]{64}$/),
-	channel: z.enum(['sms', 'app', 'token', 'push']),
-	/** SMS only: HMAC of the code under the server pepper (never the code). */
+	channel: z.enum(['sms', 'app', 'token', 'push', 'email']),
+	/** SMS and e-mail only: HMAC of the code under the server pepper (never the code). */
 	codeHash: z.string().nullable(),
 	/** SMS only: the number the code was sent to, and whose phone that is (an operator's for a RAO renewal). */
 	destination: z.string().nullable(),
@@ -168,6 +193,28 @@ export const renewalSchema = z.object({
 	createdAt: isoDate,
 });
 
+/** A logged-in session: one per login, in whichever process; ended by logout, idle or absolute timeout, or by the holder from another session. */
+export const sessionSchema = z.object({
+	id: z.string().min(1),
+	userId: z.string(),
+	terminal: z.string().max(200),
+	startedAt: isoDate,
+	lastActivityAt: isoDate,
+	endedAt: isoDate.nullable(),
+	endReason: z.enum(['logout', 'idle', 'expired', 'ended-by-holder']).nullable(),
+});
+
+/** "Hai dimenticato la password?": a recovery in progress (userId null when the userID matched nobody). */
+export const recoverySchema = z.object({
+	id: z.string().min(1),
+	userId: z.string().nullable(),
+	challengeId: z.string().nullable(),
+	step: z.enum(['code', 'answer', 'password', 'done', 'cancelled']),
+	failures: z.number().int().min(0),
+	createdAt: isoDate,
+	expiresAt: isoDate,
+});
+
 /** "Accedi con l'app": a short code on the login screen that the holder's phone approves. */
 export const loginRequestSchema = z.object({
 	id: z.string().min(1),
@@ -192,6 +239,8 @@ export const databaseSchema = z.object({
 	raoApprovals: z.array(raoApprovalSchema).default([]),
 	pinChanges: z.array(pinChangeSchema).default([]),
 	loginRequests: z.array(loginRequestSchema),
+	sessions: z.array(sessionSchema).default([]),
+	recoveries: z.array(recoverySchema).default([]),
 	/** Monotonic counters for identifiers (access-log ids, ...). */
 	sequences: z.record(z.string(), z.number().int().min(0)),
 });
@@ -206,6 +255,8 @@ export type Throttle = z.infer<typeof throttleSchema>;
 export type Challenge = z.infer<typeof challengeSchema>;
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
 export type Renewal = z.infer<typeof renewalSchema>;
+export type SessionRecord = z.infer<typeof sessionSchema>;
+export type Recovery = z.infer<typeof recoverySchema>;
 export type OtpChannel = z.infer<typeof otpChannelSchema>;
 
 export function emptyDatabase(): Database {
@@ -223,6 +274,8 @@ export function emptyDatabase(): Database {
 		raoApprovals: [],
 		pinChanges: [],
 		loginRequests: [],
+		sessions: [],
+		recoveries: [],
 		sequences: {},
 	});
 }

@@ -122,3 +122,22 @@ export function ChoiceField({label, options, chosen, focused, labelWidth = 14}: 
 		</Box>
 	);
 }
+
+/** A choice with long options, one per line: "(•) option"; ←/→, Space or Enter move the choice. */
+export function ChoiceList({label, options, chosen, focused}: {label: string; options: readonly string[]; chosen: number; focused: boolean}) {
+	return (
+		<Box flexDirection="column" aria-role="radiogroup" aria-label={`${label}: ${options[chosen] ?? ''}`}>
+			<Text>
+				<FocusMarker focused={focused} />
+				<Text bold={focused}>{label}</Text>
+			</Text>
+			{options.map((option, index) => (
+				<Text key={option} wrap="truncate-end" bold={index === chosen} inverse={focused && index === chosen}>
+					{'    '}
+					{index === chosen ? '(•) ' : '( ) '}
+					{option}
+				</Text>
+			))}
+		</Box>
+	);
+}

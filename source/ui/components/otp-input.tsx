@@ -12,6 +12,7 @@ export function OtpInput({challenge, field, focused, resendFocused}: {challenge:
 	const seconds = useSecondsLeft(challenge.expiresAt, portal.clock);
 	const hint = {
 		sms: () => t('otpInput.sentSms', {phone: challenge.destination ?? ''}),
+		email: () => t('otpInput.sentEmail', {email: challenge.destination ?? ''}),
 		token: () => t('otpInput.useToken'),
 		app: () => t('otpInput.useApp'),
 		push: () => t('otpInput.push'),
@@ -28,7 +29,7 @@ export function OtpInput({challenge, field, focused, resendFocused}: {challenge:
 				<Box marginLeft={2} borderStyle={focused ? 'bold' : 'single'} width={14} paddingX={1} aria-label={t('otpInput.label')} aria-role="textbox">
 					<TextInput field={field} focus={focused} placeholder="________" />
 				</Box>
-				{challenge.channel === 'sms' ? (
+				{challenge.channel === 'sms' || challenge.channel === 'email' ? (
 					<Box marginLeft={2} alignItems="center">
 						<Button label={t('otpInput.resend')} focused={resendFocused} />
 					</Box>

@@ -40,7 +40,7 @@ export interface OtpStepProps {
 export function OtpStep({active, challenge: initial, confirmLabel, onConfirm, onResend, onPoll, onRestart, onCancel, onHelp, onTypingChange}: OtpStepProps) {
 	const {t} = useUi();
 	const [challenge, setChallenge] = useState(initial);
-	const controls = challenge.channel === 'sms' ? SMS_CONTROLS : TOTP_CONTROLS;
+	const controls = challenge.channel === 'sms' || challenge.channel === 'email' ? SMS_CONTROLS : TOTP_CONTROLS;
 
 	const [form, dispatch] = useForm(controls, {
 		submit: 'confirm',

@@ -63,6 +63,22 @@ function signatureOutcome(t: Translate, record: SignatureRecord): string {
 	return `${t('history.failure')} (${reason ? t(reason) : toDisplayText(record.reason ?? '?', 24)})`;
 }
 
+/** Account events in the access log, besides logins. */
+const ACCOUNT_EVENTS: Record<Exclude<AccessEntry['outcome'], 'success' | 'app-approved' | 'wrong-password' | 'locked'>, MessageKey> = {
+	logout: 'history.event.logout',
+	'session-idle': 'history.event.sessionIdle',
+	'session-expired': 'history.event.sessionExpired',
+	'sessions-ended': 'history.event.sessionsEnded',
+	'password-changed': 'history.event.passwordChanged',
+	'password-recovered': 'history.event.passwordRecovered',
+	'recovery-failed': 'history.event.recoveryFailed',
+	'phone-changed': 'history.event.phoneChanged',
+	'email-changed': 'history.event.emailChanged',
+	'secret-question-changed': 'history.event.secretQuestionChanged',
+	'language-changed': 'history.event.languageChanged',
+	'userid-reminder': 'history.event.userIdReminder',
+};
+
 function accessOutcome(t: Translate, entry: AccessEntry): string {
 	switch (entry.outcome) {
 		case 'success':
@@ -73,6 +89,10 @@ function accessOutcome(t: Translate, entry: AccessEntry): string {
 			return `${t('history.failure')} (${t('history.access.wrongPassword')})`;
 		case 'locked':
 			return `${t('history.failure')} (${t('history.access.locked')})`;
+		case 'recovery-failed':
+			return `${t('history.failure')} (${t(ACCOUNT_EVENTS[entry.outcome])})`;
+		default:
+			return `${t('history.success')} (${t(ACCOUNT_EVENTS[entry.outcome])})`;
 	}
 }
 

@@ -18,6 +18,8 @@ const CONTROLS: readonly Control[] = [
 	{kind: 'check', name: 'show'},
 	{kind: 'button', name: 'submit'},
 	{kind: 'button', name: 'app'},
+	{kind: 'button', name: 'forgotPassword'},
+	{kind: 'button', name: 'forgotUserId'},
 ];
 
 export interface LoginProps {
@@ -25,13 +27,15 @@ export interface LoginProps {
 	notice?: MessageKey;
 	maxAttempts: number;
 	onLoggedIn: (session: Session) => void;
+	onForgotPassword: () => void;
+	onForgotUserId: () => void;
 	onHelp: () => void;
 	/** Told whether a text field has focus: then `?` is a character, not the help key. */
 	onTypingChange?: (typing: boolean) => void;
 }
 
 /** "Accedi" (seeds 000, 001): user name or e-mail, masked password with show/hide, attempts left, login with the app. */
-export function LoginScreen({active, notice, maxAttempts, onLoggedIn, onHelp, onTypingChange}: LoginProps) {
+export function LoginScreen({active, notice, maxAttempts, onLoggedIn, onForgotPassword, onForgotUserId, onHelp, onTypingChange}: LoginProps) {
 	const {t, portal, language} = useUi();
 	const [attemptsLeft, setAttemptsLeft] = useState(maxAttempts);
 	const [withApp, setWithApp] = useState(false);
@@ -74,6 +78,8 @@ export function LoginScreen({active, notice, maxAttempts, onLoggedIn, onHelp, on
 			if (action === 'submit') login(current);
 			else if (action === 'help') onHelp();
 			else if (action === 'app') setWithApp(true);
+			else if (action === 'forgotPassword') onForgotPassword();
+			else if (action === 'forgotUserId') onForgotUserId();
 		},
 	});
 
@@ -89,6 +95,10 @@ export function LoginScreen({active, notice, maxAttempts, onLoggedIn, onHelp, on
 			<Box gap={2}>
 				<Button label={t('login.submit')} focused={focused('submit')} />
 				<Button label={t('login.withApp')} focused={focused('app')} />
+			</Box>
+			<Box gap={2}>
+				<Button label={t('login.forgotPassword')} focused={focused('forgotPassword')} />
+				<Button label={t('login.forgotUserId')} focused={focused('forgotUserId')} />
 			</Box>
 			<Text>{t('login.attemptsLeft', {count: attemptsLeft})}</Text>
 			{form.message ? <MessageLine kind={form.message.kind} text={form.message.text ?? t(form.message.key, form.message.params)} /> : null}

@@ -6,10 +6,13 @@ import type {MessageKey} from '../i18n/index.js';
 import {menuBindings} from '../keymap.js';
 import {useSelection} from '../hooks/use-selection.js';
 
-/** The user menu under the holder's name. Later issues add "Gestisci il tuo account" above "Esci". */
-export const USER_MENU_ITEMS: readonly {action: 'logout'; label: MessageKey}[] = [{action: 'logout', label: 'userMenu.logout'}];
+/** The user menu under the holder's name (seed 003 §9–10): "Gestisci il tuo account", "Esci". */
+export const USER_MENU_ITEMS: readonly {action: 'account' | 'logout'; label: MessageKey}[] = [
+	{action: 'account', label: 'userMenu.account'},
+	{action: 'logout', label: 'userMenu.logout'},
+];
 
-export function UserMenu({name, onChoose, onClose}: {name: string; onChoose: (action: 'logout') => void; onClose: () => void}) {
+export function UserMenu({name, onChoose, onClose}: {name: string; onChoose: (action: 'account' | 'logout') => void; onClose: () => void}) {
 	const {t} = useUi();
 	const {selection, current, previous, next} = useSelection(USER_MENU_ITEMS.length);
 	useKeymap(menuBindings, (action, input) => {

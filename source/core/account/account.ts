@@ -1,0 +1,183 @@
+import type {Clock} from '../clock.js';
+import {DomainError} from '../errors.js';
+import {hashPassword, hashPeppered, verifyPassword} from '../auth/hashing.js';
+import {MAX_PASSWORD_LENGTH} from '../auth/login.js';
+import {clearFailures, countFailure, lockedUntil} from '../auth/throttle.js';
+import {maskEmail, maskPhone, type ChallengeView, type Challenges} from '../otp/challenges.js';
+import {normalizeMobileNumber} from '../otp/phone-number.js';
+import {findForbiddenCharacter} from '../text/sanitize.js';
+import {nextSequence, type AccessOutcome, type Database, type Holder} from '../store/schema.js';
+import type {Store} from '../store/store.js';
+import {checkPassword, type PasswordVerdict} from './password-policy.js';
+import {ANSWER_MAX_LENGTH, ANSWER_MIN_LENGTH, normaliseAnswer, QUESTION_MAX_LENGTH} from './secret-question.js';
+
+/*
+ * "Gestisci il tuo account" (seed 003 §9): password, recovery mobile number, recovery e-mail,
+ * secret question and the interface language. A new number or address is proved by a code
+ * sent to it. Every change goes to the access log and is notified to the holder by e-mail
+ * (a new address: the old one is told too).
+ */
+
+export const OPERATION_RECOVERY_PHONE = 'account.recoveryPhone';
+export const OPERATION_EMAIL = 'account.email';
+
+export interface AccountView {
+	userId: string;
+	name: string;
+	surname: string;
+	/** The number password recovery uses, masked. */
+	phoneMasked: string;
+	emailMasked: string;
+	secretQuestion: string | null;
+	language: 'it' | 'en' | null;
+	mustChangePassword: boolean;
+}
+
+export type Notify = (input: {userId: string; to: string; subject: string; text: string}) => Promise<void>;
+
+function holderOf(db: Database, userId: string): Holder {
+	const holder = db.holders.find(entry => entry.userId === userId);
+	if (!holder) throw new DomainError('holder.notFound');
+	return holder;
+}
+
+export function logAccountEvent(db: Database, userId: string | null, outcome: AccessOutcome, terminal: string, now: Date): void {
+	db.accessLog.push({id: nextSequence(db, 'accessLog'), at: now.toISOString(), userId, outcome, terminal: terminal.slice(0, 200)});
+}
+
+/** Refuses a new password that breaks a rule, with the first rule broken (or the refusal) as the reason. */
+export function assertAcceptablePassword(password: string, again: string, holder: Holder): void {
+	if (password !== again) throw new DomainError('account.passwordMismatch');
+	const verdict: PasswordVerdict = checkPassword(password, {userId: holder.userId, name: holder.name, surname: holder.surname, email: holder.email});
+	if (verdict.ok) return;
+	const broken = Object.entries(verdict.rules).find(([, met]) => !met)?.[0];
+	throw new DomainError('account.passwordWeak', {rule: broken ?? verdict.refusal ?? 'common'});
+}
+
+export class Account {
+	constructor(
+		private readonly store: Store,
+		private readonly clock: Clock,
+		private readonly pepper: Buffer,
+		private readonly challenges: Challenges,
+		private readonly notify: Notify,
+	) {}
+
+	async view(userId: string): Promise<AccountView> {
+		const holder = holderOf(await this.store.read(), userId);
+		return {
+			userId: holder.userId,
+			name: holder.name,
+			surname: holder.surname,
+			phoneMasked: maskPhone(holder.recoveryPhone ?? holder.phone),
+			emailMasked: maskEmail(holder.email),
+			secretQuestion: holder.secretQuestion?.question ?? null,
+			language: holder.language,
+			mustChangePassword: holder.mustChangePassword,
+		};
+	}
+
+	/** "Modifica password": the current one (counted like a login), the new one twice under the rules. */
+	async changePassword(userId: string, input: {current: string; next: string; again: string}, terminal: string): Promise<void> {
+		const snapshot = await this.store.read();
+		const holder = holderOf(snapshot, userId);
+		assertAcceptablePassword(input.next, input.again, holder);
+		const key = `user:${userId}`;
+		const now = this.clock.now();
+		const locked = lockedUntil(snapshot, key, now);
+		if (locked) throw new DomainError('auth.locked');
+		const [right, same] = await Promise.all([verifyPassword(holder.passwordHash, input.current.slice(0, MAX_PASSWORD_LENGTH)), verifyPassword(holder.passwordHash, input.next)]);
+		if (right && same) throw new DomainError('account.passwordSame');
+		const passwordHash = right ? await hashPassword(input.next) : undefined;
+		const outcome = await this.store.update(db => {
+			const at = this.clock.now();
+			if (lockedUntil(db, key, at)) return {kind: 'locked'} as const;
+			if (!passwordHash) {
+				const failure = countFailure(db, key, at);
+				logAccountEvent(db, userId, failure.kind === 'locked' ? 'locked' : 'wrong-password', terminal, at);
+				return failure.kind === 'locked' ? ({kind: 'locked'} as const) : ({kind: 'wrong', left: failure.attemptsLeft} as const);
+			}
+			clearFailures(db, key);
+			const current = holderOf(db, userId);
+			current.passwordHash = passwordHash;
+			current.mustChangePassword = false;
+			logAccountEvent(db, userId, 'password-changed', terminal, at);
+			return {kind: 'ok', email: current.email} as const;
+		});
+		if (outcome.kind === 'locked') throw new DomainError('auth.locked');
+		if (outcome.kind === 'wrong') throw new DomainError('account.wrongPassword', {attemptsLeft: outcome.left});
+		await this.notify({userId, to: outcome.email, subject: 'InfoCert MySign: password modificata', text: 'La password di accesso al portale MySign è stata modificata.'});
+	}
+
+	/** "Cellulare": the new recovery number gets a code; it is saved once the code is confirmed. */
+	async startPhoneChange(userId: string, input: string): Promise<{phone: string; challenge: ChallengeView}> {
+		const phone = await normalizeMobileNumber(input);
+		const holder = holderOf(await this.store.read(), userId);
+		if ((holder.recoveryPhone ?? holder.phone) === phone) throw new DomainError('phone.same');
+		const challenge = await this.challenges.start({userId, operation: OPERATION_RECOVERY_PHONE, data: {phone}, channel: 'sms', smsTo: phone});
+		return {phone, challenge};
+	}
+
+	async confirmPhoneChange(userId: string, input: {challengeId: string; phone: string; code: string}, terminal: string): Promise<void> {
+		await this.challenges.confirm({challengeId: input.challengeId, userId, operation: OPERATION_RECOVERY_PHONE, data: {phone: input.phone}, code: input.code});
+		const email = await this.store.update(db => {
+			const holder = holderOf(db, userId);
+			holder.recoveryPhone = input.phone;
+			logAccountEvent(db, userId, 'phone-changed', terminal, this.clock.now());
+			return holder.email;
+		});
+		await this.notify({userId, to: email, subject: 'InfoCert MySign: cellulare di recupero modificato', text: `Il numero di cellulare per il recupero della password è ora ${maskPhone(input.phone)}.`});
+	}
+
+	/** "Indirizzo Email di recupero": a code goes to the new address; saved once confirmed. */
+	async startEmailChange(userId: string, input: string): Promise<{email: string; challenge: ChallengeView}> {
+		const email = input.trim().toLowerCase();
+		if (!/^[^\s@]{1,64}@[^\s@]+\.[^\s@]{2,}$/.test(email) || email.length > 254) throw new DomainError('report.badEmail');
+		const db = await this.store.read();
+		const holder = holderOf(db, userId);
+		if (holder.email.toLowerCase() === email) throw new DomainError('account.emailSame');
+		// The e-mail address is also a login name: it must stay unique.
+		if (db.holders.some(other => other.userId !== userId && other.email.toLowerCase() === email)) throw new DomainError('account.emailTaken');
+		const challenge = await this.challenges.start({userId, operation: OPERATION_EMAIL, data: {email}, channel: 'email', emailTo: email});
+		return {email, challenge};
+	}
+
+	async confirmEmailChange(userId: string, input: {challengeId: string; email: string; code: string}, terminal: string): Promise<void> {
+		await this.challenges.confirm({challengeId: input.challengeId, userId, operation: OPERATION_EMAIL, data: {email: input.email}, code: input.code});
+		const old = await this.store.update(db => {
+			if (db.holders.some(other => other.userId !== userId && other.email.toLowerCase() === input.email)) throw new DomainError('account.emailTaken');
+			const holder = holderOf(db, userId);
+			const previous = holder.email;
+			holder.email = input.email;
+			logAccountEvent(db, userId, 'email-changed', terminal, this.clock.now());
+			return previous;
+		});
+		const text = `L'indirizzo e-mail del tuo account MySign è stato cambiato in ${maskEmail(input.email)}. Se non sei stato tu, contatta subito l'assistenza.`;
+		await this.notify({userId, to: old, subject: 'InfoCert MySign: indirizzo e-mail modificato', text});
+		await this.notify({userId, to: input.email, subject: 'InfoCert MySign: indirizzo e-mail modificato', text: 'Da ora riceverai a questo indirizzo i messaggi del portale MySign.'});
+	}
+
+	/** "Domanda Segreta": a question (from the list or the holder's own) and its answer. */
+	async setSecretQuestion(userId: string, input: {question: string; answer: string}, terminal: string): Promise<void> {
+		const question = input.question.trim();
+		const answer = normaliseAnswer(input.answer);
+		if (question.length < 5 || question.length > QUESTION_MAX_LENGTH) throw new DomainError('account.questionLength', {max: QUESTION_MAX_LENGTH});
+		if (answer.length < ANSWER_MIN_LENGTH || answer.length > ANSWER_MAX_LENGTH) throw new DomainError('account.answerLength', {min: ANSWER_MIN_LENGTH, max: ANSWER_MAX_LENGTH});
+		if (findForbiddenCharacter(question) !== undefined || findForbiddenCharacter(answer) !== undefined) throw new DomainError('input.controlCharacters', {field: 'Domanda Segreta'});
+		const answerHash = await hashPeppered(answer, this.pepper);
+		const email = await this.store.update(db => {
+			const holder = holderOf(db, userId);
+			holder.secretQuestion = {question, answerHash};
+			logAccountEvent(db, userId, 'secret-question-changed', terminal, this.clock.now());
+			return holder.email;
+		});
+		await this.notify({userId, to: email, subject: 'InfoCert MySign: domanda segreta modificata', text: 'La domanda segreta per il recupero della password è stata modificata.'});
+	}
+
+	async setLanguage(userId: string, language: 'it' | 'en', terminal: string): Promise<void> {
+		await this.store.update(db => {
+			holderOf(db, userId).language = language;
+			logAccountEvent(db, userId, 'language-changed', terminal, this.clock.now());
+		});
+	}
+}

@@ -1,0 +1,178 @@
+import {createHmac, randomUUID} from 'node:crypto';
+import {MINUTE, type Clock} from '../clock.js';
+import {DomainError} from '../errors.js';
+import {hashPassword, verifyPeppered} from '../auth/hashing.js';
+import {findHolder} from '../auth/login.js';
+import {clearFailures, countFailure, lockedUntil} from '../auth/throttle.js';
+import type {Challenges} from '../otp/challenges.js';
+import type {Database, Recovery} from '../store/schema.js';
+import type {Store} from '../store/store.js';
+import {assertAcceptablePassword, logAccountEvent, type Notify} from './account.js';
+import {normaliseAnswer} from './secret-question.js';
+
+/*
+ * "Hai dimenticato la password?" (seeds 000/001): userID → a code by SMS to the registered
+ * number → the secret answer, when one is set → a new password under the same rules. It never
+ * logs anybody in, and an unknown userID walks the same steps with the same messages (its code
+ * is simply never right), so the procedure does not reveal who is registered.
+ * "Ho dimenticato lo User ID": codice fiscale and e-mail → the userID by e-mail, same answer
+ * whether they match or not. Everything is throttled like a password.
+ */
+
+export const OPERATION_RECOVERY = 'account.recoverPassword';
+const RECOVERY_MINUTES = 15;
+
+export type RecoveryNext = {next: 'answer'; question: string} | {next: 'password'};
+
+export class PasswordRecovery {
+	constructor(
+		private readonly store: Store,
+		private readonly clock: Clock,
+		private readonly pepper: Buffer,
+		private readonly challenges: Challenges,
+		private readonly notify: Notify,
+		private readonly terminal: string,
+	) {}
+
+	private anonymousKey(kind: string, text: string): string {
+		return `${kind}-anon:${createHmac('sha256', this.pepper).update(text.trim().toLowerCase()).digest('hex')}`;
+	}
+
+	/** Step 1: the userID (or e-mail). The answer is the same whether it exists or not. */
+	async start(identifier: string): Promise<{recoveryId: string}> {
+		const snapshot = await this.store.read();
+		const holder = findHolder(snapshot, identifier.slice(0, 254));
+		const key = holder ? `recovery:${holder.userId}` : this.anonymousKey('recovery', identifier);
+		const recoveryId = randomUUID();
+		const now = this.clock.now();
+		await this.store.update(db => {
+			const locked = lockedUntil(db, key, now);
+			if (locked) throw new DomainError('recovery.locked', {minutes: Math.ceil((locked.getTime() - now.getTime()) / MINUTE)});
+			// Each start sends an SMS: starts are counted, so nobody can flood a holder's phone.
+			countFailure(db, key, now);
+			db.recoveries = db.recoveries.filter(entry => Date.parse(entry.expiresAt) > now.getTime());
+			db.recoveries.push({id: recoveryId, userId: holder?.userId ?? null, challengeId: null, step: 'code', failures: 0, createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + RECOVERY_MINUTES * MINUTE).toISOString()});
+		});
+		if (holder) {
+			const challenge = await this.challenges.start({userId: holder.userId, operation: OPERATION_RECOVERY, data: {recoveryId}, channel: 'sms', smsTo: holder.recoveryPhone ?? holder.phone});
+			await this.store.update(db => {
+				const recovery = db.recoveries.find(entry => entry.id === recoveryId);
+				if (recovery) recovery.challengeId = challenge.id;
+			});
+		}
+		return {recoveryId};
+	}
+
+	private async recovery(recoveryId: string, step: Recovery['step']): Promise<{recovery: Recovery; db: Database}> {
+		const db = await this.store.read();
+		const recovery = db.recoveries.find(entry => entry.id === recoveryId);
+		if (!recovery || Date.parse(recovery.expiresAt) <= this.clock.now().getTime() || recovery.step === 'cancelled') throw new DomainError('recovery.expired');
+		if (recovery.step !== step) throw new DomainError('recovery.expired');
+		return {recovery, db};
+	}
+
+	/** "Invia nuovo codice": a new SMS for the same recovery (nothing is sent for an unknown userID). */
+	async resend(recoveryId: string): Promise<void> {
+		const {recovery} = await this.recovery(recoveryId, 'code');
+		if (recovery.userId && recovery.challengeId) await this.challenges.resend(recovery.challengeId, recovery.userId);
+	}
+
+	/** Step 2: the code from the SMS. */
+	async confirmCode(recoveryId: string, code: string): Promise<RecoveryNext> {
+		const {recovery} = await this.recovery(recoveryId, 'code');
+		if (!recovery.userId || !recovery.challengeId) {
+			// An unknown userID: the same counting and messages as a wrong code.
+			const left = await this.store.update(db => {
+				const current = db.recoveries.find(entry => entry.id === recoveryId)!;
+				current.failures += 1;
+				const remaining = db.settings.otpMaxFailures - current.failures;
+				if (remaining <= 0) current.step = 'cancelled';
+				return remaining;
+			});
+			throw left <= 0 ? new DomainError('otp.cancelled') : new DomainError('otp.wrong', {attemptsLeft: left});
+		}
+		await this.challenges.confirm({challengeId: recovery.challengeId, userId: recovery.userId, operation: OPERATION_RECOVERY, data: {recoveryId}, code});
+		return this.store.update(db => {
+			const current = db.recoveries.find(entry => entry.id === recoveryId)!;
+			const holder = db.holders.find(entry => entry.userId === recovery.userId);
+			current.step = holder?.secretQuestion ? 'answer' : 'password';
+			return holder?.secretQuestion ? {next: 'answer', question: holder.secretQuestion.question} : {next: 'password'};
+		});
+	}
+
+	/** Step 3 (when a secret question is set): the answer, throttled like a password. */
+	async answer(recoveryId: string, answer: string): Promise<void> {
+		const {recovery, db: snapshot} = await this.recovery(recoveryId, 'answer');
+		const holder = snapshot.holders.find(entry => entry.userId === recovery.userId);
+		if (!holder?.secretQuestion) throw new DomainError('recovery.expired');
+		const key = `answer:${holder.userId}`;
+		const now = this.clock.now();
+		const locked = lockedUntil(snapshot, key, now);
+		if (locked) throw new DomainError('recovery.locked', {minutes: Math.ceil((locked.getTime() - now.getTime()) / MINUTE)});
+		const right = await verifyPeppered(holder.secretQuestion.answerHash, normaliseAnswer(answer), this.pepper);
+		const outcome = await this.store.update(db => {
+			const at = this.clock.now();
+			if (right) {
+				clearFailures(db, key);
+				db.recoveries.find(entry => entry.id === recoveryId)!.step = 'password';
+				return {kind: 'ok'} as const;
+			}
+			logAccountEvent(db, holder.userId, 'recovery-failed', this.terminal, at);
+			const failure = countFailure(db, key, at);
+			if (failure.kind === 'locked') db.recoveries.find(entry => entry.id === recoveryId)!.step = 'cancelled';
+			return failure.kind === 'locked' ? ({kind: 'locked', minutes: failure.minutes} as const) : ({kind: 'wrong', left: failure.attemptsLeft} as const);
+		});
+		if (outcome.kind === 'locked') throw new DomainError('recovery.locked', {minutes: outcome.minutes});
+		if (outcome.kind === 'wrong') throw new DomainError('recovery.wrongAnswer', {attemptsLeft: outcome.left});
+	}
+
+	/** Last step: the new password, twice. The holder then logs in with it; no session is opened here. */
+	async setPassword(recoveryId: string, password: string, again: string): Promise<void> {
+		const {recovery, db: snapshot} = await this.recovery(recoveryId, 'password');
+		const holder = snapshot.holders.find(entry => entry.userId === recovery.userId);
+		if (!holder) throw new DomainError('recovery.expired');
+		assertAcceptablePassword(password, again, holder);
+		const passwordHash = await hashPassword(password);
+		const email = await this.store.update(db => {
+			const now = this.clock.now();
+			const current = db.recoveries.find(entry => entry.id === recoveryId);
+			if (!current || current.step !== 'password') throw new DomainError('recovery.expired');
+			const target = db.holders.find(entry => entry.userId === holder.userId)!;
+			target.passwordHash = passwordHash;
+			target.mustChangePassword = false;
+			current.step = 'done';
+			// A recovered password also lifts a login lock-out, and ends every open session.
+			clearFailures(db, `user:${target.userId}`);
+			clearFailures(db, `recovery:${target.userId}`);
+			for (const session of db.sessions) {
+				if (session.userId === target.userId && session.endedAt === null) {
+					session.endedAt = now.toISOString();
+					session.endReason = 'ended-by-holder';
+				}
+			}
+			logAccountEvent(db, target.userId, 'password-recovered', this.terminal, now);
+			return target.email;
+		});
+		await this.notify({userId: holder.userId, to: email, subject: 'InfoCert MySign: password reimpostata', text: 'La password di accesso al portale MySign è stata reimpostata con la procedura di recupero. Se non sei stato tu, contatta subito l’assistenza.'});
+	}
+
+	/** "Ho dimenticato lo User ID": the userID goes by e-mail when codice fiscale and e-mail match one holder. */
+	async remindUserId(codiceFiscale: string, email: string): Promise<void> {
+		const cf = codiceFiscale.trim().toUpperCase();
+		const address = email.trim().toLowerCase();
+		const key = this.anonymousKey('userid', cf);
+		const now = this.clock.now();
+		const holder = await this.store.update(db => {
+			const locked = lockedUntil(db, key, now);
+			if (locked) throw new DomainError('recovery.locked', {minutes: Math.ceil((locked.getTime() - now.getTime()) / MINUTE)});
+			countFailure(db, key, now);
+			const match = db.holders.find(entry => entry.codiceFiscale === cf && entry.email.toLowerCase() === address);
+			if (match) logAccountEvent(db, match.userId, 'userid-reminder', this.terminal, now);
+			return match;
+		});
+		if (holder) {
+			await this.notify({userId: holder.userId, to: holder.email, subject: 'InfoCert MySign: il tuo User ID', text: `Gentile ${holder.name} ${holder.surname},\n\nil tuo User ID per il portale MySign è ${holder.userId}.`});
+		}
+	}
+
+}

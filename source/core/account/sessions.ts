@@ -1,0 +1,118 @@
+import {randomUUID} from 'node:crypto';
+import {DAY, MINUTE, type Clock} from '../clock.js';
+import {nextSequence, type AccessOutcome, type Database, type SessionRecord} from '../store/schema.js';
+import type {Store} from '../store/store.js';
+
+/*
+ * Logged-in sessions, shared by every process through the store: "Dispositivi e sessioni"
+ * lists them and "Esci da tutte le altre sessioni" ends them wherever they run (each TUI
+ * polls its own). A session ends after `sessionIdleMinutes` without a key press or after
+ * `sessionMaxHours` in all; the TUI warns a minute before the idle end.
+ */
+
+export type SessionEndReason = NonNullable<SessionRecord['endReason']>;
+
+export type SessionStatus =
+	| {state: 'active'; idleSecondsLeft: number; warning: boolean}
+	| {state: 'ended'; reason: SessionEndReason | 'unknown'};
+
+/** Seconds before the idle end when the warning shows. */
+export const IDLE_WARNING_SECONDS = 60;
+/** Key presses are written at most this often: enough for a timeout counted in minutes. */
+const TOUCH_INTERVAL_MS = 5_000;
+
+const END_EVENTS: Record<SessionEndReason, AccessOutcome> = {logout: 'logout', idle: 'session-idle', expired: 'session-expired', 'ended-by-holder': 'sessions-ended'};
+
+function timeoutOf(db: Database, session: SessionRecord, now: Date): 'idle' | 'expired' | undefined {
+	if (now.getTime() - Date.parse(session.startedAt) >= db.settings.sessionMaxHours * 60 * MINUTE) return 'expired';
+	if (now.getTime() - Date.parse(session.lastActivityAt) >= db.settings.sessionIdleMinutes * MINUTE) return 'idle';
+	return undefined;
+}
+
+function endSession(db: Database, session: SessionRecord, reason: SessionEndReason, now: Date): void {
+	session.endedAt = now.toISOString();
+	session.endReason = reason;
+	// "ended-by-holder" is logged once by the session that asked, not once per session ended.
+	if (reason !== 'ended-by-holder') db.accessLog.push({id: nextSequence(db, 'accessLog'), at: now.toISOString(), userId: session.userId, outcome: END_EVENTS[reason], terminal: session.terminal});
+}
+
+export class Sessions {
+	constructor(
+		private readonly store: Store,
+		private readonly clock: Clock,
+	) {}
+
+	async open(userId: string, terminal: string): Promise<SessionRecord> {
+		return this.store.update(db => {
+			const now = this.clock.now();
+			// Sessions left open by a process that died are closed as timed out; old ones are forgotten.
+			for (const session of db.sessions) {
+				const timeout = session.endedAt === null ? timeoutOf(db, session, now) : undefined;
+				if (timeout) endSession(db, session, timeout, now);
+			}
+			db.sessions = db.sessions.filter(session => session.endedAt === null || Date.parse(session.endedAt) > now.getTime() - 7 * DAY);
+			const record: SessionRecord = {id: randomUUID(), userId, terminal: terminal.slice(0, 200), startedAt: now.toISOString(), lastActivityAt: now.toISOString(), endedAt: null, endReason: null};
+			db.sessions.push(record);
+			return record;
+		});
+	}
+
+	/** The session as it stands now; a session past its time is ended here (and logged). */
+	async status(sessionId: string, options: {touch?: boolean} = {}): Promise<SessionStatus> {
+		const now = this.clock.now();
+		const db = await this.store.read();
+		const snapshot = db.sessions.find(entry => entry.id === sessionId);
+		if (!snapshot) return {state: 'ended', reason: 'unknown'};
+		if (snapshot.endedAt !== null) return {state: 'ended', reason: snapshot.endReason ?? 'unknown'};
+		const stale = now.getTime() - Date.parse(snapshot.lastActivityAt) >= TOUCH_INTERVAL_MS;
+		// Only write when something changes: a timeout, or a key press after a quiet spell.
+		if (timeoutOf(db, snapshot, now) || (options.touch && stale)) {
+			return this.store.update(current => {
+				const session = current.sessions.find(entry => entry.id === sessionId);
+				if (!session) return {state: 'ended', reason: 'unknown'} as const;
+				if (session.endedAt !== null) return {state: 'ended', reason: session.endReason ?? 'unknown'} as const;
+				const timeout = timeoutOf(current, session, now);
+				if (timeout) {
+					endSession(current, session, timeout, now);
+					return {state: 'ended', reason: timeout} as const;
+				}
+				session.lastActivityAt = now.toISOString();
+				return this.activeStatus(current, session, now);
+			});
+		}
+		return this.activeStatus(db, snapshot, now);
+	}
+
+	private activeStatus(db: Database, session: SessionRecord, now: Date): SessionStatus {
+		const idleEnd = Date.parse(session.lastActivityAt) + db.settings.sessionIdleMinutes * MINUTE;
+		const absoluteEnd = Date.parse(session.startedAt) + db.settings.sessionMaxHours * 60 * MINUTE;
+		const idleSecondsLeft = Math.max(0, Math.floor((Math.min(idleEnd, absoluteEnd) - now.getTime()) / 1000));
+		return {state: 'active', idleSecondsLeft, warning: idleSecondsLeft <= IDLE_WARNING_SECONDS};
+	}
+
+	async end(sessionId: string, reason: SessionEndReason): Promise<void> {
+		await this.store.update(db => {
+			const session = db.sessions.find(entry => entry.id === sessionId);
+			if (session && session.endedAt === null) endSession(db, session, reason, this.clock.now());
+		});
+	}
+
+	/** The holder's open sessions, newest first. */
+	async list(userId: string): Promise<SessionRecord[]> {
+		const db = await this.store.read();
+		const now = this.clock.now();
+		return db.sessions.filter(session => session.userId === userId && session.endedAt === null && !timeoutOf(db, session, now)).reverse();
+	}
+
+	/** "Esci da tutte le altre sessioni": ends every other open session of the holder; returns how many. */
+	async endOthers(userId: string, keepId: string): Promise<number> {
+		return this.store.update(db => {
+			const now = this.clock.now();
+			const others = db.sessions.filter(session => session.userId === userId && session.id !== keepId && session.endedAt === null);
+			for (const session of others) endSession(db, session, 'ended-by-holder', now);
+			const keep = db.sessions.find(session => session.id === keepId);
+			db.accessLog.push({id: nextSequence(db, 'accessLog'), at: now.toISOString(), userId, outcome: 'sessions-ended', terminal: keep?.terminal ?? ''});
+			return others.length;
+		});
+	}
+}

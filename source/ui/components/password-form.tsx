@@ -1,0 +1,93 @@
+import {Box, Text} from 'ink';
+import {Portal, type PasswordContext, type PasswordVerdict} from '../../core/portal.js';
+import {useUi} from '../context.js';
+import {useForm} from '../hooks/use-form.js';
+import {describeError, type MessageKey} from '../i18n/index.js';
+import {Checkbox, FormButtons, InlineField, MessageLine} from './controls.js';
+import type {Control} from './form.js';
+
+const WITH_CURRENT: readonly Control[] = [
+	{kind: 'text', name: 'current', max: 1024, masked: true, enterMovesOn: true},
+	{kind: 'text', name: 'next', max: 1024, masked: true, enterMovesOn: true},
+	{kind: 'text', name: 'again', max: 1024, masked: true},
+	{kind: 'check', name: 'show'},
+	{kind: 'button', name: 'cancel'},
+	{kind: 'button', name: 'confirm'},
+];
+const NEW_ONLY = WITH_CURRENT.filter(control => control.name !== 'current');
+
+const RULE_LABELS: Record<keyof PasswordVerdict['rules'], MessageKey> = {
+	length: 'password.rule.length',
+	upper: 'password.rule.upper',
+	lower: 'password.rule.lower',
+	digit: 'password.rule.digit',
+	special: 'password.rule.special',
+	noTriple: 'password.rule.noTriple',
+};
+
+/** The rules of seed 003 §9.1 as a checklist that follows the typing: ✓ met, ✗ not yet (words, not colour). */
+export function PasswordChecklist({password, context}: {password: string; context: PasswordContext}) {
+	const {t} = useUi();
+	const verdict = Portal.checkPassword(password, context);
+	const rules = Object.keys(RULE_LABELS) as (keyof PasswordVerdict['rules'])[];
+	const line = (rule: keyof PasswordVerdict['rules']) => `${verdict.rules[rule] ? '✓' : '✗'} ${t(RULE_LABELS[rule])}`;
+	return (
+		<Box flexDirection="column" aria-label={t('password.rulesTitle')}>
+			{[0, 2, 4].map(index => (
+				<Text key={index} wrap="truncate-end">
+					{'  '}
+					{line(rules[index]!).padEnd(38)}
+					{line(rules[index + 1]!)}
+				</Text>
+			))}
+			<Text dimColor wrap="truncate-end">{`  ${t('password.specials', {specials: Portal.passwordSpecials.split('').join(' ')})}`}</Text>
+			{verdict.refusal && password !== '' ? <Text wrap="wrap">{`  ✗ ${t(`password.refusal.${verdict.refusal}`)}`}</Text> : null}
+		</Box>
+	);
+}
+
+export interface PasswordFormProps {
+	active: boolean;
+	withCurrent: boolean;
+	context: PasswordContext;
+	submitLabel: string;
+	onSubmit: (values: {current: string; next: string; again: string}) => Promise<void>;
+	onCancel: (dirty: boolean) => void;
+	onHelp: () => void;
+	onTypingChange: (typing: boolean) => void;
+}
+
+/** Current password (when changing it), the new one twice, show/hide, and the live checklist. */
+export function PasswordForm({active, withCurrent, context, submitLabel, onSubmit, onCancel, onHelp, onTypingChange}: PasswordFormProps) {
+	const {t} = useUi();
+	const controls = withCurrent ? WITH_CURRENT : NEW_ONLY;
+	const [form, dispatch] = useForm(controls, {
+		submit: 'confirm',
+		active,
+		onTypingChange,
+		onRequest: (action, current) => {
+			if (action === 'help') return onHelp();
+			if (action === 'cancel') return onCancel(current.dirty);
+			if (action !== 'confirm') return;
+			const value = (name: string) => current.fields[name]?.value ?? '';
+			dispatch({type: 'busy'});
+			onSubmit({current: value('current'), next: value('next'), again: value('again')}).then(
+				() => dispatch({type: 'done', clear: ['current', 'next', 'again']}),
+				(error: unknown) => dispatch({type: 'done', clear: ['current'], focus: withCurrent ? 'current' : 'next', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}}),
+			);
+		},
+	});
+	const focused = (name: string) => active && controls[form.focus]?.name === name;
+	const shown = form.checks['show'] ?? false;
+	return (
+		<Box flexDirection="column">
+			{withCurrent ? <InlineField label={t('password.current')} field={form.fields['current']!} focused={focused('current')} masked={!shown} labelWidth={30} /> : null}
+			<InlineField label={t('password.new')} field={form.fields['next']!} focused={focused('next')} masked={!shown} labelWidth={30} />
+			<InlineField label={t('password.again')} field={form.fields['again']!} focused={focused('again')} masked={!shown} labelWidth={30} />
+			<Checkbox label={t('login.showPassword')} checked={shown} focused={focused('show')} />
+			<PasswordChecklist password={form.fields['next']!.value} context={context} />
+			<FormButtons focused={focused} confirmLabel={submitLabel} />
+			{form.message ? <MessageLine kind={form.message.kind} text={form.message.text ?? t(form.message.key, form.message.params)} /> : null}
+		</Box>
+	);
+}

@@ -1,0 +1,183 @@
+import {useEffect, useState} from 'react';
+import {Box, Text} from 'ink';
+import {Portal, type ChallengeView, type Session} from '../../core/portal.js';
+import {toDisplayText} from '../../core/text/sanitize.js';
+import {ChoiceField, ChoiceList, FormButtons, InlineField, MessageLine} from '../components/controls.js';
+import type {Control} from '../components/form.js';
+import {OtpStep} from '../components/otp-step.js';
+import {useUi} from '../context.js';
+import {useForm} from '../hooks/use-form.js';
+import {describeError} from '../i18n/index.js';
+
+/*
+ * The editors of "Gestisci il tuo account" (seed 003 §9.2–9.4), each replacing the list while
+ * open: a value proved by a code sent to it (mobile number, e-mail), the secret question and
+ * the language. Each ends with `onDone(message)` or `onCancel`.
+ */
+
+export interface EditorProps {
+	active: boolean;
+	session: Session;
+	onDone: (message: string) => void;
+	onCancel: (dirty: boolean) => void;
+	onHelp: () => void;
+	onTypingChange: (typing: boolean) => void;
+}
+
+const VALUE_CONTROLS: readonly Control[] = [
+	{kind: 'text', name: 'value', max: 254},
+	{kind: 'button', name: 'cancel'},
+	{kind: 'button', name: 'confirm'},
+];
+
+/** A new value, then the code sent to it: the new mobile number or the new e-mail address. */
+export function CodeConfirmedEditor<Value extends string>(
+	props: EditorProps & {
+		intro: string;
+		label: string;
+		start: (value: string) => Promise<{value: Value; challenge: ChallengeView}>;
+		confirm: (value: Value, challenge: ChallengeView, code: string) => Promise<void>;
+		doneMessage: string;
+	},
+) {
+	const {t, portal} = useUi();
+	const [pending, setPending] = useState<{value: Value; challenge: ChallengeView} | undefined>();
+	const [form, dispatch] = useForm(VALUE_CONTROLS, {
+		submit: 'confirm',
+		active: props.active && !pending,
+		onTypingChange: props.onTypingChange,
+		onRequest: (action, current) => {
+			if (action === 'help') return props.onHelp();
+			if (action === 'cancel') return props.onCancel(current.dirty);
+			if (action !== 'confirm') return;
+			dispatch({type: 'busy'});
+			props.start(current.fields['value']!.value).then(
+				started => {
+					dispatch({type: 'done'});
+					setPending(started);
+				},
+				(error: unknown) => dispatch({type: 'done', focus: 'value', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}}),
+			);
+		},
+	});
+	if (pending) {
+		return (
+			<OtpStep
+				active={props.active}
+				challenge={pending.challenge}
+				confirmLabel={t('account.save')}
+				onConfirm={async code => {
+					await props.confirm(pending.value, pending.challenge, code);
+					props.onDone(props.doneMessage);
+				}}
+				onResend={() => portal.resendOtp(props.session, pending.challenge.id)}
+				onRestart={message => {
+					setPending(undefined);
+					dispatch({type: 'message', message: {kind: 'error', key: 'errors.unexpected', text: message}});
+				}}
+				onCancel={() => props.onCancel(true)}
+				onHelp={props.onHelp}
+				onTypingChange={props.onTypingChange}
+			/>
+		);
+	}
+	const focused = (name: string) => props.active && VALUE_CONTROLS[form.focus]?.name === name;
+	return (
+		<Box flexDirection="column">
+			<Text wrap="wrap">{props.intro}</Text>
+			<InlineField label={props.label} field={form.fields['value']!} focused={focused('value')} labelWidth={28} />
+			<FormButtons focused={focused} confirmLabel={t('account.save')} />
+			{form.message ? <MessageLine kind={form.message.kind} text={form.message.text ?? t(form.message.key, form.message.params)} /> : null}
+		</Box>
+	);
+}
+
+const QUESTION_CONTROLS: readonly Control[] = [
+	{kind: 'choice', name: 'question', options: Portal.suggestedQuestions.length + 1},
+	{kind: 'text', name: 'own', max: 200},
+	{kind: 'text', name: 'answer', max: 100, masked: true},
+	{kind: 'button', name: 'cancel'},
+	{kind: 'button', name: 'confirm'},
+];
+
+/** "Domanda Segreta": one of the proposed questions or your own, and the answer. */
+export function SecretQuestionEditor(props: EditorProps) {
+	const {t, portal} = useUi();
+	const [form, dispatch] = useForm(QUESTION_CONTROLS, {
+		submit: 'confirm',
+		active: props.active,
+		onTypingChange: props.onTypingChange,
+		onRequest: (action, current) => {
+			if (action === 'help') return props.onHelp();
+			if (action === 'cancel') return props.onCancel(current.dirty);
+			if (action !== 'confirm') return;
+			const chosen = current.choices['question'] ?? 0;
+			const question = Portal.suggestedQuestions[chosen] ?? current.fields['own']!.value;
+			if (chosen === Portal.suggestedQuestions.length && question.trim() === '') return dispatch({type: 'done', focus: 'own', message: {kind: 'error', key: 'account.ownQuestionMissing'}});
+			dispatch({type: 'busy'});
+			portal.setSecretQuestion(props.session, {question, answer: current.fields['answer']!.value}).then(
+				() => props.onDone(t('account.questionSaved')),
+				(error: unknown) => dispatch({type: 'done', clear: ['answer'], message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}}),
+			);
+		},
+	});
+	const focused = (name: string) => props.active && QUESTION_CONTROLS[form.focus]?.name === name;
+	const chosen = form.choices['question'] ?? 0;
+	// Typing a question of your own chooses "Scrivi la tua domanda".
+	const ownText = form.fields['own']!.value;
+	useEffect(() => {
+		if (ownText !== '') dispatch({type: 'choose', name: 'question', index: Portal.suggestedQuestions.length});
+	}, [ownText, dispatch]);
+	return (
+		<Box flexDirection="column">
+			<Text wrap="wrap">{t('account.questionIntro')}</Text>
+			<ChoiceList label={t('account.chooseQuestion')} options={[...Portal.suggestedQuestions, t('account.ownQuestion')]} chosen={chosen} focused={focused('question')} />
+			<InlineField label={t('account.ownQuestionField')} field={form.fields['own']!} focused={focused('own')} labelWidth={28} />
+			<InlineField label={t('account.answer')} field={form.fields['answer']!} focused={focused('answer')} masked labelWidth={28} />
+			<FormButtons focused={focused} confirmLabel={t('account.save')} />
+			{form.message ? <MessageLine kind={form.message.kind} text={form.message.text ?? t(form.message.key, form.message.params)} /> : null}
+		</Box>
+	);
+}
+
+const LANGUAGES = ['it', 'en'] as const;
+const LANGUAGE_CONTROLS: readonly Control[] = [
+	{kind: 'choice', name: 'language', options: LANGUAGES.length},
+	{kind: 'button', name: 'cancel'},
+	{kind: 'button', name: 'confirm'},
+];
+
+/** The interface language, kept with the account and applied at once. */
+export function LanguageEditor(props: EditorProps & {onLanguage: (language: 'it' | 'en') => void}) {
+	const {t, portal, language} = useUi();
+	// The choice starts on the language in use: the form counts steps from it.
+	const initial = LANGUAGES.indexOf(language);
+	const [form, dispatch] = useForm(LANGUAGE_CONTROLS, {
+		submit: 'confirm',
+		active: props.active,
+		onTypingChange: props.onTypingChange,
+		onRequest: (action, current) => {
+			if (action === 'help') return props.onHelp();
+			if (action === 'cancel') return props.onCancel(current.dirty);
+			if (action !== 'confirm') return;
+			const chosen = LANGUAGES[(initial + (current.choices['language'] ?? 0)) % LANGUAGES.length]!;
+			dispatch({type: 'busy'});
+			portal.setLanguage(props.session, chosen).then(
+				() => {
+					props.onLanguage(chosen);
+					props.onDone('');
+				},
+				(error: unknown) => dispatch({type: 'done', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}}),
+			);
+		},
+	});
+	const focused = (name: string) => props.active && LANGUAGE_CONTROLS[form.focus]?.name === name;
+	const chosen = (initial + (form.choices['language'] ?? 0)) % LANGUAGES.length;
+	return (
+		<Box flexDirection="column">
+			<ChoiceField label={t('account.language')} options={['Italiano', 'English']} chosen={chosen} focused={focused('language')} labelWidth={28} />
+			<FormButtons focused={focused} confirmLabel={t('account.save')} />
+			{form.message ? <MessageLine kind={form.message.kind} text={toDisplayText(form.message.text ?? t(form.message.key, form.message.params))} /> : null}
+		</Box>
+	);
+}

@@ -1,0 +1,143 @@
+import {readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {KEYS, press, screen, type, waitForScreen} from '../helpers/ink.js';
+import {overlongLines, screenFixture, type Rendered} from '../helpers/screens.js';
+
+const GIULIA = {userId: 'JCPD2841', password: 'Tramonto!73'};
+/** No signature history in the demo data. */
+const LUCA = {userId: 'JCPD5590', password: 'Montagna_19'};
+
+const open = screenFixture();
+
+/** The rows of the table, under its header. */
+function tableRows(text: string): string[] {
+	const lines = text.split('\n');
+	const header = lines.findIndex(line => /Data e ora\s+(Documento|Terminale)\s+Esito/.test(line));
+	expect(header, text).toBeGreaterThanOrEqual(0);
+	return lines.slice(header + 1).filter(line => /^\s*\d\d\/\d\d\/\d{4} \d\d:\d\d/.test(line));
+}
+
+/** GIULIA's demo records as saved: how many, and how many failed. */
+function savedRecords(directory: string): {total: number; failures: number} {
+	const lines = readFileSync(join(directory, 'signatures', `${GIULIA.userId}.jsonl`), 'utf8').trimEnd().split('\n');
+	return {total: lines.length, failures: lines.filter(line => (JSON.parse(line) as {outcome: string}).outcome === 'failure').length};
+}
+
+async function openGiulia() {
+	const opened = await open('history', GIULIA);
+	await waitForScreen(opened.rendered, /Totale firme 1000\s+Firme visualizzate: 1000 su 1000\s+Pagina 1 di \d+/);
+	await waitForScreen(opened.rendered, /Data e ora\s+Documento\s+Esito/);
+	return opened;
+}
+
+/** Moves the focus with Tab from "Ordina per" (the first control) to the n-th control after it. */
+async function tab(rendered: Rendered, times: number): Promise<void> {
+	for (let index = 0; index < times; index++) await press(rendered, KEYS.tab);
+}
+
+describe('«Cronologia firme» (HistoryScreen) at 80×24', () => {
+	it('shows the totals, the first page newest first, and fits 80 columns', async () => {
+		const {rendered, directory} = await openGiulia();
+		expect(savedRecords(directory).total).toBe(1000);
+		const text = screen(rendered);
+		expect(text).toContain('Cronologia firme');
+		expect(text).toMatch(/› Ordina per\s+\(•\) Firma più recente \( \) Firma meno recente/);
+		const rows = tableRows(text);
+		expect(rows.length).toBeGreaterThanOrEqual(3);
+		for (const row of rows) expect(row).toMatch(/\.pdf\s+(Riuscito|Fallito \((PIN errato|OTP errato|OTP scaduto)\))$/);
+		// Newest first: the dates of the page never go forward.
+		const instants = rows.map(row => {
+			const [, day, month, year, time] = /(\d\d)\/(\d\d)\/(\d{4}) (\d\d:\d\d)/.exec(row)!;
+			return `${year}-${month}-${day}T${time}`;
+		});
+		expect([...instants].sort().reverse()).toEqual(instants);
+		// The pages are the rows a page shows.
+		const pages = Number(/Pagina 1 di (\d+)/.exec(text)![1]);
+		expect(pages).toBe(Math.ceil(1000 / rows.length));
+		// 80 columns: no line wider, and no table row cut short.
+		expect(overlongLines(text, 80)).toEqual([]);
+		for (const row of rows) expect(row).not.toMatch(/…$/);
+		// 24 rows: the frame leaves the last row free.
+		expect(text.split('\n').length).toBeLessThanOrEqual(23);
+	});
+
+	it('"Esito" is a choice: → and Space cycle it, and the count shown follows at once', async () => {
+		const {rendered, directory} = await openGiulia();
+		const {failures} = savedRecords(directory);
+		expect(failures).toBeGreaterThan(0);
+		// order → from → to → period → outcome.
+		await tab(rendered, 4);
+		await waitForScreen(rendered, /› Esito\s+\(•\) Vedi tutti gli esiti/);
+		await press(rendered, KEYS.right);
+		await waitForScreen(rendered, /› Esito\s+\( \) Vedi tutti gli esiti \(•\) Riuscito \( \) Fallito/);
+		await waitForScreen(rendered, `Firme visualizzate: ${1000 - failures} su 1000`);
+		await press(rendered, KEYS.right);
+		await waitForScreen(rendered, /\(•\) Fallito/);
+		const text = await waitForScreen(rendered, `Firme visualizzate: ${failures} su 1000`);
+		expect(text).toContain('Totale firme 1000');
+		for (const row of tableRows(text)) expect(row).toMatch(/Fallito \(/);
+		// Space moves on too, wrapping to the first option; ← goes back.
+		await press(rendered, KEYS.space);
+		await waitForScreen(rendered, /\(•\) Vedi tutti gli esiti/);
+		await waitForScreen(rendered, 'Firme visualizzate: 1000 su 1000');
+		await press(rendered, KEYS.left);
+		await waitForScreen(rendered, `Firme visualizzate: ${failures} su 1000`);
+	});
+
+	it('a bad date in "Dal" shows the error with Enter and keeps the previous results', async () => {
+		const {rendered} = await openGiulia();
+		const before = screen(rendered);
+		const rowsBefore = tableRows(before);
+		await press(rendered, KEYS.tab);
+		await waitForScreen(rendered, /› Dal/);
+		await type(rendered, '32/13/2026');
+		await waitForScreen(rendered, '32/13/2026');
+		await press(rendered, KEYS.enter);
+		const text = await waitForScreen(rendered, /✗ Data non valida nel campo «\w+»:\s+scrivila come gg\/mm\/aaaa/);
+		expect(text).toMatch(/Totale firme 1000\s+Firme visualizzate: 1000 su 1000\s+Pagina 1 di/);
+		expect(tableRows(text)).toEqual(rowsBefore);
+		// The date stays in its field, to be corrected.
+		expect(text).toMatch(/› Dal\s+\[32\/13\/2026/);
+	});
+
+	it('PgDn shows page 2 and PgUp goes back to page 1', async () => {
+		const {rendered} = await openGiulia();
+		const first = tableRows(screen(rendered));
+		await press(rendered, KEYS.pageDown);
+		const second = await waitForScreen(rendered, /Pagina 2 di \d+/);
+		expect(tableRows(second)).toHaveLength(first.length);
+		expect(tableRows(second)[0]).not.toBe(first[0]);
+		await press(rendered, KEYS.pageUp);
+		const again = await waitForScreen(rendered, /Pagina 1 di \d+/);
+		expect(tableRows(again)).toEqual(first);
+	});
+
+	it('"Visualizza accessi" switches to «Cronologia accessi» and back', async () => {
+		const {rendered} = await openGiulia();
+		// order → from → to → period → outcome → Cerca → Reset → Visualizza accessi.
+		await tab(rendered, 7);
+		await waitForScreen(rendered, '› [ Visualizza accessi ]');
+		await press(rendered, KEYS.enter);
+		const accesses = await waitForScreen(rendered, /Totale accessi \d+/);
+		expect(accesses).toContain('Cronologia accessi');
+		expect(accesses).toContain('[ Visualizza firme ]');
+		expect(accesses).toContain('Vedi tutti gli accessi');
+		// The login of this test (terminal "test") is the only access.
+		expect(accesses).toMatch(/Totale accessi 1\s+Accessi visualizzati: 1 su 1/);
+		const rows = tableRows(accesses);
+		expect(rows).toHaveLength(1);
+		expect(rows[0]).toMatch(/test\s+Riuscito$/);
+		expect(overlongLines(accesses, 80)).toEqual([]);
+		await press(rendered, KEYS.enter);
+		await waitForScreen(rendered, 'Totale firme 1000');
+		expect(screen(rendered)).toContain('[ Visualizza accessi ]');
+	});
+
+	it('says so when the holder has no signature', async () => {
+		const {rendered} = await open('history', LUCA);
+		const text = await waitForScreen(rendered, 'Nessuna firma trovata con la ricerca corrente.');
+		expect(text).toMatch(/Totale firme 0\s+Firme visualizzate: 0 su 0\s+Pagina 1 di 1/);
+		expect(text).not.toContain('Data e ora');
+	});
+});
