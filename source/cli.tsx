@@ -142,7 +142,13 @@ function terminalDescription(): string {
 async function main(argv: readonly string[]): Promise<number> {
 	const language = languageFromArgv(argv);
 	const t = translator(language);
-	const cli = meow(HELP[language], {importMeta: import.meta, argv: [...argv], flags: FLAGS, allowUnknownFlags: true, autoHelp: false, autoVersion: false});
+	let cli: ReturnType<typeof meow<typeof FLAGS>>;
+	try {
+		cli = meow(HELP[language], {importMeta: import.meta, argv: [...argv], flags: FLAGS, allowUnknownFlags: true, autoHelp: false, autoVersion: false});
+	} catch (error) {
+		// meow refuses e.g. a flag given twice: a usage error, said as meow says it.
+		throw new UsageError(`${error instanceof Error ? error.message : String(error)} ${t('cli.seeHelp')}`);
+	}
 
 	const [command = '', ...extra] = cli.input;
 	const allowed = COMMAND_FLAGS[command];

@@ -1,9 +1,9 @@
 import {writeFile} from 'node:fs/promises';
 import {read} from 'read';
 import {isDomainError} from '../core/errors.js';
-import type {ChallengeView, DocumentToSign, Portal, SignatureVerification} from '../core/portal.js';
+import type {ChallengeView, DocumentToSign, Portal, SignatureVerification, SigningResult} from '../core/portal.js';
 import {toDisplayText} from '../core/text/sanitize.js';
-import {describeError, formatDate, formatDateTime, type Language, type Translate} from '../ui/i18n/index.js';
+import {describeError, describeSigningFailure, formatDate, formatDateTime, type Language, type Translate} from '../ui/i18n/index.js';
 import {UsageError} from './usage.js';
 
 /*
@@ -96,10 +96,13 @@ export async function signCommand(options: SignOptions): Promise<number> {
 	}
 }
 
-function finish(options: SignOptions, signed: {name: string; output: string; sha256: string}[]): number {
-	if (options.json) out(JSON.stringify({signed}));
-	else for (const document of signed) out(options.t('sign.cli.signed', {name: toDisplayText(document.name), output: toDisplayText(document.output)}));
-	return 0;
+/** Prints what was signed; a document that could not be is named on stderr and the exit code is 1. */
+function finish(options: SignOptions, result: SigningResult): number {
+	const {t} = options;
+	if (options.json) out(JSON.stringify(result));
+	else for (const document of result.signed) out(t('sign.cli.signed', {name: toDisplayText(document.name), output: toDisplayText(document.output)}));
+	if (!options.json) for (const failure of result.failed) err(describeSigningFailure(t, failure));
+	return result.failed.length > 0 ? 1 : 0;
 }
 
 export function describeDocuments(documents: readonly DocumentToSign[]): string {

@@ -29,7 +29,7 @@ import {SignatureLog, type SignatureRecord} from './history/signature-log.js';
 import {queryHistory, type HistoryFilter, type HistoryPage} from './history/query.js';
 import {Reports, type ReportFrequency, type ReportSettings} from './notify/reports.js';
 import type {DocumentToSign} from './signing/documents.js';
-import type {SignedDocument, Signer} from './signing/signer.js';
+import type {SignedDocument, Signer, SigningResult} from './signing/signer.js';
 import type {SignatureVerification} from './signing/verification.js';
 
 /*
@@ -75,7 +75,7 @@ export interface AuthenticatorReading {
 
 export type PortalLoginResult = {kind: 'success'; session: Session} | Exclude<LoginResult, {kind: 'success'}>;
 export type {AccountView, PasswordVerdict, PasswordContext, RecoveryNext, SessionStatus, SessionRecord};
-export type {DocumentToSign, SignedDocument, SignatureRecord, SignatureVerification, HistoryFilter, HistoryPage, AccessEntry, ReportSettings, ReportFrequency};
+export type {DocumentToSign, SignedDocument, SigningResult, SignatureRecord, SignatureVerification, HistoryFilter, HistoryPage, AccessEntry, ReportSettings, ReportFrequency};
 export type {AppActivation, AppLoginOffer, CertificateDetails, RenewalWindow, SuspensionRequest, ChallengeView, OtpOverview, OutboxMessage};
 
 export interface PortalOptions {
@@ -579,7 +579,7 @@ export class Portal {
 	}
 
 	/** Signing step 2: PIN and OTP; writes DOCUMENT.p7m beside each document. */
-	async signDocuments(holder: {userId: string}, input: {documents: readonly DocumentToSign[]; pin: string; challengeId: string; code: string}): Promise<SignedDocument[]> {
+	async signDocuments(holder: {userId: string}, input: {documents: readonly DocumentToSign[]; pin: string; challengeId: string; code: string}): Promise<SigningResult> {
 		return (await this.signer()).sign(holder.userId, input);
 	}
 
@@ -604,7 +604,7 @@ export class Portal {
 	/** The holder's logins through the same filters ("Visualizza accessi"). */
 	async accessHistory(session: Session, filter: HistoryFilter, page: {page: number; pageSize: number}): Promise<HistoryPage<AccessEntry>> {
 		const entries = (await this.store.read()).accessLog.filter(entry => entry.userId === session.userId);
-		return queryHistory(entries, filter, {...page, now: this.clock.now(), succeeded: entry => entry.outcome === 'success' || entry.outcome === 'app-approved'});
+		return queryHistory(entries, filter, {...page, now: this.clock.now(), succeeded: entry => entry.outcome !== 'wrong-password' && entry.outcome !== 'locked' && entry.outcome !== 'recovery-failed'});
 	}
 
 	reportSettings(session: Session): Promise<ReportSettings & {accountEmail: string}> {

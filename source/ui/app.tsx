@@ -9,7 +9,7 @@ import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {usePortalData} from './hooks/use-portal-data.js';
 import type {Language} from './i18n/index.js';
 import {translator} from './i18n/index.js';
-import {dashboardBindings, formBindings, globalBindings, helpBindings, historyBindings, loginBindings, menuBindings, otpScreenBindings, type Binding} from './keymap.js';
+import {choiceBinding, dashboardBindings, formBindings, globalBindings, helpBindings, historyBindings, loginBindings, menuBindings, otpScreenBindings, type Binding} from './keymap.js';
 import {CertificateScreen} from './screens/certificate.js';
 import {DashboardScreen} from './screens/dashboard.js';
 import {HelpOverlay} from './screens/help.js';
@@ -57,9 +57,10 @@ function screenBindings(state: AppState & {typing?: boolean}): readonly Binding[
 		case 'renewal':
 		case 'replacement':
 		case 'suspension':
-		case 'sign':
 		case 'report':
 		case 'account':
+			return [...(state.typing ? formBindings : otpScreenBindings), choiceBinding];
+		case 'sign':
 		case 'recovery':
 		case 'userIdRecovery':
 		case 'forcedPassword':

@@ -6,7 +6,7 @@ import type {MessageKey} from './i18n/index.js';
  * the action they trigger and the words that describe it.
  */
 
-export type KeyName = 'tab' | 'shiftTab' | 'enter' | 'space' | 'escape' | 'up' | 'down' | 'pageUp' | 'pageDown' | 'ctrlC' | 'digit' | `char:${string}`;
+export type KeyName = 'tab' | 'shiftTab' | 'enter' | 'space' | 'escape' | 'up' | 'down' | 'left' | 'right' | 'pageUp' | 'pageDown' | 'ctrlC' | 'digit' | `char:${string}`;
 
 export interface Binding<Action extends string = string> {
 	action: Action;
@@ -34,6 +34,10 @@ export function matches(name: KeyName, input: string, key: Key): boolean {
 			return key.upArrow;
 		case 'down':
 			return key.downArrow;
+		case 'left':
+			return key.leftArrow;
+		case 'right':
+			return key.rightArrow;
 		case 'pageUp':
 			return key.pageUp;
 		case 'pageDown':
@@ -110,7 +114,11 @@ export const otpScreenBindings: readonly Binding<'up' | 'down' | 'open' | 'back'
 ];
 
 /** "Cronologia firme": the form keys, ←/→ on a choice, and PgUp/PgDn through the pages. */
-export const historyBindings: readonly Binding<'previousPage' | 'nextPage'>[] = [
+/** Forms with a choice ("Esito", "Frequenza", "Lingua"): documented in help; the form handles the keys. */
+export const choiceBinding: Binding<'changeChoice'> = {action: 'changeChoice', keys: ['left', 'right'], keyLabel: 'key.leftRight', description: 'keys.changeChoice', hint: false};
+
+export const historyBindings: readonly Binding<'previousPage' | 'nextPage' | 'changeChoice'>[] = [
+	choiceBinding,
 	{action: 'previousPage', keys: ['pageUp'], keyLabel: 'key.pageUp', description: 'keys.previousPage', hint: false},
 	{action: 'nextPage', keys: ['pageDown'], keyLabel: 'key.pageDown', description: 'keys.nextPage', hint: true},
 ];

@@ -88,7 +88,7 @@ describe('signing several documents with one OTP', () => {
 		const signed = await signWithSms(portal, paths);
 
 		expect(await smsCount(portal)).toBe(sms + 1);
-		expect(signed.map(entry => entry.output)).toEqual(paths.map(path => `${path}.p7m`));
+		expect(signed.signed.map(entry => entry.output)).toEqual(paths.map(path => `${path}.p7m`));
 		for (const [index, content] of [binary, text].entries()) {
 			const p7m = `${paths[index]!}.p7m`;
 			expect(existsSync(p7m)).toBe(true);
@@ -147,7 +147,7 @@ describe('a certificate that is not active cannot sign', () => {
 		// 02/12/2026 in Rome: the suspension is over and signing works again.
 		clock.set(new Date('2026-12-01T23:30:00Z'));
 		const reopened = await Portal.open({dataDirectory: directory, clock, terminal: 'test'});
-		expect((await signWithSms(reopened, [path])).map(entry => entry.name)).toEqual(['contratto.pdf']);
+		expect((await signWithSms(reopened, [path])).signed.map(entry => entry.name)).toEqual(['contratto.pdf']);
 	});
 
 	it('expired (LUCA): sign.notActive with state expired, recorded as a failure', async () => {

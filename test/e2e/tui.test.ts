@@ -33,7 +33,7 @@ describe('the TUI in an 80×24 pseudo-terminal', () => {
 
 		terminal.write('m');
 		await terminal.waitForText('Menu utente');
-		terminal.write('\r');
+		terminal.write('2');
 		await terminal.waitForText('Sei uscito dal portale.');
 		expect(terminal.screen()).toContain('Tentativi rimasti: 5');
 		expect(terminal.screen()).not.toContain('MARIO ROSSI');

@@ -102,7 +102,9 @@ describe('dashboard', () => {
 		await logIn(rendered, MARIO.userId, MARIO.password);
 		await waitForScreen(rendered, 'Attivo fino al');
 		await press(rendered, 'm');
-		await waitForScreen(rendered, 'Menu utente');
+		const menu = await waitForScreen(rendered, 'Menu utente');
+		expect(menu).toMatch(/1\. Gestisci il tuo account[\s\S]*2\. Esci/);
+		await press(rendered, KEYS.down);
 		await press(rendered, KEYS.enter);
 		const login = await waitForScreen(rendered, 'Sei uscito dal portale.');
 		expect(login).toContain('Tentativi rimasti: 5');
@@ -144,11 +146,11 @@ describe('keys that arrive in one burst', () => {
 });
 
 describe('keys that follow a change of screen at once', () => {
-	it('"m" then Enter in one burst opens the user menu and chooses "Esci", not the card underneath', async () => {
+	it('"m", ↓, Enter in one burst opens the user menu and chooses "Esci", not the card underneath', async () => {
 		const {rendered} = await start();
 		await logIn(rendered, MARIO.userId, MARIO.password);
 		await waitForScreen(rendered, 'Attivo fino al');
-		rendered.stdin.write('m\r');
+		rendered.stdin.write(`m${KEYS.down}\r`);
 		await waitForScreen(rendered, 'Sei uscito dal portale.');
 	});
 });

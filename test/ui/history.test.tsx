@@ -94,7 +94,7 @@ describe('«Cronologia firme» (HistoryScreen) at 80×24', () => {
 		await type(rendered, '32/13/2026');
 		await waitForScreen(rendered, '32/13/2026');
 		await press(rendered, KEYS.enter);
-		const text = await waitForScreen(rendered, /✗ Data non valida nel campo «\w+»:\s+scrivila come gg\/mm\/aaaa/);
+		const text = await waitForScreen(rendered, /✗ Data non valida nel campo «Dal»:\s+scrivila come gg\/mm\/aaaa/);
 		expect(text).toMatch(/Totale firme 1000\s+Firme visualizzate: 1000 su 1000\s+Pagina 1 di/);
 		expect(tableRows(text)).toEqual(rowsBefore);
 		// The date stays in its field, to be corrected.

@@ -47,18 +47,18 @@ function daysBefore(date: Date, days: number): CalendarDay {
 	return {year: target.getUTCFullYear(), month: target.getUTCMonth() + 1, day: target.getUTCDate()};
 }
 
-/** The instants a filter admits, [start, end] in ms; throws `history.badDate` / `history.rangeInverted`. */
+/** The instants a filter admits, [start, end] in ms; throws `history.badFromDate`, `history.badToDate` or `history.rangeInverted`. */
 export function filterBounds(filter: HistoryFilter, now: Date): {start: number; end: number} {
 	let start = Number.NEGATIVE_INFINITY;
 	let end = Number.POSITIVE_INFINITY;
 	if (filter.from.trim() !== '') {
 		const day = parseItalianDate(filter.from);
-		if (!day) throw new DomainError('history.badDate', {field: 'from'});
+		if (!day) throw new DomainError('history.badFromDate');
 		start = italianDayBounds(day).start.getTime();
 	}
 	if (filter.to.trim() !== '') {
 		const day = parseItalianDate(filter.to);
-		if (!day) throw new DomainError('history.badDate', {field: 'to'});
+		if (!day) throw new DomainError('history.badToDate');
 		end = italianDayBounds(day).end.getTime();
 	}
 	if (start > end) throw new DomainError('history.rangeInverted');

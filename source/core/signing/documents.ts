@@ -1,5 +1,5 @@
 import {createHash} from 'node:crypto';
-import {readFile, stat} from 'node:fs/promises';
+import {lstat, readFile, stat} from 'node:fs/promises';
 import {basename, resolve} from 'node:path';
 import {DomainError} from '../errors.js';
 
@@ -39,7 +39,8 @@ export async function readDocument(path: string): Promise<{document: DocumentToS
 		throw new DomainError('sign.unreadable', {name, reason: error.code ?? 'error'});
 	});
 	const output = `${absolute}.p7m`;
-	if (await stat(output).then(() => true, () => false)) throw new DomainError('sign.outputExists', {name: basename(output)});
+	// lstat: a dangling symbolic link there would still make the write fail.
+	if (await lstat(output).then(() => true, () => false)) throw new DomainError('sign.outputExists', {name: basename(output)});
 	return {document: {path: absolute, name, size: content.length, sha256: sha256Hex(content), output}, content};
 }
 

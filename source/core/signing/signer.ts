@@ -28,6 +28,12 @@ export interface SignedDocument {
 	size: number;
 }
 
+/** What one signing did: the envelopes written, and the documents that could not be (with the reason code). */
+export interface SigningResult {
+	signed: SignedDocument[];
+	failed: {name: string; reason: string}[];
+}
+
 export class Signer {
 	constructor(
 		private readonly store: Store,
@@ -55,7 +61,7 @@ export class Signer {
 	}
 
 	/** Step 2: PIN and OTP; signs every document and writes its .p7m next to it. */
-	async sign(userId: string, input: {documents: readonly DocumentToSign[]; pin: string; challengeId: string; code: string}): Promise<SignedDocument[]> {
+	async sign(userId: string, input: {documents: readonly DocumentToSign[]; pin: string; challengeId: string; code: string}): Promise<SigningResult> {
 		const {documents} = input;
 		const certificate = await this.usableCertificate(userId, documents);
 		const contents = await this.rereadUnchanged(userId, documents, certificate);
@@ -94,9 +100,10 @@ export class Signer {
 			await this.log.append(userId, records);
 		}
 		if (signed.length > 0) await this.onSigned(userId, signed, this.clock.now());
-		const failed = records.find(record => record.outcome === 'failure');
-		if (signed.length === 0 && failed) throw new DomainError(failed.reason === 'sign.outputExists' ? 'sign.outputExists' : 'sign.writeFailed', {name: `${failed.document}.p7m`, reason: 'write'});
-		return signed;
+		const failed = records.filter(record => record.outcome === 'failure').map(record => ({name: record.document, reason: record.reason ?? 'unexpected'}));
+		const first = failed[0];
+		if (signed.length === 0 && first) throw new DomainError(first.reason === 'sign.outputExists' ? 'sign.outputExists' : 'sign.writeFailed', {name: `${first.name}.p7m`, reason: 'write'});
+		return {signed, failed};
 	}
 
 	/** The current certificate, if it can sign now; otherwise the refusal is logged and thrown. */

@@ -1,4 +1,4 @@
-import {DomainError} from '../../core/errors.js';
+import {DomainError, type ErrorCode} from '../../core/errors.js';
 import {toDisplayText} from '../../core/text/sanitize.js';
 import {en} from './en.js';
 import {it, type MessageKey} from './it.js';
@@ -25,9 +25,16 @@ export function translator(language: Language): Translate {
 	};
 }
 
+const STATES = ['active', 'suspended', 'revoked', 'expired', 'blocked'];
+
 /** The user-facing message for any error; domain errors are translated, anything else is reported plainly. */
 export function describeError(t: Translate, error: unknown): string {
-	if (error instanceof DomainError) return t(`errors.${error.code}` as MessageKey, error.params);
+	if (error instanceof DomainError) {
+		// A certificate state travels as its code ("expired"); the message shows its name.
+		const state = error.params['state'];
+		const params = typeof state === 'string' && STATES.includes(state) ? {...error.params, state: t(`status.${state}` as MessageKey).toLowerCase()} : error.params;
+		return t(`errors.${error.code}` as MessageKey, params);
+	}
 	return t('errors.unexpected', {message: error instanceof Error ? error.message : String(error)});
 }
 
@@ -43,4 +50,9 @@ export function formatTime(language: Language, date: Date): string {
 export function formatDateTime(language: Language, date: Date): string {
 	const time = new Intl.DateTimeFormat(language === 'it' ? 'it-IT' : 'en-GB', {timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit', second: '2-digit'}).format(date);
 	return `${formatDate(language, date)} ${time}`;
+}
+
+/** Why one document of a signing was not signed ("Esiste già contratto.pdf.p7m …"). */
+export function describeSigningFailure(t: Translate, failure: {name: string; reason: string}): string {
+	return t('sign.cli.notSigned', {name: failure.name, reason: describeError(t, new DomainError(failure.reason as ErrorCode, {name: `${failure.name}.p7m`, reason: 'write'}))});
 }

@@ -8,6 +8,7 @@ import {useKeymap} from '../hooks/use-keymap.js';
 import {describeError, formatDate, type MessageKey} from '../i18n/index.js';
 import {dashboardBindings, helpBinding} from '../keymap.js';
 import {useSelection} from '../hooks/use-selection.js';
+import {useTerminalSize} from '../hooks/use-terminal-size.js';
 import type {Loaded} from '../hooks/use-portal-data.js';
 import type {CardScreen} from '../state.js';
 
@@ -41,6 +42,8 @@ export interface DashboardProps {
 
 export function DashboardScreen({active, data, initialSelection, onOpen, onUserMenu, onHelp}: DashboardProps) {
 	const {t, language} = useUi();
+	// Below 21 rows the greeting and the spacing go, so every card still fits (down to 60×16).
+	const compact = useTerminalSize().rows < 21;
 	const cards = cardsFor(data.state === 'ready' ? data.value : undefined);
 	const count = cards.length;
 	const {selection, current, previous, next} = useSelection(count, initialSelection);
@@ -74,13 +77,13 @@ export function DashboardScreen({active, data, initialSelection, onOpen, onUserM
 	const view = data.value;
 	return (
 		<Box flexDirection="column">
-			<Text>{t('dashboard.greeting', {name: toDisplayText(`${view.name} ${view.surname}`, 60)})}</Text>
-			<Box marginY={1}>
+			{compact ? null : <Text>{t('dashboard.greeting', {name: toDisplayText(`${view.name} ${view.surname}`, 60)})}</Text>}
+			<Box marginY={compact ? 0 : 1}>
 				{view.certificate ? <CertificateBanner state={view.certificate.state} expiresAt={view.certificate.expiresAt} /> : <Text>{t('dashboard.noCertificate')}</Text>}
 			</Box>
-			<Text dimColor>{t('dashboard.cards')}</Text>
+			{compact ? null : <Text dimColor>{t('dashboard.cards')}</Text>}
 			{view.replacement.allowed ? (
-				<Box marginBottom={1}>
+				<Box marginBottom={compact ? 0 : 1}>
 					<Text inverse wrap="wrap">
 						{view.replacement.deadline ? t('replacement.bar', {date: formatDate(language, view.replacement.deadline)}) : t('replacement.barExpired')}
 					</Text>

@@ -29,7 +29,7 @@ const CONTROLS: readonly Control[] = [
 ];
 
 /** Lines the screen uses besides the rows of the table (frame included). */
-const CHROME_ROWS = 13;
+const CHROME_ROWS = 12;
 
 type View = 'signatures' | 'accesses';
 type Result = {view: 'signatures'; page: HistoryPage<SignatureRecord>} | {view: 'accesses'; page: HistoryPage<AccessEntry>};
@@ -129,7 +129,7 @@ export function HistoryScreen({active, session, onBack, onHelp, onTypingChange}:
 		[portal, session, pageSize, t],
 	);
 	useEffect(() => {
-		void load(applied, page, view);
+		void load(applied, view === result?.view ? page : 1, view);
 		// Reload when the view or the page size changes; filters and pages reload explicitly.
 	}, [view, pageSize]);
 
@@ -146,7 +146,11 @@ export function HistoryScreen({active, session, onBack, onHelp, onTypingChange}:
 				for (const name of ['order', 'period', 'outcome']) dispatch({type: 'choose', name, index: 0});
 				return void load({from: '', to: '', period: 'all', outcome: 'all', order: 'newest'}, 1, view);
 			}
-			if (action === 'view') return setView(which => (which === 'signatures' ? 'accesses' : 'signatures'));
+			if (action === 'view') {
+				// The other list starts at its first page.
+				setPage(1);
+				return setView(which => (which === 'signatures' ? 'accesses' : 'signatures'));
+			}
 			if (action === 'previous') return void load(applied, page - 1, view);
 			if (action === 'next') return void load(applied, page + 1, view);
 		},
@@ -156,7 +160,13 @@ export function HistoryScreen({active, session, onBack, onHelp, onTypingChange}:
 	useEffect(() => {
 		if (form.dirty) void load(filterOf(form), 1, view);
 	}, [choices]);
-	useKeymap(historyBindings, action => void load(applied, action === 'nextPage' ? page + 1 : page - 1, view), active);
+	useKeymap(
+		historyBindings,
+		action => {
+			if (action === 'nextPage' || action === 'previousPage') void load(applied, action === 'nextPage' ? page + 1 : page - 1, view);
+		},
+		active,
+	);
 
 	const focused = (name: string) => active && CONTROLS[form.focus]?.name === name;
 	const signatures = view === 'signatures';
@@ -175,7 +185,7 @@ export function HistoryScreen({active, session, onBack, onHelp, onTypingChange}:
 			) : (
 				<Text>{t('app.loading')}</Text>
 			)}
-			<ChoiceField label={t('history.order')} options={[t('history.newest'), t('history.oldest')]} chosen={form.choices['order'] ?? 0} focused={focused('order')} />
+			<ChoiceField label={t('history.order')} options={signatures ? [t('history.newest'), t('history.oldest')] : [t('history.newestAccess'), t('history.oldestAccess')]} chosen={form.choices['order'] ?? 0} focused={focused('order')} />
 			<Box gap={2}>
 				<InlineField label={t('history.from')} field={form.fields['from']!} focused={focused('from')} labelWidth={8} />
 				<InlineField label={t('history.to')} field={form.fields['to']!} focused={focused('to')} labelWidth={7} />

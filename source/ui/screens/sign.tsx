@@ -1,6 +1,6 @@
 import {useEffect, useRef, useState} from 'react';
 import {Box, Text} from 'ink';
-import type {ChallengeView, DocumentToSign, Session, SignedDocument} from '../../core/portal.js';
+import type {ChallengeView, DocumentToSign, Session, SigningResult} from '../../core/portal.js';
 import {toDisplayText} from '../../core/text/sanitize.js';
 import {Button, Checkbox, FormButtons, InlineField, MessageLine} from '../components/controls.js';
 import {DiscardPrompt} from '../components/discard-prompt.js';
@@ -11,7 +11,7 @@ import {useUi} from '../context.js';
 import {useForm} from '../hooks/use-form.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import {usePinAttempts} from '../hooks/use-pin-attempts.js';
-import {describeError} from '../i18n/index.js';
+import {describeError, describeSigningFailure} from '../i18n/index.js';
 import {detailBindings, helpBinding} from '../keymap.js';
 
 const CONTROLS: readonly Control[] = [
@@ -40,7 +40,7 @@ export function SignScreen({active, session, onBack, onHelp, onTypingChange}: {a
 	const {portal} = useUi();
 	const [documents, setDocuments] = useState<DocumentToSign[]>([]);
 	const [pending, setPending] = useState<{documents: DocumentToSign[]; challenge: ChallengeView} | undefined>();
-	const [signed, setSigned] = useState<SignedDocument[] | undefined>();
+	const [signed, setSigned] = useState<SigningResult | undefined>();
 	const [asking, setAsking] = useState(false);
 	const [attemptsLeft, refreshAttempts] = usePinAttempts(session);
 	// The PIN waits here (not on screen) from step 1 until the OTP is confirmed, then goes.
@@ -106,14 +106,17 @@ export function SignScreen({active, session, onBack, onHelp, onTypingChange}: {a
 	if (signed) {
 		return (
 			<Box flexDirection="column">
-				<MessageLine kind="success" text={t('sign.done', {count: signed.length})} />
-				{signed.slice(0, 8).map(document => (
+				<MessageLine kind="success" text={t('sign.done', {count: signed.signed.length})} />
+				{signed.signed.slice(0, 8).map(document => (
 					<Text key={document.output} wrap="truncate-middle">
 						{'  ✓ '}
 						{toDisplayText(document.output)}
 					</Text>
 				))}
-				{signed.length > 8 ? <Text dimColor>{t('sign.more', {count: signed.length - 8})}</Text> : null}
+				{signed.signed.length > 8 ? <Text dimColor>{t('sign.more', {count: signed.signed.length - 8})}</Text> : null}
+				{signed.failed.map(document => (
+					<MessageLine key={document.name} kind="error" text={describeSigningFailure(t, document)} />
+				))}
 				<Text dimColor>{t('sign.historyHint')}</Text>
 			</Box>
 		);
