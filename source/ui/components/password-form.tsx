@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import {Portal, type PasswordContext, type PasswordVerdict} from '../../core/portal.js';
 import {useUi} from '../context.js';
-import {useForm} from '../hooks/use-form.js';
+import {useDialogForm} from '../hooks/use-form.js';
 import {describeError, type MessageKey} from '../i18n/index.js';
 import {Checkbox, FormButtons, InlineField, MessageLine} from './controls.js';
 import type {Control} from './form.js';
@@ -61,13 +61,12 @@ export interface PasswordFormProps {
 export function PasswordForm({active, withCurrent, context, submitLabel, onSubmit, onCancel, onHelp, onTypingChange}: PasswordFormProps) {
 	const {t} = useUi();
 	const controls = withCurrent ? WITH_CURRENT : NEW_ONLY;
-	const [form, dispatch] = useForm(controls, {
-		submit: 'confirm',
+	const [form, dispatch] = useDialogForm(controls, {
 		active,
 		onTypingChange,
-		onRequest: (action, current) => {
-			if (action === 'help') return onHelp();
-			if (action === 'cancel') return onCancel(current.dirty);
+		onHelp,
+		onCancel: onCancel,
+		onAction: (action, current) => {
 			if (action !== 'confirm') return;
 			const value = (name: string) => current.fields[name]?.value ?? '';
 			dispatch({type: 'busy'});

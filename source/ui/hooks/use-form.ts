@@ -31,3 +31,25 @@ export function useForm(
 	}, [form.request.sequence]);
 	return [form, dispatch];
 }
+
+/**
+ * A dialog's form: `?` opens help and Esc asks `onCancel` (with whether anything was typed)
+ * the same way in every dialog; `onAction` receives the buttons (Enter in a text field is
+ * the `submit` button, "confirm" unless said otherwise).
+ */
+export function useDialogForm(
+	controls: readonly Control[],
+	options: {active: boolean; submit?: string; initialMessage?: FormMessage; onTypingChange?: (typing: boolean) => void; onHelp: () => void; onCancel: (dirty: boolean) => void; onAction: (action: string, form: FormState) => void},
+): [FormState, (action: FormAction) => void] {
+	return useForm(controls, {
+		submit: options.submit ?? 'confirm',
+		active: options.active,
+		initialMessage: options.initialMessage,
+		onTypingChange: options.onTypingChange,
+		onRequest: (action, current) => {
+			if (action === 'help') return options.onHelp();
+			if (action === 'cancel') return options.onCancel(current.dirty);
+			options.onAction(action, current);
+		},
+	});
+}

@@ -6,7 +6,7 @@ import {ChoiceField, ChoiceList, FormButtons, InlineField, MessageLine} from '..
 import type {Control} from '../components/form.js';
 import {OtpStep} from '../components/otp-step.js';
 import {useUi} from '../context.js';
-import {useForm} from '../hooks/use-form.js';
+import {useDialogForm} from '../hooks/use-form.js';
 import {describeError} from '../i18n/index.js';
 
 /*
@@ -42,13 +42,12 @@ export function CodeConfirmedEditor<Value extends string>(
 ) {
 	const {t, portal} = useUi();
 	const [pending, setPending] = useState<{value: Value; challenge: ChallengeView} | undefined>();
-	const [form, dispatch] = useForm(VALUE_CONTROLS, {
-		submit: 'confirm',
+	const [form, dispatch] = useDialogForm(VALUE_CONTROLS, {
 		active: props.active && !pending,
 		onTypingChange: props.onTypingChange,
-		onRequest: (action, current) => {
-			if (action === 'help') return props.onHelp();
-			if (action === 'cancel') return props.onCancel(current.dirty);
+		onHelp: props.onHelp,
+		onCancel: props.onCancel,
+		onAction: (action, current) => {
 			if (action !== 'confirm') return;
 			dispatch({type: 'busy'});
 			props.start(current.fields['value']!.value).then(
@@ -103,13 +102,12 @@ const QUESTION_CONTROLS: readonly Control[] = [
 /** "Domanda Segreta": one of the proposed questions or your own, and the answer. */
 export function SecretQuestionEditor(props: EditorProps) {
 	const {t, portal} = useUi();
-	const [form, dispatch] = useForm(QUESTION_CONTROLS, {
-		submit: 'confirm',
+	const [form, dispatch] = useDialogForm(QUESTION_CONTROLS, {
 		active: props.active,
 		onTypingChange: props.onTypingChange,
-		onRequest: (action, current) => {
-			if (action === 'help') return props.onHelp();
-			if (action === 'cancel') return props.onCancel(current.dirty);
+		onHelp: props.onHelp,
+		onCancel: props.onCancel,
+		onAction: (action, current) => {
 			if (action !== 'confirm') return;
 			const chosen = current.choices['question'] ?? 0;
 			const question = Portal.suggestedQuestions[chosen] ?? current.fields['own']!.value;
@@ -152,13 +150,12 @@ export function LanguageEditor(props: EditorProps & {onLanguage: (language: 'it'
 	const {t, portal, language} = useUi();
 	// The choice starts on the language in use: the form counts steps from it.
 	const initial = LANGUAGES.indexOf(language);
-	const [form, dispatch] = useForm(LANGUAGE_CONTROLS, {
-		submit: 'confirm',
+	const [form, dispatch] = useDialogForm(LANGUAGE_CONTROLS, {
 		active: props.active,
 		onTypingChange: props.onTypingChange,
-		onRequest: (action, current) => {
-			if (action === 'help') return props.onHelp();
-			if (action === 'cancel') return props.onCancel(current.dirty);
+		onHelp: props.onHelp,
+		onCancel: props.onCancel,
+		onAction: (action, current) => {
 			if (action !== 'confirm') return;
 			const chosen = LANGUAGES[(initial + (current.choices['language'] ?? 0)) % LANGUAGES.length]!;
 			dispatch({type: 'busy'});

@@ -7,7 +7,7 @@ import type {Control} from '../components/form.js';
 import {PasswordForm} from '../components/password-form.js';
 import {StepDialog} from '../components/step-dialog.js';
 import {useUi} from '../context.js';
-import {useForm} from '../hooks/use-form.js';
+import {useDialogForm} from '../hooks/use-form.js';
 import {describeError, type MessageKey} from '../i18n/index.js';
 
 /*
@@ -60,13 +60,12 @@ function OneFieldStep({
 			(error: unknown) => dispatch({type: 'done', clear: ['value'], focus: 'value', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}}),
 		);
 	};
-	const [form, dispatch] = useForm(controls, {
-		submit: 'confirm',
+	const [form, dispatch] = useDialogForm(controls, {
 		active,
 		onTypingChange,
-		onRequest: (action, current) => {
-			if (action === 'help') return onHelp();
-			if (action === 'cancel') return onBack();
+		onHelp,
+		onCancel: onBack,
+		onAction: (action, current) => {
 			if (action === 'resend' && onResend) return run(onResend(), 'recovery.resent');
 			if (action !== 'confirm') return;
 			if (current.fields['value']!.value.trim() === '') return dispatch({type: 'done', focus: 'value', message: {kind: 'error', key: 'recovery.fieldMissing', params: {field: label}}});
@@ -173,13 +172,12 @@ const USER_ID_CONTROLS: readonly Control[] = [
 
 export function UserIdRecoveryScreen({active, onDone, onBack, onHelp, onTypingChange}: PublicScreenProps) {
 	const {t, portal} = useUi();
-	const [form, dispatch] = useForm(USER_ID_CONTROLS, {
-		submit: 'confirm',
+	const [form, dispatch] = useDialogForm(USER_ID_CONTROLS, {
 		active,
 		onTypingChange,
-		onRequest: (action, current) => {
-			if (action === 'help') return onHelp();
-			if (action === 'cancel') return onBack();
+		onHelp,
+		onCancel: onBack,
+		onAction: (action, current) => {
 			if (action !== 'confirm') return;
 			const codiceFiscale = current.fields['codiceFiscale']!.value;
 			const email = current.fields['email']!.value;

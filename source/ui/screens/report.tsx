@@ -5,7 +5,7 @@ import {toDisplayText} from '../../core/text/sanitize.js';
 import {ChoiceField, FormButtons, InlineField, MessageLine} from '../components/controls.js';
 import type {Control} from '../components/form.js';
 import {useUi} from '../context.js';
-import {useForm} from '../hooks/use-form.js';
+import {useDialogForm} from '../hooks/use-form.js';
 import {describeError} from '../i18n/index.js';
 
 const FREQUENCIES: readonly ReportFrequency[] = ['each', 'daily', 'never'];
@@ -21,13 +21,12 @@ const CONTROLS: readonly Control[] = [
 export function ReportScreen({active, session, onBack, onHelp, onTypingChange}: {active: boolean; session: Session; onBack: () => void; onHelp: () => void; onTypingChange: (typing: boolean) => void}) {
 	const {t, portal} = useUi();
 	const [accountEmail, setAccountEmail] = useState<string | undefined>();
-	const [form, dispatch] = useForm(CONTROLS, {
-		submit: 'confirm',
+	const [form, dispatch] = useDialogForm(CONTROLS, {
 		active: active && accountEmail !== undefined,
 		onTypingChange,
-		onRequest: (action, current) => {
-			if (action === 'help') return onHelp();
-			if (action === 'cancel') return onBack();
+		onHelp,
+		onCancel: onBack,
+		onAction: (action, current) => {
 			if (action !== 'confirm') return;
 			dispatch({type: 'busy'});
 			const frequency = FREQUENCIES[current.choices['frequency'] ?? 0]!;

@@ -8,7 +8,7 @@ import type {Control} from '../components/form.js';
 import {OtpStep} from '../components/otp-step.js';
 import {StepDialog} from '../components/step-dialog.js';
 import {useUi} from '../context.js';
-import {useForm} from '../hooks/use-form.js';
+import {useDialogForm} from '../hooks/use-form.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import {usePinAttempts} from '../hooks/use-pin-attempts.js';
 import {describeError, describeSigningFailure} from '../i18n/index.js';
@@ -54,13 +54,12 @@ export function SignScreen({active, session, onBack, onHelp, onTypingChange}: {a
 	);
 
 	const cancel = (dirty: boolean) => (dirty || pending || documents.length > 0 ? setAsking(true) : onBack());
-	const [form, dispatch] = useForm(CONTROLS, {
-		submit: 'confirm',
+	const [form, dispatch] = useDialogForm(CONTROLS, {
 		active: active && !asking && !pending && !signed,
 		onTypingChange,
-		onRequest: (action, current) => {
-			if (action === 'help') return onHelp();
-			if (action === 'cancel') return cancel(current.dirty);
+		onHelp,
+		onCancel: cancel,
+		onAction: (action, current) => {
 			if (action === 'clear') {
 				setDocuments([]);
 				return dispatch({type: 'done', focus: 'path'});
