@@ -33,9 +33,10 @@ await build({
 	format: 'esm',
 	target: 'node20',
 	jsx: 'automatic',
-	// Native addons stay outside the bundle, and pdfkit (it reads its font files from its own folder);
+	// Native addons stay outside the bundle, and pdfkit (it reads its font files from its own folder)
+	// and mailparser (its encoding tables are large and only `mysign outbox save` needs them);
 	// devtools is an optional Ink dependency we never load.
-	external: ['argon2', 'fs-ext', 'react-devtools-core', 'pdfkit'],
+	external: ['argon2', 'fs-ext', 'react-devtools-core', 'pdfkit', 'mailparser'],
 	plugins: [patchInk],
 	banner: {
 		js: "import {createRequire as __createRequire} from 'node:module';const require = __createRequire(import.meta.url);",

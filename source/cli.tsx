@@ -3,6 +3,7 @@ import meow from 'meow';
 import {clockFrom, parseInstant, systemClock, type Clock} from './core/clock.js';
 import {resolveDataDirectory} from './core/paths.js';
 import {toDisplayText} from './core/text/sanitize.js';
+import {DomainError} from './core/errors.js';
 import {Portal} from './core/portal.js';
 import {UsageError} from './cli/usage.js';
 import {describeError, isLanguage, translator, type Language, type Translate} from './ui/i18n/index.js';
@@ -18,8 +19,20 @@ const HELP = {
     $ mysign                      apre il portale a tutto schermo
     $ mysign demo [--reset] [--json]
                                   crea (o ricrea) i dati demo e ne stampa le credenziali
-    $ mysign admin coupon create [--count N] [--json]
-                                  (operatori) crea coupon di rinnovo monouso e li stampa
+    $ mysign demo --scenario NOME [--user ID]
+                                  mette un titolare demo in una situazione: fresh, expiring,
+                                  expired, suspended, pin-blocked, replacement, locked
+    $ mysign admin enroll --name N --surname C --codice-fiscale CF --phone NUM --email E
+    $ mysign admin enroll --csv FILE    (operatori) registra uno o più titolari
+    $ mysign admin coupon create [--count N]   coupon di rinnovo monouso
+    $ mysign admin unlock ID | reactivate ID | show ID [--pem] | list
+    $ mysign admin revoke ID --reason keyCompromise|cessationOfOperation|unspecified
+    $ mysign admin flag-replacement ID --deadline gg/mm/aaaa
+    $ mysign admin rao add --name NOME --phone NUM
+    $ mysign status --user ID [--warn-days N]
+                                  uscita 0 attivo, 1 in scadenza, 2 sospeso/revocato/scaduto/bloccato
+    $ mysign outbox [--user ID]   SMS ed e-mail inviati; mysign outbox save N CARTELLA
+                                  salva gli allegati dell'e-mail N
     $ mysign crl [--json]         riemette la CRL (pki/crl.pem) dallo stato dei certificati
     $ mysign sign FILE… --user ID [--pin-stdin] [--otp CODICE] [--send-otp] [--json]
                                   firma i file (FILE.p7m, CAdES) con PIN e un solo OTP;
@@ -47,8 +60,20 @@ const HELP = {
     $ mysign                      opens the full-screen portal
     $ mysign demo [--reset] [--json]
                                   creates (or recreates) the demo data and prints its credentials
-    $ mysign admin coupon create [--count N] [--json]
-                                  (operators) creates single-use renewal coupons and prints them
+    $ mysign demo --scenario NAME [--user ID]
+                                  puts a demo holder in a situation: fresh, expiring, expired,
+                                  suspended, pin-blocked, replacement, locked
+    $ mysign admin enroll --name N --surname S --codice-fiscale CF --phone NUM --email E
+    $ mysign admin enroll --csv FILE    (operators) enrols one or more holders
+    $ mysign admin coupon create [--count N]   single-use renewal coupons
+    $ mysign admin unlock ID | reactivate ID | show ID [--pem] | list
+    $ mysign admin revoke ID --reason keyCompromise|cessationOfOperation|unspecified
+    $ mysign admin flag-replacement ID --deadline dd/mm/yyyy
+    $ mysign admin rao add --name NAME --phone NUM
+    $ mysign status --user ID [--warn-days N]
+                                  exit 0 active, 1 expiring, 2 suspended/revoked/expired/blocked
+    $ mysign outbox [--user ID]   SMS and e-mails sent; mysign outbox save N FOLDER
+                                  saves e-mail N's attachments
     $ mysign crl [--json]         reissues the CRL (pki/crl.pem) from the certificates' states
     $ mysign sign FILE… --user ID [--pin-stdin] [--otp CODE] [--send-otp] [--json]
                                   signs the files (FILE.p7m, CAdES) with the PIN and one OTP;
@@ -88,27 +113,36 @@ const FLAGS = {
 	otp: {type: 'string'},
 	sendOtp: {type: 'boolean'},
 	extract: {type: 'string'},
+	name: {type: 'string'},
+	surname: {type: 'string'},
+	codiceFiscale: {type: 'string'},
+	phone: {type: 'string'},
+	email: {type: 'string'},
+	csv: {type: 'string'},
+	reason: {type: 'string'},
+	deadline: {type: 'string'},
+	pem: {type: 'boolean'},
+	warnDays: {type: 'string'},
+	scenario: {type: 'string'},
 	help: {type: 'boolean'},
 	version: {type: 'boolean'},
 } as const;
 
 const COMMAND_FLAGS: Record<string, readonly string[]> = {
 	'': ['data', 'lang', 'screenReader', 'now', 'showSms', 'help', 'version'],
-	demo: ['data', 'lang', 'now', 'reset', 'json', 'help'],
+	demo: ['data', 'lang', 'now', 'reset', 'scenario', 'user', 'json', 'help'],
 	phone: ['data', 'lang', 'screenReader', 'now', 'user', 'print', 'json', 'help'],
 	crl: ['data', 'lang', 'now', 'json', 'help'],
-	admin: ['data', 'lang', 'now', 'count', 'json', 'help'],
+	admin: ['data', 'lang', 'now', 'count', 'name', 'surname', 'codiceFiscale', 'phone', 'email', 'csv', 'reason', 'deadline', 'pem', 'json', 'help'],
+	status: ['data', 'lang', 'now', 'user', 'warnDays', 'json', 'help'],
+	outbox: ['data', 'lang', 'now', 'user', 'json', 'help'],
 	sign: ['data', 'lang', 'now', 'user', 'pinStdin', 'otp', 'sendOtp', 'json', 'help'],
 	verify: ['data', 'lang', 'now', 'extract', 'json', 'help'],
 	reports: ['data', 'lang', 'now', 'json', 'help'],
 };
 
-/** Commands that take file arguments. */
-const FILE_COMMANDS = ['sign', 'verify'];
-
-
-/** Operator commands so far (issue 7 brings the rest). */
-const ADMIN_COMMANDS = ['coupon create'];
+/** Commands that take arguments after their name (files, a userID, a sub-command). */
+const COMMANDS_WITH_ARGUMENTS = ['sign', 'verify', 'admin', 'outbox'];
 
 /** The language is needed before meow prints help, so it is read from argv first. */
 function languageFromArgv(argv: readonly string[]): Language {
@@ -153,8 +187,11 @@ async function main(argv: readonly string[]): Promise<number> {
 	const [command = '', ...extra] = cli.input;
 	const allowed = COMMAND_FLAGS[command];
 	if (!allowed) throw new UsageError(t('cli.unknownCommand', {command}));
-	const subcommand = extra.join(' ');
-	if (command === 'admin' ? !ADMIN_COMMANDS.includes(subcommand) : extra.length > 0 && !FILE_COMMANDS.includes(command)) throw new UsageError(t('cli.unknownCommand', {command: `${command} ${subcommand}`.trim()}));
+	if (extra.length > 0 && !COMMANDS_WITH_ARGUMENTS.includes(command)) throw new UsageError(t('cli.unknownCommand', {command: `${command} ${extra.join(' ')}`.trim()}));
+	if (command === 'admin') {
+		const {parseAdminWords} = await import('./cli/admin.js');
+		parseAdminWords(t, extra);
+	}
 	// meow fills booleans with false, so presence is judged from argv itself.
 	for (const flag of flagsIn(argv)) {
 		if (!allowed.includes(camel(flag))) throw new UsageError(t('cli.unknownFlag', {flag}));
@@ -173,17 +210,21 @@ async function main(argv: readonly string[]): Promise<number> {
 	const clock = clockOption(t, cli.flags.now ?? process.env['MYSIGN_NOW']);
 	const dataDirectory = resolveDataDirectory(cli.flags.data);
 
-	if (command === 'demo') return demo(t, {language, dataDirectory, clock, reset: cli.flags.reset ?? false, json: cli.flags.json ?? false});
+	if (command === 'demo') {
+		if (cli.flags.scenario !== undefined) return scenario(t, {dataDirectory, clock, name: cli.flags.scenario, user: cli.flags.user ?? 'JCPD7173', reset: cli.flags.reset ?? false, json: cli.flags.json ?? false});
+		if (cli.flags.user !== undefined) throw new UsageError(t('cli.userNeedsScenario'));
+		return demo(t, {language, dataDirectory, clock, reset: cli.flags.reset ?? false, json: cli.flags.json ?? false});
+	}
 	const screenReader = cli.flags.screenReader === true || process.env['INK_SCREEN_READER'] === 'true';
 	const color = !('NO_COLOR' in process.env) || process.env['NO_COLOR'] === '';
-	if (command === 'admin') {
-		const countText = cli.flags.count ?? '1';
-		const count = Number(countText);
-		if (!/^\d+$/.test(countText) || count < 1 || count > 1000) throw new UsageError(t('cli.badCount', {value: countText}));
-		const portal = await Portal.open({dataDirectory, clock, terminal: 'admin'});
-		const codes = await portal.createCoupons(count);
-		process.stdout.write(cli.flags.json ? JSON.stringify({created: codes.length, coupons: codes}) + '\n' : [t('cli.couponsCreated', {count: codes.length}), ...codes].join('\n') + '\n');
-		return 0;
+	if (command === 'admin' || command === 'status' || command === 'outbox') {
+		const portal = await Portal.open({dataDirectory, clock, terminal: command});
+		const {adminCommand, outboxCommand, statusCommand} = await import('./cli/admin.js');
+		const json = cli.flags.json ?? false;
+		if (command === 'status') return statusCommand(t, language, portal, {user: cli.flags.user, warnDays: cli.flags.warnDays, json});
+		if (command === 'outbox') return outboxCommand(t, portal, extra, {user: cli.flags.user, json});
+		const {count, name, surname, codiceFiscale, phone, email, csv, reason, deadline} = cli.flags;
+		return adminCommand(t, language, portal, extra, {json, pem: cli.flags.pem ?? false, count, name, surname, codiceFiscale, phone, email, csv, reason, deadline});
 	}
 	if (command === 'crl') {
 		const portal = await Portal.open({dataDirectory, clock, terminal: 'crl'});
@@ -220,6 +261,22 @@ function clockOption(t: Translate, value: string | undefined): Clock {
 	const start = parseInstant(value);
 	if (!start) throw new UsageError(t('cli.badNow', {value}));
 	return clockFrom(start);
+}
+
+async function scenario(t: Translate, options: {dataDirectory: string; clock: Clock; name: string; user: string; reset: boolean; json: boolean}): Promise<number> {
+	const {isScenario, SCENARIOS} = await import('./core/demo/scenarios.js');
+	if (!isScenario(options.name)) throw new UsageError(t('cli.badScenario', {value: options.name, allowed: SCENARIOS.join(', ')}));
+	await Portal.createDemo({dataDirectory: options.dataDirectory, clock: options.clock, reset: options.reset});
+	const portal = await Portal.open({dataDirectory: options.dataDirectory, clock: options.clock, terminal: 'demo'});
+	try {
+		await portal.applyScenario(options.user, options.name);
+	} catch (error) {
+		if (error instanceof DomainError && error.code === 'scenario.unknown') throw new UsageError(describeError(t, error));
+		throw error;
+	}
+	const userId = options.user.trim().toUpperCase();
+	process.stdout.write((options.json ? JSON.stringify({scenario: options.name, userId}) : t('cli.scenarioApplied', {scenario: options.name, userId})) + '\n');
+	return 0;
 }
 
 async function demo(t: Translate, options: {language: Language; dataDirectory: string; clock: Clock; reset: boolean; json: boolean}): Promise<number> {

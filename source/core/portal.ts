@@ -1,5 +1,5 @@
-import {rm, writeFile} from 'node:fs/promises';
-import {resolve} from 'node:path';
+import {readFile, rm, writeFile} from 'node:fs/promises';
+import {basename, join, resolve} from 'node:path';
 import {Account, type AccountView} from './account/account.js';
 import {checkPassword, PASSWORD_SPECIALS, type PasswordContext, type PasswordVerdict} from './account/password-policy.js';
 import {PasswordRecovery, type RecoveryNext} from './account/recovery.js';
@@ -31,6 +31,9 @@ import {Reports, type ReportFrequency, type ReportSettings} from './notify/repor
 import type {DocumentToSign} from './signing/documents.js';
 import type {SignedDocument, Signer, SigningResult} from './signing/signer.js';
 import type {SignatureVerification} from './signing/verification.js';
+import type {Admin} from './admin/admin.js';
+import type {EnrolledHolder, EnrollmentInput, EnrollmentSecrets} from './admin/enrollment.js';
+import type {Scenario} from './demo/scenarios.js';
 
 /*
  * The one facade the TUI, the phone companion and the CLI call. It owns the store, the clock
@@ -74,6 +77,7 @@ export interface AuthenticatorReading {
 }
 
 export type PortalLoginResult = {kind: 'success'; session: Session} | Exclude<LoginResult, {kind: 'success'}>;
+export type {Admin, EnrolledHolder, EnrollmentInput, Scenario};
 export type {AccountView, PasswordVerdict, PasswordContext, RecoveryNext, SessionStatus, SessionRecord};
 export type {DocumentToSign, SignedDocument, SigningResult, SignatureRecord, SignatureVerification, HistoryFilter, HistoryPage, AccessEntry, ReportSettings, ReportFrequency};
 export type {AppActivation, AppLoginOffer, CertificateDetails, RenewalWindow, SuspensionRequest, ChallengeView, OtpOverview, OutboxMessage};
@@ -548,6 +552,79 @@ export class Portal {
 	private async notifyHolder(input: {userId: string; to: string; subject: string; text: string}): Promise<void> {
 		const {sendEmail} = await import('./notify/email.js');
 		await sendEmail(this.store, this.outbox, {...input, text: `${input.text}\n\nInfoCert S.p.A. (messaggio simulato da mysign)`, at: this.clock.now()});
+	}
+
+	// ── Operators (`mysign admin`), scenarios and the outbox ──────────────────────────────
+
+	private adminService: Promise<Admin> | undefined;
+
+	/** The operator commands; loaded on first use (they need the CA). */
+	admin(): Promise<Admin> {
+		this.adminService ??= (async () => {
+			const [{Admin}, {CertificationAuthority}] = await Promise.all([import('./admin/admin.js'), import('./pki/authority.js')]);
+			return new Admin(
+				this.store,
+				this.clock,
+				this.keys.pepper,
+				() => CertificationAuthority.open(this.store.directory, this.clock),
+				() => this.publishCrl(),
+				(holder, secrets) => this.sendRegistration(holder, secrets),
+			);
+		})();
+		return this.adminService;
+	}
+
+	/** Rows of an enrolment CSV (header row with nome, cognome, codice fiscale, cellulare, email). */
+	async parseEnrollmentCsv(text: string): Promise<EnrollmentInput[]> {
+		const {parseEnrollmentCsv} = await import('./admin/csv.js');
+		return parseEnrollmentCsv(text);
+	}
+
+	/** "InfoCert LegalCert: registrazione": the userID in the text, the codes in a PDF only the codice fiscale opens. */
+	private async sendRegistration(holder: EnrolledHolder, secrets: EnrollmentSecrets): Promise<void> {
+		const [{buildRegistrationPdf}, {sendEmail}] = await Promise.all([import('./notify/envelope.js'), import('./notify/email.js')]);
+		const now = this.clock.now();
+		const pdf = await buildRegistrationPdf({holderName: `${holder.name} ${holder.surname}`, userId: holder.userId, codiceFiscale: holder.codiceFiscale, iut: holder.iut, ...secrets, issuedAt: now});
+		const text = [
+			`Gentile ${holder.name} ${holder.surname},`,
+			'',
+			`la registrazione del tuo certificato di firma remota è completata. Il tuo User ID è ${holder.userId}.`,
+			'In allegato trovi la Busta Cifrata con la password iniziale, il PIN, il PUK e il Codice di Emergenza:',
+			'aprila con il tuo codice fiscale (in maiuscolo). Al primo accesso a MySign ti sarà chiesto di cambiare la password.',
+			'',
+			'InfoCert S.p.A. (messaggio simulato da mysign)',
+		].join('\n');
+		await sendEmail(this.store, this.outbox, {
+			userId: holder.userId,
+			to: holder.email,
+			subject: 'InfoCert LegalCert: registrazione',
+			text,
+			at: now,
+			attachments: [{filename: `BustaCifrata-${holder.userId}.pdf`, content: pdf, contentType: 'application/pdf'}],
+		});
+	}
+
+	/** `mysign demo --scenario`: puts one demo holder in a named situation and reissues the CRL. */
+	async applyScenario(userId: string, scenario: Scenario): Promise<void> {
+		const [{applyScenario}, {CertificationAuthority}] = await Promise.all([import('./demo/scenarios.js'), import('./pki/authority.js')]);
+		await applyScenario(this.store, this.clock, this.keys, await CertificationAuthority.open(this.store.directory, this.clock), await readSeed(seedFile()), userId.trim().toUpperCase(), scenario);
+		await this.publishCrl();
+	}
+
+	/** Writes an e-mail's attachments into `directory` (never over existing files); returns their paths. */
+	async saveAttachments(messageId: number, directory: string): Promise<string[]> {
+		const message = (await this.outbox.list({kind: 'email'})).find(entry => entry.id === messageId);
+		const eml = message ? this.outbox.emlPath(message) : undefined;
+		if (!message || !eml) throw new DomainError('outbox.unknown', {id: messageId});
+		const {simpleParser} = await import('mailparser');
+		const parsed = await simpleParser(await readFile(eml));
+		const written: string[] = [];
+		for (const [index, attachment] of parsed.attachments.entries()) {
+			// Only the file's own name, made safe: an attachment name cannot choose the folder.
+			const name = basename(attachment.filename ?? `allegato-${index + 1}`).replace(/[^\w.-]/g, '_') || `allegato-${index + 1}`;
+			written.push(await writeNewFile(join(directory, name), attachment.content));
+		}
+		return written;
 	}
 
 	// ── "Firma documenti" (what GoSign does with a remote certificate) ────────────────────

@@ -1,5 +1,7 @@
+import {randomInt, randomUUID} from 'node:crypto';
 import type {Clock} from '../clock.js';
-import type {CertificateRecord} from '../store/schema.js';
+import type {SealedKey} from '../pki/holder-key.js';
+import type {CertificateRecord, Database} from '../store/schema.js';
 
 /** The issuing CA's names, as in the MySign manual (seed 003 §3). */
 export const ISSUER = {
@@ -40,4 +42,41 @@ export function currentCertificate(certificates: readonly CertificateRecord[], u
 		if (!current || Date.parse(certificate.activatedAt) > Date.parse(current.activatedAt)) current = certificate;
 	}
 	return current;
+}
+
+/** A fresh IUT (8 digits) that no certificate in the store has. */
+export function newIut(db: Database): string {
+	for (;;) {
+		const iut = String(randomInt(10_000_000, 100_000_000));
+		if (!db.certificates.some(certificate => certificate.iut === iut)) return iut;
+	}
+}
+
+/** The store record of a certificate the CA has just issued (demo, enrolment, renewal). */
+export function newCertificateRecord(input: {
+	userId: string;
+	codiceFiscale: string;
+	iut: string;
+	issued: {pem: string; serialNumber: string};
+	privateKey: SealedKey;
+	activatedAt: Date;
+	expiresAt: Date;
+	status?: CertificateRecord['status'];
+}): CertificateRecord {
+	return {
+		id: randomUUID(),
+		userId: input.userId,
+		serial: `TINIT-${input.codiceFiscale}`,
+		iut: input.iut,
+		status: input.status ?? 'active',
+		activatedAt: input.activatedAt.toISOString(),
+		expiresAt: input.expiresAt.toISOString(),
+		certificateSerial: input.issued.serialNumber,
+		pem: input.issued.pem,
+		privateKey: input.privateKey,
+		revokedAt: null,
+		revocationReason: null,
+		suspendedUntil: null,
+		issuer: {...ISSUER},
+	};
 }

@@ -11,7 +11,7 @@ import {sealPrivateKey} from '../pki/holder-key.js';
 import type {Store} from '../store/store.js';
 import type {CertificateRecord, Database} from '../store/schema.js';
 import {findUsableCoupon} from './coupons.js';
-import {certificateState, currentCertificate} from './record.js';
+import {certificateState, currentCertificate, newCertificateRecord, newIut} from './record.js';
 import {formatItalianDate, italianDay} from '../italian-date.js';
 
 /*
@@ -255,22 +255,7 @@ export class Renewals {
 			previous.status = 'revoked';
 			previous.revokedAt = now.toISOString();
 			previous.revocationReason = 'superseded';
-			current.certificates.push({
-				id: randomUUID(),
-				userId,
-				serial: old.serial,
-				iut,
-				status: 'active',
-				activatedAt: now.toISOString(),
-				expiresAt: expiresAt.toISOString(),
-				certificateSerial: issued.serialNumber,
-				pem: issued.pem,
-				privateKey: entry.newKey!,
-				revokedAt: null,
-				revocationReason: null,
-				suspendedUntil: null,
-				issuer: old.issuer,
-			});
+			current.certificates.push(newCertificateRecord({userId, codiceFiscale: holder.codiceFiscale, iut, issued, privateKey: entry.newKey!, activatedAt: now, expiresAt}));
 			const owner = current.holders.find(candidate => candidate.userId === userId)!;
 			owner.pinHash = entry.newPinHash!;
 			owner.pinFailures = 0;
@@ -319,9 +304,3 @@ function windowError(window: Exclude<RenewalWindow, {open: true}>): DomainError 
 }
 
 /** A new IUT: 8 digits no certificate has used. */
-function newIut(db: Database): string {
-	for (;;) {
-		const iut = String(randomInt(10_000_000, 100_000_000));
-		if (!db.certificates.some(certificate => certificate.iut === iut)) return iut;
-	}
-}

@@ -1,15 +1,15 @@
-import {createHash, randomUUID} from 'node:crypto';
+import {createHash} from 'node:crypto';
 import {readFile} from 'node:fs/promises';
 import {z} from 'zod';
 import {DAY, type Clock} from '../clock.js';
 import {hashPassword, hashPeppered} from '../auth/hashing.js';
 import {normaliseAnswer} from '../account/secret-question.js';
-import {ISSUER} from '../certificate/record.js';
+import {newCertificateRecord} from '../certificate/record.js';
 import {assertCodiceFiscale} from '../holders/identity.js';
 import {seal} from '../sealed.js';
 import type {CertificationAuthority} from '../pki/authority.js';
 import {sealPrivateKey} from '../pki/holder-key.js';
-import {emptyDatabase, type Database} from '../store/schema.js';
+import {emptyDatabase, type CertificateRecord, type Database, type Holder} from '../store/schema.js';
 import type {SignatureRecord} from '../history/signature-log.js';
 import {italianDay} from '../italian-date.js';
 import {DEFAULT_REPORT_SETTINGS, reportFrequencySchema} from '../notify/reports.js';
@@ -75,64 +75,80 @@ export async function readSeed(file: string): Promise<DemoSeed> {
 	return parsed.data;
 }
 
+export type DemoHolderEntry = DemoSeed['holders'][number];
+
+/**
+ * One seeded holder as the demo starts, with a new key and certificate: expiry `expiresInDays`
+ * from now (the seed's unless a scenario says otherwise).
+ */
+export async function buildDemoHolder(
+	entry: DemoHolderEntry,
+	now: Date,
+	keys: {pepper: Buffer; totpKey: Buffer},
+	authority: CertificationAuthority,
+	settings: Database['settings'],
+	options: {expiresInDays?: number; status?: CertificateRecord['status']} = {},
+): Promise<{holder: Holder; certificate: CertificateRecord}> {
+	const codiceFiscale = await assertCodiceFiscale(entry.codiceFiscale);
+	const [passwordHash, pinHash, ercHash] = await Promise.all([hashPassword(entry.password), hashPeppered(entry.pin, keys.pepper), hashPeppered(entry.erc, keys.pepper)]);
+	const holder: Holder = {
+		userId: entry.userId,
+		name: entry.name,
+		surname: entry.surname,
+		codiceFiscale,
+		phone: entry.phone,
+		email: entry.email,
+		passwordHash,
+		pinHash,
+		ercHash,
+		pinFailures: 0,
+		replacementDeadline: entry.replacementDeadlineInDays === undefined ? null : new Date(now.getTime() + entry.replacementDeadlineInDays * DAY).toISOString(),
+		createdAt: now.toISOString(),
+		otp: {
+			preferred: entry.otp.preferred,
+			app: entry.otp.appSecret ? {status: 'active', secret: seal(keys.totpKey, entry.otp.appSecret, entry.userId), lastStep: null, activatedAt: now.toISOString()} : null,
+			push: entry.otp.push ?? false,
+			token:
+				entry.otp.tokenSecret && entry.otp.tokenSerial
+					? {serial: entry.otp.tokenSerial, secret: seal(keys.totpKey, entry.otp.tokenSecret, entry.userId), lastStep: null, activatedAt: now.toISOString()}
+					: null,
+		},
+		pukHash: null,
+		recoveryPhone: null,
+		secretQuestion: entry.secretQuestion ? {question: entry.secretQuestion.question, answerHash: await hashPeppered(normaliseAnswer(entry.secretQuestion.answer), keys.pepper)} : null,
+		mustChangePassword: false,
+		language: null,
+		report: {...DEFAULT_REPORT_SETTINGS, frequency: entry.report?.frequency ?? 'never', lastDailyReport: entry.report?.frequency === 'daily' ? italianDay(new Date(now.getTime() - DAY)) : null},
+	};
+	const expiresAt = new Date(now.getTime() + (options.expiresInDays ?? entry.certificate.expiresInDays) * DAY);
+	const activatedAt = new Date(expiresAt);
+	activatedAt.setUTCFullYear(activatedAt.getUTCFullYear() - settings.certificateValidityYears);
+	const issued = await authority.issue({givenName: entry.name, surname: entry.surname, codiceFiscale, iut: entry.certificate.iut}, {notBefore: activatedAt, notAfter: expiresAt});
+	const certificate = newCertificateRecord({
+		userId: entry.userId,
+		codiceFiscale,
+		iut: entry.certificate.iut,
+		issued: {pem: issued.pem, serialNumber: issued.serialNumber},
+		privateKey: await sealPrivateKey(issued.privateKey, entry.pin, keys.pepper),
+		activatedAt,
+		expiresAt,
+		status: options.status ?? entry.certificate.status,
+	});
+	return {holder, certificate};
+}
+
 /** Builds a fresh database from the seed; expiry dates are placed relative to the clock. */
 export async function buildDemoDatabase(seed: DemoSeed, clock: Clock, keys: {pepper: Buffer; totpKey: Buffer}, authority: CertificationAuthority): Promise<Database> {
 	const db = emptyDatabase();
 	const now = clock.now();
-	for (const entry of seed.holders) {
-		const codiceFiscale = await assertCodiceFiscale(entry.codiceFiscale);
-		const [passwordHash, pinHash, ercHash] = await Promise.all([hashPassword(entry.password), hashPeppered(entry.pin, keys.pepper), hashPeppered(entry.erc, keys.pepper)]);
-		db.holders.push({
-			userId: entry.userId,
-			name: entry.name,
-			surname: entry.surname,
-			codiceFiscale,
-			phone: entry.phone,
-			email: entry.email,
-			passwordHash,
-			pinHash,
-			ercHash,
-			pinFailures: 0,
-			replacementDeadline: entry.replacementDeadlineInDays === undefined ? null : new Date(now.getTime() + entry.replacementDeadlineInDays * DAY).toISOString(),
-			createdAt: now.toISOString(),
-			otp: {
-				preferred: entry.otp.preferred,
-				app: entry.otp.appSecret ? {status: 'active', secret: seal(keys.totpKey, entry.otp.appSecret, entry.userId), lastStep: null, activatedAt: now.toISOString()} : null,
-				push: entry.otp.push ?? false,
-				token:
-					entry.otp.tokenSecret && entry.otp.tokenSerial
-						? {serial: entry.otp.tokenSerial, secret: seal(keys.totpKey, entry.otp.tokenSecret, entry.userId), lastStep: null, activatedAt: now.toISOString()}
-						: null,
-			},
-			recoveryPhone: null,
-			secretQuestion: entry.secretQuestion ? {question: entry.secretQuestion.question, answerHash: await hashPeppered(normaliseAnswer(entry.secretQuestion.answer), keys.pepper)} : null,
-			mustChangePassword: false,
-			language: null,
-			report: {...DEFAULT_REPORT_SETTINGS, frequency: entry.report?.frequency ?? 'never', lastDailyReport: entry.report?.frequency === 'daily' ? italianDay(new Date(now.getTime() - DAY)) : null},
-		});
-		const expiresAt = new Date(now.getTime() + entry.certificate.expiresInDays * DAY);
-		const activatedAt = new Date(expiresAt);
-		activatedAt.setUTCFullYear(activatedAt.getUTCFullYear() - db.settings.certificateValidityYears);
-		const issued = await authority.issue(
-			{givenName: entry.name, surname: entry.surname, codiceFiscale, iut: entry.certificate.iut},
-			{notBefore: activatedAt, notAfter: expiresAt},
-		);
-		db.certificates.push({
-			id: randomUUID(),
-			userId: entry.userId,
-			serial: `TINIT-${codiceFiscale}`,
-			iut: entry.certificate.iut,
-			status: entry.certificate.status,
-			activatedAt: activatedAt.toISOString(),
-			expiresAt: expiresAt.toISOString(),
-			certificateSerial: issued.serialNumber,
-			pem: issued.pem,
-			privateKey: await sealPrivateKey(issued.privateKey, entry.pin, keys.pepper),
-			revokedAt: null,
-			revocationReason: null,
-			suspendedUntil: null,
-			issuer: {...ISSUER},
-		});
+	// Two at a time: argon2 and key generation keep both cores busy.
+	const built = [];
+	for (let index = 0; index < seed.holders.length; index += 2) {
+		built.push(...(await Promise.all(seed.holders.slice(index, index + 2).map(entry => buildDemoHolder(entry, now, keys, authority, db.settings)))));
+	}
+	for (const {holder, certificate} of built) {
+		db.holders.push(holder);
+		db.certificates.push(certificate);
 	}
 	for (const operator of seed.operators) {
 		db.operators.push({userId: operator.userId, name: operator.name, passwordHash: await hashPassword(operator.password), phone: operator.phone, createdAt: now.toISOString()});

@@ -38,6 +38,8 @@ export const holderSchema = z.object({
 	email: z.string().email(),
 	passwordHash: argon2idHash,
 	pinHash: argon2idHash,
+	/** The PUK from the registration envelope (enrolled holders); peppered hash. */
+	pukHash: argon2idHash.nullable().default(null),
 	/** The emergency code (ERC) that suspends the certificate online; peppered hash. */
 	ercHash: argon2idHash,
 	/** Consecutive wrong signing PINs, in any operation; at the limit the certificate is blocked for good. */

@@ -1,0 +1,208 @@
+import {readFile} from 'node:fs/promises';
+import {isDomainError} from '../core/errors.js';
+import type {Portal} from '../core/portal.js';
+import {toDisplayText} from '../core/text/sanitize.js';
+import {describeError, formatDate, type Language, type Translate} from '../ui/i18n/index.js';
+import {UsageError} from './usage.js';
+
+/*
+ * `mysign admin …` (operators), `mysign status` (monitoring) and `mysign outbox`. Arguments
+ * are checked before anything is written; a refused command names the argument, exits 2 and
+ * leaves the database as it was. `--json` gives the same facts for scripts.
+ */
+
+export interface AdminFlags {
+	json: boolean;
+	count?: string;
+	name?: string;
+	surname?: string;
+	codiceFiscale?: string;
+	phone?: string;
+	email?: string;
+	csv?: string;
+	reason?: string;
+	deadline?: string;
+	pem: boolean;
+}
+
+export const ADMIN_COMMANDS = ['enroll', 'coupon create', 'unlock', 'revoke', 'reactivate', 'flag-replacement', 'list', 'show', 'rao add'] as const;
+
+const out = (text: string) => process.stdout.write(text + '\n');
+
+/** Domain refusals of operator input (unknown user, bad reason, bad CSV row …) are usage errors: exit 2. */
+function asUsage(t: Translate, error: unknown): never {
+	if (isDomainError(error) && /^(admin|enroll|scenario|outbox)\.|^holder\.|^certificate\.none$|^input\./.test(error.code)) throw new UsageError(describeError(t, error));
+	throw error;
+}
+
+function required(t: Translate, value: string | undefined, what: string): string {
+	if (value === undefined || value.trim() === '') throw new UsageError(t('admin.missing', {what}));
+	return value;
+}
+
+/** Splits `admin WORDS…` into the command and its operand (a userID), refusing anything else. */
+export function parseAdminWords(t: Translate, words: readonly string[]): {command: (typeof ADMIN_COMMANDS)[number]; operand: string | undefined} {
+	const joined = words.join(' ');
+	const command = ADMIN_COMMANDS.find(name => joined === name || joined.startsWith(`${name} `));
+	if (!command) throw new UsageError(t('cli.unknownCommand', {command: `admin ${joined}`.trim()}));
+	const rest = words.slice(command.split(' ').length);
+	const takesUser = ['unlock', 'revoke', 'reactivate', 'flag-replacement', 'show'].includes(command);
+	if (rest.length > (takesUser ? 1 : 0)) throw new UsageError(t('cli.unknownCommand', {command: `admin ${joined}`}));
+	return {command, operand: rest[0]};
+}
+
+export async function adminCommand(t: Translate, language: Language, portal: Portal, words: readonly string[], flags: AdminFlags): Promise<number> {
+	const {command, operand} = parseAdminWords(t, words);
+	const user = () => required(t, operand, 'USER (es. JCPD7173)');
+	const admin = await portal.admin();
+	const print = (json: unknown, text: string) => out(flags.json ? JSON.stringify(json) : text);
+	try {
+		switch (command) {
+			case 'coupon create': {
+				const countText = flags.count ?? '1';
+				const count = Number(countText);
+				if (!/^\d+$/.test(countText) || count < 1 || count > 1000) throw new UsageError(t('cli.badCount', {value: countText}));
+				const codes = await portal.createCoupons(count);
+				print({created: codes.length, coupons: codes}, [t('cli.couponsCreated', {count: codes.length}), ...codes].join('\n'));
+				return 0;
+			}
+			case 'enroll': {
+				const single = [flags.name, flags.surname, flags.codiceFiscale, flags.phone, flags.email].some(value => value !== undefined);
+				if (flags.csv !== undefined && single) throw new UsageError(t('admin.csvOrFields'));
+				let rows;
+				if (flags.csv !== undefined) {
+					const text = await readFile(required(t, flags.csv, '--csv FILE'), 'utf8').catch((error: NodeJS.ErrnoException) => {
+						throw new UsageError(t('admin.csvUnreadable', {file: flags.csv!, reason: error.code ?? 'error'}));
+					});
+					rows = await portal.parseEnrollmentCsv(text);
+				} else {
+					rows = [
+						{
+							name: required(t, flags.name, '--name'),
+							surname: required(t, flags.surname, '--surname'),
+							codiceFiscale: required(t, flags.codiceFiscale, '--codice-fiscale'),
+							phone: required(t, flags.phone, '--phone'),
+							email: required(t, flags.email, '--email'),
+						},
+					];
+				}
+				const enrolled = await admin.enroll(rows, {numbered: flags.csv !== undefined});
+				print(
+					{enrolled},
+					[t('admin.enrolled', {count: enrolled.length}), ...enrolled.map(holder => `  ${holder.userId}  ${toDisplayText(`${holder.name} ${holder.surname}`).padEnd(28)} ${toDisplayText(holder.email)}  IUT ${holder.iut}`), t('admin.enrolledNote')].join('\n'),
+				);
+				return 0;
+			}
+			case 'unlock': {
+				const result = await admin.unlock(user());
+				print(result, result.cleared.length > 0 ? t('admin.unlocked', {userId: result.userId, count: result.cleared.length}) : t('admin.nothingLocked', {userId: result.userId}));
+				return 0;
+			}
+			case 'revoke': {
+				const result = await admin.revoke(user(), required(t, flags.reason, '--reason (keyCompromise, cessationOfOperation, unspecified)'));
+				print(result, t('admin.revoked', {userId: result.userId, serial: result.certificateSerial, reason: result.reason}));
+				return 0;
+			}
+			case 'reactivate': {
+				const result = await admin.reactivate(user());
+				print(result, t('admin.reactivated', {userId: result.userId, serial: result.certificateSerial}));
+				return 0;
+			}
+			case 'flag-replacement': {
+				const result = await admin.flagReplacement(user(), required(t, flags.deadline, '--deadline gg/mm/aaaa'));
+				print(result, t('admin.flagged', {userId: result.userId, date: formatDate(language, result.deadline)}));
+				return 0;
+			}
+			case 'list': {
+				const holders = await admin.list();
+				print(
+					{holders},
+					holders
+						.map(holder =>
+							[
+								holder.userId,
+								toDisplayText(`${holder.name} ${holder.surname}`, 26).padEnd(26),
+								t(holder.state === 'none' ? 'admin.noCertificate' : `status.${holder.state}`).padEnd(10),
+								holder.expiresAt ? formatDate(language, holder.expiresAt) : '-         ',
+								holder.locked ? t('admin.locked') : '',
+								holder.mustChangePassword ? t('admin.mustChange') : '',
+								holder.replacementDeadline ? t('admin.replacementBy', {date: formatDate(language, holder.replacementDeadline)}) : '',
+							]
+								.filter(column => column !== '')
+								.join('  '),
+						)
+						.join('\n'),
+				);
+				return 0;
+			}
+			case 'show': {
+				const details = await admin.show(user());
+				if (flags.pem) {
+					if (!details.pem) throw new UsageError(t('errors.certificate.none'));
+					out(flags.json ? JSON.stringify({userId: details.userId, pem: details.pem}) : details.pem.trimEnd());
+					return 0;
+				}
+				const {pem, ...shown} = details;
+				print(shown, [
+					`${details.userId}  ${toDisplayText(`${details.name} ${details.surname}`)}`,
+					`  ${t('admin.field.codiceFiscale')}: ${details.codiceFiscale}   ${t('admin.field.email')}: ${toDisplayText(details.email)}   ${t('admin.field.phone')}: ${details.phone}`,
+					`  ${t('admin.field.state')}: ${t(details.state === 'none' ? 'admin.noCertificate' : `status.${details.state}`)}${details.expiresAt ? `  ${t('admin.field.expires')} ${formatDate(language, details.expiresAt)}` : ''}${details.suspendedUntil ? `  ${t('admin.field.suspendedUntil')} ${formatDate(language, details.suspendedUntil)}` : ''}`,
+					`  IUT ${details.iut ?? '-'}   ${t('admin.field.serial')} ${details.certificateSerial ?? '-'}   ${details.serial ?? ''}`,
+					`  ${t('admin.field.pinFailures')}: ${details.pinFailures}   OTP: ${details.otpChannel}${details.locked ? `   ${t('admin.locked')}` : ''}${details.mustChangePassword ? `   ${t('admin.mustChange')}` : ''}`,
+					pem ? `  ${t('admin.pemHint')}` : '',
+				]
+					.filter(Boolean)
+					.join('\n'));
+				return 0;
+			}
+			case 'rao add': {
+				const operator = await admin.addOperator({name: required(t, flags.name, '--name'), phone: required(t, flags.phone, '--phone')});
+				print(operator, t('admin.raoAdded', {userId: operator.userId, name: toDisplayText(operator.name), password: operator.password}));
+				return 0;
+			}
+		}
+	} catch (error) {
+		return asUsage(t, error);
+	}
+}
+
+/** `mysign status`: 0 active, 1 expiring within `warnDays`, 2 suspended, revoked, expired, blocked (or none). */
+export async function statusCommand(t: Translate, language: Language, portal: Portal, options: {user: string | undefined; warnDays: string | undefined; json: boolean}): Promise<number> {
+	const userId = required(t, options.user, '--user');
+	const warnText = options.warnDays ?? '30';
+	if (!/^\d{1,4}$/.test(warnText)) throw new UsageError(t('admin.badWarnDays', {value: warnText}));
+	const report = await (await portal.admin()).status(userId).catch((error: unknown) => asUsage(t, error));
+	const code = report.state !== 'active' ? 2 : report.daysLeft !== null && report.daysLeft < Number(warnText) ? 1 : 0;
+	if (options.json) out(JSON.stringify({...report, warnDays: Number(warnText), exitCode: code}));
+	else {
+		const state = t(report.state === 'none' ? 'admin.noCertificate' : `status.${report.state}`);
+		const days = report.daysLeft ?? 0;
+		const line = !report.expiresAt ? 'admin.statusNone' : days < 0 ? 'admin.statusLinePast' : 'admin.statusLine';
+		out(t(line, {userId: report.userId, state, date: report.expiresAt ? formatDate(language, report.expiresAt) : '', days: Math.abs(days)}));
+	}
+	return code;
+}
+
+/** `mysign outbox [--user ID]` and `mysign outbox save N DIR`. */
+export async function outboxCommand(t: Translate, portal: Portal, words: readonly string[], options: {user: string | undefined; json: boolean}): Promise<number> {
+	if (words[0] === 'save') {
+		if (words.length !== 3) throw new UsageError(t('admin.outboxSaveUsage'));
+		const id = Number(words[1]);
+		if (!/^\d+$/.test(words[1]!) || id < 1) throw new UsageError(t('admin.outboxSaveUsage'));
+		const written = await portal.saveAttachments(id, words[2]!).catch((error: unknown) => asUsage(t, error));
+		out(options.json ? JSON.stringify({saved: written}) : written.length === 0 ? t('admin.noAttachments', {id}) : written.map(file => t('admin.saved', {file: toDisplayText(file)})).join('\n'));
+		return 0;
+	}
+	if (words.length > 0) throw new UsageError(t('cli.unknownCommand', {command: `outbox ${words.join(' ')}`}));
+	const messages = await portal.outbox.list(options.user ? {userId: options.user.trim().toUpperCase()} : {});
+	if (options.json) {
+		out(JSON.stringify({messages: messages.map(message => ({...message, eml: message.eml ? portal.outbox.emlPath(message) : undefined}))}));
+		return 0;
+	}
+	if (messages.length === 0) out(t('phone.empty'));
+	for (const message of messages) {
+		const what = message.kind === 'sms' ? `SMS  ${toDisplayText(message.text, 100)}` : `MAIL ${toDisplayText(message.subject ?? '', 70)}${message.attachments?.length ? `  [${message.attachments.map(name => toDisplayText(name, 40)).join(', ')}]` : ''}`;
+		out(`${String(message.id).padStart(5)}  ${message.at.slice(0, 19).replace('T', ' ')}  ${toDisplayText(message.to, 32).padEnd(24)}  ${what}`);
+	}
+	return 0;
+}

@@ -1,0 +1,204 @@
+import {randomInt} from 'node:crypto';
+import type {Clock} from '../clock.js';
+import {DomainError} from '../errors.js';
+import {checkPassword} from '../account/password-policy.js';
+import {hashPassword, hashPeppered} from '../auth/hashing.js';
+import {newCertificateRecord, newIut} from '../certificate/record.js';
+import {assertCodiceFiscale, assertPlainText} from '../holders/identity.js';
+import {DEFAULT_REPORT_SETTINGS} from '../notify/reports.js';
+import {normalizeMobileNumber} from '../otp/phone-number.js';
+import type {CertificationAuthority} from '../pki/authority.js';
+import {sealPrivateKey} from '../pki/holder-key.js';
+import type {Database, Holder} from '../store/schema.js';
+import type {Store} from '../store/store.js';
+
+/*
+ * Enrolment by an operator: a new holder gets a JCPD userID, a certificate from the local CA,
+ * a PIN, PUK and emergency code (ERC) and an initial password they must change at first
+ * access. The codes travel only in the registration envelope (a PDF encrypted under the
+ * holder's codice fiscale) attached to the "InfoCert LegalCert: registrazione" e-mail.
+ * A batch is checked whole before anything is written: one bad row changes nothing.
+ */
+
+export interface EnrollmentInput {
+	name: string;
+	surname: string;
+	codiceFiscale: string;
+	phone: string;
+	email: string;
+}
+
+export interface EnrolledHolder {
+	userId: string;
+	name: string;
+	surname: string;
+	codiceFiscale: string;
+	email: string;
+	iut: string;
+	expiresAt: Date;
+}
+
+/** What only the envelope carries. */
+export interface EnrollmentSecrets {
+	password: string;
+	pin: string;
+	puk: string;
+	erc: string;
+}
+
+export type Deliver = (holder: EnrolledHolder, secrets: EnrollmentSecrets) => Promise<void>;
+
+const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]{2,}$/;
+
+function digits(count: number): string {
+	return Array.from({length: count}, () => randomInt(0, 10)).join('');
+}
+
+/** An initial password that satisfies the rules it asks the holder to follow. */
+function initialPassword(): string {
+	const pools = ['ABCDEFGHJKLMNPQRSTUVWXYZ', 'abcdefghijkmnpqrstuvwxyz', '23456789', '&%!?+._'];
+	for (;;) {
+		const characters = pools.flatMap(pool => Array.from({length: 3}, () => pool[randomInt(0, pool.length)]!));
+		for (let index = characters.length - 1; index > 0; index--) {
+			const other = randomInt(0, index + 1);
+			[characters[index], characters[other]] = [characters[other]!, characters[index]!];
+		}
+		const password = characters.join('');
+		if (checkPassword(password).ok) return password;
+	}
+}
+
+function newUserId(db: Database, taken: Set<string>): string {
+	if (db.holders.length + taken.size >= 9000) throw new DomainError('enroll.full');
+	for (;;) {
+		const userId = `JCPD${randomInt(1000, 10_000)}`;
+		if (!taken.has(userId) && !db.holders.some(holder => holder.userId === userId)) return userId;
+	}
+}
+
+/** Checks and normalises one row; errors name the field (and the row, for a batch). */
+async function normalise(input: EnrollmentInput, row: number | undefined): Promise<EnrollmentInput> {
+	const at: Record<string, number> = row === undefined ? {} : {row};
+	const field = (name: string, value: string) => {
+		if (value.trim() === '') throw new DomainError('enroll.missingField', {field: name, ...at});
+		assertPlainText(value, name, 200);
+		return value.trim();
+	};
+	const name = field('name', input.name).toUpperCase();
+	const surname = field('surname', input.surname).toUpperCase();
+	let codiceFiscale: string;
+	try {
+		codiceFiscale = await assertCodiceFiscale(field('codice fiscale', input.codiceFiscale));
+	} catch (error) {
+		if (error instanceof DomainError && error.code === 'holder.invalidCodiceFiscale') throw new DomainError('enroll.badCodiceFiscale', {value: input.codiceFiscale, ...at});
+		throw error;
+	}
+	let phone: string;
+	try {
+		phone = await normalizeMobileNumber(field('phone', input.phone));
+	} catch {
+		throw new DomainError('enroll.badPhone', {value: input.phone, ...at});
+	}
+	const email = field('email', input.email).toLowerCase();
+	if (!EMAIL.test(email) || email.length > 254) throw new DomainError('enroll.badEmail', {value: input.email, ...at});
+	return {name, surname, codiceFiscale, phone, email};
+}
+
+/** Refuses a codice fiscale or e-mail already registered, or repeated within the batch. */
+function assertUnique(db: Database, rows: readonly EnrollmentInput[], numbered: boolean): void {
+	const seen = new Map<string, number>();
+	rows.forEach((row, index) => {
+		const at: Record<string, number> = numbered ? {row: index + 1} : {};
+		if (db.holders.some(holder => holder.codiceFiscale === row.codiceFiscale)) throw new DomainError('enroll.duplicate', {field: 'codice fiscale', value: row.codiceFiscale, ...at});
+		if (db.holders.some(holder => holder.email.toLowerCase() === row.email)) throw new DomainError('enroll.duplicate', {field: 'email', value: row.email, ...at});
+		for (const [key, field] of [
+			[`cf:${row.codiceFiscale}`, 'codice fiscale'],
+			[`email:${row.email}`, 'email'],
+		] as const) {
+			if (seen.has(key)) throw new DomainError('enroll.duplicate', {field, value: key.slice(key.indexOf(':') + 1), ...at});
+			seen.set(key, index);
+		}
+	});
+}
+
+export async function enroll(
+	store: Store,
+	clock: Clock,
+	pepper: Buffer,
+	authority: CertificationAuthority,
+	inputs: readonly EnrollmentInput[],
+	deliver: Deliver,
+	options: {numbered: boolean},
+): Promise<EnrolledHolder[]> {
+	if (inputs.length === 0) throw new DomainError('enroll.empty');
+	const rows: EnrollmentInput[] = [];
+	for (const [index, input] of inputs.entries()) rows.push(await normalise(input, options.numbered ? index + 1 : undefined));
+	const snapshot = await store.read();
+	assertUnique(snapshot, rows, options.numbered);
+
+	// The expensive part (keys, certificates, argon2) runs outside the lock, two holders at a time.
+	const now = clock.now();
+	const taken = new Set<string>();
+	const prepared: {holder: Holder; record: ReturnType<typeof newCertificateRecord>; enrolled: EnrolledHolder; secrets: EnrollmentSecrets}[] = [];
+	const iuts = new Set<string>();
+	const prepare = async (row: EnrollmentInput) => {
+		const userId = newUserId(snapshot, taken);
+		taken.add(userId);
+		let iut = newIut(snapshot);
+		while (iuts.has(iut)) iut = newIut(snapshot);
+		iuts.add(iut);
+		const secrets: EnrollmentSecrets = {password: initialPassword(), pin: digits(8), puk: digits(8), erc: digits(8)};
+		const expiresAt = new Date(now);
+		expiresAt.setUTCFullYear(expiresAt.getUTCFullYear() + snapshot.settings.certificateValidityYears);
+		const issued = await authority.issue({givenName: row.name, surname: row.surname, codiceFiscale: row.codiceFiscale, iut}, {notBefore: new Date(now.getTime() - 60_000), notAfter: expiresAt});
+		const [passwordHash, pinHash, pukHash, ercHash, privateKey] = await Promise.all([
+			hashPassword(secrets.password),
+			hashPeppered(secrets.pin, pepper),
+			hashPeppered(secrets.puk, pepper),
+			hashPeppered(secrets.erc, pepper),
+			sealPrivateKey(issued.privateKey, secrets.pin, pepper),
+		]);
+		issued.privateKey.fill(0);
+		const holder: Holder = {
+			userId,
+			name: row.name,
+			surname: row.surname,
+			codiceFiscale: row.codiceFiscale,
+			phone: row.phone,
+			email: row.email,
+			passwordHash,
+			pinHash,
+			pukHash,
+			ercHash,
+			pinFailures: 0,
+			replacementDeadline: null,
+			createdAt: now.toISOString(),
+			otp: {preferred: 'sms', app: null, push: false, token: null},
+			report: {...DEFAULT_REPORT_SETTINGS},
+			recoveryPhone: null,
+			secretQuestion: null,
+			mustChangePassword: true,
+			language: null,
+		};
+		const record = newCertificateRecord({userId, codiceFiscale: row.codiceFiscale, iut, issued, privateKey, activatedAt: now, expiresAt});
+		prepared.push({holder, record, secrets, enrolled: {userId, name: row.name, surname: row.surname, codiceFiscale: row.codiceFiscale, email: row.email, iut, expiresAt}});
+	};
+	for (let index = 0; index < rows.length; index += 2) await Promise.all(rows.slice(index, index + 2).map(prepare));
+
+	await store.update(db => {
+		// Checked again under the lock: another process may have enrolled someone meanwhile.
+		assertUnique(db, rows, options.numbered);
+		for (const {holder, record} of prepared) {
+			if (db.holders.some(existing => existing.userId === holder.userId) || db.certificates.some(existing => existing.iut === record.iut)) {
+				throw new DomainError('enroll.retry');
+			}
+		}
+		for (const {holder, record} of prepared) {
+			db.holders.push(holder);
+			db.certificates.push(record);
+		}
+	});
+	for (const entry of prepared) await deliver(entry.enrolled, entry.secrets);
+	return prepared.map(entry => entry.enrolled);
+}
+
