@@ -4,7 +4,7 @@ import {Account, type AccountView} from './account/account.js';
 import {checkPassword, PASSWORD_SPECIALS, type PasswordContext, type PasswordVerdict} from './account/password-policy.js';
 import {PasswordRecovery, type RecoveryNext} from './account/recovery.js';
 import {SUGGESTED_QUESTIONS} from './account/secret-question.js';
-import {Sessions, type SessionStatus} from './account/sessions.js';
+import {assertLiveSession, Sessions, type SessionStatus} from './account/sessions.js';
 import {AppLogin, type AppLoginOffer} from './auth/app-login.js';
 import {login as attemptLogin, MAX_IDENTIFIER_LENGTH, type LoginResult} from './auth/login.js';
 import type {CertificateDetails} from './certificate/details.js';
@@ -227,12 +227,14 @@ export class Portal {
 	}
 
 	/** "Dispositivi e sessioni": the holder's open sessions, newest first. */
-	openSessions(session: Session): Promise<SessionRecord[]> {
+	async openSessions(session: Session): Promise<SessionRecord[]> {
+		await this.requireSession(session);
 		return this.sessions.list(session.userId);
 	}
 
 	/** "Esci da tutte le altre sessioni"; returns how many were ended. */
-	endOtherSessions(session: Session): Promise<number> {
+	async endOtherSessions(session: Session): Promise<number> {
+		await this.requireSession(session);
 		return this.sessions.endOthers(session.userId, session.id);
 	}
 
@@ -241,8 +243,8 @@ export class Portal {
 	async dashboard(session: Session): Promise<DashboardView> {
 		const db = await this.store.read();
 		const holder = db.holders.find(entry => entry.userId === session.userId);
-		const record = db.sessions.find(entry => entry.id === session.id);
-		if (!holder || !record || record.endedAt !== null) throw new DomainError('auth.sessionExpired');
+		assertLiveSession(db, session, this.clock.now());
+		if (!holder) throw new DomainError('auth.sessionExpired');
 		const certificate = this.certificateOf(db.certificates, holder);
 		const deadline = holder.replacementDeadline ? new Date(holder.replacementDeadline) : null;
 		return {
@@ -476,7 +478,8 @@ export class Portal {
 
 	// ── "Gestisci il tuo account" and password recovery ──────────────────────────────────
 
-	account(session: Session): Promise<AccountView> {
+	async account(session: Session): Promise<AccountView> {
+		await this.requireSession(session);
 		return this.accounts.view(session.userId);
 	}
 
@@ -494,31 +497,38 @@ export class Portal {
 		return holder ? {userId: holder.userId, name: holder.name, surname: holder.surname, email: holder.email} : {userId: session.userId};
 	}
 
-	changePassword(session: Session, input: {current: string; next: string; again: string}): Promise<void> {
+	async changePassword(session: Session, input: {current: string; next: string; again: string}): Promise<void> {
+		await this.requireSession(session);
 		return this.accounts.changePassword(session.userId, input, this.terminal);
 	}
 
-	startRecoveryPhoneChange(session: Session, phone: string): Promise<{phone: string; challenge: ChallengeView}> {
+	async startRecoveryPhoneChange(session: Session, phone: string): Promise<{phone: string; challenge: ChallengeView}> {
+		await this.requireSession(session);
 		return this.accounts.startPhoneChange(session.userId, phone);
 	}
 
-	confirmRecoveryPhoneChange(session: Session, input: {challengeId: string; phone: string; code: string}): Promise<void> {
+	async confirmRecoveryPhoneChange(session: Session, input: {challengeId: string; phone: string; code: string}): Promise<void> {
+		await this.requireSession(session);
 		return this.accounts.confirmPhoneChange(session.userId, input, this.terminal);
 	}
 
-	startEmailChange(session: Session, email: string): Promise<{email: string; challenge: ChallengeView}> {
+	async startEmailChange(session: Session, email: string): Promise<{email: string; challenge: ChallengeView}> {
+		await this.requireSession(session);
 		return this.accounts.startEmailChange(session.userId, email);
 	}
 
-	confirmEmailChange(session: Session, input: {challengeId: string; email: string; code: string}): Promise<void> {
+	async confirmEmailChange(session: Session, input: {challengeId: string; email: string; code: string}): Promise<void> {
+		await this.requireSession(session);
 		return this.accounts.confirmEmailChange(session.userId, input, this.terminal);
 	}
 
-	setSecretQuestion(session: Session, input: {question: string; answer: string}): Promise<void> {
+	async setSecretQuestion(session: Session, input: {question: string; answer: string}): Promise<void> {
+		await this.requireSession(session);
 		return this.accounts.setSecretQuestion(session.userId, input, this.terminal);
 	}
 
-	setLanguage(session: Session, language: 'it' | 'en'): Promise<void> {
+	async setLanguage(session: Session, language: 'it' | 'en'): Promise<void> {
+		await this.requireSession(session);
 		return this.accounts.setLanguage(session.userId, language, this.terminal);
 	}
 
@@ -547,6 +557,11 @@ export class Portal {
 	/** "Ho dimenticato lo User ID": sent by e-mail when the codice fiscale and address match. */
 	remindUserId(codiceFiscale: string, email: string): Promise<void> {
 		return this.recovery.remindUserId(codiceFiscale, email);
+	}
+
+	/** Account operations need an open session of that very holder (not one ended elsewhere or timed out). */
+	private async requireSession(session: Session): Promise<void> {
+		assertLiveSession(await this.store.read(), session, this.clock.now());
 	}
 
 	private async notifyHolder(input: {userId: string; to: string; subject: string; text: string}): Promise<void> {
@@ -674,8 +689,8 @@ export class Portal {
 
 	/** The holder's signature attempts through the history filters. */
 	async signatureHistory(session: Session, filter: HistoryFilter, page: {page: number; pageSize: number}): Promise<HistoryPage<SignatureRecord> & {skipped: number}> {
-		const {records, skipped} = await this.signatureLog.read(session.userId);
-		return {...queryHistory(records, filter, {...page, now: this.clock.now(), succeeded: record => record.outcome === 'success'}), skipped};
+		const {records, times, skipped} = await this.signatureLog.read(session.userId);
+		return {...queryHistory(records, filter, {...page, now: this.clock.now(), times, succeeded: record => record.outcome === 'success'}), skipped};
 	}
 
 	/** The holder's logins through the same filters ("Visualizza accessi"). */

@@ -86,7 +86,9 @@ export class Account {
 		const now = this.clock.now();
 		const locked = lockedUntil(snapshot, key, now);
 		if (locked) throw new DomainError('auth.locked');
-		const [right, same] = await Promise.all([verifyPassword(holder.passwordHash, input.current.slice(0, MAX_PASSWORD_LENGTH)), verifyPassword(holder.passwordHash, input.next)]);
+		const overlong = input.current.length > MAX_PASSWORD_LENGTH;
+		const [matches, same] = await Promise.all([verifyPassword(holder.passwordHash, overlong ? '' : input.current), verifyPassword(holder.passwordHash, input.next)]);
+		const right = matches && !overlong;
 		if (right && same) throw new DomainError('account.passwordSame');
 		const passwordHash = right ? await hashPassword(input.next) : undefined;
 		const outcome = await this.store.update(db => {

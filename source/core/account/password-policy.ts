@@ -46,13 +46,19 @@ function fold(text: string): string {
 	return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
-/** What is left of a password once its case, its substitutions and its decoration are undone. */
-function stems(password: string): string[] {
+function lettersOnly(text: string): string {
+	return text.replace(/[^\p{L}]/gu, '');
+}
+
+/**
+ * What is left of a password once its case, its substitutions and its decoration (symbols and
+ * digits at the ends) are undone; `lettersOnly` also drops the ones in the middle.
+ */
+function stems(password: string): {decorated: string[]; lettersOnly: string} {
 	const lowered = fold(password);
-	const undecorated = lowered.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '');
 	const deleeted = [...lowered].map(character => LEET[character] ?? character).join('');
-	const lettersOnly = deleeted.replace(/[^\p{L}]/gu, '');
-	return [...new Set([lowered, undecorated, deleeted, deleeted.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, ''), lettersOnly])].filter(stem => stem.length > 0);
+	const trim = (text: string) => text.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '');
+	return {decorated: [...new Set([lowered, trim(lowered), deleeted, trim(deleeted)])].filter(stem => stem.length > 0), lettersOnly: lettersOnly(deleeted)};
 }
 
 function hasTriple(password: string): boolean {
@@ -93,10 +99,13 @@ function refusalOf(password: string, context: PasswordContext): PasswordRefusal 
 		.flatMap(part => fold(part).split(/[^\p{L}\p{Nd}]+/u))
 		.filter(part => part.length >= 3);
 	if (personal.some(part => lowered.includes(part) || deleeted.includes(part))) return 'personal';
-	if (candidates.some(stem => COMMON.has(stem))) return 'common';
-	// "Password1!" and friends: a common word with a few characters added at either end.
-	if (candidates.some(stem => [...COMMON].some(word => word.length >= 4 && stem.startsWith(word) && stem.length - word.length <= 4))) return 'common';
-	// Keyboard and number runs make up the whole password: "Qwerty123!", "Abcd1234!".
-	if (/^(?:qwerty|asdf|zxcv|abcd|1234|12345|123456|abc123)/.test(deleeted.replace(/[^\p{L}\p{Nd}]/gu, '')) && deleeted.replace(/[^\p{L}\p{Nd}]/gu, '').length <= 12) return 'common';
+	if ([...candidates.decorated, candidates.lettersOnly].some(stem => COMMON.has(stem))) return 'common';
+	// "Password1!" and friends: a common word with a few characters added at the end. Not on the
+	// letters-only stem: dropping a random password's digits can spell a word by chance.
+	if (candidates.decorated.some(stem => [...COMMON].some(word => word.length >= 4 && stem.startsWith(word) && stem.length - word.length <= 4))) return 'common';
+	// Keyboard and number runs make up most of the password: "Qwerty123!", "Abcd1234!", "123456Ab!".
+	// (On the password as typed: undoing leetspeak here would find "abcd" in random text.)
+	const alphanumeric = lowered.replace(/[^\p{L}\p{Nd}]/gu, '');
+	if (/^(?:qwerty|asdf|zxcv|abcd|abc123|1234)/.test(alphanumeric) && alphanumeric.length <= 12) return 'common';
 	return null;
 }

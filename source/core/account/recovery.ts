@@ -8,6 +8,7 @@ import type {Challenges} from '../otp/challenges.js';
 import type {Database, Recovery} from '../store/schema.js';
 import type {Store} from '../store/store.js';
 import {assertAcceptablePassword, logAccountEvent, type Notify} from './account.js';
+import type {PasswordContext} from './password-policy.js';
 import {normaliseAnswer} from './secret-question.js';
 
 /*
@@ -22,7 +23,8 @@ import {normaliseAnswer} from './secret-question.js';
 export const OPERATION_RECOVERY = 'account.recoverPassword';
 const RECOVERY_MINUTES = 15;
 
-export type RecoveryNext = {next: 'answer'; question: string} | {next: 'password'};
+/** After the code: what comes next, and the names the new password may not contain (for the checklist). */
+export type RecoveryNext = ({next: 'answer'; question: string} | {next: 'password'}) & {context: PasswordContext};
 
 export class PasswordRecovery {
 	constructor(
@@ -51,7 +53,18 @@ export class PasswordRecovery {
 			// Each start sends an SMS: starts are counted, so nobody can flood a holder's phone.
 			countFailure(db, key, now);
 			db.recoveries = db.recoveries.filter(entry => Date.parse(entry.expiresAt) > now.getTime());
-			db.recoveries.push({id: recoveryId, userId: holder?.userId ?? null, challengeId: null, step: 'code', failures: 0, createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + RECOVERY_MINUTES * MINUTE).toISOString()});
+			const codeExpiresAt = holder ? null : new Date(now.getTime() + db.settings.otpSmsValidityMinutes * MINUTE).toISOString();
+			db.recoveries.push({
+				id: recoveryId,
+				userId: holder?.userId ?? null,
+				challengeId: null,
+				step: 'code',
+				failures: 0,
+				createdAt: now.toISOString(),
+				expiresAt: new Date(now.getTime() + RECOVERY_MINUTES * MINUTE).toISOString(),
+				sends: holder ? [] : [now.toISOString()],
+				codeExpiresAt,
+			});
 		});
 		if (holder) {
 			const challenge = await this.challenges.start({userId: holder.userId, operation: OPERATION_RECOVERY, data: {recoveryId}, channel: 'sms', smsTo: holder.recoveryPhone ?? holder.phone});
@@ -71,32 +84,46 @@ export class PasswordRecovery {
 		return {recovery, db};
 	}
 
-	/** "Invia nuovo codice": a new SMS for the same recovery (nothing is sent for an unknown userID). */
+	/** "Invia nuovo codice": a new SMS for the same recovery (for an unknown userID, the same limits and nothing sent). */
 	async resend(recoveryId: string): Promise<void> {
 		const {recovery} = await this.recovery(recoveryId, 'code');
-		if (recovery.userId && recovery.challengeId) await this.challenges.resend(recovery.challengeId, recovery.userId);
+		if (recovery.userId && recovery.challengeId) return void (await this.challenges.resend(recovery.challengeId, recovery.userId));
+		await this.store.update(db => {
+			const now = this.clock.now();
+			const current = db.recoveries.find(entry => entry.id === recoveryId)!;
+			if (current.failures >= db.settings.otpMaxFailures) throw new DomainError('otp.cancelled');
+			const windowStart = now.getTime() - db.settings.otpResendWindowMinutes * MINUTE;
+			if (current.sends.slice(1).filter(sent => Date.parse(sent) > windowStart).length >= db.settings.otpMaxResends) {
+				throw new DomainError('otp.tooManyResends', {minutes: db.settings.otpResendWindowMinutes});
+			}
+			current.sends.push(now.toISOString());
+			current.codeExpiresAt = new Date(now.getTime() + db.settings.otpSmsValidityMinutes * MINUTE).toISOString();
+		});
 	}
 
 	/** Step 2: the code from the SMS. */
 	async confirmCode(recoveryId: string, code: string): Promise<RecoveryNext> {
 		const {recovery} = await this.recovery(recoveryId, 'code');
 		if (!recovery.userId || !recovery.challengeId) {
-			// An unknown userID: the same counting and messages as a wrong code.
-			const left = await this.store.update(db => {
+			// An unknown userID: the code is never right, with the same checks, in the same order, as a real one.
+			const outcome = await this.store.update(db => {
 				const current = db.recoveries.find(entry => entry.id === recoveryId)!;
+				if (current.failures >= db.settings.otpMaxFailures) return {kind: 'cancelled'} as const;
+				if (current.codeExpiresAt && this.clock.now().getTime() >= Date.parse(current.codeExpiresAt)) return {kind: 'expired'} as const;
 				current.failures += 1;
-				const remaining = db.settings.otpMaxFailures - current.failures;
-				if (remaining <= 0) current.step = 'cancelled';
-				return remaining;
+				const left = db.settings.otpMaxFailures - current.failures;
+				return left <= 0 ? ({kind: 'cancelled'} as const) : ({kind: 'wrong', left} as const);
 			});
-			throw left <= 0 ? new DomainError('otp.cancelled') : new DomainError('otp.wrong', {attemptsLeft: left});
+			if (outcome.kind === 'wrong') throw new DomainError('otp.wrong', {attemptsLeft: outcome.left});
+			throw new DomainError(outcome.kind === 'expired' ? 'otp.expired' : 'otp.cancelled');
 		}
 		await this.challenges.confirm({challengeId: recovery.challengeId, userId: recovery.userId, operation: OPERATION_RECOVERY, data: {recoveryId}, code});
 		return this.store.update(db => {
 			const current = db.recoveries.find(entry => entry.id === recoveryId)!;
 			const holder = db.holders.find(entry => entry.userId === recovery.userId);
 			current.step = holder?.secretQuestion ? 'answer' : 'password';
-			return holder?.secretQuestion ? {next: 'answer', question: holder.secretQuestion.question} : {next: 'password'};
+			const context: PasswordContext = holder ? {userId: holder.userId, name: holder.name, surname: holder.surname, email: holder.email} : {};
+			return holder?.secretQuestion ? {next: 'answer', question: holder.secretQuestion.question, context} : {next: 'password', context};
 		});
 	}
 

@@ -1,5 +1,6 @@
 import {randomUUID} from 'node:crypto';
 import {DAY, MINUTE, type Clock} from '../clock.js';
+import {DomainError} from '../errors.js';
 import {nextSequence, type AccessOutcome, type Database, type SessionRecord} from '../store/schema.js';
 import type {Store} from '../store/store.js';
 
@@ -34,6 +35,12 @@ function endSession(db: Database, session: SessionRecord, reason: SessionEndReas
 	session.endReason = reason;
 	// "ended-by-holder" is logged once by the session that asked, not once per session ended.
 	if (reason !== 'ended-by-holder') db.accessLog.push({id: nextSequence(db, 'accessLog'), at: now.toISOString(), userId: session.userId, outcome: END_EVENTS[reason], terminal: session.terminal});
+}
+
+/** Throws `auth.sessionExpired` unless the session is open, not timed out, and the holder's own. */
+export function assertLiveSession(db: Database, session: {id: string; userId: string}, now: Date): void {
+	const record = db.sessions.find(entry => entry.id === session.id);
+	if (!record || record.userId !== session.userId || record.endedAt !== null || timeoutOf(db, record, now)) throw new DomainError('auth.sessionExpired');
 }
 
 export class Sessions {

@@ -39,7 +39,9 @@ export async function login(
 
 	const lockedAtStart = lockedUntil(snapshot, key, clock.now());
 	// Always pay for one argon2 verification, whatever the outcome, so timing reveals nothing.
-	const passwordMatches = await verifyPassword(holder?.passwordHash ?? (await dummyPasswordHash()), input.password.slice(0, MAX_PASSWORD_LENGTH));
+	// An overlong password is wrong, never truncated into a right one; it still costs one verification.
+	const overlong = input.password.length > MAX_PASSWORD_LENGTH;
+	const passwordMatches = (await verifyPassword(holder?.passwordHash ?? (await dummyPasswordHash()), overlong ? '' : input.password)) && !overlong;
 	const correct = holder !== undefined && passwordMatches && !lockedAtStart;
 
 	return store.update(db => {

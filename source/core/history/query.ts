@@ -70,26 +70,41 @@ export function filterBounds(filter: HistoryFilter, now: Date): {start: number; 
 	return {start, end};
 }
 
-/** Filters, sorts and pages entries; `succeeded` says which outcome an entry counts as. */
+/**
+ * Filters, sorts and pages entries; `succeeded` says which outcome an entry counts as.
+ * `times` (each entry's instant in ms) may be passed in when the caller keeps them; entries
+ * already in time order (the usual case: logs are appended as things happen) are not sorted.
+ */
 export function queryHistory<T extends {at: string}>(
 	entries: readonly T[],
 	filter: HistoryFilter,
-	options: {now: Date; page: number; pageSize: number; succeeded: (entry: T) => boolean},
+	options: {now: Date; page: number; pageSize: number; succeeded: (entry: T) => boolean; times?: readonly number[]},
 ): HistoryPage<T> {
 	const {start, end} = filterBounds(filter, options.now);
-	const matching = entries.filter(entry => {
-		const at = Date.parse(entry.at);
-		if (at < start || at > end) return false;
-		if (filter.outcome === 'all') return true;
-		return options.succeeded(entry) === (filter.outcome === 'success');
-	});
-	// Stable sort by time; equal times keep the order they were recorded in.
-	const sorted = matching
-		.map((entry, index) => ({entry, index, at: Date.parse(entry.at)}))
-		.sort((a, b) => (filter.order === 'newest' ? b.at - a.at || b.index - a.index : a.at - b.at || a.index - b.index))
-		.map(item => item.entry);
+	const times = options.times ?? entries.map(entry => Date.parse(entry.at));
+	let ascending = true;
+	for (let index = 1; index < times.length; index++) {
+		if (times[index]! < times[index - 1]!) {
+			ascending = false;
+			break;
+		}
+	}
+	// Stable: equal times keep the order they were recorded in. Logs in time order need no sort.
+	let order: number[] | undefined;
+	if (!ascending) order = entries.map((_, index) => index).sort((a, b) => times[a]! - times[b]! || a - b);
+	const wanted = filter.outcome === 'all' ? undefined : filter.outcome === 'success';
+	const matching: number[] = [];
+	const count = entries.length;
+	for (let step = 0; step < count; step++) {
+		const position = filter.order === 'newest' ? count - 1 - step : step;
+		const index = order ? order[position]! : position;
+		const at = times[index]!;
+		if (at < start || at > end) continue;
+		if (wanted !== undefined && options.succeeded(entries[index]!) !== wanted) continue;
+		matching.push(index);
+	}
 	const pageSize = Math.max(1, Math.floor(options.pageSize));
-	const pages = Math.max(1, Math.ceil(sorted.length / pageSize));
+	const pages = Math.max(1, Math.ceil(matching.length / pageSize));
 	const page = Math.min(Math.max(1, Math.floor(options.page)), pages);
-	return {total: entries.length, matching: sorted.length, page, pages, items: sorted.slice((page - 1) * pageSize, page * pageSize)};
+	return {total: entries.length, matching: matching.length, page, pages, items: matching.slice((page - 1) * pageSize, page * pageSize).map(index => entries[index]!)};
 }

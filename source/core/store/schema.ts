@@ -215,6 +215,9 @@ export const recoverySchema = z.object({
 	failures: z.number().int().min(0),
 	createdAt: isoDate,
 	expiresAt: isoDate,
+	/** Unknown userIDs only: the "SMS" that was never sent, counted and timed like a real one. */
+	sends: z.array(isoDate).default([]),
+	codeExpiresAt: isoDate.nullable().default(null),
 });
 
 /** "Accedi con l'app": a short code on the login screen that the holder's phone approves. */

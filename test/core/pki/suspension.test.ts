@@ -50,7 +50,9 @@ describe('online suspension', () => {
 		expect(crlText).toContain('Certificate Hold');
 
 		clock.set(new Date(until.getTime() + 1000));
-		expect((await portal.dashboard(session)).certificate?.state).toBe('active');
+		// Days later the old session has timed out: the holder logs in again.
+		expect(await errorCode(portal.dashboard(session))).toBe('auth.sessionExpired');
+		expect((await portal.dashboard(await logIn(portal, MARIO.userId, MARIO.password))).certificate?.state).toBe('active');
 		await portal.refreshCertificates();
 		expect(crlCheck(directory, certificateFile, clock.now()).stdout).toContain('OK');
 		expect((await portal.store.read()).certificates.find(entry => entry.userId === MARIO.userId)?.status).toBe('active');

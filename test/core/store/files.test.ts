@@ -58,6 +58,7 @@ function validHolder(): Holder {
 		createdAt: '2026-11-24T09:00:00.000Z',
 		otp: {preferred: 'sms', app: null, push: false, token: null},
 		report: {email: null, frequency: 'never', lastDailyReport: null},
+		pukHash: null,
 		recoveryPhone: null,
 		secretQuestion: null,
 		mustChangePassword: false,
