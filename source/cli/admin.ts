@@ -31,7 +31,7 @@ const out = (text: string) => process.stdout.write(text + '\n');
 
 /** Domain refusals of operator input (unknown user, bad reason, bad CSV row …) are usage errors: exit 2. */
 function asUsage(t: Translate, error: unknown): never {
-	if (isDomainError(error) && /^(admin|enroll|scenario|outbox)\.|^holder\.|^certificate\.none$|^input\./.test(error.code)) throw new UsageError(describeError(t, error));
+	if (isDomainError(error) && /^(admin|enroll|scenario|outbox|download)\.|^holder\.|^certificate\.none$|^input\./.test(error.code)) throw new UsageError(describeError(t, error));
 	throw error;
 }
 

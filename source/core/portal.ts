@@ -176,6 +176,12 @@ export class Portal {
 			return {created: false, credentials: demoCredentials(seed), operators: demoOperators(seed)};
 		}
 		const {CertificationAuthority} = await import('./pki/authority.js');
+		if (options.reset) {
+			// A reset room starts from nothing: a new CA (every earlier certificate stops verifying,
+			// revoked ones included) and an empty outbox (its numbering restarts with the database).
+			await rm(pkiFiles(options.dataDirectory).directory, {recursive: true, force: true});
+			await rm(new Outbox(options.dataDirectory).directory, {recursive: true, force: true});
+		}
 		const authority = await CertificationAuthority.open(options.dataDirectory, clock);
 		const created = await store.initialize(() => buildDemoDatabase(seed, clock, keys, authority), {replace: options.reset ?? false});
 		if (created) {
@@ -636,7 +642,8 @@ export class Portal {
 		const written: string[] = [];
 		for (const [index, attachment] of parsed.attachments.entries()) {
 			// Only the file's own name, made safe: an attachment name cannot choose the folder.
-			const name = basename(attachment.filename ?? `allegato-${index + 1}`).replace(/[^\w.-]/g, '_') || `allegato-${index + 1}`;
+			const safe = basename(attachment.filename ?? '').replace(/[^\w.-]/g, '_');
+			const name = /^\.*$/.test(safe) ? `allegato-${index + 1}` : safe;
 			written.push(await writeNewFile(join(directory, name), attachment.content));
 		}
 		return written;

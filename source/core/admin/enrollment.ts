@@ -84,22 +84,22 @@ async function normalise(input: EnrollmentInput, row: number | undefined): Promi
 		assertPlainText(value, name, 200);
 		return value.trim();
 	};
-	const name = field('name', input.name).toUpperCase();
-	const surname = field('surname', input.surname).toUpperCase();
+	const name = field('nome (--name)', input.name).toUpperCase();
+	const surname = field('cognome (--surname)', input.surname).toUpperCase();
 	let codiceFiscale: string;
 	try {
-		codiceFiscale = await assertCodiceFiscale(field('codice fiscale', input.codiceFiscale));
+		codiceFiscale = await assertCodiceFiscale(field('codice fiscale (--codice-fiscale)', input.codiceFiscale));
 	} catch (error) {
 		if (error instanceof DomainError && error.code === 'holder.invalidCodiceFiscale') throw new DomainError('enroll.badCodiceFiscale', {value: input.codiceFiscale, ...at});
 		throw error;
 	}
 	let phone: string;
 	try {
-		phone = await normalizeMobileNumber(field('phone', input.phone));
+		phone = await normalizeMobileNumber(field('cellulare (--phone)', input.phone));
 	} catch {
 		throw new DomainError('enroll.badPhone', {value: input.phone, ...at});
 	}
-	const email = field('email', input.email).toLowerCase();
+	const email = field('email (--email)', input.email).toLowerCase();
 	if (!EMAIL.test(email) || email.length > 254) throw new DomainError('enroll.badEmail', {value: input.email, ...at});
 	return {name, surname, codiceFiscale, phone, email};
 }
@@ -141,7 +141,7 @@ export async function enroll(
 	const taken = new Set<string>();
 	const prepared: {holder: Holder; record: ReturnType<typeof newCertificateRecord>; enrolled: EnrolledHolder; secrets: EnrollmentSecrets}[] = [];
 	const iuts = new Set<string>();
-	const prepare = async (row: EnrollmentInput) => {
+	const prepare = async (row: EnrollmentInput, position: number) => {
 		const userId = newUserId(snapshot, taken);
 		taken.add(userId);
 		let iut = newIut(snapshot);
@@ -181,9 +181,9 @@ export async function enroll(
 			language: null,
 		};
 		const record = newCertificateRecord({userId, codiceFiscale: row.codiceFiscale, iut, issued, privateKey, activatedAt: now, expiresAt});
-		prepared.push({holder, record, secrets, enrolled: {userId, name: row.name, surname: row.surname, codiceFiscale: row.codiceFiscale, email: row.email, iut, expiresAt}});
+		prepared[position] = {holder, record, secrets, enrolled: {userId, name: row.name, surname: row.surname, codiceFiscale: row.codiceFiscale, email: row.email, iut, expiresAt}};
 	};
-	for (let index = 0; index < rows.length; index += 2) await Promise.all(rows.slice(index, index + 2).map(prepare));
+	for (let index = 0; index < rows.length; index += 2) await Promise.all(rows.slice(index, index + 2).map((row, offset) => prepare(row, index + offset)));
 
 	await store.update(db => {
 		// Checked again under the lock: another process may have enrolled someone meanwhile.

@@ -34,14 +34,15 @@ export function maskIut(iut: string): string {
 	return iut[0] + '*'.repeat(iut.length - 2) + iut[iut.length - 1];
 }
 
-/** The holder's current certificate: the most recently activated one. */
+/**
+ * The holder's current certificate: the one issued last. Records are only ever appended, so
+ * that is the holder's last record (a scenario may issue one with an older validity period).
+ */
 export function currentCertificate(certificates: readonly CertificateRecord[], userId: string): CertificateRecord | undefined {
-	let current: CertificateRecord | undefined;
-	for (const certificate of certificates) {
-		if (certificate.userId !== userId) continue;
-		if (!current || Date.parse(certificate.activatedAt) > Date.parse(current.activatedAt)) current = certificate;
+	for (let index = certificates.length - 1; index >= 0; index--) {
+		if (certificates[index]!.userId === userId) return certificates[index];
 	}
-	return current;
+	return undefined;
 }
 
 /** A fresh IUT (8 digits) that no certificate in the store has. */

@@ -50,7 +50,15 @@ export async function applyScenario(
 			holder.report = db.holders[index]!.report;
 			db.holders[index] = holder;
 		} else db.holders.push(holder);
-		db.certificates = db.certificates.filter(existing => existing.userId !== userId);
+		// The holder's earlier certificates stay on record, superseded, so a revoked one stays on the CRL.
+		for (const existing of db.certificates) {
+			if (existing.userId === userId && existing.status !== 'revoked') {
+				existing.status = 'revoked';
+				existing.revokedAt = now.toISOString();
+				existing.revocationReason = 'superseded';
+				existing.suspendedUntil = null;
+			}
+		}
 		db.certificates.push(certificate);
 		for (const key of Object.keys(db.loginThrottle)) if (key.endsWith(`:${userId}`)) delete db.loginThrottle[key];
 		if (scenario === 'locked') {
