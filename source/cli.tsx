@@ -52,6 +52,8 @@ const HELP = {
     --screen-reader     modalità lettore di schermo (anche INK_SCREEN_READER=true)
     --now DATA-ORA      orologio simulato, es. 2026-11-24T10:00:00Z (anche MYSIGN_NOW)
     --show-sms          mostra nel portale gli SMS in arrivo (demo su un solo terminale)
+    --guide             a ogni passo, cosa dice la guida ufficiale (per chi si esercita da solo)
+    --show-keys         mostra gli ultimi tasti premuti (per chi segue lo schermo del formatore)
     --help              questo aiuto
     --version           versione
 `,
@@ -93,6 +95,8 @@ const HELP = {
     --screen-reader     screen-reader mode (also INK_SCREEN_READER=true)
     --now DATE-TIME     simulated clock, e.g. 2026-11-24T10:00:00Z (also MYSIGN_NOW)
     --show-sms          show arriving SMS inside the portal (single-terminal demos)
+    --guide             at every step, what the official guide says (for trainees on their own)
+    --show-keys         show the last keys pressed (for a room watching the trainer's screen)
     --help              this help
     --version           version
 `,
@@ -109,6 +113,8 @@ const FLAGS = {
 	count: {type: 'string'},
 	print: {type: 'boolean'},
 	showSms: {type: 'boolean'},
+	guide: {type: 'boolean'},
+	showKeys: {type: 'boolean'},
 	pinStdin: {type: 'boolean'},
 	otp: {type: 'string'},
 	sendOtp: {type: 'boolean'},
@@ -129,9 +135,9 @@ const FLAGS = {
 } as const;
 
 const COMMAND_FLAGS: Record<string, readonly string[]> = {
-	'': ['data', 'lang', 'screenReader', 'now', 'showSms', 'help', 'version'],
+	'': ['data', 'lang', 'screenReader', 'now', 'showSms', 'guide', 'showKeys', 'help', 'version'],
 	demo: ['data', 'lang', 'now', 'reset', 'scenario', 'user', 'json', 'help'],
-	phone: ['data', 'lang', 'screenReader', 'now', 'user', 'print', 'json', 'help'],
+	phone: ['data', 'lang', 'screenReader', 'now', 'user', 'print', 'json', 'showKeys', 'help'],
 	crl: ['data', 'lang', 'now', 'json', 'help'],
 	admin: ['data', 'lang', 'now', 'count', 'name', 'surname', 'codiceFiscale', 'phone', 'email', 'csv', 'reason', 'deadline', 'pem', 'json', 'help'],
 	status: ['data', 'lang', 'now', 'user', 'warnDays', 'json', 'help'],
@@ -243,7 +249,7 @@ async function main(argv: readonly string[]): Promise<number> {
 		process.stdout.write((cli.flags.json ? JSON.stringify({sent}) : t('cli.reportsSent', {count: sent})) + '\n');
 		return 0;
 	}
-	if (command === 'phone') return phone(t, {language, dataDirectory, clock, user: cli.flags.user, print: cli.flags.print ?? false, json: cli.flags.json ?? false, screenReader, color});
+	if (command === 'phone') return phone(t, {language, dataDirectory, clock, user: cli.flags.user, print: cli.flags.print ?? false, json: cli.flags.json ?? false, screenReader, color, showKeys: cli.flags.showKeys ?? false});
 
 	if (!process.stdin.isTTY || !process.stdout.isTTY) {
 		process.stderr.write(t('cli.noTty') + '\n');
@@ -253,7 +259,7 @@ async function main(argv: readonly string[]): Promise<number> {
 	await Portal.createDemo({dataDirectory, clock});
 	const portal = await Portal.open({dataDirectory, clock, terminal: terminalDescription()});
 	const {runTui} = await import('./ui/run.js');
-	return runTui({portal, language, screenReader, color, showSms: cli.flags.showSms ?? false});
+	return runTui({portal, language, screenReader, color, showSms: cli.flags.showSms ?? false, guide: cli.flags.guide ?? false, showKeys: cli.flags.showKeys ?? false});
 }
 
 function clockOption(t: Translate, value: string | undefined): Clock {
@@ -297,7 +303,7 @@ async function demo(t: Translate, options: {language: Language; dataDirectory: s
 
 async function phone(
 	t: Translate,
-	options: {language: Language; dataDirectory: string; clock: Clock; user: string | undefined; print: boolean; json: boolean; screenReader: boolean; color: boolean},
+	options: {language: Language; dataDirectory: string; clock: Clock; user: string | undefined; print: boolean; json: boolean; screenReader: boolean; color: boolean; showKeys: boolean},
 ): Promise<number> {
 	if (!options.user) throw new UsageError(t('phone.needUser'));
 	const userId = options.user.trim().toUpperCase();
@@ -324,7 +330,7 @@ async function phone(
 		return 2;
 	}
 	const {runPhone} = await import('./ui/run.js');
-	return runPhone({portal, language: options.language, screenReader: options.screenReader, color: options.color, userId, name});
+	return runPhone({portal, language: options.language, screenReader: options.screenReader, color: options.color, userId, name, showKeys: options.showKeys});
 }
 
 main(process.argv.slice(2)).then(

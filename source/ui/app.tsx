@@ -39,6 +39,10 @@ export interface AppProps {
 	maxLoginAttempts: number;
 	/** `--show-sms`: arriving SMS appear in a line above the footer, for single-terminal demos. */
 	showSms?: boolean;
+	/** `--guide`: each step also shows what the official guide says to do there. */
+	guide?: boolean;
+	/** `--show-keys`: the last keys pressed, in the header, for a room watching the screen. */
+	showKeys?: boolean;
 	initialState?: AppState;
 }
 
@@ -74,8 +78,8 @@ export function App(props: AppProps) {
 	// The language can change at run time: the holder's saved choice, or "Lingua" in the account.
 	const [language, setLanguage] = useState(props.language);
 	const environment: UiEnvironment = useMemo(
-		() => ({portal: props.portal, language, color: props.color, t: translator(language), setLanguage}),
-		[props.portal, props.color, language],
+		() => ({portal: props.portal, language, color: props.color, t: translator(language), setLanguage, guide: props.guide ?? false, showKeys: props.showKeys ?? false}),
+		[props.portal, props.color, language, props.guide, props.showKeys],
 	);
 	return (
 		<UiContext.Provider value={environment}>
@@ -154,7 +158,7 @@ function SessionView({
 	const footer = typing && screenActive ? shown.filter(binding => binding.action !== 'help') : shown;
 
 	return (
-		<Frame columns={columns} rows={rows} user={userName} bindings={footer} notice={warning ? t('session.warning', {seconds: warning}) : sms ? t('sms.banner', {text: sms}) : undefined}>
+		<Frame columns={columns} rows={rows} user={userName} bindings={footer} hideGuide={!screenActive} notice={warning ? t('session.warning', {seconds: warning}) : sms ? t('sms.banner', {text: sms}) : undefined}>
 			{state.overlay === 'userMenu' && userName ? (
 				<UserMenu
 					name={userName}

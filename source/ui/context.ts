@@ -10,6 +10,10 @@ export interface UiEnvironment {
 	color: boolean;
 	/** Switches the interface language at once (the account's "Lingua"). */
 	setLanguage?: (language: Language) => void;
+	/** `--guide`: each step of a procedure also says what the official guide says to do there. */
+	guide?: boolean;
+	/** `--show-keys`: the last keys pressed, in the header, for a room watching the screen. */
+	showKeys?: boolean;
 }
 
 export const UiContext = createContext<UiEnvironment | undefined>(undefined);

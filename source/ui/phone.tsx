@@ -5,6 +5,7 @@ import {toDisplayText} from '../core/text/sanitize.js';
 import {Button, MessageLine, TextField} from './components/controls.js';
 import type {Control} from './components/form.js';
 import {KeyHints} from './components/key-hints.js';
+import {KeysShown} from './components/keys-shown.js';
 import {UiContext, useUi, type UiEnvironment} from './context.js';
 import {useForm} from './hooks/use-form.js';
 import {KeyRouter, useKeys} from './hooks/key-router.js';
@@ -27,8 +28,8 @@ type Push = {id: string; operation: string};
  * `mysign phone`: the holder's phone for a second terminal or a workshop screen. The SMS inbox
  * (newest first, live), the MyInfoCert app's current code, and approval of app logins.
  */
-export function PhoneApp({portal, language, color, userId, name}: {portal: Portal; language: Language; color: boolean; userId: string; name: string}) {
-	const environment: UiEnvironment = {portal, language, color, t: translator(language)};
+export function PhoneApp({portal, language, color, userId, name, showKeys = false}: {portal: Portal; language: Language; color: boolean; userId: string; name: string; showKeys?: boolean}) {
+	const environment: UiEnvironment = {portal, language, color, t: translator(language), showKeys};
 	return (
 		<UiContext.Provider value={environment}>
 			<KeyRouter>
@@ -39,7 +40,7 @@ export function PhoneApp({portal, language, color, userId, name}: {portal: Porta
 }
 
 function Phone({userId, name}: {userId: string; name: string}) {
-	const {t, portal, language} = useUi();
+	const {t, portal, language, showKeys} = useUi();
 	const {exit} = useApp();
 	const {columns, rows} = useTerminalSize();
 	const [messages, setMessages] = useState<OutboxMessage[]>([]);
@@ -98,9 +99,16 @@ function Phone({userId, name}: {userId: string; name: string}) {
 	const inboxRows = Math.max(1, rows - 14);
 	return (
 		<Box flexDirection="column" width={columns} height={rows - 1}>
-			<Text bold underline>
-				{t('phone.title', {name: toDisplayText(name, 40)})}
-			</Text>
+			<Box justifyContent="space-between" gap={2}>
+				<Text bold underline wrap="truncate-end">
+					{t('phone.title', {name: toDisplayText(name, 40)})}
+				</Text>
+				{showKeys ? (
+					<Box flexShrink={0}>
+						<KeysShown />
+					</Box>
+				) : null}
+			</Box>
 			<Box flexDirection="column">
 				{readings.length === 0 ? <Text dimColor>{t('phone.noAuthenticator')}</Text> : null}
 				{readings.map(reading => (

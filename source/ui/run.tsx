@@ -50,11 +50,11 @@ async function runFullScreen(element: ReactElement, screenReader: boolean): Prom
 	}
 }
 
-export async function runTui({portal, language, screenReader, color, showSms}: RunOptions & {showSms: boolean}): Promise<number> {
+export async function runTui({portal, language, screenReader, color, showSms, guide = false, showKeys = false}: RunOptions & {showSms: boolean; guide?: boolean; showKeys?: boolean}): Promise<number> {
 	const settings = await portal.settings();
-	return runFullScreen(<App portal={portal} language={language} color={color} maxLoginAttempts={settings.loginMaxAttempts} showSms={showSms} />, screenReader);
+	return runFullScreen(<App portal={portal} language={language} color={color} maxLoginAttempts={settings.loginMaxAttempts} showSms={showSms} guide={guide} showKeys={showKeys} />, screenReader);
 }
 
-export async function runPhone({portal, language, screenReader, color, userId, name}: RunOptions & {userId: string; name: string}): Promise<number> {
-	return runFullScreen(<PhoneApp portal={portal} language={language} color={color} userId={userId} name={name} />, screenReader);
+export async function runPhone({portal, language, screenReader, color, userId, name, showKeys = false}: RunOptions & {userId: string; name: string; showKeys?: boolean}): Promise<number> {
+	return runFullScreen(<PhoneApp portal={portal} language={language} color={color} userId={userId} name={name} showKeys={showKeys} />, screenReader);
 }

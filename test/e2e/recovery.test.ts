@@ -164,8 +164,11 @@ describe('"Hai dimenticato la password?" in a pseudo-terminal', () => {
 		await openPasswordRecovery(terminal);
 		const unknown = await submitUserId(terminal, 'JCPD0000');
 
-		// Annulla (Esc) goes back to the login screen; the same steps with MARIO.
+		// Esc asks first (a code may be on its way); "Sì, annulla" goes back to the login screen; the same steps with MARIO.
 		terminal.write(KEYS.escape);
+		await terminal.waitForText('Annullare l’operazione?');
+		terminal.write(KEYS.tab);
+		terminal.write('\r');
 		await openPasswordRecovery(terminal);
 		const known = await submitUserId(terminal, MARIO.userId);
 

@@ -1,24 +1,59 @@
-import type {ReactNode} from 'react';
-import {Box, Text} from 'ink';
+import {useEffect, useLayoutEffect, useRef, useState, type ReactNode} from 'react';
+import {Box, Text, measureElement, type DOMElement} from 'ink';
 import {toDisplayText} from '../../core/text/sanitize.js';
 import {useUi} from '../context.js';
 import type {Binding} from '../keymap.js';
+import {GuideBar, GuideSlot, guideLines, useGuideSlot, type GuideStep} from './guide-note.js';
 import {KeyHints} from './key-hints.js';
+import {KeysShown} from './keys-shown.js';
 
-/** Header, body and key-hint footer, sized to the terminal (at most rows − 1 lines, see DESIGN §3). */
-export function Frame({columns, rows, user, bindings, notice, children}: {columns: number; rows: number; user?: string; bindings: readonly Binding[]; notice?: string; children: ReactNode}) {
-	const {t} = useUi();
+/** How often the guide note checks it still fits (a screen's own messages can grow it). */
+const GUIDE_FIT_MS = 100;
+
+/**
+ * Header, body and key-hint footer, sized to the terminal (at most rows − 1 lines, see DESIGN §3).
+ * With `--show-keys` the header's right corner shows the last keys pressed (the subtitle makes
+ * room); with `--guide` the body ends with the note of the step on screen (`hideGuide` while an
+ * overlay covers the screen).
+ */
+export function Frame({columns, rows, user, bindings, notice, hideGuide = false, children}: {columns: number; rows: number; user?: string; bindings: readonly Binding[]; notice?: string; hideGuide?: boolean; children: ReactNode}) {
+	const {t, guide = false, showKeys = false} = useUi();
+	const slot = useGuideSlot();
 	return (
 		<Box flexDirection="column" width={columns} height={rows - 1}>
-			<Box justifyContent="space-between" paddingX={1}>
-				<Text bold underline>
-					{t('app.title')} · {t('app.subtitle')}
-				</Text>
-				{user ? <Text wrap="truncate-end">{toDisplayText(user, 40)} ▾ <Text dimColor>({t('dashboard.userMenuHint')})</Text></Text> : null}
-			</Box>
-			<Box flexDirection="column" flexGrow={1} paddingX={1} overflow="hidden">
-				{children}
-			</Box>
+			{showKeys ? (
+				<Box justifyContent="space-between" paddingX={1} gap={2}>
+					<Box flexShrink={0}>
+						<Text bold underline>
+							{t('app.title')}
+						</Text>
+					</Box>
+					<Box flexGrow={1} justifyContent="flex-end" gap={2}>
+						{user ? <UserName user={user} /> : null}
+						<Box flexShrink={0}>
+							<KeysShown />
+						</Box>
+					</Box>
+				</Box>
+			) : (
+				<Box justifyContent="space-between" paddingX={1}>
+					<Text bold underline>
+						{t('app.title')} · {t('app.subtitle')}
+					</Text>
+					{user ? <UserName user={user} /> : null}
+				</Box>
+			)}
+			{guide ? (
+				<GuideSlot value={slot.register}>
+					<GuidedBody step={hideGuide ? undefined : slot.step} width={columns - 2}>
+						{children}
+					</GuidedBody>
+				</GuideSlot>
+			) : (
+				<Box flexDirection="column" flexGrow={1} paddingX={1} overflow="hidden">
+					{children}
+				</Box>
+			)}
 			{notice ? (
 				<Box paddingX={1}>
 					<Text inverse wrap="wrap">
@@ -29,6 +64,55 @@ export function Frame({columns, rows, user, bindings, notice, children}: {column
 			<Box paddingX={1}>
 				<KeyHints bindings={bindings} />
 			</Box>
+		</Box>
+	);
+}
+
+function UserName({user}: {user: string}) {
+	const {t} = useUi();
+	return (
+		<Text wrap="truncate-end">
+			{toDisplayText(user, 40)} ▾ <Text dimColor>({t('dashboard.userMenuHint')})</Text>
+		</Text>
+	);
+}
+
+/**
+ * The body with the guide's note at its foot, shown only in the room the screen's content
+ * leaves: the content is laid out at its natural height and measured, and the note's height
+ * is its number of lines (it is wrapped here, see guideLines). Without room for the whole
+ * note, one line cut short with "…"; without room for that, nothing.
+ */
+function GuidedBody({step, width, children}: {step: GuideStep | undefined; width: number; children: ReactNode}) {
+	const {t} = useUi();
+	const body = useRef<DOMElement>(null);
+	const content = useRef<DOMElement>(null);
+	// The lines of the note that fit below the content: all, or one (cut short with "…"), or none.
+	const [lines, setLines] = useState(0);
+	const noteHeight = step ? guideLines(t, step, width).length : 0;
+	const measure = () => {
+		if (!body.current || !content.current) return;
+		const room = measureElement(body.current).height - measureElement(content.current).height;
+		setLines(room >= noteHeight ? noteHeight : Math.min(1, Math.max(0, room)));
+	};
+	// After every render of the frame, and while a note is up, a few times a second for changes deeper down.
+	useLayoutEffect(measure);
+	useEffect(() => {
+		if (!step) return;
+		const timer = setInterval(measure, GUIDE_FIT_MS);
+		return () => clearInterval(timer);
+	}, [step, noteHeight]);
+	return (
+		<Box ref={body} flexDirection="column" flexGrow={1} paddingX={1} overflow="hidden">
+			<Box ref={content} flexDirection="column" flexShrink={0}>
+				{children}
+			</Box>
+			{step && lines > 0 ? (
+				<>
+					<Box flexGrow={1} />
+					<GuideBar step={step} width={width} maxLines={lines} />
+				</>
+			) : null}
 		</Box>
 	);
 }

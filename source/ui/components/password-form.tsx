@@ -1,10 +1,12 @@
 import {Box, Text} from 'ink';
+import {isDomainError} from '../../core/errors.js';
 import {Portal, type PasswordContext, type PasswordVerdict} from '../../core/portal.js';
 import {useUi} from '../context.js';
 import {useDialogForm} from '../hooks/use-form.js';
 import {describeError, type MessageKey} from '../i18n/index.js';
 import {Checkbox, FormButtons, InlineField, MessageLine} from './controls.js';
 import type {Control} from './form.js';
+import {GuideNote, type GuideStep} from './guide-note.js';
 
 const WITH_CURRENT: readonly Control[] = [
 	{kind: 'text', name: 'current', max: 1024, masked: true, enterMovesOn: true},
@@ -48,6 +50,8 @@ export function PasswordChecklist({password, context}: {password: string; contex
 
 export interface PasswordFormProps {
 	active: boolean;
+	/** The guide's note for this form (`--guide`). */
+	guide?: GuideStep;
 	withCurrent: boolean;
 	context: PasswordContext;
 	submitLabel: string;
@@ -58,7 +62,7 @@ export interface PasswordFormProps {
 }
 
 /** Current password (when changing it), the new one twice, show/hide, and the live checklist. */
-export function PasswordForm({active, withCurrent, context, submitLabel, onSubmit, onCancel, onHelp, onTypingChange}: PasswordFormProps) {
+export function PasswordForm({active, guide, withCurrent, context, submitLabel, onSubmit, onCancel, onHelp, onTypingChange}: PasswordFormProps) {
 	const {t} = useUi();
 	const controls = withCurrent ? WITH_CURRENT : NEW_ONLY;
 	const [form, dispatch] = useDialogForm(controls, {
@@ -72,7 +76,11 @@ export function PasswordForm({active, withCurrent, context, submitLabel, onSubmi
 			dispatch({type: 'busy'});
 			onSubmit({current: value('current'), next: value('next'), again: value('again')}).then(
 				() => dispatch({type: 'done', clear: ['current', 'next', 'again']}),
-				(error: unknown) => dispatch({type: 'done', clear: ['current'], focus: withCurrent ? 'current' : 'next', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}}),
+				(error: unknown) => {
+					// A wrong current password is retyped; a refused new one is chosen again.
+					const wrongCurrent = isDomainError(error, 'account.wrongPassword') || isDomainError(error, 'auth.locked');
+					dispatch({type: 'done', clear: wrongCurrent ? ['current'] : ['next', 'again'], focus: wrongCurrent ? 'current' : 'next', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}});
+				},
 			);
 		},
 	});
@@ -80,6 +88,7 @@ export function PasswordForm({active, withCurrent, context, submitLabel, onSubmi
 	const shown = form.checks['show'] ?? false;
 	return (
 		<Box flexDirection="column">
+			{guide ? <GuideNote step={guide} /> : null}
 			{withCurrent ? <InlineField label={t('password.current')} field={form.fields['current']!} focused={focused('current')} masked={!shown} labelWidth={30} /> : null}
 			<InlineField label={t('password.new')} field={form.fields['next']!} focused={focused('next')} masked={!shown} labelWidth={30} />
 			<InlineField label={t('password.again')} field={form.fields['again']!} focused={focused('again')} masked={!shown} labelWidth={30} />

@@ -1,21 +1,40 @@
 import type {ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import {useUi} from '../context.js';
+import {GuideNote, type GuideStep} from './guide-note.js';
 
 /**
  * The portal's step dialog ("1 Consensi ^", "2 Conferma l'operazione v"): done steps carry ✓,
  * the current one ▼ and its content, future ones ▶, each also in words, never by colour alone.
+ * `guides`, one per step, name the guide's note for each (`--guide`, see GuideNote).
  */
-export function StepDialog({title, steps, current, showTitle = true, children}: {title: string; steps: readonly string[]; current: number; showTitle?: boolean; children: ReactNode}) {
+export function StepDialog({
+	title,
+	steps,
+	current,
+	showTitle = true,
+	guides,
+	children,
+}: {
+	title: string;
+	steps: readonly string[];
+	current: number;
+	showTitle?: boolean;
+	guides?: readonly (GuideStep | undefined)[];
+	children: ReactNode;
+}) {
 	const {t} = useUi();
+	const guide = guides?.[current];
 	return (
 		<Box flexDirection="column" aria-label={`${title}. ${t('steps.announce', {number: current + 1, total: steps.length, title: steps[current] ?? ''})}`}>
+			{guide ? <GuideNote step={guide} /> : null}
 			{showTitle ? <Text bold>{title}</Text> : null}
 			{steps.map((step, index) => {
 				const state = index < current ? 'done' : index === current ? 'current' : 'future';
 				const symbol = state === 'done' ? '✓' : state === 'current' ? '▼' : '▶';
 				return (
-					<Box key={step} flexDirection="column">
+					// By position: a dialog may have two steps of the same name ("Conferma l'operazione").
+					<Box key={index} flexDirection="column">
 						<Text bold={state === 'current'} dimColor={state === 'future'}>
 							{symbol} {index + 1} {step} <Text dimColor>({t(`steps.${state}`)})</Text>
 						</Text>

@@ -15,12 +15,19 @@ type Handler = (input: string, key: Key) => void;
 interface Entry {
 	handler: {current: Handler};
 	active: {current: boolean};
+	/** A text field of this handler's form has focus: what is typed is the user's data. */
+	typing: {current: boolean};
 }
 
-const RouterContext = createContext<Set<Entry> | undefined>(undefined);
+/** A key press as an observer sees it: `typing` when it goes into a text field (see useKeyObserver). */
+export type Observer = (press: {input: string; key: Key; typing: boolean}) => void;
+
+const RouterContext = createContext<{entries: Set<Entry>; observers: Set<{current: Observer}>} | undefined>(undefined);
 
 export function KeyRouter({children}: {children: ReactNode}) {
 	const entries = useRef(new Set<Entry>()).current;
+	const observers = useRef(new Set<{current: Observer}>()).current;
+	const routes = useRef({entries, observers}).current;
 	const queue = useRef<{input: string; key: Key}[]>([]).current;
 	const draining = useRef(false);
 
@@ -33,7 +40,11 @@ export function KeyRouter({children}: {children: ReactNode}) {
 			draining.current = false;
 			return;
 		}
-		for (const entry of [...entries]) if (entry.active.current) entry.handler.current(press.input, press.key);
+		const receivers = [...entries].filter(entry => entry.active.current);
+		// Observers are told first, with whether the press goes into a text field, as routed now.
+		const typing = receivers.some(entry => entry.typing.current);
+		for (const observer of [...observers]) observer.current({...press, typing});
+		for (const entry of receivers) entry.handler.current(press.input, press.key);
 		setTimeout(drain, 0);
 	};
 
@@ -44,24 +55,52 @@ export function KeyRouter({children}: {children: ReactNode}) {
 			setTimeout(drain, 0);
 		}
 	});
-	return <RouterContext.Provider value={entries}>{children}</RouterContext.Provider>;
+	return <RouterContext.Provider value={routes}>{children}</RouterContext.Provider>;
 }
 
-/** Receives key presses while `isActive` (bursts already split into single presses). */
-export function useKeys(handler: Handler, options: {isActive?: boolean} = {}): void {
-	const entries = useContext(RouterContext);
-	if (!entries) throw new Error('useKeys needs a <KeyRouter> above it');
+/**
+ * Receives key presses while `isActive` (bursts already split into single presses). A form
+ * says `typing` while one of its text fields has focus, so observers never show what is typed.
+ */
+export function useKeys(handler: Handler, options: {isActive?: boolean; typing?: boolean} = {}): void {
+	const routes = useContext(RouterContext);
+	if (!routes) throw new Error('useKeys needs a <KeyRouter> above it');
+	const {entries} = routes;
 	const handlerRef = useRef(handler);
 	const activeRef = useRef(options.isActive ?? true);
+	const typingRef = useRef(options.typing ?? false);
 	useLayoutEffect(() => {
 		handlerRef.current = handler;
 		activeRef.current = options.isActive ?? true;
+		typingRef.current = options.typing ?? false;
 	});
 	useLayoutEffect(() => {
-		const entry: Entry = {handler: handlerRef, active: activeRef};
+		const entry: Entry = {handler: handlerRef, active: activeRef, typing: typingRef};
 		entries.add(entry);
 		return () => {
 			entries.delete(entry);
 		};
 	}, [entries]);
+}
+
+/**
+ * Sees every key press before the screens do, without taking it from them (`--show-keys`).
+ * `typing` is judged from the handlers the press is routed to, switched in the same layout
+ * effects as the routing itself, so it is right for the very press that enters a field.
+ */
+export function useKeyObserver(observer: Observer): void {
+	const routes = useContext(RouterContext);
+	if (!routes) throw new Error('useKeyObserver needs a <KeyRouter> above it');
+	const {observers} = routes;
+	const observerRef = useRef(observer);
+	useLayoutEffect(() => {
+		observerRef.current = observer;
+	});
+	useLayoutEffect(() => {
+		const entry = observerRef;
+		observers.add(entry);
+		return () => {
+			observers.delete(entry);
+		};
+	}, [observers]);
 }

@@ -12,9 +12,9 @@ export function useForm(
 ): [FormState, (action: FormAction) => void] {
 	const reducer = useMemo(() => formReducer(controls, options.submit), [controls, options.submit]);
 	const [form, dispatch] = useReducer(reducer, undefined, () => initialForm(controls, options.initialMessage));
-	useKeys((input, key) => dispatch({type: 'key', input, key}), {isActive: options.active});
-
 	const typing = isTyping(controls, form);
+	useKeys((input, key) => dispatch({type: 'key', input, key}), {isActive: options.active, typing});
+
 	const {onTypingChange} = options;
 	useEffect(() => onTypingChange?.(typing), [typing, onTypingChange]);
 	// A form that goes away takes its text field with it.

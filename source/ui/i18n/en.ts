@@ -624,6 +624,7 @@ export const en: Record<MessageKey, string> = {
 	'guide.otp.phoneNumber': 'Type the new number. You also need the current one: the confirmation code goes there, not to the new one.',
 	'guide.otp.phoneOtp': 'Enter the OTP sent by SMS to the OLD number and «Save»; if it has expired, ask for a new one.',
 	'guide.renewal': 'Check the expiry and choose «Renew signature» (coupon or RAO only if you were given them). Renewal needs unchanged data.',
+	'guide.renewal.closed': 'Renewal is not possible now: the message says why; if the certificate has expired, a new certificate is needed.',
 	'guide.renewal.coupon': 'Type the coupon code you were given and confirm: each coupon is good for one renewal only.',
 	'guide.renewal.rao': 'This step is for the RAO operator: they enter their own User ID and password.',
 	'guide.renewal.raoOtp': 'The RAO operator enters the OTP received on their own phone to authorise the renewal.',

@@ -33,7 +33,9 @@ export function describeError(t: Translate, error: unknown): string {
 		// A certificate state travels as its code ("expired"); the message shows its name.
 		const state = error.params['state'];
 		const params = typeof state === 'string' && STATES.includes(state) ? {...error.params, state: t(`status.${state}` as MessageKey).toLowerCase()} : error.params;
-		return t(`errors.${error.code}` as MessageKey, params);
+		const message = t(`errors.${error.code}` as MessageKey, params);
+		// A batch (a CSV file) says which row the problem is on.
+		return typeof error.params['row'] === 'number' ? `${t('errors.row', {row: error.params['row']})} ${message}` : message;
 	}
 	return t('errors.unexpected', {message: error instanceof Error ? error.message : String(error)});
 }

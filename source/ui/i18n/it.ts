@@ -622,6 +622,7 @@ export const it = {
 	'guide.otp.phoneNumber': 'Scrivi il nuovo numero. Ti serve anche quello attuale: il codice di conferma arriva lì, non al nuovo.',
 	'guide.otp.phoneOtp': 'Inserisci l’OTP arrivato via SMS sul numero VECCHIO e «Salva»; se è scaduto, chiedine uno nuovo.',
 	'guide.renewal': 'Controlla la scadenza e scegli «Rinnova firma» (coupon o RAO solo se te li hanno dati). Si rinnova solo con dati invariati.',
+	'guide.renewal.closed': 'Ora il rinnovo non si può fare: il messaggio dice perché; se il certificato è scaduto, serve un nuovo certificato.',
 	'guide.renewal.coupon': 'Scrivi il codice coupon che ti è stato consegnato e conferma: ogni coupon vale per un solo rinnovo.',
 	'guide.renewal.rao': 'Questo passo spetta all’operatore RAO: inserisce il proprio User ID e la propria password.',
 	'guide.renewal.raoOtp': 'L’operatore RAO inserisce l’OTP ricevuto sul proprio cellulare per autorizzare il rinnovo.',

@@ -8,6 +8,7 @@ import {OtpStep} from '../components/otp-step.js';
 import {useUi} from '../context.js';
 import {useDialogForm} from '../hooks/use-form.js';
 import {describeError} from '../i18n/index.js';
+import {GuideNote, type GuideStep} from '../components/guide-note.js';
 
 /*
  * The editors of "Gestisci il tuo account" (seed 003 §9.2–9.4), each replacing the list while
@@ -34,6 +35,8 @@ const VALUE_CONTROLS: readonly Control[] = [
 export function CodeConfirmedEditor<Value extends string>(
 	props: EditorProps & {
 		intro: string;
+		/** The guide's notes: while the value is typed, and while its code is (`--guide`). */
+		guides?: {value: GuideStep; code: GuideStep};
 		label: string;
 		start: (value: string) => Promise<{value: Value; challenge: ChallengeView}>;
 		confirm: (value: Value, challenge: ChallengeView, code: string) => Promise<void>;
@@ -61,28 +64,32 @@ export function CodeConfirmedEditor<Value extends string>(
 	});
 	if (pending) {
 		return (
-			<OtpStep
-				active={props.active}
-				challenge={pending.challenge}
-				confirmLabel={t('account.save')}
-				onConfirm={async code => {
-					await props.confirm(pending.value, pending.challenge, code);
-					props.onDone(props.doneMessage);
-				}}
-				onResend={() => portal.resendOtp(props.session, pending.challenge.id)}
-				onRestart={message => {
-					setPending(undefined);
-					dispatch({type: 'message', message: {kind: 'error', key: 'errors.unexpected', text: message}});
-				}}
-				onCancel={() => props.onCancel(true)}
-				onHelp={props.onHelp}
-				onTypingChange={props.onTypingChange}
-			/>
+			<>
+				{props.guides ? <GuideNote step={props.guides.code} /> : null}
+				<OtpStep
+					active={props.active}
+					challenge={pending.challenge}
+					confirmLabel={t('account.save')}
+					onConfirm={async code => {
+						await props.confirm(pending.value, pending.challenge, code);
+						props.onDone(props.doneMessage);
+					}}
+					onResend={() => portal.resendOtp(props.session, pending.challenge.id)}
+					onRestart={message => {
+						setPending(undefined);
+						dispatch({type: 'message', message: {kind: 'error', key: 'errors.unexpected', text: message}});
+					}}
+					onCancel={() => props.onCancel(true)}
+					onHelp={props.onHelp}
+					onTypingChange={props.onTypingChange}
+				/>
+			</>
 		);
 	}
 	const focused = (name: string) => props.active && VALUE_CONTROLS[form.focus]?.name === name;
 	return (
 		<Box flexDirection="column">
+			{props.guides ? <GuideNote step={props.guides.value} /> : null}
 			<Text wrap="wrap">{props.intro}</Text>
 			<InlineField label={props.label} field={form.fields['value']!} focused={focused('value')} labelWidth={28} />
 			<FormButtons focused={focused} confirmLabel={t('account.save')} />
@@ -128,6 +135,7 @@ export function SecretQuestionEditor(props: EditorProps) {
 	}, [ownText, dispatch]);
 	return (
 		<Box flexDirection="column">
+			<GuideNote step="account.question" />
 			<Text wrap="wrap">{t('account.questionIntro')}</Text>
 			<ChoiceList label={t('account.chooseQuestion')} options={[...Portal.suggestedQuestions, t('account.ownQuestion')]} chosen={chosen} focused={focused('question')} />
 			<InlineField label={t('account.ownQuestionField')} field={form.fields['own']!} focused={focused('own')} labelWidth={28} />
@@ -172,6 +180,7 @@ export function LanguageEditor(props: EditorProps & {onLanguage: (language: 'it'
 	const chosen = (initial + (form.choices['language'] ?? 0)) % LANGUAGES.length;
 	return (
 		<Box flexDirection="column">
+			<GuideNote step="account.language" />
 			<ChoiceField label={t('account.language')} options={['Italiano', 'English']} chosen={chosen} focused={focused('language')} labelWidth={28} />
 			<FormButtons focused={focused} confirmLabel={t('account.save')} />
 			{form.message ? <MessageLine kind={form.message.kind} text={toDisplayText(form.message.text ?? t(form.message.key, form.message.params))} /> : null}

@@ -11,6 +11,7 @@ import {useSelection} from '../hooks/use-selection.js';
 import {describeError, formatDate, formatTime, type MessageKey} from '../i18n/index.js';
 import {helpBinding, otpScreenBindings} from '../keymap.js';
 import {CodeConfirmedEditor, LanguageEditor, SecretQuestionEditor} from './account-editors.js';
+import {GuideNote} from '../components/guide-note.js';
 
 type Item = 'phone' | 'password' | 'email' | 'question' | 'language' | 'sessions';
 
@@ -96,6 +97,7 @@ export function AccountScreen({active, session, onBack, onHelp, onTypingChange, 
 			editor = (
 				<PasswordForm
 					active={active && !asking}
+					guide="account.password"
 					withCurrent
 					context={context}
 					submitLabel={t('account.save')}
@@ -114,6 +116,7 @@ export function AccountScreen({active, session, onBack, onHelp, onTypingChange, 
 				<CodeConfirmedEditor
 					{...editorProps}
 					intro={t('account.phoneIntro')}
+					guides={{value: 'account.phone', code: 'account.phoneCode'}}
 					label={t('account.newPhone')}
 					start={async input => {
 						const started = await portal.startRecoveryPhoneChange(session, input);
@@ -129,6 +132,7 @@ export function AccountScreen({active, session, onBack, onHelp, onTypingChange, 
 				<CodeConfirmedEditor
 					{...editorProps}
 					intro={t('account.emailIntro')}
+					guides={{value: 'account.email', code: 'account.emailCode'}}
 					label={t('account.newEmail')}
 					start={async input => {
 						const started = await portal.startEmailChange(session, input);
@@ -157,6 +161,7 @@ export function AccountScreen({active, session, onBack, onHelp, onTypingChange, 
 			<Text bold>{editing ? `${t('account.title')} › ${t(ITEMS.find(entry => entry.item === editing)!.label)}` : t('account.title')}</Text>
 			{editor ?? (
 				<Box flexDirection="column">
+					<GuideNote step="account" />
 					{ITEMS.map((entry, index) => (
 						<Box key={entry.item} flexDirection="column">
 							{entry.group ? <Text dimColor>{t(entry.group)}</Text> : null}
@@ -212,6 +217,7 @@ function SessionsView({active, session, onBack, onHelp}: {active: boolean; sessi
 	const when = (iso: string) => `${formatDate(language, new Date(iso))} ${formatTime(language, new Date(iso))}`;
 	return (
 		<Box flexDirection="column">
+			<GuideNote step="account.sessions" />
 			<Text dimColor>
 				{t('account.sessionTerminal').padEnd(30)}
 				{t('account.sessionStarted').padEnd(18)}

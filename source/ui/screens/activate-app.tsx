@@ -6,6 +6,7 @@ import {DiscardPrompt} from '../components/discard-prompt.js';
 import {OtpStep} from '../components/otp-step.js';
 import {QrCode} from '../components/qr-code.js';
 import {StepDialog} from '../components/step-dialog.js';
+import {GuideNote} from '../components/guide-note.js';
 import {useUi} from '../context.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import {describeError} from '../i18n/index.js';
@@ -14,7 +15,7 @@ import type {DialogProps} from './change-phone.js';
 
 /** "Attiva" the MyInfoCert app: scan the QR code (or type the key), then confirm with the first code. */
 export function ActivateAppDialog({active, session, onClose, onHelp, onTypingChange}: DialogProps) {
-	const {t, portal} = useUi();
+	const {t, portal, guide} = useUi();
 	const [activation, setActivation] = useState<AppActivation | undefined>();
 	const [error, setError] = useState<string | undefined>();
 	const [step, setStep] = useState(0);
@@ -47,7 +48,7 @@ export function ActivateAppDialog({active, session, onClose, onHelp, onTypingCha
 	const secretLines = [groups.slice(0, 4).join(' '), groups.slice(4).join(' ')].filter(line => line !== '');
 	return (
 		<Box flexDirection="column">
-			<StepDialog title={t('activate.title')} showTitle={step > 0} steps={[t('activate.step1'), t('activate.step2')]} current={step}>
+			<StepDialog title={t('activate.title')} showTitle={step > 0} steps={[t('activate.step1'), t('activate.step2')]} guides={[undefined, 'otp.activateCode']} current={step}>
 				{error ? <MessageLine kind="error" text={error} /> : null}
 				{!activation && !error ? <Text>{t('app.loading')}</Text> : null}
 				{activation && step === 0 ? (
@@ -67,6 +68,12 @@ export function ActivateAppDialog({active, session, onClose, onHelp, onTypingCha
 								<Text wrap="wrap">{t('activate.next')}</Text>
 							</Box>
 							<Button label={t('dialog.confirm')} focused={active && !asking} />
+							{/* The QR code fills the height: the guide's note goes in the room beside it. */}
+							{guide ? (
+								<Box marginTop={1}>
+									<GuideNote step="otp.activateQr" inline />
+								</Box>
+							) : null}
 						</Box>
 					</Box>
 				) : null}

@@ -7,6 +7,7 @@ import {useUi} from '../context.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import {describeError, type MessageKey} from '../i18n/index.js';
 import {detailBindings, helpBinding} from '../keymap.js';
+import {GuideNote} from '../components/guide-note.js';
 
 const POLL_MS = 500;
 
@@ -56,6 +57,7 @@ export function AppLoginPanel({active, onLoggedIn, onBack, onHelp}: {active: boo
 	const seconds = offer ? Math.max(0, Math.ceil((offer.expiresAt.getTime() - now.getTime()) / 1000)) : 0;
 	return (
 		<Box flexDirection="column">
+			<GuideNote step="login.app" />
 			<Text bold>{t('appLogin.heading')}</Text>
 			<Box gap={2}>
 				{offer ? <QrCode text={offer.uri} label={t('appLogin.qrLabel')} /> : <Text>{t('app.loading')}</Text>}

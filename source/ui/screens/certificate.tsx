@@ -11,6 +11,7 @@ import {useSelection} from '../hooks/use-selection.js';
 import {describeError, formatDate, type MessageKey} from '../i18n/index.js';
 import {helpBinding, otpScreenBindings} from '../keymap.js';
 import {SaveFileDialog} from './download.js';
+import {GuideNote} from '../components/guide-note.js';
 
 const LABEL_WIDTH = 24;
 
@@ -90,6 +91,7 @@ export function CertificateScreen({active, session, data, onBack, onHelp, onTypi
 			<SaveFileDialog
 				active={active}
 				title={t('download.title')}
+				guide="certificate.download"
 				alternativeLabel={t('download.der')}
 				suggest={der => portal.suggestedCertificateFile(session, der ? 'der' : 'pem')}
 				save={async (path, der) => t('download.saved', {path: await portal.exportCertificate(session, der ? 'der' : 'pem', path)})}
@@ -104,6 +106,7 @@ export function CertificateScreen({active, session, data, onBack, onHelp, onTypi
 	}
 	return (
 		<Box flexDirection="column">
+			<GuideNote step="certificate" />
 			<Text bold>{t('certificate.heading')}</Text>
 			<CertificateBanner state={certificate.state} expiresAt={certificate.expiresAt} />
 			<CertificateDates certificate={certificate} />

@@ -54,7 +54,7 @@ export function ChangePhoneDialog({active, session, phoneMasked, onClose, onHelp
 	const focused = (name: string) => active && !asking && !pending && NUMBER_CONTROLS[form.focus]?.name === name;
 	return (
 		<Box flexDirection="column">
-			<StepDialog title={t('changePhone.title')} steps={[t('changePhone.step1'), t('changePhone.step2')]} current={pending ? 1 : 0}>
+			<StepDialog title={t('changePhone.title')} steps={[t('changePhone.step1'), t('changePhone.step2')]} guides={['otp.phoneNumber', 'otp.phoneOtp']} current={pending ? 1 : 0}>
 				{pending ? (
 					<OtpStep
 						active={active && !asking}

@@ -11,6 +11,7 @@ import {useSelection} from '../hooks/use-selection.js';
 import {useTerminalSize} from '../hooks/use-terminal-size.js';
 import type {Loaded} from '../hooks/use-portal-data.js';
 import type {CardScreen} from '../state.js';
+import {GuideNote} from '../components/guide-note.js';
 
 /** The cards of the capabilities that exist. Later capabilities add theirs here. */
 export const DASHBOARD_CARDS: readonly {screen: CardScreen; title: MessageKey; description: MessageKey}[] = [
@@ -77,6 +78,7 @@ export function DashboardScreen({active, data, initialSelection, onOpen, onUserM
 	const view = data.value;
 	return (
 		<Box flexDirection="column">
+			<GuideNote step={view.replacement.allowed ? 'dashboard.replacement' : 'dashboard'} />
 			{compact ? null : <Text>{t('dashboard.greeting', {name: toDisplayText(`${view.name} ${view.surname}`, 60)})}</Text>}
 			<Box marginY={compact ? 0 : 1}>
 				{view.certificate ? <CertificateBanner state={view.certificate.state} expiresAt={view.certificate.expiresAt} /> : <Text>{t('dashboard.noCertificate')}</Text>}

@@ -5,6 +5,7 @@ import type {Control} from '../components/form.js';
 import {useUi} from '../context.js';
 import {useForm} from '../hooks/use-form.js';
 import {describeError} from '../i18n/index.js';
+import {GuideNote, type GuideStep} from '../components/guide-note.js';
 
 const CONTROLS: readonly Control[] = [
 	{kind: 'check', name: 'alternative'},
@@ -17,6 +18,8 @@ const PATH_ONLY = CONTROLS.filter(control => control.name !== 'alternative');
 export interface SaveFileDialogProps {
 	active: boolean;
 	title: string;
+	/** The guide's note for this dialog (`--guide`). */
+	guide?: GuideStep;
 	/** A check box for the other format (DER instead of PEM), when there is one. */
 	alternativeLabel?: string;
 	/** The proposed path; called again when the format changes. */
@@ -29,7 +32,7 @@ export interface SaveFileDialogProps {
 }
 
 /** Saves a file to a path the user confirms (default: the current folder) and says where it went. */
-export function SaveFileDialog({active, title, alternativeLabel, suggest, save, onClose, onHelp, onTypingChange}: SaveFileDialogProps) {
+export function SaveFileDialog({active, title, guide, alternativeLabel, suggest, save, onClose, onHelp, onTypingChange}: SaveFileDialogProps) {
 	const {t} = useUi();
 	const controls = alternativeLabel ? CONTROLS : PATH_ONLY;
 	const [form, dispatch] = useForm(controls, {
@@ -60,6 +63,7 @@ export function SaveFileDialog({active, title, alternativeLabel, suggest, save, 
 	const focused = (name: string) => active && controls[form.focus]?.name === name;
 	return (
 		<Box flexDirection="column">
+			{guide ? <GuideNote step={guide} /> : null}
 			<Text bold>{title}</Text>
 			{alternativeLabel ? <Checkbox label={alternativeLabel} checked={alternative} focused={focused('alternative')} /> : null}
 			<TextField label={t('download.path')} field={form.fields['path']!} focused={focused('path')} width={72} />

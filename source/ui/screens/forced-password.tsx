@@ -3,6 +3,7 @@ import {Box, Text} from 'ink';
 import type {PasswordContext, Session} from '../../core/portal.js';
 import {PasswordForm} from '../components/password-form.js';
 import {useUi} from '../context.js';
+import {GuideNote} from '../components/guide-note.js';
 
 /** First access with an initial password: the holder chooses their own before anything else. */
 export function ForcedPasswordScreen({active, session, onDone, onHelp, onTypingChange}: {active: boolean; session: Session; onDone: () => void; onHelp: () => void; onTypingChange: (typing: boolean) => void}) {
@@ -13,6 +14,7 @@ export function ForcedPasswordScreen({active, session, onDone, onHelp, onTypingC
 	}, [portal, session]);
 	return (
 		<Box flexDirection="column">
+			<GuideNote step="forcedPassword" />
 			<Text bold>{t('forcedPassword.title')}</Text>
 			<Text wrap="wrap">{t('forcedPassword.intro')}</Text>
 			<PasswordForm

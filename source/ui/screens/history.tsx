@@ -10,6 +10,7 @@ import {useKeymap} from '../hooks/use-keymap.js';
 import {useTerminalSize} from '../hooks/use-terminal-size.js';
 import {describeError, formatDate, formatTime, type MessageKey, type Translate} from '../i18n/index.js';
 import {historyBindings} from '../keymap.js';
+import {GuideNote, guideLines} from '../components/guide-note.js';
 
 const PERIODS = ['all', 'week', 'quarter'] as const;
 const OUTCOMES = ['all', 'success', 'failure'] as const;
@@ -102,9 +103,10 @@ function accessOutcome(t: Translate, entry: AccessEntry): string {
  * Choices apply at once; typed dates apply with Enter or "Cerca".
  */
 export function HistoryScreen({active, session, onBack, onHelp, onTypingChange}: {active: boolean; session: Session; onBack: () => void; onHelp: () => void; onTypingChange: (typing: boolean) => void}) {
-	const {t, portal, language} = useUi();
-	const {rows} = useTerminalSize();
-	const pageSize = Math.max(3, rows - CHROME_ROWS);
+	const {t, portal, language, guide} = useUi();
+	const {rows, columns} = useTerminalSize();
+	// With `--guide`, the table leaves room for the note at the foot of the screen.
+	const pageSize = Math.max(3, rows - CHROME_ROWS - (guide ? guideLines(t, 'history', columns - 2).length : 0));
 	const [view, setView] = useState<View>('signatures');
 	const [applied, setApplied] = useState<HistoryFilter>({from: '', to: '', period: 'all', outcome: 'all', order: 'newest'});
 	const [page, setPage] = useState(1);
@@ -173,6 +175,7 @@ export function HistoryScreen({active, session, onBack, onHelp, onTypingChange}:
 	const current = result?.view === view ? result.page : undefined;
 	return (
 		<Box flexDirection="column">
+			<GuideNote step="history" />
 			<Text bold>{signatures ? t('history.title') : t('history.accessTitle')}</Text>
 			{current ? (
 				<Text>

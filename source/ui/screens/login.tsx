@@ -7,6 +7,7 @@ import {useUi} from '../context.js';
 import {useForm} from '../hooks/use-form.js';
 import {describeError, formatDate, formatTime, type MessageKey} from '../i18n/index.js';
 import {AppLoginPanel} from './app-login.js';
+import {GuideNote} from '../components/guide-note.js';
 
 const MAX_IDENTIFIER = 254;
 const MAX_PASSWORD = 1024;
@@ -88,6 +89,7 @@ export function LoginScreen({active, notice, maxAttempts, onLoggedIn, onForgotPa
 	const focused = (name: string) => active && CONTROLS[form.focus]?.name === name;
 	return (
 		<Box flexDirection="column">
+			<GuideNote step="login" />
 			<Text bold>{t('login.heading')}</Text>
 			<TextField label={t('login.identifier')} placeholder={t('login.identifierPlaceholder')} field={form.fields['identifier']!} focused={focused('identifier')} />
 			<TextField label={t('login.password')} placeholder={t('login.passwordPlaceholder')} field={form.fields['password']!} masked={!form.checks['show']} focused={focused('password')} />

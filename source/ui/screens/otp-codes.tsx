@@ -10,6 +10,7 @@ import {helpBinding, otpScreenBindings} from '../keymap.js';
 import {useSelection} from '../hooks/use-selection.js';
 import {ActivateAppDialog} from './activate-app.js';
 import {ChangePhoneDialog} from './change-phone.js';
+import {GuideNote} from '../components/guide-note.js';
 
 type Item = {action: 'activate'} | {action: 'changePhone'} | {action: 'channel'; channel: OtpChannel} | {action: 'push'};
 
@@ -98,6 +99,7 @@ export function OtpCodesScreen({active, session, onBack, onHelp, onTypingChange}
 	);
 	return (
 		<Box flexDirection="column">
+			<GuideNote step="otp" />
 			<Text bold>{t('otp.heading')}</Text>
 			<Text wrap="wrap">{t('otp.intro')}</Text>
 			<Box marginTop={1}>

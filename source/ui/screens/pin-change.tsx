@@ -12,6 +12,7 @@ import {useKeymap} from '../hooks/use-keymap.js';
 import {usePinAttempts} from '../hooks/use-pin-attempts.js';
 import {describeError} from '../i18n/index.js';
 import {detailBindings, helpBinding} from '../keymap.js';
+import {GuideNote} from '../components/guide-note.js';
 
 const CONTROLS: readonly Control[] = [
 	{kind: 'text', name: 'current', max: 8, digitsOnly: true, masked: true, enterMovesOn: true},
@@ -56,12 +57,19 @@ export function PinChangeScreen({active, session, onBack, onHelp, onTypingChange
 	});
 	useKeymap([...detailBindings, helpBinding], action => (action === 'back' ? onBack() : onHelp()), active && done !== undefined);
 
-	if (done) return <MessageLine kind="success" text={done} />;
+	if (done) {
+		return (
+			<>
+				<GuideNote step="pin.done" />
+				<MessageLine kind="success" text={done} />
+			</>
+		);
+	}
 	const focused = (name: string) => active && !asking && !pending && CONTROLS[form.focus]?.name === name;
 	const shown = form.checks['show'] ?? false;
 	return (
 		<Box flexDirection="column">
-			<StepDialog title={t('pinChange.title')} steps={[t('pinChange.step1'), t('pinChange.step2')]} current={pending ? 1 : 0}>
+			<StepDialog title={t('pinChange.title')} steps={[t('pinChange.step1'), t('pinChange.step2')]} guides={['pin.pins', 'pin.otp']} current={pending ? 1 : 0}>
 				{pending ? (
 					<OtpStep
 						active={active && !asking}

@@ -1,14 +1,17 @@
 import {useState} from 'react';
 import {Box, Text} from 'ink';
 import {isDomainError} from '../../core/errors.js';
+import type {PasswordContext} from '../../core/portal.js';
 import {toDisplayText} from '../../core/text/sanitize.js';
 import {Button, FormButtons, InlineField, MessageLine} from '../components/controls.js';
 import type {Control} from '../components/form.js';
+import {DiscardPrompt} from '../components/discard-prompt.js';
 import {PasswordForm} from '../components/password-form.js';
 import {StepDialog} from '../components/step-dialog.js';
 import {useUi} from '../context.js';
 import {useDialogForm} from '../hooks/use-form.js';
 import {describeError, type MessageKey} from '../i18n/index.js';
+import {GuideNote} from '../components/guide-note.js';
 
 /*
  * The login screen's links. "Hai dimenticato la password?": User ID → code by SMS → secret
@@ -25,7 +28,7 @@ interface PublicScreenProps {
 	onTypingChange: (typing: boolean) => void;
 }
 
-type Step = {name: 'identifier'} | {name: 'code'; recoveryId: string} | {name: 'answer'; recoveryId: string; question: string} | {name: 'password'; recoveryId: string};
+type Step = {name: 'identifier'} | {name: 'code'; recoveryId: string} | {name: 'answer'; recoveryId: string; question: string; context: PasswordContext} | {name: 'password'; recoveryId: string; context: PasswordContext};
 
 /** A one-field step with Annulla / confirm, and optionally "Invia nuovo codice". */
 function OneFieldStep({
@@ -77,7 +80,7 @@ function OneFieldStep({
 		<Box flexDirection="column">
 			<Text wrap="wrap">{intro}</Text>
 			<Box gap={2}>
-				<InlineField label={label} field={form.fields['value']!} focused={focused('value')} masked={control.masked} labelWidth={24} />
+				<InlineField label={label} field={form.fields['value']!} focused={focused('value')} masked={control.masked} labelWidth={34} />
 				{onResend ? <Button label={t('recovery.resend')} focused={focused('resend')} /> : null}
 			</Box>
 			<FormButtons focused={focused} confirmLabel={confirmLabel} />
@@ -94,72 +97,83 @@ export function PasswordRecoveryScreen({active, onDone, onBack, onHelp, onTyping
 		if (isDomainError(error, 'recovery.expired') || isDomainError(error, 'otp.cancelled')) setStep({name: 'identifier'});
 		throw error;
 	};
+	const [asking, setAsking] = useState(false);
 	const index = {identifier: 0, code: 1, answer: 2, password: 3}[step.name];
-	const common = {active, onBack, onHelp, onTypingChange};
+	// Past the User ID a code has been sent: leaving asks first.
+	const leave = () => (step.name === 'identifier' ? onBack() : setAsking(true));
+	const common = {active: active && !asking, onBack: leave, onHelp, onTypingChange};
 	return (
-		<StepDialog title={t('recovery.title')} steps={[t('recovery.step.identifier'), t('recovery.step.code'), t('recovery.step.answer'), t('recovery.step.password')]} current={index}>
-			{step.name === 'identifier' ? (
-				<OneFieldStep
-					key="identifier"
-					{...common}
-					intro={t('recovery.identifierIntro')}
-					label={t('login.identifier')}
-					control={{kind: 'text', name: 'value', max: 254}}
-					confirmLabel={t('recovery.continue')}
-					onSubmit={async identifier => {
-						const {recoveryId} = await portal.startPasswordRecovery(identifier);
-						setStep({name: 'code', recoveryId});
-					}}
-				/>
-			) : null}
-			{step.name === 'code' ? (
-				<OneFieldStep
-					key="code"
-					{...common}
-					intro={t('recovery.codeIntro')}
-					label={t('recovery.code')}
-					control={{kind: 'text', name: 'value', max: 8, digitsOnly: true}}
-					confirmLabel={t('recovery.continue')}
-					onResend={() => portal.resendRecoveryCode(step.recoveryId).catch(restartOn)}
-					onSubmit={async code => {
-						const next = await portal.confirmRecoveryCode(step.recoveryId, code).catch(restartOn);
-						setStep(next.next === 'answer' ? {name: 'answer', recoveryId: step.recoveryId, question: next.question} : {name: 'password', recoveryId: step.recoveryId});
-					}}
-				/>
-			) : null}
-			{step.name === 'answer' ? (
-				<OneFieldStep
-					key="answer"
-					{...common}
-					intro={t('recovery.answerIntro', {question: toDisplayText(step.question, 120)})}
-					label={t('account.answer')}
-					control={{kind: 'text', name: 'value', max: 100, masked: true}}
-					confirmLabel={t('recovery.continue')}
-					onSubmit={async answer => {
-						await portal.answerRecoveryQuestion(step.recoveryId, answer).catch(restartOn);
-						setStep({name: 'password', recoveryId: step.recoveryId});
-					}}
-				/>
-			) : null}
-			{step.name === 'password' ? (
-				<Box flexDirection="column">
-					<Text wrap="wrap">{t('recovery.passwordIntro')}</Text>
-					<PasswordForm
-						active={active}
-						withCurrent={false}
-						context={{}}
-						submitLabel={t('account.save')}
-						onSubmit={async values => {
-							await portal.setRecoveredPassword(step.recoveryId, values.next, values.again).catch(restartOn);
-							onDone('recovery.done');
+		<Box flexDirection="column">
+			<StepDialog
+				title={t('recovery.title')}
+				steps={[t('recovery.step.identifier'), t('recovery.step.code'), t('recovery.step.answer'), t('recovery.step.password')]}
+				guides={['recovery.identifier', 'recovery.code', 'recovery.answer', 'recovery.password']}
+				current={index}
+			>
+				{step.name === 'identifier' ? (
+					<OneFieldStep
+						key="identifier"
+						{...common}
+						intro={t('recovery.identifierIntro')}
+						label={t('login.identifier')}
+						control={{kind: 'text', name: 'value', max: 254}}
+						confirmLabel={t('recovery.continue')}
+						onSubmit={async identifier => {
+							const {recoveryId} = await portal.startPasswordRecovery(identifier);
+							setStep({name: 'code', recoveryId});
 						}}
-						onCancel={onBack}
-						onHelp={onHelp}
-						onTypingChange={onTypingChange}
 					/>
-				</Box>
-			) : null}
-		</StepDialog>
+				) : null}
+				{step.name === 'code' ? (
+					<OneFieldStep
+						key="code"
+						{...common}
+						intro={t('recovery.codeIntro')}
+						label={t('recovery.code')}
+						control={{kind: 'text', name: 'value', max: 8, digitsOnly: true}}
+						confirmLabel={t('recovery.continue')}
+						onResend={() => portal.resendRecoveryCode(step.recoveryId).catch(restartOn)}
+						onSubmit={async code => {
+							const next = await portal.confirmRecoveryCode(step.recoveryId, code).catch(restartOn);
+							setStep(next.next === 'answer' ? {name: 'answer', recoveryId: step.recoveryId, question: next.question, context: next.context} : {name: 'password', recoveryId: step.recoveryId, context: next.context});
+						}}
+					/>
+				) : null}
+				{step.name === 'answer' ? (
+					<OneFieldStep
+						key="answer"
+						{...common}
+						intro={t('recovery.answerIntro', {question: toDisplayText(step.question, 120)})}
+						label={t('account.answer')}
+						control={{kind: 'text', name: 'value', max: 100, masked: true}}
+						confirmLabel={t('recovery.continue')}
+						onSubmit={async answer => {
+							await portal.answerRecoveryQuestion(step.recoveryId, answer).catch(restartOn);
+							setStep({name: 'password', recoveryId: step.recoveryId, context: step.context});
+						}}
+					/>
+				) : null}
+				{step.name === 'password' ? (
+					<Box flexDirection="column">
+						<Text wrap="wrap">{t('recovery.passwordIntro')}</Text>
+						<PasswordForm
+							active={active}
+							withCurrent={false}
+							context={step.context}
+							submitLabel={t('account.save')}
+							onSubmit={async values => {
+								await portal.setRecoveredPassword(step.recoveryId, values.next, values.again).catch(restartOn);
+								onDone('recovery.done');
+							}}
+							onCancel={leave}
+							onHelp={onHelp}
+							onTypingChange={onTypingChange}
+						/>
+					</Box>
+				) : null}
+			</StepDialog>
+		{asking ? <DiscardPrompt onAnswer={discard => (discard ? onBack() : setAsking(false))} /> : null}
+		</Box>
 	);
 }
 
@@ -192,6 +206,7 @@ export function UserIdRecoveryScreen({active, onDone, onBack, onHelp, onTypingCh
 	const focused = (name: string) => active && USER_ID_CONTROLS[form.focus]?.name === name;
 	return (
 		<Box flexDirection="column">
+			<GuideNote step="recovery.userId" />
 			<Text bold>{t('recovery.userIdTitle')}</Text>
 			<Text wrap="wrap">{t('recovery.userIdIntro')}</Text>
 			<InlineField label={t('recovery.codiceFiscale')} field={form.fields['codiceFiscale']!} focused={focused('codiceFiscale')} labelWidth={24} />

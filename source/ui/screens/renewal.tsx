@@ -14,6 +14,7 @@ import {useKeymap} from '../hooks/use-keymap.js';
 import {useSelection} from '../hooks/use-selection.js';
 import {describeError, formatDate, type MessageKey} from '../i18n/index.js';
 import {detailBindings, helpBinding, otpScreenBindings} from '../keymap.js';
+import {GuideNote, type GuideStep} from '../components/guide-note.js';
 
 const CONSENT_CONTROLS: readonly Control[] = [
 	{kind: 'check', name: 'accept'},
@@ -121,6 +122,7 @@ export function RenewalScreen({active, session, onBack, onHelp, onTypingChange}:
 	const closedReason = window && !window.open ? windowText(t, window, language) : undefined;
 	return (
 		<Box flexDirection="column">
+			<GuideNote step={window && !window.open ? 'renewal.closed' : 'renewal'} />
 			<Text bold>{t('renewal.heading')}</Text>
 			{view?.certificate ? <Text>{t('renewal.expiry', {date: formatDate(language, view.certificate.expiresAt)})}</Text> : null}
 			<Box marginTop={1} flexDirection="column">
@@ -190,6 +192,17 @@ export function RenewalWizard({
 				t('renewal.step3'),
 				t('renewal.step4'),
 			];
+	// What the guides say at each of those steps (`--guide`).
+	const guides: readonly GuideStep[] = replacement
+		? ['replacement.consents', 'replacement.otp', 'replacement.pin', 'replacement.security', 'replacement.otpFinal']
+		: [
+				...(withCoupon ? (['renewal.coupon'] as const) : []),
+				...(withRao ? (['renewal.rao', 'renewal.raoOtp'] as const) : []),
+				'renewal.consents',
+				'renewal.otp',
+				'renewal.newPin',
+				'renewal.activateOtp',
+			];
 	// The replacement has the security information between the new PIN and the last OTP.
 	const index = state.step === 'security' ? 3 : replacement && (state.step === 3 || state.step === 4) ? state.step + 1 : state.step;
 	const current = needsCoupon ? 0 : raoStage === 'credentials' ? 0 : raoStage === 'otp' ? 1 : index + prefix;
@@ -211,6 +224,7 @@ export function RenewalWizard({
 		if (replacement) return <AutoReturn seconds={8} onReturn={() => onClose(doneText(state.expiresAt))} />;
 		return (
 			<Box flexDirection="column">
+				<GuideNote step="renewal.done" />
 				<Text bold wrap="wrap">
 					{doneText(state.expiresAt)}
 				</Text>
@@ -222,7 +236,7 @@ export function RenewalWizard({
 	}
 	return (
 		<Box flexDirection="column">
-			<StepDialog title={replacement ? t('replacement.title') : t('renewal.title')} steps={steps} current={current}>
+			<StepDialog title={replacement ? t('replacement.title') : t('renewal.title')} steps={steps} guides={guides} current={current}>
 				{needsCoupon ? (
 					<CouponStep
 						{...stepProps}
@@ -471,6 +485,7 @@ function AutoReturn({seconds, onReturn}: {seconds: number; onReturn: () => void}
 	}, [seconds, onReturn]);
 	return (
 		<Box flexDirection="column">
+			<GuideNote step="replacement.done" />
 			<Text bold wrap="wrap">
 				✔ {t('replacement.done')}
 			</Text>

@@ -7,6 +7,7 @@ import type {Control} from '../components/form.js';
 import {useUi} from '../context.js';
 import {useDialogForm} from '../hooks/use-form.js';
 import {describeError} from '../i18n/index.js';
+import {GuideNote} from '../components/guide-note.js';
 
 const FREQUENCIES: readonly ReportFrequency[] = ['each', 'daily', 'never'];
 
@@ -50,6 +51,7 @@ export function ReportScreen({active, session, onBack, onHelp, onTypingChange}: 
 	const focused = (name: string) => active && CONTROLS[form.focus]?.name === name;
 	return (
 		<Box flexDirection="column">
+			<GuideNote step="report" />
 			<Text bold>{t('report.title')}</Text>
 			<Text wrap="wrap">{t('card.report.description')}</Text>
 			<Box marginY={1} flexDirection="column">

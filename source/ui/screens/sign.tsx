@@ -13,6 +13,7 @@ import {useKeymap} from '../hooks/use-keymap.js';
 import {usePinAttempts} from '../hooks/use-pin-attempts.js';
 import {describeError, describeSigningFailure} from '../i18n/index.js';
 import {detailBindings, helpBinding} from '../keymap.js';
+import {GuideNote} from '../components/guide-note.js';
 
 const CONTROLS: readonly Control[] = [
 	{kind: 'text', name: 'path', max: 1024},
@@ -105,6 +106,7 @@ export function SignScreen({active, session, onBack, onHelp, onTypingChange}: {a
 	if (signed) {
 		return (
 			<Box flexDirection="column">
+				<GuideNote step="sign.done" />
 				<MessageLine kind="success" text={t('sign.done', {count: signed.signed.length})} />
 				{signed.signed.slice(0, 8).map(document => (
 					<Text key={document.output} wrap="truncate-middle">
@@ -124,7 +126,7 @@ export function SignScreen({active, session, onBack, onHelp, onTypingChange}: {a
 	const shown = form.checks['show'] ?? false;
 	return (
 		<Box flexDirection="column">
-			<StepDialog title={t('sign.title')} steps={[t('sign.step1'), t('sign.step2')]} current={pending ? 1 : 0}>
+			<StepDialog title={t('sign.title')} steps={[t('sign.step1'), t('sign.step2')]} guides={['sign', 'sign.otp']} current={pending ? 1 : 0}>
 				{pending ? (
 					<Box flexDirection="column">
 						<Text wrap="truncate-end">{t('sign.confirming', {count: pending.documents.length, names: pending.documents.map(document => toDisplayText(document.name, 40)).join(', ')})}</Text>

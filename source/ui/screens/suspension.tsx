@@ -10,6 +10,7 @@ import {describeError, formatDate} from '../i18n/index.js';
 import {helpBinding, otpScreenBindings} from '../keymap.js';
 import {useSelection} from '../hooks/use-selection.js';
 import {SaveFileDialog} from './download.js';
+import {GuideNote} from '../components/guide-note.js';
 
 const CONTROLS: readonly Control[] = [
 	{kind: 'text', name: 'iut', max: 8, digitsOnly: true, enterMovesOn: true},
@@ -66,6 +67,7 @@ export function SuspensionScreen({active, session, onBack, onHelp, onTypingChang
 			<SaveFileDialog
 				active={active}
 				title={t('suspension.revocationFormTitle')}
+				guide="suspension.revocationForm"
 				suggest={async () => portal.suggestedRevocationFormFile(session)}
 				save={async path => t('suspension.revocationFormSaved', {path: await portal.exportRevocationForm(session, path)})}
 				onHelp={onHelp}
@@ -94,6 +96,7 @@ export function SuspensionScreen({active, session, onBack, onHelp, onTypingChang
 	}
 	return (
 		<Box flexDirection="column">
+			<GuideNote step="suspension" />
 			<Text bold>{t('suspension.heading')}</Text>
 			<Text wrap="wrap">{t('suspension.intro')}</Text>
 			<Box marginTop={1} flexDirection="column">
@@ -136,6 +139,7 @@ function SuspensionForm({active, session, onClose, onHelp, onTypingChange}: {act
 	const focused = (name: string) => active && CONTROLS[form.focus]?.name === name;
 	return (
 		<Box flexDirection="column">
+			<GuideNote step="suspension.form" />
 			<Text bold>{t('suspension.formTitle')}</Text>
 			<Text wrap="wrap">{t('suspension.formIntro')}</Text>
 			<InlineField label={t('suspension.iut')} field={form.fields['iut']!} focused={focused('iut')} />
