@@ -1,11 +1,10 @@
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {DomainError} from '../../source/core/errors.js';
 import {SignatureLog, type SignatureRecord} from '../../source/core/history/signature-log.js';
 import type {HistoryFilter, Portal, Session} from '../../source/core/portal.js';
 import {demoCopies} from '../helpers/demo-template.js';
-import {DEMO_NOW, errorCode, logIn, MARIO} from '../helpers/portal.js';
+import {DEMO_NOW, errorCode, logIn, MARIO, refusal} from '../helpers/portal.js';
 
 /*
  * "Cronologia firme", "Visualizza accessi" and "Report". The expected counts are computed here
@@ -78,15 +77,6 @@ async function matching(portal: Portal, session: Session, partial: Partial<Histo
 	return (await portal.signatureHistory(session, filter(partial), {page: 1, pageSize: 10})).matching;
 }
 
-async function refusal(promise: Promise<unknown>): Promise<{code: string; params: Record<string, unknown>}> {
-	try {
-		await promise;
-	} catch (error) {
-		if (error instanceof DomainError) return {code: error.code, params: {...error.params}};
-		throw error;
-	}
-	throw new Error('expected a refusal, but it succeeded');
-}
 
 describe('"Cronologia firme" over the demo’s 1000 signatures of GIULIA', () => {
 	it('every filter counts what the raw JSON lines say, by Italian days', async () => {

@@ -4,13 +4,12 @@ import {appendFileSync, existsSync, mkdirSync, readFileSync, statSync, unlinkSyn
 import {join} from 'node:path';
 import {simpleParser} from 'mailparser';
 import {afterEach, describe, expect, it} from 'vitest';
-import {DomainError} from '../../source/core/errors.js';
 import {SignatureLog, type SignatureRecord} from '../../source/core/history/signature-log.js';
 import {DEFAULT_HISTORY_FILTER} from '../../source/core/history/query.js';
 import {Portal} from '../../source/core/portal.js';
 import {runCli} from '../helpers/cli.js';
 import {demoCopies} from '../helpers/demo-template.js';
-import {DEMO_NOW, errorCode, lastSmsCode, logIn, MARIO, temporaryDirectory} from '../helpers/portal.js';
+import {DEMO_NOW, errorCode, lastSmsCode, logIn, MARIO, temporaryDirectory, refusal} from '../helpers/portal.js';
 import {startWorker} from '../helpers/processes.js';
 
 const cleanups: (() => void)[] = [];
@@ -37,16 +36,6 @@ async function setup() {
 	return {...context, documents, file};
 }
 
-/** The error code and parameters a promise rejects with. */
-async function refusal(promise: Promise<unknown>): Promise<{code: string; params: Record<string, unknown>}> {
-	try {
-		await promise;
-	} catch (error) {
-		if (error instanceof DomainError) return {code: error.code, params: {...error.params}};
-		throw error;
-	}
-	throw new Error('expected a refusal, but it succeeded');
-}
 
 /** The signature log as it is on disk: one JSON object a line. */
 function rawRecords(directory: string, userId: string): SignatureRecord[] {

@@ -1,3 +1,4 @@
+import type {OutboxMessage} from '../../source/core/portal.js';
 import {spawnSync} from 'node:child_process';
 import {X509Certificate} from 'node:crypto';
 import {cpSync, mkdirSync, readdirSync, writeFileSync} from 'node:fs';
@@ -47,16 +48,8 @@ interface HolderSummary {
 	mustChangePassword: boolean;
 	replacementDeadline: string | null;
 }
-interface OutboxEntry {
-	id: number;
-	kind: 'sms' | 'email';
-	userId: string | null;
-	to: string;
-	at: string;
-	subject?: string;
-	text: string;
-	attachments?: string[];
-}
+/** What `mysign outbox --json` lists: the outbox records, with the .eml path. */
+type OutboxEntry = OutboxMessage;
 interface Envelope {
 	holder: Enrolled;
 	message: OutboxEntry;

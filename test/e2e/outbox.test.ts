@@ -1,3 +1,4 @@
+import type {OutboxMessage} from '../../source/core/portal.js';
 import {existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
@@ -15,16 +16,8 @@ import {MARIO, temporaryDirectory} from '../helpers/portal.js';
 
 const demoCopy = cliDemoCopies();
 
-interface OutboxEntry {
-	id: number;
-	kind: 'sms' | 'email';
-	userId: string | null;
-	to: string;
-	at: string;
-	subject?: string;
-	text: string;
-	attachments?: string[];
-}
+/** What `mysign outbox --json` lists: the outbox records, with the .eml path. */
+type OutboxEntry = OutboxMessage;
 
 let data: string;
 let work: string;

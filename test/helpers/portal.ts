@@ -62,3 +62,14 @@ export async function errorCode(promise: Promise<unknown>, options: {withAttempt
 		},
 	);
 }
+
+/** The error code and parameters a promise rejects with; fails when it resolves. */
+export async function refusal(promise: Promise<unknown>): Promise<{code: string; params: Record<string, unknown>}> {
+	try {
+		await promise;
+	} catch (error) {
+		if (error instanceof DomainError) return {code: error.code, params: {...error.params}};
+		throw error;
+	}
+	throw new Error('expected a refusal, but it succeeded');
+}
