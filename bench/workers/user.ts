@@ -1,0 +1,59 @@
+/*
+ * Figure 5: one of several processes working on one data folder, as users at separate terminals
+ * do. It opens the portal and logs its holder in, prints "ready", and on a line from stdin runs
+ * OPERATIONS operations, each a page of «Cronologia firme» (a read) and a change of the OTP
+ * channel (a write under the store's cross-process lock). Prints the per-operation timings (ms)
+ * as JSON, with how long each write waited for the lock and how long it held it.
+ * Argv: DIR USERID PASSWORD OPERATIONS.
+ */
+import {createInterface} from 'node:readline';
+import {Portal} from '../../source/core/portal.js';
+import {FileLock} from '../../source/core/store/lock.js';
+import {logIn} from '../../test/helpers/portal.js';
+
+const [directory, userId, password, operationsText] = process.argv.slice(2) as [string, string, string, string];
+
+// The lock's public `with`, wrapped to time the wait (queue and flock) apart from the work done holding it.
+const lockWaits: number[] = [];
+const lockHolds: number[] = [];
+const lockWith = FileLock.prototype.with;
+FileLock.prototype.with = function <T>(this: FileLock, task: () => Promise<T>): Promise<T> {
+	const asked = performance.now();
+	return lockWith.call(this, async () => {
+		const acquired = performance.now();
+		lockWaits.push(acquired - asked);
+		try {
+			return await task();
+		} finally {
+			lockHolds.push(performance.now() - acquired);
+		}
+	}) as Promise<T>;
+};
+
+const portal = await Portal.open({dataDirectory: directory, terminal: `bench ${process.pid}`});
+const session = await logIn(portal, userId, password);
+// Writing the channel the holder already has changes nothing visible, but is a full store write.
+const channel = (await portal.otpOverview(session)).preferred;
+
+const lines = createInterface({input: process.stdin});
+process.stdout.write('ready\n');
+await new Promise(resolve => lines.once('line', resolve));
+
+const reads: number[] = [];
+const writes: number[] = [];
+const operations: number[] = [];
+lockWaits.length = 0;
+lockHolds.length = 0;
+const started = performance.now();
+for (let index = 0; index < Number(operationsText); index++) {
+	const start = performance.now();
+	await portal.signatureHistory(session, {from: '', to: '', period: 'all', outcome: 'all', order: 'newest'}, {page: 1 + (index % 20), pageSize: 12});
+	const read = performance.now();
+	await portal.setPreferredChannel(session, channel);
+	const end = performance.now();
+	reads.push(read - start);
+	writes.push(end - read);
+	operations.push(end - start);
+}
+process.stdout.write(JSON.stringify({operations, reads, writes, lockWaits, lockHolds, elapsed: performance.now() - started}) + '\n');
+lines.close();
