@@ -40,17 +40,31 @@ export function describeError(t: Translate, error: unknown): string {
 	return t('errors.unexpected', {message: error instanceof Error ? error.message : String(error)});
 }
 
+/** Intl formatters are costly to build (a history page formats dozens of dates): one per language and style. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(language: Language, style: 'date' | 'time' | 'seconds'): Intl.DateTimeFormat {
+	const key = `${language}:${style}`;
+	let made = formatters.get(key);
+	if (!made) {
+		const fields: Intl.DateTimeFormatOptions =
+			style === 'date' ? {day: '2-digit', month: '2-digit', year: 'numeric'} : style === 'time' ? {hour: '2-digit', minute: '2-digit'} : {hour: '2-digit', minute: '2-digit', second: '2-digit'};
+		made = new Intl.DateTimeFormat(language === 'it' ? 'it-IT' : 'en-GB', {timeZone: 'Europe/Rome', ...fields});
+		formatters.set(key, made);
+	}
+	return made;
+}
+
 export function formatDate(language: Language, date: Date): string {
-	return new Intl.DateTimeFormat(language === 'it' ? 'it-IT' : 'en-GB', {timeZone: 'Europe/Rome', day: '2-digit', month: '2-digit', year: 'numeric'}).format(date);
+	return formatter(language, 'date').format(date);
 }
 
 export function formatTime(language: Language, date: Date): string {
-	return new Intl.DateTimeFormat(language === 'it' ? 'it-IT' : 'en-GB', {timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit'}).format(date);
+	return formatter(language, 'time').format(date);
 }
 
 /** dd/mm/yyyy hh:mm:ss (Italian time), for signing times. */
 export function formatDateTime(language: Language, date: Date): string {
-	const time = new Intl.DateTimeFormat(language === 'it' ? 'it-IT' : 'en-GB', {timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit', second: '2-digit'}).format(date);
+	const time = formatter(language, 'seconds').format(date);
 	return `${formatDate(language, date)} ${time}`;
 }
 
