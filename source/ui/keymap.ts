@@ -96,8 +96,9 @@ export const detailBindings: readonly Binding<'back'>[] = [
 	{action: 'back', keys: ['escape'], keyLabel: 'key.escape', description: 'keys.back', hint: true},
 ];
 
-export const helpBindings: readonly Binding<'close'>[] = [
+export const helpBindings: readonly Binding<'close' | 'page'>[] = [
 	{action: 'close', keys: ['escape', 'char:?'], keyLabel: 'key.escape', description: 'keys.close', hint: true},
+	{action: 'page', keys: ['tab', 'shiftTab', 'left', 'right'], keyLabel: 'key.tab', description: 'keys.helpPage', hint: true},
 ];
 
 export const promptBindings: readonly Binding<'switch' | 'choose' | 'keep'>[] = [

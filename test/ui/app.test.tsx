@@ -124,6 +124,31 @@ describe('dashboard', () => {
 		await waitForScreen(rendered, '1. Certificato di firma');
 	});
 
+	it('Tab in help shows the glossary (PIN vs password, IUT, ERC, OTP, PUK, RAO, CRL, coupon), in Italian and English', async () => {
+		for (const [language, title, terms, keysTitle] of [
+			['it', 'Aiuto: glossario', ['PIN di firma:', 'Password:', 'OTP:', 'IUT:', 'ERC:', 'PUK:', 'RAO:', 'CRL:', 'Coupon:'], 'Aiuto: tasti'],
+			['en', 'Help: glossary', ['Signing PIN:', 'Password:', 'OTP:', 'IUT:', 'ERC:', 'PUK:', 'RAO:', 'CRL:', 'Coupon:'], 'Help: keys'],
+		] as const) {
+			const {rendered} = await start(language);
+			await waitForScreen(rendered, language === 'it' ? 'Accedi' : 'Log in');
+			// On the login screen focus starts in a text field, where ? is typed: Tab to the check box first.
+			await press(rendered, KEYS.tab);
+			await press(rendered, KEYS.tab);
+			await press(rendered, '?');
+			await waitForScreen(rendered, keysTitle);
+			await press(rendered, KEYS.tab);
+			const glossary = await waitForScreen(rendered, title);
+			for (const term of terms) expect(glossary, term).toContain(term);
+			expect(glossary).not.toContain(keysTitle);
+			await press(rendered, KEYS.tab);
+			await waitForScreen(rendered, keysTitle);
+			await press(rendered, KEYS.escape);
+			const back = await waitForScreen(rendered, language === 'it' ? 'Tentativi rimasti' : 'Attempts left');
+			expect(back).not.toContain(keysTitle);
+			rendered.unmount();
+		}
+	});
+
 	it('shows an expired certificate as expired, in English too', async () => {
 		const {rendered} = await start('en');
 		await logIn(rendered, 'JCPD5590', 'Montagna_19');

@@ -721,6 +721,18 @@ export const it = {
 	'errors.outbox.unknown': "Nessuna e-mail numero {id} nella posta inviata (mysign outbox).",
 	'admin.statusLinePast': "{userId}: {state}, scaduto il {date} ({days} giorni fa)",
 	'admin.statusNone': "{userId}: {state}",
+	'keys.helpPage': "glossario / tasti",
+	'help.glossaryTitle': "Aiuto: glossario",
+	'help.glossaryClose': "Tab per i tasti · Esc o ? per chiudere",
+	'glossary.pin': "PIN di firma: 8 cifre che firmano i documenti; non si recupera, al terzo errore il certificato si blocca.",
+	'glossary.password': "Password: la chiave per entrare nel portale MySign; diversa dal PIN, si recupera con «Hai dimenticato la password?».",
+	'glossary.otp': "OTP: codice monouso di 8 cifre (SMS, app MyInfoCert o token) che conferma ogni operazione.",
+	'glossary.iut': "IUT: Identificativo Univoco del Titolare del certificato; serve, con l’ERC, per sospenderlo.",
+	'glossary.erc': "ERC: Codice di Emergenza nella Busta Cifrata; con lo IUT sospende il certificato online.",
+	'glossary.puk': "PUK: codice della busta di registrazione, da conservare con il PIN.",
+	'glossary.rao': "RAO: operatore di registrazione; con le sue credenziali può autorizzare un rinnovo.",
+	'glossary.crl': "CRL: elenco pubblico dei certificati revocati o sospesi, che chi verifica una firma consulta.",
+	'glossary.coupon': "Coupon: codice monouso che paga un rinnovo («Rinnova con Coupon»).",
 } as const;
 
 export type MessageKey = keyof typeof it;

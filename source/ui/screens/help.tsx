@@ -1,13 +1,34 @@
+import {useState} from 'react';
 import {Box, Text} from 'ink';
 import {keyLabel} from '../components/key-hints.js';
 import {useUi} from '../context.js';
 import {useKeymap} from '../hooks/use-keymap.js';
+import type {MessageKey} from '../i18n/index.js';
 import {globalBindings, helpBindings, type Binding} from '../keymap.js';
 
-/** `?`: every key of the current screen and the global ones, from the key map itself. */
+/** The words of the portal that trip people up (issue 8): PIN vs password, the codes, the roles. */
+const GLOSSARY: readonly MessageKey[] = ['glossary.pin', 'glossary.password', 'glossary.otp', 'glossary.iut', 'glossary.erc', 'glossary.puk', 'glossary.rao', 'glossary.crl', 'glossary.coupon'];
+
+/** `?`: every key of the current screen and the global ones, from the key map itself; Tab shows the glossary. */
 export function HelpOverlay({screenBindings, onClose}: {screenBindings: readonly Binding[]; onClose: () => void}) {
 	const {t} = useUi();
-	useKeymap(helpBindings, onClose);
+	const [glossary, setGlossary] = useState(false);
+	useKeymap(helpBindings, action => (action === 'close' ? onClose() : setGlossary(shown => !shown)));
+	if (glossary) {
+		return (
+			<Box flexDirection="column" aria-label={t('help.glossaryTitle')}>
+				<Text bold>{t('help.glossaryTitle')}</Text>
+				{GLOSSARY.map(entry => (
+					<Text key={entry} wrap="wrap">
+						{t(entry)}
+					</Text>
+				))}
+				<Box marginTop={1}>
+					<Text dimColor>{t('help.glossaryClose')}</Text>
+				</Box>
+			</Box>
+		);
+	}
 	const lines = (bindings: readonly Binding[]) => {
 		const seen = new Set<string>();
 		return bindings
