@@ -1,5 +1,6 @@
 import type {Clock} from '../clock.js';
 import {DomainError} from '../errors.js';
+import {requireHolder} from '../holders/identity.js';
 import {hashPassword, hashPeppered, verifyPassword} from '../auth/hashing.js';
 import {MAX_PASSWORD_LENGTH} from '../auth/login.js';
 import {clearFailures, countFailure, lockedUntil} from '../auth/throttle.js';
@@ -35,12 +36,6 @@ export interface AccountView {
 
 export type Notify = (input: {userId: string; to: string; subject: string; text: string}) => Promise<void>;
 
-function holderOf(db: Database, userId: string): Holder {
-	const holder = db.holders.find(entry => entry.userId === userId);
-	if (!holder) throw new DomainError('holder.notFound');
-	return holder;
-}
-
 export function logAccountEvent(db: Database, userId: string | null, outcome: AccessOutcome, terminal: string, now: Date): void {
 	db.accessLog.push({id: nextSequence(db, 'accessLog'), at: now.toISOString(), userId, outcome, terminal: terminal.slice(0, 200)});
 }
@@ -64,7 +59,7 @@ export class Account {
 	) {}
 
 	async view(userId: string): Promise<AccountView> {
-		const holder = holderOf(await this.store.read(), userId);
+		const holder = requireHolder(await this.store.read(), userId);
 		return {
 			userId: holder.userId,
 			name: holder.name,
@@ -80,7 +75,7 @@ export class Account {
 	/** "Modifica password": the current one (counted like a login), the new one twice under the rules. */
 	async changePassword(userId: string, input: {current: string; next: string; again: string}, terminal: string): Promise<void> {
 		const snapshot = await this.store.read();
-		const holder = holderOf(snapshot, userId);
+		const holder = requireHolder(snapshot, userId);
 		assertAcceptablePassword(input.next, input.again, holder);
 		const key = `user:${userId}`;
 		const now = this.clock.now();
@@ -100,7 +95,7 @@ export class Account {
 				return failure.kind === 'locked' ? ({kind: 'locked'} as const) : ({kind: 'wrong', left: failure.attemptsLeft} as const);
 			}
 			clearFailures(db, key);
-			const current = holderOf(db, userId);
+			const current = requireHolder(db, userId);
 			current.passwordHash = passwordHash;
 			current.mustChangePassword = false;
 			logAccountEvent(db, userId, 'password-changed', terminal, at);
@@ -114,7 +109,7 @@ export class Account {
 	/** "Cellulare": the new recovery number gets a code; it is saved once the code is confirmed. */
 	async startPhoneChange(userId: string, input: string): Promise<{phone: string; challenge: ChallengeView}> {
 		const phone = await normalizeMobileNumber(input);
-		const holder = holderOf(await this.store.read(), userId);
+		const holder = requireHolder(await this.store.read(), userId);
 		if ((holder.recoveryPhone ?? holder.phone) === phone) throw new DomainError('phone.same');
 		const challenge = await this.challenges.start({userId, operation: OPERATION_RECOVERY_PHONE, data: {phone}, channel: 'sms', smsTo: phone});
 		return {phone, challenge};
@@ -123,7 +118,7 @@ export class Account {
 	async confirmPhoneChange(userId: string, input: {challengeId: string; phone: string; code: string}, terminal: string): Promise<void> {
 		await this.challenges.confirm({challengeId: input.challengeId, userId, operation: OPERATION_RECOVERY_PHONE, data: {phone: input.phone}, code: input.code});
 		const email = await this.store.update(db => {
-			const holder = holderOf(db, userId);
+			const holder = requireHolder(db, userId);
 			holder.recoveryPhone = input.phone;
 			logAccountEvent(db, userId, 'phone-changed', terminal, this.clock.now());
 			return holder.email;
@@ -136,7 +131,7 @@ export class Account {
 		const email = input.trim().toLowerCase();
 		if (!/^[^\s@]{1,64}@[^\s@]+\.[^\s@]{2,}$/.test(email) || email.length > 254) throw new DomainError('report.badEmail');
 		const db = await this.store.read();
-		const holder = holderOf(db, userId);
+		const holder = requireHolder(db, userId);
 		if (holder.email.toLowerCase() === email) throw new DomainError('account.emailSame');
 		// The e-mail address is also a login name: it must stay unique.
 		if (db.holders.some(other => other.userId !== userId && other.email.toLowerCase() === email)) throw new DomainError('account.emailTaken');
@@ -148,7 +143,7 @@ export class Account {
 		await this.challenges.confirm({challengeId: input.challengeId, userId, operation: OPERATION_EMAIL, data: {email: input.email}, code: input.code});
 		const old = await this.store.update(db => {
 			if (db.holders.some(other => other.userId !== userId && other.email.toLowerCase() === input.email)) throw new DomainError('account.emailTaken');
-			const holder = holderOf(db, userId);
+			const holder = requireHolder(db, userId);
 			const previous = holder.email;
 			holder.email = input.email;
 			logAccountEvent(db, userId, 'email-changed', terminal, this.clock.now());
@@ -168,7 +163,7 @@ export class Account {
 		if (findForbiddenCharacter(question) !== undefined || findForbiddenCharacter(answer) !== undefined) throw new DomainError('input.controlCharacters', {field: 'Domanda Segreta'});
 		const answerHash = await hashPeppered(answer, this.pepper);
 		const email = await this.store.update(db => {
-			const holder = holderOf(db, userId);
+			const holder = requireHolder(db, userId);
 			holder.secretQuestion = {question, answerHash};
 			logAccountEvent(db, userId, 'secret-question-changed', terminal, this.clock.now());
 			return holder.email;
@@ -178,7 +173,7 @@ export class Account {
 
 	async setLanguage(userId: string, language: 'it' | 'en', terminal: string): Promise<void> {
 		await this.store.update(db => {
-			holderOf(db, userId).language = language;
+			requireHolder(db, userId).language = language;
 			logAccountEvent(db, userId, 'language-changed', terminal, this.clock.now());
 		});
 	}

@@ -1,4 +1,5 @@
 import {DomainError} from '../errors.js';
+import type {Database, Holder} from '../store/schema.js';
 import {findForbiddenCharacter} from '../text/sanitize.js';
 
 /** Validates a codice fiscale, check character included (the library knows the official algorithm and omocodia). */
@@ -9,6 +10,13 @@ export async function assertCodiceFiscale(value: string): Promise<string> {
 		throw new DomainError('holder.invalidCodiceFiscale');
 	}
 	return normalized;
+}
+
+/** The holder with this userID, or `holder.notFound`. */
+export function requireHolder(db: Database, userId: string): Holder {
+	const holder = db.holders.find(entry => entry.userId === userId);
+	if (!holder) throw new DomainError('holder.notFound');
+	return holder;
 }
 
 export function isUserId(value: string): boolean {

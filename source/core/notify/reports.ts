@@ -1,6 +1,7 @@
 import {z} from 'zod';
 import type {Clock} from '../clock.js';
 import {DomainError} from '../errors.js';
+import {requireHolder} from '../holders/identity.js';
 import type {SignatureLog} from '../history/signature-log.js';
 import {formatItalianDate, italianDay} from '../italian-date.js';
 import type {Store} from '../store/store.js';
@@ -47,8 +48,7 @@ export class Reports {
 	) {}
 
 	async settings(userId: string): Promise<ReportSettings & {accountEmail: string}> {
-		const holder = (await this.store.read()).holders.find(entry => entry.userId === userId);
-		if (!holder) throw new DomainError('holder.notFound');
+		const holder = requireHolder(await this.store.read(), userId);
 		return {...holder.report, accountEmail: holder.email};
 	}
 
@@ -58,8 +58,7 @@ export class Reports {
 		if (email !== '' && !parsed.success) throw new DomainError('report.badEmail');
 		const yesterday = dayBefore(italianDay(this.clock.now()));
 		await this.store.update(db => {
-			const holder = db.holders.find(entry => entry.userId === userId);
-			if (!holder) throw new DomainError('holder.notFound');
+			const holder = requireHolder(db, userId);
 			// A new daily subscription starts with today: no summaries of the past.
 			const lastDailyReport = input.frequency === 'daily' && holder.report.frequency !== 'daily' ? yesterday : holder.report.lastDailyReport;
 			holder.report = {email: email === '' || email === holder.email ? null : email, frequency: input.frequency, lastDailyReport};

@@ -1,6 +1,7 @@
 import {createHash, createHmac, randomInt, randomUUID, timingSafeEqual} from 'node:crypto';
 import {DAY, MINUTE, type Clock} from '../clock.js';
 import {DomainError} from '../errors.js';
+import {requireHolder} from '../holders/identity.js';
 import {otpSmsText, type Outbox} from '../notify/outbox.js';
 import {unseal} from '../sealed.js';
 import type {Store} from '../store/store.js';
@@ -240,12 +241,6 @@ export class Challenges {
 		challenge.sends.push(now.toISOString());
 		await this.outbox.deliver({id: nextSequence(db, 'outbox'), kind: 'sms', userId: recipient, to: phone, at: now.toISOString(), text: otpSmsText(code, now)});
 	}
-}
-
-function requireHolder(db: Database, userId: string): Holder {
-	const holder = db.holders.find(entry => entry.userId === userId);
-	if (!holder) throw new DomainError('holder.notFound');
-	return holder;
 }
 
 /** The preferred channel (push when the app confirms with notifications), falling back to SMS when the preferred authenticator is not active. */

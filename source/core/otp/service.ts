@@ -1,8 +1,9 @@
 import type {Clock} from '../clock.js';
 import {DomainError} from '../errors.js';
+import {requireHolder} from '../holders/identity.js';
 import {seal, unseal} from '../sealed.js';
 import type {Store} from '../store/store.js';
-import type {Database, Holder, OtpChannel} from '../store/schema.js';
+import type {OtpChannel} from '../store/schema.js';
 import {maskPhone, type ChallengeView, type Challenges, type OtpKeys} from './challenges.js';
 import {normalizeMobileNumber} from './phone-number.js';
 import {newTotpSecret, otpauthUri} from './totp.js';
@@ -36,7 +37,7 @@ export class OtpService {
 	) {}
 
 	async overview(userId: string): Promise<OtpOverview> {
-		const holder = holderOf(await this.store.read(), userId);
+		const holder = requireHolder(await this.store.read(), userId);
 		return {
 			preferred: holder.otp.preferred,
 			phoneMasked: maskPhone(holder.phone),
@@ -50,7 +51,7 @@ export class OtpService {
 	async startAppActivation(userId: string): Promise<AppActivation> {
 		const secret = newTotpSecret();
 		await this.store.update(db => {
-			const holder = holderOf(db, userId);
+			const holder = requireHolder(db, userId);
 			if (holder.otp.app?.status === 'active') throw new DomainError('otp.appAlreadyActive');
 			holder.otp.app = {status: 'pending', secret: seal(this.keys.totpKey, secret, userId), lastStep: null, activatedAt: null};
 		});
@@ -61,7 +62,7 @@ export class OtpService {
 	async confirmAppActivation(userId: string, challengeId: string, code: string): Promise<void> {
 		await this.challenges.confirm({challengeId, userId, operation: OPERATION_ACTIVATE_APP, data: {userId}, code});
 		await this.store.update(db => {
-			const holder = holderOf(db, userId);
+			const holder = requireHolder(db, userId);
 			if (!holder.otp.app) throw new DomainError('otp.noApp');
 			holder.otp.app.status = 'active';
 			holder.otp.app.activatedAt = this.clock.now().toISOString();
@@ -71,7 +72,7 @@ export class OtpService {
 
 	async setPreferred(userId: string, channel: OtpChannel): Promise<void> {
 		await this.store.update(db => {
-			const holder = holderOf(db, userId);
+			const holder = requireHolder(db, userId);
 			if (channel === 'app' && holder.otp.app?.status !== 'active') throw new DomainError('otp.appNotActive');
 			if (channel === 'token' && !holder.otp.token) throw new DomainError('otp.noApp');
 			holder.otp.preferred = channel;
@@ -80,7 +81,7 @@ export class OtpService {
 
 	async setPush(userId: string, enabled: boolean): Promise<void> {
 		await this.store.update(db => {
-			const holder = holderOf(db, userId);
+			const holder = requireHolder(db, userId);
 			if (enabled && holder.otp.app?.status !== 'active') throw new DomainError('otp.appNotActive');
 			holder.otp.push = enabled;
 		});
@@ -89,7 +90,7 @@ export class OtpService {
 	/** "Modifica numero": the code goes to the OLD number, which must still work. */
 	async startPhoneChange(userId: string, newNumberInput: string): Promise<{newPhone: string; challenge: ChallengeView}> {
 		const newPhone = await normalizeMobileNumber(newNumberInput);
-		const holder = holderOf(await this.store.read(), userId);
+		const holder = requireHolder(await this.store.read(), userId);
 		if (holder.phone === newPhone) throw new DomainError('phone.same');
 		const challenge = await this.challenges.start({userId, operation: OPERATION_CHANGE_PHONE, data: {newPhone}, channel: 'sms', smsTo: holder.phone});
 		return {newPhone, challenge};
@@ -99,20 +100,15 @@ export class OtpService {
 	async confirmPhoneChange(userId: string, challengeId: string, newPhone: string, code: string): Promise<void> {
 		await this.challenges.confirm({challengeId, userId, operation: OPERATION_CHANGE_PHONE, data: {newPhone}, code});
 		await this.store.update(db => {
-			holderOf(db, userId).phone = newPhone;
+			requireHolder(db, userId).phone = newPhone;
 		});
 	}
 
 	/** The demo phone's authenticator: the secret of the holder's app (or token), for the companion to show codes. */
 	async authenticatorSecret(userId: string, device: 'app' | 'token'): Promise<string | undefined> {
-		const holder = holderOf(await this.store.read(), userId);
+		const holder = requireHolder(await this.store.read(), userId);
 		const authenticator = device === 'app' ? holder.otp.app : holder.otp.token;
 		return authenticator ? unseal(this.keys.totpKey, authenticator.secret, userId) : undefined;
 	}
 }
 
-function holderOf(db: Database, userId: string): Holder {
-	const holder = db.holders.find(entry => entry.userId === userId);
-	if (!holder) throw new DomainError('holder.notFound');
-	return holder;
-}
