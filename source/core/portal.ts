@@ -12,7 +12,7 @@ import type {Renewals, RenewalWindow} from './certificate/renewal.js';
 import type {SuspensionRequest} from './certificate/suspension.js';
 import {certificateState, currentCertificate, maskIut, suspensionIsOver, type CertificateState} from './certificate/record.js';
 import {systemClock, type Clock} from './clock.js';
-import {buildDemoDatabase, demoCredentials, demoOperators, readSeed, type DemoCredential} from './demo/demo.js';
+import {buildDemoDatabase, demoCredentials, demoHistories, demoOperators, readSeed, type DemoCredential} from './demo/demo.js';
 import {DomainError} from './errors.js';
 import {loadOrCreateKey} from './keys.js';
 import {Outbox, type OutboxMessage} from './notify/outbox.js';
@@ -111,7 +111,6 @@ async function publishCrl(store: Store, authority: {writeCrl(entries: CrlEntry[]
 
 /** The demo holders' past signatures, replacing whatever history the folder had. */
 async function writeDemoHistories(dataDirectory: string, seed: Awaited<ReturnType<typeof readSeed>>, db: Database, now: Date): Promise<void> {
-	const {demoHistories} = await import('./demo/demo.js');
 	const log = new SignatureLog(dataDirectory);
 	await rm(log.directory, {recursive: true, force: true});
 	for (const [userId, records] of demoHistories(seed, db, now)) await log.replace(userId, records);
@@ -668,7 +667,6 @@ export class Portal {
 
 	/** Signing step 1: certificate usable, PIN right (when given), then an OTP bound to the documents. */
 	async requestSignatureOtp(holder: {userId: string}, documents: readonly DocumentToSign[], pin?: string): Promise<ChallengeView> {
-		await this.requireHolder(holder.userId);
 		return (await this.signer()).requestOtp(holder.userId, documents, pin);
 	}
 
@@ -686,10 +684,6 @@ export class Portal {
 	async verifySignature(path: string): Promise<SignatureVerification> {
 		const {verifySignatureFile} = await import('./signing/verification.js');
 		return verifySignatureFile(path, pkiFiles(this.store.directory), this.clock.now());
-	}
-
-	private async requireHolder(userId: string): Promise<void> {
-		if (!(await this.store.read()).holders.some(holder => holder.userId === userId)) throw new DomainError('holder.notFound');
 	}
 
 	// ── "Cronologia firme", "Visualizza accessi" and "Report" ─────────────────────────────

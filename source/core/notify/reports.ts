@@ -83,7 +83,8 @@ export class Reports {
 			].join('\n');
 			await this.send(userId, holder.report.email ?? holder.email, `Report di firma: ${count} ${count === 1 ? 'documento firmato' : 'documenti firmati'} il ${formatItalianDate(at)}`, text, at);
 		}
-		await this.sendDailySummaries(userId);
+		// Only a daily subscriber may have a summary due: nobody else's signing takes the store lock here.
+		if (holder.report.frequency === 'daily') await this.sendDailySummaries(userId);
 	}
 
 	/** Daily summaries due for every holder who asked for them; returns how many were sent. */

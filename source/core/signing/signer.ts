@@ -2,6 +2,7 @@ import {readFile, writeFile} from 'node:fs/promises';
 import {basename} from 'node:path';
 import type {Clock} from '../clock.js';
 import {DomainError, isDomainError} from '../errors.js';
+import {requireHolder} from '../holders/identity.js';
 import {assertPinFormat, checkPin} from '../auth/pin.js';
 import {certificateState, currentCertificate} from '../certificate/record.js';
 import type {SignatureLog, SignatureRecord} from '../history/signature-log.js';
@@ -108,7 +109,9 @@ export class Signer {
 
 	/** The current certificate, if it can sign now; otherwise the refusal is logged and thrown. */
 	private async usableCertificate(userId: string, documents: readonly DocumentToSign[]): Promise<CertificateRecord> {
-		const certificate = currentCertificate((await this.store.read()).certificates, userId);
+		const db = await this.store.read();
+		requireHolder(db, userId);
+		const certificate = currentCertificate(db.certificates, userId);
 		if (!certificate) throw new DomainError('certificate.none');
 		const state = certificateState(certificate, this.clock);
 		if (state !== 'active') {
