@@ -3,22 +3,16 @@ import {simpleParser} from 'mailparser';
 import {describe, expect, it} from 'vitest';
 import {Portal, type OutboxMessage} from '../../source/core/portal.js';
 import {demoCopies} from '../helpers/demo-template.js';
-import {errorCode, lastSmsCode, logIn, MARIO} from '../helpers/portal.js';
+import {errorCode, lastSmsCode, logIn, MARIO, GIULIA, accessOutcomes} from '../helpers/portal.js';
 
 const demoCopy = demoCopies();
 const errorOf = (promise: Promise<unknown>) => errorCode(promise, {withAttempts: true});
-const GIULIA = {userId: 'JCPD2841', email: 'giulia.bianchi@example.it', password: 'Tramonto!73'};
 const NEW_PASSWORD = 'Ciclamino&58';
 
 async function marioLoggedIn() {
 	const context = await demoCopy();
 	const session = await logIn(context.portal, MARIO.userId, MARIO.password);
 	return {...context, session};
-}
-
-/** The holder's access-log outcomes, oldest first. */
-async function outcomes(portal: Portal, userId = MARIO.userId): Promise<string[]> {
-	return (await portal.store.read()).accessLog.filter(entry => entry.userId === userId).map(entry => entry.outcome);
 }
 
 async function emailsTo(portal: Portal, address: string): Promise<OutboxMessage[]> {
@@ -47,7 +41,7 @@ describe('"Modifica password"', () => {
 		// The same counter as the login form: the third failure there leaves two.
 		const login = await portal.login(MARIO.userId, 'Sbagliata&4');
 		expect(login).toEqual({kind: 'invalid', attemptsLeft: 2});
-		expect(await outcomes(portal)).toEqual(['success', 'wrong-password', 'wrong-password', 'wrong-password']);
+		expect(await accessOutcomes(portal)).toEqual(['success', 'wrong-password', 'wrong-password', 'wrong-password']);
 		// Still the old password: nothing changed.
 		expect((await portal.login(MARIO.userId, MARIO.password)).kind).toBe('success');
 		expect((await portal.login(MARIO.userId, NEW_PASSWORD)).kind).toBe('invalid');
@@ -82,7 +76,7 @@ describe('"Modifica password"', () => {
 		await portal.changePassword(session, {current: MARIO.password, next: NEW_PASSWORD, again: NEW_PASSWORD});
 		expect((await portal.login(MARIO.userId, MARIO.password)).kind).toBe('invalid');
 		expect((await portal.login(MARIO.email, NEW_PASSWORD)).kind).toBe('success');
-		expect(await outcomes(portal)).toEqual(['success', 'password-changed', 'wrong-password', 'success']);
+		expect(await accessOutcomes(portal)).toEqual(['success', 'password-changed', 'wrong-password', 'success']);
 		const log = (await portal.store.read()).accessLog.find(entry => entry.outcome === 'password-changed')!;
 		expect(log.terminal).toBe('test');
 
@@ -127,7 +121,7 @@ describe('"Cellulare" (recovery number)', () => {
 		await portal.confirmRecoveryPhoneChange(session, {challengeId: challenge.id, phone, code});
 		expect((await portal.account(session)).phoneMasked).toBe('+39333*****67');
 		expect(await errorOf(portal.confirmRecoveryPhoneChange(session, {challengeId: challenge.id, phone, code}))).toBe('otp.used');
-		expect((await outcomes(portal)).at(-1)).toBe('phone-changed');
+		expect((await accessOutcomes(portal)).at(-1)).toBe('phone-changed');
 		const notice = (await emailsTo(portal, MARIO.email)).at(-1)!;
 		expect(notice.subject).toBe('InfoCert MySign: cellulare di recupero modificato');
 		expect(notice.text).toContain('+39333*****67');
@@ -180,7 +174,7 @@ describe('"Indirizzo Email di recupero"', () => {
 		expect((await portal.login(NEW_EMAIL.toUpperCase(), MARIO.password)).kind).toBe('success');
 		expect((await portal.login(MARIO.email, MARIO.password)).kind).toBe('invalid');
 		// (The failed logins with an address that is nobody's are logged without a holder.)
-		expect(await outcomes(portal)).toEqual(['success', 'email-changed', 'success']);
+		expect(await accessOutcomes(portal)).toEqual(['success', 'email-changed', 'success']);
 		// The password rules now judge the new local part.
 		expect((await portal.passwordContext(session)).email).toBe(NEW_EMAIL);
 	});
@@ -217,7 +211,7 @@ describe('"Domanda Segreta"', () => {
 		expect(stored.question).toBe(question);
 		expect(stored.answerHash).toMatch(/^\$argon2id\$/);
 		expect(JSON.stringify(stored).toLowerCase()).not.toContain('micio');
-		expect((await outcomes(portal)).at(-1)).toBe('secret-question-changed');
+		expect((await accessOutcomes(portal)).at(-1)).toBe('secret-question-changed');
 		expect((await emailsTo(portal, MARIO.email)).at(-1)!.subject).toBe('InfoCert MySign: domanda segreta modificata');
 
 		const {recoveryId} = await portal.startPasswordRecovery(MARIO.userId);
@@ -235,7 +229,7 @@ describe('"Domanda Segreta"', () => {
 		expect(question).toBe('Qual è il tuo libro preferito?');
 		await portal.setSecretQuestion(session, {question, answer: 'I Promessi Sposi'});
 		expect((await portal.account(session)).secretQuestion).toBe(question);
-		expect((await outcomes(portal, GIULIA.userId)).at(-1)).toBe('secret-question-changed');
+		expect((await accessOutcomes(portal, GIULIA.userId)).at(-1)).toBe('secret-question-changed');
 		expect((await emailsTo(portal, GIULIA.email)).at(-1)!.subject).toBe('InfoCert MySign: domanda segreta modificata');
 
 		const {recoveryId} = await portal.startPasswordRecovery(GIULIA.userId);
@@ -258,7 +252,7 @@ describe('"Domanda Segreta"', () => {
 		expect(await errorOf(portal.setSecretQuestion(session, {question: 'Il mio colore?', answer: 'r'.repeat(101)}))).toBe('account.answerLength');
 		expect(await errorOf(portal.setSecretQuestion(session, {question: 'Il mio colore?\u001b[2J', answer: 'rosso'}))).toBe('input.controlCharacters');
 		expect((await portal.account(session)).secretQuestion).toBe('Come si chiamava il tuo primo animale domestico?');
-		expect(await outcomes(portal)).toEqual(['success']);
+		expect(await accessOutcomes(portal)).toEqual(['success']);
 	});
 });
 
@@ -274,6 +268,6 @@ describe('language', () => {
 		expect((await again.dashboard(session)).language).toBe('en');
 		await portal.setLanguage(session, 'it');
 		expect((await portal.account(session)).language).toBe('it');
-		expect(await outcomes(portal)).toEqual(['success', 'language-changed', 'language-changed']);
+		expect(await accessOutcomes(portal)).toEqual(['success', 'language-changed', 'language-changed']);
 	});
 });

@@ -4,7 +4,7 @@ import {describe, expect, it} from 'vitest';
 import {SignatureLog, type SignatureRecord} from '../../source/core/history/signature-log.js';
 import type {HistoryFilter, Portal, Session} from '../../source/core/portal.js';
 import {demoCopies} from '../helpers/demo-template.js';
-import {DEMO_NOW, errorCode, logIn, MARIO, refusal} from '../helpers/portal.js';
+import {DEMO_NOW, errorCode, logIn, MARIO, refusal, GIULIA} from '../helpers/portal.js';
 
 /*
  * "Cronologia firme", "Visualizza accessi" and "Report". The expected counts are computed here
@@ -13,7 +13,6 @@ import {DEMO_NOW, errorCode, logIn, MARIO, refusal} from '../helpers/portal.js';
 
 const demoCopy = demoCopies();
 
-const GIULIA = {userId: 'JCPD2841', password: 'Tramonto!73', email: 'giulia.bianchi@example.it'};
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 

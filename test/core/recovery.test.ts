@@ -2,21 +2,16 @@ import {describe, expect, it} from 'vitest';
 import {MINUTE} from '../../source/core/clock.js';
 import type {Portal} from '../../source/core/portal.js';
 import {demoCopies} from '../helpers/demo-template.js';
-import {errorCode, lastSmsCode, logIn, MARIO} from '../helpers/portal.js';
+import {errorCode, lastSmsCode, logIn, MARIO, GIULIA, accessOutcomes} from '../helpers/portal.js';
 
 const demoCopy = demoCopies();
 const errorOf = (promise: Promise<unknown>) => errorCode(promise, {withAttempts: true});
-const GIULIA = {userId: 'JCPD2841', email: 'giulia.bianchi@example.it', password: 'Tramonto!73'};
 const UNKNOWN = 'JCPD0000';
 const NEW_PASSWORD = 'Ciclamino&58';
 const QUESTION = 'Come si chiamava il tuo primo animale domestico?';
 
 /** A code that is not `code`. */
 const otherThan = (code: string) => (code === '00000000' ? '11111111' : '00000000');
-
-async function outcomes(portal: Portal, userId: string | null = MARIO.userId): Promise<string[]> {
-	return (await portal.store.read()).accessLog.filter(entry => entry.userId === userId).map(entry => entry.outcome);
-}
 
 async function openSessionsOf(portal: Portal, userId: string) {
 	return (await portal.store.read()).sessions.filter(session => session.userId === userId && session.endedAt === null);
@@ -54,7 +49,7 @@ describe('"Hai dimenticato la password?" for a registered holder', () => {
 		expect(await openSessionsOf(portal, MARIO.userId)).toEqual([]);
 		const sent = (await portal.outbox.list()).slice(before);
 		expect(sent.map(message => [message.kind, message.to, message.subject])).toEqual([['email', MARIO.email, 'InfoCert MySign: password reimpostata']]);
-		expect(await outcomes(portal)).toEqual(['recovery-failed', 'recovery-failed', 'password-recovered']);
+		expect(await accessOutcomes(portal)).toEqual(['recovery-failed', 'recovery-failed', 'password-recovered']);
 
 		expect((await portal.login(MARIO.userId, MARIO.password)).kind).toBe('invalid');
 		const session = await logIn(portal, MARIO.userId, NEW_PASSWORD);
@@ -166,7 +161,7 @@ describe('an unknown userID walks the same steps', () => {
 		expect(await sequence(known.recoveryId)).toEqual(expected);
 		expect(await sequence(unknown.recoveryId)).toEqual(expected);
 		// Nothing was logged for the unknown userID (no holder to log it under).
-		expect(await outcomes(portal, null)).toEqual([]);
+		expect(await accessOutcomes(portal, null)).toEqual([]);
 	});
 
 	it('a malformed code counts like any wrong code, for both', async () => {
@@ -238,7 +233,7 @@ describe('"Ho dimenticato lo User ID"', () => {
 		const sent = await portal.outbox.list();
 		expect(sent.map(message => [message.kind, message.to, message.subject])).toEqual([['email', MARIO.email, 'InfoCert MySign: il tuo User ID']]);
 		expect(sent[0]!.text).toContain(MARIO.userId);
-		expect((await outcomes(portal)).at(-1)).toBe('userid-reminder');
+		expect((await accessOutcomes(portal)).at(-1)).toBe('userid-reminder');
 
 		expect(await portal.remindUserId('RSSMRA80A01H501U', GIULIA.email)).toBeUndefined();
 		expect(await portal.remindUserId('BNCGLI85M52F205H', MARIO.email)).toBeUndefined();

@@ -5,21 +5,16 @@ import {MINUTE} from '../../source/core/clock.js';
 import {Portal, type Session} from '../../source/core/portal.js';
 import {WORKERS} from '../helpers/build.js';
 import {demoCopies} from '../helpers/demo-template.js';
-import {errorCode, logIn, MARIO} from '../helpers/portal.js';
+import {errorCode, logIn, MARIO, GIULIA, accessOutcomes} from '../helpers/portal.js';
 
 const demoCopy = demoCopies();
 const SECOND = 1000;
 const HOUR = 60 * MINUTE;
-const GIULIA = {userId: 'JCPD2841', password: 'Tramonto!73'};
 
 async function marioLoggedIn() {
 	const context = await demoCopy();
 	const session = await logIn(context.portal, MARIO.userId, MARIO.password);
 	return {...context, session};
-}
-
-async function outcomes(portal: Portal, userId = MARIO.userId): Promise<string[]> {
-	return (await portal.store.read()).accessLog.filter(entry => entry.userId === userId).map(entry => entry.outcome);
 }
 
 describe('idle timeout (settings.sessionIdleMinutes = 15)', () => {
@@ -33,7 +28,7 @@ describe('idle timeout (settings.sessionIdleMinutes = 15)', () => {
 		clock.advance(2 * MINUTE);
 		expect(await portal.sessionStatus(session)).toEqual({state: 'ended', reason: 'idle'});
 		expect(await portal.sessionStatus(session, {touch: true})).toEqual({state: 'ended', reason: 'idle'});
-		expect(await outcomes(portal)).toEqual(['success', 'session-idle']);
+		expect(await accessOutcomes(portal)).toEqual(['success', 'session-idle']);
 		expect(await errorCode(portal.dashboard(session))).toBe('auth.sessionExpired');
 		expect(await errorCode(portal.openSessions(session))).toBe('auth.sessionExpired');
 	});
@@ -94,7 +89,7 @@ describe('absolute timeout (settings.sessionMaxHours = 12)', () => {
 		expect(await portal.sessionStatus(session, {touch: true})).toEqual({state: 'active', idleSecondsLeft: 30, warning: true});
 		clock.advance(30 * SECOND);
 		expect(await portal.sessionStatus(session, {touch: true})).toEqual({state: 'ended', reason: 'expired'});
-		expect((await outcomes(portal)).filter(outcome => outcome !== 'success')).toEqual(['session-expired']);
+		expect((await accessOutcomes(portal)).filter(outcome => outcome !== 'success')).toEqual(['session-expired']);
 		expect(await errorCode(portal.dashboard(session))).toBe('auth.sessionExpired');
 	});
 });
@@ -120,7 +115,7 @@ describe('"Dispositivi e sessioni" and "Esci da tutte le altre sessioni"', () =>
 		expect(await errorCode(portal.dashboard(first))).toBe('auth.sessionExpired');
 		expect((await portal.dashboard(second)).userId).toBe(MARIO.userId);
 		// Logged once, by the session that asked.
-		expect(await outcomes(portal)).toEqual(['success', 'success', 'success', 'sessions-ended']);
+		expect(await accessOutcomes(portal)).toEqual(['success', 'success', 'success', 'sessions-ended']);
 		// Nothing left to end.
 		expect(await portal.endOtherSessions(second)).toBe(0);
 	});
@@ -179,7 +174,7 @@ describe('logout and ended sessions', () => {
 		expect(await portal.sessionStatus(session)).toEqual({state: 'ended', reason: 'logout'});
 		expect(await other.sessionStatus(session, {touch: true})).toEqual({state: 'ended', reason: 'logout'});
 		expect(await errorCode(portal.dashboard(session))).toBe('auth.sessionExpired');
-		expect(await outcomes(portal)).toEqual(['success', 'logout']);
+		expect(await accessOutcomes(portal)).toEqual(['success', 'logout']);
 	});
 
 	it('a session nobody knows is refused', async () => {
@@ -203,7 +198,7 @@ describe('logout and ended sessions', () => {
 		await logIn(portal, GIULIA.userId, GIULIA.password);
 		const record = (await portal.store.read()).sessions.find(entry => entry.id === session.id)!;
 		expect(record).toMatchObject({endReason: 'idle', endedAt: clock.now().toISOString()});
-		expect(await outcomes(portal)).toEqual(['success', 'session-idle']);
+		expect(await accessOutcomes(portal)).toEqual(['success', 'session-idle']);
 	});
 
 	// Bug: dashboard() only refuses a session already MARKED ended; one that timed out while no

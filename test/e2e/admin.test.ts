@@ -1,4 +1,4 @@
-import type {OutboxMessage} from '../../source/core/portal.js';
+import type {EnrolledHolder, OutboxMessage} from '../../source/core/portal.js';
 import {spawnSync} from 'node:child_process';
 import {X509Certificate} from 'node:crypto';
 import {cpSync, mkdirSync, readdirSync, writeFileSync} from 'node:fs';
@@ -32,15 +32,8 @@ import {MARIO, temporaryDirectory} from '../helpers/portal.js';
 
 const demoCopy = cliDemoCopies();
 
-interface Enrolled {
-	userId: string;
-	name: string;
-	surname: string;
-	codiceFiscale: string;
-	email: string;
-	iut: string;
-	expiresAt: string;
-}
+/** An enrolled holder as `--json` prints it (dates as ISO strings). */
+type Enrolled = Omit<EnrolledHolder, 'expiresAt'> & {expiresAt: string};
 interface HolderSummary {
 	userId: string;
 	state: string;

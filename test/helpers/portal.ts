@@ -35,6 +35,12 @@ export async function demoPortal(clock = new ManualClock(DEMO_NOW)): Promise<{po
 }
 
 export const MARIO = {userId: 'JCPD7173', email: 'mario.rossi@example.it', password: 'Girasole&42', pin: '27182818'};
+export const GIULIA = {userId: 'JCPD2841', email: 'giulia.bianchi@example.it', password: 'Tramonto!73', pin: '31415926'};
+
+/** A holder's access-log outcomes (logins and account events), oldest first; null: unknown userIDs. */
+export async function accessOutcomes(portal: Portal, userId: string | null = MARIO.userId): Promise<string[]> {
+	return (await portal.store.read()).accessLog.filter(entry => entry.userId === userId).map(entry => entry.outcome);
+}
 
 /** Logs a holder in and returns the session; a failed login fails the test. */
 export async function logIn(portal: Portal, userId: string, password: string): Promise<Session> {

@@ -2,9 +2,9 @@ import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {KEYS, press, screen, type, waitForScreen} from '../helpers/ink.js';
+import {GIULIA} from '../helpers/portal.js';
 import {overlongLines, screenFixture, type Rendered} from '../helpers/screens.js';
 
-const GIULIA = {userId: 'JCPD2841', password: 'Tramonto!73'};
 /** No signature history in the demo data. */
 const LUCA = {userId: 'JCPD5590', password: 'Montagna_19'};
 
