@@ -64,10 +64,16 @@ export class Sessions {
 		});
 	}
 
+	/** The last snapshot `status` read, and its stamp: every TUI asks once a second, and the file rarely changed. */
+	private seen: {stamp: string; db: Database} | undefined;
+
 	/** The session as it stands now; a session past its time is ended here (and logged). */
 	async status(sessionId: string, options: {touch?: boolean} = {}): Promise<SessionStatus> {
 		const now = this.clock.now();
-		const db = await this.store.read();
+		// Parse db.json again only when it changed; timeouts are computed from the clock either way.
+		const stamp = await this.store.stamp();
+		const db = stamp !== undefined && this.seen?.stamp === stamp ? this.seen.db : await this.store.read();
+		if (stamp !== undefined) this.seen = {stamp, db};
 		const snapshot = db.sessions.find(entry => entry.id === sessionId);
 		if (!snapshot) return {state: 'ended', reason: 'unknown'};
 		if (snapshot.endedAt !== null) return {state: 'ended', reason: snapshot.endReason ?? 'unknown'};

@@ -36,6 +36,15 @@ export class Store {
 		return stat(this.file).then(() => true, () => false);
 	}
 
+	/**
+	 * What identifies the file's current content: every write replaces it (a new inode), so an
+	 * unchanged stamp means an unchanged database. Undefined when there is no file.
+	 */
+	async stamp(): Promise<string | undefined> {
+		const info = await stat(this.file).catch(() => undefined);
+		return info ? `${info.ino}:${info.size}:${info.mtimeMs}` : undefined;
+	}
+
 	/** A validated snapshot, for display. Writers never use it: `update` re-reads under the lock. */
 	async read(): Promise<Database> {
 		const data = await this.adapter.read();
