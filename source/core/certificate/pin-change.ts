@@ -37,7 +37,8 @@ export class PinChanges {
 		const changeId = randomUUID();
 		const now = this.clock.now();
 		await this.store.update(db => {
-			db.pinChanges = db.pinChanges.filter(entry => entry.userId !== userId && Date.parse(entry.createdAt) > now.getTime() - DAY);
+			// Only changes older than a day go: the holder may be changing the PIN in another terminal too, and that change must still confirm.
+			db.pinChanges = db.pinChanges.filter(entry => Date.parse(entry.createdAt) > now.getTime() - DAY);
 			db.pinChanges.push({id: changeId, userId, certificateId: certificate.id, challengeId: null, newPinHash, newKey, createdAt: now.toISOString()});
 		});
 		const challenge = await this.challenges.start({userId, operation: OPERATION_PIN_CHANGE, data: {changeId}});
