@@ -6,6 +6,7 @@ import {toDisplayText} from './core/text/sanitize.js';
 import {DomainError} from './core/errors.js';
 import {Portal} from './core/portal.js';
 import {UsageError} from './cli/usage.js';
+import {displayFor, type Display} from './ui/display.js';
 import {describeError, isLanguage, translator, type Language, type Translate} from './ui/i18n/index.js';
 
 /*
@@ -92,7 +93,9 @@ const HELP = {
     --data DIR          data folder (default: $MYSIGN_DATA, then data/ in a checkout,
                         then $XDG_DATA_HOME/mysign)
     --lang it|en        interface language (default: it)
-    --screen-reader     screen-reader mode (also INK_SCREEN_READER=true)
+    --screen-reader     screen-reader mode (also INK_SCREEN_READER=true, and TERM=dumb)
+    --no-motion         no spinners or ticking countdowns (always so with --screen-reader)
+    --high-contrast     no dimmed text, bright colours (NO_COLOR / FORCE_COLOR are honoured)
     --now DATE-TIME     simulated clock, e.g. 2026-11-24T10:00:00Z (also MYSIGN_NOW)
     --show-sms          show arriving SMS inside the portal (single-terminal demos)
     --guide             at every step, what the official guide says (for trainees on their own)
@@ -106,6 +109,8 @@ const FLAGS = {
 	data: {type: 'string'},
 	lang: {type: 'string'},
 	screenReader: {type: 'boolean'},
+	motion: {type: 'boolean', default: true},
+	highContrast: {type: 'boolean'},
 	now: {type: 'string'},
 	reset: {type: 'boolean'},
 	json: {type: 'boolean'},
@@ -135,9 +140,9 @@ const FLAGS = {
 } as const;
 
 const COMMAND_FLAGS: Record<string, readonly string[]> = {
-	'': ['data', 'lang', 'screenReader', 'now', 'showSms', 'guide', 'showKeys', 'help', 'version'],
+	'': ['data', 'lang', 'screenReader', 'motion', 'highContrast', 'now', 'showSms', 'guide', 'showKeys', 'help', 'version'],
 	demo: ['data', 'lang', 'now', 'reset', 'scenario', 'user', 'json', 'help'],
-	phone: ['data', 'lang', 'screenReader', 'now', 'user', 'print', 'json', 'showKeys', 'help'],
+	phone: ['data', 'lang', 'screenReader', 'motion', 'highContrast', 'now', 'user', 'print', 'json', 'showKeys', 'help'],
 	crl: ['data', 'lang', 'now', 'json', 'help'],
 	admin: ['data', 'lang', 'now', 'count', 'name', 'surname', 'codiceFiscale', 'phone', 'email', 'csv', 'reason', 'deadline', 'pem', 'json', 'help'],
 	status: ['data', 'lang', 'now', 'user', 'warnDays', 'json', 'help'],
@@ -221,8 +226,7 @@ async function main(argv: readonly string[]): Promise<number> {
 		if (cli.flags.user !== undefined) throw new UsageError(t('cli.userNeedsScenario'));
 		return demo(t, {language, dataDirectory, clock, reset: cli.flags.reset ?? false, json: cli.flags.json ?? false});
 	}
-	const screenReader = cli.flags.screenReader === true || process.env['INK_SCREEN_READER'] === 'true';
-	const color = !('NO_COLOR' in process.env) || process.env['NO_COLOR'] === '';
+	const display = displayFor({screenReader: cli.flags.screenReader, noMotion: !cli.flags.motion, highContrast: cli.flags.highContrast}, process.env);
 	if (command === 'admin' || command === 'status' || command === 'outbox') {
 		const portal = await Portal.open({dataDirectory, clock, terminal: command});
 		const {adminCommand, outboxCommand, statusCommand} = await import('./cli/admin.js');
@@ -249,7 +253,7 @@ async function main(argv: readonly string[]): Promise<number> {
 		process.stdout.write((cli.flags.json ? JSON.stringify({sent}) : t('cli.reportsSent', {count: sent})) + '\n');
 		return 0;
 	}
-	if (command === 'phone') return phone(t, {language, dataDirectory, clock, user: cli.flags.user, print: cli.flags.print ?? false, json: cli.flags.json ?? false, screenReader, color, showKeys: cli.flags.showKeys ?? false});
+	if (command === 'phone') return phone(t, {language, dataDirectory, clock, user: cli.flags.user, print: cli.flags.print ?? false, json: cli.flags.json ?? false, display, showKeys: cli.flags.showKeys ?? false});
 
 	if (!process.stdin.isTTY || !process.stdout.isTTY) {
 		process.stderr.write(t('cli.noTty') + '\n');
@@ -259,7 +263,7 @@ async function main(argv: readonly string[]): Promise<number> {
 	await Portal.createDemo({dataDirectory, clock});
 	const portal = await Portal.open({dataDirectory, clock, terminal: terminalDescription()});
 	const {runTui} = await import('./ui/run.js');
-	return runTui({portal, language, screenReader, color, showSms: cli.flags.showSms ?? false, guide: cli.flags.guide ?? false, showKeys: cli.flags.showKeys ?? false});
+	return runTui({portal, language, display, showSms: cli.flags.showSms ?? false, guide: cli.flags.guide ?? false, showKeys: cli.flags.showKeys ?? false});
 }
 
 function clockOption(t: Translate, value: string | undefined): Clock {
@@ -303,7 +307,7 @@ async function demo(t: Translate, options: {language: Language; dataDirectory: s
 
 async function phone(
 	t: Translate,
-	options: {language: Language; dataDirectory: string; clock: Clock; user: string | undefined; print: boolean; json: boolean; screenReader: boolean; color: boolean; showKeys: boolean},
+	options: {language: Language; dataDirectory: string; clock: Clock; user: string | undefined; print: boolean; json: boolean; display: Display; showKeys: boolean},
 ): Promise<number> {
 	if (!options.user) throw new UsageError(t('phone.needUser'));
 	const userId = options.user.trim().toUpperCase();
@@ -330,7 +334,7 @@ async function phone(
 		return 2;
 	}
 	const {runPhone} = await import('./ui/run.js');
-	return runPhone({portal, language: options.language, screenReader: options.screenReader, color: options.color, userId, name, showKeys: options.showKeys});
+	return runPhone({portal, language: options.language, display: options.display, userId, name, showKeys: options.showKeys});
 }
 
 main(process.argv.slice(2)).then(

@@ -7,6 +7,7 @@ import {Frame} from './components/frame.js';
 import {UiContext, useUi, type UiEnvironment} from './context.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {usePortalData} from './hooks/use-portal-data.js';
+import type {Display} from './display.js';
 import type {Language} from './i18n/index.js';
 import {translator} from './i18n/index.js';
 import {choiceBinding, dashboardBindings, formBindings, globalBindings, helpBindings, historyBindings, loginBindings, menuBindings, otpScreenBindings, type Binding} from './keymap.js';
@@ -36,6 +37,8 @@ export interface AppProps {
 	portal: Portal;
 	language: Language;
 	color: boolean;
+	/** Contrast, motion and character set; `color` above decides colours. */
+	display?: Display;
 	maxLoginAttempts: number;
 	/** `--show-sms`: arriving SMS appear in a line above the footer, for single-terminal demos. */
 	showSms?: boolean;
@@ -78,8 +81,8 @@ export function App(props: AppProps) {
 	// The language can change at run time: the holder's saved choice, or "Lingua" in the account.
 	const [language, setLanguage] = useState(props.language);
 	const environment: UiEnvironment = useMemo(
-		() => ({portal: props.portal, language, color: props.color, t: translator(language), setLanguage, guide: props.guide ?? false, showKeys: props.showKeys ?? false}),
-		[props.portal, props.color, language, props.guide, props.showKeys],
+		() => ({portal: props.portal, language, color: props.color, display: props.display, t: translator(language), setLanguage, guide: props.guide ?? false, showKeys: props.showKeys ?? false}),
+		[props.portal, props.color, props.display, language, props.guide, props.showKeys],
 	);
 	return (
 		<UiContext.Provider value={environment}>

@@ -7,11 +7,13 @@ import type {Control} from './components/form.js';
 import {KeyHints} from './components/key-hints.js';
 import {KeysShown} from './components/keys-shown.js';
 import {UiContext, useUi, type UiEnvironment} from './context.js';
+import {DEFAULT_DISPLAY, type Display} from './display.js';
 import {useForm} from './hooks/use-form.js';
 import {KeyRouter, useKeys} from './hooks/key-router.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {describeError, formatDate, formatTime, translator, type Language} from './i18n/index.js';
 import {formBindings, globalBindings} from './keymap.js';
+import {Hint} from './components/controls.js';
 
 const REFRESH_MS = 1000;
 const CONTROLS: readonly Control[] = [
@@ -28,8 +30,8 @@ type Push = {id: string; operation: string};
  * `mysign phone`: the holder's phone for a second terminal or a workshop screen. The SMS inbox
  * (newest first, live), the MyInfoCert app's current code, and approval of app logins.
  */
-export function PhoneApp({portal, language, color, userId, name, showKeys = false}: {portal: Portal; language: Language; color: boolean; userId: string; name: string; showKeys?: boolean}) {
-	const environment: UiEnvironment = {portal, language, color, t: translator(language), showKeys};
+export function PhoneApp({portal, language, display = DEFAULT_DISPLAY, userId, name, showKeys = false}: {portal: Portal; language: Language; display?: Display; userId: string; name: string; showKeys?: boolean}) {
+	const environment: UiEnvironment = {portal, language, color: display.color, display, t: translator(language), showKeys};
 	return (
 		<UiContext.Provider value={environment}>
 			<KeyRouter>
@@ -110,7 +112,7 @@ function Phone({userId, name}: {userId: string; name: string}) {
 				) : null}
 			</Box>
 			<Box flexDirection="column">
-				{readings.length === 0 ? <Text dimColor>{t('phone.noAuthenticator')}</Text> : null}
+				{readings.length === 0 ? <Hint>{t('phone.noAuthenticator')}</Hint> : null}
 				{readings.map(reading => (
 					<Text key={reading.device}>
 						{reading.device === 'app' ? t('phone.authenticator') : t('phone.token')}: <Text bold>{t('phone.codeLine', {code: reading.code, seconds: reading.secondsLeft})}</Text>
@@ -134,12 +136,12 @@ function Phone({userId, name}: {userId: string; name: string}) {
 				<Text bold>{t('phone.inbox')}</Text>
 			</Box>
 			<Box flexDirection="column" flexGrow={1} overflow="hidden">
-				{messages.length === 0 ? <Text dimColor>{t('phone.empty')}</Text> : null}
+				{messages.length === 0 ? <Hint>{t('phone.empty')}</Hint> : null}
 				{messages.slice(0, inboxRows).map(message => (
 					<Text key={message.id} wrap="wrap">
-						<Text dimColor>
+						<Hint>
 							{formatDate(language, new Date(message.at))} {formatTime(language, new Date(message.at))}{' '}
-						</Text>
+						</Hint>
 						{toDisplayText(message.text, 300)}
 					</Text>
 				))}

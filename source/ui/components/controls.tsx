@@ -1,11 +1,47 @@
+import {useEffect, useState, type ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import type {FieldState} from './text-edit.js';
 import {TextInput} from './text-input.js';
-import {useUi} from '../context.js';
+import {useDisplay, useUi} from '../context.js';
 
-/** The focus marker is a symbol and bold text, never colour alone. */
+/**
+ * The focus marker is a symbol and bold text, never colour alone; in screen-reader mode it is
+ * the word "Selezionato:" before the control in use, and nothing before the others.
+ */
 export function FocusMarker({focused}: {focused: boolean}) {
+	const {t} = useUi();
+	const {screenReader} = useDisplay();
+	if (screenReader) return focused ? <Text>{t('a11y.focus')} </Text> : null;
 	return <Text bold>{focused ? '› ' : '  '}</Text>;
+}
+
+/** Secondary text: dimmed, except in the high-contrast theme. */
+export function Hint({children, wrap}: {children: ReactNode; wrap?: 'wrap' | 'truncate-end'}) {
+	const {highContrast} = useDisplay();
+	return (
+		<Text dimColor={!highContrast} wrap={wrap}>
+			{children}
+		</Text>
+	);
+}
+
+/**
+ * A field as a screen reader hears it, on one line: "textbox: Selezionato: Password: 9 caratteri
+ * nascosti". The value is said (a masked one only by its length), never a box or a caret.
+ */
+export function SpokenField({label, field, focused, masked = false, note}: {label: string; field: FieldState; focused: boolean; masked?: boolean; note?: string}) {
+	const {t} = useUi();
+	const length = [...field.value].length;
+	const value = length === 0 ? t('a11y.empty') : masked ? t('a11y.hidden', {count: length}) : field.value;
+	return (
+		<Box aria-role="textbox">
+			<Text>
+				<FocusMarker focused={focused} />
+				{label}: {value}
+				{note ? ` (${note})` : ''}
+			</Text>
+		</Box>
+	);
 }
 
 export interface TextFieldProps {
@@ -18,13 +54,15 @@ export interface TextFieldProps {
 }
 
 export function TextField({label, field, placeholder, focused, masked = false, width = 50}: TextFieldProps) {
+	const {screenReader} = useDisplay();
+	if (screenReader) return <SpokenField label={label} field={field} focused={focused} masked={masked} />;
 	return (
 		<Box flexDirection="column">
 			<Text>
 				<FocusMarker focused={focused} />
 				<Text bold={focused}>{label}</Text>
 			</Text>
-			<Box marginLeft={2} borderStyle={focused ? 'bold' : 'single'} width={width} paddingX={1} aria-label={label} aria-role="textbox">
+			<Box marginLeft={2} borderStyle={focused ? 'bold' : 'single'} width={width} paddingX={1} aria-role="textbox">
 				<TextInput field={field} placeholder={placeholder} focus={focused} mask={masked ? '•' : undefined} />
 			</Box>
 		</Box>
@@ -33,49 +71,92 @@ export function TextField({label, field, placeholder, focused, masked = false, w
 
 export function Checkbox({label, checked, focused}: {label: string; checked: boolean; focused: boolean}) {
 	const {t} = useUi();
+	const {screenReader} = useDisplay();
+	const state = ` (${checked ? t('checkbox.checked') : t('checkbox.unchecked')})`;
 	return (
 		<Box aria-role="checkbox" aria-state={{checked}}>
 			<Text>
 				<FocusMarker focused={focused} />
-				<Text bold={focused}>
-					[{checked ? 'x' : ' '}] {label}
-				</Text>
-				<Text dimColor> ({checked ? t('checkbox.checked') : t('checkbox.unchecked')})</Text>
+				{screenReader ? (
+					label + state
+				) : (
+					<>
+						<Text bold={focused}>
+							[{checked ? 'x' : ' '}] {label}
+						</Text>
+						<Hint>{state}</Hint>
+					</>
+				)}
 			</Text>
 		</Box>
 	);
 }
 
 export function Button({label, focused}: {label: string; focused: boolean}) {
+	const {screenReader} = useDisplay();
 	return (
 		<Box aria-role="button">
 			<Text>
 				<FocusMarker focused={focused} />
-				<Text bold={focused} inverse={focused}>
-					[ {label} ]
-				</Text>
+				{screenReader ? (
+					label
+				) : (
+					<Text bold={focused} inverse={focused}>
+						[ {label} ]
+					</Text>
+				)}
 			</Text>
 		</Box>
 	);
 }
 
-/** A message line: errors carry a ✗, notices an i, results a ✓; the words say what to do next. */
-const MESSAGE_STYLE = {error: {symbol: '✗ ', colour: 'red'}, info: {symbol: 'i ', colour: 'cyan'}, success: {symbol: '✓ ', colour: 'green'}} as const;
+/**
+ * A message line: errors carry a ✗, notices an i, results a ✓, and in screen-reader mode the
+ * words "Errore:", "Nota:", "Completato:"; the text says what to do next. While the app works
+ * ("Attendere…") the symbol is a spinner, unless motion is off.
+ */
+const MESSAGE_STYLE = {
+	error: {symbol: '✗ ', word: 'a11y.error', colour: 'red', bright: 'redBright'},
+	info: {symbol: 'i ', word: 'a11y.info', colour: 'cyan', bright: 'cyanBright'},
+	success: {symbol: '✓ ', word: 'a11y.success', colour: 'green', bright: 'greenBright'},
+} as const;
 
 export function MessageLine({kind, text}: {kind: 'error' | 'info' | 'success'; text: string}) {
-	const {color} = useUi();
+	const {t} = useUi();
+	const {color, screenReader, highContrast} = useDisplay();
+	const style = MESSAGE_STYLE[kind];
+	// The forms' busy state is the message "Attendere…" (see form.ts).
+	const working = kind === 'info' && text === t('app.working');
 	return (
-		<Text color={color ? MESSAGE_STYLE[kind].colour : undefined} wrap="wrap">
-			{MESSAGE_STYLE[kind].symbol}
+		<Text color={color ? (highContrast ? style.bright : style.colour) : undefined} bold={highContrast} wrap="wrap">
+			{screenReader ? `${t(style.word)} ` : working ? <Spinner /> : style.symbol}
 			{text}
 		</Text>
 	);
 }
 
+const SPINNER = {unicode: '⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏', ascii: '|/-\\'};
+const SPINNER_MS = 80;
+
+/** A turning spinner, or a still "i" with --no-motion and in screen-reader mode. */
+export function Spinner() {
+	const {motion, unicode} = useDisplay();
+	const frames = [...(unicode ? SPINNER.unicode : SPINNER.ascii)];
+	const [frame, setFrame] = useState(0);
+	useEffect(() => {
+		if (!motion) return;
+		const timer = setInterval(() => setFrame(value => (value + 1) % frames.length), SPINNER_MS);
+		return () => clearInterval(timer);
+	}, [motion, frames.length]);
+	return <Text>{motion ? `${frames[frame]} ` : 'i '}</Text>;
+}
+
 /** A one-line field for forms that must fit 80×24: "› Label  [value]". */
 export function InlineField({label, field, focused, masked = false, labelWidth = 42}: {label: string; field: FieldState; focused: boolean; masked?: boolean; labelWidth?: number}) {
+	const {screenReader} = useDisplay();
+	if (screenReader) return <SpokenField label={label} field={field} focused={focused} masked={masked} />;
 	return (
-		<Box aria-label={label} aria-role="textbox">
+		<Box aria-role="textbox">
 			<Box width={labelWidth} flexShrink={0}>
 				<Text>
 					<FocusMarker focused={focused} />
@@ -102,8 +183,10 @@ export function FormButtons({focused, confirmLabel, confirm = 'confirm'}: {focus
 
 /** "Label: ( ) one (•) two ( ) three": the chosen option is marked by a symbol, not by colour. */
 export function ChoiceField({label, options, chosen, focused, labelWidth = 14}: {label: string; options: readonly string[]; chosen: number; focused: boolean; labelWidth?: number}) {
+	const {screenReader} = useDisplay();
+	if (screenReader) return <SpokenChoice label={label} options={options} chosen={chosen} focused={focused} />;
 	return (
-		<Box aria-role="radiogroup" aria-label={`${label}: ${options[chosen] ?? ''}`}>
+		<Box aria-role="radiogroup">
 			<Box width={labelWidth} flexShrink={0}>
 				<Text>
 					<FocusMarker focused={focused} />
@@ -125,8 +208,10 @@ export function ChoiceField({label, options, chosen, focused, labelWidth = 14}: 
 
 /** A choice with long options, one per line: "(•) option"; ←/→, Space or Enter move the choice. */
 export function ChoiceList({label, options, chosen, focused}: {label: string; options: readonly string[]; chosen: number; focused: boolean}) {
+	const {screenReader} = useDisplay();
+	if (screenReader) return <SpokenChoice label={label} options={options} chosen={chosen} focused={focused} />;
 	return (
-		<Box flexDirection="column" aria-role="radiogroup" aria-label={`${label}: ${options[chosen] ?? ''}`}>
+		<Box flexDirection="column" aria-role="radiogroup">
 			<Text>
 				<FocusMarker focused={focused} />
 				<Text bold={focused}>{label}</Text>
@@ -138,6 +223,19 @@ export function ChoiceList({label, options, chosen, focused}: {label: string; op
 					{option}
 				</Text>
 			))}
+		</Box>
+	);
+}
+
+/** A choice as a screen reader hears it: "radiogroup: Esito: Tutti (scelte possibili: Tutti, Riuscito, Fallito)". */
+function SpokenChoice({label, options, chosen, focused}: {label: string; options: readonly string[]; chosen: number; focused: boolean}) {
+	const {t} = useUi();
+	return (
+		<Box aria-role="radiogroup">
+			<Text>
+				<FocusMarker focused={focused} />
+				{label}: {options[chosen] ?? ''} ({t('a11y.choices', {options: options.join(', ')})})
+			</Text>
 		</Box>
 	);
 }

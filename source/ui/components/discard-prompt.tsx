@@ -15,7 +15,7 @@ export function DiscardPrompt({onAnswer}: {onAnswer: (discard: boolean) => void}
 		else onAnswer(false);
 	});
 	return (
-		<Box flexDirection="column" borderStyle="single" paddingX={1} aria-role="menu" aria-label={t('dialog.discardQuestion')}>
+		<Box flexDirection="column" borderStyle="single" paddingX={1} aria-role="menu">
 			<Text bold>{t('dialog.discardQuestion')}</Text>
 			<Box gap={2}>
 				<Button label={t('dialog.discardNo')} focused={!yes} />

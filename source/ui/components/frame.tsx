@@ -1,11 +1,12 @@
 import {useEffect, useLayoutEffect, useRef, useState, type ReactNode} from 'react';
 import {Box, Text, measureElement, type DOMElement} from 'ink';
 import {toDisplayText} from '../../core/text/sanitize.js';
-import {useUi} from '../context.js';
+import {useDisplay, useUi} from '../context.js';
 import type {Binding} from '../keymap.js';
 import {GuideBar, GuideSlot, guideLines, useGuideSlot, type GuideStep} from './guide-note.js';
 import {KeyHints} from './key-hints.js';
 import {KeysShown} from './keys-shown.js';
+import {Hint} from './controls.js';
 
 /** How often the guide note checks it still fits (a screen's own messages can grow it). */
 const GUIDE_FIT_MS = 100;
@@ -50,9 +51,7 @@ export function Frame({columns, rows, user, bindings, notice, hideGuide = false,
 					</GuidedBody>
 				</GuideSlot>
 			) : (
-				<Box flexDirection="column" flexGrow={1} paddingX={1} overflow="hidden">
-					{children}
-				</Box>
+				<MeasuredBody rows={rows}>{children}</MeasuredBody>
 			)}
 			{notice ? (
 				<Box paddingX={1}>
@@ -70,10 +69,44 @@ export function Frame({columns, rows, user, bindings, notice, hideGuide = false,
 
 function UserName({user}: {user: string}) {
 	const {t} = useUi();
+	const {screenReader} = useDisplay();
 	return (
 		<Text wrap="truncate-end">
-			{toDisplayText(user, 40)} ▾ <Text dimColor>({t('dashboard.userMenuHint')})</Text>
+			{toDisplayText(user, 40)}
+			{screenReader ? ' ' : ' ▾ '}
+			<Hint>({t('dashboard.userMenuHint')})</Hint>
 		</Text>
+	);
+}
+
+/**
+ * The body of a screen. When its content is taller than the window the last line says so and
+ * how many rows would show it all, rather than cutting it off silently (screens with long
+ * content page or scroll themselves; this is the safety net). A screen reader hears everything.
+ */
+function MeasuredBody({rows, children}: {rows: number; children: ReactNode}) {
+	const {t} = useUi();
+	const body = useRef<DOMElement>(null);
+	const content = useRef<DOMElement>(null);
+	// Rows of content out of sight (0 when everything fits); while the notice is up it takes a row itself.
+	const [missing, setMissing] = useState(0);
+	useLayoutEffect(() => {
+		if (!body.current || !content.current) return;
+		const room = measureElement(body.current).height;
+		const needed = measureElement(content.current).height;
+		const fits = needed <= room + (missing > 0 ? 1 : 0);
+		const next = fits ? 0 : needed - room;
+		if (next !== missing) setMissing(next);
+	});
+	return (
+		<Box flexDirection="column" flexGrow={1} paddingX={1}>
+			<Box ref={body} flexDirection="column" flexGrow={1} overflow="hidden">
+				<Box ref={content} flexDirection="column" flexShrink={0}>
+					{children}
+				</Box>
+			</Box>
+			{missing > 0 ? <Text bold>{t('a11y.clipped', {rows: rows + missing - 1})}</Text> : null}
+		</Box>
 	);
 }
 

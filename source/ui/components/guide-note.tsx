@@ -2,6 +2,7 @@ import {createContext, useCallback, useContext, useLayoutEffect, useRef, useStat
 import {Box, Text} from 'ink';
 import {useUi} from '../context.js';
 import type {MessageKey, Translate} from '../i18n/index.js';
+import {Hint} from './controls.js';
 
 /*
  * `--guide`: for trainees following alone, every step of every procedure says, in a line or
@@ -37,9 +38,9 @@ function InlineGuideBar({step}: {step: GuideStep}) {
 	const {t} = useUi();
 	return (
 		<Box borderStyle="single" borderTop={false} borderRight={false} borderBottom={false} borderDimColor paddingLeft={1} flexShrink={0}>
-			<Text dimColor wrap="wrap">
+			<Hint wrap="wrap">
 				<Text bold>{t('guideNote.label')}</Text> {t(`guide.${step}`)}
-			</Text>
+			</Hint>
 		</Box>
 	);
 }
@@ -105,7 +106,7 @@ export function GuideBar({step, width, maxLines}: {step: GuideStep; width: numbe
 	return (
 		<Box flexDirection="column" flexShrink={0} aria-label={`${label} ${t(`guide.${step}`)}`}>
 			{shown.map((line, index) => (
-				<Text key={index} dimColor wrap="truncate-end">
+				<Hint key={index} wrap="truncate-end">
 					{'│ '}
 					{index === 0 && line.startsWith(label) ? (
 						<>
@@ -115,7 +116,7 @@ export function GuideBar({step, width, maxLines}: {step: GuideStep; width: numbe
 					) : (
 						line
 					)}
-				</Text>
+				</Hint>
 			))}
 		</Box>
 	);

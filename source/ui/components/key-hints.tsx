@@ -1,5 +1,5 @@
-import {Text} from 'ink';
-import {useUi} from '../context.js';
+import {useDisplay, useUi} from '../context.js';
+import {Hint} from './controls.js';
 import type {Binding} from '../keymap.js';
 import type {Translate} from '../i18n/index.js';
 
@@ -10,6 +10,7 @@ export function keyLabel(t: Translate, binding: Binding): string {
 /** The footer: the keys that work now, from the same key map that handles them. */
 export function KeyHints({bindings}: {bindings: readonly Binding[]}) {
 	const {t} = useUi();
+	const {screenReader} = useDisplay();
 	const seen = new Set<string>();
 	const parts: string[] = [];
 	for (const binding of bindings) {
@@ -19,9 +20,5 @@ export function KeyHints({bindings}: {bindings: readonly Binding[]}) {
 		seen.add(text);
 		parts.push(text);
 	}
-	return (
-		<Text dimColor wrap="truncate-end">
-			{parts.join('  ·  ')}
-		</Text>
-	);
+	return <Hint wrap="truncate-end">{screenReader ? `${t('a11y.keys')} ${parts.join('; ')}` : parts.join('  ·  ')}</Hint>;
 }

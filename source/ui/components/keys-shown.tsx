@@ -4,6 +4,7 @@ import {toDisplayText} from '../../core/text/sanitize.js';
 import {useUi} from '../context.js';
 import {useKeyObserver} from '../hooks/key-router.js';
 import type {Translate} from '../i18n/index.js';
+import {Hint} from './controls.js';
 
 /** What stands for a character typed into a text field: never the character itself. */
 export const HIDDEN_KEY = '•';
@@ -72,8 +73,8 @@ export function KeysShown() {
 	while (entries.length > 1 && width(entries) > MAX_WIDTH) entries = entries.slice(1);
 	return (
 		<Text wrap="truncate-start" aria-label={`${label} ${entries.join(', ')}`}>
-			<Text dimColor>{label}</Text>
-			{entries.length === 0 ? <Text dimColor> —</Text> : null}
+			<Hint>{label}</Hint>
+			{entries.length === 0 ? <Hint> —</Hint> : null}
 			{entries.map((entry, index) => (
 				// Each key in inverse video (an attribute, not a colour); a space between keys.
 				<Text key={`${index}-${entry}`}>

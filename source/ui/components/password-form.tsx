@@ -1,10 +1,10 @@
 import {Box, Text} from 'ink';
 import {isDomainError} from '../../core/errors.js';
 import {Portal, type PasswordContext, type PasswordVerdict} from '../../core/portal.js';
-import {useUi} from '../context.js';
+import {useDisplay, useUi} from '../context.js';
 import {useDialogForm} from '../hooks/use-form.js';
 import {describeError, type MessageKey} from '../i18n/index.js';
-import {Checkbox, FormButtons, InlineField, MessageLine} from './controls.js';
+import {Checkbox, FormButtons, Hint, InlineField, MessageLine} from './controls.js';
 import type {Control} from './form.js';
 import {GuideNote, type GuideStep} from './guide-note.js';
 
@@ -30,11 +30,14 @@ const RULE_LABELS: Record<keyof PasswordVerdict['rules'], MessageKey> = {
 /** The rules of seed 003 §9.1 as a checklist that follows the typing: ✓ met, ✗ not yet (words, not colour). */
 export function PasswordChecklist({password, context}: {password: string; context: PasswordContext}) {
 	const {t} = useUi();
+	const {screenReader} = useDisplay();
 	const verdict = Portal.checkPassword(password, context);
 	const rules = Object.keys(RULE_LABELS) as (keyof PasswordVerdict['rules'])[];
-	const line = (rule: keyof PasswordVerdict['rules']) => `${verdict.rules[rule] ? '✓' : '✗'} ${t(RULE_LABELS[rule])}`;
+	// A screen reader hears the state as a word after the rule ("Almeno 8 caratteri: rispettata").
+	const line = (rule: keyof PasswordVerdict['rules']) =>
+		screenReader ? `${t(RULE_LABELS[rule])}: ${t(verdict.rules[rule] ? 'a11y.met' : 'a11y.unmet')}.` : `${verdict.rules[rule] ? '✓' : '✗'} ${t(RULE_LABELS[rule])}`;
 	return (
-		<Box flexDirection="column" aria-label={t('password.rulesTitle')}>
+		<Box flexDirection="column">
 			{[0, 2, 4].map(index => (
 				<Text key={index} wrap="truncate-end">
 					{'  '}
@@ -42,8 +45,8 @@ export function PasswordChecklist({password, context}: {password: string; contex
 					{line(rules[index + 1]!)}
 				</Text>
 			))}
-			<Text dimColor wrap="truncate-end">{`  ${t('password.specials', {specials: Portal.passwordSpecials.split('').join(' ')})}`}</Text>
-			{verdict.refusal && password !== '' ? <Text wrap="wrap">{`  ✗ ${t(`password.refusal.${verdict.refusal}`)}`}</Text> : null}
+			<Hint wrap="truncate-end">{`  ${t('password.specials', {specials: Portal.passwordSpecials.split('').join(' ')})}`}</Hint>
+			{verdict.refusal && password !== '' ? <Text wrap="wrap">{`  ${screenReader ? t('a11y.error') : '✗'} ${t(`password.refusal.${verdict.refusal}`)}`}</Text> : null}
 		</Box>
 	);
 }

@@ -1,7 +1,8 @@
 import type {ReactNode} from 'react';
 import {Box, Text} from 'ink';
-import {useUi} from '../context.js';
+import {useDisplay, useUi} from '../context.js';
 import {GuideNote, type GuideStep} from './guide-note.js';
+import {Hint} from './controls.js';
 
 /**
  * The portal's step dialog ("1 Consensi ^", "2 Conferma l'operazione v"): done steps carry ✓,
@@ -24,9 +25,20 @@ export function StepDialog({
 	children: ReactNode;
 }) {
 	const {t} = useUi();
+	const {screenReader} = useDisplay();
 	const guide = guides?.[current];
+	if (screenReader) {
+		// Linear: "Rinnova firma. Passo 2 di 4: Conferma l'operazione", then the step's own content.
+		return (
+			<Box flexDirection="column">
+				<Text>{t('a11y.step', {title, number: current + 1, total: steps.length, step: steps[current] ?? ''})}</Text>
+				{guide ? <GuideNote step={guide} /> : null}
+				{children}
+			</Box>
+		);
+	}
 	return (
-		<Box flexDirection="column" aria-label={`${title}. ${t('steps.announce', {number: current + 1, total: steps.length, title: steps[current] ?? ''})}`}>
+		<Box flexDirection="column">
 			{guide ? <GuideNote step={guide} /> : null}
 			{showTitle ? <Text bold>{title}</Text> : null}
 			{steps.map((step, index) => {
@@ -36,7 +48,7 @@ export function StepDialog({
 					// By position: a dialog may have two steps of the same name ("Conferma l'operazione").
 					<Box key={index} flexDirection="column">
 						<Text bold={state === 'current'} dimColor={state === 'future'}>
-							{symbol} {index + 1} {step} <Text dimColor>({t(`steps.${state}`)})</Text>
+							{symbol} {index + 1} {step} <Hint>({t(`steps.${state}`)})</Hint>
 						</Text>
 						{state === 'current' ? (
 							<Box flexDirection="column" marginLeft={2}>

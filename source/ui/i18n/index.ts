@@ -62,6 +62,11 @@ export function formatTime(language: Language, date: Date): string {
 	return formatter(language, 'time').format(date);
 }
 
+/** hh:mm:ss (Italian time). */
+export function formatTimeWithSeconds(language: Language, date: Date): string {
+	return formatter(language, 'seconds').format(date);
+}
+
 /** dd/mm/yyyy hh:mm:ss (Italian time), for signing times. */
 export function formatDateTime(language: Language, date: Date): string {
 	const time = formatter(language, 'seconds').format(date);

@@ -2,7 +2,7 @@ import {useCallback, useEffect, useState, type ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import type {AccountView, PasswordContext, Session, SessionRecord} from '../../core/portal.js';
 import {toDisplayText} from '../../core/text/sanitize.js';
-import {Button, FocusMarker, MessageLine} from '../components/controls.js';
+import {Button, FocusMarker, Hint, MessageLine} from '../components/controls.js';
 import {DiscardPrompt} from '../components/discard-prompt.js';
 import {PasswordForm} from '../components/password-form.js';
 import {useUi} from '../context.js';
@@ -164,8 +164,8 @@ export function AccountScreen({active, session, onBack, onHelp, onTypingChange, 
 					<GuideNote step="account" />
 					{ITEMS.map((entry, index) => (
 						<Box key={entry.item} flexDirection="column">
-							{entry.group ? <Text dimColor>{t(entry.group)}</Text> : null}
-							<Box aria-role="button" aria-label={`${t(entry.label)}: ${value(entry.item)}`}>
+							{entry.group ? <Hint>{t(entry.group)}</Hint> : null}
+							<Box aria-role="button">
 								<Box width={34} flexShrink={0}>
 									<Text>
 										<FocusMarker focused={active && index === selection} />
@@ -218,11 +218,11 @@ function SessionsView({active, session, onBack, onHelp}: {active: boolean; sessi
 	return (
 		<Box flexDirection="column">
 			<GuideNote step="account.sessions" />
-			<Text dimColor>
+			<Hint>
 				{t('account.sessionTerminal').padEnd(30)}
 				{t('account.sessionStarted').padEnd(18)}
 				{t('account.sessionActivity')}
-			</Text>
+			</Hint>
 			{(sessions ?? []).slice(0, 8).map(entry => (
 				<Text key={entry.id} wrap="truncate-end">
 					{(toDisplayText(entry.terminal || '-', 26) + (entry.id === session.id ? ' *' : '')).padEnd(30)}
@@ -230,7 +230,7 @@ function SessionsView({active, session, onBack, onHelp}: {active: boolean; sessi
 					{when(entry.lastActivityAt)}
 				</Text>
 			))}
-			<Text dimColor>{t('account.thisSession')}</Text>
+			<Hint>{t('account.thisSession')}</Hint>
 			<Button label={t('account.endOthers')} focused={active} />
 			{message ? <MessageLine kind={message.kind} text={message.text} /> : null}
 		</Box>

@@ -3,7 +3,7 @@ import {Box, Text} from 'ink';
 import type {CertificateDetails, CertificateView, DashboardView, Session} from '../../core/portal.js';
 import {toDisplayText} from '../../core/text/sanitize.js';
 import {CertificateBanner} from '../components/certificate-status.js';
-import {Button, MessageLine} from '../components/controls.js';
+import {Button, Hint, MessageLine} from '../components/controls.js';
 import {useUi} from '../context.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import type {Loaded} from '../hooks/use-portal-data.js';
@@ -20,7 +20,7 @@ function Row({label, value}: {label: MessageKey; value: string}) {
 	return (
 		<Box>
 			<Box width={LABEL_WIDTH} flexShrink={0}>
-				<Text dimColor>{t(label)}</Text>
+				<Hint>{t(label)}</Hint>
 			</Box>
 			<Text wrap="wrap">{toDisplayText(value, 200)}</Text>
 		</Box>
@@ -122,7 +122,7 @@ export function CertificateScreen({active, session, data, onBack, onHelp, onTypi
 
 function CertificateDates({certificate}: {certificate: CertificateView}) {
 	const {t, language} = useUi();
-	return <Text dimColor>{t('certificate.dates', {activated: formatDate(language, certificate.activatedAt), expires: formatDate(language, certificate.expiresAt)})}</Text>;
+	return <Hint>{t('certificate.dates', {activated: formatDate(language, certificate.activatedAt), expires: formatDate(language, certificate.expiresAt)})}</Hint>;
 }
 
 function HolderAndIssuer({certificate}: {certificate: CertificateView}) {

@@ -1,7 +1,7 @@
 import {useState} from 'react';
 import {Box, Text} from 'ink';
 import type {ChallengeView, Session} from '../../core/portal.js';
-import {MessageLine, TextField, FormButtons} from '../components/controls.js';
+import {FormButtons, Hint, MessageLine, TextField} from '../components/controls.js';
 import {DiscardPrompt} from '../components/discard-prompt.js';
 import type {Control} from '../components/form.js';
 import {OtpStep} from '../components/otp-step.js';
@@ -78,9 +78,9 @@ export function ChangePhoneDialog({active, session, phoneMasked, onClose, onHelp
 						<Text wrap="wrap">! {t('changePhone.needOld', {phone: phoneMasked})}</Text>
 						<TextField label={t('changePhone.newNumber')} placeholder={t('changePhone.placeholder')} field={form.fields['phone']!} focused={focused('phone')} width={30} />
 						<FormButtons focused={focused} confirmLabel={t('dialog.confirm')} confirm="next" />
-						<Text dimColor wrap="wrap">
+						<Hint wrap="wrap">
 							! {t('changePhone.warning')}
-						</Text>
+						</Hint>
 						{restartMessage ? <MessageLine kind="error" text={restartMessage} /> : null}
 						{form.message ? <MessageLine kind={form.message.kind} text={form.message.text ?? t(form.message.key, form.message.params)} /> : null}
 					</Box>

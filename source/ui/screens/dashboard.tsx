@@ -2,8 +2,8 @@ import {Box, Text} from 'ink';
 import type {DashboardView} from '../../core/portal.js';
 import {toDisplayText} from '../../core/text/sanitize.js';
 import {CertificateBanner} from '../components/certificate-status.js';
-import {FocusMarker, MessageLine} from '../components/controls.js';
-import {useUi} from '../context.js';
+import {FocusMarker, Hint, MessageLine} from '../components/controls.js';
+import {useDisplay, useUi} from '../context.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import {describeError, formatDate, type MessageKey} from '../i18n/index.js';
 import {dashboardBindings, helpBinding} from '../keymap.js';
@@ -43,6 +43,7 @@ export interface DashboardProps {
 
 export function DashboardScreen({active, data, initialSelection, onOpen, onUserMenu, onHelp}: DashboardProps) {
 	const {t, language} = useUi();
+	const {screenReader} = useDisplay();
 	// Below 21 rows the greeting and the spacing go, so every card still fits (down to 60×16).
 	const compact = useTerminalSize().rows < 21;
 	const cards = cardsFor(data.state === 'ready' ? data.value : undefined);
@@ -83,7 +84,7 @@ export function DashboardScreen({active, data, initialSelection, onOpen, onUserM
 			<Box marginY={compact ? 0 : 1}>
 				{view.certificate ? <CertificateBanner state={view.certificate.state} expiresAt={view.certificate.expiresAt} /> : <Text>{t('dashboard.noCertificate')}</Text>}
 			</Box>
-			{compact ? null : <Text dimColor>{t('dashboard.cards')}</Text>}
+			{compact ? null : <Hint>{t('dashboard.cards')}</Hint>}
 			{view.replacement.allowed ? (
 				<Box marginBottom={compact ? 0 : 1}>
 					<Text inverse wrap="wrap">
@@ -92,20 +93,23 @@ export function DashboardScreen({active, data, initialSelection, onOpen, onUserM
 				</Box>
 			) : null}
 			{cards.map((card, index) => (
-				<Box key={card.screen} aria-role="button" aria-label={`${t(card.title)}: ${t(card.description)}`}>
+				<Box key={card.screen} aria-role="button">
 					<Text wrap="truncate-end">
 						<FocusMarker focused={active && index === selection} />
 						<Text bold inverse={active && index === selection}>
-							{index + 1}. {t(card.title)} →
+							{index + 1}. {t(card.title)}
+							{screenReader ? `: ${t(card.description)}` : ' →'}
 						</Text>
 					</Text>
 				</Box>
 			))}
-			{/* One description, the selected card's: nine cards must fit in 24 rows. */}
-			<Text dimColor wrap="truncate-end">
-				{'     '}
-				{t(cards[selection]!.description)}
-			</Text>
+			{/* One description, the selected card's: nine cards must fit in 24 rows. A screen reader hears each card's with it. */}
+			{screenReader ? null : (
+				<Hint wrap="truncate-end">
+					{'     '}
+					{t(cards[selection]!.description)}
+				</Hint>
+			)}
 		</Box>
 	);
 }

@@ -5,6 +5,7 @@ import {useUi} from '../context.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import type {MessageKey} from '../i18n/index.js';
 import {globalBindings, helpBindings, type Binding} from '../keymap.js';
+import {Hint} from '../components/controls.js';
 
 /** The words of the portal that trip people up (issue 8): PIN vs password, the codes, the roles. */
 const GLOSSARY: readonly MessageKey[] = ['glossary.pin', 'glossary.password', 'glossary.otp', 'glossary.iut', 'glossary.erc', 'glossary.puk', 'glossary.rao', 'glossary.crl', 'glossary.coupon'];
@@ -16,7 +17,7 @@ export function HelpOverlay({screenBindings, onClose}: {screenBindings: readonly
 	useKeymap(helpBindings, action => (action === 'close' ? onClose() : setGlossary(shown => !shown)));
 	if (glossary) {
 		return (
-			<Box flexDirection="column" aria-label={t('help.glossaryTitle')}>
+			<Box flexDirection="column">
 				<Text bold>{t('help.glossaryTitle')}</Text>
 				{GLOSSARY.map(entry => (
 					<Text key={entry} wrap="wrap">
@@ -24,7 +25,7 @@ export function HelpOverlay({screenBindings, onClose}: {screenBindings: readonly
 					</Text>
 				))}
 				<Box marginTop={1}>
-					<Text dimColor>{t('help.glossaryClose')}</Text>
+					<Hint>{t('help.glossaryClose')}</Hint>
 				</Box>
 			</Box>
 		);
@@ -44,7 +45,7 @@ export function HelpOverlay({screenBindings, onClose}: {screenBindings: readonly
 			});
 	};
 	return (
-		<Box flexDirection="column" aria-label={t('help.title')}>
+		<Box flexDirection="column">
 			<Text bold>{t('help.title')}</Text>
 			<Box marginTop={1}>
 				<Text underline>{t('help.screen')}</Text>
@@ -63,7 +64,7 @@ export function HelpOverlay({screenBindings, onClose}: {screenBindings: readonly
 				</Text>
 			))}
 			<Box marginTop={1}>
-				<Text dimColor>{t('help.close')}</Text>
+				<Hint>{t('help.close')}</Hint>
 			</Box>
 		</Box>
 	);

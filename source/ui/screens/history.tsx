@@ -2,7 +2,7 @@ import {useCallback, useEffect, useState} from 'react';
 import {Box, Text} from 'ink';
 import type {AccessEntry, HistoryFilter, HistoryPage, Session, SignatureRecord} from '../../core/portal.js';
 import {toDisplayText} from '../../core/text/sanitize.js';
-import {Button, ChoiceField, InlineField, MessageLine} from '../components/controls.js';
+import {Button, ChoiceField, Hint, InlineField, MessageLine} from '../components/controls.js';
 import type {Control, FormState} from '../components/form.js';
 import {useUi} from '../context.js';
 import {useForm} from '../hooks/use-form.js';
@@ -192,7 +192,7 @@ export function HistoryScreen({active, session, onBack, onHelp, onTypingChange}:
 			<Box gap={2}>
 				<InlineField label={t('history.from')} field={form.fields['from']!} focused={focused('from')} labelWidth={8} />
 				<InlineField label={t('history.to')} field={form.fields['to']!} focused={focused('to')} labelWidth={7} />
-				<Text dimColor>{t('history.dateFormat')}</Text>
+				<Hint>{t('history.dateFormat')}</Hint>
 			</Box>
 			<ChoiceField label={t('history.period')} options={[signatures ? t('history.all') : t('history.allAccesses'), t('history.week'), t('history.quarter')]} chosen={form.choices['period'] ?? 0} focused={focused('period')} />
 			<ChoiceField label={t('history.outcome')} options={[t('history.allOutcomes'), t('history.success'), t('history.failure')]} chosen={form.choices['outcome'] ?? 0} focused={focused('outcome')} />
@@ -208,11 +208,11 @@ export function HistoryScreen({active, session, onBack, onHelp, onTypingChange}:
 			{current && current.items.length === 0 ? <Text>{signatures ? t('history.empty') : t('history.accessEmpty')}</Text> : null}
 			{current && current.items.length > 0 ? (
 				<Box flexDirection="column" aria-role="table">
-					<Text dimColor wrap="truncate-end">
+					<Hint wrap="truncate-end">
 						{t('history.when').padEnd(18)}
 						{signatures ? t('history.document').padEnd(34) : t('history.terminal').padEnd(34)}
 						{t('history.outcome')}
-					</Text>
+					</Hint>
 					{current.items.map((item, index) => {
 						const at = new Date(item.at);
 						const when = `${formatDate(language, at)} ${formatTime(language, at)}`.padEnd(18);

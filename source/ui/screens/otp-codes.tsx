@@ -2,7 +2,7 @@ import {useCallback, useEffect, useState} from 'react';
 import {Box, Text} from 'ink';
 import type {OtpOverview, Session} from '../../core/portal.js';
 import type {OtpChannel} from '../../core/store/schema.js';
-import {FocusMarker, MessageLine} from '../components/controls.js';
+import {Button, Checkbox, FocusMarker, Hint, MessageLine} from '../components/controls.js';
 import {useUi} from '../context.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import {describeError, type MessageKey} from '../i18n/index.js';
@@ -89,13 +89,9 @@ export function OtpCodesScreen({active, session, onBack, onHelp, onTypingChange}
 
 	const isSelected = (predicate: (item: Item) => boolean) => active && items.findIndex(predicate) === selection;
 	const action = (label: string, selected: boolean) => (
-		<Text>
-			{'  '}
-			<FocusMarker focused={selected} />
-			<Text bold={selected} inverse={selected}>
-				[ {label} ]
-			</Text>
-		</Text>
+		<Box marginLeft={2}>
+			<Button label={label} focused={selected} />
+		</Box>
 	);
 	return (
 		<Box flexDirection="column">
@@ -108,7 +104,7 @@ export function OtpCodesScreen({active, session, onBack, onHelp, onTypingChange}
 			</Box>
 			{overview.app === 'active' ? null : (
 				<>
-					<Text dimColor>  {t('otp.app.install')}</Text>
+					<Hint>  {t('otp.app.install')}</Hint>
 					{action(t('otp.app.activate'), isSelected(item => item.action === 'activate'))}
 				</>
 			)}
@@ -123,26 +119,26 @@ export function OtpCodesScreen({active, session, onBack, onHelp, onTypingChange}
 				</Text>
 			) : null}
 			{items.some(item => item.action === 'channel') ? (
-				<Box flexDirection="column" marginTop={1} aria-role="radiogroup" aria-label={t('otp.preferred')}>
+				<Box flexDirection="column" marginTop={1} aria-role="radiogroup">
 					<Text bold>{t('otp.preferred')}</Text>
 					{items.flatMap(item =>
 						item.action === 'channel'
 							? [
-									<Text key={item.channel}>
-										{'  '}
-										<FocusMarker focused={isSelected(other => other.action === 'channel' && other.channel === item.channel)} />({overview.preferred === item.channel ? '•' : ' '}) {t(`otp.channel.${item.channel}`)}{' '}
-										{overview.preferred === item.channel ? t('otp.channel.current') : ''}
-									</Text>,
+									<Box key={item.channel} marginLeft={2} aria-role="radio" aria-state={{checked: overview.preferred === item.channel}}>
+										<Text>
+											<FocusMarker focused={isSelected(other => other.action === 'channel' && other.channel === item.channel)} />({overview.preferred === item.channel ? '•' : ' '}) {t(`otp.channel.${item.channel}`)}{' '}
+											{overview.preferred === item.channel ? t('otp.channel.current') : ''}
+										</Text>
+									</Box>,
 								]
 							: [],
 					)}
 				</Box>
 			) : null}
 			{overview.app === 'active' ? (
-				<Text>
-					{'  '}
-					<FocusMarker focused={isSelected(item => item.action === 'push')} />[{overview.push ? 'x' : ' '}] {t('otp.push')} ({overview.push ? t('checkbox.checked') : t('checkbox.unchecked')})
-				</Text>
+				<Box marginLeft={2}>
+					<Checkbox label={t('otp.push')} checked={overview.push} focused={isSelected(item => item.action === 'push')} />
+				</Box>
 			) : null}
 			{message ? <MessageLine kind={message.kind} text={message.text} /> : null}
 		</Box>

@@ -1,7 +1,7 @@
 import {useEffect, useState} from 'react';
 import {Box, Text} from 'ink';
 import type {ChallengeView, Session} from '../../core/portal.js';
-import {Checkbox, InlineField, MessageLine, FormButtons} from '../components/controls.js';
+import {Checkbox, FormButtons, Hint, InlineField, MessageLine} from '../components/controls.js';
 import {DiscardPrompt} from '../components/discard-prompt.js';
 import type {Control} from '../components/form.js';
 import {OtpStep} from '../components/otp-step.js';
@@ -97,7 +97,7 @@ export function PinChangeScreen({active, session, onBack, onHelp, onTypingChange
 						<InlineField label={t('pinChange.new')} field={form.fields['new']!} focused={focused('new')} masked={!shown} labelWidth={24} />
 						<InlineField label={t('pinChange.again')} field={form.fields['again']!} focused={focused('again')} masked={!shown} labelWidth={24} />
 						<Checkbox label={t('renewal.showPin')} checked={shown} focused={focused('show')} />
-						{attemptsLeft === undefined ? null : <Text dimColor>{t('pinChange.attempts', {count: attemptsLeft})}</Text>}
+						{attemptsLeft === undefined ? null : <Hint>{t('pinChange.attempts', {count: attemptsLeft})}</Hint>}
 						<FormButtons focused={focused} confirmLabel={t('dialog.confirm')} />
 						{form.message ? <MessageLine kind={form.message.kind} text={form.message.text ?? t(form.message.key, form.message.params)} /> : null}
 					</Box>

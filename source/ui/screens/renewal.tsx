@@ -2,7 +2,7 @@ import {useCallback, useEffect, useState} from 'react';
 import {Box, Text} from 'ink';
 import type {ChallengeView, DashboardView, RenewalWindow, Session} from '../../core/portal.js';
 import {toDisplayText} from '../../core/text/sanitize.js';
-import {Button, Checkbox, InlineField, MessageLine, FormButtons} from '../components/controls.js';
+import {Button, Checkbox, FormButtons, Hint, InlineField, MessageLine} from '../components/controls.js';
 import {DiscardPrompt} from '../components/discard-prompt.js';
 import type {Control} from '../components/form.js';
 import {OtpStep} from '../components/otp-step.js';
@@ -225,9 +225,7 @@ export function RenewalWizard({
 		return (
 			<Box flexDirection="column">
 				<GuideNote step="renewal.done" />
-				<Text bold wrap="wrap">
-					{doneText(state.expiresAt)}
-				</Text>
+				<MessageLine kind="success" text={doneText(state.expiresAt)} />
 				<Box marginTop={1}>
 					<Button label={t('renewal.home')} focused={active} />
 				</Box>
@@ -389,7 +387,7 @@ function ConsentsStep(props: StepProps & {holder: {userId: string}; declaration:
 				</>
 			) : null}
 			<InlineField label={t('renewal.pin')} field={form.fields['pin']!} focused={focused('pin')} masked labelWidth={16} />
-			{attemptsLeft === undefined ? null : <Text dimColor>{t('pinInput.attempts', {count: attemptsLeft})}</Text>}
+			{attemptsLeft === undefined ? null : <Hint>{t('pinInput.attempts', {count: attemptsLeft})}</Hint>}
 			<Text wrap="wrap">! {t('renewal.pinWarning')}</Text>
 			<FormButtons focused={focused} confirmLabel={t('dialog.confirm')} confirm="next" />
 			<StepMessage message={form.message} fallback={props.restartMessage} />
@@ -486,9 +484,7 @@ function AutoReturn({seconds, onReturn}: {seconds: number; onReturn: () => void}
 	return (
 		<Box flexDirection="column">
 			<GuideNote step="replacement.done" />
-			<Text bold wrap="wrap">
-				✔ {t('replacement.done')}
-			</Text>
+			<MessageLine kind="success" text={t('replacement.done')} />
 			<Box marginTop={1}>
 				<Button label={t('renewal.home')} focused />
 			</Box>

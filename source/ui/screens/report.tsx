@@ -2,7 +2,7 @@ import {useEffect, useState} from 'react';
 import {Box, Text} from 'ink';
 import type {ReportFrequency, Session} from '../../core/portal.js';
 import {toDisplayText} from '../../core/text/sanitize.js';
-import {ChoiceField, FormButtons, InlineField, MessageLine} from '../components/controls.js';
+import {ChoiceField, FormButtons, Hint, InlineField, MessageLine} from '../components/controls.js';
 import type {Control} from '../components/form.js';
 import {useUi} from '../context.js';
 import {useDialogForm} from '../hooks/use-form.js';
@@ -56,7 +56,7 @@ export function ReportScreen({active, session, onBack, onHelp, onTypingChange}: 
 			<Text wrap="wrap">{t('card.report.description')}</Text>
 			<Box marginY={1} flexDirection="column">
 				<InlineField label={t('report.email')} field={form.fields['email']!} focused={focused('email')} labelWidth={26} />
-				{accountEmail ? <Text dimColor>{t('report.accountEmail', {email: toDisplayText(accountEmail, 60)})}</Text> : null}
+				{accountEmail ? <Hint>{t('report.accountEmail', {email: toDisplayText(accountEmail, 60)})}</Hint> : null}
 				<ChoiceField label={t('report.frequency')} options={[t('report.each'), t('report.daily'), t('report.never')]} chosen={form.choices['frequency'] ?? 0} focused={focused('frequency')} labelWidth={26} />
 			</Box>
 			<FormButtons focused={focused} confirmLabel={t('report.save')} />

@@ -2,7 +2,7 @@ import {useEffect, useRef, useState} from 'react';
 import {Box, Text} from 'ink';
 import type {ChallengeView, DocumentToSign, Session, SigningResult} from '../../core/portal.js';
 import {toDisplayText} from '../../core/text/sanitize.js';
-import {Button, Checkbox, FormButtons, InlineField, MessageLine} from '../components/controls.js';
+import {Button, Checkbox, FormButtons, Hint, InlineField, MessageLine} from '../components/controls.js';
 import {DiscardPrompt} from '../components/discard-prompt.js';
 import type {Control} from '../components/form.js';
 import {OtpStep} from '../components/otp-step.js';
@@ -114,11 +114,11 @@ export function SignScreen({active, session, onBack, onHelp, onTypingChange}: {a
 						{toDisplayText(document.output)}
 					</Text>
 				))}
-				{signed.signed.length > 8 ? <Text dimColor>{t('sign.more', {count: signed.signed.length - 8})}</Text> : null}
+				{signed.signed.length > 8 ? <Hint>{t('sign.more', {count: signed.signed.length - 8})}</Hint> : null}
 				{signed.failed.map(document => (
 					<MessageLine key={document.name} kind="error" text={describeSigningFailure(t, document)} />
 				))}
-				<Text dimColor>{t('sign.historyHint')}</Text>
+				<Hint>{t('sign.historyHint')}</Hint>
 			</Box>
 		);
 	}
@@ -156,7 +156,7 @@ export function SignScreen({active, session, onBack, onHelp, onTypingChange}: {a
 						<Text wrap="wrap">{t('sign.intro')}</Text>
 						<InlineField label={t('sign.path')} field={form.fields['path']!} focused={focused('path')} labelWidth={26} />
 						{documents.length === 0 ? (
-							<Text dimColor>{t('sign.none')}</Text>
+							<Hint>{t('sign.none')}</Hint>
 						) : (
 							documents.slice(0, LISTED).map(document => (
 								<Text key={document.path} wrap="truncate-middle">
@@ -165,11 +165,11 @@ export function SignScreen({active, session, onBack, onHelp, onTypingChange}: {a
 								</Text>
 							))
 						)}
-						{documents.length > LISTED ? <Text dimColor>{t('sign.more', {count: documents.length - LISTED})}</Text> : null}
+						{documents.length > LISTED ? <Hint>{t('sign.more', {count: documents.length - LISTED})}</Hint> : null}
 						<Button label={t('sign.clear')} focused={focused('clear')} />
 						<InlineField label={t('sign.pin')} field={form.fields['pin']!} focused={focused('pin')} masked={!shown} labelWidth={26} />
 						<Checkbox label={t('renewal.showPin')} checked={shown} focused={focused('show')} />
-						{attemptsLeft === undefined ? null : <Text dimColor>{t('pinInput.attempts', {count: attemptsLeft})}</Text>}
+						{attemptsLeft === undefined ? null : <Hint>{t('pinInput.attempts', {count: attemptsLeft})}</Hint>}
 						<FormButtons focused={focused} confirmLabel={t('sign.sign')} />
 						{form.message ? <MessageLine kind={form.message.kind} text={form.message.text ?? t(form.message.key, form.message.params)} /> : null}
 					</Box>

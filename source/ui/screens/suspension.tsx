@@ -1,7 +1,7 @@
 import {useCallback, useEffect, useState} from 'react';
 import {Box, Text} from 'ink';
 import type {DashboardView, Session} from '../../core/portal.js';
-import {Button, Checkbox, InlineField, MessageLine, FormButtons} from '../components/controls.js';
+import {Button, Checkbox, FormButtons, Hint, InlineField, MessageLine} from '../components/controls.js';
 import type {Control} from '../components/form.js';
 import {useUi} from '../context.js';
 import {useForm} from '../hooks/use-form.js';
@@ -148,9 +148,9 @@ function SuspensionForm({active, session, onClose, onHelp, onTypingChange}: {act
 			<InlineField label={t('suspension.endDate')} field={form.fields['endDate']!} focused={focused('endDate')} />
 			<Checkbox label={t('suspension.accept')} checked={form.checks['accept'] ?? false} focused={focused('accept')} />
 			<FormButtons focused={focused} confirmLabel={t('suspension.suspendButton')} confirm="suspend" />
-			<Text dimColor wrap="wrap">
+			<Hint wrap="wrap">
 				{t('suspension.crlNote')}
-			</Text>
+			</Hint>
 			<Text wrap="wrap">! {t('suspension.warning')}</Text>
 			{form.message ? <MessageLine kind={form.message.kind} text={form.message.text ?? t(form.message.key, form.message.params)} /> : null}
 		</Box>

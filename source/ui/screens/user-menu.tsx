@@ -33,17 +33,19 @@ export function UserMenu({name, onChoose, onClose}: {name: string; onChoose: (ac
 		}
 	});
 	return (
-		<Box flexDirection="column" aria-role="menu" aria-label={t('userMenu.title')} borderStyle="single" paddingX={1} alignSelf="flex-end">
+		<Box flexDirection="column" aria-role="menu" borderStyle="single" paddingX={1} alignSelf="flex-end">
 			<Text bold>
 				{name} — {t('userMenu.title')}
 			</Text>
 			{USER_MENU_ITEMS.map((item, index) => (
-				<Text key={item.action}>
-					<FocusMarker focused={index === selection} />
-					<Text bold={index === selection} inverse={index === selection}>
-						{index + 1}. {t(item.label)}
+				<Box key={item.action} aria-role="menuitem">
+					<Text>
+						<FocusMarker focused={index === selection} />
+						<Text bold={index === selection} inverse={index === selection}>
+							{index + 1}. {t(item.label)}
+						</Text>
 					</Text>
-				</Text>
+				</Box>
 			))}
 		</Box>
 	);
