@@ -12,6 +12,7 @@ export type ErrorCode =
 	| 'store.unreadable'
 	| 'store.futureVersion'
 	| 'store.writeFailed'
+	| 'data.writeFailed'
 	| 'holder.invalidCodiceFiscale'
 	| 'holder.invalidUserId'
 	| 'holder.duplicate'
@@ -124,6 +125,19 @@ export class DomainError extends Error {
 		super(`${code}${Object.keys(params).length > 0 ? ' ' + JSON.stringify(params) : ''}`);
 		this.name = 'DomainError';
 	}
+}
+
+/** What the file system says when the data folder cannot be written: a full disk, a read-only mount, no permission. */
+const WRITE_FAILURES = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM', 'EIO']);
+
+/**
+ * A raw file-system failure to write (the lock file, an outbox message, the CRL, a key) as the
+ * domain error `data.writeFailed` naming the file and the system's code; anything else unchanged.
+ */
+export function asWriteFailure(error: unknown): unknown {
+	const failure = error as NodeJS.ErrnoException | undefined;
+	if (error instanceof DomainError || !(error instanceof Error) || !failure?.code || !WRITE_FAILURES.has(failure.code)) return error;
+	return new DomainError('data.writeFailed', {file: failure.path ?? '', reason: failure.code});
 }
 
 export function isDomainError(error: unknown, code?: ErrorCode): error is DomainError {

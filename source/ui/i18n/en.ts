@@ -113,6 +113,7 @@ export const en: Record<MessageKey, string> = {
 	'errors.store.unreadable': 'The database {file} cannot be read ({reason}). The file was not changed.',
 	'errors.store.futureVersion': 'The database {file} was made by a newer mysign (format {version}). Update mysign; the file was not changed.',
 	'errors.store.writeFailed': 'Could not save the database {file} ({reason}). The previous data is intact.',
+	'errors.data.writeFailed': 'Could not write {file} ({reason}: disk full, read-only or not permitted folder). The previous data is intact.',
 	'errors.holder.invalidCodiceFiscale': 'Invalid codice fiscale: check the 16 letters and digits and the check character.',
 	'errors.holder.invalidUserId': 'Invalid User ID: it must be JCPD followed by 4 digits.',
 	'errors.holder.duplicate': 'A holder with these details already exists.',

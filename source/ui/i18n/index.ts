@@ -1,4 +1,4 @@
-import {DomainError, type ErrorCode} from '../../core/errors.js';
+import {asWriteFailure, DomainError, type ErrorCode} from '../../core/errors.js';
 import {toDisplayText} from '../../core/text/sanitize.js';
 import {en} from './en.js';
 import {it, type MessageKey} from './it.js';
@@ -28,7 +28,9 @@ export function translator(language: Language): Translate {
 const STATES = ['active', 'suspended', 'revoked', 'expired', 'blocked'];
 
 /** The user-facing message for any error; domain errors are translated, anything else is reported plainly. */
-export function describeError(t: Translate, error: unknown): string {
+export function describeError(t: Translate, caught: unknown): string {
+	// A full disk or a read-only data folder says so, wherever the write was.
+	const error = asWriteFailure(caught);
 	if (error instanceof DomainError) {
 		// A certificate state travels as its code ("expired"); the message shows its name.
 		const state = error.params['state'];

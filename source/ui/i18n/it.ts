@@ -111,6 +111,7 @@ export const it = {
 	'errors.store.unreadable': 'Il database {file} non si può leggere ({reason}). Il file non è stato modificato.',
 	'errors.store.futureVersion': 'Il database {file} è stato creato da una versione più recente di mysign (formato {version}). Aggiorna mysign; il file non è stato modificato.',
 	'errors.store.writeFailed': 'Impossibile salvare il database {file} ({reason}). I dati precedenti sono intatti.',
+	'errors.data.writeFailed': 'Impossibile scrivere {file} ({reason}: disco pieno, cartella in sola lettura o senza permessi). I dati precedenti sono intatti.',
 	'errors.holder.invalidCodiceFiscale': 'Codice fiscale non valido: controlla le 16 lettere e cifre e il carattere di controllo.',
 	'errors.holder.invalidUserId': 'User ID non valido: deve essere JCPD seguito da 4 cifre.',
 	'errors.holder.duplicate': 'Esiste già un titolare con questi dati.',
