@@ -1,7 +1,7 @@
 import {mkdir, readFile, readdir} from 'node:fs/promises';
 import {join} from 'node:path';
 import {z} from 'zod';
-import {writeFileAtomic} from '../store/atomic-write.js';
+import {removeStrayTemporaries, writeFileAtomic} from '../store/atomic-write.js';
 
 /*
  * The outbox: every SMS and e-mail the portal sends is a file in `<data>/outbox/` (0600 in a
@@ -31,16 +31,24 @@ export class Outbox {
 		this.directory = join(dataDirectory, 'outbox');
 	}
 
+	/** Once per process: temp files of senders killed mid-write (called under the store lock, like every delivery). */
+	private cleaned: Promise<unknown> | undefined;
+
+	private async prepare(): Promise<void> {
+		await mkdir(this.directory, {recursive: true, mode: 0o700});
+		await (this.cleaned ??= removeStrayTemporaries(this.directory).catch(() => 0));
+	}
+
 	/** Writes one message atomically (temp file, fsync, rename). */
 	async deliver(message: OutboxMessage): Promise<void> {
-		await mkdir(this.directory, {recursive: true, mode: 0o700});
+		await this.prepare();
 		const name = `${String(message.id).padStart(8, '0')}.${message.kind}.json`;
 		await writeFileAtomic(join(this.directory, name), JSON.stringify(message, null, '\t') + '\n');
 	}
 
 	/** An e-mail: the real message as `<id>.email.eml` and its record for listing. */
 	async deliverEmail(message: OutboxMessage, eml: Buffer): Promise<void> {
-		await mkdir(this.directory, {recursive: true, mode: 0o700});
+		await this.prepare();
 		const name = `${String(message.id).padStart(8, '0')}.email.eml`;
 		await writeFileAtomic(join(this.directory, name), eml);
 		await this.deliver({...message, kind: 'email', eml: name});

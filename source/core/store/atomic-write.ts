@@ -1,5 +1,5 @@
 import {randomBytes} from 'node:crypto';
-import {open, rename, unlink} from 'node:fs/promises';
+import {open, readdir, rename, unlink} from 'node:fs/promises';
 import {basename, dirname, join} from 'node:path';
 
 /**
@@ -31,5 +31,32 @@ export async function writeFileAtomic(file: string, content: string | Uint8Array
 	} catch (error) {
 		await unlink(temporary).catch(() => undefined);
 		throw error;
+	}
+}
+
+/**
+ * Removes the temp files that writers who died mid-write (their pid no longer runs) left in
+ * `directory`: all of them, or only those of the file named `target`. Call it where no other
+ * writer of these files can be between open and rename (under their lock). Returns how many.
+ */
+export async function removeStrayTemporaries(directory: string, target?: string): Promise<number> {
+	let removed = 0;
+	for (const name of await readdir(directory)) {
+		const match = /^(.+)\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name);
+		if (!match || (target !== undefined && match[1] !== target)) continue;
+		const pid = Number(match[2]);
+		if (pid === process.pid || isRunning(pid)) continue;
+		await unlink(join(directory, name)).catch(() => undefined);
+		removed++;
+	}
+	return removed;
+}
+
+function isRunning(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
 	}
 }

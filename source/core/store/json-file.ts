@@ -1,9 +1,9 @@
-import {readFile, readdir, unlink} from 'node:fs/promises';
-import {basename, dirname, join} from 'node:path';
+import {readFile} from 'node:fs/promises';
+import {basename, dirname} from 'node:path';
 import type {Adapter} from 'lowdb';
 import {z} from 'zod';
 import {DomainError} from '../errors.js';
-import {writeFileAtomic} from './atomic-write.js';
+import {removeStrayTemporaries, writeFileAtomic} from './atomic-write.js';
 import {migrate} from './migrations.js';
 
 /**
@@ -63,27 +63,6 @@ export class AtomicJsonFile<T> implements Adapter<T> {
 
 	/** Removes temp files left by writers that died mid-write (their pid no longer runs). Call under the lock. */
 	async removeStrayTemporaries(): Promise<number> {
-		const directory = dirname(this.file);
-		const prefix = basename(this.file) + '.';
-		let removed = 0;
-		for (const name of await readdir(directory)) {
-			const match = name.startsWith(prefix) ? /^\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name.slice(prefix.length - 1)) : null;
-			if (!match) continue;
-			const pid = Number(match[1]);
-			if (pid !== process.pid && isRunning(pid)) continue;
-			if (pid === process.pid) continue;
-			await unlink(join(directory, name)).catch(() => undefined);
-			removed++;
-		}
-		return removed;
-	}
-}
-
-function isRunning(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (error) {
-		return (error as NodeJS.ErrnoException).code === 'EPERM';
+		return removeStrayTemporaries(dirname(this.file), basename(this.file));
 	}
 }
