@@ -139,6 +139,11 @@ export class PasswordRecovery {
 		const right = await verifyPeppered(holder.secretQuestion.answerHash, normaliseAnswer(answer), this.pepper);
 		const outcome = await this.store.update(db => {
 			const at = this.clock.now();
+			// Checked again under the lock: guesses from elsewhere may have locked the key or cancelled
+			// this recovery while the answer was being checked. Counting on would lift the lock-out.
+			const lockedNow = lockedUntil(db, key, at);
+			if (lockedNow) return {kind: 'locked', minutes: Math.ceil((lockedNow.getTime() - at.getTime()) / MINUTE)} as const;
+			if (db.recoveries.find(entry => entry.id === recoveryId)?.step !== 'answer') return {kind: 'expired'} as const;
 			if (right) {
 				clearFailures(db, key);
 				db.recoveries.find(entry => entry.id === recoveryId)!.step = 'password';
@@ -150,6 +155,7 @@ export class PasswordRecovery {
 			return failure.kind === 'locked' ? ({kind: 'locked', minutes: failure.minutes} as const) : ({kind: 'wrong', left: failure.attemptsLeft} as const);
 		});
 		if (outcome.kind === 'locked') throw new DomainError('recovery.locked', {minutes: outcome.minutes});
+		if (outcome.kind === 'expired') throw new DomainError('recovery.expired');
 		if (outcome.kind === 'wrong') throw new DomainError('recovery.wrongAnswer', {attemptsLeft: outcome.left});
 	}
 
