@@ -26,7 +26,7 @@ import type {CrlEntry} from './pki/authority.js';
 import type {AccessEntry, CertificateRecord, Database, OtpChannel, SessionRecord} from './store/schema.js';
 import {Store} from './store/store.js';
 import {SignatureLog, type SignatureRecord} from './history/signature-log.js';
-import {queryHistory, type HistoryFilter, type HistoryPage} from './history/query.js';
+import {queryHistory, queryPositions, type HistoryFilter, type HistoryPage} from './history/query.js';
 import {Reports, type ReportFrequency, type ReportSettings} from './notify/reports.js';
 import type {DocumentToSign} from './signing/documents.js';
 import type {SignedDocument, Signer, SigningResult} from './signing/signer.js';
@@ -690,8 +690,15 @@ export class Portal {
 
 	/** The holder's signature attempts through the history filters. */
 	async signatureHistory(session: Session, filter: HistoryFilter, page: {page: number; pageSize: number}): Promise<HistoryPage<SignatureRecord> & {skipped: number}> {
-		const {records, times, skipped} = await this.signatureLog.read(session.userId);
-		return {...queryHistory(records, filter, {...page, now: this.clock.now(), times, succeeded: record => record.outcome === 'success'}), skipped};
+		// Columns (times and outcomes); only the page's records are read from their lines.
+		for (let attempt = 0; ; attempt++) {
+			const log = await this.signatureLog.view(session.userId);
+			const result = queryPositions(log.times, filter, {...page, now: this.clock.now(), ascending: log.ascending, succeeded: index => log.succeeded(index)});
+			const items = await log.records(result.items);
+			if (items) return {...result, items, skipped: log.skipped};
+			// The file changed under the view (replaced, or edited in place): a new view reads it again.
+			if (attempt === 2) throw new Error('the signature log keeps changing while it is read');
+		}
 	}
 
 	/** The holder's logins through the same filters ("Visualizza accessi"). */

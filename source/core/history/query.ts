@@ -80,31 +80,49 @@ export function queryHistory<T extends {at: string}>(
 	filter: HistoryFilter,
 	options: {now: Date; page: number; pageSize: number; succeeded: (entry: T) => boolean; times?: readonly number[]},
 ): HistoryPage<T> {
-	const {start, end} = filterBounds(filter, options.now);
 	const times = options.times ?? entries.map(entry => Date.parse(entry.at));
-	let ascending = true;
-	for (let index = 1; index < times.length; index++) {
-		if (times[index]! < times[index - 1]!) {
-			ascending = false;
-			break;
+	const result = queryPositions(times, filter, {...options, succeeded: index => options.succeeded(entries[index]!)});
+	return {...result, items: result.items.map(index => entries[index]!)};
+}
+
+/**
+ * `queryHistory` over columns: the entries are only their times (in ms, in recorded order) and
+ * `succeeded(index)`; the page's items are the indexes of the entries it shows. `ascending`
+ * says the times are known to be in order (no check, no sort).
+ */
+export function queryPositions(
+	times: ArrayLike<number>,
+	filter: HistoryFilter,
+	options: {now: Date; page: number; pageSize: number; succeeded: (index: number) => boolean; ascending?: boolean},
+): HistoryPage<number> {
+	const {start, end} = filterBounds(filter, options.now);
+	const count = times.length;
+	let ascending = options.ascending ?? true;
+	if (options.ascending === undefined) {
+		for (let index = 1; index < count; index++) {
+			if (times[index]! < times[index - 1]!) {
+				ascending = false;
+				break;
+			}
 		}
 	}
 	// Stable: equal times keep the order they were recorded in. Logs in time order need no sort.
 	let order: number[] | undefined;
-	if (!ascending) order = entries.map((_, index) => index).sort((a, b) => times[a]! - times[b]! || a - b);
+	if (!ascending) order = Array.from({length: count}, (_, index) => index).sort((a, b) => times[a]! - times[b]! || a - b);
 	const wanted = filter.outcome === 'all' ? undefined : filter.outcome === 'success';
-	const matching: number[] = [];
-	const count = entries.length;
+	const newest = filter.order === 'newest';
+	const matching = new Int32Array(count);
+	let found = 0;
 	for (let step = 0; step < count; step++) {
-		const position = filter.order === 'newest' ? count - 1 - step : step;
+		const position = newest ? count - 1 - step : step;
 		const index = order ? order[position]! : position;
 		const at = times[index]!;
 		if (at < start || at > end) continue;
-		if (wanted !== undefined && options.succeeded(entries[index]!) !== wanted) continue;
-		matching.push(index);
+		if (wanted !== undefined && options.succeeded(index) !== wanted) continue;
+		matching[found++] = index;
 	}
 	const pageSize = Math.max(1, Math.floor(options.pageSize));
-	const pages = Math.max(1, Math.ceil(matching.length / pageSize));
+	const pages = Math.max(1, Math.ceil(found / pageSize));
 	const page = Math.min(Math.max(1, Math.floor(options.page)), pages);
-	return {total: entries.length, matching: matching.length, page, pages, items: matching.slice((page - 1) * pageSize, page * pageSize).map(index => entries[index]!)};
+	return {total: count, matching: found, page, pages, items: Array.from(matching.subarray((page - 1) * pageSize, Math.min(found, page * pageSize)))};
 }
