@@ -1,0 +1,151 @@
+import {spawn, type ChildProcess} from 'node:child_process';
+import {cpSync, existsSync, readdirSync, readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {afterAll, afterEach} from 'vitest';
+import {Portal} from '../../source/core/portal.js';
+import {WORKERS} from './build.js';
+import {temporaryDirectory} from './portal.js';
+
+/*
+ * Shared by the reliability suite (test/reliability): portal workers in separate processes,
+ * demo folders on the real clock, and the counts, which `npm run test:soak` (MYSIGN_SOAK=1) raises.
+ */
+
+export const SOAK = process.env['MYSIGN_SOAK'] === '1';
+
+/** The normal count, or the soak count under `npm run test:soak`. */
+export function scaled(normal: number, soak: number): number {
+	return SOAK ? soak : normal;
+}
+
+export interface Confirmed {
+	index: number;
+	kind: string;
+	details: Record<string, string | number>;
+}
+
+export interface PortalWorker {
+	child: ChildProcess;
+	tag: string;
+	/** Operations the worker reported done, in order. */
+	confirmed: Confirmed[];
+	/** "err" lines: refusals or failures the worker met (a user would have seen them). */
+	errors: string[];
+	stderr: () => string;
+	exit: Promise<number | null>;
+	/** Resolves once `count` operations are confirmed (or the worker exited). */
+	confirmations(count: number): Promise<void>;
+	/** Resolves once the worker has opened the portal and starts operating (or exited). */
+	ready: Promise<void>;
+	/** Whether it opened its own session (at its first PIN change). */
+	hasSession: () => boolean;
+}
+
+/** Starts test/workers/portal-worker.ts on a data folder (see it for the protocol). */
+export function startPortalWorker(dataDirectory: string, tag: string, count: number, mix: string, options: {forever?: boolean} = {}): PortalWorker {
+	const child = spawn(process.execPath, [join(WORKERS, 'portal-worker.mjs'), dataDirectory, tag, String(count), mix, ...(options.forever ? ['forever'] : [])], {stdio: ['ignore', 'pipe', 'pipe']});
+	const confirmed: Confirmed[] = [];
+	const errors: string[] = [];
+	let stderr = '';
+	let buffered = '';
+	const waiters: {count: number; resolve: () => void}[] = [];
+	let signalReady: () => void = () => undefined;
+	const ready = new Promise<void>(resolve => (signalReady = resolve));
+	let hasSession = false;
+	const wake = () => {
+		for (const waiter of [...waiters]) {
+			if (confirmed.length >= waiter.count || child.exitCode !== null || child.signalCode !== null) {
+				waiters.splice(waiters.indexOf(waiter), 1);
+				waiter.resolve();
+			}
+		}
+	};
+	child.stdout!.setEncoding('utf8');
+	child.stdout!.on('data', (chunk: string) => {
+		buffered += chunk;
+		const lines = buffered.split('\n');
+		buffered = lines.pop()!;
+		for (const line of lines) {
+			const match = /^ok (\d+) (\w+) (.*)$/.exec(line);
+			if (match) confirmed.push({index: Number(match[1]), kind: match[2]!, details: JSON.parse(match[3]!) as Record<string, string | number>});
+			else if (line.startsWith('err ')) errors.push(line);
+			else if (line === 'ready') signalReady();
+			else if (line.startsWith('session ')) hasSession = true;
+		}
+		wake();
+	});
+	child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+	const exit = new Promise<number | null>(resolve =>
+		child.on('close', code => {
+			resolve(code);
+			signalReady();
+			wake();
+		}),
+	);
+	return {
+		child,
+		tag,
+		confirmed,
+		errors,
+		stderr: () => stderr,
+		exit,
+		ready,
+		hasSession: () => hasSession,
+		confirmations: count =>
+			new Promise<void>(resolve => {
+				waiters.push({count, resolve});
+				wake();
+			}),
+	};
+}
+
+/**
+ * A demo data folder on the real clock (workers in other processes cannot share a fake one),
+ * built once per test file and copied for each use; copies are removed after each test.
+ */
+export function realClockDemo() {
+	let template: Promise<{path: string; remove: () => void}> | undefined;
+	const cleanups: (() => void)[] = [];
+	afterEach(() => {
+		while (cleanups.length > 0) cleanups.pop()!();
+	});
+	afterAll(async () => {
+		(await template)?.remove();
+	});
+	return async function copy(): Promise<string> {
+		template ??= (async () => {
+			const folder = temporaryDirectory();
+			await Portal.createDemo({dataDirectory: folder.path});
+			return folder;
+		})();
+		const folder = temporaryDirectory();
+		cleanups.push(folder.remove);
+		cpSync((await template).path, folder.path, {recursive: true});
+		return folder.path;
+	};
+}
+
+/** Every file under a folder, relative paths, sorted. */
+export function allFiles(directory: string, prefix = ''): string[] {
+	const files: string[] = [];
+	for (const entry of readdirSync(join(directory, prefix), {withFileTypes: true})) {
+		const path = prefix ? `${prefix}/${entry.name}` : entry.name;
+		if (entry.isDirectory()) files.push(...allFiles(directory, path));
+		else files.push(path);
+	}
+	return files.sort();
+}
+
+/** The outbox's message records, by id. */
+export function outboxRecords(dataDirectory: string): Map<number, {id: number; kind: string; userId: string | null; text: string; file: string}> {
+	const records = new Map<number, {id: number; kind: string; userId: string | null; text: string; file: string}>();
+	const folder = join(dataDirectory, 'outbox');
+	if (!existsSync(folder)) return records;
+	for (const name of readdirSync(folder)) {
+		if (!/^\d{8}\.(sms|email)\.json$/.test(name)) continue;
+		const record = JSON.parse(readFileSync(join(folder, name), 'utf8')) as {id: number; kind: string; userId: string | null; text: string};
+		if (records.has(record.id)) throw new Error(`outbox id ${record.id} twice`);
+		records.set(record.id, {...record, file: name});
+	}
+	return records;
+}
