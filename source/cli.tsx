@@ -259,6 +259,9 @@ async function main(argv: readonly string[]): Promise<number> {
 		process.stderr.write(t('cli.noTty') + '\n');
 		return 2;
 	}
+	// Keys typed while the data loads are not echoed over the screen; Ink keeps raw mode from here.
+	process.stdin.setRawMode(true);
+	process.once('exit', () => process.stdin.setRawMode(false));
 	// The embedded default: a data folder without a database starts with the demo data set.
 	await Portal.createDemo({dataDirectory, clock});
 	const portal = await Portal.open({dataDirectory, clock, terminal: terminalDescription()});
@@ -333,6 +336,9 @@ async function phone(
 		process.stderr.write(t('cli.noTty') + '\n');
 		return 2;
 	}
+	// Keys typed while the data loads are not echoed over the screen; Ink keeps raw mode from here.
+	process.stdin.setRawMode(true);
+	process.once('exit', () => process.stdin.setRawMode(false));
 	const {runPhone} = await import('./ui/run.js');
 	return runPhone({portal, language: options.language, display: options.display, userId, name, showKeys: options.showKeys});
 }

@@ -146,7 +146,7 @@ function Phone({userId, name}: {userId: string; name: string}) {
 					</Text>
 				))}
 			</Box>
-			<KeyHints bindings={[...formBindings.filter(binding => binding.action !== 'cancel'), ...globalBindings.filter(binding => binding.action === 'quit')]} />
+			<KeyHints bindings={[...formBindings.filter(binding => binding.action !== 'cancel'), ...globalBindings.filter(binding => binding.action === 'quit')]} width={columns - 2} />
 		</Box>
 	);
 }

@@ -73,6 +73,8 @@ function childEnvironment(overrides: Record<string, string | undefined> = {}): R
 	for (const [key, value] of Object.entries(process.env)) {
 		if (value !== undefined && !isHidden(key)) env[key] = value;
 	}
+	// A terminal user's shell has a UTF-8 locale; without one mysign draws ASCII (a test asks for that with LANG=C).
+	if (!env['LC_ALL'] && !env['LC_CTYPE'] && !env['LANG']) env['LANG'] = 'C.UTF-8';
 	for (const [key, value] of Object.entries(overrides)) {
 		if (value === undefined) delete env[key];
 		else env[key] = value;

@@ -61,7 +61,7 @@ export function Frame({columns, rows, user, bindings, notice, hideGuide = false,
 				</Box>
 			) : null}
 			<Box paddingX={1}>
-				<KeyHints bindings={bindings} />
+				<KeyHints bindings={bindings} width={columns - 2} />
 			</Box>
 		</Box>
 	);

@@ -25,7 +25,7 @@ export function StepDialog({
 	children: ReactNode;
 }) {
 	const {t} = useUi();
-	const {screenReader} = useDisplay();
+	const {screenReader, highContrast} = useDisplay();
 	const guide = guides?.[current];
 	if (screenReader) {
 		// Linear: "Rinnova firma. Passo 2 di 4: Conferma l'operazione", then the step's own content.
@@ -47,7 +47,7 @@ export function StepDialog({
 				return (
 					// By position: a dialog may have two steps of the same name ("Conferma l'operazione").
 					<Box key={index} flexDirection="column">
-						<Text bold={state === 'current'} dimColor={state === 'future'}>
+						<Text bold={state === 'current'} dimColor={!highContrast && state === 'future'}>
 							{symbol} {index + 1} {step} <Hint>({t(`steps.${state}`)})</Hint>
 						</Text>
 						{state === 'current' ? (

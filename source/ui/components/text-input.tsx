@@ -1,4 +1,5 @@
 import {Text} from 'ink';
+import {useDisplay} from '../context.js';
 import type {FieldState} from './text-edit.js';
 
 export interface TextInputProps {
@@ -11,13 +12,15 @@ export interface TextInputProps {
 /** Draws a single-line field with a block caret; editing happens in the form's reducer (see text-edit.ts). */
 export function TextInput({field, focus, mask, placeholder = ''}: TextInputProps) {
 	const {value, cursor} = field;
+	// The placeholder is dimmed, except in the high-contrast theme.
+	const dim = !useDisplay().highContrast;
 	const shown = mask ? mask.repeat([...value].length) : value;
-	if (!focus) return <Text dimColor={value === ''}>{value === '' ? placeholder : shown}</Text>;
+	if (!focus) return <Text dimColor={dim && value === ''}>{value === '' ? placeholder : shown}</Text>;
 	if (value === '') {
 		return (
 			<Text>
 				<Text inverse>{placeholder.slice(0, 1) || ' '}</Text>
-				<Text dimColor>{placeholder.slice(1)}</Text>
+				<Text dimColor={dim}>{placeholder.slice(1)}</Text>
 			</Text>
 		);
 	}

@@ -7,6 +7,8 @@ export function usePortalData<T>(load: () => Promise<T>, dependencies: readonly 
 	const [loaded, setLoaded] = useState<Loaded<T>>({state: 'loading'});
 	useEffect(() => {
 		let current = true;
+		// A failure belongs to what was loaded before (no session yet, at login): it is not shown while the new load runs.
+		setLoaded(previous => (previous.state === 'failed' ? {state: 'loading'} : previous));
 		load().then(
 			value => current && setLoaded({state: 'ready', value}),
 			(error: unknown) => current && setLoaded({state: 'failed', error}),
