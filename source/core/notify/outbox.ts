@@ -1,4 +1,4 @@
-import {mkdir, readFile, readdir} from 'node:fs/promises';
+import {mkdir, readFile, readdir, unlink} from 'node:fs/promises';
 import {join} from 'node:path';
 import {z} from 'zod';
 import {removeStrayTemporaries, writeFileAtomic} from '../store/atomic-write.js';
@@ -39,10 +39,22 @@ export class Outbox {
 		await (this.cleaned ??= removeStrayTemporaries(this.directory).catch(() => 0));
 	}
 
+	/**
+	 * The store hands out each number once, so files already bearing it are what a sender killed
+	 * before its database write left: a message never sent. They go, so no two messages share an id.
+	 */
+	private async clearNumber(id: number, keep: string): Promise<void> {
+		const number = String(id).padStart(8, '0');
+		for (const name of [`${number}.sms.json`, `${number}.email.json`, `${number}.email.eml`]) {
+			if (name !== keep) await unlink(join(this.directory, name)).catch(() => undefined);
+		}
+	}
+
 	/** Writes one message atomically (temp file, fsync, rename). */
 	async deliver(message: OutboxMessage): Promise<void> {
 		await this.prepare();
 		const name = `${String(message.id).padStart(8, '0')}.${message.kind}.json`;
+		if (!message.eml) await this.clearNumber(message.id, name);
 		await writeFileAtomic(join(this.directory, name), JSON.stringify(message, null, '\t') + '\n');
 	}
 
@@ -50,6 +62,7 @@ export class Outbox {
 	async deliverEmail(message: OutboxMessage, eml: Buffer): Promise<void> {
 		await this.prepare();
 		const name = `${String(message.id).padStart(8, '0')}.email.eml`;
+		await this.clearNumber(message.id, name);
 		await writeFileAtomic(join(this.directory, name), eml);
 		await this.deliver({...message, kind: 'email', eml: name});
 	}
