@@ -50,21 +50,27 @@ const outboxDirectory = join(dataDirectory, 'outbox');
 const documents = join(dataDirectory, 'documents', tag);
 mkdirSync(documents, {recursive: true});
 
-/** SMS records already read, by file name (the outbox only grows during a run). */
+/** SMS records already read, by file name. */
 const seen = new Map<string, {id: number; userId: string | null; code: string | undefined}>();
 
 async function codeFor(challengeId: string): Promise<{code: string; outboxId: number}> {
 	// A plain parse (what the phone sees), not a validated store read: the workers' own reads must not crowd the store.
 	const challenge = (JSON.parse(readFileSync(portal.store.file, 'utf8')) as Database).challenges.find(entry => entry.id === challengeId);
 	if (!challenge?.codeHash) throw new Error(`challenge ${challengeId} has no code`);
-	for (const name of readdirSync(outboxDirectory)) {
-		if (!name.endsWith('.sms.json') || seen.has(name)) continue;
-		const message = JSON.parse(readFileSync(join(outboxDirectory, name), 'utf8')) as {id: number; userId: string | null; text: string};
-		seen.set(name, {id: message.id, userId: message.userId, code: /codice OTP (\d{8})/.exec(message.text)?.[1]});
-	}
-	for (const message of seen.values()) {
-		if (message.userId !== USER || !message.code) continue;
-		if (createHmac('sha256', pepper).update(`${challengeId}:${message.code}`).digest('hex') === challenge.codeHash) return {code: message.code, outboxId: message.id};
+	// Newest first (the names are zero-padded ids): the message just sent is among the first read.
+	// A second pass reads everything again: after a crash, a message number can be reused.
+	for (const pass of [1, 2]) {
+		if (pass === 2) seen.clear();
+		for (const name of readdirSync(outboxDirectory).filter(entry => entry.endsWith('.sms.json')).sort().reverse()) {
+			let message = seen.get(name);
+			if (!message) {
+				const record = JSON.parse(readFileSync(join(outboxDirectory, name), 'utf8')) as {id: number; userId: string | null; text: string};
+				message = {id: record.id, userId: record.userId, code: /codice OTP (\d{8})/.exec(record.text)?.[1]};
+				seen.set(name, message);
+			}
+			if (message.userId !== USER || !message.code) continue;
+			if (createHmac('sha256', pepper).update(`${challengeId}:${message.code}`).digest('hex') === challenge.codeHash) return {code: message.code, outboxId: message.id};
+		}
 	}
 	throw new Error(`no SMS in the outbox for challenge ${challengeId}`);
 }
