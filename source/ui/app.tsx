@@ -179,6 +179,7 @@ function SessionView({
 					<LoginScreen
 						active={screenActive}
 						notice={state.screen.notice}
+						initialFocus={state.screen.focus}
 						maxAttempts={maxLoginAttempts}
 						onLoggedIn={(loggedIn: Session) => dispatch({type: 'loggedIn', session: loggedIn})}
 						onForgotPassword={() => dispatch({type: 'openPublic', screen: 'recovery'})}

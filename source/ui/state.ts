@@ -3,7 +3,7 @@ import type {MessageKey} from './i18n/index.js';
 
 /** Screens as a discriminated union: exactly one is shown, with what it needs. */
 export type Screen =
-	| {name: 'login'; notice?: MessageKey}
+	| {name: 'login'; notice?: MessageKey; focus?: 'forgotPassword' | 'forgotUserId'}
 	| {name: 'recovery'}
 	| {name: 'userIdRecovery'}
 	/** Enrolled with an initial password: a new one before anything else. */
@@ -64,7 +64,9 @@ export function reduce(state: AppState, action: AppAction): AppState {
 		case 'back':
 			if (state.overlay !== 'none') return {...state, overlay: 'none'};
 			if (state.screen.name === 'forcedPassword') return state;
-			if (state.screen.name === 'recovery' || state.screen.name === 'userIdRecovery') return {...state, screen: {name: 'login'}};
+			// Back on the login screen, the focus is on the button that opened the recovery.
+			if (state.screen.name === 'recovery') return {...state, screen: {name: 'login', focus: 'forgotPassword'}};
+			if (state.screen.name === 'userIdRecovery') return {...state, screen: {name: 'login', focus: 'forgotUserId'}};
 			if (state.screen.name !== 'login' && state.screen.name !== 'dashboard') return {...state, screen: {name: 'dashboard'}};
 			return state;
 		case 'overlay':

@@ -176,7 +176,7 @@ describe('screen-reader mode', () => {
 			await tabAround(walk, `card ${card}`, 8, {focus: false});
 			await press(walk.rendered, KEYS.escape);
 			// A screen with typed data asks first; "No" is the default, so answer "Sì".
-			if (screen(walk.rendered).includes('Vuoi annullare')) {
+			if (screen(walk.rendered).includes('Annullare l’operazione?')) {
 				await walk.look(`card ${card}, discard prompt`);
 				await press(walk.rendered, KEYS.tab);
 				await press(walk.rendered, KEYS.enter);
@@ -220,7 +220,7 @@ describe('screen-reader mode', () => {
 		expect(walk.problems).toEqual([]);
 	});
 
-	it('the account page and each of its editors', async () => {
+	it('the account page and each of its editors; closing one returns to the item it was opened from', async () => {
 		const walk = await startWalk();
 		await until(walk, 'textbox:', 'login');
 		await logIn(walk, MARIO);
@@ -230,18 +230,85 @@ describe('screen-reader mode', () => {
 		const account = await until(walk, 'Lingua', 'account');
 		const items = account.split('\n').filter(line => line.startsWith('button:')).length;
 		expect(items).toBeGreaterThan(5);
+		const selected = (text: string) => text.split('\n').find(line => line.includes('Selezionato:'));
 		for (let item = 0; item < items; item++) {
+			const before = selected(await walk.look(`account item ${item + 1}`));
 			await press(walk.rendered, KEYS.enter);
 			await walk.look(`account editor ${item + 1}`);
 			await tabAround(walk, `account editor ${item + 1}`, 5);
 			await press(walk.rendered, KEYS.escape);
-			if (screen(walk.rendered).includes('Vuoi annullare')) {
+			if (screen(walk.rendered).includes('Annullare l’operazione?')) {
 				await press(walk.rendered, KEYS.tab);
 				await press(walk.rendered, KEYS.enter);
 			}
-			await until(walk, 'Lingua', `account after editor ${item + 1}`);
+			// Focus comes back to the item the editor was opened from.
+			expect(selected(await until(walk, 'Lingua', `account after editor ${item + 1}`))).toBe(before);
 			await press(walk.rendered, KEYS.down);
 		}
+		expect(walk.problems).toEqual([]);
+	});
+
+	it('the QR code is not drawn: its label says to use the written key, which is read out', async () => {
+		const walk = await startWalk();
+		await until(walk, 'textbox:', 'login');
+		await logIn(walk, MARIO);
+		await until(walk, 'Cronologia firme', 'dashboard');
+		await press(walk.rendered, '2');
+		await until(walk, 'button: Selezionato: Attiva', 'OTP codes');
+		await press(walk.rendered, KEYS.enter);
+		const activation = await until(walk, 'non disponibile qui', 'app activation');
+		expect(activation).toMatch(/Passo 1 di 2/);
+		expect(activation).toMatch(/\b[A-Z2-7]{4} [A-Z2-7]{4} [A-Z2-7]{4} [A-Z2-7]{4}\b/);
+		expect(walk.problems).toEqual([]);
+	});
+
+	it('the other dialogs: app login, user-ID recovery, PIN change OTP step, suspension form, phone change, the discard prompt', async () => {
+		const walk = await startWalk();
+		await until(walk, 'textbox:', 'login');
+		// Login's controls: user, password, show, Accedi, app, forgot password, forgot user ID.
+		// Back from each, the focus is on the button that opened it.
+		for (const [tabs, where, button] of [[4, 'app login', 'Accedi con l’app'], [2, 'user-ID recovery', 'Ho dimenticato lo User ID']] as const) {
+			for (let index = 0; index < tabs; index++) await press(walk.rendered, KEYS.tab);
+			await press(walk.rendered, KEYS.enter);
+			await walk.look(where, {focus: false});
+			await tabAround(walk, where, 3, {focus: false});
+			await press(walk.rendered, KEYS.escape);
+			await until(walk, `button: Selezionato: ${button}`, `login after ${where}`);
+		}
+		await press(walk.rendered, KEYS.tab);
+		await until(walk, 'textbox: Selezionato: Indirizzo', 'login, back to the first field');
+		await logIn(walk, MARIO);
+		await until(walk, 'Cronologia firme', 'dashboard');
+
+		await press(walk.rendered, '4');
+		await until(walk, 'Passo 1 di 2', 'PIN change');
+		await type(walk.rendered, `${MARIO.pin}\r11223344\r11223344\r`);
+		await until(walk, 'Passo 2 di 2', 'PIN change, OTP step');
+		await type(walk.rendered, '1234');
+		await press(walk.rendered, KEYS.escape);
+		const prompt = await until(walk, 'Annullare l’operazione?', 'discard prompt');
+		expect(prompt).toMatch(/button: Selezionato: No/);
+		await press(walk.rendered, KEYS.tab);
+		await press(walk.rendered, KEYS.enter);
+		await until(walk, 'Cronologia firme', 'dashboard after the PIN change');
+
+		await press(walk.rendered, '5');
+		await until(walk, 'button: Selezionato: Sospendi', 'suspension');
+		await press(walk.rendered, KEYS.enter);
+		await until(walk, 'IUT', 'suspension form');
+		await tabAround(walk, 'suspension form', 6);
+		// Esc goes back one level: the suspension page, on the button that opened the form.
+		await press(walk.rendered, KEYS.escape);
+		await until(walk, 'button: Selezionato: Sospendi', 'suspension after the form');
+		await press(walk.rendered, KEYS.escape);
+		await until(walk, 'Cronologia firme', 'dashboard after the suspension form');
+
+		await press(walk.rendered, '2');
+		await until(walk, 'button: Selezionato: Attiva', 'OTP codes');
+		await press(walk.rendered, KEYS.down);
+		await press(walk.rendered, KEYS.enter);
+		await until(walk, 'Passo 1 di', 'phone change');
+		await tabAround(walk, 'phone change', 4);
 		expect(walk.problems).toEqual([]);
 	});
 

@@ -1,5 +1,5 @@
 import {useEffect, useMemo, useReducer, useRef} from 'react';
-import {formReducer, initialForm, isTyping, type Control, type FormAction, type FormMessage, type FormState} from '../components/form.js';
+import {formReducer, indexOf, initialForm, isTyping, type Control, type FormAction, type FormMessage, type FormState} from '../components/form.js';
 import {useKeys} from './key-router.js';
 
 /**
@@ -8,10 +8,13 @@ import {useKeys} from './key-router.js';
  */
 export function useForm(
 	controls: readonly Control[],
-	options: {submit: string; active: boolean; initialMessage?: FormMessage; onRequest: (action: string, form: FormState) => void; onTypingChange?: (typing: boolean) => void},
+	options: {submit: string; active: boolean; initialMessage?: FormMessage; initialFocus?: string; onRequest: (action: string, form: FormState) => void; onTypingChange?: (typing: boolean) => void},
 ): [FormState, (action: FormAction) => void] {
 	const reducer = useMemo(() => formReducer(controls, options.submit), [controls, options.submit]);
-	const [form, dispatch] = useReducer(reducer, undefined, () => initialForm(controls, options.initialMessage));
+	const [form, dispatch] = useReducer(reducer, undefined, () => {
+		const initial = initialForm(controls, options.initialMessage);
+		return options.initialFocus ? {...initial, focus: indexOf(controls, options.initialFocus)} : initial;
+	});
 	const typing = isTyping(controls, form);
 	useKeys((input, key) => dispatch({type: 'key', input, key}), {isActive: options.active, typing});
 

@@ -15,6 +15,7 @@ export const en: Record<MessageKey, string> = {
 	'a11y.info': 'Note:',
 	'a11y.met': 'met',
 	'a11y.unmet': 'not met yet',
+	'a11y.noQr': '{label}: not available here (it needs a UTF-8 terminal and sight); use the written code.',
 	'a11y.keys': 'Keys:',
 	'a11y.choices': 'possible choices: {options}',
 	'a11y.step': '{title}. Step {number} of {total}: {step}',

@@ -13,6 +13,7 @@ export const it = {
 	'a11y.info': 'Nota:',
 	'a11y.met': 'rispettata',
 	'a11y.unmet': 'non ancora rispettata',
+	'a11y.noQr': '{label}: non disponibile qui (serve un terminale UTF-8 e la vista); usa il codice scritto.',
 	'a11y.keys': 'Tasti:',
 	'a11y.choices': 'scelte possibili: {options}',
 	'a11y.step': '{title}. Passo {number} di {total}: {step}',

@@ -113,12 +113,23 @@ export function HistoryScreen({active, session, onBack, onHelp, onTypingChange}:
 	const [result, setResult] = useState<Result | undefined>();
 	const [error, setError] = useState<string | undefined>();
 
+	/** The signatures page from the columns this process already holds, or undefined (then load it). */
+	const signaturesNow = (filter: HistoryFilter, wanted: number) => {
+		try {
+			return portal.signatureHistoryNow(session, filter, {page: wanted, pageSize});
+		} catch {
+			return undefined; // the asynchronous load reports it
+		}
+	};
 	const load = useCallback(
 		async (filter: HistoryFilter, wanted: number, which: View) => {
 			try {
+				// Signatures already read in this process come back at once: the result is drawn in the
+				// same frame as the key that asked for it (no await before the state changes below).
+				const ready = which === 'signatures' ? signaturesNow(filter, wanted) : undefined;
 				const loaded: Result =
 					which === 'signatures'
-						? {view: which, page: await portal.signatureHistory(session, filter, {page: wanted, pageSize})}
+						? {view: which, page: ready ?? (await portal.signatureHistory(session, filter, {page: wanted, pageSize}))}
 						: {view: which, page: await portal.accessHistory(session, filter, {page: wanted, pageSize})};
 				setResult(loaded);
 				setApplied(filter);
@@ -158,10 +169,24 @@ export function HistoryScreen({active, session, onBack, onHelp, onTypingChange}:
 		},
 	});
 	// A changed choice applies at once, with the dates as they are typed.
+	// A result at hand is set while rendering the new choice, so the key draws one frame, not two
+	// (the choice, then the result 17 ms later: Ink draws at most one frame per commit and 17 ms).
 	const choices = `${form.choices['order']}/${form.choices['period']}/${form.choices['outcome']}`;
+	const [seen, setSeen] = useState({choices, loaded: true});
+	if (seen.choices !== choices) {
+		const filter = filterOf(form);
+		const ready = form.dirty && view === 'signatures' ? signaturesNow(filter, 1) : undefined;
+		setSeen({choices, loaded: !form.dirty || ready !== undefined});
+		if (ready) {
+			setResult({view: 'signatures', page: ready});
+			setApplied(filter);
+			setPage(ready.page);
+			setError(undefined);
+		}
+	}
 	useEffect(() => {
-		if (form.dirty) void load(filterOf(form), 1, view);
-	}, [choices]);
+		if (!seen.loaded) void load(filterOf(form), 1, view);
+	}, [seen]);
 	useKeymap(
 		historyBindings,
 		action => {

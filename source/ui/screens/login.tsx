@@ -26,6 +26,8 @@ const CONTROLS: readonly Control[] = [
 export interface LoginProps {
 	active: boolean;
 	notice?: MessageKey;
+	/** Back from a recovery screen: the focus is on the button that opened it. */
+	initialFocus?: 'forgotPassword' | 'forgotUserId';
 	maxAttempts: number;
 	onLoggedIn: (session: Session) => void;
 	onForgotPassword: () => void;
@@ -36,7 +38,7 @@ export interface LoginProps {
 }
 
 /** "Accedi" (seeds 000, 001): user name or e-mail, masked password with show/hide, attempts left, login with the app. */
-export function LoginScreen({active, notice, maxAttempts, onLoggedIn, onForgotPassword, onForgotUserId, onHelp, onTypingChange}: LoginProps) {
+export function LoginScreen({active, notice, initialFocus, maxAttempts, onLoggedIn, onForgotPassword, onForgotUserId, onHelp, onTypingChange}: LoginProps) {
 	const {t, portal, language} = useUi();
 	const [attemptsLeft, setAttemptsLeft] = useState(maxAttempts);
 	const [withApp, setWithApp] = useState(false);
@@ -74,6 +76,7 @@ export function LoginScreen({active, notice, maxAttempts, onLoggedIn, onForgotPa
 		submit: 'submit',
 		active: active && !withApp,
 		initialMessage: notice ? {kind: 'info', key: notice} : undefined,
+		initialFocus,
 		onTypingChange,
 		onRequest: (action, current) => {
 			if (action === 'submit') login(current);
