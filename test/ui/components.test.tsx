@@ -1,12 +1,15 @@
 import {useState} from 'react';
 import {Text} from 'ink';
 import {render} from 'ink-testing-library';
-import {afterEach, describe, expect, it} from 'vitest';
+import {afterEach, describe, expect, it, vi} from 'vitest';
 import type {Portal} from '../../source/core/portal.js';
 import {PinInput} from '../../source/ui/components/pin-input.js';
+import {OtpInput} from '../../source/ui/components/otp-input.js';
 import {OtpStep} from '../../source/ui/components/otp-step.js';
+import {MessageLine} from '../../source/ui/components/controls.js';
 import {StepDialog} from '../../source/ui/components/step-dialog.js';
 import {UiContext} from '../../source/ui/context.js';
+import {DEFAULT_DISPLAY, type Display} from '../../source/ui/display.js';
 import {KeyRouter} from '../../source/ui/hooks/key-router.js';
 import {useForm} from '../../source/ui/hooks/use-form.js';
 import {translator} from '../../source/ui/i18n/index.js';
@@ -16,9 +19,9 @@ import {demoPortal, logIn} from '../helpers/portal.js';
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
 
-function withUi(portal: Portal, node: React.ReactNode) {
+function withUi(portal: Portal, node: React.ReactNode, display: Display = DEFAULT_DISPLAY) {
 	return (
-		<UiContext.Provider value={{portal, language: 'it', color: false, t: translator('it')}}>
+		<UiContext.Provider value={{portal, language: 'it', color: false, display, t: translator('it')}}>
 			<KeyRouter>{node}</KeyRouter>
 		</UiContext.Provider>
 	);
@@ -136,5 +139,41 @@ describe('OtpStep', () => {
 		await waitForScreen(second, 'Nuovo codice inviato.');
 		expect((await portal.phoneMessages('JCPD2841')).length).toBe(2);
 		second.unmount();
+	});
+});
+
+describe('motion', () => {
+	it('--no-motion: the OTP validity is a time that stays put, and "Attendere…" has no spinner', async () => {
+		const {portal, remove} = await demoPortal();
+		cleanup = remove;
+		const challenge = await portal.challenges.start({userId: 'JCPD7173', operation: 'op', data: {}, channel: 'sms'});
+		const frames = (display: Display) => {
+			const rendered = render(
+				withUi(
+					portal,
+					<>
+						<OtpInput challenge={challenge} field={{value: '', cursor: 0}} focused resendFocused={false} />
+						<MessageLine kind="info" text="Attendere…" />
+					</>,
+					display,
+				),
+			);
+			return rendered;
+		};
+		const still = frames({...DEFAULT_DISPLAY, motion: false});
+		const time = new Intl.DateTimeFormat('it-IT', {timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit', second: '2-digit'}).format(challenge.expiresAt!);
+		await waitForScreen(still, `Valido fino alle ${time}`);
+		expect(screen(still)).toContain('i Attendere…');
+		const first = still.frames.length;
+		await new Promise(resolve => setTimeout(resolve, 1200));
+		expect(still.frames.length).toBe(first);
+		still.unmount();
+
+		const moving = frames(DEFAULT_DISPLAY);
+		await waitForScreen(moving, /Valido ancora \d+ s/);
+		await waitForScreen(moving, /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] Attendere…/);
+		const before = moving.frames.length;
+		await vi.waitFor(() => expect(moving.frames.length).toBeGreaterThan(before + 3));
+		moving.unmount();
 	});
 });
