@@ -129,7 +129,8 @@ export class Account {
 	/** "Indirizzo Email di recupero": a code goes to the new address; saved once confirmed. */
 	async startEmailChange(userId: string, input: string): Promise<{email: string; challenge: ChallengeView}> {
 		const email = input.trim().toLowerCase();
-		if (!/^[^\s@]{1,64}@[^\s@]+\.[^\s@]{2,}$/.test(email) || email.length > 254) throw new DomainError('report.badEmail');
+		// No spaces, controls, escape sequences, bidi or zero-width characters (\p{C}) anywhere in an address.
+		if (!/^[^\s@\p{C}]{1,64}@[^\s@\p{C}]+\.[^\s@\p{C}]{2,}$/u.test(email) || email.length > 254) throw new DomainError('report.badEmail');
 		const db = await this.store.read();
 		const holder = requireHolder(db, userId);
 		if (holder.email.toLowerCase() === email) throw new DomainError('account.emailSame');
