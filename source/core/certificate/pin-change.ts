@@ -25,6 +25,8 @@ export class PinChanges {
 	) {}
 
 	async start(userId: string, input: {currentPin: string; newPin: string; newPinAgain: string}): Promise<{changeId: string; challenge: ChallengeView}> {
+		// A current PIN that cannot be one (letters, escape sequences, 1 MB) is refused as such, not counted toward the block.
+		assertPinFormat(input.currentPin);
 		assertPinFormat(input.newPin);
 		if (input.newPin !== input.newPinAgain) throw new DomainError('pin.mismatch');
 		const certificate = currentCertificate((await this.store.read()).certificates, userId);
