@@ -13,6 +13,32 @@ import {temporaryDirectory} from './portal.js';
 
 export const SOAK = process.env['MYSIGN_SOAK'] === '1';
 
+/** Pieces of hostile text: escape sequences (OSC 52/0/2/8, CSI, C1), controls, bidi and zero-width characters, an unterminated OSC. */
+export const HOSTILE_PIECES = [
+	'\u001b]52;c;SElKQUNLRUQ=\u0007',
+	'\u001b]0;PWNED\u0007',
+	'\u001b]2;PWNED\u001b\\',
+	'\u001b]8;;http://evil.example/\u0007link\u001b]8;;\u0007',
+	'\u001b[2J',
+	'\u001b[13;37H',
+	'\u001b[6n',
+	'\u009b2J',
+	'\u009d0;PWNED\u009c',
+	'\u0085',
+	'\r',
+	'\n',
+	'\t',
+	'\u0000',
+	'\u0007',
+	'\u007f',
+	'\u202e',
+	'\u2066',
+	'\u200b',
+	'\u200f',
+	'\ufeff',
+	'\u001b]52;c;unterminated',
+];
+
 /** The normal count, or the soak count under `npm run test:soak`. */
 export function scaled(normal: number, soak: number): number {
 	return SOAK ? soak : normal;

@@ -9,7 +9,7 @@ import {findForbiddenCharacter, toDisplayText} from '../../source/core/text/sani
 import {describeError, translator} from '../../source/ui/i18n/index.js';
 import {demoCopies} from '../helpers/demo-template.js';
 import {logIn, MARIO} from '../helpers/portal.js';
-import {SOAK} from '../helpers/reliability.js';
+import {HOSTILE_PIECES, SOAK} from '../helpers/reliability.js';
 
 /*
  * Issue 9, point 4: property-based fuzzing (fast-check) of every field that takes a person's
@@ -22,30 +22,6 @@ import {SOAK} from '../helpers/reliability.js';
 const RUNS = SOAK ? 500 : 40;
 const demoCopy = demoCopies();
 
-export const HOSTILE_PIECES = [
-	'\u001b]52;c;SElKQUNLRUQ=\u0007',
-	'\u001b]0;PWNED\u0007',
-	'\u001b]2;PWNED\u001b\\',
-	'\u001b]8;;http://evil.example/\u0007link\u001b]8;;\u0007',
-	'\u001b[2J',
-	'\u001b[13;37H',
-	'\u001b[6n',
-	'\u009b2J',
-	'\u009d0;PWNED\u009c',
-	'\u0085',
-	'\r',
-	'\n',
-	'\t',
-	'\u0000',
-	'\u0007',
-	'\u007f',
-	'\u202e',
-	'\u2066',
-	'\u200b',
-	'\u200f',
-	'\ufeff',
-	'\u001b]52;c;unterminated',
-];
 
 /** Text with at least one hostile piece somewhere in it. */
 const hostile: fc.Arbitrary<string> = fc
