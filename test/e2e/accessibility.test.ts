@@ -53,6 +53,17 @@ function expectFits(terminal: Terminal, language: Language, where: string): void
 	expect((lines.at(23) ?? '').trim(), `${where}: something on the last row`).toBe('');
 }
 
+/** MARIO logs in, each key once the screen shows the prompt it belongs to. */
+async function logInThrough(terminal: Terminal, prompts: {user: string; password: string; dashboard: string | RegExp}): Promise<void> {
+	await terminal.waitForText(prompts.user);
+	await terminal.type(MARIO.userId);
+	terminal.write('\t');
+	await terminal.waitForText(prompts.password);
+	await terminal.type(MARIO.password);
+	terminal.write('\r');
+	await terminal.waitForText(prompts.dashboard);
+}
+
 /**
  * Login → renewal → suspension → PIN change → signature history → logout, with keys alone in an
  * 80×24 pseudo-terminal, checking at every screen that its text fits.
@@ -68,12 +79,8 @@ async function fullTour(language: Language, env: Record<string, string | undefin
 	};
 
 	await step(say('login.attemptsLeft', {count: 5}), 'login');
-	await terminal.type(MARIO.userId);
-	terminal.write('\t');
-	await terminal.waitForText(`› ${say('login.password')}`);
-	await terminal.type(MARIO.password);
-	terminal.write('\r');
-	await step(say('status.active'), 'dashboard');
+	await logInThrough(terminal, {user: say('login.attemptsLeft', {count: 5}), password: `› ${say('login.password')}`, dashboard: say('status.active')});
+	expectFits(terminal, language, 'dashboard');
 
 	// Renewal: consents and PIN, OTP, new PIN twice, OTP.
 	terminal.write('3');
@@ -150,13 +157,7 @@ describe('terminals', () => {
 	it('TERM=dumb: screen-reader text printed screen after screen, not one escape sequence, and a login that works', async () => {
 		const data = demoFolder();
 		const terminal = open(['--data', data], {env: {TERM: 'dumb'}});
-		await terminal.waitForText('textbox: Selezionato: Indirizzo e-mail o nome utente: vuoto');
-		await terminal.type(MARIO.userId);
-		terminal.write('\t');
-		await terminal.waitForText('textbox: Selezionato: Password: vuoto');
-		await terminal.type(MARIO.password);
-		terminal.write('\r');
-		await terminal.waitForText('button: Selezionato: 1. Certificato di firma');
+		await logInThrough(terminal, {user: 'textbox: Selezionato: Indirizzo e-mail o nome utente: vuoto', password: 'textbox: Selezionato: Password: vuoto', dashboard: 'button: Selezionato: 1. Certificato di firma'});
 		expect(terminal.raw()).not.toContain(ESC);
 		expect(terminal.raw()).not.toMatch(/[\u2500-\u259F]/u);
 	});
@@ -164,13 +165,7 @@ describe('terminals', () => {
 	it('a locale that is not UTF-8 (LANG=C): only ASCII bytes, the same screens with ASCII symbols', async () => {
 		const data = demoFolder();
 		const terminal = open(['--data', data], {env: {LANG: 'C', LC_ALL: undefined, LC_CTYPE: undefined}});
-		await terminal.waitForText('> Indirizzo e-mail o nome utente');
-		await terminal.type(MARIO.userId);
-		terminal.write('\t');
-		await terminal.waitForText('> Password');
-		await terminal.type(MARIO.password);
-		terminal.write('\r');
-		await terminal.waitForText('+ Il tuo certificato e Attivo');
+		await logInThrough(terminal, {user: '> Indirizzo e-mail o nome utente', password: '> Password', dashboard: '+ Il tuo certificato e Attivo'});
 		terminal.write('3');
 		await terminal.waitForText('> [ Rinnova firma ]');
 		expect(terminal.screen()).toContain('^v scegli  -  Invio apri');

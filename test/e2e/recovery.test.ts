@@ -56,7 +56,8 @@ async function openPasswordRecovery(terminal: Terminal): Promise<void> {
 	await terminal.waitForText('Tentativi rimasti: 5');
 	await terminal.waitForText('[ Ho dimenticato lo User ID ]');
 	// identifier → password → show → Accedi → Accedi con l'app → Hai dimenticato la password?
-	for (let index = 0; index < 5; index++) terminal.write(KEYS.tab);
+	// Back from a recovery, the focus is already there.
+	if (!terminal.screen().includes('› [ Hai dimenticato la password? ]')) for (let index = 0; index < 5; index++) terminal.write(KEYS.tab);
 	await terminal.waitForText('› [ Hai dimenticato la password? ]');
 	terminal.write(KEYS.enter);
 	await terminal.waitForText('▼ 1 User ID (in corso)');

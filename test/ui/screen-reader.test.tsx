@@ -100,6 +100,15 @@ async function logIn(walk: Walk, holder: {userId: string; password: string}): Pr
 	await press(walk.rendered, KEYS.enter);
 }
 
+/** A walk logged in as `holder`, on the dashboard. */
+async function dashboardWalk(holder: {userId: string; password: string}): Promise<Walk> {
+	const walk = await startWalk();
+	await until(walk, 'textbox:', 'login');
+	await logIn(walk, holder);
+	await until(walk, 'Cronologia firme', 'dashboard');
+	return walk;
+}
+
 /** Tab through a screen's controls, looking at each. */
 async function tabAround(walk: Walk, where: string, times: number, options?: {focus?: boolean}): Promise<void> {
 	for (let index = 0; index < times; index++) {
@@ -165,10 +174,7 @@ describe('screen-reader mode', () => {
 	});
 
 	it('every card screen, Tab through all its controls', async () => {
-		const walk = await startWalk();
-		await until(walk, 'textbox:', 'login');
-		await logIn(walk, GIULIA);
-		await until(walk, 'Cronologia firme', 'dashboard');
+		const walk = await dashboardWalk(GIULIA);
 		for (let card = 1; card <= 8; card++) {
 			await press(walk.rendered, String(card));
 			// Some screens have nothing to choose (a renewal not yet open): no control needs to be selected.
@@ -188,10 +194,7 @@ describe('screen-reader mode', () => {
 	});
 
 	it('renewal step by step: "Passo N di 4" announced, the OTP field and the result in words', async () => {
-		const walk = await startWalk();
-		await until(walk, 'textbox:', 'login');
-		await logIn(walk, MARIO);
-		await until(walk, 'Cronologia firme', 'dashboard');
+		const walk = await dashboardWalk(MARIO);
 		await press(walk.rendered, '3');
 		await until(walk, 'Rinnova', 'renewal');
 		await press(walk.rendered, KEYS.enter);
@@ -221,10 +224,7 @@ describe('screen-reader mode', () => {
 	});
 
 	it('the account page and each of its editors; closing one returns to the item it was opened from', async () => {
-		const walk = await startWalk();
-		await until(walk, 'textbox:', 'login');
-		await logIn(walk, MARIO);
-		await until(walk, 'Cronologia firme', 'dashboard');
+		const walk = await dashboardWalk(MARIO);
 		await press(walk.rendered, 'm');
 		await press(walk.rendered, KEYS.enter);
 		const account = await until(walk, 'Lingua', 'account');
@@ -249,10 +249,7 @@ describe('screen-reader mode', () => {
 	});
 
 	it('the QR code is not drawn: its label says to use the written key, which is read out', async () => {
-		const walk = await startWalk();
-		await until(walk, 'textbox:', 'login');
-		await logIn(walk, MARIO);
-		await until(walk, 'Cronologia firme', 'dashboard');
+		const walk = await dashboardWalk(MARIO);
 		await press(walk.rendered, '2');
 		await until(walk, 'button: Selezionato: Attiva', 'OTP codes');
 		await press(walk.rendered, KEYS.enter);
