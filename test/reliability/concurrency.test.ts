@@ -145,5 +145,5 @@ describe('many processes, one data folder: every confirmed operation is in the d
 	];
 	it.each(runs)('%i processes × %i operations (logins, OTP requests, PIN changes, signatures)', async (processes, perProcess) => {
 		await runWorkload(processes, perProcess);
-	}, 600_000);
+	}, scaled(600_000, 3_600_000));
 });

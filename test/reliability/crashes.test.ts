@@ -108,7 +108,7 @@ describe('SIGKILL at random moments during a writing workload', () => {
 		// The very last signature still works with the PIN: the key was never left sealed under a half-done change.
 		const {signed} = await signOnce(portal, directory);
 		expect(signed).toHaveLength(1);
-	}, 300_000);
+	}, scaled(300_000, 3_600_000));
 });
 
 async function signOnce(portal: Portal, directory: string) {
