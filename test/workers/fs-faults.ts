@@ -62,10 +62,26 @@ if (fault && root) {
 			return real(...args);
 		};
 	}
+	// Descriptors opened for writing under the folder (the store writes db.json with synchronous calls).
+	const writable = new Map<unknown, unknown>();
 	const realOpenSync = sync['openSync']!;
 	sync['openSync'] = (...args: unknown[]) => {
 		if (inside(args[0]) && writing(args[1]) && fault === 'EROFS') throw failure('open', args[0]);
-		return realOpenSync(...args);
+		const fd = realOpenSync(...args);
+		if (inside(args[0]) && writing(args[1])) writable.set(fd, args[0]);
+		return fd;
 	};
+	const realCloseSync = sync['closeSync']!;
+	sync['closeSync'] = (...args: unknown[]) => {
+		writable.delete(args[0]);
+		return realCloseSync(...args);
+	};
+	for (const name of ['writeSync', 'writevSync']) {
+		const real = sync[name]!;
+		sync[name] = (...args: unknown[]) => {
+			if (writable.has(args[0])) throw failure('write', writable.get(args[0]));
+			return real(...args);
+		};
+	}
 	syncBuiltinESMExports();
 }

@@ -1,4 +1,5 @@
 import {randomBytes} from 'node:crypto';
+import {closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync} from 'node:fs';
 import {open, readdir, rename, unlink} from 'node:fs/promises';
 import {basename, dirname, join} from 'node:path';
 
@@ -30,6 +31,42 @@ export async function writeFileAtomic(file: string, content: string | Uint8Array
 		}
 	} catch (error) {
 		await unlink(temporary).catch(() => undefined);
+		throw error;
+	}
+}
+
+/**
+ * `writeFileAtomic` in synchronous system calls, for the database under its lock: the same
+ * steps (unique 0600 temp file, fsync, rename, fsync of the folder), without a trip through the
+ * thread pool per step while other processes wait for the lock.
+ */
+export function writeFileAtomicSync(file: string, content: string | Uint8Array, options: {syncDirectory?: boolean} = {}): void {
+	const directory = dirname(file);
+	const temporary = join(directory, `${basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+	try {
+		const fd = openSync(temporary, 'wx', 0o600);
+		try {
+			const bytes = typeof content === 'string' ? Buffer.from(content) : content;
+			for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written);
+			fsyncSync(fd);
+		} finally {
+			closeSync(fd);
+		}
+		renameSync(temporary, file);
+		if (options.syncDirectory) {
+			const folder = openSync(directory, 'r');
+			try {
+				fsyncSync(folder);
+			} finally {
+				closeSync(folder);
+			}
+		}
+	} catch (error) {
+		try {
+			unlinkSync(temporary);
+		} catch {
+			// never created, or already renamed
+		}
 		throw error;
 	}
 }

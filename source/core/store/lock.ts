@@ -1,5 +1,5 @@
 import {AsyncLocalStorage} from 'node:async_hooks';
-import {open, type FileHandle} from 'node:fs/promises';
+import {closeSync, openSync} from 'node:fs';
 import fsExt from 'fs-ext';
 import {DomainError} from '../errors.js';
 
@@ -14,14 +14,15 @@ function flock(fd: number): Promise<void> {
 	return new Promise((resolve, reject) => fsExt.flock(fd, 'ex', error => (error ? reject(error) : resolve())));
 }
 
-function tryFlock(fd: number): Promise<boolean> {
-	return new Promise((resolve, reject) => {
-		fsExt.flock(fd, 'exnb', error => {
-			if (!error) resolve(true);
-			else if ((error as NodeJS.ErrnoException).code === 'EAGAIN' || (error as NodeJS.ErrnoException).code === 'EWOULDBLOCK') resolve(false);
-			else reject(error);
-		});
-	});
+/** Takes the lock if it is free, without waiting (a non-blocking flock needs no thread). */
+function tryFlock(fd: number): boolean {
+	try {
+		fsExt.flockSync(fd, 'exnb');
+		return true;
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'EAGAIN' || (error as NodeJS.ErrnoException).code === 'EWOULDBLOCK') return false;
+		throw error;
+	}
 }
 
 /*
@@ -53,15 +54,20 @@ export class FileLock {
 	}
 
 	private async holding<T>(task: () => Promise<T>, paths: ReadonlySet<string>): Promise<T> {
-		let handle: FileHandle;
+		/*
+		 * Opening, trying and releasing are synchronous system calls: each asynchronous one is a trip
+		 * through libuv's thread pool, and with 8 processes on 2 cores every trip can wait for a time
+		 * slice, while the lock is held (an asynchronous close released it only after such a trip).
+		 */
+		let fd: number;
 		try {
-			handle = await open(this.path, 'a', 0o600);
+			fd = openSync(this.path, 'a', 0o600);
 		} catch (error) {
 			if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new DomainError('store.missing', {file: this.path});
 			throw error;
 		}
 		try {
-			if (!(await tryFlock(handle.fd))) {
+			if (!tryFlock(fd)) {
 				/*
 				 * Taken: wait in the kernel's queue (a blocking flock on a libuv thread, at most one per
 				 * lock and process, since callers in this process queue first). Polling with a back-off
@@ -75,7 +81,7 @@ export class FileLock {
 					timer = setTimeout(() => reject(new DomainError('store.locked', {file: this.path})), this.timeoutMs);
 				});
 				try {
-					await Promise.race([flock(handle.fd), timedOut]);
+					await Promise.race([flock(fd), timedOut]);
 				} finally {
 					clearTimeout(timer);
 				}
@@ -83,7 +89,7 @@ export class FileLock {
 			return await held.run(paths, task);
 		} finally {
 			// Closing the descriptor releases the flock.
-			await handle.close();
+			closeSync(fd);
 		}
 	}
 }

@@ -305,3 +305,46 @@ describe('store guards', () => {
 		await store.update(() => undefined);
 	});
 });
+
+describe('validation that skips what the process already checked', () => {
+	it('still refuses any field or array element another process broke, with the same path and message as a full check, and saves nothing broken', async () => {
+		const directory = folder();
+		const store = new Store(directory);
+		const holders = [validHolder(), {...validHolder(), userId: 'JCPD5678'}];
+		await store.initialize(() => ({...emptyDatabase(), holders}));
+		// Both Stores (and every read and write before) have seen the valid file: every field is known.
+		await store.update(db => nextSequence(db, 'counter'));
+		await new Store(directory).read();
+		const valid = JSON.parse(readFileSync(store.file, 'utf8')) as ReturnType<typeof emptyDatabase>;
+		const broken: [string, (db: typeof valid) => void, string][] = [
+			['holders.1.phone', db => void (db.holders[1]!.phone = '333'), 'phone must be in international form'],
+			['holders.0.otp.preferred', db => void ((db.holders[0]!.otp as {preferred: string}).preferred = 'fax'), ''],
+			['sequences.counter', db => void (db.sequences['counter'] = -1), ''],
+			['settings', db => void ((db as {settings: unknown}).settings = 'none'), ''],
+		];
+		for (const [where, breakIt, message] of broken) {
+			const document = structuredClone(valid);
+			breakIt(document);
+			writeFileSync(store.file, JSON.stringify(document, null, '\t'));
+			const error = (await rejection(store.read())) as DomainError;
+			expect(error.code, where).toBe('store.invalid');
+			expect(String(error.params['reason']), where).toContain(`${where}: ${message}`);
+			await expect(store.update(() => undefined), where).rejects.toMatchObject({code: 'store.invalid'});
+		}
+		writeFileSync(store.file, JSON.stringify(valid));
+		await expect(store.update(db => void (db.holders[0]!.email = 'not an e-mail'))).rejects.toMatchObject({code: 'store.invalid', params: {reason: expect.stringContaining('holders.0.email')}});
+		await expect(store.update(db => void db.holders.push({...validHolder(), userId: 'X'}))).rejects.toMatchObject({code: 'store.invalid', params: {reason: expect.stringContaining('holders.2.userId')}});
+		expect(JSON.parse(readFileSync(store.file, 'utf8'))).toEqual(valid);
+	});
+
+	it('fills defaults and drops unknown keys in a field it has seen before in another form', async () => {
+		const store = new Store(folder());
+		await store.initialize(() => ({...emptyDatabase(), holders: [validHolder()]}));
+		await store.read();
+		const {language: _language, ...withoutLanguage} = validHolder();
+		writeFileSync(store.file, JSON.stringify({...emptyDatabase(), holders: [{...withoutLanguage, extra: 1}]}));
+		const read = await store.read();
+		expect(read.holders[0]).toEqual(validHolder());
+		expect(read.operators).toEqual([]);
+	});
+});
