@@ -162,6 +162,15 @@ export class Portal {
 		return portal;
 	}
 
+	/**
+	 * The embedded default: the demo data set in a folder without a database. With one, nothing
+	 * (not even the seed is read): `open` checks it, and refuses an invalid one as `createDemo` would.
+	 */
+	static async createDemoIfMissing(options: PortalOptions): Promise<void> {
+		if (await new Store(options.dataDirectory).exists()) return;
+		await Portal.createDemo(options);
+	}
+
 	/** Creates (or with `reset`, recreates) the demo data set. Returns the demo credentials and whether it wrote. */
 	static async createDemo(options: PortalOptions & {reset?: boolean}): Promise<{created: boolean; credentials: DemoCredential[]; operators: {userId: string; name: string; password: string}[]}> {
 		const store = new Store(options.dataDirectory);
@@ -699,6 +708,19 @@ export class Portal {
 			// The file changed under the view (replaced, or edited in place): a new view reads it again.
 			if (attempt === 2) throw new Error('the signature log keeps changing while it is read');
 		}
+	}
+
+	/**
+	 * `signatureHistory` without waiting, from the columns this process already read (a filter
+	 * change draws its result in the same frame as the choice). Undefined when the log has not been
+	 * opened here yet, or changed under it: call `signatureHistory`.
+	 */
+	signatureHistoryNow(session: Session, filter: HistoryFilter, page: {page: number; pageSize: number}): (HistoryPage<SignatureRecord> & {skipped: number}) | undefined {
+		const log = this.signatureLog.viewNow(session.userId);
+		if (!log) return undefined;
+		const result = queryPositions(log.times, filter, {...page, now: this.clock.now(), ascending: log.ascending, succeeded: index => log.succeeded(index)});
+		const items = log.records(result.items);
+		return items ? {...result, items, skipped: log.skipped} : undefined;
 	}
 
 	/** The holder's logins through the same filters ("Visualizza accessi"). */

@@ -339,3 +339,28 @@ describe('"Report" of signatures', () => {
 		expect(await portal.reportSettings(session)).toEqual(expect.objectContaining({email: 'ufficio@example.it', frequency: 'each'}));
 	});
 });
+
+describe('the synchronous query of a log already opened (one frame per filter key)', () => {
+	it('gives what signatureHistory gives, sees lines another process appended, and steps aside when the log was never opened or was replaced', async () => {
+		const {portal, directory} = await setup();
+		const session = await logIn(portal, GIULIA.userId, GIULIA.password);
+		const page = {page: 2, pageSize: 7};
+		expect(portal.signatureHistoryNow(session, filter({}), page)).toBeUndefined();
+		await portal.signatureHistory(session, filter({}), page);
+		for (const given of [{}, {outcome: 'failure'}, {order: 'oldest', period: 'quarter'}, {from: '01/03/2026', to: '31/03/2026'}] as Partial<HistoryFilter>[]) {
+			expect(portal.signatureHistoryNow(session, filter(given), page), JSON.stringify(given)).toEqual(await portal.signatureHistory(session, filter(given), page));
+		}
+		// Another process appends: the next synchronous query indexes the new line.
+		const appended: SignatureRecord = {...rawRecords(directory, GIULIA.userId).at(-1)!, at: DEMO_NOW.toISOString(), document: 'appeso.pdf'};
+		await new SignatureLog(directory).append(GIULIA.userId, [appended]);
+		const now = portal.signatureHistoryNow(session, filter({}), {page: 1, pageSize: 3});
+		expect(now?.total).toBe(1001);
+		expect(now?.items[0]?.document).toBe('appeso.pdf');
+		expect(await portal.signatureHistory(session, filter({}), {page: 1, pageSize: 3})).toEqual(now);
+		// Replaced (another inode): the asynchronous query reads it again.
+		await new SignatureLog(directory).replace(GIULIA.userId, [appended]);
+		expect(portal.signatureHistoryNow(session, filter({}), page)).toBeUndefined();
+		expect((await portal.signatureHistory(session, filter({}), page)).total).toBe(1);
+		expect(portal.signatureHistoryNow(session, filter({}), page)?.total).toBe(1);
+	});
+});

@@ -1,4 +1,5 @@
 import {createHash, randomBytes} from 'node:crypto';
+import {closeSync, fstatSync, openSync, readSync} from 'node:fs';
 import {mkdir, open, readFile, rename, rm, stat, writeFile, type FileHandle} from 'node:fs/promises';
 import {writeFileAtomic} from '../store/atomic-write.js';
 import {join} from 'node:path';
@@ -202,16 +203,18 @@ export class SignatureLog {
 				this.cache.set(file, cached);
 			}
 			if (size > cached.consumed) {
-				const tail = Buffer.allocUnsafe(size - cached.consumed);
+				const base = cached.consumed;
+				const tail = Buffer.allocUnsafe(size - base);
 				let read = 0;
 				while (read < tail.length) {
-					const {bytesRead} = await handle.read(tail, read, tail.length - read, cached.consumed + read);
+					const {bytesRead} = await handle.read(tail, read, tail.length - read, base + read);
 					if (bytesRead === 0) break;
 					read += bytesRead;
 				}
-				// Only whole lines are taken; a line still being written is read next time.
+				// Only whole lines are taken; a line still being written is read next time. Lines that
+				// another reader in this process (`viewNow`, or a second `view`) indexed meanwhile are not taken twice.
 				const end = tail.lastIndexOf(0x0a, read - 1) + 1;
-				if (end > 0) {
+				if (end > 0 && cached.consumed === base) {
 					indexLines(cached, tail.subarray(0, end), cached.consumed);
 					cached.consumed += end;
 				}
@@ -225,6 +228,48 @@ export class SignatureLog {
 		} finally {
 			await handle.close();
 		}
+	}
+
+	/**
+	 * `view` without waiting, for a log this process has already opened (a filter change in
+	 * «Cronologia firme» draws its result in the same frame as the choice): lines appended since
+	 * are indexed as `view` does, with synchronous reads. Undefined when the log was never opened
+	 * here, was replaced or shortened, or is gone: call `view`. `records` of the result is
+	 * synchronous too (undefined when the file changed under the view).
+	 */
+	viewNow(userId: string): (Omit<SignatureLogView, 'records'> & {records(indexes: readonly number[]): SignatureRecord[] | undefined}) | undefined {
+		const file = this.fileOf(userId);
+		const cached = this.cache.get(file);
+		if (!cached) return undefined;
+		let fd;
+		try {
+			fd = openSync(file, 'r');
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+			throw error;
+		}
+		try {
+			const {ino, size} = fstatSync(fd);
+			if (cached.ino !== ino || size < cached.consumed) return undefined;
+			if (size > cached.consumed) {
+				const tail = Buffer.allocUnsafe(size - cached.consumed);
+				let read = 0;
+				while (read < tail.length) {
+					const bytesRead = readSync(fd, tail, read, tail.length - read, cached.consumed + read);
+					if (bytesRead === 0) break;
+					read += bytesRead;
+				}
+				// Only whole lines; the index file is left to the next `view` (it writes it after 1 000 new lines).
+				const end = tail.lastIndexOf(0x0a, read - 1) + 1;
+				if (end > 0) {
+					indexLines(cached, tail.subarray(0, end), cached.consumed);
+					cached.consumed += end;
+				}
+			}
+		} finally {
+			closeSync(fd);
+		}
+		return {...this.viewOf(cached), records: indexes => readRecordsSync(cached, indexes)};
 	}
 
 	private viewOf(columns: LogColumns): SignatureLogView {
@@ -306,19 +351,54 @@ async function readRecords(columns: LogColumns, indexes: readonly number[]): Pro
 			const start = columns.starts[index]!;
 			const end = columns.ends[index]!;
 			const bytes = span ? span.subarray(start - first, end - first) : await readAt(handle, start, end - start);
-			let record: SignatureRecord | undefined;
-			try {
-				record = checkRecord(JSON.parse(bytes.toString('utf8')));
-			} catch {
-				record = undefined;
-			}
-			if (!record || Date.parse(record.at) !== columns.times[index] || (record.outcome === 'success' ? 1 : 0) !== columns.outcomes[index]) return undefined;
+			const record = recordAt(columns, index, bytes);
+			if (!record) return undefined;
 			records.push(record);
 		}
 		return records;
 	} finally {
 		await handle.close();
 	}
+}
+
+/** `readRecords` with synchronous reads: a page is a dozen short lines, read in one `pread`. */
+function readRecordsSync(columns: LogColumns, indexes: readonly number[]): SignatureRecord[] | undefined {
+	if (indexes.length === 0) return [];
+	if (indexes.some(index => !(index >= 0 && index < columns.count))) return undefined;
+	let fd;
+	try {
+		fd = openSync(columns.file, 'r');
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+		throw error;
+	}
+	try {
+		if (fstatSync(fd).ino !== columns.ino) return undefined;
+		const records: SignatureRecord[] = [];
+		for (const index of indexes) {
+			const start = columns.starts[index]!;
+			const length = columns.ends[index]! - start;
+			const bytes = Buffer.allocUnsafe(length);
+			const record = readSync(fd, bytes, 0, length, start) === length ? recordAt(columns, index, bytes) : undefined;
+			if (!record) return undefined;
+			records.push(record);
+		}
+		return records;
+	} finally {
+		closeSync(fd);
+	}
+}
+
+/** The record in `bytes` (its line), if it is valid and the one the columns say is at `index`. */
+function recordAt(columns: LogColumns, index: number, bytes: Buffer): SignatureRecord | undefined {
+	let record: SignatureRecord | undefined;
+	try {
+		record = checkRecord(JSON.parse(bytes.toString('utf8')));
+	} catch {
+		return undefined;
+	}
+	if (!record || Date.parse(record.at) !== columns.times[index] || (record.outcome === 'success' ? 1 : 0) !== columns.outcomes[index]) return undefined;
+	return record;
 }
 
 async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
