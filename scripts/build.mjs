@@ -1,6 +1,7 @@
 // Bundles the CLI so it starts fast: one ESM entry plus lazily loaded chunks (the TUI, the
 // codice-fiscale tables) that commands which do not need them never read.
 import {readFile} from 'node:fs/promises';
+import {dirname, join} from 'node:path';
 import {build} from 'esbuild';
 
 /*
@@ -23,6 +24,26 @@ const patchInk = {
 	},
 };
 
+/*
+ * zod's `z` namespace re-exports every locale (`z.locales`: ~45 languages, ~300 KB of the
+ * ~730 KB of zod in the bundle), which every start would load and compile. Only English is used
+ * (zod registers it as the default itself): the locales index is bundled with `en` alone.
+ */
+const zodEnglishOnly = {
+	name: 'zod-english-only',
+	setup(context) {
+		context.onResolve({filter: /^\.\.\/locales\/index\.js$/}, ({importer, resolveDir}) => {
+			if (!/[\\/]zod[\\/]v4[\\/](classic|core)[\\/]/.test(importer)) return undefined;
+			return {path: join(resolveDir, '..', 'locales', 'index.js'), namespace: 'zod-locales'};
+		});
+		context.onLoad({filter: /.*/, namespace: 'zod-locales'}, ({path}) => ({
+			contents: `export {default as en} from ${JSON.stringify(join(dirname(path), 'en.js'))};\n`,
+			loader: 'js',
+			resolveDir: dirname(path),
+		}));
+	},
+};
+
 await build({
 	entryPoints: {cli: 'source/cli.tsx'},
 	outdir: 'dist',
@@ -37,7 +58,7 @@ await build({
 	// and mailparser (its encoding tables are large and only `mysign outbox save` needs them);
 	// devtools is an optional Ink dependency we never load.
 	external: ['argon2', 'fs-ext', 'react-devtools-core', 'pdfkit', 'mailparser'],
-	plugins: [patchInk],
+	plugins: [patchInk, zodEnglishOnly],
 	banner: {
 		js: "import {createRequire as __createRequire} from 'node:module';const require = __createRequire(import.meta.url);",
 	},

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import meow from 'meow';
+import type {Result} from 'meow';
 import {clockFrom, parseInstant, systemClock, type Clock} from './core/clock.js';
 import {resolveDataDirectory} from './core/paths.js';
 import {toDisplayText} from './core/text/sanitize.js';
@@ -184,16 +184,59 @@ function terminalDescription(): string {
 	return parts.filter(Boolean).join(' ');
 }
 
-async function main(argv: readonly string[]): Promise<number> {
-	const language = languageFromArgv(argv);
-	const t = translator(language);
-	let cli: ReturnType<typeof meow<typeof FLAGS>>;
+type ParsedArguments = Pick<Result<typeof FLAGS>, 'input' | 'flags' | 'help'> & {version: string | undefined};
+
+async function parseArguments(argv: readonly string[], language: Language, t: Translate): Promise<ParsedArguments> {
+	const portal = portalFlags(argv);
+	if (portal) return {input: [], flags: portal, help: '', version: undefined};
+	const {default: meow} = await import('meow');
 	try {
-		cli = meow(HELP[language], {importMeta: import.meta, argv: [...argv], flags: FLAGS, allowUnknownFlags: true, autoHelp: false, autoVersion: false});
+		const cli = meow(HELP[language], {importMeta: import.meta, argv: [...argv], flags: FLAGS, allowUnknownFlags: true, autoHelp: false, autoVersion: false});
+		return {input: cli.input, flags: cli.flags, help: cli.help, version: cli.pkg.version};
 	} catch (error) {
 		// meow refuses e.g. a flag given twice: a usage error, said as meow says it.
 		throw new UsageError(`${error instanceof Error ? error.message : String(error)} ${t('cli.seeHelp')}`);
 	}
+}
+
+const PORTAL_VALUE_FLAGS = {'--data': 'data', '--lang': 'lang', '--now': 'now'} as const;
+const PORTAL_SWITCHES = {'--screen-reader': 'screenReader', '--high-contrast': 'highContrast', '--show-sms': 'showSms', '--guide': 'guide', '--show-keys': 'showKeys'} as const;
+
+/**
+ * The flags of a bare `mysign` (the full-screen portal) read without loading meow, which took
+ * ~30 ms of the start to the login screen. Only plain forms are read: `--switch`, `--no-motion`,
+ * `--data`/`--lang`/`--now` with a value (`--flag value` or `--flag=value`), each at most once.
+ * Anything else (a command, --help, --version, an unknown or repeated flag, a missing value)
+ * gives undefined: meow reads it and accepts or refuses it exactly as before.
+ */
+function portalFlags(argv: readonly string[]): ParsedArguments['flags'] | undefined {
+	const flags: Record<string, string | boolean | undefined> = {motion: true, screenReader: false, highContrast: false, showSms: false, guide: false, showKeys: false};
+	const given = new Set<string>();
+	for (let index = 0; index < argv.length; index++) {
+		const argument = argv[index]!;
+		const equals = argument.indexOf('=');
+		const name = equals === -1 ? argument : argument.slice(0, equals);
+		if (given.has(name)) return undefined;
+		given.add(name);
+		if (Object.hasOwn(PORTAL_VALUE_FLAGS, name)) {
+			const value = equals === -1 ? argv[++index] : argument.slice(equals + 1);
+			if (value === undefined || value === '' || value.startsWith('-')) return undefined;
+			flags[PORTAL_VALUE_FLAGS[name as keyof typeof PORTAL_VALUE_FLAGS]] = value;
+		} else if (equals === -1 && Object.hasOwn(PORTAL_SWITCHES, name)) {
+			flags[PORTAL_SWITCHES[name as keyof typeof PORTAL_SWITCHES]] = true;
+		} else if (argument === '--no-motion') {
+			flags['motion'] = false;
+		} else {
+			return undefined;
+		}
+	}
+	return flags as ParsedArguments['flags'];
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+	const language = languageFromArgv(argv);
+	const t = translator(language);
+	const cli = await parseArguments(argv, language, t);
 
 	const [command = '', ...extra] = cli.input;
 	const allowed = COMMAND_FLAGS[command];
@@ -212,7 +255,7 @@ async function main(argv: readonly string[]): Promise<number> {
 		return 0;
 	}
 	if (cli.flags.version) {
-		process.stdout.write(cli.pkg.version + '\n');
+		process.stdout.write(cli.version + '\n');
 		return 0;
 	}
 	if (cli.flags.lang !== undefined && !isLanguage(cli.flags.lang)) throw new UsageError(t('cli.badLang', {lang: cli.flags.lang}));
@@ -262,10 +305,13 @@ async function main(argv: readonly string[]): Promise<number> {
 	// Keys typed while the data loads are not echoed over the screen; Ink keeps raw mode from here.
 	process.stdin.setRawMode(true);
 	process.once('exit', () => process.stdin.setRawMode(false));
+	// The interface's code (Ink, React, the screens) loads while the data folder is read.
+	const ui = import('./ui/run.js');
+	ui.catch(() => undefined); // awaited below; a failed open must not leave it unhandled
 	// The embedded default: a data folder without a database starts with the demo data set.
-	await Portal.createDemo({dataDirectory, clock});
+	await Portal.createDemoIfMissing({dataDirectory, clock});
 	const portal = await Portal.open({dataDirectory, clock, terminal: terminalDescription()});
-	const {runTui} = await import('./ui/run.js');
+	const {runTui} = await ui;
 	return runTui({portal, language, display, showSms: cli.flags.showSms ?? false, guide: cli.flags.guide ?? false, showKeys: cli.flags.showKeys ?? false});
 }
 

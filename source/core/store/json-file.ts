@@ -72,6 +72,15 @@ export class AtomicJsonFile<T> implements Adapter<T> {
 	}
 }
 
+/*
+ * zod compiles an object schema into a validator (new Function) on its first parse: for the
+ * database that took 60-90 ms of every start to the login screen, against 5-11 ms to validate
+ * the same file interpreted; later parses cost the same either way (~2 ms for the demo data,
+ * ~40 ms for 1 000 holders, measured here). Each process validates db.json a few times, so it is
+ * never worth compiling.
+ */
+const INTERPRETED = {jitless: true} as const;
+
 type CheckResult<T> = {success: true; data: T} | {success: false; issue: {path: PropertyKey[]; message: string} | undefined};
 
 /**
@@ -95,7 +104,7 @@ const checks = new WeakMap<z.ZodType, (value: unknown) => CheckResult<unknown>>(
 
 function makeIncrementalCheck<T>(schema: z.ZodType<T>): (value: unknown) => CheckResult<T> {
 	const whole = (value: unknown): CheckResult<T> => {
-		const result = schema.safeParse(value);
+		const result = schema.safeParse(value, INTERPRETED);
 		return result.success ? {success: true, data: result.data} : {success: false, issue: result.error.issues[0]};
 	};
 	// Only a plain object schema (unknown keys stripped) is checked field by field.
@@ -125,7 +134,7 @@ function makeIncrementalCheck<T>(schema: z.ZodType<T>): (value: unknown) => Chec
 						now.add(text);
 						continue;
 					}
-					const result = element.safeParse(item);
+					const result = element.safeParse(item, INTERPRETED);
 					if (!result.success) return {success: false, issue: prefixed([key, index], result.error.issues[0])};
 					const parsed = JSON.stringify(result.data);
 					// Taken as it is next time only if parsing changed nothing (no default filled, no key stripped).
@@ -141,7 +150,7 @@ function makeIncrementalCheck<T>(schema: z.ZodType<T>): (value: unknown) => Chec
 				output[key] = raw;
 				continue;
 			}
-			const result = field.safeParse(raw);
+			const result = field.safeParse(raw, INTERPRETED);
 			if (!result.success) return {success: false, issue: prefixed([key], result.error.issues[0])};
 			if (text !== undefined && JSON.stringify(result.data) === text) seenFields.set(key, text);
 			if (result.data !== undefined || key in document) output[key] = result.data;
