@@ -37,8 +37,8 @@ const FORBIDDEN: [string, RegExp][] = [
 	['the hidden text of a terminated OSC', /PWNED|SElKQUNL|evil\.example/],
 ];
 
-function offences(output: string): string[] {
-	return FORBIDDEN.filter(([, pattern]) => pattern.test(output)).map(([what]) => what);
+function offences(output: string, options: {hiddenText?: boolean} = {}): string[] {
+	return FORBIDDEN.filter(([what, pattern]) => (options.hiddenText !== false || !what.startsWith('the hidden text')) && pattern.test(output)).map(([what]) => what);
 }
 
 /** The demo data with the payload in every stored text field that a screen or a command shows. */
@@ -119,7 +119,7 @@ describe('hostile text stored in every field the screens show', () => {
 describe('every command-line argument, fuzzed (the built CLI, a bounded number of runs)', () => {
 	const hostile = fc
 		.tuple(fc.string({maxLength: 8}), fc.array(fc.constantFrom(...HOSTILE_PIECES, PAYLOAD), {minLength: 1, maxLength: 2}), fc.constantFrom('', '__proto__', 'constructor'))
-		.map(([text, pieces, key]) => `${key}${text}${pieces.join('')}`)
+		.map(([text, pieces, key]) => `a${key}${text}${pieces.join('')}z`)
 		.filter(value => !value.includes('\u0000')); // a NUL cannot be passed in argv at all
 	const templates: ((value: string) => string[])[] = [
 		value => ['status', '--user', value],
@@ -155,7 +155,8 @@ describe('every command-line argument, fuzzed (the built CLI, a bounded number o
 				expect(result.status, JSON.stringify(args)).not.toBe(0);
 				expect(result.stderr.trim(), JSON.stringify(args)).not.toBe('');
 				expect(output, JSON.stringify(args)).not.toMatch(/\n\s+at |Errore imprevisto|TypeError|ReferenceError/);
-				expect(offences(output), JSON.stringify(args)).toEqual([]);
+				// An argument is echoed as plain text in messages: the text of an OSC whose ESC was removed may show; sequences may not.
+				expect(offences(output, {hiddenText: false}), JSON.stringify(args)).toEqual([]);
 				expect(/[\u0000-\u0008\u000b-\u001f\u007f]/.test(output), `control character in the output of ${JSON.stringify(args)}`).toBe(false);
 				expect(allFiles(data)).toEqual([...before.keys()]);
 				for (const [file, content] of before) expect(readFileSync(join(data, file)).equals(content), file).toBe(true);
