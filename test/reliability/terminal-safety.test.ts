@@ -76,7 +76,7 @@ async function hostileFolder(): Promise<string> {
 }
 
 describe('hostile text stored in every field the screens show', () => {
-	it('the full-screen portal shows it inert: dashboard, certificate, signature history, account, sessions', async () => {
+	it('the full-screen portal shows it inert: dashboard, certificate, signature and access history, account, sessions', async () => {
 		const data = await hostileFolder();
 		const terminal = open(['--data', data], {cols: 100, rows: 30});
 		await typeLogin(terminal, MARIO.userId, MARIO.password);
@@ -89,6 +89,12 @@ describe('hostile text stored in every field the screens show', () => {
 		await terminal.waitForText('7. Cronologia firme');
 		terminal.write('7');
 		await terminal.waitForText('docABCDEFGHIJK');
+		// "Visualizza accessi": the access log, with the hostile terminal of one entry.
+		for (let index = 0; index < 7; index++) terminal.write('\t');
+		await terminal.waitForText('› [ Visualizza accessi ]');
+		terminal.write('\r');
+		await terminal.waitForText('Cronologia accessi');
+		await terminal.waitForText('ttyABCDEFGHIJK');
 		terminal.write('\u001b');
 		await terminal.waitForText('7. Cronologia firme');
 		terminal.write('m');
