@@ -7,7 +7,7 @@ import {loadOrCreateKey} from '../../source/core/keys.js';
 import {Portal} from '../../source/core/portal.js';
 import {Store} from '../../source/core/store/store.js';
 import {WORKERS} from '../helpers/build.js';
-import {runCli} from '../helpers/cli.js';
+import {e2eFixture, runCli, typeLogin} from '../helpers/cli.js';
 import {logIn, MARIO} from '../helpers/portal.js';
 import {allFiles, outboxRecords, realClockDemo, scaled, startPortalWorker, type Confirmed, type PortalWorker} from '../helpers/reliability.js';
 
@@ -150,4 +150,24 @@ describe('a full disk and a read-only data folder', () => {
 			expect(again.status, again.stderr).toBe(0);
 		});
 	}
+});
+
+describe('a full disk and a read-only data folder in the full-screen portal', () => {
+	const {open} = e2eFixture();
+	it.each(['ENOSPC', 'EROFS'] as const)('%s: logging in shows the Italian message on the login screen, the portal keeps running, every file as it was', async fault => {
+		const directory = await demoCopy();
+		const before = new Map(allFiles(directory).map(file => [file, readFileSync(join(directory, file))]));
+		const terminal = open(['--data', directory], {env: {NODE_OPTIONS: `--import=${join(WORKERS, 'fs-faults.mjs')}`, MYSIGN_FAULT: fault, MYSIGN_FAULT_DIR: directory}});
+		await typeLogin(terminal, MARIO.userId, MARIO.password);
+		await terminal.waitForText(/Impossibile (salvare il database|scrivere)/);
+		const message = terminal.screen().replace(/\n /g, ' ');
+		expect(message).toContain(fault);
+		expect(message).toContain('I dati precedenti sono intatti');
+		expect(terminal.exited).toBe(false);
+		expect(terminal.screen()).toContain('Tentativi rimasti');
+		terminal.write('\u0003');
+		await terminal.waitForExit();
+		expect(allFiles(directory)).toEqual([...before.keys()]);
+		for (const [file, content] of before) expect(readFileSync(join(directory, file)).equals(content), file).toBe(true);
+	});
 });
