@@ -375,23 +375,28 @@ export class Portal {
 
 	/** "Rinnova con credenziali RAO": the operator's userID and password; an OTP goes to the operator's phone. */
 	async raoAuthorize(session: Session, input: {operatorId: string; password: string}): Promise<ChallengeView> {
+		await this.requireSession(session);
 		return (await this.renewals()).raoAuthorize(session.userId, input);
 	}
 
 	async raoConfirm(session: Session, input: {operatorId: string; challengeId: string; code: string}): Promise<string> {
+		await this.requireSession(session);
 		return (await this.renewals()).raoConfirm(session.userId, input);
 	}
 
 	async beginRenewal(session: Session, input: {acceptConditions: boolean; confirmData: boolean; pin: string; coupon?: string; raoApprovalId?: string}): Promise<{renewalId: string; challenge: ChallengeView}> {
+		await this.requireSession(session);
 		return (await this.renewals()).begin(session.userId, input);
 	}
 
 	async confirmRenewalConsents(session: Session, renewalId: string, code: string): Promise<void> {
+		await this.requireSession(session);
 		return (await this.renewals()).confirmConsents(session.userId, renewalId, code);
 	}
 
 	/** The new PIN; returns the activation OTP, or undefined when a replacement asks for the security information first. */
 	async chooseRenewalPin(session: Session, renewalId: string, pin: string, pinAgain: string): Promise<ChallengeView | undefined> {
+		await this.requireSession(session);
 		return (await this.renewals()).choosePin(session.userId, renewalId, pin, pinAgain);
 	}
 
@@ -401,10 +406,12 @@ export class Portal {
 	}
 
 	async beginReplacement(session: Session, input: {acceptConditions: boolean; pin: string}): Promise<{renewalId: string; challenge: ChallengeView}> {
+		await this.requireSession(session);
 		return (await this.renewals()).begin(session.userId, {...input, confirmData: true}, 'replacement');
 	}
 
 	async replacementSecurityInfo(session: Session, renewalId: string, input: {passphrase: string; passphraseAgain: string; useCodiceFiscale: boolean}): Promise<ChallengeView> {
+		await this.requireSession(session);
 		return (await this.renewals()).securityInfo(session.userId, renewalId, input);
 	}
 
@@ -430,6 +437,7 @@ export class Portal {
 	}
 
 	async activateRenewal(session: Session, renewalId: string, code: string): Promise<{expiresAt: Date}> {
+		await this.requireSession(session);
 		return (await this.renewals()).activate(session.userId, renewalId, code);
 	}
 
@@ -442,11 +450,13 @@ export class Portal {
 
 	/** "Modifica PIN", step 1: current PIN (counted), new PIN twice; an OTP confirms it. */
 	async startPinChange(session: Session, input: {currentPin: string; newPin: string; newPinAgain: string}): Promise<{changeId: string; challenge: ChallengeView}> {
+		await this.requireSession(session);
 		const {PinChanges} = await import('./certificate/pin-change.js');
 		return new PinChanges(this.store, this.clock, this.keys.pepper, this.otpService.challenges).start(session.userId, input);
 	}
 
 	async confirmPinChange(session: Session, changeId: string, code: string): Promise<void> {
+		await this.requireSession(session);
 		const {PinChanges} = await import('./certificate/pin-change.js');
 		return new PinChanges(this.store, this.clock, this.keys.pepper, this.otpService.challenges).confirm(session.userId, changeId, code);
 	}
@@ -462,6 +472,7 @@ export class Portal {
 
 	/** Suspends the current certificate at once and reissues the CRL (certificateHold). */
 	async suspend(session: Session, request: SuspensionRequest): Promise<{until: Date}> {
+		await this.requireSession(session);
 		const {suspend} = await import('./certificate/suspension.js');
 		const result = await suspend(this.store, this.clock, this.keys.pepper, session.userId, request);
 		await this.publishCrl();
@@ -573,7 +584,7 @@ export class Portal {
 		return this.recovery.remindUserId(codiceFiscale, email);
 	}
 
-	/** Account operations need an open session of that very holder (not one ended elsewhere or timed out). */
+	/** Account and certificate operations need an open session of that very holder (not one ended elsewhere or timed out). */
 	private async requireSession(session: Session): Promise<void> {
 		assertLiveSession(await this.store.read(), session, this.clock.now());
 	}

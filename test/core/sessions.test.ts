@@ -113,6 +113,12 @@ describe('"Dispositivi e sessioni" and "Esci da tutte le altre sessioni"', () =>
 		expect((await portal.sessionStatus(giulia)).state).toBe('active');
 		expect((await portal.openSessions(second)).map(entry => entry.id)).toEqual([second.id]);
 		expect(await errorCode(portal.dashboard(first))).toBe('auth.sessionExpired');
+		// An ended session can start no certificate operation either, and leaves no trace of trying.
+		const before = JSON.stringify(await portal.store.read());
+		expect(await errorCode(portal.startPinChange(first, {currentPin: MARIO.pin, newPin: '11223344', newPinAgain: '11223344'}))).toBe('auth.sessionExpired');
+		expect(await errorCode(portal.beginRenewal(first, {acceptConditions: true, confirmData: true, pin: MARIO.pin}))).toBe('auth.sessionExpired');
+		expect(await errorCode(portal.suspend(first, {iut: '20547815', erc: '40213769', ercAgain: '40213769', endDate: '01/01/2027', acceptRevocationEffect: false}))).toBe('auth.sessionExpired');
+		expect(JSON.stringify(await portal.store.read())).toBe(before);
 		expect((await portal.dashboard(second)).userId).toBe(MARIO.userId);
 		// Logged once, by the session that asked.
 		expect(await accessOutcomes(portal)).toEqual(['success', 'success', 'success', 'sessions-ended']);

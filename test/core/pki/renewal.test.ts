@@ -73,7 +73,9 @@ describe('renewal', () => {
 		at(0);
 		expect(await portal.renewalWindow(session)).toEqual({open: false, reason: 'tooLate'});
 		clock.set(new Date(expiry.getTime() + DAY));
-		expect(await errorOf(portal.beginRenewal(session, consents(MARIO.pin)))).toBe('renewal.tooLate');
+		// Days later the session has timed out: a certificate operation needs a live one.
+		expect(await errorOf(portal.beginRenewal(session, consents(MARIO.pin)))).toBe('auth.sessionExpired');
+		expect(await errorOf(portal.beginRenewal(await logIn(portal, MARIO.userId, MARIO.password), consents(MARIO.pin)))).toBe('renewal.tooLate');
 	});
 
 	it('needs both consents and the PIN; 3 wrong PINs block the certificate for good', async () => {

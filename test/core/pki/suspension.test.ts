@@ -83,7 +83,10 @@ describe('online suspension', () => {
 		expect(await errorOf(portal.suspend(session, {iut: IUT, erc: ERC, ercAgain: ERC, endDate, acceptRevocationEffect: false}))).toBe('suspend.locked');
 		expect((await portal.dashboard(session)).certificate?.state).toBe('active');
 		clock.advance(16 * 60_000);
-		await portal.suspend(session, {iut: IUT, erc: ERC, ercAgain: ERC, endDate, acceptRevocationEffect: false});
+		// 16 idle minutes end the session too: the certificate operation needs a new login.
+		expect(await errorOf(portal.suspend(session, {iut: IUT, erc: ERC, ercAgain: ERC, endDate, acceptRevocationEffect: false}))).toBe('auth.sessionExpired');
+		const again = await logIn(portal, MARIO.userId, MARIO.password);
+		await portal.suspend(again, {iut: IUT, erc: ERC, ercAgain: ERC, endDate, acceptRevocationEffect: false});
 		const db = JSON.stringify(await portal.store.read());
 		expect(db).not.toContain(ERC);
 	});
