@@ -4,7 +4,7 @@ import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {Portal} from '../../source/core/portal.js';
 import {WORKERS} from '../helpers/build.js';
-import {errorCode, lastSmsCode, MARIO} from '../helpers/portal.js';
+import {errorCode, lastSmsCode, logIn, MARIO} from '../helpers/portal.js';
 import {realClockDemo, scaled} from '../helpers/reliability.js';
 
 /*
@@ -27,7 +27,7 @@ interface Guesser {
 }
 
 function guesser(directory: string, go: string, kind: string, target: string, guesses: string[]): Guesser {
-	const child = spawn(process.execPath, [join(WORKERS, 'attempt-worker.mjs'), directory, go, kind, MARIO.userId, target, JSON.stringify(guesses)], {stdio: ['ignore', 'pipe', 'pipe']});
+	const child = spawn(process.execPath, [join(WORKERS, 'attempt-worker.mjs'), directory, go, kind, MARIO.userId, target, JSON.stringify(guesses), MARIO.password], {stdio: ['ignore', 'pipe', 'pipe']});
 	let output = '';
 	let stderr = '';
 	let signalReady: () => void = () => undefined;
@@ -87,7 +87,7 @@ describe(`${PROCESSES} processes guessing at once, ${GUESSES} guesses each`, () 
 		const db = await portal.store.read();
 		expect(db.holders.find(holder => holder.userId === MARIO.userId)!.pinFailures).toBe(3);
 		expect(db.certificates.find(certificate => certificate.userId === MARIO.userId && certificate.revocationReason === null)!.status).toBe('blocked');
-		expect(await errorCode(portal.startPinChange({id: 'none', userId: MARIO.userId, startedAt: new Date()}, {currentPin: MARIO.pin, newPin: '11223344', newPinAgain: '11223344'}))).toBe('pin.blocked');
+		expect(await errorCode(portal.startPinChange(await logIn(portal, MARIO.userId, MARIO.password), {currentPin: MARIO.pin, newPin: '11223344', newPinAgain: '11223344'}))).toBe('pin.blocked');
 	});
 
 	it('OTP: the 5th wrong code cancels the operation; the right code is refused afterwards', async () => {
@@ -113,7 +113,7 @@ describe(`${PROCESSES} processes guessing at once, ${GUESSES} guesses each`, () 
 		expectCounted(outcomes, 'suspend.wrongCodes', 5, ['suspend.locked']);
 		const date = new Date(Date.now() + 10 * 86_400_000);
 		const endDate = `${String(date.getUTCDate()).padStart(2, '0')}/${String(date.getUTCMonth() + 1).padStart(2, '0')}/${date.getUTCFullYear()}`;
-		const session = {id: 'none', userId: MARIO.userId, startedAt: new Date()};
+		const session = await logIn(portal, MARIO.userId, MARIO.password);
 		expect(await errorCode(portal.suspend(session, {iut, erc: ERC, ercAgain: ERC, endDate, acceptRevocationEffect: false}))).toBe('suspend.locked');
 		expect((await portal.store.read()).certificates.find(certificate => certificate.iut === iut)!.status).toBe('active');
 	});

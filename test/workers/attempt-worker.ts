@@ -13,12 +13,17 @@ import {existsSync} from 'node:fs';
 import {isDomainError} from '../../source/core/errors.js';
 import {Portal, type Session} from '../../source/core/portal.js';
 
-const [dataDirectory, go, kind, userId, target, guessesText] = process.argv.slice(2) as [string, string, string, string, string, string];
+const [dataDirectory, go, kind, userId, target, guessesText, password] = process.argv.slice(2) as [string, string, string, string, string, string, string];
 const guesses = JSON.parse(guessesText) as string[];
 const portal = await Portal.open({dataDirectory, terminal: `guess-${process.pid}`});
-// startPinChange and suspend act for the session's holder and do not look the session up (the
-// TUI holds a live one): an attacker's own process needs none, so these guesses use none either.
-const session: Session = {id: 'none', userId, startedAt: new Date()};
+// A PIN change and a suspension need a live session of the holder: the guesser logs in first,
+// as someone who knows the password but not the PIN or the ERC.
+async function logIn(): Promise<Session> {
+	const result = await portal.login(userId, password);
+	if (result.kind !== 'success') throw new Error(`login refused: ${result.kind}`);
+	return result.session;
+}
+const session: Session | undefined = kind === 'pin' || kind === 'erc' ? await logIn() : undefined;
 process.stdout.write('ready\n');
 while (!existsSync(go)) await new Promise(resolve => setTimeout(resolve, 2));
 
@@ -34,13 +39,13 @@ async function guess(value: string): Promise<string> {
 			return result.kind === 'success' ? 'accepted' : result.kind === 'invalid' ? `invalid:${result.attemptsLeft}` : 'locked';
 		}
 		case 'pin':
-			await portal.startPinChange(session, {currentPin: value, newPin: '11223344', newPinAgain: '11223344'});
+			await portal.startPinChange(session!, {currentPin: value, newPin: '11223344', newPinAgain: '11223344'});
 			return 'accepted';
 		case 'otp':
 			await portal.challenges.confirm({challengeId: target, userId, operation: 'brute', data: {}, code: value});
 			return 'accepted';
 		case 'erc':
-			await portal.suspend(session, {iut: target, erc: value, ercAgain: value, endDate: endDate(), acceptRevocationEffect: false});
+			await portal.suspend(session!, {iut: target, erc: value, ercAgain: value, endDate: endDate(), acceptRevocationEffect: false});
 			return 'accepted';
 		case 'answer':
 			await portal.answerRecoveryQuestion(target, value);
