@@ -1,14 +1,15 @@
 import {cpSync} from 'node:fs';
 import {afterAll, afterEach} from 'vitest';
+import type {Clock} from '../../source/core/clock.js';
 import {Portal} from '../../source/core/portal.js';
 import {DEMO_NOW, ManualClock, temporaryDirectory} from './portal.js';
 
 /**
- * Like `demoPortal()`, but the demo data set (argon2 hashes, CA, certificates, histories) is
- * built once per test file and each test gets a copy of the folder: the same state, a fraction
- * of the time. Call once at the top of a test file; folders are removed after each test.
+ * Copies of one demo data folder (argon2 hashes, CA, certificates, histories), built once per
+ * test file with `clock` (the real one when not given): the same state, a fraction of the time.
+ * Call once at the top of a test file; copies are removed after each test, the template after all.
  */
-export function demoCopies(now = DEMO_NOW) {
+export function demoFolderCopies(clock?: Clock): () => Promise<string> {
 	let template: Promise<{path: string; remove: () => void}> | undefined;
 	const cleanups: (() => void)[] = [];
 	afterEach(() => {
@@ -17,17 +18,26 @@ export function demoCopies(now = DEMO_NOW) {
 	afterAll(async () => {
 		(await template)?.remove();
 	});
-	return async function demoCopy(clock = new ManualClock(now)): Promise<{portal: Portal; clock: ManualClock; directory: string}> {
+	return async function copy(): Promise<string> {
 		template ??= (async () => {
 			const folder = temporaryDirectory();
-			await Portal.createDemo({dataDirectory: folder.path, clock: new ManualClock(now)});
+			await Portal.createDemo({dataDirectory: folder.path, clock});
 			return folder;
 		})();
 		const source = (await template).path;
 		const folder = temporaryDirectory();
 		cleanups.push(folder.remove);
 		cpSync(source, folder.path, {recursive: true});
-		const portal = await Portal.open({dataDirectory: folder.path, clock, terminal: 'test'});
-		return {portal, clock, directory: folder.path};
+		return folder.path;
+	};
+}
+
+/** Like `demoPortal()`, on a copy of a demo folder built once per test file (see demoFolderCopies). */
+export function demoCopies(now = DEMO_NOW) {
+	const copyFolder = demoFolderCopies(new ManualClock(now));
+	return async function demoCopy(clock = new ManualClock(now)): Promise<{portal: Portal; clock: ManualClock; directory: string}> {
+		const directory = await copyFolder();
+		const portal = await Portal.open({dataDirectory: directory, clock, terminal: 'test'});
+		return {portal, clock, directory};
 	};
 }

@@ -10,25 +10,31 @@ export interface Worker {
 	firstConfirmation: Promise<void>;
 }
 
-/** Starts a bundled worker from test/workers/ (see build.ts). */
-export function startWorker(name: string, args: readonly string[]): Worker {
-	const child = spawn(process.execPath, [join(WORKERS, `${name}.mjs`), ...args], {stdio: ['ignore', 'pipe', 'pipe']});
-	const confirmed: number[] = [];
+/** Calls `onLine` with each whole line a child writes to stdout; `after` once per chunk, after its lines. */
+export function onLines(child: ChildProcess, onLine: (line: string) => void, after?: () => void): void {
 	let buffered = '';
-	let stderr = '';
-	let signalFirst: () => void = () => undefined;
-	const firstConfirmation = new Promise<void>(resolve => (signalFirst = resolve));
 	child.stdout!.setEncoding('utf8');
 	child.stdout!.on('data', (chunk: string) => {
 		buffered += chunk;
 		const lines = buffered.split('\n');
 		buffered = lines.pop()!;
-		for (const line of lines) {
-			const match = /^ok (\d+)$/.exec(line);
-			if (match) {
-				confirmed.push(Number(match[1]));
-				signalFirst();
-			}
+		for (const line of lines) onLine(line);
+		after?.();
+	});
+}
+
+/** Starts a bundled worker from test/workers/ (see build.ts). */
+export function startWorker(name: string, args: readonly string[]): Worker {
+	const child = spawn(process.execPath, [join(WORKERS, `${name}.mjs`), ...args], {stdio: ['ignore', 'pipe', 'pipe']});
+	const confirmed: number[] = [];
+	let stderr = '';
+	let signalFirst: () => void = () => undefined;
+	const firstConfirmation = new Promise<void>(resolve => (signalFirst = resolve));
+	onLines(child, line => {
+		const match = /^ok (\d+)$/.exec(line);
+		if (match) {
+			confirmed.push(Number(match[1]));
+			signalFirst();
 		}
 	});
 	child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

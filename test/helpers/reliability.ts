@@ -1,10 +1,9 @@
 import {spawn, type ChildProcess} from 'node:child_process';
-import {cpSync, existsSync, readdirSync, readFileSync} from 'node:fs';
+import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {afterAll, afterEach} from 'vitest';
-import {Portal} from '../../source/core/portal.js';
 import {WORKERS} from './build.js';
-import {temporaryDirectory} from './portal.js';
+import {demoFolderCopies} from './demo-template.js';
+import {onLines} from './processes.js';
 
 /*
  * Shared by the reliability suite (test/reliability): portal workers in separate processes,
@@ -73,7 +72,6 @@ export function startPortalWorker(dataDirectory: string, tag: string, count: num
 	const confirmed: Confirmed[] = [];
 	const errors: string[] = [];
 	let stderr = '';
-	let buffered = '';
 	const waiters: {count: number; resolve: () => void}[] = [];
 	let signalReady: () => void = () => undefined;
 	const ready = new Promise<void>(resolve => (signalReady = resolve));
@@ -86,20 +84,17 @@ export function startPortalWorker(dataDirectory: string, tag: string, count: num
 			}
 		}
 	};
-	child.stdout!.setEncoding('utf8');
-	child.stdout!.on('data', (chunk: string) => {
-		buffered += chunk;
-		const lines = buffered.split('\n');
-		buffered = lines.pop()!;
-		for (const line of lines) {
+	onLines(
+		child,
+		line => {
 			const match = /^ok (\d+) (\w+) (.*)$/.exec(line);
 			if (match) confirmed.push({index: Number(match[1]), kind: match[2]!, details: JSON.parse(match[3]!) as Record<string, string | number>});
 			else if (line.startsWith('err ')) errors.push(line);
 			else if (line === 'ready') signalReady();
 			else if (line.startsWith('session ')) hasSession = true;
-		}
-		wake();
-	});
+		},
+		wake,
+	);
 	child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
 	const exit = new Promise<number | null>(resolve =>
 		child.on('close', code => {
@@ -129,26 +124,8 @@ export function startPortalWorker(dataDirectory: string, tag: string, count: num
  * A demo data folder on the real clock (workers in other processes cannot share a fake one),
  * built once per test file and copied for each use; copies are removed after each test.
  */
-export function realClockDemo() {
-	let template: Promise<{path: string; remove: () => void}> | undefined;
-	const cleanups: (() => void)[] = [];
-	afterEach(() => {
-		while (cleanups.length > 0) cleanups.pop()!();
-	});
-	afterAll(async () => {
-		(await template)?.remove();
-	});
-	return async function copy(): Promise<string> {
-		template ??= (async () => {
-			const folder = temporaryDirectory();
-			await Portal.createDemo({dataDirectory: folder.path});
-			return folder;
-		})();
-		const folder = temporaryDirectory();
-		cleanups.push(folder.remove);
-		cpSync((await template).path, folder.path, {recursive: true});
-		return folder.path;
-	};
+export function realClockDemo(): () => Promise<string> {
+	return demoFolderCopies();
 }
 
 /** Every file under a folder, relative paths, sorted. */
