@@ -153,7 +153,7 @@ describe('motion', () => {
 					portal,
 					<>
 						<OtpInput challenge={challenge} field={{value: '', cursor: 0}} focused resendFocused={false} />
-						<MessageLine kind="info" text="Attendere…" />
+						<MessageLine kind="busy" text="Attendere…" />
 					</>,
 					display,
 				),

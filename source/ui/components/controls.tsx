@@ -1,5 +1,6 @@
 import {useEffect, useState, type ReactNode} from 'react';
 import {Box, Text} from 'ink';
+import type {MessageKind} from './form.js';
 import type {FieldState} from './text-edit.js';
 import {TextInput} from './text-input.js';
 import {useDisplay, useUi} from '../context.js';
@@ -113,23 +114,22 @@ export function Button({label, focused}: {label: string; focused: boolean}) {
 /**
  * A message line: errors carry a ✗, notices an i, results a ✓, and in screen-reader mode the
  * words "Errore:", "Nota:", "Completato:"; the text says what to do next. While the app works
- * ("Attendere…") the symbol is a spinner, unless motion is off.
+ * (`busy`, "Attendere…") the symbol is a spinner, unless motion is off.
  */
 const MESSAGE_STYLE = {
 	error: {symbol: '✗ ', word: 'a11y.error', colour: 'red', bright: 'redBright'},
 	info: {symbol: 'i ', word: 'a11y.info', colour: 'cyan', bright: 'cyanBright'},
+	busy: {symbol: 'i ', word: 'a11y.info', colour: 'cyan', bright: 'cyanBright'},
 	success: {symbol: '✓ ', word: 'a11y.success', colour: 'green', bright: 'greenBright'},
 } as const;
 
-export function MessageLine({kind, text}: {kind: 'error' | 'info' | 'success'; text: string}) {
+export function MessageLine({kind, text}: {kind: MessageKind; text: string}) {
 	const {t} = useUi();
 	const {color, screenReader, highContrast} = useDisplay();
 	const style = MESSAGE_STYLE[kind];
-	// The forms' busy state is the message "Attendere…" (see form.ts).
-	const working = kind === 'info' && text === t('app.working');
 	return (
 		<Text color={color ? (highContrast ? style.bright : style.colour) : undefined} bold={highContrast} wrap="wrap">
-			{screenReader ? `${t(style.word)} ` : working ? <Spinner /> : style.symbol}
+			{screenReader ? `${t(style.word)} ` : kind === 'busy' ? <Spinner /> : style.symbol}
 			{text}
 		</Text>
 	);

@@ -18,8 +18,11 @@ export type Control =
 	| {kind: 'choice'; name: string; options: number}
 	| {kind: 'button'; name: string};
 
+export type MessageKind = 'error' | 'info' | 'success' | 'busy';
+
 export interface FormMessage {
-	kind: 'error' | 'info' | 'success';
+	/** `busy`: the form waits for the portal ("Attendere…"). */
+	kind: MessageKind;
 	key: MessageKey;
 	params?: Record<string, string | number>;
 	/** Already translated text (an error described elsewhere); wins over `key`. */
@@ -85,7 +88,7 @@ export function formReducer(controls: readonly Control[], submit: string) {
 	return (form: FormState, action: FormAction): FormState => {
 		switch (action.type) {
 			case 'busy':
-				return {...form, busy: true, message: {kind: 'info', key: 'app.working'}};
+				return {...form, busy: true, message: {kind: 'busy', key: 'app.working'}};
 			case 'done': {
 				const fields = {...form.fields};
 				for (const name of action.clear ?? []) fields[name] = emptyField;

@@ -80,20 +80,30 @@ function UserName({user}: {user: string}) {
 }
 
 /**
+ * A body box (its height given by the frame) and the content inside it laid out at its natural
+ * height: `heights()` says how many rows the body has (`room`) and the content takes (`needed`).
+ */
+function useBodyAndContent() {
+	const body = useRef<DOMElement>(null);
+	const content = useRef<DOMElement>(null);
+	const heights = () => (body.current && content.current ? {room: measureElement(body.current).height, needed: measureElement(content.current).height} : undefined);
+	return {body, content, heights};
+}
+
+/**
  * The body of a screen. When its content is taller than the window the last line says so and
  * how many rows would show it all, rather than cutting it off silently (screens with long
  * content page or scroll themselves; this is the safety net). A screen reader hears everything.
  */
 function MeasuredBody({rows, children}: {rows: number; children: ReactNode}) {
 	const {t} = useUi();
-	const body = useRef<DOMElement>(null);
-	const content = useRef<DOMElement>(null);
+	const {body, content, heights} = useBodyAndContent();
 	// Rows of content out of sight (0 when everything fits); while the notice is up it takes a row itself.
 	const [missing, setMissing] = useState(0);
 	useLayoutEffect(() => {
-		if (!body.current || !content.current) return;
-		const room = measureElement(body.current).height;
-		const needed = measureElement(content.current).height;
+		const measured = heights();
+		if (!measured) return;
+		const {room, needed} = measured;
 		const fits = needed <= room + (missing > 0 ? 1 : 0);
 		const next = fits ? 0 : needed - room;
 		if (next !== missing) setMissing(next);
@@ -118,15 +128,15 @@ function MeasuredBody({rows, children}: {rows: number; children: ReactNode}) {
  */
 function GuidedBody({step, width, children}: {step: GuideStep | undefined; width: number; children: ReactNode}) {
 	const {t} = useUi();
-	const body = useRef<DOMElement>(null);
-	const content = useRef<DOMElement>(null);
+	const {body, content, heights} = useBodyAndContent();
 	// The lines of the note that fit below the content: all, or one (cut short with "…"), or none.
 	const [lines, setLines] = useState(0);
 	const noteHeight = step ? guideLines(t, step, width).length : 0;
 	const measure = () => {
-		if (!body.current || !content.current) return;
-		const room = measureElement(body.current).height - measureElement(content.current).height;
-		setLines(room >= noteHeight ? noteHeight : Math.min(1, Math.max(0, room)));
+		const measured = heights();
+		if (!measured) return;
+		const spare = measured.room - measured.needed;
+		setLines(spare >= noteHeight ? noteHeight : Math.min(1, Math.max(0, spare)));
 	};
 	// After every render of the frame, and while a note is up, a few times a second for changes deeper down.
 	useLayoutEffect(measure);

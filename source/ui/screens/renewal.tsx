@@ -4,7 +4,7 @@ import type {ChallengeView, DashboardView, RenewalWindow, Session} from '../../c
 import {toDisplayText} from '../../core/text/sanitize.js';
 import {Button, Checkbox, FormButtons, Hint, InlineField, MessageLine} from '../components/controls.js';
 import {DiscardPrompt} from '../components/discard-prompt.js';
-import type {Control} from '../components/form.js';
+import type {Control, MessageKind} from '../components/form.js';
 import {OtpStep} from '../components/otp-step.js';
 import {StepDialog} from '../components/step-dialog.js';
 import {useUi} from '../context.js';
@@ -468,7 +468,7 @@ function NewPinStep(props: StepProps & {onSubmit: (pin: string, pinAgain: string
 	);
 }
 
-function StepMessage({message, fallback}: {message: {kind: 'error' | 'info' | 'success'; key: MessageKey; params?: Record<string, string | number>; text?: string} | undefined; fallback?: string}) {
+function StepMessage({message, fallback}: {message: {kind: MessageKind; key: MessageKey; params?: Record<string, string | number>; text?: string} | undefined; fallback?: string}) {
 	const {t} = useUi();
 	if (message) return <MessageLine kind={message.kind} text={message.text ?? t(message.key, message.params)} />;
 	return fallback ? <MessageLine kind="error" text={fallback} /> : null;
