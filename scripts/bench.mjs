@@ -5,6 +5,7 @@ import {mkdirSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {performance} from 'node:perf_hooks';
 import {build} from 'esbuild';
+import {CLI_EXTERNALS, NODE_BUNDLE} from './node-bundle.mjs';
 
 const started = performance.now();
 const ROOT = join(import.meta.dirname, '..');
@@ -34,24 +35,13 @@ run([join(ROOT, 'scripts', 'build.mjs')], {cwd: minimal});
 
 // 3. The harness and its helper processes, bundled the way test/helpers/build.ts bundles test workers.
 await build({
+	...NODE_BUNDLE,
 	entryPoints: [join(ROOT, 'bench', 'main.ts'), join(ROOT, 'bench', 'workers', '*.ts'), join(ROOT, 'bench', 'workers', '*.tsx')],
 	outdir: OUT,
 	outbase: join(ROOT, 'bench'),
 	outExtension: {'.js': '.mjs'},
-	bundle: true,
-	// As in the CLI, lazily imported modules stay in their own chunks (Ink's devtools is never loaded).
-	splitting: true,
-	chunkNames: 'chunks/[name]-[hash]',
-	platform: 'node',
-	format: 'esm',
-	target: 'node20',
-	jsx: 'automatic',
-	// Native addons and the pseudo-terminal stay outside; pdfkit, mailparser and Ink's optional devtools as in the CLI.
-	external: ['argon2', 'fs-ext', 'pdfkit', 'mailparser', 'react-devtools-core', '@lydell/node-pty', '@xterm/headless'],
-	banner: {js: "import {createRequire as __createRequire} from 'node:module';const require = __createRequire(import.meta.url);"},
-	// React in production mode, as in the CLI (the hashing probe renders with Ink).
-	define: {'process.env.NODE_ENV': '"production"'},
-	logLevel: 'warning',
+	// The pseudo-terminal stays outside too (a native addon).
+	external: [...CLI_EXTERNALS, '@lydell/node-pty', '@xterm/headless'],
 });
 
 // 4. The benchmark itself.

@@ -3,6 +3,7 @@
 import {readFile} from 'node:fs/promises';
 import {dirname, join} from 'node:path';
 import {build} from 'esbuild';
+import {CLI_EXTERNALS, NODE_BUNDLE} from './node-bundle.mjs';
 
 /*
  * Ink 6.8's incremental renderer moves the cursor up one row too few when the previous frame
@@ -45,24 +46,10 @@ const zodEnglishOnly = {
 };
 
 await build({
+	...NODE_BUNDLE,
 	entryPoints: {cli: 'source/cli.tsx'},
 	outdir: 'dist',
-	bundle: true,
-	splitting: true,
-	chunkNames: 'chunks/[name]-[hash]',
-	platform: 'node',
-	format: 'esm',
-	target: 'node20',
-	jsx: 'automatic',
-	// Native addons stay outside the bundle, and pdfkit (it reads its font files from its own folder)
-	// and mailparser (its encoding tables are large and only `mysign outbox save` needs them);
-	// devtools is an optional Ink dependency we never load.
-	external: ['argon2', 'fs-ext', 'react-devtools-core', 'pdfkit', 'mailparser'],
+	external: CLI_EXTERNALS,
 	plugins: [patchInk, zodEnglishOnly],
-	banner: {
-		js: "import {createRequire as __createRequire} from 'node:module';const require = __createRequire(import.meta.url);",
-	},
-	define: {'process.env.NODE_ENV': '"production"'},
 	legalComments: 'none',
-	logLevel: 'warning',
 });
