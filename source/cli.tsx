@@ -1,10 +1,11 @@
 #!/usr/bin/env node
+import {fileURLToPath} from 'node:url';
 import type {Result} from 'meow';
 import {clockFrom, parseInstant, systemClock, type Clock} from './core/clock.js';
 import {resolveDataDirectory} from './core/paths.js';
 import {toDisplayText} from './core/text/sanitize.js';
 import {DomainError} from './core/errors.js';
-import {Portal} from './core/portal.js';
+import {readCheckedStamp, setProgramIdentity} from './core/store/checked-stamp.js';
 import {UsageError} from './cli/usage.js';
 import {displayFor, type Display} from './ui/display.js';
 import {describeError, isLanguage, translator, type Language, type Translate} from './ui/i18n/index.js';
@@ -233,7 +234,15 @@ function portalFlags(argv: readonly string[]): ParsedArguments['flags'] | undefi
 	return flags as ParsedArguments['flags'];
 }
 
+/** The domain's code (and its schema library) loads only when a command needs it: see the TUI start below. */
+async function loadPortal() {
+	return (await import('./core/portal.js')).Portal;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
+	// In the bundle the entry file names every chunk by a hash of its content, so it identifies the
+	// whole program (see checked-stamp.ts); run from the sources there is no bundle to identify.
+	if (import.meta.url.endsWith('.js')) setProgramIdentity(fileURLToPath(import.meta.url));
 	const language = languageFromArgv(argv);
 	const t = translator(language);
 	const cli = await parseArguments(argv, language, t);
@@ -271,7 +280,7 @@ async function main(argv: readonly string[]): Promise<number> {
 	}
 	const display = displayFor({screenReader: cli.flags.screenReader, noMotion: !cli.flags.motion, highContrast: cli.flags.highContrast}, process.env);
 	if (command === 'admin' || command === 'status' || command === 'outbox') {
-		const portal = await Portal.open({dataDirectory, clock, terminal: command});
+		const portal = await (await loadPortal()).open({dataDirectory, clock, terminal: command});
 		const {adminCommand, outboxCommand, statusCommand} = await import('./cli/admin.js');
 		const json = cli.flags.json ?? false;
 		if (command === 'status') return statusCommand(t, language, portal, {user: cli.flags.user, warnDays: cli.flags.warnDays, json});
@@ -280,13 +289,13 @@ async function main(argv: readonly string[]): Promise<number> {
 		return adminCommand(t, language, portal, extra, {json, pem: cli.flags.pem ?? false, count, name, surname, codiceFiscale, phone, email, csv, reason, deadline});
 	}
 	if (command === 'crl') {
-		const portal = await Portal.open({dataDirectory, clock, terminal: 'crl'});
+		const portal = await (await loadPortal()).open({dataDirectory, clock, terminal: 'crl'});
 		const file = await portal.refreshCertificates({always: true});
 		process.stdout.write(cli.flags.json ? JSON.stringify({crl: file, ca: file.replace(/crl\.pem$/, 'ca.pem')}) + '\n' : t('cli.crlWritten', {file}) + '\n');
 		return 0;
 	}
 	if (command === 'sign' || command === 'verify' || command === 'reports') {
-		const portal = await Portal.open({dataDirectory, clock, terminal: command});
+		const portal = await (await loadPortal()).open({dataDirectory, clock, terminal: command});
 		const {signCommand, verifyCommand} = await import('./cli/sign.js');
 		if (command === 'verify') return verifyCommand({t, language, portal, file: extra[0], extract: cli.flags.extract, json: cli.flags.json ?? false});
 		if (command === 'sign') {
@@ -308,11 +317,18 @@ async function main(argv: readonly string[]): Promise<number> {
 	// The interface's code (Ink, React, the screens) loads while the data folder is read.
 	const ui = import('./ui/run.js');
 	ui.catch(() => undefined); // awaited below; a failed open must not leave it unhandled
-	// The embedded default: a data folder without a database starts with the demo data set.
-	await Portal.createDemoIfMissing({dataDirectory, clock});
-	const portal = await Portal.open({dataDirectory, clock, terminal: terminalDescription()});
-	const {runTui} = await ui;
-	return runTui({portal, language, display, showSms: cli.flags.showSms ?? false, guide: cli.flags.guide ?? false, showKeys: cli.flags.showKeys ?? false});
+	const options = {language, display, showSms: cli.flags.showSms ?? false, guide: cli.flags.guide ?? false, showKeys: cli.flags.showKeys ?? false};
+	const open = async () => (await loadPortal()).open({dataDirectory, clock, terminal: terminalDescription()});
+	// db.json as this program last validated and wrote it: the login screen comes first, and the
+	// portal opens (validating the database in full) right after it, while keys wait.
+	const checked = readCheckedStamp(dataDirectory);
+	if (checked) return (await ui).runTui({...options, portal: open, maxLoginAttempts: checked.loginMaxAttempts});
+	// Otherwise the database is validated before the screen changes. The embedded default: a data
+	// folder without a database starts with the demo data set.
+	await (await loadPortal()).createDemoIfMissing({dataDirectory, clock});
+	const portal = await open();
+	const settings = await portal.settings();
+	return (await ui).runTui({...options, portal, maxLoginAttempts: settings.loginMaxAttempts});
 }
 
 function clockOption(t: Translate, value: string | undefined): Clock {
@@ -325,6 +341,7 @@ function clockOption(t: Translate, value: string | undefined): Clock {
 async function scenario(t: Translate, options: {dataDirectory: string; clock: Clock; name: string; user: string; reset: boolean; json: boolean}): Promise<number> {
 	const {isScenario, SCENARIOS} = await import('./core/demo/scenarios.js');
 	if (!isScenario(options.name)) throw new UsageError(t('cli.badScenario', {value: options.name, allowed: SCENARIOS.join(', ')}));
+	const Portal = await loadPortal();
 	await Portal.createDemo({dataDirectory: options.dataDirectory, clock: options.clock, reset: options.reset});
 	const portal = await Portal.open({dataDirectory: options.dataDirectory, clock: options.clock, terminal: 'demo'});
 	try {
@@ -339,7 +356,7 @@ async function scenario(t: Translate, options: {dataDirectory: string; clock: Cl
 }
 
 async function demo(t: Translate, options: {language: Language; dataDirectory: string; clock: Clock; reset: boolean; json: boolean}): Promise<number> {
-	const {created, credentials, operators} = await Portal.createDemo({dataDirectory: options.dataDirectory, clock: options.clock, reset: options.reset});
+	const {created, credentials, operators} = await (await loadPortal()).createDemo({dataDirectory: options.dataDirectory, clock: options.clock, reset: options.reset});
 	if (options.json) {
 		process.stdout.write(JSON.stringify({dataDirectory: options.dataDirectory, created, holders: credentials, operators}, null, 2) + '\n');
 		return 0;
@@ -360,7 +377,7 @@ async function phone(
 ): Promise<number> {
 	if (!options.user) throw new UsageError(t('phone.needUser'));
 	const userId = options.user.trim().toUpperCase();
-	const portal = await Portal.open({dataDirectory: options.dataDirectory, clock: options.clock, terminal: 'phone'});
+	const portal = await (await loadPortal()).open({dataDirectory: options.dataDirectory, clock: options.clock, terminal: 'phone'});
 	const name = await portal.holderName(userId);
 	if (!name) throw new UsageError(t('phone.unknownUser', {userId: options.user}));
 	if (options.print) {

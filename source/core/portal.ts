@@ -516,6 +516,20 @@ export class Portal {
 	static readonly passwordSpecials = PASSWORD_SPECIALS;
 	static readonly suggestedQuestions: readonly string[] = SUGGESTED_QUESTIONS;
 
+	// The same three through the instance, for the interface: it holds a portal, and importing
+	// this class's code would load the whole domain before the first frame (see cli.tsx).
+	checkPassword(password: string, context: PasswordContext): PasswordVerdict {
+		return checkPassword(password, context);
+	}
+
+	get passwordSpecials(): string {
+		return PASSWORD_SPECIALS;
+	}
+
+	get suggestedQuestions(): readonly string[] {
+		return SUGGESTED_QUESTIONS;
+	}
+
 	/** The holder's names, which a password may not be built from. */
 	async passwordContext(session: Session): Promise<PasswordContext> {
 		const holder = (await this.store.read()).holders.find(entry => entry.userId === session.userId);

@@ -34,7 +34,12 @@ export const MIN_COLUMNS = 60;
 export const MIN_ROWS = 16;
 
 export interface AppProps {
-	portal: Portal;
+	/**
+	 * Undefined while the portal opens right after the first frame (a start whose database this
+	 * program validated last, see cli.tsx): the login screen is drawn, keys wait, and nothing may
+	 * use the portal until it arrives.
+	 */
+	portal: Portal | undefined;
 	language: Language;
 	color: boolean;
 	/** Contrast, motion and character set; `color` above decides colours. */
@@ -77,16 +82,24 @@ function screenBindings(state: AppState & {typing?: boolean}): readonly Binding[
 	}
 }
 
+/** Stands in for a portal still opening: keys wait then, so any use is a fault, and says so. */
+const OPENING = new Proxy({} as Portal, {
+	get(_, name) {
+		throw new Error(`portal.${String(name)} used before the portal opened`);
+	},
+});
+
 export function App(props: AppProps) {
 	// The language can change at run time: the holder's saved choice, or "Lingua" in the account.
 	const [language, setLanguage] = useState(props.language);
+	const portal = props.portal ?? OPENING;
 	const environment: UiEnvironment = useMemo(
-		() => ({portal: props.portal, language, color: props.color, display: props.display, t: translator(language), setLanguage, guide: props.guide ?? false, showKeys: props.showKeys ?? false}),
-		[props.portal, props.color, props.display, language, props.guide, props.showKeys],
+		() => ({portal, language, color: props.color, display: props.display, t: translator(language), setLanguage, guide: props.guide ?? false, showKeys: props.showKeys ?? false}),
+		[portal, props.color, props.display, language, props.guide, props.showKeys],
 	);
 	return (
 		<UiContext.Provider value={environment}>
-			<KeyRouter>
+			<KeyRouter paused={props.portal === undefined}>
 				<AppBody {...props} />
 			</KeyRouter>
 		</UiContext.Provider>

@@ -19,9 +19,11 @@ export interface RunOptions {
 
 /**
  * Runs an Ink element full screen: alternate screen on entry, restored on every way out
- * (Ctrl-C, SIGTERM, SIGHUP, a crash). Returns the exit code.
+ * (Ctrl-C, SIGTERM, SIGHUP, a crash). Returns the exit code. `afterFirstFrame` runs once the
+ * first frame is out and may replace the element; if it fails, the screen is restored and its
+ * error is the outcome.
  */
-async function runFullScreen(element: ReactElement, display: Display): Promise<number> {
+async function runFullScreen(element: ReactElement, display: Display, afterFirstFrame?: (rerender: (element: ReactElement) => void) => Promise<void>): Promise<number> {
 	const stdout = process.stdout;
 	let restored = false;
 	// A dumb terminal gets a transcript: no alternate screen, no cursor to show again.
@@ -47,6 +49,12 @@ async function runFullScreen(element: ReactElement, display: Display): Promise<n
 	}
 
 	try {
+		if (afterFirstFrame) {
+			await afterFirstFrame(next => instance.rerender(next)).catch((error: unknown) => {
+				instance.unmount();
+				throw error;
+			});
+		}
 		await instance.waitUntilExit();
 		return 0;
 	} finally {
@@ -54,9 +62,21 @@ async function runFullScreen(element: ReactElement, display: Display): Promise<n
 	}
 }
 
-export async function runTui({portal, language, display, showSms, guide = false, showKeys = false}: RunOptions & {showSms: boolean; guide?: boolean; showKeys?: boolean}): Promise<number> {
-	const settings = await portal.settings();
-	return runFullScreen(<App portal={portal} language={language} color={display.color} display={display} maxLoginAttempts={settings.loginMaxAttempts} showSms={showSms} guide={guide} showKeys={showKeys} />, display);
+export interface TuiOptions extends Omit<RunOptions, 'portal'> {
+	/** The open portal, or how to open it once the first frame is drawn (keys wait until then). */
+	portal: Portal | (() => Promise<Portal>);
+	maxLoginAttempts: number;
+	showSms: boolean;
+	guide?: boolean;
+	showKeys?: boolean;
+}
+
+export async function runTui({portal, language, display, maxLoginAttempts, showSms, guide = false, showKeys = false}: TuiOptions): Promise<number> {
+	const app = (open: Portal | undefined) => (
+		<App portal={open} language={language} color={display.color} display={display} maxLoginAttempts={maxLoginAttempts} showSms={showSms} guide={guide} showKeys={showKeys} />
+	);
+	if (typeof portal !== 'function') return runFullScreen(app(portal), display);
+	return runFullScreen(app(undefined), display, async rerender => rerender(app(await portal())));
 }
 
 export async function runPhone({portal, language, display, userId, name, showKeys = false}: RunOptions & {userId: string; name: string; showKeys?: boolean}): Promise<number> {

@@ -1,6 +1,6 @@
 import {EventEmitter} from 'node:events';
 import stripAnsi from 'strip-ansi';
-import stringWidth from 'string-width';
+import {textWidth} from './text-width.js';
 
 /**
  * ASCII stand-ins for the symbols the interface draws, each as wide as the symbol it replaces
@@ -53,7 +53,7 @@ function asciiCharacter(character: string): string {
 	// Accented letters lose their accents (è → e); anything else becomes "?" as wide as it was.
 	const base = character.normalize('NFD').replace(/\p{M}/gu, '');
 	if (/^[\x20-\x7E]$/.test(base)) return base;
-	return '?'.repeat(stringWidth(character));
+	return '?'.repeat(textWidth(character));
 }
 
 /** The text with every non-ASCII character replaced by an ASCII one of the same width; escape sequences pass unchanged. */

@@ -18,6 +18,8 @@
  *
  * Written with \u escapes only: the bundle stays ASCII.
  */
+import stringWidth from 'string-width';
+
 const SINGLE_COLUMN = new RegExp('^['
 	// Printable ASCII.
 	+ '\\u0020-\\u007E'
@@ -45,7 +47,20 @@ const SINGLE_COLUMN = new RegExp('^['
 	+ '\\u2800-\\u28FF'
 	+ ']*$');
 
-/** The width of `text` in columns if every character of it is one column wide, otherwise undefined. */
+/*
+ * Ink measures styled text: colours and bold arrive as SGR sequences (ESC [ … m), which take no
+ * column. They are removed here as string-width would remove them; any other escape leaves an
+ * ESC behind, which is not in the class, so that text goes to string-width whole.
+ */
+const SGR = /\u001B\[[\d;]*m/g;
+
+/** The width of `text` in columns if every character of it (colours and bold aside) is one column wide, otherwise undefined. */
 export function singleColumnLength(text: string): number | undefined {
-	return SINGLE_COLUMN.test(text) ? text.length : undefined;
+	const visible = text.includes('\u001B') ? text.replace(SGR, '') : text;
+	return SINGLE_COLUMN.test(visible) ? visible.length : undefined;
+}
+
+/** Columns `text` takes in a terminal: the fast path above, else string-width itself. For this app's own measuring. */
+export function textWidth(text: string): number {
+	return singleColumnLength(text) ?? stringWidth(text);
 }

@@ -27,6 +27,32 @@ async function logIn(rendered: ReturnType<typeof render>, identifier: string, pa
 }
 
 describe('login screen', () => {
+	it('is drawn while the portal still opens; keys typed then wait and act, in order, once it has opened', async () => {
+		const context = await demoPortal();
+		const app = (portal: Portal | undefined) => <App portal={portal} language="it" color={false} maxLoginAttempts={5} />;
+		const rendered = render(app(undefined));
+		cleanup = () => {
+			rendered.unmount();
+			context.remove();
+		};
+		const first = await waitForScreen(rendered, 'Tentativi rimasti: 5');
+		expect(first).toContain('Indirizzo e-mail o nome utente');
+		// A whole login typed before the portal is there: nothing happens yet, nothing is lost.
+		await type(rendered, MARIO.userId);
+		await press(rendered, KEYS.tab);
+		await type(rendered, MARIO.password);
+		await press(rendered, KEYS.enter);
+		await new Promise(resolve => setTimeout(resolve, 100));
+		const waiting = screen(rendered);
+		expect(waiting).toContain('Tentativi rimasti: 5');
+		// Both fields still show their placeholders: empty.
+		expect(waiting).toContain('User ID (es. JCPD7173) o e-mail');
+		expect(waiting).toContain('Inserisci password');
+		rendered.rerender(app(context.portal));
+		await waitForScreen(rendered, 'Il tuo certificato è Attivo fino al');
+		expect(screen(rendered)).toContain('MARIO ROSSI');
+	});
+
 	it('shows the seed labels, masks the password and can show it', async () => {
 		const {rendered} = await start();
 		const first = screen(rendered);

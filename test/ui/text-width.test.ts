@@ -52,9 +52,12 @@ describe('singleColumnLength', () => {
 		expect(CLASS.filter(character => /\p{Cn}/u.test(character)).map(hex)).toEqual([]);
 	});
 
-	it('leaves escape sequences, invisible, combining, emoji, wide and control characters to string-width', () => {
+	it('leaves escape sequences other than colours, invisible, combining, emoji, wide and control characters to string-width', () => {
 		for (const text of [
-			'\u001B[1mgrassetto\u001B[22m',
+			'\u001B[2Jpulito',
+			'\u001B]8;;https://example.org\u0007link\u001B]8;;\u0007',
+			'\u001B[1m\u001B',
+			'\u001B[1m\u25B6\u001B[22m',
 			'\u009B1m',
 			'ri\u00ADsultato',
 			'e\u0301',
@@ -85,6 +88,11 @@ describe('singleColumnLength', () => {
 			'⠋ Attendere…',
 			'› Accedi con l’app MyInfoCert',
 			'Codice OTP già utilizzato: ricomincia l’operazione.',
+			// Styled as Ink draws it: bold, dim, inverse and colours take no column.
+			'\u001B[1mgrassetto\u001B[22m',
+			'\u001B[1m› \u001B[22m\u001B[1mIndirizzo e-mail o nome utente\u001B[22m',
+			'\u001B[7mU\u001B[27m\u001B[2mser ID (es. JCPD7173) o e-mail\u001B[22m',
+			'\u001B[38;5;33m┌─\u001B[39m\u001B[91m✗\u001B[0m',
 		]) {
 			expect(singleColumnLength(text), text).toBe(stringWidth(text));
 		}

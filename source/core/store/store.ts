@@ -2,6 +2,7 @@ import {chmod, mkdir, stat} from 'node:fs/promises';
 import {join} from 'node:path';
 import {Low} from 'lowdb';
 import {DomainError} from '../errors.js';
+import {writeCheckedStamp} from './checked-stamp.js';
 import {AtomicJsonFile} from './json-file.js';
 import {FileLock} from './lock.js';
 import {databaseSchema, type Database} from './schema.js';
@@ -62,6 +63,7 @@ export class Store {
 			if (low.data === MISSING) throw new DomainError('store.missing', {file: this.file});
 			const result = await change(low.data);
 			await low.write();
+			writeCheckedStamp(this.directory, {loginMaxAttempts: low.data.settings.loginMaxAttempts});
 			return result;
 		});
 	}
@@ -74,6 +76,7 @@ export class Store {
 			if (!options.replace && (await this.adapter.read()) !== null) return false;
 			const low = new Low<Database>(this.adapter, await initial());
 			await low.write();
+			writeCheckedStamp(this.directory, {loginMaxAttempts: low.data.settings.loginMaxAttempts});
 			return true;
 		});
 	}

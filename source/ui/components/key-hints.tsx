@@ -1,5 +1,5 @@
 import {Text} from 'ink';
-import stringWidth from 'string-width';
+import {textWidth} from '../text-width.js';
 import {useDisplay, useUi} from '../context.js';
 import {Hint} from './controls.js';
 import type {Binding} from '../keymap.js';
@@ -35,11 +35,11 @@ export function KeyHints({bindings, width}: {bindings: readonly Binding[]; width
 /** The hints in order, without those that would overflow `width`; the help hint is kept last. */
 export function fitted(parts: readonly {text: string; help: boolean}[], width: number): string[] {
 	const help = parts.find(part => part.help);
-	let used = help ? stringWidth(help.text) : 0;
+	let used = help ? textWidth(help.text) : 0;
 	const kept: string[] = [];
 	for (const part of parts) {
 		if (part.help) continue;
-		const extra = stringWidth(part.text) + (kept.length > 0 || help ? SEPARATOR.length : 0);
+		const extra = textWidth(part.text) + (kept.length > 0 || help ? SEPARATOR.length : 0);
 		if (used + extra > width) continue;
 		used += extra;
 		kept.push(part.text);

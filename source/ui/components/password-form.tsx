@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import {isDomainError} from '../../core/errors.js';
-import {Portal, type PasswordContext, type PasswordVerdict} from '../../core/portal.js';
+import type {PasswordContext, PasswordVerdict} from '../../core/portal.js';
 import {useDisplay, useUi} from '../context.js';
 import {useDialogForm} from '../hooks/use-form.js';
 import {describeError, type MessageKey} from '../i18n/index.js';
@@ -29,9 +29,9 @@ const RULE_LABELS: Record<keyof PasswordVerdict['rules'], MessageKey> = {
 
 /** The rules of seed 003 §9.1 as a checklist that follows the typing: ✓ met, ✗ not yet (words, not colour). */
 export function PasswordChecklist({password, context}: {password: string; context: PasswordContext}) {
-	const {t} = useUi();
+	const {t, portal} = useUi();
 	const {screenReader} = useDisplay();
-	const verdict = Portal.checkPassword(password, context);
+	const verdict = portal.checkPassword(password, context);
 	const rules = Object.keys(RULE_LABELS) as (keyof PasswordVerdict['rules'])[];
 	// A screen reader hears the state as a word after the rule ("Almeno 8 caratteri: rispettata").
 	const line = (rule: keyof PasswordVerdict['rules']) =>
@@ -45,7 +45,7 @@ export function PasswordChecklist({password, context}: {password: string; contex
 					{line(rules[index + 1]!)}
 				</Text>
 			))}
-			<Hint wrap="truncate-end">{`  ${t('password.specials', {specials: Portal.passwordSpecials.split('').join(' ')})}`}</Hint>
+			<Hint wrap="truncate-end">{`  ${t('password.specials', {specials: portal.passwordSpecials.split('').join(' ')})}`}</Hint>
 			{verdict.refusal && password !== '' ? <Text wrap="wrap">{`  ${screenReader ? t('a11y.error') : '✗'} ${t(`password.refusal.${verdict.refusal}`)}`}</Text> : null}
 		</Box>
 	);

@@ -24,18 +24,23 @@ export type Observer = (press: {input: string; key: Key; typing: boolean}) => vo
 
 const RouterContext = createContext<{entries: Set<Entry>; observers: Set<{current: Observer}>} | undefined>(undefined);
 
-export function KeyRouter({children}: {children: ReactNode}) {
+/**
+ * `paused`: presses are kept, in order, and delivered once it is lifted (the portal still
+ * opening after the first frame: what is typed then is not lost, and nothing acts before it).
+ */
+export function KeyRouter({children, paused = false}: {children: ReactNode; paused?: boolean}) {
 	const entries = useRef(new Set<Entry>()).current;
 	const observers = useRef(new Set<{current: Observer}>()).current;
 	const routes = useRef({entries, observers}).current;
 	const queue = useRef<{input: string; key: Key}[]>([]).current;
 	const draining = useRef(false);
+	const pausedRef = useRef(paused);
 
 	// One press per timer tick: React's scheduled render (setImmediate or a microtask) commits
 	// first, and layout effects re-route, so the second key of a burst reaches the screen the
 	// first key opened.
 	const drain = () => {
-		const press = queue.shift();
+		const press = pausedRef.current ? undefined : queue.shift();
 		if (!press) {
 			draining.current = false;
 			return;
@@ -48,12 +53,19 @@ export function KeyRouter({children}: {children: ReactNode}) {
 		setTimeout(drain, 0);
 	};
 
+	const startDraining = () => {
+		if (draining.current || pausedRef.current || queue.length === 0) return;
+		draining.current = true;
+		setTimeout(drain, 0);
+	};
+	useLayoutEffect(() => {
+		pausedRef.current = paused;
+		startDraining();
+	}, [paused]);
+
 	useInput((input, key) => {
 		queue.push(...splitBurst(input, key));
-		if (!draining.current) {
-			draining.current = true;
-			setTimeout(drain, 0);
-		}
+		startDraining();
 	});
 	return <RouterContext.Provider value={routes}>{children}</RouterContext.Provider>;
 }

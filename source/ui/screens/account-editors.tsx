@@ -1,6 +1,6 @@
-import {useEffect, useState} from 'react';
+import {useEffect, useMemo, useState} from 'react';
 import {Box, Text} from 'ink';
-import {Portal, type ChallengeView, type Session} from '../../core/portal.js';
+import type {ChallengeView, Session} from '../../core/portal.js';
 import {toDisplayText} from '../../core/text/sanitize.js';
 import {ChoiceField, ChoiceList, FormButtons, InlineField, MessageLine} from '../components/controls.js';
 import type {Control} from '../components/form.js';
@@ -98,8 +98,8 @@ export function CodeConfirmedEditor<Value extends string>(
 	);
 }
 
-const QUESTION_CONTROLS: readonly Control[] = [
-	{kind: 'choice', name: 'question', options: Portal.suggestedQuestions.length + 1},
+const questionControls = (suggested: number): readonly Control[] => [
+	{kind: 'choice', name: 'question', options: suggested + 1},
 	{kind: 'text', name: 'own', max: 200},
 	{kind: 'text', name: 'answer', max: 100, masked: true},
 	{kind: 'button', name: 'cancel'},
@@ -109,7 +109,9 @@ const QUESTION_CONTROLS: readonly Control[] = [
 /** "Domanda Segreta": one of the proposed questions or your own, and the answer. */
 export function SecretQuestionEditor(props: EditorProps) {
 	const {t, portal} = useUi();
-	const [form, dispatch] = useDialogForm(QUESTION_CONTROLS, {
+	const suggested = portal.suggestedQuestions;
+	const controls = useMemo(() => questionControls(suggested.length), [suggested]);
+	const [form, dispatch] = useDialogForm(controls, {
 		active: props.active,
 		onTypingChange: props.onTypingChange,
 		onHelp: props.onHelp,
@@ -117,8 +119,8 @@ export function SecretQuestionEditor(props: EditorProps) {
 		onAction: (action, current) => {
 			if (action !== 'confirm') return;
 			const chosen = current.choices['question'] ?? 0;
-			const question = Portal.suggestedQuestions[chosen] ?? current.fields['own']!.value;
-			if (chosen === Portal.suggestedQuestions.length && question.trim() === '') return dispatch({type: 'done', focus: 'own', message: {kind: 'error', key: 'account.ownQuestionMissing'}});
+			const question = suggested[chosen] ?? current.fields['own']!.value;
+			if (chosen === suggested.length && question.trim() === '') return dispatch({type: 'done', focus: 'own', message: {kind: 'error', key: 'account.ownQuestionMissing'}});
 			dispatch({type: 'busy'});
 			portal.setSecretQuestion(props.session, {question, answer: current.fields['answer']!.value}).then(
 				() => props.onDone(t('account.questionSaved')),
@@ -126,18 +128,18 @@ export function SecretQuestionEditor(props: EditorProps) {
 			);
 		},
 	});
-	const focused = (name: string) => props.active && QUESTION_CONTROLS[form.focus]?.name === name;
+	const focused = (name: string) => props.active && controls[form.focus]?.name === name;
 	const chosen = form.choices['question'] ?? 0;
 	// Typing a question of your own chooses "Scrivi la tua domanda".
 	const ownText = form.fields['own']!.value;
 	useEffect(() => {
-		if (ownText !== '') dispatch({type: 'choose', name: 'question', index: Portal.suggestedQuestions.length});
-	}, [ownText, dispatch]);
+		if (ownText !== '') dispatch({type: 'choose', name: 'question', index: suggested.length});
+	}, [ownText, dispatch, suggested]);
 	return (
 		<Box flexDirection="column">
 			<GuideNote step="account.question" />
 			<Text wrap="wrap">{t('account.questionIntro')}</Text>
-			<ChoiceList label={t('account.chooseQuestion')} options={[...Portal.suggestedQuestions, t('account.ownQuestion')]} chosen={chosen} focused={focused('question')} />
+			<ChoiceList label={t('account.chooseQuestion')} options={[...suggested, t('account.ownQuestion')]} chosen={chosen} focused={focused('question')} />
 			<InlineField label={t('account.ownQuestionField')} field={form.fields['own']!} focused={focused('own')} labelWidth={28} />
 			<InlineField label={t('account.answer')} field={form.fields['answer']!} focused={focused('answer')} masked labelWidth={28} />
 			<FormButtons focused={focused} confirmLabel={t('account.save')} />
