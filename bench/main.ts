@@ -27,7 +27,7 @@ const MARIO = {userId: 'JCPD7173', password: 'Girasole&42'};
 const LUCA = {userId: 'JCPD5590', password: 'Montagna_19'};
 const BIG_HISTORY = 100_000;
 
-const START_RUNS = 15;
+const START_RUNS = 25;
 const KEYS = 200;
 /** Keys per kind in a profiled rerun that explains a missed key figure. */
 const PROFILED_KEYS = 30;
