@@ -175,9 +175,10 @@ function SessionView({
 
 	return (
 		<Frame columns={columns} rows={rows} user={userName} bindings={footer} hideGuide={!screenActive} notice={warning ? t('session.warning', {seconds: warning}) : sms ? t('sms.banner', {text: sms}) : undefined}>
-			{state.overlay === 'userMenu' && userName ? (
+			{state.overlay === 'userMenu' && session ? (
 				<UserMenu
-					name={userName}
+					// "m" pressed before the holder's name has loaded still opens the menu (the screen under it is hidden): the userID stands in.
+					name={userName ?? toDisplayText(session.userId, 40)}
 					onClose={closeOverlay}
 					onChoose={choice => {
 						if (choice === 'account') return dispatch({type: 'openAccount'});

@@ -204,4 +204,31 @@ describe('keys that follow a change of screen at once', () => {
 		rendered.stdin.write(`m${KEYS.down}\r`);
 		await waitForScreen(rendered, 'Sei uscito dal portale.');
 	});
+
+	it('"m" then Enter before the dashboard has loaded opens the menu (under the userID) and then the account', async () => {
+		const context = await demoPortal();
+		// The dashboard's data arrives only when the test lets it.
+		let release: () => void = () => undefined;
+		const held = new Promise<void>(resolve => (release = resolve));
+		const slow = new Proxy(context.portal, {
+			get(target, name, receiver) {
+				const value = Reflect.get(target, name, receiver) as unknown;
+				if (name === 'dashboard') return async (...args: Parameters<Portal['dashboard']>) => held.then(() => target.dashboard(...args));
+				return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+			},
+		});
+		const rendered = render(<App portal={slow} language="it" color={false} maxLoginAttempts={5} />);
+		cleanup = () => {
+			rendered.unmount();
+			context.remove();
+		};
+		await waitForScreen(rendered, 'Tentativi rimasti: 5');
+		await logIn(rendered, MARIO.userId, MARIO.password);
+		await waitForScreen(rendered, 'Caricamento…');
+		await press(rendered, 'm');
+		await waitForScreen(rendered, `${MARIO.userId} — Menu utente`);
+		await press(rendered, KEYS.enter);
+		release();
+		await waitForScreen(rendered, 'Lingua');
+	});
 });

@@ -226,6 +226,7 @@ describe('screen-reader mode', () => {
 	it('the account page and each of its editors; closing one returns to the item it was opened from', async () => {
 		const walk = await dashboardWalk(MARIO);
 		await press(walk.rendered, 'm');
+		await until(walk, 'Esci', 'user menu');
 		await press(walk.rendered, KEYS.enter);
 		const account = await until(walk, 'Lingua', 'account');
 		const items = account.split('\n').filter(line => line.startsWith('button:')).length;
