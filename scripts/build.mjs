@@ -52,8 +52,8 @@ const zodEnglishOnly = {
  * milliseconds, paid while the first frame is drawn: the first call on '┌──── è ›' in a fresh
  * process took ~55 ms (median of 10, Node 20), ~0.13 ms with this fast path. Every `string-width`
  * a library imports (Ink, cli-truncate, widest-line, wrap-ansi) is bundled behind
- * singleColumnLength, which answers strings made only of characters that are always one column
- * wide; anything else, and every call with options, goes to the string-width that library
+ * withSingleColumnFastPath, which answers strings made only of characters that are always one
+ * column wide; anything else, and every call with options, goes to the string-width that library
  * resolves (wrap-ansi keeps its own older version). The build fails if it cannot be resolved.
  */
 const TEXT_WIDTH = fileURLToPath(new URL('../source/ui/text-width.ts', import.meta.url));
@@ -70,14 +70,8 @@ const stringWidthFastPath = {
 		context.onLoad({filter: /.*/, namespace: 'string-width-fast-path'}, ({pluginData}) => ({
 			contents: [
 				`import original from ${JSON.stringify(pluginData.original)};`,
-				`import {singleColumnLength} from ${JSON.stringify(TEXT_WIDTH)};`,
-				'export default function stringWidth(text, options) {',
-				"\tif (options === undefined && typeof text === 'string') {",
-				'\t\tconst length = singleColumnLength(text);',
-				'\t\tif (length !== undefined) return length;',
-				'\t}',
-				'\treturn original(text, options);',
-				'}',
+				`import {withSingleColumnFastPath} from ${JSON.stringify(TEXT_WIDTH)};`,
+				'export default withSingleColumnFastPath(original);',
 			].join('\n'),
 			loader: 'js',
 			resolveDir: dirname(pluginData.original),

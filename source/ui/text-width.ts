@@ -60,7 +60,15 @@ export function singleColumnLength(text: string): number | undefined {
 	return SINGLE_COLUMN.test(visible) ? visible.length : undefined;
 }
 
-/** Columns `text` takes in a terminal: the fast path above, else string-width itself. For this app's own measuring. */
-export function textWidth(text: string): number {
-	return singleColumnLength(text) ?? stringWidth(text);
+type Measure = (text: string, options?: object) => number;
+
+/**
+ * A string-width with the fast path in front; calls with options always go to it. The build
+ * puts every library's own string-width behind this (scripts/build.mjs).
+ */
+export function withSingleColumnFastPath(measure: Measure): Measure {
+	return (text, options) => (options === undefined && typeof text === 'string' ? singleColumnLength(text) : undefined) ?? measure(text, options);
 }
+
+/** Columns `text` takes in a terminal, for this app's own measuring. */
+export const textWidth: (text: string) => number = withSingleColumnFastPath(stringWidth);

@@ -62,8 +62,7 @@ export class Store {
 			await low.read();
 			if (low.data === MISSING) throw new DomainError('store.missing', {file: this.file});
 			const result = await change(low.data);
-			await low.write();
-			writeCheckedStamp(this.directory, {loginMaxAttempts: low.data.settings.loginMaxAttempts});
+			await this.save(low);
 			return result;
 		});
 	}
@@ -74,11 +73,15 @@ export class Store {
 		return this.lock.with(async () => {
 			await this.cleanOnce();
 			if (!options.replace && (await this.adapter.read()) !== null) return false;
-			const low = new Low<Database>(this.adapter, await initial());
-			await low.write();
-			writeCheckedStamp(this.directory, {loginMaxAttempts: low.data.settings.loginMaxAttempts});
+			await this.save(new Low<Database>(this.adapter, await initial()));
 			return true;
 		});
+	}
+
+	/** Writes (validated, atomic) under the lock, then says this program wrote it (see checked-stamp.ts). */
+	private async save(low: Low<Database>): Promise<void> {
+		await low.write();
+		writeCheckedStamp(this.directory, {loginMaxAttempts: low.data.settings.loginMaxAttempts});
 	}
 
 	private async cleanOnce(): Promise<void> {
