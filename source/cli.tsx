@@ -1,14 +1,13 @@
 #!/usr/bin/env node
 import {fileURLToPath} from 'node:url';
 import type {Result} from 'meow';
-import {clockFrom, parseInstant, systemClock, type Clock} from './core/clock.js';
 import {resolveDataDirectory} from './core/paths.js';
 import {toDisplayText} from './core/text/sanitize.js';
 import {DomainError} from './core/errors.js';
 import {readCheckedStamp, setProgramIdentity} from './core/store/checked-stamp.js';
 import {UsageError} from './cli/usage.js';
 import {displayFor, type Display} from './ui/display.js';
-import {describeError, isLanguage, translator, type Language, type Translate} from './ui/i18n/index.js';
+import {describeError, formatDateTime, isLanguage, translator, type Language, type Translate} from './ui/i18n/index.js';
 
 /*
  * The command line: flags and sub-commands. The only place that sets the exit code:
@@ -43,6 +42,10 @@ const HELP = {
                                   verifica firma, firmatario e stato del certificato
                                   (uscita 0 solo se valida)
     $ mysign reports [--json]     invia i riepiloghi giornalieri delle firme dovuti
+    $ mysign clock [set DATA-ORA | advance DURATA | reset] [--json]
+                                  l'orologio della cartella: reale in una cartella reale; in
+                                  una di esercitazione (mysign demo) lo sposta il formatore
+                                  per tutti (es. clock set 2027-01-20T10:00, clock advance 16m)
     $ mysign phone --user ID [--print] [--json]
                                   il telefono del titolare: SMS ricevuti, codici dell'app,
                                   approvazione degli accessi; --print stampa e termina
@@ -52,7 +55,6 @@ const HELP = {
                         poi $XDG_DATA_HOME/mysign)
     --lang it|en        lingua dell'interfaccia (default: it)
     --screen-reader     modalità lettore di schermo (anche INK_SCREEN_READER=true)
-    --now DATA-ORA      orologio simulato, es. 2026-11-24T10:00:00Z (anche MYSIGN_NOW)
     --show-sms          mostra nel portale gli SMS in arrivo (demo su un solo terminale)
     --guide             a ogni passo, cosa dice la guida ufficiale (per chi si esercita da solo)
     --show-keys         mostra gli ultimi tasti premuti (per chi segue lo schermo del formatore)
@@ -86,6 +88,10 @@ const HELP = {
                                   checks the signature, the signer and the certificate's
                                   status (exit 0 only when valid)
     $ mysign reports [--json]     sends the daily signature summaries that are due
+    $ mysign clock [set DATE-TIME | advance DURATION | reset] [--json]
+                                  the folder's clock: real time in a live folder; in a training
+                                  folder (mysign demo) the trainer moves it for everyone
+                                  (e.g. clock set 2027-01-20T10:00, clock advance 16m)
     $ mysign phone --user ID [--print] [--json]
                                   the holder's phone: received SMS, app codes, login
                                   approvals; --print prints them and exits
@@ -97,7 +103,6 @@ const HELP = {
     --screen-reader     screen-reader mode (also INK_SCREEN_READER=true, and TERM=dumb)
     --no-motion         no spinners or ticking countdowns (always so with --screen-reader)
     --high-contrast     no dimmed text, bright colours (NO_COLOR / FORCE_COLOR are honoured)
-    --now DATE-TIME     simulated clock, e.g. 2026-11-24T10:00:00Z (also MYSIGN_NOW)
     --show-sms          show arriving SMS inside the portal (single-terminal demos)
     --guide             at every step, what the official guide says (for trainees on their own)
     --show-keys         show the last keys pressed (for a room watching the trainer's screen)
@@ -112,7 +117,6 @@ const FLAGS = {
 	screenReader: {type: 'boolean'},
 	motion: {type: 'boolean', default: true},
 	highContrast: {type: 'boolean'},
-	now: {type: 'string'},
 	reset: {type: 'boolean'},
 	json: {type: 'boolean'},
 	user: {type: 'string'},
@@ -141,20 +145,21 @@ const FLAGS = {
 } as const;
 
 const COMMAND_FLAGS: Record<string, readonly string[]> = {
-	'': ['data', 'lang', 'screenReader', 'motion', 'highContrast', 'now', 'showSms', 'guide', 'showKeys', 'help', 'version'],
-	demo: ['data', 'lang', 'now', 'reset', 'scenario', 'user', 'json', 'help'],
-	phone: ['data', 'lang', 'screenReader', 'motion', 'highContrast', 'now', 'user', 'print', 'json', 'showKeys', 'help'],
-	crl: ['data', 'lang', 'now', 'json', 'help'],
-	admin: ['data', 'lang', 'now', 'count', 'name', 'surname', 'codiceFiscale', 'phone', 'email', 'csv', 'reason', 'deadline', 'pem', 'json', 'help'],
-	status: ['data', 'lang', 'now', 'user', 'warnDays', 'json', 'help'],
-	outbox: ['data', 'lang', 'now', 'user', 'json', 'help'],
-	sign: ['data', 'lang', 'now', 'user', 'pinStdin', 'otp', 'sendOtp', 'json', 'help'],
-	verify: ['data', 'lang', 'now', 'extract', 'json', 'help'],
-	reports: ['data', 'lang', 'now', 'json', 'help'],
+	'': ['data', 'lang', 'screenReader', 'motion', 'highContrast', 'showSms', 'guide', 'showKeys', 'help', 'version'],
+	demo: ['data', 'lang', 'reset', 'scenario', 'user', 'json', 'help'],
+	phone: ['data', 'lang', 'screenReader', 'motion', 'highContrast', 'user', 'print', 'json', 'showKeys', 'help'],
+	crl: ['data', 'lang', 'json', 'help'],
+	admin: ['data', 'lang', 'count', 'name', 'surname', 'codiceFiscale', 'phone', 'email', 'csv', 'reason', 'deadline', 'pem', 'json', 'help'],
+	status: ['data', 'lang', 'user', 'warnDays', 'json', 'help'],
+	outbox: ['data', 'lang', 'user', 'json', 'help'],
+	sign: ['data', 'lang', 'user', 'pinStdin', 'otp', 'sendOtp', 'json', 'help'],
+	verify: ['data', 'lang', 'extract', 'json', 'help'],
+	reports: ['data', 'lang', 'json', 'help'],
+	clock: ['data', 'lang', 'json', 'help'],
 };
 
 /** Commands that take arguments after their name (files, a userID, a sub-command). */
-const COMMANDS_WITH_ARGUMENTS = ['sign', 'verify', 'admin', 'outbox'];
+const COMMANDS_WITH_ARGUMENTS = ['sign', 'verify', 'admin', 'outbox', 'clock'];
 
 /** The language is needed before meow prints help, so it is read from argv first. */
 function languageFromArgv(argv: readonly string[]): Language {
@@ -200,13 +205,13 @@ async function parseArguments(argv: readonly string[], language: Language, t: Tr
 	}
 }
 
-const PORTAL_VALUE_FLAGS = {'--data': 'data', '--lang': 'lang', '--now': 'now'} as const;
+const PORTAL_VALUE_FLAGS = {'--data': 'data', '--lang': 'lang'} as const;
 const PORTAL_SWITCHES = {'--screen-reader': 'screenReader', '--high-contrast': 'highContrast', '--show-sms': 'showSms', '--guide': 'guide', '--show-keys': 'showKeys'} as const;
 
 /**
  * The flags of a bare `mysign` (the full-screen portal) read without loading meow, which took
  * ~30 ms of the start to the login screen. Only plain forms are read: `--switch`, `--no-motion`,
- * `--data`/`--lang`/`--now` with a value (`--flag value` or `--flag=value`), each at most once.
+ * `--data`/`--lang` with a value (`--flag value` or `--flag=value`), each at most once.
  * Anything else (a command, --help, --version, an unknown or repeated flag, a missing value)
  * gives undefined: meow reads it and accepts or refuses it exactly as before.
  */
@@ -255,6 +260,9 @@ async function main(argv: readonly string[]): Promise<number> {
 		const {parseAdminWords} = await import('./cli/admin.js');
 		parseAdminWords(t, extra);
 	}
+	// The clock belongs to the data folder: a process's own time would bend the rules for everyone.
+	if (flagsIn(argv).includes('--now')) throw new UsageError(t('cli.nowRemoved', {what: '--now'}));
+	if (process.env['MYSIGN_NOW']) throw new UsageError(t('cli.nowRemoved', {what: 'MYSIGN_NOW'}));
 	// meow fills booleans with false, so presence is judged from argv itself.
 	for (const flag of flagsIn(argv)) {
 		if (!allowed.includes(camel(flag))) throw new UsageError(t('cli.unknownFlag', {flag}));
@@ -270,17 +278,16 @@ async function main(argv: readonly string[]): Promise<number> {
 	if (cli.flags.lang !== undefined && !isLanguage(cli.flags.lang)) throw new UsageError(t('cli.badLang', {lang: cli.flags.lang}));
 	if (cli.flags.data === '') throw new UsageError(t('cli.unknownFlag', {flag: '--data'}));
 
-	const clock = clockOption(t, cli.flags.now ?? process.env['MYSIGN_NOW']);
 	const dataDirectory = resolveDataDirectory(cli.flags.data);
 
 	if (command === 'demo') {
-		if (cli.flags.scenario !== undefined) return scenario(t, {dataDirectory, clock, name: cli.flags.scenario, user: cli.flags.user ?? 'JCPD7173', reset: cli.flags.reset ?? false, json: cli.flags.json ?? false});
+		if (cli.flags.scenario !== undefined) return scenario(t, {dataDirectory, name: cli.flags.scenario, user: cli.flags.user ?? 'JCPD7173', reset: cli.flags.reset ?? false, json: cli.flags.json ?? false});
 		if (cli.flags.user !== undefined) throw new UsageError(t('cli.userNeedsScenario'));
-		return demo(t, {language, dataDirectory, clock, reset: cli.flags.reset ?? false, json: cli.flags.json ?? false});
+		return demo(t, {language, dataDirectory, reset: cli.flags.reset ?? false, json: cli.flags.json ?? false});
 	}
 	const display = displayFor({screenReader: cli.flags.screenReader, noMotion: !cli.flags.motion, highContrast: cli.flags.highContrast}, process.env);
 	if (command === 'admin' || command === 'status' || command === 'outbox') {
-		const portal = await (await loadPortal()).open({dataDirectory, clock, terminal: command});
+		const portal = await (await loadPortal()).open({dataDirectory, terminal: command});
 		const {adminCommand, outboxCommand, statusCommand} = await import('./cli/admin.js');
 		const json = cli.flags.json ?? false;
 		if (command === 'status') return statusCommand(t, language, portal, {user: cli.flags.user, warnDays: cli.flags.warnDays, json});
@@ -288,14 +295,20 @@ async function main(argv: readonly string[]): Promise<number> {
 		const {count, name, surname, codiceFiscale, phone, email, csv, reason, deadline} = cli.flags;
 		return adminCommand(t, language, portal, extra, {json, pem: cli.flags.pem ?? false, count, name, surname, codiceFiscale, phone, email, csv, reason, deadline});
 	}
+	if (command === 'clock') {
+		const {clockCommand, parseClockWords} = await import('./cli/clock.js');
+		const change = parseClockWords(t, extra);
+		const portal = await (await loadPortal()).open({dataDirectory, terminal: 'clock'});
+		return clockCommand({t, portal, change, json: cli.flags.json ?? false, formatTime: date => formatDateTime(language, date)});
+	}
 	if (command === 'crl') {
-		const portal = await (await loadPortal()).open({dataDirectory, clock, terminal: 'crl'});
+		const portal = await (await loadPortal()).open({dataDirectory, terminal: 'crl'});
 		const file = await portal.refreshCertificates({always: true});
 		process.stdout.write(cli.flags.json ? JSON.stringify({crl: file, ca: file.replace(/crl\.pem$/, 'ca.pem')}) + '\n' : t('cli.crlWritten', {file}) + '\n');
 		return 0;
 	}
 	if (command === 'sign' || command === 'verify' || command === 'reports') {
-		const portal = await (await loadPortal()).open({dataDirectory, clock, terminal: command});
+		const portal = await (await loadPortal()).open({dataDirectory, terminal: command});
 		const {signCommand, verifyCommand} = await import('./cli/sign.js');
 		if (command === 'verify') return verifyCommand({t, language, portal, file: extra[0], extract: cli.flags.extract, json: cli.flags.json ?? false});
 		if (command === 'sign') {
@@ -305,7 +318,7 @@ async function main(argv: readonly string[]): Promise<number> {
 		process.stdout.write((cli.flags.json ? JSON.stringify({sent}) : t('cli.reportsSent', {count: sent})) + '\n');
 		return 0;
 	}
-	if (command === 'phone') return phone(t, {language, dataDirectory, clock, user: cli.flags.user, print: cli.flags.print ?? false, json: cli.flags.json ?? false, display, showKeys: cli.flags.showKeys ?? false});
+	if (command === 'phone') return phone(t, {language, dataDirectory, user: cli.flags.user, print: cli.flags.print ?? false, json: cli.flags.json ?? false, display, showKeys: cli.flags.showKeys ?? false});
 
 	if (!process.stdin.isTTY || !process.stdout.isTTY) {
 		process.stderr.write(t('cli.noTty') + '\n');
@@ -318,32 +331,25 @@ async function main(argv: readonly string[]): Promise<number> {
 	const ui = import('./ui/run.js');
 	ui.catch(() => undefined); // awaited below; a failed open must not leave it unhandled
 	const options = {language, display, showSms: cli.flags.showSms ?? false, guide: cli.flags.guide ?? false, showKeys: cli.flags.showKeys ?? false};
-	const open = async () => (await loadPortal()).open({dataDirectory, clock, terminal: terminalDescription()});
+	const open = async () => (await loadPortal()).open({dataDirectory, terminal: terminalDescription()});
 	// db.json as this program last validated and wrote it: the login screen comes first, and the
 	// portal opens (validating the database in full) right after it, while keys wait.
 	const checked = readCheckedStamp(dataDirectory);
 	if (checked) return (await ui).runTui({...options, portal: open, maxLoginAttempts: checked.loginMaxAttempts});
 	// Otherwise the database is validated before the screen changes. The embedded default: a data
 	// folder without a database starts with the demo data set.
-	await (await loadPortal()).createDemoIfMissing({dataDirectory, clock});
+	await (await loadPortal()).createDemoIfMissing({dataDirectory});
 	const portal = await open();
 	const settings = await portal.settings();
 	return (await ui).runTui({...options, portal, maxLoginAttempts: settings.loginMaxAttempts});
 }
 
-function clockOption(t: Translate, value: string | undefined): Clock {
-	if (value === undefined || value === '') return systemClock;
-	const start = parseInstant(value);
-	if (!start) throw new UsageError(t('cli.badNow', {value}));
-	return clockFrom(start);
-}
-
-async function scenario(t: Translate, options: {dataDirectory: string; clock: Clock; name: string; user: string; reset: boolean; json: boolean}): Promise<number> {
+async function scenario(t: Translate, options: {dataDirectory: string; name: string; user: string; reset: boolean; json: boolean}): Promise<number> {
 	const {isScenario, SCENARIOS} = await import('./core/demo/scenarios.js');
 	if (!isScenario(options.name)) throw new UsageError(t('cli.badScenario', {value: options.name, allowed: SCENARIOS.join(', ')}));
 	const Portal = await loadPortal();
-	await Portal.createDemo({dataDirectory: options.dataDirectory, clock: options.clock, reset: options.reset});
-	const portal = await Portal.open({dataDirectory: options.dataDirectory, clock: options.clock, terminal: 'demo'});
+	await Portal.createDemo({dataDirectory: options.dataDirectory, reset: options.reset});
+	const portal = await Portal.open({dataDirectory: options.dataDirectory, terminal: 'demo'});
 	try {
 		await portal.applyScenario(options.user, options.name);
 	} catch (error) {
@@ -355,8 +361,8 @@ async function scenario(t: Translate, options: {dataDirectory: string; clock: Cl
 	return 0;
 }
 
-async function demo(t: Translate, options: {language: Language; dataDirectory: string; clock: Clock; reset: boolean; json: boolean}): Promise<number> {
-	const {created, credentials, operators} = await (await loadPortal()).createDemo({dataDirectory: options.dataDirectory, clock: options.clock, reset: options.reset});
+async function demo(t: Translate, options: {language: Language; dataDirectory: string; reset: boolean; json: boolean}): Promise<number> {
+	const {created, credentials, operators} = await (await loadPortal()).createDemo({dataDirectory: options.dataDirectory, reset: options.reset});
 	if (options.json) {
 		process.stdout.write(JSON.stringify({dataDirectory: options.dataDirectory, created, holders: credentials, operators}, null, 2) + '\n');
 		return 0;
@@ -373,11 +379,11 @@ async function demo(t: Translate, options: {language: Language; dataDirectory: s
 
 async function phone(
 	t: Translate,
-	options: {language: Language; dataDirectory: string; clock: Clock; user: string | undefined; print: boolean; json: boolean; display: Display; showKeys: boolean},
+	options: {language: Language; dataDirectory: string; user: string | undefined; print: boolean; json: boolean; display: Display; showKeys: boolean},
 ): Promise<number> {
 	if (!options.user) throw new UsageError(t('phone.needUser'));
 	const userId = options.user.trim().toUpperCase();
-	const portal = await (await loadPortal()).open({dataDirectory: options.dataDirectory, clock: options.clock, terminal: 'phone'});
+	const portal = await (await loadPortal()).open({dataDirectory: options.dataDirectory, terminal: 'phone'});
 	const name = await portal.holderName(userId);
 	if (!name) throw new UsageError(t('phone.unknownUser', {userId: options.user}));
 	if (options.print) {

@@ -111,6 +111,8 @@ export type ErrorCode =
 	| 'enroll.retry'
 	| 'enroll.csv'
 	| 'scenario.unknown'
+	| 'clock.live'
+	| 'clock.outOfRange'
 	| 'outbox.unknown'
 	| 'input.controlCharacters'
 	| 'input.tooLong';

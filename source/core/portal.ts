@@ -11,7 +11,8 @@ import type {CertificateDetails} from './certificate/details.js';
 import type {Renewals, RenewalWindow} from './certificate/renewal.js';
 import type {SuspensionRequest} from './certificate/suspension.js';
 import {certificateState, currentCertificate, maskIut, suspensionIsOver, type CertificateState} from './certificate/record.js';
-import {systemClock, type Clock} from './clock.js';
+import {FolderClock, systemClock, type Clock} from './clock.js';
+import {changeFolderTime, describeFolderTime, type ClockChange, type FolderClockView} from './clock-control.js';
 import {buildDemoDatabase, demoCredentials, demoHistories, demoOperators, readSeed, type DemoCredential} from './demo/demo.js';
 import {DomainError} from './errors.js';
 import {loadOrCreateKey} from './keys.js';
@@ -84,6 +85,10 @@ export type {AppActivation, AppLoginOffer, CertificateDetails, RenewalWindow, Su
 
 export interface PortalOptions {
 	dataDirectory: string;
+	/**
+	 * Tests only: a clock injected in-process. Every front end leaves it out and runs on the data
+	 * folder's clock (real time, or a training folder's simulated time: see clock.ts).
+	 */
 	clock?: Clock;
 	/** How this terminal is described in the access log, e.g. "pts/3 ssh 10.0.0.7". */
 	terminal?: string;
@@ -133,13 +138,19 @@ export class Portal {
 	private readonly sessions: Sessions;
 	private readonly accounts: Account;
 	private readonly recovery: PasswordRecovery;
+	/** The newest database this process read or wrote (for the one synchronous holder query). */
+	private lastSnapshot: Database | undefined;
 
 	private constructor(
 		options: PortalOptions,
 		private readonly keys: OtpKeys,
 	) {
-		this.store = new Store(options.dataDirectory);
-		this.clock = options.clock ?? systemClock;
+		const folderClock = options.clock ? undefined : new FolderClock();
+		this.store = new Store(options.dataDirectory, db => {
+			this.lastSnapshot = db;
+			folderClock?.observe(db.clock);
+		});
+		this.clock = options.clock ?? folderClock!;
 		this.terminal = options.terminal ?? 'terminal';
 		this.outbox = new Outbox(options.dataDirectory);
 		this.otpService = new OtpService(this.store, this.clock, keys, new Challenges(this.store, this.clock, this.outbox, keys));
@@ -203,6 +214,23 @@ export class Portal {
 		return (await this.store.read()).settings;
 	}
 
+	// ── The folder's clock (`mysign clock`) ──────────────────────────────────────────────
+
+	/** The data folder's time: real in a live folder, the trainer's in a training folder. */
+	async folderClock(): Promise<FolderClockView> {
+		return describeFolderTime((await this.store.read()).clock);
+	}
+
+	/**
+	 * Sets, advances or resets a training folder's clock (a live folder refuses), then ends the
+	 * suspensions that are over at the new time and reissues the CRL, stamped with it.
+	 */
+	async changeFolderClock(change: ClockChange): Promise<FolderClockView> {
+		const view = await changeFolderTime(this.store, change);
+		await this.refreshCertificates({always: true});
+		return view;
+	}
+
 	// ── Access ────────────────────────────────────────────────────────────────────────────
 
 	async login(identifier: string, password: string): Promise<PortalLoginResult> {
@@ -229,7 +257,8 @@ export class Portal {
 
 	/** "Esci": ends the session here and for every other process. */
 	logout(session: Session): Promise<void> {
-		return this.sessions.end(session.id, 'logout');
+		// Only the holder's own session: an id paired with another userID ends nothing.
+		return this.sessions.end(session.id, 'logout', session.userId);
 	}
 
 	/**
@@ -237,7 +266,7 @@ export class Portal {
 	 * session); `touch` records a key press, which keeps it alive.
 	 */
 	sessionStatus(session: Session, options: {touch?: boolean} = {}): Promise<SessionStatus> {
-		return this.sessions.status(session.id, options);
+		return this.sessions.status(session, options);
 	}
 
 	/** "Dispositivi e sessioni": the holder's open sessions, newest first. */
@@ -255,9 +284,8 @@ export class Portal {
 	// ── Dashboard and certificate ─────────────────────────────────────────────────────────
 
 	async dashboard(session: Session): Promise<DashboardView> {
-		const db = await this.store.read();
+		const db = await this.liveSnapshot(session);
 		const holder = db.holders.find(entry => entry.userId === session.userId);
-		assertLiveSession(db, session, this.clock.now());
 		if (!holder) throw new DomainError('auth.sessionExpired');
 		const certificate = this.certificateOf(db.certificates, holder);
 		const deadline = holder.replacementDeadline ? new Date(holder.replacementDeadline) : null;
@@ -320,7 +348,8 @@ export class Portal {
 		return writeNewFile(path, pdf);
 	}
 
-	suggestedRevocationFormFile(session: Session): string {
+	async suggestedRevocationFormFile(session: Session): Promise<string> {
+		await this.requireSession(session);
 		return resolve(process.cwd(), `modulo-revoca-${session.userId}.pdf`);
 	}
 
@@ -331,7 +360,7 @@ export class Portal {
 	}
 
 	private async currentRecord(session: Session): Promise<CertificateRecord> {
-		const record = currentCertificate((await this.store.read()).certificates, session.userId);
+		const record = currentCertificate((await this.liveSnapshot(session)).certificates, session.userId);
 		if (!record) throw new DomainError('certificate.none');
 		return record;
 	}
@@ -358,11 +387,13 @@ export class Portal {
 	}
 
 	async renewalWindow(session: Session): Promise<RenewalWindow> {
+		await this.requireSession(session);
 		return (await this.renewals()).window(session.userId);
 	}
 
 	/** "Rinnova con Coupon": checks a coupon before the consents (it is spent only at activation). */
-	async checkCoupon(code: string): Promise<void> {
+	async checkCoupon(session: Session, code: string): Promise<void> {
+		await this.requireSession(session);
 		const {findUsableCoupon} = await import('./certificate/coupons.js');
 		findUsableCoupon(await this.store.read(), this.keys.pepper, code);
 	}
@@ -402,6 +433,7 @@ export class Portal {
 
 	/** "Richiedi nuovo certificato": allowed for holders flagged for replacement and expired certificates. */
 	async replacementStatus(session: Session): Promise<{allowed: boolean; deadline: Date | null}> {
+		await this.requireSession(session);
 		return (await this.renewals()).replacementAllowed(session.userId);
 	}
 
@@ -532,7 +564,7 @@ export class Portal {
 
 	/** The holder's names, which a password may not be built from. */
 	async passwordContext(session: Session): Promise<PasswordContext> {
-		const holder = (await this.store.read()).holders.find(entry => entry.userId === session.userId);
+		const holder = (await this.liveSnapshot(session)).holders.find(entry => entry.userId === session.userId);
 		return holder ? {userId: holder.userId, name: holder.name, surname: holder.surname, email: holder.email} : {userId: session.userId};
 	}
 
@@ -598,9 +630,20 @@ export class Portal {
 		return this.recovery.remindUserId(codiceFiscale, email);
 	}
 
-	/** Account and certificate operations need an open session of that very holder (not one ended elsewhere or timed out). */
+	/**
+	 * Every holder operation starts here, whoever calls it (portal, phone, command line): an open
+	 * session of that very holder, not ended elsewhere, not timed out, not paired with another
+	 * userID; otherwise `auth.sessionExpired` before anything is read for it or stored.
+	 */
 	private async requireSession(session: Session): Promise<void> {
-		assertLiveSession(await this.store.read(), session, this.clock.now());
+		await this.liveSnapshot(session);
+	}
+
+	/** The database as it is now, once the session is known to be live (see `requireSession`). */
+	private async liveSnapshot(session: Session): Promise<Database> {
+		const db = await this.store.read();
+		assertLiveSession(db, session, this.clock.now());
+		return db;
 	}
 
 	private async notifyHolder(input: {userId: string; to: string; subject: string; text: string}): Promise<void> {
@@ -724,6 +767,7 @@ export class Portal {
 
 	/** The holder's signature attempts through the history filters. */
 	async signatureHistory(session: Session, filter: HistoryFilter, page: {page: number; pageSize: number}): Promise<HistoryPage<SignatureRecord> & {skipped: number}> {
+		await this.requireSession(session);
 		// Columns (times and outcomes); only the page's records are read from their lines.
 		for (let attempt = 0; ; attempt++) {
 			const log = await this.signatureLog.view(session.userId);
@@ -741,6 +785,10 @@ export class Portal {
 	 * opened here yet, or changed under it: call `signatureHistory`.
 	 */
 	signatureHistoryNow(session: Session, filter: HistoryFilter, page: {page: number; pageSize: number}): (HistoryPage<SignatureRecord> & {skipped: number}) | undefined {
+		// Synchronous, so checked against the newest database this process read: every open portal
+		// reads it at least once a second (the session watch), and no snapshot at all refuses.
+		if (!this.lastSnapshot) throw new DomainError('auth.sessionExpired');
+		assertLiveSession(this.lastSnapshot, session, this.clock.now());
 		const log = this.signatureLog.viewNow(session.userId);
 		if (!log) return undefined;
 		const result = queryPositions(log.times, filter, {...page, now: this.clock.now(), ascending: log.ascending, succeeded: index => log.succeeded(index)});
@@ -750,15 +798,17 @@ export class Portal {
 
 	/** The holder's logins through the same filters ("Visualizza accessi"). */
 	async accessHistory(session: Session, filter: HistoryFilter, page: {page: number; pageSize: number}): Promise<HistoryPage<AccessEntry>> {
-		const entries = (await this.store.read()).accessLog.filter(entry => entry.userId === session.userId);
+		const entries = (await this.liveSnapshot(session)).accessLog.filter(entry => entry.userId === session.userId);
 		return queryHistory(entries, filter, {...page, now: this.clock.now(), succeeded: entry => entry.outcome !== 'wrong-password' && entry.outcome !== 'locked' && entry.outcome !== 'recovery-failed'});
 	}
 
-	reportSettings(session: Session): Promise<ReportSettings & {accountEmail: string}> {
+	async reportSettings(session: Session): Promise<ReportSettings & {accountEmail: string}> {
+		await this.requireSession(session);
 		return this.reports.settings(session.userId);
 	}
 
-	updateReportSettings(session: Session, input: {email: string; frequency: ReportFrequency}): Promise<void> {
+	async updateReportSettings(session: Session, input: {email: string; frequency: ReportFrequency}): Promise<void> {
+		await this.requireSession(session);
 		return this.reports.update(session.userId, input);
 	}
 
@@ -769,35 +819,43 @@ export class Portal {
 
 	// ── "Codici OTP" ──────────────────────────────────────────────────────────────────────
 
-	otpOverview(session: Session): Promise<OtpOverview> {
+	async otpOverview(session: Session): Promise<OtpOverview> {
+		await this.requireSession(session);
 		return this.otpService.overview(session.userId);
 	}
 
-	startAppActivation(session: Session): Promise<AppActivation> {
+	async startAppActivation(session: Session): Promise<AppActivation> {
+		await this.requireSession(session);
 		return this.otpService.startAppActivation(session.userId);
 	}
 
-	confirmAppActivation(session: Session, challengeId: string, code: string): Promise<void> {
+	async confirmAppActivation(session: Session, challengeId: string, code: string): Promise<void> {
+		await this.requireSession(session);
 		return this.otpService.confirmAppActivation(session.userId, challengeId, code);
 	}
 
-	setPreferredChannel(session: Session, channel: OtpChannel): Promise<void> {
+	async setPreferredChannel(session: Session, channel: OtpChannel): Promise<void> {
+		await this.requireSession(session);
 		return this.otpService.setPreferred(session.userId, channel);
 	}
 
-	setPush(session: Session, enabled: boolean): Promise<void> {
+	async setPush(session: Session, enabled: boolean): Promise<void> {
+		await this.requireSession(session);
 		return this.otpService.setPush(session.userId, enabled);
 	}
 
-	startPhoneChange(session: Session, newNumber: string): Promise<{newPhone: string; challenge: ChallengeView}> {
+	async startPhoneChange(session: Session, newNumber: string): Promise<{newPhone: string; challenge: ChallengeView}> {
+		await this.requireSession(session);
 		return this.otpService.startPhoneChange(session.userId, newNumber);
 	}
 
-	confirmPhoneChange(session: Session, challengeId: string, newPhone: string, code: string): Promise<void> {
+	async confirmPhoneChange(session: Session, challengeId: string, newPhone: string, code: string): Promise<void> {
+		await this.requireSession(session);
 		return this.otpService.confirmPhoneChange(session.userId, challengeId, newPhone, code);
 	}
 
-	resendOtp(session: Session, challengeId: string): Promise<ChallengeView> {
+	async resendOtp(session: Session, challengeId: string): Promise<ChallengeView> {
+		await this.requireSession(session);
 		return this.otpService.challenges.resend(challengeId, session.userId);
 	}
 
@@ -832,7 +890,8 @@ export class Portal {
 	}
 
 	/** The state of a challenge (a push request the phone may have answered). */
-	challengeState(session: Session, challengeId: string): Promise<ChallengeView> {
+	async challengeState(session: Session, challengeId: string): Promise<ChallengeView> {
+		await this.requireSession(session);
 		return this.otpService.challenges.get(challengeId, session.userId);
 	}
 

@@ -1,3 +1,6 @@
+import {spawnSync} from 'node:child_process';
+import {readFileSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
 import {performance} from 'node:perf_hooks';
 import {describe, expect, it} from 'vitest';
 import {runCli} from '../helpers/cli.js';
@@ -7,7 +10,7 @@ import {MARIO} from '../helpers/portal.js';
 /*
  * Issue 7, workshop scenarios: `mysign demo --scenario NAME` puts MARIO in a situation that
  * `mysign status` (exit 0 active, 1 expiring, 2 not usable) and the portal itself then see;
- * `mysign demo --reset` brings him back; `--now` moves the clock.
+ * `mysign demo --reset` brings him back; `mysign clock` moves the folder's clock for every process.
  */
 
 const demoCopy = cliDemoCopies();
@@ -18,8 +21,8 @@ interface StatusReport {
 	exitCode: number;
 }
 
-function status(data: string, options: {now?: string; warnDays?: string} = {}): {code: number | null; report: StatusReport} {
-	const result = runCli(['status', '--user', MARIO.userId, '--warn-days', options.warnDays ?? '30', '--data', data, '--json', ...(options.now ? ['--now', options.now] : [])]);
+function status(data: string, options: {warnDays?: string; user?: string} = {}): {code: number | null; report: StatusReport} {
+	const result = runCli(['status', '--user', options.user ?? MARIO.userId, '--warn-days', options.warnDays ?? '30', '--data', data, '--json']);
 	expect(result.stderr).toBe('');
 	const report = JSON.parse(result.stdout) as StatusReport;
 	expect(report.exitCode).toBe(result.status);
@@ -99,7 +102,12 @@ describe('mysign demo --scenario NAME, then mysign status --user JCPD7173', () =
 	});
 });
 
-describe('mysign demo --reset and --now', () => {
+function setClock(data: string, ...words: string[]): void {
+	const result = runCli(['clock', ...words, '--data', data]);
+	expect(result.status, result.stderr).toBe(0);
+}
+
+describe('mysign demo --reset and mysign clock', () => {
 	it('--reset restores MARIO: status 0 and his password works again', async () => {
 		const data = demoCopy();
 		applyScenario(data, 'pin-blocked');
@@ -122,23 +130,57 @@ describe('mysign demo --reset and --now', () => {
 		if (login.kind === 'success') expect((await portal.dashboard(login.session)).certificate?.state).toBe('active');
 	});
 
-	it('--now moves the clock: 45 days ahead MARIO is expiring (exit 1), 90 days ahead expired (exit 2)', () => {
+	it('mysign clock moves the folder for every later command: 45 days ahead MARIO is expiring (exit 1), 90 days ahead expired (exit 2)', () => {
 		const data = demoCopy();
 		expect(status(data).code).toBe(0);
-		const ahead = (days: number) => new Date(Date.now() + days * DAY).toISOString();
-		const expiring = status(data, {now: ahead(45)});
+		setClock(data, 'advance', '45d');
+		const expiring = status(data);
 		expect(expiring.code).toBe(1);
 		expect(expiring.report.daysLeft).toBeGreaterThanOrEqual(10);
 		expect(expiring.report.daysLeft).toBeLessThanOrEqual(15);
 		// The same instant with a smaller warning window is fine again.
-		expect(status(data, {now: ahead(45), warnDays: '7'}).code).toBe(0);
-		const expired = status(data, {now: ahead(90)});
+		expect(status(data, {warnDays: '7'}).code).toBe(0);
+		setClock(data, 'advance', '45d');
+		const expired = status(data);
 		expect(expired.code).toBe(2);
 		expect(expired.report.state).toBe('expired');
-		// MYSIGN_NOW does the same as --now.
-		const viaEnvironment = runCli(['status', '--user', MARIO.userId, '--data', data], {env: {MYSIGN_NOW: ahead(45)}});
-		expect(viaEnvironment.status).toBe(1);
-		expect(runCli(['status', '--user', MARIO.userId, '--data', data, '--now', 'next-week']).status).toBe(2);
+		setClock(data, 'reset');
+		expect(status(data).code).toBe(0);
+		expect(runCli(['clock', 'advance', 'next-week', '--data', data]).status).toBe(2);
+		expect(runCli(['clock', 'set', '2026-13-01', '--data', data]).status).toBe(2);
+	});
+
+	it('no process can bend the shared data with its own time: the suspension stays, the CRL is not stamped ahead', () => {
+		const data = demoCopy();
+		applyScenario(data, 'suspended');
+		// The reproduction of the trust issue: a read-only command for another holder with a future time.
+		const bent = runCli(['status', '--user', 'JCPD2841', '--now', '2027-03-01T00:00:00Z', '--data', data]);
+		expect(bent.status).toBe(2);
+		expect(bent.stderr).toContain('mysign clock');
+		const suspended = status(data);
+		expect(suspended.report.state).toBe('suspended');
+		const crl = runCli(['clock', '--json', '--data', data]);
+		const folder = JSON.parse(crl.stdout) as {now: string; kind: string};
+		expect(folder.kind).toBe('training');
+		const lastUpdate = spawnSync('openssl', ['crl', '-in', join(data, 'pki', 'crl.pem'), '-noout', '-lastupdate'], {encoding: 'utf8'}).stdout.replace('lastUpdate=', '').trim();
+		expect(new Date(lastUpdate).getTime()).toBeLessThanOrEqual(new Date(folder.now).getTime());
+	});
+
+	it('a live folder (not made by mysign demo) runs on real time and refuses any simulated time', () => {
+		const data = demoCopy();
+		// A folder whose database says it is live, as every folder not created by `mysign demo` is.
+		const file = join(data, 'db.json');
+		const db = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+		delete db['clock'];
+		writeFileSync(file, JSON.stringify(db, null, '\t') + '\n');
+		const shown = runCli(['clock', '--data', data]);
+		expect(shown.status, shown.stderr).toBe(0);
+		expect(shown.stdout).toContain('Cartella reale');
+		const before = readFileSync(file, 'utf8');
+		const refused = runCli(['clock', 'advance', '1d', '--data', data]);
+		expect(refused.status).toBe(1);
+		expect(refused.stderr).toContain('cartella reale');
+		expect(readFileSync(file, 'utf8')).toBe(before);
 	});
 });
 

@@ -50,7 +50,9 @@ describe('"Sospensione e revoca firma" in a pseudo-terminal', () => {
 
 		// Past the end date, `mysign crl` (any start of mysign does it too) reissues the CRL without it.
 		const later = new Date(end.getTime() + DAY);
-		const reissued = runCli(['crl', '--data', data, '--now', later.toISOString()]);
+		const moved = runCli(['clock', 'set', later.toISOString(), '--data', data]);
+		expect(moved.status, moved.stderr).toBe(0);
+		const reissued = runCli(['crl', '--data', data]);
 		expect(reissued.status, reissued.stderr).toBe(0);
 		expect(reissued.stdout).toContain(join(pki, 'crl.pem'));
 		expect(verify(later).stdout).toContain('OK');

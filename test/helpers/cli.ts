@@ -33,12 +33,16 @@ export function e2eFixture() {
 		track(cleanup: () => void): void {
 			cleanups.push(cleanup);
 		},
-		/** A fresh data folder with the demo data, built with the clock at `now` when given. */
+		/** A fresh data folder with the demo data; with `now`, its training clock is then set there (`mysign clock set`). */
 		demoFolder(now?: string): string {
 			const folder = temporaryDirectory();
 			cleanups.push(folder.remove);
-			const result = runCli(['demo', '--data', folder.path, ...(now ? ['--now', now] : [])]);
+			const result = runCli(['demo', '--data', folder.path]);
 			expect(result.status, result.stderr).toBe(0);
+			if (now) {
+				const set = runCli(['clock', 'set', now, '--data', folder.path]);
+				expect(set.status, set.stderr).toBe(0);
+			}
 			return folder.path;
 		},
 		open(args: readonly string[], options?: Parameters<typeof startCli>[1]): Terminal {

@@ -68,20 +68,25 @@ export class Sessions {
 	private seen: {stamp: string; db: Database} | undefined;
 
 	/** The session as it stands now; a session past its time is ended here (and logged). */
-	async status(sessionId: string, options: {touch?: boolean} = {}): Promise<SessionStatus> {
-		const now = this.clock.now();
+	async status(session: {id: string; userId: string}, options: {touch?: boolean} = {}): Promise<SessionStatus> {
+		const sessionId = session.id;
+		// A session is only its own holder's: an id paired with another userID is no session at all.
+		const owned = (record: SessionRecord | undefined) => (record?.userId === session.userId ? record : undefined);
 		// Parse db.json again only when it changed; timeouts are computed from the clock either way.
 		const stamp = await this.store.stamp();
 		const db = stamp !== undefined && this.seen?.stamp === stamp ? this.seen.db : await this.store.read();
 		if (stamp !== undefined) this.seen = {stamp, db};
-		const snapshot = db.sessions.find(entry => entry.id === sessionId);
+		// After the read: a training folder's clock moved in another terminal holds from here.
+		const now = this.clock.now();
+		const snapshot = owned(db.sessions.find(entry => entry.id === sessionId));
 		if (!snapshot) return {state: 'ended', reason: 'unknown'};
 		if (snapshot.endedAt !== null) return {state: 'ended', reason: snapshot.endReason ?? 'unknown'};
 		const stale = now.getTime() - Date.parse(snapshot.lastActivityAt) >= TOUCH_INTERVAL_MS;
 		// Only write when something changes: a timeout, or a key press after a quiet spell.
 		if (timeoutOf(db, snapshot, now) || (options.touch && stale)) {
 			return this.store.update(current => {
-				const session = current.sessions.find(entry => entry.id === sessionId);
+				const now = this.clock.now();
+				const session = owned(current.sessions.find(entry => entry.id === sessionId));
 				if (!session) return {state: 'ended', reason: 'unknown'} as const;
 				if (session.endedAt !== null) return {state: 'ended', reason: session.endReason ?? 'unknown'} as const;
 				const timeout = timeoutOf(current, session, now);
@@ -103,9 +108,10 @@ export class Sessions {
 		return {state: 'active', idleSecondsLeft, warning: idleSecondsLeft <= IDLE_WARNING_SECONDS};
 	}
 
-	async end(sessionId: string, reason: SessionEndReason): Promise<void> {
+	/** Ends a session; with `userId`, only if it is that holder's. */
+	async end(sessionId: string, reason: SessionEndReason, userId?: string): Promise<void> {
 		await this.store.update(db => {
-			const session = db.sessions.find(entry => entry.id === sessionId);
+			const session = db.sessions.find(entry => entry.id === sessionId && (userId === undefined || entry.userId === userId));
 			if (session && session.endedAt === null) endSession(db, session, reason, this.clock.now());
 		});
 	}

@@ -141,6 +141,9 @@ export async function buildDemoHolder(
 export async function buildDemoDatabase(seed: DemoSeed, clock: Clock, keys: {pepper: Buffer; totpKey: Buffer}, authority: CertificationAuthority): Promise<Database> {
 	const db = emptyDatabase();
 	const now = clock.now();
+	// A training folder: its clock starts at the clock that built it (real time, or a test's) and
+	// ticks with real time; the trainer moves it with `mysign clock`.
+	db.clock = {kind: 'training', offsetMs: Math.round((now.getTime() - Date.now()) / 1000) * 1000};
 	// Two at a time: argon2 and key generation keep both cores busy.
 	const built = [];
 	for (let index = 0; index < seed.holders.length; index += 2) {

@@ -230,6 +230,12 @@ export const loginRequestSchema = z.object({
 	userId: z.string().nullable(),
 });
 
+const CENTURIES = 200 * 366 * 86_400_000;
+export const folderTimeSchema = z.discriminatedUnion('kind', [
+	z.object({kind: z.literal('live')}),
+	z.object({kind: z.literal('training'), offsetMs: z.number().int().min(-CENTURIES).max(CENTURIES)}),
+]);
+
 export const databaseSchema = z.object({
 	version: z.literal(DATABASE_VERSION),
 	settings: settingsSchema,
@@ -248,6 +254,8 @@ export const databaseSchema = z.object({
 	recoveries: z.array(recoverySchema).default([]),
 	/** Monotonic counters for identifiers (access-log ids, ...). */
 	sequences: z.record(z.string(), z.number().int().min(0)),
+	/** The folder's time (see clock.ts): real in a live folder; a training folder's offset from real time. */
+	clock: folderTimeSchema.default({kind: 'live'}),
 });
 
 export type Database = z.infer<typeof databaseSchema>;
@@ -282,6 +290,7 @@ export function emptyDatabase(): Database {
 		sessions: [],
 		recoveries: [],
 		sequences: {},
+		clock: {kind: 'live'},
 	});
 }
 

@@ -20,7 +20,14 @@ export class Store {
 	private readonly lock: FileLock;
 	private cleaned = false;
 
-	constructor(readonly directory: string) {
+	/**
+	 * @param observe sees every snapshot this store reads or writes (the folder clock reads its
+	 *   time from them: see clock.ts).
+	 */
+	constructor(
+		readonly directory: string,
+		private readonly observe: (db: Database) => void = () => undefined,
+	) {
 		this.file = join(directory, 'db.json');
 		this.adapter = new AtomicJsonFile(this.file, databaseSchema);
 		this.lock = new FileLock(join(directory, 'db.lock'));
@@ -50,6 +57,7 @@ export class Store {
 	async read(): Promise<Database> {
 		const data = await this.adapter.read();
 		if (data === null) throw new DomainError('store.missing', {file: this.file});
+		this.observe(data);
 		return data;
 	}
 
@@ -61,8 +69,10 @@ export class Store {
 			const low = new Low<Database>(this.adapter, MISSING);
 			await low.read();
 			if (low.data === MISSING) throw new DomainError('store.missing', {file: this.file});
+			this.observe(low.data);
 			const result = await change(low.data);
 			await this.save(low);
+			this.observe(low.data);
 			return result;
 		});
 	}
@@ -73,7 +83,9 @@ export class Store {
 		return this.lock.with(async () => {
 			await this.cleanOnce();
 			if (!options.replace && (await this.adapter.read()) !== null) return false;
-			await this.save(new Low<Database>(this.adapter, await initial()));
+			const low = new Low<Database>(this.adapter, await initial());
+			await this.save(low);
+			this.observe(low.data);
 			return true;
 		});
 	}

@@ -239,7 +239,7 @@ export function RenewalWizard({
 					<CouponStep
 						{...stepProps}
 						onSubmit={async code => {
-							await portal.checkCoupon(code);
+							await portal.checkCoupon(session, code);
 							setCoupon(code);
 						}}
 					/>

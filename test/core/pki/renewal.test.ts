@@ -113,17 +113,17 @@ describe('renewal with a coupon', () => {
 		expect(JSON.stringify(await portal.store.read())).not.toContain(code!.replaceAll('-', ''));
 		const before = JSON.stringify(await portal.store.read());
 		expect(await errorOf(portal.beginRenewal(session, {...consents(MARIO.pin), coupon: 'AAAA-BBBB-CCCC'}))).toBe('coupon.unknown');
-		expect(await errorOf(portal.checkCoupon(''))).toBe('coupon.missing');
+		expect(await errorOf(portal.checkCoupon(session, ''))).toBe('coupon.missing');
 		expect(JSON.stringify(await portal.store.read())).toBe(before);
 
-		await portal.checkCoupon(code!.toLowerCase());
+		await portal.checkCoupon(session, code!.toLowerCase());
 		const {renewalId} = await portal.beginRenewal(session, {...consents(MARIO.pin), coupon: code!});
 		await portal.confirmRenewalConsents(session, renewalId, await lastCode(portal));
 		await portal.chooseRenewalPin(session, renewalId, '11223344', '11223344');
 		await portal.activateRenewal(session, renewalId, await lastCode(portal));
 		const coupon = (await portal.store.read()).coupons[0]!;
 		expect(coupon.usedBy).toBe(MARIO.userId);
-		expect(await errorOf(portal.checkCoupon(code!))).toBe('coupon.used');
+		expect(await errorOf(portal.checkCoupon(session, code!))).toBe('coupon.used');
 	});
 });
 

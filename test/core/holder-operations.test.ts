@@ -1,0 +1,183 @@
+import {existsSync, readdirSync, readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {MINUTE} from '../../source/core/clock.js';
+import type {HistoryFilter, Portal, Session} from '../../source/core/portal.js';
+import {demoCopies} from '../helpers/demo-template.js';
+import {errorCode, GIULIA, logIn, MARIO} from '../helpers/portal.js';
+
+/*
+ * Every public operation of the facade is either a holder operation, refused for any session
+ * that is not live and the holder's own, or listed here as something else with the reason. The
+ * table is typed by the facade's public surface: a method added to Portal without an entry
+ * fails the typecheck (`npm test` runs it first), and one entered as a holder operation without
+ * the session check fails the walk below.
+ */
+
+type PublicMethod = {[K in keyof Portal]: Portal[K] extends (...args: never[]) => unknown ? K : never}[keyof Portal];
+
+/** A holder operation: the arguments after the session, as a real caller would pass them. */
+type HolderOperation = {holder: (context: {directory: string}) => unknown[]};
+
+const SAMPLE_PIN = MARIO.pin;
+const ALL: HistoryFilter = {from: '', to: '', period: 'all', outcome: 'all', order: 'newest'};
+
+const OPERATIONS: Record<PublicMethod, HolderOperation | string> = {
+	// Not holder operations (no session, or the session is what they decide about).
+	settings: 'the room’s thresholds, read by the login screen before anyone logs in',
+	folderClock: 'the data folder’s time (mysign clock): no holder data',
+	changeFolderClock: 'operator command (mysign clock set/advance/reset), refused in a live folder',
+	login: 'opens a session',
+	offerAppLogin: 'opens a session (the login screen’s app code)',
+	pollAppLogin: 'opens a session',
+	logout: 'ends only the holder’s own session; tested below',
+	sessionStatus: 'says whether a session is live; tested below',
+	checkPassword: 'the password rules, pure',
+	startPasswordRecovery: 'anonymous by nature: proven by the SMS code and the secret answer',
+	resendRecoveryCode: 'anonymous recovery',
+	confirmRecoveryCode: 'anonymous recovery',
+	answerRecoveryQuestion: 'anonymous recovery',
+	setRecoveredPassword: 'anonymous recovery',
+	remindUserId: 'anonymous: the userID goes only to the address on file',
+	admin: 'operator commands (mysign admin), gated by the data folder’s permissions',
+	parseEnrollmentCsv: 'operator command, pure parsing',
+	createCoupons: 'operator command',
+	applyScenario: 'trainer command (mysign demo --scenario)',
+	saveAttachments: 'operator command (mysign outbox save)',
+	sendDailyReports: 'operator command (mysign reports)',
+	refreshCertificates: 'system: ends suspensions that are over and reissues the CRL',
+	inspectDocuments: 'hashes files the caller names; no holder data',
+	verifySignature: 'checks a .p7m against the public CA and CRL',
+	phoneMessages: 'the holder’s phone (mysign phone): the device, not the account',
+	authenticatorReadings: 'the holder’s phone',
+	pendingPushes: 'the holder’s phone',
+	answerPush: 'the holder’s phone',
+	answerAppLogin: 'the holder’s phone',
+	holderName: 'the holder’s phone (its title)',
+	// TODO(sign helper): these three take {userId} until `mysign sign` logs in first.
+	requestSignatureOtp: 'signing: see the sign command',
+	pendingSignatureOtp: 'signing: see the sign command',
+	signDocuments: 'signing: see the sign command',
+	pinAttemptsLeft: 'signing: see the sign command',
+
+	// Holder operations.
+	openSessions: {holder: () => []},
+	endOtherSessions: {holder: () => []},
+	dashboard: {holder: () => []},
+	certificateDetails: {holder: () => []},
+	exportCertificate: {holder: ({directory}) => ['pem', join(directory, 'exported.pem')]},
+	exportRevocationForm: {holder: ({directory}) => [join(directory, 'modulo.pdf')]},
+	suggestedRevocationFormFile: {holder: () => []},
+	suggestedCertificateFile: {holder: () => ['pem']},
+	renewalWindow: {holder: () => []},
+	checkCoupon: {holder: () => ['AAAA-BBBB-CCCC']},
+	raoAuthorize: {holder: () => [{operatorId: 'RAO0001', password: 'Operatore#26'}]},
+	raoConfirm: {holder: () => [{operatorId: 'RAO0001', challengeId: 'x', code: '12345678'}]},
+	beginRenewal: {holder: () => [{acceptConditions: true, confirmData: true, pin: SAMPLE_PIN}]},
+	confirmRenewalConsents: {holder: () => ['x', '12345678']},
+	chooseRenewalPin: {holder: () => ['x', '11223344', '11223344']},
+	replacementStatus: {holder: () => []},
+	beginReplacement: {holder: () => [{acceptConditions: true, pin: SAMPLE_PIN}]},
+	replacementSecurityInfo: {holder: () => ['x', {passphrase: 'una frase lunga', passphraseAgain: 'una frase lunga', useCodiceFiscale: false}]},
+	activateRenewal: {holder: () => ['x', '12345678']},
+	currentIut: {holder: () => []},
+	startPinChange: {holder: () => [{currentPin: SAMPLE_PIN, newPin: '11223344', newPinAgain: '11223344'}]},
+	confirmPinChange: {holder: () => ['x', '12345678']},
+	suspend: {holder: () => [{iut: '20547815', erc: '40213769', ercAgain: '40213769', endDate: '01/01/2027', acceptRevocationEffect: false}]},
+	account: {holder: () => []},
+	passwordContext: {holder: () => []},
+	changePassword: {holder: () => [{current: MARIO.password, next: 'Nuova&Chiave77', again: 'Nuova&Chiave77'}]},
+	startRecoveryPhoneChange: {holder: () => ['+393331112233']},
+	confirmRecoveryPhoneChange: {holder: () => [{challengeId: 'x', phone: '+393331112233', code: '12345678'}]},
+	startEmailChange: {holder: () => ['altro@example.it']},
+	confirmEmailChange: {holder: () => [{challengeId: 'x', email: 'altro@example.it', code: '12345678'}]},
+	setSecretQuestion: {holder: () => [{question: 'Il nome del mio primo gatto?', answer: 'Briciola'}]},
+	setLanguage: {holder: () => ['en']},
+	signatureHistory: {holder: () => [ALL, {page: 1, pageSize: 10}]},
+	signatureHistoryNow: {holder: () => [ALL, {page: 1, pageSize: 10}]},
+	accessHistory: {holder: () => [ALL, {page: 1, pageSize: 10}]},
+	reportSettings: {holder: () => []},
+	updateReportSettings: {holder: () => [{email: 'report@example.it', frequency: 'daily'}]},
+	otpOverview: {holder: () => []},
+	startAppActivation: {holder: () => []},
+	confirmAppActivation: {holder: () => ['x', '12345678']},
+	setPreferredChannel: {holder: () => ['sms']},
+	setPush: {holder: () => [true]},
+	startPhoneChange: {holder: () => ['+393331112233']},
+	confirmPhoneChange: {holder: () => ['x', '+393331112233', '12345678']},
+	resendOtp: {holder: () => ['x']},
+	challengeState: {holder: () => ['x']},
+};
+
+const HOLDER_OPERATIONS = Object.entries(OPERATIONS).filter((entry): entry is [PublicMethod, HolderOperation] => typeof entry[1] !== 'string');
+
+const demoCopy = demoCopies();
+
+/** Every file of the data folder with its bytes: nothing may change when an operation is refused. */
+function folderContents(directory: string): Map<string, string> {
+	const contents = new Map<string, string>();
+	const walk = (folder: string) => {
+		for (const entry of readdirSync(folder, {withFileTypes: true})) {
+			const path = join(folder, entry.name);
+			if (entry.isDirectory()) walk(path);
+			else contents.set(path, readFileSync(path, 'base64'));
+		}
+	};
+	walk(directory);
+	return contents;
+}
+
+async function refusals(portal: Portal, session: Session, directory: string): Promise<string[]> {
+	const answered: string[] = [];
+	for (const [name, operation] of HOLDER_OPERATIONS) {
+		const method = portal[name] as (...args: unknown[]) => unknown;
+		const code = await errorCode((async () => method.call(portal, session, ...operation.holder({directory})))());
+		if (code !== 'auth.sessionExpired') answered.push(`${name}: ${code ?? 'answered'}`);
+	}
+	return answered;
+}
+
+describe('every holder operation of the facade needs a live session of that very holder', () => {
+	it(`refuses all ${HOLDER_OPERATIONS.length} with an ended, another holder's and a timed-out session, and stores nothing`, async () => {
+		const {portal, clock, directory} = await demoCopy();
+		const ended = await logIn(portal, MARIO.userId, MARIO.password);
+		await portal.logout(ended);
+		const giulia = await logIn(portal, GIULIA.userId, GIULIA.password);
+		// GIULIA's live session presented as MARIO's.
+		const mismatched: Session = {...giulia, userId: MARIO.userId};
+		const willExpire = await logIn(portal, MARIO.userId, MARIO.password);
+		const before = folderContents(directory);
+
+		expect(await refusals(portal, ended, directory)).toEqual([]);
+		expect(await refusals(portal, mismatched, directory)).toEqual([]);
+		expect(folderContents(directory)).toEqual(before);
+
+		// Past the idle timeout: the first refusal records the timeout, nothing else is stored.
+		clock.advance(16 * MINUTE);
+		expect(await refusals(portal, willExpire, directory)).toEqual([]);
+		expect(existsSync(join(directory, 'exported.pem'))).toBe(false);
+		expect(existsSync(join(directory, 'modulo.pdf'))).toBe(false);
+		const after = folderContents(directory);
+		for (const [path, bytes] of before) if (!path.endsWith('db.json')) expect(after.get(path), path).toBe(bytes);
+	});
+
+	it('the same operations answer a live session (the walk above is not refusing for another reason)', async () => {
+		const {portal} = await demoCopy();
+		const session = await logIn(portal, MARIO.userId, MARIO.password);
+		// Reads only: each must answer.
+		for (const name of ['dashboard', 'openSessions', 'certificateDetails', 'renewalWindow', 'account', 'otpOverview', 'reportSettings', 'currentIut', 'passwordContext', 'replacementStatus'] as const) {
+			await expect((portal[name] as (session: Session) => Promise<unknown>).call(portal, session), name).resolves.toBeDefined();
+		}
+		expect(portal.signatureHistoryNow(session, ALL, {page: 1, pageSize: 10}) ?? (await portal.signatureHistory(session, ALL, {page: 1, pageSize: 10}))).toMatchObject({total: expect.any(Number)});
+	});
+
+	it('logout and sessionStatus act only on the holder’s own session', async () => {
+		const {portal} = await demoCopy();
+		const giulia = await logIn(portal, GIULIA.userId, GIULIA.password);
+		const mismatched: Session = {...giulia, userId: MARIO.userId};
+		expect(await portal.sessionStatus(mismatched)).toEqual({state: 'ended', reason: 'unknown'});
+		await portal.logout(mismatched);
+		expect((await portal.sessionStatus(giulia)).state).toBe('active');
+		expect((await portal.dashboard(giulia)).userId).toBe(GIULIA.userId);
+	});
+});
