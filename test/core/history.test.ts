@@ -123,7 +123,9 @@ describe('"Cronologia firme" over the demo’s 1000 signatures of GIULIA', () =>
 		];
 		for (const [now, given, expectation] of later) {
 			clock.set(new Date(now));
-			expect(await matching(portal, session, given), now).toBe(expectedCount(records, expectation));
+			// Days later the first session has timed out: GIULIA logs in again.
+			const again = await logIn(portal, GIULIA.userId, GIULIA.password);
+			expect(await matching(portal, again, given), now).toBe(expectedCount(records, expectation));
 		}
 		// The edges above matter for this data set: there are signatures on the days they exclude.
 		expect(expectedCount(records, {from: '2026-11-22', to: '2026-11-22'})).toBeGreaterThan(0);
@@ -311,8 +313,8 @@ describe('"Report" of signatures', () => {
 		const sent = (await emails()).length;
 		expect(sent).toBe(3);
 
-		// "Mai": no more summaries, whatever happens.
-		await portal.updateReportSettings(session, {email: '', frequency: 'never'});
+		// "Mai": no more summaries, whatever happens (days later, in a new session).
+		await portal.updateReportSettings(await logIn(portal, GIULIA.userId, GIULIA.password), {email: '', frequency: 'never'});
 		await signedAt(directory, [['2026-11-28T10:00:00Z', 'success']]);
 		clock.set(new Date('2026-11-29T07:00:00Z'));
 		expect(await portal.sendDailyReports()).toBe(0);
