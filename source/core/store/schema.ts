@@ -248,6 +248,8 @@ export const databaseSchema = z.object({
 	recoveries: z.array(recoverySchema).default([]),
 	/** Monotonic counters for identifiers (access-log ids, ...). */
 	sequences: z.record(z.string(), z.number().int().min(0)),
+	/** The CRL Number of the last CRL issued (pki/crl.ts issueCrl); 0: none yet. */
+	crlNumber: z.number().int().min(0).default(0),
 });
 
 export type Database = z.infer<typeof databaseSchema>;
