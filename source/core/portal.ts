@@ -23,7 +23,7 @@ import {secondsLeft, totpCode} from './otp/totp.js';
 import {seedFile} from './paths.js';
 import {pkiFiles} from './pki/files.js';
 import type {Settings} from './settings.js';
-import type {CrlEntry} from './pki/authority.js';
+import type {CertificationAuthority} from './pki/authority.js';
 import type {AccessEntry, CertificateRecord, Database, OtpChannel, SessionRecord} from './store/schema.js';
 import {Store} from './store/store.js';
 import {SignatureLog, type SignatureRecord} from './history/signature-log.js';
@@ -108,10 +108,10 @@ async function writeNewFile(path: string, content: string | Buffer): Promise<str
 	return target;
 }
 
-/** Reissues pki/crl.pem from the certificates' states in the store. */
-async function publishCrl(store: Store, authority: {writeCrl(entries: CrlEntry[], now: Date): Promise<void>}, clock: Clock): Promise<void> {
-	const {crlEntries} = await import('./pki/crl.js');
-	await authority.writeCrl(crlEntries(await store.read(), clock.now()), clock.now());
+/** Reissues pki/crl.pem from the certificates' states in the store, with the next CRL Number. */
+async function publishCrl(store: Store, authority: CertificationAuthority, clock: Clock): Promise<void> {
+	const {issueCrl} = await import('./pki/crl.js');
+	await issueCrl(store, authority, clock);
 }
 
 /** The demo holders' past signatures, replacing whatever history the folder had. */

@@ -254,7 +254,7 @@ describe('crlStatus', () => {
 		await ca.writeCrl([
 			{serialNumber: held.serialNumber, revokedAt: heldAt, reason: 'certificateHold'},
 			{serialNumber: superseded.serialNumber, revokedAt: supersededAt, reason: 'superseded'},
-		], new Date());
+		], new Date(), 1);
 		const crlPem = readFileSync(CertificationAuthority.files(folder).crl, 'utf8');
 		expect(crlStatus(crlPem, held.serialNumber)).toEqual({listed: true, revokedAt: heldAt, reason: 'certificateHold'});
 		expect(crlStatus(crlPem, `00${held.serialNumber.toUpperCase()}`)).toEqual({listed: true, revokedAt: heldAt, reason: 'certificateHold'});

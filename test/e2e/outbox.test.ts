@@ -6,6 +6,7 @@ import {composeEmail} from '../../source/core/notify/email.js';
 import {Outbox} from '../../source/core/notify/outbox.js';
 import {runCli} from '../helpers/cli.js';
 import {cliDemoCopies, cliJson, holderRows, qpdfOpens, type HolderRow} from '../helpers/operators.js';
+import {pdfInfo, showEncryption} from '../helpers/pdf.js';
 import {MARIO, temporaryDirectory} from '../helpers/portal.js';
 
 /*
@@ -92,7 +93,7 @@ describe('mysign outbox', () => {
 });
 
 describe('mysign outbox save N DIR', () => {
-	it('writes the envelope, which opens with the holder’s codice fiscale', () => {
+	it('writes the envelope, which opens with the holder’s codice fiscale: AES-256 R6, readable by screen readers, A4, tagged', () => {
 		const message = list(['--user', anna.userId])[0]!;
 		const folder = join(work, 'anna');
 		mkdirSync(folder);
@@ -102,6 +103,10 @@ describe('mysign outbox save N DIR', () => {
 		expect((JSON.parse(saved.stdout) as {saved: string[]}).saved).toEqual([file]);
 		expect(qpdfOpens(file, anna.row.codiceFiscale)).toBe(true);
 		expect(qpdfOpens(file, bruno.row.codiceFiscale)).toBe(false);
+		const encryption = showEncryption(file, anna.row.codiceFiscale);
+		expect(encryption).toMatch(/^R = 6$/m);
+		expect(encryption).toContain('extract for accessibility: allowed');
+		expect(pdfInfo(file, anna.row.codiceFiscale)).toMatchObject({'Page size': '595.28 x 841.89 pts (A4)', Tagged: 'yes'});
 	});
 
 	it('refuses to overwrite an existing file and leaves it as it was', () => {

@@ -5,6 +5,7 @@ import {simpleParser} from 'mailparser';
 import {describe, expect, it} from 'vitest';
 import {totpCode} from '../../source/core/otp/totp.js';
 import {e2eFixture, runCli, typeLogin} from '../helpers/cli.js';
+import {pdfText, showEncryption} from '../helpers/pdf.js';
 
 const {demoFolder, open} = e2eFixture();
 const LUCA = {userId: 'JCPD5590', password: 'Montagna_19', pin: '16180339', codiceFiscale: 'VRDLCU75T10L219Q'};
@@ -58,7 +59,8 @@ describe('"Richiedi nuovo certificato" in a pseudo-terminal', () => {
 		const out = join(data, 'aperta.pdf');
 		expect(spawnSync('qpdf', ['--decrypt', pdf, out]).status).not.toBe(0);
 		expect(spawnSync('qpdf', [`--password=${LUCA.codiceFiscale}`, '--decrypt', '--qdf', '--object-streams=disable', pdf, out]).status).toBe(0);
-		expect(readFileSync(out, 'latin1')).toMatch(/\(Codice di Emergenza:\)[^(]*\( ?\d{8}\)/);
+		expect(pdfText(pdf, LUCA.codiceFiscale, data)).toMatch(/Codice di Emergenza: \d{8}\n/);
+		expect(showEncryption(pdf, LUCA.codiceFiscale)).toMatch(/^R = 6$[^]*extract for accessibility: allowed/m);
 	});
 });
 

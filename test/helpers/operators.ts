@@ -120,36 +120,8 @@ export function cliJson<T>(args: readonly string[]): T {
 	return JSON.parse(result.stdout) as T;
 }
 
-/** Decodes a PDF literal string's escapes: \n \r \t \b \f \( \) \\ and octal \ddd. */
-function pdfLiteral(text: string): string {
-	return text.replace(/\\([nrtbf()\\]|[0-7]{1,3})/g, (_, escape: string) => {
-		if (/^[0-7]/.test(escape)) return String.fromCharCode(Number.parseInt(escape, 8));
-		return ({n: '\n', r: '\r', t: '\t', b: '\b', f: '\f'} as Record<string, string>)[escape] ?? escape;
-	});
-}
-
-/**
- * The text of a password-protected PDF, one line per text operator: qpdf decrypts it with
- * `password` (throws when that fails), `--qdf` uncompresses the content, and the pieces pdfkit
- * split for kerning (`[(PUK:) 50 ( 25528607) 0] TJ`) are joined again.
- */
-export function pdfText(file: string, password: string, workDirectory: string): string {
-	const decrypted = join(workDirectory, `decrypted-${Math.random().toString(36).slice(2)}.pdf`);
-	const decrypt = spawnSync('qpdf', [`--password=${password}`, '--decrypt', '--qdf', '--object-streams=disable', file, decrypted], {encoding: 'utf8'});
-	if (decrypt.status !== 0) throw new Error(`qpdf could not open ${file}: ${decrypt.stderr.trim()}`);
-	const content = readFileSync(decrypted, 'latin1');
-	const lines: string[] = [];
-	for (const match of content.matchAll(/\[((?:\((?:\\.|[^\\)])*\)|[^\]])*)\]\s*TJ|\(((?:\\.|[^\\)])*)\)\s*Tj/g)) {
-		const pieces = match[1] !== undefined ? [...match[1].matchAll(/\(((?:\\.|[^\\)])*)\)/g)].map(piece => piece[1]!) : [match[2]!];
-		lines.push(pieces.map(pdfLiteral).join(''));
-	}
-	return lines.join('\n');
-}
-
-/** Whether qpdf opens the file with this password. */
-export function qpdfOpens(file: string, password: string): boolean {
-	return spawnSync('qpdf', [`--password=${password}`, '--check', file], {encoding: 'utf8'}).status === 0;
-}
+// The text of an envelope and whether qpdf opens it: see pdf.ts.
+export {pdfText, qpdfOpens} from './pdf.js';
 
 /** A certificate serial in hex as one key, whoever printed it (case, leading zeros, colons). */
 export function serialKey(hex: string): string {

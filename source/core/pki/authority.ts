@@ -1,6 +1,7 @@
 import {webcrypto} from 'node:crypto';
 import {mkdir, readFile} from 'node:fs/promises';
 import {join} from 'node:path';
+import * as asn1js from 'asn1js';
 import {x509} from './x509.js';
 import {ISSUER} from '../certificate/record.js';
 import type {Clock} from '../clock.js';
@@ -19,6 +20,8 @@ import {caSubject, holderSubject, POLICIES, qcStatementsExtension, URLS, type Ho
 const ALGORITHM = {name: 'ECDSA', namedCurve: 'P-256'} as const;
 const SIGNING = {name: 'ECDSA', hash: 'SHA-256'} as const;
 const YEAR = 365 * 86_400_000;
+/** RFC 5280 §5.2.3: cRLNumber, a non-critical INTEGER that grows with each CRL the CA issues. */
+export const CRL_NUMBER_OID = '2.5.29.20';
 
 export interface CrlEntry {
 	/** The certificate's X.509 serial number, hex. */
@@ -107,8 +110,13 @@ export class CertificationAuthority {
 		return {pem: certificate.toString('pem'), serialNumber: certificate.serialNumber};
 	}
 
-	/** Reissues pki/crl.pem with these entries; valid for a day (the portal promises ≤ 24 h). */
-	async writeCrl(entries: readonly CrlEntry[], now: Date): Promise<void> {
+	/**
+	 * Reissues pki/crl.pem with these entries and this CRL Number; valid for a day (the portal
+	 * promises ≤ 24 h). The number must be above every earlier one: pki/crl.ts issueCrl picks it
+	 * under the store's lock.
+	 */
+	async writeCrl(entries: readonly CrlEntry[], now: Date, crlNumber: number): Promise<void> {
+		if (!Number.isSafeInteger(crlNumber) || crlNumber < 1) throw new RangeError(`Invalid CRL number: ${crlNumber}`);
 		const crl = await x509.X509CrlGenerator.create({
 			issuer: this.certificate.subjectName,
 			// Backdated a little, as CAs do, so relying parties with a slightly slow clock accept it.
@@ -117,11 +125,44 @@ export class CertificationAuthority {
 			signingKey: this.key,
 			signingAlgorithm: SIGNING,
 			entries: entries.map(entry => ({serialNumber: entry.serialNumber, revocationDate: entry.revokedAt, reason: x509.X509CrlReason[entry.reason]})),
-			extensions: [await x509.AuthorityKeyIdentifierExtension.create(this.certificate)],
+			extensions: [
+				await x509.AuthorityKeyIdentifierExtension.create(this.certificate),
+				new x509.Extension(CRL_NUMBER_OID, false, new asn1js.Integer({value: crlNumber}).toBER()),
+			],
 		});
 		// OpenSSL reads the "X509 CRL" PEM label (the library writes "CRL").
 		const pem = x509.PemConverter.encode(crl.rawData, 'X509 CRL');
 		await writeFileAtomic(join(this.directory, 'crl.pem'), pem + '\n', {syncDirectory: true});
+	}
+
+	/**
+	 * The CRL Number of pki/crl.pem as it is now; 0 when there is none, it does not parse or has
+	 * no number (it is about to be replaced in each case).
+	 */
+	async publishedCrlNumber(): Promise<number> {
+		let pem: string;
+		try {
+			pem = await readFile(join(this.directory, 'crl.pem'), 'utf8');
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+			throw error;
+		}
+		return crlNumberOf(pem) ?? 0;
+	}
+}
+
+/** The CRL Number of a PEM CRL, or undefined. */
+export function crlNumberOf(pem: string): number | undefined {
+	try {
+		const crl = new x509.X509Crl(pem);
+		const extension = crl.getExtension(CRL_NUMBER_OID);
+		if (!extension) return undefined;
+		const parsed = asn1js.fromBER(extension.value);
+		if (!(parsed.result instanceof asn1js.Integer)) return undefined;
+		const value = parsed.result.toBigInt();
+		return value > 0n && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : undefined;
+	} catch {
+		return undefined;
 	}
 }
 

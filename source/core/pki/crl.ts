@@ -1,5 +1,7 @@
+import type {Clock} from '../clock.js';
 import type {Database} from '../store/schema.js';
-import type {CrlEntry} from './authority.js';
+import type {Store} from '../store/store.js';
+import type {CertificationAuthority, CrlEntry} from './authority.js';
 
 /**
  * What the CRL must list now: revoked certificates with their reason, and suspended ones
@@ -16,4 +18,22 @@ export function crlEntries(db: Database, now: Date): CrlEntry[] {
 		}
 	}
 	return entries;
+}
+
+/**
+ * Issues pki/crl.pem from the store's certificates with the next CRL Number (RFC 5280 §5.2.3),
+ * and returns that number. Everything happens inside one store update, under the cross-process
+ * lock: two processes publishing at once issue one after the other, each with a higher number
+ * and the later state, so a lower number never replaces a higher one. The number is one more
+ * than the larger of `db.crlNumber` and the number in the file on disk, so that a CRL written
+ * just before a failed save of db.json is never followed by another with its number.
+ */
+export async function issueCrl(store: Store, authority: Pick<CertificationAuthority, 'writeCrl' | 'publishedCrlNumber'>, clock: Clock): Promise<number> {
+	return store.update(async db => {
+		const crlNumber = Math.max(db.crlNumber, await authority.publishedCrlNumber()) + 1;
+		const now = clock.now();
+		await authority.writeCrl(crlEntries(db, now), now, crlNumber);
+		db.crlNumber = crlNumber;
+		return crlNumber;
+	});
 }

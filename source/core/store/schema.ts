@@ -256,6 +256,8 @@ export const databaseSchema = z.object({
 	sequences: z.record(z.string(), z.number().int().min(0)),
 	/** The folder's time (see clock.ts): real in a live folder; a training folder's offset from real time. */
 	clock: folderTimeSchema.default({kind: 'live'}),
+	/** The CRL Number of the last CRL issued (pki/crl.ts issueCrl); 0: none yet. */
+	crlNumber: z.number().int().min(0).default(0),
 });
 
 export type Database = z.infer<typeof databaseSchema>;

@@ -71,10 +71,11 @@ describe('the local CA', () => {
 
 	it('publishes a CRL that openssl reads; a held certificate fails -crl_check as revoked', async () => {
 		const {ca, files, issued, certificateFile} = await setup();
-		await ca.writeCrl([], new Date());
+		await ca.writeCrl([], new Date(), 1);
 		expect(openssl('verify', '-crl_check', '-CAfile', files.certificate, '-CRLfile', files.crl, certificateFile).stdout).toContain('OK');
-		await ca.writeCrl([{serialNumber: issued.serialNumber, revokedAt: new Date(), reason: 'certificateHold'}], new Date());
+		await ca.writeCrl([{serialNumber: issued.serialNumber, revokedAt: new Date(), reason: 'certificateHold'}], new Date(), 2);
 		const crlText = execFileSync('openssl', ['crl', '-in', files.crl, '-noout', '-text'], {encoding: 'utf8'});
+		expect(crlText).toMatch(/X509v3 CRL Number:\s*\n\s*2\n/);
 		expect(crlText).toContain(`Serial Number: ${issued.serialNumber.toUpperCase()}`);
 		expect(crlText).toContain('Certificate Hold');
 		const held = openssl('verify', '-crl_check', '-CAfile', files.certificate, '-CRLfile', files.crl, certificateFile);
