@@ -1,11 +1,11 @@
 import {webcrypto} from 'node:crypto';
-import {mkdir, readFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {x509} from './x509.js';
 import {ISSUER} from '../certificate/record.js';
 import type {Clock} from '../clock.js';
 import {writeFileAtomic} from '../store/atomic-write.js';
 import {FileLock} from '../store/lock.js';
+import {ensureRealDirectory, readRegularFile, readSecretFile} from '../store/safe-file.js';
 import {pkiFiles} from './files.js';
 import {caSubject, holderSubject, POLICIES, qcStatementsExtension, URLS, type HolderName} from './profile.js';
 
@@ -48,7 +48,7 @@ export class CertificationAuthority {
 	/** Loads the CA, creating it (once, whichever process comes first) when missing. */
 	static async open(dataDirectory: string, clock: Clock): Promise<CertificationAuthority> {
 		const files = CertificationAuthority.files(dataDirectory);
-		await mkdir(files.directory, {recursive: true, mode: 0o700});
+		ensureRealDirectory(files.directory);
 		return new FileLock(files.lock).with(async () => {
 			const existing = await readExisting(files.certificate, files.key);
 			if (existing) return new CertificationAuthority(files.directory, existing.certificate, existing.key);
@@ -68,7 +68,7 @@ export class CertificationAuthority {
 				],
 			});
 			const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
-			await writeFileAtomic(files.key, x509.PemConverter.encode(pkcs8, 'PRIVATE KEY'), {syncDirectory: true});
+			await writeFileAtomic(files.key, x509.PemConverter.encode(pkcs8, 'PRIVATE KEY'), {syncDirectory: true, secret: true});
 			await writeFileAtomic(files.certificate, certificate.toString('pem') + '\n', {syncDirectory: true});
 			return new CertificationAuthority(files.directory, certificate, keys.privateKey);
 		});
@@ -138,7 +138,8 @@ async function readExisting(certificateFile: string, keyFile: string): Promise<{
 	let certificatePem: string;
 	let keyPem: string;
 	try {
-		[certificatePem, keyPem] = await Promise.all([readFile(certificateFile, 'utf8'), readFile(keyFile, 'utf8')]);
+		// Never through a link, bounded; the CA key is refused when others may read it (see safe-file.ts).
+		[certificatePem, keyPem] = (await Promise.all([readRegularFile(certificateFile, 1 << 20), readSecretFile(keyFile, 1 << 20)])).map(String) as [string, string];
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
 		throw error;
