@@ -28,7 +28,7 @@ export interface FolderModes {
 }
 
 const PRIVATE: FolderModes = Object.freeze({shared: false, file: 0o600, secret: 0o600, directory: 0o700});
-const SHARED: FolderModes = Object.freeze({shared: true, file: 0o660, secret: 0o640, directory: 0o2770});
+export const SHARED_MODES: FolderModes = Object.freeze({shared: true, file: 0o660, secret: 0o640, directory: 0o2770});
 
 /**
  * The one rule for modes: a folder that is set-group-id and group-writable is shared by its group
@@ -43,7 +43,7 @@ export function folderModes(folder: string): FolderModes {
 	} catch {
 		return PRIVATE;
 	}
-	return (mode & 0o2000) !== 0 && (mode & 0o020) !== 0 ? SHARED : PRIVATE;
+	return (mode & 0o2000) !== 0 && (mode & 0o020) !== 0 ? SHARED_MODES : PRIVATE;
 }
 
 export const MAX_SMALL_FILE = 64 * 1024;

@@ -716,6 +716,7 @@ export const en: Record<MessageKey, string> = {
 	'admin.nothingLocked': "{userId}: nothing was locked.",
 	'admin.outboxSaveUsage': "Usage: mysign outbox save N FOLDER (N is the e-mail number in mysign outbox).",
 	'admin.pemHint': "Certificate as PEM: mysign admin show ID --pem",
+	'admin.initDone': 'Folder {directory} ready for the group {group}: set-group-id, 2770; files 0660, keys 0640 ({count} entries). Other users read nothing. Next: mysign demo --data {directory} (or mysign admin enroll …).',
 	'admin.raoAdded': "RAO operator created: {userId} ({name}). Password (shown only now): {password}",
 	'admin.reactivated': "Certificate of {userId} reactivated (serial {serial}); CRL reissued.",
 	'admin.replacementBy': "[new certificate by {date}]",

@@ -714,6 +714,7 @@ export const it = {
 	'admin.nothingLocked': "{userId}: nessun blocco da rimuovere.",
 	'admin.outboxSaveUsage': "Uso: mysign outbox save N CARTELLA (N è il numero dell’e-mail in mysign outbox).",
 	'admin.pemHint': "Certificato in PEM: mysign admin show ID --pem",
+	'admin.initDone': 'Cartella {directory} pronta per il gruppo {group}: set-group-id, 2770; file 0660, chiavi 0640 ({count} elementi). Gli altri utenti non leggono nulla. Ora: mysign demo --data {directory} (o mysign admin enroll …).',
 	'admin.raoAdded': "Operatore RAO creato: {userId} ({name}). Password (mostrata solo ora): {password}",
 	'admin.reactivated': "Certificato di {userId} riattivato (serie {serial}); CRL riemessa.",
 	'admin.replacementBy': "[nuovo certificato entro il {date}]",
