@@ -18,6 +18,7 @@ export type ErrorCode =
 	| 'file.notDirectory'
 	| 'file.tooLarge'
 	| 'file.secretExposed'
+	| 'file.noAccess'
 	| 'admin.initGroupUnknown'
 	| 'admin.initNotOwner'
 	| 'holder.invalidCodiceFiscale'

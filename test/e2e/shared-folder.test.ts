@@ -160,8 +160,8 @@ describe.skipIf(skipReason !== undefined)('a data folder shared by an OS group (
 			expect(read.stderr).toContain('Permission denied');
 		}
 		const status = as(CARLO, ['status', '--user', MARIO.userId, '--data', data]);
-		expect(status.status).not.toBe(0);
-		expect(status.stderr).toContain('EACCES');
+		expect(status.status).toBe(1);
+		expect(status.stderr).toContain(`Non hai il permesso di leggere ${join(data, 'keys', 'pepper.key')} (EACCES)`);
 	});
 
 	it('a key file left readable by others stops every command, naming the file and the chmod that fixes it', () => {

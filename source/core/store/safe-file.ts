@@ -48,9 +48,12 @@ export function folderModes(folder: string): FolderModes {
 
 export const MAX_SMALL_FILE = 64 * 1024;
 
-/** A failed open of `file` as the refusal it is (a symlink, a FIFO or socket, a folder); anything else unchanged. */
-function refusal(file: string, error: unknown): unknown {
-	switch ((error as NodeJS.ErrnoException).code) {
+/** A failed open of `file` as the refusal it is (a symlink, a FIFO or socket, a folder, a read not permitted); anything else unchanged. */
+function refusal(file: string, error: unknown, flags: number): unknown {
+	const code = (error as NodeJS.ErrnoException).code;
+	// A read refused: most often a user outside the group of a shared folder (writes keep data.writeFailed).
+	if ((code === 'EACCES' || code === 'EPERM') && (flags & (constants.O_WRONLY | constants.O_RDWR)) === 0) return new DomainError('file.noAccess', {file, reason: code});
+	switch (code) {
 		case 'ELOOP':
 		case 'EMLINK':
 			return new DomainError('file.symlink', {file});
@@ -93,7 +96,7 @@ export function openRegularSync(file: string, flags: number, mode?: number): num
 		} catch (error) {
 			// Created by another process between the two steps: open it as it is.
 			if (wantsCreate(flags) && (error as NodeJS.ErrnoException).code === 'EEXIST' && attempt < 3) continue;
-			throw refusal(file, error);
+			throw refusal(file, error, flags);
 		}
 	}
 	try {
@@ -127,7 +130,7 @@ export async function openRegular(file: string, flags: number, mode?: number): P
 			created = (flags & O_CREAT) !== 0;
 		} catch (error) {
 			if (wantsCreate(flags) && (error as NodeJS.ErrnoException).code === 'EEXIST' && attempt < 3) continue;
-			throw refusal(file, error);
+			throw refusal(file, error, flags);
 		}
 	}
 	try {

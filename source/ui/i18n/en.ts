@@ -119,6 +119,7 @@ export const en: Record<MessageKey, string> = {
 	'errors.file.notDirectory': '{file} should be a real folder, not a symbolic link or a file. Nothing was changed.',
 	'errors.file.tooLarge': '{file} is larger than the limit ({max} bytes): mysign does not read it. Nothing was changed.',
 	'errors.file.secretExposed': 'The key file {file} can be read by other users (mode {mode}): mysign does not use it. Fix it with: {command}',
+	'errors.file.noAccess': 'You may not read {file} ({reason}). If the data folder is shared by a group (mysign admin init --group), ask to join the group and log in again.',
 	'errors.admin.initGroupUnknown': 'The group "{group}" does not exist or you are not in it (create it with groupadd and add the users with usermod -aG).',
 	'errors.admin.initNotOwner': 'You cannot prepare {file} for the group: it belongs to another user ({reason}). Run the command as the folder\'s owner or as root.',
 	'errors.data.writeFailed': 'Could not write {file} ({reason}: disk full, read-only or not permitted folder). The previous data is intact.',

@@ -117,6 +117,7 @@ export const it = {
 	'errors.file.notDirectory': '{file} dovrebbe essere una cartella vera, non un collegamento simbolico o un file. Nulla è stato modificato.',
 	'errors.file.tooLarge': '{file} supera la dimensione massima ({max} byte): mysign non lo legge. Nulla è stato modificato.',
 	'errors.file.secretExposed': 'Il file di chiave {file} è leggibile da altri utenti (permessi {mode}): mysign non lo usa. Correggi con: {command}',
+	'errors.file.noAccess': 'Non hai il permesso di leggere {file} ({reason}). Se la cartella dei dati è condivisa da un gruppo (mysign admin init --group), chiedi di entrare nel gruppo e accedi di nuovo.',
 	'errors.admin.initGroupUnknown': 'Il gruppo «{group}» non esiste o tu non ne fai parte (crealo con groupadd e aggiungi gli utenti con usermod -aG).',
 	'errors.admin.initNotOwner': 'Non puoi preparare {file} per il gruppo: appartiene a un altro utente ({reason}). Esegui il comando come proprietario della cartella o come root.',
 	'errors.data.writeFailed': 'Impossibile scrivere {file} ({reason}: disco pieno, cartella in sola lettura o senza permessi). I dati precedenti sono intatti.',
