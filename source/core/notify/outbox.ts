@@ -2,7 +2,10 @@ import {readdir, unlink} from 'node:fs/promises';
 import {join} from 'node:path';
 import {z} from 'zod';
 import {removeStrayTemporaries, writeFileAtomic} from '../store/atomic-write.js';
-import {ensureRealDirectory, isRealDirectory, MAX_SMALL_FILE, readRegularFile} from '../store/safe-file.js';
+import {ensureRealDirectory, isRealDirectory, readRegularFile} from '../store/safe-file.js';
+
+/** The largest message record read (a text of a megabyte is still shown, sanitised); larger ones are skipped. */
+const MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
 /*
  * The outbox: every SMS and e-mail the portal sends is a file in `<data>/outbox/` (0600 in a
@@ -87,8 +90,8 @@ export class Outbox {
 		const messages: OutboxMessage[] = [];
 		for (const name of names.filter(entry => /^\d{8}\.(sms|email)\.json$/.test(entry)).sort()) {
 			try {
-				// Never through a link, never a FIFO; a record is a few hundred bytes.
-				const parsed = outboxMessageSchema.safeParse(JSON.parse((await readRegularFile(join(this.directory, name), MAX_SMALL_FILE)).toString('utf8')));
+				// Never through a link, never a FIFO, bounded.
+				const parsed = outboxMessageSchema.safeParse(JSON.parse((await readRegularFile(join(this.directory, name), MAX_RECORD_BYTES)).toString('utf8')));
 				if (!parsed.success) continue;
 				if (filter.userId && parsed.data.userId !== filter.userId) continue;
 				if (filter.kind && parsed.data.kind !== filter.kind) continue;

@@ -46,8 +46,6 @@ export function folderModes(folder: string): FolderModes {
 	return (mode & 0o2000) !== 0 && (mode & 0o020) !== 0 ? SHARED_MODES : PRIVATE;
 }
 
-export const MAX_SMALL_FILE = 64 * 1024;
-
 /** A failed open of `file` as the refusal it is (a symlink, a FIFO or socket, a folder, a read not permitted); anything else unchanged. */
 function refusal(file: string, error: unknown, flags: number): unknown {
 	const code = (error as NodeJS.ErrnoException).code;
