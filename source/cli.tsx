@@ -30,6 +30,8 @@ const HELP = {
     $ mysign admin revoke ID --reason keyCompromise|cessationOfOperation|unspecified
     $ mysign admin flag-replacement ID --deadline gg/mm/aaaa
     $ mysign admin rao add --name NOME --phone NUM
+    $ mysign admin init --group GRUPPO [--data DIR]
+                                  cartella dei dati condivisa da un gruppo di utenti (2770)
     $ mysign status --user ID [--warn-days N]
                                   uscita 0 attivo, 1 in scadenza, 2 sospeso/revocato/scaduto/bloccato
     $ mysign outbox [--user ID]   SMS ed e-mail inviati; mysign outbox save N CARTELLA
@@ -76,6 +78,8 @@ const HELP = {
     $ mysign admin revoke ID --reason keyCompromise|cessationOfOperation|unspecified
     $ mysign admin flag-replacement ID --deadline dd/mm/yyyy
     $ mysign admin rao add --name NAME --phone NUM
+    $ mysign admin init --group GROUP [--data DIR]
+                                  a data folder shared by a group of OS users (2770)
     $ mysign status --user ID [--warn-days N]
                                   exit 0 active, 1 expiring, 2 suspended/revoked/expired/blocked
     $ mysign outbox [--user ID]   SMS and e-mails sent; mysign outbox save N FOLDER
@@ -140,6 +144,7 @@ const FLAGS = {
 	pem: {type: 'boolean'},
 	warnDays: {type: 'string'},
 	scenario: {type: 'string'},
+	group: {type: 'string'},
 	help: {type: 'boolean'},
 	version: {type: 'boolean'},
 } as const;
@@ -149,7 +154,7 @@ const COMMAND_FLAGS: Record<string, readonly string[]> = {
 	demo: ['data', 'lang', 'reset', 'scenario', 'user', 'json', 'help'],
 	phone: ['data', 'lang', 'screenReader', 'motion', 'highContrast', 'user', 'print', 'json', 'showKeys', 'help'],
 	crl: ['data', 'lang', 'json', 'help'],
-	admin: ['data', 'lang', 'count', 'name', 'surname', 'codiceFiscale', 'phone', 'email', 'csv', 'reason', 'deadline', 'pem', 'json', 'help'],
+	admin: ['data', 'lang', 'count', 'name', 'surname', 'codiceFiscale', 'phone', 'email', 'csv', 'reason', 'deadline', 'pem', 'group', 'json', 'help'],
 	status: ['data', 'lang', 'user', 'warnDays', 'json', 'help'],
 	outbox: ['data', 'lang', 'user', 'json', 'help'],
 	sign: ['data', 'lang', 'user', 'pinStdin', 'otp', 'sendOtp', 'json', 'help'],
@@ -286,6 +291,7 @@ async function main(argv: readonly string[]): Promise<number> {
 		return demo(t, {language, dataDirectory, reset: cli.flags.reset ?? false, json: cli.flags.json ?? false});
 	}
 	const display = displayFor({screenReader: cli.flags.screenReader, noMotion: !cli.flags.motion, highContrast: cli.flags.highContrast}, process.env);
+	if (command === 'admin' && extra[0] === 'init') return (await import('./cli/admin.js')).initCommand(t, dataDirectory, {group: cli.flags.group, json: cli.flags.json ?? false});
 	if (command === 'admin' || command === 'status' || command === 'outbox') {
 		const portal = await (await loadPortal()).open({dataDirectory, terminal: command});
 		const {adminCommand, outboxCommand, statusCommand} = await import('./cli/admin.js');

@@ -25,7 +25,7 @@ export interface AdminFlags {
 	pem: boolean;
 }
 
-export const ADMIN_COMMANDS = ['enroll', 'coupon create', 'unlock', 'revoke', 'reactivate', 'flag-replacement', 'list', 'show', 'rao add'] as const;
+export const ADMIN_COMMANDS = ['enroll', 'coupon create', 'unlock', 'revoke', 'reactivate', 'flag-replacement', 'list', 'show', 'rao add', 'init'] as const;
 
 const out = (text: string) => process.stdout.write(text + '\n');
 
@@ -155,6 +155,9 @@ export async function adminCommand(t: Translate, language: Language, portal: Por
 					.join('\n'));
 				return 0;
 			}
+			case 'init':
+				// cli.tsx runs it (initCommand) before any database is opened.
+				throw new Error('admin init is not a command on an open database');
 			case 'rao add': {
 				const operator = await admin.addOperator({name: required(t, flags.name, '--name'), phone: required(t, flags.phone, '--phone')});
 				print(operator, t('admin.raoAdded', {userId: operator.userId, name: toDisplayText(operator.name), password: operator.password}));
@@ -164,6 +167,24 @@ export async function adminCommand(t: Translate, language: Language, portal: Por
 	} catch (error) {
 		return asUsage(t, error);
 	}
+}
+
+/**
+ * `mysign admin init --group NAME [--data DIR]`: the data folder shared by an OS group (see
+ * core/store/shared-folder.ts). It runs without opening the database: the folder may be empty.
+ */
+export async function initCommand(t: Translate, directory: string, options: {group: string | undefined; json: boolean}): Promise<number> {
+	const group = required(t, options.group, '--group NOME');
+	const {initSharedFolder} = await import('../core/store/shared-folder.js');
+	const result = (() => {
+		try {
+			return initSharedFolder(directory, group);
+		} catch (error) {
+			return asUsage(t, error);
+		}
+	})();
+	out(options.json ? JSON.stringify(result) : t('admin.initDone', {directory: result.directory, group: result.group, count: result.entries}));
+	return 0;
 }
 
 /** `mysign status`: 0 active, 1 expiring within `warnDays`, 2 suspended, revoked, expired, blocked (or none). */

@@ -1,10 +1,12 @@
 import {randomBytes} from 'node:crypto';
-import {link, mkdir, open, readFile, unlink} from 'node:fs/promises';
+import {link, unlink} from 'node:fs/promises';
 import {join} from 'node:path';
+import {createExclusive, ensureRealDirectory, readSecretFile} from './store/safe-file.js';
 
 /**
  * Server-side secret keys (the pepper for PIN/ERC hashes, later the TOTP encryption key), each
- * 32 random bytes in `<data>/keys/<name>.key`, mode 0600 in a 0700 folder.
+ * 32 random bytes in `<data>/keys/<name>.key`, mode 0600 in a 0700 folder (0640 in a group's
+ * 2770 folder: see safe-file.ts). A key file others may read is refused with the `chmod` that fixes it.
  * Creation is race-free across processes: write a private temp file, then link() it into place,
  * which fails if another process won; everyone then reads the winner's key.
  */
@@ -13,9 +15,9 @@ export async function loadOrCreateKey(dataDirectory: string, name: string): Prom
 	const file = join(folder, `${name}.key`);
 	const existing = await readKey(file);
 	if (existing) return existing;
-	await mkdir(folder, {recursive: true, mode: 0o700});
+	ensureRealDirectory(folder);
 	const temporary = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-	const handle = await open(temporary, 'wx', 0o600);
+	const handle = await createExclusive(temporary, {secret: true});
 	try {
 		await handle.writeFile(randomBytes(32).toString('base64') + '\n');
 		await handle.sync();
@@ -34,9 +36,12 @@ export async function loadOrCreateKey(dataDirectory: string, name: string): Prom
 	return key;
 }
 
+/** A key is 45 bytes of base64; nothing longer is read (a link to /dev/zero is refused before). */
+const MAX_KEY_BYTES = 1024;
+
 async function readKey(file: string): Promise<Buffer | undefined> {
 	try {
-		const key = Buffer.from((await readFile(file, 'utf8')).trim(), 'base64');
+		const key = Buffer.from((await readSecretFile(file, MAX_KEY_BYTES)).toString('utf8').trim(), 'base64');
 		return key.length === 32 ? key : undefined;
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;

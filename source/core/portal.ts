@@ -1,4 +1,4 @@
-import {readFile, rm, writeFile} from 'node:fs/promises';
+import {rm, writeFile} from 'node:fs/promises';
 import {basename, join, resolve} from 'node:path';
 import {Account, type AccountView} from './account/account.js';
 import {checkPassword, PASSWORD_SPECIALS, type PasswordContext, type PasswordVerdict} from './account/password-policy.js';
@@ -25,6 +25,7 @@ import {pkiFiles} from './pki/files.js';
 import type {Settings} from './settings.js';
 import type {CertificationAuthority} from './pki/authority.js';
 import type {AccessEntry, CertificateRecord, Database, OtpChannel, SessionRecord} from './store/schema.js';
+import {readRegularFile} from './store/safe-file.js';
 import {Store} from './store/store.js';
 import {SignatureLog, type SignatureRecord} from './history/signature-log.js';
 import {queryHistory, queryPositions, type HistoryFilter, type HistoryPage} from './history/query.js';
@@ -714,7 +715,8 @@ export class Portal {
 		const eml = message ? this.outbox.emlPath(message) : undefined;
 		if (!message || !eml) throw new DomainError('outbox.unknown', {id: messageId});
 		const {simpleParser} = await import('mailparser');
-		const parsed = await simpleParser(await readFile(eml));
+		// An e-mail with its PDF is well under 16 MB; never read through a link or from a FIFO.
+		const parsed = await simpleParser(await readRegularFile(eml, 16 * 1024 * 1024));
 		const written: string[] = [];
 		for (const [index, attachment] of parsed.attachments.entries()) {
 			// Only the file's own name, made safe: an attachment name cannot choose the folder.

@@ -1,7 +1,7 @@
 import type {EnrolledHolder, OutboxMessage} from '../../source/core/portal.js';
 import {spawnSync} from 'node:child_process';
 import {X509Certificate} from 'node:crypto';
-import {cpSync, mkdirSync, readdirSync, writeFileSync} from 'node:fs';
+import {cpSync, mkdirSync, readdirSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {performance} from 'node:perf_hooks';
 import {beforeAll, describe, expect, it} from 'vitest';
@@ -402,5 +402,43 @@ describe('revocation, reactivation and unlocking', () => {
 		const {replacement} = await portal.dashboard(login.session);
 		expect(replacement.allowed).toBe(true);
 		expect(replacement.deadline?.toLocaleDateString('it-IT', {timeZone: 'Europe/Rome', day: '2-digit', month: '2-digit', year: 'numeric'})).toBe(deadline);
+	});
+});
+
+describe('mysign admin init --group (a folder shared by an OS group)', () => {
+	/** The name of this process's own group: one it is certainly a member of. */
+	const ownGroup = () => spawnSync('getent', ['group', String(process.getgid!())], {encoding: 'utf8'}).stdout.split(':')[0]!;
+
+	it('refuses a missing --group, a group that does not exist and extra words (exit 2), creating nothing', () => {
+		const base = temporaryDirectory();
+		try {
+			const data = join(base.path, 'room');
+			const missing = runCli(['admin', 'init', '--data', data]);
+			expect(missing.status).toBe(2);
+			expect(missing.stderr).toContain('--group');
+			const unknown = runCli(['admin', 'init', '--group', 'no-such-group-17', '--data', data, '--lang', 'en']);
+			expect(unknown.status).toBe(2);
+			expect(unknown.stderr).toContain('The group "no-such-group-17" does not exist');
+			expect(runCli(['admin', 'init', 'now', '--group', ownGroup(), '--data', data]).status).toBe(2);
+			expect(readdirSync(base.path)).toEqual([]);
+		} finally {
+			base.remove();
+		}
+	});
+
+	it('converts a folder with data: 2770 folders, 0660 files, 0640 keys; later writes keep the group modes', () => {
+		const data = demoCopy();
+		const result = runCli(['admin', 'init', '--group', ownGroup(), '--data', data, '--json']);
+		expect(result.status, result.stderr).toBe(0);
+		expect(JSON.parse(result.stdout)).toMatchObject({directory: data, group: ownGroup(), created: false});
+		const mode = (path: string) => (statSync(join(data, path)).mode & 0o7777).toString(8);
+		expect([mode('.'), mode('keys'), mode('db.json'), mode('keys/pepper.key'), mode('pki/ca.key'), mode('pki/ca.pem')]).toEqual(['2770', '2770', '660', '640', '640', '660']);
+		const before = statSync(join(data, 'db.json')).ino;
+		for (const command of [['admin', 'coupon', 'create'], ['crl']]) {
+			const written = runCli([...command, '--data', data]);
+			expect(written.status, written.stderr).toBe(0);
+		}
+		expect(statSync(join(data, 'db.json')).ino).not.toBe(before);
+		expect([mode('db.json'), mode('db.json.checked'), mode('pki/crl.pem')]).toEqual(['660', '660', '660']);
 	});
 });

@@ -1,7 +1,8 @@
 import {createHash, randomBytes} from 'node:crypto';
-import {closeSync, fstatSync, openSync, readSync} from 'node:fs';
-import {mkdir, open, readFile, rename, rm, stat, writeFile, type FileHandle} from 'node:fs/promises';
+import {closeSync, constants, fstatSync, readSync} from 'node:fs';
+import {lstat, rename, rm, type FileHandle} from 'node:fs/promises';
 import {writeFileAtomic} from '../store/atomic-write.js';
+import {createExclusive, ensureRealDirectory, openRegular, openRegularSync, readRegularFile} from '../store/safe-file.js';
 import {join} from 'node:path';
 import {z} from 'zod';
 import {FileLock} from '../store/lock.js';
@@ -116,11 +117,12 @@ export class SignatureLog {
 	async append(userId: string, records: readonly SignatureRecord[]): Promise<void> {
 		if (records.length === 0) return;
 		for (const record of records) signatureRecordSchema.parse(record);
-		await mkdir(this.directory, {recursive: true, mode: 0o700});
+		ensureRealDirectory(this.directory);
 		const file = this.fileOf(userId);
 		const lines = records.map(record => JSON.stringify(record) + '\n').join('');
 		await new FileLock(`${file}.lock`).with(async () => {
-			const handle = await open(file, 'a+', 0o600);
+			// Never appended through a planted symlink: see safe-file.ts.
+			const handle = await openRegular(file, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT);
 			try {
 				const {size} = await handle.stat();
 				let prefix = '';
@@ -140,7 +142,7 @@ export class SignatureLog {
 
 	/** Replaces a holder's whole history (the demo data set). */
 	async replace(userId: string, records: readonly SignatureRecord[]): Promise<void> {
-		await mkdir(this.directory, {recursive: true, mode: 0o700});
+		ensureRealDirectory(this.directory);
 		const file = this.fileOf(userId);
 		await new FileLock(`${file}.lock`).with(async () => {
 			const lines = records.map(record => JSON.stringify(signatureRecordSchema.parse(record)) + '\n');
@@ -150,7 +152,7 @@ export class SignatureLog {
 			await rm(indexFileOf(file), {force: true});
 			if (records.length < INDEX_EVERY) return;
 			// The index of what was just written, so that the first reader need not build it.
-			const columns = emptyColumns(file, (await stat(file)).ino);
+			const columns = emptyColumns(file, (await lstat(file)).ino);
 			columns.consumed = content.length;
 			let offset = 0;
 			for (const [index, line] of lines.entries()) {
@@ -189,7 +191,7 @@ export class SignatureLog {
 	private async columns(file: string): Promise<LogColumns | undefined> {
 		let handle;
 		try {
-			handle = await open(file, 'r');
+			handle = await openRegular(file, constants.O_RDONLY);
 		} catch (error) {
 			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
 			throw error;
@@ -243,7 +245,7 @@ export class SignatureLog {
 		if (!cached) return undefined;
 		let fd;
 		try {
-			fd = openSync(file, 'r');
+			fd = openRegularSync(file, constants.O_RDONLY);
 		} catch (error) {
 			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
 			throw error;
@@ -322,13 +324,16 @@ const EMPTY_VIEW: SignatureLogView = {count: 0, times: [], ascending: true, skip
 
 const indexFileOf = (file: string) => file.replace(/\.jsonl$/, '.idx');
 
+/** 25 bytes a record: 20 million signatures. A larger index (or a link to /dev/zero) is not read. */
+const MAX_INDEX_BYTES = 512 * 1024 * 1024;
+
 /** The records at `indexes`, each read from its line and checked against the columns; undefined if one is not what they say. */
 async function readRecords(columns: LogColumns, indexes: readonly number[]): Promise<SignatureRecord[] | undefined> {
 	if (indexes.length === 0) return [];
 	if (indexes.some(index => !(index >= 0 && index < columns.count))) return undefined;
 	let handle;
 	try {
-		handle = await open(columns.file, 'r');
+		handle = await openRegular(columns.file, constants.O_RDONLY);
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
 		throw error;
@@ -367,7 +372,7 @@ function readRecordsSync(columns: LogColumns, indexes: readonly number[]): Signa
 	if (indexes.some(index => !(index >= 0 && index < columns.count))) return undefined;
 	let fd;
 	try {
-		fd = openSync(columns.file, 'r');
+		fd = openRegularSync(columns.file, constants.O_RDONLY);
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
 		throw error;
@@ -437,7 +442,12 @@ async function writeIndex(columns: LogColumns, fingerprint: Buffer): Promise<voi
 	const file = indexFileOf(columns.file);
 	const temporary = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
 	try {
-		await writeFile(temporary, buffer, {mode: 0o600, flag: 'wx'});
+		const handle = await createExclusive(temporary);
+		try {
+			await handle.writeFile(buffer);
+		} finally {
+			await handle.close();
+		}
 		await rename(temporary, file);
 	} catch (error) {
 		await rm(temporary, {force: true});
@@ -449,7 +459,7 @@ async function writeIndex(columns: LogColumns, fingerprint: Buffer): Promise<voi
 async function readIndex(file: string, handle: FileHandle, ino: number, size: number): Promise<LogColumns | undefined> {
 	let buffer: Buffer;
 	try {
-		buffer = await readFile(indexFileOf(file));
+		buffer = await readRegularFile(indexFileOf(file), MAX_INDEX_BYTES);
 	} catch {
 		return undefined;
 	}

@@ -1,12 +1,16 @@
-import {mkdir, readFile, readdir, unlink} from 'node:fs/promises';
+import {readdir, unlink} from 'node:fs/promises';
 import {join} from 'node:path';
 import {z} from 'zod';
 import {removeStrayTemporaries, writeFileAtomic} from '../store/atomic-write.js';
+import {ensureRealDirectory, isRealDirectory, readRegularFile} from '../store/safe-file.js';
+
+/** The largest message record read (a text of a megabyte is still shown, sanitised); larger ones are skipped. */
+const MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
 /*
  * The outbox: every SMS and e-mail the portal sends is a file in `<data>/outbox/` (0600 in a
- * 0700 folder), named by a sequence number the store hands out, so every process sees the
- * same order. The phone companion and `mysign outbox` read it.
+ * 0700 folder; 0660 in a group's 2770 folder), named by a sequence number the store hands out,
+ * so every process sees the same order. The phone companion and `mysign outbox` read it.
  */
 
 export const outboxMessageSchema = z.object({
@@ -35,7 +39,7 @@ export class Outbox {
 	private cleaned: Promise<unknown> | undefined;
 
 	private async prepare(): Promise<void> {
-		await mkdir(this.directory, {recursive: true, mode: 0o700});
+		ensureRealDirectory(this.directory);
 		await (this.cleaned ??= removeStrayTemporaries(this.directory).catch(() => 0));
 	}
 
@@ -76,6 +80,8 @@ export class Outbox {
 	async list(filter: {userId?: string; kind?: OutboxMessage['kind']} = {}): Promise<OutboxMessage[]> {
 		let names: string[];
 		try {
+			// A link in place of the folder is refused (file.notDirectory), not listed.
+			if (!isRealDirectory(this.directory)) return [];
 			names = await readdir(this.directory);
 		} catch (error) {
 			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
@@ -84,7 +90,8 @@ export class Outbox {
 		const messages: OutboxMessage[] = [];
 		for (const name of names.filter(entry => /^\d{8}\.(sms|email)\.json$/.test(entry)).sort()) {
 			try {
-				const parsed = outboxMessageSchema.safeParse(JSON.parse(await readFile(join(this.directory, name), 'utf8')));
+				// Never through a link, never a FIFO, bounded.
+				const parsed = outboxMessageSchema.safeParse(JSON.parse((await readRegularFile(join(this.directory, name), MAX_RECORD_BYTES)).toString('utf8')));
 				if (!parsed.success) continue;
 				if (filter.userId && parsed.data.userId !== filter.userId) continue;
 				if (filter.kind && parsed.data.kind !== filter.kind) continue;

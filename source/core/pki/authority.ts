@@ -1,5 +1,4 @@
 import {webcrypto} from 'node:crypto';
-import {mkdir, readFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import * as asn1js from 'asn1js';
 import {x509} from './x509.js';
@@ -7,6 +6,7 @@ import {ISSUER} from '../certificate/record.js';
 import type {Clock} from '../clock.js';
 import {writeFileAtomic} from '../store/atomic-write.js';
 import {FileLock} from '../store/lock.js';
+import {ensureRealDirectory, readRegularFile, readSecretFile} from '../store/safe-file.js';
 import {pkiFiles} from './files.js';
 import {caSubject, holderSubject, POLICIES, qcStatementsExtension, URLS, type HolderName} from './profile.js';
 
@@ -18,6 +18,8 @@ import {caSubject, holderSubject, POLICIES, qcStatementsExtension, URLS, type Ho
 
 
 const ALGORITHM = {name: 'ECDSA', namedCurve: 'P-256'} as const;
+/** A CRL of every certificate of the largest folder stays far below this (as `mysign verify` reads it). */
+const CRL_READ_LIMIT = 16 << 20;
 const SIGNING = {name: 'ECDSA', hash: 'SHA-256'} as const;
 const YEAR = 365 * 86_400_000;
 /** RFC 5280 §5.2.3: cRLNumber, a non-critical INTEGER that grows with each CRL the CA issues. */
@@ -51,7 +53,7 @@ export class CertificationAuthority {
 	/** Loads the CA, creating it (once, whichever process comes first) when missing. */
 	static async open(dataDirectory: string, clock: Clock): Promise<CertificationAuthority> {
 		const files = CertificationAuthority.files(dataDirectory);
-		await mkdir(files.directory, {recursive: true, mode: 0o700});
+		ensureRealDirectory(files.directory);
 		return new FileLock(files.lock).with(async () => {
 			const existing = await readExisting(files.certificate, files.key);
 			if (existing) return new CertificationAuthority(files.directory, existing.certificate, existing.key);
@@ -71,7 +73,7 @@ export class CertificationAuthority {
 				],
 			});
 			const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
-			await writeFileAtomic(files.key, x509.PemConverter.encode(pkcs8, 'PRIVATE KEY'), {syncDirectory: true});
+			await writeFileAtomic(files.key, x509.PemConverter.encode(pkcs8, 'PRIVATE KEY'), {syncDirectory: true, secret: true});
 			await writeFileAtomic(files.certificate, certificate.toString('pem') + '\n', {syncDirectory: true});
 			return new CertificationAuthority(files.directory, certificate, keys.privateKey);
 		});
@@ -142,7 +144,7 @@ export class CertificationAuthority {
 	async publishedCrlNumber(): Promise<number> {
 		let pem: string;
 		try {
-			pem = await readFile(join(this.directory, 'crl.pem'), 'utf8');
+			pem = (await readRegularFile(join(this.directory, 'crl.pem'), CRL_READ_LIMIT)).toString('utf8');
 		} catch (error) {
 			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
 			throw error;
@@ -179,7 +181,8 @@ async function readExisting(certificateFile: string, keyFile: string): Promise<{
 	let certificatePem: string;
 	let keyPem: string;
 	try {
-		[certificatePem, keyPem] = await Promise.all([readFile(certificateFile, 'utf8'), readFile(keyFile, 'utf8')]);
+		// Never through a link, bounded; the CA key is refused when others may read it (see safe-file.ts).
+		[certificatePem, keyPem] = (await Promise.all([readRegularFile(certificateFile, 1 << 20), readSecretFile(keyFile, 1 << 20)])).map(String) as [string, string];
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
 		throw error;

@@ -1,4 +1,5 @@
-import {readFile, writeFile} from 'node:fs/promises';
+import {writeFile} from 'node:fs/promises';
+import {readRegularFile} from '../store/safe-file.js';
 import {basename} from 'node:path';
 import type {Clock} from '../clock.js';
 import {DomainError, isDomainError} from '../errors.js';
@@ -79,7 +80,7 @@ export class Signer {
 		// The PIN was just accepted; a key that does not open means it changed in between.
 		if (!key) throw new DomainError('pin.wrong', {attemptsLeft: 0});
 		const {signCades} = await import('../pki/cades.js');
-		const caPem = await readFile(pkiFiles(this.store.directory).certificate, 'utf8');
+		const caPem = (await readRegularFile(pkiFiles(this.store.directory).certificate, 16 << 20)).toString('utf8');
 		const signed: SignedDocument[] = [];
 		const records: SignatureRecord[] = [];
 		try {

@@ -1,4 +1,5 @@
 import {readFile} from 'node:fs/promises';
+import {readRegularFile} from '../store/safe-file.js';
 import {basename} from 'node:path';
 import {DomainError} from '../errors.js';
 import type {pkiFiles} from '../pki/files.js';
@@ -42,7 +43,8 @@ export async function verifySignatureFile(path: string, files: ReturnType<typeof
 	const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
 		throw new DomainError('verify.unreadable', {name: basename(path), reason: error.code ?? 'error'});
 	});
-	const [caPem, crlPem] = await Promise.all([readFile(files.certificate, 'utf8'), readFile(files.crl, 'utf8').catch(() => undefined)]);
+	// The data folder's CA files: never through a link, never a FIFO, bounded (see safe-file.ts).
+	const [caPem, crlPem] = await Promise.all([readRegularFile(files.certificate, 16 << 20).then(String), readRegularFile(files.crl, 16 << 20).then(String, () => undefined)]);
 	const {crlStatus, verifyCades} = await import('../pki/cades.js');
 	let result: Awaited<ReturnType<typeof verifyCades>>;
 	try {

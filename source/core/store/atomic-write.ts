@@ -2,18 +2,22 @@ import {randomBytes} from 'node:crypto';
 import {closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync} from 'node:fs';
 import {open, readdir, rename, unlink} from 'node:fs/promises';
 import {basename, dirname, join} from 'node:path';
+import {createExclusive, createExclusiveSync} from './safe-file.js';
 
 /**
  * Replaces `file` with `content` so that readers see the old or the new bytes, never a mix:
- * a unique temp file in the same folder created 0600, fsync, rename over the target, and
- * (for the database) fsync of the folder so the rename itself survives a crash.
+ * a unique temp file in the same folder (O_EXCL, never through a symlink, its mode set with fchmod:
+ * 0600, or 0660 in a folder shared by a group, see safe-file.ts; `secret`: 0600 or 0640), fsync,
+ * rename over the target (a symlink there is replaced, not followed), and (for the database)
+ * fsync of the folder so the rename itself survives a crash. In a set-group-id folder the new
+ * file inherits the folder's group, so a rewrite by any member keeps the file readable by all.
  * Temp names carry the pid, so a later process can tell a dead writer's leftovers.
  */
-export async function writeFileAtomic(file: string, content: string | Uint8Array, options: {syncDirectory?: boolean} = {}): Promise<void> {
+export async function writeFileAtomic(file: string, content: string | Uint8Array, options: {syncDirectory?: boolean; secret?: boolean} = {}): Promise<void> {
 	const directory = dirname(file);
 	const temporary = join(directory, `${basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 	try {
-		const handle = await open(temporary, 'wx', 0o600);
+		const handle = await createExclusive(temporary, {secret: options.secret});
 		try {
 			await handle.writeFile(content);
 			await handle.sync();
@@ -37,14 +41,14 @@ export async function writeFileAtomic(file: string, content: string | Uint8Array
 
 /**
  * `writeFileAtomic` in synchronous system calls, for the database under its lock: the same
- * steps (unique 0600 temp file, fsync, rename, fsync of the folder), without a trip through the
+ * steps (unique temp file, fsync, rename, fsync of the folder), without a trip through the
  * thread pool per step while other processes wait for the lock.
  */
-export function writeFileAtomicSync(file: string, content: string | Uint8Array, options: {syncDirectory?: boolean} = {}): void {
+export function writeFileAtomicSync(file: string, content: string | Uint8Array, options: {syncDirectory?: boolean; secret?: boolean} = {}): void {
 	const directory = dirname(file);
 	const temporary = join(directory, `${basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 	try {
-		const fd = openSync(temporary, 'wx', 0o600);
+		const fd = createExclusiveSync(temporary, {secret: options.secret});
 		try {
 			const bytes = typeof content === 'string' ? Buffer.from(content) : content;
 			for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written);

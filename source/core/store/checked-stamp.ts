@@ -1,5 +1,6 @@
-import {readFileSync, statSync, writeFileSync} from 'node:fs';
+import {closeSync, constants, ftruncateSync, lstatSync, statSync, writeSync} from 'node:fs';
 import {join} from 'node:path';
+import {openRegularSync, readRegularFileSync} from './safe-file.js';
 
 /*
  * "This program validated and wrote db.json as it is now." After each store write (whose text
@@ -42,8 +43,12 @@ export function setProgramIdentity(entryFile: string | undefined): void {
 	programIdentity = entryFile === undefined ? undefined : fileIdentity(entryFile);
 }
 
-function fileIdentity(file: string): string {
-	const info = statSync(file, {bigint: true});
+/** The stamp is a line of ~120 bytes: a longer file (or /dev/zero behind a link) is not read. */
+const MAX_STAMP_BYTES = 4096;
+
+function fileIdentity(file: string, follow = true): string {
+	// The database's own entry (lstat): a symlink db.json never matches a stamp, so it gets the full read, which refuses it.
+	const info = follow ? statSync(file, {bigint: true}) : lstatSync(file, {bigint: true});
 	return `${info.dev}:${info.ino}:${info.size}:${info.mtimeNs}`;
 }
 
@@ -54,10 +59,18 @@ function fileIdentity(file: string): string {
 export function writeCheckedStamp(directory: string, facts: CheckedFacts): void {
 	if (programIdentity === undefined) return;
 	try {
-		const stamp: Stamp = {program: programIdentity, file: fileIdentity(join(directory, DATABASE)), loginMaxAttempts: facts.loginMaxAttempts};
-		writeFileSync(join(directory, STAMP), JSON.stringify(stamp) + '\n', {mode: 0o600});
+		const stamp: Stamp = {program: programIdentity, file: fileIdentity(join(directory, DATABASE), false), loginMaxAttempts: facts.loginMaxAttempts};
+		// Never through a planted symlink, never into a FIFO: such a stamp is left as it is (and never believed).
+		const fd = openRegularSync(join(directory, STAMP), constants.O_WRONLY | constants.O_CREAT);
+		try {
+			ftruncateSync(fd, 0);
+			const bytes = Buffer.from(JSON.stringify(stamp) + '\n');
+			for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written, written);
+		} finally {
+			closeSync(fd);
+		}
 	} catch {
-		// A full disk or a read-only folder: the write that mattered already succeeded.
+		// A full disk, a read-only folder, a refused stamp file: the write that mattered already succeeded.
 	}
 }
 
@@ -65,8 +78,9 @@ export function writeCheckedStamp(directory: string, facts: CheckedFacts): void 
 export function readCheckedStamp(directory: string): CheckedFacts | undefined {
 	if (programIdentity === undefined) return undefined;
 	try {
-		const stamp = JSON.parse(readFileSync(join(directory, STAMP), 'utf8')) as Partial<Stamp>;
-		if (stamp.program !== programIdentity || stamp.file !== fileIdentity(join(directory, DATABASE))) return undefined;
+		// Bounded and regular only: a stamp linked to /dev/zero or a FIFO is refused at once (the start then validates).
+		const stamp = JSON.parse(readRegularFileSync(join(directory, STAMP), MAX_STAMP_BYTES).toString('utf8')) as Partial<Stamp>;
+		if (stamp.program !== programIdentity || stamp.file !== fileIdentity(join(directory, DATABASE), false)) return undefined;
 		const attempts = stamp.loginMaxAttempts;
 		return typeof attempts === 'number' && Number.isInteger(attempts) && attempts > 0 ? {loginMaxAttempts: attempts} : undefined;
 	} catch {

@@ -1,10 +1,13 @@
-import {readFileSync} from 'node:fs';
 import {basename, dirname} from 'node:path';
 import type {Adapter} from 'lowdb';
 import {z} from 'zod';
 import {DomainError} from '../errors.js';
 import {removeStrayTemporaries, writeFileAtomicSync} from './atomic-write.js';
 import {migrate} from './migrations.js';
+import {readRegularFileSync} from './safe-file.js';
+
+/** The largest database read: far above any real one (1 000 holders are ~2 MB), below V8's longest string. */
+const MAX_DATABASE_BYTES = 256 * 1024 * 1024;
 
 /**
  * A lowdb adapter for one JSON file that many processes share.
@@ -25,9 +28,11 @@ export class AtomicJsonFile<T> implements Adapter<T> {
 		let text: string;
 		try {
 			// Synchronous, like the write: under the store lock, a trip through the thread pool can wait for a time slice.
-			text = readFileSync(this.file, 'utf8');
+			// Never through a symlink, never a FIFO or device (refused at once, naming the file): see safe-file.ts.
+			text = readRegularFileSync(this.file, MAX_DATABASE_BYTES).toString('utf8');
 		} catch (error) {
 			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+			if (error instanceof DomainError) throw error;
 			throw new DomainError('store.unreadable', {file: this.file, reason: (error as NodeJS.ErrnoException).code ?? 'error'});
 		}
 		return this.parse(text);

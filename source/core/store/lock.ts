@@ -1,7 +1,8 @@
 import {AsyncLocalStorage} from 'node:async_hooks';
-import {closeSync, openSync} from 'node:fs';
+import {closeSync, constants} from 'node:fs';
 import fsExt from 'fs-ext';
 import {DomainError} from '../errors.js';
+import {openRegularSync} from './safe-file.js';
 
 /*
  * Cross-process exclusive lock on a file with flock(2). The kernel releases it when the holder
@@ -61,7 +62,8 @@ export class FileLock {
 		 */
 		let fd: number;
 		try {
-			fd = openSync(this.path, 'a', 0o600);
+			// Never through a symlink (a planted `db.lock → elsewhere` creates nothing), never a FIFO.
+			fd = openRegularSync(this.path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT);
 		} catch (error) {
 			if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new DomainError('store.missing', {file: this.path});
 			throw error;
