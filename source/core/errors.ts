@@ -12,6 +12,8 @@ export type ErrorCode =
 	| 'store.unreadable'
 	| 'store.futureVersion'
 	| 'store.writeFailed'
+	| 'store.keyMissing'
+	| 'store.keyMismatch'
 	| 'data.writeFailed'
 	| 'holder.invalidCodiceFiscale'
 	| 'holder.invalidUserId'

@@ -14,6 +14,7 @@ import {certificateState, currentCertificate, maskIut, suspensionIsOver, type Ce
 import {systemClock, type Clock} from './clock.js';
 import {buildDemoDatabase, demoCredentials, demoHistories, demoOperators, readSeed, type DemoCredential} from './demo/demo.js';
 import {DomainError} from './errors.js';
+import {fingerprintsOf, loadBoundKeys} from './key-binding.js';
 import {loadOrCreateKey} from './keys.js';
 import {Outbox, type OutboxMessage} from './notify/outbox.js';
 import {Challenges, type ChallengeView, type OtpKeys} from './otp/challenges.js';
@@ -116,7 +117,8 @@ async function writeDemoHistories(dataDirectory: string, seed: Awaited<ReturnTyp
 	for (const [userId, records] of demoHistories(seed, db, now)) await log.replace(userId, records);
 }
 
-async function loadKeys(dataDirectory: string): Promise<OtpKeys> {
+/** Creates the keys where missing: only with a new database (see key-binding.ts). */
+async function loadOrCreateKeys(dataDirectory: string): Promise<OtpKeys> {
 	const [pepper, totpKey] = await Promise.all([loadOrCreateKey(dataDirectory, 'pepper'), loadOrCreateKey(dataDirectory, 'totp')]);
 	return {pepper, totpKey};
 }
@@ -139,6 +141,7 @@ export class Portal {
 		private readonly keys: OtpKeys,
 	) {
 		this.store = new Store(options.dataDirectory);
+		this.store.bindKeys(fingerprintsOf(keys));
 		this.clock = options.clock ?? systemClock;
 		this.terminal = options.terminal ?? 'terminal';
 		this.outbox = new Outbox(options.dataDirectory);
@@ -152,13 +155,16 @@ export class Portal {
 		this.recovery = new PasswordRecovery(this.store, this.clock, keys.pepper, this.otpService.challenges, notify, this.terminal);
 	}
 
-	/** Opens the data folder; the database must exist and be valid (see `createDemo`). */
+	/**
+	 * Opens the data folder; the database must exist and be valid (see `createDemo`), and its keys
+	 * be the ones it records. Creates nothing: a wrong --data is refused as it is.
+	 */
 	static async open(options: PortalOptions): Promise<Portal> {
-		const store = new Store(options.dataDirectory);
-		await store.ensureDirectory();
-		const portal = new Portal(options, await loadKeys(options.dataDirectory));
 		// One read both refuses a missing, unreadable or invalid file and finds suspensions that are over.
-		await portal.refreshCertificates({snapshot: await portal.store.read()});
+		const snapshot = await new Store(options.dataDirectory).read();
+		// Before anything else uses a key: a missing or different one stops here (see key-binding.ts).
+		const portal = new Portal(options, await loadBoundKeys(options.dataDirectory, snapshot.keys));
+		await portal.refreshCertificates({snapshot});
 		return portal;
 	}
 
@@ -174,15 +180,18 @@ export class Portal {
 	/** Creates (or with `reset`, recreates) the demo data set. Returns the demo credentials and whether it wrote. */
 	static async createDemo(options: PortalOptions & {reset?: boolean}): Promise<{created: boolean; credentials: DemoCredential[]; operators: {userId: string; name: string; password: string}[]}> {
 		const store = new Store(options.dataDirectory);
-		await store.ensureDirectory();
-		const keys = await loadKeys(options.dataDirectory);
 		const seed = await readSeed(seedFile());
 		const clock = options.clock ?? systemClock;
 		// The CA (and its heavy libraries) is needed only when there is something to issue.
 		if (!options.reset && (await store.exists())) {
-			await store.read(); // an invalid file is reported, never replaced
+			// An invalid file is reported, never replaced; nor are its keys, which must be its own.
+			await loadBoundKeys(options.dataDirectory, (await store.read()).keys);
 			return {created: false, credentials: demoCredentials(seed), operators: demoOperators(seed)};
 		}
+		// A new database: the folder and any missing key are created with it, and it records the keys.
+		await store.ensureDirectory();
+		const keys = await loadOrCreateKeys(options.dataDirectory);
+		store.bindKeys(fingerprintsOf(keys));
 		const {CertificationAuthority} = await import('./pki/authority.js');
 		if (options.reset) {
 			// A reset room starts from nothing: a new CA (every earlier certificate stops verifying,

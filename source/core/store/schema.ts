@@ -230,6 +230,8 @@ export const loginRequestSchema = z.object({
 	userId: z.string().nullable(),
 });
 
+const keyFingerprintSchema = z.string().regex(/^hmac-sha256:[0-9a-f]{64}$/, 'not a key fingerprint');
+
 export const databaseSchema = z.object({
 	version: z.literal(DATABASE_VERSION),
 	settings: settingsSchema,
@@ -248,6 +250,12 @@ export const databaseSchema = z.object({
 	recoveries: z.array(recoverySchema).default([]),
 	/** Monotonic counters for identifiers (access-log ids, ...). */
 	sequences: z.record(z.string(), z.number().int().min(0)),
+	/**
+	 * Fingerprints of the keys in keys/ this database was made with (see key-binding.ts): every
+	 * command refuses a missing or different key. Null in a database older than them: its keys
+	 * are trusted on first use and the first write records them.
+	 */
+	keys: z.object({pepper: keyFingerprintSchema, totp: keyFingerprintSchema}).nullable().default(null),
 });
 
 export type Database = z.infer<typeof databaseSchema>;
