@@ -14,6 +14,7 @@ export type ErrorCode =
 	| 'store.writeFailed'
 	| 'store.keyMissing'
 	| 'store.keyMismatch'
+	| 'store.caMissing'
 	| 'data.writeFailed'
 	| 'holder.invalidCodiceFiscale'
 	| 'holder.invalidUserId'

@@ -199,7 +199,7 @@ export class Portal {
 			await rm(pkiFiles(options.dataDirectory).directory, {recursive: true, force: true});
 			await rm(new Outbox(options.dataDirectory).directory, {recursive: true, force: true});
 		}
-		const authority = await CertificationAuthority.open(options.dataDirectory, clock);
+		const authority = await CertificationAuthority.open(options.dataDirectory, clock, {create: true});
 		const created = await store.initialize(() => buildDemoDatabase(seed, clock, keys, authority), {replace: options.reset ?? false});
 		if (created) {
 			await publishCrl(store, authority, clock);

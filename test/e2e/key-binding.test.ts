@@ -124,6 +124,18 @@ describe('a backup restored without its keys', () => {
 	});
 });
 
+describe('a backup restored without pki/', () => {
+	it('`mysign crl` says to restore pki/ and makes no new CA', () => {
+		const data = demoCopy();
+		renameSync(join(data, 'pki'), join(workFolder(), 'pki'));
+		const result = runCli(['crl', '--data', data]);
+		expect(result.status).toBe(1);
+		expect(result.stderr.replace(/\n/g, ' ')).toContain(`La chiave della CA locale ${join(data, 'pki', 'ca.key')}`);
+		expect(result.stderr).toContain('Ripristina la cartella pki/');
+		expect(existsSync(join(data, 'pki'))).toBe(false);
+	});
+});
+
 describe('a folder without a database', () => {
 	it('a --data typo: every command says the database does not exist and creates nothing', () => {
 		const parent = temporaryDirectory();

@@ -114,6 +114,7 @@ export const it = {
 	'errors.store.writeFailed': 'Impossibile salvare il database {file} ({reason}). I dati precedenti sono intatti.',
 	'errors.store.keyMissing': "La chiave {file} manca o non è valida e senza di essa il database non si può usare. Ripristina la cartella keys/ dalla stessa copia di sicurezza di db.json (per dei dati demo: mysign demo --reset li ricrea). Nessun dato è stato modificato e nessun tentativo è stato contato.",
 	'errors.store.keyMismatch': "La chiave {file} non è quella di questo database (viene da un'altra copia o da un altro database). Ripristina la cartella keys/ dalla stessa copia di sicurezza di db.json. Nessun dato è stato modificato e nessun tentativo è stato contato.",
+	'errors.store.caMissing': "La chiave della CA locale {file} (o il suo certificato ca.pem) manca: senza di essa non si possono emettere certificati né CRL. Ripristina la cartella pki/ dalla stessa copia di sicurezza di db.json. Non è stata creata una nuova CA.",
 	'errors.data.writeFailed': 'Impossibile scrivere {file} ({reason}: disco pieno, cartella in sola lettura o senza permessi). I dati precedenti sono intatti.',
 	'errors.holder.invalidCodiceFiscale': 'Codice fiscale non valido: controlla le 16 lettere e cifre e il carattere di controllo.',
 	'errors.holder.invalidUserId': 'User ID non valido: deve essere JCPD seguito da 4 cifre.',

@@ -133,6 +133,14 @@ describe('keys bound to their database', () => {
 		expect(await refusal(open(directory))).toMatchObject({code: 'store.keyMismatch'});
 	});
 
+	it('a backup restored without pki/: no new CA is made, a CRL is refused naming the CA key', async () => {
+		const directory = await copyFolder();
+		rmSync(join(directory, 'pki'), {recursive: true});
+		const portal = await open(directory);
+		expect(await refusal(portal.refreshCertificates({always: true}))).toEqual({code: 'store.caMissing', params: {file: join(directory, 'pki', 'ca.key')}});
+		expect(existsSync(join(directory, 'pki'))).toBe(false);
+	});
+
 	it('`demo --reset` makes a new database with the folder’s keys (created where missing)', async () => {
 		const directory = await copyFolder();
 		rmSync(join(directory, 'keys'), {recursive: true});
