@@ -282,6 +282,8 @@ async function main(argv: readonly string[]): Promise<number> {
 	}
 	if (cli.flags.lang !== undefined && !isLanguage(cli.flags.lang)) throw new UsageError(t('cli.badLang', {lang: cli.flags.lang}));
 	if (cli.flags.data === '') throw new UsageError(t('cli.unknownFlag', {flag: '--data'}));
+	// Every argument is checked before the data folder is looked at (see preflight.ts).
+	if (command !== '') (await import('./cli/preflight.js')).checkArguments(t, command, extra, cli.flags, Boolean(process.stdin.isTTY && process.stderr.isTTY));
 
 	const dataDirectory = resolveDataDirectory(cli.flags.data);
 

@@ -1,4 +1,4 @@
-import {randomBytes} from 'node:crypto';
+import {createHmac, randomBytes} from 'node:crypto';
 import {link, unlink} from 'node:fs/promises';
 import {join} from 'node:path';
 import {createExclusive, ensureRealDirectory, readSecretFile} from './store/safe-file.js';
@@ -9,6 +9,8 @@ import {createExclusive, ensureRealDirectory, readSecretFile} from './store/safe
  * 2770 folder: see safe-file.ts). A key file others may read is refused with the `chmod` that fixes it.
  * Creation is race-free across processes: write a private temp file, then link() it into place,
  * which fails if another process won; everyone then reads the winner's key.
+ * Only a command that creates a database calls it (see key-binding.ts): one reading a folder
+ * uses `loadKey`, which never creates anything.
  */
 export async function loadOrCreateKey(dataDirectory: string, name: string): Promise<Buffer> {
 	const folder = join(dataDirectory, 'keys');
@@ -38,6 +40,27 @@ export async function loadOrCreateKey(dataDirectory: string, name: string): Prom
 
 /** A key is 45 bytes of base64; nothing longer is read (a link to /dev/zero is refused before). */
 const MAX_KEY_BYTES = 1024;
+
+/** The keys a database is bound to (their fingerprints are in db.json: see key-binding.ts). */
+export const KEY_NAMES = ['pepper', 'totp'] as const;
+export type KeyName = (typeof KEY_NAMES)[number];
+
+export function keyFile(dataDirectory: string, name: string): string {
+	return join(dataDirectory, 'keys', `${name}.key`);
+}
+
+/** An existing key, never created; undefined when the file is missing or does not hold a key. */
+export async function loadKey(dataDirectory: string, name: string): Promise<Buffer | undefined> {
+	return readKey(keyFile(dataDirectory, name));
+}
+
+/**
+ * What db.json records of a key: HMAC-SHA256 of a fixed label under the key. It tells whether a
+ * key file is the database's, and (the key being 32 random bytes) reveals nothing of the key.
+ */
+export function keyFingerprint(key: Buffer): string {
+	return `hmac-sha256:${createHmac('sha256', key).update('mysign key fingerprint v1').digest('hex')}`;
+}
 
 async function readKey(file: string): Promise<Buffer | undefined> {
 	try {

@@ -15,6 +15,7 @@ import {FolderClock, systemClock, type Clock} from './clock.js';
 import {changeFolderTime, describeFolderTime, type ClockChange, type FolderClockView} from './clock-control.js';
 import {buildDemoDatabase, demoCredentials, demoHistories, demoOperators, readSeed, type DemoCredential} from './demo/demo.js';
 import {DomainError} from './errors.js';
+import {fingerprintsOf, loadBoundKeys} from './key-binding.js';
 import {loadOrCreateKey} from './keys.js';
 import {Outbox, type OutboxMessage} from './notify/outbox.js';
 import {Challenges, type ChallengeView, type OtpKeys} from './otp/challenges.js';
@@ -122,7 +123,8 @@ async function writeDemoHistories(dataDirectory: string, seed: Awaited<ReturnTyp
 	for (const [userId, records] of demoHistories(seed, db, now)) await log.replace(userId, records);
 }
 
-async function loadKeys(dataDirectory: string): Promise<OtpKeys> {
+/** Creates the keys where missing: only with a new database (see key-binding.ts). */
+async function loadOrCreateKeys(dataDirectory: string): Promise<OtpKeys> {
 	const [pepper, totpKey] = await Promise.all([loadOrCreateKey(dataDirectory, 'pepper'), loadOrCreateKey(dataDirectory, 'totp')]);
 	return {pepper, totpKey};
 }
@@ -141,16 +143,20 @@ export class Portal {
 	private readonly recovery: PasswordRecovery;
 	/** The newest database this process read or wrote (for the one synchronous holder query). */
 	private lastSnapshot: Database | undefined;
+	/** Takes in every database this process reads or writes: the folder's clock and `lastSnapshot`. */
+	private readonly seen: (db: Database) => void;
 
 	private constructor(
 		options: PortalOptions,
 		private readonly keys: OtpKeys,
 	) {
 		const folderClock = options.clock ? undefined : new FolderClock();
-		this.store = new Store(options.dataDirectory, db => {
+		this.seen = db => {
 			this.lastSnapshot = db;
 			folderClock?.observe(db.clock);
-		});
+		};
+		this.store = new Store(options.dataDirectory, this.seen);
+		this.store.bindKeys(fingerprintsOf(keys));
 		this.clock = options.clock ?? folderClock!;
 		this.terminal = options.terminal ?? 'terminal';
 		this.outbox = new Outbox(options.dataDirectory);
@@ -164,13 +170,18 @@ export class Portal {
 		this.recovery = new PasswordRecovery(this.store, this.clock, keys.pepper, this.otpService.challenges, notify, this.terminal);
 	}
 
-	/** Opens the data folder; the database must exist and be valid (see `createDemo`). */
+	/**
+	 * Opens the data folder; the database must exist and be valid (see `createDemo`), and its keys
+	 * be the ones it records. Creates nothing: a wrong --data is refused as it is.
+	 */
 	static async open(options: PortalOptions): Promise<Portal> {
-		const store = new Store(options.dataDirectory);
-		await store.ensureDirectory();
-		const portal = new Portal(options, await loadKeys(options.dataDirectory));
 		// One read both refuses a missing, unreadable or invalid file and finds suspensions that are over.
-		await portal.refreshCertificates({snapshot: await portal.store.read()});
+		const snapshot = await new Store(options.dataDirectory).read();
+		// Before anything else uses a key: a missing or different one stops here (see key-binding.ts).
+		const portal = new Portal(options, await loadBoundKeys(options.dataDirectory, snapshot.keys));
+		// The folder's clock comes from this same read (a training folder's time decides what is over).
+		portal.seen(snapshot);
+		await portal.refreshCertificates({snapshot});
 		return portal;
 	}
 
@@ -186,15 +197,18 @@ export class Portal {
 	/** Creates (or with `reset`, recreates) the demo data set. Returns the demo credentials and whether it wrote. */
 	static async createDemo(options: PortalOptions & {reset?: boolean}): Promise<{created: boolean; credentials: DemoCredential[]; operators: {userId: string; name: string; password: string}[]}> {
 		const store = new Store(options.dataDirectory);
-		await store.ensureDirectory();
-		const keys = await loadKeys(options.dataDirectory);
 		const seed = await readSeed(seedFile());
 		const clock = options.clock ?? systemClock;
 		// The CA (and its heavy libraries) is needed only when there is something to issue.
 		if (!options.reset && (await store.exists())) {
-			await store.read(); // an invalid file is reported, never replaced
+			// An invalid file is reported, never replaced; nor are its keys, which must be its own.
+			await loadBoundKeys(options.dataDirectory, (await store.read()).keys);
 			return {created: false, credentials: demoCredentials(seed), operators: demoOperators(seed)};
 		}
+		// A new database: the folder and any missing key are created with it, and it records the keys.
+		await store.ensureDirectory();
+		const keys = await loadOrCreateKeys(options.dataDirectory);
+		store.bindKeys(fingerprintsOf(keys));
 		const {CertificationAuthority} = await import('./pki/authority.js');
 		if (options.reset) {
 			// A reset room starts from nothing: a new CA (every earlier certificate stops verifying,
@@ -202,7 +216,7 @@ export class Portal {
 			await rm(pkiFiles(options.dataDirectory).directory, {recursive: true, force: true});
 			await rm(new Outbox(options.dataDirectory).directory, {recursive: true, force: true});
 		}
-		const authority = await CertificationAuthority.open(options.dataDirectory, clock);
+		const authority = await CertificationAuthority.open(options.dataDirectory, clock, {create: true});
 		const created = await store.initialize(() => buildDemoDatabase(seed, clock, keys, authority), {replace: options.reset ?? false});
 		if (created) {
 			await publishCrl(store, authority, clock);

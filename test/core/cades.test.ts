@@ -26,7 +26,7 @@ function awkwardContent(): Buffer {
 async function newCa() {
 	const folder = temporaryDirectory();
 	cleanups.push(folder.remove);
-	const ca = await CertificationAuthority.open(folder.path, systemClock);
+	const ca = await CertificationAuthority.open(folder.path, systemClock, {create: true});
 	const caFile = CertificationAuthority.files(folder.path).certificate;
 	return {ca, folder: folder.path, caFile, caPem: readFileSync(caFile, 'utf8')};
 }

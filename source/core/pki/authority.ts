@@ -4,6 +4,7 @@ import * as asn1js from 'asn1js';
 import {x509} from './x509.js';
 import {ISSUER} from '../certificate/record.js';
 import type {Clock} from '../clock.js';
+import {DomainError} from '../errors.js';
 import {writeFileAtomic} from '../store/atomic-write.js';
 import {FileLock} from '../store/lock.js';
 import {ensureRealDirectory, readRegularFile, readSecretFile} from '../store/safe-file.js';
@@ -50,9 +51,18 @@ export class CertificationAuthority {
 		return pkiFiles(dataDirectory);
 	}
 
-	/** Loads the CA, creating it (once, whichever process comes first) when missing. */
-	static async open(dataDirectory: string, clock: Clock): Promise<CertificationAuthority> {
+	/**
+	 * Loads the CA; with `create` (only with a new database), creates it (once, whichever process
+	 * comes first) when missing. Without it a missing CA is refused: a new one would issue and sign
+	 * CRLs under another key with the same name, and every earlier certificate would stop verifying.
+	 */
+	static async open(dataDirectory: string, clock: Clock, options: {create?: boolean} = {}): Promise<CertificationAuthority> {
 		const files = CertificationAuthority.files(dataDirectory);
+		if (!options.create) {
+			const existing = await readExisting(files.certificate, files.key);
+			if (!existing) throw new DomainError('store.caMissing', {file: files.key});
+			return new CertificationAuthority(files.directory, existing.certificate, existing.key);
+		}
 		ensureRealDirectory(files.directory);
 		return new FileLock(files.lock).with(async () => {
 			const existing = await readExisting(files.certificate, files.key);

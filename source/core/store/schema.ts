@@ -235,6 +235,7 @@ export const folderTimeSchema = z.discriminatedUnion('kind', [
 	z.object({kind: z.literal('live')}),
 	z.object({kind: z.literal('training'), offsetMs: z.number().int().min(-CENTURIES).max(CENTURIES)}),
 ]);
+const keyFingerprintSchema = z.string().regex(/^hmac-sha256:[0-9a-f]{64}$/, 'not a key fingerprint');
 
 export const databaseSchema = z.object({
 	version: z.literal(DATABASE_VERSION),
@@ -258,6 +259,12 @@ export const databaseSchema = z.object({
 	clock: folderTimeSchema.default({kind: 'live'}),
 	/** The CRL Number of the last CRL issued (pki/crl.ts issueCrl); 0: none yet. */
 	crlNumber: z.number().int().min(0).default(0),
+	/**
+	 * Fingerprints of the keys in keys/ this database was made with (see key-binding.ts): every
+	 * command refuses a missing or different key. Null in a database older than them: its keys
+	 * are trusted on first use and the first write records them.
+	 */
+	keys: z.object({pepper: keyFingerprintSchema, totp: keyFingerprintSchema}).nullable().default(null),
 });
 
 export type Database = z.infer<typeof databaseSchema>;

@@ -2,6 +2,7 @@ import {chmod, mkdir, stat} from 'node:fs/promises';
 import {join} from 'node:path';
 import {Low} from 'lowdb';
 import {DomainError} from '../errors.js';
+import {bindDatabase, type KeyFingerprints} from '../key-binding.js';
 import {writeCheckedStamp} from './checked-stamp.js';
 import {AtomicJsonFile} from './json-file.js';
 import {FileLock} from './lock.js';
@@ -19,6 +20,8 @@ export class Store {
 	private readonly adapter: AtomicJsonFile<Database>;
 	private readonly lock: FileLock;
 	private cleaned = false;
+	/** The keys this process uses with the database: every write checks (or first records) them. */
+	private keyFingerprints: KeyFingerprints | undefined;
 
 	/**
 	 * @param observe sees every snapshot this store reads or writes (the folder clock reads its
@@ -33,7 +36,12 @@ export class Store {
 		this.lock = new FileLock(join(directory, 'db.lock'));
 	}
 
-	/** Creates the data folder (0700) when missing. */
+	/** From now on, every write refuses a database bound to other keys (see key-binding.ts). */
+	bindKeys(fingerprints: KeyFingerprints): void {
+		this.keyFingerprints = fingerprints;
+	}
+
+	/** Creates the data folder (0700) when missing: only when creating a database, never to read one. */
 	async ensureDirectory(): Promise<void> {
 		const existed = await stat(this.directory).then(() => true, () => false);
 		await mkdir(this.directory, {recursive: true, mode: 0o700});
@@ -69,6 +77,7 @@ export class Store {
 			const low = new Low<Database>(this.adapter, MISSING);
 			await low.read();
 			if (low.data === MISSING) throw new DomainError('store.missing', {file: this.file});
+			if (this.keyFingerprints) bindDatabase(low.data, this.directory, this.keyFingerprints);
 			this.observe(low.data);
 			const result = await change(low.data);
 			await this.save(low);
@@ -83,7 +92,9 @@ export class Store {
 		return this.lock.with(async () => {
 			await this.cleanOnce();
 			if (!options.replace && (await this.adapter.read()) !== null) return false;
-			const low = new Low<Database>(this.adapter, await initial());
+			const data = await initial();
+			if (this.keyFingerprints) bindDatabase(data, this.directory, this.keyFingerprints);
+			const low = new Low<Database>(this.adapter, data);
 			await this.save(low);
 			this.observe(low.data);
 			return true;

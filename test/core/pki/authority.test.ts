@@ -17,7 +17,7 @@ const YEAR = 365 * 86_400_000;
 async function setup() {
 	const folder = temporaryDirectory();
 	cleanup = folder.remove;
-	const ca = await CertificationAuthority.open(folder.path, systemClock);
+	const ca = await CertificationAuthority.open(folder.path, systemClock, {create: true});
 	const files = CertificationAuthority.files(folder.path);
 	const now = Date.now();
 	const issued = await ca.issue(MARIO, {notBefore: new Date(now - YEAR), notAfter: new Date(now + 2 * YEAR)});

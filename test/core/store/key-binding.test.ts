@@ -1,0 +1,153 @@
+import {cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {keyFingerprint} from '../../../source/core/keys.js';
+import {Portal} from '../../../source/core/portal.js';
+import {demoFolderCopies} from '../../helpers/demo-template.js';
+import {DEMO_NOW, lastSmsCode, ManualClock, MARIO, refusal, temporaryDirectory} from '../../helpers/portal.js';
+
+/*
+ * Issue 17 item 2: keys are bound to their database. A backup restored without keys/ (or with
+ * another database's keys) is refused before any PIN or password is compared, nothing is counted
+ * and nothing is written; restoring keys/ gives the holder back exactly what they had.
+ */
+
+const clock = () => new ManualClock(DEMO_NOW);
+const copyFolder = demoFolderCopies(clock());
+const open = (directory: string) => Portal.open({dataDirectory: directory, clock: clock(), terminal: 'test'});
+
+/** Another demo database, with keys of its own. */
+let other = {path: '', remove: () => undefined as void};
+beforeAll(async () => {
+	other = temporaryDirectory();
+	await Portal.createDemo({dataDirectory: other.path, clock: clock()});
+}, 60_000);
+afterAll(() => other.remove());
+
+/** Every file and folder under `directory` with its size and mtime: what "nothing changed" compares. */
+function tree(directory: string): string[] {
+	return readdirSync(directory, {recursive: true, encoding: 'utf8'})
+		.sort()
+		.map(name => {
+			const info = statSync(join(directory, name));
+			return `${name} ${info.isDirectory() ? 'dir' : `${info.size} ${info.mtimeMs}`}`;
+		});
+}
+
+async function signAsMario(portal: Portal, directory: string) {
+	const path = join(directory, 'verbale.txt');
+	writeFileSync(path, 'Verbale d’esame n. 42\r\n');
+	const documents = await portal.inspectDocuments([path]);
+	const challenge = await portal.requestSignatureOtp({userId: MARIO.userId}, documents, MARIO.pin);
+	const code = await lastSmsCode(portal, MARIO.userId);
+	return portal.signDocuments({userId: MARIO.userId}, {documents, pin: MARIO.pin, challengeId: challenge.id, code});
+}
+
+describe('keys bound to their database', () => {
+	it('a new database records a fingerprint of each key, which does not reveal the key', async () => {
+		const directory = await copyFolder();
+		const db = JSON.parse(readFileSync(join(directory, 'db.json'), 'utf8')) as {keys: {pepper: string; totp: string}};
+		const text = readFileSync(join(directory, 'db.json'), 'utf8');
+		for (const [name, recorded] of Object.entries(db.keys)) {
+			const key = Buffer.from(readFileSync(join(directory, 'keys', `${name}.key`), 'utf8').trim(), 'base64');
+			expect(recorded).toBe(keyFingerprint(key));
+			expect(recorded).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
+			expect(text).not.toContain(key.toString('base64'));
+			expect(text).not.toContain(key.toString('hex'));
+		}
+	});
+
+	it('a backup restored without keys/ is refused, naming the key, with nothing created, written or counted; restoring keys/ gives the right PIN back', async () => {
+		const directory = await copyFolder();
+		renameSync(join(directory, 'keys'), join(directory, 'keys.backup'));
+		const before = {db: readFileSync(join(directory, 'db.json')), tree: tree(directory)};
+
+		expect(await refusal(open(directory))).toEqual({code: 'store.keyMissing', params: {file: join(directory, 'keys', 'pepper.key')}});
+		// `mysign demo` on the folder does not replace them either.
+		expect(await refusal(Portal.createDemo({dataDirectory: directory, clock: clock()}))).toMatchObject({code: 'store.keyMissing'});
+		expect(existsSync(join(directory, 'keys'))).toBe(false);
+		expect(readFileSync(join(directory, 'db.json')).equals(before.db)).toBe(true);
+		expect(tree(directory)).toEqual(before.tree);
+
+		renameSync(join(directory, 'keys.backup'), join(directory, 'keys'));
+		const portal = await open(directory);
+		expect(await portal.pinAttemptsLeft({userId: MARIO.userId})).toBe(3);
+		const result = await signAsMario(portal, directory);
+		expect(result.signed.map(document => document.name)).toEqual(['verbale.txt']);
+	});
+
+	it('one key missing is named; a key from another database is refused as not this database’s', async () => {
+		const directory = await copyFolder();
+		rmSync(join(directory, 'keys', 'totp.key'));
+		expect(await refusal(open(directory))).toEqual({code: 'store.keyMissing', params: {file: join(directory, 'keys', 'totp.key')}});
+
+		cpSync(join(other.path, 'keys', 'totp.key'), join(directory, 'keys', 'totp.key'));
+		const db = readFileSync(join(directory, 'db.json'));
+		expect(await refusal(open(directory))).toEqual({code: 'store.keyMismatch', params: {file: join(directory, 'keys', 'totp.key')}});
+		cpSync(join(other.path, 'keys'), join(directory, 'keys'), {recursive: true});
+		expect(await refusal(open(directory))).toEqual({code: 'store.keyMismatch', params: {file: join(directory, 'keys', 'pepper.key')}});
+		expect(readFileSync(join(directory, 'db.json')).equals(db)).toBe(true);
+	});
+
+	it('a database swapped under an open portal (another backup): the next write is refused and counts nothing', async () => {
+		const directory = await copyFolder();
+		const portal = await open(directory);
+		cpSync(join(other.path, 'db.json'), join(directory, 'db.json'));
+		const swapped = readFileSync(join(directory, 'db.json'));
+
+		// With this portal's pepper, the other database's hash of the right password would compare as wrong.
+		expect(await refusal(portal.login(MARIO.userId, MARIO.password))).toEqual({code: 'store.keyMismatch', params: {file: join(directory, 'keys', 'pepper.key')}});
+		expect(readFileSync(join(directory, 'db.json')).equals(swapped)).toBe(true);
+	});
+
+	it('a folder without a database: open refuses it and creates nothing', async () => {
+		const parent = temporaryDirectory();
+		try {
+			const typo = join(parent.path, 'some', 'typo', 'dir');
+			expect(await refusal(open(typo))).toEqual({code: 'store.missing', params: {file: join(typo, 'db.json')}});
+			expect(readdirSync(parent.path)).toEqual([]);
+		} finally {
+			parent.remove();
+		}
+	});
+
+	it('a database older than fingerprints: its keys are trusted on first use and recorded by the first write, then checked', async () => {
+		const directory = await copyFolder();
+		const file = join(directory, 'db.json');
+		const {keys: recorded, ...old} = JSON.parse(readFileSync(file, 'utf8')) as {keys: unknown};
+		writeFileSync(file, JSON.stringify(old, null, '\t') + '\n');
+		const oldBytes = readFileSync(file);
+
+		// Still no key is created for it.
+		renameSync(join(directory, 'keys'), join(directory, 'keys.backup'));
+		expect(await refusal(open(directory))).toMatchObject({code: 'store.keyMissing'});
+		expect(existsSync(join(directory, 'keys'))).toBe(false);
+		renameSync(join(directory, 'keys.backup'), join(directory, 'keys'));
+
+		const portal = await open(directory);
+		expect(readFileSync(file).equals(oldBytes)).toBe(true); // opening wrote nothing
+		expect((await portal.login(MARIO.userId, MARIO.password)).kind).toBe('success');
+		expect((JSON.parse(readFileSync(file, 'utf8')) as {keys: unknown}).keys).toEqual(recorded);
+
+		cpSync(join(other.path, 'keys', 'pepper.key'), join(directory, 'keys', 'pepper.key'));
+		expect(await refusal(open(directory))).toMatchObject({code: 'store.keyMismatch'});
+	});
+
+	it('a backup restored without pki/: no new CA is made, a CRL is refused naming the CA key', async () => {
+		const directory = await copyFolder();
+		rmSync(join(directory, 'pki'), {recursive: true});
+		const portal = await open(directory);
+		expect(await refusal(portal.refreshCertificates({always: true}))).toEqual({code: 'store.caMissing', params: {file: join(directory, 'pki', 'ca.key')}});
+		expect(existsSync(join(directory, 'pki'))).toBe(false);
+	});
+
+	it('`demo --reset` makes a new database with the folder’s keys (created where missing)', async () => {
+		const directory = await copyFolder();
+		rmSync(join(directory, 'keys'), {recursive: true});
+		await Portal.createDemo({dataDirectory: directory, clock: clock(), reset: true});
+		const portal = await open(directory);
+		expect((await portal.login(MARIO.userId, MARIO.password)).kind).toBe('success');
+		const db = JSON.parse(readFileSync(join(directory, 'db.json'), 'utf8')) as {keys: {pepper: string}};
+		expect(db.keys.pepper).toBe(keyFingerprint(Buffer.from(readFileSync(join(directory, 'keys', 'pepper.key'), 'utf8').trim(), 'base64')));
+	});
+});
