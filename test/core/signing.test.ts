@@ -69,7 +69,7 @@ function opensslVerify(directory: string, p7m: string): {status: number | null; 
 
 describe('signing several documents with one OTP', () => {
 	it('MARIO signs 2 files with one SMS: two .p7m openssl accepts, two history records, one "each" report e-mail', async () => {
-		const {portal, directory, file, holder} = await setup();
+		const {portal, directory, file} = await setup();
 		const binary = Buffer.concat([Buffer.from([0x00, 0xff, 0x0d, 0x0a, 0x0a, 0xc3, 0x28]), Buffer.alloc(70_000, 0x41), Buffer.from('\r\nfine\x00')]);
 		const text = Buffer.from('Verbale d’esame n. 42\r\nvoto: 30 e lode\n');
 		const paths = [file('verbale.pdf', binary), file('allegato.txt', text)];
@@ -142,7 +142,7 @@ describe('a certificate that is not active cannot sign', () => {
 	});
 
 	it('expired (LUCA): sign.notActive with state expired, recorded as a failure', async () => {
-		const {portal, directory, file, holder} = await setup();
+		const {portal, directory, file} = await setup();
 		const documents = await portal.inspectDocuments([file('fattura.pdf')]);
 		expect(await refusal(portal.requestSignatureOtp(await logIn(portal, LUCA.userId, LUCA.password), documents, LUCA.pin))).toEqual({code: 'sign.notActive', params: {state: 'expired'}});
 		expect(rawRecords(directory, LUCA.userId)).toEqual([expect.objectContaining({document: 'fattura.pdf', outcome: 'failure', reason: 'sign.notActive'})]);
@@ -292,7 +292,7 @@ describe('the OTP confirms exactly the documents it was requested for', () => {
 
 describe('the signature history lives outside db.json', () => {
 	it('with 100 000 signatures, a PIN change leaves the signatures file alone and db.json does not grow with them', async () => {
-		const {portal, directory, holder} = await setup();
+		const {portal, directory} = await setup();
 		const session = await logIn(portal, MARIO.userId, MARIO.password);
 		const dbFile = join(directory, 'db.json');
 		const dbBefore = statSync(dbFile).size;
