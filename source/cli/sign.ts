@@ -1,4 +1,4 @@
-import {writeFile} from 'node:fs/promises';
+import {stat, writeFile} from 'node:fs/promises';
 import {read} from 'read';
 import {isDomainError} from '../core/errors.js';
 import type {ChallengeView, DocumentToSign, Portal, Session, SignatureVerification, SigningResult} from '../core/portal.js';
@@ -12,6 +12,8 @@ import {UsageError} from './usage.js';
  * it (several files, one OTP), and checking a .p7m as any relying party would.
  * Interactive use prompts for the PIN (hidden) and the OTP; scripts pass `--pin-stdin` and
  * `--otp`, sending the SMS first with `--send-otp` when the holder's channel is SMS.
+ * Before any PIN is checked or OTP sent, the holder logs in (see login.ts). Paths are used as
+ * given; a signing where only some files were signed exits EXIT_PARTLY_SIGNED, naming both.
  */
 
 interface SignOptions {
@@ -144,7 +146,8 @@ export async function verifyCommand(options: {t: Translate; language: Language; 
 	const {t} = options;
 	if (!options.file) throw new UsageError(t('verify.needFile'));
 	const result = await options.portal.verifySignature(options.file);
-	if (options.extract) await writeFile(options.extract, result.content, {flag: 'wx', mode: 0o644});
+	// The content extracted is no more readable than the .p7m it came from (and the umask allows).
+	if (options.extract) await writeFile(options.extract, result.content, {flag: 'wx', mode: (await stat(options.file)).mode & 0o666});
 	const good = result.intact && result.statusAtSigning === 'valid';
 	if (options.json) {
 		const {content, ...rest} = result;
