@@ -2,7 +2,7 @@ import {createHash} from 'node:crypto';
 import {existsSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {runCli} from '../helpers/cli.js';
+import {runCli, startCli} from '../helpers/cli.js';
 import {GIULIA, MARIO, temporaryDirectory} from '../helpers/portal.js';
 
 /*
@@ -128,5 +128,42 @@ describe('the command-line session', () => {
 		const after = cli(['sign', file, '--user', MARIO.userId, '--send-otp']);
 		expect(after.status).toBe(2);
 		expect(after.stderr).toContain('--password-stdin');
+	});
+});
+
+describe('on a terminal', () => {
+	it('asks the account password hidden, then the PIN; a wrong password ends it before the PIN is asked', async () => {
+		const tokens = temporaryDirectory();
+		removals.push(tokens.remove);
+		const file = documentNamed('t.txt');
+		const env = {XDG_RUNTIME_DIR: tokens.path};
+		const wrong = startCli(['sign', file, '--user', MARIO.userId, '--data', data], {env});
+		try {
+			await wrong.waitForText(`Password dell’account ${MARIO.userId}`);
+			await wrong.type('Sbagliata!99');
+			wrong.write('\r');
+			expect((await wrong.waitForExit()).exitCode).toBe(1);
+			expect(wrong.screen()).toContain('Tentativi rimasti');
+			expect(wrong.screen()).not.toContain('Sbagliata');
+			expect(wrong.screen()).not.toContain('PIN di firma');
+		} finally {
+			wrong.dispose();
+		}
+		const before = smsCount();
+		const right = startCli(['sign', file, '--user', MARIO.userId, '--data', data], {env});
+		try {
+			await right.waitForText(`Password dell’account ${MARIO.userId}`);
+			await right.type(MARIO.password);
+			right.write('\r');
+			await right.waitForText('PIN di firma (tentativi rimasti: 3)');
+			expect(right.screen()).not.toContain(MARIO.password);
+			await right.type(MARIO.pin);
+			right.write('\r');
+			await right.waitForText('Codice OTP');
+			expect(smsCount()).toBe(before + 1);
+			expect(right.screen()).not.toContain(MARIO.pin);
+		} finally {
+			right.dispose();
+		}
 	});
 });
