@@ -311,6 +311,7 @@ async function main(argv: readonly string[]): Promise<number> {
 		process.stdout.write(cli.flags.json ? JSON.stringify({crl: file, ca: file.replace(/crl\.pem$/, 'ca.pem')}) + '\n' : t('cli.crlWritten', {file}) + '\n');
 		return 0;
 	}
+	if (command === 'logout' && !cli.flags.user) throw new UsageError(t('logout.cli.needUser'));
 	if (command === 'sign' || command === 'verify' || command === 'reports' || command === 'logout') {
 		const portal = await (await loadPortal()).open({dataDirectory, clock, terminal: command === 'verify' || command === 'reports' ? command : `CLI mysign ${command} ${terminalDescription()}`});
 		if (command === 'logout') return (await import('./cli/login.js')).logoutCommand({t, portal, dataDirectory, userId: cli.flags.user, json: cli.flags.json ?? false});
