@@ -11,7 +11,8 @@ import {describeError, formatDateTime, isLanguage, translator, type Language, ty
 
 /*
  * The command line: flags and sub-commands. The only place that sets the exit code:
- * 0 success, 1 a runtime failure (e.g. an invalid database), 2 a usage error.
+ * 0 success, 1 a runtime failure (e.g. an invalid database), 2 a usage error, 4 (`sign`) some
+ * documents signed and others not.
  */
 
 const HELP = {
@@ -37,9 +38,16 @@ const HELP = {
     $ mysign outbox [--user ID]   SMS ed e-mail inviati; mysign outbox save N CARTELLA
                                   salva gli allegati dell'e-mail N
     $ mysign crl [--json]         riemette la CRL (pki/crl.pem) dallo stato dei certificati
-    $ mysign sign FILE… --user ID [--pin-stdin] [--otp CODICE] [--send-otp] [--json]
-                                  firma i file (FILE.p7m, CAdES) con PIN e un solo OTP;
-                                  --send-otp invia prima l'SMS, --otp lo usa
+    $ mysign sign [--] FILE… --user ID [--password-stdin] [--pin-stdin] [--otp CODICE]
+                  [--send-otp] [--json]
+                                  accede con la password dell'account (nascosta, oppure
+                                  --password-stdin: 1a riga di stdin; il PIN è la 2a con
+                                  --pin-stdin), poi firma i file (FILE.p7m, CAdES) con PIN e
+                                  un solo OTP; --send-otp invia prima l'SMS, --otp lo usa.
+                                  La sessione resta valida per i comandi seguenti (scadenze
+                                  del portale). Uscita 0 tutti firmati, 1 nessuno,
+                                  4 solo alcuni (elencati), 2 uso errato
+    $ mysign logout --user ID     chiude la sessione da riga di comando del titolare
     $ mysign verify FILE.p7m [--extract FILE] [--json]
                                   verifica firma, firmatario e stato del certificato
                                   (uscita 0 solo se valida)
@@ -85,9 +93,16 @@ const HELP = {
     $ mysign outbox [--user ID]   SMS and e-mails sent; mysign outbox save N FOLDER
                                   saves e-mail N's attachments
     $ mysign crl [--json]         reissues the CRL (pki/crl.pem) from the certificates' states
-    $ mysign sign FILE… --user ID [--pin-stdin] [--otp CODE] [--send-otp] [--json]
-                                  signs the files (FILE.p7m, CAdES) with the PIN and one OTP;
-                                  --send-otp sends the SMS first, --otp uses it
+    $ mysign sign [--] FILE… --user ID [--password-stdin] [--pin-stdin] [--otp CODE]
+                  [--send-otp] [--json]
+                                  logs in with the account password (hidden, or
+                                  --password-stdin: stdin's 1st line; the PIN is the 2nd with
+                                  --pin-stdin), then signs the files (FILE.p7m, CAdES) with the
+                                  PIN and one OTP; --send-otp sends the SMS first, --otp uses
+                                  it. The session serves the next commands (the portal's
+                                  timeouts). Exit 0 all signed, 1 none, 4 only some (listed),
+                                  2 usage error
+    $ mysign logout --user ID     ends the holder's command-line session
     $ mysign verify FILE.p7m [--extract FILE] [--json]
                                   checks the signature, the signer and the certificate's
                                   status (exit 0 only when valid)
@@ -130,6 +145,7 @@ const FLAGS = {
 	guide: {type: 'boolean'},
 	showKeys: {type: 'boolean'},
 	pinStdin: {type: 'boolean'},
+	passwordStdin: {type: 'boolean'},
 	otp: {type: 'string'},
 	sendOtp: {type: 'boolean'},
 	extract: {type: 'string'},
@@ -157,7 +173,8 @@ const COMMAND_FLAGS: Record<string, readonly string[]> = {
 	admin: ['data', 'lang', 'count', 'name', 'surname', 'codiceFiscale', 'phone', 'email', 'csv', 'reason', 'deadline', 'pem', 'group', 'json', 'help'],
 	status: ['data', 'lang', 'user', 'warnDays', 'json', 'help'],
 	outbox: ['data', 'lang', 'user', 'json', 'help'],
-	sign: ['data', 'lang', 'user', 'pinStdin', 'otp', 'sendOtp', 'json', 'help'],
+	sign: ['data', 'lang', 'user', 'passwordStdin', 'pinStdin', 'otp', 'sendOtp', 'json', 'help'],
+	logout: ['data', 'lang', 'user', 'json', 'help'],
 	verify: ['data', 'lang', 'extract', 'json', 'help'],
 	reports: ['data', 'lang', 'json', 'help'],
 	clock: ['data', 'lang', 'json', 'help'],
@@ -315,12 +332,15 @@ async function main(argv: readonly string[]): Promise<number> {
 		process.stdout.write(cli.flags.json ? JSON.stringify({crl: file, ca: file.replace(/crl\.pem$/, 'ca.pem')}) + '\n' : t('cli.crlWritten', {file}) + '\n');
 		return 0;
 	}
-	if (command === 'sign' || command === 'verify' || command === 'reports') {
-		const portal = await (await loadPortal()).open({dataDirectory, terminal: command});
+	if (command === 'logout' && !cli.flags.user) throw new UsageError(t('logout.cli.needUser'));
+	if (command === 'sign' || command === 'verify' || command === 'reports' || command === 'logout') {
+		const portal = await (await loadPortal()).open({dataDirectory, terminal: command === 'verify' || command === 'reports' ? command : `CLI mysign ${command} ${terminalDescription()}`});
+		if (command === 'logout') return (await import('./cli/login.js')).logoutCommand({t, portal, dataDirectory, userId: cli.flags.user, json: cli.flags.json ?? false});
 		const {signCommand, verifyCommand} = await import('./cli/sign.js');
 		if (command === 'verify') return verifyCommand({t, language, portal, file: extra[0], extract: cli.flags.extract, json: cli.flags.json ?? false});
 		if (command === 'sign') {
-			return signCommand({t, portal, userId: cli.flags.user, files: extra, pinStdin: cli.flags.pinStdin ?? false, otp: cli.flags.otp, sendOtp: cli.flags.sendOtp ?? false, json: cli.flags.json ?? false});
+			const {passwordStdin = false, pinStdin = false, sendOtp = false, json = false} = cli.flags;
+			return signCommand({t, language, portal, dataDirectory, userId: cli.flags.user, files: extra, passwordStdin, pinStdin, otp: cli.flags.otp, sendOtp, json});
 		}
 		const sent = await portal.sendDailyReports();
 		process.stdout.write((cli.flags.json ? JSON.stringify({sent}) : t('cli.reportsSent', {count: sent})) + '\n');

@@ -1,9 +1,10 @@
-import {writeFile} from 'node:fs/promises';
+import {stat, writeFile} from 'node:fs/promises';
 import {read} from 'read';
 import {isDomainError} from '../core/errors.js';
-import type {ChallengeView, DocumentToSign, Portal, SignatureVerification, SigningResult} from '../core/portal.js';
+import type {ChallengeView, DocumentToSign, Portal, Session, SignatureVerification, SigningResult} from '../core/portal.js';
 import {toDisplayText} from '../core/text/sanitize.js';
 import {describeError, describeSigningFailure, formatDate, formatDateTime, type Language, type Translate} from '../ui/i18n/index.js';
+import {cliSession, LoginRefused} from './login.js';
 import {UsageError} from './usage.js';
 
 /*
@@ -11,26 +12,35 @@ import {UsageError} from './usage.js';
  * it (several files, one OTP), and checking a .p7m as any relying party would.
  * Interactive use prompts for the PIN (hidden) and the OTP; scripts pass `--pin-stdin` and
  * `--otp`, sending the SMS first with `--send-otp` when the holder's channel is SMS.
+ * Before any PIN is checked or OTP sent, the holder logs in (see login.ts). Paths are used as
+ * given; a signing where only some files were signed exits EXIT_PARTLY_SIGNED, naming both.
  */
 
 interface SignOptions {
 	t: Translate;
+	language: Language;
 	portal: Portal;
+	dataDirectory: string;
 	userId: string | undefined;
 	files: readonly string[];
+	passwordStdin: boolean;
 	pinStdin: boolean;
 	otp: string | undefined;
 	sendOtp: boolean;
 	json: boolean;
 }
 
+/** Exit code of a signing where some documents were signed and others not (`failed` names them). */
+export const EXIT_PARTLY_SIGNED = 4;
+
 const out = (text: string) => process.stdout.write(text + '\n');
 const err = (text: string) => process.stderr.write(text + '\n');
 
-async function readStdinLine(): Promise<string> {
+/** The lines of stdin (the password first with --password-stdin, then the PIN with --pin-stdin). */
+async function readStdinLines(): Promise<string[]> {
 	const chunks: Buffer[] = [];
 	for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-	return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
+	return Buffer.concat(chunks).toString('utf8').split(/\r?\n/);
 }
 
 async function prompt(text: string, silent: boolean): Promise<string> {
@@ -49,45 +59,55 @@ export async function signCommand(options: SignOptions): Promise<number> {
 	if (!options.userId) throw new UsageError(t('sign.cli.needUser'));
 	if (options.files.length === 0) throw new UsageError(t('sign.cli.needFiles'));
 	if (options.otp !== undefined && !/^\d{8}$/.test(options.otp.trim())) throw new UsageError(t('sign.cli.badOtp'));
-	const holder = {userId: options.userId.trim().toUpperCase()};
+	const userId = options.userId.trim().toUpperCase();
 	const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
+	if (!options.sendOtp && !options.pinStdin && !interactive) throw new UsageError(t('sign.cli.needPin'));
+	if (!options.sendOtp && options.otp === undefined && !interactive) throw new UsageError(t('sign.cli.needOtp'));
+	const lines = options.passwordStdin || options.pinStdin ? await readStdinLines() : [];
+	const password = options.passwordStdin ? lines.shift() : undefined;
 	const documents = await portal.inspectDocuments(options.files);
 
+	// The account first: only a logged-in holder gets a PIN checked or an OTP sent.
+	let session: Session;
+	try {
+		session = await cliSession({t, language: options.language, portal, dataDirectory: options.dataDirectory, userId, password, interactive, err});
+	} catch (error) {
+		if (!(error instanceof LoginRefused)) throw error;
+		err(error.message);
+		return 1;
+	}
+
 	if (options.sendOtp) {
-		const challenge = await portal.requestSignatureOtp(holder, documents);
+		const challenge = await portal.requestSignatureOtp(session, documents);
 		if (options.json) out(JSON.stringify({challenge: {channel: challenge.channel, destination: challenge.destination, expiresAt: challenge.expiresAt}, documents: documents.map(document => document.path)}));
 		else out(`${describeChallenge(t, challenge)}\n${t('sign.cli.thenRun')}`);
 		return 0;
 	}
 
-	let pin: string;
-	if (options.pinStdin) pin = (await readStdinLine()).trim();
-	else if (interactive) pin = (await prompt(t('sign.cli.pinPrompt', {count: await portal.pinAttemptsLeft(holder)}), true)).trim();
-	else throw new UsageError(t('sign.cli.needPin'));
+	const pin = options.pinStdin ? (lines[0] ?? '').trim() : (await prompt(t('sign.cli.pinPrompt', {count: await portal.pinAttemptsLeft(session)}), true)).trim();
 
 	let challenge: ChallengeView;
 	let code: string;
 	if (options.otp !== undefined) {
 		code = options.otp.trim();
-		const pending = await portal.pendingSignatureOtp(holder, documents);
+		const pending = await portal.pendingSignatureOtp(session, documents);
 		if (pending) challenge = pending;
 		else {
-			challenge = await portal.requestSignatureOtp(holder, documents, pin);
+			challenge = await portal.requestSignatureOtp(session, documents, pin);
 			// A fresh SMS code cannot be the one given: say so, the new code is on its way.
 			if (challenge.channel === 'sms') {
 				err(t('sign.cli.noPendingSms', {phone: challenge.destination ?? ''}));
 				return 1;
 			}
 		}
-		return finish(options, await portal.signDocuments(holder, {documents, pin, challengeId: challenge.id, code}));
+		return finish(options, documents, await portal.signDocuments(session, {documents, pin, challengeId: challenge.id, code}));
 	}
-	if (!interactive) throw new UsageError(t('sign.cli.needOtp'));
-	challenge = await portal.requestSignatureOtp(holder, documents, pin);
+	challenge = await portal.requestSignatureOtp(session, documents, pin);
 	err(describeChallenge(t, challenge));
 	for (;;) {
 		code = (await prompt(t('sign.cli.otpPrompt'), false)).trim();
 		try {
-			return finish(options, await portal.signDocuments(holder, {documents, pin, challengeId: challenge.id, code}));
+			return finish(options, documents, await portal.signDocuments(session, {documents, pin, challengeId: challenge.id, code}));
 		} catch (error) {
 			// Only a wrong code may be typed again; anything else ends the operation.
 			if (!isDomainError(error, 'otp.wrong')) throw error;
@@ -96,13 +116,21 @@ export async function signCommand(options: SignOptions): Promise<number> {
 	}
 }
 
-/** Prints what was signed; a document that could not be is named on stderr and the exit code is 1. */
-function finish(options: SignOptions, result: SigningResult): number {
+/**
+ * Prints what was signed (stdout) and what was not (stderr, by name); exit 0 when every document
+ * was signed, EXIT_PARTLY_SIGNED when some were. The JSON names both lists.
+ */
+function finish(options: SignOptions, documents: readonly DocumentToSign[], result: SigningResult): number {
 	const {t} = options;
-	if (options.json) out(JSON.stringify(result));
+	const complete = result.failed.length === 0;
+	if (options.json) out(JSON.stringify({...result, total: documents.length}));
 	else for (const document of result.signed) out(t('sign.cli.signed', {name: toDisplayText(document.name), output: toDisplayText(document.output)}));
-	if (!options.json) for (const failure of result.failed) err(describeSigningFailure(t, failure));
-	return result.failed.length > 0 ? 1 : 0;
+	if (!options.json) {
+		for (const failure of result.failed) err(describeSigningFailure(t, {...failure, name: toDisplayText(failure.name)}));
+		if (!complete) err(t('sign.cli.partial', {signed: result.signed.length, total: documents.length, names: result.failed.map(failure => toDisplayText(failure.path)).join(', ')}));
+		if (result.reportFailed) err(t('sign.cli.reportFailed'));
+	}
+	return complete ? 0 : EXIT_PARTLY_SIGNED;
 }
 
 export function describeDocuments(documents: readonly DocumentToSign[]): string {
@@ -118,7 +146,8 @@ export async function verifyCommand(options: {t: Translate; language: Language; 
 	const {t} = options;
 	if (!options.file) throw new UsageError(t('verify.needFile'));
 	const result = await options.portal.verifySignature(options.file);
-	if (options.extract) await writeFile(options.extract, result.content, {flag: 'wx', mode: 0o644});
+	// The content extracted is no more readable than the .p7m it came from (and the umask allows).
+	if (options.extract) await writeFile(options.extract, result.content, {flag: 'wx', mode: (await stat(options.file)).mode & 0o666});
 	const good = result.intact && result.statusAtSigning === 'valid';
 	if (options.json) {
 		const {content, ...rest} = result;

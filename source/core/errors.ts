@@ -92,6 +92,7 @@ export type ErrorCode =
 	| 'sign.documentChanged'
 	| 'sign.noPendingOtp'
 	| 'sign.writeFailed'
+	| 'sign.logFailed'
 	| 'verify.unreadable'
 	| 'verify.notCms'
 	| 'report.badEmail'

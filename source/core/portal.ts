@@ -96,10 +96,13 @@ export interface PortalOptions {
 	terminal?: string;
 }
 
-/** Writes a file the user asked for, refusing to replace an existing one; returns its absolute path. */
+/**
+ * Writes a file the user asked for, refusing to replace an existing one (or to follow a link
+ * there); returns its absolute path. The path is used exactly as given: nothing is trimmed.
+ */
 async function writeNewFile(path: string, content: string | Buffer): Promise<string> {
-	if (path.trim() === '') throw new DomainError('download.noPath');
-	const target = resolve(path.trim());
+	if (path === '') throw new DomainError('download.noPath');
+	const target = resolve(path);
 	try {
 		await writeFile(target, content, {flag: 'wx', mode: 0o644});
 	} catch (error) {
@@ -268,6 +271,25 @@ export class Portal {
 	private async newSession(userId: string): Promise<Session> {
 		const record = await this.sessions.open(userId, this.terminal);
 		return {id: record.id, userId, startedAt: new Date(record.startedAt)};
+	}
+
+	/**
+	 * A command-line session (`mysign sign` without the password each time): a random secret for
+	 * this live session, of which the store keeps only a hash; see `resumeCliSession`.
+	 */
+	async cliSessionSecret(session: Session): Promise<string> {
+		await this.requireSession(session);
+		const {attachSecret} = await import('./account/cli-session.js');
+		return attachSecret(this.store, this.clock, session);
+	}
+
+	/** The CLI session whose secret this is, if still live (counts as activity); `auth.sessionExpired` otherwise. */
+	async resumeCliSession(input: {userId: string; sessionId: string; secret: string}): Promise<Session> {
+		const {findBySecret} = await import('./account/cli-session.js');
+		const record = await findBySecret(this.store, this.clock, input);
+		const status = await this.sessions.status(record, {touch: true});
+		if (status.state !== 'active') throw new DomainError('auth.sessionExpired');
+		return {id: record.id, userId: record.userId, startedAt: new Date(record.startedAt)};
 	}
 
 	/** "Esci": ends the session here and for every other process. */
@@ -509,8 +531,9 @@ export class Portal {
 	}
 
 	/** Signing-PIN attempts left before the certificate is blocked (shown by every PIN prompt). */
-	async pinAttemptsLeft(session: {userId: string}): Promise<number> {
+	async pinAttemptsLeft(session: Session): Promise<number> {
 		const db = await this.store.read();
+		assertLiveSession(db, session, this.clock.now());
 		const holder = db.holders.find(entry => entry.userId === session.userId);
 		return db.settings.pinMaxAttempts - (holder?.pinFailures ?? 0);
 	}
@@ -758,19 +781,22 @@ export class Portal {
 		return inspectDocuments(paths);
 	}
 
-	/** Signing step 1: certificate usable, PIN right (when given), then an OTP bound to the documents. */
-	async requestSignatureOtp(holder: {userId: string}, documents: readonly DocumentToSign[], pin?: string): Promise<ChallengeView> {
-		return (await this.signer()).requestOtp(holder.userId, documents, pin);
+	/** Signing step 1: certificate usable, PIN right (when given), then an OTP bound to the documents. Needs a live session. */
+	async requestSignatureOtp(session: Session, documents: readonly DocumentToSign[], pin?: string): Promise<ChallengeView> {
+		await this.requireSession(session);
+		return (await this.signer()).requestOtp(session.userId, documents, pin);
 	}
 
 	/** An OTP already waiting for these documents (a script that sent the SMS in an earlier call). */
-	async pendingSignatureOtp(holder: {userId: string}, documents: readonly DocumentToSign[]): Promise<ChallengeView | undefined> {
-		return (await this.signer()).pendingOtp(holder.userId, documents);
+	async pendingSignatureOtp(session: Session, documents: readonly DocumentToSign[]): Promise<ChallengeView | undefined> {
+		await this.requireSession(session);
+		return (await this.signer()).pendingOtp(session.userId, documents);
 	}
 
-	/** Signing step 2: PIN and OTP; writes DOCUMENT.p7m beside each document. */
-	async signDocuments(holder: {userId: string}, input: {documents: readonly DocumentToSign[]; pin: string; challengeId: string; code: string}): Promise<SigningResult> {
-		return (await this.signer()).sign(holder.userId, input);
+	/** Signing step 2: PIN and OTP; writes DOCUMENT.p7m beside each document. Needs a live session. */
+	async signDocuments(session: Session, input: {documents: readonly DocumentToSign[]; pin: string; challengeId: string; code: string}): Promise<SigningResult> {
+		await this.requireSession(session);
+		return (await this.signer()).sign(session.userId, input);
 	}
 
 	/** Checks a .p7m against the local CA and CRL: signer, signing time, certificate status then and now. */

@@ -1,8 +1,9 @@
-import {existsSync, readdirSync, readFileSync} from 'node:fs';
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {MINUTE} from '../../source/core/clock.js';
-import type {HistoryFilter, Portal, Session} from '../../source/core/portal.js';
+import type {DocumentToSign, HistoryFilter, Portal, Session} from '../../source/core/portal.js';
 import {demoCopies} from '../helpers/demo-template.js';
 import {errorCode, GIULIA, logIn, MARIO} from '../helpers/portal.js';
 
@@ -17,7 +18,7 @@ import {errorCode, GIULIA, logIn, MARIO} from '../helpers/portal.js';
 type PublicMethod = {[K in keyof Portal]: Portal[K] extends (...args: never[]) => unknown ? K : never}[keyof Portal];
 
 /** A holder operation: the arguments after the session, as a real caller would pass them. */
-type HolderOperation = {holder: (context: {directory: string}) => unknown[]};
+type HolderOperation = {holder: (context: {directory: string; documents: DocumentToSign[]}) => unknown[]};
 
 const SAMPLE_PIN = MARIO.pin;
 const ALL: HistoryFilter = {from: '', to: '', period: 'all', outcome: 'all', order: 'newest'};
@@ -54,13 +55,14 @@ const OPERATIONS: Record<PublicMethod, HolderOperation | string> = {
 	answerPush: 'the holder’s phone',
 	answerAppLogin: 'the holder’s phone',
 	holderName: 'the holder’s phone (its title)',
-	// TODO(sign helper): these three take {userId} until `mysign sign` logs in first.
-	requestSignatureOtp: 'signing: see the sign command',
-	pendingSignatureOtp: 'signing: see the sign command',
-	signDocuments: 'signing: see the sign command',
-	pinAttemptsLeft: 'signing: see the sign command',
+	resumeCliSession: 'opens a session: the CLI session’s secret (its hash only is in db.json)',
 
 	// Holder operations.
+	cliSessionSecret: {holder: () => []},
+	requestSignatureOtp: {holder: ({documents}) => [documents, SAMPLE_PIN]},
+	pendingSignatureOtp: {holder: ({documents}) => [documents]},
+	signDocuments: {holder: ({documents}) => [{documents, pin: SAMPLE_PIN, challengeId: 'x', code: '12345678'}]},
+	pinAttemptsLeft: {holder: () => []},
 	openSessions: {holder: () => []},
 	endOtherSessions: {holder: () => []},
 	dashboard: {holder: () => []},
@@ -128,12 +130,18 @@ function folderContents(directory: string): Map<string, string> {
 }
 
 async function refusals(portal: Portal, session: Session, directory: string): Promise<string[]> {
+	// A real document to sign, outside the data folder.
+	const elsewhere = mkdtempSync(join(tmpdir(), 'mysign-document-'));
+	writeFileSync(join(elsewhere, 'contratto.txt'), 'Contratto di prova\n');
+	const documents = await portal.inspectDocuments([join(elsewhere, 'contratto.txt')]);
 	const answered: string[] = [];
 	for (const [name, operation] of HOLDER_OPERATIONS) {
 		const method = portal[name] as (...args: unknown[]) => unknown;
-		const code = await errorCode((async () => method.call(portal, session, ...operation.holder({directory})))());
+		const code = await errorCode((async () => method.call(portal, session, ...operation.holder({directory, documents})))());
 		if (code !== 'auth.sessionExpired') answered.push(`${name}: ${code ?? 'answered'}`);
 	}
+	expect(existsSync(join(elsewhere, 'contratto.txt.p7m'))).toBe(false);
+	rmSync(elsewhere, {recursive: true, force: true});
 	return answered;
 }
 

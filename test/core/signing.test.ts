@@ -18,9 +18,8 @@ afterEach(() => {
 });
 const demoCopy = demoCopies();
 
-const LUCA = {userId: 'JCPD5590', pin: '16180339'};
+const LUCA = {userId: 'JCPD5590', password: 'Montagna_19', pin: '16180339'};
 const MARIO_SUSPENSION = {iut: '20547815', erc: '40213769', ercAgain: '40213769', acceptRevocationEffect: false};
-const holder = {userId: MARIO.userId};
 const errorOf = (promise: Promise<unknown>) => errorCode(promise, {withAttempts: true});
 
 async function setup() {
@@ -33,7 +32,9 @@ async function setup() {
 		writeFileSync(path, content);
 		return path;
 	};
-	return {...context, documents, file};
+	// Signing needs a live session of the holder (the portal's, or the command line's).
+	const holder = await logIn(context.portal, MARIO.userId, MARIO.password);
+	return {...context, documents, file, holder};
 }
 
 
@@ -52,6 +53,7 @@ const smsCount = async (portal: Portal, userId = MARIO.userId) => (await portal.
 
 /** The whole SMS flow for MARIO: inspect, OTP with the PIN, sign with the code from the phone. */
 async function signWithSms(portal: Portal, paths: string[], pin = MARIO.pin) {
+	const holder = await logIn(portal, MARIO.userId, MARIO.password);
 	const documents = await portal.inspectDocuments(paths);
 	const challenge = await portal.requestSignatureOtp(holder, documents, pin);
 	const code = await lastSmsCode(portal, MARIO.userId);
@@ -112,7 +114,7 @@ describe('signing several documents with one OTP', () => {
 
 describe('a certificate that is not active cannot sign', () => {
 	it('suspended: refused at the OTP request and at signing, with a failure record; active again after the end date', async () => {
-		const {portal, directory, file, clock} = await setup();
+		const {portal, directory, file, clock, holder} = await setup();
 		const session = await logIn(portal, MARIO.userId, MARIO.password);
 		const path = file('contratto.pdf');
 		const documents = await portal.inspectDocuments([path]);
@@ -142,7 +144,7 @@ describe('a certificate that is not active cannot sign', () => {
 	it('expired (LUCA): sign.notActive with state expired, recorded as a failure', async () => {
 		const {portal, directory, file} = await setup();
 		const documents = await portal.inspectDocuments([file('fattura.pdf')]);
-		expect(await refusal(portal.requestSignatureOtp({userId: LUCA.userId}, documents, LUCA.pin))).toEqual({code: 'sign.notActive', params: {state: 'expired'}});
+		expect(await refusal(portal.requestSignatureOtp(await logIn(portal, LUCA.userId, LUCA.password), documents, LUCA.pin))).toEqual({code: 'sign.notActive', params: {state: 'expired'}});
 		expect(rawRecords(directory, LUCA.userId)).toEqual([expect.objectContaining({document: 'fattura.pdf', outcome: 'failure', reason: 'sign.notActive'})]);
 		expect(existsSync(join(directory, 'documenti', 'fattura.pdf.p7m'))).toBe(false);
 	});
@@ -150,7 +152,7 @@ describe('a certificate that is not active cannot sign', () => {
 
 describe('the signing PIN', () => {
 	it('3 wrong PINs (at either step) block the certificate; then signing and renewal are refused', async () => {
-		const {portal, directory, file} = await setup();
+		const {portal, directory, file, holder} = await setup();
 		const session = await logIn(portal, MARIO.userId, MARIO.password);
 		const documents = await portal.inspectDocuments([file('delibera.pdf')]);
 		expect(await errorOf(portal.requestSignatureOtp(holder, documents, '11111111'))).toBe('pin.wrong:2');
@@ -178,7 +180,7 @@ describe('the signing PIN', () => {
 	});
 
 	it('a right PIN after 2 wrong ones resets the count', async () => {
-		const {portal, file} = await setup();
+		const {portal, file, holder} = await setup();
 		const documents = await portal.inspectDocuments([file('procura.pdf')]);
 		expect(await errorOf(portal.requestSignatureOtp(holder, documents, '11111111'))).toBe('pin.wrong:2');
 		expect(await errorOf(portal.requestSignatureOtp(holder, documents, '22222222'))).toBe('pin.wrong:1');
@@ -188,7 +190,7 @@ describe('the signing PIN', () => {
 	});
 
 	it('the count and the block hold across restarts and processes (a second Portal.open, then `mysign sign --pin-stdin`)', async () => {
-		const {portal, directory, file, clock} = await setup();
+		const {portal, directory, file, clock, holder} = await setup();
 		const path = file('offerta.pdf');
 		const documents = await portal.inspectDocuments([path]);
 		expect(await errorOf(portal.requestSignatureOtp(holder, documents, '11111111'))).toBe('pin.wrong:2');
@@ -198,14 +200,16 @@ describe('the signing PIN', () => {
 		expect(await errorOf(restarted.requestSignatureOtp(holder, documents, '22222222'))).toBe('pin.wrong:1');
 		// The third wrong PIN in another process.
 		const cli = (pin: string) =>
-			runCli(['sign', path, '--user', MARIO.userId, '--pin-stdin', '--otp', '12345678', '--data', directory, '--now', clock.now().toISOString()], {input: `${pin}\n`});
+			runCli(['sign', path, '--user', MARIO.userId, '--password-stdin', '--pin-stdin', '--otp', '12345678', '--data', directory], {input: `${MARIO.password}\n${pin}\n`, env: {XDG_RUNTIME_DIR: directory}});
 		const third = cli('33333333');
 		expect(third.status, third.stderr).toBe(1);
 		expect(third.stderr).toContain('PIN bloccato');
-		// Both earlier portals see the block.
-		expect(await portal.pinAttemptsLeft(holder)).toBe(0);
-		expect(await refusal(portal.requestSignatureOtp(holder, documents, MARIO.pin))).toEqual({code: 'sign.notActive', params: {state: 'blocked'}});
-		expect(await refusal(restarted.requestSignatureOtp(holder, documents, MARIO.pin))).toEqual({code: 'sign.notActive', params: {state: 'blocked'}});
+		// Both earlier portals see the block (logged in again: the command ran on the real clock,
+		// to which the test clock's session is days old).
+		const again = await logIn(portal, MARIO.userId, MARIO.password);
+		expect(await portal.pinAttemptsLeft(again)).toBe(0);
+		expect(await refusal(portal.requestSignatureOtp(again, documents, MARIO.pin))).toEqual({code: 'sign.notActive', params: {state: 'blocked'}});
+		expect(await refusal(restarted.requestSignatureOtp(again, documents, MARIO.pin))).toEqual({code: 'sign.notActive', params: {state: 'blocked'}});
 		// And another process with the right PIN is refused too.
 		const right = cli(MARIO.pin);
 		expect(right.status, right.stderr).toBe(1);
@@ -214,7 +218,7 @@ describe('the signing PIN', () => {
 	});
 
 	it('after "Modifica PIN", the new PIN signs and the old one is a wrong PIN', async () => {
-		const {portal, directory, file} = await setup();
+		const {portal, directory, file, holder} = await setup();
 		const session = await logIn(portal, MARIO.userId, MARIO.password);
 		const {changeId} = await portal.startPinChange(session, {currentPin: MARIO.pin, newPin: '90817263', newPinAgain: '90817263'});
 		await portal.confirmPinChange(session, changeId, await lastSmsCode(portal, MARIO.userId));
@@ -231,7 +235,7 @@ describe('the signing PIN', () => {
 
 describe('the OTP confirms exactly the documents it was requested for', () => {
 	it('a file changed after the OTP request is refused (sign.documentChanged); re-read, it no longer matches the OTP', async () => {
-		const {portal, directory, file} = await setup();
+		const {portal, directory, file, holder} = await setup();
 		const path = file('contratto.pdf', 'importo: 1.000 euro\n');
 		const documents = await portal.inspectDocuments([path]);
 		const challenge = await portal.requestSignatureOtp(holder, documents, MARIO.pin);
@@ -247,7 +251,7 @@ describe('the OTP confirms exactly the documents it was requested for', () => {
 	});
 
 	it("an OTP for documents A cannot sign documents B, nor only part of A's list", async () => {
-		const {portal, directory, file} = await setup();
+		const {portal, directory, file, holder} = await setup();
 		const [a1, a2, b] = [file('a1.pdf'), file('a2.pdf'), file('b.pdf')];
 		const forA = await portal.inspectDocuments([a1, a2]);
 		const challenge = await portal.requestSignatureOtp(holder, forA, MARIO.pin);
@@ -261,7 +265,7 @@ describe('the OTP confirms exactly the documents it was requested for', () => {
 	});
 
 	it('an existing FILE.p7m is refused before anything, and never overwritten; a missing file is named', async () => {
-		const {portal, directory, file} = await setup();
+		const {portal, directory, file, holder} = await setup();
 		const [a, b] = [file('a.pdf'), file('b.pdf')];
 		writeFileSync(`${a}.p7m`, 'firma precedente');
 		const sms = await smsCount(portal);

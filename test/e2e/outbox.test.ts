@@ -34,7 +34,8 @@ function enroll(row: HolderRow): string {
 function sendSignatureSms(document: string): void {
 	const file = join(work, document);
 	writeFileSync(file, `documento ${document}\n`);
-	const result = runCli(['sign', file, '--user', MARIO.userId, '--send-otp', '--data', data]);
+	// The command logs in first (password on stdin); no session token is kept outside the test's folder.
+	const result = runCli(['sign', file, '--user', MARIO.userId, '--password-stdin', '--send-otp', '--data', data], {input: `${MARIO.password}\n`, env: {XDG_RUNTIME_DIR: work}});
 	expect(result.status, result.stderr).toBe(0);
 }
 

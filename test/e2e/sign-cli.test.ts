@@ -16,14 +16,26 @@ import {logIn, MARIO, temporaryDirectory} from '../helpers/portal.js';
 
 let data = '';
 let removeData: () => void = () => undefined;
+/** Where the commands keep their session tokens ($XDG_RUNTIME_DIR/mysign): private to this file. */
+let runtime = '';
+let removeRuntime: () => void = () => undefined;
 beforeAll(() => {
 	const folder = temporaryDirectory();
 	removeData = folder.remove;
 	data = folder.path;
+	const tokens = temporaryDirectory();
+	runtime = tokens.path;
+	removeRuntime = tokens.remove;
 	const result = runCli(['demo', '--data', data]);
 	expect(result.status, result.stderr).toBe(0);
 });
-afterAll(() => removeData());
+afterAll(() => {
+	removeData();
+	removeRuntime();
+});
+
+/** `mysign sign …` with the session tokens in this file's private runtime folder. */
+const sign = (args: readonly string[], input = '') => runCli(['sign', ...args], {input, env: {XDG_RUNTIME_DIR: runtime}});
 
 const GIULIA = {userId: 'JCPD2841', password: 'Tramonto!73', pin: '31415926', iut: '31862094', erc: '58120473'};
 
@@ -59,7 +71,7 @@ function writeDocument(data: string, name: string): {path: string; content: Buff
 function signAsGiulia(data: string, path: string, json = false) {
 	const code = phone(data, GIULIA.userId).authenticators.find(reading => reading.device === 'app')!.code;
 	expect(code).toMatch(/^\d{8}$/);
-	return runCli(['sign', path, '--user', GIULIA.userId, '--pin-stdin', '--otp', code, '--data', data, ...(json ? ['--json'] : [])], {input: `${GIULIA.pin}\n`});
+	return sign([path, '--user', GIULIA.userId, '--password-stdin', '--pin-stdin', '--otp', code, '--data', data, ...(json ? ['--json'] : [])], `${GIULIA.password}\n${GIULIA.pin}\n`);
 }
 
 let giulia: {path: string; content: Buffer; result: ReturnType<typeof runCli>; finishedAt: number} | undefined;
@@ -96,8 +108,8 @@ describe('mysign sign', () => {
 		expect(result.signer.commonName).toBe('GIULIA BIANCHI');
 		expect(readFileSync(extracted).equals(content)).toBe(true);
 
-		// Signing it again would overwrite the .p7m: refused.
-		const again = runCli(['sign', path, '--user', GIULIA.userId, '--pin-stdin', '--otp', '12345678', '--data', data], {input: `${GIULIA.pin}\n`});
+		// Signing it again would overwrite the .p7m: refused (the CLI session of the first command needs no password).
+		const again = sign([path, '--user', GIULIA.userId, '--pin-stdin', '--otp', '12345678', '--data', data], `${GIULIA.pin}\n`);
 		expect(again.status).toBe(1);
 		expect(again.stderr).toContain('Esiste già contratto.pdf.p7m');
 	});
@@ -106,7 +118,7 @@ describe('mysign sign', () => {
 		const first = writeDocument(data, 'verbale.pdf');
 		const second = writeDocument(data, 'allegato.pdf');
 		const smsBefore = smsCount();
-		const sent = runCli(['sign', first.path, second.path, '--user', MARIO.userId, '--send-otp', '--data', data]);
+		const sent = sign([first.path, second.path, '--user', MARIO.userId, '--password-stdin', '--send-otp', '--data', data], `${MARIO.password}\n`);
 		expect(sent.status, sent.stderr).toBe(0);
 		expect(sent.stdout).toContain('Ti abbiamo inviato un codice OTP via SMS');
 		expect(existsSync(`${first.path}.p7m`)).toBe(false);
@@ -115,7 +127,8 @@ describe('mysign sign', () => {
 		// Newest first.
 		const code = /codice OTP (\d{8})/.exec(inbox[0]!.text)![1]!;
 
-		const signed = runCli(['sign', first.path, second.path, '--user', MARIO.userId, '--pin-stdin', '--otp', code, '--data', data], {input: `${MARIO.pin}\n`});
+		// The session opened by --send-otp serves this second command: only the PIN on stdin.
+		const signed = sign([first.path, second.path, '--user', MARIO.userId, '--pin-stdin', '--otp', code, '--data', data], `${MARIO.pin}\n`);
 		expect(signed.status, signed.stderr).toBe(0);
 		expect(signed.stdout).toContain(`Firmato: verbale.pdf → ${first.path}.p7m`);
 		expect(signed.stdout).toContain(`Firmato: allegato.pdf → ${second.path}.p7m`);
@@ -135,11 +148,13 @@ describe('mysign sign', () => {
 			[['sign', '--user', MARIO.userId, '--pin-stdin', '--otp', '12345678'], 'almeno un file'],
 			[['sign', path, '--user', MARIO.userId, '--pin-stdin', '--otp', '1234'], '8 cifre'],
 			[['sign', path, '--user', MARIO.userId, '--otp', '12345678'], '--pin-stdin'],
+			// LUCA has no CLI session here, and no terminal to type the password in.
+			[['sign', path, '--user', 'JCPD5590', '--pin-stdin', '--otp', '12345678'], '--password-stdin'],
 			[['verify'], 'mysign verify FILE.p7m'],
 		];
 		const smsBefore = smsCount();
 		for (const [args, message] of cases) {
-			const result = runCli([...args, '--data', data], {input: `${MARIO.pin}\n`});
+			const result = runCli([...args, '--data', data], {input: `${MARIO.pin}\n`, env: {XDG_RUNTIME_DIR: runtime}});
 			expect(result.status, `${args.join(' ')}: ${result.stderr}`).toBe(2);
 			expect(result.stderr, args.join(' ')).toContain(message);
 		}
@@ -191,7 +206,7 @@ describe('mysign verify', () => {
 
 		// And a new signature is refused while suspended (before any OTP is looked at).
 		const {path: other} = writeDocument(data, 'altra.pdf');
-		const refused = runCli(['sign', other, '--user', GIULIA.userId, '--pin-stdin', '--otp', '12345678', '--data', data], {input: `${GIULIA.pin}\n`});
+		const refused = sign([other, '--user', GIULIA.userId, '--password-stdin', '--pin-stdin', '--otp', '12345678', '--data', data], `${GIULIA.password}\n${GIULIA.pin}\n`);
 		expect(refused.status).toBe(1);
 		expect(refused.stderr).toContain('Firma rifiutata');
 		expect(existsSync(`${other}.p7m`)).toBe(false);

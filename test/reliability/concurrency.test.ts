@@ -132,7 +132,7 @@ describe('two terminals of one holder', () => {
 		const codes = await Promise.all(changes.map(async change => (await codeOf(directory, change.challenge.id))!));
 		await first!.confirmPinChange(sessions[0]!, changes[0]!.changeId, codes[0]!);
 		await second!.confirmPinChange(sessions[1]!, changes[1]!.changeId, codes[1]!);
-		expect(await first!.pinAttemptsLeft({userId: MARIO.userId})).toBe(3);
+		expect(await first!.pinAttemptsLeft(sessions[0]!)).toBe(3);
 		expect((await first!.store.read()).pinChanges).toEqual([]);
 	});
 });

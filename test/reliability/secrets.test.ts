@@ -113,12 +113,14 @@ describe('canary secrets through their flows, under umask 000', () => {
 					expect(await refused(portal.signDocuments(session, {documents: toSign, pin: CANARIES.pin, challengeId: challenge.id, code: CANARIES.wrongOtp}))).toBe('otp.wrong');
 					await portal.signDocuments(session, {documents: toSign, pin: CANARIES.pin, challengeId: challenge.id, code: await lastSmsCode(portal, MARIO.userId)});
 				});
-				// The CLI: a wrong PIN on stdin, the right one with a wrong OTP. Neither is printed back.
+				// The CLI (on the real clock; its session token in a private folder of the test): the password
+				// and a wrong PIN on stdin, then the right PIN with a wrong OTP. None is printed back.
+				const cliEnv = {XDG_RUNTIME_DIR: documents.path};
 				const other = join(documents.path, 'offerta.txt');
 				writeFileSync(other, 'Offerta\n');
 				const cli = [
-					runCli(['sign', other, '--user', MARIO.userId, '--pin-stdin', '--send-otp', '--data', directory, '--now', clock.now().toISOString()], {input: `${CANARIES.wrongPin}\n`}),
-					runCli(['sign', other, '--user', MARIO.userId, '--pin-stdin', '--otp', CANARIES.wrongOtp, '--data', directory, '--now', clock.now().toISOString()], {input: `${CANARIES.pin}\n`}),
+					runCli(['sign', other, '--user', MARIO.userId, '--password-stdin', '--pin-stdin', '--send-otp', '--data', directory], {input: `${CANARIES.password}\n${CANARIES.wrongPin}\n`, env: cliEnv}),
+					runCli(['sign', other, '--user', MARIO.userId, '--password-stdin', '--pin-stdin', '--otp', CANARIES.wrongOtp, '--data', directory], {input: `${CANARIES.password}\n${CANARIES.pin}\n`, env: cliEnv}),
 					runCli(['admin', 'show', MARIO.userId, '--json', '--data', directory]),
 					runCli(['status', '--user', MARIO.userId, '--json', '--data', directory]),
 				];
@@ -129,6 +131,8 @@ describe('canary secrets through their flows, under umask 000', () => {
 					expect(result.stdout + result.stderr).not.toContain(totpSecret);
 				}
 				expectPrivate(directory, 'the CLI');
+				// The commands ran on the real clock, to which this test's session (on the demo clock) had timed out.
+				session = await logIn(portal, MARIO.userId, CANARIES.password);
 			} finally {
 				documents.remove();
 			}

@@ -114,9 +114,9 @@ async function operate(index: number, kind: string): Promise<unknown> {
 			const file = join(documents, `${tag}-${index}.txt`);
 			writeFileSync(file, `Documento ${tag} n. ${index}\n`);
 			const toSign = await portal.inspectDocuments([file]);
-			const challenge = await portal.requestSignatureOtp({userId: USER}, toSign, PIN);
+			const challenge = await portal.requestSignatureOtp(await ownSession(), toSign, PIN);
 			const {code, outboxId} = await codeFor(challenge.id);
-			const result = await portal.signDocuments({userId: USER}, {documents: toSign, pin: PIN, challengeId: challenge.id, code});
+			const result = await portal.signDocuments(await ownSession(), {documents: toSign, pin: PIN, challengeId: challenge.id, code});
 			if (result.signed.length !== 1) throw new Error(`signed ${result.signed.length}`);
 			return {document: `${tag}-${index}.txt`, challenge: challenge.id, outbox: outboxId};
 		}

@@ -1,4 +1,4 @@
-import {writeFile} from 'node:fs/promises';
+import {lstat} from 'node:fs/promises';
 import {readRegularFile} from '../store/safe-file.js';
 import {basename} from 'node:path';
 import type {Clock} from '../clock.js';
@@ -12,7 +12,10 @@ import {openPrivateKey} from '../pki/holder-key.js';
 import {pkiFiles} from '../pki/files.js';
 import type {CertificateRecord} from '../store/schema.js';
 import type {Store} from '../store/store.js';
-import {documentsBinding, readDocument, sha256Hex, type DocumentToSign} from './documents.js';
+import {documentsBinding, readDocumentContent, sha256Hex, type DocumentContent, type DocumentToSign} from './documents.js';
+import {discardEnvelope, publishEnvelope, stageEnvelope, type StagedEnvelope} from './output.js';
+
+const exists = (path: string) => lstat(path).then(() => true, () => false);
 
 /*
  * Remote signing, as GoSign does it with a MySign certificate: the documents are hashed, an
@@ -30,10 +33,25 @@ export interface SignedDocument {
 	size: number;
 }
 
-/** What one signing did: the envelopes written, and the documents that could not be (with the reason code). */
+/** A document of the operation that was not signed, and why (an error code). */
+export interface SigningFailure {
+	name: string;
+	/** Absolute path of the document. */
+	path: string;
+	reason: string;
+}
+
+/**
+ * What one signing did: the envelopes written (each with its line in the signature log), and
+ * the documents that were not signed (no .p7m; signing them again works).
+ */
 export interface SigningResult {
 	signed: SignedDocument[];
-	failed: {name: string; reason: string}[];
+	failed: SigningFailure[];
+	/** Every document signed. */
+	complete: boolean;
+	/** The signature report e-mail (when the holder asked for one) could not be sent. */
+	reportFailed: boolean;
 }
 
 export class Signer {
@@ -81,31 +99,61 @@ export class Signer {
 		if (!key) throw new DomainError('pin.wrong', {attemptsLeft: 0});
 		const {signCades} = await import('../pki/cades.js');
 		const caPem = (await readRegularFile(pkiFiles(this.store.directory).certificate, 16 << 20)).toString('utf8');
-		const signed: SignedDocument[] = [];
+		// Record before effect: every envelope is first written under a hidden name; the log's
+		// lines (fsynced) come next; only then does each .p7m appear under its name.
+		const staged: {document: DocumentToSign; envelope: StagedEnvelope; at: Date}[] = [];
 		const records: SignatureRecord[] = [];
+		const failed: SigningFailure[] = [];
+		const refuse = (document: DocumentToSign, at: Date, reason: string) => {
+			records.push(this.record(document, at, 'failure', reason, certificate, challenge.channel));
+			failed.push({name: document.name, path: document.path, reason});
+		};
+		let logged = false;
 		try {
-			for (const [index, document] of documents.entries()) {
-				const at = this.clock.now();
-				const envelope = await signCades({content: contents[index]!, certificatePem: certificate.pem, privateKeyPkcs8: key, signingTime: at, chainPem: [caPem]});
-				try {
-					await writeFile(document.output, envelope, {flag: 'wx', mode: 0o644});
-				} catch (error) {
-					const code = (error as NodeJS.ErrnoException).code;
-					records.push(this.record(document, at, 'failure', code === 'EEXIST' ? 'sign.outputExists' : 'sign.writeFailed', certificate, challenge.channel));
-					continue;
+			try {
+				for (const [index, document] of documents.entries()) {
+					const at = this.clock.now();
+					const envelope = await signCades({content: contents[index]!.content, certificatePem: certificate.pem, privateKeyPkcs8: key, signingTime: at, chainPem: [caPem]});
+					try {
+						staged.push({document, envelope: await stageEnvelope(document.output, envelope, contents[index]!), at});
+						records.push(this.record(document, at, 'success', null, certificate, challenge.channel));
+					} catch {
+						refuse(document, at, 'sign.writeFailed');
+					}
 				}
-				records.push(this.record(document, at, 'success', null, certificate, challenge.channel));
-				signed.push({name: document.name, output: document.output, sha256: document.sha256, size: document.size});
+			} finally {
+				key.fill(0);
 			}
+			await this.log.append(userId, records).catch((error: unknown) => {
+				throw new DomainError('sign.logFailed', {reason: (error as NodeJS.ErrnoException).code ?? 'error'});
+			});
+			logged = true;
 		} finally {
-			key.fill(0);
-			await this.log.append(userId, records);
+			// Nothing was recorded: nothing may appear.
+			if (!logged) for (const entry of staged) await discardEnvelope(entry.envelope);
 		}
-		if (signed.length > 0) await this.onSigned(userId, signed, this.clock.now());
-		const failed = records.filter(record => record.outcome === 'failure').map(record => ({name: record.document, reason: record.reason ?? 'unexpected'}));
+
+		const signed: SignedDocument[] = [];
+		const unpublished: SignatureRecord[] = [];
+		for (const {document, envelope, at} of staged) {
+			try {
+				await publishEnvelope(envelope);
+				signed.push({name: document.name, output: document.output, sha256: document.sha256, size: document.size});
+			} catch (error) {
+				const reason = (error as NodeJS.ErrnoException).code === 'EEXIST' ? 'sign.outputExists' : 'sign.writeFailed';
+				failed.push({name: document.name, path: document.path, reason});
+				// The success line is already on disk: a later line says this envelope never appeared.
+				unpublished.push(this.record(document, at, 'failure', reason, certificate, challenge.channel));
+			}
+		}
+		await this.log.append(userId, unpublished).catch(() => undefined);
+		failed.sort((a, b) => documents.findIndex(document => document.path === a.path) - documents.findIndex(document => document.path === b.path));
 		const first = failed[0];
 		if (signed.length === 0 && first) throw new DomainError(first.reason === 'sign.outputExists' ? 'sign.outputExists' : 'sign.writeFailed', {name: `${first.name}.p7m`, reason: 'write'});
-		return {signed, failed};
+		// The signatures are done and recorded: a report that cannot be sent does not undo them.
+		let reportFailed = false;
+		if (signed.length > 0) await this.onSigned(userId, signed, this.clock.now()).catch(() => (reportFailed = true));
+		return {signed, failed, complete: failed.length === 0, reportFailed};
 	}
 
 	/** The current certificate, if it can sign now; otherwise the refusal is logged and thrown. */
@@ -133,13 +181,15 @@ export class Signer {
 		}
 	}
 
-	private async rereadUnchanged(userId: string, documents: readonly DocumentToSign[], certificate: CertificateRecord): Promise<Buffer[]> {
-		const contents: Buffer[] = [];
+	/** Each document read again (one open, the bytes hashed are the bytes signed); a changed one stops the signing. */
+	private async rereadUnchanged(userId: string, documents: readonly DocumentToSign[], certificate: CertificateRecord): Promise<DocumentContent[]> {
+		const contents: DocumentContent[] = [];
 		for (const document of documents) {
-			let content: Buffer;
+			let content: DocumentContent;
 			try {
-				content = (await readDocument(document.path)).content;
-				if (sha256Hex(content) !== document.sha256) throw new DomainError('sign.documentChanged', {name: document.name});
+				content = await readDocumentContent(document.path);
+				if (sha256Hex(content.content) !== document.sha256) throw new DomainError('sign.documentChanged', {name: document.name});
+				if (await exists(document.output)) throw new DomainError('sign.outputExists', {name: basename(document.output)});
 			} catch (error) {
 				await this.recordFailure(userId, documents, error, certificate, null);
 				throw error;

@@ -204,6 +204,8 @@ export const sessionSchema = z.object({
 	lastActivityAt: isoDate,
 	endedAt: isoDate.nullable(),
 	endReason: z.enum(['logout', 'idle', 'expired', 'ended-by-holder']).nullable(),
+	/** A command-line session: SHA-256 (hex) of the secret in the holder's token file; absent for the portal's. */
+	secretHash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });
 
 /** "Hai dimenticato la password?": a recovery in progress (userId null when the userID matched nobody). */

@@ -34,7 +34,9 @@ export function describeError(t: Translate, caught: unknown): string {
 	if (error instanceof DomainError) {
 		// A certificate state travels as its code ("expired"); the message shows its name.
 		const state = error.params['state'];
-		const params = typeof state === 'string' && STATES.includes(state) ? {...error.params, state: t(`status.${state}` as MessageKey).toLowerCase()} : error.params;
+		let params = typeof state === 'string' && STATES.includes(state) ? {...error.params, state: t(`status.${state}` as MessageKey).toLowerCase()} : error.params;
+		// What a refused path is ("è una FIFO") travels as a kind.
+		if (error.code === 'sign.notAFile') params = {...params, kind: t(`sign.kind.${String(error.params['kind'] ?? 'other')}` as MessageKey)};
 		const message = t(`errors.${error.code}` as MessageKey, params);
 		// A batch (a CSV file) says which row the problem is on.
 		return typeof error.params['row'] === 'number' ? `${t('errors.row', {row: error.params['row']})} ${message}` : message;

@@ -366,7 +366,7 @@ function useStepForm(controls: readonly Control[], props: StepProps & {submit: s
 	return {form, focused};
 }
 
-function ConsentsStep(props: StepProps & {holder: {userId: string}; declaration: string; askDataConfirmation: boolean; restartMessage?: string; onSubmit: (input: {acceptConditions: boolean; confirmData: boolean; pin: string}) => Promise<void>}) {
+function ConsentsStep(props: StepProps & {holder: Session; declaration: string; askDataConfirmation: boolean; restartMessage?: string; onSubmit: (input: {acceptConditions: boolean; confirmData: boolean; pin: string}) => Promise<void>}) {
 	const {t} = useUi();
 	const {form, focused} = useStepForm(props.askDataConfirmation ? CONSENT_CONTROLS : REPLACEMENT_CONSENT_CONTROLS, {
 		...props,

@@ -65,7 +65,8 @@ export function SignScreen({active, session, onBack, onHelp, onTypingChange}: {a
 				setDocuments([]);
 				return dispatch({type: 'done', focus: 'path'});
 			}
-			const path = current.fields['path']!.value.trim();
+			// Exactly the path typed: "fattura.txt " is not "fattura.txt".
+			const path = current.fields['path']!.value;
 			const focusName = CONTROLS[current.focus]?.name;
 			// Enter on the path adds that file; "Firma" signs the list (or the path typed, if the list is empty).
 			if (focusName === 'path' && action === 'confirm') {

@@ -4,7 +4,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {keyFingerprint} from '../../../source/core/keys.js';
 import {Portal} from '../../../source/core/portal.js';
 import {demoFolderCopies} from '../../helpers/demo-template.js';
-import {DEMO_NOW, lastSmsCode, ManualClock, MARIO, refusal, temporaryDirectory} from '../../helpers/portal.js';
+import {DEMO_NOW, lastSmsCode, logIn, ManualClock, MARIO, refusal, temporaryDirectory} from '../../helpers/portal.js';
 
 /*
  * Issue 17 item 2: keys are bound to their database. A backup restored without keys/ (or with
@@ -38,9 +38,10 @@ async function signAsMario(portal: Portal, directory: string) {
 	const path = join(directory, 'verbale.txt');
 	writeFileSync(path, 'Verbale d’esame n. 42\r\n');
 	const documents = await portal.inspectDocuments([path]);
-	const challenge = await portal.requestSignatureOtp({userId: MARIO.userId}, documents, MARIO.pin);
+	const session = await logIn(portal, MARIO.userId, MARIO.password);
+	const challenge = await portal.requestSignatureOtp(session, documents, MARIO.pin);
 	const code = await lastSmsCode(portal, MARIO.userId);
-	return portal.signDocuments({userId: MARIO.userId}, {documents, pin: MARIO.pin, challengeId: challenge.id, code});
+	return portal.signDocuments(session, {documents, pin: MARIO.pin, challengeId: challenge.id, code});
 }
 
 describe('keys bound to their database', () => {
@@ -71,7 +72,7 @@ describe('keys bound to their database', () => {
 
 		renameSync(join(directory, 'keys.backup'), join(directory, 'keys'));
 		const portal = await open(directory);
-		expect(await portal.pinAttemptsLeft({userId: MARIO.userId})).toBe(3);
+		expect(await portal.pinAttemptsLeft(await logIn(portal, MARIO.userId, MARIO.password))).toBe(3);
 		const result = await signAsMario(portal, directory);
 		expect(result.signed.map(document => document.name)).toEqual(['verbale.txt']);
 	});
