@@ -2,6 +2,7 @@ import {createHash, randomBytes} from 'node:crypto';
 import {closeSync, fstatSync, openSync, readSync} from 'node:fs';
 import {mkdir, open, readFile, rename, rm, stat, writeFile, type FileHandle} from 'node:fs/promises';
 import {writeFileAtomic} from '../store/atomic-write.js';
+import {appendLines} from './jsonl-append.js';
 import {join} from 'node:path';
 import {z} from 'zod';
 import {FileLock} from '../store/lock.js';
@@ -119,23 +120,7 @@ export class SignatureLog {
 		await mkdir(this.directory, {recursive: true, mode: 0o700});
 		const file = this.fileOf(userId);
 		const lines = records.map(record => JSON.stringify(record) + '\n').join('');
-		await new FileLock(`${file}.lock`).with(async () => {
-			const handle = await open(file, 'a+', 0o600);
-			try {
-				const {size} = await handle.stat();
-				let prefix = '';
-				if (size > 0) {
-					// A crash may have left half a line: start on a new one so the next record is whole.
-					const last = Buffer.alloc(1);
-					await handle.read(last, 0, 1, size - 1);
-					if (last[0] !== 0x0a) prefix = '\n';
-				}
-				await handle.appendFile(prefix + lines);
-				await handle.sync();
-			} finally {
-				await handle.close();
-			}
-		});
+		await new FileLock(`${file}.lock`).with(() => appendLines(file, lines));
 	}
 
 	/** Replaces a holder's whole history (the demo data set). */

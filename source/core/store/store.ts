@@ -2,6 +2,7 @@ import {chmod, mkdir, stat} from 'node:fs/promises';
 import {join} from 'node:path';
 import {Low} from 'lowdb';
 import {DomainError} from '../errors.js';
+import {AccessLog} from '../history/access-log.js';
 import {writeCheckedStamp} from './checked-stamp.js';
 import {AtomicJsonFile} from './json-file.js';
 import {FileLock} from './lock.js';
@@ -18,12 +19,15 @@ export class Store {
 	readonly file: string;
 	private readonly adapter: AtomicJsonFile<Database>;
 	private readonly lock: FileLock;
+	/** Where the entries an operation pushed to `db.accessLog` go (see history/access-log.ts). */
+	readonly accessLog: AccessLog;
 	private cleaned = false;
 
 	constructor(readonly directory: string) {
 		this.file = join(directory, 'db.json');
 		this.adapter = new AtomicJsonFile(this.file, databaseSchema);
 		this.lock = new FileLock(join(directory, 'db.lock'));
+		this.accessLog = new AccessLog(directory);
 	}
 
 	/** Creates the data folder (0700) when missing. */
@@ -80,6 +84,11 @@ export class Store {
 
 	/** Writes (validated, atomic) under the lock, then says this program wrote it (see checked-stamp.ts). */
 	private async save(low: Low<Database>): Promise<void> {
+		// Access-log entries leave db.json: appended to their logs first, so a crash loses none.
+		if (low.data.accessLog.length > 0) {
+			await this.accessLog.append(low.data.accessLog);
+			low.data.accessLog = [];
+		}
 		await low.write();
 		writeCheckedStamp(this.directory, {loginMaxAttempts: low.data.settings.loginMaxAttempts});
 	}
