@@ -1,4 +1,5 @@
 import {MINUTE} from '../clock.js';
+import {formatItalianDate, formatItalianTime} from '../italian-date.js';
 import type {Database} from '../store/schema.js';
 
 /*
@@ -42,6 +43,11 @@ export function countFailure(db: Database, key: string, now: Date): FailureOutco
 	const until = new Date(now.getTime() + minutes * MINUTE);
 	throttle.lockedUntil = until.toISOString();
 	return {kind: 'locked', until, minutes};
+}
+
+/** The end of a lock-out as a message shows it ("Riprova dopo le {time} del {date}"), in Italy's time. */
+export function lockParams(until: Date): {time: string; date: string} {
+	return {time: formatItalianTime(until), date: formatItalianDate(until)};
 }
 
 export function clearFailures(db: Database, key: string): void {
