@@ -26,8 +26,6 @@ import {appendLines, openRegularFile} from './jsonl-append.js';
 
 /** When `unknown.jsonl` passes this size it becomes `unknown.1.jsonl`. */
 export const UNKNOWN_LOG_MAX_BYTES = 1 << 20;
-/** How much of a file's end is read to find lines a crashed write left there already. */
-const DUPLICATE_WINDOW = 64 * 1024;
 
 const OUTCOMES: ReadonlySet<string> = new Set(accessOutcomeSchema.options);
 
@@ -67,7 +65,8 @@ export class AccessLog {
 		}
 		await mkdir(this.directory, {recursive: true, mode: 0o700});
 		for (const [file, lines] of groups) {
-			const {size, tail} = await readEnd(file);
+			// Lines a crash left appended can only be these very lines (db.json holds nothing else): the end of the file is read as far as they reach.
+			const {size, tail} = await readEnd(file, Buffer.byteLength(lines.join('')));
 			const text = lines.filter(line => !tail.has(line)).join('');
 			if (text === '') continue;
 			if (file === this.unknownFile && size >= UNKNOWN_LOG_MAX_BYTES) await rename(file, join(this.directory, 'unknown.1.jsonl'));
@@ -122,8 +121,8 @@ function lineOf(entry: AccessEntry): string {
 	return JSON.stringify({id: entry.id, at: entry.at, userId: entry.userId, outcome: entry.outcome, terminal: entry.terminal}) + '\n';
 }
 
-/** The file's size and its last whole lines (each with its newline). */
-async function readEnd(file: string): Promise<{size: number; tail: Set<string>}> {
+/** The file's size and its whole lines within its last `window` bytes (each with its newline). */
+async function readEnd(file: string, window: number): Promise<{size: number; tail: Set<string>}> {
 	let handle;
 	try {
 		handle = await openRegularFile(file, constants.O_RDONLY);
@@ -133,7 +132,7 @@ async function readEnd(file: string): Promise<{size: number; tail: Set<string>}>
 	}
 	try {
 		const {size} = await handle.stat();
-		const length = Math.min(size, DUPLICATE_WINDOW);
+		const length = Math.min(size, window + 1);
 		const buffer = Buffer.alloc(length);
 		await handle.read(buffer, 0, length, size - length);
 		const lines = buffer.toString('utf8').split('\n');
