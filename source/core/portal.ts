@@ -751,9 +751,10 @@ export class Portal {
 
 	/** The holder's logins through the same filters ("Visualizza accessi"). */
 	async accessHistory(session: Session, filter: HistoryFilter, page: {page: number; pageSize: number}): Promise<HistoryPage<AccessEntry>> {
-		// The holder's file in <data>/access/, then any entries a db.json from before it still holds (moved on its next write).
+		// The holder's file in <data>/access/, then entries db.json holds that it lacks (see Store.save).
 		const [logged, snapshot] = await Promise.all([this.store.accessLog.read(session.userId), this.store.read()]);
-		const pending = snapshot.accessLog.filter(entry => entry.userId === session.userId);
+		const lastId = logged.entries.at(-1)?.id ?? 0;
+		const pending = snapshot.accessLog.filter(entry => entry.userId === session.userId && entry.id > lastId);
 		const entries = pending.length === 0 ? logged.entries : [...logged.entries, ...pending];
 		const times = pending.length === 0 ? logged.times : undefined;
 		return queryHistory(entries, filter, {...page, now: this.clock.now(), times, succeeded: entry => entry.outcome !== 'wrong-password' && entry.outcome !== 'locked' && entry.outcome !== 'recovery-failed'});

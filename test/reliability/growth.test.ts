@@ -85,7 +85,7 @@ describe(`${ATTEMPTS} failed logins (unknown names and a known holder)`, () => {
 		console.log(`db.json ${sizeBefore} → ${sizeAfter} bytes; login ${timeBefore.toFixed(1)} → ${timeAfter.toFixed(1)} ms (median of 15)${statusBefore}${statusCost(directory)}`);
 		// Before issue 17: about 280 bytes per attempt (130 KB for 500). Counters kept now: at most unknownCountersMax (about 200 bytes each).
 		expect(sizeAfter - sizeBefore).toBeLessThan(SOAK ? 1_000_000 : 24 * 1024);
-		expect((await portal.store.read()).accessLog).toEqual([]);
+		expect((await portal.store.read()).accessLog.length).toBeLessThanOrEqual(1);
 		if (SOAK) expect(timeAfter).toBeLessThan(2 * timeBefore);
 
 		// Every attempt on MARIO is in his log; the unknown names' ones are in a file of bounded size.

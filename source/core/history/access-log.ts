@@ -10,11 +10,11 @@ import {appendLines, openRegularFile} from './jsonl-append.js';
  * like the signature log. The rule, also in the README ("Data folder"):
  *
  * - Code records an event by pushing it to `db.accessLog` inside a store update, as before; the
- *   store moves those entries here (appended and fsynced) before it writes db.json, which is
- *   therefore always written with an empty `accessLog`. A db.json from before this change moves
- *   its entries here on its first write (the database version is unchanged). If the process
- *   dies between the append and the write, the next write appends them again: lines already at
- *   the end of the file are not written twice.
+ *   store commits them with db.json and appends them here (fsynced) right after; the next write
+ *   drops them from db.json, appending them first if a crash came in between (lines already at
+ *   the end of a file are not written twice). So db.json holds at most one operation's entries,
+ *   and an operation that did not commit is never logged. A db.json from before this change
+ *   moves its entries here on its first write (the database version is unchanged).
  * - Attempts on identifiers that match nobody have no holder to be shown to; they are kept only
  *   for an operator investigating a guessing attack, in `<data>/access/unknown.jsonl`, which is
  *   rotated to `unknown.1.jsonl` (replacing the previous one) when it passes 1 MiB: at most about

@@ -1,5 +1,5 @@
 import {constants} from 'node:fs';
-import {open, type FileHandle} from 'node:fs/promises';
+import {open, unlink, type FileHandle} from 'node:fs/promises';
 
 /*
  * Durable appends to a JSON-lines log in the data folder (the signature log, the access log).
@@ -30,7 +30,15 @@ export async function openRegularFile(file: string, flags: number, mode = 0o600)
  */
 export async function appendLines(file: string, text: string): Promise<void> {
 	if (text === '') return;
-	const handle = await openRegularFile(file, constants.O_RDWR | constants.O_CREAT | constants.O_APPEND);
+	let created = false;
+	let handle: FileHandle;
+	try {
+		handle = await openRegularFile(file, constants.O_RDWR | constants.O_APPEND);
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+		handle = await openRegularFile(file, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_EXCL);
+		created = true;
+	}
 	try {
 		const {size} = await handle.stat();
 		let prefix = '';
@@ -41,6 +49,10 @@ export async function appendLines(file: string, text: string): Promise<void> {
 		}
 		await handle.appendFile(prefix + text);
 		await handle.sync();
+	} catch (error) {
+		// A full disk: a file this call created is not left behind empty.
+		if (created) await unlink(file).catch(() => undefined);
+		throw error;
 	} finally {
 		await handle.close();
 	}

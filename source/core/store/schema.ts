@@ -239,9 +239,9 @@ export const databaseSchema = z.object({
 	certificates: z.array(certificateSchema),
 	loginThrottle: z.record(z.string(), throttleSchema),
 	/**
-	 * An outbox, empty on disk: entries pushed here during an update are appended to
-	 * `<data>/access/` by the store before it writes db.json (see history/access-log.ts); an
-	 * older file's entries move there on its first write.
+	 * An outbox: entries pushed here during an update go to `<data>/access/` (see Store.save and
+	 * history/access-log.ts); on disk it holds at most the last operation's entries. An older
+	 * file's entries move there on its first write.
 	 */
 	accessLog: z.array(accessEntrySchema).default([]),
 	challenges: z.array(challengeSchema),

@@ -65,8 +65,10 @@ export class Store {
 			const low = new Low<Database>(this.adapter, MISSING);
 			await low.read();
 			if (low.data === MISSING) throw new DomainError('store.missing', {file: this.file});
+			// Entries already in db.json: the last operation's (see `save`), or an older file's whole access log.
+			const carried = low.data.accessLog.length;
 			const result = await change(low.data);
-			await this.save(low);
+			await this.save(low, carried);
 			return result;
 		});
 	}
@@ -77,20 +79,27 @@ export class Store {
 		return this.lock.with(async () => {
 			await this.cleanOnce();
 			if (!options.replace && (await this.adapter.read()) !== null) return false;
-			await this.save(new Low<Database>(this.adapter, await initial()));
+			await this.save(new Low<Database>(this.adapter, await initial()), 0);
 			return true;
 		});
 	}
 
-	/** Writes (validated, atomic) under the lock, then says this program wrote it (see checked-stamp.ts). */
-	private async save(low: Low<Database>): Promise<void> {
-		// Access-log entries leave db.json: appended to their logs first, so a crash loses none.
-		if (low.data.accessLog.length > 0) {
-			await this.accessLog.append(low.data.accessLog);
-			low.data.accessLog = [];
-		}
+	/**
+	 * Writes (validated, atomic) under the lock, then says this program wrote it (see checked-stamp.ts).
+	 * Access-log entries leave db.json like a write-ahead log: the first `carried` entries (written
+	 * by an earlier operation) are appended to <data>/access/ unless they are there already; the
+	 * write of db.json, holding only this operation's entries, commits it; then they are appended
+	 * too, and the next write drops them. A crash on either side loses no entry and never logs an
+	 * operation that did not commit (its identifiers would be handed out again).
+	 */
+	private async save(low: Low<Database>, carried: number): Promise<void> {
+		const entries = low.data.accessLog;
+		if (carried > 0) await this.accessLog.append(entries.slice(0, carried));
+		low.data.accessLog = entries.slice(carried);
 		await low.write();
 		writeCheckedStamp(this.directory, {loginMaxAttempts: low.data.settings.loginMaxAttempts});
+		// Committed: a failure here (a full disk) is retried by the next write.
+		if (low.data.accessLog.length > 0) await this.accessLog.append(low.data.accessLog).catch(() => undefined);
 	}
 
 	private async cleanOnce(): Promise<void> {

@@ -82,7 +82,8 @@ describe('login', () => {
 		await portal.login(MARIO.userId, MARIO.password);
 		await portal.login('nobody@example.it', 'nope');
 		const log = [...(await accessEntries(portal, MARIO.userId)), ...(await accessEntries(portal, null))];
-		expect((await portal.store.read()).accessLog).toEqual([]);
+		// db.json keeps only the last operation's entries, already in the log too.
+		expect((await portal.store.read()).accessLog.map(entry => entry.outcome)).toEqual(['wrong-password']);
 		expect(log.map(entry => [entry.userId, entry.outcome, entry.terminal])).toEqual([
 			[MARIO.userId, 'wrong-password', 'test'],
 			[MARIO.userId, 'success', 'test'],
