@@ -52,3 +52,10 @@ export function italianDayBounds(date: CalendarDay): {start: Date; end: Date} {
 export function formatItalianDate(date: Date): string {
 	return italianDay(date).split('-').reverse().join('/');
 }
+
+const TIME = new Intl.DateTimeFormat('it-IT', {timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit'});
+
+/** hh:mm (24 h) of an instant, in Italy. */
+export function formatItalianTime(date: Date): string {
+	return TIME.format(date);
+}

@@ -218,6 +218,7 @@ export class Portal {
 			// revoked ones included) and an empty outbox (its numbering restarts with the database).
 			await rm(pkiFiles(options.dataDirectory).directory, {recursive: true, force: true});
 			await rm(new Outbox(options.dataDirectory).directory, {recursive: true, force: true});
+			await rm(store.accessLog.directory, {recursive: true, force: true});
 		}
 		const authority = await CertificationAuthority.open(options.dataDirectory, clock, {create: true});
 		const created = await store.initialize(() => buildDemoDatabase(seed, clock, keys, authority), {replace: options.reset ?? false});
@@ -840,8 +841,13 @@ export class Portal {
 
 	/** The holder's logins through the same filters ("Visualizza accessi"). */
 	async accessHistory(session: Session, filter: HistoryFilter, page: {page: number; pageSize: number}): Promise<HistoryPage<AccessEntry>> {
-		const entries = (await this.liveSnapshot(session)).accessLog.filter(entry => entry.userId === session.userId);
-		return queryHistory(entries, filter, {...page, now: this.clock.now(), succeeded: entry => entry.outcome !== 'wrong-password' && entry.outcome !== 'locked' && entry.outcome !== 'recovery-failed'});
+		// The holder's file in <data>/access/, then entries db.json holds that it lacks (see Store.save).
+		const [logged, snapshot] = await Promise.all([this.store.accessLog.read(session.userId), this.liveSnapshot(session)]);
+		const lastId = logged.entries.at(-1)?.id ?? 0;
+		const pending = snapshot.accessLog.filter(entry => entry.userId === session.userId && entry.id > lastId);
+		const entries = pending.length === 0 ? logged.entries : [...logged.entries, ...pending];
+		const times = pending.length === 0 ? logged.times : undefined;
+		return queryHistory(entries, filter, {...page, now: this.clock.now(), times, succeeded: entry => entry.outcome !== 'wrong-password' && entry.outcome !== 'locked' && entry.outcome !== 'recovery-failed'});
 	}
 
 	async reportSettings(session: Session): Promise<ReportSettings & {accountEmail: string}> {

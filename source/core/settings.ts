@@ -9,6 +9,8 @@ export const settingsSchema = z.object({
 	loginLockMinutes: z.number().int().min(1).default(15),
 	/** Each repeated lock-out doubles the wait, up to this cap. */
 	loginLockMaxMinutes: z.number().int().min(1).default(24 * 60),
+	/** Attempt counters kept for identifiers that match nobody; the oldest go first (auth/throttle.ts). About 200 bytes of db.json each, read and checked on every write: 2 000 made a write 4× slower. */
+	unknownCountersMax: z.number().int().min(10).default(200),
 	sessionIdleMinutes: z.number().int().min(1).default(15),
 	sessionMaxHours: z.number().int().min(1).default(12),
 	pinLength: z.number().int().min(4).max(16).default(8),

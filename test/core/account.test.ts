@@ -3,7 +3,7 @@ import {simpleParser} from 'mailparser';
 import {describe, expect, it} from 'vitest';
 import {Portal, type OutboxMessage} from '../../source/core/portal.js';
 import {demoCopies} from '../helpers/demo-template.js';
-import {errorCode, lastSmsCode, logIn, MARIO, GIULIA, accessOutcomes} from '../helpers/portal.js';
+import {errorCode, lastSmsCode, logIn, MARIO, GIULIA, accessEntries, accessOutcomes} from '../helpers/portal.js';
 
 const demoCopy = demoCopies();
 const errorOf = (promise: Promise<unknown>) => errorCode(promise, {withAttempts: true});
@@ -77,7 +77,7 @@ describe('"Modifica password"', () => {
 		expect((await portal.login(MARIO.userId, MARIO.password)).kind).toBe('invalid');
 		expect((await portal.login(MARIO.email, NEW_PASSWORD)).kind).toBe('success');
 		expect(await accessOutcomes(portal)).toEqual(['success', 'password-changed', 'wrong-password', 'success']);
-		const log = (await portal.store.read()).accessLog.find(entry => entry.outcome === 'password-changed')!;
+		const log = (await accessEntries(portal)).find(entry => entry.outcome === 'password-changed')!;
 		expect(log.terminal).toBe('test');
 
 		const sent = (await portal.outbox.list()).slice(before);

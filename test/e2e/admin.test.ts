@@ -386,6 +386,24 @@ describe('revocation, reactivation and unlocking', () => {
 		expect(login.kind).toBe('success');
 	});
 
+	it('unlock RAO0001 lifts an operator locked by 5 wrong passwords in "Rinnova con credenziali RAO"', async () => {
+		const data = demoCopy();
+		const portal = await openPortal(data);
+		const login = await portal.login(MARIO.userId, MARIO.password);
+		if (login.kind !== 'success') throw new Error('MARIO cannot log in');
+		const refusals: string[] = [];
+		for (let attempt = 0; attempt < 6; attempt++) refusals.push(await portal.raoAuthorize(login.session, {operatorId: 'RAO0001', password: 'sbagliata'}).then(() => 'ok', (error: Error) => error.message));
+		expect(refusals.slice(0, 4)).toEqual([4, 3, 2, 1].map(left => `rao.invalid {"attemptsLeft":${left}}`));
+		expect(refusals[4]).toMatch(/^rao\.locked \{"time":"\d\d:\d\d","date":"\d\d\/\d\d\/\d{4}"\}$/);
+
+		const unlocked = runCli(['admin', 'unlock', 'RAO0001', '--data', data]);
+		expect(unlocked.status, unlocked.stderr).toBe(0);
+		expect(unlocked.stdout).toContain('RAO0001: rimossi 1 blocchi di accesso.');
+		expect((await portal.raoAuthorize(login.session, {operatorId: 'RAO0001', password: 'Operatore#26'})).destination).toBe('+39335*****33');
+		const again = runCli(['admin', 'unlock', 'RAO0001', '--data', data]);
+		expect(again.stdout).toContain('RAO0001: nessun blocco da rimuovere.');
+	});
+
 	it('flag-replacement offers "Richiedi nuovo certificato" until the deadline', async () => {
 		const data = demoCopy();
 		const deadline = ddmmyyyy(45);

@@ -1,9 +1,9 @@
-import {mkdtempSync, rmSync} from 'node:fs';
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import type {Clock} from '../../source/core/clock.js';
 import {DomainError} from '../../source/core/errors.js';
-import {Portal, type Session} from '../../source/core/portal.js';
+import {Portal, type AccessEntry, type Session} from '../../source/core/portal.js';
 
 /** A clock tests move by hand. */
 export class ManualClock implements Clock {
@@ -39,7 +39,26 @@ export const GIULIA = {userId: 'JCPD2841', email: 'giulia.bianchi@example.it', p
 
 /** A holder's access-log outcomes (logins and account events), oldest first; null: unknown userIDs. */
 export async function accessOutcomes(portal: Portal, userId: string | null = MARIO.userId): Promise<string[]> {
-	return (await portal.store.read()).accessLog.filter(entry => entry.userId === userId).map(entry => entry.outcome);
+	return (await accessEntries(portal, userId)).map(entry => entry.outcome);
+}
+
+/** A holder's access-log entries, oldest first, as `<data>/access/` keeps them; null: attempts on unknown userIDs. */
+export async function accessEntries(portal: Portal, userId: string | null = MARIO.userId): Promise<AccessEntry[]> {
+	if (userId !== null) return [...(await portal.store.accessLog.read(userId)).entries];
+	const file = portal.store.accessLog.unknownFile;
+	const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+	return text.split('\n').filter(line => line !== '').map(line => JSON.parse(line) as AccessEntry);
+}
+
+/** Every access-log entry of a data folder (all holders' files and the unknown-identifier ones), in id order. */
+export function allAccessEntries(directory: string): AccessEntry[] {
+	const folder = join(directory, 'access');
+	if (!existsSync(folder)) return [];
+	const lines = readdirSync(folder)
+		.filter(name => name.endsWith('.jsonl'))
+		.flatMap(name => readFileSync(join(folder, name), 'utf8').split('\n'))
+		.filter(line => line !== '');
+	return lines.map(line => JSON.parse(line) as AccessEntry).sort((a, b) => a.id - b.id);
 }
 
 /** Logs a holder in and returns the session; a failed login fails the test. */

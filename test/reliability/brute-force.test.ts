@@ -4,7 +4,7 @@ import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {Portal} from '../../source/core/portal.js';
 import {WORKERS} from '../helpers/build.js';
-import {errorCode, lastSmsCode, logIn, MARIO} from '../helpers/portal.js';
+import {accessEntries, errorCode, lastSmsCode, logIn, MARIO} from '../helpers/portal.js';
 import {realClockDemo, scaled} from '../helpers/reliability.js';
 
 /*
@@ -74,7 +74,7 @@ describe(`${PROCESSES} processes guessing at once, ${GUESSES} guesses each`, () 
 		expectCounted(outcomes, 'invalid', 5, ['locked']);
 		const portal = await Portal.open({dataDirectory: directory, terminal: 'after'});
 		expect((await portal.login(MARIO.userId, MARIO.password)).kind).toBe('locked');
-		const log = (await portal.store.read()).accessLog.filter(entry => entry.userId === MARIO.userId);
+		const log = await accessEntries(portal, MARIO.userId);
 		expect(log.filter(entry => entry.outcome === 'wrong-password')).toHaveLength(5);
 		expect(log.filter(entry => entry.outcome === 'locked')).toHaveLength(PROCESSES * GUESSES - 5 + 1);
 	});

@@ -7,7 +7,7 @@ import {loadOrCreateKey} from '../../source/core/keys.js';
 import {Portal} from '../../source/core/portal.js';
 import type {Database} from '../../source/core/store/schema.js';
 import {Store} from '../../source/core/store/store.js';
-import {logIn, MARIO} from '../helpers/portal.js';
+import {allAccessEntries, logIn, MARIO} from '../helpers/portal.js';
 import {outboxRecords, realClockDemo, scaled, startPortalWorker, type PortalWorker} from '../helpers/reliability.js';
 
 /*
@@ -42,6 +42,7 @@ function unique<T>(values: readonly T[]): boolean {
 async function runWorkload(processes: number, perProcess: number): Promise<void> {
 	const directory = await demoCopy();
 	const before = await new Store(directory).read();
+	const accessBefore = allAccessEntries(directory);
 	const historyBefore = (await new SignatureLog(directory).read(USER)).records.length;
 	const outboxBefore = outboxRecords(directory).size;
 
@@ -65,14 +66,16 @@ async function runWorkload(processes: number, perProcess: number): Promise<void>
 	for (const kind of ['otp', 'confirm', 'login', 'pin', 'sign']) expect(ofKind(kind).length, kind).toBeGreaterThan(0);
 
 	// Access log: a success and a logout per login operation, and a success for each worker's own session (for its PIN changes).
-	const ids = db.accessLog.map(entry => entry.id);
+	const accessLog = allAccessEntries(directory);
+	expect(db.accessLog.every(entry => accessLog.some(logged => logged.id === entry.id))).toBe(true);
+	const ids = accessLog.map(entry => entry.id);
 	const own = workers.filter(worker => worker.hasSession()).length;
 	expect(unique(ids)).toBe(true);
-	expect(db.accessLog).toHaveLength(before.accessLog.length + own + 2 * logins.length);
+	expect(accessLog).toHaveLength(accessBefore.length + own + 2 * logins.length);
 	expect(db.sequences['accessLog']).toBe((before.sequences['accessLog'] ?? 0) + own + 2 * logins.length);
 	expect(Math.max(...ids)).toBe(db.sequences['accessLog']);
 	for (const worker of workers) {
-		const mine = db.accessLog.filter(entry => entry.terminal === worker.tag);
+		const mine = accessLog.filter(entry => entry.terminal === worker.tag);
 		const done = worker.confirmed.filter(entry => entry.kind === 'login').length;
 		expect(mine.filter(entry => entry.outcome === 'success'), worker.tag).toHaveLength(done + (worker.hasSession() ? 1 : 0));
 		expect(mine.filter(entry => entry.outcome === 'logout'), worker.tag).toHaveLength(done);

@@ -3,7 +3,7 @@ import {afterEach, describe, expect, it} from 'vitest';
 import type {Portal} from '../../source/core/portal.js';
 import {App} from '../../source/ui/app.js';
 import {KEYS, press, screen, type, waitForScreen} from '../helpers/ink.js';
-import {demoPortal, MARIO} from '../helpers/portal.js';
+import {allAccessEntries, demoPortal, MARIO} from '../helpers/portal.js';
 
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
@@ -101,7 +101,7 @@ describe('login screen', () => {
 		await press(rendered, KEYS.tab);
 		await press(rendered, KEYS.enter);
 		await waitForScreen(rendered, 'Inserisci nome utente e password.');
-		expect((await portal.store.read()).accessLog).toHaveLength(0);
+		expect(allAccessEntries(portal.store.directory)).toHaveLength(0);
 	});
 });
 

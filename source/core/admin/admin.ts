@@ -83,9 +83,18 @@ export class Admin {
 		return this.authority().then(authority => enroll(this.store, this.clock, this.pepper, authority, inputs, this.deliverRegistration, options));
 	}
 
-	/** Lifts login, recovery and ERC lock-outs (a blocked PIN stays blocked: only a new certificate helps). */
+	/** Lifts login, recovery and ERC lock-outs (a blocked PIN stays blocked: only a new certificate helps), or an operator's (RAO…) lock-out. */
 	async unlock(userId: string): Promise<{userId: string; cleared: string[]}> {
-		const holder = holderOf(await this.store.read(), userId);
+		const snapshot = await this.store.read();
+		const operator = snapshot.operators.find(entry => entry.userId === userId.trim().toUpperCase());
+		if (operator) {
+			return this.store.update(db => {
+				const cleared = [`rao:${operator.userId}`].filter(key => key in db.loginThrottle);
+				for (const key of cleared) clearFailures(db, key);
+				return {userId: operator.userId, cleared};
+			});
+		}
+		const holder = holderOf(snapshot, userId);
 		return this.store.update(db => {
 			const cleared = THROTTLE_KEYS(holder.userId).filter(key => key in db.loginThrottle);
 			for (const key of cleared) clearFailures(db, key);

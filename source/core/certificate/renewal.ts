@@ -1,9 +1,9 @@
-import {randomInt, randomUUID} from 'node:crypto';
+import {createHmac, randomInt, randomUUID} from 'node:crypto';
 import {DAY, type Clock} from '../clock.js';
 import {DomainError} from '../errors.js';
 import {dummyPasswordHash, hashPeppered, verifyPassword} from '../auth/hashing.js';
 import {assertPinFormat, checkPin} from '../auth/pin.js';
-import {clearFailures, countFailure, lockedUntil} from '../auth/throttle.js';
+import {clearFailures, countFailure, lockedUntil, lockParams} from '../auth/throttle.js';
 import type {ChallengeView, Challenges} from '../otp/challenges.js';
 import type {CertificationAuthority} from '../pki/authority.js';
 import {newKeyPair} from '../pki/authority.js';
@@ -82,24 +82,29 @@ export class Renewals {
 		const window = await this.window(userId);
 		if (!window.open) throw windowError(window);
 		const operatorId = input.operatorId.trim().toUpperCase();
-		const key = `rao:${operatorId}`;
 		const snapshot = await this.store.read();
-		if (lockedUntil(snapshot, key, this.clock.now())) throw new DomainError('rao.locked');
 		const operator = snapshot.operators.find(entry => entry.userId === operatorId);
+		// Counted like a holder's login: an unknown operator ID under a keyed hash of what was typed (see auth/throttle.ts).
+		const key = operator ? `rao:${operator.userId}` : `rao-anon:${createHmac('sha256', this.pepper).update(operatorId).digest('hex')}`;
+		const lockedAtStart = lockedUntil(snapshot, key, this.clock.now());
+		if (lockedAtStart) throw new DomainError('rao.locked', lockParams(lockedAtStart));
 		// Same answer and cost for an unknown operator and a wrong password; both are counted.
 		const passwordMatches = await verifyPassword(operator?.passwordHash ?? (await dummyPasswordHash()), input.password);
 		const right = operator !== undefined && passwordMatches;
 		const outcome = await this.store.update(db => {
 			const now = this.clock.now();
-			if (lockedUntil(db, key, now)) return 'locked';
+			const until = lockedUntil(db, key, now);
+			if (until) return {kind: 'locked', until} as const;
 			if (right) {
 				clearFailures(db, key);
-				return 'ok';
+				return {kind: 'ok'} as const;
 			}
-			return countFailure(db, key, now).kind;
+			return countFailure(db, key, now);
 		});
-		if (outcome === 'locked') throw new DomainError('rao.locked');
-		if (outcome !== 'ok' || !operator) throw new DomainError('rao.invalid');
+		// The holder login's answers: attempts left, then the time the lock ends.
+		if (outcome.kind === 'locked') throw new DomainError('rao.locked', lockParams(outcome.until));
+		if (outcome.kind === 'wrong') throw new DomainError('rao.invalid', {attemptsLeft: outcome.attemptsLeft});
+		if (!operator) throw new Error('an unknown operator ID was accepted');
 		return this.challenges.start({userId, operation: OPERATION_RENEWAL_RAO, data: {userId, operatorId}, channel: 'sms', smsTo: operator.phone, smsRecipient: operatorId});
 	}
 

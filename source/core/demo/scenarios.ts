@@ -62,7 +62,7 @@ export async function applyScenario(
 		db.certificates.push(certificate);
 		for (const key of Object.keys(db.loginThrottle)) if (key.endsWith(`:${userId}`)) delete db.loginThrottle[key];
 		if (scenario === 'locked') {
-			db.loginThrottle[`user:${userId}`] = {failures: 0, lockedUntil: new Date(now.getTime() + settings.loginLockMinutes * MINUTE).toISOString(), lockouts: 1};
+			db.loginThrottle[`user:${userId}`] = {failures: 0, lockedUntil: new Date(now.getTime() + settings.loginLockMinutes * MINUTE).toISOString(), lockouts: 1, lastFailureAt: now.toISOString()};
 		}
 		for (const session of db.sessions) {
 			if (session.userId === userId && session.endedAt === null) {

@@ -3,6 +3,7 @@ import {closeSync, constants, fstatSync, readSync} from 'node:fs';
 import {lstat, rename, rm, type FileHandle} from 'node:fs/promises';
 import {writeFileAtomic} from '../store/atomic-write.js';
 import {createExclusive, ensureRealDirectory, openRegular, openRegularSync, readRegularFile} from '../store/safe-file.js';
+import {appendLines} from './jsonl-append.js';
 import {join} from 'node:path';
 import {z} from 'zod';
 import {FileLock} from '../store/lock.js';
@@ -120,24 +121,7 @@ export class SignatureLog {
 		ensureRealDirectory(this.directory);
 		const file = this.fileOf(userId);
 		const lines = records.map(record => JSON.stringify(record) + '\n').join('');
-		await new FileLock(`${file}.lock`).with(async () => {
-			// Never appended through a planted symlink: see safe-file.ts.
-			const handle = await openRegular(file, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT);
-			try {
-				const {size} = await handle.stat();
-				let prefix = '';
-				if (size > 0) {
-					// A crash may have left half a line: start on a new one so the next record is whole.
-					const last = Buffer.alloc(1);
-					await handle.read(last, 0, 1, size - 1);
-					if (last[0] !== 0x0a) prefix = '\n';
-				}
-				await handle.appendFile(prefix + lines);
-				await handle.sync();
-			} finally {
-				await handle.close();
-			}
-		});
+		await new FileLock(`${file}.lock`).with(() => appendLines(file, lines));
 	}
 
 	/** Replaces a holder's whole history (the demo data set). */

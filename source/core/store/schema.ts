@@ -94,6 +94,8 @@ export const throttleSchema = z.object({
 	lockedUntil: isoDate.nullable(),
 	/** How many times this key has been locked out since its last success. */
 	lockouts: z.number().int().min(0),
+	/** The last failure counted; null in files from before it was kept (see auth/throttle.ts for the pruning rule). */
+	lastFailureAt: isoDate.nullable().default(null),
 });
 
 export const accessOutcomeSchema = z.enum([
@@ -245,7 +247,12 @@ export const databaseSchema = z.object({
 	holders: z.array(holderSchema),
 	certificates: z.array(certificateSchema),
 	loginThrottle: z.record(z.string(), throttleSchema),
-	accessLog: z.array(accessEntrySchema),
+	/**
+	 * An outbox: entries pushed here during an update go to `<data>/access/` (see Store.save and
+	 * history/access-log.ts); on disk it holds at most the last operation's entries. An older
+	 * file's entries move there on its first write.
+	 */
+	accessLog: z.array(accessEntrySchema).default([]),
 	challenges: z.array(challengeSchema),
 	renewals: z.array(renewalSchema),
 	coupons: z.array(couponSchema),

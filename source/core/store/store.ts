@@ -2,6 +2,7 @@ import {chmod, mkdir, stat} from 'node:fs/promises';
 import {join} from 'node:path';
 import {Low} from 'lowdb';
 import {DomainError} from '../errors.js';
+import {AccessLog} from '../history/access-log.js';
 import {bindDatabase, type KeyFingerprints} from '../key-binding.js';
 import {writeCheckedStamp} from './checked-stamp.js';
 import {AtomicJsonFile} from './json-file.js';
@@ -19,6 +20,8 @@ export class Store {
 	readonly file: string;
 	private readonly adapter: AtomicJsonFile<Database>;
 	private readonly lock: FileLock;
+	/** Where the entries an operation pushed to `db.accessLog` go (see history/access-log.ts). */
+	readonly accessLog: AccessLog;
 	private cleaned = false;
 	/** The keys this process uses with the database: every write checks (or first records) them. */
 	private keyFingerprints: KeyFingerprints | undefined;
@@ -34,6 +37,7 @@ export class Store {
 		this.file = join(directory, 'db.json');
 		this.adapter = new AtomicJsonFile(this.file, databaseSchema);
 		this.lock = new FileLock(join(directory, 'db.lock'));
+		this.accessLog = new AccessLog(directory);
 	}
 
 	/** From now on, every write refuses a database bound to other keys (see key-binding.ts). */
@@ -79,8 +83,10 @@ export class Store {
 			if (low.data === MISSING) throw new DomainError('store.missing', {file: this.file});
 			if (this.keyFingerprints) bindDatabase(low.data, this.directory, this.keyFingerprints);
 			this.observe(low.data);
+			// Entries already in db.json: the last operation's (see `save`), or an older file's whole access log.
+			const carried = low.data.accessLog.length;
 			const result = await change(low.data);
-			await this.save(low);
+			await this.save(low, carried);
 			this.observe(low.data);
 			return result;
 		});
@@ -95,16 +101,28 @@ export class Store {
 			const data = await initial();
 			if (this.keyFingerprints) bindDatabase(data, this.directory, this.keyFingerprints);
 			const low = new Low<Database>(this.adapter, data);
-			await this.save(low);
+			await this.save(low, 0);
 			this.observe(low.data);
 			return true;
 		});
 	}
 
-	/** Writes (validated, atomic) under the lock, then says this program wrote it (see checked-stamp.ts). */
-	private async save(low: Low<Database>): Promise<void> {
+	/**
+	 * Writes (validated, atomic) under the lock, then says this program wrote it (see checked-stamp.ts).
+	 * Access-log entries leave db.json like a write-ahead log: the first `carried` entries (written
+	 * by an earlier operation) are appended to <data>/access/ unless they are there already; the
+	 * write of db.json, holding only this operation's entries, commits it; then they are appended
+	 * too, and the next write drops them. A crash on either side loses no entry and never logs an
+	 * operation that did not commit (its identifiers would be handed out again).
+	 */
+	private async save(low: Low<Database>, carried: number): Promise<void> {
+		const entries = low.data.accessLog;
+		if (carried > 0) await this.accessLog.append(entries.slice(0, carried));
+		low.data.accessLog = entries.slice(carried);
 		await low.write();
 		writeCheckedStamp(this.directory, {loginMaxAttempts: low.data.settings.loginMaxAttempts});
+		// Committed: a failure here (a full disk) is retried by the next write.
+		if (low.data.accessLog.length > 0) await this.accessLog.append(low.data.accessLog).catch(() => undefined);
 	}
 
 	private async cleanOnce(): Promise<void> {

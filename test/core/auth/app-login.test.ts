@@ -1,5 +1,5 @@
 import {afterEach, describe, expect, it} from 'vitest';
-import {demoPortal, MARIO, errorCode} from '../../helpers/portal.js';
+import {accessEntries, demoPortal, MARIO, errorCode} from '../../helpers/portal.js';
 
 const GIULIA = 'JCPD2841'; // the demo holder whose MyInfoCert app is active
 
@@ -24,7 +24,7 @@ describe('login with the MyInfoCert app', () => {
 		expect(result.state).toBe('approved');
 		if (result.state === 'approved') expect(result.session.userId).toBe(GIULIA);
 		expect((await portal.pollAppLogin(offer.id)).state).toBe('expired');
-		const log = (await portal.store.read()).accessLog;
+		const log = await accessEntries(portal, GIULIA);
 		expect(log.at(-1)).toMatchObject({userId: GIULIA, outcome: 'app-approved'});
 	});
 

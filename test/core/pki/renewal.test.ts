@@ -4,7 +4,7 @@ import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {DAY} from '../../../source/core/clock.js';
 import type {Portal, Session} from '../../../source/core/portal.js';
-import {demoPortal, ManualClock, MARIO, errorCode, lastSmsCode, logIn} from '../../helpers/portal.js';
+import {demoPortal, ManualClock, MARIO, errorCode, lastSmsCode, logIn, refusal} from '../../helpers/portal.js';
 
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
@@ -130,8 +130,8 @@ describe('renewal with a coupon', () => {
 describe('renewal with RAO credentials', () => {
 	it('needs the operator’s password and the OTP sent to the operator’s phone; the authorisation serves one renewal', async () => {
 		const {portal, session} = await setup();
-		expect(await errorOf(portal.raoAuthorize(session, {operatorId: 'RAO0001', password: 'sbagliata'}))).toBe('rao.invalid');
-		expect(await errorOf(portal.raoAuthorize(session, {operatorId: 'RAO9999', password: 'Operatore#26'}))).toBe('rao.invalid');
+		expect(await errorOf(portal.raoAuthorize(session, {operatorId: 'RAO0001', password: 'sbagliata'}))).toBe('rao.invalid:4');
+		expect(await errorOf(portal.raoAuthorize(session, {operatorId: 'RAO9999', password: 'Operatore#26'}))).toBe('rao.invalid:4');
 		const challenge = await portal.raoAuthorize(session, {operatorId: 'rao0001', password: 'Operatore#26'});
 		expect(challenge.destination).toBe('+39335*****33');
 		const sms = (await portal.phoneMessages('RAO0001')).at(-1)!;
@@ -148,7 +148,40 @@ describe('renewal with RAO credentials', () => {
 		const {portal, session} = await setup();
 		const answers = [];
 		for (let attempt = 0; attempt < 5; attempt++) answers.push(await errorOf(portal.raoAuthorize(session, {operatorId: 'RAO0001', password: 'sbagliata'})));
-		expect(answers).toEqual(['rao.invalid', 'rao.invalid', 'rao.invalid', 'rao.invalid', 'rao.locked']);
+		expect(answers).toEqual(['rao.invalid:4', 'rao.invalid:3', 'rao.invalid:2', 'rao.invalid:1', 'rao.locked']);
 		expect(await errorOf(portal.raoAuthorize(session, {operatorId: 'RAO0001', password: 'Operatore#26'}))).toBe('rao.locked');
+	});
+
+	it('shows the attempts left and when the lock ends, like a holder’s login, for a known and an unknown operator ID alike', async () => {
+		const clock = new ManualClock(new Date());
+		const {portal, session} = await setup(clock);
+		const ends = new Date(clock.now().getTime() + 15 * 60_000);
+		const time = new Intl.DateTimeFormat('it-IT', {timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit'}).format(ends);
+		const date = new Intl.DateTimeFormat('it-IT', {timeZone: 'Europe/Rome', day: '2-digit', month: '2-digit', year: 'numeric'}).format(ends);
+		for (const operatorId of ['RAO0001', 'RAO9999']) {
+			const answers = [];
+			for (let attempt = 0; attempt < 5; attempt++) answers.push(await refusal(portal.raoAuthorize(session, {operatorId, password: 'sbagliata'})));
+			expect(answers.map(answer => [answer.code, answer.params]), operatorId).toEqual([
+				['rao.invalid', {attemptsLeft: 4}],
+				['rao.invalid', {attemptsLeft: 3}],
+				['rao.invalid', {attemptsLeft: 2}],
+				['rao.invalid', {attemptsLeft: 1}],
+				['rao.locked', {time, date}],
+			]);
+			expect(await refusal(portal.raoAuthorize(session, {operatorId, password: 'Operatore#26'}))).toEqual({code: 'rao.locked', params: {time, date}});
+		}
+		// The typed operator ID is not kept in clear.
+		expect(Object.keys((await portal.store.read()).loginThrottle).some(key => key.includes('RAO9999'))).toBe(false);
+	});
+
+	it('`admin unlock RAO0001` lifts an operator’s lock-out', async () => {
+		const {portal, session} = await setup();
+		for (let attempt = 0; attempt < 5; attempt++) await errorOf(portal.raoAuthorize(session, {operatorId: 'RAO0001', password: 'sbagliata'}));
+		expect(await errorOf(portal.raoAuthorize(session, {operatorId: 'RAO0001', password: 'Operatore#26'}))).toBe('rao.locked');
+		const admin = await portal.admin();
+		expect(await admin.unlock('rao0001')).toEqual({userId: 'RAO0001', cleared: ['rao:RAO0001']});
+		expect(await admin.unlock('RAO0001')).toEqual({userId: 'RAO0001', cleared: []});
+		expect((await portal.raoAuthorize(session, {operatorId: 'RAO0001', password: 'Operatore#26'})).destination).toBe('+39335*****33');
+		expect(await errorOf(admin.unlock('RAO9999'))).toBe('admin.unknownUser');
 	});
 });
