@@ -52,3 +52,8 @@ export function italianDayBounds(date: CalendarDay): {start: Date; end: Date} {
 export function formatItalianDate(date: Date): string {
 	return italianDay(date).split('-').reverse().join('/');
 }
+
+/** hh:mm of an instant, in Italy (24-hour clock). */
+export function formatItalianTime(date: Date): string {
+	return new Intl.DateTimeFormat('it-IT', {timeZone: ROME, hour: '2-digit', minute: '2-digit', hourCycle: 'h23'}).format(date);
+}
