@@ -3,6 +3,7 @@ import {basename, join, resolve} from 'node:path';
 import {Account, type AccountView} from './account/account.js';
 import {checkPassword, PASSWORD_SPECIALS, type PasswordContext, type PasswordVerdict} from './account/password-policy.js';
 import {PasswordRecovery, type RecoveryNext} from './account/recovery.js';
+import {assertFirstAccessDone} from './account/first-access.js';
 import {SUGGESTED_QUESTIONS} from './account/secret-question.js';
 import {assertLiveSession, Sessions, type SessionStatus} from './account/sessions.js';
 import {AppLogin, type AppLoginOffer} from './auth/app-login.js';
@@ -67,6 +68,8 @@ export interface DashboardView {
 	replacement: {allowed: boolean; deadline: Date | null};
 	/** Enrolled with an initial password: the portal asks for a new one before anything else. */
 	mustChangePassword: boolean;
+	/** No secret question yet: the portal asks for one before anything else (recovery needs it). */
+	needsSecretQuestion: boolean;
 	language: 'it' | 'en' | null;
 }
 
@@ -242,13 +245,13 @@ export class Portal {
 
 	/** "Dispositivi e sessioni": the holder's open sessions, newest first. */
 	async openSessions(session: Session): Promise<SessionRecord[]> {
-		await this.requireSession(session);
+		await this.requireLiveSession(session);
 		return this.sessions.list(session.userId);
 	}
 
 	/** "Esci da tutte le altre sessioni"; returns how many were ended. */
 	async endOtherSessions(session: Session): Promise<number> {
-		await this.requireSession(session);
+		await this.requireLiveSession(session);
 		return this.sessions.endOthers(session.userId, session.id);
 	}
 
@@ -268,6 +271,7 @@ export class Portal {
 			certificate,
 			replacement: {allowed: deadline !== null || certificate?.state === 'expired', deadline},
 			mustChangePassword: holder.mustChangePassword,
+			needsSecretQuestion: holder.secretQuestion === null,
 			language: holder.language,
 		};
 	}
@@ -504,7 +508,7 @@ export class Portal {
 	// ── "Gestisci il tuo account" and password recovery ──────────────────────────────────
 
 	async account(session: Session): Promise<AccountView> {
-		await this.requireSession(session);
+		await this.requireLiveSession(session);
 		return this.accounts.view(session.userId);
 	}
 
@@ -537,7 +541,7 @@ export class Portal {
 	}
 
 	async changePassword(session: Session, input: {current: string; next: string; again: string}): Promise<void> {
-		await this.requireSession(session);
+		await this.requireLiveSession(session);
 		return this.accounts.changePassword(session.userId, input, this.terminal);
 	}
 
@@ -562,7 +566,7 @@ export class Portal {
 	}
 
 	async setSecretQuestion(session: Session, input: {question: string; answer: string}): Promise<void> {
-		await this.requireSession(session);
+		await this.requireLiveSession(session);
 		return this.accounts.setSecretQuestion(session.userId, input, this.terminal);
 	}
 
@@ -598,8 +602,19 @@ export class Portal {
 		return this.recovery.remindUserId(codiceFiscale, email);
 	}
 
-	/** Account and certificate operations need an open session of that very holder (not one ended elsewhere or timed out). */
+	/**
+	 * Account and certificate operations need an open session of that very holder (not one ended
+	 * elsewhere or timed out), and a finished first access: a password of one's own and a secret
+	 * question (recovery needs both factors). Until then only the first-access operations answer
+	 * (`requireLiveSession`: the account view, the password, the secret question, the sessions).
+	 */
 	private async requireSession(session: Session): Promise<void> {
+		const db = await this.store.read();
+		assertLiveSession(db, session, this.clock.now());
+		assertFirstAccessDone(db, session.userId);
+	}
+
+	private async requireLiveSession(session: Session): Promise<void> {
 		assertLiveSession(await this.store.read(), session, this.clock.now());
 	}
 
