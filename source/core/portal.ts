@@ -28,7 +28,7 @@ import type {AccessEntry, CertificateRecord, Database, OtpChannel, SessionRecord
 import {Store} from './store/store.js';
 import {SignatureLog, type SignatureRecord} from './history/signature-log.js';
 import {queryHistory, queryPositions, type HistoryFilter, type HistoryPage} from './history/query.js';
-import {Reports, type ReportFrequency, type ReportSettings} from './notify/reports.js';
+import {Reports, type ReportFrequency, type ReportSettings, type ReportUpdate} from './notify/reports.js';
 import type {DocumentToSign} from './signing/documents.js';
 import type {SignedDocument, Signer, SigningResult} from './signing/signer.js';
 import type {SignatureVerification} from './signing/verification.js';
@@ -82,7 +82,7 @@ export interface AuthenticatorReading {
 export type PortalLoginResult = {kind: 'success'; session: Session} | Exclude<LoginResult, {kind: 'success'}>;
 export type {Admin, EnrolledHolder, EnrollmentInput, Scenario};
 export type {AccountView, PasswordVerdict, PasswordContext, RecoveryNext, SessionStatus, SessionRecord};
-export type {DocumentToSign, SignedDocument, SigningResult, SignatureRecord, SignatureVerification, HistoryFilter, HistoryPage, AccessEntry, ReportSettings, ReportFrequency};
+export type {DocumentToSign, SignedDocument, SigningResult, SignatureRecord, SignatureVerification, HistoryFilter, HistoryPage, AccessEntry, ReportSettings, ReportFrequency, ReportUpdate};
 export type {AppActivation, AppLoginOffer, CertificateDetails, RenewalWindow, SuspensionRequest, ChallengeView, OtpOverview, OutboxMessage};
 
 export interface PortalOptions {
@@ -148,7 +148,7 @@ export class Portal {
 		this.otpService = new OtpService(this.store, this.clock, keys, new Challenges(this.store, this.clock, this.outbox, keys));
 		this.appLogin = new AppLogin(this.store, this.clock, keys.pepper, this.terminal);
 		this.signatureLog = new SignatureLog(options.dataDirectory);
-		this.reports = new Reports(this.store, this.outbox, this.signatureLog, this.clock);
+		this.reports = new Reports(this.store, this.outbox, this.signatureLog, this.clock, this.otpService.challenges);
 		this.sessions = new Sessions(this.store, this.clock);
 		const notify = (input: {userId: string; to: string; subject: string; text: string}) => this.notifyHolder(input);
 		this.accounts = new Account(this.store, this.clock, keys.pepper, this.otpService.challenges, notify);
@@ -773,8 +773,16 @@ export class Portal {
 		return this.reports.settings(session.userId);
 	}
 
-	updateReportSettings(session: Session, input: {email: string; frequency: ReportFrequency}): Promise<void> {
+	/** "Salva": saved, or (a new address) a code sent to that address, to confirm with `confirmReportAddress`. */
+	async updateReportSettings(session: Session, input: {email: string; frequency: ReportFrequency}): Promise<ReportUpdate> {
+		await this.requireSession(session);
 		return this.reports.update(session.userId, input);
+	}
+
+	/** The code sent to the new report address; the address and frequency are stored only now. */
+	async confirmReportAddress(session: Session, input: {challengeId: string; email: string; frequency: ReportFrequency; code: string}): Promise<void> {
+		await this.requireSession(session);
+		return this.reports.confirmAddress(session.userId, input);
 	}
 
 	/** Daily signature summaries now due, for every holder who asked for them; returns how many went out. */

@@ -494,6 +494,8 @@ export const en: Record<MessageKey, string> = {
 	'report.save': "Save",
 	'report.saved': "Settings saved: reports will go to {email}.",
 	'report.savedNever': "Settings saved: you will receive no signature reports.",
+	'report.codeSent': "To use the new address {email}, enter the code we sent to that address. Nothing changes until you confirm.",
+	'report.notChanged': "Address not confirmed: the report settings have not changed.",
 	'errors.history.badFromDate': "Invalid date in the \"From\" field: write it as dd/mm/yyyy, e.g. 24/11/2026.",
 	'errors.history.badToDate': "Invalid date in the \"To\" field: write it as dd/mm/yyyy, e.g. 24/11/2026.",
 	'errors.history.rangeInverted': "The \"From\" date is after the \"To\" date: fix the range.",

@@ -492,6 +492,8 @@ export const it = {
 	'report.save': "Salva",
 	'report.saved': "Impostazioni salvate: i report arriveranno a {email}.",
 	'report.savedNever': "Impostazioni salvate: non riceverai report di firma.",
+	'report.codeSent': "Per usare il nuovo indirizzo {email} inserisci il codice che ti abbiamo inviato a quell’indirizzo. Fino alla conferma non cambia nulla.",
+	'report.notChanged': "Indirizzo non confermato: le impostazioni del report non sono cambiate.",
 	'errors.history.badFromDate': "Data non valida nel campo «Dal»: scrivila come gg/mm/aaaa, es. 24/11/2026.",
 	'errors.history.badToDate': "Data non valida nel campo «Al»: scrivila come gg/mm/aaaa, es. 24/11/2026.",
 	'errors.history.rangeInverted': "La data «Dal» è successiva alla data «Al»: correggi l’intervallo.",
