@@ -89,8 +89,8 @@ export async function signCommand(options: SignOptions): Promise<number> {
 		try {
 			return finish(options, await portal.signDocuments(holder, {documents, pin, challengeId: challenge.id, code}));
 		} catch (error) {
-			// Only a wrong code may be typed again; anything else ends the operation.
-			if (!isDomainError(error, 'otp.wrong')) throw error;
+			// Only a wrong code (or one already used: wait for the next) may be typed again; anything else ends the operation.
+			if (!isDomainError(error, 'otp.wrong') && !isDomainError(error, 'otp.reused')) throw error;
 			err(describeError(t, error));
 		}
 	}
