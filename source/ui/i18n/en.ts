@@ -475,6 +475,7 @@ export const en: Record<MessageKey, string> = {
 	'history.reason.pinWrong': "wrong PIN",
 	'history.reason.pinBlocked': "PIN blocked",
 	'history.reason.otpWrong': "wrong OTP",
+	'history.reason.otpReused': "OTP already used",
 	'history.reason.otpExpired': "OTP expired",
 	'history.reason.otpCancelled': "OTP cancelled",
 	'history.reason.otpDenied': "denied in the app",

@@ -473,6 +473,7 @@ export const it = {
 	'history.reason.pinWrong': "PIN errato",
 	'history.reason.pinBlocked': "PIN bloccato",
 	'history.reason.otpWrong': "OTP errato",
+	'history.reason.otpReused': "OTP già usato",
 	'history.reason.otpExpired': "OTP scaduto",
 	'history.reason.otpCancelled': "OTP annullato",
 	'history.reason.otpDenied': "negata sull’app",
