@@ -109,8 +109,8 @@ export async function signCommand(options: SignOptions): Promise<number> {
 		try {
 			return finish(options, documents, await portal.signDocuments(session, {documents, pin, challengeId: challenge.id, code}));
 		} catch (error) {
-			// Only a wrong code may be typed again; anything else ends the operation.
-			if (!isDomainError(error, 'otp.wrong')) throw error;
+			// Only a wrong code (or one already used: wait for the next) may be typed again; anything else ends the operation.
+			if (!isDomainError(error, 'otp.wrong') && !isDomainError(error, 'otp.reused')) throw error;
 			err(describeError(t, error));
 		}
 	}

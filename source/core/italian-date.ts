@@ -53,9 +53,7 @@ export function formatItalianDate(date: Date): string {
 	return italianDay(date).split('-').reverse().join('/');
 }
 
-const TIME = new Intl.DateTimeFormat('it-IT', {timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit'});
-
-/** hh:mm (24 h) of an instant, in Italy. */
+/** hh:mm of an instant, in Italy (24-hour clock). */
 export function formatItalianTime(date: Date): string {
-	return TIME.format(date);
+	return new Intl.DateTimeFormat('it-IT', {timeZone: ROME, hour: '2-digit', minute: '2-digit', hourCycle: 'h23'}).format(date);
 }

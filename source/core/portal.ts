@@ -3,6 +3,7 @@ import {basename, join, resolve} from 'node:path';
 import {Account, type AccountView} from './account/account.js';
 import {checkPassword, PASSWORD_SPECIALS, type PasswordContext, type PasswordVerdict} from './account/password-policy.js';
 import {PasswordRecovery, type RecoveryNext} from './account/recovery.js';
+import {assertFirstAccessDone} from './account/first-access.js';
 import {SUGGESTED_QUESTIONS} from './account/secret-question.js';
 import {assertLiveSession, Sessions, type SessionStatus} from './account/sessions.js';
 import {AppLogin, type AppLoginOffer} from './auth/app-login.js';
@@ -30,7 +31,7 @@ import {readRegularFile} from './store/safe-file.js';
 import {Store} from './store/store.js';
 import {SignatureLog, type SignatureRecord} from './history/signature-log.js';
 import {queryHistory, queryPositions, type HistoryFilter, type HistoryPage} from './history/query.js';
-import {Reports, type ReportFrequency, type ReportSettings} from './notify/reports.js';
+import {Reports, type ReportFrequency, type ReportSettings, type ReportUpdate} from './notify/reports.js';
 import type {DocumentToSign} from './signing/documents.js';
 import type {SignedDocument, Signer, SigningResult} from './signing/signer.js';
 import type {SignatureVerification} from './signing/verification.js';
@@ -70,6 +71,8 @@ export interface DashboardView {
 	replacement: {allowed: boolean; deadline: Date | null};
 	/** Enrolled with an initial password: the portal asks for a new one before anything else. */
 	mustChangePassword: boolean;
+	/** No secret question yet: the portal asks for one before anything else (recovery needs it). */
+	needsSecretQuestion: boolean;
 	language: 'it' | 'en' | null;
 }
 
@@ -82,7 +85,7 @@ export interface AuthenticatorReading {
 export type PortalLoginResult = {kind: 'success'; session: Session} | Exclude<LoginResult, {kind: 'success'}>;
 export type {Admin, EnrolledHolder, EnrollmentInput, Scenario};
 export type {AccountView, PasswordVerdict, PasswordContext, RecoveryNext, SessionStatus, SessionRecord};
-export type {DocumentToSign, SignedDocument, SigningResult, SignatureRecord, SignatureVerification, HistoryFilter, HistoryPage, AccessEntry, ReportSettings, ReportFrequency};
+export type {DocumentToSign, SignedDocument, SigningResult, SignatureRecord, SignatureVerification, HistoryFilter, HistoryPage, AccessEntry, ReportSettings, ReportFrequency, ReportUpdate};
 export type {AppActivation, AppLoginOffer, CertificateDetails, RenewalWindow, SuspensionRequest, ChallengeView, OtpOverview, OutboxMessage};
 
 export interface PortalOptions {
@@ -166,7 +169,7 @@ export class Portal {
 		this.otpService = new OtpService(this.store, this.clock, keys, new Challenges(this.store, this.clock, this.outbox, keys));
 		this.appLogin = new AppLogin(this.store, this.clock, keys.pepper, this.terminal);
 		this.signatureLog = new SignatureLog(options.dataDirectory);
-		this.reports = new Reports(this.store, this.outbox, this.signatureLog, this.clock);
+		this.reports = new Reports(this.store, this.outbox, this.signatureLog, this.clock, this.otpService.challenges);
 		this.sessions = new Sessions(this.store, this.clock);
 		const notify = (input: {userId: string; to: string; subject: string; text: string}) => this.notifyHolder(input);
 		this.accounts = new Account(this.store, this.clock, keys.pepper, this.otpService.challenges, notify);
@@ -309,20 +312,21 @@ export class Portal {
 
 	/** "Dispositivi e sessioni": the holder's open sessions, newest first. */
 	async openSessions(session: Session): Promise<SessionRecord[]> {
-		await this.requireSession(session);
+		await this.requireLiveSession(session);
 		return this.sessions.list(session.userId);
 	}
 
 	/** "Esci da tutte le altre sessioni"; returns how many were ended. */
 	async endOtherSessions(session: Session): Promise<number> {
-		await this.requireSession(session);
+		await this.requireLiveSession(session);
 		return this.sessions.endOthers(session.userId, session.id);
 	}
 
 	// ── Dashboard and certificate ─────────────────────────────────────────────────────────
 
 	async dashboard(session: Session): Promise<DashboardView> {
-		const db = await this.liveSnapshot(session);
+		// During first access too: it tells the portal to ask for the password and the question.
+		const db = await this.liveSnapshotDuringSetup(session);
 		const holder = db.holders.find(entry => entry.userId === session.userId);
 		if (!holder) throw new DomainError('auth.sessionExpired');
 		const certificate = this.certificateOf(db.certificates, holder);
@@ -334,6 +338,7 @@ export class Portal {
 			certificate,
 			replacement: {allowed: deadline !== null || certificate?.state === 'expired', deadline},
 			mustChangePassword: holder.mustChangePassword,
+			needsSecretQuestion: holder.secretQuestion === null,
 			language: holder.language,
 		};
 	}
@@ -575,7 +580,7 @@ export class Portal {
 	// ── "Gestisci il tuo account" and password recovery ──────────────────────────────────
 
 	async account(session: Session): Promise<AccountView> {
-		await this.requireSession(session);
+		await this.requireLiveSession(session);
 		return this.accounts.view(session.userId);
 	}
 
@@ -603,12 +608,13 @@ export class Portal {
 
 	/** The holder's names, which a password may not be built from. */
 	async passwordContext(session: Session): Promise<PasswordContext> {
-		const holder = (await this.liveSnapshot(session)).holders.find(entry => entry.userId === session.userId);
+		// During first access too: the new password's rules need the holder's names.
+		const holder = (await this.liveSnapshotDuringSetup(session)).holders.find(entry => entry.userId === session.userId);
 		return holder ? {userId: holder.userId, name: holder.name, surname: holder.surname, email: holder.email} : {userId: session.userId};
 	}
 
 	async changePassword(session: Session, input: {current: string; next: string; again: string}): Promise<void> {
-		await this.requireSession(session);
+		await this.requireLiveSession(session);
 		return this.accounts.changePassword(session.userId, input, this.terminal);
 	}
 
@@ -633,7 +639,7 @@ export class Portal {
 	}
 
 	async setSecretQuestion(session: Session, input: {question: string; answer: string}): Promise<void> {
-		await this.requireSession(session);
+		await this.requireLiveSession(session);
 		return this.accounts.setSecretQuestion(session.userId, input, this.terminal);
 	}
 
@@ -672,14 +678,28 @@ export class Portal {
 	/**
 	 * Every holder operation starts here, whoever calls it (portal, phone, command line): an open
 	 * session of that very holder, not ended elsewhere, not timed out, not paired with another
-	 * userID; otherwise `auth.sessionExpired` before anything is read for it or stored.
+	 * userID; otherwise `auth.sessionExpired` before anything is read for it or stored. And a
+	 * finished first access: a password of one's own and a secret question (recovery needs both
+	 * factors); until then only the first-access operations answer (`requireLiveSession`: the
+	 * account view, the password, the secret question, the sessions, the dashboard).
 	 */
 	private async requireSession(session: Session): Promise<void> {
 		await this.liveSnapshot(session);
 	}
 
-	/** The database as it is now, once the session is known to be live (see `requireSession`). */
+	private async requireLiveSession(session: Session): Promise<void> {
+		await this.liveSnapshotDuringSetup(session);
+	}
+
+	/** The database as it is now, once the session is known to be live and first access done (see `requireSession`). */
 	private async liveSnapshot(session: Session): Promise<Database> {
+		const db = await this.liveSnapshotDuringSetup(session);
+		assertFirstAccessDone(db, session.userId);
+		return db;
+	}
+
+	/** `liveSnapshot` for what first access itself needs. */
+	private async liveSnapshotDuringSetup(session: Session): Promise<Database> {
 		const db = await this.store.read();
 		assertLiveSession(db, session, this.clock.now());
 		return db;
@@ -855,9 +875,16 @@ export class Portal {
 		return this.reports.settings(session.userId);
 	}
 
-	async updateReportSettings(session: Session, input: {email: string; frequency: ReportFrequency}): Promise<void> {
+	/** "Salva": saved, or (a new address) a code sent to that address, to confirm with `confirmReportAddress`. */
+	async updateReportSettings(session: Session, input: {email: string; frequency: ReportFrequency}): Promise<ReportUpdate> {
 		await this.requireSession(session);
 		return this.reports.update(session.userId, input);
+	}
+
+	/** The code sent to the new report address; the address and frequency are stored only now. */
+	async confirmReportAddress(session: Session, input: {challengeId: string; email: string; frequency: ReportFrequency; code: string}): Promise<void> {
+		await this.requireSession(session);
+		return this.reports.confirmAddress(session.userId, input);
 	}
 
 	/** Daily signature summaries now due, for every holder who asked for them; returns how many went out. */

@@ -18,6 +18,9 @@ export const settingsSchema = z.object({
 	otpMaxFailures: z.number().int().min(1).default(5),
 	otpMaxResends: z.number().int().min(0).default(5),
 	otpResendWindowMinutes: z.number().int().min(1).default(15),
+	/** One limit on OTP messages (SMS and e-mailed codes) per holder, whatever operation sends them. */
+	otpMessagesMax: z.number().int().min(1).default(5),
+	otpMessagesWindowMinutes: z.number().int().min(1).default(15),
 	/** How long an app-login code on the login screen stays valid. */
 	appLoginCodeSeconds: z.number().int().min(2).default(8),
 	pinMaxAttempts: z.number().int().min(1).default(3),

@@ -166,7 +166,7 @@ function SessionView({
 		if (!session || data.state !== 'ready' || applied.current === session.id) return;
 		applied.current = session.id;
 		if (data.value.language) environmentSetLanguage(data.value.language);
-		if (data.value.mustChangePassword) dispatch({type: 'mustChangePassword'});
+		if (data.value.mustChangePassword || data.value.needsSecretQuestion) dispatch({type: 'mustChangePassword'});
 	}, [session, data, dispatch]);
 	const screenActive = state.overlay === 'none';
 	const [typing, setTyping] = useState(false);

@@ -2,7 +2,7 @@ import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {SignatureLog, type SignatureRecord} from '../../source/core/history/signature-log.js';
-import type {HistoryFilter, Portal, Session} from '../../source/core/portal.js';
+import type {HistoryFilter, Portal, ReportFrequency, Session} from '../../source/core/portal.js';
 import {demoCopies} from '../helpers/demo-template.js';
 import {DEMO_NOW, errorCode, logIn, MARIO, refusal, GIULIA} from '../helpers/portal.js';
 
@@ -321,7 +321,7 @@ describe('"Report" of signatures', () => {
 		expect(await emails()).toHaveLength(sent);
 
 		// Subscribing again starts from today, to the address given.
-		await portal.updateReportSettings(session, {email: 'studio@legale.example.it', frequency: 'daily'});
+		await setReportAddress(portal, await logIn(portal, GIULIA.userId, GIULIA.password), 'studio@legale.example.it', 'daily');
 		await signedAt(directory, [['2026-11-29T10:00:00Z', 'success']]);
 		clock.set(new Date('2026-11-30T07:00:00Z'));
 		expect(await portal.sendDailyReports()).toBe(1);
@@ -337,10 +337,50 @@ describe('"Report" of signatures', () => {
 			expect(await errorCode(portal.updateReportSettings(session, {email: bad, frequency: 'each'})), bad).toBe('report.badEmail');
 		}
 		expect(await portal.reportSettings(session)).toEqual(expect.objectContaining({email: null, frequency: 'daily', accountEmail: GIULIA.email}));
-		await portal.updateReportSettings(session, {email: 'ufficio@example.it', frequency: 'each'});
+		await setReportAddress(portal, session, 'ufficio@example.it', 'each');
 		expect(await portal.reportSettings(session)).toEqual(expect.objectContaining({email: 'ufficio@example.it', frequency: 'each'}));
 	});
+
+	it('a new address is proved by a code sent to it, and stored only once that code is confirmed', async () => {
+		const {portal} = await setup();
+		const session = await logIn(portal, GIULIA.userId, GIULIA.password);
+		const before = await portal.reportSettings(session);
+		const update = await portal.updateReportSettings(session, {email: 'ufficio@example.it', frequency: 'each'});
+		if (update.kind !== 'confirm') throw new Error('expected a code to confirm');
+		expect(update.challenge).toMatchObject({channel: 'email', destination: 'uf*****@ex*****.it'});
+		// Nothing stored yet; the code went to the NEW address only.
+		expect(await portal.reportSettings(session)).toEqual(before);
+		const mail = (await portal.outbox.list({kind: 'email'})).at(-1)!;
+		expect(mail.to).toBe('ufficio@example.it');
+		const code = /codice (\d{8})/.exec(mail.text)![1]!;
+		// The code confirms that address and frequency, nothing else.
+		expect(await errorCode(portal.confirmReportAddress(session, {challengeId: update.challenge.id, email: 'altro@example.it', frequency: 'each', code}))).toBe('otp.wrongOperation');
+		expect(await errorCode(portal.confirmReportAddress(session, {challengeId: update.challenge.id, email: 'ufficio@example.it', frequency: 'never', code}))).toBe('otp.wrongOperation');
+		expect(await errorCode(portal.confirmReportAddress(session, {challengeId: update.challenge.id, email: 'ufficio@example.it', frequency: 'each', code: code === '12345678' ? '87654321' : '12345678'}))).toBe('otp.wrong');
+		expect(await portal.reportSettings(session)).toEqual(before);
+		await portal.confirmReportAddress(session, {challengeId: update.challenge.id, email: 'ufficio@example.it', frequency: 'each', code});
+		expect(await portal.reportSettings(session)).toEqual(expect.objectContaining({email: 'ufficio@example.it', frequency: 'each'}));
+		// The account's own address, or the one already proved, needs no code.
+		expect(await portal.updateReportSettings(session, {email: 'ufficio@example.it', frequency: 'daily'})).toEqual({kind: 'saved'});
+		expect(await portal.updateReportSettings(session, {email: '', frequency: 'daily'})).toEqual({kind: 'saved'});
+		expect(await portal.reportSettings(session)).toEqual(expect.objectContaining({email: null, frequency: 'daily'}));
+		// After logout the confirmation is refused.
+		const again = await portal.updateReportSettings(session, {email: 'ufficio@example.it', frequency: 'each'});
+		if (again.kind !== 'confirm') throw new Error('expected a code to confirm');
+		const second = /codice (\d{8})/.exec((await portal.outbox.list({kind: 'email'})).at(-1)!.text)![1]!;
+		await portal.logout(session);
+		expect(await errorCode(portal.confirmReportAddress(session, {challengeId: again.challenge.id, email: 'ufficio@example.it', frequency: 'each', code: second}))).toBe('auth.sessionExpired');
+		expect((await portal.store.read()).holders.find(holder => holder.userId === GIULIA.userId)!.report.email).toBeNull();
+	});
 });
+
+/** Sets a new report address the way the holder must: "Salva", then the code e-mailed to that address. */
+async function setReportAddress(portal: Portal, session: Session, email: string, frequency: ReportFrequency): Promise<void> {
+	const update = await portal.updateReportSettings(session, {email, frequency});
+	if (update.kind !== 'confirm') return;
+	const code = /codice (\d{8})/.exec((await portal.outbox.list({kind: 'email'})).at(-1)!.text)![1]!;
+	await portal.confirmReportAddress(session, {challengeId: update.challenge.id, email: update.email, frequency, code});
+}
 
 describe('the synchronous query of a log already opened (one frame per filter key)', () => {
 	it('gives what signatureHistory gives, sees lines another process appended, and steps aside when the log was never opened or was replaced', async () => {

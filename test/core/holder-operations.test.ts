@@ -100,6 +100,7 @@ const OPERATIONS: Record<PublicMethod, HolderOperation | string> = {
 	accessHistory: {holder: () => [ALL, {page: 1, pageSize: 10}]},
 	reportSettings: {holder: () => []},
 	updateReportSettings: {holder: () => [{email: 'report@example.it', frequency: 'daily'}]},
+	confirmReportAddress: {holder: () => [{challengeId: 'x', email: 'report@example.it', frequency: 'daily', code: '12345678'}]},
 	otpOverview: {holder: () => []},
 	startAppActivation: {holder: () => []},
 	confirmAppActivation: {holder: () => ['x', '12345678']},

@@ -56,15 +56,34 @@ describe('"Hai dimenticato la password?" for a registered holder', () => {
 		expect((await portal.openSessions(session)).map(entry => entry.id)).toEqual([session.id]);
 	});
 
-	it('also starts from the e-mail address; a holder without a secret question goes straight to the new password', async () => {
+	it('also starts from the e-mail address; GIULIA answers her own question', async () => {
 		const {portal} = await demoCopy();
 		const {recoveryId} = await portal.startPasswordRecovery('Giulia.Bianchi@Example.it');
 		expect((await portal.phoneMessages(GIULIA.userId)).at(-1)!.to).toBe('+393489876543');
-		expect(await portal.confirmRecoveryCode(recoveryId, await lastSmsCode(portal, GIULIA.userId))).toMatchObject({next: 'password', context: {userId: GIULIA.userId}});
-		expect(await errorOf(portal.answerRecoveryQuestion(recoveryId, 'Fido'))).toBe('recovery.expired');
+		expect(await portal.confirmRecoveryCode(recoveryId, await lastSmsCode(portal, GIULIA.userId))).toMatchObject({next: 'answer', question: 'In che città sono nati i tuoi genitori?', context: {userId: GIULIA.userId}});
+		expect(await errorOf(portal.setRecoveredPassword(recoveryId, NEW_PASSWORD, NEW_PASSWORD))).toBe('recovery.expired');
+		await portal.answerRecoveryQuestion(recoveryId, ' pavia ');
 		await portal.setRecoveredPassword(recoveryId, NEW_PASSWORD, NEW_PASSWORD);
 		expect((await portal.login(GIULIA.userId, GIULIA.password)).kind).toBe('invalid');
 		expect((await portal.login(GIULIA.email, NEW_PASSWORD)).kind).toBe('success');
+	});
+
+	it('always two factors: a holder without a secret question is refused after the right code, saying what to do, and the password stays', async () => {
+		const {portal} = await demoCopy();
+		await portal.store.update(db => {
+			db.holders.find(holder => holder.userId === GIULIA.userId)!.secretQuestion = null;
+		});
+		const {recoveryId} = await portal.startPasswordRecovery(GIULIA.userId);
+		const code = await lastSmsCode(portal, GIULIA.userId);
+		// Before the right code, the same answers as for anybody (a wrong code is just wrong).
+		expect(await errorOf(portal.confirmRecoveryCode(recoveryId, otherThan(code)))).toBe('otp.wrong:4');
+		expect(await errorOf(portal.confirmRecoveryCode(recoveryId, code))).toBe('recovery.noSecretQuestion');
+		// The recovery is over: no way to the new password with the phone alone.
+		expect(await errorOf(portal.answerRecoveryQuestion(recoveryId, 'anything'))).toBe('recovery.expired');
+		expect(await errorOf(portal.setRecoveredPassword(recoveryId, NEW_PASSWORD, NEW_PASSWORD))).toBe('recovery.expired');
+		expect(await errorOf(portal.confirmRecoveryCode(recoveryId, code))).toBe('recovery.expired');
+		expect((await portal.login(GIULIA.userId, GIULIA.password)).kind).toBe('success');
+		expect((await portal.login(GIULIA.userId, NEW_PASSWORD)).kind).toBe('invalid');
 	});
 
 	it('ends the sessions the holder had open (whoever forgot the password is not left logged in elsewhere)', async () => {
@@ -189,16 +208,21 @@ describe('an unknown userID walks the same steps', () => {
 		expect(await answersFor(UNKNOWN)).toEqual(await answersFor(MARIO.userId));
 	});
 
-	it('"Invia nuovo codice" is limited alike (5 resends, then otp.tooManyResends)', async () => {
+	it('"Invia nuovo codice" is limited alike (the 5th message in 15 minutes, then otp.messageLimit with the same time)', async () => {
 		const {portal} = await demoCopy();
 		const answersFor = async (identifier: string) => {
 			const {recoveryId} = await portal.startPasswordRecovery(identifier);
 			const answers: (string | undefined)[] = [];
-			for (let attempt = 0; attempt < 6; attempt++) answers.push(await errorOf(portal.resendRecoveryCode(recoveryId)));
+			for (let attempt = 0; attempt < 6; attempt++) {
+				answers.push(await portal.resendRecoveryCode(recoveryId).then(() => undefined, (error: {code: string; params: unknown}) => `${error.code} ${JSON.stringify(error.params)}`));
+			}
 			return answers;
 		};
 		// Observed: MARIO's 6th resend is 'otp.tooManyResends'; the unknown userID's never is.
-		expect(await answersFor(UNKNOWN)).toEqual(await answersFor(MARIO.userId));
+		const mario = await answersFor(MARIO.userId);
+		expect(mario.slice(0, 4)).toEqual([undefined, undefined, undefined, undefined]);
+		expect(mario[4]).toBe('otp.messageLimit {"max":5,"minutes":15,"time":"10:15","date":"24/11/2026"}');
+		expect(await answersFor(UNKNOWN)).toEqual(mario);
 	});
 
 	it('a code typed after the 5-minute SMS validity gets the same answer', async () => {

@@ -3,6 +3,7 @@ import type {Terminal} from '../helpers/terminal.js';
 import {e2eFixture, runCli} from '../helpers/cli.js';
 import {KEYS} from '../helpers/ink.js';
 import {MARIO} from '../helpers/portal.js';
+import {Store} from '../../source/core/store/store.js';
 
 /*
  * "Hai dimenticato la password?" from the login screen of the built CLI in an 80×24
@@ -155,6 +156,24 @@ describe('"Hai dimenticato la password?" in a pseudo-terminal', () => {
 		terminal.write(KEYS.enter);
 		await terminal.waitForText('Il tuo certificato è');
 		expect(terminal.screen()).toContain('MARIO ROSSI');
+	});
+
+	it('a holder without a secret question: the code step as for anyone, then the refusal saying what to do, and the password unchanged', async () => {
+		const data = demoFolder();
+		await new Store(data).update(db => {
+			db.holders.find(holder => holder.userId === MARIO.userId)!.secretQuestion = null;
+		});
+		const passwordHash = (await new Store(data).read()).holders.find(holder => holder.userId === MARIO.userId)!.passwordHash;
+		const terminal = open(['--data', data]);
+		await openPasswordRecovery(terminal);
+		await submitUserId(terminal, MARIO.userId);
+		await terminal.type(newestSmsCode(data));
+		terminal.write(KEYS.enter);
+		await terminal.waitForText(words('Per recuperare la password servono il codice SMS e la risposta alla domanda segreta, che non hai ancora impostato.'));
+		await terminal.waitForText(words('accedi e imposta la domanda segreta in «Gestisci il tuo account»; altrimenti contatta l’operatore (RAO)'));
+		const text = terminal.screen();
+		expect(text).not.toMatch(/Domanda segreta \(completato\)|Nuova password \(in corso\)/);
+		expect((await new Store(data).read()).holders.find(holder => holder.userId === MARIO.userId)!.passwordHash).toBe(passwordHash);
 	});
 
 	it('answers an unknown User ID with exactly the same code step as a registered one', async () => {

@@ -2,6 +2,7 @@ import {spawn, type ChildProcess} from 'node:child_process';
 import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {WORKERS} from './build.js';
+import {Store} from '../../source/core/store/store.js';
 import {demoFolderCopies} from './demo-template.js';
 import {onLines} from './processes.js';
 
@@ -124,8 +125,18 @@ export function startPortalWorker(dataDirectory: string, tag: string, count: num
  * A demo data folder on the real clock (workers in other processes cannot share a fake one),
  * built once per test file and copied for each use; copies are removed after each test.
  */
-export function realClockDemo(): () => Promise<string> {
-	return demoFolderCopies();
+export function realClockDemo(options: {otpMessagesMax?: number} = {}): () => Promise<string> {
+	const copies = demoFolderCopies();
+	if (options.otpMessagesMax === undefined) return copies;
+	const max = options.otpMessagesMax;
+	return async () => {
+		const directory = await copies();
+		// Workers that send hundreds of OTPs for one holder: the per-holder message limit raised (through the store, as a trainer would).
+		await new Store(directory).update(db => {
+			db.settings.otpMessagesMax = max;
+		});
+		return directory;
+	};
 }
 
 /** Every file under a folder, relative paths, sorted. */

@@ -22,7 +22,7 @@ import {outboxRecords, realClockDemo, scaled, startPortalWorker, type PortalWork
 
 const MIX = 'otp:76,confirm:14,login:6,pin:2,sign:2';
 const USER = 'JCPD7173';
-const demoCopy = realClockDemo();
+const demoCopy = realClockDemo({otpMessagesMax: 1_000_000});
 
 /** The code of an SMS challenge, found in the outbox by its HMAC (as the workers do). */
 async function codeOf(directory: string, challengeId: string): Promise<string | undefined> {

@@ -17,7 +17,7 @@ import {allFiles, outboxRecords, realClockDemo, scaled, startPortalWorker, type 
  * file-system calls of the real CLI (a preload, test/workers/fs-faults.ts), so it also works as root.
  */
 
-const demoCopy = realClockDemo();
+const demoCopy = realClockDemo({otpMessagesMax: 1_000_000});
 /** Most workers do short operations; every 10th alternates PIN changes and signatures (long, multi-step ones). */
 const SHORT = 'otp:40,confirm:35,login:25';
 const LONG = 'pin:1,sign:1';

@@ -140,6 +140,71 @@ describe('OtpStep', () => {
 		expect((await portal.phoneMessages('JCPD2841')).length).toBe(2);
 		second.unmount();
 	});
+
+	it('"Invia nuovo OTP" past the per-holder limit shows the time of the next message; an app code already used says so and stays on the step', async () => {
+		const {portal, remove, clock} = await demoPortal();
+		cleanup = remove;
+		const session = await logIn(portal, 'JCPD2841', 'Tramonto!73');
+		// Three codes already went to GIULIA by SMS (other operations), then this one: 4 of 5.
+		for (let index = 0; index < 3; index++) await portal.challenges.start({userId: 'JCPD2841', operation: 'other', data: {index}, channel: 'sms'});
+		const sms = await portal.challenges.start({userId: 'JCPD2841', operation: 'op', data: {}, channel: 'sms'});
+		const restarts: string[] = [];
+		const first = render(
+			withUi(
+				portal,
+				<OtpStep
+					active
+					challenge={sms}
+					confirmLabel="Conferma"
+					onConfirm={code => portal.challenges.confirm({challengeId: sms.id, userId: 'JCPD2841', operation: 'op', data: {}, code})}
+					onResend={() => portal.resendOtp(session, sms.id)}
+					onRestart={message => restarts.push(message)}
+					onCancel={() => undefined}
+					onHelp={() => undefined}
+				/>,
+			),
+		);
+		await waitForScreen(first, /Valido ancora \d+ s/);
+		await press(first, KEYS.tab);
+		await press(first, KEYS.enter);
+		await waitForScreen(first, 'Nuovo codice inviato.');
+		// The focus is back on the code: Tab to "Invia nuovo OTP" again.
+		await press(first, KEYS.tab);
+		await press(first, KEYS.enter);
+		// The demo clock says 10:00 in Italy: the first of the five leaves the window at 10:15.
+		await waitForScreen(first, /Hai già ricevuto 5 codici OTP negli ultimi 15 minuti: potrai richiederne un\s+altro\s+dalle\s+10:15\s+del\s+24\/11\/2026\s+\(ora italiana\)\./);
+		expect(await portal.phoneMessages('JCPD2841')).toHaveLength(5);
+		first.unmount();
+
+		// GIULIA's app: the code of a step already used.
+		const {totpCode} = await import('../../source/core/otp/totp.js');
+		const code = await totpCode('NTGEWVND7IZWBFTI4JCV3VCRUO7RRQHO', clock.now());
+		const used = await portal.challenges.start({userId: 'JCPD2841', operation: 'used', data: {}, channel: 'app'});
+		await portal.challenges.confirm({challengeId: used.id, userId: 'JCPD2841', operation: 'used', data: {}, code});
+		const app = await portal.challenges.start({userId: 'JCPD2841', operation: 'op3', data: {}, channel: 'app'});
+		const second = render(
+			withUi(
+				portal,
+				<OtpStep
+					active
+					challenge={app}
+					confirmLabel="Conferma"
+					onConfirm={typed => portal.challenges.confirm({challengeId: app.id, userId: 'JCPD2841', operation: 'op3', data: {}, code: typed})}
+					onResend={() => portal.resendOtp(session, app.id)}
+					onRestart={message => restarts.push(message)}
+					onCancel={() => undefined}
+					onHelp={() => undefined}
+				/>,
+			),
+		);
+		await waitForScreen(second, 'Inserisci il codice generato dall’app MyInfoCert');
+		second.stdin.write(code);
+		await press(second, KEYS.enter);
+		await waitForScreen(second, 'Codice già usato: attendi il prossimo codice.');
+		expect(restarts).toEqual([]);
+		expect((await portal.challenges.get(app.id, 'JCPD2841')).attemptsLeft).toBe(5);
+		second.unmount();
+	});
 });
 
 describe('motion', () => {

@@ -5,6 +5,7 @@ import {hashPassword, verifyPeppered} from '../auth/hashing.js';
 import {findHolder} from '../auth/login.js';
 import {clearFailures, countFailure, lockedUntil} from '../auth/throttle.js';
 import type {Challenges} from '../otp/challenges.js';
+import {assertOtpMessageAllowed, assertSendsAllowed} from '../otp/message-limit.js';
 import type {Database, Recovery} from '../store/schema.js';
 import type {Store} from '../store/store.js';
 import {assertAcceptablePassword, logAccountEvent, type Notify} from './account.js';
@@ -13,9 +14,12 @@ import {normaliseAnswer} from './secret-question.js';
 
 /*
  * "Hai dimenticato la password?" (seeds 000/001): userID → a code by SMS to the registered
- * number → the secret answer, when one is set → a new password under the same rules. It never
- * logs anybody in, and an unknown userID walks the same steps with the same messages (its code
- * is simply never right), so the procedure does not reveal who is registered.
+ * number → the secret answer → a new password under the same rules. Always two factors: a
+ * holder without a secret question is refused after the right code (`recovery.noSecretQuestion`:
+ * log in and set one, or ask the operator); only someone holding the phone gets that far, and
+ * the phone's SMS already told them the userID exists. It never logs anybody in, and an unknown
+ * userID walks the same steps with the same messages and limits (its code is simply never
+ * right), so the procedure does not reveal who is registered.
  * "Ho dimenticato lo User ID": codice fiscale and e-mail → the userID by e-mail, same answer
  * whether they match or not. Everything is throttled like a password.
  */
@@ -23,8 +27,8 @@ import {normaliseAnswer} from './secret-question.js';
 export const OPERATION_RECOVERY = 'account.recoverPassword';
 const RECOVERY_MINUTES = 15;
 
-/** After the code: what comes next, and the names the new password may not contain (for the checklist). */
-export type RecoveryNext = ({next: 'answer'; question: string} | {next: 'password'}) & {context: PasswordContext};
+/** After the code: the secret question, and the names the new password may not contain (for the checklist). */
+export type RecoveryNext = {next: 'answer'; question: string; context: PasswordContext};
 
 export class PasswordRecovery {
 	constructor(
@@ -50,6 +54,9 @@ export class PasswordRecovery {
 		await this.store.update(db => {
 			const locked = lockedUntil(db, key, now);
 			if (locked) throw new DomainError('recovery.locked', {minutes: Math.ceil((locked.getTime() - now.getTime()) / MINUTE)});
+			// The holder's one limit on OTP messages; an unknown userID's "messages" are limited alike.
+			if (holder) assertOtpMessageAllowed(db, holder.userId, now);
+			else assertSendsAllowed(db, this.anonymousSends(db, key), now);
 			// Each start sends an SMS: starts are counted, so nobody can flood a holder's phone.
 			countFailure(db, key, now);
 			db.recoveries = db.recoveries.filter(entry => Date.parse(entry.expiresAt) > now.getTime());
@@ -64,6 +71,7 @@ export class PasswordRecovery {
 				expiresAt: new Date(now.getTime() + RECOVERY_MINUTES * MINUTE).toISOString(),
 				sends: holder ? [] : [now.toISOString()],
 				codeExpiresAt,
+				anonymousKey: holder ? null : key,
 			});
 		});
 		if (holder) {
@@ -96,6 +104,7 @@ export class PasswordRecovery {
 			if (current.sends.slice(1).filter(sent => Date.parse(sent) > windowStart).length >= db.settings.otpMaxResends) {
 				throw new DomainError('otp.tooManyResends', {minutes: db.settings.otpResendWindowMinutes});
 			}
+			if (current.anonymousKey) assertSendsAllowed(db, this.anonymousSends(db, current.anonymousKey), now);
 			current.sends.push(now.toISOString());
 			current.codeExpiresAt = new Date(now.getTime() + db.settings.otpSmsValidityMinutes * MINUTE).toISOString();
 		});
@@ -118,16 +127,28 @@ export class PasswordRecovery {
 			throw new DomainError(outcome.kind === 'expired' ? 'otp.expired' : 'otp.cancelled');
 		}
 		await this.challenges.confirm({challengeId: recovery.challengeId, userId: recovery.userId, operation: OPERATION_RECOVERY, data: {recoveryId}, code});
-		return this.store.update(db => {
+		const next = await this.store.update(db => {
 			const current = db.recoveries.find(entry => entry.id === recoveryId)!;
 			const holder = db.holders.find(entry => entry.userId === recovery.userId);
-			current.step = holder?.secretQuestion ? 'answer' : 'password';
-			const context: PasswordContext = holder ? {userId: holder.userId, name: holder.name, surname: holder.surname, email: holder.email} : {};
-			return holder?.secretQuestion ? {next: 'answer', question: holder.secretQuestion.question, context} : {next: 'password', context};
+			// Two factors always: without a secret question the phone alone does not reset the password.
+			if (!holder?.secretQuestion) {
+				current.step = 'cancelled';
+				return undefined;
+			}
+			current.step = 'answer';
+			const context: PasswordContext = {userId: holder.userId, name: holder.name, surname: holder.surname, email: holder.email};
+			return {next: 'answer', question: holder.secretQuestion.question, context} as const;
 		});
+		if (!next) throw new DomainError('recovery.noSecretQuestion');
+		return next;
 	}
 
-	/** Step 3 (when a secret question is set): the answer, throttled like a password. */
+	/** An unknown identifier's recovery "messages" in every recovery started for it (ms). */
+	private anonymousSends(db: Database, key: string): number[] {
+		return db.recoveries.filter(entry => entry.anonymousKey === key).flatMap(entry => entry.sends.map(sent => Date.parse(sent)));
+	}
+
+	/** Step 3: the answer, throttled like a password. */
 	async answer(recoveryId: string, answer: string): Promise<void> {
 		const {recovery, db: snapshot} = await this.recovery(recoveryId, 'answer');
 		const holder = snapshot.holders.find(entry => entry.userId === recovery.userId);

@@ -31,6 +31,8 @@ export class PinChanges {
 		if (input.newPin !== input.newPinAgain) throw new DomainError('pin.mismatch');
 		const certificate = currentCertificate((await this.store.read()).certificates, userId);
 		if (!certificate) throw new DomainError('certificate.none');
+		// The OTP message limit before anything is counted or stored.
+		await this.challenges.assertCanStart(userId);
 		await checkPin(this.store, this.pepper, userId, certificate.id, input.currentPin);
 		const key = await openPrivateKey(certificate.privateKey, input.currentPin, this.pepper);
 		if (!key) throw new DomainError('pin.wrong', {attemptsLeft: 0});

@@ -138,6 +138,8 @@ export class Renewals {
 			throw new DomainError('replacement.notAllowed');
 		}
 		const certificate = currentCertificate((await this.store.read()).certificates, userId)!;
+		// The OTP message limit first: a refusal stores nothing (no renewal, no spent approval, no PIN counted).
+		await this.challenges.assertCanStart(userId);
 		await checkPin(this.store, this.pepper, userId, certificate.id, input.pin);
 		const renewalId = randomUUID();
 		await this.store.update(db => {
@@ -184,6 +186,7 @@ export class Renewals {
 		if (pin !== pinAgain) throw new DomainError('pin.mismatch');
 		const keys = await newKeyPair();
 		const [newKey, newPinHash] = await Promise.all([sealPrivateKey(keys.privateKey, pin, this.pepper), hashPeppered(pin, this.pepper)]);
+		if (current.kind !== 'replacement') await this.challenges.assertCanStart(userId);
 		await this.store.update(db => {
 			const renewal = this.find(db, userId, renewalId);
 			renewal.newKey = newKey;
@@ -217,6 +220,7 @@ export class Renewals {
 			buildEnvelopePdf({holderName: `${holder.name} ${holder.surname}`, userId, erc, passphrase, issuedAt: this.clock.now()}),
 			hashPeppered(erc, this.pepper),
 		]);
+		await this.challenges.assertCanStart(userId);
 		await this.store.update(db => {
 			const renewal = this.find(db, userId, renewalId);
 			renewal.newErcHash = newErcHash;

@@ -5,14 +5,21 @@ import {requireHolder} from '../holders/identity.js';
 import type {SignatureLog} from '../history/signature-log.js';
 import {formatItalianDate, italianDay} from '../italian-date.js';
 import type {Store} from '../store/store.js';
+import type {ChallengeView, Challenges} from '../otp/challenges.js';
 import type {Outbox} from './outbox.js';
 
 /*
  * "Report" (seed 001): the address that receives signature reports and how often: at each
  * signature, a daily summary, or never. Reports are e-mails in the outbox with the quantity,
  * the date and the time. Daily summaries cover whole Italian days already over; they go out
- * after the next signature or when `mysign reports` runs (e.g. from cron).
+ * after the next signature or when `mysign reports` runs (e.g. from cron). A new address is
+ * proved first: a code goes to it, and the change is stored only once that code is confirmed.
  */
+
+export const OPERATION_REPORT_ADDRESS = 'report.address';
+
+/** What "Salva" did: saved, or a code went to the new address and waits for `confirmAddress`. */
+export type ReportUpdate = {kind: 'saved'} | {kind: 'confirm'; email: string; challenge: ChallengeView};
 
 export const reportFrequencySchema = z.enum(['each', 'daily', 'never']);
 export type ReportFrequency = z.infer<typeof reportFrequencySchema>;
@@ -45,6 +52,7 @@ export class Reports {
 		private readonly outbox: Outbox,
 		private readonly log: SignatureLog,
 		private readonly clock: Clock,
+		private readonly challenges: Challenges,
 	) {}
 
 	async settings(userId: string): Promise<ReportSettings & {accountEmail: string}> {
@@ -52,16 +60,37 @@ export class Reports {
 		return {...holder.report, accountEmail: holder.email};
 	}
 
-	async update(userId: string, input: {email: string; frequency: ReportFrequency}): Promise<void> {
+	/**
+	 * "Salva": the frequency, and the address (empty or the account's: the account's). A new
+	 * address other than the account's is not stored yet: a code goes to it (`confirm`).
+	 */
+	async update(userId: string, input: {email: string; frequency: ReportFrequency}): Promise<ReportUpdate> {
 		const email = input.email.trim();
 		const parsed = z.string().email().max(254).safeParse(email);
 		if (email !== '' && !parsed.success) throw new DomainError('report.badEmail');
+		const holder = requireHolder(await this.store.read(), userId);
+		const wanted = email === '' || email.toLowerCase() === holder.email.toLowerCase() ? null : email;
+		if (wanted !== null && wanted.toLowerCase() !== holder.report.email?.toLowerCase()) {
+			const challenge = await this.challenges.start({userId, operation: OPERATION_REPORT_ADDRESS, data: {email: wanted, frequency: input.frequency}, channel: 'email', emailTo: wanted});
+			return {kind: 'confirm', email: wanted, challenge};
+		}
+		await this.save(userId, wanted === null ? null : holder.report.email, input.frequency);
+		return {kind: 'saved'};
+	}
+
+	/** The code sent to the new address: only now are the address and the frequency stored. */
+	async confirmAddress(userId: string, input: {challengeId: string; email: string; frequency: ReportFrequency; code: string}): Promise<void> {
+		await this.challenges.confirm({challengeId: input.challengeId, userId, operation: OPERATION_REPORT_ADDRESS, data: {email: input.email, frequency: input.frequency}, code: input.code});
+		await this.save(userId, input.email, input.frequency);
+	}
+
+	private async save(userId: string, email: string | null, frequency: ReportFrequency): Promise<void> {
 		const yesterday = dayBefore(italianDay(this.clock.now()));
 		await this.store.update(db => {
 			const holder = requireHolder(db, userId);
 			// A new daily subscription starts with today: no summaries of the past.
-			const lastDailyReport = input.frequency === 'daily' && holder.report.frequency !== 'daily' ? yesterday : holder.report.lastDailyReport;
-			holder.report = {email: email === '' || email === holder.email ? null : email, frequency: input.frequency, lastDailyReport};
+			const lastDailyReport = frequency === 'daily' && holder.report.frequency !== 'daily' ? yesterday : holder.report.lastDailyReport;
+			holder.report = {email, frequency, lastDailyReport};
 		});
 	}
 

@@ -6,7 +6,8 @@ import {otpSmsText, type Outbox} from '../notify/outbox.js';
 import {unseal} from '../sealed.js';
 import type {Store} from '../store/store.js';
 import {nextSequence, type Challenge, type Database, type Holder} from '../store/schema.js';
-import {verifyTotp} from './totp.js';
+import {assertOtpMessageAllowed} from './message-limit.js';
+import {totpStep} from './totp.js';
 
 /*
  * OTP challenges. A challenge is bound to one holder, one operation and a hash of the data
@@ -87,6 +88,8 @@ export class Challenges {
 			// Old challenges go, so the file does not grow with every operation.
 			db.challenges = db.challenges.filter(challenge => Date.parse(challenge.createdAt) > now.getTime() - DAY);
 			const channel = input.channel ?? usableChannel(holder);
+			// Refused before anything is stored: no challenge, no message.
+			if (channel === 'sms' || channel === 'email') assertOtpMessageAllowed(db, holder.userId, now);
 			const id = randomUUID();
 			const challenge: Challenge = {
 				id,
@@ -110,6 +113,17 @@ export class Challenges {
 		});
 	}
 
+	/**
+	 * Whether a challenge started now for this holder could send its message (the per-holder
+	 * limit); for flows that store their own state before `start`, so a refusal leaves nothing
+	 * behind. `start` checks again under the lock.
+	 */
+	async assertCanStart(userId: string, channel?: Challenge['channel']): Promise<void> {
+		const db = await this.store.read();
+		const used = channel ?? usableChannel(requireHolder(db, userId));
+		if (used === 'sms' || used === 'email') assertOtpMessageAllowed(db, userId, this.clock.now());
+	}
+
 	/** "Invia nuovo OTP": a new SMS code, same failure count, at most 5 resends per 15 minutes. */
 	async resend(challengeId: string, userId: string): Promise<ChallengeView> {
 		return this.store.update(async db => {
@@ -119,6 +133,7 @@ export class Challenges {
 			const windowStart = now.getTime() - db.settings.otpResendWindowMinutes * MINUTE;
 			const recentResends = challenge.sends.slice(1).filter(sent => Date.parse(sent) > windowStart).length;
 			if (recentResends >= db.settings.otpMaxResends) throw new DomainError('otp.tooManyResends', {minutes: db.settings.otpResendWindowMinutes});
+			assertOtpMessageAllowed(db, userId, now);
 			challenge.expiresAt = new Date(now.getTime() + db.settings.otpSmsValidityMinutes * MINUTE).toISOString();
 			if (challenge.channel === 'email') await this.sendEmailCode(db, challenge, challenge.destination, now);
 			else await this.sendSms(db, challenge, challenge.destination, now);
@@ -147,8 +162,10 @@ export class Challenges {
 			}
 
 			const holder = requireHolder(db, input.userId);
-			const right = await this.codeMatches(challenge, holder, input.code.trim(), now);
-			if (right) {
+			const match = await this.codeMatches(challenge, holder, input.code.trim(), now);
+			// A right app/token code of a step already used: not a wrong guess, so not counted.
+			if (match === 'reused') return {kind: 'reused'} as const;
+			if (match === 'right') {
 				challenge.state = 'confirmed';
 				return {kind: 'ok'} as const;
 			}
@@ -161,6 +178,7 @@ export class Challenges {
 			return {kind: 'wrong', left} as const;
 		});
 		if (outcome.kind === 'expired') throw new DomainError('otp.expired');
+		if (outcome.kind === 'reused') throw new DomainError('otp.reused');
 		if (outcome.kind === 'cancelled') throw new DomainError('otp.cancelled');
 		if (outcome.kind === 'wrong') throw new DomainError('otp.wrong', {attemptsLeft: outcome.left});
 	}
@@ -202,20 +220,22 @@ export class Challenges {
 		return view(challenge, db);
 	}
 
-	private async codeMatches(challenge: Challenge, holder: Holder, code: string, now: Date): Promise<boolean> {
-		if (!/^\d{8}$/.test(code)) return false;
+	private async codeMatches(challenge: Challenge, holder: Holder, code: string, now: Date): Promise<'right' | 'wrong' | 'reused'> {
+		if (!/^\d{8}$/.test(code)) return 'wrong';
 		if (challenge.channel === 'sms' || challenge.channel === 'email') {
-			if (!challenge.codeHash) return false;
-			return timingSafeEqual(Buffer.from(challenge.codeHash, 'hex'), Buffer.from(codeHash(this.keys.pepper, challenge.id, code), 'hex'));
+			if (!challenge.codeHash) return 'wrong';
+			return timingSafeEqual(Buffer.from(challenge.codeHash, 'hex'), Buffer.from(codeHash(this.keys.pepper, challenge.id, code), 'hex')) ? 'right' : 'wrong';
 		}
 		// A push request can also be confirmed by typing the app's current code.
 		const authenticator = challenge.channel === 'token' ? holder.otp.token : holder.otp.app;
-		if (!authenticator || (authenticator === holder.otp.app && holder.otp.app.status !== 'active' && challenge.operation !== 'otp.activateApp')) return false;
+		if (!authenticator || (authenticator === holder.otp.app && holder.otp.app.status !== 'active' && challenge.operation !== 'otp.activateApp')) return 'wrong';
 		const secret = unseal(this.keys.totpKey, authenticator.secret, holder.userId);
-		const step = await verifyTotp(secret, code, now, authenticator.lastStep);
-		if (step === undefined) return false;
+		const step = await totpStep(secret, code, now);
+		if (step === undefined) return 'wrong';
+		// No reuse of a step (DESIGN §2): a code of a step already used, or older, is refused as used.
+		if (authenticator.lastStep !== null && step <= authenticator.lastStep) return 'reused';
 		authenticator.lastStep = step;
-		return true;
+		return 'right';
 	}
 
 	/** A code by e-mail (a new recovery address is proved this way): a real .eml in the outbox. */

@@ -17,6 +17,12 @@ export function totpCode(secret: string, at: Date): Promise<string> {
 
 /** The time step a code belongs to, or undefined when it is wrong, too old/new, or its step was already used. */
 export async function verifyTotp(secret: string, code: string, at: Date, lastUsedStep: number | null): Promise<number | undefined> {
+	const step = await totpStep(secret, code, at);
+	return step !== undefined && (lastUsedStep === null || step > lastUsedStep) ? step : undefined;
+}
+
+/** The time step (±1 around `at`) a right code belongs to, used or not; undefined when it is wrong. */
+export async function totpStep(secret: string, code: string, at: Date): Promise<number | undefined> {
 	if (!/^\d{8}$/.test(code)) return undefined;
 	const result = await verify({
 		secret,
@@ -26,7 +32,6 @@ export async function verifyTotp(secret: string, code: string, at: Date, lastUse
 		algorithm: 'sha1',
 		epoch: Math.floor(at.getTime() / 1000),
 		epochTolerance: TOTP_PERIOD,
-		...(lastUsedStep === null ? {} : {afterTimeStep: lastUsedStep}),
 	});
 	return result.valid && 'timeStep' in result ? result.timeStep : undefined;
 }

@@ -71,6 +71,7 @@ export class Signer {
 	 */
 	async requestOtp(userId: string, documents: readonly DocumentToSign[], pin?: string): Promise<ChallengeView> {
 		const certificate = await this.usableCertificate(userId, documents);
+		await this.challenges.assertCanStart(userId);
 		if (pin !== undefined) await this.verifyPin(userId, certificate, documents, pin);
 		return this.challenges.start({userId, operation: OPERATION_SIGN, data: documentsBinding(documents)});
 	}

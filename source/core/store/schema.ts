@@ -222,6 +222,8 @@ export const recoverySchema = z.object({
 	/** Unknown userIDs only: the "SMS" that was never sent, counted and timed like a real one. */
 	sends: z.array(isoDate).default([]),
 	codeExpiresAt: isoDate.nullable().default(null),
+	/** Unknown userIDs only: the keyed hash of the identifier, so its "messages" meet the same limit as a holder's. */
+	anonymousKey: z.string().nullable().default(null),
 });
 
 /** "Accedi con l'app": a short code on the login screen that the holder's phone approves. */

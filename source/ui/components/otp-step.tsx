@@ -69,6 +69,9 @@ export function OtpStep({active, challenge: initial, confirmLabel, onConfirm, on
 					if (isDomainError(error, 'otp.wrong')) {
 						setChallenge(view => ({...view, attemptsLeft: Number(error.params['attemptsLeft'])}));
 						dispatch({type: 'done', clear: ['otp'], focus: 'otp', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}});
+					} else if (isDomainError(error, 'otp.reused')) {
+						// The same step's code again: the next one will do; nothing was counted.
+						dispatch({type: 'done', clear: ['otp'], focus: 'otp', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}});
 					} else if (isDomainError(error, 'otp.expired')) {
 						dispatch({type: 'done', clear: ['otp'], focus: 'resend', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}});
 					} else if (isDomainError(error) && error.code.startsWith('otp.')) {

@@ -50,6 +50,7 @@ const REASONS: Record<string, MessageKey> = {
 	'pin.blocked': 'history.reason.pinBlocked',
 	'pin.format': 'history.reason.pinWrong',
 	'otp.wrong': 'history.reason.otpWrong',
+	'otp.reused': 'history.reason.otpReused',
 	'otp.expired': 'history.reason.otpExpired',
 	'otp.cancelled': 'history.reason.otpCancelled',
 	'otp.denied': 'history.reason.otpDenied',

@@ -15,7 +15,7 @@ import {GuideNote} from '../components/guide-note.js';
 
 /*
  * The login screen's links. "Hai dimenticato la password?": User ID → code by SMS → secret
- * answer (when set) → new password; it ends on the login screen, never logged in.
+ * answer → new password (always two factors); it ends on the login screen, never logged in.
  * "Ho dimenticato lo User ID": codice fiscale and e-mail → the userID by e-mail.
  * Both answer the same way whether the data match a holder or not.
  */
@@ -135,7 +135,8 @@ export function PasswordRecoveryScreen({active, onDone, onBack, onHelp, onTyping
 						onResend={() => portal.resendRecoveryCode(step.recoveryId).catch(restartOn)}
 						onSubmit={async code => {
 							const next = await portal.confirmRecoveryCode(step.recoveryId, code).catch(restartOn);
-							setStep(next.next === 'answer' ? {name: 'answer', recoveryId: step.recoveryId, question: next.question, context: next.context} : {name: 'password', recoveryId: step.recoveryId, context: next.context});
+							// Always the secret question next (a holder without one is refused with what to do).
+							setStep({name: 'answer', recoveryId: step.recoveryId, question: next.question, context: next.context});
 						}}
 					/>
 				) : null}

@@ -1,6 +1,6 @@
 import {useEffect, useState} from 'react';
 import {Box, Text} from 'ink';
-import type {ReportFrequency, Session} from '../../core/portal.js';
+import type {ChallengeView, ReportFrequency, Session} from '../../core/portal.js';
 import {toDisplayText} from '../../core/text/sanitize.js';
 import {ChoiceField, FormButtons, Hint, InlineField, MessageLine} from '../components/controls.js';
 import type {Control} from '../components/form.js';
@@ -8,6 +8,7 @@ import {useUi} from '../context.js';
 import {useDialogForm} from '../hooks/use-form.js';
 import {describeError} from '../i18n/index.js';
 import {GuideNote} from '../components/guide-note.js';
+import {OtpStep} from '../components/otp-step.js';
 
 const FREQUENCIES: readonly ReportFrequency[] = ['each', 'daily', 'never'];
 
@@ -18,12 +19,13 @@ const CONTROLS: readonly Control[] = [
 	{kind: 'button', name: 'confirm'},
 ];
 
-/** "Report" (seed 001): the address that receives signature reports, and how often. */
+/** "Report" (seed 001): the address that receives signature reports, and how often; a new address is proved by a code sent to it. */
 export function ReportScreen({active, session, onBack, onHelp, onTypingChange}: {active: boolean; session: Session; onBack: () => void; onHelp: () => void; onTypingChange: (typing: boolean) => void}) {
 	const {t, portal} = useUi();
 	const [accountEmail, setAccountEmail] = useState<string | undefined>();
+	const [pending, setPending] = useState<{email: string; frequency: ReportFrequency; challenge: ChallengeView} | undefined>();
 	const [form, dispatch] = useDialogForm(CONTROLS, {
-		active: active && accountEmail !== undefined,
+		active: active && accountEmail !== undefined && !pending,
 		onTypingChange,
 		onHelp,
 		onCancel: onBack,
@@ -32,7 +34,12 @@ export function ReportScreen({active, session, onBack, onHelp, onTypingChange}: 
 			dispatch({type: 'busy'});
 			const frequency = FREQUENCIES[current.choices['frequency'] ?? 0]!;
 			portal.updateReportSettings(session, {email: current.fields['email']!.value, frequency}).then(
-				() => dispatch({type: 'done', message: {kind: 'success', key: frequency === 'never' ? 'report.savedNever' : 'report.saved', params: {email: current.fields['email']!.value.trim() || (accountEmail ?? '')}}}),
+				result => {
+					if (result.kind === 'confirm') {
+						dispatch({type: 'done'});
+						setPending({email: result.email, frequency, challenge: result.challenge});
+					} else dispatch({type: 'done', message: {kind: 'success', key: frequency === 'never' ? 'report.savedNever' : 'report.saved', params: {email: current.fields['email']!.value.trim() || (accountEmail ?? '')}}});
+				},
 				(error: unknown) => dispatch({type: 'done', focus: 'email', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}}),
 			);
 		},
@@ -49,6 +56,35 @@ export function ReportScreen({active, session, onBack, onHelp, onTypingChange}: 
 	}, [portal, session, dispatch, t]);
 
 	const focused = (name: string) => active && CONTROLS[form.focus]?.name === name;
+	if (pending) {
+		return (
+			<Box flexDirection="column">
+				<Text bold>{t('report.title')}</Text>
+				<Text wrap="wrap">{t('report.codeSent', {email: toDisplayText(pending.email, 60)})}</Text>
+				<OtpStep
+					active={active}
+					challenge={pending.challenge}
+					confirmLabel={t('report.save')}
+					onConfirm={async code => {
+						await portal.confirmReportAddress(session, {challengeId: pending.challenge.id, email: pending.email, frequency: pending.frequency, code});
+						setPending(undefined);
+						dispatch({type: 'message', message: {kind: 'success', key: pending.frequency === 'never' ? 'report.savedNever' : 'report.saved', params: {email: pending.email}}});
+					}}
+					onResend={() => portal.resendOtp(session, pending.challenge.id)}
+					onRestart={message => {
+						setPending(undefined);
+						dispatch({type: 'message', message: {kind: 'error', key: 'errors.unexpected', text: message}});
+					}}
+					onCancel={() => {
+						setPending(undefined);
+						dispatch({type: 'message', message: {kind: 'info', key: 'report.notChanged'}});
+					}}
+					onHelp={onHelp}
+					onTypingChange={onTypingChange}
+				/>
+			</Box>
+		);
+	}
 	return (
 		<Box flexDirection="column">
 			<GuideNote step="report" />

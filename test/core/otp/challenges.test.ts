@@ -92,6 +92,10 @@ describe('SMS challenges', () => {
 
 	it('allows 5 resends per 15 minutes', async () => {
 		const {portal, session, clock} = await setup();
+		// The per-challenge resend limit alone (the per-holder message limit is tested in message-limit.test.ts).
+		await portal.store.update(db => {
+			db.settings.otpMessagesMax = 20;
+		});
 		const challenge = await startFor(portal, session);
 		for (let index = 0; index < 5; index++) await portal.resendOtp(session, challenge.id);
 		expect(await codeOf(portal.resendOtp(session, challenge.id))).toBe('otp.tooManyResends');
@@ -130,9 +134,10 @@ describe('app channel', () => {
 		expect(challenge.channel).toBe('app');
 		const code = await totpCode(activation.secret, clock.now());
 		await portal.challenges.confirm({challengeId: challenge.id, userId: session.userId, operation: 'op', data: {}, code});
-		// The same step cannot confirm a second operation.
+		// The same step cannot confirm a second operation: "Codice già usato", not counted as a wrong code.
 		const second = await portal.challenges.start({userId: session.userId, operation: 'op', data: {}});
-		expect(await codeOf(portal.challenges.confirm({challengeId: second.id, userId: session.userId, operation: 'op', data: {}, code}))).toBe('otp.wrong');
+		expect(await codeOf(portal.challenges.confirm({challengeId: second.id, userId: session.userId, operation: 'op', data: {}, code}))).toBe('otp.reused');
+		expect((await portal.challenges.get(second.id, session.userId)).attemptsLeft).toBe(5);
 
 		const db = readFileSync(join(directory, 'db.json'), 'utf8');
 		expect(db).not.toContain(activation.secret);
