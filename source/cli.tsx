@@ -311,6 +311,13 @@ async function main(argv: readonly string[]): Promise<number> {
 	}
 	const display = displayFor({screenReader: cli.flags.screenReader, noMotion: !cli.flags.motion, highContrast: cli.flags.highContrast}, process.env);
 	if (command === 'admin' && extra[0] === 'init') return (await import('./cli/admin.js')).initCommand(t, dataDirectory, {group: cli.flags.group, json: cli.flags.json ?? false});
+	if (command === 'admin' && extra[0] === 'enroll') {
+		// Enrolment into a folder without a database starts a live one (real time; see mysign clock),
+		// once the rows are known to be right: a refused enrolment creates nothing.
+		const {count, name, surname, codiceFiscale, phone, email, csv, reason, deadline} = cli.flags;
+		await (await import('./cli/admin.js')).enrollmentRows(t, {json: false, pem: false, count, name, surname, codiceFiscale, phone, email, csv, reason, deadline});
+		if (await (await loadPortal()).createLive({dataDirectory})) process.stderr.write(t('cli.liveCreated', {directory: dataDirectory}) + '\n');
+	}
 	if (command === 'admin' || command === 'status' || command === 'outbox') {
 		const portal = await (await loadPortal()).open({dataDirectory, terminal: command});
 		const {adminCommand, outboxCommand, statusCommand} = await import('./cli/admin.js');

@@ -1,6 +1,6 @@
 import {readFile} from 'node:fs/promises';
 import {isDomainError} from '../core/errors.js';
-import type {Portal} from '../core/portal.js';
+import type {EnrollmentInput, Portal} from '../core/portal.js';
 import {toDisplayText} from '../core/text/sanitize.js';
 import {describeError, formatDate, type Language, type Translate} from '../ui/i18n/index.js';
 import {UsageError} from './usage.js';
@@ -51,6 +51,36 @@ export function parseAdminWords(t: Translate, words: readonly string[]): {comman
 	return {command, operand: rest[0]};
 }
 
+/**
+ * The rows of `admin enroll` (the fields, or a CSV), read and checked with no database: cli.tsx
+ * calls it before a live database is created for an enrolment into an empty folder.
+ */
+export async function enrollmentRows(t: Translate, flags: AdminFlags): Promise<EnrollmentInput[]> {
+	const single = [flags.name, flags.surname, flags.codiceFiscale, flags.phone, flags.email].some(value => value !== undefined);
+	if (flags.csv !== undefined && single) throw new UsageError(t('admin.csvOrFields'));
+	let rows: EnrollmentInput[];
+	if (flags.csv !== undefined) {
+		const text = await readFile(required(t, flags.csv, '--csv FILE'), 'utf8').catch((error: NodeJS.ErrnoException) => {
+			throw new UsageError(t('admin.csvUnreadable', {file: flags.csv!, reason: error.code ?? 'error'}));
+		});
+		const {parseEnrollmentCsv} = await import('../core/admin/csv.js');
+		rows = await parseEnrollmentCsv(text).catch((error: unknown) => asUsage(t, error));
+	} else {
+		rows = [
+			{
+				name: required(t, flags.name, '--name'),
+				surname: required(t, flags.surname, '--surname'),
+				codiceFiscale: required(t, flags.codiceFiscale, '--codice-fiscale'),
+				phone: required(t, flags.phone, '--phone'),
+				email: required(t, flags.email, '--email'),
+			},
+		];
+	}
+	const {checkEnrollment} = await import('../core/admin/enrollment.js');
+	await checkEnrollment(rows, {numbered: flags.csv !== undefined}).catch((error: unknown) => asUsage(t, error));
+	return rows;
+}
+
 export async function adminCommand(t: Translate, language: Language, portal: Portal, words: readonly string[], flags: AdminFlags): Promise<number> {
 	const {command, operand} = parseAdminWords(t, words);
 	const user = () => required(t, operand, 'USER (es. JCPD7173)');
@@ -67,25 +97,7 @@ export async function adminCommand(t: Translate, language: Language, portal: Por
 				return 0;
 			}
 			case 'enroll': {
-				const single = [flags.name, flags.surname, flags.codiceFiscale, flags.phone, flags.email].some(value => value !== undefined);
-				if (flags.csv !== undefined && single) throw new UsageError(t('admin.csvOrFields'));
-				let rows;
-				if (flags.csv !== undefined) {
-					const text = await readFile(required(t, flags.csv, '--csv FILE'), 'utf8').catch((error: NodeJS.ErrnoException) => {
-						throw new UsageError(t('admin.csvUnreadable', {file: flags.csv!, reason: error.code ?? 'error'}));
-					});
-					rows = await portal.parseEnrollmentCsv(text);
-				} else {
-					rows = [
-						{
-							name: required(t, flags.name, '--name'),
-							surname: required(t, flags.surname, '--surname'),
-							codiceFiscale: required(t, flags.codiceFiscale, '--codice-fiscale'),
-							phone: required(t, flags.phone, '--phone'),
-							email: required(t, flags.email, '--email'),
-						},
-					];
-				}
+				const rows = await enrollmentRows(t, flags);
 				const enrolled = await admin.enroll(rows, {numbered: flags.csv !== undefined});
 				print(
 					{enrolled},

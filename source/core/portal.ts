@@ -26,7 +26,7 @@ import {seedFile} from './paths.js';
 import {pkiFiles} from './pki/files.js';
 import type {Settings} from './settings.js';
 import type {CertificationAuthority} from './pki/authority.js';
-import type {AccessEntry, CertificateRecord, Database, OtpChannel, SessionRecord} from './store/schema.js';
+import {emptyDatabase, type AccessEntry, type CertificateRecord, type Database, type OtpChannel, type SessionRecord} from './store/schema.js';
 import {readRegularFile} from './store/safe-file.js';
 import {Store} from './store/store.js';
 import {SignatureLog, type SignatureRecord} from './history/signature-log.js';
@@ -230,6 +230,24 @@ export class Portal {
 			await writeDemoHistories(options.dataDirectory, seed, await store.read(), clock.now());
 		}
 		return {created, credentials: demoCredentials(seed), operators: demoOperators(seed)};
+	}
+
+	/**
+	 * A live database (real time, no demo holders) in a folder without one: its keys, its CA and
+	 * an empty CRL are created with it. `mysign admin enroll` on a folder without a database.
+	 * Returns false (and changes nothing) when the folder already has one.
+	 */
+	static async createLive(options: Pick<PortalOptions, 'dataDirectory'>): Promise<boolean> {
+		const store = new Store(options.dataDirectory);
+		if (await store.exists()) return false;
+		await store.ensureDirectory();
+		const keys = await loadOrCreateKeys(options.dataDirectory);
+		store.bindKeys(fingerprintsOf(keys));
+		const {CertificationAuthority} = await import('./pki/authority.js');
+		const authority = await CertificationAuthority.open(options.dataDirectory, systemClock, {create: true});
+		const created = await store.initialize(() => emptyDatabase());
+		if (created) await publishCrl(store, authority, systemClock);
+		return created;
 	}
 
 	async settings(): Promise<Settings> {

@@ -1,10 +1,11 @@
 import {spawnSync} from 'node:child_process';
-import {readFileSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {performance} from 'node:perf_hooks';
 import {describe, expect, it} from 'vitest';
 import {runCli} from '../helpers/cli.js';
-import {cliDemoCopies, DAY, openPortal} from '../helpers/operators.js';
+import {cliDemoCopies, DAY, holderRows, openPortal} from '../helpers/operators.js';
 import {MARIO} from '../helpers/portal.js';
 
 /*
@@ -164,6 +165,35 @@ describe('mysign demo --reset and mysign clock', () => {
 		expect(folder.kind).toBe('training');
 		const lastUpdate = spawnSync('openssl', ['crl', '-in', join(data, 'pki', 'crl.pem'), '-noout', '-lastupdate'], {encoding: 'utf8'}).stdout.replace('lastUpdate=', '').trim();
 		expect(new Date(lastUpdate).getTime()).toBeLessThanOrEqual(new Date(folder.now).getTime());
+	});
+
+	it('enrolling into a folder without a database makes a live one: real time, the clock cannot move', () => {
+		const parent = mkdtempSync(join(tmpdir(), 'mysign-live-'));
+		const data = join(parent, 'live');
+		try {
+			// A refused enrolment creates nothing at all.
+			const refusedRow = runCli(['admin', 'enroll', '--name', 'Anna', '--surname', 'Neri', '--codice-fiscale', 'XXXXXX00A00X000X', '--phone', '+393471234567', '--email', 'anna.neri@example.it', '--data', data]);
+			expect(refusedRow.status).toBe(2);
+			expect(existsSync(data)).toBe(false);
+			const [row] = holderRows(1, 7);
+			const enrolled = runCli(['admin', 'enroll', '--name', row!.name, '--surname', row!.surname, '--codice-fiscale', row!.codiceFiscale, '--phone', row!.phone, '--email', row!.email, '--data', data, '--json']);
+			expect(enrolled.status, enrolled.stderr).toBe(0);
+			expect(enrolled.stderr).toContain('creato un database reale');
+			const userId = (JSON.parse(enrolled.stdout) as {enrolled: {userId: string}[]}).enrolled[0]!.userId;
+			expect(runCli(['status', '--user', userId, '--data', data]).status).toBe(0);
+			const shown = runCli(['clock', '--json', '--data', data]);
+			expect(JSON.parse(shown.stdout)).toMatchObject({kind: 'live', offsetMs: 0});
+			const refused = runCli(['clock', 'set', '2027-01-20T10:00', '--data', data]);
+			expect(refused.status).toBe(1);
+			expect(refused.stderr).toContain('cartella reale');
+			// The CA and its CRL came with the database: openssl checks the holder's certificate.
+			const pem = runCli(['admin', 'show', userId, '--pem', '--data', data]).stdout;
+			writeFileSync(join(parent, 'holder.pem'), pem);
+			const verified = spawnSync('openssl', ['verify', '-crl_check', '-CAfile', join(data, 'pki', 'ca.pem'), '-CRLfile', join(data, 'pki', 'crl.pem'), join(parent, 'holder.pem')], {encoding: 'utf8'});
+			expect(verified.stdout + verified.stderr).toContain('OK');
+		} finally {
+			rmSync(parent, {recursive: true, force: true});
+		}
 	});
 
 	it('a live folder (not made by mysign demo) runs on real time and refuses any simulated time', () => {

@@ -121,6 +121,14 @@ function assertUnique(db: Database, rows: readonly EnrollmentInput[], numbered: 
 	});
 }
 
+/** The rows of an enrolment checked and normalised, with no database: errors name the field (and row). */
+export async function checkEnrollment(inputs: readonly EnrollmentInput[], options: {numbered: boolean}): Promise<EnrollmentInput[]> {
+	if (inputs.length === 0) throw new DomainError('enroll.empty');
+	const rows: EnrollmentInput[] = [];
+	for (const [index, input] of inputs.entries()) rows.push(await normalise(input, options.numbered ? index + 1 : undefined));
+	return rows;
+}
+
 export async function enroll(
 	store: Store,
 	clock: Clock,
@@ -130,9 +138,7 @@ export async function enroll(
 	deliver: Deliver,
 	options: {numbered: boolean},
 ): Promise<EnrolledHolder[]> {
-	if (inputs.length === 0) throw new DomainError('enroll.empty');
-	const rows: EnrollmentInput[] = [];
-	for (const [index, input] of inputs.entries()) rows.push(await normalise(input, options.numbered ? index + 1 : undefined));
+	const rows = await checkEnrollment(inputs, options);
 	const snapshot = await store.read();
 	assertUnique(snapshot, rows, options.numbered);
 

@@ -157,6 +157,7 @@ export const en: Record<MessageKey, string> = {
 	'cli.demoReset': 'Demo data recreated in {directory}',
 	'cli.demoCredentials': 'Demo credentials:',
 	'cli.demoInitialized': 'No database in {directory}: demo data created.',
+	'cli.liveCreated': 'No database in {directory}: a live database created (real time, no demo holders).',
 
 	'login.withApp': 'Log in with the MyInfoCert app',
 	'field.digitsOnly': 'Digits only: the character was not entered.',

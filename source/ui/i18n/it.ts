@@ -155,6 +155,7 @@ export const it = {
 	'cli.demoReset': 'Dati demo ricreati in {directory}',
 	'cli.demoCredentials': 'Credenziali demo:',
 	'cli.demoInitialized': 'Nessun database in {directory}: creati i dati demo.',
+	'cli.liveCreated': 'Nessun database in {directory}: creato un database reale (ora reale, senza titolari demo).',
 
 	'login.withApp': 'Accedi con l’app MyInfoCert',
 	'field.digitsOnly': 'Solo cifre: il carattere non è stato inserito.',
