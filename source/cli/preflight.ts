@@ -29,7 +29,7 @@ export interface PreflightFlags {
 }
 
 const HOLDER_ID = /^JCPD\d{4}$/;
-/** `admin unlock` also clears an operator's (RAO) login lock. */
+/** `admin unlock` also clears an operator's (RAO) login lock; operators have a phone and messages too. */
 const ACCOUNT_ID = /^(JCPD|RAO)\d{4}$/;
 
 function required(t: Translate, value: string | undefined, what: string): string {
@@ -55,14 +55,15 @@ export function checkArguments(t: Translate, command: string, words: readonly st
 		}
 		case 'phone': {
 			if (!flags.user) throw new UsageError(t('phone.needUser'));
-			userId(t, flags.user);
+			// An operator's phone too: the RAO's codes arrive there.
+			userId(t, flags.user, ACCOUNT_ID);
 			return;
 		}
 		case 'outbox': {
 			if (words.length > 0 && (words[0] !== 'save' || words.length !== 3 || !/^\d+$/.test(words[1]!) || Number(words[1]) < 1)) {
 				throw new UsageError(words[0] === 'save' ? t('admin.outboxSaveUsage') : t('cli.unknownCommand', {command: `outbox ${words.join(' ')}`}));
 			}
-			if (flags.user !== undefined) userId(t, flags.user);
+			if (flags.user !== undefined) userId(t, flags.user, ACCOUNT_ID);
 			return;
 		}
 		case 'verify': {

@@ -92,7 +92,7 @@ describe('the access log', () => {
 		execFileSync('rm', [log]);
 		symlinkSync(victim, log);
 		const before = readFileSync(join(directory, 'db.json'));
-		await expect(portal.login(MARIO.userId, 'Sbagliata&2')).rejects.toThrow(/ELOOP|symbolic/);
+		await expect(portal.login(MARIO.userId, 'Sbagliata&2')).rejects.toThrow(/file\.symlink/);
 		expect(readFileSync(victim, 'utf8')).toBe('do not touch\n');
 		expect(readFileSync(join(directory, 'db.json'))).toEqual(before);
 		expect(lstatSync(log).isSymbolicLink()).toBe(true);
@@ -100,7 +100,7 @@ describe('the access log', () => {
 		execFileSync('rm', [log]);
 		execFileSync('mkfifo', [log]);
 		const started = Date.now();
-		await expect(portal.login(MARIO.userId, 'Sbagliata&3')).rejects.toThrow(/not a regular file/);
+		await expect(portal.login(MARIO.userId, 'Sbagliata&3')).rejects.toThrow(/file\.notRegular/);
 		expect(Date.now() - started).toBeLessThan(5000);
 		expect(readFileSync(join(directory, 'db.json'))).toEqual(before);
 		expect(existsSync(log)).toBe(true);

@@ -14,7 +14,7 @@ import {MARIO, temporaryDirectory} from '../helpers/portal.js';
 
 const demoCopy = cliDemoCopies();
 const {demoFolder, open, track} = e2eFixture();
-const GIULIA = {userId: 'JCPD2841', pin: '31415926'};
+const GIULIA = {userId: 'JCPD2841', password: 'Tramonto!73', pin: '31415926'};
 
 /** Every file and folder under `directory` with its size and mtime: what "nothing changed" compares. */
 function tree(directory: string): string[] {
@@ -37,7 +37,7 @@ function commands(data: string, document: string): {args: string[]; input?: stri
 		{args: ['outbox']},
 		{args: ['reports']},
 		{args: ['phone', '--user', GIULIA.userId, '--print']},
-		{args: ['sign', document, '--user', GIULIA.userId, '--pin-stdin', '--otp', '12345678'], input: `${GIULIA.pin}\n`},
+		{args: ['sign', document, '--user', GIULIA.userId, '--password-stdin', '--pin-stdin', '--otp', '12345678'], input: `${GIULIA.pin}\n`},
 		{args: ['verify', `${document}.p7m`]},
 		{args: ['demo']},
 		{args: ['demo', '--scenario', 'fresh', '--user', MARIO.userId]},
@@ -54,7 +54,7 @@ function signAsGiulia(data: string, path: string) {
 	const phone = runCli(['phone', '--user', GIULIA.userId, '--print', '--json', '--data', data]);
 	expect(phone.status, phone.stderr).toBe(0);
 	const code = (JSON.parse(phone.stdout) as {authenticators: {device: string; code: string}[]}).authenticators.find(reading => reading.device === 'app')!.code;
-	return runCli(['sign', path, '--user', GIULIA.userId, '--pin-stdin', '--otp', code, '--data', data], {input: `${GIULIA.pin}\n`});
+	return runCli(['sign', path, '--user', GIULIA.userId, '--password-stdin', '--pin-stdin', '--otp', code, '--data', data], {input: `${GIULIA.password}\n${GIULIA.pin}\n`});
 }
 
 /** A folder outside the data folder, removed after the test: documents, a backup of keys/. */
@@ -106,7 +106,7 @@ describe('a backup restored without its keys', () => {
 		const status = runCli(['status', '--user', MARIO.userId, '--data', data]);
 		expect(status.status).toBe(1);
 		expect(status.stderr.replace(/\n/g, ' ')).toContain(`La chiave ${join(data, 'keys', 'pepper.key')} non è quella di questo database`);
-		const signed = runCli(['sign', join(data, 'db.json'), '--user', GIULIA.userId, '--pin-stdin', '--otp', '12345678', '--data', data], {input: `${GIULIA.pin}\n`});
+		const signed = runCli(['sign', join(data, 'db.json'), '--user', GIULIA.userId, '--password-stdin', '--pin-stdin', '--otp', '12345678', '--data', data], {input: `${GIULIA.password}\n${GIULIA.pin}\n`});
 		expect(signed.status).toBe(1);
 		expect(signed.stderr).toContain('non è quella di questo database');
 		expect(dbBytes(data).equals(before)).toBe(true);

@@ -65,13 +65,13 @@ function gidOf(group: string): number {
 /** Signs `name` (in the user's own folder) as MARIO, by SMS: --send-otp, the code from the outbox, then --otp. */
 function signAs(user: string, name: string): SpawnSyncReturns<string> {
 	const document = join(base.path, user, name);
-	const sent = as(user, ['sign', document, '--user', MARIO.userId, '--send-otp', '--data', data]);
+	const sent = as(user, ['sign', document, '--user', MARIO.userId, '--password-stdin', '--send-otp', '--data', data], `${MARIO.password}\n`);
 	expect(sent.status, sent.stderr).toBe(0);
 	const outbox = as(user, ['outbox', '--user', MARIO.userId, '--json', '--data', data]);
 	expect(outbox.status, outbox.stderr).toBe(0);
 	const messages = (JSON.parse(outbox.stdout) as {messages: {kind: string; text: string}[]}).messages.filter(message => message.kind === 'sms');
 	const code = /codice OTP (\d{8})/.exec(messages.at(-1)!.text)![1]!;
-	return as(user, ['sign', document, '--user', MARIO.userId, '--pin-stdin', '--otp', code, '--data', data], `${MARIO.pin}\n`);
+	return as(user, ['sign', document, '--user', MARIO.userId, '--password-stdin', '--pin-stdin', '--otp', code, '--data', data], `${MARIO.password}\n${MARIO.pin}\n`);
 }
 
 /** Every entry of the data folder with its mode, owner group and kind. */
@@ -161,7 +161,8 @@ describe.skipIf(skipReason !== undefined)('a data folder shared by an OS group (
 		}
 		const status = as(CARLO, ['status', '--user', MARIO.userId, '--data', data]);
 		expect(status.status).toBe(1);
-		expect(status.stderr).toContain(`Non hai il permesso di leggere ${join(data, 'keys', 'pepper.key')} (EACCES)`);
+		// The database is read first (its keys are checked against it): the first file refused is db.json.
+		expect(status.stderr).toContain(`Non hai il permesso di leggere ${join(data, 'db.json')} (EACCES)`);
 	});
 
 	it('a key file left readable by others stops every command, naming the file and the chmod that fixes it', () => {

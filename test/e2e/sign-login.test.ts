@@ -167,3 +167,24 @@ describe('on a terminal', () => {
 		}
 	});
 });
+
+describe('one limit on OTP messages per holder, whatever sends them', () => {
+	it('with the password, the sixth SMS within 15 minutes is refused with the time of the next, and none is sent', () => {
+		const folder = temporaryDirectory();
+		removals.push(folder.remove);
+		expect(runCli(['demo', '--data', folder.path]).status).toBe(0);
+		const own = (args: readonly string[], input = '') => runCli([...args, '--data', folder.path], {input, env: {XDG_RUNTIME_DIR: runtime}});
+		const sms = () => readdirSync(join(folder.path, 'outbox')).filter(name => name.endsWith('.sms.json')).length;
+		const file = join(folder.path, 'limite.txt');
+		writeFileSync(file, 'documento\n');
+		for (let sent = 1; sent <= 5; sent++) {
+			const result = own(['sign', file, '--user', MARIO.userId, '--password-stdin', '--send-otp'], `${MARIO.password}\n`);
+			expect(result.status, result.stderr).toBe(0);
+			expect(sms()).toBe(sent);
+		}
+		const sixth = own(['sign', file, '--user', MARIO.userId, '--password-stdin', '--send-otp'], `${MARIO.password}\n`);
+		expect(sixth.status).toBe(1);
+		expect(sixth.stderr).toMatch(/potrai richiederne un altro dalle \d\d:\d\d/);
+		expect(sms()).toBe(5);
+	});
+});
