@@ -204,7 +204,7 @@ export async function statusCommand(t: Translate, language: Language, portal: Po
 	const userId = required(t, options.user, '--user');
 	const warnText = options.warnDays ?? '30';
 	if (!/^\d{1,4}$/.test(warnText)) throw new UsageError(t('admin.badWarnDays', {value: warnText}));
-	const report = await (await portal.admin()).status(userId).catch((error: unknown) => asUsage(t, error));
+	const report = await portal.certificateStatus(userId).catch((error: unknown) => asUsage(t, error));
 	const code = report.state !== 'active' ? 2 : report.daysLeft !== null && report.daysLeft < Number(warnText) ? 1 : 0;
 	if (options.json) out(JSON.stringify({...report, warnDays: Number(warnText), exitCode: code}));
 	else {

@@ -36,11 +36,24 @@ export const EXIT_PARTLY_SIGNED = 4;
 const out = (text: string) => process.stdout.write(text + '\n');
 const err = (text: string) => process.stderr.write(text + '\n');
 
-/** The lines of stdin (the password first with --password-stdin, then the PIN with --pin-stdin). */
-async function readStdinLines(): Promise<string[]> {
+/** No password or PIN is longer: stdin is read no further (`yes | mysign sign …` must not fill the memory). */
+const STDIN_MAX_BYTES = 64 * 1024;
+
+/**
+ * The first `count` lines of stdin (the password first with --password-stdin, then the PIN with
+ * --pin-stdin); reading stops as soon as they are in, or at STDIN_MAX_BYTES.
+ */
+async function readStdinLines(count: number): Promise<string[]> {
 	const chunks: Buffer[] = [];
-	for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-	return Buffer.concat(chunks).toString('utf8').split(/\r?\n/);
+	let size = 0;
+	for await (const chunk of process.stdin) {
+		chunks.push(chunk as Buffer);
+		size += (chunk as Buffer).length;
+		let newlines = 0;
+		for (const piece of chunks) for (const byte of piece) if (byte === 0x0a) newlines++;
+		if (newlines >= count || size >= STDIN_MAX_BYTES) break;
+	}
+	return Buffer.concat(chunks).subarray(0, STDIN_MAX_BYTES).toString('utf8').split(/\r?\n/).slice(0, count);
 }
 
 async function prompt(text: string, silent: boolean): Promise<string> {
@@ -63,7 +76,7 @@ export async function signCommand(options: SignOptions): Promise<number> {
 	const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
 	if (!options.sendOtp && !options.pinStdin && !interactive) throw new UsageError(t('sign.cli.needPin'));
 	if (!options.sendOtp && options.otp === undefined && !interactive) throw new UsageError(t('sign.cli.needOtp'));
-	const lines = options.passwordStdin || options.pinStdin ? await readStdinLines() : [];
+	const lines = options.passwordStdin || options.pinStdin ? await readStdinLines(Number(options.passwordStdin) + Number(options.pinStdin)) : [];
 	const password = options.passwordStdin ? lines.shift() : undefined;
 	const documents = await portal.inspectDocuments(options.files);
 

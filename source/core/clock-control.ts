@@ -1,6 +1,6 @@
 import {EARLIEST_SIMULATED, LATEST_SIMULATED, parseInstant, type FolderTime} from './clock.js';
 import {DomainError} from './errors.js';
-import {italianWallTime} from './italian-date.js';
+import {italianWallTime, parseItalianDate} from './italian-date.js';
 import type {Store} from './store/store.js';
 
 /*
@@ -32,8 +32,8 @@ export async function changeFolderTime(store: Store, change: ClockChange): Promi
 		const current = realNow + db.clock.offsetMs;
 		const target = 'to' in change ? change.to.getTime() : 'advanceMs' in change ? current + change.advanceMs : realNow;
 		if (target < EARLIEST_SIMULATED || target > LATEST_SIMULATED) throw new DomainError('clock.outOfRange');
-		// Whole seconds: the offset is what `mysign clock` shows, and sub-second drift means nothing to a room.
-		db.clock = {kind: 'training', offsetMs: Math.round((target - realNow) / 1000) * 1000};
+		// Exact: `clock set 10:00` shows 10:00:00, not a rounding of it.
+		db.clock = {kind: 'training', offsetMs: Math.round(target - realNow)};
 		return describeFolderTime(db.clock, realNow);
 	});
 }
@@ -45,9 +45,15 @@ export async function changeFolderTime(store: Store, change: ClockChange): Promi
 export function parseTrainerTime(text: string): Date | undefined {
 	const instant = parseInstant(text);
 	if (!instant) return undefined;
+	const [date, rest = '00:00:00'] = text.split(/[T ]/);
+	const [year, month, day] = date!.split('-').map(Number) as [number, number, number];
+	// A day that does not exist (30 February) is a mistake, not the 2nd of March.
+	if (!parseItalianDate(`${day}/${month}/${year}`)) return undefined;
 	if (/(Z|[+-]\d{2}:?\d{2})$/.test(text)) return instant;
-	const [date, time = '00:00:00'] = text.split(/[T ]/);
-	const [year, month, day] = date!.split('-').map(Number);
-	const [hours = 0, minutes = 0, seconds = 0] = time.split(':').map(Number);
-	return italianWallTime({year: year!, month: month!, day: day!}, hours, minutes, Math.floor(seconds), Math.round((seconds % 1) * 1000));
+	const [hours = 0, minutes = 0, seconds = 0] = rest.split(':').map(Number);
+	if (hours > 23 || minutes > 59 || seconds >= 60) return undefined;
+	const wall = italianWallTime({year, month, day}, hours, minutes, Math.floor(seconds), Math.round((seconds % 1) * 1000));
+	// A wall-clock time the spring change skips (02:30 on the last Sunday of March) does not exist in Italy.
+	const shown = new Intl.DateTimeFormat('en-GB', {timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit', hourCycle: 'h23'}).format(wall);
+	return shown === `${String(hours).padStart(2, '0')}:${String(minutes).padStart(2, '0')}` ? wall : undefined;
 }

@@ -32,7 +32,7 @@ export class FolderClock implements Clock {
 
 /** Simulated instants stay within this century: certificates, CRLs and logs need sane dates. */
 export const EARLIEST_SIMULATED = Date.UTC(2000, 0, 1);
-export const LATEST_SIMULATED = Date.UTC(2099, 11, 31);
+export const LATEST_SIMULATED = Date.UTC(2100, 0, 1) - 1;
 
 /** Parses an ISO-8601 date or date-time; returns undefined when it is not one. */
 export function parseInstant(text: string): Date | undefined {

@@ -1,7 +1,7 @@
 import {createHmac, randomBytes} from 'node:crypto';
 import {link, unlink} from 'node:fs/promises';
-import {join} from 'node:path';
-import {createExclusive, ensureRealDirectory, readSecretFile} from './store/safe-file.js';
+import {dirname, join} from 'node:path';
+import {createExclusive, ensureRealDirectory, isRealDirectory, readSecretFile} from './store/safe-file.js';
 
 /**
  * Server-side secret keys (the pepper for PIN/ERC hashes, later the TOTP encryption key), each
@@ -63,6 +63,8 @@ export function keyFingerprint(key: Buffer): string {
 }
 
 async function readKey(file: string): Promise<Buffer | undefined> {
+	// keys/ itself must be a real folder: a planted link would hand over keys from elsewhere.
+	if (!isRealDirectory(dirname(file))) return undefined;
 	try {
 		const key = Buffer.from((await readSecretFile(file, MAX_KEY_BYTES)).toString('utf8').trim(), 'base64');
 		return key.length === 32 ? key : undefined;

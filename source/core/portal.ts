@@ -13,6 +13,7 @@ import type {Renewals, RenewalWindow} from './certificate/renewal.js';
 import type {SuspensionRequest} from './certificate/suspension.js';
 import {certificateState, currentCertificate, maskIut, suspensionIsOver, type CertificateState} from './certificate/record.js';
 import {FolderClock, systemClock, type Clock} from './clock.js';
+import {assertFolderOperator} from './operator.js';
 import {changeFolderTime, describeFolderTime, type ClockChange, type FolderClockView} from './clock-control.js';
 import {buildDemoDatabase, demoCredentials, demoHistories, demoOperators, readSeed, type DemoCredential} from './demo/demo.js';
 import {DomainError} from './errors.js';
@@ -211,6 +212,8 @@ export class Portal {
 			await loadBoundKeys(options.dataDirectory, (await store.read()).keys);
 			return {created: false, credentials: demoCredentials(seed), operators: demoOperators(seed)};
 		}
+		// Replacing a room is the trainer's (the folder's owner: see operator.ts).
+		if (options.reset && (await store.exists())) assertFolderOperator(options.dataDirectory);
 		// A new database: the folder and any missing key are created with it, and it records the keys.
 		await store.ensureDirectory();
 		const keys = await loadOrCreateKeys(options.dataDirectory);
@@ -266,6 +269,7 @@ export class Portal {
 	 * suspensions that are over at the new time and reissues the CRL, stamped with it.
 	 */
 	async changeFolderClock(change: ClockChange): Promise<FolderClockView> {
+		assertFolderOperator(this.store.directory);
 		const view = await changeFolderTime(this.store, change);
 		await this.refreshCertificates({always: true});
 		return view;
@@ -461,6 +465,7 @@ export class Portal {
 
 	/** Operators: new single-use renewal coupons; the codes are shown once and stored only as HMACs. */
 	async createCoupons(count: number): Promise<string[]> {
+		assertFolderOperator(this.store.directory);
 		const {createCoupons} = await import('./certificate/coupons.js');
 		return createCoupons(this.store, this.clock, this.keys.pepper, count);
 	}
@@ -732,8 +737,18 @@ export class Portal {
 
 	private adminService: Promise<Admin> | undefined;
 
-	/** The operator commands; loaded on first use (they need the CA). */
-	admin(): Promise<Admin> {
+	/** The operator commands (the folder's owner only: see operator.ts); loaded on first use (they need the CA). */
+	async admin(): Promise<Admin> {
+		assertFolderOperator(this.store.directory);
+		return this.adminServices();
+	}
+
+	/** `mysign status` (monitoring, open to every user of the folder): a holder's certificate state. */
+	async certificateStatus(userId: string): ReturnType<Admin['status']> {
+		return (await this.adminServices()).status(userId);
+	}
+
+	private adminServices(): Promise<Admin> {
 		this.adminService ??= (async () => {
 			const [{Admin}, {CertificationAuthority}] = await Promise.all([import('./admin/admin.js'), import('./pki/authority.js')]);
 			return new Admin(
@@ -780,6 +795,7 @@ export class Portal {
 
 	/** `mysign demo --scenario`: puts one demo holder in a named situation and reissues the CRL. */
 	async applyScenario(userId: string, scenario: Scenario): Promise<void> {
+		assertFolderOperator(this.store.directory);
 		const [{applyScenario}, {CertificationAuthority}] = await Promise.all([import('./demo/scenarios.js'), import('./pki/authority.js')]);
 		await applyScenario(this.store, this.clock, this.keys, await CertificationAuthority.open(this.store.directory, this.clock), await readSeed(seedFile()), userId.trim().toUpperCase(), scenario);
 		await this.publishCrl();

@@ -128,9 +128,19 @@ describe.skipIf(skipReason !== undefined)('a data folder shared by an OS group (
 	});
 
 	it('two members work in turn: each writes, signs, and the other still reads everything', () => {
-		// BRUNO writes db.json (a rewrite: a new file renamed into place).
+		// Operator commands stay with the folder's owner (ANNA): a member is refused, nothing written.
+		const before = readFileSync(join(data, 'db.json'));
 		const unlock = as(BRUNO, ['admin', 'unlock', MARIO.userId, '--data', data]);
-		expect(unlock.status, unlock.stderr).toBe(0);
+		expect(unlock.status).toBe(1);
+		expect(unlock.stderr).toContain('Solo il proprietario della cartella dei dati');
+		expect(as(BRUNO, ['clock', 'advance', '16m', '--data', data]).status).toBe(1);
+		expect(readFileSync(join(data, 'db.json'))).toEqual(before);
+		// BRUNO writes db.json as a holder would (a login that fails is counted: a rewrite, a new file renamed into place).
+		const document = join(base.path, BRUNO, 'login.txt');
+		writeFileSync(document, 'documento\n');
+		chownSync(document, uidOf(BRUNO), -1);
+		const login = as(BRUNO, ['sign', document, '--user', 'JCPD2841', '--password-stdin', '--send-otp', '--data', data], 'Sbagliata!99\n');
+		expect(login.stderr).toContain('Tentativi rimasti: 4');
 		const database = statSync(join(data, 'db.json'));
 		expect([database.uid, database.gid, (database.mode & 0o777).toString(8)]).toEqual([uidOf(BRUNO), gidOf(GROUP), '660']);
 		const status = as(ANNA, ['status', '--user', MARIO.userId, '--data', data]);

@@ -7,7 +7,7 @@ import type {Clock} from '../clock.js';
 import {DomainError} from '../errors.js';
 import {writeFileAtomic} from '../store/atomic-write.js';
 import {FileLock} from '../store/lock.js';
-import {ensureRealDirectory, readRegularFile, readSecretFile} from '../store/safe-file.js';
+import {ensureRealDirectory, isRealDirectory, readRegularFile, readSecretFile} from '../store/safe-file.js';
 import {pkiFiles} from './files.js';
 import {caSubject, holderSubject, POLICIES, qcStatementsExtension, URLS, type HolderName} from './profile.js';
 
@@ -59,6 +59,8 @@ export class CertificationAuthority {
 	static async open(dataDirectory: string, clock: Clock, options: {create?: boolean} = {}): Promise<CertificationAuthority> {
 		const files = CertificationAuthority.files(dataDirectory);
 		if (!options.create) {
+			// pki/ itself must be a real folder: a planted link would take the CA and its CRL elsewhere.
+			if (!isRealDirectory(files.directory)) throw new DomainError('store.caMissing', {file: files.key});
 			const existing = await readExisting(files.certificate, files.key);
 			if (!existing) throw new DomainError('store.caMissing', {file: files.key});
 			return new CertificationAuthority(files.directory, existing.certificate, existing.key);

@@ -68,7 +68,7 @@ async function readBounded(handle: FileHandle, limit: number): Promise<Buffer> {
  * descriptor: the bytes, their mode and group. `DomainError` naming the file for anything that
  * stops its signing.
  */
-export async function readDocumentContent(path: string): Promise<DocumentContent & {absolute: string; name: string}> {
+export async function readDocumentContent(path: string, megabytes = MAX_DOCUMENT_MEGABYTES): Promise<DocumentContent & {absolute: string; name: string}> {
 	const absolute = resolve(path);
 	const name = basename(absolute);
 	const handle = await open(absolute, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY).catch((error: NodeJS.ErrnoException) => {
@@ -81,12 +81,12 @@ export async function readDocumentContent(path: string): Promise<DocumentContent
 	try {
 		const info = await handle.stat();
 		if (!info.isFile()) throw new DomainError('sign.notAFile', {name, kind: fileKind(info)});
-		const limit = MAX_DOCUMENT_MEGABYTES * 1024 * 1024;
-		if (info.size > limit) throw new DomainError('sign.tooLarge', {name, megabytes: MAX_DOCUMENT_MEGABYTES});
+		const limit = megabytes * 1024 * 1024;
+		if (info.size > limit) throw new DomainError('sign.tooLarge', {name, megabytes});
 		const content = await readBounded(handle, limit).catch((error: NodeJS.ErrnoException) => {
 			throw new DomainError('sign.unreadable', {name, reason: error.code ?? 'error'});
 		});
-		if (content.length > limit) throw new DomainError('sign.tooLarge', {name, megabytes: MAX_DOCUMENT_MEGABYTES});
+		if (content.length > limit) throw new DomainError('sign.tooLarge', {name, megabytes});
 		return {absolute, name, content, mode: info.mode & 0o777, gid: info.gid};
 	} finally {
 		await handle.close();

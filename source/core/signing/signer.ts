@@ -6,6 +6,7 @@ import {DomainError, isDomainError} from '../errors.js';
 import {requireHolder} from '../holders/identity.js';
 import {assertPinFormat, checkPin} from '../auth/pin.js';
 import {certificateState, currentCertificate} from '../certificate/record.js';
+import {formatItalianDate} from '../italian-date.js';
 import type {SignatureLog, SignatureRecord} from '../history/signature-log.js';
 import type {ChallengeView, Challenges} from '../otp/challenges.js';
 import {openPrivateKey} from '../pki/holder-key.js';
@@ -166,6 +167,12 @@ export class Signer {
 		const state = certificateState(certificate, this.clock);
 		if (state !== 'active') {
 			const error = new DomainError('sign.notActive', {state});
+			await this.recordFailure(userId, documents, error, certificate, null);
+			throw error;
+		}
+		// A training folder's clock set before the certificate's start: openssl would call the signature invalid.
+		if (this.clock.now().getTime() < Date.parse(certificate.activatedAt)) {
+			const error = new DomainError('sign.notYetValid', {date: formatItalianDate(new Date(certificate.activatedAt))});
 			await this.recordFailure(userId, documents, error, certificate, null);
 			throw error;
 		}

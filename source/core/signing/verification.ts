@@ -1,5 +1,5 @@
-import {readFile} from 'node:fs/promises';
 import {readRegularFile} from '../store/safe-file.js';
+import {MAX_DOCUMENT_MEGABYTES, readDocumentContent} from './documents.js';
 import {basename} from 'node:path';
 import {DomainError} from '../errors.js';
 import type {pkiFiles} from '../pki/files.js';
@@ -40,9 +40,15 @@ function statusAt(time: Date, validity: {notBefore: Date; notAfter: Date}, listi
 }
 
 export async function verifySignatureFile(path: string, files: ReturnType<typeof pkiFiles>, now: Date): Promise<SignatureVerification> {
-	const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
-		throw new DomainError('verify.unreadable', {name: basename(path), reason: error.code ?? 'error'});
-	});
+	// Opened once, non-blocking (a FIFO cannot hold the command), regular files only, and bounded:
+	// the largest document that can be signed plus its envelope (a link to /dev/zero is refused).
+	const bytes = await readDocumentContent(path, MAX_DOCUMENT_MEGABYTES + 16).then(
+		read => read.content,
+		(error: unknown) => {
+			const params = error instanceof DomainError ? error.params : {};
+			throw new DomainError('verify.unreadable', {name: basename(path), reason: String(params['kind'] ?? params['reason'] ?? (params['megabytes'] ? `> ${String(params['megabytes'])} MB` : 'error'))});
+		},
+	);
 	// The data folder's CA files: never through a link, never a FIFO, bounded (see safe-file.ts).
 	const [caPem, crlPem] = await Promise.all([readRegularFile(files.certificate, 16 << 20).then(String), readRegularFile(files.crl, 16 << 20).then(String, () => undefined)]);
 	const {crlStatus, verifyCades} = await import('../pki/cades.js');
