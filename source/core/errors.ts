@@ -129,6 +129,8 @@ export type ErrorCode =
 	| 'enroll.csv'
 	| 'scenario.unknown'
 	| 'clock.live'
+	| 'phone.notYourDevice'
+	| 'store.caMismatch'
 	| 'operator.notOwner'
 	| 'clock.outOfRange'
 	| 'outbox.unknown'

@@ -3,6 +3,7 @@ import type {Clock} from '../clock.js';
 import {DomainError} from '../errors.js';
 import type {Store} from '../store/store.js';
 import {nextSequence} from '../store/schema.js';
+import {assertAppDevice} from '../otp/device.js';
 
 /*
  * "Hai l'App MyInfoCert?" (seeds 000–002): the login screen shows a QR code and a short code
@@ -51,6 +52,7 @@ export class AppLogin {
 			const now = this.clock.now();
 			const holder = db.holders.find(entry => entry.userId === userId);
 			if (!holder || holder.otp.app?.status !== 'active') throw new DomainError('otp.appNotActive');
+			assertAppDevice(holder, this.store.directory);
 			const request = db.loginRequests.find(entry => entry.codeHash === this.hash(code.trim()) && entry.state === 'pending');
 			if (!request) throw new DomainError('appLogin.unknownCode');
 			if (now.getTime() >= Date.parse(request.expiresAt)) throw new DomainError('appLogin.expired');

@@ -106,7 +106,7 @@ export async function buildDemoHolder(
 		createdAt: now.toISOString(),
 		otp: {
 			preferred: entry.otp.preferred,
-			app: entry.otp.appSecret ? {status: 'active', secret: seal(keys.totpKey, entry.otp.appSecret, entry.userId), lastStep: null, activatedAt: now.toISOString()} : null,
+			app: entry.otp.appSecret ? {status: 'active', secret: seal(keys.totpKey, entry.otp.appSecret, entry.userId), lastStep: null, activatedAt: now.toISOString(), device: null} : null,
 			push: entry.otp.push ?? false,
 			token:
 				entry.otp.tokenSecret && entry.otp.tokenSerial

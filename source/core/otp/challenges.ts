@@ -4,6 +4,7 @@ import {DomainError} from '../errors.js';
 import {requireHolder} from '../holders/identity.js';
 import {otpSmsText, type Outbox} from '../notify/outbox.js';
 import {unseal} from '../sealed.js';
+import {assertAppDevice} from './device.js';
 import type {Store} from '../store/store.js';
 import {nextSequence, type Challenge, type Database, type Holder} from '../store/schema.js';
 import {assertOtpMessageAllowed} from './message-limit.js';
@@ -188,6 +189,8 @@ export class Challenges {
 		await this.store.update(db => {
 			const challenge = pendingChallenge(db, challengeId, userId);
 			if (challenge.channel !== 'push') throw new DomainError('otp.unknown');
+			const holder = db.holders.find(entry => entry.userId === userId);
+			if (holder) assertAppDevice(holder, this.store.directory);
 			if (this.clock.now().getTime() >= Date.parse(challenge.expiresAt)) throw new DomainError('otp.expired');
 			challenge.state = approve ? 'approved' : 'denied';
 		});

@@ -7,6 +7,7 @@ import type {OtpChannel} from '../store/schema.js';
 import {maskPhone, type ChallengeView, type Challenges, type OtpKeys} from './challenges.js';
 import {normalizeMobileNumber} from './phone-number.js';
 import {newTotpSecret, otpauthUri} from './totp.js';
+import {thisDevice} from './device.js';
 
 /** "Codici OTP" (seed 003 §4): the holder's channels, app activation and the change of SMS number. */
 
@@ -53,7 +54,7 @@ export class OtpService {
 		await this.store.update(db => {
 			const holder = requireHolder(db, userId);
 			if (holder.otp.app?.status === 'active') throw new DomainError('otp.appAlreadyActive');
-			holder.otp.app = {status: 'pending', secret: seal(this.keys.totpKey, secret, userId), lastStep: null, activatedAt: null};
+			holder.otp.app = {status: 'pending', secret: seal(this.keys.totpKey, secret, userId), lastStep: null, activatedAt: null, device: null};
 		});
 		const challenge = await this.challenges.start({userId, operation: OPERATION_ACTIVATE_APP, data: {userId}, channel: 'app'});
 		return {secret, uri: otpauthUri(secret, userId), challenge};
@@ -65,6 +66,8 @@ export class OtpService {
 			const holder = requireHolder(db, userId);
 			if (!holder.otp.app) throw new DomainError('otp.noApp');
 			holder.otp.app.status = 'active';
+			// The app now lives with the OS user who activated it: only they may approve with it.
+			holder.otp.app.device = thisDevice();
 			holder.otp.app.activatedAt = this.clock.now().toISOString();
 			holder.otp.preferred = 'app';
 		});

@@ -200,7 +200,13 @@ async function readExisting(certificateFile: string, keyFile: string): Promise<{
 		throw error;
 	}
 	const key = await webcrypto.subtle.importKey('pkcs8', x509.PemConverter.decodeFirst(keyPem), ALGORITHM, false, ['sign']);
-	return {certificate: new x509.X509Certificate(certificatePem), key: key as CryptoKey};
+	const certificate = new x509.X509Certificate(certificatePem);
+	// ca.key must be ca.pem's: another folder's key would sign CRLs nobody can verify against ca.pem.
+	const probe = new TextEncoder().encode('mysign CA key check');
+	const signature = await webcrypto.subtle.sign({name: 'ECDSA', hash: 'SHA-256'}, key, probe);
+	const publicKey = await certificate.publicKey.export(webcrypto as unknown as Crypto);
+	if (!(await webcrypto.subtle.verify({name: 'ECDSA', hash: 'SHA-256'}, publicKey, signature, probe))) throw new DomainError('store.caMismatch', {file: keyFile});
+	return {certificate, key: key as CryptoKey};
 }
 
 /** 16 random bytes, first bit clear so the DER INTEGER stays positive. */

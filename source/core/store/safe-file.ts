@@ -180,20 +180,24 @@ export function readRegularFileSync(file: string, maxBytes: number): Buffer {
 export async function readRegularFile(file: string, maxBytes: number): Promise<Buffer> {
 	const handle = await openRegular(file, constants.O_RDONLY);
 	try {
-		const {size} = await handle.stat();
-		if (size > maxBytes) throw tooLarge(file, maxBytes);
-		const buffer = Buffer.allocUnsafe(Math.min(size, maxBytes) + 1);
-		let read = 0;
-		while (read < buffer.length) {
-			const {bytesRead} = await handle.read(buffer, read, buffer.length - read, read);
-			if (bytesRead === 0) break;
-			read += bytesRead;
-		}
-		if (read > maxBytes) throw tooLarge(file, maxBytes);
-		return buffer.subarray(0, read);
+		return await readBounded(handle, file, (await handle.stat()).size, maxBytes);
 	} finally {
 		await handle.close();
 	}
+}
+
+/** At most `maxBytes` of an open file (one byte more tells a file that grew past it: refused). */
+async function readBounded(handle: FileHandle, file: string, size: number, maxBytes: number): Promise<Buffer> {
+	if (size > maxBytes) throw tooLarge(file, maxBytes);
+	const buffer = Buffer.allocUnsafe(Math.min(size, maxBytes) + 1);
+	let read = 0;
+	while (read < buffer.length) {
+		const {bytesRead} = await handle.read(buffer, read, buffer.length - read, read);
+		if (bytesRead === 0) break;
+		read += bytesRead;
+	}
+	if (read > maxBytes) throw tooLarge(file, maxBytes);
+	return buffer.subarray(0, read);
 }
 
 /** Shell-quoted, for a command the message tells the user to run. */
@@ -215,16 +219,7 @@ export async function readSecretFile(file: string, maxBytes: number): Promise<Bu
 		if ((mode & forbidden) !== 0) {
 			throw new DomainError('file.secretExposed', {file, mode: (mode & 0o777).toString(8).padStart(4, '0'), command: `chmod ${modes.secret.toString(8)} ${quoted(file)}`});
 		}
-		if (size > maxBytes) throw tooLarge(file, maxBytes);
-		const buffer = Buffer.allocUnsafe(Math.min(size, maxBytes) + 1);
-		let read = 0;
-		while (read < buffer.length) {
-			const {bytesRead} = await handle.read(buffer, read, buffer.length - read, read);
-			if (bytesRead === 0) break;
-			read += bytesRead;
-		}
-		if (read > maxBytes) throw tooLarge(file, maxBytes);
-		return buffer.subarray(0, read);
+		return await readBounded(handle, file, size, maxBytes);
 	} finally {
 		await handle.close();
 	}

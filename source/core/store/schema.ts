@@ -23,7 +23,8 @@ export const holderOtpSchema = z.object({
 	/** The channel that confirms operations. */
 	preferred: otpChannelSchema,
 	/** The MyInfoCert app: pending between "Attiva" and the first code. */
-	app: authenticatorSchema.extend({status: z.enum(['pending', 'active'])}).nullable(),
+	/** `device`: the OS user the app was activated by (see otp/device.ts); null: the data folder's owner. */
+	app: authenticatorSchema.extend({status: z.enum(['pending', 'active']), device: z.number().int().min(0).nullable().default(null)}).nullable(),
 	/** The app may also approve operations and logins with a notification. */
 	push: z.boolean(),
 	token: authenticatorSchema.extend({serial: z.string().regex(/^[A-Z0-9-]{4,32}$/)}).nullable(),

@@ -150,6 +150,8 @@ export const en: Record<MessageKey, string> = {
 	'clock.badDuration': 'Invalid duration: {value}. Use numbers with s, m, h or d, e.g. 16m, 2h, 3d, 1d12h.',
 	'cli.nowRemoved': '{what} no longer exists: the clock belongs to the data folder, not to a process. In a training folder use mysign clock set DATE-TIME or mysign clock advance DURATION.',
 	'errors.operator.notOwner': 'Only the owner of the data folder {directory} (uid {owner}) or root may run the operator and trainer commands (mysign admin, mysign demo --reset or --scenario, mysign clock set/advance/reset). Nothing was changed.',
+	'errors.store.caMismatch': "The local CA's key {file} does not match its certificate ca.pem (it comes from another folder or another copy): CRLs signed with it would not verify. Restore the pki/ folder from the same backup as db.json. Nothing was changed.",
+	'errors.phone.notYourDevice': "{userId}'s MyInfoCert app is active on another user's phone: only whoever activated it may approve logins and requests. Nothing was approved.",
 	'errors.clock.live': 'This is a live folder: the clock is real time and cannot be moved. To practise, make a folder with mysign demo --data FOLDER.',
 	'errors.clock.outOfRange': 'The folder’s clock can only show dates from 2000 to 2099.',
 	'cli.noTty': 'mysign is a full-screen application: start it in an interactive terminal, or use the sub-commands (mysign --help).',

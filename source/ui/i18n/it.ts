@@ -148,6 +148,8 @@ export const it = {
 	'clock.badDuration': 'Durata non valida: {value}. Usa numeri con s, m, h o d, es. 16m, 2h, 3d, 1d12h.',
 	'cli.nowRemoved': '{what} non esiste più: l’orologio appartiene alla cartella dei dati, non a un processo. In una cartella di esercitazione usa mysign clock set DATA-ORA o mysign clock advance DURATA.',
 	'errors.operator.notOwner': 'Solo il proprietario della cartella dei dati {directory} (uid {owner}) o root può eseguire i comandi dell’operatore e del formatore (mysign admin, mysign demo --reset o --scenario, mysign clock set/advance/reset). Nulla è stato modificato.',
+	'errors.store.caMismatch': "La chiave della CA locale {file} non corrisponde al suo certificato ca.pem (viene da un'altra cartella o da un'altra copia): con essa le CRL non si verificherebbero. Ripristina la cartella pki/ dalla stessa copia di sicurezza di db.json. Nulla è stato modificato.",
+	'errors.phone.notYourDevice': "L’app MyInfoCert di {userId} è attiva sul telefono di un altro utente: solo chi l’ha attivata può approvare accessi e richieste. Nulla è stato approvato.",
 	'errors.clock.live': 'Questa è una cartella reale: l’orologio è quello reale e non si può spostare. Per esercitarti crea una cartella con mysign demo --data CARTELLA.',
 	'errors.clock.outOfRange': 'L’orologio della cartella può segnare solo date dal 2000 al 2099.',
 	'cli.noTty': 'mysign è un’applicazione a tutto schermo: avviala in un terminale interattivo, oppure usa i sottocomandi (mysign --help).',

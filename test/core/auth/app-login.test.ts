@@ -1,5 +1,7 @@
 import {afterEach, describe, expect, it} from 'vitest';
-import {accessEntries, demoPortal, MARIO, errorCode} from '../../helpers/portal.js';
+import {Store} from '../../../source/core/store/store.js';
+import {totpCode} from '../../../source/core/otp/totp.js';
+import {accessEntries, demoPortal, MARIO, errorCode, logIn} from '../../helpers/portal.js';
 
 const GIULIA = 'JCPD2841'; // the demo holder whose MyInfoCert app is active
 
@@ -49,5 +51,41 @@ describe('login with the MyInfoCert app', () => {
 		expect(await errorCode(portal.answerAppLogin(MARIO.userId, offer.code, true))).toBe('otp.appNotActive');
 		const wrong = offer.code === '000000' ? '000001' : '000000';
 		expect(await errorCode(portal.answerAppLogin(GIULIA, wrong, true))).toBe('appLogin.unknownCode');
+	});
+});
+
+describe('the MyInfoCert app is a device: the OS user who activated it', () => {
+	it("another OS user's phone cannot approve the holder's login or push requests; the activating user can", async () => {
+		const {portal, directory} = await setup();
+		const me = process.getuid!();
+		const setDevice = (device: number | null) =>
+			new Store(directory).update(db => {
+				db.holders.find(holder => holder.userId === GIULIA)!.otp.app!.device = device;
+			});
+		// GIULIA's app activated by someone else on the server.
+		await setDevice(me + 1);
+		const offer = await portal.offerAppLogin();
+		expect(await errorCode(portal.answerAppLogin(GIULIA, offer.code, true))).toBe('phone.notYourDevice');
+		expect(await portal.pollAppLogin(offer.id)).toEqual({state: 'pending'});
+		const session = await logIn(portal, GIULIA, 'Tramonto!73');
+		const push = await portal.challenges.start({userId: GIULIA, operation: 'test', data: {}, channel: 'push'});
+		expect(await errorCode(portal.answerPush(GIULIA, push.id, true))).toBe('phone.notYourDevice');
+		expect((await portal.challengeState(session, push.id)).state).toBe('pending');
+		// Activated by this user: both work.
+		await setDevice(me);
+		await portal.answerAppLogin(GIULIA, offer.code, true);
+		expect((await portal.pollAppLogin(offer.id)).state).toBe('approved');
+		await portal.answerPush(GIULIA, push.id, true);
+		expect((await portal.challengeState(session, push.id)).state).toBe('approved');
+	});
+
+	it('an app activated in the portal records the OS user who did it', async () => {
+		const {portal, directory, clock} = await setup();
+		const session = await logIn(portal, MARIO.userId, MARIO.password);
+		const activation = await portal.startAppActivation(session);
+		const code = await totpCode(activation.secret, clock.now());
+		await portal.confirmAppActivation(session, activation.challenge.id, code);
+		const app = (await new Store(directory).read()).holders.find(holder => holder.userId === MARIO.userId)!.otp.app!;
+		expect(app).toMatchObject({status: 'active', device: process.getuid!()});
 	});
 });

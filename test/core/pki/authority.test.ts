@@ -1,5 +1,5 @@
 import {execFileSync, spawnSync} from 'node:child_process';
-import {statSync, writeFileSync} from 'node:fs';
+import {copyFileSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {certificateDetails} from '../../../source/core/certificate/details.js';
@@ -38,6 +38,18 @@ describe('the local CA', () => {
 		expect(again.certificate.serialNumber).toBe(ca.certificate.serialNumber);
 		const text = execFileSync('openssl', ['x509', '-in', files.certificate, '-noout', '-subject'], {encoding: 'utf8'});
 		expect(text).toContain('C = IT, O = InfoCert S.p.A., OU = Qualified Trust Service Provider, CN = InfoCert Qualified Electronic Signature CA 3');
+	});
+
+	it("refuses a CA key that is not its certificate's (another folder's ca.key): nothing signed with it", async () => {
+		const {files, folder} = await setup();
+		const other = temporaryDirectory();
+		try {
+			await CertificationAuthority.open(other.path, systemClock, {create: true});
+			copyFileSync(CertificationAuthority.files(other.path).key, files.key);
+			await expect(CertificationAuthority.open(folder, systemClock)).rejects.toThrow(/store\.caMismatch/);
+		} finally {
+			other.remove();
+		}
 	});
 
 	it('issues holder certificates openssl verifies, with the qualified profile', async () => {
