@@ -573,6 +573,8 @@ export class Portal {
 	async suspend(session: Session, request: SuspensionRequest): Promise<{until: Date}> {
 		await this.requireSession(session);
 		const {suspend} = await import('./certificate/suspension.js');
+		// The CA first: a suspension stored with no CRL to publish it would say one thing and do another.
+		await this.authority();
 		const result = await suspend(this.store, this.clock, this.keys.pepper, session.userId, request);
 		await this.publishCrl();
 		return result;
@@ -588,6 +590,7 @@ export class Portal {
 		// Only write (and load the PKI code) when a suspension is over: starting the portal must stay light.
 		if (snapshot.certificates.some(entry => suspensionIsOver(entry, now))) {
 			const {endExpiredSuspensions} = await import('./certificate/suspension.js');
+			await this.authority();
 			if (await this.store.update(db => endExpiredSuspensions(db, this.clock.now()))) await this.publishCrl();
 		} else if (options.always) {
 			await this.publishCrl();
@@ -596,8 +599,13 @@ export class Portal {
 	}
 
 	private async publishCrl(): Promise<void> {
+		await publishCrl(this.store, await this.authority(), this.clock);
+	}
+
+	/** The local CA, opened (and checked: missing, or a key that is not its certificate's) before a change needs it. */
+	private async authority(): Promise<CertificationAuthority> {
 		const {CertificationAuthority} = await import('./pki/authority.js');
-		await publishCrl(this.store, await CertificationAuthority.open(this.store.directory, this.clock), this.clock);
+		return CertificationAuthority.open(this.store.directory, this.clock);
 	}
 
 	// ── "Gestisci il tuo account" and password recovery ──────────────────────────────────

@@ -109,6 +109,8 @@ export class Admin {
 		const holder = holderOf(snapshot, userId);
 		const certificate = certificateOf(snapshot, holder.userId);
 		if (certificate.status === 'revoked') throw new DomainError('admin.alreadyRevoked', {userId: holder.userId});
+		// The CA first: a revocation stored with no CRL to publish it would say one thing and do another.
+		await this.authority();
 		await this.store.update(db => {
 			const target = db.certificates.find(entry => entry.id === certificate.id)!;
 			target.status = 'revoked';
@@ -126,6 +128,7 @@ export class Admin {
 		const holder = holderOf(snapshot, userId);
 		const certificate = certificateOf(snapshot, holder.userId);
 		if (certificate.status !== 'suspended') throw new DomainError('admin.notSuspended', {userId: holder.userId, state: certificateState(certificate, this.clock)});
+		await this.authority();
 		await this.store.update(db => {
 			const target = db.certificates.find(entry => entry.id === certificate.id)!;
 			target.status = 'active';

@@ -142,6 +142,22 @@ describe('keys bound to their database', () => {
 		expect(existsSync(join(directory, 'pki'))).toBe(false);
 	});
 
+	it('without the CA key, a revocation or a suspension is refused before anything is stored', async () => {
+		const directory = await copyFolder();
+		const portal = await open(directory);
+		rmSync(join(directory, 'pki', 'ca.key'));
+		const before = readFileSync(join(directory, 'db.json'));
+		const admin = await portal.admin();
+		expect((await refusal(admin.revoke(MARIO.userId, 'keyCompromise'))).code).toBe('store.caMissing');
+		const session = await logIn(portal, MARIO.userId, MARIO.password);
+		const afterLogin = readFileSync(join(directory, 'db.json'));
+		expect((await refusal(portal.suspend(session, {iut: '20547815', erc: '40213769', ercAgain: '40213769', endDate: '01/01/2027', acceptRevocationEffect: false}))).code).toBe('store.caMissing');
+		expect(readFileSync(join(directory, 'db.json'))).toEqual(afterLogin);
+		const certificate = JSON.parse(before.toString('utf8')) as {certificates: {userId: string; status: string}[]};
+		expect(certificate.certificates.find(entry => entry.userId === MARIO.userId)?.status).toBe('active');
+		expect((JSON.parse(afterLogin.toString('utf8')) as typeof certificate).certificates.find(entry => entry.userId === MARIO.userId)?.status).toBe('active');
+	});
+
 	it('`demo --reset` makes a new database with the folder’s keys (created where missing)', async () => {
 		const directory = await copyFolder();
 		rmSync(join(directory, 'keys'), {recursive: true});
