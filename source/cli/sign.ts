@@ -1,6 +1,8 @@
+import {constants} from 'node:fs';
 import {stat, writeFile} from 'node:fs/promises';
+import {resolve} from 'node:path';
 import {read} from 'read';
-import {isDomainError} from '../core/errors.js';
+import {DomainError, isDomainError} from '../core/errors.js';
 import type {ChallengeView, DocumentToSign, Portal, Session, SignatureVerification, SigningResult} from '../core/portal.js';
 import {toDisplayText} from '../core/text/sanitize.js';
 import {describeError, describeSigningFailure, formatDate, formatDateTime, type Language, type Translate} from '../ui/i18n/index.js';
@@ -160,7 +162,13 @@ export async function verifyCommand(options: {t: Translate; language: Language; 
 	if (!options.file) throw new UsageError(t('verify.needFile'));
 	const result = await options.portal.verifySignature(options.file);
 	// The content extracted is no more readable than the .p7m it came from (and the umask allows).
-	if (options.extract) await writeFile(options.extract, result.content, {flag: 'wx', mode: (await stat(options.file)).mode & 0o666});
+	if (options.extract) {
+		const target = resolve(options.extract);
+		// Never over an existing file or through a link; a missing folder or a FIFO is named, not a stack trace.
+		await writeFile(target, result.content, {flag: constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode: (await stat(options.file)).mode & 0o666}).catch((error: NodeJS.ErrnoException) => {
+			throw new DomainError(error.code === 'EEXIST' ? 'download.exists' : 'download.failed', {path: target, reason: error.code ?? 'error'});
+		});
+	}
 	const good = result.intact && result.statusAtSigning === 'valid';
 	if (options.json) {
 		const {content, ...rest} = result;

@@ -107,6 +107,12 @@ describe('mysign sign', () => {
 		expect(result).toEqual(expect.objectContaining({valid: true, intact: true, statusAtSigning: 'valid', statusNow: 'valid', contentBytes: content.length}));
 		expect(result.signer.commonName).toBe('GIULIA BIANCHI');
 		expect(readFileSync(extracted).equals(content)).toBe(true);
+		// Never over an existing file, nor into a missing folder: said in Italian, nothing written.
+		const over = runCli(['verify', `${path}.p7m`, '--extract', extracted, '--data', data]);
+		expect([over.status, over.stderr.trim()]).toEqual([1, `Esiste già un file ${extracted}: scegli un altro nome.`]);
+		const nowhere = runCli(['verify', `${path}.p7m`, '--extract', join(data, 'manca', 'x.pdf'), '--data', data]);
+		expect(nowhere.status).toBe(1);
+		expect(nowhere.stderr).toContain('(ENOENT): controlla la cartella');
 
 		// Signing it again would overwrite the .p7m: refused (the CLI session of the first command needs no password).
 		const again = sign([path, '--user', GIULIA.userId, '--pin-stdin', '--otp', '12345678', '--data', data], `${GIULIA.pin}\n`);
