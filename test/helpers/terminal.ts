@@ -107,13 +107,16 @@ export function startTerminal(options: TerminalOptions): Terminal {
 	let disposed = false;
 	let lastScreen = '';
 	const exitWaiters: (() => void)[] = [];
+	let lastDataAt = Date.now();
 
 	const subscriptions: IDisposable[] = [
 		child.onData(data => {
+			lastDataAt = Date.now();
 			raw += data;
 			if (!disposed) emulator.write(data);
 		}),
 		child.onExit(({exitCode, signal}) => {
+			lastDataAt = Math.max(lastDataAt, Date.now());
 			exitStatus = signal ? {exitCode, signal} : {exitCode};
 			for (const waiter of exitWaiters.splice(0)) waiter();
 		}),
@@ -204,6 +207,11 @@ export function startTerminal(options: TerminalOptions): Terminal {
 					exitWaiters.push(waiter);
 				});
 			}
+			// node-pty may report the exit before the last output arrives (seen in CI: a program's final
+			// "leave the alternate screen" read after its exit): wait until the output has been quiet
+			// for 50 ms since the exit or its last output (at most 1 s), then until the emulator has parsed it.
+			const settleBy = Date.now() + 1000;
+			while (Date.now() - lastDataAt < 50 && Date.now() < settleBy) await new Promise(resolve => setTimeout(resolve, 10));
 			await flushed();
 			return {...exitStatus!};
 		},
