@@ -1,5 +1,5 @@
 import type {Translate} from '../ui/i18n/index.js';
-import {parseAdminWords} from './admin.js';
+import {parseAdminWords, type AdminFlags} from './admin.js';
 import {UsageError} from './usage.js';
 
 /*
@@ -10,22 +10,14 @@ import {UsageError} from './usage.js';
  * they would refuse.
  */
 
-export interface PreflightFlags {
+/** The flags it checks: the admin command's operands, and those of status, sign and demo. */
+export interface PreflightFlags extends Omit<AdminFlags, 'json' | 'pem'> {
 	user?: string;
 	warnDays?: string;
 	otp?: string;
 	sendOtp?: boolean;
 	pinStdin?: boolean;
 	scenario?: string;
-	count?: string;
-	name?: string;
-	surname?: string;
-	codiceFiscale?: string;
-	phone?: string;
-	email?: string;
-	csv?: string;
-	reason?: string;
-	deadline?: string;
 }
 
 const HOLDER_ID = /^JCPD\d{4}$/;
