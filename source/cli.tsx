@@ -7,7 +7,8 @@ import {DomainError} from './core/errors.js';
 import {readCheckedStamp, setProgramIdentity} from './core/store/checked-stamp.js';
 import {UsageError} from './cli/usage.js';
 import {displayFor, type Display} from './ui/display.js';
-import {describeError, formatDateTime, isLanguage, translator, type Language, type Translate} from './ui/i18n/index.js';
+import {describeError, isLanguage, translator, type Language, type Translate} from './ui/i18n/index.js';
+import {cliDateTime} from './cli/time.js';
 
 /*
  * The command line: flags and sub-commands. The only place that sets the exit code:
@@ -278,6 +279,11 @@ async function main(argv: readonly string[]): Promise<number> {
 	const allowed = COMMAND_FLAGS[command];
 	if (!allowed) throw new UsageError(t('cli.unknownCommand', {command}));
 	if (extra.length > 0 && !COMMANDS_WITH_ARGUMENTS.includes(command)) throw new UsageError(t('cli.unknownCommand', {command: `${command} ${extra.join(' ')}`.trim()}));
+	// `admin [WORDS…] --help`: the operator commands (an unknown word is refused below, exit 2).
+	if (command === 'admin' && cli.flags.help) {
+		process.stdout.write((await import('./cli/admin-help.js')).adminHelp(t, extra) + '\n');
+		return 0;
+	}
 	if (command === 'admin') {
 		const {parseAdminWords} = await import('./cli/admin.js');
 		parseAdminWords(t, extra);
@@ -320,10 +326,10 @@ async function main(argv: readonly string[]): Promise<number> {
 	}
 	if (command === 'admin' || command === 'status' || command === 'outbox') {
 		const portal = await (await loadPortal()).open({dataDirectory, terminal: command});
-		const {adminCommand, outboxCommand, statusCommand} = await import('./cli/admin.js');
+		const {adminCommand, statusCommand} = await import('./cli/admin.js');
 		const json = cli.flags.json ?? false;
 		if (command === 'status') return statusCommand(t, language, portal, {user: cli.flags.user, warnDays: cli.flags.warnDays, json});
-		if (command === 'outbox') return outboxCommand(t, portal, extra, {user: cli.flags.user, json});
+		if (command === 'outbox') return (await import('./cli/outbox.js')).outboxCommand(t, language, portal, extra, {user: cli.flags.user, json});
 		const {count, name, surname, codiceFiscale, phone, email, csv, reason, deadline} = cli.flags;
 		return adminCommand(t, language, portal, extra, {json, pem: cli.flags.pem ?? false, count, name, surname, codiceFiscale, phone, email, csv, reason, deadline});
 	}
@@ -331,7 +337,7 @@ async function main(argv: readonly string[]): Promise<number> {
 		const {clockCommand, parseClockWords} = await import('./cli/clock.js');
 		const change = parseClockWords(t, extra);
 		const portal = await (await loadPortal()).open({dataDirectory, terminal: 'clock'});
-		return clockCommand({t, portal, change, json: cli.flags.json ?? false, formatTime: date => formatDateTime(language, date)});
+		return clockCommand({t, portal, change, json: cli.flags.json ?? false, formatTime: date => cliDateTime(language, date, {seconds: true})});
 	}
 	if (command === 'crl') {
 		const portal = await (await loadPortal()).open({dataDirectory, terminal: 'crl'});
@@ -432,7 +438,7 @@ async function phone(
 		for (const reading of authenticators) lines.push(`${reading.device === 'app' ? t('phone.authenticator') : t('phone.token')}: ${t('phone.codeLine', {code: reading.code, seconds: reading.secondsLeft})}`);
 		lines.push('', t('phone.inbox'));
 		if (messages.length === 0) lines.push(t('phone.empty'));
-		for (const message of messages) lines.push(`${message.at}  ${toDisplayText(message.to)}  ${toDisplayText(message.text)}`);
+		for (const message of messages) lines.push(`${cliDateTime(options.language, new Date(message.at))}  ${toDisplayText(message.to)}  ${toDisplayText(message.text)}`);
 		process.stdout.write(lines.join('\n') + '\n');
 		return 0;
 	}

@@ -3,10 +3,11 @@ import {isDomainError} from '../core/errors.js';
 import type {EnrollmentInput, Portal} from '../core/portal.js';
 import {toDisplayText} from '../core/text/sanitize.js';
 import {describeError, formatDate, type Language, type Translate} from '../ui/i18n/index.js';
+import {cliDateTime, jsonDocument} from './time.js';
 import {UsageError} from './usage.js';
 
 /*
- * `mysign admin …` (operators), `mysign status` (monitoring) and `mysign outbox`. Arguments
+ * `mysign admin …` (operators) and `mysign status` (monitoring). Arguments
  * are checked before anything is written; a refused command names the argument, exits 2 and
  * leaves the database as it was. `--json` gives the same facts for scripts.
  */
@@ -25,7 +26,7 @@ export interface AdminFlags {
 	pem: boolean;
 }
 
-export const ADMIN_COMMANDS = ['enroll', 'coupon create', 'unlock', 'revoke', 'reactivate', 'flag-replacement', 'list', 'show', 'rao add', 'init'] as const;
+export const ADMIN_COMMANDS = ['enroll', 'coupon create', 'coupon list', 'unlock', 'revoke', 'reactivate', 'flag-replacement', 'list', 'show', 'rao add', 'rao list', 'init'] as const;
 
 const out = (text: string) => process.stdout.write(text + '\n');
 
@@ -85,7 +86,7 @@ export async function adminCommand(t: Translate, language: Language, portal: Por
 	const {command, operand} = parseAdminWords(t, words);
 	const user = () => required(t, operand, 'USER (es. JCPD7173)');
 	const admin = await portal.admin();
-	const print = (json: unknown, text: string) => out(flags.json ? JSON.stringify(json) : text);
+	const print = (json: unknown, text: string) => out(flags.json ? jsonDocument(json) : text);
 	try {
 		switch (command) {
 			case 'coupon create': {
@@ -98,7 +99,8 @@ export async function adminCommand(t: Translate, language: Language, portal: Por
 			}
 			case 'enroll': {
 				const rows = await enrollmentRows(t, flags);
-				const enrolled = await admin.enroll(rows, {numbered: flags.csv !== undefined});
+				const progress = (await import('./progress.js')).enrollmentProgress(t);
+				const enrolled = await admin.enroll(rows, {numbered: flags.csv !== undefined, progress: progress?.update}).finally(() => progress?.end());
 				print(
 					{enrolled},
 					[t('admin.enrolled', {count: enrolled.length}), ...enrolled.map(holder => `  ${holder.userId}  ${toDisplayText(`${holder.name} ${holder.surname}`).padEnd(28)} ${toDisplayText(holder.email)}  IUT ${holder.iut}`), t('admin.enrolledNote')].join('\n'),
@@ -125,40 +127,27 @@ export async function adminCommand(t: Translate, language: Language, portal: Por
 				print(result, t('admin.flagged', {userId: result.userId, date: formatDate(language, result.deadline)}));
 				return 0;
 			}
-			case 'list': {
-				const holders = await admin.list();
-				print(
-					{holders},
-					holders
-						.map(holder =>
-							[
-								holder.userId,
-								toDisplayText(`${holder.name} ${holder.surname}`, 26).padEnd(26),
-								t(holder.state === 'none' ? 'admin.noCertificate' : `status.${holder.state}`).padEnd(10),
-								holder.expiresAt ? formatDate(language, holder.expiresAt) : '-         ',
-								holder.locked ? t('admin.locked') : '',
-								holder.mustChangePassword ? t('admin.mustChange') : '',
-								holder.replacementDeadline ? t('admin.replacementBy', {date: formatDate(language, holder.replacementDeadline)}) : '',
-							]
-								.filter(column => column !== '')
-								.join('  '),
-						)
-						.join('\n'),
-				);
-				return 0;
+			case 'list':
+			case 'coupon list':
+			case 'rao list': {
+				const lists = await import('./admin-lists.js');
+				const list = command === 'list' ? lists.listHolders : command === 'coupon list' ? lists.listCoupons : lists.listOperators;
+				return await list(t, language, admin, flags.json);
 			}
 			case 'show': {
 				const details = await admin.show(user());
 				if (flags.pem) {
 					if (!details.pem) throw new UsageError(t('errors.certificate.none'));
-					out(flags.json ? JSON.stringify({userId: details.userId, pem: details.pem}) : details.pem.trimEnd());
+					out(flags.json ? jsonDocument({userId: details.userId, pem: details.pem}) : details.pem.trimEnd());
 					return 0;
 				}
 				const {pem, ...shown} = details;
 				print(shown, [
 					`${details.userId}  ${toDisplayText(`${details.name} ${details.surname}`)}`,
 					`  ${t('admin.field.codiceFiscale')}: ${details.codiceFiscale}   ${t('admin.field.email')}: ${toDisplayText(details.email)}   ${t('admin.field.phone')}: ${details.phone}`,
-					`  ${t('admin.field.state')}: ${t(details.state === 'none' ? 'admin.noCertificate' : `status.${details.state}`)}${details.expiresAt ? `  ${t('admin.field.expires')} ${formatDate(language, details.expiresAt)}` : ''}${details.suspendedUntil ? `  ${t('admin.field.suspendedUntil')} ${formatDate(language, details.suspendedUntil)}` : ''}`,
+					`  ${t('admin.field.state')}: ${t(details.state === 'none' ? 'admin.noCertificate' : `status.${details.state}`)}${details.expiresAt ? `  ${t('admin.field.expires')} ${cliDateTime(language, details.expiresAt)}` : ''}`,
+					details.suspendedAt ? `  ${t('admin.field.suspendedAt')} ${cliDateTime(language, details.suspendedAt)}${details.suspendedUntil ? `  ${t('admin.field.suspendedUntil')} ${cliDateTime(language, details.suspendedUntil)}` : ''}` : '',
+					details.revokedAt ? `  ${t('admin.field.revokedAt')} ${cliDateTime(language, details.revokedAt)}  (${details.revocationReason ?? 'unspecified'})` : '',
 					`  IUT ${details.iut ?? '-'}   ${t('admin.field.serial')} ${details.certificateSerial ?? '-'}   ${details.serial ?? ''}`,
 					`  ${t('admin.field.pinFailures')}: ${details.pinFailures}   OTP: ${details.otpChannel}${details.locked ? `   ${t('admin.locked')}` : ''}${details.mustChangePassword ? `   ${t('admin.mustChange')}` : ''}`,
 					pem ? `  ${t('admin.pemHint')}` : '',
@@ -195,7 +184,7 @@ export async function initCommand(t: Translate, directory: string, options: {gro
 			return asUsage(t, error);
 		}
 	})();
-	out(options.json ? JSON.stringify(result) : t('admin.initDone', {directory: result.directory, group: result.group, count: result.entries}));
+	out(options.json ? jsonDocument(result) : t('admin.initDone', {directory: result.directory, group: result.group, count: result.entries}));
 	return 0;
 }
 
@@ -206,7 +195,7 @@ export async function statusCommand(t: Translate, language: Language, portal: Po
 	if (!/^\d{1,4}$/.test(warnText)) throw new UsageError(t('admin.badWarnDays', {value: warnText}));
 	const report = await portal.certificateStatus(userId).catch((error: unknown) => asUsage(t, error));
 	const code = report.state !== 'active' ? 2 : report.daysLeft !== null && report.daysLeft < Number(warnText) ? 1 : 0;
-	if (options.json) out(JSON.stringify({...report, warnDays: Number(warnText), exitCode: code}));
+	if (options.json) out(jsonDocument({...report, warnDays: Number(warnText), exitCode: code}));
 	else {
 		const state = t(report.state === 'none' ? 'admin.noCertificate' : `status.${report.state}`);
 		const days = report.daysLeft ?? 0;
@@ -214,28 +203,4 @@ export async function statusCommand(t: Translate, language: Language, portal: Po
 		out(t(line, {userId: report.userId, state, date: report.expiresAt ? formatDate(language, report.expiresAt) : '', days: Math.abs(days)}));
 	}
 	return code;
-}
-
-/** `mysign outbox [--user ID]` and `mysign outbox save N DIR`. */
-export async function outboxCommand(t: Translate, portal: Portal, words: readonly string[], options: {user: string | undefined; json: boolean}): Promise<number> {
-	if (words[0] === 'save') {
-		if (words.length !== 3) throw new UsageError(t('admin.outboxSaveUsage'));
-		const id = Number(words[1]);
-		if (!/^\d+$/.test(words[1]!) || id < 1) throw new UsageError(t('admin.outboxSaveUsage'));
-		const written = await portal.saveAttachments(id, words[2]!).catch((error: unknown) => asUsage(t, error));
-		out(options.json ? JSON.stringify({saved: written}) : written.length === 0 ? t('admin.noAttachments', {id}) : written.map(file => t('admin.saved', {file: toDisplayText(file)})).join('\n'));
-		return 0;
-	}
-	if (words.length > 0) throw new UsageError(t('cli.unknownCommand', {command: `outbox ${words.join(' ')}`}));
-	const messages = await portal.outbox.list(options.user ? {userId: options.user.trim().toUpperCase()} : {});
-	if (options.json) {
-		out(JSON.stringify({messages: messages.map(message => ({...message, eml: message.eml ? portal.outbox.emlPath(message) : undefined}))}));
-		return 0;
-	}
-	if (messages.length === 0) out(t('phone.empty'));
-	for (const message of messages) {
-		const what = message.kind === 'sms' ? `SMS  ${toDisplayText(message.text, 100)}` : `MAIL ${toDisplayText(message.subject ?? '', 70)}${message.attachments?.length ? `  [${message.attachments.map(name => toDisplayText(name, 40)).join(', ')}]` : ''}`;
-		out(`${String(message.id).padStart(5)}  ${message.at.slice(0, 19).replace('T', ' ')}  ${toDisplayText(message.to, 32).padEnd(24)}  ${what}`);
-	}
-	return 0;
 }

@@ -2,6 +2,7 @@ import {parseDuration} from '../core/clock.js';
 import {parseTrainerTime, type ClockChange, type FolderClockView} from '../core/clock-control.js';
 import type {Portal} from '../core/portal.js';
 import type {Translate} from '../ui/i18n/index.js';
+import {isoWithOffset} from './time.js';
 import {UsageError} from './usage.js';
 
 /*
@@ -46,7 +47,7 @@ function span(t: Translate, milliseconds: number): string {
 }
 
 export function clockLines(t: Translate, view: FolderClockView, formatTime: (date: Date) => string): string[] {
-	const lines = [t(view.kind === 'live' ? 'clock.live' : 'clock.training', {time: formatTime(view.now), iso: view.now.toISOString()})];
+	const lines = [t(view.kind === 'live' ? 'clock.live' : 'clock.training', {time: formatTime(view.now), iso: isoWithOffset(view.now)})];
 	if (view.offsetMs !== 0) {
 		lines.push(t(view.offsetMs > 0 ? 'clock.ahead' : 'clock.behind', {span: span(t, view.offsetMs)}));
 		// openssl checks certificates and CRLs against real time unless told the folder's.
@@ -58,7 +59,7 @@ export function clockLines(t: Translate, view: FolderClockView, formatTime: (dat
 export async function clockCommand(options: {t: Translate; portal: Portal; change: ClockChange | undefined; json: boolean; formatTime: (date: Date) => string}): Promise<number> {
 	const view = options.change ? await options.portal.changeFolderClock(options.change) : await options.portal.folderClock();
 	if (options.json) {
-		process.stdout.write(JSON.stringify({kind: view.kind, now: view.now.toISOString(), offsetMs: view.offsetMs, attime: Math.floor(view.now.getTime() / 1000)}) + '\n');
+		process.stdout.write(JSON.stringify({kind: view.kind, now: isoWithOffset(view.now), offsetMs: view.offsetMs, attime: Math.floor(view.now.getTime() / 1000)}) + '\n');
 	} else {
 		process.stdout.write(clockLines(options.t, view, options.formatTime).join('\n') + '\n');
 	}

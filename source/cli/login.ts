@@ -2,6 +2,7 @@ import {read} from 'read';
 import {isDomainError} from '../core/errors.js';
 import type {Portal, Session} from '../core/portal.js';
 import {formatDate, formatTime, type Language, type Translate} from '../ui/i18n/index.js';
+import {zoneName} from './time.js';
 import {readToken, removeToken, tokenFile, writeToken} from './session-file.js';
 import {UsageError} from './usage.js';
 
@@ -52,7 +53,7 @@ export async function cliSession(options: CliLogin): Promise<Session> {
 	const password = options.password ?? (await askPassword(t, options.userId));
 	const result = await portal.login(options.userId, password);
 	if (result.kind === 'invalid') throw new LoginRefused(`${t('login.invalid')} ${t('login.attemptsLeft', {count: result.attemptsLeft})}`);
-	if (result.kind === 'locked') throw new LoginRefused(t('login.locked', {time: formatTime(options.language, result.until), date: formatDate(options.language, result.until)}));
+	if (result.kind === 'locked') throw new LoginRefused(t('login.locked', {time: `${formatTime(options.language, result.until)} ${zoneName(result.until)}`, date: formatDate(options.language, result.until)}));
 	const {session} = result;
 	// The portal asks for a new password before anything else: so does the command line.
 	if ((await portal.dashboard(session)).mustChangePassword) {

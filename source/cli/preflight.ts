@@ -52,8 +52,10 @@ export function checkArguments(t: Translate, command: string, words: readonly st
 			return;
 		}
 		case 'outbox': {
-			if (words.length > 0 && (words[0] !== 'save' || words.length !== 3 || !/^\d+$/.test(words[1]!) || Number(words[1]) < 1)) {
-				throw new UsageError(words[0] === 'save' ? t('admin.outboxSaveUsage') : t('cli.unknownCommand', {command: `outbox ${words.join(' ')}`}));
+			const length = words[0] === 'show' ? 2 : 3;
+			if (words.length > 0 && ((words[0] !== 'save' && words[0] !== 'show') || words.length !== length || !/^\d+$/.test(words[1]!) || Number(words[1]) < 1)) {
+				const usage = words[0] === 'save' ? t('admin.outboxSaveUsage') : words[0] === 'show' ? t('outbox.showUsage') : undefined;
+				throw new UsageError(usage ?? t('cli.unknownCommand', {command: `outbox ${words.join(' ')}`}));
 			}
 			if (flags.user !== undefined) userId(t, flags.user, ACCOUNT_ID);
 			return;

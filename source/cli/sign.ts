@@ -5,7 +5,8 @@ import {read} from 'read';
 import {DomainError, isDomainError} from '../core/errors.js';
 import type {ChallengeView, DocumentToSign, Portal, Session, SignatureVerification, SigningResult} from '../core/portal.js';
 import {toDisplayText} from '../core/text/sanitize.js';
-import {describeError, describeSigningFailure, formatDate, formatDateTime, type Language, type Translate} from '../ui/i18n/index.js';
+import {describeError, describeSigningFailure, type Language, type Translate} from '../ui/i18n/index.js';
+import {cliDateTime, jsonDocument} from './time.js';
 import {cliSession, LoginRefused} from './login.js';
 import {UsageError} from './usage.js';
 
@@ -94,7 +95,7 @@ export async function signCommand(options: SignOptions): Promise<number> {
 
 	if (options.sendOtp) {
 		const challenge = await portal.requestSignatureOtp(session, documents);
-		if (options.json) out(JSON.stringify({challenge: {channel: challenge.channel, destination: challenge.destination, expiresAt: challenge.expiresAt}, documents: documents.map(document => document.path)}));
+		if (options.json) out(jsonDocument({challenge: {channel: challenge.channel, destination: challenge.destination, expiresAt: challenge.expiresAt}, documents: documents.map(document => document.path)}));
 		else out(`${describeChallenge(t, challenge)}\n${t('sign.cli.thenRun')}`);
 		return 0;
 	}
@@ -138,7 +139,7 @@ export async function signCommand(options: SignOptions): Promise<number> {
 function finish(options: SignOptions, documents: readonly DocumentToSign[], result: SigningResult): number {
 	const {t} = options;
 	const complete = result.failed.length === 0;
-	if (options.json) out(JSON.stringify({...result, total: documents.length}));
+	if (options.json) out(jsonDocument({...result, total: documents.length}));
 	else for (const document of result.signed) out(t('sign.cli.signed', {name: toDisplayText(document.name), output: toDisplayText(document.output)}));
 	if (!options.json) {
 		for (const failure of result.failed) err(describeSigningFailure(t, {...failure, name: toDisplayText(failure.name)}));
@@ -172,7 +173,7 @@ export async function verifyCommand(options: {t: Translate; language: Language; 
 	const good = result.intact && result.statusAtSigning === 'valid';
 	if (options.json) {
 		const {content, ...rest} = result;
-		out(JSON.stringify({...rest, valid: good, contentBytes: content.length, extracted: options.extract ?? null}));
+		out(jsonDocument({...rest, valid: good, contentBytes: content.length, extracted: options.extract ?? null}));
 		return good ? 0 : 1;
 	}
 	const lines = [
@@ -180,9 +181,9 @@ export async function verifyCommand(options: {t: Translate; language: Language; 
 		`${t('verify.signature')}: ${result.intact ? t('verify.intact') : t('verify.broken', {detail: [!result.signatureValid && 'signature', !result.chainValid && 'CA', !result.cades && 'CAdES'].filter(Boolean).join(', ')})}`,
 		`${t('verify.signer')}: ${toDisplayText(result.signer.commonName)}${result.signer.serialNumber ? ` (${toDisplayText(result.signer.serialNumber)})` : ''}`,
 		`${t('verify.issuer')}: ${toDisplayText(result.issuer)}`,
-		`${t('verify.signingTime')}: ${result.signingTime ? formatDateTime(options.language, result.signingTime) : t('verify.noTime')}`,
+		`${t('verify.signingTime')}: ${result.signingTime ? cliDateTime(options.language, result.signingTime, {seconds: true}) : t('verify.noTime')}`,
 		`${t('verify.statusThen')}: ${statusText(t, result.statusAtSigning)}`,
-		`${t('verify.statusNow')}: ${statusText(t, result.statusNow)}${result.revocation ? ` (${t('verify.since', {date: formatDate(options.language, result.revocation.at)})})` : ''}`,
+		`${t('verify.statusNow')}: ${statusText(t, result.statusNow)}${result.revocation ? ` (${t('verify.since', {date: cliDateTime(options.language, result.revocation.at)})})` : ''}`,
 		`${t('verify.content')}: ${toDisplayText(result.contentName)}, ${result.content.length} byte${options.extract ? ` → ${toDisplayText(options.extract)}` : ''}`,
 		good ? t('verify.valid') : t('verify.invalid'),
 	];

@@ -799,6 +799,15 @@ export class Portal {
 			at: now,
 			attachments: [{filename: `BustaCifrata-${holder.userId}.pdf`, content: pdf, contentType: 'application/pdf'}],
 		});
+		await this.sendHandout(holder);
+	}
+
+	/** The trainee's printable handout (see admin/handout.ts): its text as the e-mail, the same on one A4 PDF. */
+	private async sendHandout(holder: EnrolledHolder): Promise<void> {
+		const [{buildHandoutPdf, handoutText, HANDOUT_SUBJECT}, {sendEmail}] = await Promise.all([import('./admin/handout.js'), import('./notify/email.js')]);
+		const pdf = await buildHandoutPdf(holder);
+		const attachments = [{filename: `Scheda-${holder.userId}.pdf`, content: pdf, contentType: 'application/pdf'}];
+		await sendEmail(this.store, this.outbox, {userId: holder.userId, to: holder.email, subject: HANDOUT_SUBJECT, text: handoutText(holder), at: this.clock.now(), attachments});
 	}
 
 	/** `mysign demo --scenario`: puts one demo holder in a named situation and reissues the CRL. */

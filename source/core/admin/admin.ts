@@ -10,7 +10,7 @@ import type {CertificationAuthority} from '../pki/authority.js';
 import type {CertificateRecord, Database, Holder} from '../store/schema.js';
 import type {Store} from '../store/store.js';
 import {assertPlainText} from '../holders/identity.js';
-import {enroll, type Deliver, type EnrolledHolder, type EnrollmentInput} from './enrollment.js';
+import {enroll, type Deliver, type EnrolledHolder, type EnrollmentInput, type EnrollmentProgress} from './enrollment.js';
 
 /*
  * Operator (RAO) commands behind `mysign admin`: enrolment, unlocking a login, revocation,
@@ -40,12 +40,33 @@ export interface HolderDetails extends HolderSummary {
 	iut: string | null;
 	certificateSerial: string | null;
 	serial: string | null;
+	/** While suspended: when the suspension began (the CRL's hold date) and its end. */
+	suspendedAt: Date | null;
 	suspendedUntil: Date | null;
+	/** Only for a revoked certificate: when and why (a suspension is not a revocation). */
 	revokedAt: Date | null;
 	revocationReason: string | null;
 	pinFailures: number;
 	otpChannel: string;
 	pem: string | null;
+}
+
+/** `admin coupon list`: a coupon as stored (its code was shown once and is kept only as an HMAC). */
+export interface CouponSummary {
+	id: string;
+	createdAt: Date;
+	used: boolean;
+	usedAt: Date | null;
+	usedBy: string | null;
+}
+
+/** `admin rao list`: a registration officer (never the password hash). */
+export interface OperatorSummary {
+	userId: string;
+	name: string;
+	phone: string;
+	createdAt: Date;
+	locked: boolean;
 }
 
 export interface CertificateStatusReport {
@@ -79,7 +100,7 @@ export class Admin {
 		private readonly deliverRegistration: Deliver,
 	) {}
 
-	enroll(inputs: readonly EnrollmentInput[], options: {numbered: boolean}): Promise<EnrolledHolder[]> {
+	enroll(inputs: readonly EnrollmentInput[], options: {numbered: boolean; progress?: EnrollmentProgress}): Promise<EnrolledHolder[]> {
 		return this.authority().then(authority => enroll(this.store, this.clock, this.pepper, authority, inputs, this.deliverRegistration, options));
 	}
 
@@ -161,16 +182,21 @@ export class Admin {
 		const db = await this.store.read();
 		const holder = holderOf(db, userId);
 		const certificate = currentCertificate(db.certificates, holder.userId);
+		const summary = this.summary(db, holder);
+		// The record keeps a suspension's start in revokedAt (the CRL's hold date): shown as what it is.
+		const suspended = certificate?.status === 'suspended' && summary.state === 'suspended';
+		const revoked = certificate?.status === 'revoked';
 		return {
-			...this.summary(db, holder),
+			...summary,
 			codiceFiscale: holder.codiceFiscale,
 			phone: holder.phone,
 			iut: certificate?.iut ?? null,
 			certificateSerial: certificate?.certificateSerial ?? null,
 			serial: certificate?.serial ?? null,
-			suspendedUntil: certificate?.suspendedUntil ? new Date(certificate.suspendedUntil) : null,
-			revokedAt: certificate?.revokedAt ? new Date(certificate.revokedAt) : null,
-			revocationReason: certificate?.revocationReason ?? null,
+			suspendedAt: suspended && certificate.revokedAt ? new Date(certificate.revokedAt) : null,
+			suspendedUntil: suspended && certificate.suspendedUntil ? new Date(certificate.suspendedUntil) : null,
+			revokedAt: revoked && certificate.revokedAt ? new Date(certificate.revokedAt) : null,
+			revocationReason: revoked ? (certificate.revocationReason ?? null) : null,
 			pinFailures: holder.pinFailures,
 			otpChannel: holder.otp.preferred,
 			pem: certificate?.pem ?? null,
@@ -192,6 +218,24 @@ export class Admin {
 			mustChangePassword: holder.mustChangePassword,
 			replacementDeadline: holder.replacementDeadline ? new Date(holder.replacementDeadline) : null,
 		};
+	}
+
+	/** `admin coupon list`: every coupon, oldest first. */
+	async coupons(): Promise<CouponSummary[]> {
+		const db = await this.store.read();
+		return db.coupons
+			.map(coupon => ({id: coupon.id, createdAt: new Date(coupon.createdAt), used: coupon.usedAt !== null, usedAt: coupon.usedAt ? new Date(coupon.usedAt) : null, usedBy: coupon.usedBy}))
+			.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+	}
+
+	/** `admin rao list`: the registration officers, and whether one is locked out. */
+	async operators(): Promise<OperatorSummary[]> {
+		const db = await this.store.read();
+		const now = this.clock.now().getTime();
+		return db.operators.map(operator => {
+			const lock = db.loginThrottle[`rao:${operator.userId}`]?.lockedUntil;
+			return {userId: operator.userId, name: operator.name, phone: operator.phone, createdAt: new Date(operator.createdAt), locked: lock !== null && lock !== undefined && Date.parse(lock) > now};
+		});
 	}
 
 	/** `mysign status`: the certificate's state and the days to its expiry. */

@@ -26,7 +26,12 @@ export interface EnrollmentInput {
 	codiceFiscale: string;
 	phone: string;
 	email: string;
+	/** From a CSV: the file line the row starts on (header and multi-line fields counted), named in its errors. */
+	line?: number;
 }
+
+/** Called as each holder of a batch is prepared (the slow part): `done` of `total`. */
+export type EnrollmentProgress = (done: number, total: number, holder: {name: string; surname: string}) => void;
 
 export interface EnrolledHolder {
 	userId: string;
@@ -101,14 +106,14 @@ async function normalise(input: EnrollmentInput, row: number | undefined): Promi
 	}
 	const email = field('email (--email)', input.email).toLowerCase();
 	if (!EMAIL.test(email) || email.length > 254) throw new DomainError('enroll.badEmail', {value: input.email, ...at});
-	return {name, surname, codiceFiscale, phone, email};
+	return {name, surname, codiceFiscale, phone, email, ...(input.line === undefined ? {} : {line: input.line})};
 }
 
 /** Refuses a codice fiscale or e-mail already registered, or repeated within the batch. */
 function assertUnique(db: Database, rows: readonly EnrollmentInput[], numbered: boolean): void {
 	const seen = new Map<string, number>();
 	rows.forEach((row, index) => {
-		const at: Record<string, number> = numbered ? {row: index + 1} : {};
+		const at: Record<string, number> = numbered ? {row: row.line ?? index + 1} : {};
 		if (db.holders.some(holder => holder.codiceFiscale === row.codiceFiscale)) throw new DomainError('enroll.duplicate', {field: 'codice fiscale', value: row.codiceFiscale, ...at});
 		if (db.holders.some(holder => holder.email.toLowerCase() === row.email)) throw new DomainError('enroll.duplicate', {field: 'email', value: row.email, ...at});
 		for (const [key, field] of [
@@ -125,7 +130,7 @@ function assertUnique(db: Database, rows: readonly EnrollmentInput[], numbered: 
 export async function checkEnrollment(inputs: readonly EnrollmentInput[], options: {numbered: boolean}): Promise<EnrollmentInput[]> {
 	if (inputs.length === 0) throw new DomainError('enroll.empty');
 	const rows: EnrollmentInput[] = [];
-	for (const [index, input] of inputs.entries()) rows.push(await normalise(input, options.numbered ? index + 1 : undefined));
+	for (const [index, input] of inputs.entries()) rows.push(await normalise(input, options.numbered ? (input.line ?? index + 1) : undefined));
 	return rows;
 }
 
@@ -136,7 +141,7 @@ export async function enroll(
 	authority: CertificationAuthority,
 	inputs: readonly EnrollmentInput[],
 	deliver: Deliver,
-	options: {numbered: boolean},
+	options: {numbered: boolean; progress?: EnrollmentProgress},
 ): Promise<EnrolledHolder[]> {
 	const rows = await checkEnrollment(inputs, options);
 	const snapshot = await store.read();
@@ -147,6 +152,7 @@ export async function enroll(
 	const taken = new Set<string>();
 	const prepared: {holder: Holder; record: ReturnType<typeof newCertificateRecord>; enrolled: EnrolledHolder; secrets: EnrollmentSecrets}[] = [];
 	const iuts = new Set<string>();
+	let done = 0;
 	const prepare = async (row: EnrollmentInput, position: number) => {
 		const userId = newUserId(snapshot, taken);
 		taken.add(userId);
@@ -188,6 +194,7 @@ export async function enroll(
 		};
 		const record = newCertificateRecord({userId, codiceFiscale: row.codiceFiscale, iut, issued, privateKey, activatedAt: now, expiresAt});
 		prepared[position] = {holder, record, secrets, enrolled: {userId, name: row.name, surname: row.surname, codiceFiscale: row.codiceFiscale, email: row.email, iut, expiresAt}};
+		options.progress?.(++done, rows.length, {name: row.name, surname: row.surname});
 	};
 	for (let index = 0; index < rows.length; index += 2) await Promise.all(rows.slice(index, index + 2).map((row, offset) => prepare(row, index + offset)));
 

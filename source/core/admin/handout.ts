@@ -1,0 +1,86 @@
+import {taggedPdf} from '../pdf/document.js';
+
+/*
+ * The enrolment handout ("Scheda per il primo accesso"), one per new holder, for a trainer to
+ * print and hand out: the userID, how to get and open the registration envelope (its password
+ * is the holder's codice fiscale in capitals: the rule only, never the code itself, since the
+ * handout is not encrypted), the first-login steps and the phone command. It travels as an
+ * e-mail in the outbox whose text is the handout itself (≤ 80 columns: `mysign outbox show N`
+ * prints it as it goes on paper) with the same content as a one-page A4 PDF attached
+ * (`mysign outbox save N DIR`, tagged like the envelopes). No secret is in either.
+ */
+
+export const HANDOUT_SUBJECT = 'MySign: scheda per il primo accesso';
+
+export interface HandoutHolder {
+	userId: string;
+	name: string;
+	surname: string;
+}
+
+interface Section {
+	title: string;
+	lines: string[];
+}
+
+function sections(holder: HandoutHolder): Section[] {
+	const id = holder.userId;
+	return [
+		{
+			title: '1. La Busta Cifrata',
+			lines: [
+				'Ti è arrivata l’e-mail «InfoCert LegalCert: registrazione» con la Busta',
+				`Cifrata (BustaCifrata-${id}.pdf): password iniziale, PIN, PUK e Codice`,
+				'di Emergenza (ERC). Trova il numero N dell’e-mail e salva la busta:',
+				`    mysign outbox --user ${id}`,
+				'    mysign outbox save N ~/',
+			],
+		},
+		{
+			title: '2. Aprire la busta',
+			lines: [
+				'La password della busta è il tuo codice fiscale, in MAIUSCOLO',
+				'(16 caratteri, senza spazi). Con un lettore PDF, oppure:',
+				`    qpdf --password=CODICEFISCALE --decrypt BustaCifrata-${id}.pdf busta.pdf`,
+				'Conserva PIN, PUK ed ERC separati dalla password: il PIN firma e non',
+				'si recupera; l’ERC con lo IUT sospende il certificato.',
+			],
+		},
+		{
+			title: '3. Primo accesso al portale',
+			lines: [
+				'    mysign',
+				`a. User ID ${id} e la password iniziale della busta.`,
+				'b. «Scegli la tua password»: sostituisci quella iniziale con una tua.',
+				'c. «Imposta la domanda segreta»: serve a recuperare la password.',
+				'd. Si apre la pagina del certificato: da lì firmi, rinnovi, sospendi.',
+			],
+		},
+		{
+			title: '4. Il telefono (codici OTP via SMS, app, approvazioni)',
+			lines: ['In un secondo terminale, lasciato aperto durante gli esercizi:', `    mysign phone --user ${id}`],
+		},
+	];
+}
+
+/** The handout as plain text: the e-mail's body, printable as it is. */
+export function handoutText(holder: HandoutHolder): string {
+	const lines = ['SCHEDA PER IL PRIMO ACCESSO A MYSIGN', '', `Titolare: ${holder.name} ${holder.surname}`, `User ID:  ${holder.userId}`];
+	for (const section of sections(holder)) lines.push('', section.title, ...section.lines);
+	lines.push('', 'Nessun codice segreto è in questa scheda.');
+	return lines.join('\n');
+}
+
+/** The same handout on one A4 page (tagged, not encrypted: it holds no secret). */
+export async function buildHandoutPdf(holder: HandoutHolder): Promise<Buffer> {
+	return taggedPdf(`Scheda per il primo accesso - ${holder.userId}`, pdf => {
+		pdf.heading('Scheda per il primo accesso a MySign', {underline: true}).space();
+		pdf.field('Titolare', `${holder.name} ${holder.surname}`);
+		pdf.field('User ID', holder.userId, {size: 16, code: true});
+		for (const section of sections(holder)) {
+			pdf.space(0.6).subheading(section.title);
+			pdf.paragraph(section.lines.map(line => line.trim()).join('\n'), {size: 10.5});
+		}
+		pdf.space().paragraph('Nessun codice segreto è in questa scheda.', {size: 9});
+	});
+}
