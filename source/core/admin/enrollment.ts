@@ -86,7 +86,13 @@ async function normalise(input: EnrollmentInput, row: number | undefined): Promi
 	const at: Record<string, number> = row === undefined ? {} : {row};
 	const field = (name: string, value: string) => {
 		if (value.trim() === '') throw new DomainError('enroll.missingField', {field: name, ...at});
-		assertPlainText(value, name, 200);
+		try {
+			assertPlainText(value, name, 200);
+		} catch (error) {
+			// A line break or control character in a CSV field: named on its row like every other refusal.
+			if (error instanceof DomainError) throw new DomainError(error.code, {...error.params, ...at});
+			throw error;
+		}
 		return value.trim();
 	};
 	const name = field('nome (--name)', input.name).toUpperCase();
