@@ -254,7 +254,8 @@ describe('a refused admin command exits 2, names the argument and leaves db.json
 			] as const
 		).map(([what, change, says], index) => {
 			const file = csvWithRow7(`row7-${index}.csv`, change);
-			return {title: `enroll --csv with ${what} on row 7 of 10`, args: () => ['enroll', '--csv', file()], says: [/Riga 7\b/, says]};
+			// The seventh holder is on the file's line 8 (the header is line 1).
+			return {title: `enroll --csv with ${what} on row 7 of 10`, args: () => ['enroll', '--csv', file()], says: [/Riga 8\b/, says]};
 		}),
 		{
 			title: 'enroll --csv missing the e-mail column',

@@ -57,15 +57,17 @@ beforeAll(() => {
 describe('mysign outbox', () => {
 	it('--json lists SMS and e-mails in the order they were sent', () => {
 		const messages = list();
-		expect(messages.map(message => message.kind)).toEqual(['email', 'sms', 'email', 'sms']);
-		expect(messages.map(message => message.userId)).toEqual([anna.userId, MARIO.userId, bruno.userId, MARIO.userId]);
+		// Each enrolment sends the registration e-mail and the first-login handout.
+		expect(messages.map(message => message.kind)).toEqual(['email', 'email', 'sms', 'email', 'email', 'sms']);
+		expect(messages.map(message => message.userId)).toEqual([anna.userId, anna.userId, MARIO.userId, bruno.userId, bruno.userId, MARIO.userId]);
 		for (let index = 1; index < messages.length; index++) {
 			expect(messages[index]!.id).toBeGreaterThan(messages[index - 1]!.id);
 			expect(Date.parse(messages[index]!.at)).toBeGreaterThanOrEqual(Date.parse(messages[index - 1]!.at));
 		}
 		expect(messages[0]).toMatchObject({to: anna.row.email, subject: 'InfoCert LegalCert: registrazione', attachments: [`BustaCifrata-${anna.userId}.pdf`]});
-		expect(messages[2]).toMatchObject({to: bruno.row.email, attachments: [`BustaCifrata-${bruno.userId}.pdf`]});
-		for (const sms of [messages[1]!, messages[3]!]) {
+		expect(messages[1]).toMatchObject({to: anna.row.email, subject: 'MySign: scheda per il primo accesso', attachments: [`Scheda-${anna.userId}.pdf`]});
+		expect(messages[3]).toMatchObject({to: bruno.row.email, attachments: [`BustaCifrata-${bruno.userId}.pdf`]});
+		for (const sms of [messages[2]!, messages[5]!]) {
 			expect(sms.to).toBe('+393471234567');
 			expect(sms.text).toMatch(/codice OTP \d{8}/);
 		}
@@ -74,17 +76,17 @@ describe('mysign outbox', () => {
 		const plain = runCli(['outbox', '--data', data]);
 		expect(plain.status, plain.stderr).toBe(0);
 		const lines = plain.stdout.trimEnd().split('\n');
-		expect(lines).toHaveLength(4);
+		expect(lines).toHaveLength(6);
 		expect(lines.map(line => Number(line.trim().split(/\s+/)[0]))).toEqual(messages.map(message => message.id));
-		expect(lines.map(line => (/\bSMS\b/.test(line) ? 'sms' : /\bMAIL\b/.test(line) ? 'email' : '?'))).toEqual(['email', 'sms', 'email', 'sms']);
+		expect(lines.map(line => (/\bSMS\b/.test(line) ? 'sms' : /\bMAIL\b/.test(line) ? 'email' : '?'))).toEqual(['email', 'email', 'sms', 'email', 'email', 'sms']);
 	});
 
 	it('--user shows only that holder’s messages (any case), an unknown holder none', () => {
 		const all = list();
 		expect(list(['--user', MARIO.userId]).map(message => message.id)).toEqual(all.filter(message => message.userId === MARIO.userId).map(message => message.id));
 		expect(list(['--user', MARIO.userId]).map(message => message.kind)).toEqual(['sms', 'sms']);
-		expect(list(['--user', anna.userId.toLowerCase()]).map(message => message.id)).toEqual([all[0]!.id]);
-		expect(list(['--user', bruno.userId]).map(message => message.to)).toEqual([bruno.row.email]);
+		expect(list(['--user', anna.userId.toLowerCase()]).map(message => message.id)).toEqual([all[0]!.id, all[1]!.id]);
+		expect(list(['--user', bruno.userId]).map(message => message.to)).toEqual([bruno.row.email, bruno.row.email]);
 		expect(list(['--user', 'JCPD2841'])).toEqual([]);
 		const plain = runCli(['outbox', '--user', bruno.userId, '--data', data]);
 		expect(plain.stdout).toContain(bruno.row.email);
