@@ -28,6 +28,9 @@ const HELP = {
     $ mysign admin enroll --name N --surname C --codice-fiscale CF --phone NUM --email E
     $ mysign admin enroll --csv FILE    (operatori) registra uno o più titolari
     $ mysign admin coupon create [--count N]   coupon di rinnovo monouso
+    $ mysign admin coupon list | rao list | list [--json]
+                                  coupon (usati o no), operatori RAO, titolari
+    $ mysign admin --help         comandi degli operatori (e admin coupon --help)
     $ mysign admin unlock ID | reactivate ID | show ID [--pem] | list
     $ mysign admin revoke ID --reason keyCompromise|cessationOfOperation|unspecified
     $ mysign admin flag-replacement ID --deadline gg/mm/aaaa
@@ -38,6 +41,8 @@ const HELP = {
                                   uscita 0 attivo, 1 in scadenza, 2 sospeso/revocato/scaduto/bloccato
     $ mysign outbox [--user ID]   SMS ed e-mail inviati; mysign outbox save N CARTELLA
                                   salva gli allegati dell'e-mail N
+    $ mysign outbox show N [--json]
+                                  il testo intero del messaggio N e gli allegati
     $ mysign crl [--json]         riemette la CRL (pki/crl.pem) dallo stato dei certificati
     $ mysign sign [--] FILE… --user ID [--password-stdin] [--pin-stdin] [--otp CODICE]
                   [--send-otp] [--json]
@@ -83,6 +88,9 @@ const HELP = {
     $ mysign admin enroll --name N --surname S --codice-fiscale CF --phone NUM --email E
     $ mysign admin enroll --csv FILE    (operators) enrols one or more holders
     $ mysign admin coupon create [--count N]   single-use renewal coupons
+    $ mysign admin coupon list | rao list | list [--json]
+                                  coupons (used or not), RAO operators, holders
+    $ mysign admin --help         the operator commands (and admin coupon --help)
     $ mysign admin unlock ID | reactivate ID | show ID [--pem] | list
     $ mysign admin revoke ID --reason keyCompromise|cessationOfOperation|unspecified
     $ mysign admin flag-replacement ID --deadline dd/mm/yyyy
@@ -93,6 +101,8 @@ const HELP = {
                                   exit 0 active, 1 expiring, 2 suspended/revoked/expired/blocked
     $ mysign outbox [--user ID]   SMS and e-mails sent; mysign outbox save N FOLDER
                                   saves e-mail N's attachments
+    $ mysign outbox show N [--json]
+                                  message N's full text and its attachments
     $ mysign crl [--json]         reissues the CRL (pki/crl.pem) from the certificates' states
     $ mysign sign [--] FILE… --user ID [--password-stdin] [--pin-stdin] [--otp CODE]
                   [--send-otp] [--json]
