@@ -2,14 +2,15 @@ import {toDisplayText} from '../core/text/sanitize.js';
 import type {Translate} from '../ui/i18n/index.js';
 
 /*
- * The progress of a long enrolment on stderr ("Riga 12/30 … ROSSI MARIO"), one line rewritten
+ * The progress of a long enrolment on stderr ("Riga 12/30 … ROSSI MARIO" while holders are
+ * prepared, then "E-mail 12/30 … ROSSI MARIO" while their envelopes go out), one line rewritten
  * in place, only when stderr is a terminal: a script or a redirected stderr gets nothing. The
  * line never reaches the terminal's last column (a wrapped line could not be rewritten) and is
  * cleared at the end, so the result printed on stdout stands alone.
  */
 
 export interface Progress {
-	update: (done: number, total: number, holder: {name: string; surname: string}) => void;
+	update: (done: number, total: number, holder: {name: string; surname: string}, phase: 'prepare' | 'deliver') => void;
 	end: () => void;
 }
 
@@ -18,8 +19,8 @@ export function enrollmentProgress(t: Translate, stream: NodeJS.WriteStream = pr
 	const width = Math.max(20, Math.min(stream.columns || 80, 200) - 1);
 	let shown = false;
 	return {
-		update(done, total, holder) {
-			const line = t('admin.progress', {done, total, name: `${holder.surname} ${holder.name}`});
+		update(done, total, holder, phase) {
+			const line = t(phase === 'prepare' ? 'admin.progress' : 'admin.progressMail', {done, total, name: `${holder.surname} ${holder.name}`});
 			stream.write(`\r\u001B[2K${toDisplayText(line, width)}`);
 			shown = true;
 		},

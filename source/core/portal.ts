@@ -765,7 +765,11 @@ export class Portal {
 				this.keys.pepper,
 				() => CertificationAuthority.open(this.store.directory, this.clock),
 				() => this.publishCrl(),
-				(holder, secrets) => this.sendRegistration(holder, secrets),
+				// An enrolment sends the envelope, then the trainee's printable handout.
+				async (holder, secrets) => {
+					await this.sendRegistration(holder, secrets);
+					await this.sendHandout(holder);
+				},
 			);
 		})();
 		return this.adminService;
@@ -799,7 +803,6 @@ export class Portal {
 			at: now,
 			attachments: [{filename: `BustaCifrata-${holder.userId}.pdf`, content: pdf, contentType: 'application/pdf'}],
 		});
-		await this.sendHandout(holder);
 	}
 
 	/** The trainee's printable handout (see admin/handout.ts): its text as the e-mail, the same on one A4 PDF. */

@@ -285,7 +285,7 @@ describe('admin show --json: a suspension is not a revocation', () => {
 });
 
 describe('enrolment progress on a terminal', () => {
-	it('rewrites one "Riga N/M" line on stderr while holders are prepared, and clears it', async () => {
+	it('rewrites one "Riga N/M" line on stderr while holders are prepared ("E-mail N/M" while sent), and clears it', async () => {
 		const data = demoCopy();
 		const folder = temporaryDirectory();
 		fixture.track(folder.remove);
@@ -294,7 +294,7 @@ describe('enrolment progress on a terminal', () => {
 		const terminal = fixture.open(['admin', 'enroll', '--csv', file, '--data', data]);
 		expect((await terminal.waitForExit(60_000)).exitCode).toBe(0);
 		const raw = terminal.raw();
-		for (const step of ['Riga 1/3 … ', 'Riga 2/3 … ', 'Riga 3/3 … ']) expect(raw).toContain(step);
+		for (const step of ['Riga 1/3 … ', 'Riga 2/3 … ', 'Riga 3/3 … ', 'E-mail 1/3 … ', 'E-mail 3/3 … ']) expect(raw).toContain(step);
 		// In place: a carriage return and an erased line before each, and the screen keeps only the result.
 		expect(raw).toContain('\r\u001B[2KRiga 2/3');
 		expect(terminal.screen()).not.toContain('Riga 3/3');

@@ -30,8 +30,8 @@ export interface EnrollmentInput {
 	line?: number;
 }
 
-/** Called as each holder of a batch is prepared (the slow part): `done` of `total`. */
-export type EnrollmentProgress = (done: number, total: number, holder: {name: string; surname: string}) => void;
+/** Called as each holder of a batch is prepared (keys, certificate, hashes), then as their e-mails are sent: `done` of `total`. */
+export type EnrollmentProgress = (done: number, total: number, holder: {name: string; surname: string}, phase: 'prepare' | 'deliver') => void;
 
 export interface EnrolledHolder {
 	userId: string;
@@ -200,7 +200,7 @@ export async function enroll(
 		};
 		const record = newCertificateRecord({userId, codiceFiscale: row.codiceFiscale, iut, issued, privateKey, activatedAt: now, expiresAt});
 		prepared[position] = {holder, record, secrets, enrolled: {userId, name: row.name, surname: row.surname, codiceFiscale: row.codiceFiscale, email: row.email, iut, expiresAt}};
-		options.progress?.(++done, rows.length, {name: row.name, surname: row.surname});
+		options.progress?.(++done, rows.length, {name: row.name, surname: row.surname}, 'prepare');
 	};
 	for (let index = 0; index < rows.length; index += 2) await Promise.all(rows.slice(index, index + 2).map((row, offset) => prepare(row, index + offset)));
 
@@ -217,7 +217,10 @@ export async function enroll(
 			db.certificates.push(record);
 		}
 	});
-	for (const entry of prepared) await deliver(entry.enrolled, entry.secrets);
+	for (const [index, entry] of prepared.entries()) {
+		await deliver(entry.enrolled, entry.secrets);
+		options.progress?.(index + 1, prepared.length, entry.enrolled, 'deliver');
+	}
 	return prepared.map(entry => entry.enrolled);
 }
 

@@ -804,6 +804,7 @@ export const en: Record<MessageKey, string> = {
 	'admin.list.expires': "Expires",
 	'admin.list.empty': "No holders. Enrol some with mysign admin enroll.",
 	'admin.progress': "Row {done}/{total} … {name}",
+	'admin.progressMail': "E-mail {done}/{total} … {name} (envelope and handout)",
 	'admin.field.suspendedAt': "suspended since",
 	'admin.field.revokedAt': "revoked on",
 	'coupon.list.empty': "No coupons. Create some with mysign admin coupon create --count N.",

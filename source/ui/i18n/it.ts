@@ -802,6 +802,7 @@ export const it = {
 	'admin.list.expires': "Scadenza",
 	'admin.list.empty': "Nessun titolare. Registrane con mysign admin enroll.",
 	'admin.progress': "Riga {done}/{total} … {name}",
+	'admin.progressMail': "E-mail {done}/{total} … {name} (busta e scheda)",
 	'admin.field.suspendedAt': "sospeso dal",
 	'admin.field.revokedAt': "revocato il",
 	'coupon.list.empty': "Nessun coupon. Creane con mysign admin coupon create --count N.",
