@@ -1,3 +1,4 @@
+import stringWidth from 'string-width';
 import type {Admin, CouponSummary, HolderSummary, OperatorSummary} from '../core/admin/admin.js';
 import {toDisplayText} from '../core/text/sanitize.js';
 import {formatDate, type Language, type Translate} from '../ui/i18n/index.js';
@@ -11,10 +12,18 @@ import {cliDateTime, jsonDocument} from './time.js';
 
 export const WIDTH = 80;
 
-/** Pads (or cuts, with …) to exactly `width` characters, after sanitising. */
-function cell(text: string, width: number): string {
-	const shown = toDisplayText(text, width);
-	return shown.padEnd(width);
+/** Sanitised, then cut (with …) and padded to exactly `width` terminal columns (a wide character takes two). */
+export function cell(text: string, width: number): string {
+	let shown = toDisplayText(text, width * 2);
+	if (stringWidth(shown) > width) {
+		let cut = '';
+		for (const character of shown) {
+			if (stringWidth(cut + character) > width - 1) break;
+			cut += character;
+		}
+		shown = `${cut}…`;
+	}
+	return shown + ' '.repeat(Math.max(0, width - stringWidth(shown)));
 }
 
 /** Words packed into lines of at most `width` characters, each line starting with `indent`. */
@@ -50,7 +59,7 @@ export async function listHolders(t: Translate, language: Language, admin: Admin
 		return 0;
 	}
 	const columns = [8, 28, 18, 10] as const;
-	const row = (values: readonly string[]) => values.map((value, index) => (index === values.length - 1 ? toDisplayText(value, columns[index]) : cell(value, columns[index]!))).join('  ').trimEnd();
+	const row = (values: readonly string[]) => values.map((value, index) => cell(value, columns[index]!)).join('  ').trimEnd();
 	print(row([t('admin.list.userId'), t('admin.list.holder'), t('admin.list.state'), t('admin.list.expires')]));
 	for (const holder of holders) {
 		print(row([holder.userId, `${holder.surname} ${holder.name}`, stateName(t, holder.state), holder.expiresAt ? formatDate(language, holder.expiresAt) : '-']));

@@ -1,5 +1,6 @@
 import {mkdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
+import stringWidth from 'string-width';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {e2eFixture, runCli} from '../helpers/cli.js';
 import {Portal} from '../../source/core/portal.js';
@@ -18,7 +19,8 @@ import {lastSmsCode, logIn, MARIO, temporaryDirectory} from '../helpers/portal.j
 const demoCopy = cliDemoCopies();
 const fixture = e2eFixture();
 
-const wide = (text: string) => text.split('\n').filter(line => [...line].length > 80);
+/** Lines wider than 80 terminal columns (a wide character counts two). */
+const wide = (text: string) => text.split('\n').filter(line => stringWidth(line) > 80);
 const ok = (args: readonly string[]) => {
 	const result = runCli(args);
 	expect(result.status, `${args.join(' ')}: ${result.stderr}`).toBe(0);
@@ -88,6 +90,16 @@ describe('a room of 20: admin list, enrolment without a terminal, the handout', 
 		const {holders} = cliJson<{holders: {userId: string; expiresAt: string}[]}>(['admin', 'list', '--data', room]);
 		expect(holders.map(holder => holder.userId).sort()).toEqual([...enrolled.map(holder => holder.userId), 'JCPD7173', 'JCPD2841', 'JCPD5590'].sort());
 		for (const holder of holders) expect(holder.expiresAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?\+0[12]:00$/);
+	});
+
+	it('admin list cuts a name of wide characters to its column, by terminal width', () => {
+		const data = demoCopy();
+		const row = holderRows(1, 16)[0]!;
+		ok(['admin', 'enroll', '--name', '龍之介'.repeat(4), '--surname', '芥川'.repeat(8), '--codice-fiscale', row.codiceFiscale, '--phone', row.phone, '--email', row.email, '--data', data]);
+		const listed = ok(['admin', 'list', '--data', data]).stdout;
+		expect(listed).toContain('芥川芥川');
+		expect(listed).toContain('…');
+		expect(wide(listed)).toEqual([]);
 	});
 
 	it('sends each trainee a printable first-login handout (text in 80 columns, one A4 PDF) with no secret in it', () => {
