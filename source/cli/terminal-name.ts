@@ -10,7 +10,7 @@ import {isIP} from 'node:net';
  * terminal device, the process number stands in ("pid 9705").
  */
 
-const TTY = /^\/dev\/[A-Za-z0-9._/-]{1,40}$/;
+const TTY = /^\/dev\/(?!.*\.\.)[A-Za-z0-9._/-]{1,40}$/;
 
 export interface TerminalFacts {
 	env: Record<string, string | undefined>;

@@ -4,8 +4,9 @@ import {italianDay, italianDayBounds, parseItalianDate, type CalendarDay} from '
 /*
  * The filters of "Cronologia firme" and "Visualizza accessi" (seed 003 §5): "Dal"/"Al"
  * (whole Italian days, both included), a period ("Vedi tutte le firme", "Ultimi 7 giorni",
- * "Ultimi 3 mesi"), "Esito" (Riuscito / Fallito), "Ordina per" and paging. All constraints
- * apply together. Pure functions: the screens and the tests share them.
+ * "Ultimi 3 mesi"), "Esito" (Riuscito / Fallito), "Ordina per" and paging. The constraints
+ * apply together, except a period with "Dal"/"Al": that is refused (`history.periodAndDates`),
+ * not intersected into an empty list. Pure functions: the screens and the tests share them.
  */
 
 export type HistoryPeriod = 'all' | 'week' | 'quarter';
