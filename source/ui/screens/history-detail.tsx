@@ -100,7 +100,7 @@ export function HistoryDetail({active, item, onBack, describe}: {active: boolean
 	const {t, language} = useUi();
 	const {screenReader} = useDisplay();
 	const {rows, columns} = useTerminalSize();
-	const lines = detailLines(detailFields(t, language, item, describe), Math.max(20, columns - 4), screenReader);
+	const lines = detailLines(detailFields(t, language, item, describe), Math.max(20, columns - 2), screenReader);
 	const height = Math.max(3, rows - CHROME_ROWS);
 	const last = Math.max(0, lines.length - height);
 	const [top, setTop] = useState(0);
