@@ -23,19 +23,35 @@ export interface RunOptions {
  */
 export const CLOSE_TIMEOUT_MS = 2000;
 
-/** `close()`, waited for at most `CLOSE_TIMEOUT_MS`; its failure is ignored (the program is leaving). */
-async function closeWithin(close: (() => Promise<void>) | undefined): Promise<void> {
-	if (!close) return;
+/** `close()`, waited for at most `CLOSE_TIMEOUT_MS`; false if it did not finish in time. Its failure is ignored (the program is leaving). */
+async function closeWithin(close: (() => Promise<void>) | undefined): Promise<boolean> {
+	if (!close) return true;
 	let timer: NodeJS.Timeout | undefined;
-	const timeout = new Promise<void>(resolve => {
-		timer = setTimeout(resolve, CLOSE_TIMEOUT_MS);
-		timer.unref();
+	const timeout = new Promise<boolean>(resolve => {
+		timer = setTimeout(() => resolve(false), CLOSE_TIMEOUT_MS);
 	});
 	try {
-		await Promise.race([close().catch(() => undefined), timeout]);
+		return await Promise.race([close().then(() => true, () => true), timeout]);
 	} finally {
 		clearTimeout(timer);
 	}
+}
+
+/**
+ * Leaves by `signal` itself, at once. After a close that did not finish, a thread of libuv's pool
+ * is still blocked in the store's lock (flock), and `process.exit` would wait for it at shutdown:
+ * dying by the signal does not wait. The terminal is given back its mode first.
+ */
+function dieBy(signal: NodeJS.Signals): never {
+	try {
+		if (process.stdin.isTTY) process.stdin.setRawMode(false);
+	} catch {
+		// The terminal is gone.
+	}
+	process.removeAllListeners(signal);
+	process.kill(process.pid, signal);
+	// The signal is delivered at once; should it not be, the exit code says the same.
+	process.exit(128 + ({SIGTERM: 15, SIGHUP: 1, SIGINT: 2} as Record<string, number>)[signal]!);
 }
 
 /**
@@ -77,7 +93,7 @@ async function runFullScreen(element: ReactElement, display: Display, afterFirst
 			} catch {
 				// The terminal is gone: nothing to restore on it.
 			}
-			void closeWithin(onClose).finally(() => process.exit(128 + number));
+			void closeWithin(onClose).then(finished => (finished ? process.exit(128 + number) : dieBy(signal as NodeJS.Signals)));
 		});
 	}
 
@@ -93,7 +109,8 @@ async function runFullScreen(element: ReactElement, display: Display, afterFirst
 	} finally {
 		restore();
 		// Ctrl-C in the portal, or a crash: the session ends too (a signal's handler exits on its own).
-		if (!closing) await closeWithin(onClose);
+		// A store that could not be written in time leaves the program unable to exit normally: Ctrl-C's own way out.
+		if (!closing && !(await closeWithin(onClose))) dieBy('SIGINT');
 	}
 }
 
