@@ -550,7 +550,7 @@ export const en: Record<MessageKey, string> = {
 	'errors.history.badFromDate': "Invalid date in the \"From\" field: write it as dd/mm/yyyy, e.g. 24/11/2026.",
 	'errors.history.badToDate': "Invalid date in the \"To\" field: write it as dd/mm/yyyy, e.g. 24/11/2026.",
 	'errors.history.rangeInverted': "The \"From\" date is after the \"To\" date: fix the range.",
-	'errors.history.periodAndDates': "You chose both a period (\"Filter\") and \"From\"/\"To\" dates: use only one (clear the dates, or set \"Filter\" back to its first option).",
+	'errors.history.periodAndDates': "Choose a period (\"Filter\") or the \"From\"/\"To\" dates, not both.",
 	'errors.sign.noDocuments': "No document to sign: type the path of a file.",
 	'errors.sign.tooMany': "Too many documents in one signing: at most {max}.",
 	'errors.sign.fileMissing': "The file {name} does not exist: check the path.",

@@ -548,7 +548,7 @@ export const it = {
 	'errors.history.badFromDate': "Data non valida nel campo «Dal»: scrivila come gg/mm/aaaa, es. 24/11/2026.",
 	'errors.history.badToDate': "Data non valida nel campo «Al»: scrivila come gg/mm/aaaa, es. 24/11/2026.",
 	'errors.history.rangeInverted': "La data «Dal» è successiva alla data «Al»: correggi l’intervallo.",
-	'errors.history.periodAndDates': "Hai scelto sia un periodo («Filtra») sia le date «Dal»/«Al»: usa solo uno dei due (svuota le date o riporta «Filtra» sulla prima scelta).",
+	'errors.history.periodAndDates': "Scegli un periodo («Filtra») oppure le date «Dal»/«Al», non entrambi.",
 	'errors.sign.noDocuments': "Nessun documento da firmare: scrivi il percorso di un file.",
 	'errors.sign.tooMany': "Troppi documenti in una sola firma: al massimo {max}.",
 	'errors.sign.fileMissing': "Il file {name} non esiste: controlla il percorso.",
