@@ -185,6 +185,18 @@ describe('«Cronologia firme» (HistoryScreen) at 80×24', () => {
 		expect(tableRows(succeeded).every(row => /Riuscito$/.test(row))).toBe(true);
 		await press(rendered, KEYS.right);
 		await waitForScreen(rendered, /Accessi visualizzati: 0 su 3/);
+		// Back to every outcome; the logout's row opens with Enter (Esito → Cerca → Reset → … → Successiva → the row).
+		await press(rendered, KEYS.right);
+		await waitForScreen(rendered, /Accessi visualizzati: 3 su 3/);
+		await tab(rendered, 6);
+		await waitForScreen(rendered, /› \d\d\/\d\d\/\d{4} \d\d:\d\d\s+test\s+Uscita/);
+		await press(rendered, KEYS.enter);
+		const detail = await waitForScreen(rendered, 'Dettaglio dell’accesso');
+		expect(detail).toMatch(/Data e ora\s+24\/11\/2026 10:00:00 CET/);
+		expect(detail).toMatch(/Evento\s+Uscita/);
+		expect(detail).toMatch(/Terminale\s+test/);
+		await press(rendered, KEYS.escape);
+		await waitForScreen(rendered, /› \d\d\/\d\d\/\d{4} \d\d:\d\d\s+test\s+Uscita/);
 	});
 
 	it('the detail of a row too long for the window scrolls with ↓ and PgDn, and Esc returns to the list', async () => {
