@@ -64,7 +64,7 @@ export function wrapText(text: string, width: number): string[] {
 }
 
 /** The fields of a row, in the order shown: label and plain (sanitised) value. */
-export function detailFields(t: Translate, language: Language, item: HistoryItem, describe: {signatureOutcome: (record: SignatureRecord) => string; accessOutcome: (entry: AccessEntry) => string; reasonLabel: (code: string) => MessageKey | undefined}): [string, string][] {
+export function detailFields(t: Translate, language: Language, item: HistoryItem, describe: {accessOutcome: (entry: AccessEntry) => string; reasonLabel: (code: string) => MessageKey | undefined}): [string, string][] {
 	const when: [string, string] = [t('history.detail.when'), formatZonedDateTime(language, new Date(item.at))];
 	if (!('document' in item)) {
 		return [when, [t('history.detail.event'), describe.accessOutcome(item)], [t('history.terminal'), toDisplayText(item.terminal || '-', 200)]];

@@ -4,7 +4,7 @@ import type {AccessEntry, HistoryFilter, HistoryPage, Session, SignatureRecord} 
 import {toDisplayText} from '../../core/text/sanitize.js';
 import {Button, ChoiceField, FocusMarker, Hint, InlineField, MessageLine} from '../components/controls.js';
 import type {Control, FormState} from '../components/form.js';
-import {useUi} from '../context.js';
+import {useDisplay, useUi} from '../context.js';
 import {useForm} from '../hooks/use-form.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import {useTerminalSize} from '../hooks/use-terminal-size.js';
@@ -122,6 +122,7 @@ function accessOutcome(t: Translate, entry: AccessEntry): string {
  */
 export function HistoryScreen({active, session, onBack, onHelp, onTypingChange}: {active: boolean; session: Session; onBack: () => void; onHelp: () => void; onTypingChange: (typing: boolean) => void}) {
 	const {t, portal, language, guide} = useUi();
+	const {screenReader} = useDisplay();
 	const {rows, columns} = useTerminalSize();
 	// With `--guide`, the table leaves room for the note at the foot of the screen.
 	const pageSize = Math.max(3, rows - CHROME_ROWS - (guide ? guideLines(t, 'history', columns - 2).length : 0));
@@ -231,7 +232,7 @@ export function HistoryScreen({active, session, onBack, onHelp, onTypingChange}:
 	const current = result?.view === view ? result.page : undefined;
 	if (detail) {
 		const reasonLabel = (code: string) => REASONS[code];
-		return <HistoryDetail active={active} item={detail} onBack={() => setDetail(undefined)} describe={{signatureOutcome: record => signatureOutcome(t, record), accessOutcome: entry => accessOutcome(t, entry), reasonLabel}} />;
+		return <HistoryDetail active={active} item={detail} onBack={() => setDetail(undefined)} describe={{accessOutcome: entry => accessOutcome(t, entry), reasonLabel}} />;
 	}
 	return (
 		<Box flexDirection="column">
@@ -269,7 +270,7 @@ export function HistoryScreen({active, session, onBack, onHelp, onTypingChange}:
 			{current && current.items.length > 0 ? (
 				<Box flexDirection="column" aria-role="table">
 					<Hint wrap="truncate-end">
-						{'  '}
+						{screenReader ? '' : '  '}
 						{t('history.when').padEnd(18)}
 						{signatures ? t('history.document').padEnd(32) : t('history.terminal').padEnd(32)}
 						{t('history.outcome')}
