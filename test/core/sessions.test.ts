@@ -203,6 +203,14 @@ describe('logout and ended sessions', () => {
 		expect(await other.sessionStatus(kept)).toMatchObject({state: 'active'});
 	});
 
+	it('a portal closed after its session timed out (nobody asked meanwhile) records the timeout, not the closing', async () => {
+		const {portal, clock, session} = await marioLoggedIn();
+		clock.advance(16 * MINUTE);
+		await portal.closeOwnSessions();
+		expect((await portal.store.read()).sessions.find(entry => entry.id === session.id)).toMatchObject({endReason: 'idle'});
+		expect(await accessOutcomes(portal)).toEqual(['success', 'session-idle']);
+	});
+
 	it('a session nobody knows is refused', async () => {
 		const {portal} = await marioLoggedIn();
 		const forged: Session = {id: '00000000-0000-4000-8000-000000000000', userId: MARIO.userId, startedAt: new Date()};

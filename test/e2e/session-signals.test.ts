@@ -87,4 +87,21 @@ describe('a portal ended by a signal', () => {
 		expect(raw.lastIndexOf('\u001b[?1049l')).toBeGreaterThan(raw.lastIndexOf('\u001b[?1049h'));
 		expect(await listedSessions(data)).toHaveLength(1);
 	});
+
+	it('Ctrl-C with the store locked: the screen is restored and the program leaves within the bound, as Ctrl-C does (SIGINT)', async () => {
+		const data = await demoFolder();
+		const terminal = await loggedIn(data);
+		let exitedAfter = 0;
+		let status: Awaited<ReturnType<Terminal['waitForExit']>> | undefined;
+		await new FileLock(join(data, 'db.lock')).with(async () => {
+			const asked = Date.now();
+			terminal.write('\u0003');
+			status = await terminal.waitForExit(20_000);
+			exitedAfter = Date.now() - asked;
+		});
+		expect(exitedAfter, `left ${exitedAfter} ms after Ctrl-C`).toBeLessThan(6000);
+		expect(status!.signal === 2 || status!.exitCode === 130, JSON.stringify(status)).toBe(true);
+		const raw = terminal.raw();
+		expect(raw.lastIndexOf('\u001b[?1049l')).toBeGreaterThan(raw.lastIndexOf('\u001b[?1049h'));
+	});
 });

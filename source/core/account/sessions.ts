@@ -112,7 +112,10 @@ export class Sessions {
 	async end(sessionId: string, reason: SessionEndReason, userId?: string): Promise<void> {
 		await this.store.update(db => {
 			const session = db.sessions.find(entry => entry.id === sessionId && (userId === undefined || entry.userId === userId));
-			if (session && session.endedAt === null) endSession(db, session, reason, this.clock.now());
+			if (!session || session.endedAt !== null) return;
+			const now = this.clock.now();
+			// A portal closed after its session had already timed out: the timeout is what happened.
+			endSession(db, session, (reason === 'closed' ? timeoutOf(db, session, now) : undefined) ?? reason, now);
 		});
 	}
 
