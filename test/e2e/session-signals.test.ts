@@ -17,8 +17,8 @@ import type {Terminal} from '../helpers/terminal.js';
 const {open} = e2eFixture();
 const demoFolder = demoFolderCopies();
 
-async function loggedIn(data: string): Promise<Terminal> {
-	const terminal = open(['--data', data]);
+async function loggedIn(data: string, env?: Record<string, string>): Promise<Terminal> {
+	const terminal = open(['--data', data], {env});
 	await typeLogin(terminal, MARIO.userId, MARIO.password);
 	await terminal.waitForText('(menu utente: m)');
 	return terminal;
@@ -35,16 +35,17 @@ async function listedSessions(data: string): Promise<{terminal: string}[]> {
 }
 
 describe('a portal ended by a signal', () => {
-	for (const [signal, number] of [
-		['SIGTERM', 15],
-		['SIGHUP', 1],
+	// SIGHUP as when an SSH connection drops: the session was listed with the client's address.
+	for (const [signal, number, env, named] of [
+		['SIGTERM', 15, undefined, /^\/dev\/pts\/\d+$/],
+		['SIGHUP', 1, {SSH_CONNECTION: '10.0.0.5 52144 10.0.0.1 22'}, /^\/dev\/pts\/\d+, SSH 10\.0\.0\.5$/],
 	] as const) {
 		it(`${signal}: the session ends in the store (not listed in "Dispositivi e sessioni"), logged as the portal closed; the screen is restored`, async () => {
 			const data = await demoFolder();
-			const terminal = await loggedIn(data);
-			// Named by its terminal device, not by a process number.
+			const terminal = await loggedIn(data, env);
+			// Named by its terminal device (and SSH client), not by a process number.
 			const before = await listedSessions(data);
-			expect(before.map(session => session.terminal)).toEqual([expect.stringMatching(/^\/dev\/pts\/\d+$/)]);
+			expect(before.map(session => session.terminal)).toEqual([expect.stringMatching(named)]);
 
 			terminal.kill(signal);
 			const exit = await terminal.waitForExit();
