@@ -6,6 +6,7 @@ import {toDisplayText} from './core/text/sanitize.js';
 import {DomainError} from './core/errors.js';
 import {readCheckedStamp, setProgramIdentity} from './core/store/checked-stamp.js';
 import {UsageError} from './cli/usage.js';
+import {terminalDescription} from './cli/terminal-name.js';
 import {displayFor, type Display} from './ui/display.js';
 import {describeError, isLanguage, translator, type Language, type Translate} from './ui/i18n/index.js';
 import {cliDateTime} from './cli/time.js';
@@ -216,11 +217,6 @@ function flagsIn(argv: readonly string[]): string[] {
 		if (argument.startsWith('-') && argument !== '-') flags.push(argument.split('=')[0]!.replace(/^--no-/, '--'));
 	}
 	return flags;
-}
-
-function terminalDescription(): string {
-	const parts = [process.env['SSH_TTY'], process.env['SSH_CONNECTION']?.split(' ')[0], `pid ${process.pid}`];
-	return parts.filter(Boolean).join(' ');
 }
 
 type ParsedArguments = Pick<Result<typeof FLAGS>, 'input' | 'flags' | 'help'> & {version: string | undefined};

@@ -82,6 +82,7 @@ export type ErrorCode =
 	| 'history.badFromDate'
 	| 'history.badToDate'
 	| 'history.rangeInverted'
+	| 'history.periodAndDates'
 	| 'sign.noDocuments'
 	| 'sign.tooMany'
 	| 'sign.fileMissing'

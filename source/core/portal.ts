@@ -32,6 +32,7 @@ import {readRegularFile} from './store/safe-file.js';
 import {Store} from './store/store.js';
 import {SignatureLog, type SignatureRecord} from './history/signature-log.js';
 import {queryHistory, queryPositions, type HistoryFilter, type HistoryPage} from './history/query.js';
+import {accessSucceeded} from './history/access-log.js';
 import {Reports, type ReportFrequency, type ReportSettings, type ReportUpdate} from './notify/reports.js';
 import type {DocumentToSign} from './signing/documents.js';
 import type {SignedDocument, Signer, SigningResult} from './signing/signer.js';
@@ -146,6 +147,8 @@ export class Portal {
 	private readonly signatureLog: SignatureLog;
 	private readonly reports: Reports;
 	private readonly sessions: Sessions;
+	/** Sessions this process opened and has not logged out: ended when the portal is closed (`closeOwnSessions`). */
+	private readonly ownSessions = new Map<string, string>();
 	private readonly accounts: Account;
 	private readonly recovery: PasswordRecovery;
 	/** The newest database this process read or wrote (for the one synchronous holder query). */
@@ -296,6 +299,7 @@ export class Portal {
 
 	private async newSession(userId: string): Promise<Session> {
 		const record = await this.sessions.open(userId, this.terminal);
+		this.ownSessions.set(record.id, userId);
 		return {id: record.id, userId, startedAt: new Date(record.startedAt)};
 	}
 
@@ -321,7 +325,19 @@ export class Portal {
 	/** "Esci": ends the session here and for every other process. */
 	logout(session: Session): Promise<void> {
 		// Only the holder's own session: an id paired with another userID ends nothing.
+		this.ownSessions.delete(session.id);
 		return this.sessions.end(session.id, 'logout', session.userId);
+	}
+
+	/**
+	 * The portal is being closed (Ctrl-C, SIGHUP, SIGTERM): every session this process opened ends
+	 * in the store ("Dispositivi e sessioni" no longer lists it), logged as `session-closed`.
+	 * Sessions already ended elsewhere stay as they were. The caller bounds the wait.
+	 */
+	async closeOwnSessions(): Promise<void> {
+		const open = [...this.ownSessions];
+		this.ownSessions.clear();
+		for (const [id, userId] of open) await this.sessions.end(id, 'closed', userId);
 	}
 
 	/**
@@ -921,7 +937,7 @@ export class Portal {
 		const pending = snapshot.accessLog.filter(entry => entry.userId === session.userId && entry.id > lastId);
 		const entries = pending.length === 0 ? logged.entries : [...logged.entries, ...pending];
 		const times = pending.length === 0 ? logged.times : undefined;
-		return queryHistory(entries, filter, {...page, now: this.clock.now(), times, succeeded: entry => entry.outcome !== 'wrong-password' && entry.outcome !== 'locked' && entry.outcome !== 'recovery-failed'});
+		return queryHistory(entries, filter, {...page, now: this.clock.now(), times, succeeded: entry => accessSucceeded(entry.outcome)});
 	}
 
 	async reportSettings(session: Session): Promise<ReportSettings & {accountEmail: string}> {

@@ -18,12 +18,50 @@ export interface RunOptions {
 }
 
 /**
+ * How long closing may wait for the store (ending the session) before the program leaves anyway:
+ * a stuck lock or disk must not hang the exit. The session then ends by its idle timeout.
+ */
+export const CLOSE_TIMEOUT_MS = 2000;
+
+/** `close()`, waited for at most `CLOSE_TIMEOUT_MS`; false if it did not finish in time. Its failure is ignored (the program is leaving). */
+async function closeWithin(close: (() => Promise<void>) | undefined): Promise<boolean> {
+	if (!close) return true;
+	let timer: NodeJS.Timeout | undefined;
+	const timeout = new Promise<boolean>(resolve => {
+		timer = setTimeout(() => resolve(false), CLOSE_TIMEOUT_MS);
+	});
+	try {
+		return await Promise.race([close().then(() => true, () => true), timeout]);
+	} finally {
+		clearTimeout(timer);
+	}
+}
+
+/**
+ * Leaves by `signal` itself, at once. After a close that did not finish, a thread of libuv's pool
+ * is still blocked in the store's lock (flock), and `process.exit` would wait for it at shutdown:
+ * dying by the signal does not wait. The terminal is given back its mode first.
+ */
+function dieBy(signal: NodeJS.Signals): never {
+	try {
+		if (process.stdin.isTTY) process.stdin.setRawMode(false);
+	} catch {
+		// The terminal is gone.
+	}
+	process.removeAllListeners(signal);
+	process.kill(process.pid, signal);
+	// The signal is delivered at once; should it not be, the exit code says the same.
+	process.exit(128 + ({SIGTERM: 15, SIGHUP: 1, SIGINT: 2} as Record<string, number>)[signal]!);
+}
+
+/**
  * Runs an Ink element full screen: alternate screen on entry, restored on every way out
  * (Ctrl-C, SIGTERM, SIGHUP, a crash). Returns the exit code. `afterFirstFrame` runs once the
  * first frame is out and may replace the element; if it fails, the screen is restored and its
- * error is the outcome.
+ * error is the outcome. `onClose` runs on every way out after the screen is restored (the
+ * portal's sessions end), bounded by `CLOSE_TIMEOUT_MS`.
  */
-async function runFullScreen(element: ReactElement, display: Display, afterFirstFrame?: (rerender: (element: ReactElement) => void) => Promise<void>): Promise<number> {
+async function runFullScreen(element: ReactElement, display: Display, afterFirstFrame?: (rerender: (element: ReactElement) => void) => Promise<void>, onClose?: () => Promise<void>): Promise<number> {
 	const stdout = process.stdout;
 	let restored = false;
 	// A dumb terminal gets a transcript: no alternate screen, no cursor to show again.
@@ -40,11 +78,22 @@ async function runFullScreen(element: ReactElement, display: Display, afterFirst
 	const instance = render(element, {stdout: output, exitOnCtrlC: false, patchConsole: false, incrementalRendering: true, isScreenReaderEnabled: display.screenReader, maxFps: 60});
 
 	const signals: Record<string, number> = {SIGTERM: 15, SIGHUP: 1, SIGINT: 2};
+	let closing = false;
 	for (const [signal, number] of Object.entries(signals)) {
-		process.once(signal, () => {
-			instance.unmount();
-			restore();
-			process.exit(128 + number);
+		process.on(signal, () => {
+			// A second signal while the session ends: leave at once.
+			if (closing) process.exit(128 + number);
+			closing = true;
+			// After a hang-up the terminal is gone: writing to it or reading from it fails (EIO), and that must not stop the session's end.
+			stdout.on('error', () => undefined);
+			process.stdin.on('error', () => undefined);
+			try {
+				instance.unmount();
+				restore();
+			} catch {
+				// The terminal is gone: nothing to restore on it.
+			}
+			void closeWithin(onClose).then(finished => (finished ? process.exit(128 + number) : dieBy(signal as NodeJS.Signals)));
 		});
 	}
 
@@ -59,6 +108,9 @@ async function runFullScreen(element: ReactElement, display: Display, afterFirst
 		return 0;
 	} finally {
 		restore();
+		// Ctrl-C in the portal, or a crash: the session ends too (a signal's handler exits on its own).
+		// A store that could not be written in time leaves the program unable to exit normally: Ctrl-C's own way out.
+		if (!closing && !(await closeWithin(onClose))) dieBy('SIGINT');
 	}
 }
 
@@ -75,8 +127,19 @@ export async function runTui({portal, language, display, maxLoginAttempts, showS
 	const app = (open: Portal | undefined) => (
 		<App portal={open} language={language} color={display.color} display={display} maxLoginAttempts={maxLoginAttempts} showSms={showSms} guide={guide} showKeys={showKeys} />
 	);
-	if (typeof portal !== 'function') return runFullScreen(app(portal), display);
-	return runFullScreen(app(undefined), display, async rerender => rerender(app(await portal())));
+	// On the way out, the sessions this portal opened end in the store ("Dispositivi e sessioni").
+	let opened = typeof portal === 'function' ? undefined : portal;
+	const close = async () => opened?.closeOwnSessions();
+	if (typeof portal !== 'function') return runFullScreen(app(portal), display, undefined, close);
+	return runFullScreen(
+		app(undefined),
+		display,
+		async rerender => {
+			opened = await portal();
+			rerender(app(opened));
+		},
+		close,
+	);
 }
 
 export async function runPhone({portal, language, display, userId, name, showKeys = false}: RunOptions & {userId: string; name: string; showKeys?: boolean}): Promise<number> {

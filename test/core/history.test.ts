@@ -96,14 +96,16 @@ describe('"Cronologia firme" over the demo’s 1000 signatures of GIULIA', () =>
 			[{from: '15/06/2026', to: '15/06/2026'}, {from: '2026-06-15', to: '2026-06-15'}],
 			[{outcome: 'success'}, {outcome: 'success'}],
 			[{outcome: 'failure'}, {outcome: 'failure'}],
-			[{period: 'quarter', outcome: 'failure', from: '01/09/2026', to: '15/10/2026'}, {since: monthsEarlier(today, 3), outcome: 'failure', from: '2026-09-01', to: '2026-10-15'}],
-			[{period: 'week', outcome: 'success', to: '21/11/2026'}, {since: plusDays(today, -6), outcome: 'success', to: '2026-11-21'}],
-			// A "Dal" earlier than the period: the period wins; a later one: "Dal" wins.
-			[{period: 'week', from: '01/01/2026'}, {since: plusDays(today, -6)}],
-			[{period: 'quarter', from: '01/11/2026'}, {from: '2026-11-01'}],
+			[{period: 'quarter', outcome: 'failure'}, {since: monthsEarlier(today, 3), outcome: 'failure'}],
+			[{outcome: 'success', from: '15/11/2026', to: '21/11/2026'}, {outcome: 'success', from: '2026-11-15', to: '2026-11-21'}],
 		];
 		for (const [given, expectation] of cases) {
 			expect(await matching(portal, session, given), JSON.stringify(given)).toBe(expectedCount(records, expectation));
+		}
+		// A period with "Dal"/"Al" used to intersect silently (often into 0 rows): now it is refused, said so.
+		for (const given of [{period: 'week', from: '01/01/2026'}, {period: 'quarter', from: '01/11/2026'}, {period: 'week', to: '21/11/2026'}, {period: 'quarter', from: '01/09/2026', to: '15/10/2026'}] as const) {
+			await expect(matching(portal, session, given), JSON.stringify(given)).rejects.toMatchObject({code: 'history.periodAndDates'});
+			await expect(portal.accessHistory(session, filter(given), {page: 1, pageSize: 10}), JSON.stringify(given)).rejects.toMatchObject({code: 'history.periodAndDates'});
 		}
 		// The cases are not vacuous.
 		expect(expectedCount(records, {since: plusDays(today, -6)})).toBeGreaterThan(5);

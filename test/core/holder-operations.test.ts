@@ -32,6 +32,7 @@ const OPERATIONS: Record<PublicMethod, HolderOperation | string> = {
 	offerAppLogin: 'opens a session (the login screen’s app code)',
 	pollAppLogin: 'opens a session',
 	logout: 'ends only the holder’s own session; tested below',
+	closeOwnSessions: 'ends only the sessions this process opened, when the portal is closed (test/core/sessions.test.ts)',
 	sessionStatus: 'says whether a session is live; tested below',
 	checkPassword: 'the password rules, pure',
 	startPasswordRecovery: 'anonymous by nature: proven by the SMS code and the secret answer',

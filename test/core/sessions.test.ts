@@ -183,6 +183,34 @@ describe('logout and ended sessions', () => {
 		expect(await accessOutcomes(portal)).toEqual(['success', 'logout']);
 	});
 
+	it('a portal closed (Ctrl-C, SIGHUP, SIGTERM) ends the sessions it opened, logged as "session-closed"; other processes keep theirs', async () => {
+		const {portal, clock, session} = await marioLoggedIn();
+		const other = await Portal.open({dataDirectory: portal.store.directory, clock, terminal: 'other'});
+		const kept = await logIn(other, MARIO.userId, MARIO.password);
+		const loggedOut = await logIn(portal, GIULIA.userId, GIULIA.password);
+		await portal.logout(loggedOut);
+		expect((await other.openSessions(kept)).map(entry => entry.id).sort()).toEqual([session.id, kept.id].sort());
+
+		await portal.closeOwnSessions();
+		// "Dispositivi e sessioni", seen from the other process: only its own session is left.
+		expect((await other.openSessions(kept)).map(entry => entry.id)).toEqual([kept.id]);
+		expect(await other.sessionStatus(session)).toEqual({state: 'ended', reason: 'closed'});
+		expect(await accessOutcomes(portal)).toEqual(['success', 'success', 'session-closed']);
+		// The session logged out before keeps its end; closing twice ends nothing more.
+		expect((await portal.store.read()).sessions.find(entry => entry.id === loggedOut.id)).toMatchObject({endReason: 'logout'});
+		await portal.closeOwnSessions();
+		expect(await accessOutcomes(portal, GIULIA.userId)).toEqual(['success', 'logout']);
+		expect(await other.sessionStatus(kept)).toMatchObject({state: 'active'});
+	});
+
+	it('a portal closed after its session timed out (nobody asked meanwhile) records the timeout, not the closing', async () => {
+		const {portal, clock, session} = await marioLoggedIn();
+		clock.advance(16 * MINUTE);
+		await portal.closeOwnSessions();
+		expect((await portal.store.read()).sessions.find(entry => entry.id === session.id)).toMatchObject({endReason: 'idle'});
+		expect(await accessOutcomes(portal)).toEqual(['success', 'session-idle']);
+	});
+
 	it('a session nobody knows is refused', async () => {
 		const {portal} = await marioLoggedIn();
 		const forged: Session = {id: '00000000-0000-4000-8000-000000000000', userId: MARIO.userId, startedAt: new Date()};
@@ -221,5 +249,37 @@ describe('logout and ended sessions', () => {
 		const {portal, session} = await marioLoggedIn();
 		await portal.logout(session);
 		expect(await errorCode(portal.changePassword(session, {current: MARIO.password, next: 'Ciclamino&58', again: 'Ciclamino&58'}))).toBe('auth.sessionExpired');
+	});
+});
+
+describe('session ends are their own kind in "Visualizza accessi"', () => {
+	it('a logout, an idle timeout, an absolute timeout and a closed portal are listed under every outcome, never as "Riuscito" or "Fallito"', async () => {
+		const {portal, clock, session} = await marioLoggedIn();
+		await portal.logout(session);
+		await logIn(portal, MARIO.userId, MARIO.password);
+		clock.advance(16 * MINUTE);
+		await logIn(portal, GIULIA.userId, GIULIA.password); // closes MARIO's idle session as timed out
+		const long = await logIn(portal, MARIO.userId, MARIO.password);
+		// A key press every 10 minutes for 12 hours: the absolute limit ends it.
+		for (let step = 0; step < 72; step++) {
+			clock.advance(10 * MINUTE);
+			await portal.sessionStatus(long, {touch: true});
+		}
+		expect(await portal.sessionStatus(long)).toEqual({state: 'ended', reason: 'expired'});
+		const last = await logIn(portal, MARIO.userId, MARIO.password);
+		const closing = await Portal.open({dataDirectory: portal.store.directory, clock, terminal: 'closing'});
+		await logIn(closing, MARIO.userId, MARIO.password);
+		await closing.closeOwnSessions();
+
+		const page = {page: 1, pageSize: 50};
+		const base = {from: '', to: '', period: 'all', order: 'oldest'} as const;
+		const outcomes = async (outcome: 'all' | 'success' | 'failure') => (await portal.accessHistory(last, {...base, outcome}, page)).items.map(entry => entry.outcome);
+		const ENDS = ['logout', 'session-idle', 'session-expired', 'session-closed'];
+		expect((await outcomes('all')).filter(outcome => ENDS.includes(outcome))).toEqual(ENDS);
+		expect((await outcomes('success')).filter(outcome => ENDS.includes(outcome))).toEqual([]);
+		expect((await outcomes('success')).filter(outcome => outcome === 'success')).toHaveLength(5);
+		expect((await outcomes('failure')).filter(outcome => ENDS.includes(outcome))).toEqual([]);
+		// Stored as such in <data>/access/MARIO.jsonl.
+		expect((await accessOutcomes(portal)).filter(outcome => ENDS.includes(outcome))).toEqual(ENDS);
 	});
 });

@@ -26,7 +26,7 @@ async function openDashboard(data: string): Promise<Terminal> {
 	return terminal;
 }
 
-/** The session rows of "Dispositivi e sessioni": the terminal column reads "pid N" for a local TUI. */
+/** The session rows of "Dispositivi e sessioni": the terminal column reads the tty ("/dev/pts/N") for a local TUI. */
 function sessionRows(screen: string): string[] {
 	const lines = screen.split('\n');
 	const header = lines.findIndex(line => /Terminale\s+Inizio\s+Ultima attività/.test(line));
@@ -61,11 +61,11 @@ describe('"Dispositivi e sessioni" across two processes', () => {
 		first.write(KEYS.enter);
 		await first.waitForText('Il tuo account › Dispositivi e sessioni');
 		await first.waitForText('[ Esci da tutte le altre sessioni ]');
-		await first.waitForText(/pid \d+ \*/);
-		await first.waitForText(/Ultima attività\n(?:\s*pid \d+.*\n){2}\s*\* questa sessione/);
+		await first.waitForText(/\/dev\/pts\/\d+ \*/);
+		await first.waitForText(/Ultima attività\n(?:\s*\/dev\/pts\/\d+.*\n){2}\s*\* questa sessione/);
 		const rows = sessionRows(first.screen());
 		expect(rows, first.screen()).toHaveLength(2);
-		expect(rows.filter(row => /pid \d+ \*/.test(row))).toHaveLength(1);
+		expect(rows.filter(row => /\/dev\/pts\/\d+ \*/.test(row))).toHaveLength(1);
 		expect(second.screen()).toContain('Il tuo certificato è');
 
 		// Enter: "Esci da tutte le altre sessioni". Both screens are watched from the same moment.
@@ -82,7 +82,7 @@ describe('"Dispositivi e sessioni" across two processes', () => {
 		expect(second.screen()).not.toContain('MARIO ROSSI');
 		expect(second.screen()).not.toContain('Il tuo certificato è');
 		// The first keeps its session, now the only one listed.
-		await first.waitForText(/Ultima attività\n\s*pid \d+ \*.*\n\s*\* questa sessione/);
+		await first.waitForText(/Ultima attività\n\s*\/dev\/pts\/\d+ \*.*\n\s*\* questa sessione/);
 		expect(sessionRows(first.screen())).toHaveLength(1);
 		const remaining = await openSessionIds(data);
 		expect(remaining).toHaveLength(1);

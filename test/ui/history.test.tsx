@@ -1,6 +1,7 @@
 import {readFileSync} from 'node:fs';
+import {SignatureLog} from '../../source/core/history/signature-log.js';
 import {join} from 'node:path';
-import {describe, expect, it} from 'vitest';
+import {describe, expect, it, vi} from 'vitest';
 import {KEYS, press, screen, type, waitForScreen} from '../helpers/ink.js';
 import {GIULIA} from '../helpers/portal.js';
 import {overlongLines, screenFixture, type Rendered} from '../helpers/screens.js';
@@ -139,5 +140,90 @@ describe('«Cronologia firme» (HistoryScreen) at 80×24', () => {
 		const text = await waitForScreen(rendered, 'Nessuna firma trovata con la ricerca corrente.');
 		expect(text).toMatch(/Totale firme 0\s+Firme visualizzate: 0 su 0\s+Pagina 1 di 1/);
 		expect(text).not.toContain('Data e ora');
+	});
+
+	it('a period with "Dal"/"Al" filled says so instead of showing 0 rows, and keeps the results shown', async () => {
+		const {rendered} = await openGiulia();
+		const rowsBefore = tableRows(screen(rendered));
+		await press(rendered, KEYS.tab);
+		await waitForScreen(rendered, /› Dal/);
+		await type(rendered, '01/01/2026');
+		await press(rendered, KEYS.enter);
+		await waitForScreen(rendered, /Firme visualizzate: \d+ su 1000/);
+		const dated = tableRows(screen(rendered));
+		// Dal → Al → Filtra: "Ultimi 7 giorni" with the date still there.
+		await tab(rendered, 2);
+		await waitForScreen(rendered, /› Filtra/);
+		await press(rendered, KEYS.right);
+		const text = await waitForScreen(rendered, /✗ Scegli un periodo \(«Filtra»\) oppure le date «Dal»\/«Al», non entrambi\./);
+		expect(text).toMatch(/\(•\) Ultimi 7 giorni/);
+		expect(tableRows(text)).toEqual(dated);
+		expect(rowsBefore.length).toBe(dated.length);
+		// Back to the first option: the dates apply alone again, the message goes.
+		await press(rendered, KEYS.left);
+		await waitForScreen(rendered, /\(•\) Vedi tutte le firme/);
+		await vi.waitFor(() => expect(screen(rendered)).not.toContain('Scegli un periodo'));
+	});
+
+	it('logouts and expired sessions are their own kind in «Cronologia accessi», not "Riuscito"', async () => {
+		const {rendered, portal} = await openGiulia();
+		const other = await portal.login(GIULIA.userId, GIULIA.password);
+		if (other.kind !== 'success') throw new Error(other.kind);
+		await portal.logout(other.session);
+		await tab(rendered, 7);
+		await waitForScreen(rendered, '› [ Visualizza accessi ]');
+		await press(rendered, KEYS.enter);
+		const all = await waitForScreen(rendered, /Totale accessi 3\s+Accessi visualizzati: 3 su 3/);
+		const rows = tableRows(all);
+		expect(rows[0]).toMatch(/test\s+Uscita$/);
+		expect(rows.slice(1).every(row => /test\s+Riuscito$/.test(row))).toBe(true);
+		// "Esito: Riuscito" leaves the logout out (Visualizza accessi → Reset → Cerca → Esito).
+		for (let index = 0; index < 3; index++) await press(rendered, KEYS.shiftTab);
+		await waitForScreen(rendered, /› Esito/);
+		await press(rendered, KEYS.right);
+		const succeeded = await waitForScreen(rendered, /Accessi visualizzati: 2 su 3/);
+		expect(tableRows(succeeded).every(row => /Riuscito$/.test(row))).toBe(true);
+		await press(rendered, KEYS.right);
+		await waitForScreen(rendered, /Accessi visualizzati: 0 su 3/);
+		// Back to every outcome; the logout's row opens with Enter (Esito → Cerca → Reset → … → Successiva → the row).
+		await press(rendered, KEYS.right);
+		await waitForScreen(rendered, /Accessi visualizzati: 3 su 3/);
+		await tab(rendered, 6);
+		await waitForScreen(rendered, /› \d\d\/\d\d\/\d{4} \d\d:\d\d\s+test\s+Uscita/);
+		await press(rendered, KEYS.enter);
+		const detail = await waitForScreen(rendered, 'Dettaglio dell’accesso');
+		expect(detail).toMatch(/Data e ora\s+24\/11\/2026 10:00:00 CET/);
+		expect(detail).toMatch(/Evento\s+Uscita/);
+		expect(detail).toMatch(/Terminale\s+test/);
+		await press(rendered, KEYS.escape);
+		await waitForScreen(rendered, /› \d\d\/\d\d\/\d{4} \d\d:\d\d\s+test\s+Uscita/);
+	});
+
+	it('the detail of a row too long for the window scrolls with ↓ and PgDn, and Esc returns to the list', async () => {
+		const {rendered, directory} = await open('history', LUCA, {rows: 20});
+		const reason = Array.from({length: 90}, (_, index) => `parola${String(index + 1).padStart(2, '0')}`).join(' ');
+		await new SignatureLog(directory).append(LUCA.userId, [{at: new Date().toISOString(), document: 'lungo.pdf', sha256: null, size: null, outcome: 'failure', reason, channel: null, certificateSerial: null}]);
+		// "Cerca" reloads the list; then Tab onto the row (Reset, Visualizza accessi, Precedente, Successiva, the row).
+		await tab(rendered, 5);
+		await waitForScreen(rendered, '› [ Cerca ]');
+		await press(rendered, KEYS.enter);
+		await waitForScreen(rendered, /Totale firme 1\s+Firme visualizzate: 1 su 1/);
+		await tab(rendered, 5);
+		await waitForScreen(rendered, /› \d\d\/\d\d\/\d{4} \d\d:\d\d\s+lungo\.pdf\s+Fallito \(parola01/);
+		await press(rendered, KEYS.enter);
+		const first = await waitForScreen(rendered, /Righe 1–\d+ di \d+/);
+		expect(first).toContain('Motivo        parola01 parola02');
+		expect(first).not.toContain('parola90');
+		const [, shown, total] = /Righe 1–(\d+) di (\d+)/.exec(first)!;
+		await press(rendered, KEYS.down);
+		await waitForScreen(rendered, `Righe 2–${Number(shown) + 1} di ${total}`);
+		await press(rendered, KEYS.pageDown);
+		const end = await waitForScreen(rendered, 'parola90');
+		expect(end).toContain(`di ${total}`);
+		expect(end).toContain('parola90');
+		expect(end).toMatch(/Canale OTP\s+nessuno/);
+		expect(overlongLines(end, 80)).toEqual([]);
+		await press(rendered, KEYS.escape);
+		await waitForScreen(rendered, /› \d\d\/\d\d\/\d{4} \d\d:\d\d\s+lungo\.pdf/);
 	});
 });

@@ -22,7 +22,7 @@ export const IDLE_WARNING_SECONDS = 60;
 /** Key presses are written at most this often: enough for a timeout counted in minutes. */
 const TOUCH_INTERVAL_MS = 5_000;
 
-const END_EVENTS: Record<SessionEndReason, AccessOutcome> = {logout: 'logout', idle: 'session-idle', expired: 'session-expired', 'ended-by-holder': 'sessions-ended'};
+const END_EVENTS: Record<SessionEndReason, AccessOutcome> = {logout: 'logout', idle: 'session-idle', expired: 'session-expired', 'ended-by-holder': 'sessions-ended', closed: 'session-closed'};
 
 function timeoutOf(db: Database, session: SessionRecord, now: Date): 'idle' | 'expired' | undefined {
 	if (now.getTime() - Date.parse(session.startedAt) >= db.settings.sessionMaxHours * 60 * MINUTE) return 'expired';
@@ -112,7 +112,10 @@ export class Sessions {
 	async end(sessionId: string, reason: SessionEndReason, userId?: string): Promise<void> {
 		await this.store.update(db => {
 			const session = db.sessions.find(entry => entry.id === sessionId && (userId === undefined || entry.userId === userId));
-			if (session && session.endedAt === null) endSession(db, session, reason, this.clock.now());
+			if (!session || session.endedAt !== null) return;
+			const now = this.clock.now();
+			// A portal closed after its session had already timed out: the timeout is what happened.
+			endSession(db, session, (reason === 'closed' ? timeoutOf(db, session, now) : undefined) ?? reason, now);
 		});
 	}
 

@@ -2,7 +2,7 @@ import {constants} from 'node:fs';
 import {rename} from 'node:fs/promises';
 import {ensureRealDirectory} from '../store/safe-file.js';
 import {join} from 'node:path';
-import {accessOutcomeSchema, type AccessEntry} from '../store/schema.js';
+import {accessOutcomeSchema, type AccessEntry, type AccessOutcome} from '../store/schema.js';
 import {appendLines, openRegularFile} from './jsonl-append.js';
 
 /*
@@ -29,6 +29,17 @@ import {appendLines, openRegularFile} from './jsonl-append.js';
 export const UNKNOWN_LOG_MAX_BYTES = 1 << 20;
 
 const OUTCOMES: ReadonlySet<string> = new Set(accessOutcomeSchema.options);
+
+/** Attempts that failed ("Fallito" under "Esito"). */
+const FAILED: ReadonlySet<AccessOutcome> = new Set<AccessOutcome>(['wrong-password', 'locked', 'recovery-failed']);
+/** A session's end (logout, timeouts, the portal closed): neither a success nor a failure, its own kind. */
+export const SESSION_ENDS: ReadonlySet<AccessOutcome> = new Set<AccessOutcome>(['logout', 'session-idle', 'session-expired', 'session-closed']);
+
+/** How "Esito" counts an access entry: true "Riuscito", false "Fallito", undefined neither (a session's end). */
+export function accessSucceeded(outcome: AccessOutcome): boolean | undefined {
+	if (SESSION_ENDS.has(outcome)) return undefined;
+	return !FAILED.has(outcome);
+}
 
 interface Cached {
 	ino: number;

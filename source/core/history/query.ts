@@ -4,8 +4,9 @@ import {italianDay, italianDayBounds, parseItalianDate, type CalendarDay} from '
 /*
  * The filters of "Cronologia firme" and "Visualizza accessi" (seed 003 §5): "Dal"/"Al"
  * (whole Italian days, both included), a period ("Vedi tutte le firme", "Ultimi 7 giorni",
- * "Ultimi 3 mesi"), "Esito" (Riuscito / Fallito), "Ordina per" and paging. All constraints
- * apply together. Pure functions: the screens and the tests share them.
+ * "Ultimi 3 mesi"), "Esito" (Riuscito / Fallito), "Ordina per" and paging. The constraints
+ * apply together, except a period with "Dal"/"Al": that is refused (`history.periodAndDates`),
+ * not intersected into an empty list. Pure functions: the screens and the tests share them.
  */
 
 export type HistoryPeriod = 'all' | 'week' | 'quarter';
@@ -47,7 +48,7 @@ function daysBefore(date: Date, days: number): CalendarDay {
 	return {year: target.getUTCFullYear(), month: target.getUTCMonth() + 1, day: target.getUTCDate()};
 }
 
-/** The instants a filter admits, [start, end] in ms; throws `history.badFromDate`, `history.badToDate` or `history.rangeInverted`. */
+/** The instants a filter admits, [start, end] in ms; throws `history.badFromDate`, `history.badToDate`, `history.rangeInverted` or `history.periodAndDates`. */
 export function filterBounds(filter: HistoryFilter, now: Date): {start: number; end: number} {
 	let start = Number.NEGATIVE_INFINITY;
 	let end = Number.POSITIVE_INFINITY;
@@ -62,6 +63,8 @@ export function filterBounds(filter: HistoryFilter, now: Date): {start: number; 
 		end = italianDayBounds(day).end.getTime();
 	}
 	if (start > end) throw new DomainError('history.rangeInverted');
+	// A period and dates together would intersect silently (often into nothing): refused, said so.
+	if (filter.period !== 'all' && (filter.from.trim() !== '' || filter.to.trim() !== '')) throw new DomainError('history.periodAndDates', {period: filter.period});
 	// "Ultimi 7 giorni": today and the 6 days before; "Ultimi 3 mesi": since the same day 3 months ago.
 	if (filter.period !== 'all') {
 		const first = filter.period === 'week' ? daysBefore(now, 6) : monthsBefore(now, 3);
@@ -71,14 +74,15 @@ export function filterBounds(filter: HistoryFilter, now: Date): {start: number; 
 }
 
 /**
- * Filters, sorts and pages entries; `succeeded` says which outcome an entry counts as.
+ * Filters, sorts and pages entries; `succeeded` says which outcome an entry counts as (undefined:
+ * neither, e.g. a logout, shown only under "Vedi tutti gli esiti").
  * `times` (each entry's instant in ms) may be passed in when the caller keeps them; entries
  * already in time order (the usual case: logs are appended as things happen) are not sorted.
  */
 export function queryHistory<T extends {at: string}>(
 	entries: readonly T[],
 	filter: HistoryFilter,
-	options: {now: Date; page: number; pageSize: number; succeeded: (entry: T) => boolean; times?: readonly number[]},
+	options: {now: Date; page: number; pageSize: number; succeeded: (entry: T) => boolean | undefined; times?: readonly number[]},
 ): HistoryPage<T> {
 	const times = options.times ?? entries.map(entry => Date.parse(entry.at));
 	const result = queryPositions(times, filter, {...options, succeeded: index => options.succeeded(entries[index]!)});
@@ -93,7 +97,7 @@ export function queryHistory<T extends {at: string}>(
 export function queryPositions(
 	times: ArrayLike<number>,
 	filter: HistoryFilter,
-	options: {now: Date; page: number; pageSize: number; succeeded: (index: number) => boolean; ascending?: boolean},
+	options: {now: Date; page: number; pageSize: number; succeeded: (index: number) => boolean | undefined; ascending?: boolean},
 ): HistoryPage<number> {
 	const {start, end} = filterBounds(filter, options.now);
 	const count = times.length;

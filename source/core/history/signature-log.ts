@@ -27,8 +27,8 @@ export const signatureRecordSchema = z.object({
 	sha256: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
 	size: z.number().int().min(0).nullable(),
 	outcome: signatureOutcomeSchema,
-	/** For a failure: the error code (an i18n key), e.g. "pin.wrong" or "sign.notActive". */
-	reason: z.string().max(64).nullable(),
+	/** For a failure: the error code (an i18n key), e.g. "pin.wrong" or "sign.notActive", or the words of a failure that has none (shown in full in the row's detail). */
+	reason: z.string().max(1000).nullable(),
 	/** The OTP channel that confirmed it. */
 	channel: z.enum(['sms', 'app', 'token', 'push', 'email']).nullable(),
 	/** The certificate's X.509 serial (hex) it was signed with. */

@@ -107,6 +107,8 @@ export const accessOutcomeSchema = z.enum([
 	'logout',
 	'session-idle',
 	'session-expired',
+	/** The portal was closed (Ctrl-C, SIGHUP, SIGTERM) while logged in: its session ended with it. */
+	'session-closed',
 	'sessions-ended',
 	'password-changed',
 	'password-recovered',
@@ -206,7 +208,7 @@ export const sessionSchema = z.object({
 	startedAt: isoDate,
 	lastActivityAt: isoDate,
 	endedAt: isoDate.nullable(),
-	endReason: z.enum(['logout', 'idle', 'expired', 'ended-by-holder']).nullable(),
+	endReason: z.enum(['logout', 'idle', 'expired', 'ended-by-holder', 'closed']).nullable(),
 	/** A command-line session: SHA-256 (hex) of the secret in the holder's token file; absent for the portal's. */
 	secretHash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });

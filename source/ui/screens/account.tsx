@@ -219,13 +219,14 @@ function SessionsView({active, session, onBack, onHelp}: {active: boolean; sessi
 		<Box flexDirection="column">
 			<GuideNote step="account.sessions" />
 			<Hint>
-				{t('account.sessionTerminal').padEnd(30)}
+				{t('account.sessionTerminal').padEnd(40)}
 				{t('account.sessionStarted').padEnd(18)}
 				{t('account.sessionActivity')}
 			</Hint>
 			{(sessions ?? []).slice(0, 8).map(entry => (
 				<Text key={entry.id} wrap="truncate-end">
-					{(toDisplayText(entry.terminal || '-', 26) + (entry.id === session.id ? ' *' : '')).padEnd(30)}
+					{/* Room for a tty and an SSH client address ("/dev/pts/3, SSH 192.168.100.200"). */}
+					{(toDisplayText(entry.terminal || '-', 36) + (entry.id === session.id ? ' *' : '')).padEnd(40)}
 					{when(entry.startedAt).padEnd(18)}
 					{when(entry.lastActivityAt)}
 				</Text>

@@ -1,16 +1,17 @@
-import {useCallback, useEffect, useState} from 'react';
+import {useCallback, useEffect, useMemo, useState} from 'react';
 import {Box, Text} from 'ink';
 import type {AccessEntry, HistoryFilter, HistoryPage, Session, SignatureRecord} from '../../core/portal.js';
 import {toDisplayText} from '../../core/text/sanitize.js';
-import {Button, ChoiceField, Hint, InlineField, MessageLine} from '../components/controls.js';
+import {Button, ChoiceField, FocusMarker, Hint, InlineField, MessageLine} from '../components/controls.js';
 import type {Control, FormState} from '../components/form.js';
-import {useUi} from '../context.js';
+import {useDisplay, useUi} from '../context.js';
 import {useForm} from '../hooks/use-form.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import {useTerminalSize} from '../hooks/use-terminal-size.js';
 import {describeError, formatDate, formatTime, type MessageKey, type Translate} from '../i18n/index.js';
 import {historyBindings} from '../keymap.js';
 import {GuideNote, guideLines} from '../components/guide-note.js';
+import {HistoryDetail, type HistoryItem} from './history-detail.js';
 
 const PERIODS = ['all', 'week', 'quarter'] as const;
 const OUTCOMES = ['all', 'success', 'failure'] as const;
@@ -28,6 +29,12 @@ const CONTROLS: readonly Control[] = [
 	{kind: 'button', name: 'previous'},
 	{kind: 'button', name: 'next'},
 ];
+
+/** The rows of the page are controls after the buttons: Enter on one opens its detail. */
+const ROW_PREFIX = 'row:';
+function withRows(count: number): readonly Control[] {
+	return count === 0 ? CONTROLS : [...CONTROLS, ...Array.from({length: count}, (_, index): Control => ({kind: 'button', name: `${ROW_PREFIX}${index}`}))];
+}
 
 /** Lines the screen uses besides the rows of the table (frame included). */
 const CHROME_ROWS = 12;
@@ -71,6 +78,7 @@ const ACCOUNT_EVENTS: Record<Exclude<AccessEntry['outcome'], 'success' | 'app-ap
 	'session-idle': 'history.event.sessionIdle',
 	'session-expired': 'history.event.sessionExpired',
 	'sessions-ended': 'history.event.sessionsEnded',
+	'session-closed': 'history.event.sessionClosed',
 	'password-changed': 'history.event.passwordChanged',
 	'password-recovered': 'history.event.passwordRecovered',
 	'recovery-failed': 'history.event.recoveryFailed',
@@ -93,6 +101,15 @@ function accessOutcome(t: Translate, entry: AccessEntry): string {
 			return `${t('history.failure')} (${t('history.access.locked')})`;
 		case 'recovery-failed':
 			return `${t('history.failure')} (${t(ACCOUNT_EVENTS[entry.outcome])})`;
+		// A session's end is its own kind, neither "Riuscito" nor "Fallito".
+		case 'logout':
+			return t('history.kind.logout');
+		case 'session-closed':
+			return t('history.kind.closed');
+		case 'session-idle':
+			return t('history.kind.idle');
+		case 'session-expired':
+			return t('history.kind.expired');
 		default:
 			return `${t('history.success')} (${t(ACCOUNT_EVENTS[entry.outcome])})`;
 	}
@@ -105,6 +122,7 @@ function accessOutcome(t: Translate, entry: AccessEntry): string {
  */
 export function HistoryScreen({active, session, onBack, onHelp, onTypingChange}: {active: boolean; session: Session; onBack: () => void; onHelp: () => void; onTypingChange: (typing: boolean) => void}) {
 	const {t, portal, language, guide} = useUi();
+	const {screenReader} = useDisplay();
 	const {rows, columns} = useTerminalSize();
 	// With `--guide`, the table leaves room for the note at the foot of the screen.
 	const pageSize = Math.max(3, rows - CHROME_ROWS - (guide ? guideLines(t, 'history', columns - 2).length : 0));
@@ -113,6 +131,10 @@ export function HistoryScreen({active, session, onBack, onHelp, onTypingChange}:
 	const [page, setPage] = useState(1);
 	const [result, setResult] = useState<Result | undefined>();
 	const [error, setError] = useState<string | undefined>();
+	/** The row opened with Enter; Esc closes it and the focus is still on that row. */
+	const [detail, setDetail] = useState<HistoryItem | undefined>();
+	const shownCount = result?.view === view ? result.page.items.length : 0;
+	const controls = useMemo(() => withRows(shownCount), [shownCount]);
 
 	/** The signatures page from the columns this process already holds, or undefined (then load it). */
 	const signaturesNow = (filter: HistoryFilter, wanted: number) => {
@@ -147,12 +169,17 @@ export function HistoryScreen({active, session, onBack, onHelp, onTypingChange}:
 		// Reload when the view or the page size changes; filters and pages reload explicitly.
 	}, [view, pageSize]);
 
-	const [form, dispatch] = useForm(CONTROLS, {
+	const [form, dispatch] = useForm(controls, {
 		submit: 'search',
-		active,
+		active: active && !detail,
 		onTypingChange,
 		onRequest: (action, current) => {
 			if (action === 'help') return onHelp();
+			if (action.startsWith(ROW_PREFIX)) {
+				const item = result?.view === view ? result.page.items[Number(action.slice(ROW_PREFIX.length))] : undefined;
+				if (item) setDetail(item);
+				return;
+			}
 			if (action === 'cancel') return onBack();
 			if (action === 'search') return void load(filterOf(current), 1, view);
 			if (action === 'reset') {
@@ -193,12 +220,20 @@ export function HistoryScreen({active, session, onBack, onHelp, onTypingChange}:
 		action => {
 			if (action === 'nextPage' || action === 'previousPage') void load(applied, action === 'nextPage' ? page + 1 : page - 1, view);
 		},
-		active,
+		active && !detail,
 	);
+	// A shorter page leaves the focus on its last row (or on "Successiva" when it has none).
+	useEffect(() => {
+		if (form.focus >= controls.length) dispatch({type: 'focus', name: controls.at(-1)!.name});
+	}, [controls, form.focus]);
 
-	const focused = (name: string) => active && CONTROLS[form.focus]?.name === name;
+	const focused = (name: string) => active && controls[form.focus]?.name === name;
 	const signatures = view === 'signatures';
 	const current = result?.view === view ? result.page : undefined;
+	if (detail) {
+		const reasonLabel = (code: string) => REASONS[code];
+		return <HistoryDetail active={active} item={detail} onBack={() => setDetail(undefined)} describe={{accessOutcome: entry => accessOutcome(t, entry), reasonLabel}} />;
+	}
 	return (
 		<Box flexDirection="column">
 			<GuideNote step="history" />
@@ -235,19 +270,21 @@ export function HistoryScreen({active, session, onBack, onHelp, onTypingChange}:
 			{current && current.items.length > 0 ? (
 				<Box flexDirection="column" aria-role="table">
 					<Hint wrap="truncate-end">
+						{screenReader ? '' : '  '}
 						{t('history.when').padEnd(18)}
-						{signatures ? t('history.document').padEnd(34) : t('history.terminal').padEnd(34)}
+						{signatures ? t('history.document').padEnd(32) : t('history.terminal').padEnd(32)}
 						{t('history.outcome')}
 					</Hint>
 					{current.items.map((item, index) => {
 						const at = new Date(item.at);
 						const when = `${formatDate(language, at)} ${formatTime(language, at)}`.padEnd(18);
-						const middle = 'document' in item ? toDisplayText(item.document, 32) : toDisplayText(item.terminal || '-', 32);
+						const middle = 'document' in item ? toDisplayText(item.document, 30) : toDisplayText(item.terminal || '-', 30);
 						const outcome = 'document' in item ? signatureOutcome(t, item) : accessOutcome(t, item);
 						return (
 							<Text key={`${item.at}-${index}`} wrap="truncate-end">
+								<FocusMarker focused={focused(`${ROW_PREFIX}${index}`)} />
 								{when}
-								{middle.padEnd(34)}
+								{middle.padEnd(32)}
 								{outcome}
 							</Text>
 						);
