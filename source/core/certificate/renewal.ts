@@ -9,7 +9,7 @@ import type {CertificationAuthority} from '../pki/authority.js';
 import {newKeyPair} from '../pki/authority.js';
 import {sealPrivateKey} from '../pki/holder-key.js';
 import type {Store} from '../store/store.js';
-import type {CertificateRecord, Database} from '../store/schema.js';
+import type {Database} from '../store/schema.js';
 import {findUsableCoupon} from './coupons.js';
 import {certificateState, currentCertificate, newCertificateRecord, newIut} from './record.js';
 import {dropRenewal, openRenewal, renewalClosed, resumableUntil, type PendingRenewal} from './renewal-progress.js';
