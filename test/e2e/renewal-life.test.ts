@@ -19,7 +19,7 @@ const DAY = 86_400_000;
 
 interface Stored {
 	holders: {userId: string; pinFailures: number}[];
-	certificates: {userId: string; status: string; iut: string}[];
+	certificates: {userId: string; status: string; iut: string; expiresAt: string}[];
 }
 const stored = (data: string) => JSON.parse(readFileSync(join(data, 'db.json'), 'utf8')) as Stored;
 
@@ -130,5 +130,31 @@ describe('a renewal left mid-way (issue 18)', () => {
 		expect(next.screen()).toContain('✓ 2 Conferma l’operazione (completato)');
 		await fromStep3(next, data);
 		expect(stored(data).certificates.filter(entry => entry.userId === MARIO.userId).map(entry => entry.status)).toEqual(['revoked', 'active']);
+	});
+});
+
+describe('a suspension to the expiry date (issue 18)', () => {
+	it('acknowledged as a revocation, it is not said to come back active', async () => {
+		const data = await demoCopy();
+		const expiresAt = new Date(stored(data).certificates.find(entry => entry.userId === MARIO.userId)!.expiresAt);
+		const expiry = new Intl.DateTimeFormat('it-IT', {timeZone: 'Europe/Rome', day: '2-digit', month: '2-digit', year: 'numeric'}).format(expiresAt);
+		const terminal = open(['--data', data]);
+		await typeLogin(terminal, MARIO.userId, MARIO.password);
+		await terminal.waitForText('Il tuo certificato è Attivo');
+		terminal.write('5');
+		await terminal.waitForText('› [ Sospendi ]');
+		terminal.write('\r');
+		await terminal.waitForText('Sospendi online il tuo certificato');
+		const iut = stored(data).certificates.find(entry => entry.userId === MARIO.userId)!.iut;
+		await terminal.type(`${iut}\r${MARIO_ERC}\r${MARIO_ERC}\r${expiry}`);
+		terminal.write('\t ');
+		await terminal.waitForText('[x] Ho capito');
+		terminal.write('\t\t\r');
+		await terminal.waitForText('Certificato sospeso fino alla scadenza');
+		const screen = terminal.screen().replace(/\s+/g, ' ');
+		// The done message and the card's state line both.
+		expect(screen).toContain(`Certificato sospeso fino alla scadenza (${expiry}): non tornerà attivo, la sospensione equivale alla revoca.`);
+		expect(screen).toContain(`Il tuo certificato è sospeso fino alla scadenza (${expiry}): non tornerà attivo, la sospensione equivale alla revoca.`);
+		expect(screen).not.toContain('tornerà attivo il giorno dopo');
 	});
 });

@@ -343,6 +343,7 @@ export const en: Record<MessageKey, string> = {
 	'renewal.button': 'Renew signature',
 	'renewal.resume': 'You have a renewal in progress (begun at {time}): you can resume it at the step “{step}” until {until}.',
 	'renewal.resumeButton': 'Resume the renewal',
+	'renewal.leaveQuestion': 'Leave the procedure? The steps already done are kept: for a while you can resume at this step by opening it again.',
 	'renewal.title': 'Renew signature',
 	'renewal.step1': 'Consents',
 	'renewal.step2': 'Confirm the operation',

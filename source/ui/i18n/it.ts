@@ -341,6 +341,7 @@ export const it = {
 	'renewal.button': 'Rinnova firma',
 	'renewal.resume': 'Hai un rinnovo in corso (iniziato alle {time}): puoi riprenderlo dal passo «{step}» fino alle {until}.',
 	'renewal.resumeButton': 'Riprendi il rinnovo',
+	'renewal.leaveQuestion': 'Uscire dalla procedura? I passi già completati restano salvati: per un po’ potrai riprendere da questo passo riaprendola.',
 	'renewal.title': 'Rinnova firma',
 	'renewal.step1': 'Consensi',
 	'renewal.step2': 'Conferma l’operazione',

@@ -186,7 +186,7 @@ export function RenewalWizard({kind = 'renewal', withCoupon, withRao = false, re
 					/>
 				) : null}
 			</StepDialog>
-			{asking ? <DiscardPrompt onAnswer={discard => (discard ? onClose() : setAsking(false))} /> : null}
+			{asking ? <DiscardPrompt question={begun ? t('renewal.leaveQuestion') : undefined} onAnswer={discard => (discard ? onClose() : setAsking(false))} /> : null}
 		</Box>
 	);
 }
