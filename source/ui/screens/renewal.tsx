@@ -33,7 +33,8 @@ export function RenewalScreen({active, session, onBack, onHelp, onTypingChange}:
 	const [wizard, setWizard] = useState<Choice | 'none'>('none');
 	const [message, setMessage] = useState<{kind: 'error' | 'success'; text: string} | undefined>();
 	const reload = useCallback(() => {
-		Promise.all([portal.dashboard(session), portal.renewalWindow(session), portal.pendingRenewal(session)]).then(
+		// A renewal that cannot be offered now (e.g. its new OTP refused by the message limit) does not hide the card.
+		Promise.all([portal.dashboard(session), portal.renewalWindow(session), portal.pendingRenewal(session).catch(() => undefined)]).then(
 			([dashboard, renewal, left]) => {
 				setView(dashboard);
 				setWindow(renewal);
