@@ -133,6 +133,27 @@ describe('a renewal left mid-way (issue 18)', () => {
 	});
 });
 
+describe('a renewal left with Esc at step 4 (issue 18)', () => {
+	it('is offered again on the card and resumes at step 4 with the OTP already sent', async () => {
+		const data = await demoCopy();
+		const terminal = open(['--data', data]);
+		await throughStep2(terminal, data);
+		await terminal.type('11223344\r11223344\r');
+		await terminal.waitForText('▼ 4 Conferma l’operazione (in corso)');
+		const code = lastSmsCode(data);
+		terminal.write('\u001b');
+		await terminal.waitForText('I passi già completati restano salvati');
+		terminal.write('\t\r'); // "Sì, annulla"
+		await terminal.waitForText('› [ Riprendi il rinnovo ]');
+		expect(terminal.screen().replace(/\s+/g, ' ')).toContain('dal passo «Conferma l’operazione»');
+		terminal.write('\r');
+		await terminal.waitForText('▼ 4 Conferma l’operazione (in corso)');
+		await terminal.type(code);
+		terminal.write('\r');
+		await terminal.waitForText('Il tuo certificato di Firma Remota è stato rinnovato');
+	});
+});
+
 describe('a suspension to the expiry date (issue 18)', () => {
 	it('acknowledged as a revocation, it is not said to come back active', async () => {
 		const data = await demoCopy();

@@ -375,7 +375,7 @@ export const en: Record<MessageKey, string> = {
 	'errors.replacement.notAllowed': 'A new certificate cannot be requested for your profile: the certificate is valid.',
 	'errors.replacement.passphraseLength': 'The passphrase must be 8 to 128 characters long.',
 	'errors.replacement.passphraseMismatch': 'The two passphrases differ: enter them again.',
-	'errors.replacement.passphraseAndCf': 'You typed a passphrase and also chose the tax code: untick the box to use the passphrase, or clear the passphrase to use the tax code.',
+	'errors.replacement.passphraseAndCf': 'You typed a passphrase and also chose the tax code: pick one. For the passphrase, untick the box and type it twice; for the tax code, leave both fields empty.',
 	'card.replacement.title': 'Request a new certificate',
 	'card.replacement.description': 'Update your remote signature certificate',
 	'replacement.bar': 'Your signature certificate must be updated by {date}: choose "Request a new certificate".',

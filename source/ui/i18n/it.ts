@@ -373,7 +373,7 @@ export const it = {
 	'errors.replacement.notAllowed': 'La richiesta di un nuovo certificato non è disponibile per il tuo profilo: il certificato è valido.',
 	'errors.replacement.passphraseLength': 'La passphrase deve avere da 8 a 128 caratteri.',
 	'errors.replacement.passphraseMismatch': 'Le due passphrase non coincidono: reinseriscile.',
-	'errors.replacement.passphraseAndCf': 'Hai scritto una passphrase e scelto anche il codice fiscale: togli la spunta per usare la passphrase, oppure cancella la passphrase per usare il codice fiscale.',
+	'errors.replacement.passphraseAndCf': 'Hai scritto una passphrase e scelto anche il codice fiscale: scegline uno. Per la passphrase togli la spunta e riscrivila due volte; per il codice fiscale lascia vuoti i due campi.',
 	'card.replacement.title': 'Richiedi nuovo certificato',
 	'card.replacement.description': 'Aggiorna il tuo certificato di firma remota',
 	'replacement.bar': 'Il tuo certificato di firma deve essere aggiornato entro il {date}: scegli «Richiedi nuovo certificato».',
