@@ -179,3 +179,34 @@ describe('a suspension to the expiry date (issue 18)', () => {
 		expect(screen).not.toContain('tornerà attivo il giorno dopo');
 	});
 });
+
+describe('"Richiedi nuovo certificato", phase 4 (issue 18)', () => {
+	it('a passphrase typed twice with "usa il codice fiscale" ticked is not silently discarded: the holder is asked to pick one', async () => {
+		const data = await demoCopy();
+		const luca = {userId: 'JCPD5590', password: 'Montagna_19', pin: '16180339'};
+		const token = () =>
+			(JSON.parse(runCli(['phone', '--data', data, '--user', luca.userId, '--print', '--json']).stdout) as {authenticators: {device: string; code: string}[]}).authenticators.find(
+				reading => reading.device === 'token',
+			)!.code;
+		const terminal = open(['--data', data]);
+		await typeLogin(terminal, luca.userId, luca.password);
+		await terminal.waitForText('1. Richiedi nuovo certificato');
+		terminal.write('1');
+		await terminal.waitForText('▼ 1 Consensi (in corso)');
+		terminal.write(' \t');
+		await terminal.type(`${luca.pin}\r`);
+		await terminal.waitForText('Inserisci il codice generato dal token OTP');
+		await terminal.type(`${token()}\r`);
+		await terminal.waitForText('▼ 3 Scegli nuovo PIN (in corso)');
+		await terminal.type('55667788\r55667788\r');
+		await terminal.waitForText('▼ 4 Informazioni di sicurezza (in corso)');
+		await terminal.type('Girasole al mare 42\rGirasole al mare 42');
+		terminal.write('\t ');
+		await terminal.waitForText('[x] Usa il mio codice fiscale');
+		terminal.write('\t\t\r');
+		await terminal.waitForText(/Hai scritto una passphrase e scelto anche il codice\s+fiscale: scegline uno\./);
+		expect(terminal.screen()).toContain('▼ 4 Informazioni di sicurezza (in corso)');
+		const renewals = (JSON.parse(readFileSync(join(data, 'db.json'), 'utf8')) as {renewals: {userId: string; step: string; envelope: string | null}[]}).renewals;
+		expect(renewals.find(entry => entry.userId === luca.userId)).toMatchObject({step: 'securityInfo', envelope: null});
+	});
+});
