@@ -3,7 +3,7 @@ import {DomainError} from '../errors.js';
 import type {ChallengeView} from '../otp/challenges.js';
 import type {Database, Renewal} from '../store/schema.js';
 import {certificateState, currentCertificate} from './record.js';
-import {renewalWindow} from './renewal-window.js';
+import {renewalWindow, windowError} from './renewal-window.js';
 
 /*
  * A renewal's progress is stored in the core (db.renewals), tied to its holder: a renewal left
@@ -51,8 +51,10 @@ export function renewalClosed(db: Database, renewal: Renewal, now: Date): Domain
 	if (renewal.kind === 'renewal') {
 		// Begun the day before expiry, finished after midnight: the renewal's rule no longer
 		// holds. Refused, nothing issued; the holder is sent to "Richiedi nuovo certificato".
-		if (!renewalWindow(certificate, now, db.settings.renewalWindowDays, state).open) return new DomainError('renewal.windowClosed');
-		return undefined;
+		const window = renewalWindow(certificate, now, db.settings.renewalWindowDays, state);
+		if (window.open) return undefined;
+		// Suspended or blocked meanwhile: the usual refusal for that state.
+		return window.reason === 'tooLate' ? new DomainError('renewal.windowClosed') : windowError(window);
 	}
 	const holder = db.holders.find(entry => entry.userId === renewal.userId);
 	if (!holder || (holder.replacementDeadline === null && state !== 'expired')) return new DomainError('replacement.notAllowed');

@@ -18,7 +18,7 @@ import {ConsentsStep, CouponStep, NewPinStep, RaoStep, SecurityStep} from './ren
 export type WizardResult = {kind: 'success' | 'error'; text: string};
 
 /** Refusals after which the stored renewal is gone: the wizard closes with the reason instead of staying on a dead step. */
-const ENDING = new Set(['renewal.windowClosed', 'renewal.expired', 'renewal.unknown', 'replacement.notAllowed']);
+const ENDING = new Set(['renewal.windowClosed', 'renewal.notActive', 'renewal.notYet', 'renewal.expired', 'renewal.unknown', 'replacement.notAllowed']);
 
 export interface RenewalWizardProps {
 	kind?: WizardKind;

@@ -119,3 +119,17 @@ describe('renewal: the window is checked at every step', () => {
 		expect((await mario(portal)).pinHash).toBe(before.pinHash);
 	});
 });
+
+describe('renewal: the certificate is checked at every step too', () => {
+	it('suspended mid-way (e.g. from another terminal): the next step is refused as not active and the renewal ends', async () => {
+		const {portal, session} = await setup();
+		const {renewalId} = await portal.beginRenewal(session, consents(MARIO.pin));
+		await portal.confirmRenewalConsents(session, renewalId, await lastSmsCode(portal, MARIO.userId));
+		const iut = (await certificates(portal))[0]!.iut;
+		const end = new Date(portal.clock.now().getTime() + 3 * DAY);
+		const endDate = new Intl.DateTimeFormat('it-IT', {timeZone: 'Europe/Rome', day: '2-digit', month: '2-digit', year: 'numeric'}).format(end);
+		await portal.suspend(session, {iut, erc: '40213769', ercAgain: '40213769', endDate, acceptRevocationEffect: false});
+		expect(await errorOf(portal.chooseRenewalPin(session, renewalId, '11223344', '11223344'))).toBe('renewal.notActive');
+		expect(await portal.pendingRenewal(session)).toBeUndefined();
+	});
+});
