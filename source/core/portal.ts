@@ -9,7 +9,7 @@ import {assertLiveSession, Sessions, type SessionStatus} from './account/session
 import {AppLogin, type AppLoginOffer} from './auth/app-login.js';
 import {login as attemptLogin, MAX_IDENTIFIER_LENGTH, type LoginResult} from './auth/login.js';
 import type {CertificateDetails} from './certificate/details.js';
-import type {Renewals, RenewalWindow} from './certificate/renewal.js';
+import type {PendingRenewal, Renewals, RenewalWindow} from './certificate/renewal.js';
 import type {SuspensionRequest} from './certificate/suspension.js';
 import {certificateState, currentCertificate, maskIut, suspensionIsOver, type CertificateState} from './certificate/record.js';
 import {FolderClock, systemClock, type Clock} from './clock.js';
@@ -88,7 +88,7 @@ export type PortalLoginResult = {kind: 'success'; session: Session} | Exclude<Lo
 export type {Admin, EnrolledHolder, EnrollmentInput, Scenario};
 export type {AccountView, PasswordVerdict, PasswordContext, RecoveryNext, SessionStatus, SessionRecord};
 export type {DocumentToSign, SignedDocument, SigningResult, SignatureRecord, SignatureVerification, HistoryFilter, HistoryPage, AccessEntry, ReportSettings, ReportFrequency, ReportUpdate};
-export type {AppActivation, AppLoginOffer, CertificateDetails, RenewalWindow, SuspensionRequest, ChallengeView, OtpOverview, OutboxMessage};
+export type {AppActivation, AppLoginOffer, CertificateDetails, PendingRenewal, RenewalWindow, SuspensionRequest, ChallengeView, OtpOverview, OutboxMessage};
 
 export interface PortalOptions {
 	dataDirectory: string;
@@ -502,6 +502,12 @@ export class Portal {
 		return (await this.renewals()).begin(session.userId, input);
 	}
 
+	/** A renewal (or new certificate) left mid-way that the holder can resume at its step, if any. */
+	async pendingRenewal(session: Session): Promise<PendingRenewal | undefined> {
+		await this.requireSession(session);
+		return (await this.renewals()).pending(session.userId);
+	}
+
 	async confirmRenewalConsents(session: Session, renewalId: string, code: string): Promise<void> {
 		await this.requireSession(session);
 		return (await this.renewals()).confirmConsents(session.userId, renewalId, code);
@@ -550,7 +556,8 @@ export class Portal {
 		});
 	}
 
-	async activateRenewal(session: Session, renewalId: string, code: string): Promise<{expiresAt: Date}> {
+	/** Issues the new certificate; its new IUT is returned to be shown in full (the holder needs it to suspend). */
+	async activateRenewal(session: Session, renewalId: string, code: string): Promise<{expiresAt: Date; iut: string}> {
 		await this.requireSession(session);
 		return (await this.renewals()).activate(session.userId, renewalId, code);
 	}

@@ -25,6 +25,8 @@ export const settingsSchema = z.object({
 	appLoginCodeSeconds: z.number().int().min(2).default(8),
 	pinMaxAttempts: z.number().int().min(1).default(3),
 	renewalWindowDays: z.number().int().min(1).default(90),
+	/** A renewal left mid-way (Esc, a lost connection, a crash) can be resumed at its step for this long after it began. */
+	renewalResumeMinutes: z.number().int().min(1).default(30),
 	certificateValidityYears: z.number().int().min(1).default(3),
 });
 

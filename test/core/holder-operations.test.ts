@@ -78,6 +78,7 @@ const OPERATIONS: Record<PublicMethod, HolderOperation | string> = {
 	raoAuthorize: {holder: () => [{operatorId: 'RAO0001', password: 'Operatore#26'}]},
 	raoConfirm: {holder: () => [{operatorId: 'RAO0001', challengeId: 'x', code: '12345678'}]},
 	beginRenewal: {holder: () => [{acceptConditions: true, confirmData: true, pin: SAMPLE_PIN}]},
+	pendingRenewal: {holder: () => []},
 	confirmRenewalConsents: {holder: () => ['x', '12345678']},
 	chooseRenewalPin: {holder: () => ['x', '11223344', '11223344']},
 	replacementStatus: {holder: () => []},

@@ -49,8 +49,9 @@ describe('"Rinnova firma" in a pseudo-terminal', () => {
 		expected.setUTCFullYear(expected.getUTCFullYear() + 3);
 		const date = `${String(expected.getUTCDate()).padStart(2, '0')}/${String(expected.getUTCMonth() + 1).padStart(2, '0')}/${expected.getUTCFullYear()}`;
 		expect(terminal.screen().replace(/\s+/g, ' ')).toContain(`valido fino al ${date}`);
+		// "Torna alla homepage": the dashboard, with the new certificate.
 		terminal.write('\r');
-		await terminal.waitForText(`Data di scadenza: ${date}`);
+		await terminal.waitForText(`Il tuo certificato è Attivo fino al ${date}`);
 
 		const certificates = (JSON.parse(readFileSync(join(data, 'db.json'), 'utf8')) as {certificates: StoredCertificate[]}).certificates.filter(entry => entry.userId === MARIO.userId);
 		const renewed = certificates.find(entry => entry.status === 'active')!;

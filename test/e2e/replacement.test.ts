@@ -35,19 +35,32 @@ describe('"Richiedi nuovo certificato" in a pseudo-terminal', () => {
 		await terminal.type(LUCA.pin);
 		terminal.write('\r');
 		await terminal.waitForText('Inserisci il codice generato dal token OTP');
-		await terminal.type(tokenCode(data));
+		const phase2Code = tokenCode(data);
+		await terminal.type(phase2Code);
 		terminal.write('\r');
 		await terminal.waitForText('▼ 3 Scegli nuovo PIN (in corso)');
+		// Seed 002, phase 3: "Clicca su «Conferma»".
+		expect(terminal.screen()).toContain('[ Conferma ]');
+		expect(terminal.screen()).not.toContain('Attiva il certificato');
 		await terminal.type('55667788\r55667788\r');
 		await terminal.waitForText('▼ 4 Informazioni di sicurezza (in corso)');
 		terminal.write('\t\t '); // "Usa il mio codice fiscale"
 		await terminal.waitForText('[x] Usa il mio codice fiscale');
 		terminal.write('\t\t\r');
 		await terminal.waitForText('▼ 5 Conferma l’operazione (in corso)');
+		// Phase 2's code again (same 30-second step): already used, not "errato".
+		await terminal.type(phase2Code);
+		terminal.write('\r');
+		await terminal.waitForText('Codice già usato: attendi il prossimo codice.');
+		expect(terminal.screen()).not.toContain('errato');
 		// The next 30-second step: the token never repeats a step, the portal accepts one step ahead.
 		await terminal.type(await totpCode(LUCA_TOKEN_SECRET, new Date(now + 31_000)));
 		terminal.write('\r');
 		await terminal.waitForText('La tua nuova firma remota è stata aggiornata correttamente');
+		const iut = (JSON.parse(readFileSync(join(data, 'db.json'), 'utf8')) as {certificates: {userId: string; status: string; iut: string}[]}).certificates.find(
+			entry => entry.userId === LUCA.userId && entry.status === 'active',
+		)!.iut;
+		expect(terminal.screen().replace(/\s+/g, ' ')).toContain(`Il nuovo Identificativo Univoco Titolare (IUT) è ${iut}`);
 		terminal.write('\r');
 		await terminal.waitForText('Il tuo certificato è Attivo fino al');
 		expect(terminal.screen()).not.toContain('Richiedi nuovo certificato');

@@ -1,5 +1,5 @@
 import {createHmac, randomInt, randomUUID} from 'node:crypto';
-import {DAY, type Clock} from '../clock.js';
+import type {Clock} from '../clock.js';
 import {DomainError} from '../errors.js';
 import {dummyPasswordHash, hashPeppered, verifyPassword} from '../auth/hashing.js';
 import {assertPinFormat, checkPin} from '../auth/pin.js';
@@ -9,10 +9,13 @@ import type {CertificationAuthority} from '../pki/authority.js';
 import {newKeyPair} from '../pki/authority.js';
 import {sealPrivateKey} from '../pki/holder-key.js';
 import type {Store} from '../store/store.js';
-import type {CertificateRecord, Database} from '../store/schema.js';
+import type {Database} from '../store/schema.js';
 import {findUsableCoupon} from './coupons.js';
 import {certificateState, currentCertificate, newCertificateRecord, newIut} from './record.js';
-import {formatItalianDate, italianDay} from '../italian-date.js';
+import {dropRenewal, openRenewal, renewalClosed, resumableUntil, type PendingRenewal} from './renewal-progress.js';
+import {renewalWindow, windowError, type RenewalWindow} from './renewal-window.js';
+
+export {renewalWindow, type PendingRenewal, type RenewalWindow};
 
 /*
  * "Rinnova firma" (seeds 000, 001, 003 §7, 004): 1 Consensi (declaration, conditions, data
@@ -20,7 +23,9 @@ import {formatItalianDate, italianDay} from '../italian-date.js';
  * may equal the old) → 4 Conferma l'operazione (OTP). Open from 90 days before expiry until
  * the day before. The new certificate has a new X.509 serial and IUT and is valid 3 years
  * from the renewal; the old one is revoked as superseded. Each step is checked here, in order,
- * and an error at a step lets the holder retry that step.
+ * and an error at a step lets the holder retry that step. The progress is stored: a renewal
+ * left mid-way resumes at its step (see renewal-progress.ts), and every step checks again that
+ * the renewal can still go on (window, certificate, time since it began).
  */
 
 export const OPERATION_RENEWAL_CONSENTS = 'renewal.consents';
@@ -29,22 +34,6 @@ export const OPERATION_RENEWAL_RAO = 'renewal.rao';
 
 /** What the replacement procedure sends: the e-mail with the envelope (seed 002). */
 export type SendEnvelope = (input: {userId: string; to: string; holderName: string; pdf: Buffer; at: Date}) => Promise<void>;
-
-export type RenewalWindow = {open: true; daysLeft: number} | {open: false; reason: 'notYet'; opensOn: Date} | {open: false; reason: 'tooLate' | 'notActive'};
-
-/** Whole Italian calendar days from `now` to the expiry day. */
-function daysUntil(expiry: Date, now: Date): number {
-	return Math.round((Date.parse(italianDay(expiry)) - Date.parse(italianDay(now))) / DAY);
-}
-
-export function renewalWindow(certificate: CertificateRecord, now: Date, windowDays: number, state: string): RenewalWindow {
-	if (state !== 'active') return {open: false, reason: state === 'expired' ? 'tooLate' : 'notActive'};
-	const expiry = new Date(certificate.expiresAt);
-	const days = daysUntil(expiry, now);
-	if (days < 1) return {open: false, reason: 'tooLate'};
-	if (days > windowDays) return {open: false, reason: 'notYet', opensOn: new Date(expiry.getTime() - windowDays * DAY)};
-	return {open: true, daysLeft: days};
-}
 
 export class Renewals {
 	constructor(
@@ -137,6 +126,8 @@ export class Renewals {
 		} else if (!(await this.replacementAllowed(userId)).allowed) {
 			throw new DomainError('replacement.notAllowed');
 		}
+		// A PIN that cannot be right (`123`) is refused for what it is, before it costs one of the attempts.
+		assertPinFormat(input.pin);
 		const certificate = currentCertificate((await this.store.read()).certificates, userId)!;
 		// The OTP message limit first: a refusal stores nothing (no renewal, no spent approval, no PIN counted).
 		await this.challenges.assertCanStart(userId);
@@ -162,6 +153,7 @@ export class Renewals {
 				couponId,
 				newErcHash: null,
 				envelope: null,
+				raoApprovalId: input.raoApprovalId ?? null,
 				createdAt: this.clock.now().toISOString(),
 			});
 		});
@@ -209,6 +201,8 @@ export class Renewals {
 		await this.renewal(userId, renewalId, 'securityInfo');
 		const holder = (await this.store.read()).holders.find(entry => entry.userId === userId)!;
 		let passphrase = holder.codiceFiscale;
+		// Both a passphrase and the tick: which one the holder meant is not ours to guess (nothing is discarded silently).
+		if (input.useCodiceFiscale && (input.passphrase !== '' || input.passphraseAgain !== '')) throw new DomainError('replacement.passphraseAndCf');
 		if (!input.useCodiceFiscale) {
 			if (input.passphrase.length < 8 || input.passphrase.length > 128) throw new DomainError('replacement.passphraseLength');
 			if (input.passphrase !== input.passphraseAgain) throw new DomainError('replacement.passphraseMismatch');
@@ -233,7 +227,7 @@ export class Renewals {
 	}
 
 	/** Step 4: the OTP that activates the new certificate. Issues it and supersedes the old one. */
-	async activate(userId: string, renewalId: string, code: string): Promise<{expiresAt: Date}> {
+	async activate(userId: string, renewalId: string, code: string): Promise<{expiresAt: Date; iut: string}> {
 		const renewal = await this.renewal(userId, renewalId, 'confirmActivation');
 		await this.challenges.confirm({challengeId: renewal.challengeId!, userId, operation: OPERATION_RENEWAL_ACTIVATE, data: {renewalId}, code});
 		const db = await this.store.read();
@@ -252,6 +246,9 @@ export class Renewals {
 		await this.store.update(current => {
 			const entry = this.find(current, userId, renewalId);
 			if (entry.step !== 'confirmActivation') throw new DomainError('renewal.wrongStep');
+			// Checked again at the moment of issue: midnight may have passed since the step began.
+			const closed = renewalClosed(current, entry, this.clock.now());
+			if (closed) throw closed;
 			if (entry.couponId) {
 				// Spent here, under the lock: a coupon pays for one renewal only.
 				const coupon = current.coupons.find(candidate => candidate.id === entry.couponId);
@@ -284,7 +281,7 @@ export class Renewals {
 			});
 		}
 		await this.publishCrl();
-		return {expiresAt};
+		return {expiresAt, iut};
 	}
 
 	private async setChallenge(userId: string, renewalId: string, challengeId: string): Promise<void> {
@@ -293,11 +290,68 @@ export class Renewals {
 		});
 	}
 
+	/** The renewal at `step`, if it can still go on now; one that cannot is ended (nothing to resume) and the reason thrown. */
 	private async renewal(userId: string, renewalId: string, step: string) {
-		const renewal = (await this.store.read()).renewals.find(entry => entry.id === renewalId && entry.userId === userId);
+		const db = await this.store.read();
+		const renewal = db.renewals.find(entry => entry.id === renewalId && entry.userId === userId);
 		if (!renewal) throw new DomainError('renewal.unknown');
 		if (renewal.step !== step) throw new DomainError('renewal.wrongStep');
+		const closed = renewalClosed(db, renewal, this.clock.now());
+		if (closed) {
+			await this.store.update(current => dropRenewal(current, userId, renewalId));
+			throw closed;
+		}
 		return renewal;
+	}
+
+	/**
+	 * The holder's renewal left mid-way, if it can be resumed: its step and, for an OTP step,
+	 * the challenge to answer (a new one when the stored one cannot be answered any more).
+	 * One that cannot go on (too old, window closed, OTP cancelled) is ended here.
+	 */
+	async pending(userId: string): Promise<PendingRenewal | undefined> {
+		const db = await this.store.read();
+		const renewal = openRenewal(db, userId);
+		if (!renewal) return undefined;
+		if (renewalClosed(db, renewal, this.clock.now())) {
+			await this.store.update(current => dropRenewal(current, userId, renewal.id));
+			return undefined;
+		}
+		let step = renewal.step as PendingRenewal['step'];
+		let challenge: ChallengeView | null = null;
+		if (step === 'confirmConsents' || step === 'confirmActivation') {
+			const operation = step === 'confirmConsents' ? OPERATION_RENEWAL_CONSENTS : OPERATION_RENEWAL_ACTIVATE;
+			const stored = renewal.challengeId ? await this.challenges.get(renewal.challengeId, userId).catch(() => undefined) : undefined;
+			if (stored?.state === 'cancelled' || stored?.state === 'denied') {
+				// Five wrong codes (or a denied push) cancel the operation (seed 003 §6): nothing to resume.
+				await this.store.update(current => dropRenewal(current, userId, renewal.id));
+				return undefined;
+			}
+			if (stored?.state === 'confirmed' && step === 'confirmConsents') {
+				// The OTP was right but the portal stopped before the step was recorded.
+				await this.store.update(current => {
+					const entry = this.find(current, userId, renewal.id);
+					if (entry.step === 'confirmConsents') entry.step = 'choosePin';
+				});
+				step = 'choosePin';
+			} else if (stored && stored.state !== 'confirmed') {
+				challenge = stored;
+			} else {
+				// An activation OTP used without the certificate issued, or a challenge no longer kept: a new code.
+				challenge = await this.challenges.start({userId, operation, data: {renewalId: renewal.id}});
+				await this.setChallenge(userId, renewal.id, challenge.id);
+			}
+		}
+		return {
+			renewalId: renewal.id,
+			kind: renewal.kind,
+			step,
+			challenge,
+			withCoupon: renewal.couponId !== null,
+			withRao: renewal.raoApprovalId !== null,
+			startedAt: new Date(renewal.createdAt),
+			resumableUntil: resumableUntil(renewal, db),
+		};
 	}
 
 	private find(db: Database, userId: string, renewalId: string) {
@@ -306,10 +360,3 @@ export class Renewals {
 		return renewal;
 	}
 }
-
-function windowError(window: Exclude<RenewalWindow, {open: true}>): DomainError {
-	if (window.reason === 'notYet') return new DomainError('renewal.notYet', {date: formatItalianDate(window.opensOn)});
-	return new DomainError(window.reason === 'tooLate' ? 'renewal.tooLate' : 'renewal.notActive');
-}
-
-/** A new IUT: 8 digits no certificate has used. */

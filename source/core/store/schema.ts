@@ -197,6 +197,8 @@ export const renewalSchema = z.object({
 	/** Replacement: the new emergency code's hash and the envelope holding it, already encrypted under the holder's passphrase. */
 	newErcHash: argon2idHash.nullable().default(null),
 	envelope: z.string().nullable().default(null),
+	/** "Rinnova con credenziali RAO": the operator's authorisation it used (a resumed renewal shows the same steps). */
+	raoApprovalId: z.string().nullable().default(null),
 	createdAt: isoDate,
 });
 

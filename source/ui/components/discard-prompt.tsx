@@ -6,7 +6,7 @@ import {promptBindings} from '../keymap.js';
 import {Button} from './controls.js';
 
 /** Esc in a dialog with typed data asks first: "Sì, annulla" / "No, continua" (No is the default). */
-export function DiscardPrompt({onAnswer}: {onAnswer: (discard: boolean) => void}) {
+export function DiscardPrompt({onAnswer, question}: {onAnswer: (discard: boolean) => void; question?: string}) {
 	const {t} = useUi();
 	const [yes, setYes] = useState(false);
 	useKeymap(promptBindings, action => {
@@ -16,7 +16,7 @@ export function DiscardPrompt({onAnswer}: {onAnswer: (discard: boolean) => void}
 	});
 	return (
 		<Box flexDirection="column" borderStyle="single" paddingX={1} aria-role="menu">
-			<Text bold>{t('dialog.discardQuestion')}</Text>
+			<Text bold wrap="wrap">{question ?? t('dialog.discardQuestion')}</Text>
 			<Box gap={2}>
 				<Button label={t('dialog.discardNo')} focused={!yes} />
 				<Button label={t('dialog.discardYes')} focused={yes} />

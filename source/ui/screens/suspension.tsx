@@ -82,6 +82,7 @@ export function SuspensionScreen({active, session, onBack, onHelp, onTypingChang
 	if (form === 'suspend') {
 		return (
 			<SuspensionForm
+				expiresAt={certificate?.expiresAt}
 				active={active}
 				session={session}
 				onHelp={onHelp}
@@ -102,7 +103,11 @@ export function SuspensionScreen({active, session, onBack, onHelp, onTypingChang
 			<Box marginTop={1} flexDirection="column">
 				<Text bold>{t('suspension.suspendTitle')}</Text>
 				<Text>{t('suspension.suspendText')}</Text>
-				{certificate?.state === 'suspended' && certificate.suspendedUntil ? <Text>{t('suspension.already', {date: formatDate(language, certificate.suspendedUntil)})}</Text> : null}
+				{certificate?.state === 'suspended' && certificate.suspendedUntil ? (
+					<Text wrap="wrap">
+						{t(untilExpiry(certificate.suspendedUntil, certificate.expiresAt) ? 'suspension.alreadyUntilExpiry' : 'suspension.already', {date: formatDate(language, certificate.suspendedUntil)})}
+					</Text>
+				) : null}
 				{canSuspend ? <Button label={t('suspension.suspendButton')} focused={active && buttons.selection === 0} /> : null}
 			</Box>
 			<Box marginTop={1} flexDirection="column">
@@ -115,7 +120,12 @@ export function SuspensionScreen({active, session, onBack, onHelp, onTypingChang
 	);
 }
 
-function SuspensionForm({active, session, onClose, onHelp, onTypingChange}: {active: boolean; session: Session; onClose: (result?: string) => void; onHelp: () => void; onTypingChange: (typing: boolean) => void}) {
+/** A suspension to the expiry (acknowledged as a revocation) ends with the certificate: it never comes back active. */
+function untilExpiry(until: Date, expiresAt: Date | undefined): boolean {
+	return expiresAt !== undefined && until.getTime() >= expiresAt.getTime();
+}
+
+function SuspensionForm({expiresAt, active, session, onClose, onHelp, onTypingChange}: {expiresAt: Date | undefined; active: boolean; session: Session; onClose: (result?: string) => void; onHelp: () => void; onTypingChange: (typing: boolean) => void}) {
 	const {t, portal, language} = useUi();
 	const [form, dispatch] = useForm(CONTROLS, {
 		submit: 'suspend',
@@ -130,7 +140,7 @@ function SuspensionForm({active, session, onClose, onHelp, onTypingChange}: {act
 			portal
 				.suspend(session, {iut: value('iut'), erc: value('erc'), ercAgain: value('ercAgain'), endDate: value('endDate'), acceptRevocationEffect: current.checks['accept'] ?? false})
 				.then(
-					({until}) => onClose(t('suspension.done', {date: formatDate(language, until)})),
+					({until}) => onClose(t(untilExpiry(until, expiresAt) ? 'suspension.doneUntilExpiry' : 'suspension.done', {date: formatDate(language, until)})),
 					// The codes are emptied after a failure: they are secrets and must be typed again.
 					(error: unknown) => dispatch({type: 'done', clear: ['erc', 'ercAgain'], message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}}),
 				);

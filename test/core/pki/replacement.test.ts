@@ -90,9 +90,28 @@ describe('"Richiedi nuovo certificato" (seed 002)', () => {
 		const codeOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => (error instanceof DomainError ? error.code : String(error)));
 		expect(await codeOf(portal.replacementSecurityInfo(session, renewalId, {passphrase: 'corta', passphraseAgain: 'corta', useCodiceFiscale: false}))).toBe('replacement.passphraseLength');
 		expect(await codeOf(portal.replacementSecurityInfo(session, renewalId, {passphrase: 'abbastanza lunga', passphraseAgain: 'diversa!', useCodiceFiscale: false}))).toBe('replacement.passphraseMismatch');
+		// A passphrase typed twice and the codice fiscale ticked: refused, not one of them silently dropped; nothing stored.
+		const before = JSON.stringify((await portal.store.read()).renewals);
+		expect(await codeOf(portal.replacementSecurityInfo(session, renewalId, {passphrase: 'abbastanza lunga', passphraseAgain: 'abbastanza lunga', useCodiceFiscale: true}))).toBe('replacement.passphraseAndCf');
+		expect(JSON.stringify((await portal.store.read()).renewals)).toBe(before);
 		const mario = await portal.login('JCPD7173', 'Girasole&42');
 		if (mario.kind !== 'success') throw new Error('login');
 		expect((await portal.replacementStatus(mario.session)).allowed).toBe(false);
 		expect(await codeOf(portal.beginReplacement(mario.session, {acceptConditions: true, pin: '27182818'}))).toBe('replacement.notAllowed');
+	});
+
+	it('phase 5 with the token code of phase 2’s 30-second step says "already used", not "wrong", and counts nothing', async () => {
+		const {portal, session} = await setup();
+		const token = async () => (await portal.authenticatorReadings(LUCA.userId)).find(reading => reading.device === 'token')!.code;
+		const {renewalId} = await portal.beginReplacement(session, {acceptConditions: true, pin: LUCA.pin});
+		const code = await token();
+		await portal.confirmRenewalConsents(session, renewalId, code);
+		await portal.chooseRenewalPin(session, renewalId, '55667788', '55667788');
+		const challenge = await portal.replacementSecurityInfo(session, renewalId, {passphrase: '', passphraseAgain: '', useCodiceFiscale: true});
+		expect(challenge.channel).toBe('token');
+		await expect(portal.activateRenewal(session, renewalId, code)).rejects.toMatchObject({code: 'otp.reused'});
+		expect((await portal.store.read()).challenges.find(entry => entry.id === challenge.id)?.failures).toBe(0);
+		(portal.clock as ManualClock).advance(30_000);
+		expect((await portal.activateRenewal(session, renewalId, await token())).iut).toMatch(/^\d{8}$/);
 	});
 });

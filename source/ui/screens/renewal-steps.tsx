@@ -1,0 +1,191 @@
+import {Box, Text} from 'ink';
+import type {Session} from '../../core/portal.js';
+import {Checkbox, FormButtons, Hint, InlineField, MessageLine} from '../components/controls.js';
+import type {Control, MessageKind} from '../components/form.js';
+import {useUi} from '../context.js';
+import {useForm} from '../hooks/use-form.js';
+import {usePinAttempts} from '../hooks/use-pin-attempts.js';
+import {describeError, type MessageKey} from '../i18n/index.js';
+
+/*
+ * The forms of the renewal's and the new certificate's steps (seeds 000, 001, 002): each runs
+ * its submit in the core and, on a refusal, stays on its step with the reason (seed 004).
+ */
+
+const CONSENT_CONTROLS: readonly Control[] = [
+	{kind: 'check', name: 'accept'},
+	{kind: 'check', name: 'confirm'},
+	{kind: 'text', name: 'pin', max: 8, digitsOnly: true, masked: true},
+	{kind: 'button', name: 'cancel'},
+	{kind: 'button', name: 'next'},
+];
+
+/** The replacement asks no "data unchanged" confirmation: the new certificate is issued on the current data. */
+const REPLACEMENT_CONSENT_CONTROLS: readonly Control[] = CONSENT_CONTROLS.filter(control => control.name !== 'confirm');
+
+const RAO_CONTROLS: readonly Control[] = [
+	{kind: 'text', name: 'operator', max: 16, enterMovesOn: true},
+	{kind: 'text', name: 'password', max: 1024, masked: true},
+	{kind: 'button', name: 'cancel'},
+	{kind: 'button', name: 'next'},
+];
+
+const COUPON_CONTROLS: readonly Control[] = [
+	{kind: 'text', name: 'coupon', max: 20},
+	{kind: 'button', name: 'cancel'},
+	{kind: 'button', name: 'next'},
+];
+
+const SECURITY_CONTROLS: readonly Control[] = [
+	{kind: 'text', name: 'passphrase', max: 128, masked: true, enterMovesOn: true},
+	{kind: 'text', name: 'passphraseAgain', max: 128, masked: true},
+	{kind: 'check', name: 'useCf'},
+	{kind: 'button', name: 'cancel'},
+	{kind: 'button', name: 'next'},
+];
+
+const PIN_CONTROLS: readonly Control[] = [
+	{kind: 'text', name: 'pin', max: 8, digitsOnly: true, masked: true, enterMovesOn: true},
+	{kind: 'text', name: 'pinAgain', max: 8, digitsOnly: true, masked: true},
+	{kind: 'check', name: 'show'},
+	{kind: 'button', name: 'cancel'},
+	{kind: 'button', name: 'activate'},
+];
+
+export interface StepProps {
+	active: boolean;
+	onCancel: (dirty: boolean) => void;
+	onHelp: () => void;
+	onTypingChange: (typing: boolean) => void;
+}
+
+/** Runs a step's submit; a refusal stays on this step with its message (seed 004: retry the step). */
+function useStepForm(controls: readonly Control[], props: StepProps & {submit: string; run: (form: Parameters<Parameters<typeof useForm>[1]['onRequest']>[1]) => Promise<void>; clearOnError: readonly string[]}) {
+	const {t} = useUi();
+	const [form, dispatch] = useForm(controls, {
+		submit: props.submit,
+		active: props.active,
+		onTypingChange: props.onTypingChange,
+		onRequest: (action, current) => {
+			if (action === 'help') return props.onHelp();
+			if (action === 'cancel') return props.onCancel(current.dirty);
+			if (action !== props.submit) return;
+			dispatch({type: 'busy'});
+			props.run(current).then(
+				() => dispatch({type: 'done'}),
+				(error: unknown) => dispatch({type: 'done', clear: props.clearOnError, message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}}),
+			);
+		},
+	});
+	const focused = (name: string) => props.active && controls[form.focus]?.name === name;
+	return {form, focused};
+}
+
+export function ConsentsStep(props: StepProps & {holder: Session; declaration: string; askDataConfirmation: boolean; restartMessage?: string; onSubmit: (input: {acceptConditions: boolean; confirmData: boolean; pin: string}) => Promise<void>}) {
+	const {t} = useUi();
+	const {form, focused} = useStepForm(props.askDataConfirmation ? CONSENT_CONTROLS : REPLACEMENT_CONSENT_CONTROLS, {
+		...props,
+		submit: 'next',
+		clearOnError: ['pin'],
+		run: current =>
+			props.onSubmit({acceptConditions: current.checks['accept'] ?? false, confirmData: props.askDataConfirmation ? (current.checks['confirm'] ?? false) : true, pin: current.fields['pin']!.value}).finally(refreshAttempts),
+	});
+	const [attemptsLeft, refreshAttempts] = usePinAttempts(props.holder);
+	return (
+		<Box flexDirection="column">
+			<Text wrap="wrap">{props.declaration}</Text>
+			<Checkbox label={t('renewal.accept')} checked={form.checks['accept'] ?? false} focused={focused('accept')} />
+			{props.askDataConfirmation ? (
+				<>
+					<Text wrap="wrap">{t('renewal.question')}</Text>
+					<Checkbox label={t('renewal.confirm')} checked={form.checks['confirm'] ?? false} focused={focused('confirm')} />
+				</>
+			) : null}
+			<InlineField label={t('renewal.pin')} field={form.fields['pin']!} focused={focused('pin')} masked labelWidth={16} />
+			{attemptsLeft === undefined ? null : <Hint>{t('pinInput.attempts', {count: attemptsLeft})}</Hint>}
+			<Text wrap="wrap">! {t('renewal.pinWarning')}</Text>
+			<FormButtons focused={focused} confirmLabel={t('dialog.confirm')} confirm="next" />
+			<StepMessage message={form.message} fallback={props.restartMessage} />
+		</Box>
+	);
+}
+
+export function RaoStep(props: StepProps & {onSubmit: (input: {operatorId: string; password: string}) => Promise<void>}) {
+	const {t} = useUi();
+	const {form, focused} = useStepForm(RAO_CONTROLS, {
+		...props,
+		submit: 'next',
+		clearOnError: ['password'],
+		run: current => props.onSubmit({operatorId: current.fields['operator']!.value, password: current.fields['password']!.value}),
+	});
+	return (
+		<Box flexDirection="column">
+			<Text wrap="wrap">{t('renewal.raoIntro')}</Text>
+			<InlineField label={t('renewal.raoUser')} field={form.fields['operator']!} focused={focused('operator')} labelWidth={22} />
+			<InlineField label={t('renewal.raoPassword')} field={form.fields['password']!} focused={focused('password')} masked labelWidth={22} />
+			<FormButtons focused={focused} confirmLabel={t('dialog.confirm')} confirm="next" />
+			<StepMessage message={form.message} />
+		</Box>
+	);
+}
+
+export function CouponStep(props: StepProps & {onSubmit: (code: string) => Promise<void>}) {
+	const {t} = useUi();
+	const {form, focused} = useStepForm(COUPON_CONTROLS, {...props, submit: 'next', clearOnError: [], run: current => props.onSubmit(current.fields['coupon']!.value)});
+	return (
+		<Box flexDirection="column">
+			<Text wrap="wrap">{t('renewal.couponIntro')}</Text>
+			<InlineField label={t('renewal.couponLabel')} field={form.fields['coupon']!} focused={focused('coupon')} labelWidth={18} />
+			<FormButtons focused={focused} confirmLabel={t('dialog.confirm')} confirm="next" />
+			<StepMessage message={form.message} />
+		</Box>
+	);
+}
+
+export function SecurityStep(props: StepProps & {onSubmit: (input: {passphrase: string; passphraseAgain: string; useCodiceFiscale: boolean}) => Promise<void>}) {
+	const {t} = useUi();
+	const {form, focused} = useStepForm(SECURITY_CONTROLS, {
+		...props,
+		submit: 'next',
+		clearOnError: ['passphrase', 'passphraseAgain'],
+		run: current => props.onSubmit({passphrase: current.fields['passphrase']!.value, passphraseAgain: current.fields['passphraseAgain']!.value, useCodiceFiscale: current.checks['useCf'] ?? false}),
+	});
+	return (
+		<Box flexDirection="column">
+			<Text wrap="wrap">{t('replacement.securityIntro')}</Text>
+			<InlineField label={t('replacement.passphrase')} field={form.fields['passphrase']!} focused={focused('passphrase')} masked labelWidth={26} />
+			<InlineField label={t('replacement.passphraseAgain')} field={form.fields['passphraseAgain']!} focused={focused('passphraseAgain')} masked labelWidth={26} />
+			<Checkbox label={t('replacement.useCf')} checked={form.checks['useCf'] ?? false} focused={focused('useCf')} />
+			<FormButtons focused={focused} confirmLabel={t('dialog.confirm')} confirm="next" />
+			<StepMessage message={form.message} />
+		</Box>
+	);
+}
+
+/** "Attiva il certificato" / "Scegli nuovo PIN": the button says what the step does (seed 002's phase 3: "Conferma"). */
+export function NewPinStep(props: StepProps & {confirmLabel: string; onSubmit: (pin: string, pinAgain: string) => Promise<void>}) {
+	const {t} = useUi();
+	const {form, focused} = useStepForm(PIN_CONTROLS, {
+		...props,
+		submit: 'activate',
+		clearOnError: ['pin', 'pinAgain'],
+		run: current => props.onSubmit(current.fields['pin']!.value, current.fields['pinAgain']!.value),
+	});
+	const shown = form.checks['show'] ?? false;
+	return (
+		<Box flexDirection="column">
+			<Text wrap="wrap">{t('renewal.newPinIntro')}</Text>
+			<InlineField label={t('renewal.newPin')} field={form.fields['pin']!} focused={focused('pin')} masked={!shown} labelWidth={26} />
+			<InlineField label={t('renewal.newPinAgain')} field={form.fields['pinAgain']!} focused={focused('pinAgain')} masked={!shown} labelWidth={26} />
+			<Checkbox label={t('renewal.showPin')} checked={shown} focused={focused('show')} />
+			<FormButtons focused={focused} confirmLabel={props.confirmLabel} confirm="activate" />
+			<StepMessage message={form.message} />
+		</Box>
+	);
+}
+
+export function StepMessage({message, fallback}: {message: {kind: MessageKind; key: MessageKey; params?: Record<string, string | number>; text?: string} | undefined; fallback?: string}) {
+	const {t} = useUi();
+	if (message) return <MessageLine kind={message.kind} text={message.text ?? t(message.key, message.params)} />;
+	return fallback ? <MessageLine kind="error" text={fallback} /> : null;
+}
