@@ -7,8 +7,9 @@ import {OtpStep} from '../components/otp-step.js';
 import {QrCode} from '../components/qr-code.js';
 import {StepDialog} from '../components/step-dialog.js';
 import {GuideNote} from '../components/guide-note.js';
-import {useUi} from '../context.js';
+import {useDisplay, useUi} from '../context.js';
 import {useKeymap} from '../hooks/use-keymap.js';
+import {useTerminalSize} from '../hooks/use-terminal-size.js';
 import {describeError} from '../i18n/index.js';
 import {promptBindings, helpBinding} from '../keymap.js';
 import type {DialogProps} from './change-phone.js';
@@ -20,6 +21,11 @@ export function ActivateAppDialog({active, session, onClose, onHelp, onTypingCha
 	const [error, setError] = useState<string | undefined>();
 	const [step, setStep] = useState(0);
 	const [asking, setAsking] = useState(false);
+	// At 80×24 the code and its quiet zone (light on every side, or it does not scan on a dark
+	// terminal) take every row between the header and the footer: step 2's line waits for step 2.
+	const {screenReader} = useDisplay();
+	const compact = useTerminalSize().rows < 26 && !screenReader;
+	const steps = [t('activate.step1'), t('activate.step2')];
 
 	useEffect(() => {
 		let current = true;
@@ -48,12 +54,12 @@ export function ActivateAppDialog({active, session, onClose, onHelp, onTypingCha
 	const secretLines = [groups.slice(0, 4).join(' '), groups.slice(4).join(' ')].filter(line => line !== '');
 	return (
 		<Box flexDirection="column">
-			<StepDialog title={t('activate.title')} showTitle={step > 0} steps={[t('activate.step1'), t('activate.step2')]} guides={[undefined, 'otp.activateCode']} current={step}>
+			<StepDialog title={t('activate.title')} showTitle={step > 0} steps={compact && step === 0 && activation ? steps.slice(0, 1) : steps} guides={[undefined, 'otp.activateCode']} current={step}>
 				{error ? <MessageLine kind="error" text={error} /> : null}
 				{!activation && !error ? <Text>{t('app.loading')}</Text> : null}
 				{activation && step === 0 ? (
 					<Box gap={2}>
-						<QrCode text={activation.uri} label={t('activate.qrLabel')} />
+						<QrCode text={activation.uri} label={t('activate.qrLabel')} compact={compact} />
 						<Box flexDirection="column" flexShrink={1}>
 							<Text wrap="wrap">{t('activate.scan')}</Text>
 							<Box marginTop={1}>
