@@ -30,7 +30,7 @@ describe('the app-activation QR code in a pseudo-terminal', () => {
 		const secret = terminal
 			.screen()
 			.split('\n')
-			.map(line => /((?:[A-Z2-7]{4} ){0,3}[A-Z2-7]{4})\s*$/.exec(line.slice(45))?.[1])
+			.map(line => /((?:[A-Z2-7]{4} ){0,3}[A-Z2-7]{4})\s*$/.exec(line.slice(42))?.[1])
 			.filter((group): group is string => group !== undefined && group.length >= 4)
 			.join('')
 			.replaceAll(' ', '');

@@ -1,4 +1,5 @@
-import jsQR from 'jsqr';
+// jsqr is CommonJS: its module object is the function, which also carries itself as `default`.
+import jsqr from 'jsqr';
 // A webpack-bundled CommonJS module: the default export (see terminal.ts).
 import xtermHeadless from '@xterm/headless';
 
@@ -91,5 +92,5 @@ export async function screenImage(output: string, cols: number, rows: number, th
  */
 export async function decodeScreenQr(output: string, cols: number, rows: number, theme: Theme): Promise<string | undefined> {
 	const image = await screenImage(output, cols, rows, theme);
-	return jsQR(image.data, image.width, image.height, {inversionAttempts: 'dontInvert'})?.data;
+	return jsqr.default(image.data, image.width, image.height, {inversionAttempts: 'dontInvert'})?.data;
 }
