@@ -129,13 +129,15 @@ function Phone({userId, name}: {userId: string; name: string}) {
 	const message = form.message ? (form.message.text ?? t(form.message.key, form.message.params)) : undefined;
 	const pushLine = push ? `${t('phone.pushTitle', {operation: operationLabel(t, push.operation)})} ${t('phone.pushExpires', {time: formatTime(language, push.expiresAt)})}` : t('phone.pushNone');
 
+	// The code field's label and both buttons side by side need 66 columns; below, the buttons go under the field.
+	const narrow = columns < 66;
 	// Rows above and below the inbox; the inbox gets the rest of the `rows − 1` drawn.
 	const fixed =
 		1 + // title
 		1 + // newest SMS code
 		1 + // app (or "App non attivata.")
 		(token ? 1 : 0) +
-		(screenReader ? 1 : 4) + // code field (label and box) with its buttons
+		(screenReader ? 1 : narrow ? 5 : 4) + // code field (label and box) with its buttons (below it when narrow)
 		rowsOf(pushLine, columns) +
 		(push ? 1 : 0) + // the request's buttons
 		(message ? rowsOf(`✗ ${message}`, columns) : 1) +
@@ -162,7 +164,8 @@ function Phone({userId, name}: {userId: string; name: string}) {
 
 	const focused = (control: string) => !help && controls[form.focus]?.name === control;
 	return (
-		<Box flexDirection="column" width={columns} height={rows - 1}>
+		// What does not fit is cut at the bottom, never pushing the pinned code off the top.
+		<Box flexDirection="column" width={columns} height={rows - 1} overflow="hidden">
 			<Box justifyContent="space-between" gap={2}>
 				<Text bold underline wrap="truncate-end">
 					{t('phone.title', {name: toDisplayText(name, 40)})}
@@ -194,10 +197,14 @@ function Phone({userId, name}: {userId: string; name: string}) {
 				</Box>
 			) : (
 				<>
-					<Box gap={2} alignItems="flex-end">
-						<TextField label={t('phone.approve')} field={form.fields['code']!} focused={focused('code')} width={12} />
-						<Button label={t('phone.approveButton')} focused={focused('approve')} />
-						<Button label={t('phone.denyButton')} focused={focused('deny')} />
+					<Box gap={narrow ? 0 : 2} alignItems={narrow ? 'flex-start' : 'flex-end'} flexDirection={narrow ? 'column' : 'row'}>
+						<Box flexShrink={0}>
+							<TextField label={t('phone.approve')} field={form.fields['code']!} focused={focused('code')} width={12} />
+						</Box>
+						<Box gap={2}>
+							<Button label={t('phone.approveButton')} focused={focused('approve')} />
+							<Button label={t('phone.denyButton')} focused={focused('deny')} />
+						</Box>
 					</Box>
 					<Text wrap="wrap">{pushLine}</Text>
 					{push ? (
