@@ -127,7 +127,8 @@ function Phone({userId, name}: {userId: string; name: string}) {
 	const app = readings.find(reading => reading.device === 'app');
 	const token = readings.find(reading => reading.device === 'token');
 	const message = form.message ? (form.message.text ?? t(form.message.key, form.message.params)) : undefined;
-	const pushLine = push ? `${t('phone.pushTitle', {operation: operationLabel(t, push.operation)})} ${t('phone.pushExpires', {time: formatTime(language, push.expiresAt)})}` : t('phone.pushNone');
+	const waiting = pushes.length > 1 ? ` ${t('phone.pushWaiting', {count: pushes.length})}` : '';
+	const pushLine = push ? `${t('phone.pushTitle', {operation: operationLabel(t, push.operation)})} ${t('phone.pushExpires', {time: formatTime(language, push.expiresAt)})}${waiting}` : t('phone.pushNone');
 
 	// The code field's label and both buttons side by side need 66 columns; below, the buttons go under the field.
 	const narrow = columns < 66;
