@@ -2,12 +2,11 @@
 import {fileURLToPath} from 'node:url';
 import type {Result} from 'meow';
 import {resolveDataDirectory} from './core/paths.js';
-import {toDisplayText} from './core/text/sanitize.js';
 import {DomainError} from './core/errors.js';
 import {readCheckedStamp, setProgramIdentity} from './core/store/checked-stamp.js';
 import {UsageError} from './cli/usage.js';
 import {terminalDescription} from './cli/terminal-name.js';
-import {displayFor, type Display} from './ui/display.js';
+import {displayFor} from './ui/display.js';
 import {describeError, isLanguage, translator, type Language, type Translate} from './ui/i18n/index.js';
 import {cliDateTime} from './cli/time.js';
 
@@ -63,9 +62,11 @@ const HELP = {
                                   l'orologio della cartella: reale in una cartella reale; in
                                   una di esercitazione (mysign demo) lo sposta il formatore
                                   per tutti (es. clock set 2027-01-20T10:00, clock advance 16m)
-    $ mysign phone --user ID [--print] [--json]
+    $ mysign phone --user ID [--print] [--json] [--approve | --deny]
                                   il telefono del titolare: SMS ricevuti, codici dell'app,
-                                  approvazione degli accessi; --print stampa e termina
+                                  approvazione degli accessi; --print stampa e termina;
+                                  --approve/--deny rispondono alla richiesta di conferma
+                                  in attesa (uscita 1 se non ce n'è)
 
   Opzioni
     --data DIR          cartella dei dati (default: $MYSIGN_DATA, poi data/ nel checkout,
@@ -123,9 +124,11 @@ const HELP = {
                                   the folder's clock: real time in a live folder; in a training
                                   folder (mysign demo) the trainer moves it for everyone
                                   (e.g. clock set 2027-01-20T10:00, clock advance 16m)
-    $ mysign phone --user ID [--print] [--json]
+    $ mysign phone --user ID [--print] [--json] [--approve | --deny]
                                   the holder's phone: received SMS, app codes, login
-                                  approvals; --print prints them and exits
+                                  approvals; --print prints them and exits;
+                                  --approve/--deny answer the confirmation request
+                                  waiting (exit 1 when there is none)
 
   Options
     --data DIR          data folder (default: $MYSIGN_DATA, then data/ in a checkout,
@@ -153,6 +156,8 @@ const FLAGS = {
 	user: {type: 'string'},
 	count: {type: 'string'},
 	print: {type: 'boolean'},
+	approve: {type: 'boolean'},
+	deny: {type: 'boolean'},
 	showSms: {type: 'boolean'},
 	guide: {type: 'boolean'},
 	showKeys: {type: 'boolean'},
@@ -180,7 +185,7 @@ const FLAGS = {
 const COMMAND_FLAGS: Record<string, readonly string[]> = {
 	'': ['data', 'lang', 'screenReader', 'motion', 'highContrast', 'showSms', 'guide', 'showKeys', 'help', 'version'],
 	demo: ['data', 'lang', 'reset', 'scenario', 'user', 'json', 'help'],
-	phone: ['data', 'lang', 'screenReader', 'motion', 'highContrast', 'user', 'print', 'json', 'showKeys', 'help'],
+	phone: ['data', 'lang', 'screenReader', 'motion', 'highContrast', 'user', 'print', 'json', 'approve', 'deny', 'showKeys', 'help'],
 	crl: ['data', 'lang', 'json', 'help'],
 	admin: ['data', 'lang', 'count', 'name', 'surname', 'codiceFiscale', 'phone', 'email', 'csv', 'reason', 'deadline', 'pem', 'group', 'json', 'help'],
 	status: ['data', 'lang', 'user', 'warnDays', 'json', 'help'],
@@ -365,7 +370,11 @@ async function main(argv: readonly string[]): Promise<number> {
 		process.stdout.write((cli.flags.json ? JSON.stringify({sent}) : t('cli.reportsSent', {count: sent})) + '\n');
 		return 0;
 	}
-	if (command === 'phone') return phone(t, {language, dataDirectory, user: cli.flags.user, print: cli.flags.print ?? false, json: cli.flags.json ?? false, display, showKeys: cli.flags.showKeys ?? false});
+	if (command === 'phone') {
+		const open = async () => (await loadPortal()).open({dataDirectory, terminal: 'phone'});
+		const {approve = false, deny = false, print = false, json = false, showKeys = false} = cli.flags;
+		return (await import('./cli/phone.js')).phoneCommand({t, language, open, user: cli.flags.user, print, json, approve, deny, display, showKeys});
+	}
 
 	if (!process.stdin.isTTY || !process.stdout.isTTY) {
 		process.stderr.write(t('cli.noTty') + '\n');
@@ -422,41 +431,6 @@ async function demo(t: Translate, options: {language: Language; dataDirectory: s
 	for (const operator of operators) lines.push(`  ${operator.userId}   ${operator.name.padEnd(16)} password ${operator.password}  (RAO)`);
 	process.stdout.write(lines.join('\n') + '\n');
 	return 0;
-}
-
-async function phone(
-	t: Translate,
-	options: {language: Language; dataDirectory: string; user: string | undefined; print: boolean; json: boolean; display: Display; showKeys: boolean},
-): Promise<number> {
-	if (!options.user) throw new UsageError(t('phone.needUser'));
-	const userId = options.user.trim().toUpperCase();
-	const portal = await (await loadPortal()).open({dataDirectory: options.dataDirectory, terminal: 'phone'});
-	const name = await portal.holderName(userId);
-	if (!name) throw new UsageError(t('phone.unknownUser', {userId: options.user}));
-	if (options.print) {
-		const messages = (await portal.phoneMessages(userId)).reverse();
-		const authenticators = await portal.authenticatorReadings(userId);
-		if (options.json) {
-			process.stdout.write(JSON.stringify({userId, messages, authenticators}, null, 2) + '\n');
-			return 0;
-		}
-		const lines = [t('phone.title', {name})];
-		for (const reading of authenticators) lines.push(`${reading.device === 'app' ? t('phone.authenticator') : t('phone.token')}: ${t('phone.codeLine', {code: reading.code, seconds: reading.secondsLeft})}`);
-		lines.push('', t('phone.inbox'));
-		if (messages.length === 0) lines.push(t('phone.empty'));
-		for (const message of messages) lines.push(`${cliDateTime(options.language, new Date(message.at))}  ${toDisplayText(message.to)}  ${toDisplayText(message.text)}`);
-		process.stdout.write(lines.join('\n') + '\n');
-		return 0;
-	}
-	if (!process.stdin.isTTY || !process.stdout.isTTY) {
-		process.stderr.write(t('cli.noTty') + '\n');
-		return 2;
-	}
-	// Keys typed while the data loads are not echoed over the screen; Ink keeps raw mode from here.
-	process.stdin.setRawMode(true);
-	process.once('exit', () => process.stdin.setRawMode(false));
-	const {runPhone} = await import('./ui/run.js');
-	return runPhone({portal, language: options.language, display: options.display, userId, name, showKeys: options.showKeys});
 }
 
 main(process.argv.slice(2)).then(

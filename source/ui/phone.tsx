@@ -1,34 +1,50 @@
-import {useEffect, useState} from 'react';
+import {useEffect, useMemo, useState} from 'react';
 import {Box, Text, useApp} from 'ink';
+import {newestSmsCode} from '../core/otp/phone-codes.js';
 import type {AuthenticatorReading, OutboxMessage, Portal} from '../core/portal.js';
 import {toDisplayText} from '../core/text/sanitize.js';
-import {Button, MessageLine, TextField} from './components/controls.js';
-import type {Control} from './components/form.js';
+import {Button, Hint, MessageLine, TextField} from './components/controls.js';
+import {isTyping, type Control} from './components/form.js';
 import {KeyHints} from './components/key-hints.js';
 import {KeysShown} from './components/keys-shown.js';
-import {UiContext, useUi, type UiEnvironment} from './context.js';
+import {UiContext, useDisplay, useUi, type UiEnvironment} from './context.js';
 import {DEFAULT_DISPLAY, type Display} from './display.js';
 import {useForm} from './hooks/use-form.js';
 import {KeyRouter, useKeys} from './hooks/key-router.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
-import {describeError, formatDate, formatTime, translator, type Language} from './i18n/index.js';
-import {formBindings, globalBindings} from './keymap.js';
-import {Hint} from './components/controls.js';
+import {describeError, formatTime, formatTimeWithSeconds, translator, type Language} from './i18n/index.js';
+import {formBindings, globalBindings, type Binding} from './keymap.js';
+import {Inbox, inboxEntries, inboxPage, nextPageStart, previousPageStart, wrapWords} from './phone/inbox.js';
+import {operationLabel} from './phone/operations.js';
+import {HelpOverlay} from './screens/help.js';
 
 const REFRESH_MS = 1000;
-const CONTROLS: readonly Control[] = [
+/** The app-login approval; the buttons of a confirmation request join only while one waits. */
+const LOGIN_CONTROLS: readonly Control[] = [
 	{kind: 'text', name: 'code', max: 6, digitsOnly: true},
 	{kind: 'button', name: 'approve'},
 	{kind: 'button', name: 'deny'},
-	{kind: 'button', name: 'pushApprove'},
-	{kind: 'button', name: 'pushDeny'},
+];
+const REQUEST_CONTROLS: readonly Control[] = [...LOGIN_CONTROLS, {kind: 'button', name: 'pushApprove'}, {kind: 'button', name: 'pushDeny'}];
+
+/** The phone's own keys (for `?`), and with Ctrl-C and `?` the footer's hints, the inbox's first. */
+const phoneBindings: readonly Binding[] = [
+	{action: 'scroll', keys: ['pageUp', 'pageDown'], keyLabel: 'key.pages', description: 'keys.scrollMessages', hint: true},
+	...formBindings.filter(binding => binding.action !== 'cancel' && binding.action !== 'toggle'),
+];
+const footerBindings: readonly Binding[] = [
+	...phoneBindings,
+	{action: 'quit', keys: ['ctrlC'], keyLabel: 'key.ctrlC', description: 'keys.quitPhone', hint: true},
+	...globalBindings.filter(binding => binding.action === 'help'),
 ];
 
-type Push = {id: string; operation: string};
+type Push = {id: string; operation: string; expiresAt: Date};
 
 /**
- * `mysign phone`: the holder's phone for a second terminal or a workshop screen. The SMS inbox
- * (newest first, live), the MyInfoCert app's current code, and approval of app logins.
+ * `mysign phone`: the holder's phone for a second terminal or a workshop screen. Pinned at the
+ * top, always in view: the newest SMS code and the MyInfoCert app's current code. Below: the
+ * approval of an app login, the confirmation request waiting (if any), and the SMS inbox, newest
+ * first, scrolled with PgUp/PgDn.
  */
 export function PhoneApp({portal, language, display = DEFAULT_DISPLAY, userId, name, showKeys = false}: {portal: Portal; language: Language; display?: Display; userId: string; name: string; showKeys?: boolean}) {
 	const environment: UiEnvironment = {portal, language, color: display.color, display, t: translator(language), showKeys};
@@ -41,24 +57,27 @@ export function PhoneApp({portal, language, display = DEFAULT_DISPLAY, userId, n
 	);
 }
 
+/** Rows a text takes at `width` columns. */
+const rowsOf = (text: string, width: number) => wrapWords(text, width).length;
+
 function Phone({userId, name}: {userId: string; name: string}) {
 	const {t, portal, language, showKeys} = useUi();
+	const {screenReader} = useDisplay();
 	const {exit} = useApp();
 	const {columns, rows} = useTerminalSize();
 	const [messages, setMessages] = useState<OutboxMessage[]>([]);
 	const [readings, setReadings] = useState<AuthenticatorReading[]>([]);
 	const [pushes, setPushes] = useState<Push[]>([]);
-
-	useKeys((input, key) => {
-		if (key.ctrl && input === 'c') exit();
-	});
+	const [help, setHelp] = useState(false);
+	/** The message shown first in the inbox; null follows the newest. */
+	const [topId, setTopId] = useState<number | null>(null);
 
 	useEffect(() => {
 		let current = true;
 		const refresh = async () => {
 			const [inbox, codes, waiting] = await Promise.all([portal.phoneMessages(userId), portal.authenticatorReadings(userId), portal.pendingPushes(userId)]);
 			if (!current) return;
-			setMessages(inbox.reverse());
+			setMessages(inbox);
 			setReadings(codes);
 			setPushes(waiting);
 		};
@@ -70,12 +89,14 @@ function Phone({userId, name}: {userId: string; name: string}) {
 		};
 	}, [portal, userId]);
 
-	const [form, dispatch] = useForm(CONTROLS, {
+	const push = pushes[0];
+	const controls = push ? REQUEST_CONTROLS : LOGIN_CONTROLS;
+	const [form, dispatch] = useForm(controls, {
 		submit: 'approve',
-		active: true,
+		// Keys reach the form through the phone's own handler below (PgUp/PgDn, `?` first).
+		active: false,
 		onRequest: (action, current) => {
 			if (action === 'pushApprove' || action === 'pushDeny') {
-				const push = pushes[0];
 				if (!push) return dispatch({type: 'message', message: {kind: 'error', key: 'phone.pushNone'}});
 				const approve = action === 'pushApprove';
 				portal.answerPush(userId, push.id, approve).then(
@@ -96,11 +117,56 @@ function Phone({userId, name}: {userId: string; name: string}) {
 			);
 		},
 	});
+	// A request answered elsewhere (or expired) takes its buttons away: focus goes back to the code.
+	useEffect(() => {
+		if (form.focus >= controls.length) dispatch({type: 'focus', name: 'code'});
+	}, [controls, form.focus, dispatch]);
 
-	const focused = (control: string) => CONTROLS[form.focus]?.name === control;
-	const inboxRows = Math.max(1, rows - 14);
+	const smsCode = useMemo(() => newestSmsCode(messages), [messages]);
+	const entries = useMemo(() => inboxEntries(language, [...messages].reverse(), columns), [language, messages, columns]);
+	const app = readings.find(reading => reading.device === 'app');
+	const token = readings.find(reading => reading.device === 'token');
+	const message = form.message ? (form.message.text ?? t(form.message.key, form.message.params)) : undefined;
+	const waiting = pushes.length > 1 ? ` ${t('phone.pushWaiting', {count: pushes.length})}` : '';
+	const pushLine = push ? `${t('phone.pushTitle', {operation: operationLabel(t, push.operation)})} ${t('phone.pushExpires', {time: formatTime(language, push.expiresAt)})}${waiting}` : t('phone.pushNone');
+
+	// The code field's label and both buttons side by side need 66 columns; below, the buttons go under the field.
+	const narrow = columns < 66;
+	// Rows above and below the inbox; the inbox gets the rest of the `rows − 1` drawn.
+	const fixed =
+		1 + // title
+		1 + // newest SMS code
+		1 + // app (or "App non attivata.")
+		(token ? 1 : 0) +
+		(screenReader ? 1 : narrow ? 5 : 4) + // code field (label and box) with its buttons (below it when narrow)
+		rowsOf(pushLine, columns) +
+		(push ? 1 : 0) + // the request's buttons
+		(message ? rowsOf(`✗ ${message}`, columns) : 1) +
+		1 + // inbox title
+		1; // key hints
+	const inboxRows = Math.max(1, rows - 1 - fixed);
+	const topIndex = topId === null ? 0 : Math.max(0, entries.findIndex(entry => entry.id === topId));
+	const page = inboxPage(entries, topIndex, inboxRows);
+
+	useKeys(
+		(input, key) => {
+			if (key.ctrl && input === 'c') return exit();
+			if (help) return;
+			if (input === '?') return setHelp(true);
+			if (key.pageDown || key.pageUp) {
+				const first = key.pageDown ? nextPageStart(entries, page, inboxRows) : previousPageStart(entries, page.first, inboxRows);
+				setTopId(first <= 0 ? null : (entries[first]?.id ?? null));
+				return;
+			}
+			dispatch({type: 'key', input, key});
+		},
+		{typing: !help && isTyping(controls, form)},
+	);
+
+	const focused = (control: string) => !help && controls[form.focus]?.name === control;
 	return (
-		<Box flexDirection="column" width={columns} height={rows - 1}>
+		// What does not fit is cut at the bottom, never pushing the pinned code off the top.
+		<Box flexDirection="column" width={columns} height={rows - 1} overflow="hidden">
 			<Box justifyContent="space-between" gap={2}>
 				<Text bold underline wrap="truncate-end">
 					{t('phone.title', {name: toDisplayText(name, 40)})}
@@ -111,42 +177,59 @@ function Phone({userId, name}: {userId: string; name: string}) {
 					</Box>
 				) : null}
 			</Box>
-			<Box flexDirection="column">
-				{readings.length === 0 ? <Hint>{t('phone.noAuthenticator')}</Hint> : null}
-				{readings.map(reading => (
-					<Text key={reading.device}>
-						{reading.device === 'app' ? t('phone.authenticator') : t('phone.token')}: <Text bold>{t('phone.codeLine', {code: reading.code, seconds: reading.secondsLeft})}</Text>
-					</Text>
-				))}
-			</Box>
-			<Box gap={2} alignItems="flex-end">
-				<TextField label={t('phone.approve')} field={form.fields['code']!} focused={focused('code')} width={12} />
-				<Button label={t('phone.approveButton')} focused={focused('approve')} />
-				<Button label={t('phone.denyButton')} focused={focused('deny')} />
-			</Box>
-			<Box flexDirection="column">
-				<Text>{pushes[0] ? t('phone.pushTitle', {operation: toDisplayText(pushes[0].operation, 60)}) : t('phone.pushNone')}</Text>
-				<Box gap={2}>
-					<Button label={t('phone.pushApprove')} focused={focused('pushApprove')} />
-					<Button label={t('phone.pushDeny')} focused={focused('pushDeny')} />
+			<Text wrap="truncate-end">
+				{smsCode ? (
+					<>
+						<Text bold inverse={!screenReader}>
+							{` ${t('phone.newestCode', {code: smsCode.code})} `}
+						</Text>
+						<Hint> {t('phone.newestCodeAt', {time: formatTimeWithSeconds(language, smsCode.at)})}</Hint>
+					</>
+				) : (
+					<Hint>{t('phone.noSmsCode')}</Hint>
+				)}
+			</Text>
+			{app ? <CodeLine reading={app} /> : <Text>{t('phone.noAuthenticator')}</Text>}
+			{token ? <CodeLine reading={token} /> : null}
+			{help ? (
+				<Box flexDirection="column">
+					<Text wrap="wrap">{t('phone.helpIntro')}</Text>
+					<HelpOverlay screenBindings={phoneBindings} onClose={() => setHelp(false)} />
 				</Box>
-			</Box>
-			{form.message ? <MessageLine kind={form.message.kind} text={form.message.text ?? t(form.message.key, form.message.params)} /> : null}
-			<Box marginTop={1}>
-				<Text bold>{t('phone.inbox')}</Text>
-			</Box>
-			<Box flexDirection="column" flexGrow={1} overflow="hidden">
-				{messages.length === 0 ? <Hint>{t('phone.empty')}</Hint> : null}
-				{messages.slice(0, inboxRows).map(message => (
-					<Text key={message.id} wrap="wrap">
-						<Hint>
-							{formatDate(language, new Date(message.at))} {formatTime(language, new Date(message.at))}{' '}
-						</Hint>
-						{toDisplayText(message.text, 300)}
-					</Text>
-				))}
-			</Box>
-			<KeyHints bindings={[...formBindings.filter(binding => binding.action !== 'cancel'), ...globalBindings.filter(binding => binding.action === 'quit')]} width={columns - 2} />
+			) : (
+				<>
+					<Box gap={narrow ? 0 : 2} alignItems={narrow ? 'flex-start' : 'flex-end'} flexDirection={narrow ? 'column' : 'row'}>
+						<Box flexShrink={0}>
+							<TextField label={t('phone.approve')} field={form.fields['code']!} focused={focused('code')} width={12} />
+						</Box>
+						<Box gap={2}>
+							<Button label={t('phone.approveButton')} focused={focused('approve')} />
+							<Button label={t('phone.denyButton')} focused={focused('deny')} />
+						</Box>
+					</Box>
+					<Text wrap="wrap">{pushLine}</Text>
+					{push ? (
+						<Box gap={2}>
+							<Button label={t('phone.pushApprove')} focused={focused('pushApprove')} />
+							<Button label={t('phone.pushDeny')} focused={focused('pushDeny')} />
+						</Box>
+					) : null}
+					{form.message && message ? <MessageLine kind={form.message.kind} text={message} /> : <Text> </Text>}
+					<Box flexDirection="column" height={inboxRows + 1} overflow="hidden">
+						<Inbox page={page} total={entries.length} />
+					</Box>
+					<KeyHints bindings={footerBindings} width={columns - 2} />
+				</>
+			)}
 		</Box>
+	);
+}
+
+function CodeLine({reading}: {reading: AuthenticatorReading}) {
+	const {t} = useUi();
+	return (
+		<Text wrap="truncate-end">
+			{reading.device === 'app' ? t('phone.authenticator') : t('phone.token')}: <Text bold>{t('phone.codeLine', {code: reading.code, seconds: reading.secondsLeft})}</Text>
+		</Text>
 	);
 }

@@ -15,7 +15,8 @@ export function TextInput({field, focus, mask, placeholder = ''}: TextInputProps
 	// The placeholder is dimmed, except in the high-contrast theme.
 	const dim = !useDisplay().highContrast;
 	const shown = mask ? mask.repeat([...value].length) : value;
-	if (!focus) return <Text dimColor={dim && value === ''}>{value === '' ? placeholder : shown}</Text>;
+	// An empty field without a placeholder keeps its row (an empty Text has no height: the box would shrink).
+	if (!focus) return <Text dimColor={dim && value === ''}>{value === '' ? placeholder || ' ' : shown}</Text>;
 	if (value === '') {
 		return (
 			<Text>

@@ -1,14 +1,15 @@
 import {useEffect, useState} from 'react';
 import {Box, Text} from 'ink';
 import type {AppActivation} from '../../core/portal.js';
-import {Button, MessageLine} from '../components/controls.js';
+import {Button, Hint, MessageLine} from '../components/controls.js';
 import {DiscardPrompt} from '../components/discard-prompt.js';
 import {OtpStep} from '../components/otp-step.js';
 import {QrCode} from '../components/qr-code.js';
 import {StepDialog} from '../components/step-dialog.js';
 import {GuideNote} from '../components/guide-note.js';
-import {useUi} from '../context.js';
+import {useDisplay, useUi} from '../context.js';
 import {useKeymap} from '../hooks/use-keymap.js';
+import {useTerminalSize} from '../hooks/use-terminal-size.js';
 import {describeError} from '../i18n/index.js';
 import {promptBindings, helpBinding} from '../keymap.js';
 import type {DialogProps} from './change-phone.js';
@@ -20,6 +21,9 @@ export function ActivateAppDialog({active, session, onClose, onHelp, onTypingCha
 	const [error, setError] = useState<string | undefined>();
 	const [step, setStep] = useState(0);
 	const [asking, setAsking] = useState(false);
+	const {screenReader} = useDisplay();
+	const compact = useTerminalSize().rows < 26 && !screenReader;
+	const steps = [t('activate.step1'), t('activate.step2')];
 
 	useEffect(() => {
 		let current = true;
@@ -46,37 +50,52 @@ export function ActivateAppDialog({active, session, onClose, onHelp, onTypingCha
 	// The key in groups of four, four groups a line, so it fits beside the QR code.
 	const groups = activation?.secret.match(/.{1,4}/g) ?? [];
 	const secretLines = [groups.slice(0, 4).join(' '), groups.slice(4).join(' ')].filter(line => line !== '');
+	const scan = (withSteps: boolean) =>
+		activation ? (
+			// Beside the code, its quiet zone is room enough: one more column lets a step's line fit.
+			<Box gap={withSteps ? 1 : 2}>
+				<QrCode text={activation.uri} label={t('activate.qrLabel')} compact={compact} />
+				<Box flexDirection="column" flexShrink={1}>
+					{withSteps ? <StepLine number={1} label={steps[0]!} state="current" /> : null}
+					<Text wrap="wrap">{t('activate.scan')}</Text>
+					<Box marginTop={1}>
+						<Text wrap="wrap">{t('activate.manual')}</Text>
+					</Box>
+					{secretLines.map(line => (
+						<Text key={line} bold>
+							{line}
+						</Text>
+					))}
+					<Box marginTop={1}>
+						<Text wrap="wrap">{t('activate.next')}</Text>
+					</Box>
+					<Button label={t('dialog.confirm')} focused={active && !asking} />
+					{/* The QR code fills the height: the guide's note goes in the room beside it. */}
+					{guide ? (
+						<Box marginTop={1}>
+							<GuideNote step="otp.activateQr" inline />
+						</Box>
+					) : null}
+					{withSteps ? <StepLine number={2} label={steps[1]!} state="future" /> : null}
+				</Box>
+			</Box>
+		) : null;
+	// At 80×24 the code and its quiet zone (light on every side, or it does not scan on a dark
+	// terminal) take every row between the header and the footer: the steps go beside it.
+	if (compact && step === 0 && activation && !error) {
+		return (
+			<Box flexDirection="column">
+				{scan(true)}
+				{asking ? <DiscardPrompt onAnswer={discard => (discard ? onClose() : setAsking(false))} /> : null}
+			</Box>
+		);
+	}
 	return (
 		<Box flexDirection="column">
-			<StepDialog title={t('activate.title')} showTitle={step > 0} steps={[t('activate.step1'), t('activate.step2')]} guides={[undefined, 'otp.activateCode']} current={step}>
+			<StepDialog title={t('activate.title')} showTitle={step > 0} steps={steps} guides={[undefined, 'otp.activateCode']} current={step}>
 				{error ? <MessageLine kind="error" text={error} /> : null}
 				{!activation && !error ? <Text>{t('app.loading')}</Text> : null}
-				{activation && step === 0 ? (
-					<Box gap={2}>
-						<QrCode text={activation.uri} label={t('activate.qrLabel')} />
-						<Box flexDirection="column" flexShrink={1}>
-							<Text wrap="wrap">{t('activate.scan')}</Text>
-							<Box marginTop={1}>
-								<Text wrap="wrap">{t('activate.manual')}</Text>
-							</Box>
-							{secretLines.map(line => (
-								<Text key={line} bold>
-									{line}
-								</Text>
-							))}
-							<Box marginTop={1}>
-								<Text wrap="wrap">{t('activate.next')}</Text>
-							</Box>
-							<Button label={t('dialog.confirm')} focused={active && !asking} />
-							{/* The QR code fills the height: the guide's note goes in the room beside it. */}
-							{guide ? (
-								<Box marginTop={1}>
-									<GuideNote step="otp.activateQr" inline />
-								</Box>
-							) : null}
-						</Box>
-					</Box>
-				) : null}
+				{step === 0 ? scan(false) : null}
 				{activation && step === 1 ? (
 					<OtpStep
 						active={active && !asking}
@@ -99,5 +118,16 @@ export function ActivateAppDialog({active, session, onClose, onHelp, onTypingCha
 			</StepDialog>
 			{asking ? <DiscardPrompt onAnswer={discard => (discard ? onClose() : setAsking(false))} /> : null}
 		</Box>
+	);
+}
+
+/** A step's line as StepDialog draws it ("▼ 1 Inquadra il codice QR (in corso)"), for the compact layout. */
+function StepLine({number, label, state}: {number: number; label: string; state: 'current' | 'future'}) {
+	const {t} = useUi();
+	const {highContrast} = useDisplay();
+	return (
+		<Text bold={state === 'current'} dimColor={!highContrast && state === 'future'}>
+			{state === 'current' ? '▼' : '▶'} {number} {label} <Hint>({t(`steps.${state}`)})</Hint>
+		</Text>
 	);
 }
