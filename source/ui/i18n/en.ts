@@ -176,6 +176,7 @@ export const en: Record<MessageKey, string> = {
 	'errors.otp.cancelled': 'Operation cancelled after too many wrong OTP codes: start the operation again.',
 	'errors.otp.expired': 'OTP code expired: press "Send new OTP" and enter the new code.',
 	'errors.otp.wrong': 'Wrong OTP code. Attempts left: {attemptsLeft}.',
+	'errors.otp.malformed': 'The OTP code has {digits} digits: check it and try again (no attempt was used).',
 	'errors.otp.notSms': 'This code is not sent by SMS: use the app or the token.',
 	'errors.otp.tooManyResends': 'Too many requests for new codes: try again in {minutes} minutes.',
 	'errors.otp.messageLimit': 'You have already received {max} OTP codes in the last {minutes} minutes: you can ask for another from {time} on {date} (Italian time).',

@@ -174,6 +174,7 @@ export const it = {
 	'errors.otp.cancelled': 'Operazione annullata dopo troppi codici OTP errati: ricomincia l’operazione.',
 	'errors.otp.expired': 'Codice OTP scaduto: premi «Invia nuovo OTP» e inserisci il nuovo codice.',
 	'errors.otp.wrong': 'Codice OTP errato. Tentativi rimasti: {attemptsLeft}.',
+	'errors.otp.malformed': 'Il codice OTP ha {digits} cifre: controllalo e riprova (nessun tentativo è stato usato).',
 	'errors.otp.notSms': 'Questo codice non viene inviato via SMS: usa l’app o il token.',
 	'errors.otp.tooManyResends': 'Troppe richieste di nuovi codici: riprova tra {minutes} minuti.',
 	'errors.otp.messageLimit': 'Hai già ricevuto {max} codici OTP negli ultimi {minutes} minuti: potrai richiederne un altro dalle {time} del {date} (ora italiana).',
