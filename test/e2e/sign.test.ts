@@ -88,7 +88,7 @@ describe('"Firma documenti" in a pseudo-terminal', () => {
 		terminal.write('\t');
 		await terminal.waitForText('› [ Firma ]');
 		terminal.write('\r');
-		await terminal.waitForText(/▼ 2 Conferma l.operazione \(in corso\)\n\s+Documenti da firmare \(1\): contratto-prova\.pdf\n/);
+		await terminal.waitForText(/▼ 2 Conferma l.operazione \(in corso\)\n\s+Documento da firmare \(1\): contratto-prova\.pdf\n/);
 		expect(terminal.screen()).toContain('✓ 1 Scegli i documenti e inserisci il PIN (completato)');
 		await terminal.waitForText('Inserisci codice OTP');
 		await terminal.type(phoneCode(data));
