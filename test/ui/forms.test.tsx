@@ -13,7 +13,7 @@ import {translator} from '../../source/ui/i18n/index.js';
 import type {Screen} from '../../source/ui/state.js';
 import {demoCopies} from '../helpers/demo-template.js';
 import {KEYS, press, resize, screen, type, waitForScreen} from '../helpers/ink.js';
-import {GIULIA, logIn, MARIO} from '../helpers/portal.js';
+import {GIULIA, lastSmsCode, logIn, MARIO} from '../helpers/portal.js';
 
 /*
  * The form fixes of issue 18: an error goes as soon as the field is edited (in the shared form
@@ -249,5 +249,39 @@ describe('a masked field as a screen reader hears it', () => {
 		);
 		cleanups.push(() => rendered.unmount());
 		expect(screen(rendered).trim()).toBe(expected);
+	});
+});
+
+describe('"Hai dimenticato la password?"', () => {
+	it('a short code says it has 8 digits, stays, and costs nothing; the current password is refused as the new one, and stays', async () => {
+		const {portal} = await demoCopy();
+		const rendered = render(<App portal={portal} language="it" color={false} maxLoginAttempts={5} initialState={{screen: {name: 'recovery'}, session: undefined, overlay: 'none', dashboardSelection: 0}} />);
+		cleanups.push(() => rendered.unmount());
+		resize(rendered, 80, 24);
+		await waitForScreen(rendered, /› Indirizzo e-mail o nome utente/);
+		await type(rendered, MARIO.userId);
+		await press(rendered, KEYS.enter);
+		await waitForScreen(rendered, 'abbiamo inviato un codice via SMS');
+		await type(rendered, '123');
+		await press(rendered, KEYS.enter);
+		const short = await waitForScreen(rendered, 'Il codice OTP ha 8 cifre');
+		expect(short).toMatch(/\[123/);
+		const challenge = (await portal.store.read()).challenges.find(entry => entry.userId === MARIO.userId && entry.operation === 'account.recoverPassword');
+		expect(challenge?.failures).toBe(0);
+		await press(rendered, KEYS.ctrlU);
+		await type(rendered, await lastSmsCode(portal, MARIO.userId));
+		await press(rendered, KEYS.enter);
+		// The right code after a short one: no attempt was used, and it goes on.
+		await waitForScreen(rendered, /› Risposta segreta/);
+		await type(rendered, 'Fido');
+		await press(rendered, KEYS.enter);
+		await waitForScreen(rendered, /› Nuova password\s+\[/);
+		await type(rendered, MARIO.password);
+		await press(rendered, KEYS.enter);
+		await type(rendered, MARIO.password);
+		await press(rendered, KEYS.enter);
+		const same = await waitForScreen(rendered, 'La nuova password deve essere diversa da quella attuale.');
+		expect(same).toMatch(/› Nuova password\s+\[•{11}/);
+		expect((await portal.login(MARIO.userId, MARIO.password)).kind).toBe('success');
 	});
 });

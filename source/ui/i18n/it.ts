@@ -1,4 +1,7 @@
-/** Italian: the portal's own language and the default. Labels follow the MySign guides (shared/seeds). */
+/**
+ * Italian: the portal's own language and the default. Labels follow the MySign guides (shared/seeds).
+ * A number of things takes plural forms (ICU, chosen by Intl.PluralRules): `{count, plural, one {# giorno} other {# giorni}}`.
+ */
 export const it = {
 	'app.title': 'MySign',
 	'app.subtitle': 'Gestione firma remota',
