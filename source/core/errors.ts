@@ -35,6 +35,7 @@ export type ErrorCode =
 	| 'otp.denied'
 	| 'otp.expired'
 	| 'otp.wrong'
+	| 'otp.malformed'
 	| 'otp.notSms'
 	| 'otp.tooManyResends'
 	| 'otp.messageLimit'

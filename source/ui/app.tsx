@@ -10,7 +10,7 @@ import {usePortalData} from './hooks/use-portal-data.js';
 import type {Display} from './display.js';
 import type {Language} from './i18n/index.js';
 import {translator} from './i18n/index.js';
-import {choiceBinding, dashboardBindings, formBindings, globalBindings, helpBindings, historyBindings, loginBindings, menuBindings, otpScreenBindings, type Binding} from './keymap.js';
+import {bindingFor, choiceBinding, dashboardBindings, formBindings, globalBindings, helpBindings, historyBindings, loginBindings, menuBindings, otpScreenBindings, userMenuBinding, type Binding} from './keymap.js';
 import {CertificateScreen} from './screens/certificate.js';
 import {DashboardScreen} from './screens/dashboard.js';
 import {HelpOverlay} from './screens/help.js';
@@ -54,7 +54,22 @@ export interface AppProps {
 	initialState?: AppState;
 }
 
+/**
+ * Where `m` opens the user menu and the header says so: every screen after login. Not the first
+ * access's new password (the core refuses everything else until it is done, so "Gestisci il tuo
+ * account" would be a wall; the header there shows the name only). The dashboard binds m itself.
+ */
+function hasUserMenu(state: AppState): boolean {
+	return state.session !== undefined && state.screen.name !== 'forcedPassword' && state.screen.name !== 'login' && state.screen.name !== 'recovery' && state.screen.name !== 'userIdRecovery';
+}
+
 function screenBindings(state: AppState & {typing?: boolean}): readonly Binding[] {
+	const bindings = bindingsOfScreen(state);
+	// In help and the footer while no text field has focus (in a field, m is typed).
+	return state.overlay === 'none' && !state.typing && hasUserMenu(state) && state.screen.name !== 'dashboard' ? [...bindings, userMenuBinding] : bindings;
+}
+
+function bindingsOfScreen(state: AppState & {typing?: boolean}): readonly Binding[] {
 	if (state.overlay === 'help') return helpBindings;
 	if (state.overlay === 'userMenu') return menuBindings;
 	switch (state.screen.name) {
@@ -170,11 +185,18 @@ function SessionView({
 	}, [session, data, dispatch]);
 	const screenActive = state.overlay === 'none';
 	const [typing, setTyping] = useState(false);
+	// "m": the user menu over any screen whose header offers it (the screen stays as it was under it).
+	useKeys(
+		(input, key) => {
+			if (bindingFor([userMenuBinding], input, key)) dispatch({type: 'overlay', overlay: 'userMenu'});
+		},
+		{isActive: screenActive && hasUserMenu(state) && state.screen.name !== 'dashboard', notWhileTyping: true},
+	);
 	const shown = state.screen.name !== 'login' && state.screen.name !== 'dashboard' && typing ? [...screenBindings({...state, typing}), ...globalBindings] : bindings;
 	const footer = typing && screenActive ? shown.filter(binding => binding.action !== 'help') : shown;
 
 	return (
-		<Frame columns={columns} rows={rows} user={userName} bindings={footer} hideGuide={!screenActive} notice={warning ? t('session.warning', {seconds: warning}) : sms ? t('sms.banner', {text: sms}) : undefined}>
+		<Frame columns={columns} rows={rows} user={userName} userMenu={hasUserMenu(state)} bindings={footer} hideGuide={!screenActive} notice={warning ? t('session.warning', {seconds: warning}) : sms ? t('sms.banner', {text: sms}) : undefined}>
 			{state.overlay === 'userMenu' && session ? (
 				<UserMenu
 					// "m" pressed before the holder's name has loaded still opens the menu (the screen under it is hidden): the userID stands in.

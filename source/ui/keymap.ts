@@ -84,6 +84,12 @@ export const dashboardBindings: readonly Binding<'up' | 'down' | 'open' | 'pick'
 	{action: 'userMenu', keys: ['char:m'], keyLabel: 'literal:m', description: 'keys.userMenu', hint: true},
 ];
 
+/**
+ * `m` on the screens after login whose header says "menu utente: m" (the dashboard has its own
+ * entry above); never while a text field has focus, where m is typed.
+ */
+export const userMenuBinding: Binding<'userMenu'> = {action: 'userMenu', keys: ['char:m'], keyLabel: 'literal:m', description: 'keys.userMenu', hint: false};
+
 export const menuBindings: readonly Binding<'up' | 'down' | 'open' | 'pick' | 'close'>[] = [
 	{action: 'up', keys: ['up', 'shiftTab'], keyLabel: 'key.arrows', description: 'keys.move', hint: true},
 	{action: 'down', keys: ['down', 'tab'], keyLabel: 'key.arrows', description: 'keys.move', hint: false},

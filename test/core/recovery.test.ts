@@ -183,14 +183,26 @@ describe('an unknown userID walks the same steps', () => {
 		expect(await accessOutcomes(portal, null)).toEqual([]);
 	});
 
-	it('a malformed code counts like any wrong code, for both', async () => {
+	it('a malformed code (empty, short, letters) says so and costs no attempt, for both', async () => {
 		const {portal} = await demoCopy();
 		const known = await portal.startPasswordRecovery(MARIO.userId);
 		const unknown = await portal.startPasswordRecovery('nessuno@example.it');
 		for (const recoveryId of [known.recoveryId, unknown.recoveryId]) {
-			expect(await errorOf(portal.confirmRecoveryCode(recoveryId, ''))).toBe('otp.wrong:4');
-			expect(await errorOf(portal.confirmRecoveryCode(recoveryId, 'abcdefgh'))).toBe('otp.wrong:3');
+			for (const code of ['', '123', 'abcdefgh', '123456789']) expect(await errorOf(portal.confirmRecoveryCode(recoveryId, code))).toBe('otp.malformed');
 		}
+		// All five attempts are still there: the first real wrong code leaves four.
+		const wrong = otherThan(await lastSmsCode(portal, MARIO.userId));
+		for (const recoveryId of [known.recoveryId, unknown.recoveryId]) expect(await errorOf(portal.confirmRecoveryCode(recoveryId, wrong))).toBe('otp.wrong:4');
+	});
+
+	it('refuses the current password as the recovered one, as "Modifica password" does, and the recovery can go on', async () => {
+		const {portal} = await demoCopy();
+		const {recoveryId} = await portal.startPasswordRecovery(MARIO.userId);
+		await portal.confirmRecoveryCode(recoveryId, await lastSmsCode(portal, MARIO.userId));
+		await portal.answerRecoveryQuestion(recoveryId, 'Fido');
+		expect(await errorOf(portal.setRecoveredPassword(recoveryId, MARIO.password, MARIO.password))).toBe('account.passwordSame');
+		await portal.setRecoveredPassword(recoveryId, NEW_PASSWORD, NEW_PASSWORD);
+		expect((await portal.login(MARIO.userId, NEW_PASSWORD)).kind).toBe('success');
 	});
 
 	// Bugs: the answers differ once the SMS code's own limits kick in, which tells a registered

@@ -41,7 +41,7 @@ async function chooseDocument(terminal: Terminal, path: string, name: string): P
 	await terminal.waitForText(/Tentativi rimasti: \d/);
 	await terminal.type(path);
 	terminal.write('\r');
-	await terminal.waitForText(`Aggiunto ${name}: documenti da firmare 1.`);
+	await terminal.waitForText(`Aggiunto ${name}: documento da firmare 1.`);
 	expect(terminal.screen()).toContain(`• ${name} (`);
 	// Focus order: path → "Svuota elenco" → PIN.
 	terminal.write('\t');
@@ -88,12 +88,12 @@ describe('"Firma documenti" in a pseudo-terminal', () => {
 		terminal.write('\t');
 		await terminal.waitForText('› [ Firma ]');
 		terminal.write('\r');
-		await terminal.waitForText(/▼ 2 Conferma l.operazione \(in corso\)\n\s+Documenti da firmare \(1\): contratto-prova\.pdf\n/);
+		await terminal.waitForText(/▼ 2 Conferma l.operazione \(in corso\)\n\s+Documento da firmare \(1\): contratto-prova\.pdf\n/);
 		expect(terminal.screen()).toContain('✓ 1 Scegli i documenti e inserisci il PIN (completato)');
 		await terminal.waitForText('Inserisci codice OTP');
 		await terminal.type(phoneCode(data));
 		terminal.write('\r');
-		await terminal.waitForText('Documenti firmati: 1.');
+		await terminal.waitForText('Documento firmato: 1.');
 		await terminal.waitForText('Le firme sono in «Cronologia firme»');
 		expect(terminal.screen()).toContain(`${name}.p7m`);
 

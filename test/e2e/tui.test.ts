@@ -51,7 +51,8 @@ describe('the TUI in an 80×24 pseudo-terminal', () => {
 		const terminal = open(['--data', data]);
 		await logIn(terminal, MARIO.userId, 'Sbagliata&1');
 		for (const left of [4, 3, 2, 1]) {
-			await terminal.waitForText(`Tentativi rimasti: ${left}`);
+			// One left is singular: "Tentativo rimasto: 1".
+			await terminal.waitForText(left === 1 ? 'Tentativo rimasto: 1' : `Tentativi rimasti: ${left}`);
 			if (left > 1) {
 				await terminal.type('Sbagliata&1');
 				terminal.write('\r');

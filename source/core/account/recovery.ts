@@ -1,10 +1,11 @@
 import {createHmac, randomUUID} from 'node:crypto';
 import {MINUTE, type Clock} from '../clock.js';
 import {DomainError} from '../errors.js';
-import {hashPassword, verifyPeppered} from '../auth/hashing.js';
+import {hashPassword, verifyPassword, verifyPeppered} from '../auth/hashing.js';
 import {findHolder} from '../auth/login.js';
 import {clearFailures, countFailure, lockedUntil} from '../auth/throttle.js';
 import type {Challenges} from '../otp/challenges.js';
+import {isWellFormedOtp, OTP_DIGITS} from '../otp/format.js';
 import {assertOtpMessageAllowed, assertSendsAllowed} from '../otp/message-limit.js';
 import type {Database, Recovery} from '../store/schema.js';
 import type {Store} from '../store/store.js';
@@ -119,11 +120,13 @@ export class PasswordRecovery {
 				const current = db.recoveries.find(entry => entry.id === recoveryId)!;
 				if (current.failures >= db.settings.otpMaxFailures) return {kind: 'cancelled'} as const;
 				if (current.codeExpiresAt && this.clock.now().getTime() >= Date.parse(current.codeExpiresAt)) return {kind: 'expired'} as const;
+				if (!isWellFormedOtp(code)) return {kind: 'malformed'} as const;
 				current.failures += 1;
 				const left = db.settings.otpMaxFailures - current.failures;
 				return left <= 0 ? ({kind: 'cancelled'} as const) : ({kind: 'wrong', left} as const);
 			});
 			if (outcome.kind === 'wrong') throw new DomainError('otp.wrong', {attemptsLeft: outcome.left});
+			if (outcome.kind === 'malformed') throw new DomainError('otp.malformed', {digits: OTP_DIGITS});
 			throw new DomainError(outcome.kind === 'expired' ? 'otp.expired' : 'otp.cancelled');
 		}
 		await this.challenges.confirm({challengeId: recovery.challengeId, userId: recovery.userId, operation: OPERATION_RECOVERY, data: {recoveryId}, code});
@@ -186,6 +189,8 @@ export class PasswordRecovery {
 		const holder = snapshot.holders.find(entry => entry.userId === recovery.userId);
 		if (!holder) throw new DomainError('recovery.expired');
 		assertAcceptablePassword(password, again, holder);
+		// The password being recovered is not a new one: refused as in "Modifica password".
+		if (await verifyPassword(holder.passwordHash, password)) throw new DomainError('account.passwordSame');
 		const passwordHash = await hashPassword(password);
 		const email = await this.store.update(db => {
 			const now = this.clock.now();

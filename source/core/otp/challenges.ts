@@ -9,6 +9,7 @@ import type {Store} from '../store/store.js';
 import {nextSequence, type Challenge, type Database, type Holder} from '../store/schema.js';
 import {assertOtpMessageAllowed} from './message-limit.js';
 import {totpStep} from './totp.js';
+import {isWellFormedOtp, OTP_DIGITS} from './format.js';
 
 /*
  * OTP challenges. A challenge is bound to one holder, one operation and a hash of the data
@@ -162,6 +163,8 @@ export class Challenges {
 				return {kind: 'ok'} as const;
 			}
 
+			// A code that cannot be one (empty, short, letters) is a typing slip, not a guess: not counted.
+			if (!isWellFormedOtp(input.code)) return {kind: 'malformed'} as const;
 			const holder = requireHolder(db, input.userId);
 			const match = await this.codeMatches(challenge, holder, input.code.trim(), now);
 			// A right app/token code of a step already used: not a wrong guess, so not counted.
@@ -180,6 +183,7 @@ export class Challenges {
 		});
 		if (outcome.kind === 'expired') throw new DomainError('otp.expired');
 		if (outcome.kind === 'reused') throw new DomainError('otp.reused');
+		if (outcome.kind === 'malformed') throw new DomainError('otp.malformed', {digits: OTP_DIGITS});
 		if (outcome.kind === 'cancelled') throw new DomainError('otp.cancelled');
 		if (outcome.kind === 'wrong') throw new DomainError('otp.wrong', {attemptsLeft: outcome.left});
 	}

@@ -143,7 +143,10 @@ export function formReducer(controls: readonly Control[], submit: string) {
 		if (forbidden !== undefined) return {...form, message: {kind: 'error', key: 'field.forbiddenCharacter', params: {character: describeCharacter(forbidden)}}};
 		if (control.digitsOnly && /\D/.test(edited.value)) return {...form, message: {kind: 'error', key: 'field.digitsOnly'}};
 		if (edited.value.length > control.max) return {...form, message: {kind: 'error', key: 'field.tooLong', params: {max: control.max}}};
-		const message = form.message?.key === 'field.forbiddenCharacter' || form.message?.key === 'field.digitsOnly' || form.message?.key === 'field.tooLong' ? undefined : form.message;
+		const previous = form.fields[control.name] ?? emptyField;
+		// Moving the caret changes nothing; an edit does, and an error about what was there is old news.
+		if (edited.value === previous.value) return {...form, fields: {...form.fields, [control.name]: edited}};
+		const message = form.message?.kind === 'error' ? undefined : form.message;
 		return {...form, fields: {...form.fields, [control.name]: edited}, dirty: true, message};
 	}
 

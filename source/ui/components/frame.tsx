@@ -15,9 +15,9 @@ const GUIDE_FIT_MS = 100;
  * Header, body and key-hint footer, sized to the terminal (at most rows − 1 lines, see DESIGN §3).
  * With `--show-keys` the header's right corner shows the last keys pressed (the subtitle makes
  * room); with `--guide` the body ends with the note of the step on screen (`hideGuide` while an
- * overlay covers the screen).
+ * overlay covers the screen). `userMenu`: the header says "menu utente: m" only where m opens it.
  */
-export function Frame({columns, rows, user, bindings, notice, hideGuide = false, children}: {columns: number; rows: number; user?: string; bindings: readonly Binding[]; notice?: string; hideGuide?: boolean; children: ReactNode}) {
+export function Frame({columns, rows, user, userMenu = true, bindings, notice, hideGuide = false, children}: {columns: number; rows: number; user?: string; userMenu?: boolean; bindings: readonly Binding[]; notice?: string; hideGuide?: boolean; children: ReactNode}) {
 	const {t, guide = false, showKeys = false} = useUi();
 	const slot = useGuideSlot();
 	return (
@@ -30,7 +30,7 @@ export function Frame({columns, rows, user, bindings, notice, hideGuide = false,
 						</Text>
 					</Box>
 					<Box flexGrow={1} justifyContent="flex-end" gap={2}>
-						{user ? <UserName user={user} /> : null}
+						{user ? <UserName user={user} menu={userMenu} /> : null}
 						<Box flexShrink={0}>
 							<KeysShown />
 						</Box>
@@ -41,7 +41,7 @@ export function Frame({columns, rows, user, bindings, notice, hideGuide = false,
 					<Text bold underline>
 						{t('app.title')} · {t('app.subtitle')}
 					</Text>
-					{user ? <UserName user={user} /> : null}
+					{user ? <UserName user={user} menu={userMenu} /> : null}
 				</Box>
 			)}
 			{guide ? (
@@ -67,9 +67,10 @@ export function Frame({columns, rows, user, bindings, notice, hideGuide = false,
 	);
 }
 
-function UserName({user}: {user: string}) {
+function UserName({user, menu}: {user: string; menu: boolean}) {
 	const {t} = useUi();
 	const {screenReader} = useDisplay();
+	if (!menu) return <Text wrap="truncate-end">{toDisplayText(user, 40)}</Text>;
 	return (
 		<Text wrap="truncate-end">
 			{toDisplayText(user, 40)}

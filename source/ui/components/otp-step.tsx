@@ -2,6 +2,7 @@ import {useEffect, useRef, useState} from 'react';
 import {Box} from 'ink';
 import {isDomainError} from '../../core/errors.js';
 import type {ChallengeView} from '../../core/portal.js';
+import {OTP_DIGITS} from '../../core/otp/format.js';
 import {useUi} from '../context.js';
 import {useForm} from '../hooks/use-form.js';
 import {describeError} from '../i18n/index.js';
@@ -61,7 +62,8 @@ export function OtpStep({active, challenge: initial, confirmLabel, onConfirm, on
 				return;
 			}
 			const code = current.fields['otp']!.value;
-			if (code.length !== 8) return dispatch({type: 'done', focus: 'otp', message: {kind: 'error', key: 'errors.otp.wrong', params: {attemptsLeft: challenge.attemptsLeft}}});
+			// Empty or short: say what is wrong, and spend no attempt (the core would not count it either).
+			if (code.length !== OTP_DIGITS) return dispatch({type: 'done', focus: 'otp', message: {kind: 'error', key: 'errors.otp.malformed', params: {digits: OTP_DIGITS}}});
 			dispatch({type: 'busy'});
 			onConfirm(code).then(
 				() => dispatch({type: 'done', clear: ['otp']}),

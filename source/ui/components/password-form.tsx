@@ -80,9 +80,10 @@ export function PasswordForm({active, guide, withCurrent, context, submitLabel, 
 			onSubmit({current: value('current'), next: value('next'), again: value('again')}).then(
 				() => dispatch({type: 'done', clear: ['current', 'next', 'again']}),
 				(error: unknown) => {
-					// A wrong current password is retyped; a refused new one is chosen again.
+					// A wrong current password is retyped. A refused new one stays (masked) with the reason,
+					// so it can be corrected; the reason goes as soon as the holder edits a field.
 					const wrongCurrent = isDomainError(error, 'account.wrongPassword') || isDomainError(error, 'auth.locked');
-					dispatch({type: 'done', clear: wrongCurrent ? ['current'] : ['next', 'again'], focus: wrongCurrent ? 'current' : 'next', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}});
+					dispatch({type: 'done', clear: wrongCurrent ? ['current'] : [], focus: wrongCurrent ? 'current' : 'next', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}});
 				},
 			);
 		},

@@ -17,6 +17,8 @@ interface Entry {
 	active: {current: boolean};
 	/** A text field of this handler's form has focus: what is typed is the user's data. */
 	typing: {current: boolean};
+	/** Not called for a press that goes into a text field (a shortcut letter must type there). */
+	notWhileTyping: {current: boolean};
 }
 
 /** A key press as an observer sees it: `typing` when it goes into a text field (see useKeyObserver). */
@@ -49,7 +51,7 @@ export function KeyRouter({children, paused = false}: {children: ReactNode; paus
 		// Observers are told first, with whether the press goes into a text field, as routed now.
 		const typing = receivers.some(entry => entry.typing.current);
 		for (const observer of [...observers]) observer.current({...press, typing});
-		for (const entry of receivers) entry.handler.current(press.input, press.key);
+		for (const entry of receivers) if (!(typing && entry.notWhileTyping.current)) entry.handler.current(press.input, press.key);
 		setTimeout(drain, 0);
 	};
 
@@ -73,21 +75,24 @@ export function KeyRouter({children, paused = false}: {children: ReactNode; paus
 /**
  * Receives key presses while `isActive` (bursts already split into single presses). A form
  * says `typing` while one of its text fields has focus, so observers never show what is typed.
+ * `notWhileTyping`: a shortcut that must not fire while a text field (of any form) takes the press.
  */
-export function useKeys(handler: Handler, options: {isActive?: boolean; typing?: boolean} = {}): void {
+export function useKeys(handler: Handler, options: {isActive?: boolean; typing?: boolean; notWhileTyping?: boolean} = {}): void {
 	const routes = useContext(RouterContext);
 	if (!routes) throw new Error('useKeys needs a <KeyRouter> above it');
 	const {entries} = routes;
 	const handlerRef = useRef(handler);
 	const activeRef = useRef(options.isActive ?? true);
 	const typingRef = useRef(options.typing ?? false);
+	const notWhileTypingRef = useRef(options.notWhileTyping ?? false);
 	useLayoutEffect(() => {
 		handlerRef.current = handler;
 		activeRef.current = options.isActive ?? true;
 		typingRef.current = options.typing ?? false;
+		notWhileTypingRef.current = options.notWhileTyping ?? false;
 	});
 	useLayoutEffect(() => {
-		const entry: Entry = {handler: handlerRef, active: activeRef, typing: typingRef};
+		const entry: Entry = {handler: handlerRef, active: activeRef, typing: typingRef, notWhileTyping: notWhileTypingRef};
 		entries.add(entry);
 		return () => {
 			entries.delete(entry);

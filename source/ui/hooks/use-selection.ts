@@ -16,5 +16,6 @@ export function useSelection(count: number, initial = 0) {
 		current: () => Math.min(latest.current, Math.max(0, count - 1)),
 		previous: () => moveTo(latest.current - 1),
 		next: () => moveTo(latest.current + 1),
+		moveTo,
 	};
 }

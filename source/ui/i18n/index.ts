@@ -13,16 +13,74 @@ export function isLanguage(value: string): value is Language {
 	return value === 'it' || value === 'en';
 }
 
-/** A translator for one language. Parameters are sanitised: they may come from data. */
+/**
+ * A translator for one language. Parameters are sanitised: they may come from data. A count
+ * chooses its words with the language's plural rules (Intl.PluralRules), written in the
+ * catalogues as ICU does: `{count, plural, one {# carattere nascosto} other {# caratteri nascosti}}`
+ * (`#` is the number; `=0 {…}` for an exact value; `other` when no form fits).
+ */
 export function translator(language: Language): Translate {
 	const catalogue = catalogues[language];
+	const rules = new Intl.PluralRules(language);
 	return (key, params) => {
-		let text: string = catalogue[key];
+		let text: string = selectPlurals(catalogue[key], params, rules);
 		if (params) {
 			text = text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? toDisplayText(String(params[name])) : whole));
 		}
 		return text;
 	};
+}
+
+const PLURAL_START = /\{(\w+), plural,/g;
+const FORM_SELECTOR = /\s*(=\d+|zero|one|two|few|many|other)\s*\{/y;
+
+/** The index of the `}` closing the `{` at `open` (nested braces counted), or -1. */
+function closingBrace(text: string, open: number): number {
+	let depth = 0;
+	for (let index = open; index < text.length; index++) {
+		if (text[index] === '{') depth++;
+		else if (text[index] === '}' && --depth === 0) return index;
+	}
+	return -1;
+}
+
+/** The forms of one plural block's body: `one {…} other {…}`. */
+function pluralForms(body: string): Map<string, string> {
+	const forms = new Map<string, string>();
+	let at = 0;
+	for (;;) {
+		FORM_SELECTOR.lastIndex = at;
+		const match = FORM_SELECTOR.exec(body);
+		if (!match) return forms;
+		const open = FORM_SELECTOR.lastIndex - 1;
+		const close = closingBrace(body, open);
+		if (close < 0) return forms;
+		forms.set(match[1]!, body.slice(open + 1, close));
+		at = close + 1;
+	}
+}
+
+/** Each `{name, plural, …}` block replaced by the form its count takes (`#` by the count). */
+export function selectPlurals(text: string, params: Record<string, string | number> | undefined, rules: Intl.PluralRules): string {
+	if (!text.includes(', plural,')) return text;
+	let result = '';
+	let at = 0;
+	for (;;) {
+		PLURAL_START.lastIndex = at;
+		const match = PLURAL_START.exec(text);
+		if (!match) break;
+		const close = closingBrace(text, match.index);
+		if (close < 0) break;
+		const name = match[1]!;
+		const forms = pluralForms(text.slice(match.index + match[0].length, close));
+		const given = params?.[name];
+		const count = given === undefined || given === '' ? Number.NaN : Number(given);
+		const form = Number.isFinite(count) ? (forms.get(`=${count}`) ?? forms.get(rules.select(count)) ?? forms.get('other')) : forms.get('other');
+		// Without the count, `#` stays a placeholder, as a missing parameter does.
+		result += text.slice(at, match.index) + (form ?? '').replaceAll('#', given === undefined ? `{${name}}` : toDisplayText(String(given)));
+		at = close + 1;
+	}
+	return result + text.slice(at);
 }
 
 const STATES = ['active', 'suspended', 'revoked', 'expired', 'blocked'];

@@ -6,7 +6,8 @@ import {Button, Checkbox, FocusMarker, Hint, MessageLine} from '../components/co
 import {useUi} from '../context.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import {describeError, type MessageKey} from '../i18n/index.js';
-import {helpBinding, otpScreenBindings} from '../keymap.js';
+import {bindingFor, choiceBinding, helpBinding, otpScreenBindings} from '../keymap.js';
+import {useKeys} from '../hooks/key-router.js';
 import {useSelection} from '../hooks/use-selection.js';
 import {ActivateAppDialog} from './activate-app.js';
 import {ChangePhoneDialog} from './change-phone.js';
@@ -39,7 +40,7 @@ export function OtpCodesScreen({active, session, onBack, onHelp, onTypingChange}
 	useEffect(reload, [reload]);
 
 	const items = overview ? itemsOf(overview) : [];
-	const {selection, current, previous, next} = useSelection(items.length);
+	const {selection, current, previous, next, moveTo} = useSelection(items.length);
 
 	const run = (promise: Promise<void>) =>
 		promise.then(
@@ -74,6 +75,23 @@ export function OtpCodesScreen({active, session, onBack, onHelp, onTypingChange}
 			}
 		},
 		active && dialog === 'none',
+	);
+
+	// ←/→ on "Canale per confermare le operazioni": the previous/next channel becomes the one in use,
+	// as Enter on it would (README: ← / → change a choice). Elsewhere on this screen they do nothing.
+	useKeys(
+		(input, key) => {
+			if (!bindingFor([choiceBinding], input, key) || !overview) return;
+			const item = items[current()];
+			if (item?.action !== 'channel') return;
+			const channels = items.flatMap((entry, index) => (entry.action === 'channel' ? [{channel: entry.channel, index}] : []));
+			const at = channels.findIndex(entry => entry.channel === item.channel);
+			const target = channels[(at + (key.leftArrow ? -1 : 1) + channels.length) % channels.length]!;
+			moveTo(target.index);
+			setMessage(undefined);
+			void run(portal.setPreferredChannel(session, target.channel));
+		},
+		{isActive: active && dialog === 'none'},
 	);
 
 	const closeDialog = (result?: string) => {

@@ -60,7 +60,8 @@ function OneFieldStep({
 		dispatch({type: 'busy'});
 		task.then(
 			() => dispatch({type: 'done', clear: success ? ['value'] : [], focus: 'value', message: success ? {kind: 'info', key: success} : undefined}),
-			(error: unknown) => dispatch({type: 'done', clear: ['value'], focus: 'value', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}}),
+			// A code that cannot be one (too short) stays, to be completed; anything else is typed again.
+			(error: unknown) => dispatch({type: 'done', clear: isDomainError(error, 'otp.malformed') ? [] : ['value'], focus: 'value', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}}),
 		);
 	};
 	const [form, dispatch] = useDialogForm(controls, {

@@ -3,7 +3,7 @@ import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {MINUTE} from '../../../source/core/clock.js';
 import type {Portal, Session} from '../../../source/core/portal.js';
-import {demoPortal, errorCode, lastSmsCode, logIn, MARIO} from '../../helpers/portal.js';
+import {demoPortal, errorCode, lastSmsCode, logIn, MARIO, refusal} from '../../helpers/portal.js';
 
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
@@ -54,6 +54,20 @@ describe('SMS challenges', () => {
 		// A code sent for another operation is simply a wrong code here.
 		const other = await startFor(portal, session, 'other.operation', {});
 		expect(await codeOf(confirm(portal, session, other.id, code, 'other.operation', {}))).toBe('otp.wrong');
+	});
+
+	it('a malformed code (empty, short, long, letters) says how many digits a code has and costs no attempt', async () => {
+		const {portal, session} = await setup();
+		const challenge = await startFor(portal, session);
+		const code = await lastCode(portal);
+		for (const malformed of ['', '   ', '123', '1234567', '123456789', 'abcdefgh', `${code.slice(0, 7)}x`]) {
+			const refused = await refusal(confirm(portal, session, challenge.id, malformed));
+			expect(refused, JSON.stringify(malformed)).toEqual({code: 'otp.malformed', params: {digits: 8}});
+		}
+		expect((await portal.challengeState(session, challenge.id)).attemptsLeft).toBe(5);
+		// A well-formed wrong code is counted as before; the right one still works.
+		expect(await errorCode(confirm(portal, session, challenge.id, code === '00000000' ? '11111111' : '00000000'), {withAttempts: true})).toBe('otp.wrong:4');
+		await confirm(portal, session, challenge.id, ` ${code} `);
 	});
 
 	it('refuses a code after 5 minutes', async () => {
@@ -196,10 +210,11 @@ describe('push approval on the phone', () => {
 		expect(await codeOf(portal.answerPush(session.userId, late.id, true))).toBe('otp.expired');
 	});
 
-	it('without an answer, an empty code is just a wrong code', async () => {
+	it('without an answer, an empty code is no code: refused as malformed, not counted', async () => {
 		const {portal, session} = await giulia();
 		const challenge = await portal.challenges.start({userId: session.userId, operation: 'op', data: {}});
-		expect(await codeOf(portal.challenges.confirm({challengeId: challenge.id, userId: session.userId, operation: 'op', data: {}, code: ''}))).toBe('otp.wrong');
+		expect(await codeOf(portal.challenges.confirm({challengeId: challenge.id, userId: session.userId, operation: 'op', data: {}, code: ''}))).toBe('otp.malformed');
+		expect((await portal.challengeState(session, challenge.id)).attemptsLeft).toBe(5);
 	});
 
 	it('push needs an active app', async () => {
