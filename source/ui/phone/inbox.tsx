@@ -3,7 +3,7 @@ import {toDisplayText} from '../../core/text/sanitize.js';
 import type {OutboxMessage} from '../../core/portal.js';
 import {Hint} from '../components/controls.js';
 import {useDisplay, useUi} from '../context.js';
-import {formatDate, formatTime, type Language, type MessageKey} from '../i18n/index.js';
+import {formatDate, formatTime, type Language} from '../i18n/index.js';
 import {textWidth} from '../text-width.js';
 
 /*
@@ -114,11 +114,10 @@ export function previousPageStart(entries: readonly InboxEntry[], first: number,
 }
 
 export function Inbox({page, total}: {page: InboxPage; total: number}) {
-	const {t, language} = useUi();
+	const {t} = useUi();
 	const {screenReader, unicode} = useDisplay();
-	const plural = new Intl.PluralRules(language === 'it' ? 'it-IT' : 'en-GB');
 	const more = (kind: 'newer' | 'older', count: number) => {
-		const text = t(`phone.${kind}.${plural.select(count) === 'one' ? 'one' : 'other'}` as MessageKey, {count});
+		const text = t(kind === 'newer' ? 'phone.newer' : 'phone.older', {count});
 		const arrow = screenReader ? '' : kind === 'newer' ? (unicode ? '▲ ' : '^ ') : unicode ? '▼ ' : 'v ';
 		return <Text bold>{arrow + text}</Text>;
 	};
