@@ -173,7 +173,7 @@ export class Portal {
 		this.reports = new Reports(this.store, this.outbox, this.signatureLog, this.clock, this.otpService.challenges);
 		this.sessions = new Sessions(this.store, this.clock);
 		const notify = (input: {userId: string; to: string; subject: string; text: string}) => this.notifyHolder(input);
-		this.accounts = new Account(this.store, this.clock, keys.pepper, this.otpService.challenges, notify);
+		this.accounts = new Account(this.store, this.clock, keys.pepper, this.otpService.challenges);
 		this.recovery = new PasswordRecovery(this.store, this.clock, keys.pepper, this.otpService.challenges, notify, this.terminal);
 	}
 
@@ -909,7 +909,7 @@ export class Portal {
 		const pending = snapshot.accessLog.filter(entry => entry.userId === session.userId && entry.id > lastId);
 		const entries = pending.length === 0 ? logged.entries : [...logged.entries, ...pending];
 		const times = pending.length === 0 ? logged.times : undefined;
-		return queryHistory(entries, filter, {...page, now: this.clock.now(), times, succeeded: entry => entry.outcome !== 'wrong-password' && entry.outcome !== 'locked' && entry.outcome !== 'recovery-failed'});
+		return queryHistory(entries, filter, {...page, now: this.clock.now(), times, succeeded: entry => entry.outcome !== 'wrong-password' && entry.outcome !== 'locked' && entry.outcome !== 'recovery-failed' && entry.outcome !== 'pin-blocked'});
 	}
 
 	async reportSettings(session: Session): Promise<ReportSettings & {accountEmail: string}> {

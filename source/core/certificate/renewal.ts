@@ -13,6 +13,7 @@ import type {CertificateRecord, Database} from '../store/schema.js';
 import {findUsableCoupon} from './coupons.js';
 import {certificateState, currentCertificate, newCertificateRecord, newIut} from './record.js';
 import {formatItalianDate, italianDay} from '../italian-date.js';
+import {recordChange} from '../notify/changes.js';
 
 /*
  * "Rinnova firma" (seeds 000, 001, 003 §7, 004): 1 Consensi (declaration, conditions, data
@@ -140,7 +141,7 @@ export class Renewals {
 		const certificate = currentCertificate((await this.store.read()).certificates, userId)!;
 		// The OTP message limit first: a refusal stores nothing (no renewal, no spent approval, no PIN counted).
 		await this.challenges.assertCanStart(userId);
-		await checkPin(this.store, this.pepper, userId, certificate.id, input.pin);
+		await checkPin(this.store, this.pepper, userId, certificate.id, input.pin, this.clock);
 		const renewalId = randomUUID();
 		await this.store.update(db => {
 			if (input.raoApprovalId !== undefined) {
@@ -272,6 +273,8 @@ export class Renewals {
 				owner.ercHash = entry.newErcHash!;
 				owner.replacementDeadline = null;
 			}
+			// The holder is told, with the new IUT, in this same step (the envelope, if any, follows).
+			recordChange(current, entry.kind === 'replacement' ? {kind: 'certificate-issued', userId, iut, expiresAt, envelope: entry.envelope !== null} : {kind: 'certificate-renewed', userId, iut, expiresAt}, now);
 			entry.step = 'done';
 			entry.newKey = null;
 			entry.newPinHash = null;

@@ -79,6 +79,20 @@ const ACCOUNT_EVENTS: Record<Exclude<AccessEntry['outcome'], 'success' | 'app-ap
 	'secret-question-changed': 'history.event.secretQuestionChanged',
 	'language-changed': 'history.event.languageChanged',
 	'userid-reminder': 'history.event.userIdReminder',
+	'certificate-renewed': 'history.event.certificateRenewed',
+	'certificate-issued': 'history.event.certificateIssued',
+	'certificate-suspended': 'history.event.certificateSuspended',
+	'certificate-reactivated': 'history.event.certificateReactivated',
+	'suspension-ended': 'history.event.suspensionEnded',
+	'certificate-revoked': 'history.event.certificateRevoked',
+	'replacement-flagged': 'history.event.replacementFlagged',
+	'pin-changed': 'history.event.pinChanged',
+	'pin-blocked': 'history.event.pinBlocked',
+	'otp-phone-changed': 'history.event.otpPhoneChanged',
+	'otp-app-activated': 'history.event.otpAppActivated',
+	'otp-channel-changed': 'history.event.otpChannelChanged',
+	'otp-push-changed': 'history.event.otpPushChanged',
+	'report-changed': 'history.event.reportChanged',
 };
 
 function accessOutcome(t: Translate, entry: AccessEntry): string {
@@ -92,6 +106,7 @@ function accessOutcome(t: Translate, entry: AccessEntry): string {
 		case 'locked':
 			return `${t('history.failure')} (${t('history.access.locked')})`;
 		case 'recovery-failed':
+		case 'pin-blocked':
 			return `${t('history.failure')} (${t(ACCOUNT_EVENTS[entry.outcome])})`;
 		default:
 			return `${t('history.success')} (${t(ACCOUNT_EVENTS[entry.outcome])})`;
