@@ -95,7 +95,25 @@ const ACCOUNT_EVENTS: Record<Exclude<AccessEntry['outcome'], 'success' | 'app-ap
 	'report-changed': 'history.event.reportChanged',
 };
 
+/** Changes to a certificate, a credential or a channel (issue 18): shown by their own name, which fits the column at 80×24. */
+const CHANGES: ReadonlySet<AccessEntry['outcome']> = new Set([
+	'certificate-renewed',
+	'certificate-issued',
+	'certificate-suspended',
+	'certificate-reactivated',
+	'suspension-ended',
+	'certificate-revoked',
+	'replacement-flagged',
+	'pin-changed',
+	'otp-phone-changed',
+	'otp-app-activated',
+	'otp-channel-changed',
+	'otp-push-changed',
+	'report-changed',
+]);
+
 function accessOutcome(t: Translate, entry: AccessEntry): string {
+	if (CHANGES.has(entry.outcome)) return t(ACCOUNT_EVENTS[entry.outcome as keyof typeof ACCOUNT_EVENTS]);
 	switch (entry.outcome) {
 		case 'success':
 			return t('history.success');
