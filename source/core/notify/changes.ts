@@ -44,6 +44,8 @@ export type ChangeActor = {terminal: string} | 'holder';
 
 const SIGNATURE = 'InfoCert S.p.A. (messaggio simulato da mysign)';
 const NOT_YOU = 'Se non hai fatto tu questa operazione, contatta subito l’assistenza InfoCert.';
+/** What an operator did at the holder's request. */
+const NOT_ASKED = 'Se non l’hai chiesto tu, contatta subito l’assistenza InfoCert.';
 
 const CHANNELS: Record<OtpChannel, string> = {sms: 'SMS', app: 'app MyInfoCert', token: 'token'};
 const FREQUENCIES = {each: 'a ogni firma', daily: 'riepilogo giornaliero', never: 'mai'} as const;
@@ -63,6 +65,10 @@ interface Notice {
 
 function when(at: Date): string {
 	return `il ${formatItalianDate(at)} alle ${formatItalianTime(at)}`;
+}
+
+function since(at: Date): string {
+	return `${formatItalianDate(at)} alle ${formatItalianTime(at)}`;
 }
 
 /** The messages of one change: the e-mail to the holder first, then any notice to an old address or number. */
@@ -114,7 +120,7 @@ export function noticesOf(change: Change, holder: {name: string; surname: string
 				),
 			];
 		case 'certificate-reactivated':
-			return [email('certificato riattivato', `l’operatore di registrazione ha riattivato il tuo certificato di firma remota ${when(at)}, prima della fine della sospensione: puoi di nuovo firmare.`, '', NOT_YOU)];
+			return [email('certificato riattivato', `l’operatore di registrazione ha riattivato il tuo certificato di firma remota ${when(at)}, prima della fine della sospensione: puoi di nuovo firmare.`, '', NOT_ASKED)];
 		case 'suspension-ended':
 			return [
 				change.expired
@@ -128,7 +134,7 @@ export function noticesOf(change: Change, holder: {name: string; surname: string
 					`il tuo certificato di firma remota è stato revocato dall’operatore ${when(at)} (motivo: ${REVOCATION_REASONS[change.reason] ?? 'non specificato'}).`,
 					'La revoca è definitiva: il certificato non firma più. Per firmare di nuovo serve un nuovo certificato.',
 					'',
-					NOT_YOU,
+					NOT_ASKED,
 				),
 			];
 		case 'replacement-flagged':
@@ -145,7 +151,7 @@ export function noticesOf(change: Change, holder: {name: string; surname: string
 			return [
 				email(
 					'PIN di firma bloccato',
-					`${when(at)} il PIN di firma è stato inserito in modo errato per ${change.attempts} volte consecutive: il PIN e il certificato sono bloccati definitivamente.`,
+					`il PIN di firma è stato inserito in modo errato per ${change.attempts} volte consecutive (l’ultima ${when(at)}): il PIN e il certificato sono bloccati definitivamente.`,
 					'Per firmare di nuovo serve un nuovo certificato: accedi al portale MySign per sapere come richiederlo.',
 					'',
 					NOT_YOU,
@@ -157,15 +163,15 @@ export function noticesOf(change: Change, holder: {name: string; surname: string
 				{
 					kind: 'sms',
 					to: change.oldPhone,
-					text: `Servizio di Firma InfoCert: da ${when(at)} i codici OTP del tuo certificato vanno al numero ${maskPhone(change.newPhone)}, non più a questo. Se non sei stato tu, contatta l'assistenza.`,
+					text: `Servizio di Firma InfoCert: dal ${since(at)} i codici OTP del tuo certificato vanno al numero ${maskPhone(change.newPhone)}, non più a questo. Se non sei stato tu, contatta l'assistenza.`,
 				},
 			];
 		case 'otp-app-activated':
 			return [email('app MyInfoCert attivata', `l’app MyInfoCert è stata attivata ${when(at)} per generare i codici OTP del tuo certificato; da ora è il canale con cui confermi le operazioni.`, '', NOT_YOU)];
 		case 'otp-channel-changed':
-			return [email('canale OTP modificato', `${when(at)} il canale con cui ricevi i codici OTP è diventato: ${CHANNELS[change.channel]}.`, '', NOT_YOU)];
+			return [email('canale OTP modificato', `il canale con cui ricevi i codici OTP è cambiato ${when(at)}: ora è ${CHANNELS[change.channel]}.`, '', NOT_YOU)];
 		case 'otp-push-changed':
-			return [email(change.enabled ? 'notifiche push attivate' : 'notifiche push disattivate', `${when(at)} le notifiche push dell’app MyInfoCert sono state ${change.enabled ? 'attivate' : 'disattivate'}.`, '', NOT_YOU)];
+			return [email(change.enabled ? 'notifiche push attivate' : 'notifiche push disattivate', `le notifiche push dell’app MyInfoCert sono state ${change.enabled ? 'attivate' : 'disattivate'} ${when(at)}.`, '', NOT_YOU)];
 		case 'password-changed':
 			return [email('password modificata', `la password di accesso al portale MySign è stata modificata ${when(at)}.`, '', NOT_YOU)];
 		case 'password-recovered':
@@ -178,7 +184,7 @@ export function noticesOf(change: Change, holder: {name: string; surname: string
 				{
 					kind: 'sms',
 					to: change.oldPhone,
-					text: `Servizio di Firma InfoCert: da ${when(at)} i codici di recupero della password MySign vanno al numero ${maskPhone(change.newPhone)}, non più a questo. Se non sei stato tu, contatta l'assistenza.`,
+					text: `Servizio di Firma InfoCert: dal ${since(at)} i codici di recupero della password MySign vanno al numero ${maskPhone(change.newPhone)}, non più a questo. Se non sei stato tu, contatta l'assistenza.`,
 				},
 			];
 		case 'email-changed': {
@@ -187,7 +193,7 @@ export function noticesOf(change: Change, holder: {name: string; surname: string
 			return [{...old, to: change.oldEmail}, {...email('indirizzo e-mail modificato', 'da ora riceverai a questo indirizzo i messaggi del portale MySign.'), to: change.newEmail}];
 		}
 		case 'report-changed': {
-			const body = [`${when(at)} le impostazioni dei report di firma sono cambiate: indirizzo ${maskEmail(change.newAddress)}, frequenza «${FREQUENCIES[change.frequency]}».`, '', NOT_YOU];
+			const body = [`le impostazioni dei report di firma sono cambiate ${when(at)}: indirizzo ${maskEmail(change.newAddress)}, frequenza «${FREQUENCIES[change.frequency]}».`, '', NOT_YOU];
 			const notices = [email('impostazioni dei report modificate', ...body)];
 			// The address that received the reports until now is told too, when it is not the account's.
 			if (change.oldAddress.toLowerCase() !== change.newAddress.toLowerCase() && change.oldAddress.toLowerCase() !== holder.email.toLowerCase()) {
