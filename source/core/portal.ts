@@ -176,7 +176,7 @@ export class Portal {
 		this.reports = new Reports(this.store, this.outbox, this.signatureLog, this.clock, this.otpService.challenges);
 		this.sessions = new Sessions(this.store, this.clock);
 		const notify = (input: {userId: string; to: string; subject: string; text: string}) => this.notifyHolder(input);
-		this.accounts = new Account(this.store, this.clock, keys.pepper, this.otpService.challenges, notify);
+		this.accounts = new Account(this.store, this.clock, keys.pepper, this.otpService.challenges);
 		this.recovery = new PasswordRecovery(this.store, this.clock, keys.pepper, this.otpService.challenges, notify, this.terminal);
 	}
 

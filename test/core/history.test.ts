@@ -320,7 +320,8 @@ describe('"Report" of signatures', () => {
 		await signedAt(directory, [['2026-11-28T10:00:00Z', 'success']]);
 		clock.set(new Date('2026-11-29T07:00:00Z'));
 		expect(await portal.sendDailyReports()).toBe(0);
-		expect(await emails()).toHaveLength(sent);
+		// The only e-mail since: the notice of the change of settings (issue 18), no summary.
+		expect((await emails()).slice(sent).map(mail => mail.subject)).toEqual(['InfoCert MySign: impostazioni dei report modificate']);
 
 		// Subscribing again starts from today, to the address given.
 		await setReportAddress(portal, await logIn(portal, GIULIA.userId, GIULIA.password), 'studio@legale.example.it', 'daily');

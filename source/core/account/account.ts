@@ -11,12 +11,13 @@ import {nextSequence, type AccessOutcome, type Database, type Holder} from '../s
 import type {Store} from '../store/store.js';
 import {checkPassword, type PasswordVerdict} from './password-policy.js';
 import {ANSWER_MAX_LENGTH, ANSWER_MIN_LENGTH, normaliseAnswer, QUESTION_MAX_LENGTH} from './secret-question.js';
+import {recordChange} from '../notify/changes.js';
 
 /*
  * "Gestisci il tuo account" (seed 003 §9): password, recovery mobile number, recovery e-mail,
  * secret question and the interface language. A new number or address is proved by a code
  * sent to it. Every change goes to the access log and is notified to the holder by e-mail
- * (a new address: the old one is told too).
+ * (a new address or number: the old one is told too), in the same store update (notify/changes.ts).
  */
 
 export const OPERATION_RECOVERY_PHONE = 'account.recoveryPhone';
@@ -55,7 +56,6 @@ export class Account {
 		private readonly clock: Clock,
 		private readonly pepper: Buffer,
 		private readonly challenges: Challenges,
-		private readonly notify: Notify,
 	) {}
 
 	async view(userId: string): Promise<AccountView> {
@@ -98,12 +98,11 @@ export class Account {
 			const current = requireHolder(db, userId);
 			current.passwordHash = passwordHash;
 			current.mustChangePassword = false;
-			logAccountEvent(db, userId, 'password-changed', terminal, at);
-			return {kind: 'ok', email: current.email} as const;
+			recordChange(db, {kind: 'password-changed', userId}, at, {terminal});
+			return {kind: 'ok'} as const;
 		});
 		if (outcome.kind === 'locked') throw new DomainError('auth.locked');
 		if (outcome.kind === 'wrong') throw new DomainError('account.wrongPassword', {attemptsLeft: outcome.left});
-		await this.notify({userId, to: outcome.email, subject: 'InfoCert MySign: password modificata', text: 'La password di accesso al portale MySign è stata modificata.'});
 	}
 
 	/** "Cellulare": the new recovery number gets a code; it is saved once the code is confirmed. */
@@ -117,13 +116,13 @@ export class Account {
 
 	async confirmPhoneChange(userId: string, input: {challengeId: string; phone: string; code: string}, terminal: string): Promise<void> {
 		await this.challenges.confirm({challengeId: input.challengeId, userId, operation: OPERATION_RECOVERY_PHONE, data: {phone: input.phone}, code: input.code});
-		const email = await this.store.update(db => {
+		await this.store.update(db => {
 			const holder = requireHolder(db, userId);
+			const oldPhone = holder.recoveryPhone ?? holder.phone;
 			holder.recoveryPhone = input.phone;
-			logAccountEvent(db, userId, 'phone-changed', terminal, this.clock.now());
-			return holder.email;
+			// The e-mail to the holder, and an SMS to the number recovery used until now.
+			recordChange(db, {kind: 'phone-changed', userId, oldPhone, newPhone: input.phone}, this.clock.now(), {terminal});
 		});
-		await this.notify({userId, to: email, subject: 'InfoCert MySign: cellulare di recupero modificato', text: `Il numero di cellulare per il recupero della password è ora ${maskPhone(input.phone)}.`});
 	}
 
 	/** "Indirizzo Email di recupero": a code goes to the new address; saved once confirmed. */
@@ -142,17 +141,14 @@ export class Account {
 
 	async confirmEmailChange(userId: string, input: {challengeId: string; email: string; code: string}, terminal: string): Promise<void> {
 		await this.challenges.confirm({challengeId: input.challengeId, userId, operation: OPERATION_EMAIL, data: {email: input.email}, code: input.code});
-		const old = await this.store.update(db => {
+		await this.store.update(db => {
 			if (db.holders.some(other => other.userId !== userId && other.email.toLowerCase() === input.email)) throw new DomainError('account.emailTaken');
 			const holder = requireHolder(db, userId);
-			const previous = holder.email;
+			const oldEmail = holder.email;
 			holder.email = input.email;
-			logAccountEvent(db, userId, 'email-changed', terminal, this.clock.now());
-			return previous;
+			// The old address is told (and the new one).
+			recordChange(db, {kind: 'email-changed', userId, oldEmail, newEmail: input.email}, this.clock.now(), {terminal});
 		});
-		const text = `L'indirizzo e-mail del tuo account MySign è stato cambiato in ${maskEmail(input.email)}. Se non sei stato tu, contatta subito l'assistenza.`;
-		await this.notify({userId, to: old, subject: 'InfoCert MySign: indirizzo e-mail modificato', text});
-		await this.notify({userId, to: input.email, subject: 'InfoCert MySign: indirizzo e-mail modificato', text: 'Da ora riceverai a questo indirizzo i messaggi del portale MySign.'});
 	}
 
 	/** "Domanda Segreta": a question (from the list or the holder's own) and its answer. */
@@ -163,13 +159,11 @@ export class Account {
 		if (answer.length < ANSWER_MIN_LENGTH || answer.length > ANSWER_MAX_LENGTH) throw new DomainError('account.answerLength', {min: ANSWER_MIN_LENGTH, max: ANSWER_MAX_LENGTH});
 		if (findForbiddenCharacter(question) !== undefined || findForbiddenCharacter(answer) !== undefined) throw new DomainError('input.controlCharacters', {field: 'Domanda Segreta'});
 		const answerHash = await hashPeppered(answer, this.pepper);
-		const email = await this.store.update(db => {
+		await this.store.update(db => {
 			const holder = requireHolder(db, userId);
 			holder.secretQuestion = {question, answerHash};
-			logAccountEvent(db, userId, 'secret-question-changed', terminal, this.clock.now());
-			return holder.email;
+			recordChange(db, {kind: 'secret-question-changed', userId}, this.clock.now(), {terminal});
 		});
-		await this.notify({userId, to: email, subject: 'InfoCert MySign: domanda segreta modificata', text: 'La domanda segreta per il recupero della password è stata modificata.'});
 	}
 
 	async setLanguage(userId: string, language: 'it' | 'en', terminal: string): Promise<void> {

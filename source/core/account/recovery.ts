@@ -10,6 +10,7 @@ import {assertOtpMessageAllowed, assertSendsAllowed} from '../otp/message-limit.
 import type {Database, Recovery} from '../store/schema.js';
 import type {Store} from '../store/store.js';
 import {assertAcceptablePassword, logAccountEvent, type Notify} from './account.js';
+import {recordChange} from '../notify/changes.js';
 import type {PasswordContext} from './password-policy.js';
 import {normaliseAnswer} from './secret-question.js';
 
@@ -192,7 +193,7 @@ export class PasswordRecovery {
 		// The password being recovered is not a new one: refused as in "Modifica password".
 		if (await verifyPassword(holder.passwordHash, password)) throw new DomainError('account.passwordSame');
 		const passwordHash = await hashPassword(password);
-		const email = await this.store.update(db => {
+		await this.store.update(db => {
 			const now = this.clock.now();
 			const current = db.recoveries.find(entry => entry.id === recoveryId);
 			if (!current || current.step !== 'password') throw new DomainError('recovery.expired');
@@ -209,10 +210,8 @@ export class PasswordRecovery {
 					session.endReason = 'ended-by-holder';
 				}
 			}
-			logAccountEvent(db, target.userId, 'password-recovered', this.terminal, now);
-			return target.email;
+			recordChange(db, {kind: 'password-recovered', userId: target.userId}, now, {terminal: this.terminal});
 		});
-		await this.notify({userId: holder.userId, to: email, subject: 'InfoCert MySign: password reimpostata', text: 'La password di accesso al portale MySign è stata reimpostata con la procedura di recupero. Se non sei stato tu, contatta subito l’assistenza.'});
 	}
 
 	/** "Ho dimenticato lo User ID": the userID goes by e-mail when codice fiscale and e-mail match one holder. */

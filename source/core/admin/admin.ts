@@ -11,6 +11,10 @@ import type {CertificateRecord, Database, Holder} from '../store/schema.js';
 import type {Store} from '../store/store.js';
 import {assertPlainText} from '../holders/identity.js';
 import {enroll, type Deliver, type EnrolledHolder, type EnrollmentInput, type EnrollmentProgress} from './enrollment.js';
+import {recordChange} from '../notify/changes.js';
+
+/** The access log's terminal for what an operator did (the holder sees who acted). */
+export const OPERATOR_TERMINAL = {terminal: 'mysign admin'};
 
 /*
  * Operator (RAO) commands behind `mysign admin`: enrolment, unlocking a login, revocation,
@@ -138,6 +142,7 @@ export class Admin {
 			target.revokedAt = this.clock.now().toISOString();
 			target.revocationReason = reason as RevocationReason;
 			target.suspendedUntil = null;
+			recordChange(db, {kind: 'certificate-revoked', userId: holder.userId, reason}, this.clock.now(), OPERATOR_TERMINAL);
 		});
 		await this.publishCrl();
 		return {userId: holder.userId, certificateSerial: certificate.certificateSerial, reason: reason as RevocationReason};
@@ -155,6 +160,7 @@ export class Admin {
 			target.status = 'active';
 			target.suspendedUntil = null;
 			target.revokedAt = null;
+			recordChange(db, {kind: 'certificate-reactivated', userId: holder.userId}, this.clock.now(), OPERATOR_TERMINAL);
 		});
 		await this.publishCrl();
 		return {userId: holder.userId, certificateSerial: certificate.certificateSerial};
@@ -169,6 +175,7 @@ export class Admin {
 		const holder = holderOf(await this.store.read(), userId);
 		await this.store.update(db => {
 			db.holders.find(entry => entry.userId === holder.userId)!.replacementDeadline = until.toISOString();
+			recordChange(db, {kind: 'replacement-flagged', userId: holder.userId, deadline: until}, this.clock.now(), OPERATOR_TERMINAL);
 		});
 		return {userId: holder.userId, deadline: until};
 	}

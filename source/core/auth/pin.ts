@@ -1,6 +1,8 @@
+import type {Clock} from '../clock.js';
 import {DomainError} from '../errors.js';
 import type {Store} from '../store/store.js';
 import {verifyPeppered} from './hashing.js';
+import {recordChange} from '../notify/changes.js';
 
 /*
  * The signing PIN: exactly 8 digits, unrecoverable. Three consecutive wrong PINs, in any
@@ -12,7 +14,8 @@ export function assertPinFormat(pin: string, length = 8): void {
 	if (!new RegExp(`^\\d{${length}}$`).test(pin)) throw new DomainError('pin.format', {length});
 }
 
-export async function checkPin(store: Store, pepper: Buffer, userId: string, certificateId: string, pin: string): Promise<void> {
+/** `clock`: the folder's, which stamps the block when this wrong PIN is the last allowed (notify/changes.ts). */
+export async function checkPin(store: Store, pepper: Buffer, userId: string, certificateId: string, pin: string, clock: Clock): Promise<void> {
 	const snapshot = await store.read();
 	const holder = snapshot.holders.find(entry => entry.userId === userId);
 	if (!holder) throw new DomainError('holder.notFound');
@@ -31,6 +34,7 @@ export async function checkPin(store: Store, pepper: Buffer, userId: string, cer
 		const left = db.settings.pinMaxAttempts - current.pinFailures;
 		if (left > 0) return {kind: 'wrong', left} as const;
 		certificate.status = 'blocked';
+		recordChange(db, {kind: 'pin-blocked', userId, attempts: current.pinFailures}, clock.now(), 'holder');
 		return {kind: 'blocked'} as const;
 	});
 	if (outcome.kind === 'blocked') throw new DomainError('pin.blocked');

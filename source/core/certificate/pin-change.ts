@@ -7,6 +7,7 @@ import type {ChallengeView, Challenges} from '../otp/challenges.js';
 import {openPrivateKey, sealPrivateKey} from '../pki/holder-key.js';
 import type {Store} from '../store/store.js';
 import {currentCertificate} from './record.js';
+import {recordChange} from '../notify/changes.js';
 
 /*
  * "PIN di firma" → "Modifica PIN" (seed 003 §6): current PIN, new PIN twice, then an OTP.
@@ -33,7 +34,7 @@ export class PinChanges {
 		if (!certificate) throw new DomainError('certificate.none');
 		// The OTP message limit before anything is counted or stored.
 		await this.challenges.assertCanStart(userId);
-		await checkPin(this.store, this.pepper, userId, certificate.id, input.currentPin);
+		await checkPin(this.store, this.pepper, userId, certificate.id, input.currentPin, this.clock);
 		const key = await openPrivateKey(certificate.privateKey, input.currentPin, this.pepper);
 		if (!key) throw new DomainError('pin.wrong', {attemptsLeft: 0});
 		const [newKey, newPinHash] = await Promise.all([sealPrivateKey(key, input.newPin, this.pepper), hashPeppered(input.newPin, this.pepper)]);
@@ -66,6 +67,7 @@ export class PinChanges {
 			holder.pinFailures = 0;
 			certificate.privateKey = pending.newKey;
 			db.pinChanges = db.pinChanges.filter(entry => entry.id !== changeId);
+			recordChange(db, {kind: 'pin-changed', userId}, this.clock.now());
 		});
 	}
 }

@@ -16,6 +16,7 @@ import {dropRenewal, openRenewal, renewalClosed, resumableUntil, type PendingRen
 import {renewalWindow, windowError, type RenewalWindow} from './renewal-window.js';
 
 export {renewalWindow, type PendingRenewal, type RenewalWindow};
+import {recordChange} from '../notify/changes.js';
 
 /*
  * "Rinnova firma" (seeds 000, 001, 003 §7, 004): 1 Consensi (declaration, conditions, data
@@ -131,7 +132,7 @@ export class Renewals {
 		const certificate = currentCertificate((await this.store.read()).certificates, userId)!;
 		// The OTP message limit first: a refusal stores nothing (no renewal, no spent approval, no PIN counted).
 		await this.challenges.assertCanStart(userId);
-		await checkPin(this.store, this.pepper, userId, certificate.id, input.pin);
+		await checkPin(this.store, this.pepper, userId, certificate.id, input.pin, this.clock);
 		const renewalId = randomUUID();
 		await this.store.update(db => {
 			if (input.raoApprovalId !== undefined) {
@@ -269,6 +270,8 @@ export class Renewals {
 				owner.ercHash = entry.newErcHash!;
 				owner.replacementDeadline = null;
 			}
+			// The holder is told, with the new IUT, in this same step (the envelope, if any, follows).
+			recordChange(current, entry.kind === 'replacement' ? {kind: 'certificate-issued', userId, iut, expiresAt, envelope: entry.envelope !== null} : {kind: 'certificate-renewed', userId, iut, expiresAt}, now);
 			entry.step = 'done';
 			entry.newKey = null;
 			entry.newPinHash = null;

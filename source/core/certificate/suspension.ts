@@ -6,6 +6,7 @@ import {clearFailures, countFailure, lockedUntil} from '../auth/throttle.js';
 import type {Store} from '../store/store.js';
 import type {Database} from '../store/schema.js';
 import {certificateState, currentCertificate, suspensionIsOver} from './record.js';
+import {recordChange} from '../notify/changes.js';
 
 /*
  * "Sospendi online il tuo certificato" (seed 003 §8): IUT, emergency code (ERC) twice and the
@@ -71,6 +72,7 @@ export async function suspend(store: Store, clock: Clock, pepper: Buffer, userId
 			certificate.status = 'suspended';
 			certificate.revokedAt = at.toISOString();
 			certificate.suspendedUntil = (equalsExpiry ? expiry : until).toISOString();
+			recordChange(db, {kind: 'certificate-suspended', userId, until: equalsExpiry ? expiry : until, equalsExpiry}, at);
 			return {kind: 'ok'} as const;
 		}
 		const failure = countFailure(db, key, at);
@@ -87,6 +89,8 @@ export function endExpiredSuspensions(db: Database, now: Date): boolean {
 	let changed = false;
 	for (const certificate of db.certificates) {
 		if (suspensionIsOver(certificate, now)) {
+			// Nobody acts: the portal noticed the end date passed (no terminal).
+			recordChange(db, {kind: 'suspension-ended', userId: certificate.userId, until: new Date(certificate.suspendedUntil!), expired: Date.parse(certificate.expiresAt) <= now.getTime()}, now, {terminal: ''});
 			certificate.status = 'active';
 			certificate.suspendedUntil = null;
 			certificate.revokedAt = null;

@@ -31,7 +31,7 @@ export const UNKNOWN_LOG_MAX_BYTES = 1 << 20;
 const OUTCOMES: ReadonlySet<string> = new Set(accessOutcomeSchema.options);
 
 /** Attempts that failed ("Fallito" under "Esito"). */
-const FAILED: ReadonlySet<AccessOutcome> = new Set<AccessOutcome>(['wrong-password', 'locked', 'recovery-failed']);
+const FAILED: ReadonlySet<AccessOutcome> = new Set<AccessOutcome>(['wrong-password', 'locked', 'recovery-failed', 'pin-blocked']);
 /** A session's end (logout, timeouts, the portal closed): neither a success nor a failure, its own kind. */
 export const SESSION_ENDS: ReadonlySet<AccessOutcome> = new Set<AccessOutcome>(['logout', 'session-idle', 'session-expired', 'session-closed']);
 

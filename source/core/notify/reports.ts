@@ -7,6 +7,7 @@ import {formatItalianDate, italianDay} from '../italian-date.js';
 import type {Store} from '../store/store.js';
 import type {ChallengeView, Challenges} from '../otp/challenges.js';
 import type {Outbox} from './outbox.js';
+import {recordChange} from './changes.js';
 
 /*
  * "Report" (seed 001): the address that receives signature reports and how often: at each
@@ -90,7 +91,12 @@ export class Reports {
 			const holder = requireHolder(db, userId);
 			// A new daily subscription starts with today: no summaries of the past.
 			const lastDailyReport = frequency === 'daily' && holder.report.frequency !== 'daily' ? yesterday : holder.report.lastDailyReport;
+			const before = holder.report;
 			holder.report = {email, frequency, lastDailyReport};
+			// "Salva" with nothing changed is not a change.
+			if (before.email !== email || before.frequency !== frequency) {
+				recordChange(db, {kind: 'report-changed', userId, oldAddress: before.email ?? holder.email, newAddress: email ?? holder.email, frequency}, this.clock.now());
+			}
 		});
 	}
 

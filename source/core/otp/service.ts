@@ -8,6 +8,7 @@ import {maskPhone, type ChallengeView, type Challenges, type OtpKeys} from './ch
 import {normalizeMobileNumber} from './phone-number.js';
 import {newTotpSecret, otpauthUri} from './totp.js';
 import {thisDevice} from './device.js';
+import {recordChange} from '../notify/changes.js';
 
 /** "Codici OTP" (seed 003 §4): the holder's channels, app activation and the change of SMS number. */
 
@@ -70,6 +71,7 @@ export class OtpService {
 			holder.otp.app.device = thisDevice();
 			holder.otp.app.activatedAt = this.clock.now().toISOString();
 			holder.otp.preferred = 'app';
+			recordChange(db, {kind: 'otp-app-activated', userId}, this.clock.now());
 		});
 	}
 
@@ -78,7 +80,9 @@ export class OtpService {
 			const holder = requireHolder(db, userId);
 			if (channel === 'app' && holder.otp.app?.status !== 'active') throw new DomainError('otp.appNotActive');
 			if (channel === 'token' && !holder.otp.token) throw new DomainError('otp.noApp');
+			if (holder.otp.preferred === channel) return;
 			holder.otp.preferred = channel;
+			recordChange(db, {kind: 'otp-channel-changed', userId, channel}, this.clock.now());
 		});
 	}
 
@@ -86,7 +90,9 @@ export class OtpService {
 		await this.store.update(db => {
 			const holder = requireHolder(db, userId);
 			if (enabled && holder.otp.app?.status !== 'active') throw new DomainError('otp.appNotActive');
+			if (holder.otp.push === enabled) return;
 			holder.otp.push = enabled;
+			recordChange(db, {kind: 'otp-push-changed', userId, enabled}, this.clock.now());
 		});
 	}
 
@@ -103,7 +109,11 @@ export class OtpService {
 	async confirmPhoneChange(userId: string, challengeId: string, newPhone: string, code: string): Promise<void> {
 		await this.challenges.confirm({challengeId, userId, operation: OPERATION_CHANGE_PHONE, data: {newPhone}, code});
 		await this.store.update(db => {
-			requireHolder(db, userId).phone = newPhone;
+			const holder = requireHolder(db, userId);
+			const oldPhone = holder.phone;
+			holder.phone = newPhone;
+			// The e-mail to the holder, and an SMS to the old number, which stops receiving the codes.
+			recordChange(db, {kind: 'otp-phone-changed', userId, oldPhone, newPhone}, this.clock.now());
 		});
 	}
 

@@ -182,7 +182,7 @@ export class Signer {
 	private async verifyPin(userId: string, certificate: CertificateRecord, documents: readonly DocumentToSign[], pin: string): Promise<void> {
 		try {
 			assertPinFormat(pin);
-			await checkPin(this.store, this.pepper, userId, certificate.id, pin);
+			await checkPin(this.store, this.pepper, userId, certificate.id, pin, this.clock);
 		} catch (error) {
 			await this.recordFailure(userId, documents, error, certificate, null);
 			throw error;

@@ -3,6 +3,7 @@ import {sealedKeySchema} from '../pki/holder-key.js';
 import {sealedSchema} from '../sealed.js';
 import {settingsSchema} from '../settings.js';
 import {DEFAULT_REPORT_SETTINGS, reportSettingsSchema} from '../notify/reports.js';
+import {outboxMessageSchema} from '../notify/outbox.js';
 
 /** The current database format. Bump it together with a new entry in `migrations.ts`. */
 export const DATABASE_VERSION = 1;
@@ -118,6 +119,22 @@ export const accessOutcomeSchema = z.enum([
 	'secret-question-changed',
 	'language-changed',
 	'userid-reminder',
+	// Changes to a certificate, a credential or a channel (notify/changes.ts), each also e-mailed
+	// (so are the account's changes above: password, recovery phone, e-mail, secret question).
+	'certificate-renewed',
+	'certificate-issued',
+	'certificate-suspended',
+	'certificate-reactivated',
+	'suspension-ended',
+	'certificate-revoked',
+	'replacement-flagged',
+	'pin-changed',
+	'pin-blocked',
+	'otp-phone-changed',
+	'otp-app-activated',
+	'otp-channel-changed',
+	'otp-push-changed',
+	'report-changed',
 ]);
 
 export const accessEntrySchema = z.object({
@@ -260,6 +277,8 @@ export const databaseSchema = z.object({
 	 * file's entries move there on its first write.
 	 */
 	accessLog: z.array(accessEntrySchema).default([]),
+	/** Messages announcing a change (notify/changes.ts), queued like `accessLog` and delivered to the outbox (notify/queue.ts). */
+	notices: z.array(outboxMessageSchema).default([]),
 	challenges: z.array(challengeSchema),
 	renewals: z.array(renewalSchema),
 	coupons: z.array(couponSchema),

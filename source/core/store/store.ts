@@ -3,6 +3,8 @@ import {join} from 'node:path';
 import {Low} from 'lowdb';
 import {DomainError} from '../errors.js';
 import {AccessLog} from '../history/access-log.js';
+import {Outbox} from '../notify/outbox.js';
+import {deliverQueued} from '../notify/queue.js';
 import {bindDatabase, type KeyFingerprints} from '../key-binding.js';
 import {writeCheckedStamp} from './checked-stamp.js';
 import {AtomicJsonFile} from './json-file.js';
@@ -22,6 +24,8 @@ export class Store {
 	private readonly lock: FileLock;
 	/** Where the entries an operation pushed to `db.accessLog` go (see history/access-log.ts). */
 	readonly accessLog: AccessLog;
+	/** Where the messages an operation queued in `db.notices` go (see notify/queue.ts). */
+	private readonly outbox: Outbox;
 	private cleaned = false;
 	/** The keys this process uses with the database: every write checks (or first records) them. */
 	private keyFingerprints: KeyFingerprints | undefined;
@@ -38,6 +42,7 @@ export class Store {
 		this.adapter = new AtomicJsonFile(this.file, databaseSchema);
 		this.lock = new FileLock(join(directory, 'db.lock'));
 		this.accessLog = new AccessLog(directory);
+		this.outbox = new Outbox(directory);
 	}
 
 	/** From now on, every write refuses a database bound to other keys (see key-binding.ts). */
@@ -85,8 +90,9 @@ export class Store {
 			this.observe(low.data);
 			// Entries already in db.json: the last operation's (see `save`), or an older file's whole access log.
 			const carried = low.data.accessLog.length;
+			const carriedNotices = low.data.notices.length;
 			const result = await change(low.data);
-			await this.save(low, carried);
+			await this.save(low, carried, carriedNotices);
 			this.observe(low.data);
 			return result;
 		});
@@ -115,14 +121,19 @@ export class Store {
 	 * too, and the next write drops them. A crash on either side loses no entry and never logs an
 	 * operation that did not commit (its identifiers would be handed out again).
 	 */
-	private async save(low: Low<Database>, carried: number): Promise<void> {
+	private async save(low: Low<Database>, carried: number, carriedNotices = 0): Promise<void> {
 		const entries = low.data.accessLog;
 		if (carried > 0) await this.accessLog.append(entries.slice(0, carried));
 		low.data.accessLog = entries.slice(carried);
+		// The messages announcing a change (notify/changes.ts) go the same way, to the outbox.
+		const notices = low.data.notices;
+		if (carriedNotices > 0) await deliverQueued(this.outbox, notices.slice(0, carriedNotices));
+		low.data.notices = notices.slice(carriedNotices);
 		await low.write();
 		writeCheckedStamp(this.directory, {loginMaxAttempts: low.data.settings.loginMaxAttempts});
 		// Committed: a failure here (a full disk) is retried by the next write.
 		if (low.data.accessLog.length > 0) await this.accessLog.append(low.data.accessLog).catch(() => undefined);
+		if (low.data.notices.length > 0) await deliverQueued(this.outbox, low.data.notices).catch(() => undefined);
 	}
 
 	private async cleanOnce(): Promise<void> {

@@ -87,9 +87,41 @@ const ACCOUNT_EVENTS: Record<Exclude<AccessEntry['outcome'], 'success' | 'app-ap
 	'secret-question-changed': 'history.event.secretQuestionChanged',
 	'language-changed': 'history.event.languageChanged',
 	'userid-reminder': 'history.event.userIdReminder',
+	'certificate-renewed': 'history.event.certificateRenewed',
+	'certificate-issued': 'history.event.certificateIssued',
+	'certificate-suspended': 'history.event.certificateSuspended',
+	'certificate-reactivated': 'history.event.certificateReactivated',
+	'suspension-ended': 'history.event.suspensionEnded',
+	'certificate-revoked': 'history.event.certificateRevoked',
+	'replacement-flagged': 'history.event.replacementFlagged',
+	'pin-changed': 'history.event.pinChanged',
+	'pin-blocked': 'history.event.pinBlocked',
+	'otp-phone-changed': 'history.event.otpPhoneChanged',
+	'otp-app-activated': 'history.event.otpAppActivated',
+	'otp-channel-changed': 'history.event.otpChannelChanged',
+	'otp-push-changed': 'history.event.otpPushChanged',
+	'report-changed': 'history.event.reportChanged',
 };
 
+/** Changes to a certificate, a credential or a channel (issue 18): shown by their own name, which fits the column at 80×24. */
+const CHANGES: ReadonlySet<AccessEntry['outcome']> = new Set([
+	'certificate-renewed',
+	'certificate-issued',
+	'certificate-suspended',
+	'certificate-reactivated',
+	'suspension-ended',
+	'certificate-revoked',
+	'replacement-flagged',
+	'pin-changed',
+	'otp-phone-changed',
+	'otp-app-activated',
+	'otp-channel-changed',
+	'otp-push-changed',
+	'report-changed',
+]);
+
 function accessOutcome(t: Translate, entry: AccessEntry): string {
+	if (CHANGES.has(entry.outcome)) return t(ACCOUNT_EVENTS[entry.outcome as keyof typeof ACCOUNT_EVENTS]);
 	switch (entry.outcome) {
 		case 'success':
 			return t('history.success');
@@ -100,6 +132,7 @@ function accessOutcome(t: Translate, entry: AccessEntry): string {
 		case 'locked':
 			return `${t('history.failure')} (${t('history.access.locked')})`;
 		case 'recovery-failed':
+		case 'pin-blocked':
 			return `${t('history.failure')} (${t(ACCOUNT_EVENTS[entry.outcome])})`;
 		// A session's end is its own kind, neither "Riuscito" nor "Fallito".
 		case 'logout':

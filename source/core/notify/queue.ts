@@ -1,0 +1,28 @@
+import {existsSync} from 'node:fs';
+import {join} from 'node:path';
+import type {Outbox, OutboxMessage} from './outbox.js';
+
+/*
+ * The messages `recordChange` queued in `db.notices` (see changes.ts), delivered like the access
+ * log's entries (see Store.save): their numbers are handed out and they are committed with
+ * db.json; right after, they are written to the outbox; the next write drops them from db.json,
+ * delivering first any a crash left undelivered. A message already in the outbox (its record is
+ * written last) is not written again, so none is ever sent twice or lost.
+ */
+
+const SENDER = 'InfoCert <noreply@mysign.local>';
+
+/** Writes the messages not in the outbox yet. Call under the database lock. */
+export async function deliverQueued(outbox: Outbox, messages: readonly OutboxMessage[]): Promise<void> {
+	for (const message of messages) {
+		const record = join(outbox.directory, `${String(message.id).padStart(8, '0')}.${message.kind}.json`);
+		if (existsSync(record)) continue;
+		if (message.kind === 'sms') {
+			await outbox.deliver(message);
+			continue;
+		}
+		const {composeEmail} = await import('./email.js');
+		const eml = await composeEmail({from: SENDER, to: message.to, subject: message.subject ?? '', text: message.text, date: new Date(message.at)});
+		await outbox.deliverEmail(message, eml);
+	}
+}
