@@ -3,6 +3,7 @@ import {isDomainError} from '../core/errors.js';
 import type {EnrollmentInput, Portal} from '../core/portal.js';
 import {toDisplayText} from '../core/text/sanitize.js';
 import {describeError, formatDate, type Language, type Translate} from '../ui/i18n/index.js';
+import {confirmed} from './confirm.js';
 import {UsageError} from './usage.js';
 
 /*
@@ -23,6 +24,8 @@ export interface AdminFlags {
 	reason?: string;
 	deadline?: string;
 	pem: boolean;
+	/** `admin revoke`: no question on the terminal (scripts). */
+	yes?: boolean;
 }
 
 export const ADMIN_COMMANDS = ['enroll', 'coupon create', 'unlock', 'revoke', 'reactivate', 'flag-replacement', 'list', 'show', 'rao add', 'init'] as const;
@@ -111,7 +114,10 @@ export async function adminCommand(t: Translate, language: Language, portal: Por
 				return 0;
 			}
 			case 'revoke': {
-				const result = await admin.revoke(user(), required(t, flags.reason, '--reason (keyCompromise, cessationOfOperation, unspecified)'));
+				const reason = required(t, flags.reason, '--reason (keyCompromise, cessationOfOperation, unspecified)');
+				// Final: asked on the terminal, or --yes (see confirm.ts); no: exit 1, nothing changed.
+				if (!(await confirmed(t, t('cli.confirm.revoke', {userId: user().trim().toUpperCase(), reason}), flags.yes ?? false))) return 1;
+				const result = await admin.revoke(user(), reason);
 				print(result, t('admin.revoked', {userId: result.userId, serial: result.certificateSerial, reason: result.reason}));
 				return 0;
 			}
