@@ -1,6 +1,6 @@
 import {existsSync} from 'node:fs';
-import {rm, unlink} from 'node:fs/promises';
-import {join} from 'node:path';
+import {lstat, readdir, rename, rm, unlink} from 'node:fs/promises';
+import {basename, join} from 'node:path';
 import type {Clock} from '../clock.js';
 import {currentCertificate} from '../certificate/record.js';
 import type {CertificationAuthority} from '../pki/authority.js';
@@ -55,6 +55,18 @@ interface Dependencies {
 	accessLogDirectory: string;
 }
 
+/** Lines in a log (its records), or -1 when it cannot be read: the demo's history is kept when nothing was added. */
+async function lineCount(file: string): Promise<number> {
+	try {
+		const content = await readRegularFile(file, 64 * 1024 * 1024);
+		let lines = 0;
+		for (let index = content.indexOf(10); index !== -1; index = content.indexOf(10, index + 1)) lines++;
+		return lines;
+	} catch {
+		return -1;
+	}
+}
+
 /** Runs `task` over `items`, at most `limit` at a time. */
 async function inParallel<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
 	let next = 0;
@@ -63,20 +75,16 @@ async function inParallel<T>(items: readonly T[], limit: number, task: (item: T)
 	}));
 }
 
-/** Each enrolled holder's first registration e-mail (the enrolment's), with its .eml bytes. */
-async function registrationEmails(outbox: Outbox, userIds: ReadonlySet<string>): Promise<Map<string, {message: OutboxMessage; eml: Buffer}>> {
-	const found = new Map<string, {message: OutboxMessage; eml: Buffer}>();
+/** Each enrolled holder's first registration e-mail (the enrolment's), whose .eml is a regular file. */
+async function registrationEmails(outbox: Outbox, userIds: ReadonlySet<string>): Promise<Map<string, {message: OutboxMessage; eml: string}>> {
+	const found = new Map<string, {message: OutboxMessage; eml: string}>();
 	for (const message of await outbox.list({kind: 'email'})) {
 		const userId = message.userId;
 		if (userId === null || !userIds.has(userId) || found.has(userId) || message.subject !== REGISTRATION_SUBJECT) continue;
 		if (!message.attachments?.includes(`BustaCifrata-${userId}.pdf`)) continue;
 		const path = outbox.emlPath(message);
-		if (!path) continue;
-		try {
-			found.set(userId, {message, eml: await readRegularFile(path, 16 * 1024 * 1024)});
-		} catch {
-			// a damaged or missing .eml: that holder is reported without an envelope
-		}
+		// Never a link or a FIFO in its place: that holder is reported without an envelope.
+		if (path && (await lstat(path).catch(() => undefined))?.isFile()) found.set(userId, {message, eml: basename(path)});
 	}
 	return found;
 }
@@ -166,16 +174,22 @@ export async function resetRoom(deps: Dependencies): Promise<RoomResetResult> {
 		return {reset: [...reset], skipped, couponsFreed, envelopes, certificates: new Map([...reset].map(userId => [userId, currentCertificate(db.certificates, userId)!.certificateSerial]))};
 	});
 
-	// The record is on disk; now the files that follow it: the outbox, the logs. Each write is
-	// fsynced: several at a time, so the disk's latency is not paid once per file in a row.
-	await rm(outbox.directory, {recursive: true, force: true});
+	// The record is on disk; now the files that follow it: the outbox, the logs. The outbox keeps
+	// only the envelopes' .eml files, renamed to their new numbers (no copy to write and fsync).
+	const keep = new Map(result.envelopes.map(({userId, id}) => [emails.get(userId)!.eml, `${String(id).padStart(8, '0')}.email.eml`]));
+	for (const name of await readdir(outbox.directory).catch(() => [] as string[])) {
+		const file = join(outbox.directory, name);
+		const renamed = keep.get(name);
+		await (renamed ? rename(file, join(outbox.directory, renamed)) : rm(file, {recursive: true, force: true}));
+	}
 	await inParallel(result.envelopes, 8, async ({userId, id, to}) => {
-		const {message, eml} = emails.get(userId)!;
-		await outbox.deliverEmail({id, kind: 'email', userId, to, at: now.toISOString(), subject: message.subject, text: message.text, attachments: message.attachments}, eml);
+		const {message} = emails.get(userId)!;
+		await outbox.deliver({id, kind: 'email', userId, to, at: now.toISOString(), subject: message.subject, text: message.text, attachments: message.attachments, eml: keep.get(emails.get(userId)!.eml)});
 	});
 	await inParallel(result.reset, 8, async userId => {
 		await unlink(join(deps.accessLogDirectory, `${userId}.jsonl`)).catch(() => undefined);
 		const entry = seeded.get(userId);
+		if (entry?.history && !rebuilt.has(userId) && (await lineCount(deps.signatureLog.fileOf(userId))) === entry.history.signatures) return;
 		if (entry?.history) await deps.signatureLog.replace(userId, demoSignatureHistory(userId, entry.history, now, result.certificates.get(userId)!));
 		else if (existsSync(deps.signatureLog.fileOf(userId))) await deps.signatureLog.replace(userId, []);
 	});

@@ -17,10 +17,12 @@ interface Entry {
 	active: {current: boolean};
 	/** A text field of this handler's form has focus: what is typed is the user's data. */
 	typing: {current: boolean};
+	/** That text field holds a secret (see Control's `secret`): observers show "•", never the text. */
+	secret: {current: boolean};
 }
 
 /** A key press as an observer sees it: `typing` when it goes into a text field (see useKeyObserver). */
-export type Observer = (press: {input: string; key: Key; typing: boolean}) => void;
+export type Observer = (press: {input: string; key: Key; typing: boolean; secret: boolean}) => void;
 
 const RouterContext = createContext<{entries: Set<Entry>; observers: Set<{current: Observer}>} | undefined>(undefined);
 
@@ -48,7 +50,8 @@ export function KeyRouter({children, paused = false}: {children: ReactNode; paus
 		const receivers = [...entries].filter(entry => entry.active.current);
 		// Observers are told first, with whether the press goes into a text field, as routed now.
 		const typing = receivers.some(entry => entry.typing.current);
-		for (const observer of [...observers]) observer.current({...press, typing});
+		const secret = receivers.some(entry => entry.typing.current && entry.secret.current);
+		for (const observer of [...observers]) observer.current({...press, typing, secret});
 		for (const entry of receivers) entry.handler.current(press.input, press.key);
 		setTimeout(drain, 0);
 	};
@@ -74,20 +77,23 @@ export function KeyRouter({children, paused = false}: {children: ReactNode; paus
  * Receives key presses while `isActive` (bursts already split into single presses). A form
  * says `typing` while one of its text fields has focus, so observers never show what is typed.
  */
-export function useKeys(handler: Handler, options: {isActive?: boolean; typing?: boolean} = {}): void {
+export function useKeys(handler: Handler, options: {isActive?: boolean; typing?: boolean; secret?: boolean} = {}): void {
 	const routes = useContext(RouterContext);
 	if (!routes) throw new Error('useKeys needs a <KeyRouter> above it');
 	const {entries} = routes;
 	const handlerRef = useRef(handler);
 	const activeRef = useRef(options.isActive ?? true);
 	const typingRef = useRef(options.typing ?? false);
+	// Typing into a field that did not say otherwise is typing a secret.
+	const secretRef = useRef(options.secret ?? true);
 	useLayoutEffect(() => {
 		handlerRef.current = handler;
 		activeRef.current = options.isActive ?? true;
 		typingRef.current = options.typing ?? false;
+		secretRef.current = options.secret ?? true;
 	});
 	useLayoutEffect(() => {
-		const entry: Entry = {handler: handlerRef, active: activeRef, typing: typingRef};
+		const entry: Entry = {handler: handlerRef, active: activeRef, typing: typingRef, secret: secretRef};
 		entries.add(entry);
 		return () => {
 			entries.delete(entry);
