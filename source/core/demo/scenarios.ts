@@ -1,4 +1,4 @@
-import {X509Certificate} from '@peculiar/x509';
+import {X509Certificate} from 'node:crypto';
 import {DAY, MINUTE, type Clock} from '../clock.js';
 import {currentCertificate, newCertificateRecord} from '../certificate/record.js';
 import {DomainError} from '../errors.js';
@@ -54,7 +54,7 @@ async function rebuild(db: Database, clock: Clock, keys: Keys, authority: Certif
 	const activatedAt = new Date(expiresAt);
 	activatedAt.setUTCFullYear(activatedAt.getUTCFullYear() - db.settings.certificateValidityYears);
 	// The key the holder's PIN opens, in a new certificate: credentials and key stay the holder's.
-	const spki = Buffer.from(new X509Certificate(current.pem).publicKey.rawData);
+	const spki = new X509Certificate(current.pem).publicKey.export({type: 'spki', format: 'der'});
 	const issued = await authority.issueFor({givenName: holder.name, surname: holder.surname, codiceFiscale: holder.codiceFiscale, iut: current.iut}, {notBefore: activatedAt, notAfter: expiresAt}, spki);
 	const certificate = newCertificateRecord({userId: holder.userId, codiceFiscale: holder.codiceFiscale, iut: current.iut, issued, privateKey: structuredClone(current.privateKey), activatedAt, expiresAt});
 	return {holder: {...structuredClone(holder), pinFailures: 0, replacementDeadline: null}, certificate};
