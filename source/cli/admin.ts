@@ -116,7 +116,10 @@ export async function adminCommand(t: Translate, language: Language, portal: Por
 			case 'revoke': {
 				const reason = required(t, flags.reason, '--reason (keyCompromise, cessationOfOperation, unspecified)');
 				// Final: asked on the terminal, or --yes (see confirm.ts); no: exit 1, nothing changed.
-				if (!(await confirmed(t, t('cli.confirm.revoke', {userId: user().trim().toUpperCase(), reason}), flags.yes ?? false))) return 1;
+				// An unknown holder, a bad reason or a revoked certificate is refused first, unasked.
+				const [holder, {REVOCATION_REASONS}] = await Promise.all([admin.show(user()), import('../core/admin/admin.js')]);
+				const askable = (REVOCATION_REASONS as readonly string[]).includes(reason) && holder.state !== 'revoked';
+				if (askable && !(await confirmed(t, t('cli.confirm.revoke', {userId: holder.userId, reason}), flags.yes ?? false))) return 1;
 				const result = await admin.revoke(user(), reason);
 				print(result, t('admin.revoked', {userId: result.userId, serial: result.certificateSerial, reason: result.reason}));
 				return 0;
