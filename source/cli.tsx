@@ -19,19 +19,20 @@ const HELP = {
   Uso
     $ mysign                      apre il portale a tutto schermo
     $ mysign demo [--reset [--keep-enrolled]] [--yes] [--json]
-                                  crea (o ricrea) i dati demo e ne stampa le credenziali;
-                                  --reset chiede conferma (--yes negli script);
-                                  --keep-enrolled riporta ogni titolare allo stato iniziale
-                                  (stessa CA, buste di registrazione di nuovo nell'outbox)
+                                  crea (o ricrea) i dati demo e ne stampa
+                                  le credenziali; --reset chiede conferma
+                                  (--yes negli script); --keep-enrolled
+                                  riporta ogni titolare allo stato iniziale
+                                  (stessa CA, buste di nuovo nell'outbox)
     $ mysign demo --scenario NOME [--user ID | --all]
-                                  mette un titolare (o tutti) in una situazione;
-                                  mysign demo --scenario senza nome elenca gli scenari
+                                  un titolare (o tutti) in una situazione;
+                                  --scenario senza nome elenca gli scenari
     $ mysign admin enroll --name N --surname C --codice-fiscale CF --phone NUM --email E
     $ mysign admin enroll --csv FILE    (operatori) registra uno o più titolari
     $ mysign admin coupon create [--count N]   coupon di rinnovo monouso
     $ mysign admin unlock ID | reactivate ID | show ID [--pem] | list
     $ mysign admin revoke ID --reason keyCompromise|cessationOfOperation|unspecified
-                  [--yes]         chiede conferma sul terminale (--yes negli script)
+                  [--yes]         chiede conferma (--yes negli script)
     $ mysign admin flag-replacement ID --deadline gg/mm/aaaa
     $ mysign admin rao add --name NOME --phone NUM
     $ mysign admin init --group GRUPPO [--data DIR]
@@ -78,13 +79,14 @@ const HELP = {
   Usage
     $ mysign                      opens the full-screen portal
     $ mysign demo [--reset [--keep-enrolled]] [--yes] [--json]
-                                  creates (or recreates) the demo data and prints its credentials;
-                                  --reset asks first (--yes in scripts); --keep-enrolled
-                                  puts every holder back to its first state (same CA, the
-                                  registration envelopes in the outbox again)
+                                  creates (or recreates) the demo data and
+                                  prints its credentials; --reset asks first
+                                  (--yes in scripts); --keep-enrolled puts
+                                  every holder back to its first state (same
+                                  CA, the envelopes in the outbox again)
     $ mysign demo --scenario NAME [--user ID | --all]
-                                  puts a holder (or all) in a situation; mysign demo
-                                  --scenario without a name lists the scenarios
+                                  a holder (or all) in a situation; without
+                                  a NAME, --scenario lists the scenarios
     $ mysign admin enroll --name N --surname S --codice-fiscale CF --phone NUM --email E
     $ mysign admin enroll --csv FILE    (operators) enrols one or more holders
     $ mysign admin coupon create [--count N]   single-use renewal coupons

@@ -117,7 +117,9 @@ async function printRoomReset(
 	const {readSeed, demoCredentials, demoOperators} = await import('../core/demo/demo.js');
 	const {seedFile} = await import('../core/paths.js');
 	const seed = await readSeed(seedFile());
-	const demo = {credentials: demoCredentials(seed), operators: demoOperators(seed)};
+	// Only the demo holders this folder has (a live folder's room has none).
+	const present = new Set([...result.reset, ...result.skipped]);
+	const demo = {credentials: demoCredentials(seed).filter(holder => present.has(holder.userId)), operators: demoOperators(seed)};
 	if (json) {
 		out(JSON.stringify({dataDirectory, ...result, seconds: Number(seconds.toFixed(2)), holders: demo.credentials, operators: demo.operators}, null, 2));
 		return 0;
