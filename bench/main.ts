@@ -13,6 +13,7 @@ import {join} from 'node:path';
 import {createInterface} from 'node:readline';
 import {breakdown, describe, hottest, profiled, profileStartedAt, staticJavaScript, sum, type CpuProfile} from './profile.js';
 import {PtyProgram, type Press} from './pty.js';
+import {roomResetFigures} from './room-reset.js';
 
 // Bundled into node_modules/.cache/mysign-bench/, three folders below the project root.
 const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -708,6 +709,7 @@ async function main(): Promise<void> {
 			['writes', writeFigures],
 			['users', manyUsersFigures],
 			['hashing', hashingFigures],
+			['reset', roomResetFigures],
 		];
 		const rows: Row[] = [];
 		for (const [name, measure] of figures) if (!only || only.includes(name)) rows.push(...(await measure(folders)));

@@ -2,7 +2,6 @@
 import {fileURLToPath} from 'node:url';
 import type {Result} from 'meow';
 import {resolveDataDirectory} from './core/paths.js';
-import {DomainError} from './core/errors.js';
 import {readCheckedStamp, setProgramIdentity} from './core/store/checked-stamp.js';
 import {UsageError} from './cli/usage.js';
 import {terminalDescription} from './cli/terminal-name.js';
@@ -20,11 +19,15 @@ const HELP = {
 	it: `
   Uso
     $ mysign                      apre il portale a tutto schermo
-    $ mysign demo [--reset] [--json]
-                                  crea (o ricrea) i dati demo e ne stampa le credenziali
-    $ mysign demo --scenario NOME [--user ID]
-                                  mette un titolare demo in una situazione: fresh, expiring,
-                                  expired, suspended, pin-blocked, replacement, locked
+    $ mysign demo [--reset [--keep-enrolled]] [--yes] [--json]
+                                  crea (o ricrea) i dati demo e ne stampa
+                                  le credenziali; --reset chiede conferma
+                                  (--yes negli script); --keep-enrolled
+                                  riporta ogni titolare allo stato iniziale
+                                  (stessa CA, buste di nuovo nell'outbox)
+    $ mysign demo --scenario NOME [--user ID | --all]
+                                  un titolare (o tutti) in una situazione;
+                                  --scenario senza nome elenca gli scenari
     $ mysign admin enroll --name N --surname C --codice-fiscale CF --phone NUM --email E
     $ mysign admin enroll --csv FILE    (operatori) registra uno o più titolari
     $ mysign admin coupon create [--count N]   coupon di rinnovo monouso
@@ -33,6 +36,7 @@ const HELP = {
     $ mysign admin --help         comandi degli operatori (e admin coupon --help)
     $ mysign admin unlock ID | reactivate ID | show ID [--pem] | list
     $ mysign admin revoke ID --reason keyCompromise|cessationOfOperation|unspecified
+                  [--yes]         chiede conferma (--yes negli script)
     $ mysign admin flag-replacement ID --deadline gg/mm/aaaa
     $ mysign admin rao add --name NOME --phone NUM
     $ mysign admin init --group GRUPPO [--data DIR]
@@ -82,11 +86,15 @@ const HELP = {
 	en: `
   Usage
     $ mysign                      opens the full-screen portal
-    $ mysign demo [--reset] [--json]
-                                  creates (or recreates) the demo data and prints its credentials
-    $ mysign demo --scenario NAME [--user ID]
-                                  puts a demo holder in a situation: fresh, expiring, expired,
-                                  suspended, pin-blocked, replacement, locked
+    $ mysign demo [--reset [--keep-enrolled]] [--yes] [--json]
+                                  creates (or recreates) the demo data and
+                                  prints its credentials; --reset asks first
+                                  (--yes in scripts); --keep-enrolled puts
+                                  every holder back to its first state (same
+                                  CA, the envelopes in the outbox again)
+    $ mysign demo --scenario NAME [--user ID | --all]
+                                  a holder (or all) in a situation; without
+                                  a NAME, --scenario lists the scenarios
     $ mysign admin enroll --name N --surname S --codice-fiscale CF --phone NUM --email E
     $ mysign admin enroll --csv FILE    (operators) enrols one or more holders
     $ mysign admin coupon create [--count N]   single-use renewal coupons
@@ -95,6 +103,7 @@ const HELP = {
     $ mysign admin --help         the operator commands (and admin coupon --help)
     $ mysign admin unlock ID | reactivate ID | show ID [--pem] | list
     $ mysign admin revoke ID --reason keyCompromise|cessationOfOperation|unspecified
+                  [--yes]         asks on the terminal first (--yes in scripts)
     $ mysign admin flag-replacement ID --deadline dd/mm/yyyy
     $ mysign admin rao add --name NAME --phone NUM
     $ mysign admin init --group GROUP [--data DIR]
@@ -152,6 +161,9 @@ const FLAGS = {
 	motion: {type: 'boolean', default: true},
 	highContrast: {type: 'boolean'},
 	reset: {type: 'boolean'},
+	keepEnrolled: {type: 'boolean'},
+	yes: {type: 'boolean'},
+	all: {type: 'boolean'},
 	json: {type: 'boolean'},
 	user: {type: 'string'},
 	count: {type: 'string'},
@@ -184,10 +196,10 @@ const FLAGS = {
 
 const COMMAND_FLAGS: Record<string, readonly string[]> = {
 	'': ['data', 'lang', 'screenReader', 'motion', 'highContrast', 'showSms', 'guide', 'showKeys', 'help', 'version'],
-	demo: ['data', 'lang', 'reset', 'scenario', 'user', 'json', 'help'],
+	demo: ['data', 'lang', 'reset', 'keepEnrolled', 'yes', 'scenario', 'user', 'all', 'json', 'help'],
 	phone: ['data', 'lang', 'screenReader', 'motion', 'highContrast', 'user', 'print', 'json', 'approve', 'deny', 'showKeys', 'help'],
 	crl: ['data', 'lang', 'json', 'help'],
-	admin: ['data', 'lang', 'count', 'name', 'surname', 'codiceFiscale', 'phone', 'email', 'csv', 'reason', 'deadline', 'pem', 'group', 'json', 'help'],
+	admin: ['data', 'lang', 'count', 'name', 'surname', 'codiceFiscale', 'phone', 'email', 'csv', 'reason', 'deadline', 'pem', 'group', 'yes', 'json', 'help'],
 	status: ['data', 'lang', 'user', 'warnDays', 'json', 'help'],
 	outbox: ['data', 'lang', 'user', 'json', 'help'],
 	sign: ['data', 'lang', 'user', 'passwordStdin', 'pinStdin', 'otp', 'sendOtp', 'json', 'help'],
@@ -322,9 +334,8 @@ async function main(argv: readonly string[]): Promise<number> {
 	const dataDirectory = resolveDataDirectory(cli.flags.data);
 
 	if (command === 'demo') {
-		if (cli.flags.scenario !== undefined) return scenario(t, {dataDirectory, name: cli.flags.scenario, user: cli.flags.user ?? 'JCPD7173', reset: cli.flags.reset ?? false, json: cli.flags.json ?? false});
-		if (cli.flags.user !== undefined) throw new UsageError(t('cli.userNeedsScenario'));
-		return demo(t, {language, dataDirectory, reset: cli.flags.reset ?? false, json: cli.flags.json ?? false});
+		const {reset = false, keepEnrolled = false, yes = false, all = false, json = false} = cli.flags;
+		return (await import('./cli/demo.js')).demoCommand(t, language, dataDirectory, {reset, keepEnrolled, yes, all, json, scenario: cli.flags.scenario, user: cli.flags.user});
 	}
 	const display = displayFor({screenReader: cli.flags.screenReader, noMotion: !cli.flags.motion, highContrast: cli.flags.highContrast}, process.env);
 	if (command === 'admin' && extra[0] === 'init') return (await import('./cli/admin.js')).initCommand(t, dataDirectory, {group: cli.flags.group, json: cli.flags.json ?? false});
@@ -342,7 +353,7 @@ async function main(argv: readonly string[]): Promise<number> {
 		if (command === 'status') return statusCommand(t, language, portal, {user: cli.flags.user, warnDays: cli.flags.warnDays, json});
 		if (command === 'outbox') return (await import('./cli/outbox.js')).outboxCommand(t, language, portal, extra, {user: cli.flags.user, json});
 		const {count, name, surname, codiceFiscale, phone, email, csv, reason, deadline} = cli.flags;
-		return adminCommand(t, language, portal, extra, {json, pem: cli.flags.pem ?? false, count, name, surname, codiceFiscale, phone, email, csv, reason, deadline});
+		return adminCommand(t, language, portal, extra, {json, pem: cli.flags.pem ?? false, yes: cli.flags.yes ?? false, count, name, surname, codiceFiscale, phone, email, csv, reason, deadline});
 	}
 	if (command === 'clock') {
 		const {clockCommand, parseClockWords} = await import('./cli/clock.js');
@@ -398,39 +409,6 @@ async function main(argv: readonly string[]): Promise<number> {
 	const portal = await open();
 	const settings = await portal.settings();
 	return (await ui).runTui({...options, portal, maxLoginAttempts: settings.loginMaxAttempts});
-}
-
-async function scenario(t: Translate, options: {dataDirectory: string; name: string; user: string; reset: boolean; json: boolean}): Promise<number> {
-	const {isScenario, SCENARIOS} = await import('./core/demo/scenarios.js');
-	if (!isScenario(options.name)) throw new UsageError(t('cli.badScenario', {value: options.name, allowed: SCENARIOS.join(', ')}));
-	const Portal = await loadPortal();
-	await Portal.createDemo({dataDirectory: options.dataDirectory, reset: options.reset});
-	const portal = await Portal.open({dataDirectory: options.dataDirectory, terminal: 'demo'});
-	try {
-		await portal.applyScenario(options.user, options.name);
-	} catch (error) {
-		if (error instanceof DomainError && error.code === 'scenario.unknown') throw new UsageError(describeError(t, error));
-		throw error;
-	}
-	const userId = options.user.trim().toUpperCase();
-	process.stdout.write((options.json ? JSON.stringify({scenario: options.name, userId}) : t('cli.scenarioApplied', {scenario: options.name, userId})) + '\n');
-	return 0;
-}
-
-async function demo(t: Translate, options: {language: Language; dataDirectory: string; reset: boolean; json: boolean}): Promise<number> {
-	const {created, credentials, operators} = await (await loadPortal()).createDemo({dataDirectory: options.dataDirectory, reset: options.reset});
-	if (options.json) {
-		process.stdout.write(JSON.stringify({dataDirectory: options.dataDirectory, created, holders: credentials, operators}, null, 2) + '\n');
-		return 0;
-	}
-	const headline = !created ? 'cli.demoExists' : options.reset ? 'cli.demoReset' : 'cli.demoCreated';
-	const lines = [t(headline, {directory: options.dataDirectory}), '', t('cli.demoCredentials')];
-	for (const holder of credentials) {
-		lines.push(`  ${holder.userId}  ${holder.name.padEnd(16)} password ${holder.password.padEnd(14)} PIN ${holder.pin}  ERC ${holder.erc}  (${holder.about[options.language]})`);
-	}
-	for (const operator of operators) lines.push(`  ${operator.userId}   ${operator.name.padEnd(16)} password ${operator.password}  (RAO)`);
-	process.stdout.write(lines.join('\n') + '\n');
-	return 0;
 }
 
 main(process.argv.slice(2)).then(

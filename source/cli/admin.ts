@@ -4,6 +4,7 @@ import type {EnrollmentInput, Portal} from '../core/portal.js';
 import {toDisplayText} from '../core/text/sanitize.js';
 import {describeError, formatDate, type Language, type Translate} from '../ui/i18n/index.js';
 import {cliDateTime, jsonDocument} from './time.js';
+import {confirmed} from './confirm.js';
 import {UsageError} from './usage.js';
 
 /*
@@ -24,6 +25,8 @@ export interface AdminFlags {
 	reason?: string;
 	deadline?: string;
 	pem: boolean;
+	/** `admin revoke`: no question on the terminal (scripts). */
+	yes?: boolean;
 }
 
 export const ADMIN_COMMANDS = ['enroll', 'coupon create', 'coupon list', 'unlock', 'revoke', 'reactivate', 'flag-replacement', 'list', 'show', 'rao add', 'rao list', 'init'] as const;
@@ -113,7 +116,13 @@ export async function adminCommand(t: Translate, language: Language, portal: Por
 				return 0;
 			}
 			case 'revoke': {
-				const result = await admin.revoke(user(), required(t, flags.reason, '--reason (keyCompromise, cessationOfOperation, unspecified)'));
+				const reason = required(t, flags.reason, '--reason (keyCompromise, cessationOfOperation, unspecified)');
+				// Final: asked on the terminal, or --yes (see confirm.ts); no: exit 1, nothing changed.
+				// An unknown holder, a bad reason or a revoked certificate is refused first, unasked.
+				const [holder, {REVOCATION_REASONS}] = await Promise.all([admin.show(user()), import('../core/admin/admin.js')]);
+				const askable = (REVOCATION_REASONS as readonly string[]).includes(reason) && holder.state !== 'revoked';
+				if (askable && !(await confirmed(t, t('cli.confirm.revoke', {userId: holder.userId, reason}), flags.yes ?? false))) return 1;
+				const result = await admin.revoke(user(), reason);
 				print(result, t('admin.revoked', {userId: result.userId, serial: result.certificateSerial, reason: result.reason}));
 				return 0;
 			}

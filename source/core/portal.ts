@@ -40,6 +40,7 @@ import type {SignatureVerification} from './signing/verification.js';
 import type {Admin} from './admin/admin.js';
 import type {EnrolledHolder, EnrollmentInput, EnrollmentSecrets} from './admin/enrollment.js';
 import type {Scenario} from './demo/scenarios.js';
+import type {RoomResetResult} from './demo/room-reset.js';
 
 /*
  * The one facade the TUI, the phone companion and the CLI call. It owns the store, the clock
@@ -842,6 +843,24 @@ export class Portal {
 		const [{applyScenario}, {CertificationAuthority}] = await Promise.all([import('./demo/scenarios.js'), import('./pki/authority.js')]);
 		await applyScenario(this.store, this.clock, this.keys, await CertificationAuthority.open(this.store.directory, this.clock), await readSeed(seedFile()), userId.trim().toUpperCase(), scenario);
 		await this.publishCrl();
+	}
+
+	/** `mysign demo --scenario NAME --all`: every holder in the situation; returns their userIDs. */
+	async applyScenarioToAll(scenario: Scenario): Promise<string[]> {
+		assertFolderOperator(this.store.directory);
+		const [{applyScenarioToAll}, authority, seed] = await Promise.all([import('./demo/scenarios.js'), this.authority(), readSeed(seedFile())]);
+		const userIds = await applyScenarioToAll(this.store, this.clock, this.keys, authority, seed, scenario);
+		await this.publishCrl();
+		return userIds;
+	}
+
+	/** `mysign demo --reset --keep-enrolled`: every holder back to its first state, same CA (see demo/room-reset.ts). */
+	async resetRoom(): Promise<RoomResetResult> {
+		assertFolderOperator(this.store.directory);
+		const [{resetRoom}, authority, seed] = await Promise.all([import('./demo/room-reset.js'), this.authority(), readSeed(seedFile())]);
+		const result = await resetRoom({store: this.store, clock: this.clock, keys: this.keys, authority, seed, outbox: this.outbox, signatureLog: this.signatureLog, accessLogDirectory: this.store.accessLog.directory});
+		await this.publishCrl();
+		return result;
 	}
 
 	/** Writes an e-mail's attachments into `directory` (never over existing files); returns their paths. */

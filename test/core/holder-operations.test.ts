@@ -46,6 +46,8 @@ const OPERATIONS: Record<PublicMethod, HolderOperation | string> = {
 	parseEnrollmentCsv: 'operator command, pure parsing',
 	createCoupons: 'operator command',
 	applyScenario: 'trainer command (mysign demo --scenario)',
+	applyScenarioToAll: 'trainer command (mysign demo --scenario NAME --all)',
+	resetRoom: 'trainer command (mysign demo --reset --keep-enrolled)',
 	saveAttachments: 'operator command (mysign outbox save)',
 	sendDailyReports: 'operator command (mysign reports)',
 	refreshCertificates: 'system: ends suspensions that are over and reissues the CRL',

@@ -326,7 +326,7 @@ describe('revocation, reactivation and unlocking', () => {
 		expect(crlEntries(data).has(serial)).toBe(false);
 		expect(status(data)).toBe(0);
 
-		const revoked = runCli(['admin', 'revoke', MARIO.userId, '--reason', 'keyCompromise', '--data', data, '--json']);
+		const revoked = runCli(['admin', 'revoke', MARIO.userId, '--reason', 'keyCompromise', '--yes', '--data', data, '--json']);
 		expect(revoked.status, revoked.stderr).toBe(0);
 		expect(JSON.parse(revoked.stdout)).toMatchObject({userId: MARIO.userId, reason: 'keyCompromise'});
 		expect(crlEntries(data).get(serial)).toBe('Key Compromise');
@@ -352,7 +352,7 @@ describe('revocation, reactivation and unlocking', () => {
 	it('cessationOfOperation is the reason the CRL gives', () => {
 		const data = demoCopy();
 		const serial = serialOf(data);
-		expect(runCli(['admin', 'revoke', MARIO.userId, '--reason', 'cessationOfOperation', '--data', data]).status).toBe(0);
+		expect(runCli(['admin', 'revoke', MARIO.userId, '--reason', 'cessationOfOperation', '--yes', '--data', data]).status).toBe(0);
 		expect(crlEntries(data).get(serial)).toBe('Cessation Of Operation');
 	});
 

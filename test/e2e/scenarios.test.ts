@@ -116,7 +116,7 @@ describe('mysign demo --reset and mysign clock', () => {
 		expect((await (await openPortal(data)).login(MARIO.userId, MARIO.password)).kind).toBe('locked');
 
 		const started = performance.now();
-		const reset = runCli(['demo', '--reset', '--data', data]);
+		const reset = runCli(['demo', '--reset', '--yes', '--data', data]);
 		const seconds = (performance.now() - started) / 1000;
 		console.log(`[scenarios] mysign demo --reset: ${seconds.toFixed(2)} s (target: under 2 s)`);
 		expect(reset.status, reset.stderr).toBe(0);
@@ -225,7 +225,7 @@ describe('certificates revoked before a scenario or a reset', () => {
 		expect(pem.status, pem.stderr).toBe(0);
 		const file = join(mkdtempSync(join(tmpdir(), 'mysign-old-')), 'old.pem');
 		writeFileSync(file, pem.stdout);
-		expect(runCli(['admin', 'revoke', MARIO.userId, '--reason', 'keyCompromise', '--data', data]).status).toBe(0);
+		expect(runCli(['admin', 'revoke', MARIO.userId, '--reason', 'keyCompromise', '--yes', '--data', data]).status).toBe(0);
 		const verify = () => spawnSync('openssl', ['verify', '-crl_check', '-CAfile', join(data, 'pki', 'ca.pem'), '-CRLfile', join(data, 'pki', 'crl.pem'), file], {encoding: 'utf8'});
 
 		applyScenario(data, 'fresh');
@@ -234,7 +234,7 @@ describe('certificates revoked before a scenario or a reset', () => {
 		expect(afterScenario.stdout + afterScenario.stderr).toContain('certificate revoked');
 		expect(status(data).code).toBe(0);
 
-		expect(runCli(['demo', '--reset', '--data', data]).status).toBe(0);
+		expect(runCli(['demo', '--reset', '--yes', '--data', data]).status).toBe(0);
 		const afterReset = verify();
 		expect(afterReset.status).not.toBe(0);
 		expect(afterReset.stdout + afterReset.stderr).toMatch(/unable to get local issuer certificate|certificate signature failure/);

@@ -212,7 +212,7 @@ describe('the CLI without a terminal', () => {
 		expect(parsed.holders.map(holder => holder.userId)).toEqual(['JCPD7173', 'JCPD2841', 'JCPD5590']);
 		expect(JSON.parse(runCli(['demo', '--data', folder.path, '--json']).stdout).created).toBe(false);
 
-		const reset = spawnWithUmask0(['demo', '--data', folder.path, '--reset']);
+		const reset = spawnWithUmask0(['demo', '--data', folder.path, '--reset', '--yes']);
 		expect(reset.status, reset.stderr).toBe(0);
 		expect(statSync(join(folder.path, 'db.json')).mode & 0o777).toBe(0o600);
 		expect(statSync(folder.path).mode & 0o777).toBe(0o700);

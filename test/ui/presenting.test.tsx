@@ -3,7 +3,7 @@ import type {Key} from 'ink';
 import {afterEach, describe, expect, it} from 'vitest';
 import {App} from '../../source/ui/app.js';
 import {guideLines, type GuideStep} from '../../source/ui/components/guide-note.js';
-import {addKey, describeKey} from '../../source/ui/components/keys-shown.js';
+import {addKey, addTyped, describeKey, TYPED, typedText} from '../../source/ui/components/keys-shown.js';
 import {en} from '../../source/ui/i18n/en.js';
 import {translator, type Language} from '../../source/ui/i18n/index.js';
 import {it as italian} from '../../source/ui/i18n/it.js';
@@ -205,26 +205,26 @@ describe('--guide', () => {
 });
 
 describe('--show-keys', () => {
-	it('shows Tab, Enter and ↓ in the header, and only "•" for what is typed into the fields', async () => {
+	it('shows Tab, Enter and ↓ in the header, the user ID as typed and only "•" for the password', async () => {
 		const rendered = await open('login', {showKeys: true});
 		await waitForScreen(rendered, 'Tentativi rimasti: 5');
 		expect(header(rendered)).toMatch(/Tasti: —$/);
 		await type(rendered, MARIO.userId);
 		await press(rendered, KEYS.tab);
-		await waitForScreen(rendered, /Tasti: •×8 Tab$/m);
+		await waitForScreen(rendered, /Tasti: JCPD7173 Tab$/m);
 		await type(rendered, MARIO.password);
-		await waitForScreen(rendered, /Tasti: •×8 Tab •×11$/m);
+		await waitForScreen(rendered, /Tasti: JCPD7173 Tab •×11$/m);
 		// No character of the password anywhere, the header included (the user name stays in its field).
 		const text = screen(rendered);
 		expect(text).not.toContain(MARIO.password);
 		for (const part of ['Giras', 'sole', '&42', '42']) expect(text).not.toContain(part);
-		expect(header(rendered)).not.toMatch(/[GA-Za-z]&|JCPD/);
+		expect(header(rendered)).not.toMatch(/[GA-Za-z]&/);
 		await press(rendered, KEYS.down);
 		await press(rendered, KEYS.down);
-		await waitForScreen(rendered, /Tasti: •×8 Tab •×11 ↓×2$/m);
+		await waitForScreen(rendered, /Tasti: JCPD7173 Tab •×11 ↓×2$/m);
 		await press(rendered, KEYS.enter);
 		await waitForScreen(rendered, 'Il tuo certificato è Attivo');
-		const logged = await waitForScreen(rendered, /Tasti: •×8 Tab •×11 ↓×2 Invio$/m);
+		const logged = await waitForScreen(rendered, /Tasti: JCPD7173 Tab •×11 ↓×2 Invio$/m);
 		expect(logged).not.toContain('Girasole');
 		expectFits(rendered);
 	});
@@ -275,6 +275,21 @@ describe('describeKey', () => {
 		expect(addKey([], '•', [...'paste of text'].length)).toEqual([{label: '•', count: 13}]);
 		expect(describeKey(t, '?', key(), false)).toBe('?');
 		expect(describeKey(t, '\u001b[2J', key(), false)).toBeUndefined();
+	});
+
+	it('shows what is typed into a field that is not secret, made safe, joined and cut to its last characters', () => {
+		expect(describeKey(t, 'a', key(), true, false)).toBe(TYPED);
+		expect(describeKey(t, 'a', key(), true, true)).toBe('•');
+		expect(describeKey(t, 'a', key(), true)).toBe('•');
+		expect(typedText('24/12/2026')).toBe('24/12/2026');
+		expect(typedText('a b')).toBe('a␣b');
+		expect(typedText('x\u001b[2Jy')).not.toContain('\u001b');
+		let shown: {label: string; count: number; typed?: boolean}[] = addKey([], 'Tab');
+		for (const character of 'documents/contratto.pdf') shown = addTyped(shown, character);
+		expect(shown).toEqual([{label: 'Tab', count: 1}, {label: '…contratto.pdf', count: 1, typed: true}]);
+		shown = addKey(shown, 'Tab');
+		shown = addTyped(shown, '0');
+		expect(shown.map(entry => entry.label)).toEqual(['Tab', '…contratto.pdf', 'Tab', '0']);
 	});
 
 	it('counts a repeated key and keeps the last five', () => {

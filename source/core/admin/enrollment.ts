@@ -6,6 +6,7 @@ import {hashPassword, hashPeppered} from '../auth/hashing.js';
 import {newCertificateRecord, newIut} from '../certificate/record.js';
 import {assertCodiceFiscale, assertPlainText} from '../holders/identity.js';
 import {DEFAULT_REPORT_SETTINGS} from '../notify/reports.js';
+import {firstStateOf} from '../demo/first-state.js';
 import {normalizeMobileNumber} from '../otp/phone-number.js';
 import type {CertificationAuthority} from '../pki/authority.js';
 import {sealPrivateKey} from '../pki/holder-key.js';
@@ -215,6 +216,8 @@ export async function enroll(
 		for (const {holder, record} of prepared) {
 			db.holders.push(holder);
 			db.certificates.push(record);
+			// What `mysign demo --reset --keep-enrolled` brings the holder back to.
+			db.firstStates[holder.userId] = firstStateOf(holder, record);
 		}
 	});
 	for (const [index, entry] of prepared.entries()) {

@@ -13,6 +13,7 @@ import {emptyDatabase, type CertificateRecord, type Database, type Holder} from 
 import type {SignatureRecord} from '../history/signature-log.js';
 import {italianDay} from '../italian-date.js';
 import {DEFAULT_REPORT_SETTINGS, reportFrequencySchema} from '../notify/reports.js';
+import {firstStateOf} from './first-state.js';
 
 const seedSchema = z.object({
 	operators: z
@@ -152,6 +153,7 @@ export async function buildDemoDatabase(seed: DemoSeed, clock: Clock, keys: {pep
 	for (const {holder, certificate} of built) {
 		db.holders.push(holder);
 		db.certificates.push(certificate);
+		db.firstStates[holder.userId] = firstStateOf(holder, certificate);
 	}
 	for (const operator of seed.operators) {
 		db.operators.push({userId: operator.userId, name: operator.name, passwordHash: await hashPassword(operator.password), phone: operator.phone, createdAt: now.toISOString()});

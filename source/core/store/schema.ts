@@ -62,6 +62,15 @@ export const holderSchema = z.object({
 	language: z.enum(['it', 'en']).nullable().default(null),
 });
 
+/**
+ * A holder as enrolled (or as `mysign demo` made them): what `mysign demo --reset --keep-enrolled`
+ * restores. Hashes and the sealed key only, like the holder record: the original certificate
+ * (`certificateId`) with its key sealed under the initial PIN, and the initial credentials.
+ */
+export const firstStateSchema = holderSchema
+	.pick({phone: true, email: true, passwordHash: true, pinHash: true, pukHash: true, ercHash: true, replacementDeadline: true, otp: true, report: true, recoveryPhone: true, secretQuestion: true, mustChangePassword: true, language: true})
+	.extend({certificateId: z.string().min(1), privateKey: sealedKeySchema});
+
 export const certificateStatusSchema = z.enum(['active', 'suspended', 'revoked', 'blocked']);
 
 export const certificateSchema = z.object({
@@ -288,6 +297,8 @@ export const databaseSchema = z.object({
 	loginRequests: z.array(loginRequestSchema),
 	sessions: z.array(sessionSchema).default([]),
 	recoveries: z.array(recoverySchema).default([]),
+	/** Each holder's first state, by userID (see firstStateSchema); none for holders from before it was kept. */
+	firstStates: z.record(z.string(), firstStateSchema).default({}),
 	/** Monotonic counters for identifiers (access-log ids, ...). */
 	sequences: z.record(z.string(), z.number().int().min(0)),
 	/** The folder's time (see clock.ts): real in a live folder; a training folder's offset from real time. */
@@ -304,6 +315,7 @@ export const databaseSchema = z.object({
 
 export type Database = z.infer<typeof databaseSchema>;
 export type Holder = z.infer<typeof holderSchema>;
+export type FirstState = z.infer<typeof firstStateSchema>;
 export type CertificateRecord = z.infer<typeof certificateSchema>;
 export type CertificateStatus = z.infer<typeof certificateStatusSchema>;
 export type AccessEntry = z.infer<typeof accessEntrySchema>;

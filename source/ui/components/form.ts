@@ -12,7 +12,11 @@ import {editField, emptyField, type FieldState} from './text-edit.js';
  */
 
 export type Control =
-	| {kind: 'text'; name: string; max: number; digitsOnly?: boolean; masked?: boolean; enterMovesOn?: boolean}
+	/**
+	 * `secret: false` declares that what is typed is not a secret (a user ID, a date, a path, an
+	 * address): `--show-keys` shows it to the room. Undeclared, a field is a secret: only "•".
+	 */
+	| {kind: 'text'; name: string; max: number; digitsOnly?: boolean; masked?: boolean; enterMovesOn?: boolean; secret?: boolean}
 	| {kind: 'check'; name: string}
 	/** One of several options: Space, Enter or ←/→ move to the next (or previous) one. */
 	| {kind: 'choice'; name: string; options: number}
@@ -76,6 +80,12 @@ export function focusedControl(controls: readonly Control[], form: FormState): C
 
 export function isTyping(controls: readonly Control[], form: FormState): boolean {
 	return focusedControl(controls, form)?.kind === 'text';
+}
+
+/** The focused control is a text field that has not declared `secret: false`. */
+export function isTypingSecret(controls: readonly Control[], form: FormState): boolean {
+	const control = focusedControl(controls, form);
+	return control?.kind === 'text' && control.secret !== false;
 }
 
 export function indexOf(controls: readonly Control[], name: string): number {

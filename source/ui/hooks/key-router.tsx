@@ -19,10 +19,12 @@ interface Entry {
 	typing: {current: boolean};
 	/** Not called for a press that goes into a text field (a shortcut letter must type there). */
 	notWhileTyping: {current: boolean};
+	/** That text field holds a secret (see Control's `secret`): observers show "•", never the text. */
+	secret: {current: boolean};
 }
 
 /** A key press as an observer sees it: `typing` when it goes into a text field (see useKeyObserver). */
-export type Observer = (press: {input: string; key: Key; typing: boolean}) => void;
+export type Observer = (press: {input: string; key: Key; typing: boolean; secret: boolean}) => void;
 
 const RouterContext = createContext<{entries: Set<Entry>; observers: Set<{current: Observer}>} | undefined>(undefined);
 
@@ -50,7 +52,8 @@ export function KeyRouter({children, paused = false}: {children: ReactNode; paus
 		const receivers = [...entries].filter(entry => entry.active.current);
 		// Observers are told first, with whether the press goes into a text field, as routed now.
 		const typing = receivers.some(entry => entry.typing.current);
-		for (const observer of [...observers]) observer.current({...press, typing});
+		const secret = receivers.some(entry => entry.typing.current && entry.secret.current);
+		for (const observer of [...observers]) observer.current({...press, typing, secret});
 		for (const entry of receivers) if (!(typing && entry.notWhileTyping.current)) entry.handler.current(press.input, press.key);
 		setTimeout(drain, 0);
 	};
@@ -77,7 +80,7 @@ export function KeyRouter({children, paused = false}: {children: ReactNode; paus
  * says `typing` while one of its text fields has focus, so observers never show what is typed.
  * `notWhileTyping`: a shortcut that must not fire while a text field (of any form) takes the press.
  */
-export function useKeys(handler: Handler, options: {isActive?: boolean; typing?: boolean; notWhileTyping?: boolean} = {}): void {
+export function useKeys(handler: Handler, options: {isActive?: boolean; typing?: boolean; notWhileTyping?: boolean; secret?: boolean} = {}): void {
 	const routes = useContext(RouterContext);
 	if (!routes) throw new Error('useKeys needs a <KeyRouter> above it');
 	const {entries} = routes;
@@ -85,14 +88,17 @@ export function useKeys(handler: Handler, options: {isActive?: boolean; typing?:
 	const activeRef = useRef(options.isActive ?? true);
 	const typingRef = useRef(options.typing ?? false);
 	const notWhileTypingRef = useRef(options.notWhileTyping ?? false);
+	// Typing into a field that did not say otherwise is typing a secret.
+	const secretRef = useRef(options.secret ?? true);
 	useLayoutEffect(() => {
 		handlerRef.current = handler;
 		activeRef.current = options.isActive ?? true;
 		typingRef.current = options.typing ?? false;
 		notWhileTypingRef.current = options.notWhileTyping ?? false;
+		secretRef.current = options.secret ?? true;
 	});
 	useLayoutEffect(() => {
-		const entry: Entry = {handler: handlerRef, active: activeRef, typing: typingRef, notWhileTyping: notWhileTypingRef};
+		const entry: Entry = {handler: handlerRef, active: activeRef, typing: typingRef, notWhileTyping: notWhileTypingRef, secret: secretRef};
 		entries.add(entry);
 		return () => {
 			entries.delete(entry);

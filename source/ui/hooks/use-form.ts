@@ -1,5 +1,5 @@
 import {useEffect, useMemo, useReducer, useRef} from 'react';
-import {formReducer, indexOf, initialForm, isTyping, type Control, type FormAction, type FormMessage, type FormState} from '../components/form.js';
+import {formReducer, indexOf, initialForm, isTyping, isTypingSecret, type Control, type FormAction, type FormMessage, type FormState} from '../components/form.js';
 import {useKeys} from './key-router.js';
 
 /**
@@ -16,7 +16,7 @@ export function useForm(
 		return options.initialFocus ? {...initial, focus: indexOf(controls, options.initialFocus)} : initial;
 	});
 	const typing = isTyping(controls, form);
-	useKeys((input, key) => dispatch({type: 'key', input, key}), {isActive: options.active, typing});
+	useKeys((input, key) => dispatch({type: 'key', input, key}), {isActive: options.active, typing, secret: isTypingSecret(controls, form)});
 
 	const {onTypingChange} = options;
 	useEffect(() => onTypingChange?.(typing), [typing, onTypingChange]);

@@ -26,7 +26,7 @@ export interface EditorProps {
 }
 
 const VALUE_CONTROLS: readonly Control[] = [
-	{kind: 'text', name: 'value', max: 254},
+	{kind: 'text', name: 'value', max: 254, secret: false},
 	{kind: 'button', name: 'cancel'},
 	{kind: 'button', name: 'confirm'},
 ];
@@ -100,7 +100,7 @@ export function CodeConfirmedEditor<Value extends string>(
 
 const questionControls = (suggested: number): readonly Control[] => [
 	{kind: 'choice', name: 'question', options: suggested + 1},
-	{kind: 'text', name: 'own', max: 200},
+	{kind: 'text', name: 'own', max: 200, secret: false},
 	{kind: 'text', name: 'answer', max: 100, masked: true},
 	{kind: 'button', name: 'cancel'},
 	{kind: 'button', name: 'confirm'},

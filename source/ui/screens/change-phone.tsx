@@ -11,7 +11,7 @@ import {useForm} from '../hooks/use-form.js';
 import {describeError} from '../i18n/index.js';
 
 const NUMBER_CONTROLS: readonly Control[] = [
-	{kind: 'text', name: 'phone', max: 20},
+	{kind: 'text', name: 'phone', max: 20, secret: false},
 	{kind: 'button', name: 'cancel'},
 	{kind: 'button', name: 'next'},
 ];

@@ -9,7 +9,7 @@ import {GuideNote, type GuideStep} from '../components/guide-note.js';
 
 const CONTROLS: readonly Control[] = [
 	{kind: 'check', name: 'alternative'},
-	{kind: 'text', name: 'path', max: 1024},
+	{kind: 'text', name: 'path', max: 1024, secret: false},
 	{kind: 'button', name: 'cancel'},
 	{kind: 'button', name: 'save'},
 ];

@@ -19,8 +19,8 @@ const ORDERS = ['newest', 'oldest'] as const;
 
 const CONTROLS: readonly Control[] = [
 	{kind: 'choice', name: 'order', options: ORDERS.length},
-	{kind: 'text', name: 'from', max: 10},
-	{kind: 'text', name: 'to', max: 10},
+	{kind: 'text', name: 'from', max: 10, secret: false},
+	{kind: 'text', name: 'to', max: 10, secret: false},
 	{kind: 'choice', name: 'period', options: PERIODS.length},
 	{kind: 'choice', name: 'outcome', options: OUTCOMES.length},
 	{kind: 'button', name: 'search'},

@@ -14,7 +14,7 @@ const MAX_PASSWORD = 1024;
 
 const CONTROLS: readonly Control[] = [
 	// Enter in the user-name field moves to the password, as on the portal.
-	{kind: 'text', name: 'identifier', max: MAX_IDENTIFIER, enterMovesOn: true},
+	{kind: 'text', name: 'identifier', max: MAX_IDENTIFIER, enterMovesOn: true, secret: false},
 	{kind: 'text', name: 'password', max: MAX_PASSWORD, masked: true},
 	{kind: 'check', name: 'show'},
 	{kind: 'button', name: 'submit'},

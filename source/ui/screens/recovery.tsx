@@ -117,7 +117,7 @@ export function PasswordRecoveryScreen({active, onDone, onBack, onHelp, onTyping
 						{...common}
 						intro={t('recovery.identifierIntro')}
 						label={t('login.identifier')}
-						control={{kind: 'text', name: 'value', max: 254}}
+						control={{kind: 'text', name: 'value', max: 254, secret: false}}
 						confirmLabel={t('recovery.continue')}
 						onSubmit={async identifier => {
 							const {recoveryId} = await portal.startPasswordRecovery(identifier);
@@ -181,7 +181,7 @@ export function PasswordRecoveryScreen({active, onDone, onBack, onHelp, onTyping
 
 const USER_ID_CONTROLS: readonly Control[] = [
 	{kind: 'text', name: 'codiceFiscale', max: 16, enterMovesOn: true},
-	{kind: 'text', name: 'email', max: 254},
+	{kind: 'text', name: 'email', max: 254, secret: false},
 	{kind: 'button', name: 'cancel'},
 	{kind: 'button', name: 'confirm'},
 ];

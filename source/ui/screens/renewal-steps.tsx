@@ -24,7 +24,7 @@ const CONSENT_CONTROLS: readonly Control[] = [
 const REPLACEMENT_CONSENT_CONTROLS: readonly Control[] = CONSENT_CONTROLS.filter(control => control.name !== 'confirm');
 
 const RAO_CONTROLS: readonly Control[] = [
-	{kind: 'text', name: 'operator', max: 16, enterMovesOn: true},
+	{kind: 'text', name: 'operator', max: 16, enterMovesOn: true, secret: false},
 	{kind: 'text', name: 'password', max: 1024, masked: true},
 	{kind: 'button', name: 'cancel'},
 	{kind: 'button', name: 'next'},

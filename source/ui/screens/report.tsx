@@ -13,7 +13,7 @@ import {OtpStep} from '../components/otp-step.js';
 const FREQUENCIES: readonly ReportFrequency[] = ['each', 'daily', 'never'];
 
 const CONTROLS: readonly Control[] = [
-	{kind: 'text', name: 'email', max: 254},
+	{kind: 'text', name: 'email', max: 254, secret: false},
 	{kind: 'choice', name: 'frequency', options: FREQUENCIES.length},
 	{kind: 'button', name: 'cancel'},
 	{kind: 'button', name: 'confirm'},

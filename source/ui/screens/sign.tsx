@@ -16,7 +16,7 @@ import {detailBindings, helpBinding} from '../keymap.js';
 import {GuideNote} from '../components/guide-note.js';
 
 const CONTROLS: readonly Control[] = [
-	{kind: 'text', name: 'path', max: 1024},
+	{kind: 'text', name: 'path', max: 1024, secret: false},
 	{kind: 'button', name: 'clear'},
 	{kind: 'text', name: 'pin', max: 8, digitsOnly: true, masked: true},
 	{kind: 'check', name: 'show'},

@@ -16,7 +16,7 @@ const CONTROLS: readonly Control[] = [
 	{kind: 'text', name: 'iut', max: 8, digitsOnly: true, enterMovesOn: true},
 	{kind: 'text', name: 'erc', max: 8, digitsOnly: true, masked: true, enterMovesOn: true},
 	{kind: 'text', name: 'ercAgain', max: 8, digitsOnly: true, masked: true, enterMovesOn: true},
-	{kind: 'text', name: 'endDate', max: 10},
+	{kind: 'text', name: 'endDate', max: 10, secret: false},
 	{kind: 'check', name: 'accept'},
 	{kind: 'button', name: 'cancel'},
 	{kind: 'button', name: 'suspend'},

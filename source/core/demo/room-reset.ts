@@ -1,0 +1,204 @@
+import {existsSync} from 'node:fs';
+import {lstat, readdir, rename, rm, unlink} from 'node:fs/promises';
+import {basename, join} from 'node:path';
+import type {Clock} from '../clock.js';
+import {currentCertificate} from '../certificate/record.js';
+import type {CertificationAuthority} from '../pki/authority.js';
+import type {SignatureLog} from '../history/signature-log.js';
+import type {Outbox, OutboxMessage} from '../notify/outbox.js';
+import {nextSequence, type CertificateRecord, type Database, type Holder} from '../store/schema.js';
+import {readRegularFile} from '../store/safe-file.js';
+import type {Store} from '../store/store.js';
+import {buildDemoHolder, demoSignatureHistory, type DemoSeed} from './demo.js';
+import {firstStateOf, restoredHolder} from './first-state.js';
+
+/*
+ * `mysign demo --reset --keep-enrolled`: every holder (the demo's and every enrolled one) back
+ * to its first state, in the same folder, with the same CA:
+ * - the original certificate active again (off the CRL, its key sealed under the initial PIN),
+ *   so a certificate or a .p7m taken from it before the reset still verifies; the holder's later
+ *   certificates (renewals, scenarios) are revoked as superseded and stay on the CRL;
+ * - the initial credentials (password, PIN, PUK, ERC; enrolled holders must change the password
+ *   again at first access), the first OTP channels and phone/e-mail, no secret question for an
+ *   enrolled holder;
+ * - no sessions, lock-outs, OTP challenges, renewals, PIN changes, recoveries or app logins in
+ *   progress; coupons they used are unused again (the slips handed out work again);
+ * - an empty outbox holding again each enrolled holder's registration e-mail (the same envelope,
+ *   so its codes are the ones restored), no access log, the demo's signature history (empty for
+ *   an enrolled holder).
+ * Operators (RAO) and the coupons nobody in the room used are kept as they are; so is the clock.
+ */
+
+export interface RoomResetResult {
+	/** Holders back to their first state. */
+	reset: string[];
+	/** Enrolled holders whose registration e-mail is in the outbox again. */
+	envelopes: string[];
+	/** Enrolled holders reset whose registration e-mail was no longer in the outbox. */
+	withoutEnvelope: string[];
+	/** Holders without a first state on record (enrolled before it was kept): left as they were. */
+	skipped: string[];
+	/** Coupons used by a holder of the room, unused again. */
+	couponsFreed: number;
+}
+
+const REGISTRATION_SUBJECT = 'InfoCert LegalCert: registrazione';
+
+interface Dependencies {
+	store: Store;
+	clock: Clock;
+	keys: {pepper: Buffer; totpKey: Buffer};
+	authority: CertificationAuthority;
+	seed: DemoSeed;
+	outbox: Outbox;
+	signatureLog: SignatureLog;
+	accessLogDirectory: string;
+}
+
+/** Lines in a log (its records), or -1 when it cannot be read: the demo's history is kept when nothing was added. */
+async function lineCount(file: string): Promise<number> {
+	try {
+		const content = await readRegularFile(file, 64 * 1024 * 1024);
+		let lines = 0;
+		for (let index = content.indexOf(10); index !== -1; index = content.indexOf(10, index + 1)) lines++;
+		return lines;
+	} catch {
+		return -1;
+	}
+}
+
+/** Runs `task` over `items`, at most `limit` at a time. */
+async function inParallel<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+	let next = 0;
+	await Promise.all(Array.from({length: Math.min(limit, items.length)}, async () => {
+		while (next < items.length) await task(items[next++]!);
+	}));
+}
+
+/** Each enrolled holder's first registration e-mail (the enrolment's), whose .eml is a regular file. */
+async function registrationEmails(outbox: Outbox, userIds: ReadonlySet<string>): Promise<Map<string, {message: OutboxMessage; eml: string}>> {
+	const found = new Map<string, {message: OutboxMessage; eml: string}>();
+	for (const message of await outbox.list({kind: 'email'})) {
+		const userId = message.userId;
+		if (userId === null || !userIds.has(userId) || found.has(userId) || message.subject !== REGISTRATION_SUBJECT) continue;
+		if (!message.attachments?.includes(`BustaCifrata-${userId}.pdf`)) continue;
+		const path = outbox.emlPath(message);
+		// Never a link or a FIFO in its place: that holder is reported without an envelope.
+		if (path && (await lstat(path).catch(() => undefined))?.isFile()) found.set(userId, {message, eml: basename(path)});
+	}
+	return found;
+}
+
+/** Puts `record` last among the certificates: the holder's current one is the last issued (see currentCertificate). */
+function makeCurrent(db: Database, record: CertificateRecord): void {
+	db.certificates.splice(db.certificates.indexOf(record), 1);
+	db.certificates.push(record);
+}
+
+function supersedeOthers(db: Database, userId: string, keep: CertificateRecord | undefined, at: string): void {
+	for (const certificate of db.certificates) {
+		if (certificate.userId !== userId || certificate === keep || certificate.status === 'revoked') continue;
+		certificate.status = 'revoked';
+		certificate.revokedAt = at;
+		certificate.revocationReason = 'superseded';
+		certificate.suspendedUntil = null;
+	}
+}
+
+/** Whatever the holder had in progress or was locked out of. */
+function clearActivity(db: Database, userIds: ReadonlySet<string>): number {
+	for (const key of Object.keys(db.loginThrottle)) {
+		const userId = key.slice(key.lastIndexOf(':') + 1);
+		if (userIds.has(userId)) delete db.loginThrottle[key];
+	}
+	db.sessions = db.sessions.filter(session => !userIds.has(session.userId));
+	db.challenges = db.challenges.filter(challenge => !userIds.has(challenge.userId));
+	db.renewals = db.renewals.filter(renewal => !userIds.has(renewal.userId));
+	db.pinChanges = db.pinChanges.filter(change => !userIds.has(change.userId));
+	db.raoApprovals = db.raoApprovals.filter(approval => !userIds.has(approval.userId));
+	db.recoveries = db.recoveries.filter(recovery => recovery.userId === null || !userIds.has(recovery.userId));
+	db.loginRequests = db.loginRequests.filter(request => request.userId === null || !userIds.has(request.userId));
+	let freed = 0;
+	for (const coupon of db.coupons) {
+		if (coupon.usedBy !== null && userIds.has(coupon.usedBy)) {
+			coupon.usedAt = null;
+			coupon.usedBy = null;
+			freed++;
+		}
+	}
+	return freed;
+}
+
+export async function resetRoom(deps: Dependencies): Promise<RoomResetResult> {
+	const {store, clock, seed, outbox} = deps;
+	const now = clock.now();
+	const snapshot = await store.read();
+	const seeded = new Map(seed.holders.map(entry => [entry.userId, entry]));
+	// A demo holder from before first states were kept is rebuilt from the seed (argon2: a few only).
+	const rebuilt = new Map<string, {holder: Holder; certificate: CertificateRecord}>();
+	for (const holder of snapshot.holders) {
+		const entry = seeded.get(holder.userId);
+		if (!snapshot.firstStates[holder.userId] && entry) rebuilt.set(holder.userId, await buildDemoHolder(entry, now, deps.keys, deps.authority, snapshot.settings));
+	}
+	const enrolled = new Set(snapshot.holders.filter(holder => !seeded.has(holder.userId)).map(holder => holder.userId));
+	const emails = await registrationEmails(outbox, enrolled);
+
+	const result = await store.update(db => {
+		const reset = new Set<string>();
+		const skipped: string[] = [];
+		const at = now.toISOString();
+		for (const [index, holder] of db.holders.entries()) {
+			const first = db.firstStates[holder.userId];
+			const original = first ? db.certificates.find(certificate => certificate.id === first.certificateId && certificate.userId === holder.userId) : undefined;
+			if (first && original) {
+				db.holders[index] = restoredHolder(holder, first);
+				supersedeOthers(db, holder.userId, original, at);
+				Object.assign(original, {status: 'active', revokedAt: null, revocationReason: null, suspendedUntil: null, privateKey: structuredClone(first.privateKey)});
+				makeCurrent(db, original);
+			} else {
+				const built = rebuilt.get(holder.userId);
+				if (!built) {
+					skipped.push(holder.userId);
+					continue;
+				}
+				db.holders[index] = built.holder;
+				supersedeOthers(db, holder.userId, undefined, at);
+				db.certificates.push(built.certificate);
+				db.firstStates[holder.userId] = firstStateOf(built.holder, built.certificate);
+			}
+			reset.add(holder.userId);
+		}
+		const couponsFreed = clearActivity(db, reset);
+		// The envelopes keep their place in the outbox's numbering, after everything sent before.
+		const envelopes = [...reset].filter(userId => emails.has(userId)).map(userId => ({userId, id: nextSequence(db, 'outbox'), to: db.holders.find(holder => holder.userId === userId)!.email}));
+		return {reset: [...reset], skipped, couponsFreed, envelopes, certificates: new Map([...reset].map(userId => [userId, currentCertificate(db.certificates, userId)!.certificateSerial]))};
+	});
+
+	// The record is on disk; now the files that follow it: the outbox, the logs. The outbox keeps
+	// only the envelopes' .eml files, renamed to their new numbers (no copy to write and fsync).
+	const keep = new Map(result.envelopes.map(({userId, id}) => [emails.get(userId)!.eml, `${String(id).padStart(8, '0')}.email.eml`]));
+	for (const name of await readdir(outbox.directory).catch(() => [] as string[])) {
+		const file = join(outbox.directory, name);
+		const renamed = keep.get(name);
+		await (renamed ? rename(file, join(outbox.directory, renamed)) : rm(file, {recursive: true, force: true}));
+	}
+	await inParallel(result.envelopes, 8, async ({userId, id, to}) => {
+		const {message} = emails.get(userId)!;
+		await outbox.deliver({id, kind: 'email', userId, to, at: now.toISOString(), subject: message.subject, text: message.text, attachments: message.attachments, eml: keep.get(emails.get(userId)!.eml)});
+	});
+	await inParallel(result.reset, 8, async userId => {
+		await unlink(join(deps.accessLogDirectory, `${userId}.jsonl`)).catch(() => undefined);
+		const entry = seeded.get(userId);
+		if (entry?.history && !rebuilt.has(userId) && (await lineCount(deps.signatureLog.fileOf(userId))) === entry.history.signatures) return;
+		if (entry?.history) await deps.signatureLog.replace(userId, demoSignatureHistory(userId, entry.history, now, result.certificates.get(userId)!));
+		else if (existsSync(deps.signatureLog.fileOf(userId))) await deps.signatureLog.replace(userId, []);
+	});
+	const envelopes = result.envelopes.map(envelope => envelope.userId);
+	return {
+		reset: result.reset,
+		envelopes,
+		withoutEnvelope: result.reset.filter(userId => enrolled.has(userId) && !envelopes.includes(userId)),
+		skipped: result.skipped,
+		couponsFreed: result.couponsFreed,
+	};
+}
