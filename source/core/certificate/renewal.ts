@@ -12,6 +12,7 @@ import type {Store} from '../store/store.js';
 import type {CertificateRecord, Database} from '../store/schema.js';
 import {findUsableCoupon} from './coupons.js';
 import {certificateState, currentCertificate, newCertificateRecord, newIut} from './record.js';
+import {certificateLifecycle} from './lifecycle.js';
 import {formatItalianDate, italianDay} from '../italian-date.js';
 
 /*
@@ -57,14 +58,15 @@ export class Renewals {
 		private readonly sendEnvelope: SendEnvelope,
 	) {}
 
-	/** "Richiedi nuovo certificato" is open to holders flagged for replacement and to expired certificates. */
+	/** "Richiedi nuovo certificato": flagged, expired or on the expiry day, unless the PIN is blocked or the certificate revoked. */
 	async replacementAllowed(userId: string): Promise<{allowed: boolean; deadline: Date | null}> {
 		const db = await this.store.read();
 		const holder = db.holders.find(entry => entry.userId === userId);
 		const certificate = currentCertificate(db.certificates, userId);
 		if (!holder || !certificate) return {allowed: false, deadline: null};
 		const deadline = holder.replacementDeadline ? new Date(holder.replacementDeadline) : null;
-		return {allowed: deadline !== null || certificateState(certificate, this.clock) === 'expired', deadline};
+		// Flagged, expired or expiry day, and the PIN still usable (lifecycle.ts decides for the dashboard too).
+		return {allowed: certificateLifecycle(certificate, holder, this.clock.now(), db.settings.renewalWindowDays).replacementAllowed, deadline};
 	}
 
 	async window(userId: string): Promise<RenewalWindow> {
