@@ -138,6 +138,9 @@ describe('the certificate states on the dashboard, each with its next step', () 
 		await terminal.waitForText(/✗ Il tuo certificato è Revocato dal \d\d\/\d\d\/\d{4}/);
 		await terminal.waitForText(/Un certificato revocato non firma più[^]*mysign admin reissue\s+JCPD2841/);
 		expect(terminal.screen()).not.toContain('Richiedi nuovo certificato');
+		// "Sospensione e revoca firma" has no button to suspend: it says why and names the same step.
+		terminal.write('5');
+		await terminal.waitForText(/Sospensione non disponibile: il certificato è Revocato\.[^]*mysign admin\s+reissue/);
 		terminal.dispose();
 		await reissueAndSign(data);
 	});

@@ -330,6 +330,7 @@ export const en: Record<MessageKey, string> = {
 	'suspension.crlNote': 'The list of revoked and suspended certificates is published at most 24 hours after the request.',
 	'suspension.warning': 'Warning: an end date equal to the certificate’s expiry makes it unusable until it expires and, in effect, revokes it.',
 	'suspension.done': 'Certificate suspended until {date}. The list of suspended certificates (CRL) is already updated.',
+	'suspension.notPossible': 'Suspension is not available: the certificate is {status}.',
 	'suspension.already': 'Your certificate is suspended until {date}: it will be active again the day after.',
 	'errors.pin.format': 'The signing PIN is exactly {length} digits.',
 	'errors.pin.mismatch': 'The two PINs differ: enter them again.',

@@ -328,6 +328,7 @@ export const it = {
 	'suspension.crlNote': 'Il tempo di attesa tra la richiesta di sospensione e la pubblicazione della lista aggiornata dei certificati revocati e sospesi è al massimo di 24 ore.',
 	'suspension.warning': 'Attenzione: l’inserimento della data di fine sospensione uguale alla data di fine validità del certificato lo rende inutilizzabile fino alla scadenza e, di fatto, ne determina la revoca.',
 	'suspension.done': 'Certificato sospeso fino al {date}. La lista dei certificati sospesi (CRL) è già aggiornata.',
+	'suspension.notPossible': 'Sospensione non disponibile: il certificato è {status}.',
 	'suspension.already': 'Il tuo certificato è sospeso fino al {date}: tornerà attivo il giorno dopo.',
 	'errors.pin.format': 'Il PIN di firma è composto da esattamente {length} cifre.',
 	'errors.pin.mismatch': 'I due PIN non coincidono: reinseriscili.',
