@@ -209,12 +209,12 @@ describe('the signing PIN', () => {
 		// to which the test clock's session is days old).
 		const again = await logIn(portal, MARIO.userId, MARIO.password);
 		expect(await portal.pinAttemptsLeft(again)).toBe(0);
-		expect(await refusal(portal.requestSignatureOtp(again, documents, MARIO.pin))).toEqual({code: 'sign.notActive', params: {state: 'blocked'}});
-		expect(await refusal(restarted.requestSignatureOtp(again, documents, MARIO.pin))).toEqual({code: 'sign.notActive', params: {state: 'blocked'}});
+		expect(await refusal(portal.requestSignatureOtp(again, documents, MARIO.pin))).toEqual({code: 'pin.blocked', params: {}});
+		expect(await refusal(restarted.requestSignatureOtp(again, documents, MARIO.pin))).toEqual({code: 'pin.blocked', params: {}});
 		// And another process with the right PIN is refused too.
 		const right = cli(MARIO.pin);
 		expect(right.status, right.stderr).toBe(1);
-		expect(right.stderr).toContain('Firma rifiutata');
+		expect(right.stderr).toContain('PIN bloccato');
 		expect(existsSync(`${path}.p7m`)).toBe(false);
 	});
 

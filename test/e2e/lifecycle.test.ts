@@ -218,12 +218,20 @@ describe('the certificate states on the dashboard, each with its next step', () 
 		const data = demoCopy();
 		const terminal = await dashboard(data, {userId: 'JCPD5590', password: 'Montagna_19'});
 		await terminal.waitForText('Il tuo certificato è Scaduto il');
-		await terminal.waitForText(/«Richiedi nuovo certificato» \(tasto N\)/);
+		await terminal.waitForText(/deve essere aggiornato entro il \d\d\/\d\d\/\d{4}: scegli «Richiedi nuovo certificato»\s+\(tasto N\)/);
 		expect(terminal.screen()).toMatch(/N\. Richiedi nuovo certificato[^]*1\. Certificato di firma[^]*8\. Report/);
 		terminal.write('3');
 		await terminal.waitForText('Data di scadenza');
 		expect(terminal.screen()).toContain('Rinnova firma digitale');
 		expect(terminal.screen()).not.toContain('Codici OTP');
+		terminal.dispose();
+
+		// Expired, not flagged: the same step, N (the phases themselves: see the expiry-day test).
+		expect(cli(data, ['demo', '--scenario', 'expired', '--user', MARIO.userId]).status).toBe(0);
+		const mario = await dashboard(data, MARIO);
+		await mario.waitForText('Il tuo certificato è scaduto: scegli «Richiedi nuovo certificato» (tasto N).');
+		mario.write('N');
+		await mario.waitForText('▼ 1 Consensi (in corso)');
 	});
 
 	it('active: the banner and no step to take', async () => {

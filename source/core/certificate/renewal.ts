@@ -163,6 +163,7 @@ export class Renewals {
 				newPublicKey: null,
 				couponId,
 				newErcHash: null,
+				newIut: null,
 				envelope: null,
 				createdAt: this.clock.now().toISOString(),
 			});
@@ -217,15 +218,18 @@ export class Renewals {
 			passphrase = input.passphrase;
 		}
 		const erc = String(randomInt(10_000_000, 100_000_000));
+		// The new certificate's IUT is chosen now: the ERC is used with it, so the envelope carries it.
+		const iut = newIut(await this.store.read());
 		const {buildEnvelopePdf} = await import('../notify/envelope.js');
 		const [pdf, newErcHash] = await Promise.all([
-			buildEnvelopePdf({holderName: `${holder.name} ${holder.surname}`, userId, erc, passphrase, issuedAt: this.clock.now()}),
+			buildEnvelopePdf({holderName: `${holder.name} ${holder.surname}`, userId, erc, passphrase, issuedAt: this.clock.now(), iut}),
 			hashPeppered(erc, this.pepper),
 		]);
 		await this.challenges.assertCanStart(userId);
 		await this.store.update(db => {
 			const renewal = this.find(db, userId, renewalId);
 			renewal.newErcHash = newErcHash;
+			renewal.newIut = iut;
 			renewal.envelope = pdf.toString('base64');
 			renewal.step = 'confirmActivation';
 		});
@@ -244,7 +248,7 @@ export class Renewals {
 		const now = this.clock.now();
 		const expiresAt = new Date(now);
 		expiresAt.setUTCFullYear(expiresAt.getUTCFullYear() + db.settings.certificateValidityYears);
-		const iut = newIut(db);
+		const iut = renewal.newIut ?? newIut(db);
 		const authority = await this.authority();
 		const issued = await authority.issueFor(
 			{givenName: holder.name, surname: holder.surname, codiceFiscale: holder.codiceFiscale, iut},

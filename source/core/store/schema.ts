@@ -194,6 +194,8 @@ export const renewalSchema = z.object({
 	couponId: z.string().nullable().default(null),
 	/** Replacement: the new emergency code's hash and the envelope holding it, already encrypted under the holder's passphrase. */
 	newErcHash: argon2idHash.nullable().default(null),
+	/** Replacement: the new certificate's IUT, chosen in phase 4 so the envelope with the ERC carries it. */
+	newIut: z.string().regex(/^\d{8}$/).nullable().default(null),
 	envelope: z.string().nullable().default(null),
 	createdAt: isoDate,
 });

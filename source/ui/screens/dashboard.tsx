@@ -152,15 +152,13 @@ export function nextStepText(t: Translate, language: Language, view: DashboardVi
 			return t('dashboard.next.revoked', {userId: view.userId});
 		case 'suspended':
 			return certificate.suspendedUntil ? t('dashboard.next.suspended', {date: date(certificate.suspendedUntil)}) : t('dashboard.next.suspendedNoEnd');
-		case 'expiryDay':
-			return t('dashboard.next.expiryDay');
-		case 'expired':
-			return t('replacement.barExpired');
-		case 'expiring':
-			if (lifecycle.flagged) break;
-			return t('dashboard.next.expiring', {date: date(certificate.expiresAt)});
-		case 'active':
+		default:
 			break;
 	}
-	return view.replacement.deadline ? t('replacement.bar', {date: date(view.replacement.deadline)}) : undefined;
+	// Flagged by an operator: their deadline first (the step is the same, key N).
+	if (view.replacement.deadline) return t('replacement.bar', {date: date(view.replacement.deadline)});
+	if (lifecycle.phase === 'expiryDay') return t('dashboard.next.expiryDay');
+	if (lifecycle.phase === 'expired') return t('replacement.barExpired');
+	if (lifecycle.phase === 'expiring') return t('dashboard.next.expiring', {date: date(certificate.expiresAt)});
+	return undefined;
 }
