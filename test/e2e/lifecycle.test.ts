@@ -218,7 +218,7 @@ describe('the certificate states on the dashboard, each with its next step', () 
 		const data = demoCopy();
 		const terminal = await dashboard(data, {userId: 'JCPD5590', password: 'Montagna_19'});
 		await terminal.waitForText('Il tuo certificato è Scaduto il');
-		await terminal.waitForText(/deve essere aggiornato entro il \d\d\/\d\d\/\d{4}: scegli «Richiedi nuovo certificato»\s+\(tasto N\)/);
+		await terminal.waitForText(/deve essere aggiornato entro il \d\d\/\d\d\/\d{4}: scegli\s+«Richiedi nuovo certificato» \(tasto N\)/);
 		expect(terminal.screen()).toMatch(/N\. Richiedi nuovo certificato[^]*1\. Certificato di firma[^]*8\. Report/);
 		terminal.write('3');
 		await terminal.waitForText('Data di scadenza');

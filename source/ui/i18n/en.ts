@@ -338,7 +338,7 @@ export const en: Record<MessageKey, string> = {
 	'errors.pin.blocked': 'PIN blocked: the certificate is blocked for good. To sign again you need a new certificate: ask your operator (RAO), who issues it with mysign admin reissue.',
 	'errors.renewal.consentsRequired': 'To renew you must accept the general conditions and confirm your data is unchanged.',
 	'errors.renewal.notYet': 'Renewal opens on {date} (90 days before expiry).',
-	'errors.renewal.tooLate': 'The certificate has expired or expires today: it cannot be renewed. Request a new certificate.',
+	'errors.renewal.tooLate': 'The certificate has expired or expires today: it cannot be renewed. Request a new certificate: key N on the home screen ("Request a new certificate").',
 	'errors.renewal.notActive': 'The certificate is not active: it cannot be renewed. Request a new certificate.',
 	'errors.renewal.unknown': 'Renewal not found: start the procedure again.',
 	'errors.renewal.wrongStep': 'This renewal step is already done: start again if needed.',

@@ -336,7 +336,7 @@ export const it = {
 	'errors.pin.blocked': 'PIN bloccato: il certificato è bloccato definitivamente. Per firmare di nuovo serve un nuovo certificato: rivolgiti all’operatore (RAO), che lo emette con mysign admin reissue.',
 	'errors.renewal.consentsRequired': 'Per rinnovare devi accettare le condizioni generali e confermare che i tuoi dati sono invariati.',
 	'errors.renewal.notYet': 'Il rinnovo sarà possibile dal {date} (90 giorni prima della scadenza).',
-	'errors.renewal.tooLate': 'Il certificato è scaduto o scade oggi: non si può rinnovare. Richiedi un nuovo certificato.',
+	'errors.renewal.tooLate': 'Il certificato è scaduto o scade oggi: non si può rinnovare. Richiedi un nuovo certificato: tasto N nella Home («Richiedi nuovo certificato»).',
 	'errors.renewal.notActive': 'Il certificato non è attivo: non si può rinnovare. Richiedi un nuovo certificato.',
 	'errors.renewal.unknown': 'Rinnovo non trovato: ricomincia la procedura.',
 	'errors.renewal.wrongStep': 'Questo passo del rinnovo è già stato fatto: ricomincia la procedura se serve.',
