@@ -97,13 +97,17 @@ export function DashboardScreen({active, data, initialSelection, onOpen, onUserM
 			<GuideNote step={view.replacement.allowed ? 'dashboard.replacement' : 'dashboard'} />
 			{compact ? null : <Text>{t('dashboard.greeting', {name: toDisplayText(`${view.name} ${view.surname}`, 60)})}</Text>}
 			<Box marginTop={compact ? 0 : 1} flexDirection="column">
-				{view.certificate ? <CertificateBanner
+				{view.certificate ? (
+					<CertificateBanner
 						state={view.certificate.state}
 						expiresAt={view.certificate.expiresAt}
 						suspendedUntil={view.certificate.suspendedUntil}
 						revokedAt={view.certificate.revokedAt}
 						phase={view.lifecycle?.phase}
-					/> : <Text>{t('dashboard.noCertificate')}</Text>}
+					/>
+				) : (
+					<Text>{t('dashboard.noCertificate')}</Text>
+				)}
 			</Box>
 			{nextStep ? (
 				<Box marginTop={compact ? 0 : 1}>
