@@ -38,6 +38,8 @@ const HELP = {
     $ mysign admin revoke ID --reason keyCompromise|cessationOfOperation|unspecified
                   [--yes]         chiede conferma (--yes negli script)
     $ mysign admin flag-replacement ID --deadline gg/mm/aaaa
+    $ mysign admin reissue ID --codice-fiscale CF   PIN bloccato o revocato:
+                                  nuovo certificato, PIN ed ERC (busta via e-mail)
     $ mysign admin rao add --name NOME --phone NUM
     $ mysign admin init --group GRUPPO [--data DIR]
                                   cartella dei dati condivisa da un gruppo di utenti (2770)
@@ -105,6 +107,8 @@ const HELP = {
     $ mysign admin revoke ID --reason keyCompromise|cessationOfOperation|unspecified
                   [--yes]         asks on the terminal first (--yes in scripts)
     $ mysign admin flag-replacement ID --deadline dd/mm/yyyy
+    $ mysign admin reissue ID --codice-fiscale CF   PIN blocked or revoked:
+                                  new certificate, PIN and ERC (envelope by e-mail)
     $ mysign admin rao add --name NAME --phone NUM
     $ mysign admin init --group GROUP [--data DIR]
                                   a data folder shared by a group of OS users (2770)

@@ -16,6 +16,7 @@ export const ADMIN_HELP: readonly {words: string; key: MessageKey}[] = [
 	{words: 'unlock', key: 'adminHelp.unlock'},
 	{words: 'revoke', key: 'adminHelp.revoke'},
 	{words: 'reactivate', key: 'adminHelp.reactivate'},
+	{words: 'reissue', key: 'adminHelp.reissue'},
 	{words: 'flag-replacement', key: 'adminHelp.flagReplacement'},
 	{words: 'coupon create', key: 'adminHelp.couponCreate'},
 	{words: 'coupon list', key: 'adminHelp.couponList'},

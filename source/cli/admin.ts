@@ -29,7 +29,7 @@ export interface AdminFlags {
 	yes?: boolean;
 }
 
-export const ADMIN_COMMANDS = ['enroll', 'coupon create', 'coupon list', 'unlock', 'revoke', 'reactivate', 'flag-replacement', 'list', 'show', 'rao add', 'rao list', 'init'] as const;
+export const ADMIN_COMMANDS = ['enroll', 'coupon create', 'coupon list', 'unlock', 'revoke', 'reactivate', 'flag-replacement', 'list', 'show', 'rao add', 'rao list', 'init', 'reissue'] as const;
 
 const out = (text: string) => process.stdout.write(text + '\n');
 
@@ -50,7 +50,7 @@ export function parseAdminWords(t: Translate, words: readonly string[]): {comman
 	const command = ADMIN_COMMANDS.find(name => joined === name || joined.startsWith(`${name} `));
 	if (!command) throw new UsageError(t('cli.unknownCommand', {command: `admin ${joined}`.trim()}));
 	const rest = words.slice(command.split(' ').length);
-	const takesUser = ['unlock', 'revoke', 'reactivate', 'flag-replacement', 'show'].includes(command);
+	const takesUser = ['unlock', 'revoke', 'reactivate', 'flag-replacement', 'show', 'reissue'].includes(command);
 	if (rest.length > (takesUser ? 1 : 0)) throw new UsageError(t('cli.unknownCommand', {command: `admin ${joined}`}));
 	return {command, operand: rest[0]};
 }
@@ -112,7 +112,14 @@ export async function adminCommand(t: Translate, language: Language, portal: Por
 			}
 			case 'unlock': {
 				const result = await admin.unlock(user());
-				print(result, result.cleared.length > 0 ? t('admin.unlocked', {userId: result.userId, count: result.cleared.length}) : t('admin.nothingLocked', {userId: result.userId}));
+				// A blocked PIN is no lock this command lifts: say so, and name the way out (admin reissue).
+				const blocked = result.pinBlocked ? t('admin.pinBlocked', {userId: result.userId}) : undefined;
+				print(result, [result.cleared.length > 0 ? t('admin.unlocked', {userId: result.userId, count: result.cleared.length}) : blocked ? undefined : t('admin.nothingLocked', {userId: result.userId}), blocked].filter(Boolean).join('\n'));
+				return 0;
+			}
+			case 'reissue': {
+				const {reissueCommand} = await import('./admin-reissue.js');
+				out(await reissueCommand(t, language, portal, user(), {codiceFiscale: flags.codiceFiscale, json: flags.json}));
 				return 0;
 			}
 			case 'revoke': {

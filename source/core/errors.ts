@@ -121,6 +121,8 @@ export type ErrorCode =
 	| 'admin.badReason'
 	| 'admin.alreadyRevoked'
 	| 'admin.notSuspended'
+	| 'admin.identityMismatch'
+	| 'admin.notReissuable'
 	| 'admin.badDate'
 	| 'admin.dateNotFuture'
 	| 'enroll.full'

@@ -12,6 +12,7 @@ import type {CertificateDetails} from './certificate/details.js';
 import type {PendingRenewal, Renewals, RenewalWindow} from './certificate/renewal.js';
 import type {SuspensionRequest} from './certificate/suspension.js';
 import {certificateState, currentCertificate, maskIut, suspensionIsOver, type CertificateState} from './certificate/record.js';
+import {certificateLifecycle, type Lifecycle} from './certificate/lifecycle.js';
 import {FolderClock, systemClock, type Clock} from './clock.js';
 import {assertFolderOperator} from './operator.js';
 import {changeFolderTime, describeFolderTime, type ClockChange, type FolderClockView} from './clock-control.js';
@@ -57,6 +58,8 @@ export interface CertificateView {
 	state: CertificateState;
 	/** While suspended: when it becomes active again. */
 	suspendedUntil: Date | null;
+	/** When an operator revoked it (null otherwise). */
+	revokedAt: Date | null;
 	activatedAt: Date;
 	expiresAt: Date;
 	iutMasked: string;
@@ -72,6 +75,8 @@ export interface DashboardView {
 	certificate: CertificateView | undefined;
 	/** "Richiedi nuovo certificato": offered when an operator flagged the holder or the certificate expired. */
 	replacement: {allowed: boolean; deadline: Date | null};
+	/** Where the certificate is in its life and the next step that exists from there (certificate/lifecycle.ts). */
+	lifecycle: Lifecycle | undefined;
 	/** Enrolled with an initial password: the portal asks for a new one before anything else. */
 	mustChangePassword: boolean;
 	/** No secret question yet: the portal asks for one before anything else (recovery needs it). */
@@ -370,12 +375,15 @@ export class Portal {
 		if (!holder) throw new DomainError('auth.sessionExpired');
 		const certificate = this.certificateOf(db.certificates, holder);
 		const deadline = holder.replacementDeadline ? new Date(holder.replacementDeadline) : null;
+		const record = currentCertificate(db.certificates, holder.userId);
+		const lifecycle = record ? certificateLifecycle(record, holder, this.clock.now(), db.settings.renewalWindowDays) : undefined;
 		return {
 			userId: holder.userId,
 			name: holder.name,
 			surname: holder.surname,
 			certificate,
-			replacement: {allowed: deadline !== null || certificate?.state === 'expired', deadline},
+			replacement: {allowed: lifecycle?.replacementAllowed ?? false, deadline},
+			lifecycle,
 			mustChangePassword: holder.mustChangePassword,
 			needsSecretQuestion: holder.secretQuestion === null,
 			language: holder.language,
@@ -388,6 +396,7 @@ export class Portal {
 		return {
 			state: certificateState(record, this.clock),
 			suspendedUntil: record.suspendedUntil ? new Date(record.suspendedUntil) : null,
+			revokedAt: record.status === 'revoked' && record.revokedAt ? new Date(record.revokedAt) : null,
 			activatedAt: new Date(record.activatedAt),
 			expiresAt: new Date(record.expiresAt),
 			iutMasked: maskIut(record.iut),
@@ -520,7 +529,7 @@ export class Portal {
 		return (await this.renewals()).choosePin(session.userId, renewalId, pin, pinAgain);
 	}
 
-	/** "Richiedi nuovo certificato": allowed for holders flagged for replacement and expired certificates. */
+	/** "Richiedi nuovo certificato": flagged, expired or expiry day, while the PIN works (certificate/lifecycle.ts). */
 	async replacementStatus(session: Session): Promise<{allowed: boolean; deadline: Date | null}> {
 		await this.requireSession(session);
 		return (await this.renewals()).replacementAllowed(session.userId);
@@ -789,10 +798,10 @@ export class Portal {
 				this.keys.pepper,
 				() => CertificationAuthority.open(this.store.directory, this.clock),
 				() => this.publishCrl(),
-				// An enrolment sends the envelope, then the trainee's printable handout.
-				async (holder, secrets) => {
-					await this.sendRegistration(holder, secrets);
-					await this.sendHandout(holder);
+				// An enrolment sends the envelope, then the trainee's printable handout; a reissue only the envelope.
+				async (holder, secrets, occasion) => {
+					await this.sendRegistration(holder, secrets, occasion);
+					if (occasion !== 'reissue') await this.sendHandout(holder);
 				},
 			);
 		})();
@@ -805,24 +814,36 @@ export class Portal {
 		return parseEnrollmentCsv(text);
 	}
 
-	/** "InfoCert LegalCert: registrazione": the userID in the text, the codes in a PDF only the codice fiscale opens. */
-	private async sendRegistration(holder: EnrolledHolder, secrets: EnrollmentSecrets): Promise<void> {
+	/**
+	 * "InfoCert LegalCert: registrazione": the userID and the IUT in the text, the codes in a PDF
+	 * only the codice fiscale opens. Sent at enrolment and when an operator reissues a
+	 * certificate (`admin reissue`: a new PIN and ERC, no password: the holder keeps theirs).
+	 */
+	private async sendRegistration(holder: EnrolledHolder, secrets: EnrollmentSecrets, occasion: 'enrolment' | 'reissue' = 'enrolment'): Promise<void> {
 		const [{buildRegistrationPdf}, {sendEmail}] = await Promise.all([import('./notify/envelope.js'), import('./notify/email.js')]);
 		const now = this.clock.now();
 		const pdf = await buildRegistrationPdf({holderName: `${holder.name} ${holder.surname}`, userId: holder.userId, codiceFiscale: holder.codiceFiscale, iut: holder.iut, ...secrets, issuedAt: now});
 		const text = [
 			`Gentile ${holder.name} ${holder.surname},`,
 			'',
-			`la registrazione del tuo certificato di firma remota è completata. Il tuo User ID è ${holder.userId}.`,
-			'In allegato trovi la Busta Cifrata con la password iniziale, il PIN, il PUK e il Codice di Emergenza:',
-			'aprila con il tuo codice fiscale (in maiuscolo). Al primo accesso a MySign ti sarà chiesto di cambiare la password.',
+			...(occasion === 'reissue'
+				? [
+						`l'operatore ti ha emesso un nuovo certificato di firma remota (IUT ${holder.iut}); il certificato precedente è revocato.`,
+						'In allegato trovi la Busta Cifrata con il nuovo PIN e il nuovo Codice di Emergenza, che va usato con lo IUT indicato:',
+						`aprila con il tuo codice fiscale (in maiuscolo). Accedi a MySign con il tuo User ID ${holder.userId} e la tua password di sempre.`,
+					]
+				: [
+						`la registrazione del tuo certificato di firma remota è completata. Il tuo User ID è ${holder.userId}, il tuo IUT è ${holder.iut}.`,
+						'In allegato trovi la Busta Cifrata con la password iniziale, il PIN e il Codice di Emergenza (da usare con lo IUT indicato):',
+						'aprila con il tuo codice fiscale (in maiuscolo). Al primo accesso a MySign ti sarà chiesto di cambiare la password.',
+					]),
 			'',
 			'InfoCert S.p.A. (messaggio simulato da mysign)',
 		].join('\n');
 		await sendEmail(this.store, this.outbox, {
 			userId: holder.userId,
 			to: holder.email,
-			subject: 'InfoCert LegalCert: registrazione',
+			subject: occasion === 'reissue' ? 'InfoCert LegalCert: nuovo certificato emesso dall\'operatore' : 'InfoCert LegalCert: registrazione',
 			text,
 			at: now,
 			attachments: [{filename: `BustaCifrata-${holder.userId}.pdf`, content: pdf, contentType: 'application/pdf'}],

@@ -173,7 +173,9 @@ function SessionView({
 	const sms = useArrivingSms(showSms ? session?.userId : undefined);
 	// The dashboard view is loaded once per session and screen change, and is gone with the session.
 	const data = usePortalData(() => (session ? portal.dashboard(session) : Promise.reject(new Error('no session'))), [session?.id, state.screen.name]);
-	const userName = session && data.state === 'ready' ? toDisplayText(`${data.value.name} ${data.value.surname}`, 40) : undefined;
+	// While a new screen's view loads, the header keeps the name loaded before (the screens do not: see usePortalData).
+	const named = data.state === 'ready' ? data.value : data.state === 'loading' ? data.stale : undefined;
+	const userName = session && named ? toDisplayText(`${named.name} ${named.surname}`, 40) : undefined;
 	const warning = useSessionWatch(session, notice => dispatch({type: 'logout', notice}));
 	// Right after login: the holder's own language, and a new password first when one is due.
 	const applied = useRef<string | undefined>(undefined);
@@ -192,7 +194,8 @@ function SessionView({
 		},
 		{isActive: screenActive && hasUserMenu(state) && state.screen.name !== 'dashboard', notWhileTyping: true},
 	);
-	const shown = state.screen.name !== 'login' && state.screen.name !== 'dashboard' && typing ? [...screenBindings({...state, typing}), ...globalBindings] : bindings;
+	const offered = data.state === 'ready' && data.value.replacement.allowed;
+	const shown = (state.screen.name !== 'login' && state.screen.name !== 'dashboard' && typing ? [...screenBindings({...state, typing}), ...globalBindings] : bindings).filter(binding => offered || binding.action !== 'newCertificate');
 	const footer = typing && screenActive ? shown.filter(binding => binding.action !== 'help') : shown;
 
 	return (

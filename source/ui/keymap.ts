@@ -76,11 +76,13 @@ export const formBindings: readonly Binding<'next' | 'previous' | 'activate' | '
 /** The login form: the form keys without Esc (there is nothing to go back to). */
 export const loginBindings = formBindings.filter(binding => binding.action !== 'cancel');
 
-export const dashboardBindings: readonly Binding<'up' | 'down' | 'open' | 'pick' | 'userMenu'>[] = [
+export const dashboardBindings: readonly Binding<'up' | 'down' | 'open' | 'pick' | 'userMenu' | 'newCertificate'>[] = [
 	{action: 'up', keys: ['up', 'shiftTab'], keyLabel: 'key.arrows', description: 'keys.move', hint: true},
 	{action: 'down', keys: ['down', 'tab'], keyLabel: 'key.arrows', description: 'keys.move', hint: false},
 	{action: 'open', keys: ['enter', 'space'], keyLabel: 'key.enter', description: 'keys.open', hint: true},
 	{action: 'pick', keys: ['digit'], keyLabel: 'key.digits', description: 'keys.pick', hint: false},
+	// "Richiedi nuovo certificato" has its own key, so the numbered cards never shift (the footer shows it only when offered).
+	{action: 'newCertificate', keys: ['char:n', 'char:N'], keyLabel: 'literal:N', description: 'keys.newCertificate', hint: true},
 	{action: 'userMenu', keys: ['char:m'], keyLabel: 'literal:m', description: 'keys.userMenu', hint: true},
 ];
 

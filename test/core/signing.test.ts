@@ -166,16 +166,17 @@ describe('the signing PIN', () => {
 		expect((await portal.dashboard(session)).certificate?.state).toBe('blocked');
 
 		// The right PIN does not help any more, nor the OTP already received.
-		expect(await refusal(portal.requestSignatureOtp(holder, documents, MARIO.pin))).toEqual({code: 'sign.notActive', params: {state: 'blocked'}});
-		expect(await refusal(portal.signDocuments(holder, {documents, pin: MARIO.pin, challengeId: challenge.id, code}))).toEqual({code: 'sign.notActive', params: {state: 'blocked'}});
+		// The same refusal as the third wrong PIN: its message names the operator's new certificate (admin reissue).
+		expect(await refusal(portal.requestSignatureOtp(holder, documents, MARIO.pin))).toEqual({code: 'pin.blocked', params: {}});
+		expect(await refusal(portal.signDocuments(holder, {documents, pin: MARIO.pin, challengeId: challenge.id, code}))).toEqual({code: 'pin.blocked', params: {}});
 		expect(existsSync(documents[0]!.output)).toBe(false);
 		expect(await errorCode(portal.beginRenewal(session, {acceptConditions: true, confirmData: true, pin: MARIO.pin}))).toBe('renewal.notActive');
 		expect(rawRecords(directory, MARIO.userId).slice(-5).map(record => [record.outcome, record.reason])).toEqual([
 			['failure', 'pin.wrong'],
 			['failure', 'pin.wrong'],
 			['failure', 'pin.blocked'],
-			['failure', 'sign.notActive'],
-			['failure', 'sign.notActive'],
+			['failure', 'pin.blocked'],
+			['failure', 'pin.blocked'],
 		]);
 	});
 
@@ -208,12 +209,12 @@ describe('the signing PIN', () => {
 		// to which the test clock's session is days old).
 		const again = await logIn(portal, MARIO.userId, MARIO.password);
 		expect(await portal.pinAttemptsLeft(again)).toBe(0);
-		expect(await refusal(portal.requestSignatureOtp(again, documents, MARIO.pin))).toEqual({code: 'sign.notActive', params: {state: 'blocked'}});
-		expect(await refusal(restarted.requestSignatureOtp(again, documents, MARIO.pin))).toEqual({code: 'sign.notActive', params: {state: 'blocked'}});
+		expect(await refusal(portal.requestSignatureOtp(again, documents, MARIO.pin))).toEqual({code: 'pin.blocked', params: {}});
+		expect(await refusal(restarted.requestSignatureOtp(again, documents, MARIO.pin))).toEqual({code: 'pin.blocked', params: {}});
 		// And another process with the right PIN is refused too.
 		const right = cli(MARIO.pin);
 		expect(right.status, right.stderr).toBe(1);
-		expect(right.stderr).toContain('Firma rifiutata');
+		expect(right.stderr).toContain('PIN bloccato');
 		expect(existsSync(`${path}.p7m`)).toBe(false);
 	});
 

@@ -4,6 +4,7 @@ import {join} from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {currentCertificate} from '../../source/core/certificate/record.js';
 import {Outbox} from '../../source/core/notify/outbox.js';
+import {HANDOUT_SUBJECT} from '../../source/core/admin/handout.js';
 import type {Portal} from '../../source/core/portal.js';
 import {Store} from '../../source/core/store/store.js';
 import {runCli} from '../helpers/cli.js';
@@ -141,11 +142,11 @@ describe('mysign demo --reset --keep-enrolled --yes on a room of 23', () => {
 		expect(db.loginThrottle).toEqual({});
 	});
 
-	it('has every enrolled holder’s envelope in the outbox again, and nothing else; the envelope’s password logs in with the forced change', async () => {
+	it('has every enrolled holder’s envelope and handout in the outbox again, and nothing else; the envelope’s password logs in with the forced change', async () => {
 		expect(new Set(report.envelopes)).toEqual(new Set(enrolled.map(holder => holder.userId)));
 		const messages = await new Outbox(room).list();
-		expect(messages).toHaveLength(20);
-		expect(new Set(messages.map(message => `${message.kind} ${message.subject} ${message.userId}`))).toEqual(new Set(enrolled.map(holder => `email ${REGISTRATION} ${holder.userId}`)));
+		expect(messages).toHaveLength(40);
+		expect(new Set(messages.map(message => `${message.kind} ${message.subject} ${message.userId}`))).toEqual(new Set(enrolled.flatMap(holder => [`email ${REGISTRATION} ${holder.userId}`, `email ${HANDOUT_SUBJECT} ${holder.userId}`])));
 		// The renewer had chosen a password of their own: the envelope's works again, theirs does not.
 		const portal = await openPortal(room);
 		const renewer = enrolled[0]!;

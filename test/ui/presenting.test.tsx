@@ -129,7 +129,7 @@ describe('--guide', () => {
 	it('fits 80×24 on the full screens too, without pushing their controls off', async () => {
 		const cases: {name: Screen['name']; holder?: {userId: string; password: string}; control: string | RegExp; note: string}[] = [
 			{name: 'dashboard', holder: MARIO, control: '8. Report →', note: 'Questa è la Home'},
-			{name: 'dashboard', holder: LUCA, control: '9. Report →', note: 'Il certificato va aggiornato entro la data indicata'},
+			{name: 'dashboard', holder: LUCA, control: '8. Report →', note: 'Il certificato va aggiornato entro la data indicata'},
 			{name: 'certificate', holder: MARIO, control: '[ Scarica ]', note: 'Qui trovi stato, date di attivazione'},
 			{name: 'replacement', holder: LUCA, control: '▶ 5 Conferma l’operazione', note: 'Fase 1 di 5'},
 			{name: 'history', holder: MARIO, control: /Data e ora\s+Documento/, note: 'Restringi l’elenco'},

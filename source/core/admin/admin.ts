@@ -11,10 +11,8 @@ import type {CertificateRecord, Database, Holder} from '../store/schema.js';
 import type {Store} from '../store/store.js';
 import {assertPlainText} from '../holders/identity.js';
 import {enroll, type Deliver, type EnrolledHolder, type EnrollmentInput, type EnrollmentProgress} from './enrollment.js';
-import {recordChange} from '../notify/changes.js';
-
-/** The access log's terminal for what an operator did (the holder sees who acted). */
-export const OPERATOR_TERMINAL = {terminal: 'mysign admin'};
+import {OPERATOR_TERMINAL, recordChange} from '../notify/changes.js';
+import {reissue, type ReissueInput, type ReissueResult} from './reissue.js';
 
 /*
  * Operator (RAO) commands behind `mysign admin`: enrolment, unlocking a login, revocation,
@@ -108,8 +106,16 @@ export class Admin {
 		return this.authority().then(authority => enroll(this.store, this.clock, this.pepper, authority, inputs, this.deliverRegistration, options));
 	}
 
-	/** Lifts login, recovery and ERC lock-outs (a blocked PIN stays blocked: only a new certificate helps), or an operator's (RAO…) lock-out. */
-	async unlock(userId: string): Promise<{userId: string; cleared: string[]}> {
+	/** A new certificate, PIN and ERC for a holder whose PIN is blocked or whose certificate was revoked (see reissue.ts). */
+	reissue(input: ReissueInput): Promise<ReissueResult> {
+		return reissue(this.store, this.clock, this.pepper, this.authority, this.publishCrl, this.deliverRegistration, input);
+	}
+
+	/**
+	 * Lifts login, recovery and ERC lock-outs, or an operator's (RAO…) lock-out. A blocked PIN
+	 * stays blocked (`pinBlocked`: only `admin reissue` helps).
+	 */
+	async unlock(userId: string): Promise<{userId: string; cleared: string[]; pinBlocked?: boolean}> {
 		const snapshot = await this.store.read();
 		const operator = snapshot.operators.find(entry => entry.userId === userId.trim().toUpperCase());
 		if (operator) {
@@ -120,10 +126,12 @@ export class Admin {
 			});
 		}
 		const holder = holderOf(snapshot, userId);
+		const certificate = currentCertificate(snapshot.certificates, holder.userId);
+		const pinBlocked = certificate !== undefined && certificate.status === 'blocked';
 		return this.store.update(db => {
 			const cleared = THROTTLE_KEYS(holder.userId).filter(key => key in db.loginThrottle);
 			for (const key of cleared) clearFailures(db, key);
-			return {userId: holder.userId, cleared};
+			return {userId: holder.userId, cleared, pinBlocked};
 		});
 	}
 

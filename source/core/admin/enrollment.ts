@@ -15,10 +15,12 @@ import type {Store} from '../store/store.js';
 
 /*
  * Enrolment by an operator: a new holder gets a JCPD userID, a certificate from the local CA,
- * a PIN, PUK and emergency code (ERC) and an initial password they must change at first
+ * a PIN and emergency code (ERC) and an initial password they must change at first
  * access. The codes travel only in the registration envelope (a PDF encrypted under the
  * holder's codice fiscale) attached to the "InfoCert LegalCert: registrazione" e-mail.
  * A batch is checked whole before anything is written: one bad row changes nothing.
+ * No PUK: a blocked PIN blocks the certificate for good (seeds 000, 003 §6), so a PUK would have
+ * nothing to unblock; the way out is a new certificate (`admin reissue`, see reissue.ts).
  */
 
 export interface EnrollmentInput {
@@ -44,15 +46,15 @@ export interface EnrolledHolder {
 	expiresAt: Date;
 }
 
-/** What only the envelope carries. */
+/** What only the envelope carries; no password when an operator reissues the certificate (the holder keeps theirs). */
 export interface EnrollmentSecrets {
-	password: string;
+	password: string | null;
 	pin: string;
-	puk: string;
 	erc: string;
 }
 
-export type Deliver = (holder: EnrolledHolder, secrets: EnrollmentSecrets) => Promise<void>;
+/** Sends the registration envelope: at enrolment, or with a reissued certificate (`admin reissue`). */
+export type Deliver = (holder: EnrolledHolder, secrets: EnrollmentSecrets, occasion?: 'enrolment' | 'reissue') => Promise<void>;
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]{2,}$/;
 
@@ -166,14 +168,13 @@ export async function enroll(
 		let iut = newIut(snapshot);
 		while (iuts.has(iut)) iut = newIut(snapshot);
 		iuts.add(iut);
-		const secrets: EnrollmentSecrets = {password: initialPassword(), pin: digits(8), puk: digits(8), erc: digits(8)};
+		const secrets: EnrollmentSecrets = {password: initialPassword(), pin: digits(8), erc: digits(8)};
 		const expiresAt = new Date(now);
 		expiresAt.setUTCFullYear(expiresAt.getUTCFullYear() + snapshot.settings.certificateValidityYears);
 		const issued = await authority.issue({givenName: row.name, surname: row.surname, codiceFiscale: row.codiceFiscale, iut}, {notBefore: new Date(now.getTime() - 60_000), notAfter: expiresAt});
-		const [passwordHash, pinHash, pukHash, ercHash, privateKey] = await Promise.all([
-			hashPassword(secrets.password),
+		const [passwordHash, pinHash, ercHash, privateKey] = await Promise.all([
+			hashPassword(secrets.password!),
 			hashPeppered(secrets.pin, pepper),
-			hashPeppered(secrets.puk, pepper),
 			hashPeppered(secrets.erc, pepper),
 			sealPrivateKey(issued.privateKey, secrets.pin, pepper),
 		]);
@@ -187,7 +188,7 @@ export async function enroll(
 			email: row.email,
 			passwordHash,
 			pinHash,
-			pukHash,
+			pukHash: null,
 			ercHash,
 			pinFailures: 0,
 			replacementDeadline: null,

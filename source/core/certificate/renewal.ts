@@ -17,6 +17,7 @@ import {renewalWindow, windowError, type RenewalWindow} from './renewal-window.j
 
 export {renewalWindow, type PendingRenewal, type RenewalWindow};
 import {recordChange} from '../notify/changes.js';
+import {certificateLifecycle} from './lifecycle.js';
 
 /*
  * "Rinnova firma" (seeds 000, 001, 003 §7, 004): 1 Consensi (declaration, conditions, data
@@ -47,14 +48,15 @@ export class Renewals {
 		private readonly sendEnvelope: SendEnvelope,
 	) {}
 
-	/** "Richiedi nuovo certificato" is open to holders flagged for replacement and to expired certificates. */
+	/** "Richiedi nuovo certificato": flagged, expired or on the expiry day, unless the PIN is blocked or the certificate revoked. */
 	async replacementAllowed(userId: string): Promise<{allowed: boolean; deadline: Date | null}> {
 		const db = await this.store.read();
 		const holder = db.holders.find(entry => entry.userId === userId);
 		const certificate = currentCertificate(db.certificates, userId);
 		if (!holder || !certificate) return {allowed: false, deadline: null};
 		const deadline = holder.replacementDeadline ? new Date(holder.replacementDeadline) : null;
-		return {allowed: deadline !== null || certificateState(certificate, this.clock) === 'expired', deadline};
+		// Flagged, expired or expiry day, and the PIN still usable (lifecycle.ts decides for the dashboard too).
+		return {allowed: certificateLifecycle(certificate, holder, this.clock.now(), db.settings.renewalWindowDays).replacementAllowed, deadline};
 	}
 
 	async window(userId: string): Promise<RenewalWindow> {
@@ -153,6 +155,7 @@ export class Renewals {
 				newPublicKey: null,
 				couponId,
 				newErcHash: null,
+				newIut: null,
 				envelope: null,
 				raoApprovalId: input.raoApprovalId ?? null,
 				createdAt: this.clock.now().toISOString(),
@@ -210,15 +213,18 @@ export class Renewals {
 			passphrase = input.passphrase;
 		}
 		const erc = String(randomInt(10_000_000, 100_000_000));
+		// The new certificate's IUT is chosen now: the ERC is used with it, so the envelope carries it.
+		const iut = newIut(await this.store.read());
 		const {buildEnvelopePdf} = await import('../notify/envelope.js');
 		const [pdf, newErcHash] = await Promise.all([
-			buildEnvelopePdf({holderName: `${holder.name} ${holder.surname}`, userId, erc, passphrase, issuedAt: this.clock.now()}),
+			buildEnvelopePdf({holderName: `${holder.name} ${holder.surname}`, userId, erc, passphrase, issuedAt: this.clock.now(), iut}),
 			hashPeppered(erc, this.pepper),
 		]);
 		await this.challenges.assertCanStart(userId);
 		await this.store.update(db => {
 			const renewal = this.find(db, userId, renewalId);
 			renewal.newErcHash = newErcHash;
+			renewal.newIut = iut;
 			renewal.envelope = pdf.toString('base64');
 			renewal.step = 'confirmActivation';
 		});
@@ -237,7 +243,7 @@ export class Renewals {
 		const now = this.clock.now();
 		const expiresAt = new Date(now);
 		expiresAt.setUTCFullYear(expiresAt.getUTCFullYear() + db.settings.certificateValidityYears);
-		const iut = newIut(db);
+		const iut = renewal.newIut ?? newIut(db);
 		const authority = await this.authority();
 		const issued = await authority.issueFor(
 			{givenName: holder.name, surname: holder.surname, codiceFiscale: holder.codiceFiscale, iut},

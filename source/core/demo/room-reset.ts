@@ -11,6 +11,7 @@ import {readRegularFile} from '../store/safe-file.js';
 import type {Store} from '../store/store.js';
 import {buildDemoHolder, demoSignatureHistory, type DemoSeed} from './demo.js';
 import {firstStateOf, restoredHolder} from './first-state.js';
+import {HANDOUT_SUBJECT} from '../admin/handout.js';
 
 /*
  * `mysign demo --reset --keep-enrolled`: every holder (the demo's and every enrolled one) back
@@ -76,17 +77,20 @@ async function inParallel<T>(items: readonly T[], limit: number, task: (item: T)
 }
 
 /** Each enrolled holder's first registration e-mail (the enrolment's), whose .eml is a regular file. */
-async function registrationEmails(outbox: Outbox, userIds: ReadonlySet<string>): Promise<Map<string, {message: OutboxMessage; eml: string}>> {
-	const found = new Map<string, {message: OutboxMessage; eml: string}>();
+async function registrationEmails(outbox: Outbox, userIds: ReadonlySet<string>): Promise<Map<string, {message: OutboxMessage; eml: string}[]>> {
+	const envelopes = new Map<string, {message: OutboxMessage; eml: string}>();
+	const handouts = new Map<string, {message: OutboxMessage; eml: string}>();
 	for (const message of await outbox.list({kind: 'email'})) {
 		const userId = message.userId;
-		if (userId === null || !userIds.has(userId) || found.has(userId) || message.subject !== REGISTRATION_SUBJECT) continue;
-		if (!message.attachments?.includes(`BustaCifrata-${userId}.pdf`)) continue;
+		if (userId === null || !userIds.has(userId)) continue;
+		const kind = message.subject === REGISTRATION_SUBJECT && message.attachments?.includes(`BustaCifrata-${userId}.pdf`) ? envelopes : message.subject === HANDOUT_SUBJECT && message.attachments?.includes(`Scheda-${userId}.pdf`) ? handouts : undefined;
+		if (!kind || kind.has(userId)) continue;
 		const path = outbox.emlPath(message);
 		// Never a link or a FIFO in its place: that holder is reported without an envelope.
-		if (path && (await lstat(path).catch(() => undefined))?.isFile()) found.set(userId, {message, eml: basename(path)});
+		if (path && (await lstat(path).catch(() => undefined))?.isFile()) kind.set(userId, {message, eml: basename(path)});
 	}
-	return found;
+	// The envelope, then the trainee's handout if there was one (a holder without an envelope keeps neither).
+	return new Map([...envelopes].map(([userId, envelope]) => [userId, [envelope, ...(handouts.has(userId) ? [handouts.get(userId)!] : [])]]));
 }
 
 /** Puts `record` last among the certificates: the holder's current one is the last issued (see currentCertificate). */
@@ -170,21 +174,21 @@ export async function resetRoom(deps: Dependencies): Promise<RoomResetResult> {
 		}
 		const couponsFreed = clearActivity(db, reset);
 		// The envelopes keep their place in the outbox's numbering, after everything sent before.
-		const envelopes = [...reset].filter(userId => emails.has(userId)).map(userId => ({userId, id: nextSequence(db, 'outbox'), to: db.holders.find(holder => holder.userId === userId)!.email}));
+		const envelopes = [...reset].filter(userId => emails.has(userId)).flatMap(userId => emails.get(userId)!.map(email => ({userId, email, id: nextSequence(db, 'outbox'), to: db.holders.find(holder => holder.userId === userId)!.email})));
 		return {reset: [...reset], skipped, couponsFreed, envelopes, certificates: new Map([...reset].map(userId => [userId, currentCertificate(db.certificates, userId)!.certificateSerial]))};
 	});
 
 	// The record is on disk; now the files that follow it: the outbox, the logs. The outbox keeps
 	// only the envelopes' .eml files, renamed to their new numbers (no copy to write and fsync).
-	const keep = new Map(result.envelopes.map(({userId, id}) => [emails.get(userId)!.eml, `${String(id).padStart(8, '0')}.email.eml`]));
+	const keep = new Map(result.envelopes.map(({email, id}) => [email.eml, `${String(id).padStart(8, '0')}.email.eml`]));
 	for (const name of await readdir(outbox.directory).catch(() => [] as string[])) {
 		const file = join(outbox.directory, name);
 		const renamed = keep.get(name);
 		await (renamed ? rename(file, join(outbox.directory, renamed)) : rm(file, {recursive: true, force: true}));
 	}
-	await inParallel(result.envelopes, 8, async ({userId, id, to}) => {
-		const {message} = emails.get(userId)!;
-		await outbox.deliver({id, kind: 'email', userId, to, at: now.toISOString(), subject: message.subject, text: message.text, attachments: message.attachments, eml: keep.get(emails.get(userId)!.eml)});
+	await inParallel(result.envelopes, 8, async ({userId, email, id, to}) => {
+		const {message} = email;
+		await outbox.deliver({id, kind: 'email', userId, to, at: now.toISOString(), subject: message.subject, text: message.text, attachments: message.attachments, eml: keep.get(email.eml)});
 	});
 	await inParallel(result.reset, 8, async userId => {
 		await unlink(join(deps.accessLogDirectory, `${userId}.jsonl`)).catch(() => undefined);
@@ -193,7 +197,7 @@ export async function resetRoom(deps: Dependencies): Promise<RoomResetResult> {
 		if (entry?.history) await deps.signatureLog.replace(userId, demoSignatureHistory(userId, entry.history, now, result.certificates.get(userId)!));
 		else if (existsSync(deps.signatureLog.fileOf(userId))) await deps.signatureLog.replace(userId, []);
 	});
-	const envelopes = result.envelopes.map(envelope => envelope.userId);
+	const envelopes = [...new Set(result.envelopes.map(envelope => envelope.userId))];
 	return {
 		reset: result.reset,
 		envelopes,

@@ -42,6 +42,9 @@ export type ChangeKind = Change['kind'];
 /** Who made the change, for the access log's terminal column: the holder's own session (default), an operator, or the portal itself. */
 export type ChangeActor = {terminal: string} | 'holder';
 
+/** The access log's terminal for what an operator did (the holder sees who acted). */
+export const OPERATOR_TERMINAL = {terminal: 'mysign admin'};
+
 const SIGNATURE = 'InfoCert S.p.A. (messaggio simulato da mysign)';
 const NOT_YOU = 'Se non hai fatto tu questa operazione, contatta subito l’assistenza InfoCert.';
 /** What an operator did at the holder's request. */

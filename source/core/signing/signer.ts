@@ -166,7 +166,8 @@ export class Signer {
 		if (!certificate) throw new DomainError('certificate.none');
 		const state = certificateState(certificate, this.clock);
 		if (state !== 'active') {
-			const error = new DomainError('sign.notActive', {state});
+			// A blocked PIN is for good: its message names the way out (the operator's new certificate).
+			const error = state === 'blocked' ? new DomainError('pin.blocked') : new DomainError('sign.notActive', {state});
 			await this.recordFailure(userId, documents, error, certificate, null);
 			throw error;
 		}

@@ -222,6 +222,8 @@ export const renewalSchema = z.object({
 	couponId: z.string().nullable().default(null),
 	/** Replacement: the new emergency code's hash and the envelope holding it, already encrypted under the holder's passphrase. */
 	newErcHash: argon2idHash.nullable().default(null),
+	/** Replacement: the new certificate's IUT, chosen in phase 4 so the envelope with the ERC carries it. */
+	newIut: z.string().regex(/^\d{8}$/).nullable().default(null),
 	envelope: z.string().nullable().default(null),
 	/** "Rinnova con credenziali RAO": the operator's authorisation it used (a resumed renewal shows the same steps). */
 	raoApprovalId: z.string().nullable().default(null),

@@ -1,21 +1,34 @@
-import {useEffect, useState} from 'react';
+import {useEffect, useRef, useState} from 'react';
 
-export type Loaded<T> = {state: 'loading'} | {state: 'ready'; value: T} | {state: 'failed'; error: unknown};
+/** `stale`: while loading, what was loaded for the previous dependencies (a header may keep showing it; a screen must not). */
+export type Loaded<T> = {state: 'loading'; stale?: T} | {state: 'ready'; value: T} | {state: 'failed'; error: unknown};
 
-/** Loads data from the portal for a screen; results that arrive after the screen closed are dropped. */
+function sameDependencies(left: readonly unknown[], right: readonly unknown[]): boolean {
+	return left.length === right.length && left.every((value, index) => Object.is(value, right[index]));
+}
+
+/**
+ * Loads data from the portal for a screen; results that arrive after the screen closed are
+ * dropped. What was loaded for other dependencies is never returned as ready: returning to the
+ * dashboard must not draw the state loaded before (Attivo) for a frame before the new one (Sospeso).
+ */
 export function usePortalData<T>(load: () => Promise<T>, dependencies: readonly unknown[]): Loaded<T> {
-	const [loaded, setLoaded] = useState<Loaded<T>>({state: 'loading'});
+	// Which load the render belongs to, decided during the render (an effect would run one frame late).
+	const generation = useRef({dependencies, count: 0});
+	if (!sameDependencies(generation.current.dependencies, dependencies)) generation.current = {dependencies, count: generation.current.count + 1};
+	const current = generation.current.count;
+	const [loaded, setLoaded] = useState<{generation: number; value: Loaded<T>}>({generation: current, value: {state: 'loading'}});
 	useEffect(() => {
-		let current = true;
-		// A failure belongs to what was loaded before (no session yet, at login): it is not shown while the new load runs.
-		setLoaded(previous => (previous.state === 'failed' ? {state: 'loading'} : previous));
+		let live = true;
 		load().then(
-			value => current && setLoaded({state: 'ready', value}),
-			(error: unknown) => current && setLoaded({state: 'failed', error}),
+			value => live && setLoaded({generation: current, value: {state: 'ready', value}}),
+			(error: unknown) => live && setLoaded({generation: current, value: {state: 'failed', error}}),
 		);
 		return () => {
-			current = false;
+			live = false;
 		};
 	}, dependencies);
-	return loaded;
+	if (loaded.generation === current) return loaded.value;
+	// A failure belongs to what was loaded before (no session yet, at login): it is not carried over.
+	return loaded.value.state === 'ready' ? {state: 'loading', stale: loaded.value.value} : {state: 'loading'};
 }

@@ -5,7 +5,7 @@ import {CertificateBanner} from '../components/certificate-status.js';
 import {FocusMarker, Hint, MessageLine} from '../components/controls.js';
 import {useDisplay, useUi} from '../context.js';
 import {useKeymap} from '../hooks/use-keymap.js';
-import {describeError, formatDate, type MessageKey} from '../i18n/index.js';
+import {describeError, formatDate, type Language, type MessageKey, type Translate} from '../i18n/index.js';
 import {dashboardBindings, helpBinding} from '../keymap.js';
 import {useSelection} from '../hooks/use-selection.js';
 import {useTerminalSize} from '../hooks/use-terminal-size.js';
@@ -27,9 +27,18 @@ export const DASHBOARD_CARDS: readonly {screen: CardScreen; title: MessageKey; d
 
 const REPLACEMENT_CARD = {screen: 'replacement', title: 'card.replacement.title', description: 'card.replacement.description'} as const;
 
-/** The cards shown to this holder: "Richiedi nuovo certificato" first when it is offered. */
-export function cardsFor(view: DashboardView | undefined): readonly {screen: CardScreen; title: MessageKey; description: MessageKey}[] {
-	return view?.replacement.allowed ? [REPLACEMENT_CARD, ...DASHBOARD_CARDS] : DASHBOARD_CARDS;
+/** A card and the key that opens it: "1"…"8" for the services, always the same, "N" for a new certificate. */
+export interface DashboardCard {
+	screen: CardScreen;
+	title: MessageKey;
+	description: MessageKey;
+	key: string;
+}
+
+/** The cards shown to this holder: "Richiedi nuovo certificato" first (key N) when it is offered; the numbers never shift. */
+export function cardsFor(view: DashboardView | undefined): readonly DashboardCard[] {
+	const numbered = DASHBOARD_CARDS.map((card, index) => ({...card, key: String(index + 1)}));
+	return view?.replacement.allowed ? [{...REPLACEMENT_CARD, key: 'N'}, ...numbered] : numbered;
 }
 
 export interface DashboardProps {
@@ -61,8 +70,13 @@ export function DashboardScreen({active, data, initialSelection, onOpen, onUserM
 				case 'open':
 					return onOpen(cards[current()]!.screen, current());
 				case 'pick': {
-					const index = Number(input) - 1;
-					if (index < count) onOpen(cards[index]!.screen, index);
+					const index = cards.findIndex(card => card.key === input);
+					if (index >= 0) onOpen(cards[index]!.screen, index);
+					return;
+				}
+				case 'newCertificate': {
+					const index = cards.findIndex(card => card.key === 'N');
+					if (index >= 0) onOpen(cards[index]!.screen, index);
 					return;
 				}
 				case 'userMenu':
@@ -77,27 +91,42 @@ export function DashboardScreen({active, data, initialSelection, onOpen, onUserM
 	if (data.state === 'loading') return <Text>{t('app.loading')}</Text>;
 	if (data.state === 'failed') return <MessageLine kind="error" text={describeError(t, data.error)} />;
 	const view = data.value;
+	const nextStep = nextStepText(t, language, view);
 	return (
 		<Box flexDirection="column">
 			<GuideNote step={view.replacement.allowed ? 'dashboard.replacement' : 'dashboard'} />
 			{compact ? null : <Text>{t('dashboard.greeting', {name: toDisplayText(`${view.name} ${view.surname}`, 60)})}</Text>}
-			<Box marginY={compact ? 0 : 1}>
-				{view.certificate ? <CertificateBanner state={view.certificate.state} expiresAt={view.certificate.expiresAt} /> : <Text>{t('dashboard.noCertificate')}</Text>}
+			<Box marginTop={compact ? 0 : 1} flexDirection="column">
+				{view.certificate ? (
+					<CertificateBanner
+						state={view.certificate.state}
+						expiresAt={view.certificate.expiresAt}
+						suspendedUntil={view.certificate.suspendedUntil}
+						revokedAt={view.certificate.revokedAt}
+						phase={view.lifecycle?.phase}
+					/>
+				) : (
+					<Text>{t('dashboard.noCertificate')}</Text>
+				)}
 			</Box>
-			{compact ? null : <Hint>{t('dashboard.cards')}</Hint>}
-			{view.replacement.allowed ? (
-				<Box marginBottom={compact ? 0 : 1}>
+			{nextStep ? (
+				<Box marginTop={compact ? 0 : 1}>
 					<Text inverse wrap="wrap">
-						{view.replacement.deadline ? t('replacement.bar', {date: formatDate(language, view.replacement.deadline)}) : t('replacement.barExpired')}
+						{nextStep}
 					</Text>
 				</Box>
 			) : null}
+			{compact ? null : (
+				<Box marginTop={1}>
+					<Hint>{t('dashboard.cards')}</Hint>
+				</Box>
+			)}
 			{cards.map((card, index) => (
 				<Box key={card.screen} aria-role="button">
 					<Text wrap="truncate-end">
 						<FocusMarker focused={active && index === selection} />
 						<Text bold inverse={active && index === selection}>
-							{index + 1}. {t(card.title)}
+							{card.key}. {t(card.title)}
 							{screenReader ? `: ${t(card.description)}` : ' →'}
 						</Text>
 					</Text>
@@ -112,4 +141,28 @@ export function DashboardScreen({active, data, initialSelection, onOpen, onUserM
 			)}
 		</Box>
 	);
+}
+
+/** What the state means and the next step that exists from it (certificate/lifecycle.ts decides which). */
+export function nextStepText(t: Translate, language: Language, view: DashboardView): string | undefined {
+	const certificate = view.certificate;
+	const lifecycle = view.lifecycle;
+	if (!certificate || !lifecycle) return undefined;
+	const date = (value: Date) => formatDate(language, value);
+	switch (lifecycle.phase) {
+		case 'blocked':
+			return t('dashboard.next.blocked', {userId: view.userId});
+		case 'revoked':
+			return t('dashboard.next.revoked', {userId: view.userId});
+		case 'suspended':
+			return certificate.suspendedUntil ? t('dashboard.next.suspended', {date: date(certificate.suspendedUntil)}) : t('dashboard.next.suspendedNoEnd');
+		default:
+			break;
+	}
+	// Flagged by an operator: their deadline first (the step is the same, key N).
+	if (view.replacement.deadline) return t('replacement.bar', {date: date(view.replacement.deadline)});
+	if (lifecycle.phase === 'expiryDay') return t('dashboard.next.expiryDay');
+	if (lifecycle.phase === 'expired') return t('replacement.barExpired');
+	if (lifecycle.phase === 'expiring') return t('dashboard.next.expiring', {date: date(certificate.expiresAt)});
+	return undefined;
 }

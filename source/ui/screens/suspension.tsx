@@ -11,6 +11,7 @@ import {helpBinding, otpScreenBindings} from '../keymap.js';
 import {useSelection} from '../hooks/use-selection.js';
 import {SaveFileDialog} from './download.js';
 import {GuideNote} from '../components/guide-note.js';
+import {nextStepText} from './dashboard.js';
 
 const CONTROLS: readonly Control[] = [
 	{kind: 'text', name: 'iut', max: 8, digitsOnly: true, enterMovesOn: true},
@@ -109,6 +110,8 @@ export function SuspensionScreen({active, session, onBack, onHelp, onTypingChang
 					</Text>
 				) : null}
 				{canSuspend ? <Button label={t('suspension.suspendButton')} focused={active && buttons.selection === 0} /> : null}
+				{/* No button: say why, and the step that exists instead (dashboard.tsx words it). */}
+				{view && certificate && !canSuspend && certificate.state !== 'suspended' ? <Text wrap="wrap">{`${t('suspension.notPossible', {status: t(`status.${certificate.state}`)})} ${nextStepText(t, language, view) ?? ''}`.trim()}</Text> : null}
 			</Box>
 			<Box marginTop={1} flexDirection="column">
 				<Text bold>{t('suspension.revokeTitle')}</Text>

@@ -30,7 +30,6 @@ const REGISTRATION = {
 	iut: '31415927',
 	password: 'Q0l1I!oO8',
 	pin: '27182818',
-	puk: '16180339',
 	erc: '14142135',
 	issuedAt: new Date('2026-12-03T10:00:00Z'),
 };
@@ -79,21 +78,20 @@ describe('the registration envelope', () => {
 		const structure = pdfStructure(file, REGISTRATION.codiceFiscale);
 		expect(structure).toMatch(/^Document\n\s+H1 \(block\)\n\s+"Busta Cifrata - Registrazione"/);
 		const paragraphs = [...structure.matchAll(/P \(block\)\n\s+"([^"]*)"/g)].map(match => match[1]);
-		expect(paragraphs.slice(0, 8)).toEqual([
+		expect(paragraphs.slice(0, 7)).toEqual([
 			'Titolare: ANNA NERI',
 			'User ID: JCPD4821',
 			'IUT: 31415927',
 			'Data di emissione: 3 dicembre 2026',
 			'Password iniziale: Q0l1I!oO8',
 			'PIN di firma: 27182818',
-			'PUK: 16180339',
 			'Codice di Emergenza: 14142135',
 		]);
 		const runs = textRuns(decryptedSource(file, REGISTRATION.codiceFiscale, directory));
-		for (const code of ['JCPD4821', '31415927', 'Q0l1I!oO8', '27182818', '16180339', '14142135']) {
+		for (const code of ['JCPD4821', '31415927', 'Q0l1I!oO8', '27182818', '14142135']) {
 			expect(runs.filter(run => run.text === code), code).toEqual([{font: 'Courier', text: code}]);
 		}
-		for (const label of ['PUK: ', 'Titolare: ', 'ANNA NERI']) expect(runs.find(run => run.text === label)?.font, label).toBe('Helvetica');
+		for (const label of ['PIN di firma: ', 'Titolare: ', 'ANNA NERI']) expect(runs.find(run => run.text === label)?.font, label).toBe('Helvetica');
 		expect(pdfText(file, REGISTRATION.codiceFiscale, directory)).toContain('Codice di Emergenza: 14142135');
 	});
 });

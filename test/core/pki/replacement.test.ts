@@ -69,6 +69,8 @@ describe('"Richiedi nuovo certificato" (seed 002)', () => {
 		expect(JSON.stringify(db)).not.toContain(erc!);
 		expect(db.holders.find(holder => holder.userId === LUCA.userId)?.replacementDeadline).toBeNull();
 		const iut = db.certificates.find(entry => entry.userId === LUCA.userId && entry.status === 'active')!.iut;
+		// The envelope carries the IUT its ERC goes with: the new certificate's.
+		expect(pdfText(file, 'Girasole al mare 42', directory)).toContain(`IUT: ${iut}\n`);
 		const end = new Date(Date.now() + 3 * 86_400_000);
 		const endDate = `${String(end.getUTCDate()).padStart(2, '0')}/${String(end.getUTCMonth() + 1).padStart(2, '0')}/${end.getUTCFullYear()}`;
 		await expect(portal.suspend(session, {iut, erc: LUCA.erc, ercAgain: LUCA.erc, endDate, acceptRevocationEffect: false})).rejects.toMatchObject({code: 'suspend.wrongCodes'});
