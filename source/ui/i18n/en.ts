@@ -371,7 +371,7 @@ export const en: Record<MessageKey, string> = {
 	'errors.renewal.consentsRequired': 'To renew you must accept the general conditions and confirm your data is unchanged.',
 	'errors.renewal.notYet': 'Renewal opens on {date} (90 days before expiry).',
 	'errors.renewal.tooLate': 'The certificate has expired or expires today: it cannot be renewed. Request a new certificate: key N on the home screen ("Request a new certificate").',
-	'errors.renewal.notActive': 'The certificate is not active: it cannot be renewed. Request a new certificate.',
+	'errors.renewal.notActive': 'The certificate is not active: it cannot be renewed.',
 	'errors.renewal.unknown': 'Renewal not found: start the procedure again.',
 	'errors.renewal.wrongStep': 'This renewal step is already done: start again if needed.',
 	'errors.renewal.windowClosed': 'The renewal did not end by the day before expiry: it can no longer be renewed and nothing was changed. Choose “Request a new certificate” on the home page.',

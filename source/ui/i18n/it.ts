@@ -372,7 +372,7 @@ export const it = {
 	'errors.renewal.consentsRequired': 'Per rinnovare devi accettare le condizioni generali e confermare che i tuoi dati sono invariati.',
 	'errors.renewal.notYet': 'Il rinnovo sarà possibile dal {date} (90 giorni prima della scadenza).',
 	'errors.renewal.tooLate': 'Il certificato è scaduto o scade oggi: non si può rinnovare. Richiedi un nuovo certificato: tasto N nella Home («Richiedi nuovo certificato»).',
-	'errors.renewal.notActive': 'Il certificato non è attivo: non si può rinnovare. Richiedi un nuovo certificato.',
+	'errors.renewal.notActive': 'Il certificato non è attivo: non si può rinnovare.',
 	'errors.renewal.unknown': 'Rinnovo non trovato: ricomincia la procedura.',
 	'errors.renewal.wrongStep': 'Questo passo del rinnovo è già stato fatto: ricomincia la procedura se serve.',
 	'errors.renewal.windowClosed': 'Il rinnovo non si è concluso entro il giorno prima della scadenza: ora non si può più rinnovare e nulla è stato cambiato. Scegli «Richiedi nuovo certificato» nella pagina iniziale.',

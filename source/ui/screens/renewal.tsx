@@ -10,6 +10,7 @@ import {describeError, formatDate, formatTime} from '../i18n/index.js';
 import {detailBindings, helpBinding, otpScreenBindings} from '../keymap.js';
 import {resumeState, stepIndex, stepLabels} from './renewal-flow.js';
 import {RenewalWizard} from './renewal-wizard.js';
+import {nextStepText} from './dashboard.js';
 
 export {RenewalWizard} from './renewal-wizard.js';
 
@@ -71,7 +72,7 @@ export function RenewalScreen({active, session, onBack, onHelp, onTypingChange}:
 			/>
 		);
 	}
-	const closedReason = window && !window.open ? windowText(t, window, language) : undefined;
+	const closedReason = window && !window.open ? windowText(t, window, language, view) : undefined;
 	return (
 		<Box flexDirection="column">
 			<GuideNote step={window && !window.open ? 'renewal.closed' : 'renewal'} />
@@ -138,7 +139,10 @@ export function resumeText(t: ReturnType<typeof useUi>['t'], pending: PendingRen
 	return t(key, {time: formatTime(language, pending.startedAt), step, until: formatTime(language, pending.resumableUntil)});
 }
 
-function windowText(t: ReturnType<typeof useUi>['t'], window: Exclude<RenewalWindow, {open: true}>, language: 'it' | 'en'): string {
+function windowText(t: ReturnType<typeof useUi>['t'], window: Exclude<RenewalWindow, {open: true}>, language: 'it' | 'en', view: DashboardView | undefined): string {
 	if (window.reason === 'notYet') return t('errors.renewal.notYet', {date: formatDate(language, window.opensOn)});
-	return t(window.reason === 'tooLate' ? 'errors.renewal.tooLate' : 'errors.renewal.notActive');
+	if (window.reason === 'tooLate') return t('errors.renewal.tooLate');
+	// Suspended, revoked, PIN blocked: the step that exists from there, as the dashboard names it.
+	const next = view ? nextStepText(t, language, view) : undefined;
+	return next ? `${t('errors.renewal.notActive')} ${next}` : t('errors.renewal.notActive');
 }
