@@ -53,6 +53,7 @@ export type ErrorCode =
 	| 'pin.mismatch'
 	| 'pin.wrong'
 	| 'pin.blocked'
+	| 'pin.revoked'
 	| 'pin.changeUnknown'
 	| 'coupon.missing'
 	| 'coupon.unknown'

@@ -19,13 +19,17 @@ export async function checkPin(store: Store, pepper: Buffer, userId: string, cer
 	const snapshot = await store.read();
 	const holder = snapshot.holders.find(entry => entry.userId === userId);
 	if (!holder) throw new DomainError('holder.notFound');
-	if (snapshot.certificates.find(entry => entry.id === certificateId)?.status === 'blocked') throw new DomainError('pin.blocked');
+	const status = snapshot.certificates.find(entry => entry.id === certificateId)?.status;
+	if (status === 'blocked') throw new DomainError('pin.blocked');
+	// A revoked certificate's PIN is not counted: a block would overwrite the revocation and drop it from the next CRL.
+	if (status === 'revoked') throw new DomainError('pin.revoked');
 	// The argon2 check runs outside the lock; the counter is re-read and changed under it.
 	const right = /^\d+$/.test(pin) && (await verifyPeppered(holder.pinHash, pin, pepper));
 	const outcome = await store.update(db => {
 		const current = db.holders.find(entry => entry.userId === userId)!;
 		const certificate = db.certificates.find(entry => entry.id === certificateId);
 		if (!certificate || certificate.status === 'blocked') return {kind: 'blocked'} as const;
+		if (certificate.status === 'revoked') return {kind: 'revoked'} as const;
 		if (right) {
 			current.pinFailures = 0;
 			return {kind: 'ok'} as const;
@@ -38,5 +42,6 @@ export async function checkPin(store: Store, pepper: Buffer, userId: string, cer
 		return {kind: 'blocked'} as const;
 	});
 	if (outcome.kind === 'blocked') throw new DomainError('pin.blocked');
+	if (outcome.kind === 'revoked') throw new DomainError('pin.revoked');
 	if (outcome.kind === 'wrong') throw new DomainError('pin.wrong', {attemptsLeft: outcome.left});
 }

@@ -367,6 +367,7 @@ export const en: Record<MessageKey, string> = {
 	'errors.pin.format': 'The signing PIN is exactly {length, plural, one {# digit} other {# digits}}.',
 	'errors.pin.mismatch': 'The two PINs differ: enter them again.',
 	'errors.pin.wrong': 'Wrong signing PIN. {attemptsLeft, plural, one {Attempt left: #} other {Attempts left: #}}. Warning: at the third mistake the certificate is blocked for good.',
+	'errors.pin.revoked': 'The certificate is revoked: its PIN is no longer used and was not checked. For a new certificate ask your operator (RAO), who issues it with mysign admin reissue.',
 	'errors.pin.blocked': 'PIN blocked: the certificate is blocked for good. To sign again you need a new certificate: ask your operator (RAO), who issues it with mysign admin reissue.',
 	'errors.renewal.consentsRequired': 'To renew you must accept the general conditions and confirm your data is unchanged.',
 	'errors.renewal.notYet': 'Renewal opens on {date} (90 days before expiry).',

@@ -368,6 +368,7 @@ export const it = {
 	'errors.pin.format': 'Il PIN di firma è composto da esattamente {length, plural, one {# cifra} other {# cifre}}.',
 	'errors.pin.mismatch': 'I due PIN non coincidono: reinseriscili.',
 	'errors.pin.wrong': 'PIN di firma errato. {attemptsLeft, plural, one {Tentativo rimasto: #} other {Tentativi rimasti: #}}. Attenzione: al terzo errore il certificato verrà bloccato definitivamente.',
+	'errors.pin.revoked': 'Il certificato è revocato: il suo PIN non serve più e non è stato verificato. Per un nuovo certificato rivolgiti all’operatore (RAO), che lo emette con mysign admin reissue.',
 	'errors.pin.blocked': 'PIN bloccato: il certificato è bloccato definitivamente. Per firmare di nuovo serve un nuovo certificato: rivolgiti all’operatore (RAO), che lo emette con mysign admin reissue.',
 	'errors.renewal.consentsRequired': 'Per rinnovare devi accettare le condizioni generali e confermare che i tuoi dati sono invariati.',
 	'errors.renewal.notYet': 'Il rinnovo sarà possibile dal {date} (90 giorni prima della scadenza).',

@@ -1,3 +1,5 @@
+import {spawnSync} from 'node:child_process';
+import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {openPrivateKey} from '../../../source/core/pki/holder-key.js';
 import type {Portal} from '../../../source/core/portal.js';
@@ -45,5 +47,23 @@ describe('"Modifica PIN"', () => {
 		expect(await errorOf(portal.startPinChange(session, {currentPin: '00000002', newPin: '12345678', newPinAgain: '12345678'}))).toBe('pin.blocked');
 		expect(await errorOf(portal.startPinChange(session, {currentPin: MARIO.pin, newPin: '12345678', newPinAgain: '12345678'}))).toBe('pin.blocked');
 		expect((await portal.dashboard(session)).certificate?.state).toBe('blocked');
+	});
+
+	it('on a revoked certificate counts nothing and never turns the revocation into a PIN block (it stays on the CRL)', async () => {
+		const {portal, session, directory} = await setup();
+		const admin = await portal.admin();
+		const {certificateSerial} = await admin.revoke(MARIO.userId, 'keyCompromise');
+		for (const currentPin of ['00000000', '00000001', '00000002', '00000003']) {
+			expect(await errorOf(portal.startPinChange(session, {currentPin, newPin: '12345678', newPinAgain: '12345678'}))).toBe('pin.revoked');
+		}
+		const certificate = (await portal.store.read()).certificates.find(entry => entry.certificateSerial === certificateSerial)!;
+		expect([certificate.status, certificate.revocationReason]).toEqual(['revoked', 'keyCompromise']);
+		expect((await portal.dashboard(session)).certificate?.state).toBe('revoked');
+		// A later CRL (another holder's revocation) still lists it.
+		await admin.revoke('JCPD2841', 'unspecified');
+		const crl = spawnSync('openssl', ['crl', '-in', join(directory, 'pki', 'crl.pem'), '-noout', '-text'], {encoding: 'utf8'}).stdout;
+		expect(crl).toContain(`Serial Number: ${certificateSerial.toUpperCase()}`);
+		// Nothing told the holder their PIN was blocked.
+		expect((await portal.outbox.list({userId: MARIO.userId})).some(message => message.subject?.includes('PIN di firma bloccato'))).toBe(false);
 	});
 });
