@@ -4,6 +4,7 @@ import {DomainError} from '../errors.js';
 import {hashPassword} from '../auth/hashing.js';
 import {clearFailures} from '../auth/throttle.js';
 import {certificateState, currentCertificate, type CertificateState} from '../certificate/record.js';
+import {OPERATOR_ONLY_STATES} from '../certificate/lifecycle.js';
 import {parseItalianDate, italianWallTime} from '../italian-date.js';
 import {normalizeMobileNumber} from '../otp/phone-number.js';
 import type {CertificationAuthority} from '../pki/authority.js';
@@ -183,7 +184,10 @@ export class Admin {
 		const holder = holderOf(await this.store.read(), userId);
 		await this.store.update(db => {
 			db.holders.find(entry => entry.userId === holder.userId)!.replacementDeadline = until.toISOString();
-			recordChange(db, {kind: 'replacement-flagged', userId: holder.userId, deadline: until}, this.clock.now(), OPERATOR_TERMINAL);
+			// The portal's "Richiedi nuovo certificato" asks for the PIN: not offered for a blocked PIN or a revoked certificate.
+			const certificate = currentCertificate(db.certificates, holder.userId);
+			const byOperator = certificate !== undefined && OPERATOR_ONLY_STATES.includes(certificateState(certificate, this.clock));
+			recordChange(db, {kind: 'replacement-flagged', userId: holder.userId, deadline: until, byOperator}, this.clock.now(), OPERATOR_TERMINAL);
 		});
 		return {userId: holder.userId, deadline: until};
 	}

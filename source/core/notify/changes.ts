@@ -23,7 +23,7 @@ export type Change =
 	| {kind: 'certificate-reactivated'; userId: string}
 	| {kind: 'suspension-ended'; userId: string; until: Date; expired: boolean}
 	| {kind: 'certificate-revoked'; userId: string; reason: string}
-	| {kind: 'replacement-flagged'; userId: string; deadline: Date}
+	| {kind: 'replacement-flagged'; userId: string; deadline: Date; /** PIN blocked or revoked: only the operator issues the new certificate. */ byOperator?: boolean}
 	| {kind: 'pin-changed'; userId: string}
 	| {kind: 'pin-blocked'; userId: string; attempts: number}
 	| {kind: 'otp-phone-changed'; userId: string; oldPhone: string; newPhone: string}
@@ -145,7 +145,9 @@ export function noticesOf(change: Change, holder: {name: string; surname: string
 				email(
 					'richiedi un nuovo certificato',
 					`il tuo certificato di firma remota deve essere sostituito: richiedi un nuovo certificato entro il ${formatItalianDate(change.deadline)}.`,
-					'Accedi al portale MySign e scegli «Richiedi nuovo certificato».',
+					change.byOperator
+						? 'Il PIN è bloccato o il certificato è revocato: il nuovo certificato lo emette l’operatore di registrazione (RAO) dopo averti identificato. Rivolgiti a lui con un documento d’identità.'
+						: 'Accedi al portale MySign e scegli «Richiedi nuovo certificato».',
 				),
 			];
 		case 'pin-changed':

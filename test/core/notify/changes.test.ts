@@ -248,3 +248,22 @@ describe('a record before an effect', () => {
 		expect((await portal.outbox.list()).filter(message => message.subject === 'InfoCert MySign: PIN di firma modificato')).toHaveLength(1);
 	});
 });
+
+describe('an operator flags a holder whose PIN is blocked or whose certificate is revoked', () => {
+	for (const state of ['pin-blocked', 'revoked'] as const) {
+		it(`${state}: the e-mail names the operator's path, not «Richiedi nuovo certificato», which the portal does not offer then`, async () => {
+			const {portal, clock} = await setup();
+			const admin = await portal.admin();
+			if (state === 'pin-blocked') await portal.applyScenario(MARIO.userId, 'pin-blocked');
+			else await admin.revoke(MARIO.userId, 'keyCompromise');
+			const messages = await expectNotified(portal, MARIO.userId, () => admin.flagReplacement(MARIO.userId, ddmmyyyy(new Date(clock.now().getTime() + 10 * DAY))), {
+				kind: 'replacement-flagged',
+				to: MARIO.email,
+				subject: 'InfoCert MySign: richiedi un nuovo certificato',
+			});
+			const text = messages.find(message => message.kind === 'email')!.text;
+			expect(text).not.toContain('Richiedi nuovo certificato');
+			expect(text).toContain('l’operatore di registrazione (RAO)');
+		});
+	}
+});
