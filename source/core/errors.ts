@@ -59,6 +59,7 @@ export type ErrorCode =
 	| 'coupon.unknown'
 	| 'coupon.used'
 	| 'replacement.notAllowed'
+	| 'replacement.consentsRequired'
 	| 'replacement.passphraseLength'
 	| 'replacement.passphraseMismatch'
 	| 'replacement.passphraseAndCf'

@@ -122,7 +122,7 @@ export class Renewals {
 			const approval = (await this.store.read()).raoApprovals.find(entry => entry.id === input.raoApprovalId && entry.userId === userId);
 			if (!approval || approval.usedAt) throw new DomainError('rao.notAuthorised');
 		}
-		if (!input.acceptConditions || (kind === 'renewal' && !input.confirmData)) throw new DomainError('renewal.consentsRequired');
+		if (!input.acceptConditions || (kind === 'renewal' && !input.confirmData)) throw new DomainError(kind === 'renewal' ? 'renewal.consentsRequired' : 'replacement.consentsRequired');
 		if (kind === 'renewal') {
 			const window = await this.window(userId);
 			if (!window.open) throw windowError(window);

@@ -415,6 +415,7 @@ export const en: Record<MessageKey, string> = {
 	'renewal.stepCoupon': 'Coupon',
 	'renewal.couponLabel': 'Coupon code',
 	'renewal.couponIntro': 'Enter the renewal coupon code you were given.',
+	'errors.replacement.consentsRequired': 'To request the new certificate you must accept the general terms of service.',
 	'errors.replacement.notAllowed': 'A new certificate cannot be requested for your profile: the certificate is valid.',
 	'errors.replacement.passphraseLength': 'The passphrase must be 8 to 128 characters long.',
 	'errors.replacement.passphraseMismatch': 'The two passphrases differ: enter them again.',

@@ -416,6 +416,7 @@ export const it = {
 	'renewal.stepCoupon': 'Coupon',
 	'renewal.couponLabel': 'Codice coupon',
 	'renewal.couponIntro': 'Inserisci il codice del coupon di rinnovo che ti è stato consegnato.',
+	'errors.replacement.consentsRequired': 'Per richiedere il nuovo certificato devi accettare le condizioni generali di servizio.',
 	'errors.replacement.notAllowed': 'La richiesta di un nuovo certificato non è disponibile per il tuo profilo: il certificato è valido.',
 	'errors.replacement.passphraseLength': 'La passphrase deve avere da 8 a 128 caratteri.',
 	'errors.replacement.passphraseMismatch': 'Le due passphrase non coincidono: reinseriscile.',

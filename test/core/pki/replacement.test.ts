@@ -84,6 +84,13 @@ describe('"Richiedi nuovo certificato" (seed 002)', () => {
 		expect(qpdf(file, undefined, directory).status).not.toBe(0);
 	});
 
+	it('phase 1 without the conditions accepted asks for them, with no word about renewing or a data confirmation it does not have', async () => {
+		const {portal, session} = await setup();
+		const refusal = await portal.beginReplacement(session, {acceptConditions: false, pin: LUCA.pin}).then(() => undefined, (error: unknown) => error);
+		expect(refusal instanceof DomainError ? refusal.code : refusal).toBe('replacement.consentsRequired');
+		expect((await portal.store.read()).holders.find(holder => holder.userId === LUCA.userId)!.pinFailures).toBe(0);
+	});
+
 	it('checks the passphrase and is closed to holders with an active certificate and no flag', async () => {
 		const {portal, session} = await setup();
 		const {renewalId} = await portal.beginReplacement(session, {acceptConditions: true, pin: LUCA.pin});
