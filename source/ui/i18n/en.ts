@@ -54,6 +54,7 @@ export const en: Record<MessageKey, string> = {
 	'dashboard.next.blocked': 'Three wrong PINs block the PIN and the certificate for good. For a new certificate, ask your operator (RAO): they identify you and run mysign admin reissue {userId}.',
 	'dashboard.next.revoked': 'A revoked certificate no longer signs. For a new certificate, ask your operator (RAO): they identify you and run mysign admin reissue {userId}.',
 	'dashboard.next.suspended': 'You cannot sign until {date}; then it becomes active again by itself. To reactivate it sooner, ask your operator (RAO).',
+	'dashboard.next.suspendedToExpiry': 'Suspended until the expiry ({date}): it will not become active again by itself; the suspension amounts to a revocation. To reactivate it, ask your operator (RAO).',
 	'dashboard.next.suspendedNoEnd': 'You cannot sign while it is suspended. To reactivate it, ask your operator (RAO).',
 	'dashboard.next.expiryDay': 'It can no longer be renewed today: request a new certificate with the N key ("Request a new certificate").',
 	'dashboard.next.expiring': 'Your certificate expires on {date}: renew it with "Renew digital signature" (key 3) by the day before.',

@@ -55,6 +55,7 @@ export const it = {
 	'dashboard.next.blocked': "3 PIN errati bloccano PIN e certificato per sempre. Per un nuovo certificato rivolgiti all'operatore (RAO): ti identifica ed esegue mysign admin reissue {userId}.",
 	'dashboard.next.revoked': "Un certificato revocato non firma più. Per un nuovo certificato rivolgiti all'operatore (RAO): ti identifica ed esegue mysign admin reissue {userId}.",
 	'dashboard.next.suspended': "Non puoi firmare fino al {date}, poi torna attivo da solo. Per riattivarlo prima rivolgiti all'operatore (RAO).",
+	'dashboard.next.suspendedToExpiry': "Sospeso fino alla scadenza ({date}): non tornerà attivo da solo, la sospensione equivale alla revoca. Per riattivarlo rivolgiti all'operatore (RAO).",
 	'dashboard.next.suspendedNoEnd': "Non puoi firmare finché è sospeso. Per riattivarlo rivolgiti all'operatore (RAO).",
 	'dashboard.next.expiryDay': 'Oggi non si può più rinnovare: richiedi un nuovo certificato con il tasto N («Richiedi nuovo certificato»).',
 	'dashboard.next.expiring': 'Il certificato scade il {date}: rinnovalo con «Rinnova firma digitale» (tasto 3) entro il giorno prima.',

@@ -155,7 +155,10 @@ export function nextStepText(t: Translate, language: Language, view: DashboardVi
 		case 'revoked':
 			return t('dashboard.next.revoked', {userId: view.userId});
 		case 'suspended':
-			return certificate.suspendedUntil ? t('dashboard.next.suspended', {date: date(certificate.suspendedUntil)}) : t('dashboard.next.suspendedNoEnd');
+			if (!certificate.suspendedUntil) return t('dashboard.next.suspendedNoEnd');
+			// To the expiry date (acknowledged as a revocation): it never comes back active.
+			if (certificate.suspendedUntil.getTime() >= certificate.expiresAt.getTime()) return t('dashboard.next.suspendedToExpiry', {date: date(certificate.suspendedUntil)});
+			return t('dashboard.next.suspended', {date: date(certificate.suspendedUntil)});
 		default:
 			break;
 	}
