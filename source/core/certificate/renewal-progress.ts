@@ -2,6 +2,7 @@ import {MINUTE} from '../clock.js';
 import {DomainError} from '../errors.js';
 import type {ChallengeView} from '../otp/challenges.js';
 import type {Database, Renewal} from '../store/schema.js';
+import {certificateLifecycle} from './lifecycle.js';
 import {certificateState, currentCertificate} from './record.js';
 import {renewalWindow, windowError} from './renewal-window.js';
 
@@ -57,7 +58,8 @@ export function renewalClosed(db: Database, renewal: Renewal, now: Date): Domain
 		return window.reason === 'tooLate' ? new DomainError('renewal.windowClosed') : windowError(window);
 	}
 	const holder = db.holders.find(entry => entry.userId === renewal.userId);
-	if (!holder || (holder.replacementDeadline === null && state !== 'expired')) return new DomainError('replacement.notAllowed');
+	// The rule phase 1 and the dashboard use (lifecycle.ts): flagged, expired or the expiry day, and the PIN still usable.
+	if (!holder || !certificateLifecycle(certificate, holder, now, db.settings.renewalWindowDays).replacementAllowed) return new DomainError('replacement.notAllowed');
 	return undefined;
 }
 

@@ -6,7 +6,7 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {DomainError} from '../../../source/core/errors.js';
 import type {Portal, Session} from '../../../source/core/portal.js';
 import {pdfText, showEncryption} from '../../helpers/pdf.js';
-import {demoPortal, logIn, ManualClock} from '../../helpers/portal.js';
+import {demoPortal, lastSmsCode, logIn, ManualClock, MARIO} from '../../helpers/portal.js';
 
 const LUCA = {userId: 'JCPD5590', password: 'Montagna_19', pin: '16180339', codiceFiscale: 'VRDLCU75T10L219Q', erc: '91736402'};
 
@@ -82,6 +82,24 @@ describe('"Richiedi nuovo certificato" (seed 002)', () => {
 		const file = await replace(portal, session, {passphrase: '', passphraseAgain: '', useCodiceFiscale: true}, directory);
 		expect(qpdf(file, LUCA.codiceFiscale, directory).status).toBe(0);
 		expect(qpdf(file, undefined, directory).status).not.toBe(0);
+	});
+
+	it('on the expiry day (not flagged) goes on past phase 1 to its end, as the dashboard offers it', async () => {
+		const context = await demoPortal(new ManualClock(new Date()));
+		cleanup = context.remove;
+		const {portal, clock} = context;
+		const expiresAt = Date.parse((await portal.store.read()).certificates.find(entry => entry.userId === MARIO.userId)!.expiresAt);
+		clock.set(new Date(expiresAt - 10 * 60_000));
+		const session = await logIn(portal, MARIO.userId, MARIO.password);
+		expect((await portal.replacementStatus(session)).allowed).toBe(true);
+		const {renewalId} = await portal.beginReplacement(session, {acceptConditions: true, pin: MARIO.pin});
+		await portal.confirmRenewalConsents(session, renewalId, await lastSmsCode(portal, MARIO.userId));
+		expect(await portal.chooseRenewalPin(session, renewalId, '55667788', '55667788')).toBeUndefined();
+		await portal.replacementSecurityInfo(session, renewalId, {passphrase: '', passphraseAgain: '', useCodiceFiscale: true});
+		await portal.activateRenewal(session, renewalId, await lastSmsCode(portal, MARIO.userId));
+		const current = (await portal.store.read()).certificates.filter(entry => entry.userId === MARIO.userId && entry.status === 'active');
+		expect(current).toHaveLength(1);
+		expect(Date.parse(current[0]!.expiresAt)).toBeGreaterThan(expiresAt);
 	});
 
 	it('phase 1 without the conditions accepted asks for them, with no word about renewing or a data confirmation it does not have', async () => {
