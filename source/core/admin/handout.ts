@@ -30,8 +30,8 @@ function sections(holder: HandoutHolder): Section[] {
 			title: '1. La Busta Cifrata',
 			lines: [
 				'Ti è arrivata l’e-mail «InfoCert LegalCert: registrazione» con la Busta',
-				`Cifrata (BustaCifrata-${id}.pdf): password iniziale, PIN, PUK e Codice`,
-				'di Emergenza (ERC). Trova il numero N dell’e-mail e salva la busta:',
+				`Cifrata (BustaCifrata-${id}.pdf): password iniziale, PIN, Codice di`,
+				'Emergenza (ERC) e IUT. Trova il numero N dell’e-mail e salva la busta:',
 				`    mysign outbox --user ${id}`,
 				'    mysign outbox save N ~/',
 			],
@@ -42,8 +42,9 @@ function sections(holder: HandoutHolder): Section[] {
 				'La password della busta è il tuo codice fiscale, in MAIUSCOLO',
 				'(16 caratteri, senza spazi). Con un lettore PDF, oppure:',
 				`    qpdf --password=CODICEFISCALE --decrypt BustaCifrata-${id}.pdf busta.pdf`,
-				'Conserva PIN, PUK ed ERC separati dalla password: il PIN firma e non',
-				'si recupera; l’ERC con lo IUT sospende il certificato.',
+				'Conserva PIN ed ERC separati dalla password: il PIN firma, non si',
+				'recupera e 3 PIN errati bloccano il certificato per sempre (non esiste',
+				'PUK); l’ERC con lo IUT sospende il certificato.',
 			],
 		},
 		{
