@@ -23,3 +23,18 @@ describe('enrolment handout', () => {
 		for (const line of handoutText(HOLDER).split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
 	});
 });
+
+describe('enrolment handout with a long or wide name', () => {
+	const columns = (line: string) => [...line].reduce((sum, character) => sum + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\uff00-\uff60]/.test(character) ? 2 : 1), 0);
+
+	it.each([
+		['many given names', 'MARIA GIOVANNA FRANCESCA BENEDETTA LUDOVICA', 'DELLA ROVERE DI MONTEFELTRO SFORZA'],
+		['wide characters', '漢字'.repeat(20), 'ESPOSITO'],
+		['one 200-character word', 'A'.repeat(200), 'ROSSI'],
+	])('%s: every line within 80 columns, the whole name kept', (_case, name, surname) => {
+		const text = handoutText({userId: 'JCPD1234', name, surname});
+		for (const line of text.split('\n')) expect(columns(line), line).toBeLessThanOrEqual(80);
+		const block = text.slice(text.indexOf('Titolare: ') + 'Titolare: '.length, text.indexOf('\nUser ID:'));
+		expect(block.replace(/\s+/g, '')).toBe(`${name}${surname}`.replace(/\s+/g, ''));
+	});
+});
