@@ -132,7 +132,7 @@ describe('the certificate states on the dashboard, each with its next step', () 
 
 	it('revoked: the dashboard shows the revocation and the operator path; admin reissue leads back to signing', async () => {
 		const data = demoCopy();
-		expect(cli(data, ['admin', 'revoke', GIULIA.userId, '--reason', 'keyCompromise']).status).toBe(0);
+		expect(cli(data, ['admin', 'revoke', GIULIA.userId, '--reason', 'keyCompromise', '--yes']).status).toBe(0);
 		const terminal = await dashboard(data, GIULIA);
 		await terminal.waitForText(/✗ Il tuo certificato è Revocato dal \d\d\/\d\d\/\d{4}/);
 		await terminal.waitForText(/Un certificato revocato non firma più[^]*mysign admin reissue\s+JCPD2841/);
