@@ -696,6 +696,7 @@ export const en: Record<MessageKey, string> = {
 	'login.sessionIdle': "Session closed after inactivity: log in again.",
 	'login.sessionExpired': "Session expired (maximum duration reached): log in again.",
 	'login.sessionEnded': "The session was closed from another device: log in again.",
+	'login.sessionGone': "Session ended: the trainer reset the data. Log in again.",
 	'session.warning': "The session is about to expire for inactivity ({seconds} s): press a key to stay logged in.",
 	'userMenu.account': "Manage your account",
 	'password.current': "Current password",

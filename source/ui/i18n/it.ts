@@ -697,6 +697,7 @@ export const it = {
 	'login.sessionIdle': "Sessione chiusa per inattività: accedi di nuovo.",
 	'login.sessionExpired': "Sessione scaduta (durata massima raggiunta): accedi di nuovo.",
 	'login.sessionEnded': "La sessione è stata chiusa da un altro dispositivo: accedi di nuovo.",
+	'login.sessionGone': "Sessione terminata: il formatore ha reimpostato i dati. Accedi di nuovo.",
 	'session.warning': "La sessione sta per scadere per inattività ({seconds} s): premi un tasto per restare collegato.",
 	'userMenu.account': "Gestisci il tuo account",
 	'password.current': "Password attuale",
