@@ -238,7 +238,8 @@ describe('mysign outbox show N', () => {
 			const refused = runCli(['outbox', ...args, '--data', data]);
 			expect(refused.status, args.join(' ')).toBe(2);
 			expect(refused.stdout).toBe('');
-			expect(refused.stderr).toMatch(args[1] === '999' ? /999/ : /outbox show N/);
+			// An unknown number is a message (SMS or e-mail), not "an e-mail".
+			expect(refused.stderr).toMatch(args[1] === '999' ? /^Nessun messaggio numero 999 / : /outbox show N/);
 		}
 	});
 });

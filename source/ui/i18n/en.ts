@@ -962,6 +962,7 @@ export const en: Record<MessageKey, string> = {
 	'errors.enroll.csv': "Invalid CSV file: {reason}.",
 	'errors.scenario.unknown': "No holder {userId} in this folder (holders: {holders}).",
 	'errors.outbox.unknown': "No e-mail number {id} in the outbox (mysign outbox).",
+	'errors.outbox.noMessage': "No message number {id} in the outbox (mysign outbox).",
 	'admin.statusLinePast': "{userId}: {state}, expired on {date} ({days, plural, one {# day ago} other {# days ago}})",
 	'admin.statusNone': "{userId}: {state}",
 	'keys.helpPage': "glossary / keys",

@@ -963,6 +963,7 @@ export const it = {
 	'errors.enroll.csv': "File CSV non valido: {reason}.",
 	'errors.scenario.unknown': "Nessun titolare {userId} in questa cartella (titolari: {holders}).",
 	'errors.outbox.unknown': "Nessuna e-mail numero {id} nella posta inviata (mysign outbox).",
+	'errors.outbox.noMessage': "Nessun messaggio numero {id} nella posta inviata (mysign outbox).",
 	'admin.statusLinePast': "{userId}: {state}, scaduto il {date} ({days, plural, one {# giorno fa} other {# giorni fa}})",
 	'admin.statusNone': "{userId}: {state}",
 	'keys.helpPage': "glossario / tasti",
