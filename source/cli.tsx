@@ -8,6 +8,7 @@ import {terminalDescription} from './cli/terminal-name.js';
 import {displayFor} from './ui/display.js';
 import {describeError, isLanguage, translator, type Language, type Translate} from './ui/i18n/index.js';
 import {cliDateTime} from './cli/time.js';
+import {ignoreClosedStdout} from './cli/broken-pipe.js';
 
 /*
  * The command line: flags and sub-commands. The only place that sets the exit code:
@@ -415,6 +416,7 @@ async function main(argv: readonly string[]): Promise<number> {
 	return (await ui).runTui({...options, portal, maxLoginAttempts: settings.loginMaxAttempts});
 }
 
+ignoreClosedStdout();
 main(process.argv.slice(2)).then(
 	code => {
 		process.exitCode = code;

@@ -1,4 +1,5 @@
 import {readFile} from 'node:fs/promises';
+import stringWidth from 'string-width';
 import {isDomainError} from '../core/errors.js';
 import type {EnrollmentInput, Portal} from '../core/portal.js';
 import {toDisplayText} from '../core/text/sanitize.js';
@@ -6,6 +7,9 @@ import {describeError, formatDate, type Language, type Translate} from '../ui/i1
 import {cliDateTime, jsonDocument} from './time.js';
 import {confirmed} from './confirm.js';
 import {UsageError} from './usage.js';
+
+/** Padded to `width` terminal columns (a wide character such as 漢 takes two), never cut. */
+const padColumns = (text: string, width: number) => text + ' '.repeat(Math.max(0, width - stringWidth(text)));
 
 /*
  * `mysign admin …` (operators) and `mysign status` (monitoring). Arguments
@@ -106,7 +110,7 @@ export async function adminCommand(t: Translate, language: Language, portal: Por
 				const enrolled = await admin.enroll(rows, {numbered: flags.csv !== undefined, progress: progress?.update}).finally(() => progress?.end());
 				print(
 					{enrolled},
-					[t('admin.enrolled', {count: enrolled.length}), ...enrolled.map(holder => `  ${holder.userId}  ${toDisplayText(`${holder.name} ${holder.surname}`).padEnd(28)} ${toDisplayText(holder.email)}  IUT ${holder.iut}`), t('admin.enrolledNote')].join('\n'),
+					[t('admin.enrolled', {count: enrolled.length}), ...enrolled.map(holder => `  ${holder.userId}  ${padColumns(toDisplayText(`${holder.name} ${holder.surname}`), 28)} ${toDisplayText(holder.email)}  IUT ${holder.iut}`), t('admin.enrolledNote')].join('\n'),
 				);
 				return 0;
 			}

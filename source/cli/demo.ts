@@ -124,7 +124,7 @@ async function printRoomReset(
 		out(JSON.stringify({dataDirectory, ...result, seconds: Number(seconds.toFixed(2)), holders: demo.credentials, operators: demo.operators}, null, 2));
 		return 0;
 	}
-	const lines = [t('cli.roomReset', {directory: dataDirectory, count: result.reset.length, seconds: seconds.toFixed(1)}), t('cli.roomResetEnvelopes', {count: result.envelopes.length})];
+	const lines = [t('cli.roomReset', {directory: dataDirectory, count: result.reset.length, duration: seconds.toFixed(1)}), t('cli.roomResetEnvelopes', {count: result.envelopes.length})];
 	if (result.withoutEnvelope.length > 0) lines.push(t('cli.roomResetNoEnvelope', {holders: result.withoutEnvelope.join(', ')}));
 	if (result.skipped.length > 0) lines.push(t('cli.roomResetSkipped', {holders: result.skipped.join(', ')}));
 	if (result.couponsFreed > 0) lines.push(t('cli.roomResetCoupons', {count: result.couponsFreed}));

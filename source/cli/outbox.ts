@@ -48,7 +48,8 @@ async function attachmentsOf(portal: Portal, message: OutboxMessage): Promise<At
 
 async function show(t: Translate, language: Language, portal: Portal, id: number, json: boolean): Promise<number> {
 	const message = (await portal.outbox.list()).find(entry => entry.id === id);
-	if (!message) return asUsage(t, new DomainError('outbox.unknown', {id}));
+	// `show` prints an SMS as well as an e-mail: the refusal says "message", not "e-mail".
+	if (!message) return asUsage(t, new DomainError('outbox.noMessage', {id}));
 	const attachments = await attachmentsOf(portal, message);
 	if (json) {
 		out(jsonDocument({...shownRecord(portal, message), attachments}));

@@ -1,4 +1,4 @@
-import {toDisplayText} from '../core/text/sanitize.js';
+import {cell} from './admin-lists.js';
 import type {Translate} from '../ui/i18n/index.js';
 
 /*
@@ -21,7 +21,8 @@ export function enrollmentProgress(t: Translate, stream: NodeJS.WriteStream = pr
 	return {
 		update(done, total, holder, phase) {
 			const line = t(phase === 'prepare' ? 'admin.progress' : 'admin.progressMail', {done, total, name: `${holder.surname} ${holder.name}`});
-			stream.write(`\r\u001B[2K${toDisplayText(line, width)}`);
+			// Cut in terminal columns: a wide character (漢) takes two, and a wrapped line stays behind.
+			stream.write(`\r\u001B[2K${cell(line, width).trimEnd()}`);
 			shown = true;
 		},
 		end() {

@@ -143,6 +143,7 @@ export type ErrorCode =
 	| 'operator.notOwner'
 	| 'clock.outOfRange'
 	| 'outbox.unknown'
+	| 'outbox.noMessage'
 	| 'input.controlCharacters'
 	| 'input.tooLong';
 

@@ -95,6 +95,10 @@ describe('scenarios for any holder, for all, and their list', () => {
 		expect(italian.status, italian.stderr).toBe(0);
 		for (const line of ['fresh        certificato attivo appena emesso', 'expiring     certificato che scade tra 20 giorni', 'locked       accesso bloccato']) expect(italian.stdout).toContain(line);
 		expect(italian.stdout.trim().split('\n').filter(line => /^ {2}[a-z-]+ +\S/.test(line))).toHaveLength(7);
+		// A terminal of 80 columns shows each line whole, in both languages.
+		for (const text of [italian.stdout, runCli(['demo', '--scenario', '--lang', 'en']).stdout]) {
+			for (const line of text.split('\n')) expect([...line].length, line).toBeLessThanOrEqual(80);
+		}
 		const english = runCli(['demo', '--scenario', '--lang', 'en', '--json']);
 		const scenarios = (JSON.parse(english.stdout) as {scenarios: {name: string; description: string}[]}).scenarios;
 		expect(scenarios.map(scenario => scenario.name)).toEqual(['fresh', 'expiring', 'expired', 'suspended', 'pin-blocked', 'replacement', 'locked']);

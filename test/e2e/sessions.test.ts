@@ -71,11 +71,11 @@ describe('"Dispositivi e sessioni" across two processes', () => {
 		// Enter: "Esci da tutte le altre sessioni". Both screens are watched from the same moment.
 		first.write(KEYS.enter);
 		const [shownAt, noticedAt] = await Promise.all([
-			first.waitForText('Sessioni chiuse: 1.').then(() => Date.now()),
+			first.waitForText('Sessione chiusa: 1.').then(() => Date.now()),
 			second.waitForText(ENDED_NOTICE, 10_000).then(() => Date.now()),
 		]);
 		const delay = noticedAt - shownAt;
-		expect(delay, `the second TUI showed the notice ${delay} ms after the first showed "Sessioni chiuse"`).toBeLessThanOrEqual(NOTICE_WITHIN_MS);
+		expect(delay, `the second TUI showed the notice ${delay} ms after the first showed "Sessione chiusa: 1."`).toBeLessThanOrEqual(NOTICE_WITHIN_MS);
 
 		// The second is on an empty login screen, logged out.
 		await second.waitForText('Tentativi rimasti: 5');

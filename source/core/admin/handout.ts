@@ -1,3 +1,4 @@
+import stringWidth from 'string-width';
 import {taggedPdf} from '../pdf/document.js';
 
 /*
@@ -30,8 +31,8 @@ function sections(holder: HandoutHolder): Section[] {
 			title: '1. La Busta Cifrata',
 			lines: [
 				'Ti è arrivata l’e-mail «InfoCert LegalCert: registrazione» con la Busta',
-				`Cifrata (BustaCifrata-${id}.pdf): password iniziale, PIN, PUK e Codice`,
-				'di Emergenza (ERC). Trova il numero N dell’e-mail e salva la busta:',
+				`Cifrata (BustaCifrata-${id}.pdf): password iniziale, PIN, Codice di`,
+				'Emergenza (ERC) e IUT. Trova il numero N dell’e-mail e salva la busta:',
 				`    mysign outbox --user ${id}`,
 				'    mysign outbox save N ~/',
 			],
@@ -42,8 +43,9 @@ function sections(holder: HandoutHolder): Section[] {
 				'La password della busta è il tuo codice fiscale, in MAIUSCOLO',
 				'(16 caratteri, senza spazi). Con un lettore PDF, oppure:',
 				`    qpdf --password=CODICEFISCALE --decrypt BustaCifrata-${id}.pdf busta.pdf`,
-				'Conserva PIN, PUK ed ERC separati dalla password: il PIN firma e non',
-				'si recupera; l’ERC con lo IUT sospende il certificato.',
+				'Conserva PIN ed ERC separati dalla password: il PIN firma, non si',
+				'recupera e 3 PIN errati bloccano il certificato per sempre (non esiste',
+				'PUK); l’ERC con lo IUT sospende il certificato.',
 			],
 		},
 		{
@@ -63,9 +65,39 @@ function sections(holder: HandoutHolder): Section[] {
 	];
 }
 
-/** The handout as plain text: the e-mail's body, printable as it is. */
+/** The printed page's width in terminal columns (a wide character takes two). */
+const WIDTH = 80;
+
+/** `label` then `value`, wrapped at word breaks (within a word if it must) to lines of at most WIDTH columns, continued under the value. */
+function labelled(label: string, value: string): string[] {
+	const indent = ' '.repeat(stringWidth(label));
+	const lines: string[] = [];
+	let line = label;
+	for (const word of value.split(/\s+/).filter(Boolean)) {
+		const start = line === label || line === indent ? line : `${line} `;
+		if (stringWidth(start + word) <= WIDTH) {
+			line = start + word;
+			continue;
+		}
+		// A word too long for a line of its own: cut where the line ends.
+		if (line !== label && line !== indent) {
+			lines.push(line);
+			line = indent;
+		}
+		for (const character of word) {
+			if (stringWidth(line + character) > WIDTH) {
+				lines.push(line);
+				line = indent;
+			}
+			line += character;
+		}
+	}
+	return [...lines, line];
+}
+
+/** The handout as plain text: the e-mail's body, printable as it is (no line over 80 columns). */
 export function handoutText(holder: HandoutHolder): string {
-	const lines = ['SCHEDA PER IL PRIMO ACCESSO A MYSIGN', '', `Titolare: ${holder.name} ${holder.surname}`, `User ID:  ${holder.userId}`];
+	const lines = ['SCHEDA PER IL PRIMO ACCESSO A MYSIGN', '', ...labelled('Titolare: ', `${holder.name} ${holder.surname}`), `User ID:  ${holder.userId}`];
 	for (const section of sections(holder)) lines.push('', section.title, ...section.lines);
 	lines.push('', 'Nessun codice segreto è in questa scheda.');
 	return lines.join('\n');

@@ -19,7 +19,7 @@ import {HANDOUT_SUBJECT} from '../admin/handout.js';
  * - the original certificate active again (off the CRL, its key sealed under the initial PIN),
  *   so a certificate or a .p7m taken from it before the reset still verifies; the holder's later
  *   certificates (renewals, scenarios) are revoked as superseded and stay on the CRL;
- * - the initial credentials (password, PIN, PUK, ERC; enrolled holders must change the password
+ * - the initial credentials (password, PIN, ERC; enrolled holders must change the password
  *   again at first access), the first OTP channels and phone/e-mail, no secret question for an
  *   enrolled holder;
  * - no sessions, lock-outs, OTP challenges, renewals, PIN changes, recoveries or app logins in

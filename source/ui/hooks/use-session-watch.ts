@@ -4,7 +4,8 @@ import {useUi} from '../context.js';
 import type {MessageKey} from '../i18n/index.js';
 import {useKeys} from './key-router.js';
 
-const NOTICES = {idle: 'login.sessionIdle', expired: 'login.sessionExpired', 'ended-by-holder': 'login.sessionEnded', logout: 'login.sessionEnded', closed: 'login.sessionEnded', unknown: 'login.sessionEnded'} as const satisfies Record<string, MessageKey>;
+// A session with no record left: the trainer reset the folder (mysign demo --reset), nobody closed it.
+const NOTICES = {idle: 'login.sessionIdle', expired: 'login.sessionExpired', 'ended-by-holder': 'login.sessionEnded', logout: 'login.sessionEnded', closed: 'login.sessionEnded', unknown: 'login.sessionGone'} as const satisfies Record<string, MessageKey>;
 
 /**
  * Keeps the session honest: every key press counts as activity, and once a second the store
