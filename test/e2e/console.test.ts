@@ -154,7 +154,7 @@ describe('coupon and RAO lists, times with their zone', () => {
 		await portal.activateRenewal(session, renewalId, await lastSmsCode(portal, MARIO.userId));
 
 		const after = ok(['admin', 'coupon', 'list', '--data', data]).stdout;
-		expect(after).toContain('Coupon: 3 (1 usati, 2 non usati)');
+		expect(after).toContain('Coupon: 3 (1 usato, 2 non usati)');
 		expect(after).toMatch(/20\/01\/2027 10:0\d CET {3}usato il 20\/01\/2027 10:0\d CET da JCPD7173/);
 		expect(wide(after)).toEqual([]);
 		const english = ok(['admin', 'coupon', 'list', '--data', data, '--lang', 'en']).stdout;
@@ -289,7 +289,7 @@ describe('admin show --json: a suspension is not a revocation', () => {
 		expect(text).toMatch(/sospeso dal \d\d\/\d\d\/\d{4} \d\d:\d\d CES?T {2}sospeso fino al \d\d\/\d\d\/\d{4} \d\d:\d\d CES?T/);
 		expect(text).not.toContain('revocato');
 
-		ok(['admin', 'revoke', MARIO.userId, '--reason', 'keyCompromise', '--data', data]);
+		ok(['admin', 'revoke', MARIO.userId, '--reason', 'keyCompromise', '--yes', '--data', data]);
 		const revoked = cliJson<Record<string, unknown>>(['admin', 'show', MARIO.userId, '--data', data]);
 		expect(revoked).toMatchObject({state: 'revoked', suspendedAt: null, suspendedUntil: null, revocationReason: 'keyCompromise'});
 		expect(revoked['revokedAt']).toMatch(/\+0[12]:00$/);

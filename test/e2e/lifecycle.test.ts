@@ -102,7 +102,7 @@ describe('the certificate states on the dashboard, each with its next step', () 
 		const data = demoCopy();
 		// Three wrong PINs with `mysign sign`: the third names the operator path.
 		expect(signAsGiulia(data, '00000001').stderr).toContain('Tentativi rimasti: 2');
-		expect(signAsGiulia(data, '00000002').stderr).toContain('Tentativi rimasti: 1');
+		expect(signAsGiulia(data, '00000002').stderr).toContain('Tentativo rimasto: 1');
 		const third = signAsGiulia(data, '00000003');
 		expect(third.stderr).toContain('PIN bloccato');
 		expect(third.stderr).toContain('mysign admin reissue');
@@ -132,7 +132,7 @@ describe('the certificate states on the dashboard, each with its next step', () 
 
 	it('revoked: the dashboard shows the revocation and the operator path; admin reissue leads back to signing', async () => {
 		const data = demoCopy();
-		expect(cli(data, ['admin', 'revoke', GIULIA.userId, '--reason', 'keyCompromise']).status).toBe(0);
+		expect(cli(data, ['admin', 'revoke', GIULIA.userId, '--reason', 'keyCompromise', '--yes']).status).toBe(0);
 		const terminal = await dashboard(data, GIULIA);
 		await terminal.waitForText(/✗ Il tuo certificato è Revocato dal \d\d\/\d\d\/\d{4}/);
 		await terminal.waitForText(/Un certificato revocato non firma più[^]*mysign admin reissue\s+JCPD2841/);

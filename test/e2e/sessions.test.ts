@@ -71,7 +71,7 @@ describe('"Dispositivi e sessioni" across two processes', () => {
 		// Enter: "Esci da tutte le altre sessioni". Both screens are watched from the same moment.
 		first.write(KEYS.enter);
 		const [shownAt, noticedAt] = await Promise.all([
-			first.waitForText('Sessioni chiuse: 1.').then(() => Date.now()),
+			first.waitForText('Sessione chiusa: 1.').then(() => Date.now()),
 			second.waitForText(ENDED_NOTICE, 10_000).then(() => Date.now()),
 		]);
 		const delay = noticedAt - shownAt;

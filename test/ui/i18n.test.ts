@@ -43,6 +43,10 @@ const NOT_COUNTED: Partial<Record<MessageKey, string>> = {
 	'history.total': 'a total after its label ("Totale firme 1")',
 	'history.accessTotal': 'a total after its label',
 	'forcedPassword.step': 'a position ("Passo 1 di 2")',
+	'cli.scenarioAppliedAll': 'a total in brackets ("a tutti i titolari (23)")',
+	'cli.roomReset': 'a total after its label, and a unit symbol ("s")',
+	'cli.roomResetEnvelopes': 'a total after its label',
+	'cli.roomResetCoupons': 'a total after its label',
 	'phone.inboxCount': 'a total after its label ("Messaggi (3)")',
 	'coupon.list.summary': 'a total after its label ("Coupon: 3"); used/unused have their forms',
 };

@@ -1,3 +1,4 @@
+import {certificateLifecycle} from './lifecycle.js';
 import {MINUTE} from '../clock.js';
 import {DomainError} from '../errors.js';
 import type {ChallengeView} from '../otp/challenges.js';
@@ -57,7 +58,8 @@ export function renewalClosed(db: Database, renewal: Renewal, now: Date): Domain
 		return window.reason === 'tooLate' ? new DomainError('renewal.windowClosed') : windowError(window);
 	}
 	const holder = db.holders.find(entry => entry.userId === renewal.userId);
-	if (!holder || (holder.replacementDeadline === null && state !== 'expired')) return new DomainError('replacement.notAllowed');
+	// The same rule as the dashboard's "N" (flagged, expiry day, expired; never a blocked PIN or a revocation).
+	if (!holder || !certificateLifecycle(certificate, holder, now, db.settings.renewalWindowDays).replacementAllowed) return new DomainError('replacement.notAllowed');
 	return undefined;
 }
 
