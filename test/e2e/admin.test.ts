@@ -401,7 +401,7 @@ describe('revocation, reactivation and unlocking', () => {
 
 		const unlocked = runCli(['admin', 'unlock', 'RAO0001', '--data', data]);
 		expect(unlocked.status, unlocked.stderr).toBe(0);
-		expect(unlocked.stdout).toContain('RAO0001: rimossi 1 blocchi di accesso.');
+		expect(unlocked.stdout).toContain('RAO0001: rimosso 1 blocco di accesso.');
 		expect((await portal.raoAuthorize(login.session, {operatorId: 'RAO0001', password: 'Operatore#26'})).destination).toBe('+39335*****33');
 		const again = runCli(['admin', 'unlock', 'RAO0001', '--data', data]);
 		expect(again.stdout).toContain('RAO0001: nessun blocco da rimuovere.');

@@ -190,8 +190,8 @@ describe('"Richiedi nuovo certificato", phase 4 (issue 18)', () => {
 			)!.code;
 		const terminal = open(['--data', data]);
 		await typeLogin(terminal, luca.userId, luca.password);
-		await terminal.waitForText('1. Richiedi nuovo certificato');
-		terminal.write('1');
+		await terminal.waitForText('N. Richiedi nuovo certificato');
+		terminal.write('n');
 		await terminal.waitForText('▼ 1 Consensi (in corso)');
 		terminal.write(' \t');
 		await terminal.type(`${luca.pin}\r`);

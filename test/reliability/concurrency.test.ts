@@ -44,7 +44,8 @@ async function runWorkload(processes: number, perProcess: number): Promise<void>
 	const before = await new Store(directory).read();
 	const accessBefore = allAccessEntries(directory);
 	const historyBefore = (await new SignatureLog(directory).read(USER)).records.length;
-	const outboxBefore = outboxRecords(directory).size;
+	const outboxBeforeRecords = outboxRecords(directory);
+	const outboxBefore = outboxBeforeRecords.size;
 
 	const workers: PortalWorker[] = Array.from({length: processes}, (_, index) => startPortalWorker(directory, `w${index}`, perProcess, MIX));
 	const exits = await Promise.all(workers.map(worker => worker.exit));
@@ -65,14 +66,16 @@ async function runWorkload(processes: number, perProcess: number): Promise<void>
 	const signatures = ofKind('sign');
 	for (const kind of ['otp', 'confirm', 'login', 'pin', 'sign']) expect(ofKind(kind).length, kind).toBeGreaterThan(0);
 
-	// Access log: a success and a logout per login operation, and a success for each worker's own session (for its PIN changes).
+	// Access log: a success and a logout per login operation, a success for each worker's own session (for its PIN changes), and a "PIN modificato" per PIN change.
 	const accessLog = allAccessEntries(directory);
 	expect(db.accessLog.every(entry => accessLog.some(logged => logged.id === entry.id))).toBe(true);
 	const ids = accessLog.map(entry => entry.id);
 	const own = workers.filter(worker => worker.hasSession()).length;
 	expect(unique(ids)).toBe(true);
-	expect(accessLog).toHaveLength(accessBefore.length + own + 2 * logins.length);
-	expect(db.sequences['accessLog']).toBe((before.sequences['accessLog'] ?? 0) + own + 2 * logins.length);
+	const pinChanges = ofKind('pin').length;
+	expect(accessLog.filter(entry => entry.outcome === 'pin-changed').length - accessBefore.filter(entry => entry.outcome === 'pin-changed').length).toBe(pinChanges);
+	expect(accessLog).toHaveLength(accessBefore.length + own + 2 * logins.length + pinChanges);
+	expect(db.sequences['accessLog']).toBe((before.sequences['accessLog'] ?? 0) + own + 2 * logins.length + pinChanges);
 	expect(Math.max(...ids)).toBe(db.sequences['accessLog']);
 	for (const worker of workers) {
 		const mine = accessLog.filter(entry => entry.terminal === worker.tag);
@@ -99,8 +102,10 @@ async function runWorkload(processes: number, perProcess: number): Promise<void>
 		const code = /codice OTP (\d{8})/.exec(sms!.text)![1]!;
 		expect(createHmac('sha256', pepper).update(`${challenge!.id}:${code}`).digest('hex')).toBe(challenge!.codeHash);
 	}
-	// Outbox: one SMS per OTP, PIN change and signature, plus the "each signature" report e-mail MARIO asked for.
-	const expectedOutbox = outboxBefore + withChallenge.length + signatures.length;
+	// Outbox: one SMS per OTP, PIN change and signature, the "each signature" report e-mail MARIO asked for, and a "PIN modificato" e-mail per PIN change.
+	const expectedOutbox = outboxBefore + withChallenge.length + signatures.length + pinChanges;
+	const pinNotices = (records: typeof outbox) => [...records.values()].filter(message => message.kind === 'email' && message.text.includes('il PIN di firma del tuo certificato è stato modificato')).length;
+	expect(pinNotices(outbox)).toBe(pinChanges + pinNotices(outboxBeforeRecords));
 	expect(outbox.size).toBe(expectedOutbox);
 	expect(db.sequences['outbox']).toBe(expectedOutbox);
 	expect([...outbox.keys()].sort((a, b) => a - b)).toEqual(Array.from({length: expectedOutbox}, (_, index) => index + 1));
