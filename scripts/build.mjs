@@ -15,7 +15,7 @@ import {CLI_EXTERNALS, NODE_BUNDLE} from './node-bundle.mjs';
 /*
  * Every patch below counts what it did; the build fails at its end if one did nothing (a moved or
  * renamed file would otherwise skip a patch silently). When each one goes:
- * - patch-ink-incremental-cursor: with Ink 7, which fixed the cursor upstream (vadimdemedes/ink#910)
+ * - patch-ink-incremental-cursor (test/e2e/ink-cursor.test.ts fails without it): with Ink 7, which fixed the cursor upstream (vadimdemedes/ink#910)
  *   but needs Node 22; the project supports Node 20.19 (package.json engines), so not before the
  *   project requires Node 22.
  * - zod-english-only: when `z` stops re-exporting every locale (or the core moves to `zod/mini`);
