@@ -12,6 +12,25 @@ import {CLI_EXTERNALS, NODE_BUNDLE} from './node-bundle.mjs';
  * update lands one row low and scrolls the screen. Fix that one expression at bundle time;
  * the build fails if the code changes, so an Ink upgrade cannot silently drop the fix.
  */
+/*
+ * Every patch below counts what it did; the build fails at its end if one did nothing (a moved or
+ * renamed file would otherwise skip a patch silently). When each one goes:
+ * - patch-ink-incremental-cursor (test/e2e/ink-cursor.test.ts fails without it): with Ink 7, which fixed the cursor upstream (vadimdemedes/ink#910)
+ *   but needs Node 22; the project supports Node 20.19 (package.json engines), so not before the
+ *   project requires Node 22.
+ * - zod-english-only: when `z` stops re-exporting every locale (or the core moves to `zod/mini`);
+ *   check by building without it: dist/ shrinks by ~300 KB with it.
+ * - string-width-fast-path: when string-width measures non-ASCII single-column text without the
+ *   first-use cost of Intl.Segmenter (first call on '┌──── è ›' in a fresh process: ~55 ms without,
+ *   ~0.13 ms with, Node 20); re-measure on each string-width upgrade.
+ */
+const applied = new Map([
+	['patch-ink-incremental-cursor', 0],
+	['zod-english-only', 0],
+	['string-width-fast-path', 0],
+]);
+const markApplied = name => applied.set(name, applied.get(name) + 1);
+
 const INK_CURSOR_BUG = 'buffer.push(ansiEscapes.cursorUp(previousVisible - 1));';
 const INK_CURSOR_FIX = "buffer.push(ansiEscapes.cursorUp(previousVisible - (previousOutput.endsWith('\\n') ? 0 : 1)));";
 
@@ -21,6 +40,7 @@ const patchInk = {
 		context.onLoad({filter: /ink[\\/]build[\\/]log-update\.js$/}, async ({path}) => {
 			const source = await readFile(path, 'utf8');
 			if (!source.includes(INK_CURSOR_BUG)) throw new Error(`ink log-update.js changed: review the incremental-cursor patch in scripts/build.mjs (${path})`);
+			markApplied('patch-ink-incremental-cursor');
 			return {contents: source.replace(INK_CURSOR_BUG, INK_CURSOR_FIX), loader: 'js'};
 		});
 	},
@@ -38,11 +58,14 @@ const zodEnglishOnly = {
 			if (!/[\\/]zod[\\/]v4[\\/](classic|core)[\\/]/.test(importer)) return undefined;
 			return {path: join(resolveDir, '..', 'locales', 'index.js'), namespace: 'zod-locales'};
 		});
-		context.onLoad({filter: /.*/, namespace: 'zod-locales'}, ({path}) => ({
-			contents: `export {default as en} from ${JSON.stringify(join(dirname(path), 'en.js'))};\n`,
-			loader: 'js',
-			resolveDir: dirname(path),
-		}));
+		context.onLoad({filter: /.*/, namespace: 'zod-locales'}, ({path}) => {
+			markApplied('zod-english-only');
+			return {
+				contents: `export {default as en} from ${JSON.stringify(join(dirname(path), 'en.js'))};\n`,
+				loader: 'js',
+				resolveDir: dirname(path),
+			};
+		});
 	},
 };
 
@@ -64,6 +87,8 @@ const stringWidthFastPath = {
 			if (pluginData?.unwrapped || !/[\\/]node_modules[\\/]/.test(importer)) return undefined;
 			const original = await context.resolve('string-width', {importer, resolveDir, kind, pluginData: {unwrapped: true}});
 			if (original.errors.length > 0 || !original.path) throw new Error(`string-width fast path: cannot resolve string-width from ${importer}`);
+			// Ink's own string-width is the one that counts (it measures every line of every frame).
+			if (/[\\/]node_modules[\\/]ink[\\/]/.test(importer)) markApplied('string-width-fast-path');
 			// The path only names the module (relative: no build-machine path in the bundle's comments).
 			return {path: relative(process.cwd(), original.path), namespace: 'string-width-fast-path', pluginData: {original: original.path}};
 		});
@@ -101,6 +126,8 @@ const result = await build({
 	legalComments: 'none',
 	write: false,
 });
+const skipped = [...applied].filter(([, count]) => count === 0).map(([name]) => name);
+if (skipped.length > 0) throw new Error(`build patches that applied nowhere (a file moved or was renamed?): ${skipped.join(', ')}; review them in scripts/build.mjs`);
 await rm('dist', {recursive: true, force: true});
 for (const file of result.outputFiles) {
 	await mkdir(dirname(file.path), {recursive: true});

@@ -149,10 +149,6 @@ function finish(options: SignOptions, documents: readonly DocumentToSign[], resu
 	return complete ? 0 : EXIT_PARTLY_SIGNED;
 }
 
-export function describeDocuments(documents: readonly DocumentToSign[]): string {
-	return documents.map(document => toDisplayText(document.name)).join(', ');
-}
-
 function statusText(t: Translate, status: SignatureVerification['statusNow'] | null): string {
 	return status === null ? t('verify.noTime') : t(`verify.status.${status}`);
 }

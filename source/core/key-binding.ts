@@ -1,6 +1,5 @@
 import {DomainError} from './errors.js';
-import {KEY_NAMES, keyFile, keyFingerprint, loadKey, type KeyName} from './keys.js';
-import type {OtpKeys} from './otp/challenges.js';
+import {KEY_NAMES, keyFile, keyFingerprint, loadKey, type KeyName, type OtpKeys} from './keys.js';
 import type {Database} from './store/schema.js';
 
 /*

@@ -3,6 +3,12 @@ import {link, unlink} from 'node:fs/promises';
 import {dirname, join} from 'node:path';
 import {createExclusive, ensureRealDirectory, isRealDirectory, readSecretFile} from './store/safe-file.js';
 
+/** The OTP keys of a data folder: the pepper (PIN/ERC and code hashes) and the key that seals the TOTP secrets. */
+export interface OtpKeys {
+	pepper: Buffer;
+	totpKey: Buffer;
+}
+
 /**
  * Server-side secret keys (the pepper for PIN/ERC hashes, later the TOTP encryption key), each
  * 32 random bytes in `<data>/keys/<name>.key`, mode 0600 in a 0700 folder (0640 in a group's

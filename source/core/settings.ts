@@ -31,5 +31,3 @@ export const settingsSchema = z.object({
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
-
-export const defaultSettings: Settings = settingsSchema.parse({});

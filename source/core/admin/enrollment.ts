@@ -5,12 +5,11 @@ import {checkPassword} from '../account/password-policy.js';
 import {hashPassword, hashPeppered} from '../auth/hashing.js';
 import {newCertificateRecord, newIut} from '../certificate/record.js';
 import {assertCodiceFiscale, assertPlainText} from '../holders/identity.js';
-import {DEFAULT_REPORT_SETTINGS} from '../notify/reports.js';
 import {firstStateOf} from '../demo/first-state.js';
 import {normalizeMobileNumber} from '../otp/phone-number.js';
 import type {CertificationAuthority} from '../pki/authority.js';
 import {sealPrivateKey} from '../pki/holder-key.js';
-import type {Database, Holder} from '../store/schema.js';
+import {DEFAULT_REPORT_SETTINGS, type Database, type Holder} from '../store/schema.js';
 import type {Store} from '../store/store.js';
 
 /*

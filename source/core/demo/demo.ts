@@ -9,10 +9,9 @@ import {assertCodiceFiscale} from '../holders/identity.js';
 import {seal} from '../sealed.js';
 import type {CertificationAuthority} from '../pki/authority.js';
 import {sealPrivateKey} from '../pki/holder-key.js';
-import {emptyDatabase, type CertificateRecord, type Database, type Holder} from '../store/schema.js';
+import {DEFAULT_REPORT_SETTINGS, emptyDatabase, reportFrequencySchema, type CertificateRecord, type Database, type Holder} from '../store/schema.js';
 import type {SignatureRecord} from '../history/signature-log.js';
 import {italianDay} from '../italian-date.js';
-import {DEFAULT_REPORT_SETTINGS, reportFrequencySchema} from '../notify/reports.js';
 import {firstStateOf} from './first-state.js';
 
 const seedSchema = z.object({

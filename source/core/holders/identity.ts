@@ -19,10 +19,6 @@ export function requireHolder(db: Database, userId: string): Holder {
 	return holder;
 }
 
-export function isUserId(value: string): boolean {
-	return /^JCPD\d{4}$/.test(value);
-}
-
 /** Rejects text a person typed that carries control, bidi or zero-width characters, or is too long. */
 export function assertPlainText(value: string, field: string, maxLength: number): string {
 	if (findForbiddenCharacter(value) !== undefined) throw new DomainError('input.controlCharacters', {field});

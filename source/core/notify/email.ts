@@ -1,5 +1,4 @@
-import {nextSequence} from '../store/schema.js';
-import type {Store} from '../store/store.js';
+import {nextSequence, type Database} from '../store/schema.js';
 import type {Outbox, OutboxMessage} from './outbox.js';
 
 /*
@@ -29,9 +28,14 @@ export async function composeEmail(input: EmailInput): Promise<Buffer> {
 	return new Promise((resolve, reject) => composer.compile().build((error, message) => (error ? reject(error) : resolve(message))));
 }
 
+/** The Store's `update`, by shape: store.ts delivers queued e-mails through this module, so it does not import the Store. */
+interface SequenceStore {
+	update<R>(change: (db: Database) => R | Promise<R>): Promise<R>;
+}
+
 /** Composes an e-mail and drops it in the outbox under the next outbox number. */
 export async function sendEmail(
-	store: Store,
+	store: SequenceStore,
 	outbox: Outbox,
 	input: Omit<EmailInput, 'from' | 'date'> & {userId: string | null; at: Date},
 ): Promise<OutboxMessage> {

@@ -8,6 +8,9 @@ import type {Store} from '../store/store.js';
 import type {ChallengeView, Challenges} from '../otp/challenges.js';
 import type {Outbox} from './outbox.js';
 import {recordChange} from './changes.js';
+import type {ReportFrequency, ReportSettings} from '../store/schema.js';
+
+export type {ReportFrequency, ReportSettings} from '../store/schema.js';
 
 /*
  * "Report" (seed 001): the address that receives signature reports and how often: at each
@@ -21,19 +24,6 @@ export const OPERATION_REPORT_ADDRESS = 'report.address';
 
 /** What "Salva" did: saved, or a code went to the new address and waits for `confirmAddress`. */
 export type ReportUpdate = {kind: 'saved'} | {kind: 'confirm'; email: string; challenge: ChallengeView};
-
-export const reportFrequencySchema = z.enum(['each', 'daily', 'never']);
-export type ReportFrequency = z.infer<typeof reportFrequencySchema>;
-
-export const reportSettingsSchema = z.object({
-	/** null: the account's e-mail address. */
-	email: z.string().email().nullable(),
-	frequency: reportFrequencySchema,
-	/** The last Italian day (YYYY-MM-DD) a daily summary covered. */
-	lastDailyReport: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable(),
-});
-export type ReportSettings = z.infer<typeof reportSettingsSchema>;
-export const DEFAULT_REPORT_SETTINGS: ReportSettings = {email: null, frequency: 'never', lastDailyReport: null};
 
 const SIGNATURE = 'InfoCert S.p.A. (messaggio simulato da mysign)';
 

@@ -3,6 +3,7 @@ import {DAY, MINUTE, type Clock} from '../clock.js';
 import {DomainError} from '../errors.js';
 import {requireHolder} from '../holders/identity.js';
 import {otpSmsText, type Outbox} from '../notify/outbox.js';
+import type {OtpKeys} from '../keys.js';
 import {unseal} from '../sealed.js';
 import {assertAppDevice} from './device.js';
 import type {Store} from '../store/store.js';
@@ -19,10 +20,7 @@ import {isWellFormedOtp, OTP_DIGITS} from './format.js';
  * so two processes racing with the same code cannot both succeed.
  */
 
-export interface OtpKeys {
-	pepper: Buffer;
-	totpKey: Buffer;
-}
+export type {OtpKeys} from '../keys.js';
 
 export interface ChallengeView {
 	id: string;

@@ -2,7 +2,6 @@ import {z} from 'zod';
 import {sealedKeySchema} from '../pki/holder-key.js';
 import {sealedSchema} from '../sealed.js';
 import {settingsSchema} from '../settings.js';
-import {DEFAULT_REPORT_SETTINGS, reportSettingsSchema} from '../notify/reports.js';
 import {outboxMessageSchema} from '../notify/outbox.js';
 
 /** The current database format. Bump it together with a new entry in `migrations.ts`. */
@@ -10,6 +9,19 @@ export const DATABASE_VERSION = 1;
 
 const isoDate = z.string().refine(value => !Number.isNaN(Date.parse(value)), 'not an ISO date');
 const argon2idHash = z.string().startsWith('$argon2id$', 'not an argon2id hash');
+
+/** "Report": where and how often signature reports are e-mailed (notify/reports.ts sends them). */
+export const reportFrequencySchema = z.enum(['each', 'daily', 'never']);
+export type ReportFrequency = z.infer<typeof reportFrequencySchema>;
+export const reportSettingsSchema = z.object({
+	/** null: the account's e-mail address. */
+	email: z.string().email().nullable(),
+	frequency: reportFrequencySchema,
+	/** The last Italian day (YYYY-MM-DD) a daily summary covered. */
+	lastDailyReport: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable(),
+});
+export type ReportSettings = z.infer<typeof reportSettingsSchema>;
+export const DEFAULT_REPORT_SETTINGS: ReportSettings = {email: null, frequency: 'never', lastDailyReport: null};
 
 export const otpChannelSchema = z.enum(['sms', 'app', 'token']);
 

@@ -173,6 +173,5 @@ export function formReducer(controls: readonly Control[], submit: string) {
 /** Ctrl keys a text field understands: start and end of line, empty the field, quit. */
 const EDITING_CONTROL_KEYS = new Set(['a', 'e', 'u', 'c']);
 
-export const emptyRequest: FormRequest = {sequence: 0, action: ''};
 export {emptyField};
 export type {FieldState};

@@ -129,12 +129,6 @@ export function formatTimeWithSeconds(language: Language, date: Date): string {
 	return formatter(language, 'seconds').format(date);
 }
 
-/** dd/mm/yyyy hh:mm:ss (Italian time), for signing times. */
-export function formatDateTime(language: Language, date: Date): string {
-	const time = formatter(language, 'seconds').format(date);
-	return `${formatDate(language, date)} ${time}`;
-}
-
 /** Why one document of a signing was not signed ("Esiste già contratto.pdf.p7m …"). */
 export function describeSigningFailure(t: Translate, failure: {name: string; reason: string}): string {
 	return t('sign.cli.notSigned', {name: failure.name, reason: describeError(t, new DomainError(failure.reason as ErrorCode, {name: `${failure.name}.p7m`, reason: 'write'}))});
