@@ -41,7 +41,7 @@ function mysign(...args: string[]): SpawnSyncReturns<string> {
 }
 
 function ok(result: SpawnSyncReturns<string>, what: string): SpawnSyncReturns<string> {
-	if (result.status !== 0) throw new Error(`${what} failed (exit ${result.status}, ${result.signal ?? 'no signal'}):\n${result.stdout}\n${result.stderr}`);
+	if (result.status !== 0) throw new Error(`${what} failed (exit ${result.status}, ${result.signal ?? result.error?.message ?? 'no signal'}):\n${result.stdout}\n${result.stderr}`);
 	return result;
 }
 
