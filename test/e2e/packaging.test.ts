@@ -78,7 +78,7 @@ beforeAll(() => {
 	let started = Date.now();
 	const pack = ok(run('npm', ['pack', '--pack-destination', packed, '--json'], clone, 120_000), 'npm pack');
 	figures['npm pack (with prepack build)'] = `${Date.now() - started} ms`;
-	const [{filename, size}] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('['))) as [{filename: string; size: number}];
+	const [{filename, size}] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('[\n'))) as [{filename: string; size: number}];
 	figures['tarball'] = `${(size / 1024).toFixed(0)} KiB`;
 
 	// The packages' metadata may come from the registry (a global install does not read our
