@@ -15,6 +15,7 @@ export type ErrorCode =
 	| 'store.keyMissing'
 	| 'store.keyMismatch'
 	| 'store.caMissing'
+	| 'native.missing'
 	| 'data.writeFailed'
 	| 'file.symlink'
 	| 'file.notRegular'

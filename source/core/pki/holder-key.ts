@@ -1,5 +1,5 @@
 import {createCipheriv, createDecipheriv, randomBytes} from 'node:crypto';
-import argon2 from 'argon2';
+import {nativeArgon2} from '../native-addons.js';
 import {z} from 'zod';
 
 /*
@@ -12,7 +12,7 @@ export const sealedKeySchema = z.object({kdf: z.literal('argon2id'), salt: z.str
 export type SealedKey = z.infer<typeof sealedKeySchema>;
 
 async function keyFromPin(pin: string, salt: Buffer, pepper: Buffer): Promise<Buffer> {
-	return argon2.hash(pin, {type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1, hashLength: 32, salt, secret: pepper, raw: true});
+	return nativeArgon2().hash(pin, {type: nativeArgon2().argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1, hashLength: 32, salt, secret: pepper, raw: true});
 }
 
 export async function sealPrivateKey(pkcs8: Buffer, pin: string, pepper: Buffer): Promise<SealedKey> {

@@ -1,6 +1,6 @@
 import {AsyncLocalStorage} from 'node:async_hooks';
 import {closeSync, constants} from 'node:fs';
-import fsExt from 'fs-ext';
+import {nativeFsExt} from '../native-addons.js';
 import {DomainError} from '../errors.js';
 import {openRegularSync} from './safe-file.js';
 
@@ -12,13 +12,13 @@ import {openRegularSync} from './safe-file.js';
 
 /** Waits in the kernel for the lock: a waiter gets it as soon as it is released, not after a back-off sleep. */
 function flock(fd: number): Promise<void> {
-	return new Promise((resolve, reject) => fsExt.flock(fd, 'ex', error => (error ? reject(error) : resolve())));
+	return new Promise((resolve, reject) => nativeFsExt().flock(fd, 'ex', error => (error ? reject(error) : resolve())));
 }
 
 /** Takes the lock if it is free, without waiting (a non-blocking flock needs no thread). */
 function tryFlock(fd: number): boolean {
 	try {
-		fsExt.flockSync(fd, 'exnb');
+		nativeFsExt().flockSync(fd, 'exnb');
 		return true;
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code === 'EAGAIN' || (error as NodeJS.ErrnoException).code === 'EWOULDBLOCK') return false;

@@ -137,6 +137,7 @@ export const en: Record<MessageKey, string> = {
 	'errors.store.keyMissing': 'The key {file} is missing or invalid, and the database cannot be used without it. Restore the keys/ folder from the same backup as db.json (for demo data: mysign demo --reset recreates it). Nothing was changed and no attempt was counted.',
 	'errors.store.keyMismatch': 'The key {file} is not this database’s (it comes from another backup or another database). Restore the keys/ folder from the same backup as db.json. Nothing was changed and no attempt was counted.',
 	'errors.store.caMissing': 'The local CA key {file} (or its certificate ca.pem) is missing: no certificate or CRL can be issued without it. Restore the pki/ folder from the same backup as db.json. No new CA was created.',
+	'errors.native.missing': 'The native module {module} is missing or was not built for this Node.js ({reason}). Install mysign again with its install scripts allowed and a C++ toolchain (python3, make, g++): from a checkout `npm ci` (or `npm rebuild {module}`); for a global install `npm install -g --allow-scripts=argon2,fs-ext mysign-VERSION.tgz`.',
 	'errors.data.writeFailed': 'Could not write {file} ({reason}: disk full, read-only or not permitted folder). The previous data is intact.',
 	'errors.holder.invalidCodiceFiscale': 'Invalid codice fiscale: check the 16 letters and digits and the check character.',
 	'errors.holder.invalidUserId': 'Invalid User ID: it must be JCPD followed by 4 digits.',
