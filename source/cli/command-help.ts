@@ -95,16 +95,17 @@ function commandHelp(t: Translate, spec: CommandSpec, width: number): string[] {
 }
 
 /** `admin [WORDS…] --help`: all the operator commands, a group (coupon, rao) or one command; an unknown word is a usage error. */
-function subcommandHelp(t: Translate, spec: CommandSpec, words: readonly string[]): string[] {
+function subcommandHelp(t: Translate, spec: CommandSpec, words: readonly string[], width: number): string[] {
 	const joined = words.join(' ');
 	const entries = spec.subcommands ?? [];
 	const group = spec.groups?.[joined];
-	if (joined === '') return [t('adminHelp.title'), ...entries.map(entry => t(entry.help)), '', t('adminHelp.options'), '', t('cmdHelp.example'), `  ${t(spec.example)}`];
-	if (group) return [t(group), ...entries.filter(entry => entry.words.startsWith(`${joined} `)).map(entry => t(entry.help)), '', t('adminHelp.options')];
+	const notes = ['', ...options(t, spec.flags, width), t('adminHelp.options')];
+	if (joined === '') return [t('adminHelp.title'), ...entries.map(entry => t(entry.help)), ...notes, '', t('cmdHelp.example'), `  ${t(spec.example)}`];
+	if (group) return [t(group), ...entries.filter(entry => entry.words.startsWith(`${joined} `)).map(entry => t(entry.help)), ...notes];
 	// A command, perhaps with its operand (`admin show JCPD7173 --help`).
 	const entry = entries.find(candidate => joined === candidate.words || joined.startsWith(`${candidate.words} `));
 	if (!entry) throw unknownCommand(t, spec, words);
-	return [t('adminHelp.commandTitle'), t(entry.help), '', t('adminHelp.options')];
+	return [t('adminHelp.commandTitle'), t(entry.help), ...notes];
 }
 
 /** `Comando sconosciuto: admin lst. Forse intendevi admin list?` */
@@ -143,7 +144,7 @@ export function helpFor(t: Translate, commands: readonly CommandSpec[], words: r
 	} else {
 		const spec = commands.find(command => command.name === name && command.listed);
 		if (!spec) throw unknownCommand(t, undefined, words, commands);
-		lines = spec.name === 'admin' ? subcommandHelp(t, spec, rest) : commandHelp(t, spec, width);
+		lines = spec.name === 'admin' ? subcommandHelp(t, spec, rest, width) : commandHelp(t, spec, width);
 	}
 	return wrapText(lines.join('\n'), width);
 }
