@@ -94,6 +94,9 @@ function missingValue(argv: readonly string[], flags: ParsedFlags): string | und
 	return undefined;
 }
 
+/** The command being run, once parsed (its failures exit 3 or 1, see fail()). */
+let running = '';
+
 async function main(argv: readonly string[]): Promise<number> {
 	// In the bundle the entry file names every chunk by a hash of its content, so it identifies the
 	// whole program (see checked-stamp.ts); run from the sources there is no bundle to identify.
@@ -103,6 +106,7 @@ async function main(argv: readonly string[]): Promise<number> {
 	const cli = await parseArguments(argv, t);
 
 	const [name = '', ...words] = cli.input;
+	running = name;
 	const spec = findCommand(name);
 	// The help's code loads only off the portal's fast path.
 	const help = async () => import('./cli/command-help.js');
@@ -139,13 +143,32 @@ async function main(argv: readonly string[]): Promise<number> {
 	return spec.run({t, language, words, flags: cli.flags, display, commands: COMMANDS});
 }
 
-main(process.argv.slice(2)).then(
-	code => {
+/** Commands whose answer is a state (monitoring plugins' convention): an error means "cannot tell", exit 3. */
+const CANNOT_TELL = new Set(['status', 'verify']);
+
+/**
+ * A failure: 2 for a usage error only; 3 when `status` or `verify` cannot tell; 1 otherwise. With
+ * --json, on stderr as `{"error":{"code":"…","message":"…"}}` (the domain error's code, `usage`,
+ * or `internal`).
+ */
+async function fail(argv: readonly string[], error: unknown): Promise<number> {
+	const t = translator(preferredLanguage(argv, process.env));
+	const message = error instanceof UsageError ? error.message : describeError(t, error);
+	const words = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length);
+	if (words.includes('--json')) {
+		const {isDomainError} = await import('./core/errors.js');
+		const code = error instanceof UsageError ? 'usage' : isDomainError(error) ? error.code : 'internal';
+		process.stderr.write(JSON.stringify({error: {code, message}}) + '\n');
+	} else {
+		process.stderr.write(message + '\n');
+	}
+	if (error instanceof UsageError) return 2;
+	return CANNOT_TELL.has(running) ? 3 : 1;
+}
+
+const argv = process.argv.slice(2);
+main(argv)
+	.catch(async (error: unknown) => fail(argv, error))
+	.then(code => {
 		process.exitCode = code;
-	},
-	(error: unknown) => {
-		const t = translator(preferredLanguage(process.argv.slice(2), process.env));
-		process.stderr.write((error instanceof UsageError ? error.message : describeError(t, error)) + '\n');
-		process.exitCode = error instanceof UsageError ? 2 : 1;
-	},
-);
+	});

@@ -73,6 +73,8 @@ function globalHelp(t: Translate, commands: readonly CommandSpec[], width: numbe
 		'',
 		t('cmdHelp.environment'),
 		'',
+		t('cmdHelp.exit'),
+		'',
 		t('cmdHelp.examples'),
 		t('cmdHelp.more'),
 	];
