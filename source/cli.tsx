@@ -155,14 +155,16 @@ async function fail(argv: readonly string[], error: unknown): Promise<number> {
 	const t = translator(preferredLanguage(argv, process.env));
 	const message = error instanceof UsageError ? error.message : describeError(t, error);
 	const words = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length);
+	const {isDomainError} = await import('./core/errors.js');
 	if (words.includes('--json')) {
-		const {isDomainError} = await import('./core/errors.js');
 		const code = error instanceof UsageError ? 'usage' : isDomainError(error) ? error.code : 'internal';
 		process.stderr.write(JSON.stringify({error: {code, message}}) + '\n');
 	} else {
 		process.stderr.write(message + '\n');
 	}
 	if (error instanceof UsageError) return 2;
+	// `verify --extract` that cannot write its file has checked the signature: a plain failure.
+	if (isDomainError(error) && error.code.startsWith('download.')) return 1;
 	return CANNOT_TELL.has(running) ? 3 : 1;
 }
 
