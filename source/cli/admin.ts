@@ -208,12 +208,13 @@ export async function initCommand(t: Translate, directory: string, options: {gro
 	return 0;
 }
 
-/** `mysign status`: 0 active, 1 expiring within `warnDays`, 2 suspended, revoked, expired, blocked (or none). */
+/** `mysign status`: 0 active, 1 expiring within `warnDays`, 2 suspended, revoked, expired, blocked (or none); an error is 3 (cli.tsx). */
 export async function statusCommand(t: Translate, language: Language, portal: Portal, options: {user: string | undefined; warnDays: string | undefined; json: boolean}): Promise<number> {
 	const userId = required(t, options.user, '--user');
 	const warnText = options.warnDays ?? '30';
 	if (!/^\d{1,4}$/.test(warnText)) throw new UsageError(t('admin.badWarnDays', {value: warnText}));
-	const report = await portal.certificateStatus(userId).catch((error: unknown) => asUsage(t, error));
+	// An unknown holder is not a usage error: status cannot tell (exit 3, set in cli.tsx), as with a broken database.
+	const report = await portal.certificateStatus(userId);
 	const code = report.state !== 'active' ? 2 : report.daysLeft !== null && report.daysLeft < Number(warnText) ? 1 : 0;
 	if (options.json) out(jsonDocument({...report, warnDays: Number(warnText), exitCode: code}));
 	else {

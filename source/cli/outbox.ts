@@ -16,7 +16,8 @@ import {UsageError} from './usage.js';
 const out = (text: string) => process.stdout.write(text + '\n');
 
 function asUsage(t: Translate, error: unknown): never {
-	if (isDomainError(error) && /^(outbox|download)\./.test(error.code)) throw new UsageError(describeError(t, error));
+	// A folder that cannot be written (missing, not a folder) is a run-time failure (exit 1), not a usage error.
+	if (isDomainError(error) && /^(outbox|download)\./.test(error.code) && error.code !== 'download.failed') throw new UsageError(describeError(t, error));
 	throw error;
 }
 

@@ -44,7 +44,8 @@ describe('a broken db.json: every entry point refuses to start, says why, and ch
 		const before = snapshot(data);
 		for (const command of COMMANDS) {
 			const result = runCli([...command, '--data', data]);
-			expect(result.status, `${command.join(' ')}: ${result.stderr}`).toBe(1);
+			// status cannot tell the certificate's state: 3 (issue 20), the others fail with 1.
+			expect(result.status, `${command.join(' ')}: ${result.stderr}`).toBe(command[0] === 'status' ? 3 : 1);
 			expect(result.stderr, command.join(' ')).toContain(`Il database ${file}`);
 			expect(result.stderr, command.join(' ')).toMatch(problem);
 			expect(result.stderr, command.join(' ')).toMatch(/[Ii]l file non è stato modificato/);
