@@ -220,7 +220,7 @@ export async function statusCommand(t: Translate, language: Language, portal: Po
 	else {
 		const state = t(report.state === 'none' ? 'admin.noCertificate' : `status.${report.state}`);
 		const days = report.daysLeft ?? 0;
-		const line = !report.expiresAt ? 'admin.statusNone' : days < 0 ? 'admin.statusLinePast' : 'admin.statusLine';
+		const line = !report.expiresAt ? 'admin.statusNone' : days === 0 ? (report.state === 'expired' ? 'admin.statusLineExpiredToday' : 'admin.statusLineToday') : days < 0 ? 'admin.statusLinePast' : 'admin.statusLine';
 		out(t(line, {userId: report.userId, state, date: report.expiresAt ? formatDate(language, report.expiresAt) : '', days: Math.abs(days)}));
 	}
 	return code;

@@ -1,5 +1,5 @@
 import {randomInt} from 'node:crypto';
-import {DAY, type Clock} from '../clock.js';
+import type {Clock} from '../clock.js';
 import {DomainError} from '../errors.js';
 import {hashPassword} from '../auth/hashing.js';
 import {clearFailures} from '../auth/throttle.js';
@@ -13,6 +13,7 @@ import type {Store} from '../store/store.js';
 import {assertPlainText} from '../holders/identity.js';
 import {enroll, type Deliver, type EnrolledHolder, type EnrollmentInput, type EnrollmentProgress} from './enrollment.js';
 import {OPERATOR_TERMINAL, recordChange} from '../notify/changes.js';
+import {calendarDaysUntil} from '../certificate/lifecycle.js';
 import {reissue, type ReissueInput, type ReissueResult} from './reissue.js';
 
 /*
@@ -257,14 +258,14 @@ export class Admin {
 		});
 	}
 
-	/** `mysign status`: the certificate's state and the days to its expiry. */
+	/** `mysign status`: the certificate's state and the Italian calendar days to its expiry day (as the dashboard counts them: 0 on the day itself). */
 	async status(userId: string): Promise<CertificateStatusReport> {
 		const db = await this.store.read();
 		const holder = holderOf(db, userId);
 		const certificate = currentCertificate(db.certificates, holder.userId);
 		if (!certificate) return {userId: holder.userId, state: 'none', expiresAt: null, daysLeft: null};
 		const expiresAt = new Date(certificate.expiresAt);
-		return {userId: holder.userId, state: certificateState(certificate, this.clock), expiresAt, daysLeft: Math.floor((expiresAt.getTime() - this.clock.now().getTime()) / DAY)};
+		return {userId: holder.userId, state: certificateState(certificate, this.clock), expiresAt, daysLeft: calendarDaysUntil(expiresAt, this.clock.now())};
 	}
 
 	/** A new registration officer; the password is shown once and stored only as a hash. */

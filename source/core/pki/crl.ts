@@ -6,6 +6,8 @@ import type {CertificationAuthority, CrlEntry} from './authority.js';
 /**
  * What the CRL must list now: revoked certificates with their reason, and suspended ones
  * (certificateHold) until the end of their suspension, after which they drop off (removeFromCRL).
+ * A PIN blocked during a suspension keeps the hold to its end: the block is about the PIN, the
+ * hold about the certificate (without this the next CRL would drop a suspended certificate).
  */
 export function crlEntries(db: Database, now: Date): CrlEntry[] {
 	const entries: CrlEntry[] = [];
@@ -13,7 +15,7 @@ export function crlEntries(db: Database, now: Date): CrlEntry[] {
 		if (!certificate.revokedAt) continue;
 		const revokedAt = new Date(certificate.revokedAt);
 		if (certificate.status === 'revoked') entries.push({serialNumber: certificate.certificateSerial, revokedAt, reason: certificate.revocationReason ?? 'unspecified'});
-		else if (certificate.status === 'suspended' && certificate.suspendedUntil && Date.parse(certificate.suspendedUntil) > now.getTime()) {
+		else if ((certificate.status === 'suspended' || certificate.status === 'blocked') && certificate.suspendedUntil && Date.parse(certificate.suspendedUntil) > now.getTime()) {
 			entries.push({serialNumber: certificate.certificateSerial, revokedAt, reason: 'certificateHold'});
 		}
 	}

@@ -968,6 +968,8 @@ export const en: Record<MessageKey, string> = {
 	'errors.outbox.unknown': "No e-mail number {id} in the outbox (mysign outbox).",
 	'errors.outbox.noMessage': "No message number {id} in the outbox (mysign outbox).",
 	'admin.statusLinePast': "{userId}: {state}, expired on {date} ({days, plural, one {# day ago} other {# days ago}})",
+	'admin.statusLineToday': "{userId}: {state}, expires today, {date}",
+	'admin.statusLineExpiredToday': "{userId}: {state}, expired today, {date}",
 	'admin.statusNone': "{userId}: {state}",
 	'keys.helpPage': "glossary / keys",
 	'help.glossaryTitle': "Help: glossary",

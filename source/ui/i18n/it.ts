@@ -969,6 +969,8 @@ export const it = {
 	'errors.outbox.unknown': "Nessuna e-mail numero {id} nella posta inviata (mysign outbox).",
 	'errors.outbox.noMessage': "Nessun messaggio numero {id} nella posta inviata (mysign outbox).",
 	'admin.statusLinePast': "{userId}: {state}, scaduto il {date} ({days, plural, one {# giorno fa} other {# giorni fa}})",
+	'admin.statusLineToday': "{userId}: {state}, scade oggi, {date}",
+	'admin.statusLineExpiredToday': "{userId}: {state}, scaduto oggi, {date}",
 	'admin.statusNone': "{userId}: {state}",
 	'keys.helpPage': "glossario / tasti",
 	'help.glossaryTitle': "Aiuto: glossario",

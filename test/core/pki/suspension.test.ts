@@ -36,6 +36,19 @@ function crlCheck(directory: string, certificateFile: string, at: Date) {
 const errorOf = (promise: Promise<unknown>) => errorCode(promise);
 
 describe('online suspension', () => {
+	it('keeps the hold on the CRL when the PIN is blocked during the suspension (3 wrong PINs in "Modifica PIN")', async () => {
+		const {portal, session, clock, directory, certificateFile} = await setup();
+		const end = new Date(clock.now().getTime() + 3 * DAY);
+		await portal.suspend(session, {iut: IUT, erc: ERC, ercAgain: ERC, endDate: ddmmyyyy(end), acceptRevocationEffect: false});
+		expect(crlCheck(directory, certificateFile, clock.now()).stdout + crlCheck(directory, certificateFile, clock.now()).stderr).toContain('certificate revoked');
+		for (const currentPin of ['00000000', '00000001', '00000002']) await errorOf(portal.startPinChange(session, {currentPin, newPin: '12345678', newPinAgain: '12345678'}));
+		expect((await portal.store.read()).certificates.find(entry => entry.userId === MARIO.userId)!.status).toBe('blocked');
+		// A later CRL (another holder's revocation) still holds it until the suspension's end.
+		await (await portal.admin()).revoke('JCPD2841', 'unspecified');
+		const check = crlCheck(directory, certificateFile, clock.now());
+		expect(check.stdout + check.stderr).toContain('certificate revoked');
+	});
+
 	it('suspends at once (CRL: certificateHold) and the certificate is active again after the end date', async () => {
 		const {portal, session, clock, directory, certificateFile} = await setup();
 		expect(crlCheck(directory, certificateFile, clock.now()).stdout).toContain('OK');
