@@ -33,7 +33,7 @@ describe('mysign status: days to expiry', () => {
 			const report = await portal.certificateStatus(MARIO.userId);
 			expect(report.daysLeft, now.toISOString()).toBe(days);
 			const session = await logIn(portal, MARIO.userId, MARIO.password);
-			expect((await portal.dashboard(session)).lifecycle.daysLeft, now.toISOString()).toBe(days);
+			expect((await portal.dashboard(session)).lifecycle?.daysLeft, now.toISOString()).toBe(days);
 		}
 	});
 });

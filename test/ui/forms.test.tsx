@@ -9,6 +9,7 @@ import {App} from '../../source/ui/app.js';
 import {UiContext} from '../../source/ui/context.js';
 import {DEFAULT_DISPLAY} from '../../source/ui/display.js';
 import {KeyRouter} from '../../source/ui/hooks/key-router.js';
+import {NO_KEY} from '../../source/ui/hooks/key-burst.js';
 import {translator} from '../../source/ui/i18n/index.js';
 import type {Screen} from '../../source/ui/state.js';
 import {demoCopies} from '../helpers/demo-template.js';
@@ -28,28 +29,6 @@ afterEach(() => {
 	while (cleanups.length > 0) cleanups.pop()!();
 });
 
-const NO_KEY: Key = {
-	upArrow: false,
-	downArrow: false,
-	leftArrow: false,
-	rightArrow: false,
-	pageDown: false,
-	pageUp: false,
-	home: false,
-	end: false,
-	return: false,
-	escape: false,
-	ctrl: false,
-	shift: false,
-	tab: false,
-	backspace: false,
-	delete: false,
-	meta: false,
-	super: false,
-	hyper: false,
-	capsLock: false,
-	numLock: false,
-};
 
 describe('the form reducer: an old error goes when the field is edited', () => {
 	const controls: readonly Control[] = [

@@ -9,7 +9,7 @@ import type {Key} from 'ink';
  * can refuse it with a message.
  */
 
-const NO_KEY: Key = {
+export const NO_KEY: Key = {
 	upArrow: false,
 	downArrow: false,
 	leftArrow: false,
