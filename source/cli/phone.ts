@@ -70,8 +70,8 @@ async function answer(options: Opened, userId: string): Promise<number> {
 	const [request] = await requests(options, userId);
 	if (!request) {
 		const text = t('phone.cli.nothingPending', {userId});
-		if (options.json) process.stdout.write(jsonDocument({userId, answered: null, error: 'nothingPending', message: text}) + '\n');
-		process.stderr.write(text + '\n');
+		// --json: the error shape every command uses on stderr; stdout stays empty.
+		process.stderr.write((options.json ? jsonDocument({error: {code: 'phone.nothingPending', message: text}}) : text) + '\n');
 		return 1;
 	}
 	// Refusals (another OS user's app, an expired request) are domain errors: the caller prints them, exit 1.
