@@ -88,7 +88,8 @@ function missingValue(argv: readonly string[], flags: ParsedFlags): string | und
 		const argument = argv[index]!;
 		if (argument === '--') break;
 		const name = argument.startsWith('--') && !argument.includes('=') ? flagNameOf(argument) : undefined;
-		if (name === undefined || FLAGS[name].type !== 'string' || flags[name] !== '') continue;
+		// `demo --scenario` without a name lists the scenarios: its value is optional.
+		if (name === undefined || name === 'scenario' || FLAGS[name].type !== 'string' || flags[name] !== '') continue;
 		const next = argv[index + 1];
 		if (next === undefined || next.startsWith('--')) return argument;
 	}

@@ -100,7 +100,7 @@ export async function listCoupons(t: Translate, language: Language, admin: Admin
 export async function listOperators(t: Translate, language: Language, admin: Admin, json: boolean): Promise<number> {
 	const operators: OperatorSummary[] = await admin.operators();
 	if (json) {
-		print(jsonDocument({operators}));
+		print(jsonDocument({operators: operators.map(({name, ...rest}) => ({...rest, fullName: name}))}));
 		return 0;
 	}
 	if (operators.length === 0) {

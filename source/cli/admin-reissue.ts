@@ -2,6 +2,7 @@ import type {Portal} from '../core/portal.js';
 import {toDisplayText} from '../core/text/sanitize.js';
 import {formatDate, type Language, type Translate} from '../ui/i18n/index.js';
 import {UsageError} from './usage.js';
+import {jsonDocument} from './time.js';
 
 /*
  * `mysign admin reissue ID --codice-fiscale CF` (operators): a new certificate, PIN and ERC for
@@ -22,7 +23,7 @@ export async function reissueCommand(
 	if (codiceFiscale === undefined || codiceFiscale.trim() === '') throw new UsageError(t('admin.missing', {what: '--codice-fiscale CF'}));
 	const admin = await portal.admin();
 	const result = await admin.reissue({userId, codiceFiscale});
-	if (flags.json) return JSON.stringify(result);
+	if (flags.json) return jsonDocument(result);
 	return t('admin.reissued', {
 		userId: result.userId,
 		iut: result.iut,

@@ -181,7 +181,7 @@ export async function adminCommand(t: Translate, language: Language, portal: Por
 				throw new Error('admin init is not a command on an open database');
 			case 'rao add': {
 				const operator = await admin.addOperator({name: required(t, flags.name, '--name'), phone: required(t, flags.phone, '--phone')});
-				print(operator, t('admin.raoAdded', {userId: operator.userId, name: toDisplayText(operator.name), password: operator.password}));
+				print((({name, ...rest}) => ({...rest, fullName: name}))(operator), t('admin.raoAdded', {userId: operator.userId, name: toDisplayText(operator.name), password: operator.password}));
 				return 0;
 			}
 		}

@@ -3,6 +3,7 @@ import {Store} from '../core/store/store.js';
 import {describeError, type Language, type MessageKey, type Translate} from '../ui/i18n/index.js';
 import {confirmed} from './confirm.js';
 import {UsageError} from './usage.js';
+import {jsonDocument} from './time.js';
 
 /*
  * `mysign demo`: the training folder. Creates the demo data set (or says it is there), recreates
@@ -26,12 +27,17 @@ export interface DemoFlags {
 const loadPortal = async () => (await import('../core/portal.js')).Portal;
 const out = (text: string) => process.stdout.write(text + '\n');
 
+/** An operator in `--json`: the one name field is the full name, so `fullName` (`name` is a given name everywhere). */
+function operatorJson<T extends {name: string}>({name, ...rest}: T): Omit<T, 'name'> & {fullName: string} {
+	return {...rest, fullName: name};
+}
+
 /** `mysign demo --scenario` without a name: each scenario with what it does. */
 async function listScenarios(t: Translate, json: boolean): Promise<number> {
 	const {SCENARIOS} = await import('../core/demo/scenarios.js');
-	const rows = SCENARIOS.map(name => ({name, description: t(`scenario.about.${name}` as MessageKey)}));
-	if (json) out(JSON.stringify({scenarios: rows}));
-	else out([t('cli.scenarioList'), ...rows.map(row => `  ${row.name.padEnd(12)} ${row.description}`), t('cli.scenarioListUsage')].join('\n'));
+	const rows = SCENARIOS.map(name => ({scenario: name, description: t(`scenario.about.${name}` as MessageKey)}));
+	if (json) out(jsonDocument({scenarios: rows}));
+	else out([t('cli.scenarioList'), ...rows.map(row => `  ${row.scenario.padEnd(12)} ${row.description}`), t('cli.scenarioListUsage')].join('\n'));
 	return 0;
 }
 
@@ -90,7 +96,7 @@ type Created = Awaited<ReturnType<Awaited<ReturnType<typeof loadPortal>>['create
 function credentialLines(t: Translate, language: Language, {credentials, operators}: Pick<Created, 'credentials' | 'operators'>): string[] {
 	const lines = [t('cli.demoCredentials')];
 	for (const holder of credentials) {
-		lines.push(`  ${holder.userId}  ${holder.name.padEnd(16)} password ${holder.password.padEnd(14)} PIN ${holder.pin}  ERC ${holder.erc}  (${holder.about[language]})`);
+		lines.push(`  ${holder.userId}  ${`${holder.name} ${holder.surname}`.padEnd(16)} password ${holder.password.padEnd(14)} PIN ${holder.pin}  ERC ${holder.erc}  (${holder.about[language]})`);
 	}
 	for (const operator of operators) lines.push(`  ${operator.userId}   ${operator.name.padEnd(16)} password ${operator.password}  (RAO)`);
 	return lines;
@@ -98,7 +104,7 @@ function credentialLines(t: Translate, language: Language, {credentials, operato
 
 function printDemo(t: Translate, language: Language, dataDirectory: string, created: Created, flags: DemoFlags): number {
 	if (flags.json) {
-		out(JSON.stringify({dataDirectory, created: created.created, holders: created.credentials, operators: created.operators}, null, 2));
+		out(jsonDocument({dataDirectory, created: created.created, holders: created.credentials, operators: created.operators.map(operatorJson)}));
 		return 0;
 	}
 	const headline = !created.created ? 'cli.demoExists' : flags.reset ? 'cli.demoReset' : 'cli.demoCreated';
@@ -121,7 +127,7 @@ async function printRoomReset(
 	const present = new Set([...result.reset, ...result.skipped]);
 	const demo = {credentials: demoCredentials(seed).filter(holder => present.has(holder.userId)), operators: demoOperators(seed)};
 	if (json) {
-		out(JSON.stringify({dataDirectory, ...result, seconds: Number(seconds.toFixed(2)), holders: demo.credentials, operators: demo.operators}, null, 2));
+		out(jsonDocument({dataDirectory, ...result, seconds: Number(seconds.toFixed(2)), holders: demo.credentials, operators: demo.operators.map(operatorJson)}));
 		return 0;
 	}
 	const lines = [t('cli.roomReset', {directory: dataDirectory, count: result.reset.length, duration: seconds.toFixed(1)}), t('cli.roomResetEnvelopes', {count: result.envelopes.length})];

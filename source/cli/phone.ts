@@ -3,7 +3,7 @@ import type {Portal} from '../core/portal.js';
 import {toDisplayText} from '../core/text/sanitize.js';
 import type {Display} from '../ui/display.js';
 import {formatTimeWithSeconds, type Language, type Translate} from '../ui/i18n/index.js';
-import {cliDateTime, isoFromStored, isoWithOffset} from './time.js';
+import {cliDateTime, isoFromStored, isoWithOffset, jsonDocument} from './time.js';
 import {operationLabel} from '../ui/phone/operations.js';
 import {UsageError} from './usage.js';
 
@@ -70,13 +70,13 @@ async function answer(options: Opened, userId: string): Promise<number> {
 	const [request] = await requests(options, userId);
 	if (!request) {
 		const text = t('phone.cli.nothingPending', {userId});
-		if (options.json) process.stdout.write(JSON.stringify({userId, answered: null, error: 'nothingPending', message: text}) + '\n');
-		process.stderr.write(text + '\n');
+		// --json: the error shape every command uses on stderr; stdout stays empty.
+		process.stderr.write((options.json ? jsonDocument({error: {code: 'phone.nothingPending', message: text}}) : text) + '\n');
 		return 1;
 	}
 	// Refusals (another OS user's app, an expired request) are domain errors: the caller prints them, exit 1.
 	await portal.answerPush(userId, request.id, options.approve);
-	if (options.json) process.stdout.write(JSON.stringify({userId, answered: options.approve ? 'approved' : 'denied', request}) + '\n');
+	if (options.json) process.stdout.write(jsonDocument({userId, answered: options.approve ? 'approved' : 'denied', request}) + '\n');
 	else process.stdout.write(t(options.approve ? 'phone.cli.approved' : 'phone.cli.denied', {operation: request.label}) + '\n');
 	return 0;
 }
@@ -97,7 +97,7 @@ async function print(options: Opened, userId: string, name: string): Promise<num
 			token: token?.code ?? null,
 			secondsLeft: app?.secondsLeft ?? token?.secondsLeft ?? null,
 		};
-		process.stdout.write(JSON.stringify({userId, code, pendingRequests: pending, messages: [...messages].reverse().map(message => ({...message, at: isoFromStored(message.at)})), authenticators}, null, 2) + '\n');
+		process.stdout.write(jsonDocument({userId, code, pendingRequests: pending, messages: [...messages].reverse().map(message => ({...message, at: isoFromStored(message.at)})), authenticators}) + '\n');
 		return 0;
 	}
 	const lines = [t('phone.title', {name})];

@@ -180,8 +180,8 @@ describe('coupon and RAO lists, times with their zone', () => {
 		expect(listed).toMatch(new RegExp(`^${added.userId}  Ufficio RAO Milano +\\+393351112299 +\\d\\d/\\d\\d/\\d{4} \\d\\d:\\d\\d CES?T$`, 'm'));
 		expect(listed).not.toContain(added.password);
 		expect(wide(listed)).toEqual([]);
-		const {operators} = cliJson<{operators: {userId: string; name: string; phone: string; createdAt: string; locked: boolean}[]}>(['admin', 'rao', 'list', '--data', data]);
-		expect(operators.find(operator => operator.userId === added.userId)).toMatchObject({name: 'Ufficio RAO Milano', phone: '+393351112299', locked: false});
+		const {operators} = cliJson<{operators: {userId: string; fullName: string; phone: string; createdAt: string; locked: boolean}[]}>(['admin', 'rao', 'list', '--data', data]);
+		expect(operators.find(operator => operator.userId === added.userId)).toMatchObject({fullName: 'Ufficio RAO Milano', phone: '+393351112299', locked: false});
 		for (const operator of operators) expect(operator.createdAt).toMatch(/\+0[12]:00$/);
 		expect(JSON.stringify(operators)).not.toMatch(/argon2|passwordHash/);
 	});

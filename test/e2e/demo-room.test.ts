@@ -100,8 +100,8 @@ describe('scenarios for any holder, for all, and their list', () => {
 			for (const line of text.split('\n')) expect([...line].length, line).toBeLessThanOrEqual(80);
 		}
 		const english = runCli(['demo', '--scenario', '--lang', 'en', '--json']);
-		const scenarios = (JSON.parse(english.stdout) as {scenarios: {name: string; description: string}[]}).scenarios;
-		expect(scenarios.map(scenario => scenario.name)).toEqual(['fresh', 'expiring', 'expired', 'suspended', 'pin-blocked', 'replacement', 'locked']);
+		const scenarios = (JSON.parse(english.stdout) as {scenarios: {scenario: string; description: string}[]}).scenarios;
+		expect(scenarios.map(scenario => scenario.scenario)).toEqual(['fresh', 'expiring', 'expired', 'suspended', 'pin-blocked', 'replacement', 'locked']);
 		expect(scenarios[3]!.description).toBe('the certificate suspended for 30 days (on the CRL)');
 	});
 

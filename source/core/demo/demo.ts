@@ -57,7 +57,9 @@ export type DemoSeed = z.infer<typeof seedSchema>;
 
 export interface DemoCredential {
 	userId: string;
+	/** The given name, as `name` in every `--json` output (the surname apart). */
 	name: string;
+	surname: string;
 	password: string;
 	pin: string;
 	erc: string;
@@ -168,7 +170,8 @@ export function demoOperators(seed: DemoSeed): {userId: string; name: string; pa
 export function demoCredentials(seed: DemoSeed): DemoCredential[] {
 	return seed.holders.map(holder => ({
 		userId: holder.userId,
-		name: `${holder.name} ${holder.surname}`,
+		name: holder.name,
+		surname: holder.surname,
 		password: holder.password,
 		pin: holder.pin,
 		erc: holder.erc,
