@@ -1,6 +1,6 @@
 import type {Translate} from '../ui/i18n/index.js';
-import type {CommandSpec} from './command-table.js';
-import {FLAGS} from './command-table.js';
+import type {CommandSpec} from './command-types.js';
+import {FLAGS} from './command-flags.js';
 import {flagLabel} from './command-help.js';
 
 /*

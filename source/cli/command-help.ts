@@ -1,6 +1,7 @@
 import type {Translate} from '../ui/i18n/index.js';
-import type {CommandSpec, FlagName} from './command-table.js';
-import {FLAGS} from './command-table.js';
+import type {FlagName} from './command-flags.js';
+import type {CommandSpec} from './command-types.js';
+import {FLAGS} from './command-flags.js';
 import {suggestion} from './suggest.js';
 import {UsageError} from './usage.js';
 

@@ -1,11 +1,9 @@
 import {resolveDataDirectory} from '../core/paths.js';
 import {readCheckedStamp} from '../core/store/checked-stamp.js';
 import {displayFor, type Display} from '../ui/display.js';
-import type {Language, Translate} from '../ui/i18n/index.js';
 import {cliDateTime} from './time.js';
 import {terminalDescription} from './terminal-name.js';
 import {UsageError} from './usage.js';
-import type {CommandSpec} from './command-table.js';
 
 /*
  * The function that runs each command of the table (command-table.ts), given the parsed command
@@ -13,60 +11,8 @@ import type {CommandSpec} from './command-table.js';
  * bare `mysign` reaches the login screen without loading the others.
  */
 
-/** The flags as parsed (meow's names); only those of the command's own list can be set. */
-export interface ParsedFlags {
-	data?: string;
-	lang?: string;
-	screenReader?: boolean;
-	motion?: boolean;
-	highContrast?: boolean;
-	showSms?: boolean;
-	guide?: boolean;
-	showKeys?: boolean;
-	reset?: boolean;
-	keepEnrolled?: boolean;
-	yes?: boolean;
-	scenario?: string;
-	user?: string;
-	all?: boolean;
-	json?: boolean;
-	count?: string;
-	print?: boolean;
-	approve?: boolean;
-	deny?: boolean;
-	passwordStdin?: boolean;
-	pinStdin?: boolean;
-	otp?: string;
-	sendOtp?: boolean;
-	extract?: string;
-	name?: string;
-	surname?: string;
-	codiceFiscale?: string;
-	phone?: string;
-	email?: string;
-	csv?: string;
-	reason?: string;
-	deadline?: string;
-	pem?: boolean;
-	warnDays?: string;
-	group?: string;
-	help?: boolean;
-	version?: boolean;
-}
-
-export interface RunContext {
-	t: Translate;
-	language: Language;
-	/** The words after the command's name. */
-	words: readonly string[];
-	flags: ParsedFlags;
-	/** The display preferences: the flags, else the environment (MYSIGN_SCREEN_READER, …). */
-	display: {screenReader: boolean; noMotion: boolean; highContrast: boolean};
-	/** The command table (passed in, so the help and the documents need not import it back). */
-	commands: readonly CommandSpec[];
-}
-
-export type Runner = (context: RunContext) => Promise<number>;
+export type {ParsedFlags, RunContext, Runner} from './command-types.js';
+import type {ParsedFlags, RunContext, Runner} from './command-types.js';
 
 /** The domain's code (and its schema library) loads only when a command needs it: see the TUI start below. */
 async function loadPortal() {

@@ -5,6 +5,9 @@ import {e2eFixture, runCli} from '../helpers/cli.js';
 import {cliDemoCopies, dbBytes} from '../helpers/operators.js';
 import {MARIO, temporaryDirectory} from '../helpers/portal.js';
 
+/** The exit code of a command that cannot use the folder: 3 for status and verify ("cannot tell", issue 20), 1 for the rest. */
+const cannotTell = (args: readonly string[]) => (args[0] === 'status' || args[0] === 'verify' ? 3 : 1);
+
 /*
  * Issue 17 item 2 through the built CLI: a backup restored without keys/ (or with another
  * database's keys) stops every command with a message that says what to restore, counts nothing
@@ -75,7 +78,7 @@ describe('a backup restored without its keys', () => {
 
 		for (const {args, input} of commands(data, document)) {
 			const result = runCli(args, {input});
-			expect(result.status, `${args.join(' ')}: ${result.stderr}`).toBe(1);
+			expect(result.status, `${args.join(' ')}: ${result.stderr}`).toBe(cannotTell(args));
 			const message = result.stderr.replace(/\n/g, ' ');
 			expect(message, args.join(' ')).toContain(`La chiave ${join(data, 'keys', 'pepper.key')} manca`);
 			expect(message).toContain('Ripristina la cartella keys/ dalla stessa copia di sicurezza di db.json');
@@ -104,7 +107,7 @@ describe('a backup restored without its keys', () => {
 		cpSync(join(other, 'keys'), join(data, 'keys'), {recursive: true});
 		const before = dbBytes(data);
 		const status = runCli(['status', '--user', MARIO.userId, '--data', data]);
-		expect(status.status).toBe(1);
+		expect(status.status).toBe(3);
 		expect(status.stderr.replace(/\n/g, ' ')).toContain(`La chiave ${join(data, 'keys', 'pepper.key')} non è quella di questo database`);
 		const signed = runCli(['sign', join(data, 'db.json'), '--user', GIULIA.userId, '--password-stdin', '--pin-stdin', '--otp', '12345678', '--data', data], {input: `${GIULIA.password}\n${GIULIA.pin}\n`});
 		expect(signed.status).toBe(1);
@@ -144,7 +147,7 @@ describe('a folder without a database', () => {
 		writeFileSync(join(parent.path, 'verbale.txt'), 'x');
 		for (const {args, input} of commands(typo, join(parent.path, 'verbale.txt')).filter(command => command.args[0] !== 'demo')) {
 			const result = runCli(args, {input});
-			expect(result.status, `${args.join(' ')}: ${result.stderr}`).toBe(1);
+			expect(result.status, `${args.join(' ')}: ${result.stderr}`).toBe(cannotTell(args));
 			expect(result.stderr.replace(/\n/g, ' ')).toContain(`Il database ${join(typo, 'db.json')} non esiste. Crealo con: mysign demo`);
 		}
 		expect(readdirSync(parent.path)).toEqual(['verbale.txt']);

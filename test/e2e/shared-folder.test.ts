@@ -170,7 +170,7 @@ describe.skipIf(skipReason !== undefined)('a data folder shared by an OS group (
 			expect(read.stderr).toContain('Permission denied');
 		}
 		const status = as(CARLO, ['status', '--user', MARIO.userId, '--data', data]);
-		expect(status.status).toBe(1);
+		expect(status.status).toBe(3);
 		// The database is read first (its keys are checked against it): the first file refused is db.json.
 		expect(status.stderr).toContain(`Non hai il permesso di leggere ${join(data, 'db.json')} (EACCES)`);
 	});
@@ -179,7 +179,7 @@ describe.skipIf(skipReason !== undefined)('a data folder shared by an OS group (
 		const key = join(data, 'keys', 'pepper.key');
 		chmodSync(key, 0o644);
 		const refused = as(BRUNO, ['status', '--user', MARIO.userId, '--data', data, '--lang', 'en']);
-		expect(refused.status).toBe(1);
+		expect(refused.status).toBe(3);
 		expect(refused.stderr).toContain(`The key file ${key} can be read by other users (mode 0644)`);
 		expect(refused.stderr).toContain(`chmod 640 ${key}`);
 		chmodSync(key, 0o640);
