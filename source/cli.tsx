@@ -2,7 +2,7 @@
 import {fileURLToPath} from 'node:url';
 import {setProgramIdentity} from './core/store/checked-stamp.js';
 import {UsageError} from './cli/usage.js';
-import {COMMANDS, FLAGS, findCommand, flagNameOf, meowFlags, type FlagName} from './cli/command-table.js';
+import {COMMANDS, FLAGS, findCommand, flagNameOf, meowFlags, type FlagName, type FlagSpec} from './cli/command-table.js';
 import {helpWidth, type ParsedFlags} from './cli/command-run.js';
 import {badLanguageVariable, displayPreferences, preferredLanguage} from './cli/preferences.js';
 import {suggestion} from './cli/suggest.js';
@@ -88,8 +88,9 @@ function missingValue(argv: readonly string[], flags: ParsedFlags): string | und
 		const argument = argv[index]!;
 		if (argument === '--') break;
 		const name = argument.startsWith('--') && !argument.includes('=') ? flagNameOf(argument) : undefined;
-		// `demo --scenario` without a name lists the scenarios: its value is optional.
-		if (name === undefined || name === 'scenario' || FLAGS[name].type !== 'string' || flags[name] !== '') continue;
+		if (name === undefined) continue;
+		const spec: FlagSpec = FLAGS[name];
+		if (spec.type !== 'string' || spec.optionalValue || flags[name] !== '') continue;
 		const next = argv[index + 1];
 		if (next === undefined || next.startsWith('--')) return argument;
 	}

@@ -6,6 +6,7 @@ import {toDisplayText} from '../core/text/sanitize.js';
 import {describeError, formatDate, type Language, type Translate} from '../ui/i18n/index.js';
 import {cliDateTime, jsonDocument} from './time.js';
 import {confirmed} from './confirm.js';
+import type {ParsedFlags} from './command-types.js';
 import {UsageError} from './usage.js';
 
 /** Padded to `width` terminal columns (a wide character such as 漢 takes two), never cut. */
@@ -17,21 +18,8 @@ const padColumns = (text: string, width: number) => text + ' '.repeat(Math.max(0
  * leaves the database as it was. `--json` gives the same facts for scripts.
  */
 
-export interface AdminFlags {
-	json: boolean;
-	count?: string;
-	name?: string;
-	surname?: string;
-	codiceFiscale?: string;
-	phone?: string;
-	email?: string;
-	csv?: string;
-	reason?: string;
-	deadline?: string;
-	pem: boolean;
-	/** `admin revoke`: no question on the terminal (scripts). */
-	yes?: boolean;
-}
+/** The flags the admin sub-commands read, as parsed (see command-types.ts); `--json` and `--pem` resolved to booleans. */
+export type AdminFlags = Pick<ParsedFlags, 'count' | 'name' | 'surname' | 'codiceFiscale' | 'phone' | 'email' | 'csv' | 'reason' | 'deadline' | 'yes'> & {json: boolean; pem: boolean};
 
 export const ADMIN_COMMANDS = ['enroll', 'coupon create', 'coupon list', 'unlock', 'revoke', 'reactivate', 'flag-replacement', 'list', 'show', 'rao add', 'rao list', 'init', 'reissue'] as const;
 

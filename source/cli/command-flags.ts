@@ -9,6 +9,8 @@ export interface FlagSpec {
 	readonly type: 'string' | 'boolean';
 	readonly default?: boolean;
 	readonly shortFlag?: string;
+	/** A string flag that may be given without a value (`demo --scenario` alone lists the scenarios). */
+	readonly optionalValue?: boolean;
 }
 
 /** Every flag, by the camel-case name the commands read (as meow gives it). */
@@ -24,7 +26,7 @@ export const FLAGS = {
 	reset: {cli: 'reset', type: 'boolean'},
 	keepEnrolled: {cli: 'keep-enrolled', type: 'boolean'},
 	yes: {cli: 'yes', type: 'boolean'},
-	scenario: {cli: 'scenario', type: 'string'},
+	scenario: {cli: 'scenario', type: 'string', optionalValue: true},
 	user: {cli: 'user', type: 'string'},
 	all: {cli: 'all', type: 'boolean'},
 	json: {cli: 'json', type: 'boolean'},

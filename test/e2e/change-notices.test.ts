@@ -2,7 +2,7 @@ import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import type {OutboxMessage} from '../../source/core/portal.js';
-import {e2eFixture, runCli, typeLogin} from '../helpers/cli.js';
+import {e2eFixture, runCli, typeLogin, openSuspensionForm} from '../helpers/cli.js';
 import {MARIO} from '../helpers/portal.js';
 
 /*
@@ -38,10 +38,7 @@ describe('change notices in a pseudo-terminal', () => {
 		const terminal = open(['--data', data]);
 		await typeLogin(terminal, MARIO.userId, MARIO.password);
 		await terminal.waitForText('Il tuo certificato è Attivo');
-		terminal.write('5');
-		await terminal.waitForText('› [ Sospendi ]');
-		terminal.write('\r');
-		await terminal.waitForText('Sospendi online il tuo certificato');
+		await openSuspensionForm(terminal);
 		const end = new Date(Date.now() + 3 * DAY);
 		await terminal.type('20547815\r40213769\r40213769\r');
 		await terminal.type(ddmmyyyy(end));

@@ -2,7 +2,7 @@ import {execFileSync} from 'node:child_process';
 import {describe, expect, it} from 'vitest';
 import {otpauthUri} from '../../source/core/otp/totp.js';
 import {demoFolderCopies} from '../helpers/demo-template.js';
-import {e2eFixture, typeLogin} from '../helpers/cli.js';
+import {e2eFixture, typeLogin, activationKeyOnScreen} from '../helpers/cli.js';
 import {MARIO} from '../helpers/portal.js';
 import {DARK_THEME, decodeScreenQr, LIGHT_THEME} from '../helpers/screen-image.js';
 
@@ -24,16 +24,7 @@ describe('the app-activation QR code in a pseudo-terminal', () => {
 		terminal.write('2');
 		await terminal.waitForText('OTP - Su app MyInfoCert: Da attivare');
 		terminal.write('\r');
-		await terminal.waitForText(/questa chiave nell.app:/); // the sentence wraps in the column beside the QR code
-		// The QR code is drawn a moment later (its library loads on demand).
-		await terminal.waitForText(/[▀▄█]{7}/);
-		const secret = terminal
-			.screen()
-			.split('\n')
-			.map(line => /((?:[A-Z2-7]{4} ){0,3}[A-Z2-7]{4})\s*$/.exec(line.slice(42))?.[1])
-			.filter((group): group is string => group !== undefined && group.length >= 4)
-			.join('')
-			.replaceAll(' ', '');
+		const secret = await activationKeyOnScreen(terminal);
 		expect(secret).toMatch(/^[A-Z2-7]{32}$/);
 		const issued = otpauthUri(secret, MARIO.userId);
 

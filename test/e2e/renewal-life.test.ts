@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {e2eFixture, runCli, typeLogin} from '../helpers/cli.js';
+import {e2eFixture, runCli, typeLogin, openSuspensionForm} from '../helpers/cli.js';
 import {demoFolderCopies} from '../helpers/demo-template.js';
 import {MARIO} from '../helpers/portal.js';
 import type {Terminal} from '../helpers/terminal.js';
@@ -78,10 +78,7 @@ describe('after a renewal (issue 18)', () => {
 		await terminal.waitForText('Benvenuto');
 		expect(terminal.screen()).not.toContain('Il rinnovo sarà possibile dal');
 
-		terminal.write('5');
-		await terminal.waitForText('› [ Sospendi ]');
-		terminal.write('\r');
-		await terminal.waitForText('Sospendi online il tuo certificato');
+		await openSuspensionForm(terminal);
 		const end = ddmmyyyy(new Date(Date.now() + 3 * DAY));
 		// The old IUT is refused (counted as a wrong attempt), the new one is accepted.
 		await terminal.type(`${oldIut}\r${MARIO_ERC}\r${MARIO_ERC}\r${end}\r`);
@@ -162,10 +159,7 @@ describe('a suspension to the expiry date (issue 18)', () => {
 		const terminal = open(['--data', data]);
 		await typeLogin(terminal, MARIO.userId, MARIO.password);
 		await terminal.waitForText('Il tuo certificato è Attivo');
-		terminal.write('5');
-		await terminal.waitForText('› [ Sospendi ]');
-		terminal.write('\r');
-		await terminal.waitForText('Sospendi online il tuo certificato');
+		await openSuspensionForm(terminal);
 		const iut = stored(data).certificates.find(entry => entry.userId === MARIO.userId)!.iut;
 		await terminal.type(`${iut}\r${MARIO_ERC}\r${MARIO_ERC}\r${expiry}`);
 		terminal.write('\t ');

@@ -34,6 +34,16 @@ async function listedSessions(data: string): Promise<{terminal: string}[]> {
 	return listed;
 }
 
+/** Stops the portal (`stop`) while this test holds the database lock: its exit status and how long it took to leave. */
+async function stopWhileLocked(data: string, terminal: Terminal, stop: () => void) {
+	return new FileLock(join(data, 'db.lock')).with(async () => {
+		const asked = Date.now();
+		stop();
+		const status = await terminal.waitForExit(20_000);
+		return {status, exitedAfter: Date.now() - asked};
+	});
+}
+
 describe('a portal ended by a signal', () => {
 	// SIGHUP as when an SSH connection drops: the session was listed with the client's address.
 	for (const [signal, number, env, named] of [
@@ -70,20 +80,13 @@ describe('a portal ended by a signal', () => {
 	it('a store it cannot write (lock held) does not hang the exit: it leaves within the bound, the session left to its timeout', async () => {
 		const data = await demoFolder();
 		const terminal = await loggedIn(data);
-		let exitedAfter = 0;
-		let status: Awaited<ReturnType<Terminal['waitForExit']>> | undefined;
 		// A stuck process holds the database lock while the portal is told to stop.
-		await new FileLock(join(data, 'db.lock')).with(async () => {
-			const asked = Date.now();
-			terminal.kill('SIGTERM');
-			status = await terminal.waitForExit(20_000);
-			exitedAfter = Date.now() - asked;
-		});
+		const {status, exitedAfter} = await stopWhileLocked(data, terminal, () => terminal.kill('SIGTERM'));
 		// The bound is 2 s (CLOSE_TIMEOUT_MS); the store's own lock wait would be 15 s, and an exit
 		// waiting for the thread blocked in the lock would last as long as the lock is held.
 		expect(exitedAfter, `left ${exitedAfter} ms after SIGTERM`).toBeGreaterThanOrEqual(1900);
 		expect(exitedAfter, `left ${exitedAfter} ms after SIGTERM`).toBeLessThan(6000);
-		expect(status!.signal === 15 || status!.exitCode === 143, JSON.stringify(status)).toBe(true);
+		expect(status.signal === 15 || status.exitCode === 143, JSON.stringify(status)).toBe(true);
 		const raw = terminal.raw();
 		expect(raw.lastIndexOf('\u001b[?1049l')).toBeGreaterThan(raw.lastIndexOf('\u001b[?1049h'));
 		expect(await listedSessions(data)).toHaveLength(1);
@@ -92,16 +95,9 @@ describe('a portal ended by a signal', () => {
 	it('Ctrl-C with the store locked: the screen is restored and the program leaves within the bound, as Ctrl-C does (SIGINT)', async () => {
 		const data = await demoFolder();
 		const terminal = await loggedIn(data);
-		let exitedAfter = 0;
-		let status: Awaited<ReturnType<Terminal['waitForExit']>> | undefined;
-		await new FileLock(join(data, 'db.lock')).with(async () => {
-			const asked = Date.now();
-			terminal.write('\u0003');
-			status = await terminal.waitForExit(20_000);
-			exitedAfter = Date.now() - asked;
-		});
+		const {status, exitedAfter} = await stopWhileLocked(data, terminal, () => terminal.write('\u0003'));
 		expect(exitedAfter, `left ${exitedAfter} ms after Ctrl-C`).toBeLessThan(6000);
-		expect(status!.signal === 2 || status!.exitCode === 130, JSON.stringify(status)).toBe(true);
+		expect(status.signal === 2 || status.exitCode === 130, JSON.stringify(status)).toBe(true);
 		const raw = terminal.raw();
 		expect(raw.lastIndexOf('\u001b[?1049l')).toBeGreaterThan(raw.lastIndexOf('\u001b[?1049h'));
 	});

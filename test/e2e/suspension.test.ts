@@ -2,7 +2,7 @@ import {spawnSync} from 'node:child_process';
 import {readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {e2eFixture, runCli, typeLogin} from '../helpers/cli.js';
+import {e2eFixture, runCli, typeLogin, openSuspensionForm} from '../helpers/cli.js';
 import {pdfInfo, pdfText} from '../helpers/pdf.js';
 import {MARIO} from '../helpers/portal.js';
 
@@ -64,10 +64,7 @@ describe('"Sospensione e revoca firma" in a pseudo-terminal', () => {
 		const terminal = open(['--data', data]);
 		await typeLogin(terminal, MARIO.userId, MARIO.password);
 		await terminal.waitForText('Il tuo certificato è Attivo');
-		terminal.write('5');
-		await terminal.waitForText('› [ Sospendi ]');
-		terminal.write('\r');
-		await terminal.waitForText('Sospendi online il tuo certificato');
+		await openSuspensionForm(terminal);
 		await terminal.type('20547815\r11111111\r11111111\r');
 		await terminal.type(ddmmyyyy(new Date(Date.now() + 5 * DAY)));
 		terminal.write('\r');

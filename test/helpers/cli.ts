@@ -53,6 +53,30 @@ export function e2eFixture() {
 	};
 }
 
+/** From the dashboard: card 5 ("Sospensione e revoca firma"), then "Sospendi", to the suspension form. */
+export async function openSuspensionForm(terminal: Terminal): Promise<void> {
+	terminal.write('5');
+	await terminal.waitForText('› [ Sospendi ]');
+	terminal.write('\r');
+	await terminal.waitForText('Sospendi online il tuo certificato');
+}
+
+/**
+ * On the app-activation step at 80×24: waits for the QR code (drawn a moment after the text: its
+ * library loads on demand) and reads the key printed in groups of four in the column beside it.
+ */
+export async function activationKeyOnScreen(terminal: Terminal): Promise<string> {
+	await terminal.waitForText(/questa chiave nell.app:/); // the sentence wraps in the column beside the QR code
+	await terminal.waitForText(/[▀▄█]{7}/);
+	return terminal
+		.screen()
+		.split('\n')
+		.map(line => /((?:[A-Z2-7]{4} ){0,3}[A-Z2-7]{4})\s*$/.exec(line.slice(42))?.[1])
+		.filter((group): group is string => group !== undefined && group.length >= 4)
+		.join('')
+		.replaceAll(' ', '');
+}
+
 /** Types the user name and password on the login screen and presses Enter. */
 export async function typeLogin(terminal: Terminal, identifier: string, password: string): Promise<void> {
 	await terminal.waitForText('Tentativi rimasti');
