@@ -126,6 +126,8 @@ export type ErrorCode =
 	| 'admin.notSuspended'
 	| 'admin.identityMismatch'
 	| 'admin.notReissuable'
+	| 'admin.reissueNotSent'
+	| 'admin.reissueCrlStale'
 	| 'admin.badDate'
 	| 'admin.dateNotFuture'
 	| 'enroll.full'

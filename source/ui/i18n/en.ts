@@ -953,6 +953,8 @@ export const en: Record<MessageKey, string> = {
 	'errors.admin.notSuspended': "The certificate of {userId} is not suspended (it is {state}).",
 	'errors.admin.identityMismatch': "The codice fiscale given does not match the one of {userId}: check the holder's identity document. Nothing was changed.",
 	'errors.admin.notReissuable': "The certificate of {userId} has no blocked PIN and is not revoked: the holder uses the portal (\"Renew digital signature\" or \"Request a new certificate\"). Nothing was changed.",
+	'errors.admin.reissueNotSent': 'The new certificate of {userId} (IUT {iut}) is stored and active and the old one is revoked, but the envelope with the new PIN and ERC could not be sent ({reason}): nobody knows the new PIN. Fix the cause, then revoke the new certificate (mysign admin revoke {userId} --reason unspecified) and run mysign admin reissue again.',
+	'errors.admin.reissueCrlStale': 'The new certificate of {userId} (IUT {iut}) is stored and active, the old one is revoked and the envelope was sent, but the CRL could not be reissued ({reason}): it does not list the old certificate yet. Fix the cause, then run mysign crl.',
 	'errors.admin.badDate': "Invalid date: {value}. Write it as dd/mm/yyyy.",
 	'errors.admin.dateNotFuture': "The date {value} has passed: give a future date.",
 	'errors.enroll.full': "No free User IDs are left (JCPD0000–JCPD9999).",

@@ -954,6 +954,8 @@ export const it = {
 	'errors.admin.notSuspended': "Il certificato di {userId} non è sospeso (è {state}).",
 	'errors.admin.identityMismatch': "Il codice fiscale indicato non corrisponde a quello di {userId}: controlla il documento d'identità del titolare. Nulla è stato cambiato.",
 	'errors.admin.notReissuable': "Il certificato di {userId} non ha il PIN bloccato e non è revocato: il titolare procede dal portale («Rinnova firma digitale» o «Richiedi nuovo certificato»). Nulla è stato cambiato.",
+	'errors.admin.reissueNotSent': 'Il nuovo certificato di {userId} (IUT {iut}) è registrato e attivo e il precedente è revocato, ma la busta con il nuovo PIN e il nuovo ERC non è stata inviata ({reason}): nessuno conosce il nuovo PIN. Risolvi la causa, poi revoca il nuovo certificato (mysign admin revoke {userId} --reason unspecified) e ripeti mysign admin reissue.',
+	'errors.admin.reissueCrlStale': 'Il nuovo certificato di {userId} (IUT {iut}) è registrato e attivo, il precedente è revocato e la busta è stata inviata, ma la CRL non è stata riemessa ({reason}): non elenca ancora il certificato precedente. Risolvi la causa, poi esegui mysign crl.',
 	'errors.admin.badDate': "Data non valida: {value}. Scrivila come gg/mm/aaaa.",
 	'errors.admin.dateNotFuture': "La data {value} è già passata: indica una data futura.",
 	'errors.enroll.full': "Non ci sono più User ID liberi (JCPD0000–JCPD9999).",
