@@ -140,6 +140,7 @@ export type ErrorCode =
 	| 'enroll.retry'
 	| 'enroll.csv'
 	| 'scenario.unknown'
+	| 'demo.resetIncomplete'
 	| 'clock.live'
 	| 'phone.notYourDevice'
 	| 'store.caMismatch'

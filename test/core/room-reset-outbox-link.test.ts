@@ -36,8 +36,10 @@ describe('room reset and a link swapped in for outbox/', () => {
 			}
 			return result;
 		});
-		await portal.resetRoom().catch(() => undefined);
+		const error = await portal.resetRoom().catch((caught: unknown) => caught);
 		expect(swapped).toBe(true);
+		// Refused after the commit: said as such (the holders are reset), not as "nothing was changed".
+		expect(error).toMatchObject({code: 'demo.resetIncomplete', params: {reason: 'file.notDirectory'}});
 		expect(readdirSync(victim.path).sort()).toEqual(['precious.txt', 'sub']);
 		expect(readdirSync(join(victim.path, 'sub'))).toEqual(['notes.txt']);
 		victim.remove();
