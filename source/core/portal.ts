@@ -175,6 +175,8 @@ export class Portal {
 		this.store.bindKeys(fingerprintsOf(keys));
 		this.clock = options.clock ?? folderClock!;
 		this.terminal = options.terminal ?? 'terminal';
+		// A holder's change is logged under this process's terminal, the acting session's (see notify/changes.ts).
+		this.store.actingTerminal = this.terminal;
 		this.outbox = new Outbox(options.dataDirectory);
 		this.otpService = new OtpService(this.store, this.clock, keys, new Challenges(this.store, this.clock, this.outbox, keys));
 		this.appLogin = new AppLogin(this.store, this.clock, keys.pepper, this.terminal);
