@@ -27,7 +27,9 @@ const out = (text: string) => process.stdout.write(text + '\n');
 
 /** Domain refusals of operator input (unknown user, bad reason, bad CSV row …) are usage errors: exit 2. */
 function asUsage(t: Translate, error: unknown): never {
-	if (isDomainError(error) && /^(admin|enroll|scenario|outbox|download)\.|^holder\.|^certificate\.none$|^input\./.test(error.code)) throw new UsageError(describeError(t, error));
+	// A reissue that failed after its commit is no refusal: it changed the database (exit 1, its own message).
+	const partial = isDomainError(error, 'admin.reissueNotSent') || isDomainError(error, 'admin.reissueCrlStale');
+	if (!partial && isDomainError(error) && /^(admin|enroll|scenario|outbox|download)\.|^holder\.|^certificate\.none$|^input\./.test(error.code)) throw new UsageError(describeError(t, error));
 	throw error;
 }
 

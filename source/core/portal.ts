@@ -111,11 +111,11 @@ export interface PortalOptions {
  * Writes a file the user asked for, refusing to replace an existing one (or to follow a link
  * there); returns its absolute path. The path is used exactly as given: nothing is trimmed.
  */
-async function writeNewFile(path: string, content: string | Buffer): Promise<string> {
+async function writeNewFile(path: string, content: string | Buffer, mode = 0o644): Promise<string> {
 	if (path === '') throw new DomainError('download.noPath');
 	const target = resolve(path);
 	try {
-		await writeFile(target, content, {flag: 'wx', mode: 0o644});
+		await writeFile(target, content, {flag: 'wx', mode});
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
 		if (code === 'EEXIST') throw new DomainError('download.exists', {path: target});
@@ -175,6 +175,8 @@ export class Portal {
 		this.store.bindKeys(fingerprintsOf(keys));
 		this.clock = options.clock ?? folderClock!;
 		this.terminal = options.terminal ?? 'terminal';
+		// A holder's change is logged under this process's terminal, the acting session's (see notify/changes.ts).
+		this.store.actingTerminal = this.terminal;
 		this.outbox = new Outbox(options.dataDirectory);
 		this.otpService = new OtpService(this.store, this.clock, keys, new Challenges(this.store, this.clock, this.outbox, keys));
 		this.appLogin = new AppLogin(this.store, this.clock, keys.pepper, this.terminal);
@@ -897,7 +899,9 @@ export class Portal {
 			// Only the file's own name, made safe: an attachment name cannot choose the folder.
 			const safe = basename(attachment.filename ?? '').replace(/[^\w.-]/g, '_');
 			const name = /^\.*$/.test(safe) ? `allegato-${index + 1}` : safe;
-			written.push(await writeNewFile(join(directory, name), attachment.content));
+			// 0600: an attachment (a registration envelope, opened by a codice fiscale anyone can work
+			// out) is no more readable than the outbox's .eml, even saved into a world-readable home.
+			written.push(await writeNewFile(join(directory, name), attachment.content, 0o600));
 		}
 		return written;
 	}

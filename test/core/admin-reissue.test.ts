@@ -1,5 +1,5 @@
 import {spawnSync} from 'node:child_process';
-import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {simpleParser} from 'mailparser';
 import {afterEach, describe, expect, it, vi} from 'vitest';
@@ -88,6 +88,22 @@ describe('admin reissue', () => {
 		// The operator's reason stays on the old certificate.
 		expect(revoked.some(entry => entry.revocationReason === 'keyCompromise')).toBe(true);
 		expect((await (await portal.admin()).show(MARIO.userId)).iut).toBe(result.iut);
+	});
+
+	it('says so when the envelope fails after the commit: the new certificate is stored, its PIN was never sent', async () => {
+		const {portal, directory} = await demoCopy();
+		await portal.applyScenario(MARIO.userId, 'pin-blocked');
+		// The outbox cannot be written (here: a link in its place, refused) once the certificate is stored.
+		const outbox = join(directory, 'outbox');
+		if (existsSync(outbox)) renameSync(outbox, `${outbox}.real`);
+		else mkdirSync(`${outbox}.real`);
+		symlinkSync(`${outbox}.real`, outbox);
+		const error = await (await portal.admin()).reissue({userId: MARIO.userId, codiceFiscale: MARIO_CF}).catch((caught: unknown) => caught);
+		expect(error).toBeInstanceOf(DomainError);
+		const shown = await (await portal.admin()).show(MARIO.userId);
+		expect(shown.state).toBe('active');
+		expect((error as DomainError).code).toBe('admin.reissueNotSent');
+		expect((error as DomainError).params).toMatchObject({userId: MARIO.userId, iut: shown.iut, reason: 'file.notDirectory'});
 	});
 
 	it('refuses, storing and sending nothing: not the folder operator, unknown holder, another codice fiscale, a state the portal handles', async () => {

@@ -104,6 +104,8 @@ describe('mysign outbox save N DIR', () => {
 		expect(saved.status, saved.stderr).toBe(0);
 		const file = join(folder, `BustaCifrata-${anna.userId}.pdf`);
 		expect((JSON.parse(saved.stdout) as {saved: string[]}).saved).toEqual([file]);
+		// No more readable than the outbox's .eml it comes from: the holder's alone, whatever the folder's mode.
+		expect(statSync(file).mode & 0o077).toBe(0);
 		expect(qpdfOpens(file, anna.row.codiceFiscale)).toBe(true);
 		expect(qpdfOpens(file, bruno.row.codiceFiscale)).toBe(false);
 		const encryption = showEncryption(file, anna.row.codiceFiscale);

@@ -1,6 +1,6 @@
 import {randomInt} from 'node:crypto';
 import type {Clock} from '../clock.js';
-import {DomainError} from '../errors.js';
+import {asWriteFailure, DomainError} from '../errors.js';
 import {hashPeppered} from '../auth/hashing.js';
 import {OPERATOR_ONLY_STATES} from '../certificate/lifecycle.js';
 import {certificateState, currentCertificate, newCertificateRecord, newIut} from '../certificate/record.js';
@@ -24,7 +24,9 @@ import {OPERATOR_TERMINAL, recordChange} from '../notify/changes.js';
  *
  * Order: every check before anything is stored (unknown holder, codice fiscale, state, the CA
  * opens); the new certificate and the revocation stored together under the lock (re-checked
- * there); then the CRL; then the envelope. Refused: nothing stored.
+ * there); then the CRL; then the envelope. Refused: nothing stored. A CRL or an envelope that
+ * fails after the commit is its own error (admin.reissueCrlStale, admin.reissueNotSent), which
+ * says the new certificate is stored and what to do.
  */
 
 export interface ReissueInput {
@@ -40,6 +42,13 @@ export interface ReissueResult {
 	certificateSerial: string;
 	expiresAt: Date;
 	previousSerial: string;
+}
+
+/** What went wrong after the commit, safe to show: a domain error's code, a system error's code. */
+function failureReason(error: unknown): string {
+	const failure = asWriteFailure(error);
+	if (failure instanceof DomainError) return failure.params['reason'] !== undefined ? `${failure.code} ${String(failure.params['reason'])}` : failure.code;
+	return (failure as NodeJS.ErrnoException | undefined)?.code ?? 'error';
 }
 
 function digits(count: number): string {
@@ -109,8 +118,13 @@ export async function reissue(
 		// In the same step: "Visualizza accessi" and an e-mail with the new IUT (the envelope follows).
 		recordChange(db, {kind: 'certificate-issued', userId: owner.userId, iut, expiresAt, envelope: true}, now, OPERATOR_TERMINAL);
 	});
-	await publishCrl();
+	// Committed: from here a failure is not a refusal. The new PIN and ERC exist only in this
+	// process until the envelope is sent, so the operator is told exactly what is stored and what
+	// was not done (a stale CRL is reissued by the next operator command; a lost envelope is not).
+	const crl = await publishCrl().then(() => undefined, (error: unknown) => failureReason(error));
 	const enrolled: EnrolledHolder = {userId: holder.userId, name: holder.name, surname: holder.surname, codiceFiscale: holder.codiceFiscale, email: holder.email, iut, expiresAt};
-	await deliver(enrolled, {password: null, pin, erc}, 'reissue');
+	const sent = await deliver(enrolled, {password: null, pin, erc}, 'reissue').then(() => undefined, (error: unknown) => failureReason(error));
+	if (sent !== undefined) throw new DomainError('admin.reissueNotSent', {userId: holder.userId, iut, reason: sent});
+	if (crl !== undefined) throw new DomainError('admin.reissueCrlStale', {userId: holder.userId, iut, reason: crl});
 	return {userId: holder.userId, email: holder.email, iut, certificateSerial: issued.serialNumber, expiresAt, previousSerial: certificate.certificateSerial};
 }

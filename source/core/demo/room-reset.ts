@@ -1,13 +1,14 @@
 import {existsSync} from 'node:fs';
-import {lstat, readdir, rename, rm, unlink} from 'node:fs/promises';
+import {lstat, readdir, rename, unlink} from 'node:fs/promises';
 import {basename, join} from 'node:path';
 import type {Clock} from '../clock.js';
+import {asWriteFailure, DomainError} from '../errors.js';
 import {currentCertificate} from '../certificate/record.js';
 import type {CertificationAuthority} from '../pki/authority.js';
 import type {SignatureLog} from '../history/signature-log.js';
 import type {Outbox, OutboxMessage} from '../notify/outbox.js';
 import {nextSequence, type CertificateRecord, type Database, type Holder} from '../store/schema.js';
-import {readRegularFile} from '../store/safe-file.js';
+import {isRealDirectory, readRegularFile} from '../store/safe-file.js';
 import type {Store} from '../store/store.js';
 import {buildDemoHolder, demoSignatureHistory, type DemoSeed} from './demo.js';
 import {firstStateOf, restoredHolder} from './first-state.js';
@@ -44,6 +45,9 @@ export interface RoomResetResult {
 }
 
 const REGISTRATION_SUBJECT = 'InfoCert LegalCert: registrazione';
+
+/** What the outbox holds: message records, e-mails, and the temporary files of a write (see atomic-write.ts). */
+const OUTBOX_FILE = /^\d{8}\.(sms\.json|email\.json|email\.eml)(\.\d+\.[0-9a-f]+\.tmp)?$/;
 
 interface Dependencies {
 	store: Store;
@@ -178,25 +182,37 @@ export async function resetRoom(deps: Dependencies): Promise<RoomResetResult> {
 		return {reset: [...reset], skipped, couponsFreed, envelopes, certificates: new Map([...reset].map(userId => [userId, currentCertificate(db.certificates, userId)!.certificateSerial]))};
 	});
 
-	// The record is on disk; now the files that follow it: the outbox, the logs. The outbox keeps
-	// only the envelopes' .eml files, renamed to their new numbers (no copy to write and fsync).
-	const keep = new Map(result.envelopes.map(({email, id}) => [email.eml, `${String(id).padStart(8, '0')}.email.eml`]));
-	for (const name of await readdir(outbox.directory).catch(() => [] as string[])) {
-		const file = join(outbox.directory, name);
-		const renamed = keep.get(name);
-		await (renamed ? rename(file, join(outbox.directory, renamed)) : rm(file, {recursive: true, force: true}));
+	// The record is on disk; now the files that follow it: the outbox, the logs. A failure from here
+	// on is no refusal and says so (demo.resetIncomplete), never "nothing was changed".
+	try {
+		// The outbox keeps
+		// only the envelopes' .eml files, renamed to their new numbers (no copy to write and fsync).
+		const keep = new Map(result.envelopes.map(({email, id}) => [email.eml, `${String(id).padStart(8, '0')}.email.eml`]));
+		// Checked again here, not only when listed: a link put in place of outbox/ meanwhile (a group
+		// member may rename entries of a shared folder) is refused, never emptied. Only the outbox's own
+		// files go, one by one: nothing else is ever deleted, even through a link swapped in after the check.
+		const names = isRealDirectory(outbox.directory) ? await readdir(outbox.directory) : [];
+		for (const name of names.filter(entry => OUTBOX_FILE.test(entry))) {
+			const file = join(outbox.directory, name);
+			const renamed = keep.get(name);
+			await (renamed ? rename(file, join(outbox.directory, renamed)) : unlink(file).catch(() => undefined));
+		}
+		await inParallel(result.envelopes, 8, async ({userId, email, id, to}) => {
+			const {message} = email;
+			await outbox.deliver({id, kind: 'email', userId, to, at: now.toISOString(), subject: message.subject, text: message.text, attachments: message.attachments, eml: keep.get(email.eml)});
+		});
+		await inParallel(result.reset, 8, async userId => {
+			await unlink(join(deps.accessLogDirectory, `${userId}.jsonl`)).catch(() => undefined);
+			const entry = seeded.get(userId);
+			if (entry?.history && !rebuilt.has(userId) && (await lineCount(deps.signatureLog.fileOf(userId))) === entry.history.signatures) return;
+			if (entry?.history) await deps.signatureLog.replace(userId, demoSignatureHistory(userId, entry.history, now, result.certificates.get(userId)!));
+			else if (existsSync(deps.signatureLog.fileOf(userId))) await deps.signatureLog.replace(userId, []);
+		});
+	} catch (error) {
+		const failure = asWriteFailure(error);
+		const reason = failure instanceof DomainError ? failure.code : ((failure as NodeJS.ErrnoException | undefined)?.code ?? 'error');
+		throw new DomainError('demo.resetIncomplete', {count: result.reset.length, reason});
 	}
-	await inParallel(result.envelopes, 8, async ({userId, email, id, to}) => {
-		const {message} = email;
-		await outbox.deliver({id, kind: 'email', userId, to, at: now.toISOString(), subject: message.subject, text: message.text, attachments: message.attachments, eml: keep.get(email.eml)});
-	});
-	await inParallel(result.reset, 8, async userId => {
-		await unlink(join(deps.accessLogDirectory, `${userId}.jsonl`)).catch(() => undefined);
-		const entry = seeded.get(userId);
-		if (entry?.history && !rebuilt.has(userId) && (await lineCount(deps.signatureLog.fileOf(userId))) === entry.history.signatures) return;
-		if (entry?.history) await deps.signatureLog.replace(userId, demoSignatureHistory(userId, entry.history, now, result.certificates.get(userId)!));
-		else if (existsSync(deps.signatureLog.fileOf(userId))) await deps.signatureLog.replace(userId, []);
-	});
 	const envelopes = [...new Set(result.envelopes.map(envelope => envelope.userId))];
 	return {
 		reset: result.reset,

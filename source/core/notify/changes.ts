@@ -1,6 +1,6 @@
 import {formatItalianDate, formatItalianTime} from '../italian-date.js';
 import {maskEmail, maskPhone} from '../otp/challenges.js';
-import {nextSequence, type Database, type OtpChannel} from '../store/schema.js';
+import {ACTING_TERMINAL, nextSequence, type Database, type OtpChannel} from '../store/schema.js';
 import type {OutboxMessage} from './outbox.js';
 
 /*
@@ -209,7 +209,7 @@ export function noticesOf(change: Change, holder: {name: string; surname: string
 	}
 }
 
-/** The terminal of the holder's most recently active open session: the one acting on a holder operation. */
+/** Without the acting process's terminal: the holder's most recently active open session's. */
 function holderTerminal(db: Database, userId: string): string {
 	let latest: {terminal: string; at: number} | undefined;
 	for (const session of db.sessions) {
@@ -229,7 +229,9 @@ function holderTerminal(db: Database, userId: string): string {
 export function recordChange(db: Database, change: Change, at: Date, actor: ChangeActor = 'holder'): void {
 	const holder = db.holders.find(entry => entry.userId === change.userId);
 	if (!holder) throw new Error(`a change of an unknown holder: ${change.userId}`);
-	const terminal = actor === 'holder' ? holderTerminal(db, change.userId) : actor.terminal;
+	// The holder's change is this process's session's: its terminal, when the store says which it is.
+	const acting = (db as Database & {[ACTING_TERMINAL]?: string})[ACTING_TERMINAL];
+	const terminal = actor === 'holder' ? (acting ?? holderTerminal(db, change.userId)) : actor.terminal;
 	db.accessLog.push({id: nextSequence(db, 'accessLog'), at: at.toISOString(), userId: change.userId, outcome: change.kind, terminal: terminal.slice(0, 200)});
 	for (const notice of noticesOf(change, holder, at)) {
 		const message: OutboxMessage = {id: nextSequence(db, 'outbox'), userId: change.userId, at: at.toISOString(), ...notice};

@@ -71,9 +71,13 @@ export class Outbox {
 		await this.deliver({...message, kind: 'email', eml: name});
 	}
 
-	/** The path of an e-mail's .eml file. */
+	/**
+	 * The path of an e-mail's .eml file: only its own, `<id>.email.eml` beside its record. A record
+	 * is a file anyone of a shared folder's group can write, so its `eml` cannot name another path
+	 * ("../db.json", another folder's file) for `outbox show` / `save` or a room reset to read.
+	 */
 	emlPath(message: OutboxMessage): string | undefined {
-		return message.eml ? join(this.directory, message.eml) : undefined;
+		return message.eml !== undefined && message.eml === `${String(message.id).padStart(8, '0')}.email.eml` ? join(this.directory, message.eml) : undefined;
 	}
 
 	/** Messages in sending order, optionally only those of one holder. Unreadable files are skipped. */

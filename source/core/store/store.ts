@@ -9,7 +9,7 @@ import {bindDatabase, type KeyFingerprints} from '../key-binding.js';
 import {writeCheckedStamp} from './checked-stamp.js';
 import {AtomicJsonFile} from './json-file.js';
 import {FileLock} from './lock.js';
-import {databaseSchema, type Database} from './schema.js';
+import {ACTING_TERMINAL, databaseSchema, type Database} from './schema.js';
 
 const MISSING = Object.freeze({}) as Database;
 
@@ -29,6 +29,8 @@ export class Store {
 	private cleaned = false;
 	/** The keys this process uses with the database: every write checks (or first records) them. */
 	private keyFingerprints: KeyFingerprints | undefined;
+	/** This process's terminal, given to every operation's snapshot (see ACTING_TERMINAL); set by the portal. */
+	actingTerminal: string | undefined;
 
 	/**
 	 * @param observe sees every snapshot this store reads or writes (the folder clock reads its
@@ -88,6 +90,7 @@ export class Store {
 			if (low.data === MISSING) throw new DomainError('store.missing', {file: this.file});
 			if (this.keyFingerprints) bindDatabase(low.data, this.directory, this.keyFingerprints);
 			this.observe(low.data);
+			if (this.actingTerminal !== undefined) Object.defineProperty(low.data, ACTING_TERMINAL, {value: this.actingTerminal, enumerable: false});
 			// Entries already in db.json: the last operation's (see `save`), or an older file's whole access log.
 			const carried = low.data.accessLog.length;
 			const carriedNotices = low.data.notices.length;
