@@ -364,7 +364,6 @@ export function emptyDatabase(): Database {
 	});
 }
 
-/** Takes the next value of a named counter; call it inside a store update. */
 /**
  * The terminal of the process whose operation this is (its portal's, set on each snapshot by
  * Store.update; a symbol, so never written to db.json). A holder's change is logged under it:
@@ -372,6 +371,7 @@ export function emptyDatabase(): Database {
  */
 export const ACTING_TERMINAL = Symbol('actingTerminal');
 
+/** Takes the next value of a named counter; call it inside a store update. */
 export function nextSequence(db: Database, name: string): number {
 	const value = (db.sequences[name] ?? 0) + 1;
 	db.sequences[name] = value;
