@@ -3,6 +3,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import type {Clock} from '../../source/core/clock.js';
 import {DomainError} from '../../source/core/errors.js';
+import {otpCodeIn} from '../../source/core/otp/phone-codes.js';
 import {Portal, type AccessEntry, type Session} from '../../source/core/portal.js';
 
 /** A clock tests move by hand. */
@@ -70,7 +71,7 @@ export async function logIn(portal: Portal, userId: string, password: string): P
 
 /** The code in the newest SMS to a holder (or operator), as the phone shows it. */
 export async function lastSmsCode(portal: Portal, userId: string): Promise<string> {
-	return /codice OTP (\d{8})/.exec((await portal.phoneMessages(userId)).at(-1)!.text)![1]!;
+	return otpCodeIn((await portal.phoneMessages(userId)).at(-1)!.text)!;
 }
 
 /**

@@ -1,7 +1,7 @@
 import {readdirSync, readFileSync, statSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {otpSmsText} from '../../source/core/notify/outbox.js';
+import {CATALOGUES} from '../../source/core/notify/messages/messages.js';
 import {newestSmsCode, otpCodeIn} from '../../source/core/otp/phone-codes.js';
 import {en} from '../../source/ui/i18n/en.js';
 import {it as italian} from '../../source/ui/i18n/it.js';
@@ -36,9 +36,13 @@ describe('the phone’s names for confirmation requests', () => {
 });
 
 describe('the newest SMS code', () => {
+	const otpSmsText = (code: string, at: Date) => CATALOGUES.it.otpSms({code, at}).text;
+
 	it('is read from the portal’s SMS wording, newest message first', () => {
 		const at = new Date('2026-11-24T09:00:00Z');
 		expect(otpCodeIn(otpSmsText('01234567', at))).toBe('01234567');
+		// An English holder's SMS too.
+		expect(otpCodeIn(CATALOGUES.en.otpSms({code: '76543210', at}).text)).toBe('76543210');
 		const sms = (id: number, text: string) => ({id, kind: 'sms' as const, userId: 'JCPD7173', to: '+393471234567', at: at.toISOString(), text});
 		expect(newestSmsCode([sms(1, otpSmsText('11111111', at)), sms(2, otpSmsText('22222222', at)), sms(3, 'Il tuo numero è cambiato.')])).toMatchObject({code: '22222222', messageId: 2});
 		expect(newestSmsCode([sms(1, 'nessun codice 123')])).toBeUndefined();

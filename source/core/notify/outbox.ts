@@ -107,9 +107,3 @@ export class Outbox {
 		return messages;
 	}
 }
-
-/** The portal's SMS wording (Italian, as InfoCert sends it). */
-export function otpSmsText(code: string, at: Date): string {
-	const time = new Intl.DateTimeFormat('it-IT', {timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit', second: '2-digit'}).format(at);
-	return `Servizio di Firma InfoCert: utilizzare il seguente codice OTP ${code} generato alle ore ${time}`;
-}

@@ -2,7 +2,8 @@ import {createHash, createHmac, randomInt, randomUUID, timingSafeEqual} from 'no
 import {DAY, MINUTE, type Clock} from '../clock.js';
 import {DomainError} from '../errors.js';
 import {requireHolder} from '../holders/identity.js';
-import {otpSmsText, type Outbox} from '../notify/outbox.js';
+import {messagesOf} from '../notify/messages/messages.js';
+import type {Outbox} from '../notify/outbox.js';
 import type {OtpKeys} from '../keys.js';
 import {unseal} from '../sealed.js';
 import {assertAppDevice} from './device.js';
@@ -250,21 +251,21 @@ export class Challenges {
 		challenge.destination = address;
 		challenge.recipient = challenge.userId;
 		challenge.sends.push(now.toISOString());
-		const subject = 'InfoCert MySign: codice di verifica';
-		const text = `Per confermare questo indirizzo e-mail sul portale MySign inserisci il codice ${code}. Il codice è valido ${db.settings.otpSmsValidityMinutes} minuti.\n\nSe non hai chiesto tu la modifica, ignora questo messaggio.\n\nInfoCert S.p.A. (messaggio simulato da mysign)`;
+		// In the language of the holder who asked (the address is theirs to be).
+		const {subject, text} = messagesOf(db, challenge.userId).emailCode({code, minutes: db.settings.otpSmsValidityMinutes});
 		const {composeEmail} = await import('../notify/email.js');
 		const eml = await composeEmail({from: 'InfoCert <noreply@mysign.local>', to: address, subject, text, date: now});
 		await this.outbox.deliverEmail({id: nextSequence(db, 'outbox'), kind: 'email', userId: challenge.userId, to: address, at: now.toISOString(), subject, text}, eml);
 	}
 
-	/** `recipient`: whose phone receives it, when not the holder's (an operator's, for a RAO renewal). */
+	/** `recipient`: whose phone receives it, when not the holder's (an operator's, for a RAO renewal); in the recipient's language (an operator's: Italian). */
 	private async sendSms(db: Database, challenge: Challenge, phone: string, now: Date, recipient = challenge.recipient ?? challenge.userId): Promise<void> {
 		challenge.recipient = recipient;
 		const code = newSmsCode();
 		challenge.codeHash = codeHash(this.keys.pepper, challenge.id, code);
 		challenge.destination = phone;
 		challenge.sends.push(now.toISOString());
-		await this.outbox.deliver({id: nextSequence(db, 'outbox'), kind: 'sms', userId: recipient, to: phone, at: now.toISOString(), text: otpSmsText(code, now)});
+		await this.outbox.deliver({id: nextSequence(db, 'outbox'), kind: 'sms', userId: recipient, to: phone, at: now.toISOString(), ...messagesOf(db, recipient).otpSms({code, at: now})});
 	}
 }
 

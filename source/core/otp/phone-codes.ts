@@ -2,7 +2,8 @@ import type {OutboxMessage} from '../notify/outbox.js';
 
 /*
  * What the holder's phone shows first: the newest OTP code received by SMS. Read from the SMS
- * text as the holder reads it (the portal's wording, otpSmsText); the outbox keeps no code
+ * text as the holder reads it (the portal's wording, `otpSms` in notify/messages/, Italian or
+ * English by the holder's language); the outbox keeps no code
  * anywhere else, and nothing secret is stored beside the message.
  */
 
@@ -14,9 +15,9 @@ export interface SmsCode {
 	messageId: number;
 }
 
-/** The 8-digit code in an SMS of the portal's wording, if it carries one. */
+/** The 8-digit code in an SMS of the portal's wording (either language), if it carries one. */
 export function otpCodeIn(text: string): string | undefined {
-	return /\bcodice OTP (\d{8})\b/.exec(text)?.[1];
+	return /\b(?:codice OTP|OTP code) (\d{8})\b/.exec(text)?.[1];
 }
 
 /** The code of the newest SMS that carries one; `messages` in sending order (as the outbox lists them). */
