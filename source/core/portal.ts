@@ -20,6 +20,7 @@ import {buildDemoDatabase, demoCredentials, demoHistories, demoOperators, readSe
 import {DomainError} from './errors.js';
 import {fingerprintsOf, loadBoundKeys} from './key-binding.js';
 import {loadOrCreateKey} from './keys.js';
+import {messagesFor, messagesOf} from './notify/messages/messages.js';
 import {Outbox, type OutboxMessage} from './notify/outbox.js';
 import {Challenges, type ChallengeView, type OtpKeys} from './otp/challenges.js';
 import {OtpService, type AppActivation, type OtpOverview} from './otp/service.js';
@@ -547,22 +548,12 @@ export class Portal {
 		return (await this.renewals()).securityInfo(session.userId, renewalId, input);
 	}
 
-	private async sendEnvelope(input: {userId: string; to: string; holderName: string; pdf: Buffer; at: Date}): Promise<void> {
+	private async sendEnvelope(input: {userId: string; to: string; name: string; surname: string; language: 'it' | 'en' | null; pdf: Buffer; at: Date}): Promise<void> {
 		const {sendEmail} = await import('./notify/email.js');
-		const text = [
-			`Gentile ${input.holderName},`,
-			'',
-			'il tuo certificato di firma remota è stato aggiornato. In allegato trovi la Busta Cifrata (ERC):',
-			'aprila con la passphrase che hai scelto (o con il tuo codice fiscale, se lo hai indicato).',
-			'Contiene il Codice di Emergenza, che ti serve per sospendere il certificato dal portale MySign.',
-			'',
-			'InfoCert S.p.A. (messaggio simulato da mysign)',
-		].join('\n');
 		await sendEmail(this.store, this.outbox, {
 			userId: input.userId,
 			to: input.to,
-			subject: 'InfoCert: il tuo nuovo certificato di firma remota - Busta Cifrata (ERC)',
-			text,
+			...messagesFor(input.language).renewalEnvelope({name: input.name, surname: input.surname}),
 			at: input.at,
 			attachments: [{filename: 'BustaCifrata-ERC.pdf', content: input.pdf, contentType: 'application/pdf'}],
 		});
@@ -773,7 +764,7 @@ export class Portal {
 
 	private async notifyHolder(input: {userId: string; to: string; subject: string; text: string}): Promise<void> {
 		const {sendEmail} = await import('./notify/email.js');
-		await sendEmail(this.store, this.outbox, {...input, text: `${input.text}\n\nInfoCert S.p.A. (messaggio simulato da mysign)`, at: this.clock.now()});
+		await sendEmail(this.store, this.outbox, {...input, at: this.clock.now()});
 	}
 
 	// ── Operators (`mysign admin`), scenarios and the outbox ──────────────────────────────
@@ -825,28 +816,12 @@ export class Portal {
 		const [{buildRegistrationPdf}, {sendEmail}] = await Promise.all([import('./notify/envelope.js'), import('./notify/email.js')]);
 		const now = this.clock.now();
 		const pdf = await buildRegistrationPdf({holderName: `${holder.name} ${holder.surname}`, userId: holder.userId, codiceFiscale: holder.codiceFiscale, iut: holder.iut, ...secrets, issuedAt: now});
-		const text = [
-			`Gentile ${holder.name} ${holder.surname},`,
-			'',
-			...(occasion === 'reissue'
-				? [
-						`l'operatore ti ha emesso un nuovo certificato di firma remota (IUT ${holder.iut}); il certificato precedente è revocato.`,
-						'In allegato trovi la Busta Cifrata con il nuovo PIN e il nuovo Codice di Emergenza, che va usato con lo IUT indicato:',
-						`aprila con il tuo codice fiscale (in maiuscolo). Accedi a MySign con il tuo User ID ${holder.userId} e la tua password di sempre.`,
-					]
-				: [
-						`la registrazione del tuo certificato di firma remota è completata. Il tuo User ID è ${holder.userId}, il tuo IUT è ${holder.iut}.`,
-						'In allegato trovi la Busta Cifrata con la password iniziale, il PIN e il Codice di Emergenza (da usare con lo IUT indicato):',
-						'aprila con il tuo codice fiscale (in maiuscolo). Al primo accesso a MySign ti sarà chiesto di cambiare la password.',
-					]),
-			'',
-			'InfoCert S.p.A. (messaggio simulato da mysign)',
-		].join('\n');
+		// A new holder has no saved language yet (Italian); a reissue speaks the holder's.
+		const messages = messagesOf(await this.store.read(), holder.userId);
 		await sendEmail(this.store, this.outbox, {
 			userId: holder.userId,
 			to: holder.email,
-			subject: occasion === 'reissue' ? 'InfoCert LegalCert: nuovo certificato emesso dall\'operatore' : 'InfoCert LegalCert: registrazione',
-			text,
+			...messages[occasion === 'reissue' ? 'reissue' : 'registration']({name: holder.name, surname: holder.surname, userId: holder.userId, iut: holder.iut}),
 			at: now,
 			attachments: [{filename: `BustaCifrata-${holder.userId}.pdf`, content: pdf, contentType: 'application/pdf'}],
 		});

@@ -35,6 +35,7 @@ export interface AccountView {
 	mustChangePassword: boolean;
 }
 
+/** Sends a composed e-mail (subject and whole text, signature included: see notify/messages/) to a holder. */
 export type Notify = (input: {userId: string; to: string; subject: string; text: string}) => Promise<void>;
 
 export function logAccountEvent(db: Database, userId: string | null, outcome: AccessOutcome, terminal: string, now: Date): void {

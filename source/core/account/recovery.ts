@@ -11,6 +11,7 @@ import type {Database, Recovery} from '../store/schema.js';
 import type {Store} from '../store/store.js';
 import {assertAcceptablePassword, logAccountEvent, type Notify} from './account.js';
 import {recordChange} from '../notify/changes.js';
+import {messagesFor} from '../notify/messages/messages.js';
 import type {PasswordContext} from './password-policy.js';
 import {normaliseAnswer} from './secret-question.js';
 
@@ -229,7 +230,7 @@ export class PasswordRecovery {
 			return match;
 		});
 		if (holder) {
-			await this.notify({userId: holder.userId, to: holder.email, subject: 'InfoCert MySign: il tuo User ID', text: `Gentile ${holder.name} ${holder.surname},\n\nil tuo User ID per il portale MySign è ${holder.userId}.`});
+			await this.notify({userId: holder.userId, to: holder.email, ...messagesFor(holder.language).userIdReminder({name: holder.name, surname: holder.surname, userId: holder.userId})});
 		}
 	}
 

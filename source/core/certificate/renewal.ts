@@ -35,7 +35,8 @@ export const OPERATION_RENEWAL_ACTIVATE = 'renewal.activate';
 export const OPERATION_RENEWAL_RAO = 'renewal.rao';
 
 /** What the replacement procedure sends: the e-mail with the envelope (seed 002). */
-export type SendEnvelope = (input: {userId: string; to: string; holderName: string; pdf: Buffer; at: Date}) => Promise<void>;
+/** Sends the envelope's e-mail to the holder, in their saved language (`language`). */
+export type SendEnvelope = (input: {userId: string; to: string; name: string; surname: string; language: 'it' | 'en' | null; pdf: Buffer; at: Date}) => Promise<void>;
 
 export class Renewals {
 	constructor(
@@ -284,7 +285,7 @@ export class Renewals {
 			entry.newErcHash = null;
 		});
 		if (renewal.kind === 'replacement' && renewal.envelope) {
-			await this.sendEnvelope({userId, to: holder.email, holderName: `${holder.name} ${holder.surname}`, pdf: Buffer.from(renewal.envelope, 'base64'), at: now});
+			await this.sendEnvelope({userId, to: holder.email, name: holder.name, surname: holder.surname, language: holder.language, pdf: Buffer.from(renewal.envelope, 'base64'), at: now});
 			await this.store.update(current => {
 				this.find(current, userId, renewalId).envelope = null;
 			});

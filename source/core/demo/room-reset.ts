@@ -13,6 +13,7 @@ import type {Store} from '../store/store.js';
 import {buildDemoHolder, demoSignatureHistory, type DemoSeed} from './demo.js';
 import {firstStateOf, restoredHolder} from './first-state.js';
 import {HANDOUT_SUBJECT} from '../admin/handout.js';
+import {CATALOGUES} from '../notify/messages/messages.js';
 
 /*
  * `mysign demo --reset --keep-enrolled`: every holder (the demo's and every enrolled one) back
@@ -44,7 +45,8 @@ export interface RoomResetResult {
 	couponsFreed: number;
 }
 
-const REGISTRATION_SUBJECT = 'InfoCert LegalCert: registrazione';
+/** The enrolment e-mail's subject, in any language (see notify/messages/): only the subject, no holder's data. */
+const REGISTRATION_SUBJECTS: ReadonlySet<string> = new Set(Object.values(CATALOGUES).map(messages => messages.registration({name: '', surname: '', userId: '', iut: ''}).subject));
 
 /** What the outbox holds: message records, e-mails, and the temporary files of a write (see atomic-write.ts). */
 const OUTBOX_FILE = /^\d{8}\.(sms\.json|email\.json|email\.eml)(\.\d+\.[0-9a-f]+\.tmp)?$/;
@@ -87,7 +89,7 @@ async function registrationEmails(outbox: Outbox, userIds: ReadonlySet<string>):
 	for (const message of await outbox.list({kind: 'email'})) {
 		const userId = message.userId;
 		if (userId === null || !userIds.has(userId)) continue;
-		const kind = message.subject === REGISTRATION_SUBJECT && message.attachments?.includes(`BustaCifrata-${userId}.pdf`) ? envelopes : message.subject === HANDOUT_SUBJECT && message.attachments?.includes(`Scheda-${userId}.pdf`) ? handouts : undefined;
+		const kind = REGISTRATION_SUBJECTS.has(message.subject ?? '') && message.attachments?.includes(`BustaCifrata-${userId}.pdf`) ? envelopes : message.subject === HANDOUT_SUBJECT && message.attachments?.includes(`Scheda-${userId}.pdf`) ? handouts : undefined;
 		if (!kind || kind.has(userId)) continue;
 		const path = outbox.emlPath(message);
 		// Never a link or a FIFO in its place: that holder is reported without an envelope.

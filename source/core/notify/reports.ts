@@ -3,11 +3,12 @@ import type {Clock} from '../clock.js';
 import {DomainError} from '../errors.js';
 import {requireHolder} from '../holders/identity.js';
 import type {SignatureLog} from '../history/signature-log.js';
-import {formatItalianDate, italianDay} from '../italian-date.js';
+import {italianDay} from '../italian-date.js';
 import type {Store} from '../store/store.js';
 import type {ChallengeView, Challenges} from '../otp/challenges.js';
 import type {Outbox} from './outbox.js';
 import {recordChange} from './changes.js';
+import {messagesFor} from './messages/messages.js';
 import type {ReportFrequency, ReportSettings} from '../store/schema.js';
 
 export type {ReportFrequency, ReportSettings} from '../store/schema.js';
@@ -24,12 +25,6 @@ export const OPERATION_REPORT_ADDRESS = 'report.address';
 
 /** What "Salva" did: saved, or a code went to the new address and waits for `confirmAddress`. */
 export type ReportUpdate = {kind: 'saved'} | {kind: 'confirm'; email: string; challenge: ChallengeView};
-
-const SIGNATURE = 'InfoCert S.p.A. (messaggio simulato da mysign)';
-
-function time(at: Date): string {
-	return new Intl.DateTimeFormat('it-IT', {timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit'}).format(at);
-}
 
 function dayBefore(day: string): string {
 	const date = new Date(`${day}T12:00:00Z`);
@@ -95,18 +90,8 @@ export class Reports {
 		const holder = (await this.store.read()).holders.find(entry => entry.userId === userId);
 		if (!holder) return;
 		if (holder.report.frequency === 'each') {
-			const count = documents.length;
-			const text = [
-				`Gentile ${holder.name} ${holder.surname},`,
-				'',
-				`il ${formatItalianDate(at)} alle ore ${time(at)} hai firmato ${count} ${count === 1 ? 'documento' : 'documenti'} con il certificato di firma remota (User ID ${holder.userId}):`,
-				...documents.map(document => `  - ${document.name}`),
-				'',
-				'Se non riconosci questa operazione, sospendi subito il certificato dal portale MySign.',
-				'',
-				SIGNATURE,
-			].join('\n');
-			await this.send(userId, holder.report.email ?? holder.email, `Report di firma: ${count} ${count === 1 ? 'documento firmato' : 'documenti firmati'} il ${formatItalianDate(at)}`, text, at);
+			const {subject, text} = messagesFor(holder.language).signatureReport({name: holder.name, surname: holder.surname, userId: holder.userId, at, documents: documents.map(document => document.name)});
+			await this.send(userId, holder.report.email ?? holder.email, subject, text, at);
 		}
 		// Only a daily subscriber may have a summary due: nobody else's signing takes the store lock here.
 		if (holder.report.frequency === 'daily') await this.sendDailySummaries(userId);
@@ -130,7 +115,7 @@ export class Reports {
 			const since = holder.report.lastDailyReport ?? dayBefore(yesterday);
 			if (since >= yesterday) return undefined;
 			holder.report.lastDailyReport = yesterday;
-			return {since, holder: {name: `${holder.name} ${holder.surname}`, userId: holder.userId, to: holder.report.email ?? holder.email}};
+			return {since, holder: {name: holder.name, surname: holder.surname, userId: holder.userId, to: holder.report.email ?? holder.email, language: holder.language}};
 		});
 		if (!claim) return 0;
 		const perDay = new Map<string, {success: number; failure: number}>();
@@ -143,19 +128,8 @@ export class Reports {
 		}
 		let sent = 0;
 		for (const [day, counts] of [...perDay].sort(([a], [b]) => a.localeCompare(b))) {
-			const date = day.split('-').reverse().join('/');
-			const text = [
-				`Gentile ${claim.holder.name},`,
-				'',
-				`riepilogo delle firme del ${date} (User ID ${claim.holder.userId}):`,
-				`  firme riuscite: ${counts.success}`,
-				`  tentativi falliti: ${counts.failure}`,
-				'',
-				`Riepilogo generato il ${formatItalianDate(now)} alle ore ${time(now)}. Il dettaglio è in «Cronologia firme» sul portale MySign.`,
-				'',
-				SIGNATURE,
-			].join('\n');
-			await this.send(userId, claim.holder.to, `Riepilogo giornaliero firme del ${date}: ${counts.success} ${counts.success === 1 ? 'firma' : 'firme'}`, text, now);
+			const {subject, text} = messagesFor(claim.holder.language).dailySummary({name: claim.holder.name, surname: claim.holder.surname, userId: claim.holder.userId, day: new Date(`${day}T12:00:00Z`), success: counts.success, failure: counts.failure, generatedAt: now});
+			await this.send(userId, claim.holder.to, subject, text, now);
 			sent++;
 		}
 		return sent;
