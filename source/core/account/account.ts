@@ -167,6 +167,7 @@ export class Account {
 		});
 	}
 
+	/** The interface language, and the language of every SMS and e-mail sent to the holder from now on (see notify/messages/). */
 	async setLanguage(userId: string, language: 'it' | 'en', terminal: string): Promise<void> {
 		await this.store.update(db => {
 			requireHolder(db, userId).language = language;

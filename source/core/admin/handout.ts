@@ -9,6 +9,10 @@ import {taggedPdf} from '../pdf/document.js';
  * e-mail in the outbox whose text is the handout itself (≤ 80 columns: `mysign outbox show N`
  * prints it as it goes on paper) with the same content as a one-page A4 PDF attached
  * (`mysign outbox save N DIR`, tagged like the envelopes). No secret is in either.
+ *
+ * Italian always, unlike the holders' messages in notify/messages/: it is the course's printed
+ * page for the trainer (text and PDF from the same sections), sent at enrolment, before the
+ * holder can have chosen a language.
  */
 
 export const HANDOUT_SUBJECT = 'MySign: scheda per il primo accesso';
