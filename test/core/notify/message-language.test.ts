@@ -1,6 +1,7 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import type {OutboxMessage, Portal, Session} from '../../../source/core/portal.js';
 import {otpCodeIn} from '../../../source/core/otp/phone-codes.js';
+import {demoCopies} from '../../helpers/demo-template.js';
 import {demoPortal, GIULIA, logIn, ManualClock, MARIO} from '../../helpers/portal.js';
 
 /*
@@ -9,6 +10,7 @@ import {demoPortal, GIULIA, logIn, ManualClock, MARIO} from '../../helpers/porta
  * the change e-mails were Italian even for a holder whose language is English.
  */
 
+const demoCopy = demoCopies();
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
 
@@ -54,5 +56,21 @@ describe('messages speak the holder’s language', () => {
 		const again = await changeOtpPhone(portal, giulia, GIULIA.userId, '+393354445566');
 		expect(again.code.text).toMatch(/^Servizio di Firma InfoCert: utilizzare il seguente codice OTP/);
 		expect(again.notices.find(message => message.kind === 'email')!.subject).toBe('InfoCert MySign: numero per i codici OTP modificato');
+	});
+
+	it('an operator’s reissue reaches an English holder in English, with its notices (the envelope PDF stays Italian)', async () => {
+		const {portal} = await demoCopy();
+		// A scenario rebuilds the demo holder (no language): the language is chosen after it.
+		await portal.applyScenario(MARIO.userId, 'pin-blocked');
+		await portal.setLanguage(await logIn(portal, MARIO.userId, MARIO.password), 'en');
+		const before = (await portal.outbox.list()).length;
+		const result = await (await portal.admin()).reissue({userId: MARIO.userId, codiceFiscale: 'RSSMRA80A01H501U'});
+		const mails = (await portal.outbox.list()).slice(before).filter(message => message.kind === 'email' && message.userId === MARIO.userId);
+		const reissue = mails.find(message => message.attachments?.includes(`BustaCifrata-${MARIO.userId}.pdf`))!;
+		expect(reissue.subject).toBe('InfoCert LegalCert: new certificate issued by the operator');
+		expect(reissue.text).toContain(`the operator has issued you a new remote signature certificate (IUT ${result.iut})`);
+		// The reissue's change notice (the new certificate and its IUT) is English too.
+		expect(mails.map(mail => mail.subject)).toContain('InfoCert MySign: new certificate issued');
+		for (const mail of mails) expect(mail.text, mail.subject).toMatch(/^Dear MARIO ROSSI,\n/);
 	});
 });
