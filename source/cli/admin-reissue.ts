@@ -21,7 +21,7 @@ export async function reissueCommand(
 ): Promise<string> {
 	const codiceFiscale = flags.codiceFiscale;
 	if (codiceFiscale === undefined || codiceFiscale.trim() === '') throw new UsageError(t('admin.missing', {what: '--codice-fiscale CF'}));
-	const admin = await portal.admin();
+	const admin = await portal.admin.commands();
 	const result = await admin.reissue({userId, codiceFiscale});
 	if (flags.json) return jsonDocument(result);
 	return t('admin.reissued', {

@@ -82,7 +82,7 @@ export async function enrollmentRows(t: Translate, flags: AdminFlags): Promise<E
 export async function adminCommand(t: Translate, language: Language, portal: Portal, words: readonly string[], flags: AdminFlags): Promise<number> {
 	const {command, operand} = parseAdminWords(t, words);
 	const user = () => required(t, operand, 'USER (es. JCPD7173)');
-	const admin = await portal.admin();
+	const admin = await portal.admin.commands();
 	const print = (json: unknown, text: string) => out(flags.json ? jsonDocument(json) : text);
 	try {
 		switch (command) {
@@ -90,7 +90,7 @@ export async function adminCommand(t: Translate, language: Language, portal: Por
 				const countText = flags.count ?? '1';
 				const count = Number(countText);
 				if (!/^\d+$/.test(countText) || count < 1 || count > 1000) throw new UsageError(t('cli.badCount', {value: countText}));
-				const codes = await portal.createCoupons(count);
+				const codes = await portal.renewal.createCoupons(count);
 				print({created: codes.length, coupons: codes}, [t('cli.couponsCreated', {count: codes.length}), ...codes].join('\n'));
 				return 0;
 			}
@@ -204,7 +204,7 @@ export async function statusCommand(t: Translate, language: Language, portal: Po
 	const warnText = options.warnDays ?? '30';
 	if (!/^\d{1,4}$/.test(warnText)) throw new UsageError(t('admin.badWarnDays', {value: warnText}));
 	// An unknown holder is not a usage error: status cannot tell (exit 3, set in cli.tsx), as with a broken database.
-	const report = await portal.certificateStatus(userId);
+	const report = await portal.admin.certificateStatus(userId);
 	const code = report.state !== 'active' ? 2 : report.daysLeft !== null && report.daysLeft < Number(warnText) ? 1 : 0;
 	if (options.json) out(jsonDocument({...report, warnDays: Number(warnText), exitCode: code}));
 	else {

@@ -57,7 +57,7 @@ export function clockLines(t: Translate, view: FolderClockView, formatTime: (dat
 }
 
 export async function clockCommand(options: {t: Translate; portal: Portal; change: ClockChange | undefined; json: boolean; formatTime: (date: Date) => string}): Promise<number> {
-	const view = options.change ? await options.portal.changeFolderClock(options.change) : await options.portal.folderClock();
+	const view = options.change ? await options.portal.folder.changeClock(options.change) : await options.portal.folder.clock();
 	if (options.json) {
 		process.stdout.write(JSON.stringify({kind: view.kind, now: isoWithOffset(view.now), offsetMs: view.offsetMs, attime: Math.floor(view.now.getTime() / 1000)}) + '\n');
 	} else {

@@ -63,7 +63,7 @@ async function clock({t, language, words, flags}: RunContext): Promise<number> {
 
 async function crl({t, flags}: RunContext): Promise<number> {
 	const portal = await (await loadPortal()).open({dataDirectory: resolveDataDirectory(flags.data), terminal: 'crl'});
-	const file = await portal.refreshCertificates({always: true});
+	const file = await portal.folder.refreshCertificates({always: true});
 	return write(flags.json ? JSON.stringify({crl: file, ca: file.replace(/crl\.pem$/, 'ca.pem')}) : t('cli.crlWritten', {file}));
 }
 
@@ -91,7 +91,7 @@ async function sign({t, language, words, flags}: RunContext): Promise<number> {
 
 async function reports({t, flags}: RunContext): Promise<number> {
 	const portal = await openFor('reports', flags);
-	const sent = await portal.sendDailyReports();
+	const sent = await portal.history.sendDailyReports();
 	return write(flags.json ? JSON.stringify({sent}) : t('cli.reportsSent', {count: sent}));
 }
 
@@ -131,7 +131,7 @@ async function portal(context: RunContext): Promise<number> {
 	// folder without a database starts with the demo data set.
 	await (await loadPortal()).createDemoIfMissing({dataDirectory});
 	const opened = await open();
-	const settings = await opened.settings();
+	const settings = await opened.folder.settings();
 	return (await ui).runTui({...options, portal: opened, maxLoginAttempts: settings.loginMaxAttempts});
 }
 

@@ -1,4 +1,5 @@
 import {DomainError} from '../core/errors.js';
+import type {Portal} from '../core/portal.js';
 import {Store} from '../core/store/store.js';
 import {describeError, type Language, type MessageKey, type Translate} from '../ui/i18n/index.js';
 import {confirmed} from './confirm.js';
@@ -62,7 +63,7 @@ export async function demoCommand(t: Translate, language: Language, dataDirector
 	if (flags.reset && flags.keepEnrolled && (await new Store(dataDirectory).exists())) {
 		const started = performance.now();
 		const portal = await Portal.open({dataDirectory, terminal: 'demo'});
-		const result = await portal.resetRoom();
+		const result = await portal.demo.resetRoom();
 		const seconds = (performance.now() - started) / 1000;
 		if (flags.scenario === undefined) return printRoomReset(t, language, dataDirectory, result, seconds, flags.json);
 	}
@@ -76,10 +77,10 @@ async function scenario(t: Translate, dataDirectory: string, flags: DemoFlags): 
 	const portal = await (await loadPortal()).open({dataDirectory, terminal: 'demo'});
 	let userIds: string[];
 	try {
-		if (flags.all) userIds = await portal.applyScenarioToAll(name);
+		if (flags.all) userIds = await portal.demo.applyScenarioToAll(name);
 		else {
 			const userId = (flags.user ?? 'JCPD7173').trim().toUpperCase();
-			await portal.applyScenario(userId, name);
+			await portal.demo.applyScenario(userId, name);
 			userIds = [userId];
 		}
 	} catch (error) {
@@ -116,7 +117,7 @@ async function printRoomReset(
 	t: Translate,
 	language: Language,
 	dataDirectory: string,
-	result: Awaited<ReturnType<Awaited<ReturnType<(typeof import('../core/portal.js'))['Portal']['open']>>['resetRoom']>>,
+	result: Awaited<ReturnType<Portal['demo']['resetRoom']>>,
 	seconds: number,
 	json: boolean,
 ): Promise<number> {

@@ -29,7 +29,7 @@ function messageNumber(t: Translate, text: string | undefined, usage: 'admin.out
 
 /** A record as `--json` gives it: the time with its offset, the .eml's path. */
 function shownRecord(portal: Portal, message: OutboxMessage) {
-	return {...message, at: isoFromStored(message.at), eml: message.eml ? portal.outbox.emlPath(message) : undefined};
+	return {...message, at: isoFromStored(message.at), eml: message.eml ? portal.mailbox.emlPath(message) : undefined};
 }
 
 interface Attachment {
@@ -40,7 +40,7 @@ interface Attachment {
 
 /** An e-mail's attachments as its .eml file holds them (read like `outbox save` reads it: bounded, never through a link). */
 async function attachmentsOf(portal: Portal, message: OutboxMessage): Promise<Attachment[]> {
-	const eml = portal.outbox.emlPath(message);
+	const eml = portal.mailbox.emlPath(message);
 	if (!eml) return [];
 	const {simpleParser} = await import('mailparser');
 	const parsed = await simpleParser(await readRegularFile(eml, 16 * 1024 * 1024));
@@ -48,7 +48,7 @@ async function attachmentsOf(portal: Portal, message: OutboxMessage): Promise<At
 }
 
 async function show(t: Translate, language: Language, portal: Portal, id: number, json: boolean): Promise<number> {
-	const message = (await portal.outbox.list()).find(entry => entry.id === id);
+	const message = (await portal.mailbox.list()).find(entry => entry.id === id);
 	// `show` prints an SMS as well as an e-mail: the refusal says "message", not "e-mail".
 	if (!message) return asUsage(t, new DomainError('outbox.noMessage', {id}));
 	const attachments = await attachmentsOf(portal, message);
@@ -87,12 +87,12 @@ export async function outboxCommand(t: Translate, language: Language, portal: Po
 	if (words[0] === 'save') {
 		if (words.length !== 3) throw new UsageError(t('admin.outboxSaveUsage'));
 		const id = messageNumber(t, words[1], 'admin.outboxSaveUsage');
-		const written = await portal.saveAttachments(id, words[2]!).catch((error: unknown) => asUsage(t, error));
+		const written = await portal.mailbox.saveAttachments(id, words[2]!).catch((error: unknown) => asUsage(t, error));
 		out(options.json ? jsonDocument({saved: written}) : written.length === 0 ? t('admin.noAttachments', {id}) : written.map(file => t('admin.saved', {file: toDisplayText(file)})).join('\n'));
 		return 0;
 	}
 	if (words.length > 0) throw new UsageError(t('cli.unknownCommand', {command: `outbox ${words.join(' ')}`}));
-	const messages = await portal.outbox.list(options.user ? {userId: options.user.trim().toUpperCase()} : {});
+	const messages = await portal.mailbox.list(options.user ? {userId: options.user.trim().toUpperCase()} : {});
 	if (options.json) {
 		out(jsonDocument({messages: messages.map(message => shownRecord(portal, message))}));
 		return 0;

@@ -3,6 +3,7 @@ import {join} from 'node:path';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {demoCopies} from '../helpers/demo-template.js';
 import {temporaryDirectory} from '../helpers/portal.js';
+import {storeOf} from '../helpers/internals.js';
 
 /*
  * `demo --reset --keep-enrolled` empties outbox/ after its commit. In a group's folder a member
@@ -24,9 +25,9 @@ describe('room reset and a link swapped in for outbox/', () => {
 		mkdirSync(join(victim.path, 'sub'));
 		writeFileSync(join(victim.path, 'sub', 'notes.txt'), 'keep me too\n');
 		const outbox = join(directory, 'outbox');
-		const update = portal.store.update.bind(portal.store);
+		const update = storeOf(portal).update.bind(storeOf(portal));
 		let swapped = false;
-		vi.spyOn(portal.store, 'update').mockImplementation(async change => {
+		vi.spyOn(storeOf(portal), 'update').mockImplementation(async change => {
 			const result = await update(change);
 			// Right after the reset's commit, before its cleanup of outbox/.
 			if (!swapped) {
@@ -36,7 +37,7 @@ describe('room reset and a link swapped in for outbox/', () => {
 			}
 			return result;
 		});
-		const error = await portal.resetRoom().catch((caught: unknown) => caught);
+		const error = await portal.demo.resetRoom().catch((caught: unknown) => caught);
 		expect(swapped).toBe(true);
 		// Refused after the commit: said as such (the holders are reset), not as "nothing was changed".
 		expect(error).toMatchObject({code: 'demo.resetIncomplete', params: {reason: 'file.notDirectory'}});

@@ -10,7 +10,7 @@ export function usePinAttempts(holder: Session): [number | undefined, () => void
 	const {portal} = useUi();
 	const [left, setLeft] = useState<number | undefined>();
 	const refresh = useCallback(() => {
-		portal.pinAttemptsLeft(holder).then(setLeft, () => setLeft(undefined));
+		portal.pin.attemptsLeft(holder).then(setLeft, () => setLeft(undefined));
 	}, [portal, holder.id]);
 	useEffect(refresh, [refresh]);
 	return [left, refresh];

@@ -33,7 +33,7 @@ export function useSessionWatch(session: Session | undefined, onEnded: (notice: 
 			const touch = pressed.current;
 			pressed.current = false;
 			try {
-				const status = await portal.sessionStatus(session, {touch});
+				const status = await portal.sessions.status(session, {touch});
 				if (!live) return;
 				if (status.state === 'ended') {
 					live = false;

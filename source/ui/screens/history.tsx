@@ -172,7 +172,7 @@ export function HistoryScreen({active, session, onBack, onHelp, onTypingChange}:
 	/** The signatures page from the columns this process already holds, or undefined (then load it). */
 	const signaturesNow = (filter: HistoryFilter, wanted: number) => {
 		try {
-			return portal.signatureHistoryNow(session, filter, {page: wanted, pageSize});
+			return portal.history.signaturesNow(session, filter, {page: wanted, pageSize});
 		} catch {
 			return undefined; // the asynchronous load reports it
 		}
@@ -185,8 +185,8 @@ export function HistoryScreen({active, session, onBack, onHelp, onTypingChange}:
 				const ready = which === 'signatures' ? signaturesNow(filter, wanted) : undefined;
 				const loaded: Result =
 					which === 'signatures'
-						? {view: which, page: ready ?? (await portal.signatureHistory(session, filter, {page: wanted, pageSize}))}
-						: {view: which, page: await portal.accessHistory(session, filter, {page: wanted, pageSize})};
+						? {view: which, page: ready ?? (await portal.history.signatures(session, filter, {page: wanted, pageSize}))}
+						: {view: which, page: await portal.history.accesses(session, filter, {page: wanted, pageSize})};
 				setResult(loaded);
 				setApplied(filter);
 				setPage(loaded.page.page);

@@ -51,7 +51,7 @@ export function LoginScreen({active, notice, initialFocus, maxAttempts, onLogged
 			return;
 		}
 		dispatch({type: 'busy'});
-		portal.login(identifier, password).then(
+		portal.sessions.login(identifier, password).then(
 			result => {
 				if (result.kind === 'success') {
 					dispatch({type: 'done', clear: ['password']});

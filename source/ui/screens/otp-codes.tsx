@@ -35,7 +35,7 @@ export function OtpCodesScreen({active, session, onBack, onHelp, onTypingChange}
 	const [message, setMessage] = useState<{kind: 'error' | 'success'; text: string} | undefined>();
 
 	const reload = useCallback(() => {
-		portal.otpOverview(session).then(setOverview, (error: unknown) => setMessage({kind: 'error', text: describeError(t, error)}));
+		portal.otp.overview(session).then(setOverview, (error: unknown) => setMessage({kind: 'error', text: describeError(t, error)}));
 	}, [portal, session, t]);
 	useEffect(reload, [reload]);
 
@@ -69,8 +69,8 @@ export function OtpCodesScreen({active, session, onBack, onHelp, onTypingChange}
 					setMessage(undefined);
 					if (item.action === 'activate') return setDialog('activate');
 					if (item.action === 'changePhone') return setDialog('changePhone');
-					if (item.action === 'channel') return void run(portal.setPreferredChannel(session, item.channel));
-					return void run(portal.setPush(session, !overview.push));
+					if (item.action === 'channel') return void run(portal.otp.setPreferredChannel(session, item.channel));
+					return void run(portal.otp.setPush(session, !overview.push));
 				}
 			}
 		},
@@ -89,7 +89,7 @@ export function OtpCodesScreen({active, session, onBack, onHelp, onTypingChange}
 			const target = channels[(at + (key.leftArrow ? -1 : 1) + channels.length) % channels.length]!;
 			moveTo(target.index);
 			setMessage(undefined);
-			void run(portal.setPreferredChannel(session, target.channel));
+			void run(portal.otp.setPreferredChannel(session, target.channel));
 		},
 		{isActive: active && dialog === 'none'},
 	);

@@ -35,7 +35,7 @@ export function RenewalScreen({active, session, onBack, onHelp, onTypingChange}:
 	const [message, setMessage] = useState<{kind: 'error' | 'success'; text: string} | undefined>();
 	const reload = useCallback(() => {
 		// A renewal that cannot be offered now (e.g. its new OTP refused by the message limit) does not hide the card.
-		Promise.all([portal.dashboard(session), portal.renewalWindow(session), portal.pendingRenewal(session).catch(() => undefined)]).then(
+		Promise.all([portal.certificate.dashboard(session), portal.renewal.window(session), portal.renewal.pending(session).catch(() => undefined)]).then(
 			([dashboard, renewal, left]) => {
 				setView(dashboard);
 				setWindow(renewal);

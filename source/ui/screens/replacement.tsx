@@ -21,7 +21,7 @@ export function ReplacementScreen({active, session, data, onDone, onHelp, onTypi
 	const [choice, setChoice] = useState<'ask' | 'resume' | 'restart'>('ask');
 	const [ended, setEnded] = useState<string | undefined>();
 	useEffect(() => {
-		portal.pendingRenewal(session).then(
+		portal.renewal.pending(session).then(
 			left => setPending({loaded: true, value: left?.kind === 'replacement' ? left : undefined}),
 			() => setPending({loaded: true, value: undefined}),
 		);
