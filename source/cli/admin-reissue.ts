@@ -1,5 +1,4 @@
-import type {Portal} from '../core/portal.js';
-import {toDisplayText} from '../core/text/sanitize.js';
+import {type Portal, toDisplayText} from '../core/index.js';
 import {formatDate, type Language, type Translate} from '../ui/i18n/index.js';
 import {UsageError} from './usage.js';
 import {jsonDocument} from './time.js';

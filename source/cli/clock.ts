@@ -1,6 +1,4 @@
-import {parseDuration} from '../core/clock.js';
-import {parseTrainerTime, type ClockChange, type FolderClockView} from '../core/clock-control.js';
-import type {Portal} from '../core/portal.js';
+import {parseDuration, parseTrainerTime, type ClockChange, type FolderClockView, type Portal} from '../core/index.js';
 import type {Translate} from '../ui/i18n/index.js';
 import {isoWithOffset} from './time.js';
 import {UsageError} from './usage.js';

@@ -1,5 +1,5 @@
-import {resolveDataDirectory} from '../core/paths.js';
-import {readCheckedStamp} from '../core/store/checked-stamp.js';
+// The domain's code (and its schema library) loads only when a command needs it (`loadPortal`): see the TUI start below.
+import {loadPortal, resolveDataDirectory, readCheckedStamp} from '../core/index.js';
 import {displayFor, type Display} from '../ui/display.js';
 import {cliDateTime} from './time.js';
 import {terminalDescription} from './terminal-name.js';
@@ -13,11 +13,6 @@ import {UsageError} from './usage.js';
 
 export type {ParsedFlags, RunContext, Runner} from './command-types.js';
 import type {ParsedFlags, RunContext, Runner} from './command-types.js';
-
-/** The domain's code (and its schema library) loads only when a command needs it: see the TUI start below. */
-async function loadPortal() {
-	return (await import('../core/portal.js')).Portal;
-}
 
 function displayOf(context: RunContext): Display {
 	return displayFor(context.display, process.env);

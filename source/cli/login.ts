@@ -1,6 +1,5 @@
 import {read} from 'read';
-import {isDomainError} from '../core/errors.js';
-import type {Portal, Session} from '../core/portal.js';
+import {isDomainError, type Portal, type Session} from '../core/index.js';
 import {formatDate, formatTime, type Language, type Translate} from '../ui/i18n/index.js';
 import {zoneName} from './time.js';
 import {readToken, removeToken, tokenFile, writeToken} from './session-file.js';

@@ -1,7 +1,4 @@
-import {isDomainError, DomainError} from '../core/errors.js';
-import type {OutboxMessage, Portal} from '../core/portal.js';
-import {readRegularFile} from '../core/store/safe-file.js';
-import {toDisplayText} from '../core/text/sanitize.js';
+import {isDomainError, DomainError, type OutboxMessage, type Portal, toDisplayText} from '../core/index.js';
 import {describeError, type Language, type Translate} from '../ui/i18n/index.js';
 import {cliDateTime, isoFromStored, jsonDocument} from './time.js';
 import {UsageError} from './usage.js';
@@ -32,26 +29,11 @@ function shownRecord(portal: Portal, message: OutboxMessage) {
 	return {...message, at: isoFromStored(message.at), eml: message.eml ? portal.mailbox.emlPath(message) : undefined};
 }
 
-interface Attachment {
-	name: string;
-	size: number;
-	contentType: string;
-}
-
-/** An e-mail's attachments as its .eml file holds them (read like `outbox save` reads it: bounded, never through a link). */
-async function attachmentsOf(portal: Portal, message: OutboxMessage): Promise<Attachment[]> {
-	const eml = portal.mailbox.emlPath(message);
-	if (!eml) return [];
-	const {simpleParser} = await import('mailparser');
-	const parsed = await simpleParser(await readRegularFile(eml, 16 * 1024 * 1024));
-	return parsed.attachments.map((attachment, index) => ({name: attachment.filename ?? `allegato-${index + 1}`, size: attachment.size ?? attachment.content.length, contentType: attachment.contentType}));
-}
-
 async function show(t: Translate, language: Language, portal: Portal, id: number, json: boolean): Promise<number> {
 	const message = (await portal.mailbox.list()).find(entry => entry.id === id);
 	// `show` prints an SMS as well as an e-mail: the refusal says "message", not "e-mail".
 	if (!message) return asUsage(t, new DomainError('outbox.noMessage', {id}));
-	const attachments = await attachmentsOf(portal, message);
+	const attachments = await portal.mailbox.attachments(message);
 	if (json) {
 		out(jsonDocument({...shownRecord(portal, message), attachments}));
 		return 0;

@@ -1,6 +1,4 @@
-import {newestSmsCode} from '../core/otp/phone-codes.js';
-import type {Portal} from '../core/portal.js';
-import {toDisplayText} from '../core/text/sanitize.js';
+import {newestSmsCode, type Portal, toDisplayText} from '../core/index.js';
 import type {Display} from '../ui/display.js';
 import {formatTimeWithSeconds, type Language, type Translate} from '../ui/i18n/index.js';
 import {cliDateTime, isoFromStored, isoWithOffset, jsonDocument} from './time.js';

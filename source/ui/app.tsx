@@ -1,8 +1,7 @@
 import {useCallback, useEffect, useMemo, useReducer, useRef, useState} from 'react';
 import {Box, Text, useApp} from 'ink';
 import {KeyRouter, useKeys} from './hooks/key-router.js';
-import type {Portal, Session} from '../core/portal.js';
-import {toDisplayText} from '../core/text/sanitize.js';
+import {type Portal, type Session, toDisplayText} from '../core/index.js';
 import {Frame} from './components/frame.js';
 import {UiContext, useUi, type UiEnvironment} from './context.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';

@@ -1,8 +1,6 @@
 import {useEffect, useMemo, useState} from 'react';
 import {Box, Text, useApp} from 'ink';
-import {newestSmsCode} from '../core/otp/phone-codes.js';
-import type {AuthenticatorReading, OutboxMessage, Portal} from '../core/portal.js';
-import {toDisplayText} from '../core/text/sanitize.js';
+import {newestSmsCode, type AuthenticatorReading, type OutboxMessage, type Portal, toDisplayText} from '../core/index.js';
 import {Button, Hint, MessageLine, TextField} from './components/controls.js';
 import {isTyping, type Control} from './components/form.js';
 import {KeyHints} from './components/key-hints.js';

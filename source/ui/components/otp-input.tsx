@@ -1,6 +1,6 @@
 import {useEffect, useState} from 'react';
 import {Box, Text} from 'ink';
-import type {ChallengeView} from '../../core/portal.js';
+import type {ChallengeView} from '../../core/index.js';
 import {useDisplay, useUi} from '../context.js';
 import {formatTimeWithSeconds} from '../i18n/index.js';
 import {Button, FocusMarker, Hint, SpokenField} from './controls.js';

@@ -1,6 +1,5 @@
 import {Box, Text} from 'ink';
-import {isDomainError} from '../../core/errors.js';
-import type {PasswordContext, PasswordVerdict} from '../../core/portal.js';
+import {isDomainError, type PasswordContext, type PasswordVerdict} from '../../core/index.js';
 import {useDisplay, useUi} from '../context.js';
 import {useDialogForm} from '../hooks/use-form.js';
 import {describeError, type MessageKey} from '../i18n/index.js';

@@ -1,6 +1,6 @@
 import {useCallback, useEffect, useState} from 'react';
 import {useUi} from '../context.js';
-import type {Session} from '../../core/portal.js';
+import type {Session} from '../../core/index.js';
 
 /**
  * The signing-PIN attempts left before the certificate is blocked, which every PIN prompt

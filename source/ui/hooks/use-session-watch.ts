@@ -1,5 +1,5 @@
 import {useEffect, useRef, useState} from 'react';
-import type {Session} from '../../core/portal.js';
+import type {Session} from '../../core/index.js';
 import {useUi} from '../context.js';
 import type {MessageKey} from '../i18n/index.js';
 import {useKeys} from './key-router.js';

@@ -1,7 +1,6 @@
 import {useEffect, useMemo, useState} from 'react';
 import {Box, Text} from 'ink';
-import type {ChallengeView, Session} from '../../core/portal.js';
-import {toDisplayText} from '../../core/text/sanitize.js';
+import {type ChallengeView, type Session, toDisplayText} from '../../core/index.js';
 import {ChoiceField, ChoiceList, FormButtons, InlineField, MessageLine} from '../components/controls.js';
 import type {Control} from '../components/form.js';
 import {OtpStep} from '../components/otp-step.js';

@@ -1,7 +1,6 @@
 import {useCallback, useEffect, useState, type ReactNode} from 'react';
 import {Box, Text} from 'ink';
-import type {AccountView, PasswordContext, Session, SessionRecord} from '../../core/portal.js';
-import {toDisplayText} from '../../core/text/sanitize.js';
+import {type AccountView, type PasswordContext, type Session, type SessionRecord, toDisplayText} from '../../core/index.js';
 import {Button, FocusMarker, Hint, MessageLine} from '../components/controls.js';
 import {DiscardPrompt} from '../components/discard-prompt.js';
 import {PasswordForm} from '../components/password-form.js';

@@ -1,6 +1,6 @@
 import {useEffect, useState} from 'react';
 import {Box, Text} from 'ink';
-import type {AppActivation} from '../../core/portal.js';
+import type {AppActivation} from '../../core/index.js';
 import {Button, Hint, MessageLine} from '../components/controls.js';
 import {DiscardPrompt} from '../components/discard-prompt.js';
 import {OtpStep} from '../components/otp-step.js';

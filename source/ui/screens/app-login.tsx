@@ -1,6 +1,6 @@
 import {useEffect, useState} from 'react';
 import {Box, Text} from 'ink';
-import type {AppLoginOffer, Session} from '../../core/portal.js';
+import type {AppLoginOffer, Session} from '../../core/index.js';
 import {MessageLine} from '../components/controls.js';
 import {QrCode} from '../components/qr-code.js';
 import {useUi} from '../context.js';

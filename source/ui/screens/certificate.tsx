@@ -1,7 +1,6 @@
 import {useEffect, useState} from 'react';
 import {Box, Text} from 'ink';
-import type {CertificateDetails, CertificateView, DashboardView, Session} from '../../core/portal.js';
-import {toDisplayText} from '../../core/text/sanitize.js';
+import {type CertificateDetails, type CertificateView, type DashboardView, type Session, toDisplayText} from '../../core/index.js';
 import {CertificateBanner} from '../components/certificate-status.js';
 import {Button, Hint, MessageLine} from '../components/controls.js';
 import {useUi} from '../context.js';

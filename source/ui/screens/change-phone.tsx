@@ -1,6 +1,6 @@
 import {useState} from 'react';
 import {Box, Text} from 'ink';
-import type {ChallengeView, Session} from '../../core/portal.js';
+import type {ChallengeView, Session} from '../../core/index.js';
 import {FormButtons, Hint, MessageLine, TextField} from '../components/controls.js';
 import {DiscardPrompt} from '../components/discard-prompt.js';
 import type {Control} from '../components/form.js';

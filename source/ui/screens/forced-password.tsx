@@ -1,6 +1,6 @@
 import {useEffect, useRef, useState} from 'react';
 import {Box, Text} from 'ink';
-import type {PasswordContext, Session} from '../../core/portal.js';
+import type {PasswordContext, Session} from '../../core/index.js';
 import {PasswordForm} from '../components/password-form.js';
 import {useUi} from '../context.js';
 import {GuideNote} from '../components/guide-note.js';

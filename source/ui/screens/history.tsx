@@ -1,7 +1,6 @@
 import {useCallback, useEffect, useMemo, useState} from 'react';
 import {Box, Text} from 'ink';
-import type {AccessEntry, HistoryFilter, HistoryPage, Session, SignatureRecord} from '../../core/portal.js';
-import {toDisplayText} from '../../core/text/sanitize.js';
+import {type AccessEntry, type HistoryFilter, type HistoryPage, type Session, type SignatureRecord, toDisplayText} from '../../core/index.js';
 import {Button, ChoiceField, FocusMarker, Hint, InlineField, MessageLine} from '../components/controls.js';
 import type {Control, FormState} from '../components/form.js';
 import {useDisplay, useUi} from '../context.js';

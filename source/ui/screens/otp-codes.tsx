@@ -1,7 +1,6 @@
 import {useCallback, useEffect, useState} from 'react';
 import {Box, Text} from 'ink';
-import type {OtpOverview, Session} from '../../core/portal.js';
-import type {OtpChannel} from '../../core/store/schema.js';
+import type {OtpOverview, Session, OtpChannel} from '../../core/index.js';
 import {Button, Checkbox, FocusMarker, Hint, MessageLine} from '../components/controls.js';
 import {useUi} from '../context.js';
 import {useKeymap} from '../hooks/use-keymap.js';

@@ -1,8 +1,6 @@
 import {useState} from 'react';
 import {Box, Text} from 'ink';
-import {isDomainError} from '../../core/errors.js';
-import type {PasswordContext} from '../../core/portal.js';
-import {toDisplayText} from '../../core/text/sanitize.js';
+import {isDomainError, type PasswordContext, toDisplayText} from '../../core/index.js';
 import {Button, FormButtons, InlineField, MessageLine} from '../components/controls.js';
 import type {Control} from '../components/form.js';
 import {DiscardPrompt} from '../components/discard-prompt.js';

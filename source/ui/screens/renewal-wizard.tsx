@@ -1,8 +1,6 @@
 import {useEffect, useState} from 'react';
 import {Box} from 'ink';
-import {isDomainError} from '../../core/errors.js';
-import type {ChallengeView, PendingRenewal, Session} from '../../core/portal.js';
-import {toDisplayText} from '../../core/text/sanitize.js';
+import {isDomainError, type ChallengeView, type PendingRenewal, type Session, toDisplayText} from '../../core/index.js';
 import {Button, MessageLine} from '../components/controls.js';
 import {DiscardPrompt} from '../components/discard-prompt.js';
 import {GuideNote} from '../components/guide-note.js';

@@ -1,6 +1,6 @@
 import {useCallback, useEffect, useState} from 'react';
 import {Box, Text} from 'ink';
-import type {DashboardView, PendingRenewal, RenewalWindow, Session} from '../../core/portal.js';
+import type {DashboardView, PendingRenewal, RenewalWindow, Session} from '../../core/index.js';
 import {Button, MessageLine} from '../components/controls.js';
 import {GuideNote} from '../components/guide-note.js';
 import {useUi} from '../context.js';

@@ -1,6 +1,6 @@
 import {useEffect, useState} from 'react';
 import {Box, Text} from 'ink';
-import type {DashboardView, PendingRenewal, Session} from '../../core/portal.js';
+import type {DashboardView, PendingRenewal, Session} from '../../core/index.js';
 import {Button, MessageLine} from '../components/controls.js';
 import {useUi} from '../context.js';
 import type {Loaded} from '../hooks/use-portal-data.js';

@@ -1,7 +1,6 @@
 import {useEffect, useState} from 'react';
 import {Box, Text} from 'ink';
-import type {ChallengeView, ReportFrequency, Session} from '../../core/portal.js';
-import {toDisplayText} from '../../core/text/sanitize.js';
+import {type ChallengeView, type ReportFrequency, type Session, toDisplayText} from '../../core/index.js';
 import {ChoiceField, FormButtons, Hint, InlineField, MessageLine} from '../components/controls.js';
 import type {Control} from '../components/form.js';
 import {useUi} from '../context.js';

@@ -1,7 +1,6 @@
 import {useEffect, useRef, useState} from 'react';
 import {Box, Text} from 'ink';
-import type {ChallengeView, DocumentToSign, Session, SigningResult} from '../../core/portal.js';
-import {toDisplayText} from '../../core/text/sanitize.js';
+import {type ChallengeView, type DocumentToSign, type Session, type SigningResult, toDisplayText} from '../../core/index.js';
 import {Button, Checkbox, FormButtons, Hint, InlineField, MessageLine} from '../components/controls.js';
 import {DiscardPrompt} from '../components/discard-prompt.js';
 import type {Control} from '../components/form.js';

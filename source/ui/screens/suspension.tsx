@@ -1,6 +1,6 @@
 import {useCallback, useEffect, useState} from 'react';
 import {Box, Text} from 'ink';
-import type {DashboardView, Session} from '../../core/portal.js';
+import type {DashboardView, Session} from '../../core/index.js';
 import {Button, Checkbox, FormButtons, Hint, InlineField, MessageLine} from '../components/controls.js';
 import type {Control} from '../components/form.js';
 import {useUi} from '../context.js';
