@@ -27,4 +27,20 @@ export default tseslint.config(
 			'no-console': 'error',
 		},
 	},
+	{
+		// The UI and the CLI reach the core only through its public index (source/core/index.ts):
+		// static imports (type-only ones too), dynamic `import()` and `typeof import()` types.
+		files: ['source/ui/**', 'source/cli/**', 'source/cli.tsx'],
+		rules: {
+			'no-restricted-imports': ['error', {
+				patterns: [
+					{regex: '^\\.{1,2}/(?:\\.\\./)*core/(?!index\\.js$)', message: 'Import the core through its public index (core/index.js); export what you need there.'},
+				],
+			}],
+			'no-restricted-syntax': ['error',
+				{selector: 'ImportExpression > Literal[value=/^[.].*core.(?!index[.]js$)/]', message: 'Import the core through its public index (core/index.js): a `load…` function there keeps a module lazy.'},
+				{selector: 'TSImportType Literal[value=/^[.].*core.(?!index[.]js$)/]', message: 'Name core types through the public index (core/index.js).'},
+			],
+		},
+	},
 );

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import {fileURLToPath} from 'node:url';
-import {setProgramIdentity} from './core/store/checked-stamp.js';
+import {isDomainError, setProgramIdentity} from './core/index.js';
 import {UsageError} from './cli/usage.js';
 import {COMMANDS, FLAGS, findCommand, flagNameOf, meowFlags, type FlagName, type FlagSpec} from './cli/command-table.js';
 import {helpWidth, type ParsedFlags} from './cli/command-run.js';
@@ -158,7 +158,6 @@ async function fail(argv: readonly string[], error: unknown): Promise<number> {
 	const t = translator(preferredLanguage(argv, process.env));
 	const message = error instanceof UsageError ? error.message : describeError(t, error);
 	const words = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length);
-	const {isDomainError} = await import('./core/errors.js');
 	if (words.includes('--json')) {
 		const code = error instanceof UsageError ? 'usage' : isDomainError(error) ? error.code : 'internal';
 		process.stderr.write(JSON.stringify({error: {code, message}}) + '\n');

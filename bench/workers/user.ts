@@ -33,7 +33,7 @@ FileLock.prototype.with = function <T>(this: FileLock, task: () => Promise<T>): 
 const portal = await Portal.open({dataDirectory: directory, terminal: `bench ${process.pid}`});
 const session = await logIn(portal, userId, password);
 // Writing the channel the holder already has changes nothing visible, but is a full store write.
-const channel = (await portal.otpOverview(session)).preferred;
+const channel = (await portal.otp.overview(session)).preferred;
 
 const lines = createInterface({input: process.stdin});
 process.stdout.write('ready\n');
@@ -47,9 +47,9 @@ lockHolds.length = 0;
 const started = performance.now();
 for (let index = 0; index < Number(operationsText); index++) {
 	const start = performance.now();
-	await portal.signatureHistory(session, {from: '', to: '', period: 'all', outcome: 'all', order: 'newest'}, {page: 1 + (index % 20), pageSize: 12});
+	await portal.history.signatures(session, {from: '', to: '', period: 'all', outcome: 'all', order: 'newest'}, {page: 1 + (index % 20), pageSize: 12});
 	const read = performance.now();
-	await portal.setPreferredChannel(session, channel);
+	await portal.otp.setPreferredChannel(session, channel);
 	const end = performance.now();
 	reads.push(read - start);
 	writes.push(end - read);

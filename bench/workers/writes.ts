@@ -56,17 +56,17 @@ async function changePin(side: Side): Promise<{start: number; confirm: number}> 
 	const next = side.pin === MARIO.pin ? OTHER_PIN : MARIO.pin;
 	let changeId = '';
 	const start = await time(async () => {
-		({changeId} = await side.portal.startPinChange(side.session, {currentPin: side.pin, newPin: next, newPinAgain: next}));
+		({changeId} = await side.portal.pin.startChange(side.session, {currentPin: side.pin, newPin: next, newPinAgain: next}));
 	});
 	const code = await lastSmsCode(side.portal, MARIO.userId);
-	const confirm = await time(() => side.portal.confirmPinChange(side.session, changeId, code));
+	const confirm = await time(() => side.portal.pin.confirmChange(side.session, changeId, code));
 	side.pin = next;
 	return {start, confirm};
 }
 
 /** What each store operation does to db.json in memory: JSON.parse, the schema check, JSON.stringify. */
 async function documentSteps(side: Side): Promise<{bytes: number; parse: number; validate: number; serialise: number}> {
-	const text = await readFile(side.portal.store.file, 'utf8');
+	const text = await readFile(new Store(side.portal.dataDirectory).file, 'utf8');
 	let document: unknown;
 	const parse = await time(() => (document = JSON.parse(text)));
 	const validate = await time(() => databaseSchema.parse(document));
@@ -94,12 +94,12 @@ const pins: [Side, Side] = [await open(pinZero), await open(pinBig)];
 const [pinZeroSteps, pinBigSteps] = await alternate(PIN_CHANGES, pins, changePin);
 
 const stores: [Side, Side] = [await open(holdersSmall), await open(holdersLarge)];
-const [writeSmall, writeLarge] = await alternate(STORE_WRITES, stores, side => time(() => side.portal.setPreferredChannel(side.session, 'sms')));
+const [writeSmall, writeLarge] = await alternate(STORE_WRITES, stores, side => time(() => side.portal.otp.setPreferredChannel(side.session, 'sms')));
 const [loginSmall, loginLarge] = await alternate(LOGINS, stores, side => time(() => logIn(side.portal, MARIO.userId, MARIO.password)));
 const [documentSmall, documentLarge] = await alternate(DOCUMENT_STEPS, stores, documentSteps);
 const fileOperationsPer = {
 	login: await countFileOperations(() => logIn(stores[1].portal, MARIO.userId, MARIO.password)),
-	storeWrite: await countFileOperations(() => stores[1].portal.setPreferredChannel(stores[1].session, 'sms')),
+	storeWrite: await countFileOperations(() => stores[1].portal.otp.setPreferredChannel(stores[1].session, 'sms')),
 };
 
 const total = (steps: {start: number; confirm: number}[]) => steps.map(step => step.start + step.confirm);

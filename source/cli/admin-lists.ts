@@ -1,6 +1,5 @@
 import stringWidth from 'string-width';
-import type {Admin, CouponSummary, HolderSummary, OperatorSummary} from '../core/admin/admin.js';
-import {toDisplayText} from '../core/text/sanitize.js';
+import {type Admin, type CouponSummary, type HolderSummary, type OperatorSummary, toDisplayText} from '../core/index.js';
 import {formatDate, type Language, type Translate} from '../ui/i18n/index.js';
 import {cliDateTime, jsonDocument} from './time.js';
 

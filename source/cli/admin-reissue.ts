@@ -1,5 +1,4 @@
-import type {Portal} from '../core/portal.js';
-import {toDisplayText} from '../core/text/sanitize.js';
+import {type Portal, toDisplayText} from '../core/index.js';
 import {formatDate, type Language, type Translate} from '../ui/i18n/index.js';
 import {UsageError} from './usage.js';
 import {jsonDocument} from './time.js';
@@ -21,7 +20,7 @@ export async function reissueCommand(
 ): Promise<string> {
 	const codiceFiscale = flags.codiceFiscale;
 	if (codiceFiscale === undefined || codiceFiscale.trim() === '') throw new UsageError(t('admin.missing', {what: '--codice-fiscale CF'}));
-	const admin = await portal.admin();
+	const admin = await portal.admin.commands();
 	const result = await admin.reissue({userId, codiceFiscale});
 	if (flags.json) return jsonDocument(result);
 	return t('admin.reissued', {

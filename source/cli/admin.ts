@@ -1,8 +1,6 @@
 import {readFile} from 'node:fs/promises';
 import stringWidth from 'string-width';
-import {isDomainError} from '../core/errors.js';
-import type {EnrollmentInput, Portal} from '../core/portal.js';
-import {toDisplayText} from '../core/text/sanitize.js';
+import {checkEnrollment, isDomainError, loadSharedFolderSetup, parseEnrollmentCsv, revocationReasons, type EnrollmentInput, type Portal, toDisplayText} from '../core/index.js';
 import {describeError, formatDate, type Language, type Translate} from '../ui/i18n/index.js';
 import {cliDateTime, jsonDocument} from './time.js';
 import {confirmed} from './confirm.js';
@@ -61,7 +59,6 @@ export async function enrollmentRows(t: Translate, flags: AdminFlags): Promise<E
 		const text = await readFile(required(t, flags.csv, '--csv FILE'), 'utf8').catch((error: NodeJS.ErrnoException) => {
 			throw new UsageError(t('admin.csvUnreadable', {file: flags.csv!, reason: error.code ?? 'error'}));
 		});
-		const {parseEnrollmentCsv} = await import('../core/admin/csv.js');
 		rows = await parseEnrollmentCsv(text).catch((error: unknown) => asUsage(t, error));
 	} else {
 		rows = [
@@ -74,7 +71,6 @@ export async function enrollmentRows(t: Translate, flags: AdminFlags): Promise<E
 			},
 		];
 	}
-	const {checkEnrollment} = await import('../core/admin/enrollment.js');
 	await checkEnrollment(rows, {numbered: flags.csv !== undefined}).catch((error: unknown) => asUsage(t, error));
 	return rows;
 }
@@ -82,7 +78,7 @@ export async function enrollmentRows(t: Translate, flags: AdminFlags): Promise<E
 export async function adminCommand(t: Translate, language: Language, portal: Portal, words: readonly string[], flags: AdminFlags): Promise<number> {
 	const {command, operand} = parseAdminWords(t, words);
 	const user = () => required(t, operand, 'USER (es. JCPD7173)');
-	const admin = await portal.admin();
+	const admin = await portal.admin.commands();
 	const print = (json: unknown, text: string) => out(flags.json ? jsonDocument(json) : text);
 	try {
 		switch (command) {
@@ -90,7 +86,7 @@ export async function adminCommand(t: Translate, language: Language, portal: Por
 				const countText = flags.count ?? '1';
 				const count = Number(countText);
 				if (!/^\d+$/.test(countText) || count < 1 || count > 1000) throw new UsageError(t('cli.badCount', {value: countText}));
-				const codes = await portal.createCoupons(count);
+				const codes = await portal.renewal.createCoupons(count);
 				print({created: codes.length, coupons: codes}, [t('cli.couponsCreated', {count: codes.length}), ...codes].join('\n'));
 				return 0;
 			}
@@ -120,8 +116,8 @@ export async function adminCommand(t: Translate, language: Language, portal: Por
 				const reason = required(t, flags.reason, '--reason (keyCompromise, cessationOfOperation, unspecified)');
 				// Final: asked on the terminal, or --yes (see confirm.ts); no: exit 1, nothing changed.
 				// An unknown holder, a bad reason or a revoked certificate is refused first, unasked.
-				const [holder, {REVOCATION_REASONS}] = await Promise.all([admin.show(user()), import('../core/admin/admin.js')]);
-				const askable = (REVOCATION_REASONS as readonly string[]).includes(reason) && holder.state !== 'revoked';
+				const [holder, reasons] = await Promise.all([admin.show(user()), revocationReasons()]);
+				const askable = reasons.includes(reason) && holder.state !== 'revoked';
 				if (askable && !(await confirmed(t, t('cli.confirm.revoke', {userId: holder.userId, reason}), flags.yes ?? false))) return 1;
 				const result = await admin.revoke(user(), reason);
 				print(result, t('admin.revoked', {userId: result.userId, serial: result.certificateSerial, reason: result.reason}));
@@ -186,7 +182,7 @@ export async function adminCommand(t: Translate, language: Language, portal: Por
  */
 export async function initCommand(t: Translate, directory: string, options: {group: string | undefined; json: boolean}): Promise<number> {
 	const group = required(t, options.group, '--group NOME');
-	const {initSharedFolder} = await import('../core/store/shared-folder.js');
+	const initSharedFolder = await loadSharedFolderSetup();
 	const result = (() => {
 		try {
 			return initSharedFolder(directory, group);
@@ -204,7 +200,7 @@ export async function statusCommand(t: Translate, language: Language, portal: Po
 	const warnText = options.warnDays ?? '30';
 	if (!/^\d{1,4}$/.test(warnText)) throw new UsageError(t('admin.badWarnDays', {value: warnText}));
 	// An unknown holder is not a usage error: status cannot tell (exit 3, set in cli.tsx), as with a broken database.
-	const report = await portal.certificateStatus(userId);
+	const report = await portal.admin.certificateStatus(userId);
 	const code = report.state !== 'active' ? 2 : report.daysLeft !== null && report.daysLeft < Number(warnText) ? 1 : 0;
 	if (options.json) out(jsonDocument({...report, warnDays: Number(warnText), exitCode: code}));
 	else {

@@ -1,6 +1,4 @@
-import {parseDuration} from '../core/clock.js';
-import {parseTrainerTime, type ClockChange, type FolderClockView} from '../core/clock-control.js';
-import type {Portal} from '../core/portal.js';
+import {parseDuration, parseTrainerTime, type ClockChange, type FolderClockView, type Portal} from '../core/index.js';
 import type {Translate} from '../ui/i18n/index.js';
 import {isoWithOffset} from './time.js';
 import {UsageError} from './usage.js';
@@ -57,7 +55,7 @@ export function clockLines(t: Translate, view: FolderClockView, formatTime: (dat
 }
 
 export async function clockCommand(options: {t: Translate; portal: Portal; change: ClockChange | undefined; json: boolean; formatTime: (date: Date) => string}): Promise<number> {
-	const view = options.change ? await options.portal.changeFolderClock(options.change) : await options.portal.folderClock();
+	const view = options.change ? await options.portal.folder.changeClock(options.change) : await options.portal.folder.clock();
 	if (options.json) {
 		process.stdout.write(JSON.stringify({kind: view.kind, now: isoWithOffset(view.now), offsetMs: view.offsetMs, attime: Math.floor(view.now.getTime() / 1000)}) + '\n');
 	} else {

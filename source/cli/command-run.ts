@@ -1,5 +1,5 @@
-import {resolveDataDirectory} from '../core/paths.js';
-import {readCheckedStamp} from '../core/store/checked-stamp.js';
+// The domain's code (and its schema library) loads only when a command needs it (`loadPortal`): see the TUI start below.
+import {loadPortal, resolveDataDirectory, readCheckedStamp} from '../core/index.js';
 import {displayFor, type Display} from '../ui/display.js';
 import {cliDateTime} from './time.js';
 import {terminalDescription} from './terminal-name.js';
@@ -13,11 +13,6 @@ import {UsageError} from './usage.js';
 
 export type {ParsedFlags, RunContext, Runner} from './command-types.js';
 import type {ParsedFlags, RunContext, Runner} from './command-types.js';
-
-/** The domain's code (and its schema library) loads only when a command needs it: see the TUI start below. */
-async function loadPortal() {
-	return (await import('../core/portal.js')).Portal;
-}
 
 function displayOf(context: RunContext): Display {
 	return displayFor(context.display, process.env);
@@ -63,7 +58,7 @@ async function clock({t, language, words, flags}: RunContext): Promise<number> {
 
 async function crl({t, flags}: RunContext): Promise<number> {
 	const portal = await (await loadPortal()).open({dataDirectory: resolveDataDirectory(flags.data), terminal: 'crl'});
-	const file = await portal.refreshCertificates({always: true});
+	const file = await portal.folder.refreshCertificates({always: true});
 	return write(flags.json ? JSON.stringify({crl: file, ca: file.replace(/crl\.pem$/, 'ca.pem')}) : t('cli.crlWritten', {file}));
 }
 
@@ -91,7 +86,7 @@ async function sign({t, language, words, flags}: RunContext): Promise<number> {
 
 async function reports({t, flags}: RunContext): Promise<number> {
 	const portal = await openFor('reports', flags);
-	const sent = await portal.sendDailyReports();
+	const sent = await portal.history.sendDailyReports();
 	return write(flags.json ? JSON.stringify({sent}) : t('cli.reportsSent', {count: sent}));
 }
 
@@ -131,7 +126,7 @@ async function portal(context: RunContext): Promise<number> {
 	// folder without a database starts with the demo data set.
 	await (await loadPortal()).createDemoIfMissing({dataDirectory});
 	const opened = await open();
-	const settings = await opened.settings();
+	const settings = await opened.folder.settings();
 	return (await ui).runTui({...options, portal: opened, maxLoginAttempts: settings.loginMaxAttempts});
 }
 

@@ -1,5 +1,4 @@
-import {DomainError} from '../core/errors.js';
-import {Store} from '../core/store/store.js';
+import {demoRoster, DomainError, hasDatabase, loadPortal, loadScenarios, type DemoCreation, type Portal, type Scenario} from '../core/index.js';
 import {describeError, type Language, type MessageKey, type Translate} from '../ui/i18n/index.js';
 import {confirmed} from './confirm.js';
 import {UsageError} from './usage.js';
@@ -24,7 +23,6 @@ export interface DemoFlags {
 	json: boolean;
 }
 
-const loadPortal = async () => (await import('../core/portal.js')).Portal;
 const out = (text: string) => process.stdout.write(text + '\n');
 
 /** An operator in `--json`: the one name field is the full name, so `fullName` (`name` is a given name everywhere). */
@@ -34,7 +32,7 @@ function operatorJson<T extends {name: string}>({name, ...rest}: T): Omit<T, 'na
 
 /** `mysign demo --scenario` without a name: each scenario with what it does. */
 async function listScenarios(t: Translate, json: boolean): Promise<number> {
-	const {SCENARIOS} = await import('../core/demo/scenarios.js');
+	const {SCENARIOS} = await loadScenarios();
 	const rows = SCENARIOS.map(name => ({scenario: name, description: t(`scenario.about.${name}` as MessageKey)}));
 	if (json) out(jsonDocument({scenarios: rows}));
 	else out([t('cli.scenarioList'), ...rows.map(row => `  ${row.scenario.padEnd(12)} ${row.description}`), t('cli.scenarioListUsage')].join('\n'));
@@ -43,7 +41,7 @@ async function listScenarios(t: Translate, json: boolean): Promise<number> {
 
 /** Asks before replacing a folder that has a database; true to go ahead. */
 async function confirmReset(t: Translate, dataDirectory: string, flags: DemoFlags): Promise<boolean> {
-	if (!(await new Store(dataDirectory).exists())) return true;
+	if (!(await hasDatabase(dataDirectory))) return true;
 	return confirmed(t, t(flags.keepEnrolled ? 'cli.confirm.resetKeep' : 'cli.confirm.reset', {directory: dataDirectory}), flags.yes);
 }
 
@@ -54,15 +52,15 @@ export async function demoCommand(t: Translate, language: Language, dataDirector
 	if (flags.all && flags.user !== undefined) throw new UsageError(t('cli.allOrUser'));
 	if (flags.scenario === undefined && flags.user !== undefined) throw new UsageError(t('cli.userNeedsScenario'));
 	if (flags.scenario !== undefined) {
-		const {isScenario, SCENARIOS} = await import('../core/demo/scenarios.js');
+		const {isScenario, SCENARIOS} = await loadScenarios();
 		if (!isScenario(flags.scenario)) throw new UsageError(t('cli.badScenario', {value: flags.scenario, allowed: SCENARIOS.join(', ')}));
 	}
 	if (flags.reset && !(await confirmReset(t, dataDirectory, flags))) return 1;
 	const Portal = await loadPortal();
-	if (flags.reset && flags.keepEnrolled && (await new Store(dataDirectory).exists())) {
+	if (flags.reset && flags.keepEnrolled && (await hasDatabase(dataDirectory))) {
 		const started = performance.now();
 		const portal = await Portal.open({dataDirectory, terminal: 'demo'});
-		const result = await portal.resetRoom();
+		const result = await portal.demo.resetRoom();
 		const seconds = (performance.now() - started) / 1000;
 		if (flags.scenario === undefined) return printRoomReset(t, language, dataDirectory, result, seconds, flags.json);
 	}
@@ -72,14 +70,14 @@ export async function demoCommand(t: Translate, language: Language, dataDirector
 }
 
 async function scenario(t: Translate, dataDirectory: string, flags: DemoFlags): Promise<number> {
-	const name = flags.scenario as import('../core/demo/scenarios.js').Scenario;
+	const name = flags.scenario as Scenario;
 	const portal = await (await loadPortal()).open({dataDirectory, terminal: 'demo'});
 	let userIds: string[];
 	try {
-		if (flags.all) userIds = await portal.applyScenarioToAll(name);
+		if (flags.all) userIds = await portal.demo.applyScenarioToAll(name);
 		else {
 			const userId = (flags.user ?? 'JCPD7173').trim().toUpperCase();
-			await portal.applyScenario(userId, name);
+			await portal.demo.applyScenario(userId, name);
 			userIds = [userId];
 		}
 	} catch (error) {
@@ -91,7 +89,7 @@ async function scenario(t: Translate, dataDirectory: string, flags: DemoFlags): 
 	return 0;
 }
 
-type Created = Awaited<ReturnType<Awaited<ReturnType<typeof loadPortal>>['createDemo']>>;
+type Created = DemoCreation;
 
 function credentialLines(t: Translate, language: Language, {credentials, operators}: Pick<Created, 'credentials' | 'operators'>): string[] {
 	const lines = [t('cli.demoCredentials')];
@@ -116,16 +114,14 @@ async function printRoomReset(
 	t: Translate,
 	language: Language,
 	dataDirectory: string,
-	result: Awaited<ReturnType<Awaited<ReturnType<(typeof import('../core/portal.js'))['Portal']['open']>>['resetRoom']>>,
+	result: Awaited<ReturnType<Portal['demo']['resetRoom']>>,
 	seconds: number,
 	json: boolean,
 ): Promise<number> {
-	const {readSeed, demoCredentials, demoOperators} = await import('../core/demo/demo.js');
-	const {seedFile} = await import('../core/paths.js');
-	const seed = await readSeed(seedFile());
+	const roster = await demoRoster();
 	// Only the demo holders this folder has (a live folder's room has none).
 	const present = new Set([...result.reset, ...result.skipped]);
-	const demo = {credentials: demoCredentials(seed).filter(holder => present.has(holder.userId)), operators: demoOperators(seed)};
+	const demo = {credentials: roster.credentials.filter(holder => present.has(holder.userId)), operators: roster.operators};
 	if (json) {
 		out(jsonDocument({dataDirectory, ...result, seconds: Number(seconds.toFixed(2)), holders: demo.credentials, operators: demo.operators.map(operatorJson)}));
 		return 0;

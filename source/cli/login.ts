@@ -1,6 +1,5 @@
 import {read} from 'read';
-import {isDomainError} from '../core/errors.js';
-import type {Portal, Session} from '../core/portal.js';
+import {isDomainError, type Portal, type Session} from '../core/index.js';
 import {formatDate, formatTime, type Language, type Translate} from '../ui/i18n/index.js';
 import {zoneName} from './time.js';
 import {readToken, removeToken, tokenFile, writeToken} from './session-file.js';
@@ -42,7 +41,7 @@ export async function cliSession(options: CliLogin): Promise<Session> {
 		const token = await readToken(file);
 		if (token) {
 			try {
-				return await portal.resumeCliSession({userId: options.userId, ...token});
+				return await portal.sessions.resumeCli({userId: options.userId, ...token});
 			} catch (error) {
 				if (!isDomainError(error, 'auth.sessionExpired')) throw error;
 				await removeToken(file);
@@ -51,23 +50,23 @@ export async function cliSession(options: CliLogin): Promise<Session> {
 		if (!options.interactive) throw new UsageError(t('sign.cli.needPassword'));
 	}
 	const password = options.password ?? (await askPassword(t, options.userId));
-	const result = await portal.login(options.userId, password);
+	const result = await portal.sessions.login(options.userId, password);
 	if (result.kind === 'invalid') throw new LoginRefused(`${t('login.invalid')} ${t('login.attemptsLeft', {count: result.attemptsLeft})}`);
 	if (result.kind === 'locked') throw new LoginRefused(t('login.locked', {time: `${formatTime(options.language, result.until)} ${zoneName(result.until)}`, date: formatDate(options.language, result.until)}));
 	const {session} = result;
 	// The portal asks for a new password before anything else: so does the command line.
-	if ((await portal.dashboard(session)).mustChangePassword) {
-		await portal.logout(session);
+	if ((await portal.certificate.dashboard(session)).mustChangePassword) {
+		await portal.sessions.logout(session);
 		throw new LoginRefused(t('sign.cli.mustChangePassword'));
 	}
 	// The session replaces the stored one (which is ended); without a private folder it ends with the command.
 	const previous = await readToken(file);
-	if (previous) await portal.resumeCliSession({userId: options.userId, ...previous}).then(old => portal.logout(old), () => undefined);
-	const secret = await portal.cliSessionSecret(session);
+	if (previous) await portal.sessions.resumeCli({userId: options.userId, ...previous}).then(old => portal.sessions.logout(old), () => undefined);
+	const secret = await portal.sessions.cliSecret(session);
 	const stored = await writeToken(file, {sessionId: session.id, secret}).catch(() => false);
 	if (!stored) {
 		options.err(t('sign.cli.sessionNotStored', {folder: file.replace(/\/[^/]*$/, '')}));
-		process.once('beforeExit', () => void portal.logout(session).catch(() => undefined));
+		process.once('beforeExit', () => void portal.sessions.logout(session).catch(() => undefined));
 	}
 	return session;
 }
@@ -81,12 +80,12 @@ export async function logoutCommand(options: {t: Translate; portal: Portal; data
 	const token = await readToken(file);
 	let ended = false;
 	if (token) {
-		const session = await options.portal.resumeCliSession({userId, ...token}).catch((error: unknown) => {
+		const session = await options.portal.sessions.resumeCli({userId, ...token}).catch((error: unknown) => {
 			if (isDomainError(error, 'auth.sessionExpired')) return undefined;
 			throw error;
 		});
 		if (session) {
-			await options.portal.logout(session);
+			await options.portal.sessions.logout(session);
 			ended = true;
 		}
 	}

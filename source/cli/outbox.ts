@@ -1,7 +1,4 @@
-import {isDomainError, DomainError} from '../core/errors.js';
-import type {OutboxMessage, Portal} from '../core/portal.js';
-import {readRegularFile} from '../core/store/safe-file.js';
-import {toDisplayText} from '../core/text/sanitize.js';
+import {isDomainError, DomainError, type OutboxMessage, type Portal, toDisplayText} from '../core/index.js';
 import {describeError, type Language, type Translate} from '../ui/i18n/index.js';
 import {cliDateTime, isoFromStored, jsonDocument} from './time.js';
 import {UsageError} from './usage.js';
@@ -29,29 +26,14 @@ function messageNumber(t: Translate, text: string | undefined, usage: 'admin.out
 
 /** A record as `--json` gives it: the time with its offset, the .eml's path. */
 function shownRecord(portal: Portal, message: OutboxMessage) {
-	return {...message, at: isoFromStored(message.at), eml: message.eml ? portal.outbox.emlPath(message) : undefined};
-}
-
-interface Attachment {
-	name: string;
-	size: number;
-	contentType: string;
-}
-
-/** An e-mail's attachments as its .eml file holds them (read like `outbox save` reads it: bounded, never through a link). */
-async function attachmentsOf(portal: Portal, message: OutboxMessage): Promise<Attachment[]> {
-	const eml = portal.outbox.emlPath(message);
-	if (!eml) return [];
-	const {simpleParser} = await import('mailparser');
-	const parsed = await simpleParser(await readRegularFile(eml, 16 * 1024 * 1024));
-	return parsed.attachments.map((attachment, index) => ({name: attachment.filename ?? `allegato-${index + 1}`, size: attachment.size ?? attachment.content.length, contentType: attachment.contentType}));
+	return {...message, at: isoFromStored(message.at), eml: message.eml ? portal.mailbox.emlPath(message) : undefined};
 }
 
 async function show(t: Translate, language: Language, portal: Portal, id: number, json: boolean): Promise<number> {
-	const message = (await portal.outbox.list()).find(entry => entry.id === id);
+	const message = (await portal.mailbox.list()).find(entry => entry.id === id);
 	// `show` prints an SMS as well as an e-mail: the refusal says "message", not "e-mail".
 	if (!message) return asUsage(t, new DomainError('outbox.noMessage', {id}));
-	const attachments = await attachmentsOf(portal, message);
+	const attachments = await portal.mailbox.attachments(message);
 	if (json) {
 		out(jsonDocument({...shownRecord(portal, message), attachments}));
 		return 0;
@@ -87,12 +69,12 @@ export async function outboxCommand(t: Translate, language: Language, portal: Po
 	if (words[0] === 'save') {
 		if (words.length !== 3) throw new UsageError(t('admin.outboxSaveUsage'));
 		const id = messageNumber(t, words[1], 'admin.outboxSaveUsage');
-		const written = await portal.saveAttachments(id, words[2]!).catch((error: unknown) => asUsage(t, error));
+		const written = await portal.mailbox.saveAttachments(id, words[2]!).catch((error: unknown) => asUsage(t, error));
 		out(options.json ? jsonDocument({saved: written}) : written.length === 0 ? t('admin.noAttachments', {id}) : written.map(file => t('admin.saved', {file: toDisplayText(file)})).join('\n'));
 		return 0;
 	}
 	if (words.length > 0) throw new UsageError(t('cli.unknownCommand', {command: `outbox ${words.join(' ')}`}));
-	const messages = await portal.outbox.list(options.user ? {userId: options.user.trim().toUpperCase()} : {});
+	const messages = await portal.mailbox.list(options.user ? {userId: options.user.trim().toUpperCase()} : {});
 	if (options.json) {
 		out(jsonDocument({messages: messages.map(message => shownRecord(portal, message))}));
 		return 0;

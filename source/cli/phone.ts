@@ -1,6 +1,4 @@
-import {newestSmsCode} from '../core/otp/phone-codes.js';
-import type {Portal} from '../core/portal.js';
-import {toDisplayText} from '../core/text/sanitize.js';
+import {newestSmsCode, type Portal, toDisplayText} from '../core/index.js';
 import type {Display} from '../ui/display.js';
 import {formatTimeWithSeconds, type Language, type Translate} from '../ui/i18n/index.js';
 import {cliDateTime, isoFromStored, isoWithOffset, jsonDocument} from './time.js';
@@ -38,7 +36,7 @@ export async function phoneCommand(flags: PhoneOptions): Promise<number> {
 	const portal = await flags.open();
 	const options = {...flags, portal};
 	const userId = flags.user.trim().toUpperCase();
-	const name = await portal.holderName(userId);
+	const name = await portal.phone.holderName(userId);
 	if (!name) throw new UsageError(t('phone.unknownUser', {userId: flags.user}));
 	if (options.approve || options.deny) return answer(options, userId);
 	if (options.print) return print(options, userId, name);
@@ -56,7 +54,7 @@ export async function phoneCommand(flags: PhoneOptions): Promise<number> {
 type Opened = PhoneOptions & {portal: Portal};
 
 async function requests(options: Opened, userId: string) {
-	return (await options.portal.pendingPushes(userId)).map(request => ({
+	return (await options.portal.phone.pendingPushes(userId)).map(request => ({
 		id: request.id,
 		operation: request.operation,
 		label: operationLabel(options.t, request.operation),
@@ -75,7 +73,7 @@ async function answer(options: Opened, userId: string): Promise<number> {
 		return 1;
 	}
 	// Refusals (another OS user's app, an expired request) are domain errors: the caller prints them, exit 1.
-	await portal.answerPush(userId, request.id, options.approve);
+	await portal.phone.answerPush(userId, request.id, options.approve);
 	if (options.json) process.stdout.write(jsonDocument({userId, answered: options.approve ? 'approved' : 'denied', request}) + '\n');
 	else process.stdout.write(t(options.approve ? 'phone.cli.approved' : 'phone.cli.denied', {operation: request.label}) + '\n');
 	return 0;
@@ -83,8 +81,8 @@ async function answer(options: Opened, userId: string): Promise<number> {
 
 async function print(options: Opened, userId: string, name: string): Promise<number> {
 	const {t, portal, language} = options;
-	const messages = await portal.phoneMessages(userId);
-	const authenticators = await portal.authenticatorReadings(userId);
+	const messages = await portal.phone.messages(userId);
+	const authenticators = await portal.phone.authenticatorReadings(userId);
 	const pending = await requests(options, userId);
 	const sms = newestSmsCode(messages);
 	const app = authenticators.find(reading => reading.device === 'app');

@@ -2,9 +2,7 @@ import {constants} from 'node:fs';
 import {stat, writeFile} from 'node:fs/promises';
 import {resolve} from 'node:path';
 import {read} from 'read';
-import {DomainError, isDomainError} from '../core/errors.js';
-import type {ChallengeView, DocumentToSign, Portal, Session, SignatureVerification, SigningResult} from '../core/portal.js';
-import {toDisplayText} from '../core/text/sanitize.js';
+import {DomainError, isDomainError, type ChallengeView, type DocumentToSign, type Portal, type Session, type SignatureVerification, type SigningResult, toDisplayText} from '../core/index.js';
 import {describeError, describeSigningFailure, type Language, type Translate} from '../ui/i18n/index.js';
 import {cliDateTime, jsonDocument} from './time.js';
 import {cliSession, LoginRefused} from './login.js';
@@ -81,7 +79,7 @@ export async function signCommand(options: SignOptions): Promise<number> {
 	if (!options.sendOtp && options.otp === undefined && !interactive) throw new UsageError(t('sign.cli.needOtp'));
 	const lines = options.passwordStdin || options.pinStdin ? await readStdinLines(Number(options.passwordStdin) + Number(options.pinStdin)) : [];
 	const password = options.passwordStdin ? lines.shift() : undefined;
-	const documents = await portal.inspectDocuments(options.files);
+	const documents = await portal.signing.inspect(options.files);
 
 	// The account first: only a logged-in holder gets a PIN checked or an OTP sent.
 	let session: Session;
@@ -94,36 +92,36 @@ export async function signCommand(options: SignOptions): Promise<number> {
 	}
 
 	if (options.sendOtp) {
-		const challenge = await portal.requestSignatureOtp(session, documents);
+		const challenge = await portal.signing.requestOtp(session, documents);
 		if (options.json) out(jsonDocument({challenge: {channel: challenge.channel, destination: challenge.destination, expiresAt: challenge.expiresAt}, documents: documents.map(document => document.path)}));
 		else out(`${describeChallenge(t, challenge)}\n${t('sign.cli.thenRun')}`);
 		return 0;
 	}
 
-	const pin = options.pinStdin ? (lines[0] ?? '').trim() : (await prompt(t('sign.cli.pinPrompt', {count: await portal.pinAttemptsLeft(session)}), true)).trim();
+	const pin = options.pinStdin ? (lines[0] ?? '').trim() : (await prompt(t('sign.cli.pinPrompt', {count: await portal.pin.attemptsLeft(session)}), true)).trim();
 
 	let challenge: ChallengeView;
 	let code: string;
 	if (options.otp !== undefined) {
 		code = options.otp.trim();
-		const pending = await portal.pendingSignatureOtp(session, documents);
+		const pending = await portal.signing.pendingOtp(session, documents);
 		if (pending) challenge = pending;
 		else {
-			challenge = await portal.requestSignatureOtp(session, documents, pin);
+			challenge = await portal.signing.requestOtp(session, documents, pin);
 			// A fresh SMS code cannot be the one given: say so, the new code is on its way.
 			if (challenge.channel === 'sms') {
 				err(t('sign.cli.noPendingSms', {phone: challenge.destination ?? ''}));
 				return 1;
 			}
 		}
-		return finish(options, documents, await portal.signDocuments(session, {documents, pin, challengeId: challenge.id, code}));
+		return finish(options, documents, await portal.signing.sign(session, {documents, pin, challengeId: challenge.id, code}));
 	}
-	challenge = await portal.requestSignatureOtp(session, documents, pin);
+	challenge = await portal.signing.requestOtp(session, documents, pin);
 	err(describeChallenge(t, challenge));
 	for (;;) {
 		code = (await prompt(t('sign.cli.otpPrompt'), false)).trim();
 		try {
-			return finish(options, documents, await portal.signDocuments(session, {documents, pin, challengeId: challenge.id, code}));
+			return finish(options, documents, await portal.signing.sign(session, {documents, pin, challengeId: challenge.id, code}));
 		} catch (error) {
 			// Only a wrong code (or one already used: wait for the next) may be typed again; anything else ends the operation.
 			if (!isDomainError(error, 'otp.wrong') && !isDomainError(error, 'otp.reused')) throw error;
@@ -157,7 +155,7 @@ function statusText(t: Translate, status: SignatureVerification['statusNow'] | n
 export async function verifyCommand(options: {t: Translate; language: Language; portal: Portal; file: string | undefined; extract: string | undefined; json: boolean}): Promise<number> {
 	const {t} = options;
 	if (!options.file) throw new UsageError(t('verify.needFile'));
-	const result = await options.portal.verifySignature(options.file);
+	const result = await options.portal.signing.verify(options.file);
 	// The content extracted is no more readable than the .p7m it came from (and the umask allows).
 	if (options.extract) {
 		const target = resolve(options.extract);

@@ -1,8 +1,7 @@
 import {useCallback, useEffect, useMemo, useReducer, useRef, useState} from 'react';
 import {Box, Text, useApp} from 'ink';
 import {KeyRouter, useKeys} from './hooks/key-router.js';
-import type {Portal, Session} from '../core/portal.js';
-import {toDisplayText} from '../core/text/sanitize.js';
+import {type Portal, type Session, toDisplayText} from '../core/index.js';
 import {Frame} from './components/frame.js';
 import {UiContext, useUi, type UiEnvironment} from './context.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
@@ -172,7 +171,7 @@ function SessionView({
 	const session = state.session;
 	const sms = useArrivingSms(showSms ? session?.userId : undefined);
 	// The dashboard view is loaded once per session and screen change, and is gone with the session.
-	const data = usePortalData(() => (session ? portal.dashboard(session) : Promise.reject(new Error('no session'))), [session?.id, state.screen.name]);
+	const data = usePortalData(() => (session ? portal.certificate.dashboard(session) : Promise.reject(new Error('no session'))), [session?.id, state.screen.name]);
 	// While a new screen's view loads, the header keeps the name loaded before (the screens do not: see usePortalData).
 	const named = data.state === 'ready' ? data.value : data.state === 'loading' ? data.stale : undefined;
 	const userName = session && named ? toDisplayText(`${named.name} ${named.surname}`, 40) : undefined;
@@ -208,7 +207,7 @@ function SessionView({
 					onChoose={choice => {
 						if (choice === 'account') return dispatch({type: 'openAccount'});
 						// The session ends in the store too, so no other process can take it up.
-						void portal.logout(session!).finally(() => dispatch({type: 'logout', notice: 'login.loggedOut'}));
+						void portal.sessions.logout(session!).finally(() => dispatch({type: 'logout', notice: 'login.loggedOut'}));
 					}}
 				/>
 			) : null}
@@ -291,7 +290,7 @@ function useArrivingSms(userId: string | undefined): string | undefined {
 		let current = true;
 		let seen: number | undefined;
 		const poll = async () => {
-			const messages = await portal.phoneMessages(userId);
+			const messages = await portal.phone.messages(userId);
 			const newest = messages.at(-1);
 			if (!current) return;
 			if (seen === undefined) seen = newest?.id ?? 0;

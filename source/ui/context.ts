@@ -1,6 +1,6 @@
 import {createContext, useContext} from 'react';
 import {useIsScreenReaderEnabled} from 'ink';
-import type {Portal} from '../core/portal.js';
+import type {Portal} from '../core/index.js';
 import {DEFAULT_DISPLAY, type Display} from './display.js';
 import type {Language, Translate} from './i18n/index.js';
 

@@ -1,8 +1,6 @@
 import {useEffect, useMemo, useState} from 'react';
 import {Box, Text, useApp} from 'ink';
-import {newestSmsCode} from '../core/otp/phone-codes.js';
-import type {AuthenticatorReading, OutboxMessage, Portal} from '../core/portal.js';
-import {toDisplayText} from '../core/text/sanitize.js';
+import {newestSmsCode, type AuthenticatorReading, type OutboxMessage, type Portal, toDisplayText} from '../core/index.js';
 import {Button, Hint, MessageLine, TextField} from './components/controls.js';
 import {isTyping, type Control} from './components/form.js';
 import {KeyHints} from './components/key-hints.js';
@@ -75,7 +73,7 @@ function Phone({userId, name}: {userId: string; name: string}) {
 	useEffect(() => {
 		let current = true;
 		const refresh = async () => {
-			const [inbox, codes, waiting] = await Promise.all([portal.phoneMessages(userId), portal.authenticatorReadings(userId), portal.pendingPushes(userId)]);
+			const [inbox, codes, waiting] = await Promise.all([portal.phone.messages(userId), portal.phone.authenticatorReadings(userId), portal.phone.pendingPushes(userId)]);
 			if (!current) return;
 			setMessages(inbox);
 			setReadings(codes);
@@ -99,7 +97,7 @@ function Phone({userId, name}: {userId: string; name: string}) {
 			if (action === 'pushApprove' || action === 'pushDeny') {
 				if (!push) return dispatch({type: 'message', message: {kind: 'error', key: 'phone.pushNone'}});
 				const approve = action === 'pushApprove';
-				portal.answerPush(userId, push.id, approve).then(
+				portal.phone.answerPush(userId, push.id, approve).then(
 					() => {
 						setPushes(waiting => waiting.filter(entry => entry.id !== push.id));
 						dispatch({type: 'message', message: {kind: 'success', key: approve ? 'phone.pushApproved' : 'phone.pushDenied'}});
@@ -111,7 +109,7 @@ function Phone({userId, name}: {userId: string; name: string}) {
 			if (action !== 'approve' && action !== 'deny') return;
 			const approve = action === 'approve';
 			dispatch({type: 'busy'});
-			portal.answerAppLogin(userId, current.fields['code']!.value, approve).then(
+			portal.phone.answerAppLogin(userId, current.fields['code']!.value, approve).then(
 				() => dispatch({type: 'done', clear: ['code'], focus: 'code', message: {kind: 'success', key: approve ? 'phone.approved' : 'phone.denied'}}),
 				(error: unknown) => dispatch({type: 'done', focus: 'code', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}}),
 			);

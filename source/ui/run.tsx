@@ -1,6 +1,6 @@
 import type {ReactElement} from 'react';
 import {render} from 'ink';
-import type {Portal} from '../core/portal.js';
+import type {Portal} from '../core/index.js';
 import {App} from './app.js';
 import type {Display} from './display.js';
 import type {Language} from './i18n/index.js';

@@ -1,4 +1,4 @@
-import type {Session} from '../core/portal.js';
+import type {Session} from '../core/index.js';
 import type {MessageKey} from './i18n/index.js';
 
 /** Screens as a discriminated union: exactly one is shown, with what it needs. */

@@ -6,6 +6,7 @@ import {UNKNOWN_LOG_MAX_BYTES} from '../../source/core/history/access-log.js';
 import {DEFAULT_HISTORY_FILTER} from '../../source/core/history/query.js';
 import type {AccessEntry} from '../../source/core/portal.js';
 import {accessEntries, demoPortal, logIn, MARIO} from '../helpers/portal.js';
+import {storeOf} from '../helpers/internals.js';
 
 /*
  * Issue 17 item 4: the access log lives in <data>/access/ (one JSON-lines file per holder), not in
@@ -43,18 +44,18 @@ describe('the access log', () => {
 		expect((await accessEntries(portal, null)).map(item => item.id)).toEqual([2]);
 		// db.json keeps an operation's entries (also in the log) only until the next write (here the session's).
 		expect((JSON.parse(readFileSync(file, 'utf8')) as typeof db).accessLog).toEqual([]);
-		const page = await portal.accessHistory(session, {...DEFAULT_HISTORY_FILTER, order: 'oldest'}, {page: 1, pageSize: 10});
+		const page = await portal.history.accesses(session, {...DEFAULT_HISTORY_FILTER, order: 'oldest'}, {page: 1, pageSize: 10});
 		expect(page.items.map(item => item.id)).toEqual([1, 3, 4]);
 	});
 
 	it('writes lines a crash left already appended (append done, db.json not written) only once', async () => {
 		const {portal} = await setup();
 		const entries = [entry(101, MARIO.userId), entry(102, MARIO.userId), entry(103, null)];
-		await portal.store.accessLog.append(entries);
-		await portal.store.accessLog.append(entries);
+		await storeOf(portal).accessLog.append(entries);
+		await storeOf(portal).accessLog.append(entries);
 		expect((await accessEntries(portal)).map(item => item.id)).toEqual([101, 102]);
 		expect((await accessEntries(portal, null)).map(item => item.id)).toEqual([103]);
-		await portal.store.accessLog.append([entry(104, MARIO.userId)]);
+		await storeOf(portal).accessLog.append([entry(104, MARIO.userId)]);
 		expect((await accessEntries(portal)).map(item => item.id)).toEqual([101, 102, 104]);
 	});
 
@@ -62,7 +63,7 @@ describe('the access log', () => {
 		const {portal, directory} = await setup();
 		const batch = 2000;
 		let id = 1000;
-		for (let round = 0; round < 25; round++) await portal.store.accessLog.append(Array.from({length: batch}, () => entry(++id, null)));
+		for (let round = 0; round < 25; round++) await storeOf(portal).accessLog.append(Array.from({length: batch}, () => entry(++id, null)));
 		const current = join(directory, 'access', 'unknown.jsonl');
 		const previous = join(directory, 'access', 'unknown.1.jsonl');
 		const written = 25 * batch * (JSON.stringify(entry(1000, null)).length + 1);
@@ -76,8 +77,8 @@ describe('the access log', () => {
 
 	it('creates its folder 0700 and files 0600', async () => {
 		const {portal, directory} = await setup();
-		await portal.login(MARIO.userId, 'Sbagliata&1');
-		await portal.login('nessuno@example.it', 'Sbagliata&1');
+		await portal.sessions.login(MARIO.userId, 'Sbagliata&1');
+		await portal.sessions.login('nessuno@example.it', 'Sbagliata&1');
 		expect(statSync(join(directory, 'access')).mode & 0o777).toBe(0o700);
 		expect(statSync(join(directory, 'access', `${MARIO.userId}.jsonl`)).mode & 0o777).toBe(0o600);
 		expect(statSync(join(directory, 'access', 'unknown.jsonl')).mode & 0o777).toBe(0o600);
@@ -85,14 +86,14 @@ describe('the access log', () => {
 
 	it('never writes through a planted symlink or into a FIFO: the operation fails, db.json and the target unchanged', async () => {
 		const {portal, directory} = await setup();
-		await portal.login(MARIO.userId, 'Sbagliata&1');
+		await portal.sessions.login(MARIO.userId, 'Sbagliata&1');
 		const victim = join(directory, 'victim.txt');
 		writeFileSync(victim, 'do not touch\n');
 		const log = join(directory, 'access', `${MARIO.userId}.jsonl`);
 		execFileSync('rm', [log]);
 		symlinkSync(victim, log);
 		const before = readFileSync(join(directory, 'db.json'));
-		await expect(portal.login(MARIO.userId, 'Sbagliata&2')).rejects.toThrow(/file\.symlink/);
+		await expect(portal.sessions.login(MARIO.userId, 'Sbagliata&2')).rejects.toThrow(/file\.symlink/);
 		expect(readFileSync(victim, 'utf8')).toBe('do not touch\n');
 		expect(readFileSync(join(directory, 'db.json'))).toEqual(before);
 		expect(lstatSync(log).isSymbolicLink()).toBe(true);
@@ -100,7 +101,7 @@ describe('the access log', () => {
 		execFileSync('rm', [log]);
 		execFileSync('mkfifo', [log]);
 		const started = Date.now();
-		await expect(portal.login(MARIO.userId, 'Sbagliata&3')).rejects.toThrow(/file\.notRegular/);
+		await expect(portal.sessions.login(MARIO.userId, 'Sbagliata&3')).rejects.toThrow(/file\.notRegular/);
 		expect(Date.now() - started).toBeLessThan(5000);
 		expect(readFileSync(join(directory, 'db.json'))).toEqual(before);
 		expect(existsSync(log)).toBe(true);

@@ -10,6 +10,7 @@ import type {CertificateRecord} from '../../source/core/store/schema.js';
 import {demoCopies} from '../helpers/demo-template.js';
 import {pdfText} from '../helpers/pdf.js';
 import {DEMO_NOW, logIn, MARIO} from '../helpers/portal.js';
+import {storeOf} from '../helpers/internals.js';
 
 /*
  * `mysign admin reissue` in the core: the operator path out of a blocked PIN or a revoked
@@ -30,8 +31,8 @@ function snapshot(directory: string): string {
 }
 
 async function envelopeText(portal: Portal, directory: string): Promise<{subject: string; text: string; pdf: string}> {
-	const email = (await portal.outbox.list({userId: MARIO.userId, kind: 'email'})).at(-1)!;
-	const parsed = await simpleParser(readFileSync(portal.outbox.emlPath(email)!));
+	const email = (await portal.mailbox.list({userId: MARIO.userId, kind: 'email'})).at(-1)!;
+	const parsed = await simpleParser(readFileSync(portal.mailbox.emlPath(email)!));
 	const file = join(directory, 'busta.pdf');
 	writeFileSync(file, parsed.attachments[0]!.content);
 	expect(spawnSync('qpdf', ['--decrypt', file, join(directory, 'x.pdf')]).status, 'the envelope opens without a password').not.toBe(0);
@@ -45,15 +46,15 @@ function crlText(directory: string): string {
 describe('admin reissue', () => {
 	it('gives a PIN-blocked holder a new certificate, PIN and ERC in a registration envelope, and revokes the old one on the CRL', async () => {
 		const {portal, directory} = await demoCopy();
-		await portal.applyScenario(MARIO.userId, 'pin-blocked');
-		const before = (await (await portal.admin()).show(MARIO.userId)).certificateSerial!;
-		const result = await (await portal.admin()).reissue({userId: 'jcpd7173 ', codiceFiscale: MARIO_CF.toLowerCase()});
+		await portal.demo.applyScenario(MARIO.userId, 'pin-blocked');
+		const before = (await (await portal.admin.commands()).show(MARIO.userId)).certificateSerial!;
+		const result = await (await portal.admin.commands()).reissue({userId: 'jcpd7173 ', codiceFiscale: MARIO_CF.toLowerCase()});
 		expect(result.userId).toBe(MARIO.userId);
 		expect(result.previousSerial).toBe(before);
 
-		const shown = await (await portal.admin()).show(MARIO.userId);
+		const shown = await (await portal.admin.commands()).show(MARIO.userId);
 		expect([shown.state, shown.iut, shown.certificateSerial, shown.pinFailures]).toEqual(['active', result.iut, result.certificateSerial, 0]);
-		const db = await portal.store.read();
+		const db = await storeOf(portal).read();
 		const old = db.certificates.find(entry => entry.certificateSerial === before)!;
 		expect([old.status, old.revocationReason]).toEqual(['revoked', 'superseded']);
 		expect(crlText(directory)).toContain(`Serial Number: ${before.toUpperCase()}`);
@@ -70,37 +71,37 @@ describe('admin reissue', () => {
 
 		// The holder logs in with their own password; the new PIN is accepted, the old one is not.
 		const session = await logIn(portal, MARIO.userId, MARIO.password);
-		const view = await portal.dashboard(session);
+		const view = await portal.certificate.dashboard(session);
 		expect(view.lifecycle?.phase).not.toBe('blocked');
-		await expect(portal.startPinChange(session, {currentPin: MARIO.pin, newPin: '11223344', newPinAgain: '11223344'})).rejects.toMatchObject({code: 'pin.wrong'});
-		await expect(portal.startPinChange(session, {currentPin: pin, newPin: '11223344', newPinAgain: '11223344'})).resolves.toHaveProperty('changeId');
+		await expect(portal.pin.startChange(session, {currentPin: MARIO.pin, newPin: '11223344', newPinAgain: '11223344'})).rejects.toMatchObject({code: 'pin.wrong'});
+		await expect(portal.pin.startChange(session, {currentPin: pin, newPin: '11223344', newPinAgain: '11223344'})).resolves.toHaveProperty('changeId');
 		// The new ERC goes with the new IUT: it suspends the new certificate.
-		await portal.suspend(session, {iut: result.iut, erc, ercAgain: erc, endDate: '31/12/2026', acceptRevocationEffect: false});
-		expect((await portal.dashboard(session)).certificate?.state).toBe('suspended');
+		await portal.certificate.suspend(session, {iut: result.iut, erc, ercAgain: erc, endDate: '31/12/2026', acceptRevocationEffect: false});
+		expect((await portal.certificate.dashboard(session)).certificate?.state).toBe('suspended');
 	});
 
 	it('serves a revoked holder the same way', async () => {
 		const {portal} = await demoCopy();
-		await (await portal.admin()).revoke(MARIO.userId, 'keyCompromise');
-		const result = await (await portal.admin()).reissue({userId: MARIO.userId, codiceFiscale: MARIO_CF});
-		const db = await portal.store.read();
+		await (await portal.admin.commands()).revoke(MARIO.userId, 'keyCompromise');
+		const result = await (await portal.admin.commands()).reissue({userId: MARIO.userId, codiceFiscale: MARIO_CF});
+		const db = await storeOf(portal).read();
 		const revoked = db.certificates.filter(entry => entry.userId === MARIO.userId && entry.status === 'revoked');
 		// The operator's reason stays on the old certificate.
 		expect(revoked.some(entry => entry.revocationReason === 'keyCompromise')).toBe(true);
-		expect((await (await portal.admin()).show(MARIO.userId)).iut).toBe(result.iut);
+		expect((await (await portal.admin.commands()).show(MARIO.userId)).iut).toBe(result.iut);
 	});
 
 	it('says so when the envelope fails after the commit: the new certificate is stored, its PIN was never sent', async () => {
 		const {portal, directory} = await demoCopy();
-		await portal.applyScenario(MARIO.userId, 'pin-blocked');
+		await portal.demo.applyScenario(MARIO.userId, 'pin-blocked');
 		// The outbox cannot be written (here: a link in its place, refused) once the certificate is stored.
 		const outbox = join(directory, 'outbox');
 		if (existsSync(outbox)) renameSync(outbox, `${outbox}.real`);
 		else mkdirSync(`${outbox}.real`);
 		symlinkSync(`${outbox}.real`, outbox);
-		const error = await (await portal.admin()).reissue({userId: MARIO.userId, codiceFiscale: MARIO_CF}).catch((caught: unknown) => caught);
+		const error = await (await portal.admin.commands()).reissue({userId: MARIO.userId, codiceFiscale: MARIO_CF}).catch((caught: unknown) => caught);
 		expect(error).toBeInstanceOf(DomainError);
-		const shown = await (await portal.admin()).show(MARIO.userId);
+		const shown = await (await portal.admin.commands()).show(MARIO.userId);
 		expect(shown.state).toBe('active');
 		expect((error as DomainError).code).toBe('admin.reissueNotSent');
 		expect((error as DomainError).params).toMatchObject({userId: MARIO.userId, iut: shown.iut, reason: 'file.notDirectory'});
@@ -108,14 +109,14 @@ describe('admin reissue', () => {
 
 	it('refuses, storing and sending nothing: not the folder operator, unknown holder, another codice fiscale, a state the portal handles', async () => {
 		const {portal, directory} = await demoCopy();
-		await portal.applyScenario(MARIO.userId, 'pin-blocked');
+		await portal.demo.applyScenario(MARIO.userId, 'pin-blocked');
 		const before = snapshot(directory);
 		const refusals: [string, () => Promise<unknown>][] = [
-			['admin.unknownUser', async () => (await portal.admin()).reissue({userId: 'JCPD0001', codiceFiscale: MARIO_CF})],
-			['admin.identityMismatch', async () => (await portal.admin()).reissue({userId: MARIO.userId, codiceFiscale: 'BNCGLI85M41F205X'})],
-			['admin.identityMismatch', async () => (await portal.admin()).reissue({userId: MARIO.userId, codiceFiscale: ''})],
+			['admin.unknownUser', async () => (await portal.admin.commands()).reissue({userId: 'JCPD0001', codiceFiscale: MARIO_CF})],
+			['admin.identityMismatch', async () => (await portal.admin.commands()).reissue({userId: MARIO.userId, codiceFiscale: 'BNCGLI85M41F205X'})],
+			['admin.identityMismatch', async () => (await portal.admin.commands()).reissue({userId: MARIO.userId, codiceFiscale: ''})],
 			// GIULIA's certificate is active: her way is the portal's, not the operator's.
-			['admin.notReissuable', async () => (await portal.admin()).reissue({userId: 'JCPD2841', codiceFiscale: (await (await portal.admin()).show('JCPD2841')).codiceFiscale})],
+			['admin.notReissuable', async () => (await portal.admin.commands()).reissue({userId: 'JCPD2841', codiceFiscale: (await (await portal.admin.commands()).show('JCPD2841')).codiceFiscale})],
 		];
 		for (const [code, attempt] of refusals) {
 			const error = await attempt().catch((caught: unknown) => caught);
@@ -124,7 +125,7 @@ describe('admin reissue', () => {
 		}
 		// Another OS user than the folder's owner (root passes assertFolderOperator, so pretend to be uid 4242).
 		vi.spyOn(process, 'getuid').mockReturnValue(4242);
-		await expect(portal.admin()).rejects.toMatchObject({code: 'operator.notOwner'});
+		await expect(portal.admin.commands()).rejects.toMatchObject({code: 'operator.notOwner'});
 		vi.restoreAllMocks();
 		expect(snapshot(directory)).toBe(before);
 	});
@@ -153,12 +154,12 @@ describe('certificate lifecycle: the state and the next step', () => {
 
 	it('offers "Richiedi nuovo certificato" on the expiry day, in the portal too', async () => {
 		const {portal, clock} = await demoCopy();
-		const expiresAt = new Date((await portal.store.read()).certificates.filter(entry => entry.userId === MARIO.userId).at(-1)!.expiresAt);
+		const expiresAt = new Date((await storeOf(portal).read()).certificates.filter(entry => entry.userId === MARIO.userId).at(-1)!.expiresAt);
 		// A minute before the expiry instant: the certificate is still active, renewal is closed.
 		clock.set(new Date(expiresAt.getTime() - 60_000));
 		const session = await logIn(portal, MARIO.userId, MARIO.password);
-		expect((await portal.replacementStatus(session)).allowed).toBe(true);
-		expect((await portal.dashboard(session)).lifecycle?.phase).toBe('expiryDay');
+		expect((await portal.renewal.replacementStatus(session)).allowed).toBe(true);
+		expect((await portal.certificate.dashboard(session)).lifecycle?.phase).toBe('expiryDay');
 		expect(DEMO_NOW.getTime()).toBeLessThan(expiresAt.getTime());
 	});
 });

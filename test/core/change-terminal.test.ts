@@ -20,8 +20,8 @@ describe('the terminal of a holder change in the access log', () => {
 		const stolen = await logIn(elsewhere, GIULIA.userId, GIULIA.password);
 		clock.advance(MINUTE);
 		await logIn(own, GIULIA.userId, GIULIA.password);
-		await elsewhere.setPush(stolen, false);
-		await own.setPush(await logIn(own, GIULIA.userId, GIULIA.password), true);
+		await elsewhere.otp.setPush(stolen, false);
+		await own.otp.setPush(await logIn(own, GIULIA.userId, GIULIA.password), true);
 		const changes = (await accessEntries(own, GIULIA.userId)).filter(entry => entry.outcome === 'otp-push-changed').map(entry => entry.terminal);
 		expect(changes).toEqual(['/dev/pts/9, SSH 203.0.113.7', '/dev/pts/3']);
 	});

@@ -5,6 +5,7 @@ import {SignatureLog, type SignatureRecord} from '../../source/core/history/sign
 import type {HistoryFilter, Portal, ReportFrequency, Session} from '../../source/core/portal.js';
 import {demoCopies} from '../helpers/demo-template.js';
 import {DEMO_NOW, errorCode, logIn, MARIO, refusal, GIULIA} from '../helpers/portal.js';
+import {storeOf} from '../helpers/internals.js';
 
 /*
  * "Cronologia firme", "Visualizza accessi" and "Report". The expected counts are computed here
@@ -73,7 +74,7 @@ function filter(partial: Partial<HistoryFilter>): HistoryFilter {
 }
 
 async function matching(portal: Portal, session: Session, partial: Partial<HistoryFilter>): Promise<number> {
-	return (await portal.signatureHistory(session, filter(partial), {page: 1, pageSize: 10})).matching;
+	return (await portal.history.signatures(session, filter(partial), {page: 1, pageSize: 10})).matching;
 }
 
 
@@ -105,7 +106,7 @@ describe('"Cronologia firme" over the demo’s 1000 signatures of GIULIA', () =>
 		// A period with "Dal"/"Al" used to intersect silently (often into 0 rows): now it is refused, said so.
 		for (const given of [{period: 'week', from: '01/01/2026'}, {period: 'quarter', from: '01/11/2026'}, {period: 'week', to: '21/11/2026'}, {period: 'quarter', from: '01/09/2026', to: '15/10/2026'}] as const) {
 			await expect(matching(portal, session, given), JSON.stringify(given)).rejects.toMatchObject({code: 'history.periodAndDates'});
-			await expect(portal.accessHistory(session, filter(given), {page: 1, pageSize: 10}), JSON.stringify(given)).rejects.toMatchObject({code: 'history.periodAndDates'});
+			await expect(portal.history.accesses(session, filter(given), {page: 1, pageSize: 10}), JSON.stringify(given)).rejects.toMatchObject({code: 'history.periodAndDates'});
 		}
 		// The cases are not vacuous.
 		expect(expectedCount(records, {since: plusDays(today, -6)})).toBeGreaterThan(5);
@@ -145,7 +146,7 @@ describe('"Cronologia firme" over the demo’s 1000 signatures of GIULIA', () =>
 
 		const all: string[] = [];
 		for (let page = 1; page <= 34; page++) {
-			const result = await portal.signatureHistory(session, filter({}), {page, pageSize: 30});
+			const result = await portal.history.signatures(session, filter({}), {page, pageSize: 30});
 			expect(result.total).toBe(1000);
 			expect(result.matching).toBe(1000);
 			expect(result.pages).toBe(34);
@@ -157,18 +158,18 @@ describe('"Cronologia firme" over the demo’s 1000 signatures of GIULIA', () =>
 		const times = all.map(name => Date.parse(records.find(record => record.document === name)!.at));
 		for (let index = 1; index < times.length; index++) expect(times[index]!).toBeLessThanOrEqual(times[index - 1]!);
 
-		const beyond = await portal.signatureHistory(session, filter({}), {page: 99, pageSize: 30});
+		const beyond = await portal.history.signatures(session, filter({}), {page: 99, pageSize: 30});
 		expect([beyond.page, beyond.items.map(item => item.document)]).toEqual([34, newestFirst.slice(990)]);
-		const zero = await portal.signatureHistory(session, filter({}), {page: 0, pageSize: 30});
+		const zero = await portal.history.signatures(session, filter({}), {page: 0, pageSize: 30});
 		expect(zero.page).toBe(1);
 		expect(zero.items.map(item => item.document)).toEqual(newestFirst.slice(0, 30));
 
-		const oldest = await portal.signatureHistory(session, filter({order: 'oldest'}), {page: 1, pageSize: 25});
+		const oldest = await portal.history.signatures(session, filter({order: 'oldest'}), {page: 1, pageSize: 25});
 		expect(oldest.pages).toBe(40);
 		expect(oldest.items.map(item => item.document)).toEqual([...newestFirst].reverse().slice(0, 25));
 
 		// Paging applies after the filter.
-		const failures = await portal.signatureHistory(session, filter({outcome: 'failure'}), {page: 2, pageSize: 10});
+		const failures = await portal.history.signatures(session, filter({outcome: 'failure'}), {page: 2, pageSize: 10});
 		const expectedFailures = expectedCount(records, {outcome: 'failure'});
 		expect(failures.pages).toBe(Math.ceil(expectedFailures / 10));
 		expect(failures.items.every(item => item.outcome === 'failure')).toBe(true);
@@ -185,12 +186,12 @@ describe('"Cronologia firme" over the demo’s 1000 signatures of GIULIA', () =>
 		const {portal} = await setup();
 		const session = await logIn(portal, GIULIA.userId, GIULIA.password);
 		for (const bad of ['31/02/2026', '29/02/2026', '2026-03-01', '32/01/2026', '01/13/2026', '1/1/26', 'ieri', '01/03/2026 10:00']) {
-			expect(await refusal(portal.signatureHistory(session, filter({from: bad}), {page: 1, pageSize: 10})), bad).toEqual({code: 'history.badFromDate', params: {}});
-			expect(await refusal(portal.signatureHistory(session, filter({to: bad}), {page: 1, pageSize: 10})), bad).toEqual({code: 'history.badToDate', params: {}});
+			expect(await refusal(portal.history.signatures(session, filter({from: bad}), {page: 1, pageSize: 10})), bad).toEqual({code: 'history.badFromDate', params: {}});
+			expect(await refusal(portal.history.signatures(session, filter({to: bad}), {page: 1, pageSize: 10})), bad).toEqual({code: 'history.badToDate', params: {}});
 		}
-		expect(await errorCode(portal.signatureHistory(session, filter({from: '10/03/2026', to: '09/03/2026'}), {page: 1, pageSize: 10}))).toBe('history.rangeInverted');
-		expect(await errorCode(portal.signatureHistory(session, filter({from: '10/03/2026', to: '10/03/2026'}), {page: 1, pageSize: 10}))).toBeUndefined();
-		expect(await errorCode(portal.accessHistory(session, filter({from: '31/04/2026'}), {page: 1, pageSize: 10}))).toBe('history.badFromDate');
+		expect(await errorCode(portal.history.signatures(session, filter({from: '10/03/2026', to: '09/03/2026'}), {page: 1, pageSize: 10}))).toBe('history.rangeInverted');
+		expect(await errorCode(portal.history.signatures(session, filter({from: '10/03/2026', to: '10/03/2026'}), {page: 1, pageSize: 10}))).toBeUndefined();
+		expect(await errorCode(portal.history.accesses(session, filter({from: '31/04/2026'}), {page: 1, pageSize: 10}))).toBe('history.badFromDate');
 	});
 
 	it('a day is the Italian day, also on the days the clocks change', async () => {
@@ -213,7 +214,7 @@ describe('"Cronologia firme" over the demo’s 1000 signatures of GIULIA', () =>
 		const records: SignatureRecord[] = Object.entries(at).map(([name, instant]) => ({at: instant, document: `${name}.pdf`, sha256: null, size: 1, outcome: 'success', reason: null, channel: 'sms', certificateSerial: null}));
 		await new SignatureLog(directory).replace(MARIO.userId, records);
 		const day = async (from: string, to = from) =>
-			(await portal.signatureHistory(session, filter({from, to, order: 'oldest'}), {page: 1, pageSize: 50})).items.map(item => item.document.replace('.pdf', ''));
+			(await portal.history.signatures(session, filter({from, to, order: 'oldest'}), {page: 1, pageSize: 50})).items.map(item => item.document.replace('.pdf', ''));
 		expect(await day('28/03/2026')).toEqual(['r1']);
 		expect(await day('29/03/2026')).toEqual(['r2', 'r3', 'r4', 'r5']);
 		expect(await day('30/03/2026')).toEqual(['r6']);
@@ -230,38 +231,38 @@ describe('"Cronologia firme" over the demo’s 1000 signatures of GIULIA', () =>
 describe('"Visualizza accessi"', () => {
 	it('lists the holder’s logins, right and wrong password, through the same filters', async () => {
 		const {portal, clock} = await setup();
-		expect((await portal.login(MARIO.userId, 'Sbagliata&1')).kind).toBe('invalid');
+		expect((await portal.sessions.login(MARIO.userId, 'Sbagliata&1')).kind).toBe('invalid');
 		clock.advance(MINUTE);
 		await logIn(portal, MARIO.userId, MARIO.password);
 		clock.advance(2 * DAY);
-		expect((await portal.login(MARIO.email, 'Sbagliata&2')).kind).toBe('invalid');
-		expect((await portal.login(MARIO.userId, 'Sbagliata&3')).kind).toBe('invalid');
+		expect((await portal.sessions.login(MARIO.email, 'Sbagliata&2')).kind).toBe('invalid');
+		expect((await portal.sessions.login(MARIO.userId, 'Sbagliata&3')).kind).toBe('invalid');
 		// Other people's logins are not MARIO's.
 		await logIn(portal, GIULIA.userId, GIULIA.password);
-		expect((await portal.login('JCPD0000', 'Sbagliata&4')).kind).toBe('invalid');
+		expect((await portal.sessions.login('JCPD0000', 'Sbagliata&4')).kind).toBe('invalid');
 		clock.advance(MINUTE);
 		const session = await logIn(portal, MARIO.userId, MARIO.password);
 
 		const page = {page: 1, pageSize: 50};
 		const LOGINS = ['success', 'wrong-password', 'locked', 'app-approved'];
 		const logins = (entries: {outcome: string}[]) => entries.filter(entry => LOGINS.includes(entry.outcome)).map(entry => entry.outcome);
-		const all = await portal.accessHistory(session, filter({}), page);
+		const all = await portal.history.accesses(session, filter({}), page);
 		expect(logins(all.items)).toEqual(['success', 'wrong-password', 'wrong-password', 'success', 'wrong-password']);
 		expect(all.items.every(entry => entry.userId === MARIO.userId)).toBe(true);
 		// "Riuscito": the two logins, newest first (account events such as a session that expired may be listed too,
 		// as the screen shows them: "Riuscito (…)"); "Fallito": the three wrong passwords, nothing else.
-		const succeeded = await portal.accessHistory(session, filter({outcome: 'success'}), page);
+		const succeeded = await portal.history.accesses(session, filter({outcome: 'success'}), page);
 		expect(succeeded.items.filter(entry => LOGINS.includes(entry.outcome)).map(entry => [entry.outcome, entry.at])).toEqual([
 			['success', clock.now().toISOString()],
 			['success', new Date(DEMO_NOW.getTime() + MINUTE).toISOString()],
 		]);
 		expect(succeeded.items.some(entry => entry.outcome === 'wrong-password' || entry.outcome === 'locked')).toBe(false);
-		const failed = await portal.accessHistory(session, filter({outcome: 'failure'}), page);
+		const failed = await portal.history.accesses(session, filter({outcome: 'failure'}), page);
 		expect(failed.items.map(entry => entry.outcome)).toEqual(['wrong-password', 'wrong-password', 'wrong-password']);
 		// 26/11: the day of the second batch.
-		expect((await portal.accessHistory(session, filter({from: '26/11/2026', to: '26/11/2026', outcome: 'failure'}), page)).matching).toBe(2);
-		expect(logins((await portal.accessHistory(session, filter({to: '24/11/2026', order: 'oldest'}), page)).items)).toEqual(['wrong-password', 'success']);
-		expect(logins((await portal.accessHistory(session, filter({period: 'week'}), page)).items)).toHaveLength(5);
+		expect((await portal.history.accesses(session, filter({from: '26/11/2026', to: '26/11/2026', outcome: 'failure'}), page)).matching).toBe(2);
+		expect(logins((await portal.history.accesses(session, filter({to: '24/11/2026', order: 'oldest'}), page)).items)).toEqual(['wrong-password', 'success']);
+		expect(logins((await portal.history.accesses(session, filter({period: 'week'}), page)).items)).toHaveLength(5);
 	});
 });
 
@@ -281,11 +282,11 @@ describe('"Report" of signatures', () => {
 
 	it("'daily' sends one summary per past Italian day with signatures, never twice; 'never' stops them", async () => {
 		const {portal, directory, clock} = await setup();
-		const emails = () => portal.outbox.list({userId: GIULIA.userId, kind: 'email'});
+		const emails = () => portal.mailbox.list({userId: GIULIA.userId, kind: 'email'});
 		const session = await logIn(portal, GIULIA.userId, GIULIA.password);
-		expect((await portal.reportSettings(session)).frequency).toBe('daily');
+		expect((await portal.history.reportSettings(session)).frequency).toBe('daily');
 		// The demo subscription starts today: nothing is due yet.
-		expect(await portal.sendDailyReports()).toBe(0);
+		expect(await portal.history.sendDailyReports()).toBe(0);
 
 		await signedAt(directory, [
 			['2026-11-24T10:00:00Z', 'success'],
@@ -296,8 +297,8 @@ describe('"Report" of signatures', () => {
 		]);
 
 		clock.set(new Date('2026-11-25T08:00:00Z'));
-		expect(await portal.sendDailyReports()).toBe(1);
-		expect(await portal.sendDailyReports()).toBe(0);
+		expect(await portal.history.sendDailyReports()).toBe(1);
+		expect(await portal.history.sendDailyReports()).toBe(0);
 		const first = (await emails()).at(-1)!;
 		const on24 = countsOn(directory, '2026-11-24');
 		expect(on24.failure).toBe(1);
@@ -307,8 +308,8 @@ describe('"Report" of signatures', () => {
 		expect(first.text).toContain(`tentativi falliti: ${on24.failure}`);
 
 		clock.set(new Date('2026-11-28T07:00:00Z'));
-		expect(await portal.sendDailyReports()).toBe(2);
-		expect(await portal.sendDailyReports()).toBe(0);
+		expect(await portal.history.sendDailyReports()).toBe(2);
+		expect(await portal.history.sendDailyReports()).toBe(0);
 		const summaries = (await emails()).slice(-2);
 		expect(summaries.map(mail => mail.subject)).toEqual(['Riepilogo giornaliero firme del 25/11/2026: 2 firme', 'Riepilogo giornaliero firme del 27/11/2026: 1 firma']);
 		expect(countsOn(directory, '2026-11-26')).toEqual({success: 0, failure: 0});
@@ -316,10 +317,10 @@ describe('"Report" of signatures', () => {
 		expect(sent).toBe(3);
 
 		// "Mai": no more summaries, whatever happens (days later, in a new session).
-		await portal.updateReportSettings(await logIn(portal, GIULIA.userId, GIULIA.password), {email: '', frequency: 'never'});
+		await portal.history.updateReportSettings(await logIn(portal, GIULIA.userId, GIULIA.password), {email: '', frequency: 'never'});
 		await signedAt(directory, [['2026-11-28T10:00:00Z', 'success']]);
 		clock.set(new Date('2026-11-29T07:00:00Z'));
-		expect(await portal.sendDailyReports()).toBe(0);
+		expect(await portal.history.sendDailyReports()).toBe(0);
 		// The only e-mail since: the notice of the change of settings (issue 18), no summary.
 		expect((await emails()).slice(sent).map(mail => mail.subject)).toEqual(['InfoCert MySign: impostazioni dei report modificate']);
 
@@ -327,7 +328,7 @@ describe('"Report" of signatures', () => {
 		await setReportAddress(portal, await logIn(portal, GIULIA.userId, GIULIA.password), 'studio@legale.example.it', 'daily');
 		await signedAt(directory, [['2026-11-29T10:00:00Z', 'success']]);
 		clock.set(new Date('2026-11-30T07:00:00Z'));
-		expect(await portal.sendDailyReports()).toBe(1);
+		expect(await portal.history.sendDailyReports()).toBe(1);
 		const last = (await emails()).at(-1)!;
 		expect(last.to).toBe('studio@legale.example.it');
 		expect(last.subject).toBe('Riepilogo giornaliero firme del 29/11/2026: 1 firma');
@@ -337,52 +338,52 @@ describe('"Report" of signatures', () => {
 		const {portal} = await setup();
 		const session = await logIn(portal, GIULIA.userId, GIULIA.password);
 		for (const bad of ['giulia@', 'giulia.bianchi', '@example.it', 'giulia bianchi@example.it', 'a@b@example.it']) {
-			expect(await errorCode(portal.updateReportSettings(session, {email: bad, frequency: 'each'})), bad).toBe('report.badEmail');
+			expect(await errorCode(portal.history.updateReportSettings(session, {email: bad, frequency: 'each'})), bad).toBe('report.badEmail');
 		}
-		expect(await portal.reportSettings(session)).toEqual(expect.objectContaining({email: null, frequency: 'daily', accountEmail: GIULIA.email}));
+		expect(await portal.history.reportSettings(session)).toEqual(expect.objectContaining({email: null, frequency: 'daily', accountEmail: GIULIA.email}));
 		await setReportAddress(portal, session, 'ufficio@example.it', 'each');
-		expect(await portal.reportSettings(session)).toEqual(expect.objectContaining({email: 'ufficio@example.it', frequency: 'each'}));
+		expect(await portal.history.reportSettings(session)).toEqual(expect.objectContaining({email: 'ufficio@example.it', frequency: 'each'}));
 	});
 
 	it('a new address is proved by a code sent to it, and stored only once that code is confirmed', async () => {
 		const {portal} = await setup();
 		const session = await logIn(portal, GIULIA.userId, GIULIA.password);
-		const before = await portal.reportSettings(session);
-		const update = await portal.updateReportSettings(session, {email: 'ufficio@example.it', frequency: 'each'});
+		const before = await portal.history.reportSettings(session);
+		const update = await portal.history.updateReportSettings(session, {email: 'ufficio@example.it', frequency: 'each'});
 		if (update.kind !== 'confirm') throw new Error('expected a code to confirm');
 		expect(update.challenge).toMatchObject({channel: 'email', destination: 'uf*****@ex*****.it'});
 		// Nothing stored yet; the code went to the NEW address only.
-		expect(await portal.reportSettings(session)).toEqual(before);
-		const mail = (await portal.outbox.list({kind: 'email'})).at(-1)!;
+		expect(await portal.history.reportSettings(session)).toEqual(before);
+		const mail = (await portal.mailbox.list({kind: 'email'})).at(-1)!;
 		expect(mail.to).toBe('ufficio@example.it');
 		const code = /codice (\d{8})/.exec(mail.text)![1]!;
 		// The code confirms that address and frequency, nothing else.
-		expect(await errorCode(portal.confirmReportAddress(session, {challengeId: update.challenge.id, email: 'altro@example.it', frequency: 'each', code}))).toBe('otp.wrongOperation');
-		expect(await errorCode(portal.confirmReportAddress(session, {challengeId: update.challenge.id, email: 'ufficio@example.it', frequency: 'never', code}))).toBe('otp.wrongOperation');
-		expect(await errorCode(portal.confirmReportAddress(session, {challengeId: update.challenge.id, email: 'ufficio@example.it', frequency: 'each', code: code === '12345678' ? '87654321' : '12345678'}))).toBe('otp.wrong');
-		expect(await portal.reportSettings(session)).toEqual(before);
-		await portal.confirmReportAddress(session, {challengeId: update.challenge.id, email: 'ufficio@example.it', frequency: 'each', code});
-		expect(await portal.reportSettings(session)).toEqual(expect.objectContaining({email: 'ufficio@example.it', frequency: 'each'}));
+		expect(await errorCode(portal.history.confirmReportAddress(session, {challengeId: update.challenge.id, email: 'altro@example.it', frequency: 'each', code}))).toBe('otp.wrongOperation');
+		expect(await errorCode(portal.history.confirmReportAddress(session, {challengeId: update.challenge.id, email: 'ufficio@example.it', frequency: 'never', code}))).toBe('otp.wrongOperation');
+		expect(await errorCode(portal.history.confirmReportAddress(session, {challengeId: update.challenge.id, email: 'ufficio@example.it', frequency: 'each', code: code === '12345678' ? '87654321' : '12345678'}))).toBe('otp.wrong');
+		expect(await portal.history.reportSettings(session)).toEqual(before);
+		await portal.history.confirmReportAddress(session, {challengeId: update.challenge.id, email: 'ufficio@example.it', frequency: 'each', code});
+		expect(await portal.history.reportSettings(session)).toEqual(expect.objectContaining({email: 'ufficio@example.it', frequency: 'each'}));
 		// The account's own address, or the one already proved, needs no code.
-		expect(await portal.updateReportSettings(session, {email: 'ufficio@example.it', frequency: 'daily'})).toEqual({kind: 'saved'});
-		expect(await portal.updateReportSettings(session, {email: '', frequency: 'daily'})).toEqual({kind: 'saved'});
-		expect(await portal.reportSettings(session)).toEqual(expect.objectContaining({email: null, frequency: 'daily'}));
+		expect(await portal.history.updateReportSettings(session, {email: 'ufficio@example.it', frequency: 'daily'})).toEqual({kind: 'saved'});
+		expect(await portal.history.updateReportSettings(session, {email: '', frequency: 'daily'})).toEqual({kind: 'saved'});
+		expect(await portal.history.reportSettings(session)).toEqual(expect.objectContaining({email: null, frequency: 'daily'}));
 		// After logout the confirmation is refused.
-		const again = await portal.updateReportSettings(session, {email: 'ufficio@example.it', frequency: 'each'});
+		const again = await portal.history.updateReportSettings(session, {email: 'ufficio@example.it', frequency: 'each'});
 		if (again.kind !== 'confirm') throw new Error('expected a code to confirm');
-		const second = /codice (\d{8})/.exec((await portal.outbox.list({kind: 'email'})).at(-1)!.text)![1]!;
-		await portal.logout(session);
-		expect(await errorCode(portal.confirmReportAddress(session, {challengeId: again.challenge.id, email: 'ufficio@example.it', frequency: 'each', code: second}))).toBe('auth.sessionExpired');
-		expect((await portal.store.read()).holders.find(holder => holder.userId === GIULIA.userId)!.report.email).toBeNull();
+		const second = /codice (\d{8})/.exec((await portal.mailbox.list({kind: 'email'})).at(-1)!.text)![1]!;
+		await portal.sessions.logout(session);
+		expect(await errorCode(portal.history.confirmReportAddress(session, {challengeId: again.challenge.id, email: 'ufficio@example.it', frequency: 'each', code: second}))).toBe('auth.sessionExpired');
+		expect((await storeOf(portal).read()).holders.find(holder => holder.userId === GIULIA.userId)!.report.email).toBeNull();
 	});
 });
 
 /** Sets a new report address the way the holder must: "Salva", then the code e-mailed to that address. */
 async function setReportAddress(portal: Portal, session: Session, email: string, frequency: ReportFrequency): Promise<void> {
-	const update = await portal.updateReportSettings(session, {email, frequency});
+	const update = await portal.history.updateReportSettings(session, {email, frequency});
 	if (update.kind !== 'confirm') return;
-	const code = /codice (\d{8})/.exec((await portal.outbox.list({kind: 'email'})).at(-1)!.text)![1]!;
-	await portal.confirmReportAddress(session, {challengeId: update.challenge.id, email: update.email, frequency, code});
+	const code = /codice (\d{8})/.exec((await portal.mailbox.list({kind: 'email'})).at(-1)!.text)![1]!;
+	await portal.history.confirmReportAddress(session, {challengeId: update.challenge.id, email: update.email, frequency, code});
 }
 
 describe('the synchronous query of a log already opened (one frame per filter key)', () => {
@@ -390,22 +391,22 @@ describe('the synchronous query of a log already opened (one frame per filter ke
 		const {portal, directory} = await setup();
 		const session = await logIn(portal, GIULIA.userId, GIULIA.password);
 		const page = {page: 2, pageSize: 7};
-		expect(portal.signatureHistoryNow(session, filter({}), page)).toBeUndefined();
-		await portal.signatureHistory(session, filter({}), page);
+		expect(portal.history.signaturesNow(session, filter({}), page)).toBeUndefined();
+		await portal.history.signatures(session, filter({}), page);
 		for (const given of [{}, {outcome: 'failure'}, {order: 'oldest', period: 'quarter'}, {from: '01/03/2026', to: '31/03/2026'}] as Partial<HistoryFilter>[]) {
-			expect(portal.signatureHistoryNow(session, filter(given), page), JSON.stringify(given)).toEqual(await portal.signatureHistory(session, filter(given), page));
+			expect(portal.history.signaturesNow(session, filter(given), page), JSON.stringify(given)).toEqual(await portal.history.signatures(session, filter(given), page));
 		}
 		// Another process appends: the next synchronous query indexes the new line.
 		const appended: SignatureRecord = {...rawRecords(directory, GIULIA.userId).at(-1)!, at: DEMO_NOW.toISOString(), document: 'appeso.pdf'};
 		await new SignatureLog(directory).append(GIULIA.userId, [appended]);
-		const now = portal.signatureHistoryNow(session, filter({}), {page: 1, pageSize: 3});
+		const now = portal.history.signaturesNow(session, filter({}), {page: 1, pageSize: 3});
 		expect(now?.total).toBe(1001);
 		expect(now?.items[0]?.document).toBe('appeso.pdf');
-		expect(await portal.signatureHistory(session, filter({}), {page: 1, pageSize: 3})).toEqual(now);
+		expect(await portal.history.signatures(session, filter({}), {page: 1, pageSize: 3})).toEqual(now);
 		// Replaced (another inode): the asynchronous query reads it again.
 		await new SignatureLog(directory).replace(GIULIA.userId, [appended]);
-		expect(portal.signatureHistoryNow(session, filter({}), page)).toBeUndefined();
-		expect((await portal.signatureHistory(session, filter({}), page)).total).toBe(1);
-		expect(portal.signatureHistoryNow(session, filter({}), page)?.total).toBe(1);
+		expect(portal.history.signaturesNow(session, filter({}), page)).toBeUndefined();
+		expect((await portal.history.signatures(session, filter({}), page)).total).toBe(1);
+		expect(portal.history.signaturesNow(session, filter({}), page)?.total).toBe(1);
 	});
 });

@@ -13,7 +13,7 @@ const label = (entry: PasswordCase) => `${JSON.stringify(entry.password.length >
 /** What "Modifica password" answers: undefined when accepted, else the error code and the reason it names. */
 async function portalSays(portal: Portal, session: Session, current: string, next: string): Promise<string | undefined> {
 	try {
-		await portal.changePassword(session, {current, next, again: next});
+		await portal.account.changePassword(session, {current, next, again: next});
 		return undefined;
 	} catch (error) {
 		if (error instanceof DomainError) return error.code === 'account.passwordWeak' ? `${error.code}:${String(error.params['rule'])}` : error.code;
@@ -65,7 +65,7 @@ describe('what the portal says on "Modifica password"', () => {
 		}
 		expect(said).toEqual(expected);
 		// The last accepted password is the one that logs in.
-		expect((await portal.login(MARIO.userId, current)).kind).toBe('success');
+		expect((await portal.sessions.login(MARIO.userId, current)).kind).toBe('success');
 	});
 
 	it("judges e-mail-derived passwords against the holder's CURRENT address", async () => {
@@ -73,7 +73,7 @@ describe('what the portal says on "Modifica password"', () => {
 		const session = await logIn(portal, 'JCPD2841', 'Tramonto!73');
 		expect(await portalSays(portal, session, 'Tramonto!73', 'Pantera&99x')).toBeUndefined();
 		// Another holder whose address is pantera.nera@…: the same password is personal for her.
-		expect(checkPassword('Pantera&99x', {...(await portal.passwordContext(session)), email: 'pantera.nera@example.it'}).refusal).toBe('personal');
+		expect(checkPassword('Pantera&99x', {...(await portal.account.passwordContext(session)), email: 'pantera.nera@example.it'}).refusal).toBe('personal');
 	});
 });
 
@@ -83,27 +83,27 @@ describe('long passwords are kept whole (argon2 does not truncate)', () => {
 		const session = await logIn(portal, MARIO.userId, MARIO.password);
 		const p64 = longPassword(64);
 		const p128 = longPassword(128);
-		await portal.changePassword(session, {current: MARIO.password, next: p64, again: p64});
-		expect((await portal.login(MARIO.userId, p64.slice(0, 63))).kind).toBe('invalid');
-		expect((await portal.login(MARIO.userId, p64)).kind).toBe('success');
+		await portal.account.changePassword(session, {current: MARIO.password, next: p64, again: p64});
+		expect((await portal.sessions.login(MARIO.userId, p64.slice(0, 63))).kind).toBe('invalid');
+		expect((await portal.sessions.login(MARIO.userId, p64)).kind).toBe('success');
 
-		await portal.changePassword(session, {current: p64, next: p128, again: p128});
-		expect((await portal.login(MARIO.userId, p128.slice(0, 72))).kind).toBe('invalid');
-		expect((await portal.login(MARIO.userId, p128.slice(0, 64))).kind).toBe('invalid');
-		expect((await portal.login(MARIO.userId, p128.slice(0, 127))).kind).toBe('invalid');
+		await portal.account.changePassword(session, {current: p64, next: p128, again: p128});
+		expect((await portal.sessions.login(MARIO.userId, p128.slice(0, 72))).kind).toBe('invalid');
+		expect((await portal.sessions.login(MARIO.userId, p128.slice(0, 64))).kind).toBe('invalid');
+		expect((await portal.sessions.login(MARIO.userId, p128.slice(0, 127))).kind).toBe('invalid');
 		// The previous password (its first 64 characters!) no longer works either.
-		expect((await portal.login(MARIO.userId, p64)).kind).toBe('invalid');
-		expect((await portal.login(MARIO.userId, p128)).kind).toBe('success');
+		expect((await portal.sessions.login(MARIO.userId, p64)).kind).toBe('invalid');
+		expect((await portal.sessions.login(MARIO.userId, p128)).kind).toBe('success');
 	});
 
 	it('1024 characters are accepted and log in whole; 1025 are refused as too long', async () => {
 		const {portal} = await demoCopy();
 		const session = await logIn(portal, MARIO.userId, MARIO.password);
 		const p1024 = longPassword(1024);
-		expect(await errorCode(portal.changePassword(session, {current: MARIO.password, next: longPassword(1025), again: longPassword(1025)}))).toBe('account.passwordWeak');
-		await portal.changePassword(session, {current: MARIO.password, next: p1024, again: p1024});
-		expect((await portal.login(MARIO.userId, p1024.slice(0, 1023))).kind).toBe('invalid');
-		expect((await portal.login(MARIO.userId, p1024)).kind).toBe('success');
+		expect(await errorCode(portal.account.changePassword(session, {current: MARIO.password, next: longPassword(1025), again: longPassword(1025)}))).toBe('account.passwordWeak');
+		await portal.account.changePassword(session, {current: MARIO.password, next: p1024, again: p1024});
+		expect((await portal.sessions.login(MARIO.userId, p1024.slice(0, 1023))).kind).toBe('invalid');
+		expect((await portal.sessions.login(MARIO.userId, p1024)).kind).toBe('success');
 	});
 
 	// Bug: login (and the current-password check of "Modifica password") cut the typed text at 1024
@@ -112,7 +112,7 @@ describe('long passwords are kept whole (argon2 does not truncate)', () => {
 		const {portal} = await demoCopy();
 		const session = await logIn(portal, MARIO.userId, MARIO.password);
 		const p1024 = longPassword(1024);
-		await portal.changePassword(session, {current: MARIO.password, next: p1024, again: p1024});
-		expect((await portal.login(MARIO.userId, `${p1024}X`)).kind).toBe('invalid');
+		await portal.account.changePassword(session, {current: MARIO.password, next: p1024, again: p1024});
+		expect((await portal.sessions.login(MARIO.userId, `${p1024}X`)).kind).toBe('invalid');
 	});
 });

@@ -3,6 +3,7 @@ import {join} from 'node:path';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {demoCopies} from '../helpers/demo-template.js';
 import {temporaryDirectory} from '../helpers/portal.js';
+import {Store} from '../../source/core/store/store.js';
 
 /*
  * `demo --reset --keep-enrolled` empties outbox/ after its commit. In a group's folder a member
@@ -24,10 +25,11 @@ describe('room reset and a link swapped in for outbox/', () => {
 		mkdirSync(join(victim.path, 'sub'));
 		writeFileSync(join(victim.path, 'sub', 'notes.txt'), 'keep me too\n');
 		const outbox = join(directory, 'outbox');
-		const update = portal.store.update.bind(portal.store);
+		// The portal's own store (it hands out none): every Store's update, in this process.
+		const update = Store.prototype.update;
 		let swapped = false;
-		vi.spyOn(portal.store, 'update').mockImplementation(async change => {
-			const result = await update(change);
+		vi.spyOn(Store.prototype, 'update').mockImplementation(async function (this: Store, change) {
+			const result = await update.call(this, change);
 			// Right after the reset's commit, before its cleanup of outbox/.
 			if (!swapped) {
 				swapped = true;
@@ -36,7 +38,7 @@ describe('room reset and a link swapped in for outbox/', () => {
 			}
 			return result;
 		});
-		const error = await portal.resetRoom().catch((caught: unknown) => caught);
+		const error = await portal.demo.resetRoom().catch((caught: unknown) => caught);
 		expect(swapped).toBe(true);
 		// Refused after the commit: said as such (the holders are reset), not as "nothing was changed".
 		expect(error).toMatchObject({code: 'demo.resetIncomplete', params: {reason: 'file.notDirectory'}});

@@ -50,7 +50,7 @@ async function dataFiles(directory: string): Promise<{file: string; text: string
 /** Every OTP code the outbox delivered, with the files that delivered it. */
 async function deliveredCodes(portal: Portal): Promise<{code: string; files: string[]}[]> {
 	const codes: {code: string; files: string[]}[] = [];
-	for (const message of await portal.outbox.list()) {
+	for (const message of await portal.mailbox.list()) {
 		const code = /(?:codice OTP|inserisci il codice) (\d{8})/.exec(message.text)?.[1];
 		if (!code) continue;
 		const record = `outbox/${String(message.id).padStart(8, '0')}.${message.kind}.json`;
@@ -64,35 +64,35 @@ describe('no secret in plaintext in the data folder', () => {
 		const {portal, directory} = await demoCopy();
 
 		// A mistyped password, then the login.
-		expect((await portal.login(MARIO.userId, SECRETS.mistypedPassword)).kind).toBe('invalid');
+		expect((await portal.sessions.login(MARIO.userId, SECRETS.mistypedPassword)).kind).toBe('invalid');
 		let session = await logIn(portal, MARIO.userId, SECRETS.oldPassword);
-		await portal.setSecretQuestion(session, {question: 'Come si chiamava il mio primo gatto?', answer: SECRETS.answer});
-		await portal.changePassword(session, {current: SECRETS.oldPassword, next: SECRETS.changedPassword, again: SECRETS.changedPassword});
+		await portal.account.setSecretQuestion(session, {question: 'Come si chiamava il mio primo gatto?', answer: SECRETS.answer});
+		await portal.account.changePassword(session, {current: SECRETS.oldPassword, next: SECRETS.changedPassword, again: SECRETS.changedPassword});
 
 		// Recovery: a mistyped code, the right one, the secret answer (in another case), a new password.
-		const {recoveryId} = await portal.startPasswordRecovery(MARIO.userId);
-		await expect(portal.confirmRecoveryCode(recoveryId, SECRETS.mistypedOtp)).rejects.toThrow();
-		await portal.confirmRecoveryCode(recoveryId, await lastSmsCode(portal, MARIO.userId));
-		await portal.answerRecoveryQuestion(recoveryId, SECRETS.answer.toUpperCase());
-		await portal.setRecoveredPassword(recoveryId, SECRETS.recoveredPassword, SECRETS.recoveredPassword);
+		const {recoveryId} = await portal.recovery.start(MARIO.userId);
+		await expect(portal.recovery.confirmCode(recoveryId, SECRETS.mistypedOtp)).rejects.toThrow();
+		await portal.recovery.confirmCode(recoveryId, await lastSmsCode(portal, MARIO.userId));
+		await portal.recovery.answerQuestion(recoveryId, SECRETS.answer.toUpperCase());
+		await portal.recovery.setPassword(recoveryId, SECRETS.recoveredPassword, SECRETS.recoveredPassword);
 		session = await logIn(portal, MARIO.userId, SECRETS.recoveredPassword);
 
-		const email = await portal.startEmailChange(session, 'mario.nuovo@example.org');
-		const emailCode = /inserisci il codice (\d{8})/.exec((await portal.outbox.list({kind: 'email'})).at(-1)!.text)![1]!;
-		await portal.confirmEmailChange(session, {challengeId: email.challenge.id, email: email.email, code: emailCode});
+		const email = await portal.account.startEmailChange(session, 'mario.nuovo@example.org');
+		const emailCode = /inserisci il codice (\d{8})/.exec((await portal.mailbox.list({kind: 'email'})).at(-1)!.text)![1]!;
+		await portal.account.confirmEmailChange(session, {challengeId: email.challenge.id, email: email.email, code: emailCode});
 
-		const phone = await portal.startRecoveryPhoneChange(session, '+39 333 123 4567');
-		await portal.confirmRecoveryPhoneChange(session, {challengeId: phone.challenge.id, phone: phone.phone, code: await lastSmsCode(portal, MARIO.userId)});
+		const phone = await portal.account.startRecoveryPhoneChange(session, '+39 333 123 4567');
+		await portal.account.confirmRecoveryPhoneChange(session, {challengeId: phone.challenge.id, phone: phone.phone, code: await lastSmsCode(portal, MARIO.userId)});
 
-		const pin = await portal.startPinChange(session, {currentPin: SECRETS.oldPin, newPin: SECRETS.newPin, newPinAgain: SECRETS.newPin});
-		await portal.confirmPinChange(session, pin.changeId, await lastSmsCode(portal, MARIO.userId));
+		const pin = await portal.pin.startChange(session, {currentPin: SECRETS.oldPin, newPin: SECRETS.newPin, newPinAgain: SECRETS.newPin});
+		await portal.pin.confirmChange(session, pin.changeId, await lastSmsCode(portal, MARIO.userId));
 
 		mkdirSync(join(directory, 'documenti'));
 		const document = join(directory, 'documenti', 'contratto.txt');
 		writeFileSync(document, 'Contratto di prova\n');
-		const documents = await portal.inspectDocuments([document]);
-		const challenge = await portal.requestSignatureOtp(session, documents, SECRETS.newPin);
-		const signed = await portal.signDocuments(session, {documents, pin: SECRETS.newPin, challengeId: challenge.id, code: await lastSmsCode(portal, MARIO.userId)});
+		const documents = await portal.signing.inspect([document]);
+		const challenge = await portal.signing.requestOtp(session, documents, SECRETS.newPin);
+		const signed = await portal.signing.sign(session, {documents, pin: SECRETS.newPin, challengeId: challenge.id, code: await lastSmsCode(portal, MARIO.userId)});
 		expect(signed.signed).toHaveLength(1);
 
 		const files = await dataFiles(directory);

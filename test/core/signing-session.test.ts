@@ -5,6 +5,7 @@ import type {Portal, Session} from '../../source/core/portal.js';
 import {envelopeMode} from '../../source/core/signing/output.js';
 import {demoCopies} from '../helpers/demo-template.js';
 import {errorCode, GIULIA, lastSmsCode, logIn, MARIO} from '../helpers/portal.js';
+import {storeOf} from '../helpers/internals.js';
 
 /*
  * Issue 16 item 3 in the core: the facade's signing operations answer only a live session of
@@ -22,10 +23,10 @@ const MINUTE = 60_000;
 
 /** What a refused call must leave as it was: SMS sent, PIN failures, MARIO's signature log, challenges. */
 async function footprint(portal: Portal, directory: string) {
-	const db = await portal.store.read();
+	const db = await storeOf(portal).read();
 	const log = join(directory, 'signatures', `${MARIO.userId}.jsonl`);
 	return {
-		sms: (await portal.phoneMessages(MARIO.userId)).length,
+		sms: (await portal.phone.messages(MARIO.userId)).length,
 		pinFailures: db.holders.find(holder => holder.userId === MARIO.userId)!.pinFailures,
 		challenges: db.challenges.length,
 		log: existsSync(log) ? statSync(log).size : 0,
@@ -37,17 +38,17 @@ describe('the signing operations need a live session of the holder', () => {
 		const {portal, clock, directory} = await demoCopy();
 		const path = join(directory, 'contratto.txt');
 		writeFileSync(path, 'contratto\n');
-		const documents = await portal.inspectDocuments([path]);
+		const documents = await portal.signing.inspect([path]);
 
 		// A live session works (the control: the same calls answer).
 		const live = await logIn(portal, MARIO.userId, MARIO.password);
-		const challenge = await portal.requestSignatureOtp(live, documents, MARIO.pin);
-		expect(await portal.pinAttemptsLeft(live)).toBe(3);
-		expect((await portal.pendingSignatureOtp(live, documents))?.id).toBe(challenge.id);
+		const challenge = await portal.signing.requestOtp(live, documents, MARIO.pin);
+		expect(await portal.pin.attemptsLeft(live)).toBe(3);
+		expect((await portal.signing.pendingOtp(live, documents))?.id).toBe(challenge.id);
 		const code = await lastSmsCode(portal, MARIO.userId);
 
 		const ended = await logIn(portal, MARIO.userId, MARIO.password);
-		await portal.logout(ended);
+		await portal.sessions.logout(ended);
 		const idle = await logIn(portal, MARIO.userId, MARIO.password);
 		const giulia = await logIn(portal, GIULIA.userId, GIULIA.password);
 		const others: [string, Session][] = [
@@ -57,12 +58,12 @@ describe('the signing operations need a live session of the holder', () => {
 		];
 		const before = await footprint(portal, directory);
 		const calls = (session: Session) => [
-			portal.requestSignatureOtp(session, documents, '00000000'),
-			portal.requestSignatureOtp(session, documents),
-			portal.pendingSignatureOtp(session, documents),
-			portal.signDocuments(session, {documents, pin: '00000000', challengeId: challenge.id, code}),
-			portal.signDocuments(session, {documents, pin: MARIO.pin, challengeId: challenge.id, code}),
-			portal.pinAttemptsLeft(session),
+			portal.signing.requestOtp(session, documents, '00000000'),
+			portal.signing.requestOtp(session, documents),
+			portal.signing.pendingOtp(session, documents),
+			portal.signing.sign(session, {documents, pin: '00000000', challengeId: challenge.id, code}),
+			portal.signing.sign(session, {documents, pin: MARIO.pin, challengeId: challenge.id, code}),
+			portal.pin.attemptsLeft(session),
 		];
 		for (const [name, session] of others) {
 			for (const call of calls(session)) expect(await errorCode(call), name).toBe('auth.sessionExpired');
@@ -79,39 +80,39 @@ describe('command-line sessions', () => {
 	it('resumed only with the secret (db.json holds its hash), within the idle and maximum times; logout ends them', async () => {
 		const {portal, clock, directory} = await demoCopy();
 		const session = await logIn(portal, MARIO.userId, MARIO.password);
-		const secret = await portal.cliSessionSecret(session);
+		const secret = await portal.sessions.cliSecret(session);
 		expect(secret).toMatch(/^[\w-]{43}$/);
 		const db = readFileSync(join(directory, 'db.json'), 'utf8');
 		expect(db).not.toContain(secret);
 
-		expect((await portal.resumeCliSession({userId: MARIO.userId, sessionId: session.id, secret})).id).toBe(session.id);
-		expect(await errorCode(portal.resumeCliSession({userId: MARIO.userId, sessionId: session.id, secret: secret.slice(0, -1) + (secret.endsWith('A') ? 'B' : 'A')}))).toBe('auth.sessionExpired');
-		expect(await errorCode(portal.resumeCliSession({userId: GIULIA.userId, sessionId: session.id, secret}))).toBe('auth.sessionExpired');
+		expect((await portal.sessions.resumeCli({userId: MARIO.userId, sessionId: session.id, secret})).id).toBe(session.id);
+		expect(await errorCode(portal.sessions.resumeCli({userId: MARIO.userId, sessionId: session.id, secret: secret.slice(0, -1) + (secret.endsWith('A') ? 'B' : 'A')}))).toBe('auth.sessionExpired');
+		expect(await errorCode(portal.sessions.resumeCli({userId: GIULIA.userId, sessionId: session.id, secret}))).toBe('auth.sessionExpired');
 		// A portal session (no secret) cannot be resumed by its ID.
 		const portalSession = await logIn(portal, MARIO.userId, MARIO.password);
-		expect(await errorCode(portal.resumeCliSession({userId: MARIO.userId, sessionId: portalSession.id, secret: ''}))).toBe('auth.sessionExpired');
+		expect(await errorCode(portal.sessions.resumeCli({userId: MARIO.userId, sessionId: portalSession.id, secret: ''}))).toBe('auth.sessionExpired');
 
 		// Used every 14 minutes it lives on, up to the portal's maximum (12 hours), then ends.
 		for (let minutes = 14; minutes < 12 * 60; minutes += 14) {
 			clock.advance(14 * MINUTE);
-			await portal.resumeCliSession({userId: MARIO.userId, sessionId: session.id, secret});
+			await portal.sessions.resumeCli({userId: MARIO.userId, sessionId: session.id, secret});
 		}
 		clock.advance(14 * MINUTE);
-		expect(await errorCode(portal.resumeCliSession({userId: MARIO.userId, sessionId: session.id, secret}))).toBe('auth.sessionExpired');
+		expect(await errorCode(portal.sessions.resumeCli({userId: MARIO.userId, sessionId: session.id, secret}))).toBe('auth.sessionExpired');
 
 		// Idle: 15 minutes without use end it.
 		const second = await logIn(portal, MARIO.userId, MARIO.password);
-		const secondSecret = await portal.cliSessionSecret(second);
+		const secondSecret = await portal.sessions.cliSecret(second);
 		clock.advance(15 * MINUTE);
-		expect(await errorCode(portal.resumeCliSession({userId: MARIO.userId, sessionId: second.id, secret: secondSecret}))).toBe('auth.sessionExpired');
+		expect(await errorCode(portal.sessions.resumeCli({userId: MARIO.userId, sessionId: second.id, secret: secondSecret}))).toBe('auth.sessionExpired');
 
 		// Logout.
 		const third = await logIn(portal, MARIO.userId, MARIO.password);
-		const thirdSecret = await portal.cliSessionSecret(third);
-		await portal.logout(await portal.resumeCliSession({userId: MARIO.userId, sessionId: third.id, secret: thirdSecret}));
-		expect(await errorCode(portal.resumeCliSession({userId: MARIO.userId, sessionId: third.id, secret: thirdSecret}))).toBe('auth.sessionExpired');
+		const thirdSecret = await portal.sessions.cliSecret(third);
+		await portal.sessions.logout(await portal.sessions.resumeCli({userId: MARIO.userId, sessionId: third.id, secret: thirdSecret}));
+		expect(await errorCode(portal.sessions.resumeCli({userId: MARIO.userId, sessionId: third.id, secret: thirdSecret}))).toBe('auth.sessionExpired');
 		// An ended session gets no secret either.
-		expect(await errorCode(portal.cliSessionSecret(third))).toBe('auth.sessionExpired');
+		expect(await errorCode(portal.sessions.cliSecret(third))).toBe('auth.sessionExpired');
 	});
 });
 

@@ -11,6 +11,7 @@ import {runCli} from '../helpers/cli.js';
 import {demoCopies} from '../helpers/demo-template.js';
 import {DEMO_NOW, errorCode, lastSmsCode, logIn, MARIO, temporaryDirectory, refusal} from '../helpers/portal.js';
 import {startWorker} from '../helpers/processes.js';
+import {storeOf} from '../helpers/internals.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -49,15 +50,15 @@ function rawRecords(directory: string, userId: string): SignatureRecord[] {
 }
 
 const sha256 = (content: Buffer) => createHash('sha256').update(content).digest('hex');
-const smsCount = async (portal: Portal, userId = MARIO.userId) => (await portal.phoneMessages(userId)).length;
+const smsCount = async (portal: Portal, userId = MARIO.userId) => (await portal.phone.messages(userId)).length;
 
 /** The whole SMS flow for MARIO: inspect, OTP with the PIN, sign with the code from the phone. */
 async function signWithSms(portal: Portal, paths: string[], pin = MARIO.pin) {
 	const holder = await logIn(portal, MARIO.userId, MARIO.password);
-	const documents = await portal.inspectDocuments(paths);
-	const challenge = await portal.requestSignatureOtp(holder, documents, pin);
+	const documents = await portal.signing.inspect(paths);
+	const challenge = await portal.signing.requestOtp(holder, documents, pin);
 	const code = await lastSmsCode(portal, MARIO.userId);
-	return portal.signDocuments(holder, {documents, pin, challengeId: challenge.id, code});
+	return portal.signing.sign(holder, {documents, pin, challengeId: challenge.id, code});
 }
 
 /** `openssl cms -verify -cades` of a .p7m against the demo CA; the content it extracted. */
@@ -90,19 +91,19 @@ describe('signing several documents with one OTP', () => {
 
 		const records = rawRecords(directory, MARIO.userId);
 		expect(records).toHaveLength(before + 2);
-		const serial = (await portal.store.read()).certificates.find(entry => entry.userId === MARIO.userId)!.certificateSerial;
+		const serial = (await storeOf(portal).read()).certificates.find(entry => entry.userId === MARIO.userId)!.certificateSerial;
 		expect(records.slice(-2)).toEqual([
 			expect.objectContaining({document: 'verbale.pdf', sha256: sha256(binary), size: binary.length, outcome: 'success', reason: null, channel: 'sms', certificateSerial: serial}),
 			expect.objectContaining({document: 'allegato.txt', sha256: sha256(text), size: text.length, outcome: 'success', reason: null, channel: 'sms', certificateSerial: serial}),
 		]);
 		// The portal's history shows them too, newest first.
 		const session = await logIn(portal, MARIO.userId, MARIO.password);
-		const history = await portal.signatureHistory(session, {...DEFAULT_HISTORY_FILTER, outcome: 'success'}, {page: 1, pageSize: 5});
+		const history = await portal.history.signatures(session, {...DEFAULT_HISTORY_FILTER, outcome: 'success'}, {page: 1, pageSize: 5});
 		expect(history.items.slice(0, 2).map(item => item.document).sort()).toEqual(['allegato.txt', 'verbale.pdf']);
 
-		const emails = await portal.outbox.list({userId: MARIO.userId, kind: 'email'});
+		const emails = await portal.mailbox.list({userId: MARIO.userId, kind: 'email'});
 		expect(emails).toHaveLength(1);
-		const mail = await simpleParser(readFileSync(portal.outbox.emlPath(emails[0]!)!));
+		const mail = await simpleParser(readFileSync(portal.mailbox.emlPath(emails[0]!)!));
 		expect(mail.to && !Array.isArray(mail.to) ? mail.to.text : '').toContain(MARIO.email);
 		// 2026-11-24T09:00Z is 10:00 in Rome.
 		expect(mail.subject).toContain('2 documenti firmati il 24/11/2026');
@@ -117,18 +118,18 @@ describe('a certificate that is not active cannot sign', () => {
 		const {portal, directory, file, clock, holder} = await setup();
 		const session = await logIn(portal, MARIO.userId, MARIO.password);
 		const path = file('contratto.pdf');
-		const documents = await portal.inspectDocuments([path]);
+		const documents = await portal.signing.inspect([path]);
 		// An OTP requested while active ...
-		const challenge = await portal.requestSignatureOtp(holder, documents, MARIO.pin);
+		const challenge = await portal.signing.requestOtp(holder, documents, MARIO.pin);
 		const code = await lastSmsCode(portal, MARIO.userId);
-		await portal.suspend(session, {...MARIO_SUSPENSION, endDate: '01/12/2026'});
+		await portal.certificate.suspend(session, {...MARIO_SUSPENSION, endDate: '01/12/2026'});
 		// ... does not let a suspended certificate sign.
-		expect(await refusal(portal.signDocuments(holder, {documents, pin: MARIO.pin, challengeId: challenge.id, code}))).toEqual({code: 'sign.notActive', params: {state: 'suspended'}});
+		expect(await refusal(portal.signing.sign(holder, {documents, pin: MARIO.pin, challengeId: challenge.id, code}))).toEqual({code: 'sign.notActive', params: {state: 'suspended'}});
 		expect(existsSync(`${path}.p7m`)).toBe(false);
 		const sms = await smsCount(portal);
-		expect(await refusal(portal.requestSignatureOtp(holder, documents, MARIO.pin))).toEqual({code: 'sign.notActive', params: {state: 'suspended'}});
+		expect(await refusal(portal.signing.requestOtp(holder, documents, MARIO.pin))).toEqual({code: 'sign.notActive', params: {state: 'suspended'}});
 		expect(await smsCount(portal)).toBe(sms);
-		expect(await portal.pinAttemptsLeft(holder)).toBe(3);
+		expect(await portal.pin.attemptsLeft(holder)).toBe(3);
 		const last = rawRecords(directory, MARIO.userId).slice(-2);
 		expect(last).toEqual([
 			expect.objectContaining({document: 'contratto.pdf', outcome: 'failure', reason: 'sign.notActive', sha256: documents[0]!.sha256}),
@@ -143,8 +144,8 @@ describe('a certificate that is not active cannot sign', () => {
 
 	it('expired (LUCA): sign.notActive with state expired, recorded as a failure', async () => {
 		const {portal, directory, file} = await setup();
-		const documents = await portal.inspectDocuments([file('fattura.pdf')]);
-		expect(await refusal(portal.requestSignatureOtp(await logIn(portal, LUCA.userId, LUCA.password), documents, LUCA.pin))).toEqual({code: 'sign.notActive', params: {state: 'expired'}});
+		const documents = await portal.signing.inspect([file('fattura.pdf')]);
+		expect(await refusal(portal.signing.requestOtp(await logIn(portal, LUCA.userId, LUCA.password), documents, LUCA.pin))).toEqual({code: 'sign.notActive', params: {state: 'expired'}});
 		expect(rawRecords(directory, LUCA.userId)).toEqual([expect.objectContaining({document: 'fattura.pdf', outcome: 'failure', reason: 'sign.notActive'})]);
 		expect(existsSync(join(directory, 'documenti', 'fattura.pdf.p7m'))).toBe(false);
 	});
@@ -154,23 +155,23 @@ describe('the signing PIN', () => {
 	it('3 wrong PINs (at either step) block the certificate; then signing and renewal are refused', async () => {
 		const {portal, directory, file, holder} = await setup();
 		const session = await logIn(portal, MARIO.userId, MARIO.password);
-		const documents = await portal.inspectDocuments([file('delibera.pdf')]);
-		expect(await errorOf(portal.requestSignatureOtp(holder, documents, '11111111'))).toBe('pin.wrong:2');
-		expect(await portal.pinAttemptsLeft(holder)).toBe(2);
+		const documents = await portal.signing.inspect([file('delibera.pdf')]);
+		expect(await errorOf(portal.signing.requestOtp(holder, documents, '11111111'))).toBe('pin.wrong:2');
+		expect(await portal.pin.attemptsLeft(holder)).toBe(2);
 		// The second wrong PIN at the signing step, with a right OTP.
-		const challenge = await portal.requestSignatureOtp(holder, documents);
+		const challenge = await portal.signing.requestOtp(holder, documents);
 		const code = await lastSmsCode(portal, MARIO.userId);
-		expect(await errorOf(portal.signDocuments(holder, {documents, pin: '22222222', challengeId: challenge.id, code}))).toBe('pin.wrong:1');
-		expect(await errorOf(portal.requestSignatureOtp(holder, documents, '33333333'))).toBe('pin.blocked');
-		expect(await portal.pinAttemptsLeft(holder)).toBe(0);
-		expect((await portal.dashboard(session)).certificate?.state).toBe('blocked');
+		expect(await errorOf(portal.signing.sign(holder, {documents, pin: '22222222', challengeId: challenge.id, code}))).toBe('pin.wrong:1');
+		expect(await errorOf(portal.signing.requestOtp(holder, documents, '33333333'))).toBe('pin.blocked');
+		expect(await portal.pin.attemptsLeft(holder)).toBe(0);
+		expect((await portal.certificate.dashboard(session)).certificate?.state).toBe('blocked');
 
 		// The right PIN does not help any more, nor the OTP already received.
 		// The same refusal as the third wrong PIN: its message names the operator's new certificate (admin reissue).
-		expect(await refusal(portal.requestSignatureOtp(holder, documents, MARIO.pin))).toEqual({code: 'pin.blocked', params: {}});
-		expect(await refusal(portal.signDocuments(holder, {documents, pin: MARIO.pin, challengeId: challenge.id, code}))).toEqual({code: 'pin.blocked', params: {}});
+		expect(await refusal(portal.signing.requestOtp(holder, documents, MARIO.pin))).toEqual({code: 'pin.blocked', params: {}});
+		expect(await refusal(portal.signing.sign(holder, {documents, pin: MARIO.pin, challengeId: challenge.id, code}))).toEqual({code: 'pin.blocked', params: {}});
 		expect(existsSync(documents[0]!.output)).toBe(false);
-		expect(await errorCode(portal.beginRenewal(session, {acceptConditions: true, confirmData: true, pin: MARIO.pin}))).toBe('renewal.notActive');
+		expect(await errorCode(portal.renewal.begin(session, {acceptConditions: true, confirmData: true, pin: MARIO.pin}))).toBe('renewal.notActive');
 		expect(rawRecords(directory, MARIO.userId).slice(-5).map(record => [record.outcome, record.reason])).toEqual([
 			['failure', 'pin.wrong'],
 			['failure', 'pin.wrong'],
@@ -182,23 +183,23 @@ describe('the signing PIN', () => {
 
 	it('a right PIN after 2 wrong ones resets the count', async () => {
 		const {portal, file, holder} = await setup();
-		const documents = await portal.inspectDocuments([file('procura.pdf')]);
-		expect(await errorOf(portal.requestSignatureOtp(holder, documents, '11111111'))).toBe('pin.wrong:2');
-		expect(await errorOf(portal.requestSignatureOtp(holder, documents, '22222222'))).toBe('pin.wrong:1');
-		await portal.requestSignatureOtp(holder, documents, MARIO.pin);
-		expect(await portal.pinAttemptsLeft(holder)).toBe(3);
-		expect(await errorOf(portal.requestSignatureOtp(holder, documents, '33333333'))).toBe('pin.wrong:2');
+		const documents = await portal.signing.inspect([file('procura.pdf')]);
+		expect(await errorOf(portal.signing.requestOtp(holder, documents, '11111111'))).toBe('pin.wrong:2');
+		expect(await errorOf(portal.signing.requestOtp(holder, documents, '22222222'))).toBe('pin.wrong:1');
+		await portal.signing.requestOtp(holder, documents, MARIO.pin);
+		expect(await portal.pin.attemptsLeft(holder)).toBe(3);
+		expect(await errorOf(portal.signing.requestOtp(holder, documents, '33333333'))).toBe('pin.wrong:2');
 	});
 
 	it('the count and the block hold across restarts and processes (a second Portal.open, then `mysign sign --pin-stdin`)', async () => {
 		const {portal, directory, file, clock, holder} = await setup();
 		const path = file('offerta.pdf');
-		const documents = await portal.inspectDocuments([path]);
-		expect(await errorOf(portal.requestSignatureOtp(holder, documents, '11111111'))).toBe('pin.wrong:2');
+		const documents = await portal.signing.inspect([path]);
+		expect(await errorOf(portal.signing.requestOtp(holder, documents, '11111111'))).toBe('pin.wrong:2');
 		// A restart: the count is in the data folder.
 		const restarted = await Portal.open({dataDirectory: directory, clock, terminal: 'test'});
-		expect(await restarted.pinAttemptsLeft(holder)).toBe(2);
-		expect(await errorOf(restarted.requestSignatureOtp(holder, documents, '22222222'))).toBe('pin.wrong:1');
+		expect(await restarted.pin.attemptsLeft(holder)).toBe(2);
+		expect(await errorOf(restarted.signing.requestOtp(holder, documents, '22222222'))).toBe('pin.wrong:1');
 		// The third wrong PIN in another process.
 		const cli = (pin: string) =>
 			runCli(['sign', path, '--user', MARIO.userId, '--password-stdin', '--pin-stdin', '--otp', '12345678', '--data', directory], {input: `${MARIO.password}\n${pin}\n`, env: {XDG_RUNTIME_DIR: directory}});
@@ -208,9 +209,9 @@ describe('the signing PIN', () => {
 		// Both earlier portals see the block (logged in again: the command ran on the real clock,
 		// to which the test clock's session is days old).
 		const again = await logIn(portal, MARIO.userId, MARIO.password);
-		expect(await portal.pinAttemptsLeft(again)).toBe(0);
-		expect(await refusal(portal.requestSignatureOtp(again, documents, MARIO.pin))).toEqual({code: 'pin.blocked', params: {}});
-		expect(await refusal(restarted.requestSignatureOtp(again, documents, MARIO.pin))).toEqual({code: 'pin.blocked', params: {}});
+		expect(await portal.pin.attemptsLeft(again)).toBe(0);
+		expect(await refusal(portal.signing.requestOtp(again, documents, MARIO.pin))).toEqual({code: 'pin.blocked', params: {}});
+		expect(await refusal(restarted.signing.requestOtp(again, documents, MARIO.pin))).toEqual({code: 'pin.blocked', params: {}});
 		// And another process with the right PIN is refused too.
 		const right = cli(MARIO.pin);
 		expect(right.status, right.stderr).toBe(1);
@@ -221,13 +222,13 @@ describe('the signing PIN', () => {
 	it('after "Modifica PIN", the new PIN signs and the old one is a wrong PIN', async () => {
 		const {portal, directory, file, holder} = await setup();
 		const session = await logIn(portal, MARIO.userId, MARIO.password);
-		const {changeId} = await portal.startPinChange(session, {currentPin: MARIO.pin, newPin: '90817263', newPinAgain: '90817263'});
-		await portal.confirmPinChange(session, changeId, await lastSmsCode(portal, MARIO.userId));
+		const {changeId} = await portal.pin.startChange(session, {currentPin: MARIO.pin, newPin: '90817263', newPinAgain: '90817263'});
+		await portal.pin.confirmChange(session, changeId, await lastSmsCode(portal, MARIO.userId));
 		const path = file('relazione.pdf', 'relazione tecnica\n');
-		const documents = await portal.inspectDocuments([path]);
-		expect(await errorOf(portal.requestSignatureOtp(holder, documents, MARIO.pin))).toBe('pin.wrong:2');
+		const documents = await portal.signing.inspect([path]);
+		expect(await errorOf(portal.signing.requestOtp(holder, documents, MARIO.pin))).toBe('pin.wrong:2');
 		await signWithSms(portal, [path], '90817263');
-		expect(await portal.pinAttemptsLeft(holder)).toBe(3);
+		expect(await portal.pin.attemptsLeft(holder)).toBe(3);
 		const verified = opensslVerify(directory, `${path}.p7m`);
 		expect(verified.status, verified.stderr).toBe(0);
 		expect(verified.content!.toString()).toBe('relazione tecnica\n');
@@ -238,30 +239,30 @@ describe('the OTP confirms exactly the documents it was requested for', () => {
 	it('a file changed after the OTP request is refused (sign.documentChanged); re-read, it no longer matches the OTP', async () => {
 		const {portal, directory, file, holder} = await setup();
 		const path = file('contratto.pdf', 'importo: 1.000 euro\n');
-		const documents = await portal.inspectDocuments([path]);
-		const challenge = await portal.requestSignatureOtp(holder, documents, MARIO.pin);
+		const documents = await portal.signing.inspect([path]);
+		const challenge = await portal.signing.requestOtp(holder, documents, MARIO.pin);
 		const code = await lastSmsCode(portal, MARIO.userId);
 		writeFileSync(path, 'importo: 9.000 euro\n');
-		expect(await refusal(portal.signDocuments(holder, {documents, pin: MARIO.pin, challengeId: challenge.id, code}))).toEqual({code: 'sign.documentChanged', params: {name: 'contratto.pdf'}});
+		expect(await refusal(portal.signing.sign(holder, {documents, pin: MARIO.pin, challengeId: challenge.id, code}))).toEqual({code: 'sign.documentChanged', params: {name: 'contratto.pdf'}});
 		expect(existsSync(`${path}.p7m`)).toBe(false);
 		expect(rawRecords(directory, MARIO.userId).at(-1)).toEqual(expect.objectContaining({document: 'contratto.pdf', outcome: 'failure', reason: 'sign.documentChanged'}));
 		// Inspecting the changed file again gives other bytes: the OTP was not for them.
-		const changed = await portal.inspectDocuments([path]);
-		expect(await errorCode(portal.signDocuments(holder, {documents: changed, pin: MARIO.pin, challengeId: challenge.id, code}))).toBe('otp.wrongOperation');
+		const changed = await portal.signing.inspect([path]);
+		expect(await errorCode(portal.signing.sign(holder, {documents: changed, pin: MARIO.pin, challengeId: challenge.id, code}))).toBe('otp.wrongOperation');
 		expect(existsSync(`${path}.p7m`)).toBe(false);
 	});
 
 	it("an OTP for documents A cannot sign documents B, nor only part of A's list", async () => {
 		const {portal, directory, file, holder} = await setup();
 		const [a1, a2, b] = [file('a1.pdf'), file('a2.pdf'), file('b.pdf')];
-		const forA = await portal.inspectDocuments([a1, a2]);
-		const challenge = await portal.requestSignatureOtp(holder, forA, MARIO.pin);
+		const forA = await portal.signing.inspect([a1, a2]);
+		const challenge = await portal.signing.requestOtp(holder, forA, MARIO.pin);
 		const code = await lastSmsCode(portal, MARIO.userId);
-		const forB = await portal.inspectDocuments([b]);
-		expect(await errorCode(portal.signDocuments(holder, {documents: forB, pin: MARIO.pin, challengeId: challenge.id, code}))).toBe('otp.wrongOperation');
+		const forB = await portal.signing.inspect([b]);
+		expect(await errorCode(portal.signing.sign(holder, {documents: forB, pin: MARIO.pin, challengeId: challenge.id, code}))).toBe('otp.wrongOperation');
 		expect(rawRecords(directory, MARIO.userId).at(-1)).toEqual(expect.objectContaining({document: 'b.pdf', outcome: 'failure', reason: 'otp.wrongOperation'}));
-		const onlyA1 = await portal.inspectDocuments([a1]);
-		expect(await errorCode(portal.signDocuments(holder, {documents: onlyA1, pin: MARIO.pin, challengeId: challenge.id, code}))).toBe('otp.wrongOperation');
+		const onlyA1 = await portal.signing.inspect([a1]);
+		expect(await errorCode(portal.signing.sign(holder, {documents: onlyA1, pin: MARIO.pin, challengeId: challenge.id, code}))).toBe('otp.wrongOperation');
 		for (const path of [a1, a2, b]) expect(existsSync(`${path}.p7m`)).toBe(false);
 	});
 
@@ -270,23 +271,23 @@ describe('the OTP confirms exactly the documents it was requested for', () => {
 		const [a, b] = [file('a.pdf'), file('b.pdf')];
 		writeFileSync(`${a}.p7m`, 'firma precedente');
 		const sms = await smsCount(portal);
-		expect(await refusal(portal.inspectDocuments([b, a]))).toEqual({code: 'sign.outputExists', params: {name: 'a.pdf.p7m'}});
-		const missing = await refusal(portal.inspectDocuments([b, join(directory, 'documenti', 'nessuno.pdf')]));
+		expect(await refusal(portal.signing.inspect([b, a]))).toEqual({code: 'sign.outputExists', params: {name: 'a.pdf.p7m'}});
+		const missing = await refusal(portal.signing.inspect([b, join(directory, 'documenti', 'nessuno.pdf')]));
 		expect([missing.code, missing.params['name']]).toEqual(['sign.fileMissing', 'nessuno.pdf']);
 		expect(await smsCount(portal)).toBe(sms);
 
 		// The .p7m appears (or the file goes) between the OTP request and the signing: nothing is written.
 		unlinkSync(`${a}.p7m`);
-		const documents = await portal.inspectDocuments([b, a]);
-		const challenge = await portal.requestSignatureOtp(holder, documents, MARIO.pin);
+		const documents = await portal.signing.inspect([b, a]);
+		const challenge = await portal.signing.requestOtp(holder, documents, MARIO.pin);
 		const code = await lastSmsCode(portal, MARIO.userId);
 		writeFileSync(`${a}.p7m`, 'firma precedente');
-		expect(await errorCode(portal.signDocuments(holder, {documents, pin: MARIO.pin, challengeId: challenge.id, code}))).toBe('sign.outputExists');
+		expect(await errorCode(portal.signing.sign(holder, {documents, pin: MARIO.pin, challengeId: challenge.id, code}))).toBe('sign.outputExists');
 		expect(readFileSync(`${a}.p7m`, 'utf8')).toBe('firma precedente');
 		expect(existsSync(`${b}.p7m`)).toBe(false);
 		unlinkSync(`${a}.p7m`);
 		unlinkSync(b);
-		expect(await errorCode(portal.signDocuments(holder, {documents, pin: MARIO.pin, challengeId: challenge.id, code}))).toBe('sign.fileMissing');
+		expect(await errorCode(portal.signing.sign(holder, {documents, pin: MARIO.pin, challengeId: challenge.id, code}))).toBe('sign.fileMissing');
 		expect(existsSync(`${a}.p7m`)).toBe(false);
 	});
 });
@@ -313,8 +314,8 @@ describe('the signature history lives outside db.json', () => {
 		expect(before.size).toBeGreaterThan(10_000_000);
 		expect(statSync(dbFile).size).toBe(dbBefore);
 
-		const {changeId} = await portal.startPinChange(session, {currentPin: MARIO.pin, newPin: '90817263', newPinAgain: '90817263'});
-		await portal.confirmPinChange(session, changeId, await lastSmsCode(portal, MARIO.userId));
+		const {changeId} = await portal.pin.startChange(session, {currentPin: MARIO.pin, newPin: '90817263', newPinAgain: '90817263'});
+		await portal.pin.confirmChange(session, changeId, await lastSmsCode(portal, MARIO.userId));
 
 		const after = statSync(signatures);
 		expect(after.mtimeMs).toBe(before.mtimeMs);
@@ -324,7 +325,7 @@ describe('the signature history lives outside db.json', () => {
 		// A pending PIN change and its challenge, nothing proportional to the history.
 		expect(Buffer.byteLength(dbAfter)).toBeLessThan(dbBefore + 4096);
 		expect(dbAfter).not.toContain('Documento_');
-		const history = await portal.signatureHistory(session, DEFAULT_HISTORY_FILTER, {page: 1, pageSize: 10});
+		const history = await portal.history.signatures(session, DEFAULT_HISTORY_FILTER, {page: 1, pageSize: 10});
 		expect(history.total).toBe(100_000);
 		expect(history.items[0]!.document).toBe('Documento_099999.pdf');
 	});

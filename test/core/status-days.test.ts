@@ -1,5 +1,6 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import {demoPortal, ManualClock, MARIO, logIn} from '../helpers/portal.js';
+import {storeOf} from '../helpers/internals.js';
 
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
@@ -15,7 +16,7 @@ describe('mysign status: days to expiry', () => {
 		const context = await demoPortal(clock);
 		cleanup = context.remove;
 		const {portal} = context;
-		const expiresAt = new Date((await portal.store.read()).certificates.find(entry => entry.userId === MARIO.userId && entry.status === 'active')!.expiresAt);
+		const expiresAt = new Date((await storeOf(portal).read()).certificates.find(entry => entry.userId === MARIO.userId && entry.status === 'active')!.expiresAt);
 		// The expiry instant's Italian day, at 08:00 and 23:58 Italian time (UTC+1 in winter, +2 in summer: both stay within the day).
 		const day = new Intl.DateTimeFormat('en-CA', {timeZone: 'Europe/Rome'}).format(expiresAt);
 		const at = (time: string) => {
@@ -30,10 +31,10 @@ describe('mysign status: days to expiry', () => {
 		];
 		for (const [now, days] of cases) {
 			clock.set(now);
-			const report = await portal.certificateStatus(MARIO.userId);
+			const report = await portal.admin.certificateStatus(MARIO.userId);
 			expect(report.daysLeft, now.toISOString()).toBe(days);
 			const session = await logIn(portal, MARIO.userId, MARIO.password);
-			expect((await portal.dashboard(session)).lifecycle?.daysLeft, now.toISOString()).toBe(days);
+			expect((await portal.certificate.dashboard(session)).lifecycle?.daysLeft, now.toISOString()).toBe(days);
 		}
 	});
 });

@@ -174,16 +174,16 @@ describe('mysign admin enroll --csv: a room of 30 holders in one command', () =>
 		const all = await roomEnvelopes();
 		const portal = await openPortal(room);
 		for (const {holder, password} of [all[0]!, all[29]!]) {
-			expect((await portal.login(holder.userId, `${password}x`)).kind).toBe('invalid');
-			const login = await portal.login(holder.userId, password);
+			expect((await portal.sessions.login(holder.userId, `${password}x`)).kind).toBe('invalid');
+			const login = await portal.sessions.login(holder.userId, password);
 			expect(login.kind, holder.userId).toBe('success');
 			if (login.kind !== 'success') continue;
-			const dashboard = await portal.dashboard(login.session);
+			const dashboard = await portal.certificate.dashboard(login.session);
 			expect(dashboard.mustChangePassword).toBe(true);
 			expect(dashboard.certificate?.state).toBe('active');
 		}
-		const mario = await portal.login(MARIO.userId, MARIO.password);
-		expect(mario.kind === 'success' && (await portal.dashboard(mario.session)).mustChangePassword).toBe(false);
+		const mario = await portal.sessions.login(MARIO.userId, MARIO.password);
+		expect(mario.kind === 'success' && (await portal.certificate.dashboard(mario.session)).mustChangePassword).toBe(false);
 	}, 120_000);
 
 	it('reads an English, comma-separated header (with a BOM) the same way', () => {
@@ -377,7 +377,7 @@ describe('revocation, reactivation and unlocking', () => {
 	it('unlock after the locked scenario lets MARIO log in again', async () => {
 		const data = demoCopy();
 		expect(runCli(['demo', '--scenario', 'locked', '--data', data]).status).toBe(0);
-		const locked = await (await openPortal(data)).login(MARIO.userId, MARIO.password);
+		const locked = await (await openPortal(data)).sessions.login(MARIO.userId, MARIO.password);
 		expect(locked.kind).toBe('locked');
 		expect(cliJson<{holders: HolderSummary[]}>(['admin', 'list', '--data', data]).holders.find(holder => holder.userId === MARIO.userId)?.locked).toBe(true);
 
@@ -385,24 +385,24 @@ describe('revocation, reactivation and unlocking', () => {
 		expect(unlocked.status, unlocked.stderr).toBe(0);
 		expect((JSON.parse(unlocked.stdout) as {cleared: string[]}).cleared).toContain(`user:${MARIO.userId}`);
 		expect(cliJson<{holders: HolderSummary[]}>(['admin', 'list', '--data', data]).holders.find(holder => holder.userId === MARIO.userId)?.locked).toBe(false);
-		const login = await (await openPortal(data)).login(MARIO.userId, MARIO.password);
+		const login = await (await openPortal(data)).sessions.login(MARIO.userId, MARIO.password);
 		expect(login.kind).toBe('success');
 	});
 
 	it('unlock RAO0001 lifts an operator locked by 5 wrong passwords in "Rinnova con credenziali RAO"', async () => {
 		const data = demoCopy();
 		const portal = await openPortal(data);
-		const login = await portal.login(MARIO.userId, MARIO.password);
+		const login = await portal.sessions.login(MARIO.userId, MARIO.password);
 		if (login.kind !== 'success') throw new Error('MARIO cannot log in');
 		const refusals: string[] = [];
-		for (let attempt = 0; attempt < 6; attempt++) refusals.push(await portal.raoAuthorize(login.session, {operatorId: 'RAO0001', password: 'sbagliata'}).then(() => 'ok', (error: Error) => error.message));
+		for (let attempt = 0; attempt < 6; attempt++) refusals.push(await portal.renewal.raoAuthorize(login.session, {operatorId: 'RAO0001', password: 'sbagliata'}).then(() => 'ok', (error: Error) => error.message));
 		expect(refusals.slice(0, 4)).toEqual([4, 3, 2, 1].map(left => `rao.invalid {"attemptsLeft":${left}}`));
 		expect(refusals[4]).toMatch(/^rao\.locked \{"time":"\d\d:\d\d","date":"\d\d\/\d\d\/\d{4}"\}$/);
 
 		const unlocked = runCli(['admin', 'unlock', 'RAO0001', '--data', data]);
 		expect(unlocked.status, unlocked.stderr).toBe(0);
 		expect(unlocked.stdout).toContain('RAO0001: rimosso 1 blocco di accesso.');
-		expect((await portal.raoAuthorize(login.session, {operatorId: 'RAO0001', password: 'Operatore#26'})).destination).toBe('+39335*****33');
+		expect((await portal.renewal.raoAuthorize(login.session, {operatorId: 'RAO0001', password: 'Operatore#26'})).destination).toBe('+39335*****33');
 		const again = runCli(['admin', 'unlock', 'RAO0001', '--data', data]);
 		expect(again.stdout).toContain('RAO0001: nessun blocco da rimuovere.');
 	});
@@ -411,16 +411,16 @@ describe('revocation, reactivation and unlocking', () => {
 		const data = demoCopy();
 		const deadline = ddmmyyyy(45);
 		const first = await openPortal(data);
-		const before = await first.login('JCPD2841', 'Tramonto!73');
-		expect(before.kind === 'success' && (await first.dashboard(before.session)).replacement.allowed).toBe(false);
+		const before = await first.sessions.login('JCPD2841', 'Tramonto!73');
+		expect(before.kind === 'success' && (await first.certificate.dashboard(before.session)).replacement.allowed).toBe(false);
 		const flagged = runCli(['admin', 'flag-replacement', 'JCPD2841', '--deadline', deadline, '--data', data]);
 		expect(flagged.status, flagged.stderr).toBe(0);
 		expect(flagged.stdout).toContain(deadline);
 		const portal = await openPortal(data);
-		const login = await portal.login('JCPD2841', 'Tramonto!73');
+		const login = await portal.sessions.login('JCPD2841', 'Tramonto!73');
 		expect(login.kind).toBe('success');
 		if (login.kind !== 'success') return;
-		const {replacement} = await portal.dashboard(login.session);
+		const {replacement} = await portal.certificate.dashboard(login.session);
 		expect(replacement.allowed).toBe(true);
 		expect(replacement.deadline?.toLocaleDateString('it-IT', {timeZone: 'Europe/Rome', day: '2-digit', month: '2-digit', year: 'numeric'})).toBe(deadline);
 	});

@@ -148,10 +148,10 @@ describe('coupon and RAO lists, times with their zone', () => {
 		// The portal on the folder's clock (as the CLI reads it), not the process's.
 		const portal = await Portal.open({dataDirectory: data, terminal: 'test'});
 		const session = await logIn(portal, MARIO.userId, 'Girasole&42');
-		const {renewalId} = await portal.beginRenewal(session, {acceptConditions: true, confirmData: true, pin: MARIO.pin, coupon: code!});
-		await portal.confirmRenewalConsents(session, renewalId, await lastSmsCode(portal, MARIO.userId));
-		await portal.chooseRenewalPin(session, renewalId, '11223344', '11223344');
-		await portal.activateRenewal(session, renewalId, await lastSmsCode(portal, MARIO.userId));
+		const {renewalId} = await portal.renewal.begin(session, {acceptConditions: true, confirmData: true, pin: MARIO.pin, coupon: code!});
+		await portal.renewal.confirmConsents(session, renewalId, await lastSmsCode(portal, MARIO.userId));
+		await portal.renewal.choosePin(session, renewalId, '11223344', '11223344');
+		await portal.renewal.activate(session, renewalId, await lastSmsCode(portal, MARIO.userId));
 
 		const after = ok(['admin', 'coupon', 'list', '--data', data]).stdout;
 		expect(after).toContain('Coupon: 3 (1 usato, 2 non usati)');

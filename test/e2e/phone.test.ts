@@ -25,7 +25,7 @@ async function marioWithSms(count: number): Promise<{data: string; portal: Porta
 	const session = await logIn(portal, MARIO.userId, MARIO.password);
 	const codes: string[] = [];
 	for (let index = 0; index < count; index++) {
-		await portal.startPinChange(session, {currentPin: MARIO.pin, newPin: '11223344', newPinAgain: '11223344'});
+		await portal.pin.startChange(session, {currentPin: MARIO.pin, newPin: '11223344', newPinAgain: '11223344'});
 		codes.push(await lastSmsCode(portal, MARIO.userId));
 	}
 	return {data, portal, codes};
@@ -34,7 +34,7 @@ async function marioWithSms(count: number): Promise<{data: string; portal: Porta
 /** A push request waiting on GIULIA's app: she starts a PIN change (her channel is the app, with notifications). */
 async function giuliaRequest(portal: Portal) {
 	const session = await logIn(portal, GIULIA.userId, GIULIA.password);
-	const {challenge} = await portal.startPinChange(session, {currentPin: GIULIA.pin, newPin: '11223344', newPinAgain: '11223344'});
+	const {challenge} = await portal.pin.startChange(session, {currentPin: GIULIA.pin, newPin: '11223344', newPinAgain: '11223344'});
 	expect(challenge.channel).toBe('push');
 	return {session, challenge};
 }
@@ -106,7 +106,7 @@ describe('mysign phone at 80×24', () => {
 		await phone.waitForText('Nessuna richiesta di conferma in attesa.');
 		expect(phone.screen()).not.toContain('Approva richiesta');
 		await phone.waitForText('› Codice mostrato dal portale');
-		expect((await portal.challengeState(session, challenge.id)).state).toBe('approved');
+		expect((await portal.otp.challengeState(session, challenge.id)).state).toBe('approved');
 	});
 });
 
@@ -140,7 +140,7 @@ describe('mysign phone --approve / --deny', () => {
 		const approved = runCli(['phone', '--data', data, '--user', GIULIA.userId, '--approve']);
 		expect(approved.status, approved.stderr).toBe(0);
 		expect(approved.stdout).toBe('Richiesta approvata: Modifica PIN.\n');
-		expect((await portal.challengeState(first.session, first.challenge.id)).state).toBe('approved');
+		expect((await portal.otp.challengeState(first.session, first.challenge.id)).state).toBe('approved');
 
 		const none = runCli(['phone', '--data', data, '--user', GIULIA.userId, '--approve']);
 		expect(none.status).toBe(1);
@@ -150,7 +150,7 @@ describe('mysign phone --approve / --deny', () => {
 		const denied = runCli(['phone', '--data', data, '--user', GIULIA.userId, '--deny', '--json']);
 		expect(denied.status, denied.stderr).toBe(0);
 		expect(JSON.parse(denied.stdout)).toMatchObject({userId: GIULIA.userId, answered: 'denied', request: {id: second.challenge.id, operation: 'pin.change'}});
-		expect((await portal.challengeState(second.session, second.challenge.id)).state).toBe('denied');
+		expect((await portal.otp.challengeState(second.session, second.challenge.id)).state).toBe('denied');
 
 		const both = runCli(['phone', '--data', data, '--user', GIULIA.userId, '--approve', '--deny']);
 		expect(both.status).toBe(2);
@@ -169,6 +169,6 @@ describe('mysign phone --approve / --deny', () => {
 		const refused = runCli(['phone', '--data', data, '--user', GIULIA.userId, '--approve']);
 		expect(refused.status).toBe(1);
 		expect(refused.stderr).toContain('solo chi l’ha attivata può approvare');
-		expect((await portal.challengeState(session, challenge.id)).state).toBe('pending');
+		expect((await portal.otp.challengeState(session, challenge.id)).state).toBe('pending');
 	});
 });

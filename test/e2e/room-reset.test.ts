@@ -52,7 +52,7 @@ function cli(args: readonly string[]): string {
 async function openEnvelope(portal: Portal, holder: Enrolled, messageId: number): Promise<Envelope> {
 	const folder = join(work, `envelope-${messageId}`);
 	mkdirSync(folder);
-	const [file] = await portal.saveAttachments(messageId, folder);
+	const [file] = await portal.mailbox.saveAttachments(messageId, folder);
 	const text = pdfText(file!, holder.codiceFiscale, work);
 	const field = (label: string) => new RegExp(`${label}:\\s*(\\S+)`).exec(text)?.[1] ?? '';
 	return {password: field('Password iniziale'), pin: field('PIN di firma'), erc: field('Codice di Emergenza')};
@@ -66,8 +66,8 @@ async function registrationEmails(): Promise<{id: number; userId: string | null}
 async function firstAccess(portal: Portal, holder: Enrolled): Promise<Awaited<ReturnType<typeof logIn>>> {
 	const envelope = envelopes.get(holder.userId)!;
 	const session = await logIn(portal, holder.userId, envelope.password);
-	await portal.changePassword(session, {current: envelope.password, next: 'Ciclamino&58', again: 'Ciclamino&58'});
-	await portal.setSecretQuestion(session, {question: 'Città di nascita?', answer: 'Roma'});
+	await portal.account.changePassword(session, {current: envelope.password, next: 'Ciclamino&58', again: 'Ciclamino&58'});
+	await portal.account.setSecretQuestion(session, {question: 'Città di nascita?', answer: 'Roma'});
 	return session;
 }
 
@@ -95,17 +95,17 @@ beforeAll(async () => {
 	for (const holder of [renewerA!, renewerB!]) {
 		cli(['demo', '--scenario', 'expiring', '--user', holder.userId]);
 		const session = await firstAccess(portal, holder);
-		const {renewalId} = await portal.beginRenewal(session, {acceptConditions: true, confirmData: true, pin: envelopes.get(holder.userId)!.pin});
-		await portal.confirmRenewalConsents(session, renewalId, await lastSmsCode(portal, holder.userId));
-		await portal.chooseRenewalPin(session, renewalId, '13572468', '13572468');
-		await portal.activateRenewal(session, renewalId, await lastSmsCode(portal, holder.userId));
+		const {renewalId} = await portal.renewal.begin(session, {acceptConditions: true, confirmData: true, pin: envelopes.get(holder.userId)!.pin});
+		await portal.renewal.confirmConsents(session, renewalId, await lastSmsCode(portal, holder.userId));
+		await portal.renewal.choosePin(session, renewalId, '13572468', '13572468');
+		await portal.renewal.activate(session, renewalId, await lastSmsCode(portal, holder.userId));
 		const db = await new Store(room).read();
 		renewedSerials.push(currentCertificate(db.certificates, holder.userId)!.certificateSerial);
 	}
 	// One suspends, one is locked out, MARIO's PIN gets blocked.
 	const session = await firstAccess(portal, suspender!);
-	await portal.suspend(session, {iut: suspender!.iut, erc: envelopes.get(suspender!.userId)!.erc, ercAgain: envelopes.get(suspender!.userId)!.erc, endDate: ddmmyyyy(new Date(Date.now() + 10 * DAY)), acceptRevocationEffect: false});
-	for (let attempt = 0; attempt < 5; attempt++) await portal.login(locked!.userId, `Sbagliata&${attempt}`);
+	await portal.certificate.suspend(session, {iut: suspender!.iut, erc: envelopes.get(suspender!.userId)!.erc, ercAgain: envelopes.get(suspender!.userId)!.erc, endDate: ddmmyyyy(new Date(Date.now() + 10 * DAY)), acceptRevocationEffect: false});
+	for (let attempt = 0; attempt < 5; attempt++) await portal.sessions.login(locked!.userId, `Sbagliata&${attempt}`);
 	cli(['demo', '--scenario', 'pin-blocked', '--user', MARIO.userId]);
 
 	const before = await new Store(room).read();
@@ -152,9 +152,9 @@ describe('mysign demo --reset --keep-enrolled --yes on a room of 23', () => {
 		const renewer = enrolled[0]!;
 		const envelope = await openEnvelope(portal, renewer, messages.find(message => message.userId === renewer.userId)!.id);
 		expect(envelope).toEqual(envelopes.get(renewer.userId));
-		expect((await portal.login(renewer.userId, 'Ciclamino&58')).kind).not.toBe('success');
+		expect((await portal.sessions.login(renewer.userId, 'Ciclamino&58')).kind).not.toBe('success');
 		const session = await logIn(portal, renewer.userId, envelope.password);
-		expect((await portal.dashboard(session)).mustChangePassword).toBe(true);
+		expect((await portal.certificate.dashboard(session)).mustChangePassword).toBe(true);
 	});
 
 	it('keeps the CA: certificates downloaded before the reset verify with openssl against it and the current CRL', () => {

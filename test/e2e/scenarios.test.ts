@@ -61,14 +61,14 @@ describe('mysign demo --scenario NAME, then mysign status --user JCPD7173', () =
 		}
 
 		const portal = await openPortal(data);
-		const login = await portal.login(MARIO.userId, MARIO.password);
+		const login = await portal.sessions.login(MARIO.userId, MARIO.password);
 		if (name === 'locked') {
 			expect(login.kind).toBe('locked');
 			return;
 		}
 		expect(login.kind).toBe('success');
 		if (login.kind !== 'success') return;
-		const dashboard = await portal.dashboard(login.session);
+		const dashboard = await portal.certificate.dashboard(login.session);
 		expect(dashboard.certificate?.state).toBe(state);
 		if (name === 'replacement') {
 			expect(dashboard.replacement.allowed).toBe(true);
@@ -113,7 +113,7 @@ describe('mysign demo --reset and mysign clock', () => {
 		const data = demoCopy();
 		applyScenario(data, 'pin-blocked');
 		applyScenario(data, 'locked');
-		expect((await (await openPortal(data)).login(MARIO.userId, MARIO.password)).kind).toBe('locked');
+		expect((await (await openPortal(data)).sessions.login(MARIO.userId, MARIO.password)).kind).toBe('locked');
 
 		const started = performance.now();
 		const reset = runCli(['demo', '--reset', '--yes', '--data', data]);
@@ -126,9 +126,9 @@ describe('mysign demo --reset and mysign clock', () => {
 		expect(code).toBe(0);
 		expect(report.daysLeft).toBeGreaterThanOrEqual(55);
 		const portal = await openPortal(data);
-		const login = await portal.login(MARIO.userId, MARIO.password);
+		const login = await portal.sessions.login(MARIO.userId, MARIO.password);
 		expect(login.kind).toBe('success');
-		if (login.kind === 'success') expect((await portal.dashboard(login.session)).certificate?.state).toBe('active');
+		if (login.kind === 'success') expect((await portal.certificate.dashboard(login.session)).certificate?.state).toBe('active');
 	});
 
 	it('mysign clock moves the folder for every later command: 45 days ahead MARIO is expiring (exit 1), 90 days ahead expired (exit 2)', () => {

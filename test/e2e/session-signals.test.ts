@@ -27,10 +27,10 @@ async function loggedIn(data: string, env?: Record<string, string>): Promise<Ter
 /** MARIO's open sessions as "Dispositivi e sessioni" lists them, asked by a second portal logged in here. */
 async function listedSessions(data: string): Promise<{terminal: string}[]> {
 	const portal = await Portal.open({dataDirectory: data, terminal: 'second portal'});
-	const login = await portal.login(MARIO.userId, MARIO.password);
+	const login = await portal.sessions.login(MARIO.userId, MARIO.password);
 	if (login.kind !== 'success') throw new Error(`login: ${login.kind}`);
-	const listed = (await portal.openSessions(login.session)).filter(session => session.id !== login.session.id);
-	await portal.logout(login.session);
+	const listed = (await portal.sessions.list(login.session)).filter(session => session.id !== login.session.id);
+	await portal.sessions.logout(login.session);
 	return listed;
 }
 

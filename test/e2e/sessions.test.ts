@@ -4,6 +4,7 @@ import type {Terminal} from '../helpers/terminal.js';
 import {e2eFixture, typeLogin} from '../helpers/cli.js';
 import {KEYS} from '../helpers/ink.js';
 import {MARIO} from '../helpers/portal.js';
+import {storeOf} from '../helpers/internals.js';
 
 /*
  * Sessions shared through the store: two TUI processes on one data folder, both logged in as
@@ -39,7 +40,7 @@ function sessionRows(screen: string): string[] {
 /** MARIO's sessions open in the store, read by a portal of this process. */
 async function openSessionIds(data: string): Promise<string[]> {
 	const portal = await Portal.open({dataDirectory: data, terminal: 'test'});
-	const db = await portal.store.read();
+	const db = await storeOf(portal).read();
 	return db.sessions.filter(session => session.userId === MARIO.userId && session.endedAt === null).map(session => session.id);
 }
 
@@ -100,12 +101,12 @@ describe('"Dispositivi e sessioni" across two processes', () => {
 
 		// A fresh login sees only its own session.
 		const portal = await Portal.open({dataDirectory: data, terminal: 'test'});
-		const login = await portal.login(MARIO.userId, MARIO.password);
+		const login = await portal.sessions.login(MARIO.userId, MARIO.password);
 		expect(login.kind).toBe('success');
 		if (login.kind !== 'success') return;
-		const sessions = await portal.openSessions(login.session);
+		const sessions = await portal.sessions.list(login.session);
 		expect(sessions.map(session => session.id)).toEqual([login.session.id]);
-		const db = await portal.store.read();
+		const db = await storeOf(portal).read();
 		expect(db.sessions.find(session => session.id === remaining[0])).toMatchObject({endReason: 'logout'});
 	});
 });

@@ -201,7 +201,7 @@ describe('mysign verify', () => {
 		const session = await logIn(portal, GIULIA.userId, GIULIA.password);
 		const italianDate = (date: Date) => new Intl.DateTimeFormat('it-IT', {timeZone: 'Europe/Rome', day: '2-digit', month: '2-digit', year: 'numeric'}).format(date);
 		const endDate = italianDate(new Date(Date.now() + 5 * 86_400_000));
-		await portal.suspend(session, {iut: GIULIA.iut, erc: GIULIA.erc, ercAgain: GIULIA.erc, endDate, acceptRevocationEffect: false});
+		await portal.certificate.suspend(session, {iut: GIULIA.iut, erc: GIULIA.erc, ercAgain: GIULIA.erc, endDate, acceptRevocationEffect: false});
 
 		expect(runCli(['crl', '--data', data]).status).toBe(0);
 		const verified = runCli(['verify', `${path}.p7m`, '--data', data]);

@@ -5,6 +5,7 @@ import type {Clock} from '../../source/core/clock.js';
 import {DomainError} from '../../source/core/errors.js';
 import {otpCodeIn} from '../../source/core/otp/phone-codes.js';
 import {Portal, type AccessEntry, type Session} from '../../source/core/portal.js';
+import {storeOf} from './internals.js';
 
 /** A clock tests move by hand. */
 export class ManualClock implements Clock {
@@ -45,8 +46,8 @@ export async function accessOutcomes(portal: Portal, userId: string | null = MAR
 
 /** A holder's access-log entries, oldest first, as `<data>/access/` keeps them; null: attempts on unknown userIDs. */
 export async function accessEntries(portal: Portal, userId: string | null = MARIO.userId): Promise<AccessEntry[]> {
-	if (userId !== null) return [...(await portal.store.accessLog.read(userId)).entries];
-	const file = portal.store.accessLog.unknownFile;
+	if (userId !== null) return [...(await storeOf(portal).accessLog.read(userId)).entries];
+	const file = storeOf(portal).accessLog.unknownFile;
 	const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
 	return text.split('\n').filter(line => line !== '').map(line => JSON.parse(line) as AccessEntry);
 }
@@ -64,14 +65,14 @@ export function allAccessEntries(directory: string): AccessEntry[] {
 
 /** Logs a holder in and returns the session; a failed login fails the test. */
 export async function logIn(portal: Portal, userId: string, password: string): Promise<Session> {
-	const login = await portal.login(userId, password);
+	const login = await portal.sessions.login(userId, password);
 	if (login.kind !== 'success') throw new Error(`login of ${userId} failed: ${login.kind}`);
 	return login.session;
 }
 
 /** The code in the newest SMS to a holder (or operator), as the phone shows it. */
 export async function lastSmsCode(portal: Portal, userId: string): Promise<string> {
-	return otpCodeIn((await portal.phoneMessages(userId)).at(-1)!.text)!;
+	return otpCodeIn((await portal.phone.messages(userId)).at(-1)!.text)!;
 }
 
 /**

@@ -6,6 +6,7 @@ import {Portal} from '../../source/core/portal.js';
 import {WORKERS} from '../helpers/build.js';
 import {accessEntries, errorCode, lastSmsCode, logIn, MARIO} from '../helpers/portal.js';
 import {realClockDemo, scaled} from '../helpers/reliability.js';
+import {storeOf, challengesOf} from '../helpers/internals.js';
 
 /*
  * Issue 9, point 6: guesses from several processes at once. Each of 4 processes makes its
@@ -73,7 +74,7 @@ describe(`${PROCESSES} processes guessing at once, ${GUESSES} guesses each`, () 
 		const outcomes = await guessTogether(directory, 'login', '', (process, guess) => `Sbagliata&${process}${guess}x`);
 		expectCounted(outcomes, 'invalid', 5, ['locked']);
 		const portal = await Portal.open({dataDirectory: directory, terminal: 'after'});
-		expect((await portal.login(MARIO.userId, MARIO.password)).kind).toBe('locked');
+		expect((await portal.sessions.login(MARIO.userId, MARIO.password)).kind).toBe('locked');
 		const log = await accessEntries(portal, MARIO.userId);
 		expect(log.filter(entry => entry.outcome === 'wrong-password')).toHaveLength(5);
 		expect(log.filter(entry => entry.outcome === 'locked')).toHaveLength(PROCESSES * GUESSES - 5 + 1);
@@ -84,48 +85,48 @@ describe(`${PROCESSES} processes guessing at once, ${GUESSES} guesses each`, () 
 		const outcomes = await guessTogether(directory, 'pin', '', (process, guess) => String(10_000_000 + process * 1000 + guess));
 		expectCounted(outcomes, 'pin.wrong', 3, ['pin.blocked']);
 		const portal = await Portal.open({dataDirectory: directory, terminal: 'after'});
-		const db = await portal.store.read();
+		const db = await storeOf(portal).read();
 		expect(db.holders.find(holder => holder.userId === MARIO.userId)!.pinFailures).toBe(3);
 		expect(db.certificates.find(certificate => certificate.userId === MARIO.userId && certificate.revocationReason === null)!.status).toBe('blocked');
-		expect(await errorCode(portal.startPinChange(await logIn(portal, MARIO.userId, MARIO.password), {currentPin: MARIO.pin, newPin: '11223344', newPinAgain: '11223344'}))).toBe('pin.blocked');
+		expect(await errorCode(portal.pin.startChange(await logIn(portal, MARIO.userId, MARIO.password), {currentPin: MARIO.pin, newPin: '11223344', newPinAgain: '11223344'}))).toBe('pin.blocked');
 	});
 
 	it('OTP: the 5th wrong code cancels the operation; the right code is refused afterwards', async () => {
 		const directory = await demoCopy();
 		const portal = await Portal.open({dataDirectory: directory, terminal: 'test'});
-		const challenge = await portal.challenges.start({userId: MARIO.userId, operation: 'brute', data: {}, channel: 'sms'});
+		const challenge = await challengesOf(portal).start({userId: MARIO.userId, operation: 'brute', data: {}, channel: 'sms'});
 		const code = await lastSmsCode(portal, MARIO.userId);
 		const outcomes = await guessTogether(directory, 'otp', challenge.id, (process, guess) => {
 			const wrong = String((Number(code) + 1 + process * 100 + guess) % 100_000_000).padStart(8, '0');
 			return wrong;
 		});
 		expectCounted(outcomes, 'otp.wrong', 5, ['otp.cancelled']);
-		const stored = (await portal.store.read()).challenges.find(entry => entry.id === challenge.id)!;
+		const stored = (await storeOf(portal).read()).challenges.find(entry => entry.id === challenge.id)!;
 		expect(stored).toMatchObject({failures: 5, state: 'cancelled'});
-		expect(await errorCode(portal.challenges.confirm({challengeId: challenge.id, userId: MARIO.userId, operation: 'brute', data: {}, code}))).toBe('otp.cancelled');
+		expect(await errorCode(challengesOf(portal).confirm({challengeId: challenge.id, userId: MARIO.userId, operation: 'brute', data: {}, code}))).toBe('otp.cancelled');
 	});
 
 	it('emergency code (ERC): 5 wrong codes lock the online suspension, also for the right code', async () => {
 		const directory = await demoCopy();
 		const portal = await Portal.open({dataDirectory: directory, terminal: 'test'});
-		const iut = (await portal.store.read()).certificates.find(certificate => certificate.userId === MARIO.userId && certificate.status === 'active')!.iut;
+		const iut = (await storeOf(portal).read()).certificates.find(certificate => certificate.userId === MARIO.userId && certificate.status === 'active')!.iut;
 		const outcomes = await guessTogether(directory, 'erc', iut, (process, guess) => String(50_000_000 + process * 1000 + guess));
 		expectCounted(outcomes, 'suspend.wrongCodes', 5, ['suspend.locked']);
 		const date = new Date(Date.now() + 10 * 86_400_000);
 		const endDate = `${String(date.getUTCDate()).padStart(2, '0')}/${String(date.getUTCMonth() + 1).padStart(2, '0')}/${date.getUTCFullYear()}`;
 		const session = await logIn(portal, MARIO.userId, MARIO.password);
-		expect(await errorCode(portal.suspend(session, {iut, erc: ERC, ercAgain: ERC, endDate, acceptRevocationEffect: false}))).toBe('suspend.locked');
-		expect((await portal.store.read()).certificates.find(certificate => certificate.iut === iut)!.status).toBe('active');
+		expect(await errorCode(portal.certificate.suspend(session, {iut, erc: ERC, ercAgain: ERC, endDate, acceptRevocationEffect: false}))).toBe('suspend.locked');
+		expect((await storeOf(portal).read()).certificates.find(certificate => certificate.iut === iut)!.status).toBe('active');
 	});
 
 	it('secret answer: 5 wrong answers lock recovery and cancel it; the right answer is refused afterwards', async () => {
 		const directory = await demoCopy();
 		const portal = await Portal.open({dataDirectory: directory, terminal: 'test'});
-		const {recoveryId} = await portal.startPasswordRecovery(MARIO.userId);
-		expect((await portal.confirmRecoveryCode(recoveryId, await lastSmsCode(portal, MARIO.userId))).next).toBe('answer');
+		const {recoveryId} = await portal.recovery.start(MARIO.userId);
+		expect((await portal.recovery.confirmCode(recoveryId, await lastSmsCode(portal, MARIO.userId))).next).toBe('answer');
 		const outcomes = await guessTogether(directory, 'answer', recoveryId, (process, guess) => `Gatto ${process}-${guess}`);
 		expectCounted(outcomes, 'recovery.wrongAnswer', 5, ['recovery.locked', 'recovery.expired']);
-		expect(await errorCode(portal.answerRecoveryQuestion(recoveryId, ANSWER))).toMatch(/^recovery\.(locked|expired)$/);
-		expect((await portal.store.read()).recoveries.find(entry => entry.id === recoveryId)!.step).toBe('cancelled');
+		expect(await errorCode(portal.recovery.answerQuestion(recoveryId, ANSWER))).toMatch(/^recovery\.(locked|expired)$/);
+		expect((await storeOf(portal).read()).recoveries.find(entry => entry.id === recoveryId)!.step).toBe('cancelled');
 	});
 });

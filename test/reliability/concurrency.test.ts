@@ -9,6 +9,7 @@ import type {Database} from '../../source/core/store/schema.js';
 import {Store} from '../../source/core/store/store.js';
 import {allAccessEntries, logIn, MARIO} from '../helpers/portal.js';
 import {outboxRecords, realClockDemo, scaled, startPortalWorker, type PortalWorker} from '../helpers/reliability.js';
+import {storeOf} from '../helpers/internals.js';
 
 /*
  * Several processes doing real portal operations on one data folder at once (issue 9, point 1):
@@ -134,14 +135,14 @@ describe('two terminals of one holder', () => {
 		const sessions = [await logIn(first!, MARIO.userId, MARIO.password), await logIn(second!, MARIO.userId, MARIO.password)];
 		const newPin = '55501234';
 		const changes = [
-			await first!.startPinChange(sessions[0]!, {currentPin: MARIO.pin, newPin, newPinAgain: newPin}),
-			await second!.startPinChange(sessions[1]!, {currentPin: MARIO.pin, newPin, newPinAgain: newPin}),
+			await first!.pin.startChange(sessions[0]!, {currentPin: MARIO.pin, newPin, newPinAgain: newPin}),
+			await second!.pin.startChange(sessions[1]!, {currentPin: MARIO.pin, newPin, newPinAgain: newPin}),
 		];
 		const codes = await Promise.all(changes.map(async change => (await codeOf(directory, change.challenge.id))!));
-		await first!.confirmPinChange(sessions[0]!, changes[0]!.changeId, codes[0]!);
-		await second!.confirmPinChange(sessions[1]!, changes[1]!.changeId, codes[1]!);
-		expect(await first!.pinAttemptsLeft(sessions[0]!)).toBe(3);
-		expect((await first!.store.read()).pinChanges).toEqual([]);
+		await first!.pin.confirmChange(sessions[0]!, changes[0]!.changeId, codes[0]!);
+		await second!.pin.confirmChange(sessions[1]!, changes[1]!.changeId, codes[1]!);
+		expect(await first!.pin.attemptsLeft(sessions[0]!)).toBe(3);
+		expect((await storeOf(first!).read()).pinChanges).toEqual([]);
 	});
 });
 

@@ -79,7 +79,7 @@ describe('__proto__ and constructor keys in db.json', () => {
 		expect(Object.keys(db.loginThrottle)).toEqual([]);
 		// The login is not locked by a "__proto__" throttle entry.
 		const portal = await Portal.open({dataDirectory: data, terminal: 'test'});
-		expect((await portal.login('JCPD7173', 'Girasole&42')).kind).toBe('success');
+		expect((await portal.sessions.login('JCPD7173', 'Girasole&42')).kind).toBe('success');
 		expect(runCli(['status', '--user', 'JCPD7173', '--data', data]).status).toBe(0);
 	});
 });

@@ -63,7 +63,7 @@ describe('SIGKILL at random moments during a writing workload', () => {
 		// The next start works (no lock is left held), and its first write clears the dead writers' temp files.
 		const portal = await Portal.open({dataDirectory: directory, terminal: 'after'});
 		const session = await logIn(portal, MARIO.userId, MARIO.password);
-		await portal.logout(session);
+		await portal.sessions.logout(session);
 		expect(temporaries(directory)).toEqual([]);
 		const status = runCli(['status', '--user', MARIO.userId, '--data', directory]);
 		expect(status.status, status.stderr).toBe(0);
@@ -99,7 +99,7 @@ describe('SIGKILL at random moments during a writing workload', () => {
 		const pending = new Set(db.pinChanges.map(change => change.id));
 		for (const change of ofKind('pin')) expect(pending.has(String(change.details['change']))).toBe(false);
 		// The PIN still opens the signing key (a PIN change killed halfway never swapped in half a change).
-		expect(await portal.pinAttemptsLeft(await logIn(portal, MARIO.userId, MARIO.password))).toBe(3);
+		expect(await portal.pin.attemptsLeft(await logIn(portal, MARIO.userId, MARIO.password))).toBe(3);
 		const history = (await new SignatureLog(directory).read(MARIO.userId)).records.filter(record => record.outcome === 'success').map(record => record.document);
 		for (const signature of ofKind('sign')) {
 			const name = String(signature.details['document']);
@@ -117,11 +117,11 @@ describe('SIGKILL at random moments during a writing workload', () => {
 async function signOnce(portal: Portal, directory: string) {
 	const file = join(directory, 'documents', 'final.txt');
 	writeFileSync(file, 'finale\n');
-	const documents = await portal.inspectDocuments([file]);
+	const documents = await portal.signing.inspect([file]);
 	const session = await logIn(portal, MARIO.userId, MARIO.password);
-	const challenge = await portal.requestSignatureOtp(session, documents, MARIO.pin);
-	const code = /codice OTP (\d{8})/.exec((await portal.phoneMessages(MARIO.userId)).at(-1)!.text)![1]!;
-	return portal.signDocuments(session, {documents, pin: MARIO.pin, challengeId: challenge.id, code});
+	const challenge = await portal.signing.requestOtp(session, documents, MARIO.pin);
+	const code = /codice OTP (\d{8})/.exec((await portal.phone.messages(MARIO.userId)).at(-1)!.text)![1]!;
+	return portal.signing.sign(session, {documents, pin: MARIO.pin, challengeId: challenge.id, code});
 }
 
 /** The CLI with the file system under `directory` failing like a full disk or a read-only mount. */

@@ -7,6 +7,7 @@ import {UNKNOWN_LOG_MAX_BYTES} from '../../source/core/history/access-log.js';
 import {CLI} from '../helpers/cli.js';
 import {accessEntries, demoPortal, GIULIA, logIn, MARIO} from '../helpers/portal.js';
 import {SOAK, scaled} from '../helpers/reliability.js';
+import {storeOf} from '../helpers/internals.js';
 
 /*
  * Issue 17 item 4: login attempts must not make db.json grow. Failed logins on unknown names
@@ -44,7 +45,7 @@ async function loginTime(portal: Awaited<ReturnType<typeof demoPortal>>['portal'
 		const start = performance.now();
 		const session = await logIn(portal, GIULIA.userId, GIULIA.password);
 		times.push(performance.now() - start);
-		await portal.logout(session);
+		await portal.sessions.logout(session);
 	}
 	return times.sort((a, b) => a - b)[Math.floor(count / 2)]!;
 }
@@ -61,7 +62,7 @@ describe(`${ATTEMPTS} failed logins (unknown names and a known holder)`, () => {
 		const {portal, clock, directory, remove} = await demoPortal();
 		cleanups.push(remove);
 		// The normal run keeps few unknown-name counters so that the cap is reached; the soak run keeps the default.
-		if (!SOAK) await portal.store.update(db => void (db.settings.unknownCountersMax = 50));
+		if (!SOAK) await storeOf(portal).update(db => void (db.settings.unknownCountersMax = 50));
 		const database = join(directory, 'db.json');
 		await loginTime(portal, 3);
 		const timeBefore = await loginTime(portal, 15);
@@ -74,7 +75,7 @@ describe(`${ATTEMPTS} failed logins (unknown names and a known holder)`, () => {
 			clock.advance(1000);
 			const mario = index % 10 === 0;
 			if (mario) marioAttempts++;
-			const result = await portal.login(mario ? MARIO.userId : `nobody${index % NAMES}@example.it`, 'Sbagliata&1');
+			const result = await portal.sessions.login(mario ? MARIO.userId : `nobody${index % NAMES}@example.it`, 'Sbagliata&1');
 			answers.set(result.kind, (answers.get(result.kind) ?? 0) + 1);
 		}
 		expect(answers.get('success')).toBeUndefined();
@@ -85,7 +86,7 @@ describe(`${ATTEMPTS} failed logins (unknown names and a known holder)`, () => {
 		console.log(`db.json ${sizeBefore} → ${sizeAfter} bytes; login ${timeBefore.toFixed(1)} → ${timeAfter.toFixed(1)} ms (median of 15)${statusBefore}${statusCost(directory)}`);
 		// Before issue 17: about 280 bytes per attempt (130 KB for 500). Counters kept now: at most unknownCountersMax (about 200 bytes each).
 		expect(sizeAfter - sizeBefore).toBeLessThan(SOAK ? 1_000_000 : 24 * 1024);
-		expect((await portal.store.read()).accessLog.length).toBeLessThanOrEqual(1);
+		expect((await storeOf(portal).read()).accessLog.length).toBeLessThanOrEqual(1);
 		if (SOAK) expect(timeAfter).toBeLessThan(2 * timeBefore);
 
 		// Every attempt on MARIO is in his log; the unknown names' ones are in a file of bounded size.
@@ -97,7 +98,7 @@ describe(`${ATTEMPTS} failed logins (unknown names and a known holder)`, () => {
 
 		// "Visualizza accessi" shows GIULIA's logins and logouts, paged.
 		const session = await logIn(portal, GIULIA.userId, GIULIA.password);
-		const history = await portal.accessHistory(session, DEFAULT_HISTORY_FILTER, {page: 1, pageSize: 10});
+		const history = await portal.history.accesses(session, DEFAULT_HISTORY_FILTER, {page: 1, pageSize: 10});
 		expect(history.total).toBe(2 * (3 + 15 + 15) + 1);
 		expect(history.items[0]).toMatchObject({userId: GIULIA.userId, outcome: 'success'});
 	}, scaled(300_000, 7_200_000));

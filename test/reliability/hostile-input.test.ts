@@ -10,6 +10,7 @@ import {describeError, translator} from '../../source/ui/i18n/index.js';
 import {demoCopies} from '../helpers/demo-template.js';
 import {logIn, MARIO} from '../helpers/portal.js';
 import {HOSTILE_PIECES, SOAK} from '../helpers/reliability.js';
+import {challengesOf} from '../helpers/internals.js';
 
 /*
  * Issue 9, point 4: property-based fuzzing (fast-check) of every field that takes a person's
@@ -88,7 +89,7 @@ describe('fields that take a person\'s text: refused with a message, nothing sto
 		const {portal, directory} = await demoCopy();
 		await check(
 			fc.asyncProperty(hostileOrHuge, hostileOrHuge, async (identifier, password) => {
-				const result = await portal.login(identifier, password);
+				const result = await portal.sessions.login(identifier, password);
 				expect(['invalid', 'locked']).toContain(result.kind);
 				// A failed login is logged, but with nothing of what was typed.
 				expect(readFileSync(join(directory, 'db.json'), 'utf8')).not.toMatch(/PWNED|SElKQUNL|evil\.example|polluted/);
@@ -99,13 +100,13 @@ describe('fields that take a person\'s text: refused with a message, nothing sto
 
 	it('OTP code', async () => {
 		const {portal, directory} = await demoCopy();
-		const challenge = await portal.challenges.start({userId: MARIO.userId, operation: 'fuzz', data: {}, channel: 'sms'});
+		const challenge = await challengesOf(portal).start({userId: MARIO.userId, operation: 'fuzz', data: {}, channel: 'sms'});
 		await check(
 			fc.asyncProperty(hostileOrHuge, async code => {
 				// A malformed code (not 8 digits) is refused for its shape and changes nothing; a well-formed
 				// wrong one is counted (the 5th cancels the operation). The code itself is never stored.
 				const wellFormed = /^\d{8}$/.test(code);
-				await expectRefusedUnchanged(directory, () => portal.challenges.confirm({challengeId: challenge.id, userId: MARIO.userId, operation: 'fuzz', data: {}, code}), wellFormed ? /^otp\.(wrong|cancelled)$/ : /^otp\.malformed$/, wellFormed ? 'counted' : 'nothing');
+				await expectRefusedUnchanged(directory, () => challengesOf(portal).confirm({challengeId: challenge.id, userId: MARIO.userId, operation: 'fuzz', data: {}, code}), wellFormed ? /^otp\.(wrong|cancelled)$/ : /^otp\.malformed$/, wellFormed ? 'counted' : 'nothing');
 			}),
 			RUNS,
 		);
@@ -117,19 +118,19 @@ describe('fields that take a person\'s text: refused with a message, nothing sto
 			fc.asyncProperty(hostileOrHuge, fc.constantFrom('currentPin', 'newPin', 'newPinAgain'), async (value, field) => {
 				const input = {currentPin: MARIO.pin, newPin: '11223344', newPinAgain: '11223344', [field]: value};
 				if (field === 'newPin') input.newPinAgain = value;
-				await expectRefusedUnchanged(directory, () => portal.startPinChange(session, input), /^pin\.(format|mismatch)$/);
+				await expectRefusedUnchanged(directory, () => portal.pin.startChange(session, input), /^pin\.(format|mismatch)$/);
 			}),
 			RUNS,
 		);
-		expect(await portal.pinAttemptsLeft(session)).toBe(3);
+		expect(await portal.pin.attemptsLeft(session)).toBe(3);
 	});
 
 	it('mobile numbers: OTP phone and recovery phone', async () => {
 		const {portal, directory, session} = await holderSession();
 		await check(
 			fc.asyncProperty(hostileOrHuge, async phone => {
-				await expectRefusedUnchanged(directory, () => portal.startPhoneChange(session, phone), /^(phone\.invalid|input\.)/);
-				await expectRefusedUnchanged(directory, () => portal.startRecoveryPhoneChange(session, phone), /^(phone\.invalid|input\.)/);
+				await expectRefusedUnchanged(directory, () => portal.otp.startPhoneChange(session, phone), /^(phone\.invalid|input\.)/);
+				await expectRefusedUnchanged(directory, () => portal.account.startRecoveryPhoneChange(session, phone), /^(phone\.invalid|input\.)/);
 			}),
 			RUNS,
 		);
@@ -140,8 +141,8 @@ describe('fields that take a person\'s text: refused with a message, nothing sto
 		const local = fc.tuple(hostile, fc.constantFrom('@example.it', 'mario@example.it', '')).map(([text, domain]) => `mario${text}${domain}`);
 		await check(
 			fc.asyncProperty(fc.oneof(hostileOrHuge, local), async email => {
-				await expectRefusedUnchanged(directory, () => portal.startEmailChange(session, email), /^(report\.badEmail|input\.)/);
-				await expectRefusedUnchanged(directory, () => portal.updateReportSettings(session, {email, frequency: 'each'}), /^(report\.badEmail|input\.)/);
+				await expectRefusedUnchanged(directory, () => portal.account.startEmailChange(session, email), /^(report\.badEmail|input\.)/);
+				await expectRefusedUnchanged(directory, () => portal.history.updateReportSettings(session, {email, frequency: 'each'}), /^(report\.badEmail|input\.)/);
 			}),
 			RUNS,
 		);
@@ -154,7 +155,7 @@ describe('fields that take a person\'s text: refused with a message, nothing sto
 				// Spaces, tabs and line breaks in an answer are normalised to one space (only its hash is kept): those alone are fine.
 				fc.pre(inQuestion || findForbiddenCharacter(normaliseAnswer(text)) !== undefined || normaliseAnswer(text).length > 100);
 				const input = inQuestion ? {question: text, answer: 'Una risposta'} : {question: 'Il nome del mio primo gatto?', answer: text};
-				await expectRefusedUnchanged(directory, () => portal.setSecretQuestion(session, input), /^(input\.|account\.(question|answer)Length)/);
+				await expectRefusedUnchanged(directory, () => portal.account.setSecretQuestion(session, input), /^(input\.|account\.(question|answer)Length)/);
 			}),
 			RUNS,
 		);
@@ -165,8 +166,8 @@ describe('fields that take a person\'s text: refused with a message, nothing sto
 		await check(
 			fc.asyncProperty(hostileOrHuge, fc.boolean(), async (date, from) => {
 				const filter = {from: from ? date : '', to: from ? '' : date, period: 'all', outcome: 'all', order: 'newest'} as const;
-				await expectRefusedUnchanged(directory, () => portal.signatureHistory(session, filter, {page: 1, pageSize: 10}), /^history\.bad(From|To)Date$/);
-				await expectRefusedUnchanged(directory, () => portal.accessHistory(session, filter, {page: 1, pageSize: 10}), /^history\.bad(From|To)Date$/);
+				await expectRefusedUnchanged(directory, () => portal.history.signatures(session, filter, {page: 1, pageSize: 10}), /^history\.bad(From|To)Date$/);
+				await expectRefusedUnchanged(directory, () => portal.history.accesses(session, filter, {page: 1, pageSize: 10}), /^history\.bad(From|To)Date$/);
 			}),
 			RUNS,
 		);
@@ -176,7 +177,7 @@ describe('fields that take a person\'s text: refused with a message, nothing sto
 		const {portal, directory} = await demoCopy();
 		await check(
 			fc.asyncProperty(fc.array(hostileOrHuge, {minLength: 1, maxLength: 3}), async paths => {
-				await expectRefusedUnchanged(directory, () => portal.inspectDocuments(paths.map(path => join(directory, path))), /^sign\.(fileMissing|unreadable|notAFile)$/);
+				await expectRefusedUnchanged(directory, () => portal.signing.inspect(paths.map(path => join(directory, path))), /^sign\.(fileMissing|unreadable|notAFile)$/);
 			}),
 			RUNS,
 		);
@@ -184,13 +185,13 @@ describe('fields that take a person\'s text: refused with a message, nothing sto
 
 	it('operator enrolment: every field, one at a time and through a CSV', async () => {
 		const {portal, directory} = await demoCopy();
-		const admin = await portal.admin();
+		const admin = await portal.admin.commands();
 		const valid = {name: 'Anna', surname: 'Verdi', codiceFiscale: 'VRDNNA85M41F205X', phone: '+393471234567', email: 'anna.verdi@example.it'};
 		await check(
 			fc.asyncProperty(hostileOrHuge, fc.constantFrom('name', 'surname', 'codiceFiscale', 'phone', 'email'), async (value, field) => {
 				await expectRefusedUnchanged(directory, () => admin.enroll([{...valid, [field]: value}], {numbered: false}), /^(enroll\.|input\.)/);
 				const csv = `nome,cognome,codice fiscale,cellulare,email\n${Object.values({...valid, [field]: value}).map(cell => `"${cell.replace(/"/g, '""')}"`).join(',')}\n`;
-				await expectRefusedUnchanged(directory, async () => admin.enroll(await portal.parseEnrollmentCsv(csv), {numbered: true}), /^(enroll\.|input\.)/);
+				await expectRefusedUnchanged(directory, async () => admin.enroll(await portal.admin.parseEnrollmentCsv(csv), {numbered: true}), /^(enroll\.|input\.)/);
 			}),
 			RUNS,
 		);
@@ -198,7 +199,7 @@ describe('fields that take a person\'s text: refused with a message, nothing sto
 
 	it('operator commands: user IDs, RAO name and phone, deadline and revocation reason', async () => {
 		const {portal, directory} = await demoCopy();
-		const admin = await portal.admin();
+		const admin = await portal.admin.commands();
 		await check(
 			fc.asyncProperty(hostileOrHuge, async value => {
 				await expectRefusedUnchanged(directory, () => admin.show(value), /^(admin\.unknownUser|holder\.|input\.)/);
@@ -215,7 +216,7 @@ describe('fields that take a person\'s text: refused with a message, nothing sto
 	it('CSV headers named __proto__ or constructor are refused as missing columns and pollute nothing', async () => {
 		const {portal} = await demoCopy();
 		for (const header of ['__proto__,constructor,prototype,toString,email', 'nome,cognome,codice fiscale,cellulare,__proto__']) {
-			await expect(portal.parseEnrollmentCsv(`${header}\n1,2,3,4,5\n`)).rejects.toMatchObject({code: 'enroll.csv'});
+			await expect(portal.admin.parseEnrollmentCsv(`${header}\n1,2,3,4,5\n`)).rejects.toMatchObject({code: 'enroll.csv'});
 		}
 		expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
 	});

@@ -1,6 +1,7 @@
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {demoCopies} from '../helpers/demo-template.js';
 import {errorCode, lastSmsCode, logIn, MARIO} from '../helpers/portal.js';
+import {storeOf} from '../helpers/internals.js';
 
 /*
  * Issue 9, point 6, the moment the cross-process test can only hit by chance: a guess whose
@@ -44,9 +45,9 @@ describe('the right value whose check was under way when the wrong guesses locke
 	it('login: refused as locked', async () => {
 		const {portal} = await demoCopy();
 		holdBack(MARIO.password);
-		const right = portal.login(MARIO.userId, MARIO.password);
+		const right = portal.sessions.login(MARIO.userId, MARIO.password);
 		await flush();
-		for (let guess = 0; guess < 5; guess++) await portal.login(MARIO.userId, `Sbagliata&${guess}x`);
+		for (let guess = 0; guess < 5; guess++) await portal.sessions.login(MARIO.userId, `Sbagliata&${guess}x`);
 		gate.release();
 		expect((await right).kind).toBe('locked');
 	});
@@ -55,9 +56,9 @@ describe('the right value whose check was under way when the wrong guesses locke
 		const {portal} = await demoCopy();
 		const session = await logIn(portal, MARIO.userId, MARIO.password);
 		holdBack(MARIO.pin);
-		const right = errorCode(portal.startPinChange(session, {currentPin: MARIO.pin, newPin: '11223344', newPinAgain: '11223344'}));
+		const right = errorCode(portal.pin.startChange(session, {currentPin: MARIO.pin, newPin: '11223344', newPinAgain: '11223344'}));
 		await flush();
-		for (let guess = 0; guess < 3; guess++) await errorCode(portal.startPinChange(session, {currentPin: `1000000${guess}`, newPin: '11223344', newPinAgain: '11223344'}));
+		for (let guess = 0; guess < 3; guess++) await errorCode(portal.pin.startChange(session, {currentPin: `1000000${guess}`, newPin: '11223344', newPinAgain: '11223344'}));
 		gate.release();
 		expect(await right).toBe('pin.blocked');
 	});
@@ -65,32 +66,32 @@ describe('the right value whose check was under way when the wrong guesses locke
 	it('emergency code: refused as locked, and the certificate stays active', async () => {
 		const {portal, clock} = await demoCopy();
 		const session = await logIn(portal, MARIO.userId, MARIO.password);
-		const iut = await portal.currentIut(session);
+		const iut = await portal.certificate.currentIut(session);
 		const end = new Date(clock.now().getTime() + 10 * 86_400_000);
 		const endDate = `${String(end.getUTCDate()).padStart(2, '0')}/${String(end.getUTCMonth() + 1).padStart(2, '0')}/${end.getUTCFullYear()}`;
 		const request = (erc: string) => ({iut, erc, ercAgain: erc, endDate, acceptRevocationEffect: false});
 		holdBack('40213769');
-		const right = errorCode(portal.suspend(session, request('40213769')));
+		const right = errorCode(portal.certificate.suspend(session, request('40213769')));
 		await flush();
-		for (let guess = 0; guess < 5; guess++) await errorCode(portal.suspend(session, request(`5000000${guess}`)));
+		for (let guess = 0; guess < 5; guess++) await errorCode(portal.certificate.suspend(session, request(`5000000${guess}`)));
 		gate.release();
 		expect(await right).toBe('suspend.locked');
-		expect((await portal.dashboard(session)).certificate!.state).toBe('active');
+		expect((await portal.certificate.dashboard(session)).certificate!.state).toBe('active');
 	});
 
 	it('secret answer: refused, and the cancelled recovery never reaches the new password', async () => {
 		const {portal} = await demoCopy();
-		const {recoveryId} = await portal.startPasswordRecovery(MARIO.userId);
-		await portal.confirmRecoveryCode(recoveryId, await lastSmsCode(portal, MARIO.userId));
+		const {recoveryId} = await portal.recovery.start(MARIO.userId);
+		await portal.recovery.confirmCode(recoveryId, await lastSmsCode(portal, MARIO.userId));
 		holdBack('fido');
-		const right = errorCode(portal.answerRecoveryQuestion(recoveryId, 'Fido'));
+		const right = errorCode(portal.recovery.answerQuestion(recoveryId, 'Fido'));
 		await flush();
 		const wrong: (string | undefined)[] = [];
-		for (let guess = 0; guess < 5; guess++) wrong.push(await errorCode(portal.answerRecoveryQuestion(recoveryId, `Gatto ${guess}`)));
+		for (let guess = 0; guess < 5; guess++) wrong.push(await errorCode(portal.recovery.answerQuestion(recoveryId, `Gatto ${guess}`)));
 		expect(wrong.at(-1)).toBe('recovery.locked');
 		gate.release();
 		expect((await right) ?? 'accepted').toMatch(/^recovery\.(locked|expired)$/);
-		expect((await portal.store.read()).recoveries.find(entry => entry.id === recoveryId)!.step).toBe('cancelled');
-		expect(await errorCode(portal.setRecoveredPassword(recoveryId, 'Orchidea!73x', 'Orchidea!73x'))).toBe('recovery.expired');
+		expect((await storeOf(portal).read()).recoveries.find(entry => entry.id === recoveryId)!.step).toBe('cancelled');
+		expect(await errorCode(portal.recovery.setPassword(recoveryId, 'Orchidea!73x', 'Orchidea!73x'))).toBe('recovery.expired');
 	});
 });

@@ -7,6 +7,7 @@ import type {Portal} from '../../source/core/portal.js';
 import {describeError, translator} from '../../source/ui/i18n/index.js';
 import {runCli} from '../helpers/cli.js';
 import {demoPortal, lastSmsCode, logIn, MARIO, temporaryDirectory} from '../helpers/portal.js';
+import {storeOf} from '../helpers/internals.js';
 
 /*
  * Issue 9, point 5, extending test/core/secrets-at-rest.test.ts (which follows password,
@@ -73,34 +74,34 @@ describe('canary secrets through their flows, under umask 000', () => {
 			expectPrivate(directory, 'demo created');
 			let session = await logIn(portal, MARIO.userId, MARIO.password);
 
-			await step('wrong password', async () => expect((await portal.login(MARIO.userId, CANARIES.wrongPassword)).kind).toBe('invalid'));
-			await step('password change', () => portal.changePassword(session, {current: MARIO.password, next: CANARIES.password, again: CANARIES.password}));
-			await step('wrong current password', async () => expect(await refused(portal.changePassword(session, {current: CANARIES.wrongPassword, next: 'Altra&Pwd123', again: 'Altra&Pwd123'}))).toBe('account.wrongPassword'));
+			await step('wrong password', async () => expect((await portal.sessions.login(MARIO.userId, CANARIES.wrongPassword)).kind).toBe('invalid'));
+			await step('password change', () => portal.account.changePassword(session, {current: MARIO.password, next: CANARIES.password, again: CANARIES.password}));
+			await step('wrong current password', async () => expect(await refused(portal.account.changePassword(session, {current: CANARIES.wrongPassword, next: 'Altra&Pwd123', again: 'Altra&Pwd123'}))).toBe('account.wrongPassword'));
 			session = await logIn(portal, MARIO.userId, CANARIES.password);
 
-			await step('secret answer', () => portal.setSecretQuestion(session, {question: 'Il nome del mio primo canarino?', answer: CANARIES.answer}));
+			await step('secret answer', () => portal.account.setSecretQuestion(session, {question: 'Il nome del mio primo canarino?', answer: CANARIES.answer}));
 			await step('recovery with a wrong OTP and a wrong answer', async () => {
-				const {recoveryId} = await portal.startPasswordRecovery(MARIO.userId);
-				expect(await refused(portal.confirmRecoveryCode(recoveryId, CANARIES.wrongOtp))).toBe('otp.wrong');
-				await portal.confirmRecoveryCode(recoveryId, await lastSmsCode(portal, MARIO.userId));
-				expect(await refused(portal.answerRecoveryQuestion(recoveryId, CANARIES.wrongAnswer))).toBe('recovery.wrongAnswer');
-				await portal.answerRecoveryQuestion(recoveryId, CANARIES.answer.toLowerCase());
+				const {recoveryId} = await portal.recovery.start(MARIO.userId);
+				expect(await refused(portal.recovery.confirmCode(recoveryId, CANARIES.wrongOtp))).toBe('otp.wrong');
+				await portal.recovery.confirmCode(recoveryId, await lastSmsCode(portal, MARIO.userId));
+				expect(await refused(portal.recovery.answerQuestion(recoveryId, CANARIES.wrongAnswer))).toBe('recovery.wrongAnswer');
+				await portal.recovery.answerQuestion(recoveryId, CANARIES.answer.toLowerCase());
 			});
 
 			let totpSecret = '';
 			await step('authenticator app activation (TOTP secret)', async () => {
-				const activation = await portal.startAppActivation(session);
+				const activation = await portal.otp.startAppActivation(session);
 				totpSecret = activation.secret;
-				expect(await refused(portal.confirmAppActivation(session, activation.challenge.id, CANARIES.wrongOtp))).toBe('otp.wrong');
-				await portal.confirmAppActivation(session, activation.challenge.id, await totpCode(totpSecret, clock.now()));
+				expect(await refused(portal.otp.confirmAppActivation(session, activation.challenge.id, CANARIES.wrongOtp))).toBe('otp.wrong');
+				await portal.otp.confirmAppActivation(session, activation.challenge.id, await totpCode(totpSecret, clock.now()));
 			});
 			expect(totpSecret).toMatch(/^[A-Z2-7]{16,}$/);
-			await step('back to SMS', () => portal.setPreferredChannel(session, 'sms'));
+			await step('back to SMS', () => portal.otp.setPreferredChannel(session, 'sms'));
 
 			await step('PIN change with a wrong PIN, then the canary PIN', async () => {
-				expect(await refused(portal.startPinChange(session, {currentPin: CANARIES.wrongPin, newPin: CANARIES.pin, newPinAgain: CANARIES.pin}))).toBe('pin.wrong');
-				const change = await portal.startPinChange(session, {currentPin: MARIO.pin, newPin: CANARIES.pin, newPinAgain: CANARIES.pin});
-				await portal.confirmPinChange(session, change.changeId, await lastSmsCode(portal, MARIO.userId));
+				expect(await refused(portal.pin.startChange(session, {currentPin: CANARIES.wrongPin, newPin: CANARIES.pin, newPinAgain: CANARIES.pin}))).toBe('pin.wrong');
+				const change = await portal.pin.startChange(session, {currentPin: MARIO.pin, newPin: CANARIES.pin, newPinAgain: CANARIES.pin});
+				await portal.pin.confirmChange(session, change.changeId, await lastSmsCode(portal, MARIO.userId));
 			});
 
 			const documents = temporaryDirectory();
@@ -108,10 +109,10 @@ describe('canary secrets through their flows, under umask 000', () => {
 				const document = join(documents.path, 'contratto.txt');
 				writeFileSync(document, 'Contratto\n');
 				await step('signing with the canary PIN', async () => {
-					const toSign = await portal.inspectDocuments([document]);
-					const challenge = await portal.requestSignatureOtp(session, toSign, CANARIES.pin);
-					expect(await refused(portal.signDocuments(session, {documents: toSign, pin: CANARIES.pin, challengeId: challenge.id, code: CANARIES.wrongOtp}))).toBe('otp.wrong');
-					await portal.signDocuments(session, {documents: toSign, pin: CANARIES.pin, challengeId: challenge.id, code: await lastSmsCode(portal, MARIO.userId)});
+					const toSign = await portal.signing.inspect([document]);
+					const challenge = await portal.signing.requestOtp(session, toSign, CANARIES.pin);
+					expect(await refused(portal.signing.sign(session, {documents: toSign, pin: CANARIES.pin, challengeId: challenge.id, code: CANARIES.wrongOtp}))).toBe('otp.wrong');
+					await portal.signing.sign(session, {documents: toSign, pin: CANARIES.pin, challengeId: challenge.id, code: await lastSmsCode(portal, MARIO.userId)});
 				});
 				// The CLI (on the real clock; its session token in a private folder of the test): the password
 				// and a wrong PIN on stdin, then the right PIN with a wrong OTP. None is printed back.
@@ -138,11 +139,11 @@ describe('canary secrets through their flows, under umask 000', () => {
 			}
 
 			await step('suspension with a wrong ERC, then the right one', async () => {
-				const iut = await portal.currentIut(session);
+				const iut = await portal.certificate.currentIut(session);
 				const end = new Date(clock.now().getTime() + 10 * 86_400_000);
 				const endDate = `${String(end.getUTCDate()).padStart(2, '0')}/${String(end.getUTCMonth() + 1).padStart(2, '0')}/${end.getUTCFullYear()}`;
-				expect(await refused(portal.suspend(session, {iut, erc: CANARIES.wrongErc, ercAgain: CANARIES.wrongErc, endDate, acceptRevocationEffect: false}))).toBe('suspend.wrongCodes');
-				await portal.suspend(session, {iut, erc: CANARIES.erc, ercAgain: CANARIES.erc, endDate, acceptRevocationEffect: false});
+				expect(await refused(portal.certificate.suspend(session, {iut, erc: CANARIES.wrongErc, ercAgain: CANARIES.wrongErc, endDate, acceptRevocationEffect: false}))).toBe('suspend.wrongCodes');
+				await portal.certificate.suspend(session, {iut, erc: CANARIES.erc, ercAgain: CANARIES.erc, endDate, acceptRevocationEffect: false});
 			});
 
 			// The data folder, every file but the outbox (it delivers codes by design) as bytes in any encoding we store.
@@ -174,7 +175,7 @@ async function checkScanFindsPlanted(portal: Portal, directory: string): Promise
 	writeFileSync(join(directory, 'pki', 'planted.txt'), `pin ${CANARIES.pin}`);
 	const found = walk(directory).filter(entry => !entry.directory && readFileSync(entry.path).toString('latin1').includes(CANARIES.pin));
 	expect(found.map(entry => relative(directory, entry.path))).toContain('pki/planted.txt');
-	expect(portal.store.directory).toBe(directory);
+	expect(storeOf(portal).directory).toBe(directory);
 }
 
 function decodeBase32(text: string): number[] {

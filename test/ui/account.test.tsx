@@ -73,11 +73,11 @@ describe('"Il tuo account" at 80×24', () => {
 		expect(english).toContain('Mobile number');
 		expect(english).not.toContain('Il tuo account');
 		expect(overlongLines(rendered.lastFrame() ?? '', 80)).toEqual([]);
-		expect((await portal.dashboard(session)).language).toBe('en');
+		expect((await portal.certificate.dashboard(session)).language).toBe('en');
 
 		// Kept with the account: a new session of MARIO reads English, and the App applies it after login.
 		const next = await logIn(portal, MARIO.userId, MARIO.password);
-		expect((await portal.dashboard(next)).language).toBe('en');
+		expect((await portal.certificate.dashboard(next)).language).toBe('en');
 		rendered.unmount();
 		const again = render(<App portal={portal} language="it" color={false} maxLoginAttempts={5} />);
 		cleanups.push(() => again.unmount());

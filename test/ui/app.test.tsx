@@ -4,6 +4,7 @@ import type {Portal} from '../../source/core/portal.js';
 import {App} from '../../source/ui/app.js';
 import {KEYS, press, screen, type, waitForScreen} from '../helpers/ink.js';
 import {allAccessEntries, demoPortal, MARIO} from '../helpers/portal.js';
+import {storeOf} from '../helpers/internals.js';
 
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
@@ -101,7 +102,7 @@ describe('login screen', () => {
 		await press(rendered, KEYS.tab);
 		await press(rendered, KEYS.enter);
 		await waitForScreen(rendered, 'Inserisci nome utente e password.');
-		expect(allAccessEntries(portal.store.directory)).toHaveLength(0);
+		expect(allAccessEntries(storeOf(portal).directory)).toHaveLength(0);
 	});
 });
 
@@ -184,7 +185,7 @@ describe('dashboard', () => {
 });
 
 async function expiryOf(portal: Portal): Promise<Date> {
-	const db = await portal.store.read();
+	const db = await storeOf(portal).read();
 	return new Date(db.certificates.find(certificate => certificate.userId === MARIO.userId)!.expiresAt);
 }
 
@@ -210,10 +211,17 @@ describe('keys that follow a change of screen at once', () => {
 		// The dashboard's data arrives only when the test lets it.
 		let release: () => void = () => undefined;
 		const held = new Promise<void>(resolve => (release = resolve));
-		const slow = new Proxy(context.portal, {
+		const slowCertificate = new Proxy(context.portal.certificate, {
 			get(target, name, receiver) {
 				const value = Reflect.get(target, name, receiver) as unknown;
-				if (name === 'dashboard') return async (...args: Parameters<Portal['dashboard']>) => held.then(() => target.dashboard(...args));
+				if (name === 'dashboard') return async (...args: Parameters<Portal['certificate']['dashboard']>) => held.then(() => target.dashboard(...args));
+				return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+			},
+		});
+		const slow = new Proxy(context.portal, {
+			get(target, name, receiver) {
+				if (name === 'certificate') return slowCertificate;
+				const value = Reflect.get(target, name, receiver) as unknown;
 				return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
 			},
 		});

@@ -15,6 +15,7 @@ import {useForm} from '../../source/ui/hooks/use-form.js';
 import {translator} from '../../source/ui/i18n/index.js';
 import {KEYS, press, screen, type, waitForScreen} from '../helpers/ink.js';
 import {demoPortal, logIn} from '../helpers/portal.js';
+import {challengesOf} from '../helpers/internals.js';
 
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
@@ -85,8 +86,8 @@ describe('OtpStep', () => {
 		const {portal, remove} = await demoPortal();
 		cleanup = remove;
 		const session = await logIn(portal, 'JCPD2841', 'Tramonto!73');
-		await portal.setPush(session, true);
-		const challenge = await portal.challenges.start({userId: 'JCPD2841', operation: 'op', data: {}});
+		await portal.otp.setPush(session, true);
+		const challenge = await challengesOf(portal).start({userId: 'JCPD2841', operation: 'op', data: {}});
 		function Host() {
 			const [done, setDone] = useState(false);
 			if (done) return <Text>FATTO</Text>;
@@ -96,11 +97,11 @@ describe('OtpStep', () => {
 					challenge={challenge}
 					confirmLabel="Conferma"
 					onConfirm={async code => {
-						await portal.challenges.confirm({challengeId: challenge.id, userId: 'JCPD2841', operation: 'op', data: {}, code});
+						await challengesOf(portal).confirm({challengeId: challenge.id, userId: 'JCPD2841', operation: 'op', data: {}, code});
 						setDone(true);
 					}}
-					onResend={() => portal.resendOtp(session, challenge.id)}
-					onPoll={() => portal.challengeState(session, challenge.id)}
+					onResend={() => portal.otp.resend(session, challenge.id)}
+					onPoll={() => portal.otp.challengeState(session, challenge.id)}
 					onRestart={() => undefined}
 					onCancel={() => undefined}
 					onHelp={() => undefined}
@@ -109,11 +110,11 @@ describe('OtpStep', () => {
 		}
 		const rendered = render(withUi(portal, <Host />));
 		await waitForScreen(rendered, 'approva la richiesta sull’app MyInfoCert');
-		await portal.answerPush('JCPD2841', challenge.id, true);
+		await portal.phone.answerPush('JCPD2841', challenge.id, true);
 		await waitForScreen(rendered, 'FATTO');
 		rendered.unmount();
 
-		const sms = await portal.challenges.start({userId: 'JCPD2841', operation: 'op2', data: {}, channel: 'sms'});
+		const sms = await challengesOf(portal).start({userId: 'JCPD2841', operation: 'op2', data: {}, channel: 'sms'});
 		const second = render(
 			withUi(
 				portal,
@@ -121,8 +122,8 @@ describe('OtpStep', () => {
 					active
 					challenge={sms}
 					confirmLabel="Conferma"
-					onConfirm={code => portal.challenges.confirm({challengeId: sms.id, userId: 'JCPD2841', operation: 'op2', data: {}, code})}
-					onResend={() => portal.resendOtp(session, sms.id)}
+					onConfirm={code => challengesOf(portal).confirm({challengeId: sms.id, userId: 'JCPD2841', operation: 'op2', data: {}, code})}
+					onResend={() => portal.otp.resend(session, sms.id)}
 					onRestart={() => undefined}
 					onCancel={() => undefined}
 					onHelp={() => undefined}
@@ -137,7 +138,7 @@ describe('OtpStep', () => {
 		await press(second, KEYS.tab);
 		await press(second, KEYS.enter);
 		await waitForScreen(second, 'Nuovo codice inviato.');
-		expect((await portal.phoneMessages('JCPD2841')).length).toBe(2);
+		expect((await portal.phone.messages('JCPD2841')).length).toBe(2);
 		second.unmount();
 	});
 
@@ -146,8 +147,8 @@ describe('OtpStep', () => {
 		cleanup = remove;
 		const session = await logIn(portal, 'JCPD2841', 'Tramonto!73');
 		// Three codes already went to GIULIA by SMS (other operations), then this one: 4 of 5.
-		for (let index = 0; index < 3; index++) await portal.challenges.start({userId: 'JCPD2841', operation: 'other', data: {index}, channel: 'sms'});
-		const sms = await portal.challenges.start({userId: 'JCPD2841', operation: 'op', data: {}, channel: 'sms'});
+		for (let index = 0; index < 3; index++) await challengesOf(portal).start({userId: 'JCPD2841', operation: 'other', data: {index}, channel: 'sms'});
+		const sms = await challengesOf(portal).start({userId: 'JCPD2841', operation: 'op', data: {}, channel: 'sms'});
 		const restarts: string[] = [];
 		const first = render(
 			withUi(
@@ -156,8 +157,8 @@ describe('OtpStep', () => {
 					active
 					challenge={sms}
 					confirmLabel="Conferma"
-					onConfirm={code => portal.challenges.confirm({challengeId: sms.id, userId: 'JCPD2841', operation: 'op', data: {}, code})}
-					onResend={() => portal.resendOtp(session, sms.id)}
+					onConfirm={code => challengesOf(portal).confirm({challengeId: sms.id, userId: 'JCPD2841', operation: 'op', data: {}, code})}
+					onResend={() => portal.otp.resend(session, sms.id)}
 					onRestart={message => restarts.push(message)}
 					onCancel={() => undefined}
 					onHelp={() => undefined}
@@ -173,15 +174,15 @@ describe('OtpStep', () => {
 		await press(first, KEYS.enter);
 		// The demo clock says 10:00 in Italy: the first of the five leaves the window at 10:15.
 		await waitForScreen(first, /Hai già ricevuto 5 codici OTP negli ultimi 15 minuti: potrai richiederne un\s+altro\s+dalle\s+10:15\s+del\s+24\/11\/2026\s+\(ora italiana\)\./);
-		expect(await portal.phoneMessages('JCPD2841')).toHaveLength(5);
+		expect(await portal.phone.messages('JCPD2841')).toHaveLength(5);
 		first.unmount();
 
 		// GIULIA's app: the code of a step already used.
 		const {totpCode} = await import('../../source/core/otp/totp.js');
 		const code = await totpCode('NTGEWVND7IZWBFTI4JCV3VCRUO7RRQHO', clock.now());
-		const used = await portal.challenges.start({userId: 'JCPD2841', operation: 'used', data: {}, channel: 'app'});
-		await portal.challenges.confirm({challengeId: used.id, userId: 'JCPD2841', operation: 'used', data: {}, code});
-		const app = await portal.challenges.start({userId: 'JCPD2841', operation: 'op3', data: {}, channel: 'app'});
+		const used = await challengesOf(portal).start({userId: 'JCPD2841', operation: 'used', data: {}, channel: 'app'});
+		await challengesOf(portal).confirm({challengeId: used.id, userId: 'JCPD2841', operation: 'used', data: {}, code});
+		const app = await challengesOf(portal).start({userId: 'JCPD2841', operation: 'op3', data: {}, channel: 'app'});
 		const second = render(
 			withUi(
 				portal,
@@ -189,8 +190,8 @@ describe('OtpStep', () => {
 					active
 					challenge={app}
 					confirmLabel="Conferma"
-					onConfirm={typed => portal.challenges.confirm({challengeId: app.id, userId: 'JCPD2841', operation: 'op3', data: {}, code: typed})}
-					onResend={() => portal.resendOtp(session, app.id)}
+					onConfirm={typed => challengesOf(portal).confirm({challengeId: app.id, userId: 'JCPD2841', operation: 'op3', data: {}, code: typed})}
+					onResend={() => portal.otp.resend(session, app.id)}
 					onRestart={message => restarts.push(message)}
 					onCancel={() => undefined}
 					onHelp={() => undefined}
@@ -202,7 +203,7 @@ describe('OtpStep', () => {
 		await press(second, KEYS.enter);
 		await waitForScreen(second, 'Codice già usato: attendi il prossimo codice.');
 		expect(restarts).toEqual([]);
-		expect((await portal.challenges.get(app.id, 'JCPD2841')).attemptsLeft).toBe(5);
+		expect((await challengesOf(portal).get(app.id, 'JCPD2841')).attemptsLeft).toBe(5);
 		second.unmount();
 	});
 });
@@ -211,7 +212,7 @@ describe('motion', () => {
 	it('--no-motion: the OTP validity is a time that stays put, and "Attendere…" has no spinner', async () => {
 		const {portal, remove} = await demoPortal();
 		cleanup = remove;
-		const challenge = await portal.challenges.start({userId: 'JCPD7173', operation: 'op', data: {}, channel: 'sms'});
+		const challenge = await challengesOf(portal).start({userId: 'JCPD7173', operation: 'op', data: {}, channel: 'sms'});
 		const frames = (display: Display) => {
 			const rendered = render(
 				withUi(

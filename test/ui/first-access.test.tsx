@@ -5,6 +5,7 @@ import {demoCopies} from '../helpers/demo-template.js';
 import {KEYS, press, resize, screen, type, waitForScreen} from '../helpers/ink.js';
 import {MARIO} from '../helpers/portal.js';
 import {overlongLines} from '../helpers/screens.js';
+import {storeOf} from '../helpers/internals.js';
 
 /*
  * First access at 80×24: an enrolled holder (initial password, no secret question) logs in,
@@ -22,7 +23,7 @@ const NEW_PASSWORD = 'Ciclamino&58';
 describe('first access: new password, then the secret question', () => {
 	it('walks both steps with the keyboard and opens the dashboard only after them', async () => {
 		const {portal} = await demoCopy();
-		await portal.store.update(db => {
+		await storeOf(portal).update(db => {
 			const mario = db.holders.find(holder => holder.userId === MARIO.userId)!;
 			mario.mustChangePassword = true;
 			mario.secretQuestion = null;
@@ -48,7 +49,7 @@ describe('first access: new password, then the secret question', () => {
 		const question = await waitForScreen(rendered, 'Passo 2 di 2: Imposta la domanda segreta');
 		expect(question).toMatch(/servono il codice SMS e la\s+risposta a una domanda segreta/);
 		expect(overlongLines(rendered.lastFrame() ?? '', 80)).toEqual([]);
-		expect((await portal.store.read()).holders.find(holder => holder.userId === MARIO.userId)).toMatchObject({mustChangePassword: false, secretQuestion: null});
+		expect((await storeOf(portal).read()).holders.find(holder => holder.userId === MARIO.userId)).toMatchObject({mustChangePassword: false, secretQuestion: null});
 		// Esc does not skip it.
 		await press(rendered, KEYS.escape);
 		expect(screen(rendered)).toContain('Passo 2 di 2: Imposta la domanda segreta');
@@ -60,7 +61,7 @@ describe('first access: new password, then the secret question', () => {
 		await press(rendered, KEYS.enter);
 
 		await waitForScreen(rendered, 'Il tuo certificato è');
-		const holder = (await portal.store.read()).holders.find(entry => entry.userId === MARIO.userId)!;
+		const holder = (await storeOf(portal).read()).holders.find(entry => entry.userId === MARIO.userId)!;
 		expect(holder.secretQuestion?.question).toBe('Come si chiamava il tuo primo animale domestico?');
 		expect(JSON.stringify(holder)).not.toContain('Fido');
 	});

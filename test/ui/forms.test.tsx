@@ -15,6 +15,7 @@ import type {Screen} from '../../source/ui/state.js';
 import {demoCopies} from '../helpers/demo-template.js';
 import {KEYS, press, resize, screen, type, waitForScreen} from '../helpers/ink.js';
 import {GIULIA, lastSmsCode, logIn, MARIO} from '../helpers/portal.js';
+import {storeOf, challengesOf} from '../helpers/internals.js';
 
 /*
  * The form fixes of issue 18: an error goes as soon as the field is edited (in the shared form
@@ -95,7 +96,7 @@ describe('"Modifica password": a refused new password', () => {
 		await type(rendered, 'x');
 		await waitForScreen(rendered, /› Nuova password\s+\[•{11}/);
 		expect(screen(rendered)).not.toContain('La nuova password non rispetta le regole');
-		expect((await portal.login(MARIO.userId, MARIO.password)).kind).toBe('success');
+		expect((await portal.sessions.login(MARIO.userId, MARIO.password)).kind).toBe('success');
 	});
 });
 
@@ -103,7 +104,7 @@ describe('OtpStep: an empty or short code', () => {
 	it('says the code has 8 digits, keeps the field, and spends no attempt (on screen and in the store)', async () => {
 		const {portal} = await demoCopy();
 		const session = await logIn(portal, GIULIA.userId, GIULIA.password);
-		const sms = await portal.challenges.start({userId: GIULIA.userId, operation: 'op', data: {}, channel: 'sms'});
+		const sms = await challengesOf(portal).start({userId: GIULIA.userId, operation: 'op', data: {}, channel: 'sms'});
 		const rendered = render(
 			<UiContext.Provider value={{portal, language: 'it', color: false, display: DEFAULT_DISPLAY, t: translator('it')}}>
 				<KeyRouter>
@@ -111,8 +112,8 @@ describe('OtpStep: an empty or short code', () => {
 						active
 						challenge={sms}
 						confirmLabel="Conferma"
-						onConfirm={code => portal.challenges.confirm({challengeId: sms.id, userId: GIULIA.userId, operation: 'op', data: {}, code})}
-						onResend={() => portal.resendOtp(session, sms.id)}
+						onConfirm={code => challengesOf(portal).confirm({challengeId: sms.id, userId: GIULIA.userId, operation: 'op', data: {}, code})}
+						onResend={() => portal.otp.resend(session, sms.id)}
 						onRestart={() => undefined}
 						onCancel={() => undefined}
 						onHelp={() => undefined}
@@ -132,7 +133,7 @@ describe('OtpStep: an empty or short code', () => {
 		const short = await waitForScreen(rendered, 'Il codice OTP ha 8 cifre: controllalo e riprova (nessun tentativo è stato usato).');
 		expect(short).toContain('Tentativi rimasti: 5');
 		expect(short).toMatch(/┃ 123 /);
-		expect((await portal.challengeState(session, sms.id)).attemptsLeft).toBe(5);
+		expect((await portal.otp.challengeState(session, sms.id)).attemptsLeft).toBe(5);
 	});
 });
 
@@ -140,24 +141,24 @@ describe('"Codici OTP": ← / → change the channel that confirms operations', 
 	it('moves the choice and saves it, both ways with wrap-around; elsewhere on the screen they do nothing', async () => {
 		const {portal} = await demoCopy();
 		const session = await logIn(portal, GIULIA.userId, GIULIA.password);
-		const before = (await portal.otpOverview(session)).preferred;
+		const before = (await portal.otp.overview(session)).preferred;
 		const rendered = renderApp(portal, session, 'otp');
 		await waitForScreen(rendered, 'Canale per confermare le operazioni');
 		// On "Modifica numero" ←/→ change nothing.
 		await press(rendered, KEYS.right);
 		await new Promise(resolve => setTimeout(resolve, 100));
-		expect((await portal.otpOverview(session)).preferred).toBe(before);
+		expect((await portal.otp.overview(session)).preferred).toBe(before);
 		await press(rendered, KEYS.down);
 		await waitForScreen(rendered, /› \(.\) SMS/);
 		await press(rendered, KEYS.right);
 		await waitForScreen(rendered, /› \(•\) App MyInfoCert \(in uso\)/);
-		expect((await portal.otpOverview(session)).preferred).toBe('app');
+		expect((await portal.otp.overview(session)).preferred).toBe('app');
 		await press(rendered, KEYS.right);
 		await waitForScreen(rendered, /› \(•\) SMS \(in uso\)/);
-		expect((await portal.otpOverview(session)).preferred).toBe('sms');
+		expect((await portal.otp.overview(session)).preferred).toBe('sms');
 		await press(rendered, KEYS.left);
 		await waitForScreen(rendered, /› \(•\) App MyInfoCert \(in uso\)/);
-		expect((await portal.otpOverview(session)).preferred).toBe('app');
+		expect((await portal.otp.overview(session)).preferred).toBe('app');
 	});
 });
 
@@ -194,7 +195,7 @@ describe('m: the user menu wherever the header says "menu utente: m"', () => {
 
 	it('the first access\'s new password shows the name without the hint, and m there is typed', async () => {
 		const {portal} = await demoCopy();
-		await portal.store.update(db => {
+		await storeOf(portal).update(db => {
 			db.holders.find(holder => holder.userId === MARIO.userId)!.mustChangePassword = true;
 		});
 		const session = await logIn(portal, MARIO.userId, MARIO.password);
@@ -245,7 +246,7 @@ describe('"Hai dimenticato la password?"', () => {
 		await press(rendered, KEYS.enter);
 		const short = await waitForScreen(rendered, 'Il codice OTP ha 8 cifre');
 		expect(short).toMatch(/\[123/);
-		const challenge = (await portal.store.read()).challenges.find(entry => entry.userId === MARIO.userId && entry.operation === 'account.recoverPassword');
+		const challenge = (await storeOf(portal).read()).challenges.find(entry => entry.userId === MARIO.userId && entry.operation === 'account.recoverPassword');
 		expect(challenge?.failures).toBe(0);
 		await press(rendered, KEYS.ctrlU);
 		await type(rendered, await lastSmsCode(portal, MARIO.userId));
@@ -261,6 +262,6 @@ describe('"Hai dimenticato la password?"', () => {
 		await press(rendered, KEYS.enter);
 		const same = await waitForScreen(rendered, 'La nuova password deve essere diversa da quella attuale.');
 		expect(same).toMatch(/› Nuova password\s+\[•{11}/);
-		expect((await portal.login(MARIO.userId, MARIO.password)).kind).toBe('success');
+		expect((await portal.sessions.login(MARIO.userId, MARIO.password)).kind).toBe('success');
 	});
 });

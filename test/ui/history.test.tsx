@@ -167,9 +167,9 @@ describe('«Cronologia firme» (HistoryScreen) at 80×24', () => {
 
 	it('logouts and expired sessions are their own kind in «Cronologia accessi», not "Riuscito"', async () => {
 		const {rendered, portal} = await openGiulia();
-		const other = await portal.login(GIULIA.userId, GIULIA.password);
+		const other = await portal.sessions.login(GIULIA.userId, GIULIA.password);
 		if (other.kind !== 'success') throw new Error(other.kind);
-		await portal.logout(other.session);
+		await portal.sessions.logout(other.session);
 		await tab(rendered, 7);
 		await waitForScreen(rendered, '› [ Visualizza accessi ]');
 		await press(rendered, KEYS.enter);

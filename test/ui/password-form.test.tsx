@@ -30,11 +30,16 @@ const RULE_LABELS: Record<(typeof PASSWORD_RULES)[number], MessageKey> = {
 };
 
 /** The checklist needs only the translator and the portal's pure password rules: any other use of the portal fails the test. */
-const PURE_RULES: Partial<Portal> = {checkPassword: (password, context) => Portal.checkPassword(password, context), passwordSpecials: Portal.passwordSpecials};
-const NO_PORTAL = new Proxy(PURE_RULES, {
+const PURE_RULES: Partial<Portal['account']> = {checkPassword: (password, context) => Portal.checkPassword(password, context), passwordSpecials: Portal.passwordSpecials};
+const NO_PORTAL = new Proxy({account: PURE_RULES} as Partial<Portal>, {
 	get(target, property) {
-		if (property in target) return target[property as keyof typeof target];
-		throw new Error(`the checklist used portal.${String(property)}`);
+		if (property !== 'account') throw new Error(`the checklist used portal.${String(property)}`);
+		return new Proxy(PURE_RULES, {
+			get(rules, name) {
+				if (name in rules) return rules[name as keyof typeof rules];
+				throw new Error(`the checklist used portal.account.${String(name)}`);
+			},
+		});
 	},
 }) as Portal;
 
@@ -149,7 +154,7 @@ describe('"Modifica password" in "Il tuo account"', () => {
 		expect(saved).toMatch(/Dispositivi e sessioni\s+\[apri\]/);
 		expect(saved).not.toContain('Il tuo account › Password');
 
-		expect((await portal.login(MARIO.userId, MARIO.password)).kind).toBe('invalid');
-		expect((await portal.login(MARIO.userId, next)).kind).toBe('success');
+		expect((await portal.sessions.login(MARIO.userId, MARIO.password)).kind).toBe('invalid');
+		expect((await portal.sessions.login(MARIO.userId, next)).kind).toBe('success');
 	});
 });

@@ -15,7 +15,7 @@ afterEach(() => cleanup?.());
 
 async function renewalCard(scenario: 'pin-blocked' | 'suspended', language: 'it' | 'en' = 'it') {
 	const context = await demoPortal();
-	await context.portal.applyScenario(MARIO.userId, scenario);
+	await context.portal.demo.applyScenario(MARIO.userId, scenario);
 	const rendered = render(<App portal={context.portal} language={language} color={false} maxLoginAttempts={5} />);
 	cleanup = () => {
 		rendered.unmount();

@@ -12,6 +12,7 @@
 import {existsSync} from 'node:fs';
 import {isDomainError} from '../../source/core/errors.js';
 import {Portal, type Session} from '../../source/core/portal.js';
+import {challengesOf} from '../helpers/internals.js';
 
 const [dataDirectory, go, kind, userId, target, guessesText, password] = process.argv.slice(2) as [string, string, string, string, string, string, string];
 const guesses = JSON.parse(guessesText) as string[];
@@ -19,7 +20,7 @@ const portal = await Portal.open({dataDirectory, terminal: `guess-${process.pid}
 // A PIN change and a suspension need a live session of the holder: the guesser logs in first,
 // as someone who knows the password but not the PIN or the ERC.
 async function logIn(): Promise<Session> {
-	const result = await portal.login(userId, password);
+	const result = await portal.sessions.login(userId, password);
 	if (result.kind !== 'success') throw new Error(`login refused: ${result.kind}`);
 	return result.session;
 }
@@ -35,20 +36,20 @@ function endDate(): string {
 async function guess(value: string): Promise<string> {
 	switch (kind) {
 		case 'login': {
-			const result = await portal.login(userId, value);
+			const result = await portal.sessions.login(userId, value);
 			return result.kind === 'success' ? 'accepted' : result.kind === 'invalid' ? `invalid:${result.attemptsLeft}` : 'locked';
 		}
 		case 'pin':
-			await portal.startPinChange(session!, {currentPin: value, newPin: '11223344', newPinAgain: '11223344'});
+			await portal.pin.startChange(session!, {currentPin: value, newPin: '11223344', newPinAgain: '11223344'});
 			return 'accepted';
 		case 'otp':
-			await portal.challenges.confirm({challengeId: target, userId, operation: 'brute', data: {}, code: value});
+			await challengesOf(portal).confirm({challengeId: target, userId, operation: 'brute', data: {}, code: value});
 			return 'accepted';
 		case 'erc':
-			await portal.suspend(session!, {iut: target, erc: value, ercAgain: value, endDate: endDate(), acceptRevocationEffect: false});
+			await portal.certificate.suspend(session!, {iut: target, erc: value, ercAgain: value, endDate: endDate(), acceptRevocationEffect: false});
 			return 'accepted';
 		case 'answer':
-			await portal.answerRecoveryQuestion(target, value);
+			await portal.recovery.answerQuestion(target, value);
 			return 'accepted';
 		default:
 			throw new Error(`unknown kind ${kind}`);

@@ -16,6 +16,7 @@ import {isDomainError} from '../../source/core/errors.js';
 import {loadOrCreateKey} from '../../source/core/keys.js';
 import {Portal, type Session} from '../../source/core/portal.js';
 import type {Database} from '../../source/core/store/schema.js';
+import {storeOf, challengesOf} from '../helpers/internals.js';
 
 const [dataDirectory, tag, countText, mixText, forever] = process.argv.slice(2) as [string, string, string, string, string | undefined];
 const USER = 'JCPD7173';
@@ -55,7 +56,7 @@ const seen = new Map<string, {id: number; userId: string | null; code: string | 
 
 async function codeFor(challengeId: string): Promise<{code: string; outboxId: number}> {
 	// A plain parse (what the phone sees), not a validated store read: the workers' own reads must not crowd the store.
-	const challenge = (JSON.parse(readFileSync(portal.store.file, 'utf8')) as Database).challenges.find(entry => entry.id === challengeId);
+	const challenge = (JSON.parse(readFileSync(storeOf(portal).file, 'utf8')) as Database).challenges.find(entry => entry.id === challengeId);
 	if (!challenge?.codeHash) throw new Error(`challenge ${challengeId} has no code`);
 	// Newest first (the names are zero-padded ids): the message just sent is among the first read.
 	// A second pass reads everything again: after a crash, a message number can be reused.
@@ -81,7 +82,7 @@ process.stdout.write('ready\n');
 let session: Session | undefined;
 async function ownSession(): Promise<Session> {
 	if (session) return session;
-	const login = await portal.login(USER, PASSWORD);
+	const login = await portal.sessions.login(USER, PASSWORD);
 	if (login.kind !== 'success') throw new Error(`login ${login.kind}`);
 	process.stdout.write(`session ${login.session.id}\n`);
 	return (session = login.session);
@@ -90,33 +91,33 @@ async function ownSession(): Promise<Session> {
 async function operate(index: number, kind: string): Promise<unknown> {
 	switch (kind) {
 		case 'login': {
-			const result = await portal.login(USER, PASSWORD);
+			const result = await portal.sessions.login(USER, PASSWORD);
 			if (result.kind !== 'success') throw new Error(`login ${result.kind}`);
-			await portal.logout(result.session);
+			await portal.sessions.logout(result.session);
 			return {session: result.session.id};
 		}
 		case 'otp':
 		case 'confirm': {
 			// An OTP request: the challenge is stored and its SMS is in the outbox; "confirm" also enters the code.
-			const challenge = await portal.challenges.start({userId: USER, operation: 'reliability.otp', data: {tag, index}});
+			const challenge = await challengesOf(portal).start({userId: USER, operation: 'reliability.otp', data: {tag, index}});
 			const {code, outboxId} = await codeFor(challenge.id);
-			if (kind === 'confirm') await portal.challenges.confirm({challengeId: challenge.id, userId: USER, operation: 'reliability.otp', data: {tag, index}, code});
+			if (kind === 'confirm') await challengesOf(portal).confirm({challengeId: challenge.id, userId: USER, operation: 'reliability.otp', data: {tag, index}, code});
 			return {challenge: challenge.id, outbox: outboxId};
 		}
 		case 'pin': {
 			// The same PIN again: every worker keeps knowing it, whatever the others did.
-			const change = await portal.startPinChange(await ownSession(), {currentPin: PIN, newPin: PIN, newPinAgain: PIN});
+			const change = await portal.pin.startChange(await ownSession(), {currentPin: PIN, newPin: PIN, newPinAgain: PIN});
 			const {code, outboxId} = await codeFor(change.challenge.id);
-			await portal.confirmPinChange(await ownSession(), change.changeId, code);
+			await portal.pin.confirmChange(await ownSession(), change.changeId, code);
 			return {change: change.changeId, challenge: change.challenge.id, outbox: outboxId};
 		}
 		case 'sign': {
 			const file = join(documents, `${tag}-${index}.txt`);
 			writeFileSync(file, `Documento ${tag} n. ${index}\n`);
-			const toSign = await portal.inspectDocuments([file]);
-			const challenge = await portal.requestSignatureOtp(await ownSession(), toSign, PIN);
+			const toSign = await portal.signing.inspect([file]);
+			const challenge = await portal.signing.requestOtp(await ownSession(), toSign, PIN);
 			const {code, outboxId} = await codeFor(challenge.id);
-			const result = await portal.signDocuments(await ownSession(), {documents: toSign, pin: PIN, challengeId: challenge.id, code});
+			const result = await portal.signing.sign(await ownSession(), {documents: toSign, pin: PIN, challengeId: challenge.id, code});
 			if (result.signed.length !== 1) throw new Error(`signed ${result.signed.length}`);
 			return {document: `${tag}-${index}.txt`, challenge: challenge.id, outbox: outboxId};
 		}

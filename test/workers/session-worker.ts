@@ -9,7 +9,7 @@ import {Portal} from '../../source/core/portal.js';
 const [dataDirectory, now, userId, password] = process.argv.slice(2);
 const clock = {now: () => new Date(now!)};
 const portal = await Portal.open({dataDirectory: dataDirectory!, clock, terminal: 'worker'});
-const login = await portal.login(userId!, password!);
+const login = await portal.sessions.login(userId!, password!);
 if (login.kind !== 'success') {
 	process.stdout.write(`login ${login.kind}\n`);
 	process.exit(1);
@@ -17,10 +17,10 @@ if (login.kind !== 'success') {
 process.stdout.write(`session ${login.session.id}\n`);
 const deadline = Date.now() + 30_000;
 while (Date.now() < deadline) {
-	const status = await portal.sessionStatus(login.session, {touch: true});
+	const status = await portal.sessions.status(login.session, {touch: true});
 	if (status.state === 'ended') {
 		process.stdout.write(`ended ${status.reason}\n`);
-		const dashboard = await portal.dashboard(login.session).then(
+		const dashboard = await portal.certificate.dashboard(login.session).then(
 			() => 'served',
 			(error: unknown) => (isDomainError(error) ? error.code : String(error)),
 		);

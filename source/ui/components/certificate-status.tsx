@@ -1,6 +1,5 @@
 import {Text} from 'ink';
-import type {CertificatePhase} from '../../core/certificate/lifecycle.js';
-import type {CertificateState} from '../../core/certificate/record.js';
+import type {CertificatePhase, CertificateState} from '../../core/index.js';
 import {useDisplay, useUi} from '../context.js';
 import {formatDate, formatTime, type MessageKey} from '../i18n/index.js';
 

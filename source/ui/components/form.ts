@@ -1,5 +1,5 @@
 import type {Key} from 'ink';
-import {describeCharacter, findForbiddenCharacter} from '../../core/text/sanitize.js';
+import {describeCharacter, findForbiddenCharacter} from '../../core/index.js';
 import type {MessageKey} from '../i18n/index.js';
 import {bindingFor, formBindings} from '../keymap.js';
 import {editField, emptyField, type FieldState} from './text-edit.js';

@@ -1,6 +1,6 @@
 import {useEffect, useLayoutEffect, useRef, useState, type ReactNode} from 'react';
 import {Box, Text, measureElement, type DOMElement} from 'ink';
-import {toDisplayText} from '../../core/text/sanitize.js';
+import {toDisplayText} from '../../core/index.js';
 import {useDisplay, useUi} from '../context.js';
 import type {Binding} from '../keymap.js';
 import {GuideBar, GuideSlot, guideLines, useGuideSlot, type GuideStep} from './guide-note.js';

@@ -1,6 +1,6 @@
 import {useState} from 'react';
 import {Text, type Key} from 'ink';
-import {toDisplayText} from '../../core/text/sanitize.js';
+import {toDisplayText} from '../../core/index.js';
 import {useUi} from '../context.js';
 import {useKeyObserver} from '../hooks/key-router.js';
 import type {Translate} from '../i18n/index.js';

@@ -1,6 +1,6 @@
 import {useEffect, useState} from 'react';
 import {Box, Text} from 'ink';
-import type {ChallengeView} from '../../core/portal.js';
+import type {ChallengeView} from '../../core/index.js';
 import {useDisplay, useUi} from '../context.js';
 import {formatTimeWithSeconds} from '../i18n/index.js';
 import {Button, FocusMarker, Hint, SpokenField} from './controls.js';
@@ -12,7 +12,7 @@ export function OtpInput({challenge, field, focused, resendFocused}: {challenge:
 	const {t, portal, language} = useUi();
 	const {motion, screenReader} = useDisplay();
 	// Without motion the validity is a time that stays put, not a countdown redrawn every second.
-	const seconds = useSecondsLeft(motion ? challenge.expiresAt : null, portal.clock);
+	const seconds = useSecondsLeft(motion ? challenge.expiresAt : null, portal);
 	let validity = '';
 	if (challenge.channel !== 'push' && challenge.expiresAt) {
 		if (!motion) validity = t('otpInput.validUntil', {time: formatTimeWithSeconds(language, challenge.expiresAt)});

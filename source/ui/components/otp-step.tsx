@@ -1,8 +1,6 @@
 import {useEffect, useRef, useState} from 'react';
 import {Box} from 'ink';
-import {isDomainError} from '../../core/errors.js';
-import type {ChallengeView} from '../../core/portal.js';
-import {OTP_DIGITS} from '../../core/otp/format.js';
+import {isDomainError, type ChallengeView, OTP_DIGITS} from '../../core/index.js';
 import {useUi} from '../context.js';
 import {useForm} from '../hooks/use-form.js';
 import {describeError} from '../i18n/index.js';

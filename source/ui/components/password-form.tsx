@@ -1,6 +1,5 @@
 import {Box, Text} from 'ink';
-import {isDomainError} from '../../core/errors.js';
-import type {PasswordContext, PasswordVerdict} from '../../core/portal.js';
+import {isDomainError, type PasswordContext, type PasswordVerdict} from '../../core/index.js';
 import {useDisplay, useUi} from '../context.js';
 import {useDialogForm} from '../hooks/use-form.js';
 import {describeError, type MessageKey} from '../i18n/index.js';
@@ -31,7 +30,7 @@ const RULE_LABELS: Record<keyof PasswordVerdict['rules'], MessageKey> = {
 export function PasswordChecklist({password, context}: {password: string; context: PasswordContext}) {
 	const {t, portal} = useUi();
 	const {screenReader} = useDisplay();
-	const verdict = portal.checkPassword(password, context);
+	const verdict = portal.account.checkPassword(password, context);
 	const rules = Object.keys(RULE_LABELS) as (keyof PasswordVerdict['rules'])[];
 	// A screen reader hears the state as a word after the rule ("Almeno 8 caratteri: rispettata").
 	const line = (rule: keyof PasswordVerdict['rules']) =>
@@ -45,7 +44,7 @@ export function PasswordChecklist({password, context}: {password: string; contex
 					{line(rules[index + 1]!)}
 				</Text>
 			))}
-			<Hint wrap="truncate-end">{`  ${t('password.specials', {specials: portal.passwordSpecials.split('').join(' ')})}`}</Hint>
+			<Hint wrap="truncate-end">{`  ${t('password.specials', {specials: portal.account.passwordSpecials.split('').join(' ')})}`}</Hint>
 			{verdict.refusal && password !== '' ? <Text wrap="wrap">{`  ${screenReader ? t('a11y.error') : '✗'} ${t(`password.refusal.${verdict.refusal}`)}`}</Text> : null}
 		</Box>
 	);

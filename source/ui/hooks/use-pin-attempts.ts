@@ -1,6 +1,6 @@
 import {useCallback, useEffect, useState} from 'react';
 import {useUi} from '../context.js';
-import type {Session} from '../../core/portal.js';
+import type {Session} from '../../core/index.js';
 
 /**
  * The signing-PIN attempts left before the certificate is blocked, which every PIN prompt
@@ -10,7 +10,7 @@ export function usePinAttempts(holder: Session): [number | undefined, () => void
 	const {portal} = useUi();
 	const [left, setLeft] = useState<number | undefined>();
 	const refresh = useCallback(() => {
-		portal.pinAttemptsLeft(holder).then(setLeft, () => setLeft(undefined));
+		portal.pin.attemptsLeft(holder).then(setLeft, () => setLeft(undefined));
 	}, [portal, holder.id]);
 	useEffect(refresh, [refresh]);
 	return [left, refresh];

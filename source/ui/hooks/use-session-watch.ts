@@ -1,5 +1,5 @@
 import {useEffect, useRef, useState} from 'react';
-import type {Session} from '../../core/portal.js';
+import type {Session} from '../../core/index.js';
 import {useUi} from '../context.js';
 import type {MessageKey} from '../i18n/index.js';
 import {useKeys} from './key-router.js';
@@ -33,7 +33,7 @@ export function useSessionWatch(session: Session | undefined, onEnded: (notice: 
 			const touch = pressed.current;
 			pressed.current = false;
 			try {
-				const status = await portal.sessionStatus(session, {touch});
+				const status = await portal.sessions.status(session, {touch});
 				if (!live) return;
 				if (status.state === 'ended') {
 					live = false;

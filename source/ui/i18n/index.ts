@@ -1,5 +1,4 @@
-import {asWriteFailure, DomainError, type ErrorCode} from '../../core/errors.js';
-import {toDisplayText} from '../../core/text/sanitize.js';
+import {asWriteFailure, DomainError, type ErrorCode, toDisplayText} from '../../core/index.js';
 import {en} from './en.js';
 import {it, type MessageKey} from './it.js';
 

@@ -1,6 +1,5 @@
 import {Box, Text} from 'ink';
-import {toDisplayText} from '../../core/text/sanitize.js';
-import type {OutboxMessage} from '../../core/portal.js';
+import {toDisplayText, type OutboxMessage} from '../../core/index.js';
 import {Hint} from '../components/controls.js';
 import {useDisplay, useUi} from '../context.js';
 import {formatDate, formatTime, type Language} from '../i18n/index.js';

@@ -1,7 +1,6 @@
 import {useEffect, useMemo, useState} from 'react';
 import {Box, Text} from 'ink';
-import type {ChallengeView, Session} from '../../core/portal.js';
-import {toDisplayText} from '../../core/text/sanitize.js';
+import {type ChallengeView, type Session, toDisplayText} from '../../core/index.js';
 import {ChoiceField, ChoiceList, FormButtons, InlineField, MessageLine} from '../components/controls.js';
 import type {Control} from '../components/form.js';
 import {OtpStep} from '../components/otp-step.js';
@@ -74,7 +73,7 @@ export function CodeConfirmedEditor<Value extends string>(
 						await props.confirm(pending.value, pending.challenge, code);
 						props.onDone(props.doneMessage);
 					}}
-					onResend={() => portal.resendOtp(props.session, pending.challenge.id)}
+					onResend={() => portal.otp.resend(props.session, pending.challenge.id)}
 					onRestart={message => {
 						setPending(undefined);
 						dispatch({type: 'message', message: {kind: 'error', key: 'errors.unexpected', text: message}});
@@ -109,7 +108,7 @@ const questionControls = (suggested: number): readonly Control[] => [
 /** "Domanda Segreta": one of the proposed questions or your own, and the answer. */
 export function SecretQuestionEditor(props: EditorProps) {
 	const {t, portal} = useUi();
-	const suggested = portal.suggestedQuestions;
+	const suggested = portal.account.suggestedQuestions;
 	const controls = useMemo(() => questionControls(suggested.length), [suggested]);
 	const [form, dispatch] = useDialogForm(controls, {
 		active: props.active,
@@ -122,7 +121,7 @@ export function SecretQuestionEditor(props: EditorProps) {
 			const question = suggested[chosen] ?? current.fields['own']!.value;
 			if (chosen === suggested.length && question.trim() === '') return dispatch({type: 'done', focus: 'own', message: {kind: 'error', key: 'account.ownQuestionMissing'}});
 			dispatch({type: 'busy'});
-			portal.setSecretQuestion(props.session, {question, answer: current.fields['answer']!.value}).then(
+			portal.account.setSecretQuestion(props.session, {question, answer: current.fields['answer']!.value}).then(
 				() => props.onDone(t('account.questionSaved')),
 				(error: unknown) => dispatch({type: 'done', clear: ['answer'], message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}}),
 			);
@@ -169,7 +168,7 @@ export function LanguageEditor(props: EditorProps & {onLanguage: (language: 'it'
 			if (action !== 'confirm') return;
 			const chosen = LANGUAGES[(initial + (current.choices['language'] ?? 0)) % LANGUAGES.length]!;
 			dispatch({type: 'busy'});
-			portal.setLanguage(props.session, chosen).then(
+			portal.account.setLanguage(props.session, chosen).then(
 				() => {
 					props.onLanguage(chosen);
 					props.onDone('');

@@ -1,7 +1,6 @@
 import {useCallback, useEffect, useState, type ReactNode} from 'react';
 import {Box, Text} from 'ink';
-import type {AccountView, PasswordContext, Session, SessionRecord} from '../../core/portal.js';
-import {toDisplayText} from '../../core/text/sanitize.js';
+import {type AccountView, type PasswordContext, type Session, type SessionRecord, toDisplayText} from '../../core/index.js';
 import {Button, FocusMarker, Hint, MessageLine} from '../components/controls.js';
 import {DiscardPrompt} from '../components/discard-prompt.js';
 import {PasswordForm} from '../components/password-form.js';
@@ -45,8 +44,8 @@ export function AccountScreen({active, session, onBack, onHelp, onTypingChange, 
 	const {selection, current, previous, next} = useSelection(ITEMS.length);
 
 	const reload = useCallback(() => {
-		portal.account(session).then(setView, (error: unknown) => setNotice({kind: 'error', text: describeError(t, error)}));
-		void portal.passwordContext(session).then(setContext);
+		portal.account.view(session).then(setView, (error: unknown) => setNotice({kind: 'error', text: describeError(t, error)}));
+		void portal.account.passwordContext(session).then(setContext);
 	}, [portal, session, t]);
 	useEffect(reload, [reload]);
 
@@ -102,7 +101,7 @@ export function AccountScreen({active, session, onBack, onHelp, onTypingChange, 
 					context={context}
 					submitLabel={t('account.save')}
 					onSubmit={async values => {
-						await portal.changePassword(session, values);
+						await portal.account.changePassword(session, values);
 						close(t('account.passwordSaved'));
 					}}
 					onCancel={cancel}
@@ -119,10 +118,10 @@ export function AccountScreen({active, session, onBack, onHelp, onTypingChange, 
 					guides={{value: 'account.phone', code: 'account.phoneCode'}}
 					label={t('account.newPhone')}
 					start={async input => {
-						const started = await portal.startRecoveryPhoneChange(session, input);
+						const started = await portal.account.startRecoveryPhoneChange(session, input);
 						return {value: started.phone, challenge: started.challenge};
 					}}
-					confirm={(phone, challenge, code) => portal.confirmRecoveryPhoneChange(session, {challengeId: challenge.id, phone, code})}
+					confirm={(phone, challenge, code) => portal.account.confirmRecoveryPhoneChange(session, {challengeId: challenge.id, phone, code})}
 					doneMessage={t('account.phoneSaved')}
 				/>
 			);
@@ -135,10 +134,10 @@ export function AccountScreen({active, session, onBack, onHelp, onTypingChange, 
 					guides={{value: 'account.email', code: 'account.emailCode'}}
 					label={t('account.newEmail')}
 					start={async input => {
-						const started = await portal.startEmailChange(session, input);
+						const started = await portal.account.startEmailChange(session, input);
 						return {value: started.email, challenge: started.challenge};
 					}}
-					confirm={(email, challenge, code) => portal.confirmEmailChange(session, {challengeId: challenge.id, email, code})}
+					confirm={(email, challenge, code) => portal.account.confirmEmailChange(session, {challengeId: challenge.id, email, code})}
 					doneMessage={t('account.emailSaved')}
 				/>
 			);
@@ -195,7 +194,7 @@ function SessionsView({active, session, onBack, onHelp}: {active: boolean; sessi
 	const [sessions, setSessions] = useState<SessionRecord[] | undefined>();
 	const [message, setMessage] = useState<{kind: 'success' | 'error'; text: string} | undefined>();
 	const load = useCallback(() => {
-		portal.openSessions(session).then(setSessions, (error: unknown) => setMessage({kind: 'error', text: describeError(t, error)}));
+		portal.sessions.list(session).then(setSessions, (error: unknown) => setMessage({kind: 'error', text: describeError(t, error)}));
 	}, [portal, session, t]);
 	useEffect(load, [load]);
 	useKeymap(
@@ -204,7 +203,7 @@ function SessionsView({active, session, onBack, onHelp}: {active: boolean; sessi
 			if (action === 'back') return onBack();
 			if (action === 'help') return onHelp();
 			if (action !== 'open') return;
-			portal.endOtherSessions(session).then(
+			portal.sessions.endOthers(session).then(
 				count => {
 					setMessage({kind: 'success', text: t('account.sessionsEnded', {count})});
 					load();

@@ -1,6 +1,6 @@
 import {useEffect, useState} from 'react';
 import {Box, Text} from 'ink';
-import type {AppActivation} from '../../core/portal.js';
+import type {AppActivation} from '../../core/index.js';
 import {Button, Hint, MessageLine} from '../components/controls.js';
 import {DiscardPrompt} from '../components/discard-prompt.js';
 import {OtpStep} from '../components/otp-step.js';
@@ -27,7 +27,7 @@ export function ActivateAppDialog({active, session, onClose, onHelp, onTypingCha
 
 	useEffect(() => {
 		let current = true;
-		portal.startAppActivation(session).then(
+		portal.otp.startAppActivation(session).then(
 			started => current && setActivation(started),
 			(caught: unknown) => current && setError(describeError(t, caught)),
 		);
@@ -102,7 +102,7 @@ export function ActivateAppDialog({active, session, onClose, onHelp, onTypingCha
 						challenge={activation.challenge}
 						confirmLabel={t('dialog.confirm')}
 						onConfirm={async code => {
-							await portal.confirmAppActivation(session, activation.challenge.id, code);
+							await portal.otp.confirmAppActivation(session, activation.challenge.id, code);
 							onClose(t('activate.done'));
 						}}
 						onResend={() => Promise.resolve(activation.challenge)}

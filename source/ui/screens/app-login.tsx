@@ -1,6 +1,6 @@
 import {useEffect, useState} from 'react';
 import {Box, Text} from 'ink';
-import type {AppLoginOffer, Session} from '../../core/portal.js';
+import type {AppLoginOffer, Session} from '../../core/index.js';
 import {MessageLine} from '../components/controls.js';
 import {QrCode} from '../components/qr-code.js';
 import {useUi} from '../context.js';
@@ -19,7 +19,7 @@ export function AppLoginPanel({active, onLoggedIn, onBack, onHelp}: {active: boo
 	const {t, portal} = useUi();
 	const [offer, setOffer] = useState<AppLoginOffer | undefined>();
 	const [message, setMessage] = useState<{kind: 'error' | 'info'; key?: MessageKey; text?: string} | undefined>();
-	const [now, setNow] = useState(() => portal.clock.now());
+	const [now, setNow] = useState(() => portal.now());
 
 	useKeymap([...detailBindings, helpBinding], action => (action === 'back' ? onBack() : onHelp()), active);
 
@@ -27,15 +27,15 @@ export function AppLoginPanel({active, onLoggedIn, onBack, onHelp}: {active: boo
 		let current = true;
 		let offerNow: AppLoginOffer | undefined;
 		const renew = async () => {
-			offerNow = await portal.offerAppLogin();
+			offerNow = await portal.sessions.offerAppLogin();
 			if (current) setOffer(offerNow);
 		};
 		const tick = async () => {
 			if (!current) return;
-			setNow(portal.clock.now());
+			setNow(portal.now());
 			try {
-				if (!offerNow || portal.clock.now().getTime() >= offerNow.expiresAt.getTime()) return await renew();
-				const answer = await portal.pollAppLogin(offerNow.id);
+				if (!offerNow || portal.now().getTime() >= offerNow.expiresAt.getTime()) return await renew();
+				const answer = await portal.sessions.pollAppLogin(offerNow.id);
 				if (!current) return;
 				if (answer.state === 'approved') onLoggedIn(answer.session);
 				else if (answer.state === 'denied') {

@@ -1,7 +1,6 @@
 import {useEffect, useState} from 'react';
 import {Box, Text} from 'ink';
-import type {CertificateDetails, CertificateView, DashboardView, Session} from '../../core/portal.js';
-import {toDisplayText} from '../../core/text/sanitize.js';
+import {type CertificateDetails, type CertificateView, type DashboardView, type Session, toDisplayText} from '../../core/index.js';
 import {CertificateBanner} from '../components/certificate-status.js';
 import {Button, Hint, MessageLine} from '../components/controls.js';
 import {useUi} from '../context.js';
@@ -58,7 +57,7 @@ export function CertificateScreen({active, session, data, onBack, onHelp, onTypi
 
 	useEffect(() => {
 		if (!technical || details) return;
-		portal.certificateDetails(session).then(setDetails, (error: unknown) => setMessage({kind: 'error', text: describeError(t, error)}));
+		portal.certificate.details(session).then(setDetails, (error: unknown) => setMessage({kind: 'error', text: describeError(t, error)}));
 	}, [technical, details, portal, session, t]);
 
 	useKeymap(
@@ -93,8 +92,8 @@ export function CertificateScreen({active, session, data, onBack, onHelp, onTypi
 				title={t('download.title')}
 				guide="certificate.download"
 				alternativeLabel={t('download.der')}
-				suggest={der => portal.suggestedCertificateFile(session, der ? 'der' : 'pem')}
-				save={async (path, der) => t('download.saved', {path: await portal.exportCertificate(session, der ? 'der' : 'pem', path)})}
+				suggest={der => portal.certificate.suggestedFile(session, der ? 'der' : 'pem')}
+				save={async (path, der) => t('download.saved', {path: await portal.certificate.export(session, der ? 'der' : 'pem', path)})}
 				onHelp={onHelp}
 				onTypingChange={onTypingChange}
 				onClose={result => {

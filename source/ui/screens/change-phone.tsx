@@ -1,6 +1,6 @@
 import {useState} from 'react';
 import {Box, Text} from 'ink';
-import type {ChallengeView, Session} from '../../core/portal.js';
+import type {ChallengeView, Session} from '../../core/index.js';
 import {FormButtons, Hint, MessageLine, TextField} from '../components/controls.js';
 import {DiscardPrompt} from '../components/discard-prompt.js';
 import type {Control} from '../components/form.js';
@@ -40,7 +40,7 @@ export function ChangePhoneDialog({active, session, phoneMasked, onClose, onHelp
 			if (action === 'help') return onHelp();
 			if (action === 'cancel') return cancel(current.dirty);
 			dispatch({type: 'busy'});
-			portal.startPhoneChange(session, current.fields['phone']!.value).then(
+			portal.otp.startPhoneChange(session, current.fields['phone']!.value).then(
 				started => {
 					dispatch({type: 'done'});
 					setRestartMessage(undefined);
@@ -61,10 +61,10 @@ export function ChangePhoneDialog({active, session, phoneMasked, onClose, onHelp
 						challenge={pending.challenge}
 						confirmLabel={t('dialog.save')}
 						onConfirm={async code => {
-							await portal.confirmPhoneChange(session, pending.challenge.id, pending.newPhone, code);
+							await portal.otp.confirmPhoneChange(session, pending.challenge.id, pending.newPhone, code);
 							onClose(t('changePhone.done', {phone: pending.newPhone}));
 						}}
-						onResend={() => portal.resendOtp(session, pending.challenge.id)}
+						onResend={() => portal.otp.resend(session, pending.challenge.id)}
 						onRestart={message => {
 							setPending(undefined);
 							setRestartMessage(message);

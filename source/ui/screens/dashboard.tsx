@@ -1,6 +1,5 @@
 import {Box, Text} from 'ink';
-import type {DashboardView} from '../../core/portal.js';
-import {toDisplayText} from '../../core/text/sanitize.js';
+import {type DashboardView, toDisplayText} from '../../core/index.js';
 import {CertificateBanner} from '../components/certificate-status.js';
 import {FocusMarker, Hint, MessageLine} from '../components/controls.js';
 import {useDisplay, useUi} from '../context.js';

@@ -1,6 +1,6 @@
 import {useEffect, useRef, useState} from 'react';
 import {Box, Text} from 'ink';
-import type {PasswordContext, Session} from '../../core/portal.js';
+import type {PasswordContext, Session} from '../../core/index.js';
 import {PasswordForm} from '../components/password-form.js';
 import {useUi} from '../context.js';
 import {GuideNote} from '../components/guide-note.js';
@@ -20,8 +20,8 @@ export function ForcedPasswordScreen({active, session, onDone, onHelp, onTypingC
 	const done = useRef(onDone);
 	done.current = onDone;
 	useEffect(() => {
-		void portal.passwordContext(session).then(setContext);
-		void portal.account(session).then(view => {
+		void portal.account.passwordContext(session).then(setContext);
+		void portal.account.view(session).then(view => {
 			const next = {password: view.mustChangePassword, question: view.secretQuestion === null};
 			if (!next.password && !next.question) done.current();
 			else {
@@ -44,7 +44,7 @@ export function ForcedPasswordScreen({active, session, onDone, onHelp, onTypingC
 					context={context}
 					submitLabel={t('account.save')}
 					onSubmit={async values => {
-						await portal.changePassword(session, values);
+						await portal.account.changePassword(session, values);
 						if (pending.question) setPending({password: false, question: true});
 						else onDone();
 					}}

@@ -1,7 +1,6 @@
 import {useState} from 'react';
 import {Box, Text} from 'ink';
-import type {AccessEntry, SignatureRecord} from '../../core/portal.js';
-import {toDisplayText} from '../../core/text/sanitize.js';
+import {type AccessEntry, type SignatureRecord, toDisplayText} from '../../core/index.js';
 import {Hint} from '../components/controls.js';
 import {useDisplay, useUi} from '../context.js';
 import {useKeymap} from '../hooks/use-keymap.js';

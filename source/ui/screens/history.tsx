@@ -1,7 +1,6 @@
 import {useCallback, useEffect, useMemo, useState} from 'react';
 import {Box, Text} from 'ink';
-import type {AccessEntry, HistoryFilter, HistoryPage, Session, SignatureRecord} from '../../core/portal.js';
-import {toDisplayText} from '../../core/text/sanitize.js';
+import {type AccessEntry, type HistoryFilter, type HistoryPage, type Session, type SignatureRecord, toDisplayText} from '../../core/index.js';
 import {Button, ChoiceField, FocusMarker, Hint, InlineField, MessageLine} from '../components/controls.js';
 import type {Control, FormState} from '../components/form.js';
 import {useDisplay, useUi} from '../context.js';
@@ -172,7 +171,7 @@ export function HistoryScreen({active, session, onBack, onHelp, onTypingChange}:
 	/** The signatures page from the columns this process already holds, or undefined (then load it). */
 	const signaturesNow = (filter: HistoryFilter, wanted: number) => {
 		try {
-			return portal.signatureHistoryNow(session, filter, {page: wanted, pageSize});
+			return portal.history.signaturesNow(session, filter, {page: wanted, pageSize});
 		} catch {
 			return undefined; // the asynchronous load reports it
 		}
@@ -185,8 +184,8 @@ export function HistoryScreen({active, session, onBack, onHelp, onTypingChange}:
 				const ready = which === 'signatures' ? signaturesNow(filter, wanted) : undefined;
 				const loaded: Result =
 					which === 'signatures'
-						? {view: which, page: ready ?? (await portal.signatureHistory(session, filter, {page: wanted, pageSize}))}
-						: {view: which, page: await portal.accessHistory(session, filter, {page: wanted, pageSize})};
+						? {view: which, page: ready ?? (await portal.history.signatures(session, filter, {page: wanted, pageSize}))}
+						: {view: which, page: await portal.history.accesses(session, filter, {page: wanted, pageSize})};
 				setResult(loaded);
 				setApplied(filter);
 				setPage(loaded.page.page);

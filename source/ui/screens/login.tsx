@@ -1,6 +1,6 @@
 import {useState} from 'react';
 import {Box, Text} from 'ink';
-import type {Session} from '../../core/portal.js';
+import type {Session} from '../../core/index.js';
 import {Button, Checkbox, MessageLine, TextField} from '../components/controls.js';
 import type {Control, FormState} from '../components/form.js';
 import {useUi} from '../context.js';
@@ -51,7 +51,7 @@ export function LoginScreen({active, notice, initialFocus, maxAttempts, onLogged
 			return;
 		}
 		dispatch({type: 'busy'});
-		portal.login(identifier, password).then(
+		portal.sessions.login(identifier, password).then(
 			result => {
 				if (result.kind === 'success') {
 					dispatch({type: 'done', clear: ['password']});

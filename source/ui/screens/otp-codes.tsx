@@ -1,7 +1,6 @@
 import {useCallback, useEffect, useState} from 'react';
 import {Box, Text} from 'ink';
-import type {OtpOverview, Session} from '../../core/portal.js';
-import type {OtpChannel} from '../../core/store/schema.js';
+import type {OtpOverview, Session, OtpChannel} from '../../core/index.js';
 import {Button, Checkbox, FocusMarker, Hint, MessageLine} from '../components/controls.js';
 import {useUi} from '../context.js';
 import {useKeymap} from '../hooks/use-keymap.js';
@@ -35,7 +34,7 @@ export function OtpCodesScreen({active, session, onBack, onHelp, onTypingChange}
 	const [message, setMessage] = useState<{kind: 'error' | 'success'; text: string} | undefined>();
 
 	const reload = useCallback(() => {
-		portal.otpOverview(session).then(setOverview, (error: unknown) => setMessage({kind: 'error', text: describeError(t, error)}));
+		portal.otp.overview(session).then(setOverview, (error: unknown) => setMessage({kind: 'error', text: describeError(t, error)}));
 	}, [portal, session, t]);
 	useEffect(reload, [reload]);
 
@@ -69,8 +68,8 @@ export function OtpCodesScreen({active, session, onBack, onHelp, onTypingChange}
 					setMessage(undefined);
 					if (item.action === 'activate') return setDialog('activate');
 					if (item.action === 'changePhone') return setDialog('changePhone');
-					if (item.action === 'channel') return void run(portal.setPreferredChannel(session, item.channel));
-					return void run(portal.setPush(session, !overview.push));
+					if (item.action === 'channel') return void run(portal.otp.setPreferredChannel(session, item.channel));
+					return void run(portal.otp.setPush(session, !overview.push));
 				}
 			}
 		},
@@ -89,7 +88,7 @@ export function OtpCodesScreen({active, session, onBack, onHelp, onTypingChange}
 			const target = channels[(at + (key.leftArrow ? -1 : 1) + channels.length) % channels.length]!;
 			moveTo(target.index);
 			setMessage(undefined);
-			void run(portal.setPreferredChannel(session, target.channel));
+			void run(portal.otp.setPreferredChannel(session, target.channel));
 		},
 		{isActive: active && dialog === 'none'},
 	);

@@ -1,6 +1,6 @@
 import {useEffect, useState} from 'react';
 import {Box, Text} from 'ink';
-import type {ChallengeView, Session} from '../../core/portal.js';
+import type {ChallengeView, Session} from '../../core/index.js';
 import {Checkbox, FormButtons, Hint, InlineField, MessageLine} from '../components/controls.js';
 import {DiscardPrompt} from '../components/discard-prompt.js';
 import type {Control} from '../components/form.js';
@@ -43,7 +43,7 @@ export function PinChangeScreen({active, session, onBack, onHelp, onTypingChange
 			if (action !== 'confirm') return;
 			dispatch({type: 'busy'});
 			const value = (name: string) => current.fields[name]!.value;
-			portal.startPinChange(session, {currentPin: value('current'), newPin: value('new'), newPinAgain: value('again')}).then(
+			portal.pin.startChange(session, {currentPin: value('current'), newPin: value('new'), newPinAgain: value('again')}).then(
 				started => {
 					dispatch({type: 'done', clear: ['current', 'new', 'again']});
 					setPending(started);
@@ -76,11 +76,11 @@ export function PinChangeScreen({active, session, onBack, onHelp, onTypingChange
 						challenge={pending.challenge}
 						confirmLabel={t('dialog.confirm')}
 						onConfirm={async code => {
-							await portal.confirmPinChange(session, pending.changeId, code);
+							await portal.pin.confirmChange(session, pending.changeId, code);
 							setDone(t('pinChange.done'));
 						}}
-						onResend={() => portal.resendOtp(session, pending.challenge.id)}
-						onPoll={() => portal.challengeState(session, pending.challenge.id)}
+						onResend={() => portal.otp.resend(session, pending.challenge.id)}
+						onPoll={() => portal.otp.challengeState(session, pending.challenge.id)}
 						onRestart={message => {
 							setPending(undefined);
 							dispatch({type: 'message', message: {kind: 'error', key: 'errors.unexpected', text: message}});

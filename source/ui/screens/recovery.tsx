@@ -1,8 +1,6 @@
 import {useState} from 'react';
 import {Box, Text} from 'ink';
-import {isDomainError} from '../../core/errors.js';
-import type {PasswordContext} from '../../core/portal.js';
-import {toDisplayText} from '../../core/text/sanitize.js';
+import {isDomainError, type PasswordContext, toDisplayText} from '../../core/index.js';
 import {Button, FormButtons, InlineField, MessageLine} from '../components/controls.js';
 import type {Control} from '../components/form.js';
 import {DiscardPrompt} from '../components/discard-prompt.js';
@@ -120,7 +118,7 @@ export function PasswordRecoveryScreen({active, onDone, onBack, onHelp, onTyping
 						control={{kind: 'text', name: 'value', max: 254, secret: false}}
 						confirmLabel={t('recovery.continue')}
 						onSubmit={async identifier => {
-							const {recoveryId} = await portal.startPasswordRecovery(identifier);
+							const {recoveryId} = await portal.recovery.start(identifier);
 							setStep({name: 'code', recoveryId});
 						}}
 					/>
@@ -133,9 +131,9 @@ export function PasswordRecoveryScreen({active, onDone, onBack, onHelp, onTyping
 						label={t('recovery.code')}
 						control={{kind: 'text', name: 'value', max: 8, digitsOnly: true}}
 						confirmLabel={t('recovery.continue')}
-						onResend={() => portal.resendRecoveryCode(step.recoveryId).catch(restartOn)}
+						onResend={() => portal.recovery.resendCode(step.recoveryId).catch(restartOn)}
 						onSubmit={async code => {
-							const next = await portal.confirmRecoveryCode(step.recoveryId, code).catch(restartOn);
+							const next = await portal.recovery.confirmCode(step.recoveryId, code).catch(restartOn);
 							// Always the secret question next (a holder without one is refused with what to do).
 							setStep({name: 'answer', recoveryId: step.recoveryId, question: next.question, context: next.context});
 						}}
@@ -150,7 +148,7 @@ export function PasswordRecoveryScreen({active, onDone, onBack, onHelp, onTyping
 						control={{kind: 'text', name: 'value', max: 100, masked: true}}
 						confirmLabel={t('recovery.continue')}
 						onSubmit={async answer => {
-							await portal.answerRecoveryQuestion(step.recoveryId, answer).catch(restartOn);
+							await portal.recovery.answerQuestion(step.recoveryId, answer).catch(restartOn);
 							setStep({name: 'password', recoveryId: step.recoveryId, context: step.context});
 						}}
 					/>
@@ -164,7 +162,7 @@ export function PasswordRecoveryScreen({active, onDone, onBack, onHelp, onTyping
 							context={step.context}
 							submitLabel={t('account.save')}
 							onSubmit={async values => {
-								await portal.setRecoveredPassword(step.recoveryId, values.next, values.again).catch(restartOn);
+								await portal.recovery.setPassword(step.recoveryId, values.next, values.again).catch(restartOn);
 								onDone('recovery.done');
 							}}
 							onCancel={leave}
@@ -199,7 +197,7 @@ export function UserIdRecoveryScreen({active, onDone, onBack, onHelp, onTypingCh
 			const email = current.fields['email']!.value;
 			if (codiceFiscale.trim() === '' || email.trim() === '') return dispatch({type: 'done', message: {kind: 'error', key: 'recovery.userIdMissing'}});
 			dispatch({type: 'busy'});
-			portal.remindUserId(codiceFiscale, email).then(
+			portal.recovery.remindUserId(codiceFiscale, email).then(
 				() => onDone('recovery.userIdSent'),
 				(error: unknown) => dispatch({type: 'done', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}}),
 			);

@@ -1,4 +1,4 @@
-import type {ChallengeView, PendingRenewal} from '../../core/portal.js';
+import type {ChallengeView, PendingRenewal} from '../../core/index.js';
 import type {GuideStep} from '../components/guide-note.js';
 import type {MessageKey} from '../i18n/index.js';
 

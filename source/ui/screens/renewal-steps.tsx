@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import type {Session} from '../../core/portal.js';
+import type {Session} from '../../core/index.js';
 import {Checkbox, FormButtons, Hint, InlineField, MessageLine} from '../components/controls.js';
 import type {Control, MessageKind} from '../components/form.js';
 import {useUi} from '../context.js';

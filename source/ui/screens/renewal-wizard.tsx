@@ -1,8 +1,6 @@
 import {useEffect, useState} from 'react';
 import {Box} from 'ink';
-import {isDomainError} from '../../core/errors.js';
-import type {ChallengeView, PendingRenewal, Session} from '../../core/portal.js';
-import {toDisplayText} from '../../core/text/sanitize.js';
+import {isDomainError, type ChallengeView, type PendingRenewal, type Session, toDisplayText} from '../../core/index.js';
 import {Button, MessageLine} from '../components/controls.js';
 import {DiscardPrompt} from '../components/discard-prompt.js';
 import {GuideNote} from '../components/guide-note.js';
@@ -43,7 +41,7 @@ export function RenewalWizard({kind = 'renewal', withCoupon, withRao = false, re
 	const [restart, setRestart] = useState<string | undefined>();
 	const [iut, setIut] = useState('');
 	useEffect(() => {
-		void portal.currentIut(session).then(setIut);
+		void portal.certificate.currentIut(session).then(setIut);
 	}, [portal, session]);
 
 	const [coupon, setCoupon] = useState<string | undefined>();
@@ -86,7 +84,7 @@ export function RenewalWizard({kind = 'renewal', withCoupon, withRao = false, re
 					<CouponStep
 						{...stepProps}
 						onSubmit={async code => {
-							await portal.checkCoupon(session, code);
+							await portal.renewal.checkCoupon(session, code);
 							setCoupon(code);
 						}}
 					/>
@@ -95,7 +93,7 @@ export function RenewalWizard({kind = 'renewal', withCoupon, withRao = false, re
 					<RaoStep
 						{...stepProps}
 						onSubmit={async input => {
-							const challenge = await portal.raoAuthorize(session, input);
+							const challenge = await portal.renewal.raoAuthorize(session, input);
 							setRao({operatorId: input.operatorId, challenge});
 						}}
 					/>
@@ -105,8 +103,8 @@ export function RenewalWizard({kind = 'renewal', withCoupon, withRao = false, re
 						{...stepProps}
 						challenge={rao.challenge}
 						confirmLabel={t('dialog.confirm')}
-						onConfirm={async code => setRao({approvalId: await portal.raoConfirm(session, {operatorId: rao.operatorId, challengeId: rao.challenge.id, code})})}
-						onResend={() => portal.resendOtp(session, rao.challenge.id)}
+						onConfirm={async code => setRao({approvalId: await portal.renewal.raoConfirm(session, {operatorId: rao.operatorId, challengeId: rao.challenge.id, code})})}
+						onResend={() => portal.otp.resend(session, rao.challenge.id)}
 						onRestart={message => {
 							setRao(undefined);
 							setRestart(message);
@@ -129,8 +127,8 @@ export function RenewalWizard({kind = 'renewal', withCoupon, withRao = false, re
 						onTypingChange={onTypingChange}
 						onSubmit={async input => {
 							const started = replacement
-								? await portal.beginReplacement(session, {acceptConditions: input.acceptConditions, pin: input.pin})
-								: await portal.beginRenewal(session, {
+								? await portal.renewal.beginReplacement(session, {acceptConditions: input.acceptConditions, pin: input.pin})
+								: await portal.renewal.begin(session, {
 										...input,
 										...(coupon === undefined ? {} : {coupon}),
 										...(rao && 'approvalId' in rao ? {raoApprovalId: rao.approvalId} : {}),
@@ -149,16 +147,16 @@ export function RenewalWizard({kind = 'renewal', withCoupon, withRao = false, re
 						onConfirm={code =>
 							run(async () => {
 								if (state.step === 1) {
-									await portal.confirmRenewalConsents(session, state.renewalId, code);
+									await portal.renewal.confirmConsents(session, state.renewalId, code);
 									setState({step: 2, renewalId: state.renewalId});
 								} else {
-									const done = await portal.activateRenewal(session, state.renewalId, code);
+									const done = await portal.renewal.activate(session, state.renewalId, code);
 									setState({step: 4, expiresAt: done.expiresAt, iut: done.iut});
 								}
 							})
 						}
-						onResend={() => portal.resendOtp(session, state.challenge.id)}
-						onPoll={() => portal.challengeState(session, state.challenge.id)}
+						onResend={() => portal.otp.resend(session, state.challenge.id)}
+						onPoll={() => portal.otp.challengeState(session, state.challenge.id)}
 						onRestart={restartWith}
 					/>
 				) : null}
@@ -168,7 +166,7 @@ export function RenewalWizard({kind = 'renewal', withCoupon, withRao = false, re
 						confirmLabel={replacement ? t('dialog.confirm') : t('renewal.activate')}
 						onSubmit={(pin, pinAgain) =>
 							run(async () => {
-								const challenge = await portal.chooseRenewalPin(session, state.renewalId, pin, pinAgain);
+								const challenge = await portal.renewal.choosePin(session, state.renewalId, pin, pinAgain);
 								setState(challenge ? {step: 3, renewalId: state.renewalId, challenge} : {step: 'security', renewalId: state.renewalId});
 							})
 						}
@@ -179,7 +177,7 @@ export function RenewalWizard({kind = 'renewal', withCoupon, withRao = false, re
 						{...stepProps}
 						onSubmit={input =>
 							run(async () => {
-								const challenge = await portal.replacementSecurityInfo(session, state.renewalId, input);
+								const challenge = await portal.renewal.securityInfo(session, state.renewalId, input);
 								setState({step: 3, renewalId: state.renewalId, challenge});
 							})
 						}

@@ -1,6 +1,6 @@
 import {useCallback, useEffect, useState} from 'react';
 import {Box, Text} from 'ink';
-import type {DashboardView, PendingRenewal, RenewalWindow, Session} from '../../core/portal.js';
+import type {DashboardView, PendingRenewal, RenewalWindow, Session} from '../../core/index.js';
 import {Button, MessageLine} from '../components/controls.js';
 import {GuideNote} from '../components/guide-note.js';
 import {useUi} from '../context.js';
@@ -35,7 +35,7 @@ export function RenewalScreen({active, session, onBack, onHelp, onTypingChange}:
 	const [message, setMessage] = useState<{kind: 'error' | 'success'; text: string} | undefined>();
 	const reload = useCallback(() => {
 		// A renewal that cannot be offered now (e.g. its new OTP refused by the message limit) does not hide the card.
-		Promise.all([portal.dashboard(session), portal.renewalWindow(session), portal.pendingRenewal(session).catch(() => undefined)]).then(
+		Promise.all([portal.certificate.dashboard(session), portal.renewal.window(session), portal.renewal.pending(session).catch(() => undefined)]).then(
 			([dashboard, renewal, left]) => {
 				setView(dashboard);
 				setWindow(renewal);

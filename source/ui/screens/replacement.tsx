@@ -1,6 +1,6 @@
 import {useEffect, useState} from 'react';
 import {Box, Text} from 'ink';
-import type {DashboardView, PendingRenewal, Session} from '../../core/portal.js';
+import type {DashboardView, PendingRenewal, Session} from '../../core/index.js';
 import {Button, MessageLine} from '../components/controls.js';
 import {useUi} from '../context.js';
 import type {Loaded} from '../hooks/use-portal-data.js';
@@ -21,7 +21,7 @@ export function ReplacementScreen({active, session, data, onDone, onHelp, onTypi
 	const [choice, setChoice] = useState<'ask' | 'resume' | 'restart'>('ask');
 	const [ended, setEnded] = useState<string | undefined>();
 	useEffect(() => {
-		portal.pendingRenewal(session).then(
+		portal.renewal.pending(session).then(
 			left => setPending({loaded: true, value: left?.kind === 'replacement' ? left : undefined}),
 			() => setPending({loaded: true, value: undefined}),
 		);

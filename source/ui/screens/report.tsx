@@ -1,7 +1,6 @@
 import {useEffect, useState} from 'react';
 import {Box, Text} from 'ink';
-import type {ChallengeView, ReportFrequency, Session} from '../../core/portal.js';
-import {toDisplayText} from '../../core/text/sanitize.js';
+import {type ChallengeView, type ReportFrequency, type Session, toDisplayText} from '../../core/index.js';
 import {ChoiceField, FormButtons, Hint, InlineField, MessageLine} from '../components/controls.js';
 import type {Control} from '../components/form.js';
 import {useUi} from '../context.js';
@@ -33,7 +32,7 @@ export function ReportScreen({active, session, onBack, onHelp, onTypingChange}: 
 			if (action !== 'confirm') return;
 			dispatch({type: 'busy'});
 			const frequency = FREQUENCIES[current.choices['frequency'] ?? 0]!;
-			portal.updateReportSettings(session, {email: current.fields['email']!.value, frequency}).then(
+			portal.history.updateReportSettings(session, {email: current.fields['email']!.value, frequency}).then(
 				result => {
 					if (result.kind === 'confirm') {
 						dispatch({type: 'done'});
@@ -45,7 +44,7 @@ export function ReportScreen({active, session, onBack, onHelp, onTypingChange}: 
 		},
 	});
 	useEffect(() => {
-		portal.reportSettings(session).then(
+		portal.history.reportSettings(session).then(
 			settings => {
 				dispatch({type: 'set', name: 'email', value: settings.email ?? settings.accountEmail});
 				dispatch({type: 'choose', name: 'frequency', index: FREQUENCIES.indexOf(settings.frequency)});
@@ -66,11 +65,11 @@ export function ReportScreen({active, session, onBack, onHelp, onTypingChange}: 
 					challenge={pending.challenge}
 					confirmLabel={t('report.save')}
 					onConfirm={async code => {
-						await portal.confirmReportAddress(session, {challengeId: pending.challenge.id, email: pending.email, frequency: pending.frequency, code});
+						await portal.history.confirmReportAddress(session, {challengeId: pending.challenge.id, email: pending.email, frequency: pending.frequency, code});
 						setPending(undefined);
 						dispatch({type: 'message', message: {kind: 'success', key: pending.frequency === 'never' ? 'report.savedNever' : 'report.saved', params: {email: pending.email}}});
 					}}
-					onResend={() => portal.resendOtp(session, pending.challenge.id)}
+					onResend={() => portal.otp.resend(session, pending.challenge.id)}
 					onRestart={message => {
 						setPending(undefined);
 						dispatch({type: 'message', message: {kind: 'error', key: 'errors.unexpected', text: message}});

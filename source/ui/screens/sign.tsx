@@ -1,7 +1,6 @@
 import {useEffect, useRef, useState} from 'react';
 import {Box, Text} from 'ink';
-import type {ChallengeView, DocumentToSign, Session, SigningResult} from '../../core/portal.js';
-import {toDisplayText} from '../../core/text/sanitize.js';
+import {type ChallengeView, type DocumentToSign, type Session, type SigningResult, toDisplayText} from '../../core/index.js';
 import {Button, Checkbox, FormButtons, Hint, InlineField, MessageLine} from '../components/controls.js';
 import {DiscardPrompt} from '../components/discard-prompt.js';
 import type {Control} from '../components/form.js';
@@ -72,7 +71,7 @@ export function SignScreen({active, session, onBack, onHelp, onTypingChange}: {a
 			if (focusName === 'path' && action === 'confirm') {
 				if (path === '') return dispatch({type: 'done', focus: 'pin'});
 				dispatch({type: 'busy'});
-				portal.inspectDocuments([...documents.map(document => document.path), path]).then(
+				portal.signing.inspect([...documents.map(document => document.path), path]).then(
 					checked => {
 						setDocuments(checked);
 						dispatch({type: 'done', clear: ['path'], focus: 'path', message: {kind: 'info', key: 'sign.added', params: {name: toDisplayText(checked.at(-1)!.name, 60), count: checked.length}}});
@@ -86,8 +85,8 @@ export function SignScreen({active, session, onBack, onHelp, onTypingChange}: {a
 			const typedPin = current.fields['pin']!.value;
 			dispatch({type: 'busy'});
 			portal
-				.inspectDocuments(paths)
-				.then(async checked => ({checked, challenge: await portal.requestSignatureOtp(session, checked, typedPin)}))
+				.signing.inspect(paths)
+				.then(async checked => ({checked, challenge: await portal.signing.requestOtp(session, checked, typedPin)}))
 				.then(
 					({checked, challenge}) => {
 						pin.current = typedPin;
@@ -136,12 +135,12 @@ export function SignScreen({active, session, onBack, onHelp, onTypingChange}: {a
 							challenge={pending.challenge}
 							confirmLabel={t('sign.sign')}
 							onConfirm={async code => {
-								const result = await portal.signDocuments(session, {documents: pending.documents, pin: pin.current, challengeId: pending.challenge.id, code});
+								const result = await portal.signing.sign(session, {documents: pending.documents, pin: pin.current, challengeId: pending.challenge.id, code});
 								pin.current = '';
 								setSigned(result);
 							}}
-							onResend={() => portal.resendOtp(session, pending.challenge.id)}
-							onPoll={() => portal.challengeState(session, pending.challenge.id)}
+							onResend={() => portal.otp.resend(session, pending.challenge.id)}
+							onPoll={() => portal.otp.challengeState(session, pending.challenge.id)}
 							onRestart={message => {
 								pin.current = '';
 								setPending(undefined);

@@ -1,6 +1,6 @@
 import {useCallback, useEffect, useState} from 'react';
 import {Box, Text} from 'ink';
-import type {DashboardView, Session} from '../../core/portal.js';
+import type {DashboardView, Session} from '../../core/index.js';
 import {Button, Checkbox, FormButtons, Hint, InlineField, MessageLine} from '../components/controls.js';
 import type {Control} from '../components/form.js';
 import {useUi} from '../context.js';
@@ -39,7 +39,7 @@ export function SuspensionScreen({active, session, onBack, onHelp, onTypingChang
 	const buttons = useSelection(2);
 	const [message, setMessage] = useState<{kind: 'error' | 'success'; text: string} | undefined>();
 	const reload = useCallback(() => {
-		portal.dashboard(session).then(setView, (error: unknown) => setMessage({kind: 'error', text: describeError(t, error)}));
+		portal.certificate.dashboard(session).then(setView, (error: unknown) => setMessage({kind: 'error', text: describeError(t, error)}));
 	}, [portal, session, t]);
 	useEffect(reload, [reload]);
 
@@ -69,8 +69,8 @@ export function SuspensionScreen({active, session, onBack, onHelp, onTypingChang
 				active={active}
 				title={t('suspension.revocationFormTitle')}
 				guide="suspension.revocationForm"
-				suggest={async () => portal.suggestedRevocationFormFile(session)}
-				save={async path => t('suspension.revocationFormSaved', {path: await portal.exportRevocationForm(session, path)})}
+				suggest={async () => portal.certificate.suggestedRevocationFormFile(session)}
+				save={async path => t('suspension.revocationFormSaved', {path: await portal.certificate.exportRevocationForm(session, path)})}
 				onHelp={onHelp}
 				onTypingChange={onTypingChange}
 				onClose={result => {
@@ -141,7 +141,7 @@ function SuspensionForm({expiresAt, active, session, onClose, onHelp, onTypingCh
 			dispatch({type: 'busy'});
 			const value = (name: string) => current.fields[name]!.value;
 			portal
-				.suspend(session, {iut: value('iut'), erc: value('erc'), ercAgain: value('ercAgain'), endDate: value('endDate'), acceptRevocationEffect: current.checks['accept'] ?? false})
+				.certificate.suspend(session, {iut: value('iut'), erc: value('erc'), ercAgain: value('ercAgain'), endDate: value('endDate'), acceptRevocationEffect: current.checks['accept'] ?? false})
 				.then(
 					({until}) => onClose(t(untilExpiry(until, expiresAt) ? 'suspension.doneUntilExpiry' : 'suspension.done', {date: formatDate(language, until)})),
 					// The codes are emptied after a failure: they are secrets and must be typed again.

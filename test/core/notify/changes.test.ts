@@ -6,6 +6,7 @@ import {recordChange} from '../../../source/core/notify/changes.js';
 import {totpCode} from '../../../source/core/otp/totp.js';
 import type {OutboxMessage, Portal, Session} from '../../../source/core/portal.js';
 import {accessEntries, demoPortal, GIULIA, lastSmsCode, logIn, ManualClock, MARIO} from '../../helpers/portal.js';
+import {storeOf} from '../../helpers/internals.js';
 
 /*
  * Issue 18, "Silent changes": after each change to a certificate, a credential or a channel the
@@ -30,13 +31,13 @@ async function setup(userId = MARIO.userId, password = MARIO.password) {
 
 /** What a change adds: the outbox messages after `mark`, and the access-log entries after `entries`. */
 async function since(portal: Portal, userId: string, mark: {messages: number; entries: number}) {
-	const messages = (await portal.outbox.list()).slice(mark.messages);
+	const messages = (await portal.mailbox.list()).slice(mark.messages);
 	const entries = (await accessEntries(portal, userId)).slice(mark.entries);
 	return {messages, entries};
 }
 
 async function mark(portal: Portal, userId: string) {
-	return {messages: (await portal.outbox.list()).length, entries: (await accessEntries(portal, userId)).length};
+	return {messages: (await portal.mailbox.list()).length, entries: (await accessEntries(portal, userId)).length};
 }
 
 /** Runs a change and checks it left exactly one access-log entry of `kind` and an e-mail to `to` with `subject`; returns the new messages. */
@@ -50,7 +51,7 @@ async function expectNotified(portal: Portal, userId: string, change: () => Prom
 	expect(email, `no e-mail «${expected.subject}» among ${JSON.stringify(messages.map(message => message.subject ?? message.text))}`).toBeDefined();
 	expect(email).toMatchObject({userId, to: expected.to});
 	// A real .eml beside the record, to the same address.
-	expect(readFileSync(portal.outbox.emlPath(email!)!, 'utf8')).toContain(`To: ${expected.to}`);
+	expect(readFileSync(portal.mailbox.emlPath(email!)!, 'utf8')).toContain(`To: ${expected.to}`);
 	return messages;
 }
 
@@ -60,13 +61,13 @@ function expectNoSecrets(messages: readonly OutboxMessage[], secrets: readonly s
 }
 
 async function renew(portal: Portal, session: Session, newPin: string) {
-	const {renewalId} = await portal.beginRenewal(session, {acceptConditions: true, confirmData: true, pin: MARIO.pin});
-	await portal.confirmRenewalConsents(session, renewalId, await lastSmsCode(portal, MARIO.userId));
-	await portal.chooseRenewalPin(session, renewalId, newPin, newPin);
-	await portal.activateRenewal(session, renewalId, await lastSmsCode(portal, MARIO.userId));
+	const {renewalId} = await portal.renewal.begin(session, {acceptConditions: true, confirmData: true, pin: MARIO.pin});
+	await portal.renewal.confirmConsents(session, renewalId, await lastSmsCode(portal, MARIO.userId));
+	await portal.renewal.choosePin(session, renewalId, newPin, newPin);
+	await portal.renewal.activate(session, renewalId, await lastSmsCode(portal, MARIO.userId));
 }
 
-const currentIut = async (portal: Portal, userId: string) => (await portal.store.read()).certificates.filter(entry => entry.userId === userId).at(-1)!.iut;
+const currentIut = async (portal: Portal, userId: string) => (await storeOf(portal).read()).certificates.filter(entry => entry.userId === userId).at(-1)!.iut;
 
 function ddmmyyyy(date: Date): string {
 	return new Intl.DateTimeFormat('it-IT', {timeZone: 'Europe/Rome', day: '2-digit', month: '2-digit', year: 'numeric'}).format(date);
@@ -80,7 +81,7 @@ describe('every change is recorded and e-mailed', () => {
 		expect(iut).not.toBe(MARIO_IUT);
 		const email = messages.find(message => message.subject === 'InfoCert MySign: certificato rinnovato')!;
 		expect(email.text).toContain(`(IUT) è: ${iut}`);
-		expect(readFileSync(portal.outbox.emlPath(email)!, 'utf8')).toContain(iut);
+		expect(readFileSync(portal.mailbox.emlPath(email)!, 'utf8')).toContain(iut);
 		expectNoSecrets(messages.filter(message => message.kind === 'email'), [MARIO.pin, '11223344', MARIO_ERC, MARIO.password]);
 	});
 
@@ -90,13 +91,13 @@ describe('every change is recorded and e-mailed', () => {
 			portal,
 			MARIO.userId,
 			async () => {
-				const {changeId} = await portal.startPinChange(session, {currentPin: MARIO.pin, newPin: '99887766', newPinAgain: '99887766'});
-				await portal.confirmPinChange(session, changeId, await lastSmsCode(portal, MARIO.userId));
+				const {changeId} = await portal.pin.startChange(session, {currentPin: MARIO.pin, newPin: '99887766', newPinAgain: '99887766'});
+				await portal.pin.confirmChange(session, changeId, await lastSmsCode(portal, MARIO.userId));
 			},
 			{kind: 'pin-changed', to: MARIO.email, subject: 'InfoCert MySign: PIN di firma modificato'},
 		);
 		expectNoSecrets(messages, [MARIO.pin, '99887766']);
-		const wrong = () => portal.startPinChange(session, {currentPin: '00000000', newPin: '12345678', newPinAgain: '12345678'}).catch(() => undefined);
+		const wrong = () => portal.pin.startChange(session, {currentPin: '00000000', newPin: '12345678', newPinAgain: '12345678'}).catch(() => undefined);
 		await wrong();
 		await wrong();
 		await expectNotified(portal, MARIO.userId, wrong, {kind: 'pin-blocked', to: MARIO.email, subject: 'InfoCert MySign: PIN di firma bloccato'});
@@ -105,7 +106,7 @@ describe('every change is recorded and e-mailed', () => {
 		await wrong();
 		expect((await since(portal, MARIO.userId, before)).entries).toEqual([]);
 		// Shown as a failure in "Visualizza accessi".
-		const failures = await portal.accessHistory(session, {from: '', to: '', period: 'all', outcome: 'failure', order: 'newest'}, {page: 1, pageSize: 10});
+		const failures = await portal.history.accesses(session, {from: '', to: '', period: 'all', outcome: 'failure', order: 'newest'}, {page: 1, pageSize: 10});
 		expect(failures.items.map(entry => entry.outcome)).toEqual(['pin-blocked']);
 	});
 
@@ -113,15 +114,15 @@ describe('every change is recorded and e-mailed', () => {
 		const {portal, session, clock} = await setup();
 		const end = new Date(clock.now().getTime() + 3 * DAY);
 		const suspension = {iut: MARIO_IUT, erc: MARIO_ERC, ercAgain: MARIO_ERC, endDate: ddmmyyyy(end), acceptRevocationEffect: false};
-		const suspended = await expectNotified(portal, MARIO.userId, () => portal.suspend(session, suspension), {kind: 'certificate-suspended', to: MARIO.email, subject: 'InfoCert MySign: certificato sospeso'});
+		const suspended = await expectNotified(portal, MARIO.userId, () => portal.certificate.suspend(session, suspension), {kind: 'certificate-suspended', to: MARIO.email, subject: 'InfoCert MySign: certificato sospeso'});
 		expect(suspended[0]!.text).toContain(`La sospensione termina il ${ddmmyyyy(end)}`);
 		expectNoSecrets(suspended, [MARIO_ERC]);
 		// The end date passes: whichever process notices it ends the suspension, and the holder is told.
 		clock.advance(4 * DAY);
-		await expectNotified(portal, MARIO.userId, () => portal.refreshCertificates(), {kind: 'suspension-ended', to: MARIO.email, subject: 'InfoCert MySign: certificato di nuovo attivo', terminal: ''});
+		await expectNotified(portal, MARIO.userId, () => portal.folder.refreshCertificates(), {kind: 'suspension-ended', to: MARIO.email, subject: 'InfoCert MySign: certificato di nuovo attivo', terminal: ''});
 		const again = await logIn(portal, MARIO.userId, MARIO.password);
-		await portal.suspend(again, {...suspension, endDate: ddmmyyyy(new Date(clock.now().getTime() + 3 * DAY))});
-		const admin = await portal.admin();
+		await portal.certificate.suspend(again, {...suspension, endDate: ddmmyyyy(new Date(clock.now().getTime() + 3 * DAY))});
+		const admin = await portal.admin.commands();
 		await expectNotified(portal, MARIO.userId, () => admin.reactivate(MARIO.userId), {kind: 'certificate-reactivated', to: MARIO.email, subject: 'InfoCert MySign: certificato riattivato', terminal: 'mysign admin'});
 		await expectNotified(portal, MARIO.userId, () => admin.flagReplacement(MARIO.userId, ddmmyyyy(new Date(clock.now().getTime() + 10 * DAY))), {
 			kind: 'replacement-flagged',
@@ -135,7 +136,7 @@ describe('every change is recorded and e-mailed', () => {
 	it('a new certificate ("Richiedi nuovo certificato"): the e-mail with the new IUT comes before the envelope', async () => {
 		const {portal, session, clock} = await setup(LUCA.userId, LUCA.password);
 		const token = async () => {
-			const reading = (await portal.authenticatorReadings(LUCA.userId)).find(entry => entry.device === 'token')!;
+			const reading = (await portal.phone.authenticatorReadings(LUCA.userId)).find(entry => entry.device === 'token')!;
 			clock.advance(30_000);
 			return reading.code;
 		};
@@ -143,11 +144,11 @@ describe('every change is recorded and e-mailed', () => {
 			portal,
 			LUCA.userId,
 			async () => {
-				const {renewalId} = await portal.beginReplacement(session, {acceptConditions: true, pin: LUCA.pin});
-				await portal.confirmRenewalConsents(session, renewalId, await token());
-				await portal.chooseRenewalPin(session, renewalId, '55667788', '55667788');
-				await portal.replacementSecurityInfo(session, renewalId, {passphrase: '', passphraseAgain: '', useCodiceFiscale: true});
-				await portal.activateRenewal(session, renewalId, await token());
+				const {renewalId} = await portal.renewal.beginReplacement(session, {acceptConditions: true, pin: LUCA.pin});
+				await portal.renewal.confirmConsents(session, renewalId, await token());
+				await portal.renewal.choosePin(session, renewalId, '55667788', '55667788');
+				await portal.renewal.securityInfo(session, renewalId, {passphrase: '', passphraseAgain: '', useCodiceFiscale: true});
+				await portal.renewal.activate(session, renewalId, await token());
 			},
 			{kind: 'certificate-issued', to: LUCA.email, subject: 'InfoCert MySign: nuovo certificato emesso'},
 		);
@@ -158,13 +159,13 @@ describe('every change is recorded and e-mailed', () => {
 
 	it('an OTP number change: an e-mail, and an SMS to the old number without any code', async () => {
 		const {portal, session} = await setup();
-		const oldPhone = (await portal.store.read()).holders.find(holder => holder.userId === MARIO.userId)!.phone;
+		const oldPhone = (await storeOf(portal).read()).holders.find(holder => holder.userId === MARIO.userId)!.phone;
 		const messages = await expectNotified(
 			portal,
 			MARIO.userId,
 			async () => {
-				const {newPhone, challenge} = await portal.startPhoneChange(session, '+393351112233');
-				await portal.confirmPhoneChange(session, challenge.id, newPhone, await lastSmsCode(portal, MARIO.userId));
+				const {newPhone, challenge} = await portal.otp.startPhoneChange(session, '+393351112233');
+				await portal.otp.confirmPhoneChange(session, challenge.id, newPhone, await lastSmsCode(portal, MARIO.userId));
 			},
 			{kind: 'otp-phone-changed', to: MARIO.email, subject: 'InfoCert MySign: numero per i codici OTP modificato'},
 		);
@@ -180,26 +181,26 @@ describe('every change is recorded and e-mailed', () => {
 			portal,
 			MARIO.userId,
 			async () => {
-				const activation = await portal.startAppActivation(session);
-				await portal.confirmAppActivation(session, activation.challenge.id, await totpCode(activation.secret, clock.now()));
+				const activation = await portal.otp.startAppActivation(session);
+				await portal.otp.confirmAppActivation(session, activation.challenge.id, await totpCode(activation.secret, clock.now()));
 			},
 			{kind: 'otp-app-activated', to: MARIO.email, subject: 'InfoCert MySign: app MyInfoCert attivata'},
 		);
-		await expectNotified(portal, MARIO.userId, () => portal.setPreferredChannel(session, 'sms'), {kind: 'otp-channel-changed', to: MARIO.email, subject: 'InfoCert MySign: canale OTP modificato'});
-		await expectNotified(portal, MARIO.userId, () => portal.setPush(session, true), {kind: 'otp-push-changed', to: MARIO.email, subject: 'InfoCert MySign: notifiche push attivate'});
+		await expectNotified(portal, MARIO.userId, () => portal.otp.setPreferredChannel(session, 'sms'), {kind: 'otp-channel-changed', to: MARIO.email, subject: 'InfoCert MySign: canale OTP modificato'});
+		await expectNotified(portal, MARIO.userId, () => portal.otp.setPush(session, true), {kind: 'otp-push-changed', to: MARIO.email, subject: 'InfoCert MySign: notifiche push attivate'});
 		const before = await mark(portal, MARIO.userId);
-		await portal.setPreferredChannel(session, 'sms');
-		await portal.setPush(session, true);
+		await portal.otp.setPreferredChannel(session, 'sms');
+		await portal.otp.setPush(session, true);
 		expect(await since(portal, MARIO.userId, before)).toEqual({messages: [], entries: []});
 	});
 
 	it('report settings: the account address is told, and the old report address when it changes', async () => {
 		const {portal, session} = await setup(GIULIA.userId, GIULIA.password);
 		const confirm = async (email: string) => {
-			const update = await portal.updateReportSettings(session, {email, frequency: 'each'});
+			const update = await portal.history.updateReportSettings(session, {email, frequency: 'each'});
 			if (update.kind !== 'confirm') throw new Error('expected a code to the new address');
-			const code = /codice (\d{8})/.exec((await portal.outbox.list({kind: 'email'})).at(-1)!.text)![1]!;
-			await portal.confirmReportAddress(session, {challengeId: update.challenge.id, email, frequency: 'each', code});
+			const code = /codice (\d{8})/.exec((await portal.mailbox.list({kind: 'email'})).at(-1)!.text)![1]!;
+			await portal.history.confirmReportAddress(session, {challengeId: update.challenge.id, email, frequency: 'each', code});
 		};
 		await expectNotified(portal, GIULIA.userId, () => confirm('studio@esempio.it'), {kind: 'report-changed', to: GIULIA.email, subject: 'InfoCert MySign: impostazioni dei report modificate'});
 		const messages = await expectNotified(portal, GIULIA.userId, () => confirm('archivio@esempio.it'), {kind: 'report-changed', to: GIULIA.email, subject: 'InfoCert MySign: impostazioni dei report modificate'});
@@ -208,13 +209,13 @@ describe('every change is recorded and e-mailed', () => {
 
 	it('a recovery-number change: an e-mail, and an SMS to the number recovery used until now', async () => {
 		const {portal, session} = await setup();
-		const oldPhone = (await portal.store.read()).holders.find(holder => holder.userId === MARIO.userId)!.phone;
+		const oldPhone = (await storeOf(portal).read()).holders.find(holder => holder.userId === MARIO.userId)!.phone;
 		const messages = await expectNotified(
 			portal,
 			MARIO.userId,
 			async () => {
-				const {phone, challenge} = await portal.startRecoveryPhoneChange(session, '+393351112233');
-				await portal.confirmRecoveryPhoneChange(session, {challengeId: challenge.id, phone, code: await lastSmsCode(portal, MARIO.userId)});
+				const {phone, challenge} = await portal.account.startRecoveryPhoneChange(session, '+393351112233');
+				await portal.account.confirmRecoveryPhoneChange(session, {challengeId: challenge.id, phone, code: await lastSmsCode(portal, MARIO.userId)});
 			},
 			{kind: 'phone-changed', to: MARIO.email, subject: 'InfoCert MySign: cellulare di recupero modificato'},
 		);
@@ -233,19 +234,19 @@ describe('a record before an effect', () => {
 		mkdirSync(outbox, {recursive: true});
 		renameSync(outbox, `${outbox}.away`);
 		writeFileSync(outbox, '');
-		await portal.store.update(db => recordChange(db, {kind: 'pin-changed', userId: MARIO.userId}, portal.clock.now()));
+		await storeOf(portal).update(db => recordChange(db, {kind: 'pin-changed', userId: MARIO.userId}, portal.now()));
 		const onDisk = JSON.parse(readFileSync(join(directory, 'db.json'), 'utf8')) as {notices: OutboxMessage[]};
 		expect(onDisk.notices.map(message => message.subject)).toEqual(['InfoCert MySign: PIN di firma modificato']);
 		expect((await accessEntries(portal)).at(-1)!.outcome).toBe('pin-changed');
 		// The folder is back: the next operation (any) delivers it first, and drops it from db.json.
 		unlinkSync(outbox);
 		renameSync(`${outbox}.away`, outbox);
-		await portal.store.update(() => undefined);
-		const delivered = (await portal.outbox.list()).filter(message => message.subject === 'InfoCert MySign: PIN di firma modificato');
+		await storeOf(portal).update(() => undefined);
+		const delivered = (await portal.mailbox.list()).filter(message => message.subject === 'InfoCert MySign: PIN di firma modificato');
 		expect(delivered).toHaveLength(1);
 		expect(JSON.parse(readFileSync(join(directory, 'db.json'), 'utf8')).notices).toEqual([]);
-		await portal.store.update(() => undefined);
-		expect((await portal.outbox.list()).filter(message => message.subject === 'InfoCert MySign: PIN di firma modificato')).toHaveLength(1);
+		await storeOf(portal).update(() => undefined);
+		expect((await portal.mailbox.list()).filter(message => message.subject === 'InfoCert MySign: PIN di firma modificato')).toHaveLength(1);
 	});
 });
 
@@ -253,8 +254,8 @@ describe('an operator flags a holder whose PIN is blocked or whose certificate i
 	for (const state of ['pin-blocked', 'revoked'] as const) {
 		it(`${state}: the e-mail names the operator's path, not «Richiedi nuovo certificato», which the portal does not offer then`, async () => {
 			const {portal, clock} = await setup();
-			const admin = await portal.admin();
-			if (state === 'pin-blocked') await portal.applyScenario(MARIO.userId, 'pin-blocked');
+			const admin = await portal.admin.commands();
+			if (state === 'pin-blocked') await portal.demo.applyScenario(MARIO.userId, 'pin-blocked');
 			else await admin.revoke(MARIO.userId, 'keyCompromise');
 			const messages = await expectNotified(portal, MARIO.userId, () => admin.flagReplacement(MARIO.userId, ddmmyyyy(new Date(clock.now().getTime() + 10 * DAY))), {
 				kind: 'replacement-flagged',

@@ -16,13 +16,13 @@ afterEach(() => cleanup?.());
 
 /** Changes the OTP number: the SMS with the code (to the old number, which must still work), then the notices the change sends. */
 async function changeOtpPhone(portal: Portal, session: Session, userId: string, phone: string): Promise<{code: OutboxMessage; notices: OutboxMessage[]}> {
-	const before = (await portal.outbox.list()).length;
-	const {newPhone, challenge} = await portal.startPhoneChange(session, phone);
-	const code = (await portal.outbox.list()).slice(before).find(message => message.kind === 'sms' && message.userId === userId)!;
+	const before = (await portal.mailbox.list()).length;
+	const {newPhone, challenge} = await portal.otp.startPhoneChange(session, phone);
+	const code = (await portal.mailbox.list()).slice(before).find(message => message.kind === 'sms' && message.userId === userId)!;
 	expect(code, 'no SMS with the code').toBeDefined();
-	const middle = (await portal.outbox.list()).length;
-	await portal.confirmPhoneChange(session, challenge.id, newPhone, otpCodeIn(code.text)!);
-	return {code, notices: (await portal.outbox.list()).slice(middle).filter(message => message.userId === userId)};
+	const middle = (await portal.mailbox.list()).length;
+	await portal.otp.confirmPhoneChange(session, challenge.id, newPhone, otpCodeIn(code.text)!);
+	return {code, notices: (await portal.mailbox.list()).slice(middle).filter(message => message.userId === userId)};
 }
 
 describe('messages speak the holder’s language', () => {
@@ -32,7 +32,7 @@ describe('messages speak the holder’s language', () => {
 		const {portal} = context;
 		const giulia = await logIn(portal, GIULIA.userId, GIULIA.password);
 		const mario = await logIn(portal, MARIO.userId, MARIO.password);
-		await portal.setLanguage(giulia, 'en');
+		await portal.account.setLanguage(giulia, 'en');
 
 		const english = await changeOtpPhone(portal, giulia, GIULIA.userId, '+393351112233');
 		expect(english.code.text).toMatch(/^InfoCert Signature Service: use the following OTP code \d{8} generated at \d\d:\d\d:\d\d \(Italian time\)$/);
@@ -52,7 +52,7 @@ describe('messages speak the holder’s language', () => {
 		expect(italian.notices.find(message => message.kind === 'sms')!.text).toMatch(/^Servizio di Firma InfoCert: dal .+ i codici OTP del tuo certificato vanno al numero \+39335\*{5}77, non più a questo\./);
 
 		// Back to Italian: the next message is Italian again.
-		await portal.setLanguage(giulia, 'it');
+		await portal.account.setLanguage(giulia, 'it');
 		const again = await changeOtpPhone(portal, giulia, GIULIA.userId, '+393354445566');
 		expect(again.code.text).toMatch(/^Servizio di Firma InfoCert: utilizzare il seguente codice OTP/);
 		expect(again.notices.find(message => message.kind === 'email')!.subject).toBe('InfoCert MySign: numero per i codici OTP modificato');
@@ -61,11 +61,11 @@ describe('messages speak the holder’s language', () => {
 	it('an operator’s reissue reaches an English holder in English, with its notices (the envelope PDF stays Italian)', async () => {
 		const {portal} = await demoCopy();
 		// A scenario rebuilds the demo holder (no language): the language is chosen after it.
-		await portal.applyScenario(MARIO.userId, 'pin-blocked');
-		await portal.setLanguage(await logIn(portal, MARIO.userId, MARIO.password), 'en');
-		const before = (await portal.outbox.list()).length;
-		const result = await (await portal.admin()).reissue({userId: MARIO.userId, codiceFiscale: 'RSSMRA80A01H501U'});
-		const mails = (await portal.outbox.list()).slice(before).filter(message => message.kind === 'email' && message.userId === MARIO.userId);
+		await portal.demo.applyScenario(MARIO.userId, 'pin-blocked');
+		await portal.account.setLanguage(await logIn(portal, MARIO.userId, MARIO.password), 'en');
+		const before = (await portal.mailbox.list()).length;
+		const result = await (await portal.admin.commands()).reissue({userId: MARIO.userId, codiceFiscale: 'RSSMRA80A01H501U'});
+		const mails = (await portal.mailbox.list()).slice(before).filter(message => message.kind === 'email' && message.userId === MARIO.userId);
 		const reissue = mails.find(message => message.attachments?.includes(`BustaCifrata-${MARIO.userId}.pdf`))!;
 		expect(reissue.subject).toBe('InfoCert LegalCert: new certificate issued by the operator');
 		expect(reissue.text).toContain(`the operator has issued you a new remote signature certificate (IUT ${result.iut})`);

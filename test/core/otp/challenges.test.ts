@@ -4,6 +4,7 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {MINUTE} from '../../../source/core/clock.js';
 import type {Portal, Session} from '../../../source/core/portal.js';
 import {demoPortal, errorCode, lastSmsCode, logIn, MARIO, refusal} from '../../helpers/portal.js';
+import {storeOf, challengesOf} from '../../helpers/internals.js';
 
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
@@ -20,11 +21,11 @@ const lastCode = (portal: Portal, userId = MARIO.userId) => lastSmsCode(portal, 
 const codeOf = (promise: Promise<unknown>) => errorCode(promise);
 
 function startFor(portal: Portal, session: Session, operation = 'test.operation', data: unknown = {value: 1}) {
-	return portal.challenges.start({userId: session.userId, operation, data, channel: 'sms'});
+	return challengesOf(portal).start({userId: session.userId, operation, data, channel: 'sms'});
 }
 
 function confirm(portal: Portal, session: Session, challengeId: string, code: string, operation = 'test.operation', data: unknown = {value: 1}) {
-	return portal.challenges.confirm({challengeId, userId: session.userId, operation, data, code});
+	return challengesOf(portal).confirm({challengeId, userId: session.userId, operation, data, code});
 }
 
 describe('SMS challenges', () => {
@@ -32,7 +33,7 @@ describe('SMS challenges', () => {
 		const {portal, session} = await setup();
 		const challenge = await startFor(portal, session);
 		expect(challenge.destination).toBe('+39347*****67');
-		const [message] = await portal.phoneMessages(MARIO.userId);
+		const [message] = await portal.phone.messages(MARIO.userId);
 		expect(message!.to).toBe('+393471234567');
 		expect(message!.text).toMatch(/^Servizio di Firma InfoCert: utilizzare il seguente codice OTP \d{8} generato alle ore 10:00:00$/);
 	});
@@ -64,7 +65,7 @@ describe('SMS challenges', () => {
 			const refused = await refusal(confirm(portal, session, challenge.id, malformed));
 			expect(refused, JSON.stringify(malformed)).toEqual({code: 'otp.malformed', params: {digits: 8}});
 		}
-		expect((await portal.challengeState(session, challenge.id)).attemptsLeft).toBe(5);
+		expect((await portal.otp.challengeState(session, challenge.id)).attemptsLeft).toBe(5);
 		// A well-formed wrong code is counted as before; the right one still works.
 		expect(await errorCode(confirm(portal, session, challenge.id, code === '00000000' ? '11111111' : '00000000'), {withAttempts: true})).toBe('otp.wrong:4');
 		await confirm(portal, session, challenge.id, ` ${code} `);
@@ -80,7 +81,7 @@ describe('SMS challenges', () => {
 
 	it("refuses another holder's code and another holder's challenge", async () => {
 		const {portal, session} = await setup();
-		const giulia = await portal.login('JCPD2841', 'Tramonto!73');
+		const giulia = await portal.sessions.login('JCPD2841', 'Tramonto!73');
 		if (giulia.kind !== 'success') throw new Error('login');
 		const mine = await startFor(portal, session);
 		await startFor(portal, giulia.session);
@@ -94,10 +95,10 @@ describe('SMS challenges', () => {
 		const challenge = await startFor(portal, session);
 		for (let index = 0; index < 3; index++) expect(await codeOf(confirm(portal, session, challenge.id, '00000000'))).toBe('otp.wrong');
 		const oldCode = await lastCode(portal);
-		const resent = await portal.resendOtp(session, challenge.id);
+		const resent = await portal.otp.resend(session, challenge.id);
 		expect(resent.attemptsLeft).toBe(2);
 		const newCode = await lastCode(portal);
-		expect((await portal.phoneMessages(MARIO.userId)).length).toBe(2);
+		expect((await portal.phone.messages(MARIO.userId)).length).toBe(2);
 		if (oldCode !== newCode) expect(await codeOf(confirm(portal, session, challenge.id, oldCode))).toBe('otp.wrong');
 		else expect(await codeOf(confirm(portal, session, challenge.id, '11111111'))).toBe('otp.wrong');
 		expect(await codeOf(confirm(portal, session, challenge.id, '00000000'))).toBe('otp.cancelled');
@@ -107,15 +108,15 @@ describe('SMS challenges', () => {
 	it('allows 5 resends per 15 minutes', async () => {
 		const {portal, session, clock} = await setup();
 		// The per-challenge resend limit alone (the per-holder message limit is tested in message-limit.test.ts).
-		await portal.store.update(db => {
+		await storeOf(portal).update(db => {
 			db.settings.otpMessagesMax = 20;
 		});
 		const challenge = await startFor(portal, session);
-		for (let index = 0; index < 5; index++) await portal.resendOtp(session, challenge.id);
-		expect(await codeOf(portal.resendOtp(session, challenge.id))).toBe('otp.tooManyResends');
+		for (let index = 0; index < 5; index++) await portal.otp.resend(session, challenge.id);
+		expect(await codeOf(portal.otp.resend(session, challenge.id))).toBe('otp.tooManyResends');
 		clock.advance(16 * MINUTE);
 		// 16 minutes without a key press end the session too: the holder logs in again.
-		await portal.resendOtp(await logIn(portal, MARIO.userId, MARIO.password), challenge.id);
+		await portal.otp.resend(await logIn(portal, MARIO.userId, MARIO.password), challenge.id);
 	});
 
 	it('keeps no code in db.json', async () => {
@@ -133,25 +134,25 @@ describe('SMS challenges', () => {
 describe('app channel', () => {
 	it('activates with the first code computed from the shown secret, then confirms operations with TOTP', async () => {
 		const {portal, session, directory, clock} = await setup();
-		expect((await portal.otpOverview(session)).app).toBe('inactive');
-		const activation = await portal.startAppActivation(session);
+		expect((await portal.otp.overview(session)).app).toBe('inactive');
+		const activation = await portal.otp.startAppActivation(session);
 		expect(activation.secret).toMatch(/^[A-Z2-7]{32}$/);
 		const {totpCode} = await import('../../../source/core/otp/totp.js');
-		expect(await codeOf(portal.confirmAppActivation(session, activation.challenge.id, '12345678'))).toBe('otp.wrong');
-		await portal.confirmAppActivation(session, activation.challenge.id, await totpCode(activation.secret, clock.now()));
-		const overview = await portal.otpOverview(session);
+		expect(await codeOf(portal.otp.confirmAppActivation(session, activation.challenge.id, '12345678'))).toBe('otp.wrong');
+		await portal.otp.confirmAppActivation(session, activation.challenge.id, await totpCode(activation.secret, clock.now()));
+		const overview = await portal.otp.overview(session);
 		expect(overview.app).toBe('active');
 		expect(overview.preferred).toBe('app');
 
 		clock.advance(30_000);
-		const challenge = await portal.challenges.start({userId: session.userId, operation: 'op', data: {}});
+		const challenge = await challengesOf(portal).start({userId: session.userId, operation: 'op', data: {}});
 		expect(challenge.channel).toBe('app');
 		const code = await totpCode(activation.secret, clock.now());
-		await portal.challenges.confirm({challengeId: challenge.id, userId: session.userId, operation: 'op', data: {}, code});
+		await challengesOf(portal).confirm({challengeId: challenge.id, userId: session.userId, operation: 'op', data: {}, code});
 		// The same step cannot confirm a second operation: "Codice già usato", not counted as a wrong code.
-		const second = await portal.challenges.start({userId: session.userId, operation: 'op', data: {}});
-		expect(await codeOf(portal.challenges.confirm({challengeId: second.id, userId: session.userId, operation: 'op', data: {}, code}))).toBe('otp.reused');
-		expect((await portal.challenges.get(second.id, session.userId)).attemptsLeft).toBe(5);
+		const second = await challengesOf(portal).start({userId: session.userId, operation: 'op', data: {}});
+		expect(await codeOf(challengesOf(portal).confirm({challengeId: second.id, userId: session.userId, operation: 'op', data: {}, code}))).toBe('otp.reused');
+		expect((await challengesOf(portal).get(second.id, session.userId)).attemptsLeft).toBe(5);
 
 		const db = readFileSync(join(directory, 'db.json'), 'utf8');
 		expect(db).not.toContain(activation.secret);
@@ -162,19 +163,19 @@ describe('app channel', () => {
 describe('change of the SMS number', () => {
 	it('sends the code to the OLD number and saves the new one only after confirmation', async () => {
 		const {portal, session} = await setup();
-		expect(await codeOf(portal.startPhoneChange(session, '12345'))).toBe('phone.invalid');
-		expect(await codeOf(portal.startPhoneChange(session, '+39 06 1234 5678'))).toBe('phone.invalid');
-		expect(await codeOf(portal.startPhoneChange(session, '347 123 4567'))).toBe('phone.same');
-		const {newPhone, challenge} = await portal.startPhoneChange(session, '333 987 6543');
+		expect(await codeOf(portal.otp.startPhoneChange(session, '12345'))).toBe('phone.invalid');
+		expect(await codeOf(portal.otp.startPhoneChange(session, '+39 06 1234 5678'))).toBe('phone.invalid');
+		expect(await codeOf(portal.otp.startPhoneChange(session, '347 123 4567'))).toBe('phone.same');
+		const {newPhone, challenge} = await portal.otp.startPhoneChange(session, '333 987 6543');
 		expect(newPhone).toBe('+393339876543');
-		const sms = (await portal.phoneMessages(MARIO.userId)).at(-1)!;
+		const sms = (await portal.phone.messages(MARIO.userId)).at(-1)!;
 		expect(sms.to).toBe('+393471234567');
-		expect((await portal.otpOverview(session)).phoneMasked).toBe('+39347*****67');
-		await portal.confirmPhoneChange(session, challenge.id, newPhone, await lastCode(portal));
-		expect((await portal.otpOverview(session)).phoneMasked).toBe('+39333*****43');
+		expect((await portal.otp.overview(session)).phoneMasked).toBe('+39347*****67');
+		await portal.otp.confirmPhoneChange(session, challenge.id, newPhone, await lastCode(portal));
+		expect((await portal.otp.overview(session)).phoneMasked).toBe('+39333*****43');
 		// From now on codes go to the new number only.
 		await startFor(portal, session);
-		expect((await portal.phoneMessages(MARIO.userId)).at(-1)!.to).toBe('+393339876543');
+		expect((await portal.phone.messages(MARIO.userId)).at(-1)!.to).toBe('+393339876543');
 	});
 });
 
@@ -183,42 +184,42 @@ describe('push approval on the phone', () => {
 		const context = await demoPortal();
 		cleanup = context.remove;
 		const session = await logIn(context.portal, 'JCPD2841', 'Tramonto!73');
-		await context.portal.setPush(session, true);
+		await context.portal.otp.setPush(session, true);
 		return {...context, session};
 	}
 
 	it('an approved request confirms the operation without a code, once', async () => {
 		const {portal, session} = await giulia();
-		const challenge = await portal.challenges.start({userId: session.userId, operation: 'pin.change', data: {}});
+		const challenge = await challengesOf(portal).start({userId: session.userId, operation: 'pin.change', data: {}});
 		expect(challenge.channel).toBe('push');
-		const [pending] = await portal.pendingPushes(session.userId);
+		const [pending] = await portal.phone.pendingPushes(session.userId);
 		expect(pending?.id).toBe(challenge.id);
-		await portal.answerPush(session.userId, challenge.id, true);
-		expect((await portal.challengeState(session, challenge.id)).state).toBe('approved');
-		await portal.challenges.confirm({challengeId: challenge.id, userId: session.userId, operation: 'pin.change', data: {}, code: ''});
-		expect(await codeOf(portal.challenges.confirm({challengeId: challenge.id, userId: session.userId, operation: 'pin.change', data: {}, code: ''}))).toBe('otp.used');
-		expect(await portal.pendingPushes(session.userId)).toEqual([]);
+		await portal.phone.answerPush(session.userId, challenge.id, true);
+		expect((await portal.otp.challengeState(session, challenge.id)).state).toBe('approved');
+		await challengesOf(portal).confirm({challengeId: challenge.id, userId: session.userId, operation: 'pin.change', data: {}, code: ''});
+		expect(await codeOf(challengesOf(portal).confirm({challengeId: challenge.id, userId: session.userId, operation: 'pin.change', data: {}, code: ''}))).toBe('otp.used');
+		expect(await portal.phone.pendingPushes(session.userId)).toEqual([]);
 	});
 
 	it('a denied request is refused with its own message; an expired one cannot be answered', async () => {
 		const {portal, session, clock} = await giulia();
-		const denied = await portal.challenges.start({userId: session.userId, operation: 'op', data: {}});
-		await portal.answerPush(session.userId, denied.id, false);
-		expect(await codeOf(portal.challenges.confirm({challengeId: denied.id, userId: session.userId, operation: 'op', data: {}, code: ''}))).toBe('otp.denied');
-		const late = await portal.challenges.start({userId: session.userId, operation: 'op', data: {}});
+		const denied = await challengesOf(portal).start({userId: session.userId, operation: 'op', data: {}});
+		await portal.phone.answerPush(session.userId, denied.id, false);
+		expect(await codeOf(challengesOf(portal).confirm({challengeId: denied.id, userId: session.userId, operation: 'op', data: {}, code: ''}))).toBe('otp.denied');
+		const late = await challengesOf(portal).start({userId: session.userId, operation: 'op', data: {}});
 		clock.advance(5 * MINUTE);
-		expect(await codeOf(portal.answerPush(session.userId, late.id, true))).toBe('otp.expired');
+		expect(await codeOf(portal.phone.answerPush(session.userId, late.id, true))).toBe('otp.expired');
 	});
 
 	it('without an answer, an empty code is no code: refused as malformed, not counted', async () => {
 		const {portal, session} = await giulia();
-		const challenge = await portal.challenges.start({userId: session.userId, operation: 'op', data: {}});
-		expect(await codeOf(portal.challenges.confirm({challengeId: challenge.id, userId: session.userId, operation: 'op', data: {}, code: ''}))).toBe('otp.malformed');
-		expect((await portal.challengeState(session, challenge.id)).attemptsLeft).toBe(5);
+		const challenge = await challengesOf(portal).start({userId: session.userId, operation: 'op', data: {}});
+		expect(await codeOf(challengesOf(portal).confirm({challengeId: challenge.id, userId: session.userId, operation: 'op', data: {}, code: ''}))).toBe('otp.malformed');
+		expect((await portal.otp.challengeState(session, challenge.id)).attemptsLeft).toBe(5);
 	});
 
 	it('push needs an active app', async () => {
 		const {portal, session} = await setup();
-		expect(await codeOf(portal.setPush(session, true))).toBe('otp.appNotActive');
+		expect(await codeOf(portal.otp.setPush(session, true))).toBe('otp.appNotActive');
 	});
 });

@@ -4,6 +4,7 @@ import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {WORKERS} from '../../helpers/build.js';
 import {demoPortal, ManualClock, MARIO} from '../../helpers/portal.js';
+import {storeOf, challengesOf} from '../../helpers/internals.js';
 
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
@@ -32,7 +33,7 @@ describe('two processes submitting the same valid code at the same moment', () =
 		const {portal, directory, remove} = await demoPortal(new ManualClock(new Date()));
 		cleanup = remove;
 		// 100 SMS for one holder: above the per-holder message limit, which is not what this test is about.
-		await portal.store.update(db => {
+		await storeOf(portal).update(db => {
 			db.settings.otpMessagesMax = 1000;
 		});
 		const trials = join(directory, 'trials');
@@ -40,8 +41,8 @@ describe('two processes submitting the same valid code at the same moment', () =
 		const count = 100;
 		const racers = [racer(directory, trials, count), racer(directory, trials, count)];
 		for (let trial = 0; trial < count; trial++) {
-			const challenge = await portal.challenges.start({userId: MARIO.userId, operation: 'race', data: {trial}, channel: 'sms'});
-			const code = /codice OTP (\d{8})/.exec((await portal.phoneMessages(MARIO.userId)).at(-1)!.text)![1]!;
+			const challenge = await challengesOf(portal).start({userId: MARIO.userId, operation: 'race', data: {trial}, channel: 'sms'});
+			const code = /codice OTP (\d{8})/.exec((await portal.phone.messages(MARIO.userId)).at(-1)!.text)![1]!;
 			const file = join(trials, `${trial}.json`);
 			writeFileSync(`${file}.tmp`, JSON.stringify({challengeId: challenge.id, userId: MARIO.userId, code}));
 			renameSync(`${file}.tmp`, file);

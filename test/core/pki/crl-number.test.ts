@@ -5,6 +5,7 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {DAY} from '../../../source/core/clock.js';
 import {CertificationAuthority} from '../../../source/core/pki/authority.js';
 import {demoPortal, GIULIA, logIn, ManualClock, MARIO} from '../../helpers/portal.js';
+import {storeOf} from '../../helpers/internals.js';
 
 /*
  * RFC 5280 §5.2.3: every CRL carries a CRL Number, one more at each issue, never repeated.
@@ -19,7 +20,7 @@ async function setup() {
 	const context = await demoPortal(new ManualClock(new Date()));
 	cleanup = context.remove;
 	const pki = join(context.directory, 'pki');
-	const db = await context.portal.store.read();
+	const db = await storeOf(context.portal).read();
 	const certificateOf = (userId: string) => {
 		const file = join(context.directory, `${userId}.pem`);
 		writeFileSync(file, db.certificates.find(entry => entry.userId === userId)!.pem);
@@ -49,16 +50,16 @@ describe('the CRL Number', () => {
 	it('is 1 on the demo’s first CRL, non-critical, and grows by one at each issue (reissue, suspension)', async () => {
 		const {portal, pki, clock, certificateOf} = await setup();
 		expect(crlNumber(pki)).toEqual({value: 1, critical: false});
-		await portal.refreshCertificates({always: true});
+		await portal.folder.refreshCertificates({always: true});
 		expect(crlNumber(pki).value).toBe(2);
-		await portal.refreshCertificates({always: true});
+		await portal.folder.refreshCertificates({always: true});
 		expect(crlNumber(pki).value).toBe(3);
 
 		const session = await logIn(portal, MARIO.userId, MARIO.password);
 		const end = new Date(clock.now().getTime() + 3 * DAY);
-		await portal.suspend(session, {iut: '20547815', erc: '40213769', ercAgain: '40213769', endDate: ddmmyyyy(end), acceptRevocationEffect: false});
+		await portal.certificate.suspend(session, {iut: '20547815', erc: '40213769', ercAgain: '40213769', endDate: ddmmyyyy(end), acceptRevocationEffect: false});
 		expect(crlNumber(pki).value).toBe(4);
-		expect((await portal.store.read()).crlNumber).toBe(4);
+		expect((await storeOf(portal).read()).crlNumber).toBe(4);
 
 		// The numbered CRL still does its job: a valid certificate passes -crl_check, the held one does not.
 		const giulia = crlCheck(pki, certificateOf(GIULIA.userId));
@@ -72,21 +73,21 @@ describe('the CRL Number', () => {
 		const {portal, pki, directory, clock} = await setup();
 		const authority = await CertificationAuthority.open(directory, clock);
 		await authority.writeCrl([], clock.now(), 41);
-		expect((await portal.store.read()).crlNumber).toBe(1);
-		await portal.refreshCertificates({always: true});
+		expect((await storeOf(portal).read()).crlNumber).toBe(1);
+		await portal.folder.refreshCertificates({always: true});
 		expect(crlNumber(pki).value).toBe(42);
-		expect((await portal.store.read()).crlNumber).toBe(42);
+		expect((await storeOf(portal).read()).crlNumber).toBe(42);
 	});
 
 	it('continues from db.json when pki/crl.pem is missing or unreadable', async () => {
 		const {portal, pki} = await setup();
-		await portal.refreshCertificates({always: true});
+		await portal.folder.refreshCertificates({always: true});
 		writeFileSync(join(pki, 'crl.pem'), 'not a CRL');
-		await portal.refreshCertificates({always: true});
+		await portal.folder.refreshCertificates({always: true});
 		expect(crlNumber(pki).value).toBe(3);
 		expect(readFileSync(join(pki, 'crl.pem'), 'utf8')).toMatch(/^-----BEGIN X509 CRL-----/);
 		rmSync(join(pki, 'crl.pem'));
-		await portal.refreshCertificates({always: true});
+		await portal.folder.refreshCertificates({always: true});
 		expect(crlNumber(pki).value).toBe(4);
 	});
 });

@@ -37,11 +37,11 @@ function tree(directory: string): string[] {
 async function signAsMario(portal: Portal, directory: string) {
 	const path = join(directory, 'verbale.txt');
 	writeFileSync(path, 'Verbale d’esame n. 42\r\n');
-	const documents = await portal.inspectDocuments([path]);
+	const documents = await portal.signing.inspect([path]);
 	const session = await logIn(portal, MARIO.userId, MARIO.password);
-	const challenge = await portal.requestSignatureOtp(session, documents, MARIO.pin);
+	const challenge = await portal.signing.requestOtp(session, documents, MARIO.pin);
 	const code = await lastSmsCode(portal, MARIO.userId);
-	return portal.signDocuments(session, {documents, pin: MARIO.pin, challengeId: challenge.id, code});
+	return portal.signing.sign(session, {documents, pin: MARIO.pin, challengeId: challenge.id, code});
 }
 
 describe('keys bound to their database', () => {
@@ -72,7 +72,7 @@ describe('keys bound to their database', () => {
 
 		renameSync(join(directory, 'keys.backup'), join(directory, 'keys'));
 		const portal = await open(directory);
-		expect(await portal.pinAttemptsLeft(await logIn(portal, MARIO.userId, MARIO.password))).toBe(3);
+		expect(await portal.pin.attemptsLeft(await logIn(portal, MARIO.userId, MARIO.password))).toBe(3);
 		const result = await signAsMario(portal, directory);
 		expect(result.signed.map(document => document.name)).toEqual(['verbale.txt']);
 	});
@@ -97,7 +97,7 @@ describe('keys bound to their database', () => {
 		const swapped = readFileSync(join(directory, 'db.json'));
 
 		// With this portal's pepper, the other database's hash of the right password would compare as wrong.
-		expect(await refusal(portal.login(MARIO.userId, MARIO.password))).toEqual({code: 'store.keyMismatch', params: {file: join(directory, 'keys', 'pepper.key')}});
+		expect(await refusal(portal.sessions.login(MARIO.userId, MARIO.password))).toEqual({code: 'store.keyMismatch', params: {file: join(directory, 'keys', 'pepper.key')}});
 		expect(readFileSync(join(directory, 'db.json')).equals(swapped)).toBe(true);
 	});
 
@@ -127,7 +127,7 @@ describe('keys bound to their database', () => {
 
 		const portal = await open(directory);
 		expect(readFileSync(file).equals(oldBytes)).toBe(true); // opening wrote nothing
-		expect((await portal.login(MARIO.userId, MARIO.password)).kind).toBe('success');
+		expect((await portal.sessions.login(MARIO.userId, MARIO.password)).kind).toBe('success');
 		expect((JSON.parse(readFileSync(file, 'utf8')) as {keys: unknown}).keys).toEqual(recorded);
 
 		cpSync(join(other.path, 'keys', 'pepper.key'), join(directory, 'keys', 'pepper.key'));
@@ -138,7 +138,7 @@ describe('keys bound to their database', () => {
 		const directory = await copyFolder();
 		rmSync(join(directory, 'pki'), {recursive: true});
 		const portal = await open(directory);
-		expect(await refusal(portal.refreshCertificates({always: true}))).toEqual({code: 'store.caMissing', params: {file: join(directory, 'pki', 'ca.key')}});
+		expect(await refusal(portal.folder.refreshCertificates({always: true}))).toEqual({code: 'store.caMissing', params: {file: join(directory, 'pki', 'ca.key')}});
 		expect(existsSync(join(directory, 'pki'))).toBe(false);
 	});
 
@@ -147,11 +147,11 @@ describe('keys bound to their database', () => {
 		const portal = await open(directory);
 		rmSync(join(directory, 'pki', 'ca.key'));
 		const before = readFileSync(join(directory, 'db.json'));
-		const admin = await portal.admin();
+		const admin = await portal.admin.commands();
 		expect((await refusal(admin.revoke(MARIO.userId, 'keyCompromise'))).code).toBe('store.caMissing');
 		const session = await logIn(portal, MARIO.userId, MARIO.password);
 		const afterLogin = readFileSync(join(directory, 'db.json'));
-		expect((await refusal(portal.suspend(session, {iut: '20547815', erc: '40213769', ercAgain: '40213769', endDate: '01/01/2027', acceptRevocationEffect: false}))).code).toBe('store.caMissing');
+		expect((await refusal(portal.certificate.suspend(session, {iut: '20547815', erc: '40213769', ercAgain: '40213769', endDate: '01/01/2027', acceptRevocationEffect: false}))).code).toBe('store.caMissing');
 		expect(readFileSync(join(directory, 'db.json'))).toEqual(afterLogin);
 		const certificate = JSON.parse(before.toString('utf8')) as {certificates: {userId: string; status: string}[]};
 		expect(certificate.certificates.find(entry => entry.userId === MARIO.userId)?.status).toBe('active');
@@ -163,7 +163,7 @@ describe('keys bound to their database', () => {
 		rmSync(join(directory, 'keys'), {recursive: true});
 		await Portal.createDemo({dataDirectory: directory, clock: clock(), reset: true});
 		const portal = await open(directory);
-		expect((await portal.login(MARIO.userId, MARIO.password)).kind).toBe('success');
+		expect((await portal.sessions.login(MARIO.userId, MARIO.password)).kind).toBe('success');
 		const db = JSON.parse(readFileSync(join(directory, 'db.json'), 'utf8')) as {keys: {pepper: string}};
 		expect(db.keys.pepper).toBe(keyFingerprint(Buffer.from(readFileSync(join(directory, 'keys', 'pepper.key'), 'utf8').trim(), 'base64')));
 	});

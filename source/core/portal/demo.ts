@@ -1,0 +1,117 @@
+import {rm} from 'node:fs/promises';
+import {systemClock} from '../clock.js';
+import {buildDemoDatabase, demoCredentials, demoHistories, demoOperators, readSeed, type DemoCredential} from '../demo/demo.js';
+import type {RoomResetResult} from '../demo/room-reset.js';
+import type {Scenario} from '../demo/scenarios.js';
+import {SignatureLog} from '../history/signature-log.js';
+import {fingerprintsOf, loadBoundKeys} from '../key-binding.js';
+import {loadOrCreateKey, type OtpKeys} from '../keys.js';
+import {Outbox} from '../notify/outbox.js';
+import {assertFolderOperator} from '../operator.js';
+import {seedFile} from '../paths.js';
+import {pkiFiles} from '../pki/files.js';
+import {emptyDatabase, type Database} from '../store/schema.js';
+import {Store} from '../store/store.js';
+import {publishCrl, type PortalContext} from './context.js';
+import type {PortalOptions} from './types.js';
+
+/** The trainer's demo commands on an open folder: scenarios (`mysign demo --scenario`) and the room reset. */
+export class DemoService {
+	constructor(private readonly context: PortalContext) {}
+
+	/** `mysign demo --scenario`: puts one demo holder in a named situation and reissues the CRL. */
+	async applyScenario(userId: string, scenario: Scenario): Promise<void> {
+		const {store, clock, keys} = this.context;
+		assertFolderOperator(store.directory);
+		const [{applyScenario}, authority] = await Promise.all([import('../demo/scenarios.js'), this.context.authority()]);
+		await applyScenario(store, clock, keys, authority, await readSeed(seedFile()), userId.trim().toUpperCase(), scenario);
+		await this.context.publishCrl();
+	}
+
+	/** `mysign demo --scenario NAME --all`: every holder in the situation; returns their userIDs. */
+	async applyScenarioToAll(scenario: Scenario): Promise<string[]> {
+		const {store, clock, keys} = this.context;
+		assertFolderOperator(store.directory);
+		const [{applyScenarioToAll}, authority, seed] = await Promise.all([import('../demo/scenarios.js'), this.context.authority(), readSeed(seedFile())]);
+		const userIds = await applyScenarioToAll(store, clock, keys, authority, seed, scenario);
+		await this.context.publishCrl();
+		return userIds;
+	}
+
+	/** `mysign demo --reset --keep-enrolled`: every holder back to its first state, same CA (see demo/room-reset.ts). */
+	async resetRoom(): Promise<RoomResetResult> {
+		const {store, clock, keys, outbox, signatureLog} = this.context;
+		assertFolderOperator(store.directory);
+		const [{resetRoom}, authority, seed] = await Promise.all([import('../demo/room-reset.js'), this.context.authority(), readSeed(seedFile())]);
+		const result = await resetRoom({store, clock, keys, authority, seed, outbox, signatureLog, accessLogDirectory: store.accessLog.directory});
+		await this.context.publishCrl();
+		return result;
+	}
+}
+
+/** The demo holders' past signatures, replacing whatever history the folder had. */
+async function writeDemoHistories(dataDirectory: string, seed: Awaited<ReturnType<typeof readSeed>>, db: Database, now: Date): Promise<void> {
+	const log = new SignatureLog(dataDirectory);
+	await rm(log.directory, {recursive: true, force: true});
+	for (const [userId, records] of demoHistories(seed, db, now)) await log.replace(userId, records);
+}
+
+/** Creates the keys where missing: only with a new database (see key-binding.ts). */
+async function loadOrCreateKeys(dataDirectory: string): Promise<OtpKeys> {
+	const [pepper, totpKey] = await Promise.all([loadOrCreateKey(dataDirectory, 'pepper'), loadOrCreateKey(dataDirectory, 'totp')]);
+	return {pepper, totpKey};
+}
+
+export interface DemoCreation {
+	created: boolean;
+	credentials: DemoCredential[];
+	operators: {userId: string; name: string; password: string}[];
+}
+
+/** See `Portal.createDemo`. */
+export async function createDemo(options: PortalOptions & {reset?: boolean}): Promise<DemoCreation> {
+	const store = new Store(options.dataDirectory);
+	const seed = await readSeed(seedFile());
+	const clock = options.clock ?? systemClock;
+	// The CA (and its heavy libraries) is needed only when there is something to issue.
+	if (!options.reset && (await store.exists())) {
+		// An invalid file is reported, never replaced; nor are its keys, which must be its own.
+		await loadBoundKeys(options.dataDirectory, (await store.read()).keys);
+		return {created: false, credentials: demoCredentials(seed), operators: demoOperators(seed)};
+	}
+	// Replacing a room is the trainer's (the folder's owner: see operator.ts).
+	if (options.reset && (await store.exists())) assertFolderOperator(options.dataDirectory);
+	// A new database: the folder and any missing key are created with it, and it records the keys.
+	await store.ensureDirectory();
+	const keys = await loadOrCreateKeys(options.dataDirectory);
+	store.bindKeys(fingerprintsOf(keys));
+	const {CertificationAuthority} = await import('../pki/authority.js');
+	if (options.reset) {
+		// A reset room starts from nothing: a new CA (every earlier certificate stops verifying,
+		// revoked ones included) and an empty outbox (its numbering restarts with the database).
+		await rm(pkiFiles(options.dataDirectory).directory, {recursive: true, force: true});
+		await rm(new Outbox(options.dataDirectory).directory, {recursive: true, force: true});
+		await rm(store.accessLog.directory, {recursive: true, force: true});
+	}
+	const authority = await CertificationAuthority.open(options.dataDirectory, clock, {create: true});
+	const created = await store.initialize(() => buildDemoDatabase(seed, clock, keys, authority), {replace: options.reset ?? false});
+	if (created) {
+		await publishCrl(store, authority, clock);
+		await writeDemoHistories(options.dataDirectory, seed, await store.read(), clock.now());
+	}
+	return {created, credentials: demoCredentials(seed), operators: demoOperators(seed)};
+}
+
+/** See `Portal.createLive`. */
+export async function createLive(options: Pick<PortalOptions, 'dataDirectory'>): Promise<boolean> {
+	const store = new Store(options.dataDirectory);
+	if (await store.exists()) return false;
+	await store.ensureDirectory();
+	const keys = await loadOrCreateKeys(options.dataDirectory);
+	store.bindKeys(fingerprintsOf(keys));
+	const {CertificationAuthority} = await import('../pki/authority.js');
+	const authority = await CertificationAuthority.open(options.dataDirectory, systemClock, {create: true});
+	const created = await store.initialize(() => emptyDatabase());
+	if (created) await publishCrl(store, authority, systemClock);
+	return created;
+}
