@@ -5,6 +5,7 @@ import type {Portal, Session} from '../core/portal.js';
 import {toDisplayText} from '../core/text/sanitize.js';
 import {Frame} from './components/frame.js';
 import {UiContext, useUi, type UiEnvironment} from './context.js';
+import {ScreenContext} from './screen-context.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {usePortalData} from './hooks/use-portal-data.js';
 import type {Display} from './display.js';
@@ -187,6 +188,7 @@ function SessionView({
 	}, [session, data, dispatch]);
 	const screenActive = state.overlay === 'none';
 	const [typing, setTyping] = useState(false);
+	const screenControls = useMemo(() => ({openHelp, setTyping}), [openHelp]);
 	// "m": the user menu over any screen whose header offers it (the screen stays as it was under it).
 	useKeys(
 		(input, key) => {
@@ -213,6 +215,7 @@ function SessionView({
 				/>
 			) : null}
 			{state.overlay === 'help' ? <HelpOverlay screenBindings={screenBindings({...state, overlay: 'none'})} onClose={closeOverlay} /> : null}
+			<ScreenContext.Provider value={screenControls}>
 			<Box display={screenActive ? 'flex' : 'none'} flexDirection="column">
 				{state.screen.name === 'login' ? (
 					<LoginScreen
@@ -223,8 +226,6 @@ function SessionView({
 						onLoggedIn={(loggedIn: Session) => dispatch({type: 'loggedIn', session: loggedIn})}
 						onForgotPassword={() => dispatch({type: 'openPublic', screen: 'recovery'})}
 						onForgotUserId={() => dispatch({type: 'openPublic', screen: 'userIdRecovery'})}
-						onHelp={openHelp}
-						onTypingChange={setTyping}
 					/>
 				) : null}
 				{state.screen.name === 'dashboard' ? (
@@ -234,49 +235,49 @@ function SessionView({
 						initialSelection={state.dashboardSelection}
 						onOpen={(screen, from) => dispatch({type: 'open', screen, from})}
 						onUserMenu={() => dispatch({type: 'overlay', overlay: 'userMenu'})}
-						onHelp={openHelp}
 					/>
 				) : null}
 				{state.screen.name === 'certificate' && session ? (
-					<CertificateScreen active={screenActive} session={session} data={data} onBack={() => dispatch({type: 'back'})} onHelp={openHelp} onTypingChange={setTyping} />
+					<CertificateScreen active={screenActive} session={session} data={data} onBack={() => dispatch({type: 'back'})} />
 				) : null}
 				{state.screen.name === 'replacement' && session ? (
-					<ReplacementScreen active={screenActive} session={session} data={data} onDone={() => dispatch({type: 'back'})} onHelp={openHelp} onTypingChange={setTyping} />
+					<ReplacementScreen active={screenActive} session={session} data={data} onDone={() => dispatch({type: 'back'})} />
 				) : null}
 				{state.screen.name === 'pin' && session ? (
-					<PinChangeScreen active={screenActive} session={session} onBack={() => dispatch({type: 'back'})} onHelp={openHelp} onTypingChange={setTyping} />
+					<PinChangeScreen active={screenActive} session={session} onBack={() => dispatch({type: 'back'})} />
 				) : null}
 				{state.screen.name === 'renewal' && session ? (
-					<RenewalScreen active={screenActive} session={session} onBack={() => dispatch({type: 'back'})} onHelp={openHelp} onTypingChange={setTyping} />
+					<RenewalScreen active={screenActive} session={session} onBack={() => dispatch({type: 'back'})} />
 				) : null}
 				{state.screen.name === 'suspension' && session ? (
-					<SuspensionScreen active={screenActive} session={session} onBack={() => dispatch({type: 'back'})} onHelp={openHelp} onTypingChange={setTyping} />
+					<SuspensionScreen active={screenActive} session={session} onBack={() => dispatch({type: 'back'})} />
 				) : null}
 				{state.screen.name === 'recovery' ? (
-					<PasswordRecoveryScreen active={screenActive} onDone={notice => dispatch({type: 'logout', notice})} onBack={() => dispatch({type: 'back'})} onHelp={openHelp} onTypingChange={setTyping} />
+					<PasswordRecoveryScreen active={screenActive} onDone={notice => dispatch({type: 'logout', notice})} onBack={() => dispatch({type: 'back'})} />
 				) : null}
 				{state.screen.name === 'userIdRecovery' ? (
-					<UserIdRecoveryScreen active={screenActive} onDone={notice => dispatch({type: 'logout', notice})} onBack={() => dispatch({type: 'back'})} onHelp={openHelp} onTypingChange={setTyping} />
+					<UserIdRecoveryScreen active={screenActive} onDone={notice => dispatch({type: 'logout', notice})} onBack={() => dispatch({type: 'back'})} />
 				) : null}
 				{state.screen.name === 'forcedPassword' && session ? (
-					<ForcedPasswordScreen active={screenActive} session={session} onDone={() => dispatch({type: 'home'})} onHelp={openHelp} onTypingChange={setTyping} />
+					<ForcedPasswordScreen active={screenActive} session={session} onDone={() => dispatch({type: 'home'})} />
 				) : null}
 				{state.screen.name === 'account' && session ? (
-					<AccountScreen active={screenActive} session={session} onBack={() => dispatch({type: 'back'})} onHelp={openHelp} onTypingChange={setTyping} onLanguage={environmentSetLanguage} />
+					<AccountScreen active={screenActive} session={session} onBack={() => dispatch({type: 'back'})} onLanguage={environmentSetLanguage} />
 				) : null}
 				{state.screen.name === 'sign' && session ? (
-					<SignScreen active={screenActive} session={session} onBack={() => dispatch({type: 'back'})} onHelp={openHelp} onTypingChange={setTyping} />
+					<SignScreen active={screenActive} session={session} onBack={() => dispatch({type: 'back'})} />
 				) : null}
 				{state.screen.name === 'history' && session ? (
-					<HistoryScreen active={screenActive} session={session} onBack={() => dispatch({type: 'back'})} onHelp={openHelp} onTypingChange={setTyping} />
+					<HistoryScreen active={screenActive} session={session} onBack={() => dispatch({type: 'back'})} />
 				) : null}
 				{state.screen.name === 'report' && session ? (
-					<ReportScreen active={screenActive} session={session} onBack={() => dispatch({type: 'back'})} onHelp={openHelp} onTypingChange={setTyping} />
+					<ReportScreen active={screenActive} session={session} onBack={() => dispatch({type: 'back'})} />
 				) : null}
 				{state.screen.name === 'otp' && session ? (
-					<OtpCodesScreen active={screenActive} session={session} onBack={() => dispatch({type: 'back'})} onHelp={openHelp} onTypingChange={setTyping} />
+					<OtpCodesScreen active={screenActive} session={session} onBack={() => dispatch({type: 'back'})} />
 				) : null}
 			</Box>
+			</ScreenContext.Provider>
 		</Frame>
 	);
 }

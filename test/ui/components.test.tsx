@@ -103,7 +103,6 @@ describe('OtpStep', () => {
 					onPoll={() => portal.challengeState(session, challenge.id)}
 					onRestart={() => undefined}
 					onCancel={() => undefined}
-					onHelp={() => undefined}
 				/>
 			);
 		}
@@ -125,7 +124,6 @@ describe('OtpStep', () => {
 					onResend={() => portal.resendOtp(session, sms.id)}
 					onRestart={() => undefined}
 					onCancel={() => undefined}
-					onHelp={() => undefined}
 				/>,
 			),
 		);
@@ -160,7 +158,6 @@ describe('OtpStep', () => {
 					onResend={() => portal.resendOtp(session, sms.id)}
 					onRestart={message => restarts.push(message)}
 					onCancel={() => undefined}
-					onHelp={() => undefined}
 				/>,
 			),
 		);
@@ -193,7 +190,6 @@ describe('OtpStep', () => {
 					onResend={() => portal.resendOtp(session, app.id)}
 					onRestart={message => restarts.push(message)}
 					onCancel={() => undefined}
-					onHelp={() => undefined}
 				/>,
 			),
 		);

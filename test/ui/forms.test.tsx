@@ -115,7 +115,6 @@ describe('OtpStep: an empty or short code', () => {
 						onResend={() => portal.resendOtp(session, sms.id)}
 						onRestart={() => undefined}
 						onCancel={() => undefined}
-						onHelp={() => undefined}
 					/>
 				</KeyRouter>
 			</UiContext.Provider>,

@@ -3,7 +3,8 @@ import {isDomainError} from '../../core/errors.js';
 import type {PasswordContext, PasswordVerdict} from '../../core/portal.js';
 import {useDisplay, useUi} from '../context.js';
 import {useDialogForm} from '../hooks/use-form.js';
-import {describeError, type MessageKey} from '../i18n/index.js';
+import {useSubmit} from '../hooks/use-submit.js';
+import type {MessageKey} from '../i18n/index.js';
 import {Checkbox, FormButtons, Hint, InlineField, MessageLine} from './controls.js';
 import type {Control} from './form.js';
 import {GuideNote, type GuideStep} from './guide-note.js';
@@ -60,34 +61,30 @@ export interface PasswordFormProps {
 	submitLabel: string;
 	onSubmit: (values: {current: string; next: string; again: string}) => Promise<void>;
 	onCancel: (dirty: boolean) => void;
-	onHelp: () => void;
-	onTypingChange: (typing: boolean) => void;
 }
 
 /** Current password (when changing it), the new one twice, show/hide, and the live checklist. */
-export function PasswordForm({active, guide, withCurrent, context, submitLabel, onSubmit, onCancel, onHelp, onTypingChange}: PasswordFormProps) {
+export function PasswordForm({active, guide, withCurrent, context, submitLabel, onSubmit, onCancel}: PasswordFormProps) {
 	const {t} = useUi();
 	const controls = withCurrent ? WITH_CURRENT : NEW_ONLY;
 	const [form, dispatch] = useDialogForm(controls, {
 		active,
-		onTypingChange,
-		onHelp,
-		onCancel: onCancel,
+		onCancel,
 		onAction: (action, current) => {
 			if (action !== 'confirm') return;
 			const value = (name: string) => current.fields[name]?.value ?? '';
-			dispatch({type: 'busy'});
-			onSubmit({current: value('current'), next: value('next'), again: value('again')}).then(
-				() => dispatch({type: 'done', clear: ['current', 'next', 'again']}),
-				(error: unknown) => {
+			submit(() => onSubmit({current: value('current'), next: value('next'), again: value('again')}), {
+				done: () => ({clear: ['current', 'next', 'again']}),
+				failed: error => {
 					// A wrong current password is retyped. A refused new one stays (masked) with the reason,
 					// so it can be corrected; the reason goes as soon as the holder edits a field.
 					const wrongCurrent = isDomainError(error, 'account.wrongPassword') || isDomainError(error, 'auth.locked');
-					dispatch({type: 'done', clear: wrongCurrent ? ['current'] : [], focus: wrongCurrent ? 'current' : 'next', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}});
+					return {clear: wrongCurrent ? ['current'] : [], focus: wrongCurrent ? 'current' : 'next'};
 				},
-			);
+			});
 		},
 	});
+	const {submit} = useSubmit(dispatch);
 	const focused = (name: string) => active && controls[form.focus]?.name === name;
 	const shown = form.checks['show'] ?? false;
 	return (

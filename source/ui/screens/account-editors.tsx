@@ -21,8 +21,6 @@ export interface EditorProps {
 	session: Session;
 	onDone: (message: string) => void;
 	onCancel: (dirty: boolean) => void;
-	onHelp: () => void;
-	onTypingChange: (typing: boolean) => void;
 }
 
 const VALUE_CONTROLS: readonly Control[] = [
@@ -47,8 +45,6 @@ export function CodeConfirmedEditor<Value extends string>(
 	const [pending, setPending] = useState<{value: Value; challenge: ChallengeView} | undefined>();
 	const [form, dispatch] = useDialogForm(VALUE_CONTROLS, {
 		active: props.active && !pending,
-		onTypingChange: props.onTypingChange,
-		onHelp: props.onHelp,
 		onCancel: props.onCancel,
 		onAction: (action, current) => {
 			if (action !== 'confirm') return;
@@ -80,8 +76,6 @@ export function CodeConfirmedEditor<Value extends string>(
 						dispatch({type: 'message', message: {kind: 'error', key: 'errors.unexpected', text: message}});
 					}}
 					onCancel={() => props.onCancel(true)}
-					onHelp={props.onHelp}
-					onTypingChange={props.onTypingChange}
 				/>
 			</>
 		);
@@ -113,8 +107,6 @@ export function SecretQuestionEditor(props: EditorProps) {
 	const controls = useMemo(() => questionControls(suggested.length), [suggested]);
 	const [form, dispatch] = useDialogForm(controls, {
 		active: props.active,
-		onTypingChange: props.onTypingChange,
-		onHelp: props.onHelp,
 		onCancel: props.onCancel,
 		onAction: (action, current) => {
 			if (action !== 'confirm') return;
@@ -162,8 +154,6 @@ export function LanguageEditor(props: EditorProps & {onLanguage: (language: 'it'
 	const initial = LANGUAGES.indexOf(language);
 	const [form, dispatch] = useDialogForm(LANGUAGE_CONTROLS, {
 		active: props.active,
-		onTypingChange: props.onTypingChange,
-		onHelp: props.onHelp,
 		onCancel: props.onCancel,
 		onAction: (action, current) => {
 			if (action !== 'confirm') return;

@@ -6,6 +6,7 @@ import {Button, FocusMarker, Hint, MessageLine} from '../components/controls.js'
 import {DiscardPrompt} from '../components/discard-prompt.js';
 import {PasswordForm} from '../components/password-form.js';
 import {useUi} from '../context.js';
+import {useHelp} from '../screen-context.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import {useSelection} from '../hooks/use-selection.js';
 import {describeError, formatDate, formatTime, type MessageKey} from '../i18n/index.js';
@@ -29,13 +30,11 @@ export interface AccountScreenProps {
 	active: boolean;
 	session: Session;
 	onBack: () => void;
-	onHelp: () => void;
-	onTypingChange: (typing: boolean) => void;
 	onLanguage: (language: 'it' | 'en') => void;
 }
 
 /** "Gestisci il tuo account" (seed 003 §9): each row opens its editor in place; Esc goes back. */
-export function AccountScreen({active, session, onBack, onHelp, onTypingChange, onLanguage}: AccountScreenProps) {
+export function AccountScreen({active, session, onBack, onLanguage}: AccountScreenProps) {
 	const {t, portal, language} = useUi();
 	const [view, setView] = useState<AccountView | undefined>();
 	const [context, setContext] = useState<PasswordContext>({userId: session.userId});
@@ -43,6 +42,7 @@ export function AccountScreen({active, session, onBack, onHelp, onTypingChange, 
 	const [notice, setNotice] = useState<{kind: 'success' | 'error'; text: string} | undefined>();
 	const [asking, setAsking] = useState(false);
 	const {selection, current, previous, next} = useSelection(ITEMS.length);
+	const help = useHelp();
 
 	const reload = useCallback(() => {
 		portal.account(session).then(setView, (error: unknown) => setNotice({kind: 'error', text: describeError(t, error)}));
@@ -56,7 +56,7 @@ export function AccountScreen({active, session, onBack, onHelp, onTypingChange, 
 			if (action === 'up') return previous();
 			if (action === 'down') return next();
 			if (action === 'back') return onBack();
-			if (action === 'help') return onHelp();
+			if (action === 'help') return help();
 			setNotice(undefined);
 			setEditing(ITEMS[current()]!.item);
 		},
@@ -70,7 +70,7 @@ export function AccountScreen({active, session, onBack, onHelp, onTypingChange, 
 		reload();
 	};
 	const cancel = (dirty: boolean) => (dirty ? setAsking(true) : close());
-	const editorProps = {active: active && !asking, session, onDone: close, onCancel: cancel, onHelp, onTypingChange};
+	const editorProps = {active: active && !asking, session, onDone: close, onCancel: cancel};
 
 	const value = (item: Item): string => {
 		if (!view) return '';
@@ -106,8 +106,6 @@ export function AccountScreen({active, session, onBack, onHelp, onTypingChange, 
 						close(t('account.passwordSaved'));
 					}}
 					onCancel={cancel}
-					onHelp={onHelp}
-					onTypingChange={onTypingChange}
 				/>
 			);
 			break;
@@ -150,7 +148,7 @@ export function AccountScreen({active, session, onBack, onHelp, onTypingChange, 
 			editor = <LanguageEditor {...editorProps} onLanguage={onLanguage} />;
 			break;
 		case 'sessions':
-			editor = <SessionsView active={active} session={session} onBack={() => close()} onHelp={onHelp} />;
+			editor = <SessionsView active={active} session={session} onBack={() => close()} />;
 			break;
 		case undefined:
 			break;
@@ -190,8 +188,9 @@ export function AccountScreen({active, session, onBack, onHelp, onTypingChange, 
 }
 
 /** "Dispositivi e sessioni": where the holder is logged in, and "Esci da tutte le altre sessioni". */
-function SessionsView({active, session, onBack, onHelp}: {active: boolean; session: Session; onBack: () => void; onHelp: () => void}) {
+function SessionsView({active, session, onBack}: {active: boolean; session: Session; onBack: () => void}) {
 	const {t, portal, language} = useUi();
+	const help = useHelp();
 	const [sessions, setSessions] = useState<SessionRecord[] | undefined>();
 	const [message, setMessage] = useState<{kind: 'success' | 'error'; text: string} | undefined>();
 	const load = useCallback(() => {
@@ -202,7 +201,7 @@ function SessionsView({active, session, onBack, onHelp}: {active: boolean; sessi
 		[...otpScreenBindings, helpBinding],
 		action => {
 			if (action === 'back') return onBack();
-			if (action === 'help') return onHelp();
+			if (action === 'help') return help();
 			if (action !== 'open') return;
 			portal.endOtherSessions(session).then(
 				count => {

@@ -8,6 +8,7 @@ import {QrCode} from '../components/qr-code.js';
 import {StepDialog} from '../components/step-dialog.js';
 import {GuideNote} from '../components/guide-note.js';
 import {useDisplay, useUi} from '../context.js';
+import {useHelp} from '../screen-context.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import {useTerminalSize} from '../hooks/use-terminal-size.js';
 import {describeError} from '../i18n/index.js';
@@ -15,12 +16,13 @@ import {promptBindings, helpBinding} from '../keymap.js';
 import type {DialogProps} from './change-phone.js';
 
 /** "Attiva" the MyInfoCert app: scan the QR code (or type the key), then confirm with the first code. */
-export function ActivateAppDialog({active, session, onClose, onHelp, onTypingChange}: DialogProps) {
+export function ActivateAppDialog({active, session, onClose}: DialogProps) {
 	const {t, portal, guide} = useUi();
 	const [activation, setActivation] = useState<AppActivation | undefined>();
 	const [error, setError] = useState<string | undefined>();
 	const [step, setStep] = useState(0);
 	const [asking, setAsking] = useState(false);
+	const help = useHelp();
 	const {screenReader} = useDisplay();
 	const compact = useTerminalSize().rows < 26 && !screenReader;
 	const steps = [t('activate.step1'), t('activate.step2')];
@@ -40,7 +42,7 @@ export function ActivateAppDialog({active, session, onClose, onHelp, onTypingCha
 	useKeymap(
 		[...promptBindings, helpBinding],
 		action => {
-			if (action === 'help') onHelp();
+			if (action === 'help') help();
 			else if (action === 'choose' && activation) setStep(1);
 			else if (action === 'keep') onClose();
 		},
@@ -111,8 +113,6 @@ export function ActivateAppDialog({active, session, onClose, onHelp, onTypingCha
 							setStep(0);
 						}}
 						onCancel={() => setAsking(true)}
-						onHelp={onHelp}
-						onTypingChange={onTypingChange}
 					/>
 				) : null}
 			</StepDialog>

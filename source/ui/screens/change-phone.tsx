@@ -20,12 +20,10 @@ export interface DialogProps {
 	active: boolean;
 	session: Session;
 	onClose: (result?: string) => void;
-	onHelp: () => void;
-	onTypingChange?: (typing: boolean) => void;
 }
 
 /** "Modifica numero" (seed 003 §4): the new number, then the OTP sent to the OLD number. */
-export function ChangePhoneDialog({active, session, phoneMasked, onClose, onHelp, onTypingChange}: DialogProps & {phoneMasked: string}) {
+export function ChangePhoneDialog({active, session, phoneMasked, onClose}: DialogProps & {phoneMasked: string}) {
 	const {t, portal} = useUi();
 	const [pending, setPending] = useState<{newPhone: string; challenge: ChallengeView} | undefined>();
 	const [asking, setAsking] = useState(false);
@@ -35,9 +33,7 @@ export function ChangePhoneDialog({active, session, phoneMasked, onClose, onHelp
 	const [form, dispatch] = useForm(NUMBER_CONTROLS, {
 		submit: 'next',
 		active: active && !asking && !pending,
-		onTypingChange,
 		onRequest: (action, current) => {
-			if (action === 'help') return onHelp();
 			if (action === 'cancel') return cancel(current.dirty);
 			dispatch({type: 'busy'});
 			portal.startPhoneChange(session, current.fields['phone']!.value).then(
@@ -70,8 +66,6 @@ export function ChangePhoneDialog({active, session, phoneMasked, onClose, onHelp
 							setRestartMessage(message);
 						}}
 						onCancel={cancel}
-						onHelp={onHelp}
-						onTypingChange={onTypingChange}
 					/>
 				) : (
 					<Box flexDirection="column">

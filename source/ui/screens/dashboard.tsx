@@ -4,6 +4,7 @@ import {toDisplayText} from '../../core/text/sanitize.js';
 import {CertificateBanner} from '../components/certificate-status.js';
 import {FocusMarker, Hint, MessageLine} from '../components/controls.js';
 import {useDisplay, useUi} from '../context.js';
+import {useHelp} from '../screen-context.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import {describeError, formatDate, type Language, type MessageKey, type Translate} from '../i18n/index.js';
 import {dashboardBindings, helpBinding} from '../keymap.js';
@@ -47,11 +48,11 @@ export interface DashboardProps {
 	initialSelection: number;
 	onOpen: (screen: CardScreen, selection: number) => void;
 	onUserMenu: () => void;
-	onHelp: () => void;
 }
 
-export function DashboardScreen({active, data, initialSelection, onOpen, onUserMenu, onHelp}: DashboardProps) {
+export function DashboardScreen({active, data, initialSelection, onOpen, onUserMenu}: DashboardProps) {
 	const {t, language} = useUi();
+	const help = useHelp();
 	const {screenReader} = useDisplay();
 	// Below 21 rows the greeting and the spacing go, so every card still fits (down to 60×16).
 	const compact = useTerminalSize().rows < 21;
@@ -82,7 +83,7 @@ export function DashboardScreen({active, data, initialSelection, onOpen, onUserM
 				case 'userMenu':
 					return onUserMenu();
 				case 'help':
-					return onHelp();
+					return help();
 			}
 		},
 		active,

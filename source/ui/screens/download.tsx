@@ -27,20 +27,16 @@ export interface SaveFileDialogProps {
 	/** Writes the file; resolves with the message to show. */
 	save: (path: string, alternative: boolean) => Promise<string>;
 	onClose: (result?: string) => void;
-	onHelp: () => void;
-	onTypingChange: (typing: boolean) => void;
 }
 
 /** Saves a file to a path the user confirms (default: the current folder) and says where it went. */
-export function SaveFileDialog({active, title, guide, alternativeLabel, suggest, save, onClose, onHelp, onTypingChange}: SaveFileDialogProps) {
+export function SaveFileDialog({active, title, guide, alternativeLabel, suggest, save, onClose}: SaveFileDialogProps) {
 	const {t} = useUi();
 	const controls = alternativeLabel ? CONTROLS : PATH_ONLY;
 	const [form, dispatch] = useForm(controls, {
 		submit: 'save',
 		active,
-		onTypingChange,
 		onRequest: (action, current) => {
-			if (action === 'help') return onHelp();
 			if (action === 'cancel') return onClose();
 			if (action !== 'save') return;
 			dispatch({type: 'busy'});

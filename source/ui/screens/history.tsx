@@ -153,7 +153,7 @@ function accessOutcome(t: Translate, entry: AccessEntry): string {
  * "Cerca"/"Reset", pages; "Visualizza accessi" shows the logins through the same filters.
  * Choices apply at once; typed dates apply with Enter or "Cerca".
  */
-export function HistoryScreen({active, session, onBack, onHelp, onTypingChange}: {active: boolean; session: Session; onBack: () => void; onHelp: () => void; onTypingChange: (typing: boolean) => void}) {
+export function HistoryScreen({active, session, onBack}: {active: boolean; session: Session; onBack: () => void}) {
 	const {t, portal, language, guide} = useUi();
 	const {screenReader} = useDisplay();
 	const {rows, columns} = useTerminalSize();
@@ -205,9 +205,7 @@ export function HistoryScreen({active, session, onBack, onHelp, onTypingChange}:
 	const [form, dispatch] = useForm(controls, {
 		submit: 'search',
 		active: active && !detail,
-		onTypingChange,
 		onRequest: (action, current) => {
-			if (action === 'help') return onHelp();
 			if (action.startsWith(ROW_PREFIX)) {
 				const item = result?.view === view ? result.page.items[Number(action.slice(ROW_PREFIX.length))] : undefined;
 				if (item) setDetail(item);

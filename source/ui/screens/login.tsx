@@ -32,13 +32,10 @@ export interface LoginProps {
 	onLoggedIn: (session: Session) => void;
 	onForgotPassword: () => void;
 	onForgotUserId: () => void;
-	onHelp: () => void;
-	/** Told whether a text field has focus: then `?` is a character, not the help key. */
-	onTypingChange?: (typing: boolean) => void;
 }
 
 /** "Accedi" (seeds 000, 001): user name or e-mail, masked password with show/hide, attempts left, login with the app. */
-export function LoginScreen({active, notice, initialFocus, maxAttempts, onLoggedIn, onForgotPassword, onForgotUserId, onHelp, onTypingChange}: LoginProps) {
+export function LoginScreen({active, notice, initialFocus, maxAttempts, onLoggedIn, onForgotPassword, onForgotUserId}: LoginProps) {
 	const {t, portal, language} = useUi();
 	const [attemptsLeft, setAttemptsLeft] = useState(maxAttempts);
 	const [withApp, setWithApp] = useState(false);
@@ -77,17 +74,15 @@ export function LoginScreen({active, notice, initialFocus, maxAttempts, onLogged
 		active: active && !withApp,
 		initialMessage: notice ? {kind: 'info', key: notice} : undefined,
 		initialFocus,
-		onTypingChange,
 		onRequest: (action, current) => {
 			if (action === 'submit') login(current);
-			else if (action === 'help') onHelp();
 			else if (action === 'app') setWithApp(true);
 			else if (action === 'forgotPassword') onForgotPassword();
 			else if (action === 'forgotUserId') onForgotUserId();
 		},
 	});
 
-	if (withApp) return <AppLoginPanel active={active} onLoggedIn={onLoggedIn} onBack={() => setWithApp(false)} onHelp={onHelp} />;
+	if (withApp) return <AppLoginPanel active={active} onLoggedIn={onLoggedIn} onBack={() => setWithApp(false)} />;
 
 	const focused = (name: string) => active && CONTROLS[form.focus]?.name === name;
 	return (

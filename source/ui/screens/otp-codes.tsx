@@ -4,6 +4,7 @@ import type {OtpOverview, Session} from '../../core/portal.js';
 import type {OtpChannel} from '../../core/store/schema.js';
 import {Button, Checkbox, FocusMarker, Hint, MessageLine} from '../components/controls.js';
 import {useUi} from '../context.js';
+import {useHelp, useTyping} from '../screen-context.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import {describeError, type MessageKey} from '../i18n/index.js';
 import {bindingFor, choiceBinding, helpBinding, otpScreenBindings} from '../keymap.js';
@@ -28,11 +29,13 @@ function itemsOf(overview: OtpOverview): Item[] {
 const STATUS: Record<OtpOverview['app'], MessageKey> = {inactive: 'otp.app.inactive', pending: 'otp.app.pending', active: 'otp.app.active'};
 
 /** "Codici OTP" (seed 003 §4): the app, SMS and token channels, which one confirms operations, and push approval. */
-export function OtpCodesScreen({active, session, onBack, onHelp, onTypingChange}: {active: boolean; session: Session; onBack: () => void; onHelp: () => void; onTypingChange: (typing: boolean) => void}) {
+export function OtpCodesScreen({active, session, onBack}: {active: boolean; session: Session; onBack: () => void}) {
 	const {t, portal} = useUi();
 	const [overview, setOverview] = useState<OtpOverview | undefined>();
 	const [dialog, setDialog] = useState<'none' | 'activate' | 'changePhone'>('none');
 	const [message, setMessage] = useState<{kind: 'error' | 'success'; text: string} | undefined>();
+	const help = useHelp();
+	const setTyping = useTyping();
 
 	const reload = useCallback(() => {
 		portal.otpOverview(session).then(setOverview, (error: unknown) => setMessage({kind: 'error', text: describeError(t, error)}));
@@ -62,7 +65,7 @@ export function OtpCodesScreen({active, session, onBack, onHelp, onTypingChange}
 				case 'back':
 					return onBack();
 				case 'help':
-					return onHelp();
+					return help();
 				case 'open': {
 					const item = items[current()];
 					if (!item || !overview) return;
@@ -96,14 +99,14 @@ export function OtpCodesScreen({active, session, onBack, onHelp, onTypingChange}
 
 	const closeDialog = (result?: string) => {
 		setDialog('none');
-		onTypingChange(false);
+		setTyping(false);
 		if (result) setMessage({kind: 'success', text: result});
 		reload();
 	};
 
 	if (!overview) return message ? <MessageLine kind="error" text={message.text} /> : <Text>{t('app.loading')}</Text>;
-	if (dialog === 'activate') return <ActivateAppDialog active={active} session={session} onClose={closeDialog} onHelp={onHelp} onTypingChange={onTypingChange} />;
-	if (dialog === 'changePhone') return <ChangePhoneDialog active={active} session={session} phoneMasked={overview.phoneMasked} onClose={closeDialog} onHelp={onHelp} onTypingChange={onTypingChange} />;
+	if (dialog === 'activate') return <ActivateAppDialog active={active} session={session} onClose={closeDialog} />;
+	if (dialog === 'changePhone') return <ChangePhoneDialog active={active} session={session} phoneMasked={overview.phoneMasked} onClose={closeDialog} />;
 
 	const isSelected = (predicate: (item: Item) => boolean) => active && items.findIndex(predicate) === selection;
 	const action = (label: string, selected: boolean) => (

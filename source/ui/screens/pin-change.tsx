@@ -7,6 +7,7 @@ import type {Control} from '../components/form.js';
 import {OtpStep} from '../components/otp-step.js';
 import {StepDialog} from '../components/step-dialog.js';
 import {useUi} from '../context.js';
+import {useHelp} from '../screen-context.js';
 import {useForm} from '../hooks/use-form.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import {usePinAttempts} from '../hooks/use-pin-attempts.js';
@@ -24,8 +25,9 @@ const CONTROLS: readonly Control[] = [
 ];
 
 /** "PIN di firma" → "Modifica PIN" (seed 003 §6): the PINs, then the OTP. */
-export function PinChangeScreen({active, session, onBack, onHelp, onTypingChange}: {active: boolean; session: Session; onBack: () => void; onHelp: () => void; onTypingChange: (typing: boolean) => void}) {
+export function PinChangeScreen({active, session, onBack}: {active: boolean; session: Session; onBack: () => void}) {
 	const {t, portal} = useUi();
+	const help = useHelp();
 	const [pending, setPending] = useState<{changeId: string; challenge: ChallengeView} | undefined>();
 	const [done, setDone] = useState<string | undefined>();
 	const [asking, setAsking] = useState(false);
@@ -36,9 +38,7 @@ export function PinChangeScreen({active, session, onBack, onHelp, onTypingChange
 	const [form, dispatch] = useForm(CONTROLS, {
 		submit: 'confirm',
 		active: active && !asking && !pending && !done,
-		onTypingChange,
 		onRequest: (action, current) => {
-			if (action === 'help') return onHelp();
 			if (action === 'cancel') return cancel(current.dirty);
 			if (action !== 'confirm') return;
 			dispatch({type: 'busy'});
@@ -55,7 +55,7 @@ export function PinChangeScreen({active, session, onBack, onHelp, onTypingChange
 			);
 		},
 	});
-	useKeymap([...detailBindings, helpBinding], action => (action === 'back' ? onBack() : onHelp()), active && done !== undefined);
+	useKeymap([...detailBindings, helpBinding], action => (action === 'back' ? onBack() : help()), active && done !== undefined);
 
 	if (done) {
 		return (
@@ -86,8 +86,6 @@ export function PinChangeScreen({active, session, onBack, onHelp, onTypingChange
 							dispatch({type: 'message', message: {kind: 'error', key: 'errors.unexpected', text: message}});
 						}}
 						onCancel={cancel}
-						onHelp={onHelp}
-						onTypingChange={onTypingChange}
 					/>
 				) : (
 					<Box flexDirection="column">

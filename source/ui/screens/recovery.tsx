@@ -24,8 +24,6 @@ interface PublicScreenProps {
 	active: boolean;
 	onDone: (notice: MessageKey) => void;
 	onBack: () => void;
-	onHelp: () => void;
-	onTypingChange: (typing: boolean) => void;
 }
 
 type Step = {name: 'identifier'} | {name: 'code'; recoveryId: string} | {name: 'answer'; recoveryId: string; question: string; context: PasswordContext} | {name: 'password'; recoveryId: string; context: PasswordContext};
@@ -40,8 +38,6 @@ function OneFieldStep({
 	onSubmit,
 	onResend,
 	onBack,
-	onHelp,
-	onTypingChange,
 }: {
 	active: boolean;
 	intro: string;
@@ -51,8 +47,6 @@ function OneFieldStep({
 	onSubmit: (value: string) => Promise<void>;
 	onResend?: () => Promise<void>;
 	onBack: () => void;
-	onHelp: () => void;
-	onTypingChange: (typing: boolean) => void;
 }) {
 	const {t} = useUi();
 	const controls: readonly Control[] = [{...control, name: 'value'}, ...(onResend ? [{kind: 'button', name: 'resend'} as const] : []), {kind: 'button', name: 'cancel'}, {kind: 'button', name: 'confirm'}];
@@ -66,8 +60,6 @@ function OneFieldStep({
 	};
 	const [form, dispatch] = useDialogForm(controls, {
 		active,
-		onTypingChange,
-		onHelp,
 		onCancel: onBack,
 		onAction: (action, current) => {
 			if (action === 'resend' && onResend) return run(onResend(), 'recovery.resent');
@@ -90,7 +82,7 @@ function OneFieldStep({
 	);
 }
 
-export function PasswordRecoveryScreen({active, onDone, onBack, onHelp, onTypingChange}: PublicScreenProps) {
+export function PasswordRecoveryScreen({active, onDone, onBack}: PublicScreenProps) {
 	const {t, portal} = useUi();
 	const [step, setStep] = useState<Step>({name: 'identifier'});
 	const restartOn = (error: unknown) => {
@@ -102,7 +94,7 @@ export function PasswordRecoveryScreen({active, onDone, onBack, onHelp, onTyping
 	const index = {identifier: 0, code: 1, answer: 2, password: 3}[step.name];
 	// Past the User ID a code has been sent: leaving asks first.
 	const leave = () => (step.name === 'identifier' ? onBack() : setAsking(true));
-	const common = {active: active && !asking, onBack: leave, onHelp, onTypingChange};
+	const common = {active: active && !asking, onBack: leave};
 	return (
 		<Box flexDirection="column">
 			<StepDialog
@@ -168,8 +160,6 @@ export function PasswordRecoveryScreen({active, onDone, onBack, onHelp, onTyping
 								onDone('recovery.done');
 							}}
 							onCancel={leave}
-							onHelp={onHelp}
-							onTypingChange={onTypingChange}
 						/>
 					</Box>
 				) : null}
@@ -186,12 +176,10 @@ const USER_ID_CONTROLS: readonly Control[] = [
 	{kind: 'button', name: 'confirm'},
 ];
 
-export function UserIdRecoveryScreen({active, onDone, onBack, onHelp, onTypingChange}: PublicScreenProps) {
+export function UserIdRecoveryScreen({active, onDone, onBack}: PublicScreenProps) {
 	const {t, portal} = useUi();
 	const [form, dispatch] = useDialogForm(USER_ID_CONTROLS, {
 		active,
-		onTypingChange,
-		onHelp,
 		onCancel: onBack,
 		onAction: (action, current) => {
 			if (action !== 'confirm') return;

@@ -55,8 +55,6 @@ const PIN_CONTROLS: readonly Control[] = [
 export interface StepProps {
 	active: boolean;
 	onCancel: (dirty: boolean) => void;
-	onHelp: () => void;
-	onTypingChange: (typing: boolean) => void;
 }
 
 /** Runs a step's submit; a refusal stays on this step with its message (seed 004: retry the step). */
@@ -65,9 +63,7 @@ function useStepForm(controls: readonly Control[], props: StepProps & {submit: s
 	const [form, dispatch] = useForm(controls, {
 		submit: props.submit,
 		active: props.active,
-		onTypingChange: props.onTypingChange,
 		onRequest: (action, current) => {
-			if (action === 'help') return props.onHelp();
 			if (action === 'cancel') return props.onCancel(current.dirty);
 			if (action !== props.submit) return;
 			dispatch({type: 'busy'});

@@ -31,12 +31,10 @@ export interface RenewalWizardProps {
 	holderName: string;
 	expiresAt: Date;
 	onClose: (result?: WizardResult) => void;
-	onHelp: () => void;
-	onTypingChange: (typing: boolean) => void;
 }
 
 /** "Rinnova firma" (seeds 000/001) and "Richiedi nuovo certificato" (seed 002): the steps, each checked in the core. */
-export function RenewalWizard({kind = 'renewal', withCoupon, withRao = false, resume, active, session, holderName, expiresAt, onClose, onHelp, onTypingChange}: RenewalWizardProps) {
+export function RenewalWizard({kind = 'renewal', withCoupon, withRao = false, resume, active, session, holderName, expiresAt, onClose}: RenewalWizardProps) {
 	const {t, portal, language} = useUi();
 	const [state, setState] = useState<WizardState>(() => (resume ? resumeState(resume) : {step: 0}));
 	const [asking, setAsking] = useState(false);
@@ -55,7 +53,7 @@ export function RenewalWizard({kind = 'renewal', withCoupon, withRao = false, re
 	const cancel = (dirty: boolean) => (dirty || begun || coupon !== undefined || rao !== undefined ? setAsking(true) : onClose());
 	const replacement = kind === 'replacement';
 	// What every step of the dialog gets: keys while no discard prompt is open, Esc, help, typing.
-	const stepProps = {active: active && !asking, onCancel: cancel, onHelp, onTypingChange};
+	const stepProps = {active: active && !asking, onCancel: cancel};
 	const restartWith = (text: string) => {
 		setRestart(text);
 		setState({step: 0});
@@ -125,8 +123,6 @@ export function RenewalWizard({kind = 'renewal', withCoupon, withRao = false, re
 						askDataConfirmation={!replacement}
 						restartMessage={restart}
 						onCancel={cancel}
-						onHelp={onHelp}
-						onTypingChange={onTypingChange}
 						onSubmit={async input => {
 							const started = replacement
 								? await portal.beginReplacement(session, {acceptConditions: input.acceptConditions, pin: input.pin})

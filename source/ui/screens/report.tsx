@@ -20,14 +20,12 @@ const CONTROLS: readonly Control[] = [
 ];
 
 /** "Report" (seed 001): the address that receives signature reports, and how often; a new address is proved by a code sent to it. */
-export function ReportScreen({active, session, onBack, onHelp, onTypingChange}: {active: boolean; session: Session; onBack: () => void; onHelp: () => void; onTypingChange: (typing: boolean) => void}) {
+export function ReportScreen({active, session, onBack}: {active: boolean; session: Session; onBack: () => void}) {
 	const {t, portal} = useUi();
 	const [accountEmail, setAccountEmail] = useState<string | undefined>();
 	const [pending, setPending] = useState<{email: string; frequency: ReportFrequency; challenge: ChallengeView} | undefined>();
 	const [form, dispatch] = useDialogForm(CONTROLS, {
 		active: active && accountEmail !== undefined && !pending,
-		onTypingChange,
-		onHelp,
 		onCancel: onBack,
 		onAction: (action, current) => {
 			if (action !== 'confirm') return;
@@ -79,8 +77,6 @@ export function ReportScreen({active, session, onBack, onHelp, onTypingChange}: 
 						setPending(undefined);
 						dispatch({type: 'message', message: {kind: 'info', key: 'report.notChanged'}});
 					}}
-					onHelp={onHelp}
-					onTypingChange={onTypingChange}
 				/>
 			</Box>
 		);

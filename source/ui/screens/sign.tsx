@@ -8,6 +8,7 @@ import type {Control} from '../components/form.js';
 import {OtpStep} from '../components/otp-step.js';
 import {StepDialog} from '../components/step-dialog.js';
 import {useUi} from '../context.js';
+import {useHelp} from '../screen-context.js';
 import {useDialogForm} from '../hooks/use-form.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import {usePinAttempts} from '../hooks/use-pin-attempts.js';
@@ -36,13 +37,14 @@ function size(bytes: number): string {
  * (Enter on the path adds one) and takes the PIN; step 2 is the OTP, one for all files.
  * Each file becomes FILE.p7m beside it.
  */
-export function SignScreen({active, session, onBack, onHelp, onTypingChange}: {active: boolean; session: Session; onBack: () => void; onHelp: () => void; onTypingChange: (typing: boolean) => void}) {
+export function SignScreen({active, session, onBack}: {active: boolean; session: Session; onBack: () => void}) {
 	const {t} = useUi();
 	const {portal} = useUi();
 	const [documents, setDocuments] = useState<DocumentToSign[]>([]);
 	const [pending, setPending] = useState<{documents: DocumentToSign[]; challenge: ChallengeView} | undefined>();
 	const [signed, setSigned] = useState<SigningResult | undefined>();
 	const [asking, setAsking] = useState(false);
+	const help = useHelp();
 	const [attemptsLeft, refreshAttempts] = usePinAttempts(session);
 	// The PIN waits here (not on screen) from step 1 until the OTP is confirmed, then goes.
 	const pin = useRef('');
@@ -57,8 +59,6 @@ export function SignScreen({active, session, onBack, onHelp, onTypingChange}: {a
 	const cancel = (dirty: boolean) => (dirty || pending || documents.length > 0 ? setAsking(true) : onBack());
 	const [form, dispatch] = useDialogForm(CONTROLS, {
 		active: active && !asking && !pending && !signed,
-		onTypingChange,
-		onHelp,
 		onCancel: cancel,
 		onAction: (action, current) => {
 			if (action === 'clear') {
@@ -102,7 +102,7 @@ export function SignScreen({active, session, onBack, onHelp, onTypingChange}: {a
 				);
 		},
 	});
-	useKeymap([...detailBindings, helpBinding], action => (action === 'back' ? onBack() : onHelp()), active && signed !== undefined);
+	useKeymap([...detailBindings, helpBinding], action => (action === 'back' ? onBack() : help()), active && signed !== undefined);
 
 	if (signed) {
 		return (
@@ -148,8 +148,6 @@ export function SignScreen({active, session, onBack, onHelp, onTypingChange}: {a
 								dispatch({type: 'message', message: {kind: 'error', key: 'errors.unexpected', text: message}});
 							}}
 							onCancel={cancel}
-							onHelp={onHelp}
-							onTypingChange={onTypingChange}
 						/>
 					</Box>
 				) : (

@@ -4,6 +4,7 @@ import type {DashboardView, Session} from '../../core/portal.js';
 import {Button, Checkbox, FormButtons, Hint, InlineField, MessageLine} from '../components/controls.js';
 import type {Control} from '../components/form.js';
 import {useUi} from '../context.js';
+import {useHelp} from '../screen-context.js';
 import {useForm} from '../hooks/use-form.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import {describeError, formatDate} from '../i18n/index.js';
@@ -27,13 +28,12 @@ export interface SuspensionScreenProps {
 	active: boolean;
 	session: Session;
 	onBack: () => void;
-	onHelp: () => void;
-	onTypingChange: (typing: boolean) => void;
 }
 
 /** "Sospensione e revoca firma" (seed 003 §8). */
-export function SuspensionScreen({active, session, onBack, onHelp, onTypingChange}: SuspensionScreenProps) {
+export function SuspensionScreen({active, session, onBack}: SuspensionScreenProps) {
 	const {t, portal, language} = useUi();
+	const help = useHelp();
 	const [view, setView] = useState<DashboardView | undefined>();
 	const [form, setForm] = useState<'none' | 'suspend' | 'revocationForm'>('none');
 	const buttons = useSelection(2);
@@ -50,7 +50,7 @@ export function SuspensionScreen({active, session, onBack, onHelp, onTypingChang
 		[...otpScreenBindings, helpBinding],
 		action => {
 			if (action === 'back') onBack();
-			else if (action === 'help') onHelp();
+			else if (action === 'help') help();
 			else if (action === 'up') buttons.previous();
 			else if (action === 'down') buttons.next();
 			else if (action === 'open' && view) {
@@ -71,8 +71,6 @@ export function SuspensionScreen({active, session, onBack, onHelp, onTypingChang
 				guide="suspension.revocationForm"
 				suggest={async () => portal.suggestedRevocationFormFile(session)}
 				save={async path => t('suspension.revocationFormSaved', {path: await portal.exportRevocationForm(session, path)})}
-				onHelp={onHelp}
-				onTypingChange={onTypingChange}
 				onClose={result => {
 					setForm('none');
 					if (result) setMessage({kind: 'success', text: result});
@@ -86,8 +84,6 @@ export function SuspensionScreen({active, session, onBack, onHelp, onTypingChang
 				expiresAt={certificate?.expiresAt}
 				active={active}
 				session={session}
-				onHelp={onHelp}
-				onTypingChange={onTypingChange}
 				onClose={result => {
 					setForm('none');
 					if (result) setMessage({kind: 'success', text: result});
@@ -128,14 +124,12 @@ function untilExpiry(until: Date, expiresAt: Date | undefined): boolean {
 	return expiresAt !== undefined && until.getTime() >= expiresAt.getTime();
 }
 
-function SuspensionForm({expiresAt, active, session, onClose, onHelp, onTypingChange}: {expiresAt: Date | undefined; active: boolean; session: Session; onClose: (result?: string) => void; onHelp: () => void; onTypingChange: (typing: boolean) => void}) {
+function SuspensionForm({expiresAt, active, session, onClose}: {expiresAt: Date | undefined; active: boolean; session: Session; onClose: (result?: string) => void}) {
 	const {t, portal, language} = useUi();
 	const [form, dispatch] = useForm(CONTROLS, {
 		submit: 'suspend',
 		active,
-		onTypingChange,
 		onRequest: (action, current) => {
-			if (action === 'help') return onHelp();
 			if (action === 'cancel') return onClose();
 			if (action !== 'suspend') return;
 			dispatch({type: 'busy'});
