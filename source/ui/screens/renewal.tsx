@@ -9,7 +9,7 @@ import {useKeymap} from '../hooks/use-keymap.js';
 import {useSelection} from '../hooks/use-selection.js';
 import {describeError, formatDate, formatTime} from '../i18n/index.js';
 import {detailBindings, helpBinding, otpScreenBindings} from '../keymap.js';
-import {resumeState, stepIndex, stepLabels} from './renewal-flow.js';
+import {resumedStepLabel} from '../flows/renewal.js';
 import {RenewalWizard} from './renewal-wizard.js';
 import {nextStepText} from './dashboard.js';
 
@@ -114,7 +114,7 @@ function RenewalChoices({active, pending, onBack, onChoose}: {active: boolean; p
 			else if (action === 'help') help();
 			else if (action === 'up') selection.previous();
 			else if (action === 'down') selection.next();
-			else onChoose(choices[selection.current()]!);
+			else onChoose(choices[selection.current()] ?? 'standard');
 		},
 		active,
 	);
@@ -131,8 +131,7 @@ function RenewalChoices({active, pending, onBack, onChoose}: {active: boolean; p
 
 /** "Hai un rinnovo in corso (iniziato alle 12:40): puoi riprenderlo dal passo «Attiva il certificato» fino alle 13:10." */
 export function resumeText(t: ReturnType<typeof useUi>['t'], pending: PendingRenewal, language: 'it' | 'en'): string {
-	const labels = stepLabels(pending.kind, pending.withCoupon, pending.withRao);
-	const step = t(labels[stepIndex(resumeState(pending), pending.kind, pending.withCoupon, pending.withRao, undefined)]!);
+	const step = t(resumedStepLabel(pending));
 	const key = pending.kind === 'replacement' ? 'replacement.resume' : 'renewal.resume';
 	return t(key, {time: formatTime(language, pending.startedAt), step, until: formatTime(language, pending.resumableUntil)});
 }
