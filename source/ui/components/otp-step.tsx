@@ -10,13 +10,13 @@ import {MessageLine, FormButtons} from './controls.js';
 import type {Control} from './form.js';
 import {OtpInput} from './otp-input.js';
 
-const SMS_CONTROLS: readonly Control[] = [
+const SMS_CONTROLS = [
 	{kind: 'text', name: 'otp', max: 8, digitsOnly: true},
 	{kind: 'button', name: 'resend'},
 	{kind: 'button', name: 'cancel'},
 	{kind: 'button', name: 'confirm'},
-];
-const TOTP_CONTROLS: readonly Control[] = SMS_CONTROLS.filter(control => control.name !== 'resend');
+] as const satisfies readonly Control[];
+const TOTP_CONTROLS = SMS_CONTROLS.filter(control => control.name !== 'resend');
 
 export interface OtpStepProps {
 	active: boolean;
@@ -55,7 +55,7 @@ export function OtpStep({active, challenge: initial, confirmLabel, onConfirm, on
 				});
 				return;
 			}
-			const code = current.fields['otp']!.value;
+			const code = current.fields.otp.value;
 			// Empty or short: say what is wrong, and spend no attempt (the core would not count it either).
 			if (code.length !== OTP_DIGITS) return dispatch({type: 'done', focus: 'otp', message: {kind: 'error', key: 'errors.otp.malformed', params: {digits: OTP_DIGITS}}});
 			submit(() => onConfirm(code), {
@@ -63,7 +63,7 @@ export function OtpStep({active, challenge: initial, confirmLabel, onConfirm, on
 				failed: (error, message) => {
 					if (isDomainError(error, 'otp.wrong')) setChallenge(view => ({...view, attemptsLeft: Number(error.params['attemptsLeft'])}));
 					// A spent challenge (used, cancelled, unknown): the operation starts again.
-					else if (isDomainError(error) && error.code.startsWith('otp.') && !isDomainError(error, 'otp.reused') && !isDomainError(error, 'otp.expired')) onRestart(message.text ?? '');
+					else if (isDomainError(error) && error.code.startsWith('otp.') && !isDomainError(error, 'otp.reused') && !isDomainError(error, 'otp.expired')) onRestart(message.text);
 					// An expired code: "Invia di nuovo" is next. A reused one: the next code will do; nothing was counted.
 					return {clear: ['otp'], focus: isDomainError(error, 'otp.expired') ? 'resend' : 'otp'};
 				},
@@ -81,7 +81,7 @@ export function OtpStep({active, challenge: initial, confirmLabel, onConfirm, on
 			onPoll().then(
 				view => {
 					if (answered.current) return;
-					if (view.state === 'approved') answered.current = submit(() => onConfirm(''), {failed: (_, message) => void onRestart(message.text ?? '')});
+					if (view.state === 'approved') answered.current = submit(() => onConfirm(''), {failed: (_, message) => void onRestart(message.text)});
 					else if (view.state === 'denied') {
 						answered.current = true;
 						onRestart(t('errors.otp.denied'));
@@ -96,7 +96,7 @@ export function OtpStep({active, challenge: initial, confirmLabel, onConfirm, on
 	const focused = (name: string) => active && controls[form.focus]?.name === name;
 	return (
 		<Box flexDirection="column">
-			<OtpInput challenge={challenge} field={form.fields['otp']!} focused={focused('otp')} resendFocused={focused('resend')} />
+			<OtpInput challenge={challenge} field={form.fields.otp} focused={focused('otp')} resendFocused={focused('resend')} />
 			<FormButtons focused={focused} confirmLabel={confirmLabel} />
 			{form.message ? <MessageLine kind={form.message.kind} text={form.message.text ?? t(form.message.key, form.message.params)} /> : null}
 		</Box>

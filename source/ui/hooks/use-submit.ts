@@ -3,6 +3,9 @@ import type {FormAction, FormMessage} from '../components/form.js';
 import {useUi} from '../context.js';
 import {describeError, type Translate} from '../i18n/index.js';
 
+/** An error's message as a form shows it; `text` is in words already. */
+export type ErrorMessage = FormMessage & {kind: 'error'; text: string};
+
 /** What a form shows once a call has settled: fields emptied, where the focus goes, the message. */
 export interface Settled {
 	clear?: readonly string[];
@@ -17,7 +20,7 @@ export interface SubmitHandlers<T> {
 	 * The call failed: what the form shows now besides the error's message (which is given here
 	 * too, and shown unless `message` says otherwise).
 	 */
-	failed?: (error: unknown, message: FormMessage) => Settled | void;
+	failed?: (error: unknown, message: ErrorMessage) => Settled | void;
 }
 
 /**
@@ -27,8 +30,13 @@ export interface SubmitHandlers<T> {
 export type Submit = <T>(call: () => Promise<T>, handlers?: SubmitHandlers<T>) => boolean;
 
 /** A failure as a form shows it: a domain error's own translated message, anything else "Errore imprevisto: …". */
-export function errorMessage(t: Translate, error: unknown): FormMessage {
-	return {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)};
+export function errorMessage(t: Translate, error: unknown): ErrorMessage {
+	return shownError(describeError(t, error));
+}
+
+/** An error already put in words (by describeError, or a step that sends the user back) as a form's message. */
+export function shownError(text: string): ErrorMessage {
+	return {kind: 'error', key: 'errors.unexpected', text};
 }
 
 /**

@@ -9,6 +9,7 @@ import {useUi} from '../context.js';
 import {useHelp} from '../screen-context.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import {useSelection} from '../hooks/use-selection.js';
+import {useSubmit} from '../hooks/use-submit.js';
 import {describeError, formatDate, formatTime, type MessageKey} from '../i18n/index.js';
 import {helpBinding, otpScreenBindings} from '../keymap.js';
 import {CodeConfirmedEditor, LanguageEditor, SecretQuestionEditor} from './account-editors.js';
@@ -25,6 +26,8 @@ const ITEMS: readonly {item: Item; group: MessageKey | null; label: MessageKey}[
 	{item: 'language', group: 'account.preferences', label: 'account.language'},
 	{item: 'sessions', group: 'account.security', label: 'account.sessions'},
 ];
+
+const LABELS = Object.fromEntries(ITEMS.map(entry => [entry.item, entry.label])) as Record<Item, MessageKey>;
 
 export interface AccountScreenProps {
 	active: boolean;
@@ -57,8 +60,10 @@ export function AccountScreen({active, session, onBack, onLanguage}: AccountScre
 			if (action === 'down') return next();
 			if (action === 'back') return onBack();
 			if (action === 'help') return help();
+			const chosen = ITEMS[current()];
+			if (!chosen) return;
 			setNotice(undefined);
-			setEditing(ITEMS[current()]!.item);
+			setEditing(chosen.item);
 		},
 		active && editing === undefined,
 	);
@@ -156,7 +161,7 @@ export function AccountScreen({active, session, onBack, onLanguage}: AccountScre
 
 	return (
 		<Box flexDirection="column">
-			<Text bold>{editing ? `${t('account.title')} › ${t(ITEMS.find(entry => entry.item === editing)!.label)}` : t('account.title')}</Text>
+			<Text bold>{editing ? `${t('account.title')} › ${t(LABELS[editing])}` : t('account.title')}</Text>
 			{editor ?? (
 				<Box flexDirection="column">
 					<GuideNote step="account" />
@@ -191,6 +196,7 @@ export function AccountScreen({active, session, onBack, onLanguage}: AccountScre
 function SessionsView({active, session, onBack}: {active: boolean; session: Session; onBack: () => void}) {
 	const {t, portal, language} = useUi();
 	const help = useHelp();
+	const {submit} = useSubmit();
 	const [sessions, setSessions] = useState<SessionRecord[] | undefined>();
 	const [message, setMessage] = useState<{kind: 'success' | 'error'; text: string} | undefined>();
 	const load = useCallback(() => {
@@ -203,13 +209,13 @@ function SessionsView({active, session, onBack}: {active: boolean; session: Sess
 			if (action === 'back') return onBack();
 			if (action === 'help') return help();
 			if (action !== 'open') return;
-			portal.endOtherSessions(session).then(
-				count => {
+			submit(() => portal.endOtherSessions(session), {
+				done: count => {
 					setMessage({kind: 'success', text: t('account.sessionsEnded', {count})});
 					load();
 				},
-				(error: unknown) => setMessage({kind: 'error', text: describeError(t, error)}),
-			);
+				failed: (_, failure) => void setMessage({kind: 'error', text: failure.text}),
+			});
 		},
 		active,
 	);
