@@ -4,7 +4,6 @@ import type {Session} from '../../core/portal.js';
 import {Checkbox, FormButtons, Hint, InlineField, MessageLine} from '../components/controls.js';
 import {DiscardPrompt} from '../components/discard-prompt.js';
 import type {Control} from '../components/form.js';
-import {fieldOf, formValues} from '../components/form-values.js';
 import {GuideNote} from '../components/guide-note.js';
 import {OtpStep} from '../components/otp-step.js';
 import {StepDialog} from '../components/step-dialog.js';
@@ -108,7 +107,7 @@ function PinsForm({active, attemptsLeft, restart, onSubmit, onCancel}: {active: 
 		onRequest: (action, current) => {
 			if (action === 'cancel') return onCancel(current.dirty);
 			if (action !== 'confirm') return;
-			submit(() => onSubmit(formValues(CONTROLS, current)), {
+			submit(() => onSubmit({current: current.fields.current.value, new: current.fields.new.value, again: current.fields.again.value}), {
 				done: () => ({clear: ['current', 'new', 'again']}),
 				failed: () => ({clear: ['current', 'new', 'again'], focus: 'current'}),
 			});
@@ -116,14 +115,14 @@ function PinsForm({active, attemptsLeft, restart, onSubmit, onCancel}: {active: 
 	});
 	const {submit} = useSubmit(dispatch);
 	const focused = (name: string) => active && CONTROLS[form.focus]?.name === name;
-	const {show: shown} = formValues(CONTROLS, form);
+	const shown = form.checks.show;
 	return (
 		<Box flexDirection="column">
 			<Text>{t('pinChange.intro')}</Text>
 			<Text wrap="wrap">! {t('pinChange.warning')}</Text>
-			<InlineField label={t('pinChange.current')} field={fieldOf(CONTROLS, form, 'current')} focused={focused('current')} masked={!shown} labelWidth={24} />
-			<InlineField label={t('pinChange.new')} field={fieldOf(CONTROLS, form, 'new')} focused={focused('new')} masked={!shown} labelWidth={24} />
-			<InlineField label={t('pinChange.again')} field={fieldOf(CONTROLS, form, 'again')} focused={focused('again')} masked={!shown} labelWidth={24} />
+			<InlineField label={t('pinChange.current')} field={form.fields.current} focused={focused('current')} masked={!shown} labelWidth={24} />
+			<InlineField label={t('pinChange.new')} field={form.fields.new} focused={focused('new')} masked={!shown} labelWidth={24} />
+			<InlineField label={t('pinChange.again')} field={form.fields.again} focused={focused('again')} masked={!shown} labelWidth={24} />
 			<Checkbox label={t('renewal.showPin')} checked={shown} focused={focused('show')} />
 			{attemptsLeft === undefined ? null : <Hint>{t('pinChange.attempts', {count: attemptsLeft})}</Hint>}
 			<FormButtons focused={focused} confirmLabel={t('dialog.confirm')} />

@@ -3,8 +3,7 @@ import {Box, Text} from 'ink';
 import {isDomainError} from '../../core/errors.js';
 import {toDisplayText} from '../../core/text/sanitize.js';
 import {Button, FormButtons, InlineField, MessageLine} from '../components/controls.js';
-import {emptyField, type Control, type FormMessage} from '../components/form.js';
-import {fieldOf, formValues} from '../components/form-values.js';
+import type {Control, FormMessage} from '../components/form.js';
 import {DiscardPrompt} from '../components/discard-prompt.js';
 import {GuideNote, type GuideStep} from '../components/guide-note.js';
 import {PasswordForm} from '../components/password-form.js';
@@ -58,7 +57,10 @@ function OneFieldStep({
 	onBack: () => void;
 }) {
 	const {t} = useUi();
-	const controls: readonly Control[] = [{...control, name: 'value'}, ...(onResend ? [{kind: 'button', name: 'resend'} as const] : []), {kind: 'button', name: 'cancel'}, {kind: 'button', name: 'confirm'}];
+	const field = {...control, name: 'value' as const};
+	const controls = onResend
+		? ([field, {kind: 'button', name: 'resend'}, {kind: 'button', name: 'cancel'}, {kind: 'button', name: 'confirm'}] as const)
+		: ([field, {kind: 'button', name: 'cancel'}, {kind: 'button', name: 'confirm'}] as const);
 	// A code that cannot be one (too short) stays, to be completed; anything else is typed again.
 	const failed = (error: unknown) => ({clear: isDomainError(error, 'otp.malformed') ? [] : ['value'], focus: 'value'});
 	const [form, dispatch] = useDialogForm(controls, {
@@ -68,7 +70,7 @@ function OneFieldStep({
 		onAction: (action, current) => {
 			if (action === 'resend' && onResend) return void submit(onResend, {done: () => ({clear: ['value'], focus: 'value', message: {kind: 'info', key: 'recovery.resent'}}), failed});
 			if (action !== 'confirm') return;
-			const value = current.fields['value']?.value ?? '';
+			const {value} = current.fields.value;
 			if (value.trim() === '') return dispatch({type: 'done', focus: 'value', message: {kind: 'error', key: 'recovery.fieldMissing', params: {field: label}}});
 			submit(() => onSubmit(value), {done: () => ({focus: 'value'}), failed});
 		},
@@ -79,7 +81,7 @@ function OneFieldStep({
 		<Box flexDirection="column">
 			<Text wrap="wrap">{intro}</Text>
 			<Box gap={2}>
-				<InlineField label={label} field={form.fields['value'] ?? emptyField} focused={focused('value')} masked={control.masked} labelWidth={34} />
+				<InlineField label={label} field={form.fields.value} focused={focused('value')} masked={control.masked} labelWidth={34} />
 				{onResend ? <Button label={t('recovery.resend')} focused={focused('resend')} /> : null}
 			</Box>
 			<FormButtons focused={focused} confirmLabel={confirmLabel} />
@@ -216,7 +218,7 @@ export function UserIdRecoveryScreen({active, onDone, onBack}: PublicScreenProps
 		onCancel: () => void send({type: 'cancel'}),
 		onAction: (action, current) => {
 			if (action !== 'confirm') return;
-			submit(() => send({type: 'submit', values: formValues(USER_ID_CONTROLS, current)}), {
+			submit(() => send({type: 'submit', values: {codiceFiscale: current.fields.codiceFiscale.value, email: current.fields.email.value}}), {
 				// Sent: the login screen says so. A field left empty, or refused: the form says it.
 				done: next => (next.missing ? {message: {kind: 'error', key: 'recovery.userIdMissing'}} : next.error === undefined ? undefined : {message: errorMessage(t, next.error)}),
 			});
@@ -229,8 +231,8 @@ export function UserIdRecoveryScreen({active, onDone, onBack}: PublicScreenProps
 			<GuideNote step="recovery.userId" />
 			<Text bold>{t('recovery.userIdTitle')}</Text>
 			<Text wrap="wrap">{t('recovery.userIdIntro')}</Text>
-			<InlineField label={t('recovery.codiceFiscale')} field={fieldOf(USER_ID_CONTROLS, form, 'codiceFiscale')} focused={focused('codiceFiscale')} labelWidth={24} />
-			<InlineField label={t('recovery.email')} field={fieldOf(USER_ID_CONTROLS, form, 'email')} focused={focused('email')} labelWidth={24} />
+			<InlineField label={t('recovery.codiceFiscale')} field={form.fields.codiceFiscale} focused={focused('codiceFiscale')} labelWidth={24} />
+			<InlineField label={t('recovery.email')} field={form.fields.email} focused={focused('email')} labelWidth={24} />
 			<FormButtons focused={focused} confirmLabel={t('recovery.sendUserId')} />
 			{form.message ? <MessageLine kind={form.message.kind} text={form.message.text ?? t(form.message.key, form.message.params)} /> : null}
 		</Box>

@@ -1,9 +1,8 @@
 import {Box, Text} from 'ink';
 import type {Session} from '../../core/portal.js';
 import {Checkbox, FormButtons, Hint, InlineField, MessageLine} from '../components/controls.js';
-import type {Control, MessageKind} from '../components/form.js';
+import type {Control, FormOf, MessageKind} from '../components/form.js';
 import {useUi} from '../context.js';
-import {fieldOf, formValues, type FormValues, type TextName} from '../components/form-values.js';
 import type {ConsentValues, CouponValues, NewPinValues, RaoValues, SecurityValues} from '../flows/renewal.js';
 import {useForm} from '../hooks/use-form.js';
 import {usePinAttempts} from '../hooks/use-pin-attempts.js';
@@ -24,7 +23,12 @@ const CONSENT_CONTROLS = [
 ] as const satisfies readonly Control[];
 
 /** The replacement asks no "data unchanged" confirmation: the new certificate is issued on the current data. */
-const REPLACEMENT_CONSENT_CONTROLS: readonly Control[] = CONSENT_CONTROLS.filter(control => control.name !== 'confirm');
+const REPLACEMENT_CONSENT_CONTROLS = [
+	{kind: 'check', name: 'accept'},
+	{kind: 'text', name: 'pin', max: 8, digitsOnly: true, masked: true},
+	{kind: 'button', name: 'cancel'},
+	{kind: 'button', name: 'next'},
+] as const satisfies readonly Control[];
 
 const RAO_CONTROLS = [
 	{kind: 'text', name: 'operator', max: 16, enterMovesOn: true, secret: false},
@@ -60,49 +64,46 @@ export interface StepProps {
 	onCancel: (dirty: boolean) => void;
 }
 
-/** Runs a step's submit with the form's values; a refusal stays on this step with its message (seed 004: retry the step). */
+/** Runs a step's submit; a refusal stays on this step with its message (seed 004: retry the step). */
 function useStepForm<const Controls extends readonly Control[]>(
 	controls: Controls,
-	props: StepProps & {submit: string; shown?: readonly Control[]; run: (values: FormValues<Controls>) => Promise<void>; clearOnError: readonly TextName<Controls>[]},
+	props: StepProps & {submit: string; run: (form: FormOf<Controls>) => Promise<void>; clearOnError: readonly (keyof FormOf<Controls>['fields'])[]},
 ) {
-	// `shown`: the controls on screen when they are a subset of `controls` (the new certificate's consents).
-	const onScreen = props.shown ?? controls;
-	const [form, dispatch] = useForm(onScreen, {
+	const [form, dispatch] = useForm(controls, {
 		submit: props.submit,
 		active: props.active,
 		onRequest: (action, current) => {
 			if (action === 'cancel') return props.onCancel(current.dirty);
 			if (action !== props.submit) return;
-			submit(() => props.run(formValues(controls, current)), {failed: () => ({clear: props.clearOnError})});
+			submit(() => props.run(current), {failed: () => ({clear: props.clearOnError})});
 		},
 	});
 	const {submit} = useSubmit(dispatch);
-	const focused = (name: string) => props.active && onScreen[form.focus]?.name === name;
-	const field = (name: TextName<Controls>) => fieldOf(controls, form, name);
-	return {form, focused, field};
+	const focused = (name: string) => props.active && controls[form.focus]?.name === name;
+	return {form, focused};
 }
 
 export function ConsentsStep(props: StepProps & {holder: Session; declaration: string; askDataConfirmation: boolean; restartMessage?: string | undefined; onSubmit: (values: ConsentValues) => Promise<void>}) {
 	const {t} = useUi();
-	const {form, focused, field} = useStepForm(CONSENT_CONTROLS, {
+	const {form, focused} = useStepForm<typeof CONSENT_CONTROLS | typeof REPLACEMENT_CONSENT_CONTROLS>(props.askDataConfirmation ? CONSENT_CONTROLS : REPLACEMENT_CONSENT_CONTROLS, {
 		...props,
 		submit: 'next',
-		...(props.askDataConfirmation ? {} : {shown: REPLACEMENT_CONSENT_CONTROLS}),
 		clearOnError: ['pin'],
-		run: values => props.onSubmit({...values, confirm: props.askDataConfirmation ? values.confirm : true}).finally(refreshAttempts),
+		run: current =>
+			props.onSubmit({accept: current.checks.accept, confirm: props.askDataConfirmation ? ('confirm' in current.checks && current.checks.confirm) : true, pin: current.fields.pin.value}).finally(refreshAttempts),
 	});
 	const [attemptsLeft, refreshAttempts] = usePinAttempts(props.holder);
 	return (
 		<Box flexDirection="column">
 			<Text wrap="wrap">{props.declaration}</Text>
-			<Checkbox label={t('renewal.accept')} checked={form.checks['accept'] ?? false} focused={focused('accept')} />
+			<Checkbox label={t('renewal.accept')} checked={form.checks.accept} focused={focused('accept')} />
 			{props.askDataConfirmation ? (
 				<>
 					<Text wrap="wrap">{t('renewal.question')}</Text>
-					<Checkbox label={t('renewal.confirm')} checked={form.checks['confirm'] ?? false} focused={focused('confirm')} />
+					<Checkbox label={t('renewal.confirm')} checked={'confirm' in form.checks && form.checks.confirm} focused={focused('confirm')} />
 				</>
 			) : null}
-			<InlineField label={t('renewal.pin')} field={field('pin')} focused={focused('pin')} masked labelWidth={16} />
+			<InlineField label={t('renewal.pin')} field={form.fields.pin} focused={focused('pin')} masked labelWidth={16} />
 			{attemptsLeft === undefined ? null : <Hint>{t('pinInput.attempts', {count: attemptsLeft})}</Hint>}
 			<Text wrap="wrap">! {t('renewal.pinWarning')}</Text>
 			<FormButtons focused={focused} confirmLabel={t('dialog.confirm')} confirm="next" />
@@ -113,12 +114,17 @@ export function ConsentsStep(props: StepProps & {holder: Session; declaration: s
 
 export function RaoStep(props: StepProps & {onSubmit: (values: RaoValues) => Promise<void>}) {
 	const {t} = useUi();
-	const {form, focused, field} = useStepForm(RAO_CONTROLS, {...props, submit: 'next', clearOnError: ['password'], run: props.onSubmit});
+	const {form, focused} = useStepForm(RAO_CONTROLS, {
+		...props,
+		submit: 'next',
+		clearOnError: ['password'],
+		run: current => props.onSubmit({operator: current.fields.operator.value, password: current.fields.password.value}),
+	});
 	return (
 		<Box flexDirection="column">
 			<Text wrap="wrap">{t('renewal.raoIntro')}</Text>
-			<InlineField label={t('renewal.raoUser')} field={field('operator')} focused={focused('operator')} labelWidth={22} />
-			<InlineField label={t('renewal.raoPassword')} field={field('password')} focused={focused('password')} masked labelWidth={22} />
+			<InlineField label={t('renewal.raoUser')} field={form.fields.operator} focused={focused('operator')} labelWidth={22} />
+			<InlineField label={t('renewal.raoPassword')} field={form.fields.password} focused={focused('password')} masked labelWidth={22} />
 			<FormButtons focused={focused} confirmLabel={t('dialog.confirm')} confirm="next" />
 			<StepMessage message={form.message} />
 		</Box>
@@ -127,11 +133,11 @@ export function RaoStep(props: StepProps & {onSubmit: (values: RaoValues) => Pro
 
 export function CouponStep(props: StepProps & {onSubmit: (values: CouponValues) => Promise<void>}) {
 	const {t} = useUi();
-	const {form, focused, field} = useStepForm(COUPON_CONTROLS, {...props, submit: 'next', clearOnError: [], run: props.onSubmit});
+	const {form, focused} = useStepForm(COUPON_CONTROLS, {...props, submit: 'next', clearOnError: [], run: current => props.onSubmit({coupon: current.fields.coupon.value})});
 	return (
 		<Box flexDirection="column">
 			<Text wrap="wrap">{t('renewal.couponIntro')}</Text>
-			<InlineField label={t('renewal.couponLabel')} field={field('coupon')} focused={focused('coupon')} labelWidth={18} />
+			<InlineField label={t('renewal.couponLabel')} field={form.fields.coupon} focused={focused('coupon')} labelWidth={18} />
 			<FormButtons focused={focused} confirmLabel={t('dialog.confirm')} confirm="next" />
 			<StepMessage message={form.message} />
 		</Box>
@@ -140,13 +146,18 @@ export function CouponStep(props: StepProps & {onSubmit: (values: CouponValues) 
 
 export function SecurityStep(props: StepProps & {onSubmit: (values: SecurityValues) => Promise<void>}) {
 	const {t} = useUi();
-	const {form, focused, field} = useStepForm(SECURITY_CONTROLS, {...props, submit: 'next', clearOnError: ['passphrase', 'passphraseAgain'], run: props.onSubmit});
+	const {form, focused} = useStepForm(SECURITY_CONTROLS, {
+		...props,
+		submit: 'next',
+		clearOnError: ['passphrase', 'passphraseAgain'],
+		run: current => props.onSubmit({passphrase: current.fields.passphrase.value, passphraseAgain: current.fields.passphraseAgain.value, useCf: current.checks.useCf}),
+	});
 	return (
 		<Box flexDirection="column">
 			<Text wrap="wrap">{t('replacement.securityIntro')}</Text>
-			<InlineField label={t('replacement.passphrase')} field={field('passphrase')} focused={focused('passphrase')} masked labelWidth={26} />
-			<InlineField label={t('replacement.passphraseAgain')} field={field('passphraseAgain')} focused={focused('passphraseAgain')} masked labelWidth={26} />
-			<Checkbox label={t('replacement.useCf')} checked={form.checks['useCf'] ?? false} focused={focused('useCf')} />
+			<InlineField label={t('replacement.passphrase')} field={form.fields.passphrase} focused={focused('passphrase')} masked labelWidth={26} />
+			<InlineField label={t('replacement.passphraseAgain')} field={form.fields.passphraseAgain} focused={focused('passphraseAgain')} masked labelWidth={26} />
+			<Checkbox label={t('replacement.useCf')} checked={form.checks.useCf} focused={focused('useCf')} />
 			<FormButtons focused={focused} confirmLabel={t('dialog.confirm')} confirm="next" />
 			<StepMessage message={form.message} />
 		</Box>
@@ -156,13 +167,18 @@ export function SecurityStep(props: StepProps & {onSubmit: (values: SecurityValu
 /** "Attiva il certificato" / "Scegli nuovo PIN": the button says what the step does (seed 002's phase 3: "Conferma"). */
 export function NewPinStep(props: StepProps & {confirmLabel: string; onSubmit: (values: NewPinValues) => Promise<void>}) {
 	const {t} = useUi();
-	const {form, focused, field} = useStepForm(PIN_CONTROLS, {...props, submit: 'activate', clearOnError: ['pin', 'pinAgain'], run: props.onSubmit});
-	const shown = form.checks['show'] ?? false;
+	const {form, focused} = useStepForm(PIN_CONTROLS, {
+		...props,
+		submit: 'activate',
+		clearOnError: ['pin', 'pinAgain'],
+		run: current => props.onSubmit({pin: current.fields.pin.value, pinAgain: current.fields.pinAgain.value}),
+	});
+	const shown = form.checks.show;
 	return (
 		<Box flexDirection="column">
 			<Text wrap="wrap">{t('renewal.newPinIntro')}</Text>
-			<InlineField label={t('renewal.newPin')} field={field('pin')} focused={focused('pin')} masked={!shown} labelWidth={26} />
-			<InlineField label={t('renewal.newPinAgain')} field={field('pinAgain')} focused={focused('pinAgain')} masked={!shown} labelWidth={26} />
+			<InlineField label={t('renewal.newPin')} field={form.fields.pin} focused={focused('pin')} masked={!shown} labelWidth={26} />
+			<InlineField label={t('renewal.newPinAgain')} field={form.fields.pinAgain} focused={focused('pinAgain')} masked={!shown} labelWidth={26} />
 			<Checkbox label={t('renewal.showPin')} checked={shown} focused={focused('show')} />
 			<FormButtons focused={focused} confirmLabel={props.confirmLabel} confirm="activate" />
 			<StepMessage message={form.message} />

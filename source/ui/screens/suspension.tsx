@@ -3,7 +3,6 @@ import {Box, Text} from 'ink';
 import type {DashboardView, Session} from '../../core/portal.js';
 import {Button, Checkbox, FormButtons, Hint, InlineField, MessageLine} from '../components/controls.js';
 import type {Control} from '../components/form.js';
-import {fieldOf, formValues} from '../components/form-values.js';
 import {GuideNote} from '../components/guide-note.js';
 import {useUi} from '../context.js';
 import {startSuspension, suspensionReducer, type SuspensionEvent, type SuspensionOutcome, type SuspensionValues} from '../flows/suspension.js';
@@ -141,22 +140,22 @@ function SuspensionForm({active, onSubmit, onCancel}: {active: boolean; onSubmit
 			if (action === 'cancel') return onCancel();
 			if (action !== 'suspend') return;
 			// The codes are emptied after a failure: they are secrets and must be typed again.
-			submit(() => onSubmit(formValues(CONTROLS, current)), {failed: () => ({clear: ['erc', 'ercAgain']})});
+			const {iut, erc, ercAgain, endDate} = current.fields;
+			submit(() => onSubmit({iut: iut.value, erc: erc.value, ercAgain: ercAgain.value, endDate: endDate.value, accept: current.checks.accept}), {failed: () => ({clear: ['erc', 'ercAgain']})});
 		},
 	});
 	const {submit} = useSubmit(dispatch);
 	const focused = (name: string) => active && CONTROLS[form.focus]?.name === name;
-	const field = (name: 'iut' | 'erc' | 'ercAgain' | 'endDate') => fieldOf(CONTROLS, form, name);
 	return (
 		<Box flexDirection="column">
 			<GuideNote step="suspension.form" />
 			<Text bold>{t('suspension.formTitle')}</Text>
 			<Text wrap="wrap">{t('suspension.formIntro')}</Text>
-			<InlineField label={t('suspension.iut')} field={field('iut')} focused={focused('iut')} />
-			<InlineField label={t('suspension.erc')} field={field('erc')} focused={focused('erc')} masked />
-			<InlineField label={t('suspension.ercAgain')} field={field('ercAgain')} focused={focused('ercAgain')} masked />
-			<InlineField label={t('suspension.endDate')} field={field('endDate')} focused={focused('endDate')} />
-			<Checkbox label={t('suspension.accept')} checked={formValues(CONTROLS, form).accept} focused={focused('accept')} />
+			<InlineField label={t('suspension.iut')} field={form.fields.iut} focused={focused('iut')} />
+			<InlineField label={t('suspension.erc')} field={form.fields.erc} focused={focused('erc')} masked />
+			<InlineField label={t('suspension.ercAgain')} field={form.fields.ercAgain} focused={focused('ercAgain')} masked />
+			<InlineField label={t('suspension.endDate')} field={form.fields.endDate} focused={focused('endDate')} />
+			<Checkbox label={t('suspension.accept')} checked={form.checks.accept} focused={focused('accept')} />
 			<FormButtons focused={focused} confirmLabel={t('suspension.suspendButton')} confirm="suspend" />
 			<Hint wrap="wrap">
 				{t('suspension.crlNote')}
