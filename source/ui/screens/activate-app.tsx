@@ -25,7 +25,7 @@ export function ActivateAppDialog({active, session, onClose}: DialogProps) {
 	const help = useHelp();
 	const {screenReader} = useDisplay();
 	const compact = useTerminalSize().rows < 26 && !screenReader;
-	const steps = [t('activate.step1'), t('activate.step2')];
+	const steps = [t('activate.step1'), t('activate.step2')] as const;
 
 	useEffect(() => {
 		let current = true;
@@ -58,7 +58,7 @@ export function ActivateAppDialog({active, session, onClose}: DialogProps) {
 			<Box gap={withSteps ? 1 : 2}>
 				<QrCode text={activation.uri} label={t('activate.qrLabel')} compact={compact} />
 				<Box flexDirection="column" flexShrink={1}>
-					{withSteps ? <StepLine number={1} label={steps[0]!} state="current" /> : null}
+					{withSteps ? <StepLine number={1} label={steps[0]} state="current" /> : null}
 					<Text wrap="wrap">{t('activate.scan')}</Text>
 					<Box marginTop={1}>
 						<Text wrap="wrap">{t('activate.manual')}</Text>
@@ -78,7 +78,7 @@ export function ActivateAppDialog({active, session, onClose}: DialogProps) {
 							<GuideNote step="otp.activateQr" inline />
 						</Box>
 					) : null}
-					{withSteps ? <StepLine number={2} label={steps[1]!} state="future" /> : null}
+					{withSteps ? <StepLine number={2} label={steps[1]} state="future" /> : null}
 				</Box>
 			</Box>
 		) : null;

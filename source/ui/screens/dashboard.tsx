@@ -59,6 +59,10 @@ export function DashboardScreen({active, data, initialSelection, onOpen, onUserM
 	const cards = cardsFor(data.state === 'ready' ? data.value : undefined);
 	const count = cards.length;
 	const {selection, current, previous, next} = useSelection(count, initialSelection);
+	const open = (index: number) => {
+		const card = cards[index];
+		if (card) onOpen(card.screen, index);
+	};
 
 	useKeymap(
 		[...dashboardBindings, helpBinding],
@@ -69,17 +73,11 @@ export function DashboardScreen({active, data, initialSelection, onOpen, onUserM
 				case 'down':
 					return next();
 				case 'open':
-					return onOpen(cards[current()]!.screen, current());
-				case 'pick': {
-					const index = cards.findIndex(card => card.key === input);
-					if (index >= 0) onOpen(cards[index]!.screen, index);
-					return;
-				}
-				case 'newCertificate': {
-					const index = cards.findIndex(card => card.key === 'N');
-					if (index >= 0) onOpen(cards[index]!.screen, index);
-					return;
-				}
+					return open(current());
+				case 'pick':
+					return open(cards.findIndex(card => card.key === input));
+				case 'newCertificate':
+					return open(cards.findIndex(card => card.key === 'N'));
 				case 'userMenu':
 					return onUserMenu();
 				case 'help':
@@ -93,6 +91,7 @@ export function DashboardScreen({active, data, initialSelection, onOpen, onUserM
 	if (data.state === 'failed') return <MessageLine kind="error" text={describeError(t, data.error)} />;
 	const view = data.value;
 	const nextStep = nextStepText(t, language, view);
+	const selected = cards[selection];
 	return (
 		<Box flexDirection="column">
 			<GuideNote step={view.replacement.allowed ? 'dashboard.replacement' : 'dashboard'} />
@@ -137,7 +136,7 @@ export function DashboardScreen({active, data, initialSelection, onOpen, onUserM
 			{screenReader ? null : (
 				<Hint wrap="truncate-end">
 					{'     '}
-					{t(cards[selection]!.description)}
+					{selected ? t(selected.description) : ''}
 				</Hint>
 			)}
 		</Box>

@@ -10,6 +10,7 @@ import {describeError, type MessageKey} from '../i18n/index.js';
 import {bindingFor, choiceBinding, helpBinding, otpScreenBindings} from '../keymap.js';
 import {useKeys} from '../hooks/key-router.js';
 import {useSelection} from '../hooks/use-selection.js';
+import {useSubmit} from '../hooks/use-submit.js';
 import {ActivateAppDialog} from './activate-app.js';
 import {ChangePhoneDialog} from './change-phone.js';
 import {GuideNote} from '../components/guide-note.js';
@@ -45,14 +46,15 @@ export function OtpCodesScreen({active, session, onBack}: {active: boolean; sess
 	const items = overview ? itemsOf(overview) : [];
 	const {selection, current, previous, next, moveTo} = useSelection(items.length);
 
-	const run = (promise: Promise<void>) =>
-		promise.then(
-			() => {
+	const {submit} = useSubmit();
+	const run = (call: () => Promise<void>) =>
+		submit(call, {
+			done: () => {
 				setMessage({kind: 'success', text: t('otp.saved')});
 				reload();
 			},
-			(error: unknown) => setMessage({kind: 'error', text: describeError(t, error)}),
-		);
+			failed: (_, failure) => void setMessage({kind: 'error', text: failure.text}),
+		});
 
 	useKeymap(
 		[...otpScreenBindings, helpBinding],
@@ -72,8 +74,8 @@ export function OtpCodesScreen({active, session, onBack}: {active: boolean; sess
 					setMessage(undefined);
 					if (item.action === 'activate') return setDialog('activate');
 					if (item.action === 'changePhone') return setDialog('changePhone');
-					if (item.action === 'channel') return void run(portal.setPreferredChannel(session, item.channel));
-					return void run(portal.setPush(session, !overview.push));
+					if (item.action === 'channel') return void run(() => portal.setPreferredChannel(session, item.channel));
+					return void run(() => portal.setPush(session, !overview.push));
 				}
 			}
 		},
@@ -89,10 +91,11 @@ export function OtpCodesScreen({active, session, onBack}: {active: boolean; sess
 			if (item?.action !== 'channel') return;
 			const channels = items.flatMap((entry, index) => (entry.action === 'channel' ? [{channel: entry.channel, index}] : []));
 			const at = channels.findIndex(entry => entry.channel === item.channel);
-			const target = channels[(at + (key.leftArrow ? -1 : 1) + channels.length) % channels.length]!;
+			const target = channels[(at + (key.leftArrow ? -1 : 1) + channels.length) % channels.length];
+			// While a change is being saved, the press is dropped (the choice shown is the one saved).
+			if (!target || !run(() => portal.setPreferredChannel(session, target.channel))) return;
 			moveTo(target.index);
 			setMessage(undefined);
-			void run(portal.setPreferredChannel(session, target.channel));
 		},
 		{isActive: active && dialog === 'none'},
 	);

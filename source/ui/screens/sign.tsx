@@ -12,18 +12,19 @@ import {useHelp} from '../screen-context.js';
 import {useDialogForm} from '../hooks/use-form.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import {usePinAttempts} from '../hooks/use-pin-attempts.js';
-import {describeError, describeSigningFailure} from '../i18n/index.js';
+import {describeSigningFailure} from '../i18n/index.js';
+import {shownError, useSubmit} from '../hooks/use-submit.js';
 import {detailBindings, helpBinding} from '../keymap.js';
 import {GuideNote} from '../components/guide-note.js';
 
-const CONTROLS: readonly Control[] = [
+const CONTROLS = [
 	{kind: 'text', name: 'path', max: 1024, secret: false},
 	{kind: 'button', name: 'clear'},
 	{kind: 'text', name: 'pin', max: 8, digitsOnly: true, masked: true},
 	{kind: 'check', name: 'show'},
 	{kind: 'button', name: 'cancel'},
 	{kind: 'button', name: 'confirm'},
-];
+] as const satisfies readonly Control[];
 
 /** How many chosen documents the list shows before "+N". */
 const LISTED = 4;
@@ -66,42 +67,42 @@ export function SignScreen({active, session, onBack}: {active: boolean; session:
 				return dispatch({type: 'done', focus: 'path'});
 			}
 			// Exactly the path typed: "fattura.txt " is not "fattura.txt".
-			const path = current.fields['path']!.value;
+			const path = current.fields.path.value;
 			const focusName = CONTROLS[current.focus]?.name;
 			// Enter on the path adds that file; "Firma" signs the list (or the path typed, if the list is empty).
 			if (focusName === 'path' && action === 'confirm') {
 				if (path === '') return dispatch({type: 'done', focus: 'pin'});
-				dispatch({type: 'busy'});
-				portal.inspectDocuments([...documents.map(document => document.path), path]).then(
-					checked => {
+				submit(() => portal.inspectDocuments([...documents.map(document => document.path), path]), {
+					done: checked => {
 						setDocuments(checked);
-						dispatch({type: 'done', clear: ['path'], focus: 'path', message: {kind: 'info', key: 'sign.added', params: {name: toDisplayText(checked.at(-1)!.name, 60), count: checked.length}}});
+						return {clear: ['path'], focus: 'path', message: {kind: 'info', key: 'sign.added', params: {name: toDisplayText(checked.at(-1)?.name ?? path, 60), count: checked.length}}};
 					},
-					(error: unknown) => dispatch({type: 'done', focus: 'path', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}}),
-				);
+					failed: () => ({focus: 'path'}),
+				});
 				return;
 			}
 			if (action !== 'confirm') return;
 			const paths = [...documents.map(document => document.path), ...(path === '' ? [] : [path])];
-			const typedPin = current.fields['pin']!.value;
-			dispatch({type: 'busy'});
-			portal
-				.inspectDocuments(paths)
-				.then(async checked => ({checked, challenge: await portal.requestSignatureOtp(session, checked, typedPin)}))
-				.then(
-					({checked, challenge}) => {
-						pin.current = typedPin;
-						setDocuments(checked);
-						dispatch({type: 'done', clear: ['pin', 'path']});
-						setPending({documents: checked, challenge});
-					},
-					(error: unknown) => {
-						refreshAttempts();
-						dispatch({type: 'done', clear: ['pin'], focus: paths.length === 0 ? 'path' : 'pin', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}});
-					},
-				);
+			const typedPin = current.fields.pin.value;
+			const request = async () => {
+				const checked = await portal.inspectDocuments(paths);
+				return {checked, challenge: await portal.requestSignatureOtp(session, checked, typedPin)};
+			};
+			submit(request, {
+				done: ({checked, challenge}) => {
+					pin.current = typedPin;
+					setDocuments(checked);
+					setPending({documents: checked, challenge});
+					return {clear: ['pin', 'path']};
+				},
+				failed: () => {
+					refreshAttempts();
+					return {clear: ['pin'], focus: paths.length === 0 ? 'path' : 'pin'};
+				},
+			});
 		},
 	});
+	const {submit} = useSubmit(dispatch);
 	useKeymap([...detailBindings, helpBinding], action => (action === 'back' ? onBack() : help()), active && signed !== undefined);
 
 	if (signed) {
@@ -124,7 +125,7 @@ export function SignScreen({active, session, onBack}: {active: boolean; session:
 		);
 	}
 	const focused = (name: string) => active && !asking && !pending && CONTROLS[form.focus]?.name === name;
-	const shown = form.checks['show'] ?? false;
+	const shown = form.checks.show;
 	return (
 		<Box flexDirection="column">
 			<StepDialog title={t('sign.title')} steps={[t('sign.step1'), t('sign.step2')]} guides={['sign', 'sign.otp']} current={pending ? 1 : 0}>
@@ -145,7 +146,7 @@ export function SignScreen({active, session, onBack}: {active: boolean; session:
 							onRestart={message => {
 								pin.current = '';
 								setPending(undefined);
-								dispatch({type: 'message', message: {kind: 'error', key: 'errors.unexpected', text: message}});
+								dispatch({type: 'message', message: shownError(message)});
 							}}
 							onCancel={cancel}
 						/>
@@ -153,7 +154,7 @@ export function SignScreen({active, session, onBack}: {active: boolean; session:
 				) : (
 					<Box flexDirection="column">
 						<Text wrap="wrap">{t('sign.intro')}</Text>
-						<InlineField label={t('sign.path')} field={form.fields['path']!} focused={focused('path')} labelWidth={26} />
+						<InlineField label={t('sign.path')} field={form.fields.path} focused={focused('path')} labelWidth={26} />
 						{documents.length === 0 ? (
 							<Hint>{t('sign.none')}</Hint>
 						) : (
@@ -166,7 +167,7 @@ export function SignScreen({active, session, onBack}: {active: boolean; session:
 						)}
 						{documents.length > LISTED ? <Hint>{t('sign.more', {count: documents.length - LISTED})}</Hint> : null}
 						<Button label={t('sign.clear')} focused={focused('clear')} />
-						<InlineField label={t('sign.pin')} field={form.fields['pin']!} focused={focused('pin')} masked={!shown} labelWidth={26} />
+						<InlineField label={t('sign.pin')} field={form.fields.pin} focused={focused('pin')} masked={!shown} labelWidth={26} />
 						<Checkbox label={t('renewal.showPin')} checked={shown} focused={focused('show')} />
 						{attemptsLeft === undefined ? null : <Hint>{t('pinInput.attempts', {count: attemptsLeft})}</Hint>}
 						<FormButtons focused={focused} confirmLabel={t('sign.sign')} />
