@@ -1,33 +1,22 @@
 import {useCallback, useEffect, useMemo, useReducer, useRef, useState} from 'react';
 import {Box, Text, useApp} from 'ink';
 import {KeyRouter, useKeys} from './hooks/key-router.js';
-import {type Portal, type Session, toDisplayText} from '../core/index.js';
+import {type Portal, toDisplayText} from '../core/index.js';
 import {Frame} from './components/frame.js';
 import {UiContext, useUi, type UiEnvironment} from './context.js';
+import {ScreenContext} from './screen-context.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {usePortalData} from './hooks/use-portal-data.js';
+import {useArrivingSms} from './hooks/use-arriving-sms.js';
 import type {Display} from './display.js';
 import type {Language} from './i18n/index.js';
 import {translator} from './i18n/index.js';
-import {bindingFor, choiceBinding, dashboardBindings, formBindings, globalBindings, helpBindings, historyBindings, loginBindings, menuBindings, otpScreenBindings, userMenuBinding, type Binding} from './keymap.js';
-import {CertificateScreen} from './screens/certificate.js';
-import {DashboardScreen} from './screens/dashboard.js';
+import {bindingFor, globalBindings, helpBindings, menuBindings, userMenuBinding, type Binding} from './keymap.js';
 import {HelpOverlay} from './screens/help.js';
-import {LoginScreen} from './screens/login.js';
-import {OtpCodesScreen} from './screens/otp-codes.js';
-import {HistoryScreen} from './screens/history.js';
-import {PinChangeScreen} from './screens/pin-change.js';
-import {RenewalScreen} from './screens/renewal.js';
-import {ReplacementScreen} from './screens/replacement.js';
-import {ReportScreen} from './screens/report.js';
-import {SignScreen} from './screens/sign.js';
-import {SuspensionScreen} from './screens/suspension.js';
 import {UserMenu} from './screens/user-menu.js';
-import {AccountScreen} from './screens/account.js';
-import {PasswordRecoveryScreen, UserIdRecoveryScreen} from './screens/recovery.js';
-import {ForcedPasswordScreen} from './screens/forced-password.js';
+import {renderScreen, SCREENS} from './shell-screens.js';
 import {useSessionWatch} from './hooks/use-session-watch.js';
-import {initialState, reduce, type AppState} from './state.js';
+import {initialState, reduce, type AppAction, type AppState} from './state.js';
 
 export const MIN_COLUMNS = 60;
 export const MIN_ROWS = 16;
@@ -59,41 +48,16 @@ export interface AppProps {
  * account" would be a wall; the header there shows the name only). The dashboard binds m itself.
  */
 function hasUserMenu(state: AppState): boolean {
-	return state.session !== undefined && state.screen.name !== 'forcedPassword' && state.screen.name !== 'login' && state.screen.name !== 'recovery' && state.screen.name !== 'userIdRecovery';
+	return state.session !== undefined && SCREENS[state.screen.name].menu !== 'none';
 }
 
-function screenBindings(state: AppState & {typing?: boolean}): readonly Binding[] {
-	const bindings = bindingsOfScreen(state);
-	// In help and the footer while no text field has focus (in a field, m is typed).
-	return state.overlay === 'none' && !state.typing && hasUserMenu(state) && state.screen.name !== 'dashboard' ? [...bindings, userMenuBinding] : bindings;
-}
-
-function bindingsOfScreen(state: AppState & {typing?: boolean}): readonly Binding[] {
+/** The keys of what is on top (an overlay, or the screen with its form's keys while `typing`). */
+function screenBindings(state: AppState, typing = false): readonly Binding[] {
 	if (state.overlay === 'help') return helpBindings;
 	if (state.overlay === 'userMenu') return menuBindings;
-	switch (state.screen.name) {
-		case 'login':
-			return loginBindings;
-		case 'dashboard':
-			return dashboardBindings;
-		case 'certificate':
-			return state.typing ? formBindings : otpScreenBindings;
-		case 'otp':
-		case 'pin':
-		case 'renewal':
-		case 'replacement':
-		case 'suspension':
-		case 'report':
-		case 'account':
-			return [...(state.typing ? formBindings : otpScreenBindings), choiceBinding];
-		case 'sign':
-		case 'recovery':
-		case 'userIdRecovery':
-		case 'forcedPassword':
-			return state.typing ? formBindings : otpScreenBindings;
-		case 'history':
-			return [...(state.typing ? formBindings : otpScreenBindings), ...historyBindings];
-	}
+	const entry = SCREENS[state.screen.name];
+	// In help and the footer while no text field has focus (in a field, m is typed).
+	return !typing && hasUserMenu(state) && entry.menu === 'shell' ? [...entry.bindings(typing), userMenuBinding] : entry.bindings(typing);
 }
 
 /** Stands in for a portal still opening: keys wait then, so any use is a fault, and says so. */
@@ -124,50 +88,25 @@ function AppBody({maxLoginAttempts, showSms = false, initialState: start = initi
 	const [state, dispatch] = useReducer(reduce, start);
 	const {columns, rows} = useTerminalSize();
 	const {exit} = useApp();
-	const environment = useUi();
+	const {t} = useUi();
 
 	// Ctrl-C quits from anywhere; the CLI restores the terminal when Ink exits.
 	useKeys((input, key) => {
 		if (key.ctrl && input === 'c') exit();
 	});
 
-	const openHelp = useCallback(() => dispatch({type: 'overlay', overlay: 'help'}), []);
-	const closeOverlay = useCallback(() => dispatch({type: 'overlay', overlay: 'none'}), []);
-
 	if (columns < MIN_COLUMNS || rows < MIN_ROWS) {
 		return (
 			<Box width={columns} height={Math.max(1, rows - 1)}>
-				<Text wrap="wrap">{environment.t('app.tooSmall', {minColumns: MIN_COLUMNS, minRows: MIN_ROWS, columns, rows})}</Text>
+				<Text wrap="wrap">{t('app.tooSmall', {minColumns: MIN_COLUMNS, minRows: MIN_ROWS, columns, rows})}</Text>
 			</Box>
 		);
 	}
-
-	const bindings = [...screenBindings(state), ...globalBindings];
-	return <SessionView state={state} columns={columns} rows={rows} bindings={bindings} maxLoginAttempts={maxLoginAttempts} showSms={showSms} dispatch={dispatch} openHelp={openHelp} closeOverlay={closeOverlay} />;
+	return <SessionView state={state} columns={columns} rows={rows} maxLoginAttempts={maxLoginAttempts} showSms={showSms} dispatch={dispatch} />;
 }
 
-function SessionView({
-	state,
-	columns,
-	rows,
-	bindings,
-	maxLoginAttempts,
-	showSms,
-	dispatch,
-	openHelp,
-	closeOverlay,
-}: {
-	state: AppState;
-	columns: number;
-	rows: number;
-	bindings: readonly Binding[];
-	maxLoginAttempts: number;
-	showSms: boolean;
-	dispatch: (action: Parameters<typeof reduce>[1]) => void;
-	openHelp: () => void;
-	closeOverlay: () => void;
-}) {
-	const {portal, t, setLanguage: environmentSetLanguage = noLanguageChange} = useUi();
+function SessionView({state, columns, rows, maxLoginAttempts, showSms, dispatch}: {state: AppState; columns: number; rows: number; maxLoginAttempts: number; showSms: boolean; dispatch: (action: AppAction) => void}) {
+	const {portal, t, setLanguage = noLanguageChange} = useUi();
 	const session = state.session;
 	const sms = useArrivingSms(showSms ? session?.userId : undefined);
 	// The dashboard view is loaded once per session and screen change, and is gone with the session.
@@ -181,21 +120,26 @@ function SessionView({
 	useEffect(() => {
 		if (!session || data.state !== 'ready' || applied.current === session.id) return;
 		applied.current = session.id;
-		if (data.value.language) environmentSetLanguage(data.value.language);
+		if (data.value.language) setLanguage(data.value.language);
 		if (data.value.mustChangePassword || data.value.needsSecretQuestion) dispatch({type: 'mustChangePassword'});
 	}, [session, data, dispatch]);
 	const screenActive = state.overlay === 'none';
 	const [typing, setTyping] = useState(false);
+	const openHelp = useCallback(() => dispatch({type: 'overlay', overlay: 'help'}), [dispatch]);
+	const closeOverlay = useCallback(() => dispatch({type: 'overlay', overlay: 'none'}), [dispatch]);
+	const screenControls = useMemo(() => ({openHelp, setTyping}), [openHelp]);
+	const entry = SCREENS[state.screen.name];
 	// "m": the user menu over any screen whose header offers it (the screen stays as it was under it).
 	useKeys(
 		(input, key) => {
 			if (bindingFor([userMenuBinding], input, key)) dispatch({type: 'overlay', overlay: 'userMenu'});
 		},
-		{isActive: screenActive && hasUserMenu(state) && state.screen.name !== 'dashboard', notWhileTyping: true},
+		{isActive: screenActive && hasUserMenu(state) && entry.menu === 'shell', notWhileTyping: true},
 	);
 	const offered = data.state === 'ready' && data.value.replacement.allowed;
-	const shown = (state.screen.name !== 'login' && state.screen.name !== 'dashboard' && typing ? [...screenBindings({...state, typing}), ...globalBindings] : bindings).filter(binding => offered || binding.action !== 'newCertificate');
+	const shown = [...screenBindings(state, typing), ...globalBindings].filter(binding => offered || binding.action !== 'newCertificate');
 	const footer = typing && screenActive ? shown.filter(binding => binding.action !== 'help') : shown;
+	const shell = {screen: state.screen, active: screenActive, data, dashboardSelection: state.dashboardSelection, maxLoginAttempts, dispatch, setLanguage};
 
 	return (
 		<Frame columns={columns} rows={rows} user={userName} userMenu={hasUserMenu(state)} bindings={footer} hideGuide={!screenActive} notice={warning ? t('session.warning', {seconds: warning}) : sms ? t('sms.banner', {text: sms}) : undefined}>
@@ -207,106 +151,18 @@ function SessionView({
 					onChoose={choice => {
 						if (choice === 'account') return dispatch({type: 'openAccount'});
 						// The session ends in the store too, so no other process can take it up.
-						void portal.sessions.logout(session!).finally(() => dispatch({type: 'logout', notice: 'login.loggedOut'}));
+						void portal.sessions.logout(session).finally(() => dispatch({type: 'logout', notice: 'login.loggedOut'}));
 					}}
 				/>
 			) : null}
 			{state.overlay === 'help' ? <HelpOverlay screenBindings={screenBindings({...state, overlay: 'none'})} onClose={closeOverlay} /> : null}
-			<Box display={screenActive ? 'flex' : 'none'} flexDirection="column">
-				{state.screen.name === 'login' ? (
-					<LoginScreen
-						active={screenActive}
-						notice={state.screen.notice}
-						initialFocus={state.screen.focus}
-						maxAttempts={maxLoginAttempts}
-						onLoggedIn={(loggedIn: Session) => dispatch({type: 'loggedIn', session: loggedIn})}
-						onForgotPassword={() => dispatch({type: 'openPublic', screen: 'recovery'})}
-						onForgotUserId={() => dispatch({type: 'openPublic', screen: 'userIdRecovery'})}
-						onHelp={openHelp}
-						onTypingChange={setTyping}
-					/>
-				) : null}
-				{state.screen.name === 'dashboard' ? (
-					<DashboardScreen
-						active={screenActive}
-						data={data}
-						initialSelection={state.dashboardSelection}
-						onOpen={(screen, from) => dispatch({type: 'open', screen, from})}
-						onUserMenu={() => dispatch({type: 'overlay', overlay: 'userMenu'})}
-						onHelp={openHelp}
-					/>
-				) : null}
-				{state.screen.name === 'certificate' && session ? (
-					<CertificateScreen active={screenActive} session={session} data={data} onBack={() => dispatch({type: 'back'})} onHelp={openHelp} onTypingChange={setTyping} />
-				) : null}
-				{state.screen.name === 'replacement' && session ? (
-					<ReplacementScreen active={screenActive} session={session} data={data} onDone={() => dispatch({type: 'back'})} onHelp={openHelp} onTypingChange={setTyping} />
-				) : null}
-				{state.screen.name === 'pin' && session ? (
-					<PinChangeScreen active={screenActive} session={session} onBack={() => dispatch({type: 'back'})} onHelp={openHelp} onTypingChange={setTyping} />
-				) : null}
-				{state.screen.name === 'renewal' && session ? (
-					<RenewalScreen active={screenActive} session={session} onBack={() => dispatch({type: 'back'})} onHelp={openHelp} onTypingChange={setTyping} />
-				) : null}
-				{state.screen.name === 'suspension' && session ? (
-					<SuspensionScreen active={screenActive} session={session} onBack={() => dispatch({type: 'back'})} onHelp={openHelp} onTypingChange={setTyping} />
-				) : null}
-				{state.screen.name === 'recovery' ? (
-					<PasswordRecoveryScreen active={screenActive} onDone={notice => dispatch({type: 'logout', notice})} onBack={() => dispatch({type: 'back'})} onHelp={openHelp} onTypingChange={setTyping} />
-				) : null}
-				{state.screen.name === 'userIdRecovery' ? (
-					<UserIdRecoveryScreen active={screenActive} onDone={notice => dispatch({type: 'logout', notice})} onBack={() => dispatch({type: 'back'})} onHelp={openHelp} onTypingChange={setTyping} />
-				) : null}
-				{state.screen.name === 'forcedPassword' && session ? (
-					<ForcedPasswordScreen active={screenActive} session={session} onDone={() => dispatch({type: 'home'})} onHelp={openHelp} onTypingChange={setTyping} />
-				) : null}
-				{state.screen.name === 'account' && session ? (
-					<AccountScreen active={screenActive} session={session} onBack={() => dispatch({type: 'back'})} onHelp={openHelp} onTypingChange={setTyping} onLanguage={environmentSetLanguage} />
-				) : null}
-				{state.screen.name === 'sign' && session ? (
-					<SignScreen active={screenActive} session={session} onBack={() => dispatch({type: 'back'})} onHelp={openHelp} onTypingChange={setTyping} />
-				) : null}
-				{state.screen.name === 'history' && session ? (
-					<HistoryScreen active={screenActive} session={session} onBack={() => dispatch({type: 'back'})} onHelp={openHelp} onTypingChange={setTyping} />
-				) : null}
-				{state.screen.name === 'report' && session ? (
-					<ReportScreen active={screenActive} session={session} onBack={() => dispatch({type: 'back'})} onHelp={openHelp} onTypingChange={setTyping} />
-				) : null}
-				{state.screen.name === 'otp' && session ? (
-					<OtpCodesScreen active={screenActive} session={session} onBack={() => dispatch({type: 'back'})} onHelp={openHelp} onTypingChange={setTyping} />
-				) : null}
-			</Box>
+			<ScreenContext.Provider value={screenControls}>
+				<Box display={screenActive ? 'flex' : 'none'} flexDirection="column">
+					{renderScreen(shell, session)}
+				</Box>
+			</ScreenContext.Provider>
 		</Frame>
 	);
-}
-
-/** The newest SMS to `userId` that arrived after this screen started, polled once a second. */
-function useArrivingSms(userId: string | undefined): string | undefined {
-	const {portal} = useUi();
-	const [text, setText] = useState<string | undefined>();
-	useEffect(() => {
-		setText(undefined);
-		if (!userId) return;
-		let current = true;
-		let seen: number | undefined;
-		const poll = async () => {
-			const messages = await portal.phone.messages(userId);
-			const newest = messages.at(-1);
-			if (!current) return;
-			if (seen === undefined) seen = newest?.id ?? 0;
-			else if (newest && newest.id > seen) {
-				seen = newest.id;
-				setText(newest.text);
-			}
-		};
-		void poll();
-		const timer = setInterval(() => void poll(), 1000);
-		return () => {
-			current = false;
-			clearInterval(timer);
-		};
-	}, [portal, userId]);
-	return text;
 }
 
 function noLanguageChange(): void {

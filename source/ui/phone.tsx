@@ -8,9 +8,10 @@ import {KeysShown} from './components/keys-shown.js';
 import {UiContext, useDisplay, useUi, type UiEnvironment} from './context.js';
 import {DEFAULT_DISPLAY, type Display} from './display.js';
 import {useForm} from './hooks/use-form.js';
+import {useSubmit} from './hooks/use-submit.js';
 import {KeyRouter, useKeys} from './hooks/key-router.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
-import {describeError, formatTime, formatTimeWithSeconds, translator, type Language} from './i18n/index.js';
+import {formatTime, formatTimeWithSeconds, translator, type Language} from './i18n/index.js';
 import {formBindings, globalBindings, type Binding} from './keymap.js';
 import {Inbox, inboxEntries, inboxPage, nextPageStart, previousPageStart, wrapWords} from './phone/inbox.js';
 import {operationLabel} from './phone/operations.js';
@@ -18,12 +19,12 @@ import {HelpOverlay} from './screens/help.js';
 
 const REFRESH_MS = 1000;
 /** The app-login approval; the buttons of a confirmation request join only while one waits. */
-const LOGIN_CONTROLS: readonly Control[] = [
+const LOGIN_CONTROLS = [
 	{kind: 'text', name: 'code', max: 6, digitsOnly: true},
 	{kind: 'button', name: 'approve'},
 	{kind: 'button', name: 'deny'},
-];
-const REQUEST_CONTROLS: readonly Control[] = [...LOGIN_CONTROLS, {kind: 'button', name: 'pushApprove'}, {kind: 'button', name: 'pushDeny'}];
+] as const satisfies readonly Control[];
+const REQUEST_CONTROLS = [...LOGIN_CONTROLS, {kind: 'button', name: 'pushApprove'}, {kind: 'button', name: 'pushDeny'}] as const satisfies readonly Control[];
 
 /** The phone's own keys (for `?`), and with Ctrl-C and `?` the footer's hints, the inbox's first. */
 const phoneBindings: readonly Binding[] = [
@@ -97,24 +98,27 @@ function Phone({userId, name}: {userId: string; name: string}) {
 			if (action === 'pushApprove' || action === 'pushDeny') {
 				if (!push) return dispatch({type: 'message', message: {kind: 'error', key: 'phone.pushNone'}});
 				const approve = action === 'pushApprove';
-				portal.phone.answerPush(userId, push.id, approve).then(
-					() => {
+				// The form stays usable meanwhile: the answer shows as a message, not as "Attendere…".
+				answering(() => portal.phone.answerPush(userId, push.id, approve), {
+					done: () => {
 						setPushes(waiting => waiting.filter(entry => entry.id !== push.id));
 						dispatch({type: 'message', message: {kind: 'success', key: approve ? 'phone.pushApproved' : 'phone.pushDenied'}});
 					},
-					(error: unknown) => dispatch({type: 'message', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}}),
-				);
+					failed: (_, message) => void dispatch({type: 'message', message}),
+				});
 				return;
 			}
 			if (action !== 'approve' && action !== 'deny') return;
 			const approve = action === 'approve';
-			dispatch({type: 'busy'});
-			portal.phone.answerAppLogin(userId, current.fields['code']!.value, approve).then(
-				() => dispatch({type: 'done', clear: ['code'], focus: 'code', message: {kind: 'success', key: approve ? 'phone.approved' : 'phone.denied'}}),
-				(error: unknown) => dispatch({type: 'done', focus: 'code', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}}),
-			);
+			const code = current.fields.code.value;
+			submit(() => portal.phone.answerAppLogin(userId, code, approve), {
+				done: () => ({clear: ['code'], focus: 'code', message: {kind: 'success', key: approve ? 'phone.approved' : 'phone.denied'}}),
+				failed: () => ({focus: 'code'}),
+			});
 		},
 	});
+	const {submit} = useSubmit(dispatch);
+	const {submit: answering} = useSubmit();
 	// A request answered elsewhere (or expired) takes its buttons away: focus goes back to the code.
 	useEffect(() => {
 		if (form.focus >= controls.length) dispatch({type: 'focus', name: 'code'});
@@ -198,7 +202,7 @@ function Phone({userId, name}: {userId: string; name: string}) {
 				<>
 					<Box gap={narrow ? 0 : 2} alignItems={narrow ? 'flex-start' : 'flex-end'} flexDirection={narrow ? 'column' : 'row'}>
 						<Box flexShrink={0}>
-							<TextField label={t('phone.approve')} field={form.fields['code']!} focused={focused('code')} width={12} />
+							<TextField label={t('phone.approve')} field={form.fields.code} focused={focused('code')} width={12} />
 						</Box>
 						<Box gap={2}>
 							<Button label={t('phone.approveButton')} focused={focused('approve')} />

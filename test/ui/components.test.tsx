@@ -104,7 +104,6 @@ describe('OtpStep', () => {
 					onPoll={() => portal.otp.challengeState(session, challenge.id)}
 					onRestart={() => undefined}
 					onCancel={() => undefined}
-					onHelp={() => undefined}
 				/>
 			);
 		}
@@ -126,7 +125,6 @@ describe('OtpStep', () => {
 					onResend={() => portal.otp.resend(session, sms.id)}
 					onRestart={() => undefined}
 					onCancel={() => undefined}
-					onHelp={() => undefined}
 				/>,
 			),
 		);
@@ -161,7 +159,6 @@ describe('OtpStep', () => {
 					onResend={() => portal.otp.resend(session, sms.id)}
 					onRestart={message => restarts.push(message)}
 					onCancel={() => undefined}
-					onHelp={() => undefined}
 				/>,
 			),
 		);
@@ -194,7 +191,6 @@ describe('OtpStep', () => {
 					onResend={() => portal.otp.resend(session, app.id)}
 					onRestart={message => restarts.push(message)}
 					onCancel={() => undefined}
-					onHelp={() => undefined}
 				/>,
 			),
 		);

@@ -116,7 +116,6 @@ describe('OtpStep: an empty or short code', () => {
 						onResend={() => portal.otp.resend(session, sms.id)}
 						onRestart={() => undefined}
 						onCancel={() => undefined}
-						onHelp={() => undefined}
 					/>
 				</KeyRouter>
 			</UiContext.Provider>,

@@ -40,11 +40,15 @@ export interface FormRequest {
 	action: string;
 }
 
-export interface FormState {
-	fields: Record<string, FieldState>;
-	checks: Record<string, boolean>;
+/**
+ * A form's state. Declared from a list of controls `as const` (see FormOf), the names are typed:
+ * `form.fields.pin` exists, a misspelt name does not compile.
+ */
+export interface FormState<Field extends string = string, Check extends string = string, Choice extends string = string> {
+	fields: Record<Field, FieldState>;
+	checks: Record<Check, boolean>;
 	/** The chosen option of each choice control. */
-	choices: Record<string, number>;
+	choices: Record<Choice, number>;
 	focus: number;
 	message: FormMessage | undefined;
 	busy: boolean;
@@ -52,6 +56,12 @@ export interface FormState {
 	/** Anything typed or toggled: leaving would lose it. */
 	dirty: boolean;
 }
+
+/** The names of the controls of one kind in a list of controls. */
+type NamesOf<Controls extends readonly Control[], Kind extends Control['kind']> = Extract<Controls[number], {kind: Kind}>['name'];
+
+/** The state of a form made of `Controls`, with their names typed when the list is declared `as const`. */
+export type FormOf<Controls extends readonly Control[]> = FormState<NamesOf<Controls, 'text'>, NamesOf<Controls, 'check'>, NamesOf<Controls, 'choice'>>;
 
 export type FormAction =
 	| {type: 'key'; input: string; key: Key}

@@ -3,18 +3,18 @@ import {Box} from 'ink';
 import {isDomainError, type ChallengeView, OTP_DIGITS} from '../../core/index.js';
 import {useUi} from '../context.js';
 import {useForm} from '../hooks/use-form.js';
-import {describeError} from '../i18n/index.js';
+import {useSubmit} from '../hooks/use-submit.js';
 import {MessageLine, FormButtons} from './controls.js';
 import type {Control} from './form.js';
 import {OtpInput} from './otp-input.js';
 
-const SMS_CONTROLS: readonly Control[] = [
+const SMS_CONTROLS = [
 	{kind: 'text', name: 'otp', max: 8, digitsOnly: true},
 	{kind: 'button', name: 'resend'},
 	{kind: 'button', name: 'cancel'},
 	{kind: 'button', name: 'confirm'},
-];
-const TOTP_CONTROLS: readonly Control[] = SMS_CONTROLS.filter(control => control.name !== 'resend');
+] as const satisfies readonly Control[];
+const TOTP_CONTROLS = SMS_CONTROLS.filter(control => control.name !== 'resend');
 
 export interface OtpStepProps {
 	active: boolean;
@@ -28,15 +28,13 @@ export interface OtpStepProps {
 	/** The operation cannot go on with this challenge (used, cancelled, unknown): start again. */
 	onRestart: (message: string) => void;
 	onCancel: (dirty: boolean) => void;
-	onHelp: () => void;
-	onTypingChange?: (typing: boolean) => void;
 }
 
 /**
  * "Conferma l'operazione": the OTP step every procedure shares. A wrong or expired code
  * retries this step (seed 004); only a spent challenge sends the user back.
  */
-export function OtpStep({active, challenge: initial, confirmLabel, onConfirm, onResend, onPoll, onRestart, onCancel, onHelp, onTypingChange}: OtpStepProps) {
+export function OtpStep({active, challenge: initial, confirmLabel, onConfirm, onResend, onPoll, onRestart, onCancel}: OtpStepProps) {
 	const {t} = useUi();
 	const [challenge, setChallenge] = useState(initial);
 	const controls = challenge.channel === 'sms' || challenge.channel === 'email' ? SMS_CONTROLS : TOTP_CONTROLS;
@@ -44,45 +42,33 @@ export function OtpStep({active, challenge: initial, confirmLabel, onConfirm, on
 	const [form, dispatch] = useForm(controls, {
 		submit: 'confirm',
 		active,
-		onTypingChange,
 		onRequest: (action, current) => {
-			if (action === 'help') return onHelp();
 			if (action === 'cancel') return onCancel(current.dirty);
 			if (action === 'resend') {
-				dispatch({type: 'busy'});
-				onResend().then(
-					view => {
+				submit(onResend, {
+					done: view => {
 						setChallenge(view);
-						dispatch({type: 'done', clear: ['otp'], focus: 'otp', message: {kind: 'info', key: 'otpInput.resent'}});
+						return {clear: ['otp'], focus: 'otp', message: {kind: 'info', key: 'otpInput.resent'}};
 					},
-					(error: unknown) => dispatch({type: 'done', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}}),
-				);
+				});
 				return;
 			}
-			const code = current.fields['otp']!.value;
+			const code = current.fields.otp.value;
 			// Empty or short: say what is wrong, and spend no attempt (the core would not count it either).
 			if (code.length !== OTP_DIGITS) return dispatch({type: 'done', focus: 'otp', message: {kind: 'error', key: 'errors.otp.malformed', params: {digits: OTP_DIGITS}}});
-			dispatch({type: 'busy'});
-			onConfirm(code).then(
-				() => dispatch({type: 'done', clear: ['otp']}),
-				(error: unknown) => {
-					if (isDomainError(error, 'otp.wrong')) {
-						setChallenge(view => ({...view, attemptsLeft: Number(error.params['attemptsLeft'])}));
-						dispatch({type: 'done', clear: ['otp'], focus: 'otp', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}});
-					} else if (isDomainError(error, 'otp.reused')) {
-						// The same step's code again: the next one will do; nothing was counted.
-						dispatch({type: 'done', clear: ['otp'], focus: 'otp', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}});
-					} else if (isDomainError(error, 'otp.expired')) {
-						dispatch({type: 'done', clear: ['otp'], focus: 'resend', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}});
-					} else if (isDomainError(error) && error.code.startsWith('otp.')) {
-						onRestart(describeError(t, error));
-					} else {
-						dispatch({type: 'done', clear: ['otp'], focus: 'otp', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}});
-					}
+			submit(() => onConfirm(code), {
+				done: () => ({clear: ['otp']}),
+				failed: (error, message) => {
+					if (isDomainError(error, 'otp.wrong')) setChallenge(view => ({...view, attemptsLeft: Number(error.params['attemptsLeft'])}));
+					// A spent challenge (used, cancelled, unknown): the operation starts again.
+					else if (isDomainError(error) && error.code.startsWith('otp.') && !isDomainError(error, 'otp.reused') && !isDomainError(error, 'otp.expired')) onRestart(message.text);
+					// An expired code: "Invia di nuovo" is next. A reused one: the next code will do; nothing was counted.
+					return {clear: ['otp'], focus: isDomainError(error, 'otp.expired') ? 'resend' : 'otp'};
 				},
-			);
+			});
 		},
 	});
+	const {submit} = useSubmit(dispatch);
 
 	// A push request: wait for the phone's answer (the app's code can still be typed meanwhile).
 	const answered = useRef(false);
@@ -92,14 +78,9 @@ export function OtpStep({active, challenge: initial, confirmLabel, onConfirm, on
 			if (answered.current) return;
 			onPoll().then(
 				view => {
-					if (view.state === 'approved' && !answered.current) {
-						answered.current = true;
-						dispatch({type: 'busy'});
-						onConfirm('').then(
-							() => dispatch({type: 'done'}),
-							(error: unknown) => onRestart(describeError(t, error)),
-						);
-					} else if (view.state === 'denied' && !answered.current) {
+					if (answered.current) return;
+					if (view.state === 'approved') answered.current = submit(() => onConfirm(''), {failed: (_, message) => void onRestart(message.text)});
+					else if (view.state === 'denied') {
 						answered.current = true;
 						onRestart(t('errors.otp.denied'));
 					}
@@ -108,12 +89,12 @@ export function OtpStep({active, challenge: initial, confirmLabel, onConfirm, on
 			);
 		}, 1000);
 		return () => clearInterval(timer);
-	}, [challenge.channel, onPoll, onConfirm, onRestart, dispatch, t]);
+	}, [challenge.channel, onPoll, onConfirm, onRestart, submit, t]);
 
 	const focused = (name: string) => active && controls[form.focus]?.name === name;
 	return (
 		<Box flexDirection="column">
-			<OtpInput challenge={challenge} field={form.fields['otp']!} focused={focused('otp')} resendFocused={focused('resend')} />
+			<OtpInput challenge={challenge} field={form.fields.otp} focused={focused('otp')} resendFocused={focused('resend')} />
 			<FormButtons focused={focused} confirmLabel={confirmLabel} />
 			{form.message ? <MessageLine kind={form.message.kind} text={form.message.text ?? t(form.message.key, form.message.params)} /> : null}
 		</Box>

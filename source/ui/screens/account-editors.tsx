@@ -6,7 +6,7 @@ import type {Control} from '../components/form.js';
 import {OtpStep} from '../components/otp-step.js';
 import {useUi} from '../context.js';
 import {useDialogForm} from '../hooks/use-form.js';
-import {describeError} from '../i18n/index.js';
+import {shownError, useSubmit} from '../hooks/use-submit.js';
 import {GuideNote, type GuideStep} from '../components/guide-note.js';
 
 /*
@@ -20,15 +20,13 @@ export interface EditorProps {
 	session: Session;
 	onDone: (message: string) => void;
 	onCancel: (dirty: boolean) => void;
-	onHelp: () => void;
-	onTypingChange: (typing: boolean) => void;
 }
 
-const VALUE_CONTROLS: readonly Control[] = [
+const VALUE_CONTROLS = [
 	{kind: 'text', name: 'value', max: 254, secret: false},
 	{kind: 'button', name: 'cancel'},
 	{kind: 'button', name: 'confirm'},
-];
+] as const satisfies readonly Control[];
 
 /** A new value, then the code sent to it: the new mobile number or the new e-mail address. */
 export function CodeConfirmedEditor<Value extends string>(
@@ -46,21 +44,14 @@ export function CodeConfirmedEditor<Value extends string>(
 	const [pending, setPending] = useState<{value: Value; challenge: ChallengeView} | undefined>();
 	const [form, dispatch] = useDialogForm(VALUE_CONTROLS, {
 		active: props.active && !pending,
-		onTypingChange: props.onTypingChange,
-		onHelp: props.onHelp,
 		onCancel: props.onCancel,
 		onAction: (action, current) => {
 			if (action !== 'confirm') return;
-			dispatch({type: 'busy'});
-			props.start(current.fields['value']!.value).then(
-				started => {
-					dispatch({type: 'done'});
-					setPending(started);
-				},
-				(error: unknown) => dispatch({type: 'done', focus: 'value', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}}),
-			);
+			const value = current.fields.value.value;
+			submit(() => props.start(value), {done: setPending, failed: () => ({focus: 'value'})});
 		},
 	});
+	const {submit} = useSubmit(dispatch);
 	if (pending) {
 		return (
 			<>
@@ -76,11 +67,9 @@ export function CodeConfirmedEditor<Value extends string>(
 					onResend={() => portal.otp.resend(props.session, pending.challenge.id)}
 					onRestart={message => {
 						setPending(undefined);
-						dispatch({type: 'message', message: {kind: 'error', key: 'errors.unexpected', text: message}});
+						dispatch({type: 'message', message: shownError(message)});
 					}}
 					onCancel={() => props.onCancel(true)}
-					onHelp={props.onHelp}
-					onTypingChange={props.onTypingChange}
 				/>
 			</>
 		);
@@ -90,20 +79,21 @@ export function CodeConfirmedEditor<Value extends string>(
 		<Box flexDirection="column">
 			{props.guides ? <GuideNote step={props.guides.value} /> : null}
 			<Text wrap="wrap">{props.intro}</Text>
-			<InlineField label={props.label} field={form.fields['value']!} focused={focused('value')} labelWidth={28} />
+			<InlineField label={props.label} field={form.fields.value} focused={focused('value')} labelWidth={28} />
 			<FormButtons focused={focused} confirmLabel={t('account.save')} />
 			{form.message ? <MessageLine kind={form.message.kind} text={form.message.text ?? t(form.message.key, form.message.params)} /> : null}
 		</Box>
 	);
 }
 
-const questionControls = (suggested: number): readonly Control[] => [
-	{kind: 'choice', name: 'question', options: suggested + 1},
-	{kind: 'text', name: 'own', max: 200, secret: false},
-	{kind: 'text', name: 'answer', max: 100, masked: true},
-	{kind: 'button', name: 'cancel'},
-	{kind: 'button', name: 'confirm'},
-];
+const questionControls = (suggested: number) =>
+	[
+		{kind: 'choice', name: 'question', options: suggested + 1},
+		{kind: 'text', name: 'own', max: 200, secret: false},
+		{kind: 'text', name: 'answer', max: 100, masked: true},
+		{kind: 'button', name: 'cancel'},
+		{kind: 'button', name: 'confirm'},
+	] as const satisfies readonly Control[];
 
 /** "Domanda Segreta": one of the proposed questions or your own, and the answer. */
 export function SecretQuestionEditor(props: EditorProps) {
@@ -112,25 +102,21 @@ export function SecretQuestionEditor(props: EditorProps) {
 	const controls = useMemo(() => questionControls(suggested.length), [suggested]);
 	const [form, dispatch] = useDialogForm(controls, {
 		active: props.active,
-		onTypingChange: props.onTypingChange,
-		onHelp: props.onHelp,
 		onCancel: props.onCancel,
 		onAction: (action, current) => {
 			if (action !== 'confirm') return;
-			const chosen = current.choices['question'] ?? 0;
-			const question = suggested[chosen] ?? current.fields['own']!.value;
+			const chosen = current.choices.question;
+			const question = suggested[chosen] ?? current.fields.own.value;
 			if (chosen === suggested.length && question.trim() === '') return dispatch({type: 'done', focus: 'own', message: {kind: 'error', key: 'account.ownQuestionMissing'}});
-			dispatch({type: 'busy'});
-			portal.account.setSecretQuestion(props.session, {question, answer: current.fields['answer']!.value}).then(
-				() => props.onDone(t('account.questionSaved')),
-				(error: unknown) => dispatch({type: 'done', clear: ['answer'], message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}}),
-			);
+			const answer = current.fields.answer.value;
+			submit(() => portal.account.setSecretQuestion(props.session, {question, answer}), {done: () => props.onDone(t('account.questionSaved')), failed: () => ({clear: ['answer']})});
 		},
 	});
+	const {submit} = useSubmit(dispatch);
 	const focused = (name: string) => props.active && controls[form.focus]?.name === name;
-	const chosen = form.choices['question'] ?? 0;
+	const chosen = form.choices.question;
 	// Typing a question of your own chooses "Scrivi la tua domanda".
-	const ownText = form.fields['own']!.value;
+	const ownText = form.fields.own.value;
 	useEffect(() => {
 		if (ownText !== '') dispatch({type: 'choose', name: 'question', index: suggested.length});
 	}, [ownText, dispatch, suggested]);
@@ -139,8 +125,8 @@ export function SecretQuestionEditor(props: EditorProps) {
 			<GuideNote step="account.question" />
 			<Text wrap="wrap">{t('account.questionIntro')}</Text>
 			<ChoiceList label={t('account.chooseQuestion')} options={[...suggested, t('account.ownQuestion')]} chosen={chosen} focused={focused('question')} />
-			<InlineField label={t('account.ownQuestionField')} field={form.fields['own']!} focused={focused('own')} labelWidth={28} />
-			<InlineField label={t('account.answer')} field={form.fields['answer']!} focused={focused('answer')} masked labelWidth={28} />
+			<InlineField label={t('account.ownQuestionField')} field={form.fields.own} focused={focused('own')} labelWidth={28} />
+			<InlineField label={t('account.answer')} field={form.fields.answer} focused={focused('answer')} masked labelWidth={28} />
 			<FormButtons focused={focused} confirmLabel={t('account.save')} />
 			{form.message ? <MessageLine kind={form.message.kind} text={form.message.text ?? t(form.message.key, form.message.params)} /> : null}
 		</Box>
@@ -148,11 +134,11 @@ export function SecretQuestionEditor(props: EditorProps) {
 }
 
 const LANGUAGES = ['it', 'en'] as const;
-const LANGUAGE_CONTROLS: readonly Control[] = [
+const LANGUAGE_CONTROLS = [
 	{kind: 'choice', name: 'language', options: LANGUAGES.length},
 	{kind: 'button', name: 'cancel'},
 	{kind: 'button', name: 'confirm'},
-];
+] as const satisfies readonly Control[];
 
 /** The interface language, kept with the account and applied at once. */
 export function LanguageEditor(props: EditorProps & {onLanguage: (language: 'it' | 'en') => void}) {
@@ -161,24 +147,21 @@ export function LanguageEditor(props: EditorProps & {onLanguage: (language: 'it'
 	const initial = LANGUAGES.indexOf(language);
 	const [form, dispatch] = useDialogForm(LANGUAGE_CONTROLS, {
 		active: props.active,
-		onTypingChange: props.onTypingChange,
-		onHelp: props.onHelp,
 		onCancel: props.onCancel,
 		onAction: (action, current) => {
 			if (action !== 'confirm') return;
-			const chosen = LANGUAGES[(initial + (current.choices['language'] ?? 0)) % LANGUAGES.length]!;
-			dispatch({type: 'busy'});
-			portal.account.setLanguage(props.session, chosen).then(
-				() => {
+			const chosen = LANGUAGES[(initial + current.choices.language) % LANGUAGES.length] ?? language;
+			submit(() => portal.account.setLanguage(props.session, chosen), {
+				done: () => {
 					props.onLanguage(chosen);
 					props.onDone('');
 				},
-				(error: unknown) => dispatch({type: 'done', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}}),
-			);
+			});
 		},
 	});
+	const {submit} = useSubmit(dispatch);
 	const focused = (name: string) => props.active && LANGUAGE_CONTROLS[form.focus]?.name === name;
-	const chosen = (initial + (form.choices['language'] ?? 0)) % LANGUAGES.length;
+	const chosen = (initial + form.choices.language) % LANGUAGES.length;
 	return (
 		<Box flexDirection="column">
 			<GuideNote step="account.language" />

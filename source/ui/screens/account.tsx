@@ -5,8 +5,10 @@ import {Button, FocusMarker, Hint, MessageLine} from '../components/controls.js'
 import {DiscardPrompt} from '../components/discard-prompt.js';
 import {PasswordForm} from '../components/password-form.js';
 import {useUi} from '../context.js';
+import {useHelp} from '../screen-context.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import {useSelection} from '../hooks/use-selection.js';
+import {useSubmit} from '../hooks/use-submit.js';
 import {describeError, formatDate, formatTime, type MessageKey} from '../i18n/index.js';
 import {helpBinding, otpScreenBindings} from '../keymap.js';
 import {CodeConfirmedEditor, LanguageEditor, SecretQuestionEditor} from './account-editors.js';
@@ -24,17 +26,17 @@ const ITEMS: readonly {item: Item; group: MessageKey | null; label: MessageKey}[
 	{item: 'sessions', group: 'account.security', label: 'account.sessions'},
 ];
 
+const LABELS = Object.fromEntries(ITEMS.map(entry => [entry.item, entry.label])) as Record<Item, MessageKey>;
+
 export interface AccountScreenProps {
 	active: boolean;
 	session: Session;
 	onBack: () => void;
-	onHelp: () => void;
-	onTypingChange: (typing: boolean) => void;
 	onLanguage: (language: 'it' | 'en') => void;
 }
 
 /** "Gestisci il tuo account" (seed 003 §9): each row opens its editor in place; Esc goes back. */
-export function AccountScreen({active, session, onBack, onHelp, onTypingChange, onLanguage}: AccountScreenProps) {
+export function AccountScreen({active, session, onBack, onLanguage}: AccountScreenProps) {
 	const {t, portal, language} = useUi();
 	const [view, setView] = useState<AccountView | undefined>();
 	const [context, setContext] = useState<PasswordContext>({userId: session.userId});
@@ -42,6 +44,7 @@ export function AccountScreen({active, session, onBack, onHelp, onTypingChange, 
 	const [notice, setNotice] = useState<{kind: 'success' | 'error'; text: string} | undefined>();
 	const [asking, setAsking] = useState(false);
 	const {selection, current, previous, next} = useSelection(ITEMS.length);
+	const help = useHelp();
 
 	const reload = useCallback(() => {
 		portal.account.view(session).then(setView, (error: unknown) => setNotice({kind: 'error', text: describeError(t, error)}));
@@ -55,9 +58,11 @@ export function AccountScreen({active, session, onBack, onHelp, onTypingChange, 
 			if (action === 'up') return previous();
 			if (action === 'down') return next();
 			if (action === 'back') return onBack();
-			if (action === 'help') return onHelp();
+			if (action === 'help') return help();
+			const chosen = ITEMS[current()];
+			if (!chosen) return;
 			setNotice(undefined);
-			setEditing(ITEMS[current()]!.item);
+			setEditing(chosen.item);
 		},
 		active && editing === undefined,
 	);
@@ -69,7 +74,7 @@ export function AccountScreen({active, session, onBack, onHelp, onTypingChange, 
 		reload();
 	};
 	const cancel = (dirty: boolean) => (dirty ? setAsking(true) : close());
-	const editorProps = {active: active && !asking, session, onDone: close, onCancel: cancel, onHelp, onTypingChange};
+	const editorProps = {active: active && !asking, session, onDone: close, onCancel: cancel};
 
 	const value = (item: Item): string => {
 		if (!view) return '';
@@ -105,8 +110,6 @@ export function AccountScreen({active, session, onBack, onHelp, onTypingChange, 
 						close(t('account.passwordSaved'));
 					}}
 					onCancel={cancel}
-					onHelp={onHelp}
-					onTypingChange={onTypingChange}
 				/>
 			);
 			break;
@@ -149,7 +152,7 @@ export function AccountScreen({active, session, onBack, onHelp, onTypingChange, 
 			editor = <LanguageEditor {...editorProps} onLanguage={onLanguage} />;
 			break;
 		case 'sessions':
-			editor = <SessionsView active={active} session={session} onBack={() => close()} onHelp={onHelp} />;
+			editor = <SessionsView active={active} session={session} onBack={() => close()} />;
 			break;
 		case undefined:
 			break;
@@ -157,7 +160,7 @@ export function AccountScreen({active, session, onBack, onHelp, onTypingChange, 
 
 	return (
 		<Box flexDirection="column">
-			<Text bold>{editing ? `${t('account.title')} › ${t(ITEMS.find(entry => entry.item === editing)!.label)}` : t('account.title')}</Text>
+			<Text bold>{editing ? `${t('account.title')} › ${t(LABELS[editing])}` : t('account.title')}</Text>
 			{editor ?? (
 				<Box flexDirection="column">
 					<GuideNote step="account" />
@@ -189,8 +192,10 @@ export function AccountScreen({active, session, onBack, onHelp, onTypingChange, 
 }
 
 /** "Dispositivi e sessioni": where the holder is logged in, and "Esci da tutte le altre sessioni". */
-function SessionsView({active, session, onBack, onHelp}: {active: boolean; session: Session; onBack: () => void; onHelp: () => void}) {
+function SessionsView({active, session, onBack}: {active: boolean; session: Session; onBack: () => void}) {
 	const {t, portal, language} = useUi();
+	const help = useHelp();
+	const {submit} = useSubmit();
 	const [sessions, setSessions] = useState<SessionRecord[] | undefined>();
 	const [message, setMessage] = useState<{kind: 'success' | 'error'; text: string} | undefined>();
 	const load = useCallback(() => {
@@ -201,15 +206,15 @@ function SessionsView({active, session, onBack, onHelp}: {active: boolean; sessi
 		[...otpScreenBindings, helpBinding],
 		action => {
 			if (action === 'back') return onBack();
-			if (action === 'help') return onHelp();
+			if (action === 'help') return help();
 			if (action !== 'open') return;
-			portal.sessions.endOthers(session).then(
-				count => {
+			submit(() => portal.sessions.endOthers(session), {
+				done: count => {
 					setMessage({kind: 'success', text: t('account.sessionsEnded', {count})});
 					load();
 				},
-				(error: unknown) => setMessage({kind: 'error', text: describeError(t, error)}),
-			);
+				failed: (_, failure) => void setMessage({kind: 'error', text: failure.text}),
+			});
 		},
 		active,
 	);

@@ -8,6 +8,7 @@ import {QrCode} from '../components/qr-code.js';
 import {StepDialog} from '../components/step-dialog.js';
 import {GuideNote} from '../components/guide-note.js';
 import {useDisplay, useUi} from '../context.js';
+import {useHelp} from '../screen-context.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import {useTerminalSize} from '../hooks/use-terminal-size.js';
 import {describeError} from '../i18n/index.js';
@@ -15,15 +16,16 @@ import {promptBindings, helpBinding} from '../keymap.js';
 import type {DialogProps} from './change-phone.js';
 
 /** "Attiva" the MyInfoCert app: scan the QR code (or type the key), then confirm with the first code. */
-export function ActivateAppDialog({active, session, onClose, onHelp, onTypingChange}: DialogProps) {
+export function ActivateAppDialog({active, session, onClose}: DialogProps) {
 	const {t, portal, guide} = useUi();
 	const [activation, setActivation] = useState<AppActivation | undefined>();
 	const [error, setError] = useState<string | undefined>();
 	const [step, setStep] = useState(0);
 	const [asking, setAsking] = useState(false);
+	const help = useHelp();
 	const {screenReader} = useDisplay();
 	const compact = useTerminalSize().rows < 26 && !screenReader;
-	const steps = [t('activate.step1'), t('activate.step2')];
+	const steps = [t('activate.step1'), t('activate.step2')] as const;
 
 	useEffect(() => {
 		let current = true;
@@ -40,7 +42,7 @@ export function ActivateAppDialog({active, session, onClose, onHelp, onTypingCha
 	useKeymap(
 		[...promptBindings, helpBinding],
 		action => {
-			if (action === 'help') onHelp();
+			if (action === 'help') help();
 			else if (action === 'choose' && activation) setStep(1);
 			else if (action === 'keep') onClose();
 		},
@@ -56,7 +58,7 @@ export function ActivateAppDialog({active, session, onClose, onHelp, onTypingCha
 			<Box gap={withSteps ? 1 : 2}>
 				<QrCode text={activation.uri} label={t('activate.qrLabel')} compact={compact} />
 				<Box flexDirection="column" flexShrink={1}>
-					{withSteps ? <StepLine number={1} label={steps[0]!} state="current" /> : null}
+					{withSteps ? <StepLine number={1} label={steps[0]} state="current" /> : null}
 					<Text wrap="wrap">{t('activate.scan')}</Text>
 					<Box marginTop={1}>
 						<Text wrap="wrap">{t('activate.manual')}</Text>
@@ -76,7 +78,7 @@ export function ActivateAppDialog({active, session, onClose, onHelp, onTypingCha
 							<GuideNote step="otp.activateQr" inline />
 						</Box>
 					) : null}
-					{withSteps ? <StepLine number={2} label={steps[1]!} state="future" /> : null}
+					{withSteps ? <StepLine number={2} label={steps[1]} state="future" /> : null}
 				</Box>
 			</Box>
 		) : null;
@@ -111,8 +113,6 @@ export function ActivateAppDialog({active, session, onClose, onHelp, onTypingCha
 							setStep(0);
 						}}
 						onCancel={() => setAsking(true)}
-						onHelp={onHelp}
-						onTypingChange={onTypingChange}
 					/>
 				) : null}
 			</StepDialog>

@@ -4,6 +4,7 @@ import type {AppLoginOffer, Session} from '../../core/index.js';
 import {MessageLine} from '../components/controls.js';
 import {QrCode} from '../components/qr-code.js';
 import {useUi} from '../context.js';
+import {useHelp} from '../screen-context.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import {describeError, type MessageKey} from '../i18n/index.js';
 import {detailBindings, helpBinding} from '../keymap.js';
@@ -15,13 +16,14 @@ const POLL_MS = 500;
  * "Hai l'App MyInfoCert?": a QR code and a short code that change every few seconds; the
  * holder approves on the phone (`mysign phone`) and this terminal logs in.
  */
-export function AppLoginPanel({active, onLoggedIn, onBack, onHelp}: {active: boolean; onLoggedIn: (session: Session) => void; onBack: () => void; onHelp: () => void}) {
+export function AppLoginPanel({active, onLoggedIn, onBack}: {active: boolean; onLoggedIn: (session: Session) => void; onBack: () => void}) {
 	const {t, portal} = useUi();
+	const help = useHelp();
 	const [offer, setOffer] = useState<AppLoginOffer | undefined>();
 	const [message, setMessage] = useState<{kind: 'error' | 'info'; key?: MessageKey; text?: string} | undefined>();
 	const [now, setNow] = useState(() => portal.now());
 
-	useKeymap([...detailBindings, helpBinding], action => (action === 'back' ? onBack() : onHelp()), active);
+	useKeymap([...detailBindings, helpBinding], action => (action === 'back' ? onBack() : help()), active);
 
 	useEffect(() => {
 		let current = true;

@@ -4,6 +4,7 @@ import {type CertificateDetails, type CertificateView, type DashboardView, type 
 import {CertificateBanner} from '../components/certificate-status.js';
 import {Button, Hint, MessageLine} from '../components/controls.js';
 import {useUi} from '../context.js';
+import {useHelp} from '../screen-context.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import type {Loaded} from '../hooks/use-portal-data.js';
 import {useSelection} from '../hooks/use-selection.js';
@@ -42,18 +43,17 @@ export interface CertificateScreenProps {
 	session: Session;
 	data: Loaded<DashboardView>;
 	onBack: () => void;
-	onHelp: () => void;
-	onTypingChange: (typing: boolean) => void;
 }
 
 /** "Certificato di firma" (seed 003 §3): status, holder and certification authority, technical details, "Scarica". */
-export function CertificateScreen({active, session, data, onBack, onHelp, onTypingChange}: CertificateScreenProps) {
+export function CertificateScreen({active, session, data, onBack}: CertificateScreenProps) {
 	const {t, portal} = useUi();
 	const [technical, setTechnical] = useState(false);
 	const [downloading, setDownloading] = useState(false);
 	const [message, setMessage] = useState<{kind: 'error' | 'success'; text: string} | undefined>();
 	const [details, setDetails] = useState<CertificateDetails | undefined>();
 	const buttons = useSelection(2);
+	const help = useHelp();
 
 	useEffect(() => {
 		if (!technical || details) return;
@@ -71,7 +71,7 @@ export function CertificateScreen({active, session, data, onBack, onHelp, onTypi
 				case 'back':
 					return onBack();
 				case 'help':
-					return onHelp();
+					return help();
 				case 'open':
 					setMessage(undefined);
 					if (buttons.current() === 0) return setDownloading(true);
@@ -94,8 +94,6 @@ export function CertificateScreen({active, session, data, onBack, onHelp, onTypi
 				alternativeLabel={t('download.der')}
 				suggest={der => portal.certificate.suggestedFile(session, der ? 'der' : 'pem')}
 				save={async (path, der) => t('download.saved', {path: await portal.certificate.export(session, der ? 'der' : 'pem', path)})}
-				onHelp={onHelp}
-				onTypingChange={onTypingChange}
 				onClose={result => {
 					setDownloading(false);
 					if (result) setMessage({kind: 'success', text: result});

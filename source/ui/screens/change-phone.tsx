@@ -7,49 +7,46 @@ import type {Control} from '../components/form.js';
 import {OtpStep} from '../components/otp-step.js';
 import {StepDialog} from '../components/step-dialog.js';
 import {useUi} from '../context.js';
-import {useForm} from '../hooks/use-form.js';
-import {describeError} from '../i18n/index.js';
+import {useDialogForm} from '../hooks/use-form.js';
+import {useSubmit} from '../hooks/use-submit.js';
 
-const NUMBER_CONTROLS: readonly Control[] = [
+const NUMBER_CONTROLS = [
 	{kind: 'text', name: 'phone', max: 20, secret: false},
 	{kind: 'button', name: 'cancel'},
 	{kind: 'button', name: 'next'},
-];
+] as const satisfies readonly Control[];
 
 export interface DialogProps {
 	active: boolean;
 	session: Session;
 	onClose: (result?: string) => void;
-	onHelp: () => void;
-	onTypingChange?: (typing: boolean) => void;
 }
 
 /** "Modifica numero" (seed 003 §4): the new number, then the OTP sent to the OLD number. */
-export function ChangePhoneDialog({active, session, phoneMasked, onClose, onHelp, onTypingChange}: DialogProps & {phoneMasked: string}) {
+export function ChangePhoneDialog({active, session, phoneMasked, onClose}: DialogProps & {phoneMasked: string}) {
 	const {t, portal} = useUi();
 	const [pending, setPending] = useState<{newPhone: string; challenge: ChallengeView} | undefined>();
 	const [asking, setAsking] = useState(false);
 	const [restartMessage, setRestartMessage] = useState<string | undefined>();
 	const cancel = (dirty: boolean) => (dirty || pending ? setAsking(true) : onClose());
 
-	const [form, dispatch] = useForm(NUMBER_CONTROLS, {
+	const [form, dispatch] = useDialogForm(NUMBER_CONTROLS, {
 		submit: 'next',
 		active: active && !asking && !pending,
-		onTypingChange,
-		onRequest: (action, current) => {
-			if (action === 'help') return onHelp();
-			if (action === 'cancel') return cancel(current.dirty);
-			dispatch({type: 'busy'});
-			portal.otp.startPhoneChange(session, current.fields['phone']!.value).then(
-				started => {
-					dispatch({type: 'done'});
+		onCancel: cancel,
+		onAction: (action, current) => {
+			if (action !== 'next') return;
+			const phone = current.fields.phone.value;
+			submit(() => portal.otp.startPhoneChange(session, phone), {
+				done: started => {
 					setRestartMessage(undefined);
 					setPending(started);
 				},
-				(error: unknown) => dispatch({type: 'done', focus: 'phone', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}}),
-			);
+				failed: () => ({focus: 'phone'}),
+			});
 		},
 	});
+	const {submit} = useSubmit(dispatch);
 
 	const focused = (name: string) => active && !asking && !pending && NUMBER_CONTROLS[form.focus]?.name === name;
 	return (
@@ -70,13 +67,11 @@ export function ChangePhoneDialog({active, session, phoneMasked, onClose, onHelp
 							setRestartMessage(message);
 						}}
 						onCancel={cancel}
-						onHelp={onHelp}
-						onTypingChange={onTypingChange}
 					/>
 				) : (
 					<Box flexDirection="column">
 						<Text wrap="wrap">! {t('changePhone.needOld', {phone: phoneMasked})}</Text>
-						<TextField label={t('changePhone.newNumber')} placeholder={t('changePhone.placeholder')} field={form.fields['phone']!} focused={focused('phone')} width={30} />
+						<TextField label={t('changePhone.newNumber')} placeholder={t('changePhone.placeholder')} field={form.fields.phone} focused={focused('phone')} width={30} />
 						<FormButtons focused={focused} confirmLabel={t('dialog.confirm')} confirm="next" />
 						<Hint wrap="wrap">
 							! {t('changePhone.warning')}

@@ -3,6 +3,7 @@ import {type DashboardView, toDisplayText} from '../../core/index.js';
 import {CertificateBanner} from '../components/certificate-status.js';
 import {FocusMarker, Hint, MessageLine} from '../components/controls.js';
 import {useDisplay, useUi} from '../context.js';
+import {useHelp} from '../screen-context.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import {describeError, formatDate, type Language, type MessageKey, type Translate} from '../i18n/index.js';
 import {dashboardBindings, helpBinding} from '../keymap.js';
@@ -46,17 +47,21 @@ export interface DashboardProps {
 	initialSelection: number;
 	onOpen: (screen: CardScreen, selection: number) => void;
 	onUserMenu: () => void;
-	onHelp: () => void;
 }
 
-export function DashboardScreen({active, data, initialSelection, onOpen, onUserMenu, onHelp}: DashboardProps) {
+export function DashboardScreen({active, data, initialSelection, onOpen, onUserMenu}: DashboardProps) {
 	const {t, language} = useUi();
+	const help = useHelp();
 	const {screenReader} = useDisplay();
 	// Below 21 rows the greeting and the spacing go, so every card still fits (down to 60×16).
 	const compact = useTerminalSize().rows < 21;
 	const cards = cardsFor(data.state === 'ready' ? data.value : undefined);
 	const count = cards.length;
 	const {selection, current, previous, next} = useSelection(count, initialSelection);
+	const open = (index: number) => {
+		const card = cards[index];
+		if (card) onOpen(card.screen, index);
+	};
 
 	useKeymap(
 		[...dashboardBindings, helpBinding],
@@ -67,21 +72,15 @@ export function DashboardScreen({active, data, initialSelection, onOpen, onUserM
 				case 'down':
 					return next();
 				case 'open':
-					return onOpen(cards[current()]!.screen, current());
-				case 'pick': {
-					const index = cards.findIndex(card => card.key === input);
-					if (index >= 0) onOpen(cards[index]!.screen, index);
-					return;
-				}
-				case 'newCertificate': {
-					const index = cards.findIndex(card => card.key === 'N');
-					if (index >= 0) onOpen(cards[index]!.screen, index);
-					return;
-				}
+					return open(current());
+				case 'pick':
+					return open(cards.findIndex(card => card.key === input));
+				case 'newCertificate':
+					return open(cards.findIndex(card => card.key === 'N'));
 				case 'userMenu':
 					return onUserMenu();
 				case 'help':
-					return onHelp();
+					return help();
 			}
 		},
 		active,
@@ -91,6 +90,7 @@ export function DashboardScreen({active, data, initialSelection, onOpen, onUserM
 	if (data.state === 'failed') return <MessageLine kind="error" text={describeError(t, data.error)} />;
 	const view = data.value;
 	const nextStep = nextStepText(t, language, view);
+	const selected = cards[selection];
 	return (
 		<Box flexDirection="column">
 			<GuideNote step={view.replacement.allowed ? 'dashboard.replacement' : 'dashboard'} />
@@ -135,7 +135,7 @@ export function DashboardScreen({active, data, initialSelection, onOpen, onUserM
 			{screenReader ? null : (
 				<Hint wrap="truncate-end">
 					{'     '}
-					{t(cards[selection]!.description)}
+					{selected ? t(selected.description) : ''}
 				</Hint>
 			)}
 		</Box>

@@ -3,16 +3,16 @@ import {Box, Text} from 'ink';
 import {Checkbox, MessageLine, TextField, FormButtons} from '../components/controls.js';
 import type {Control} from '../components/form.js';
 import {useUi} from '../context.js';
-import {useForm} from '../hooks/use-form.js';
-import {describeError} from '../i18n/index.js';
+import {useDialogForm} from '../hooks/use-form.js';
+import {useSubmit} from '../hooks/use-submit.js';
 import {GuideNote, type GuideStep} from '../components/guide-note.js';
 
-const CONTROLS: readonly Control[] = [
+const CONTROLS = [
 	{kind: 'check', name: 'alternative'},
 	{kind: 'text', name: 'path', max: 1024, secret: false},
 	{kind: 'button', name: 'cancel'},
 	{kind: 'button', name: 'save'},
-];
+] as const satisfies readonly Control[];
 const PATH_ONLY = CONTROLS.filter(control => control.name !== 'alternative');
 
 export interface SaveFileDialogProps {
@@ -27,34 +27,31 @@ export interface SaveFileDialogProps {
 	/** Writes the file; resolves with the message to show. */
 	save: (path: string, alternative: boolean) => Promise<string>;
 	onClose: (result?: string) => void;
-	onHelp: () => void;
-	onTypingChange: (typing: boolean) => void;
 }
 
 /** Saves a file to a path the user confirms (default: the current folder) and says where it went. */
-export function SaveFileDialog({active, title, guide, alternativeLabel, suggest, save, onClose, onHelp, onTypingChange}: SaveFileDialogProps) {
+export function SaveFileDialog({active, title, guide, alternativeLabel, suggest, save, onClose}: SaveFileDialogProps) {
 	const {t} = useUi();
 	const controls = alternativeLabel ? CONTROLS : PATH_ONLY;
-	const [form, dispatch] = useForm(controls, {
+	const [form, dispatch] = useDialogForm(controls, {
 		submit: 'save',
 		active,
-		onTypingChange,
-		onRequest: (action, current) => {
-			if (action === 'help') return onHelp();
-			if (action === 'cancel') return onClose();
+		onCancel: () => onClose(),
+		onAction: (action, current) => {
 			if (action !== 'save') return;
-			dispatch({type: 'busy'});
-			save(current.fields['path']!.value, current.checks['alternative'] ?? false).then(onClose, (error: unknown) =>
-				dispatch({type: 'done', focus: 'path', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}}),
-			);
+			// Without the check box (PATH_ONLY) there is no other format.
+			const alternative = alternativeLabel ? current.checks.alternative : false;
+			const path = current.fields.path.value;
+			submit(() => save(path, alternative), {done: onClose, failed: () => ({focus: 'path'})});
 		},
 	});
+	const {submit} = useSubmit(dispatch);
 
 	// The proposal follows the format while the user has not typed a path of their own.
-	const alternative = form.checks['alternative'] ?? false;
+	const alternative = alternativeLabel ? form.checks.alternative : false;
 	useEffect(() => {
 		void suggest(alternative).then(suggested => {
-			const current = form.fields['path']!.value;
+			const current = form.fields.path.value;
 			const proposed = /\.(pem|cer|pdf)$/.test(current) ? current.replace(/\.(pem|cer|pdf)$/, suggested.slice(suggested.lastIndexOf('.'))) : suggested;
 			if (current === '' || /\.(pem|cer|pdf)$/.test(current)) dispatch({type: 'set', name: 'path', value: proposed});
 		});
@@ -66,7 +63,7 @@ export function SaveFileDialog({active, title, guide, alternativeLabel, suggest,
 			{guide ? <GuideNote step={guide} /> : null}
 			<Text bold>{title}</Text>
 			{alternativeLabel ? <Checkbox label={alternativeLabel} checked={alternative} focused={focused('alternative')} /> : null}
-			<TextField label={t('download.path')} field={form.fields['path']!} focused={focused('path')} width={72} />
+			<TextField label={t('download.path')} field={form.fields.path} focused={focused('path')} width={72} />
 			<FormButtons focused={focused} confirmLabel={t('dialog.save')} confirm="save" />
 			{form.message ? <MessageLine kind={form.message.kind} text={form.message.text ?? t(form.message.key, form.message.params)} /> : null}
 		</Box>

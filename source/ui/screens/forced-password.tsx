@@ -11,7 +11,7 @@ import {SecretQuestionEditor} from './account-editors.js';
  * a secret question sets one (step 2; password recovery needs it). The core refuses every other
  * operation until both are done; there is nothing to go back to.
  */
-export function ForcedPasswordScreen({active, session, onDone, onHelp, onTypingChange}: {active: boolean; session: Session; onDone: () => void; onHelp: () => void; onTypingChange: (typing: boolean) => void}) {
+export function ForcedPasswordScreen({active, session, onDone}: {active: boolean; session: Session; onDone: () => void}) {
 	const {t, portal} = useUi();
 	const [context, setContext] = useState<PasswordContext>({userId: session.userId});
 	const [pending, setPending] = useState<{password: boolean; question: boolean} | undefined>();
@@ -49,8 +49,6 @@ export function ForcedPasswordScreen({active, session, onDone, onHelp, onTypingC
 						else onDone();
 					}}
 					onCancel={() => undefined}
-					onHelp={onHelp}
-					onTypingChange={onTypingChange}
 				/>
 			</Box>
 		);
@@ -59,7 +57,7 @@ export function ForcedPasswordScreen({active, session, onDone, onHelp, onTypingC
 		<Box flexDirection="column">
 			<Text bold>{stepLabel(2) + t('forcedPassword.questionTitle')}</Text>
 			<Text wrap="wrap">{t('forcedPassword.questionIntro')}</Text>
-			<SecretQuestionEditor active={active} session={session} onDone={() => onDone()} onCancel={() => undefined} onHelp={onHelp} onTypingChange={onTypingChange} />
+			<SecretQuestionEditor active={active} session={session} onDone={() => onDone()} onCancel={() => undefined} />
 		</Box>
 	);
 }

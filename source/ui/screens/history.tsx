@@ -2,7 +2,7 @@ import {useCallback, useEffect, useMemo, useState} from 'react';
 import {Box, Text} from 'ink';
 import {type AccessEntry, type HistoryFilter, type HistoryPage, type Session, type SignatureRecord, toDisplayText} from '../../core/index.js';
 import {Button, ChoiceField, FocusMarker, Hint, InlineField, MessageLine} from '../components/controls.js';
-import type {Control, FormState} from '../components/form.js';
+import type {Control, FormOf} from '../components/form.js';
 import {useDisplay, useUi} from '../context.js';
 import {useForm} from '../hooks/use-form.js';
 import {useKeymap} from '../hooks/use-keymap.js';
@@ -16,7 +16,7 @@ const PERIODS = ['all', 'week', 'quarter'] as const;
 const OUTCOMES = ['all', 'success', 'failure'] as const;
 const ORDERS = ['newest', 'oldest'] as const;
 
-const CONTROLS: readonly Control[] = [
+const CONTROLS = [
 	{kind: 'choice', name: 'order', options: ORDERS.length},
 	{kind: 'text', name: 'from', max: 10, secret: false},
 	{kind: 'text', name: 'to', max: 10, secret: false},
@@ -27,12 +27,13 @@ const CONTROLS: readonly Control[] = [
 	{kind: 'button', name: 'view'},
 	{kind: 'button', name: 'previous'},
 	{kind: 'button', name: 'next'},
-];
+] as const satisfies readonly Control[];
 
 /** The rows of the page are controls after the buttons: Enter on one opens its detail. */
 const ROW_PREFIX = 'row:';
-function withRows(count: number): readonly Control[] {
-	return count === 0 ? CONTROLS : [...CONTROLS, ...Array.from({length: count}, (_, index): Control => ({kind: 'button', name: `${ROW_PREFIX}${index}`}))];
+type RowControl = {kind: 'button'; name: `${typeof ROW_PREFIX}${number}`};
+function withRows(count: number): readonly ((typeof CONTROLS)[number] | RowControl)[] {
+	return count === 0 ? CONTROLS : [...CONTROLS, ...Array.from({length: count}, (_, index): RowControl => ({kind: 'button', name: `${ROW_PREFIX}${index}`}))];
 }
 
 /** Lines the screen uses besides the rows of the table (frame included). */
@@ -41,13 +42,13 @@ const CHROME_ROWS = 12;
 type View = 'signatures' | 'accesses';
 type Result = {view: 'signatures'; page: HistoryPage<SignatureRecord>} | {view: 'accesses'; page: HistoryPage<AccessEntry>};
 
-function filterOf(form: FormState): HistoryFilter {
+function filterOf(form: FormOf<typeof CONTROLS>): HistoryFilter {
 	return {
-		from: form.fields['from']!.value,
-		to: form.fields['to']!.value,
-		period: PERIODS[form.choices['period'] ?? 0]!,
-		outcome: OUTCOMES[form.choices['outcome'] ?? 0]!,
-		order: ORDERS[form.choices['order'] ?? 0]!,
+		from: form.fields.from.value,
+		to: form.fields.to.value,
+		period: PERIODS[form.choices.period] ?? 'all',
+		outcome: OUTCOMES[form.choices.outcome] ?? 'all',
+		order: ORDERS[form.choices.order] ?? 'newest',
 	};
 }
 
@@ -152,7 +153,7 @@ function accessOutcome(t: Translate, entry: AccessEntry): string {
  * "Cerca"/"Reset", pages; "Visualizza accessi" shows the logins through the same filters.
  * Choices apply at once; typed dates apply with Enter or "Cerca".
  */
-export function HistoryScreen({active, session, onBack, onHelp, onTypingChange}: {active: boolean; session: Session; onBack: () => void; onHelp: () => void; onTypingChange: (typing: boolean) => void}) {
+export function HistoryScreen({active, session, onBack}: {active: boolean; session: Session; onBack: () => void}) {
 	const {t, portal, language, guide} = useUi();
 	const {screenReader} = useDisplay();
 	const {rows, columns} = useTerminalSize();
@@ -204,9 +205,7 @@ export function HistoryScreen({active, session, onBack, onHelp, onTypingChange}:
 	const [form, dispatch] = useForm(controls, {
 		submit: 'search',
 		active: active && !detail,
-		onTypingChange,
 		onRequest: (action, current) => {
-			if (action === 'help') return onHelp();
 			if (action.startsWith(ROW_PREFIX)) {
 				const item = result?.view === view ? result.page.items[Number(action.slice(ROW_PREFIX.length))] : undefined;
 				if (item) setDetail(item);
@@ -231,7 +230,7 @@ export function HistoryScreen({active, session, onBack, onHelp, onTypingChange}:
 	// A changed choice applies at once, with the dates as they are typed.
 	// A result at hand is set while rendering the new choice, so the key draws one frame, not two
 	// (the choice, then the result 17 ms later: Ink draws at most one frame per commit and 17 ms).
-	const choices = `${form.choices['order']}/${form.choices['period']}/${form.choices['outcome']}`;
+	const choices = `${form.choices.order}/${form.choices.period}/${form.choices.outcome}`;
 	const [seen, setSeen] = useState({choices, loaded: true});
 	if (seen.choices !== choices) {
 		const filter = filterOf(form);
@@ -256,7 +255,8 @@ export function HistoryScreen({active, session, onBack, onHelp, onTypingChange}:
 	);
 	// A shorter page leaves the focus on its last row (or on "Successiva" when it has none).
 	useEffect(() => {
-		if (form.focus >= controls.length) dispatch({type: 'focus', name: controls.at(-1)!.name});
+		const last = controls.at(-1);
+		if (form.focus >= controls.length && last) dispatch({type: 'focus', name: last.name});
 	}, [controls, form.focus]);
 
 	const focused = (name: string) => active && controls[form.focus]?.name === name;
@@ -281,14 +281,14 @@ export function HistoryScreen({active, session, onBack, onHelp, onTypingChange}:
 			) : (
 				<Text>{t('app.loading')}</Text>
 			)}
-			<ChoiceField label={t('history.order')} options={signatures ? [t('history.newest'), t('history.oldest')] : [t('history.newestAccess'), t('history.oldestAccess')]} chosen={form.choices['order'] ?? 0} focused={focused('order')} />
+			<ChoiceField label={t('history.order')} options={signatures ? [t('history.newest'), t('history.oldest')] : [t('history.newestAccess'), t('history.oldestAccess')]} chosen={form.choices.order} focused={focused('order')} />
 			<Box gap={2}>
-				<InlineField label={t('history.from')} field={form.fields['from']!} focused={focused('from')} labelWidth={8} />
-				<InlineField label={t('history.to')} field={form.fields['to']!} focused={focused('to')} labelWidth={7} />
+				<InlineField label={t('history.from')} field={form.fields.from} focused={focused('from')} labelWidth={8} />
+				<InlineField label={t('history.to')} field={form.fields.to} focused={focused('to')} labelWidth={7} />
 				<Hint>{t('history.dateFormat')}</Hint>
 			</Box>
-			<ChoiceField label={t('history.period')} options={[signatures ? t('history.all') : t('history.allAccesses'), t('history.week'), t('history.quarter')]} chosen={form.choices['period'] ?? 0} focused={focused('period')} />
-			<ChoiceField label={t('history.outcome')} options={[t('history.allOutcomes'), t('history.success'), t('history.failure')]} chosen={form.choices['outcome'] ?? 0} focused={focused('outcome')} />
+			<ChoiceField label={t('history.period')} options={[signatures ? t('history.all') : t('history.allAccesses'), t('history.week'), t('history.quarter')]} chosen={form.choices.period} focused={focused('period')} />
+			<ChoiceField label={t('history.outcome')} options={[t('history.allOutcomes'), t('history.success'), t('history.failure')]} chosen={form.choices.outcome} focused={focused('outcome')} />
 			<Box gap={1}>
 				<Button label={t('history.search')} focused={focused('search')} />
 				<Button label={t('history.reset')} focused={focused('reset')} />

@@ -2,17 +2,18 @@ import {useState} from 'react';
 import {Box, Text} from 'ink';
 import type {Session} from '../../core/index.js';
 import {Button, Checkbox, MessageLine, TextField} from '../components/controls.js';
-import type {Control, FormState} from '../components/form.js';
+import type {Control, FormOf} from '../components/form.js';
 import {useUi} from '../context.js';
 import {useForm} from '../hooks/use-form.js';
-import {describeError, formatDate, formatTime, type MessageKey} from '../i18n/index.js';
+import {useSubmit} from '../hooks/use-submit.js';
+import {formatDate, formatTime, type MessageKey} from '../i18n/index.js';
 import {AppLoginPanel} from './app-login.js';
 import {GuideNote} from '../components/guide-note.js';
 
 const MAX_IDENTIFIER = 254;
 const MAX_PASSWORD = 1024;
 
-const CONTROLS: readonly Control[] = [
+const CONTROLS = [
 	// Enter in the user-name field moves to the password, as on the portal.
 	{kind: 'text', name: 'identifier', max: MAX_IDENTIFIER, enterMovesOn: true, secret: false},
 	{kind: 'text', name: 'password', max: MAX_PASSWORD, masked: true},
@@ -21,7 +22,7 @@ const CONTROLS: readonly Control[] = [
 	{kind: 'button', name: 'app'},
 	{kind: 'button', name: 'forgotPassword'},
 	{kind: 'button', name: 'forgotUserId'},
-];
+] as const satisfies readonly Control[];
 
 export interface LoginProps {
 	active: boolean;
@@ -32,44 +33,38 @@ export interface LoginProps {
 	onLoggedIn: (session: Session) => void;
 	onForgotPassword: () => void;
 	onForgotUserId: () => void;
-	onHelp: () => void;
-	/** Told whether a text field has focus: then `?` is a character, not the help key. */
-	onTypingChange?: (typing: boolean) => void;
 }
 
 /** "Accedi" (seeds 000, 001): user name or e-mail, masked password with show/hide, attempts left, login with the app. */
-export function LoginScreen({active, notice, initialFocus, maxAttempts, onLoggedIn, onForgotPassword, onForgotUserId, onHelp, onTypingChange}: LoginProps) {
+export function LoginScreen({active, notice, initialFocus, maxAttempts, onLoggedIn, onForgotPassword, onForgotUserId}: LoginProps) {
 	const {t, portal, language} = useUi();
 	const [attemptsLeft, setAttemptsLeft] = useState(maxAttempts);
 	const [withApp, setWithApp] = useState(false);
 
-	const login = (form: FormState) => {
-		const identifier = form.fields['identifier']!.value;
-		const password = form.fields['password']!.value;
+	const login = (form: FormOf<typeof CONTROLS>) => {
+		const identifier = form.fields.identifier.value;
+		const password = form.fields.password.value;
 		if (identifier.trim() === '' || password === '') {
 			dispatch({type: 'done', message: {kind: 'error', key: 'login.missingFields'}, focus: identifier.trim() === '' ? 'identifier' : 'password'});
 			return;
 		}
-		dispatch({type: 'busy'});
-		portal.sessions.login(identifier, password).then(
-			result => {
+		submit(() => portal.sessions.login(identifier, password), {
+			done: result => {
 				if (result.kind === 'success') {
-					dispatch({type: 'done', clear: ['password']});
 					onLoggedIn(result.session);
-					return;
+					return {clear: ['password']};
 				}
 				// After a failure the user name stays; the password is emptied and focused (as on the portal).
 				if (result.kind === 'invalid') {
 					setAttemptsLeft(result.attemptsLeft);
-					dispatch({type: 'done', clear: ['password'], focus: 'password', message: {kind: 'error', key: 'login.invalid'}});
-				} else {
-					setAttemptsLeft(0);
-					const params = {time: formatTime(language, result.until), date: formatDate(language, result.until)};
-					dispatch({type: 'done', clear: ['password'], focus: 'password', message: {kind: 'error', key: 'login.locked', params}});
+					return {clear: ['password'], focus: 'password', message: {kind: 'error', key: 'login.invalid'}};
 				}
+				setAttemptsLeft(0);
+				const params = {time: formatTime(language, result.until), date: formatDate(language, result.until)};
+				return {clear: ['password'], focus: 'password', message: {kind: 'error', key: 'login.locked', params}};
 			},
-			(error: unknown) => dispatch({type: 'done', clear: ['password'], message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}}),
-		);
+			failed: () => ({clear: ['password']}),
+		});
 	};
 
 	const [form, dispatch] = useForm(CONTROLS, {
@@ -77,26 +72,25 @@ export function LoginScreen({active, notice, initialFocus, maxAttempts, onLogged
 		active: active && !withApp,
 		initialMessage: notice ? {kind: 'info', key: notice} : undefined,
 		initialFocus,
-		onTypingChange,
 		onRequest: (action, current) => {
 			if (action === 'submit') login(current);
-			else if (action === 'help') onHelp();
 			else if (action === 'app') setWithApp(true);
 			else if (action === 'forgotPassword') onForgotPassword();
 			else if (action === 'forgotUserId') onForgotUserId();
 		},
 	});
+	const {submit} = useSubmit(dispatch);
 
-	if (withApp) return <AppLoginPanel active={active} onLoggedIn={onLoggedIn} onBack={() => setWithApp(false)} onHelp={onHelp} />;
+	if (withApp) return <AppLoginPanel active={active} onLoggedIn={onLoggedIn} onBack={() => setWithApp(false)} />;
 
 	const focused = (name: string) => active && CONTROLS[form.focus]?.name === name;
 	return (
 		<Box flexDirection="column">
 			<GuideNote step="login" />
 			<Text bold>{t('login.heading')}</Text>
-			<TextField label={t('login.identifier')} placeholder={t('login.identifierPlaceholder')} field={form.fields['identifier']!} focused={focused('identifier')} />
-			<TextField label={t('login.password')} placeholder={t('login.passwordPlaceholder')} field={form.fields['password']!} masked={!form.checks['show']} focused={focused('password')} />
-			<Checkbox label={t('login.showPassword')} checked={form.checks['show'] ?? false} focused={focused('show')} />
+			<TextField label={t('login.identifier')} placeholder={t('login.identifierPlaceholder')} field={form.fields.identifier} focused={focused('identifier')} />
+			<TextField label={t('login.password')} placeholder={t('login.passwordPlaceholder')} field={form.fields.password} masked={!form.checks.show} focused={focused('password')} />
+			<Checkbox label={t('login.showPassword')} checked={form.checks.show} focused={focused('show')} />
 			<Box gap={2}>
 				<Button label={t('login.submit')} focused={focused('submit')} />
 				<Button label={t('login.withApp')} focused={focused('app')} />

@@ -3,11 +3,13 @@ import {Box, Text} from 'ink';
 import type {OtpOverview, Session, OtpChannel} from '../../core/index.js';
 import {Button, Checkbox, FocusMarker, Hint, MessageLine} from '../components/controls.js';
 import {useUi} from '../context.js';
+import {useHelp, useTyping} from '../screen-context.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import {describeError, type MessageKey} from '../i18n/index.js';
 import {bindingFor, choiceBinding, helpBinding, otpScreenBindings} from '../keymap.js';
 import {useKeys} from '../hooks/key-router.js';
 import {useSelection} from '../hooks/use-selection.js';
+import {useSubmit} from '../hooks/use-submit.js';
 import {ActivateAppDialog} from './activate-app.js';
 import {ChangePhoneDialog} from './change-phone.js';
 import {GuideNote} from '../components/guide-note.js';
@@ -27,11 +29,13 @@ function itemsOf(overview: OtpOverview): Item[] {
 const STATUS: Record<OtpOverview['app'], MessageKey> = {inactive: 'otp.app.inactive', pending: 'otp.app.pending', active: 'otp.app.active'};
 
 /** "Codici OTP" (seed 003 §4): the app, SMS and token channels, which one confirms operations, and push approval. */
-export function OtpCodesScreen({active, session, onBack, onHelp, onTypingChange}: {active: boolean; session: Session; onBack: () => void; onHelp: () => void; onTypingChange: (typing: boolean) => void}) {
+export function OtpCodesScreen({active, session, onBack}: {active: boolean; session: Session; onBack: () => void}) {
 	const {t, portal} = useUi();
 	const [overview, setOverview] = useState<OtpOverview | undefined>();
 	const [dialog, setDialog] = useState<'none' | 'activate' | 'changePhone'>('none');
 	const [message, setMessage] = useState<{kind: 'error' | 'success'; text: string} | undefined>();
+	const help = useHelp();
+	const setTyping = useTyping();
 
 	const reload = useCallback(() => {
 		portal.otp.overview(session).then(setOverview, (error: unknown) => setMessage({kind: 'error', text: describeError(t, error)}));
@@ -41,14 +45,15 @@ export function OtpCodesScreen({active, session, onBack, onHelp, onTypingChange}
 	const items = overview ? itemsOf(overview) : [];
 	const {selection, current, previous, next, moveTo} = useSelection(items.length);
 
-	const run = (promise: Promise<void>) =>
-		promise.then(
-			() => {
+	const {submit} = useSubmit();
+	const run = (call: () => Promise<void>) =>
+		submit(call, {
+			done: () => {
 				setMessage({kind: 'success', text: t('otp.saved')});
 				reload();
 			},
-			(error: unknown) => setMessage({kind: 'error', text: describeError(t, error)}),
-		);
+			failed: (_, failure) => void setMessage({kind: 'error', text: failure.text}),
+		});
 
 	useKeymap(
 		[...otpScreenBindings, helpBinding],
@@ -61,15 +66,15 @@ export function OtpCodesScreen({active, session, onBack, onHelp, onTypingChange}
 				case 'back':
 					return onBack();
 				case 'help':
-					return onHelp();
+					return help();
 				case 'open': {
 					const item = items[current()];
 					if (!item || !overview) return;
 					setMessage(undefined);
 					if (item.action === 'activate') return setDialog('activate');
 					if (item.action === 'changePhone') return setDialog('changePhone');
-					if (item.action === 'channel') return void run(portal.otp.setPreferredChannel(session, item.channel));
-					return void run(portal.otp.setPush(session, !overview.push));
+					if (item.action === 'channel') return void run(() => portal.otp.setPreferredChannel(session, item.channel));
+					return void run(() => portal.otp.setPush(session, !overview.push));
 				}
 			}
 		},
@@ -85,24 +90,25 @@ export function OtpCodesScreen({active, session, onBack, onHelp, onTypingChange}
 			if (item?.action !== 'channel') return;
 			const channels = items.flatMap((entry, index) => (entry.action === 'channel' ? [{channel: entry.channel, index}] : []));
 			const at = channels.findIndex(entry => entry.channel === item.channel);
-			const target = channels[(at + (key.leftArrow ? -1 : 1) + channels.length) % channels.length]!;
+			const target = channels[(at + (key.leftArrow ? -1 : 1) + channels.length) % channels.length];
+			// While a change is being saved, the press is dropped (the choice shown is the one saved).
+			if (!target || !run(() => portal.otp.setPreferredChannel(session, target.channel))) return;
 			moveTo(target.index);
 			setMessage(undefined);
-			void run(portal.otp.setPreferredChannel(session, target.channel));
 		},
 		{isActive: active && dialog === 'none'},
 	);
 
 	const closeDialog = (result?: string) => {
 		setDialog('none');
-		onTypingChange(false);
+		setTyping(false);
 		if (result) setMessage({kind: 'success', text: result});
 		reload();
 	};
 
 	if (!overview) return message ? <MessageLine kind="error" text={message.text} /> : <Text>{t('app.loading')}</Text>;
-	if (dialog === 'activate') return <ActivateAppDialog active={active} session={session} onClose={closeDialog} onHelp={onHelp} onTypingChange={onTypingChange} />;
-	if (dialog === 'changePhone') return <ChangePhoneDialog active={active} session={session} phoneMasked={overview.phoneMasked} onClose={closeDialog} onHelp={onHelp} onTypingChange={onTypingChange} />;
+	if (dialog === 'activate') return <ActivateAppDialog active={active} session={session} onClose={closeDialog} />;
+	if (dialog === 'changePhone') return <ChangePhoneDialog active={active} session={session} phoneMasked={overview.phoneMasked} onClose={closeDialog} />;
 
 	const isSelected = (predicate: (item: Item) => boolean) => active && items.findIndex(predicate) === selection;
 	const action = (label: string, selected: boolean) => (

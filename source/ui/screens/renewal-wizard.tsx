@@ -1,22 +1,20 @@
-import {useEffect, useState} from 'react';
+import {useCallback, useEffect, useState} from 'react';
 import {Box} from 'ink';
-import {isDomainError, type ChallengeView, type PendingRenewal, type Session, toDisplayText} from '../../core/index.js';
+import {type PendingRenewal, type Portal, type Session, toDisplayText} from '../../core/index.js';
 import {Button, MessageLine} from '../components/controls.js';
 import {DiscardPrompt} from '../components/discard-prompt.js';
 import {GuideNote} from '../components/guide-note.js';
 import {OtpStep} from '../components/otp-step.js';
 import {StepDialog} from '../components/step-dialog.js';
 import {useUi} from '../context.js';
+import {begun, dialogSteps, openStepIndex, renewalReducer, startRenewal, type RenewalCommand, type RenewalEvent, type RenewalFlow, type WizardEnd, type WizardKind} from '../flows/renewal.js';
+import {useFlow} from '../hooks/use-flow.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import {describeError, formatDate} from '../i18n/index.js';
-import {resumeState, stepGuides, stepIndex, stepLabels, type WizardKind, type WizardState} from './renewal-flow.js';
 import {ConsentsStep, CouponStep, NewPinStep, RaoStep, SecurityStep} from './renewal-steps.js';
 
 /** How the wizard ended: done (go home), or the procedure can no longer go on (say why). */
 export type WizardResult = {kind: 'success' | 'error'; text: string};
-
-/** Refusals after which the stored renewal is gone: the wizard closes with the reason instead of staying on a dead step. */
-const ENDING = new Set(['renewal.windowClosed', 'renewal.notActive', 'renewal.notYet', 'renewal.expired', 'renewal.unknown', 'replacement.notAllowed']);
 
 export interface RenewalWizardProps {
 	kind?: WizardKind;
@@ -29,162 +27,116 @@ export interface RenewalWizardProps {
 	holderName: string;
 	expiresAt: Date;
 	onClose: (result?: WizardResult) => void;
-	onHelp: () => void;
-	onTypingChange: (typing: boolean) => void;
 }
 
-/** "Rinnova firma" (seeds 000/001) and "Richiedi nuovo certificato" (seed 002): the steps, each checked in the core. */
-export function RenewalWizard({kind = 'renewal', withCoupon, withRao = false, resume, active, session, holderName, expiresAt, onClose, onHelp, onTypingChange}: RenewalWizardProps) {
+/** The core call a command of the flow names, and its answer as the flow's next event. */
+async function runCommand(portal: Portal, session: Session, command: Exclude<RenewalCommand, {kind: 'close'}>): Promise<RenewalEvent> {
+	switch (command.kind) {
+		case 'checkCoupon':
+			await portal.renewal.checkCoupon(session, command.code);
+			return {type: 'couponAccepted', code: command.code};
+		case 'raoAuthorize':
+			return {type: 'raoChallenge', operatorId: command.input.operatorId, challenge: await portal.renewal.raoAuthorize(session, command.input)};
+		case 'raoConfirm':
+			return {type: 'raoApproved', approvalId: await portal.renewal.raoConfirm(session, command.input)};
+		case 'beginRenewal':
+			return {type: 'begun', ...(await portal.renewal.begin(session, command.input))};
+		case 'beginReplacement':
+			return {type: 'begun', ...(await portal.renewal.beginReplacement(session, command.input))};
+		case 'confirmRenewalConsents':
+			await portal.renewal.confirmConsents(session, command.renewalId, command.code);
+			return {type: 'consentsConfirmed'};
+		case 'chooseRenewalPin':
+			return {type: 'pinChosen', challenge: await portal.renewal.choosePin(session, command.renewalId, command.pin, command.pinAgain)};
+		case 'replacementSecurityInfo':
+			return {type: 'securitySaved', challenge: await portal.renewal.securityInfo(session, command.renewalId, command.input)};
+		case 'activateRenewal':
+			return {type: 'activated', ...(await portal.renewal.activate(session, command.renewalId, command.code))};
+	}
+}
+
+/** "Rinnova firma" (seeds 000/001) and "Richiedi nuovo certificato" (seed 002): the flow's steps, each checked in the core. */
+export function RenewalWizard({kind = 'renewal', withCoupon, withRao = false, resume, active, session, holderName, expiresAt, onClose}: RenewalWizardProps) {
 	const {t, portal, language} = useUi();
-	const [state, setState] = useState<WizardState>(() => (resume ? resumeState(resume) : {step: 0}));
-	const [asking, setAsking] = useState(false);
-	const [restart, setRestart] = useState<string | undefined>();
 	const [iut, setIut] = useState('');
 	useEffect(() => {
 		void portal.certificate.currentIut(session).then(setIut);
 	}, [portal, session]);
-
-	const [coupon, setCoupon] = useState<string | undefined>();
-	// RAO: the operator's credentials, then the OTP on the operator's phone, before the consents.
-	const [rao, setRao] = useState<{operatorId: string; challenge: ChallengeView} | {approvalId: string} | undefined>();
-	// Once the consents are given (or resumed after them), the coupon and RAO steps are behind.
-	const begun = state.step !== 0;
-	const stage = begun ? undefined : withCoupon && coupon === undefined ? 'coupon' : !withRao ? undefined : rao === undefined ? 'raoCredentials' : 'challenge' in rao ? 'raoOtp' : undefined;
-	const cancel = (dirty: boolean) => (dirty || begun || coupon !== undefined || rao !== undefined ? setAsking(true) : onClose());
 	const replacement = kind === 'replacement';
-	// What every step of the dialog gets: keys while no discard prompt is open, Esc, help, typing.
-	const stepProps = {active: active && !asking, onCancel: cancel, onHelp, onTypingChange};
-	const restartWith = (text: string) => {
-		setRestart(text);
-		setState({step: 0});
+	const doneText = (date: Date) => (replacement ? t('replacement.done') : t('renewal.done', {date: formatDate(language, date)}));
+	const close = (end: WizardEnd) => {
+		if (end === undefined) onClose();
+		else onClose(end.kind === 'success' ? {kind: 'success', text: doneText(end.expiresAt)} : {kind: 'error', text: describeError(t, end.error)});
 	};
-	/** A step's core call; a refusal that ends the stored renewal closes the wizard with its reason. */
-	const run = async (call: () => Promise<void>) => {
-		try {
-			await call();
-		} catch (error) {
-			if (isDomainError(error) && ENDING.has(error.code)) onClose({kind: 'error', text: describeError(t, error)});
-			else throw error;
-		}
-	};
+	const [flow, send] = useFlow(
+		renewalReducer,
+		() => {
+			const fresh = startRenewal(kind, withCoupon, withRao);
+			return resume ? renewalReducer(fresh, {type: 'resume', pending: resume}).state : fresh;
+		},
+		{
+			run: async command => {
+				if (command.kind !== 'close') return runCommand(portal, session, command);
+				close(command.end);
+				return undefined;
+			},
+			failed: (error): RenewalEvent => ({type: 'failed', error}),
+		},
+	);
+	/** A step's submit: the flow runs its core call; a refusal that keeps the step open is the form's to show. */
+	const submit = useCallback(
+		async (event: RenewalEvent) => {
+			const next: RenewalFlow = await send(event);
+			if (next.error !== undefined) throw next.error;
+		},
+		[send],
+	);
+	const restart = useCallback((message: string) => void send({type: 'restart', message}), [send]);
+	const {step} = flow;
 
-	if (state.step === 4) {
-		const done = {kind: 'success', text: replacement ? t('replacement.done') : t('renewal.done', {date: formatDate(language, state.expiresAt)})} as const;
-		return <WizardDone active={active} replacement={replacement} text={done.text} iut={state.iut} onHome={() => onClose(done)} />;
+	if (step.name === 'done') {
+		return <WizardDone active={active} replacement={replacement} text={doneText(step.expiresAt)} iut={step.iut} onHome={() => void send({type: 'home'})} />;
 	}
+	// What every step of the dialog gets: keys while no discard prompt is open, and Esc.
+	const stepProps = {active: active && !flow.asking, onCancel: (dirty: boolean) => void send({type: 'cancel', dirty})};
+	const steps = dialogSteps(flow.kind, flow.withCoupon, flow.withRao);
 	return (
 		<Box flexDirection="column">
-			<StepDialog
-				title={replacement ? t('replacement.title') : t('renewal.title')}
-				steps={stepLabels(kind, withCoupon, withRao).map(key => t(key))}
-				guides={stepGuides(kind, withCoupon, withRao)}
-				current={stepIndex(state, kind, withCoupon, withRao, stage)}
-			>
-				{stage === 'coupon' ? (
-					<CouponStep
-						{...stepProps}
-						onSubmit={async code => {
-							await portal.renewal.checkCoupon(session, code);
-							setCoupon(code);
-						}}
-					/>
-				) : null}
-				{stage === 'raoCredentials' ? (
-					<RaoStep
-						{...stepProps}
-						onSubmit={async input => {
-							const challenge = await portal.renewal.raoAuthorize(session, input);
-							setRao({operatorId: input.operatorId, challenge});
-						}}
-					/>
-				) : null}
-				{stage === 'raoOtp' && rao && 'challenge' in rao ? (
-					<OtpStep
-						{...stepProps}
-						challenge={rao.challenge}
-						confirmLabel={t('dialog.confirm')}
-						onConfirm={async code => setRao({approvalId: await portal.renewal.raoConfirm(session, {operatorId: rao.operatorId, challengeId: rao.challenge.id, code})})}
-						onResend={() => portal.otp.resend(session, rao.challenge.id)}
-						onRestart={message => {
-							setRao(undefined);
-							setRestart(message);
-						}}
-					/>
-				) : null}
-				{stage === undefined && state.step === 0 ? (
+			<StepDialog title={replacement ? t('replacement.title') : t('renewal.title')} steps={steps.map(entry => t(entry.label))} guides={steps.map(entry => entry.guide)} current={openStepIndex(flow)}>
+				{step.name === 'coupon' ? <CouponStep {...stepProps} onSubmit={values => submit({type: 'submitCoupon', values})} /> : null}
+				{step.name === 'raoCredentials' ? <RaoStep {...stepProps} onSubmit={values => submit({type: 'submitRao', values})} /> : null}
+				{step.name === 'consents' ? (
 					<ConsentsStep
+						{...stepProps}
 						holder={session}
-						active={active && !asking}
 						declaration={
 							replacement
 								? t('replacement.declaration', {name: toDisplayText(holderName, 60)})
 								: t('renewal.declaration', {name: toDisplayText(holderName, 60), iut, date: formatDate(language, expiresAt)})
 						}
 						askDataConfirmation={!replacement}
-						restartMessage={restart}
-						onCancel={cancel}
-						onHelp={onHelp}
-						onTypingChange={onTypingChange}
-						onSubmit={async input => {
-							const started = replacement
-								? await portal.renewal.beginReplacement(session, {acceptConditions: input.acceptConditions, pin: input.pin})
-								: await portal.renewal.begin(session, {
-										...input,
-										...(coupon === undefined ? {} : {coupon}),
-										...(rao && 'approvalId' in rao ? {raoApprovalId: rao.approvalId} : {}),
-									});
-							setRestart(undefined);
-							setState({step: 1, renewalId: started.renewalId, challenge: started.challenge});
-						}}
+						restartMessage={flow.restart}
+						onSubmit={values => submit({type: 'submitConsents', values})}
 					/>
 				) : null}
-				{state.step === 1 || state.step === 3 ? (
+				{step.name === 'raoOtp' || step.name === 'confirmConsents' || step.name === 'confirmActivation' ? (
 					<OtpStep
-						key={state.step}
+						key={step.name}
 						{...stepProps}
-						challenge={state.challenge}
+						challenge={step.challenge}
 						confirmLabel={t('dialog.confirm')}
-						onConfirm={code =>
-							run(async () => {
-								if (state.step === 1) {
-									await portal.renewal.confirmConsents(session, state.renewalId, code);
-									setState({step: 2, renewalId: state.renewalId});
-								} else {
-									const done = await portal.renewal.activate(session, state.renewalId, code);
-									setState({step: 4, expiresAt: done.expiresAt, iut: done.iut});
-								}
-							})
-						}
-						onResend={() => portal.otp.resend(session, state.challenge.id)}
-						onPoll={() => portal.otp.challengeState(session, state.challenge.id)}
-						onRestart={restartWith}
+						onConfirm={code => submit({type: 'submitOtp', code})}
+						onResend={() => portal.otp.resend(session, step.challenge.id)}
+						{...(step.name === 'raoOtp' ? {} : {onPoll: () => portal.otp.challengeState(session, step.challenge.id)})}
+						onRestart={restart}
 					/>
 				) : null}
-				{state.step === 2 ? (
-					<NewPinStep
-						{...stepProps}
-						confirmLabel={replacement ? t('dialog.confirm') : t('renewal.activate')}
-						onSubmit={(pin, pinAgain) =>
-							run(async () => {
-								const challenge = await portal.renewal.choosePin(session, state.renewalId, pin, pinAgain);
-								setState(challenge ? {step: 3, renewalId: state.renewalId, challenge} : {step: 'security', renewalId: state.renewalId});
-							})
-						}
-					/>
+				{step.name === 'choosePin' ? (
+					<NewPinStep {...stepProps} confirmLabel={replacement ? t('dialog.confirm') : t('renewal.activate')} onSubmit={values => submit({type: 'submitPin', values})} />
 				) : null}
-				{state.step === 'security' ? (
-					<SecurityStep
-						{...stepProps}
-						onSubmit={input =>
-							run(async () => {
-								const challenge = await portal.renewal.securityInfo(session, state.renewalId, input);
-								setState({step: 3, renewalId: state.renewalId, challenge});
-							})
-						}
-					/>
-				) : null}
+				{step.name === 'security' ? <SecurityStep {...stepProps} onSubmit={values => submit({type: 'submitSecurity', values})} /> : null}
 			</StepDialog>
-			{asking ? <DiscardPrompt question={begun ? t('renewal.leaveQuestion') : undefined} onAnswer={discard => (discard ? onClose() : setAsking(false))} /> : null}
+			{flow.asking ? <DiscardPrompt question={begun(flow) ? t('renewal.leaveQuestion') : undefined} onAnswer={confirmed => void send({type: 'discard', confirmed})} /> : null}
 		</Box>
 	);
 }

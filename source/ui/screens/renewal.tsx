@@ -4,11 +4,12 @@ import type {DashboardView, PendingRenewal, RenewalWindow, Session} from '../../
 import {Button, MessageLine} from '../components/controls.js';
 import {GuideNote} from '../components/guide-note.js';
 import {useUi} from '../context.js';
+import {useHelp} from '../screen-context.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import {useSelection} from '../hooks/use-selection.js';
 import {describeError, formatDate, formatTime} from '../i18n/index.js';
 import {detailBindings, helpBinding, otpScreenBindings} from '../keymap.js';
-import {resumeState, stepIndex, stepLabels} from './renewal-flow.js';
+import {resumedStepLabel} from '../flows/renewal.js';
 import {RenewalWizard} from './renewal-wizard.js';
 import {nextStepText} from './dashboard.js';
 
@@ -18,15 +19,14 @@ interface ScreenProps {
 	active: boolean;
 	session: Session;
 	onBack: () => void;
-	onHelp: () => void;
-	onTypingChange: (typing: boolean) => void;
 }
 
 type Choice = 'resume' | 'coupon' | 'rao' | 'standard';
 
 /** "Rinnova firma digitale" (seed 003 §7): the expiry, what renewal means, and the wizard of seeds 000/001. */
-export function RenewalScreen({active, session, onBack, onHelp, onTypingChange}: ScreenProps) {
+export function RenewalScreen({active, session, onBack}: ScreenProps) {
 	const {t, portal, language} = useUi();
+	const help = useHelp();
 	const [view, setView] = useState<DashboardView | undefined>();
 	const [window, setWindow] = useState<RenewalWindow | undefined>();
 	// A renewal left mid-way (Esc, a lost connection, a killed portal): stored in the core, offered first.
@@ -47,7 +47,7 @@ export function RenewalScreen({active, session, onBack, onHelp, onTypingChange}:
 	useEffect(reload, [reload]);
 
 	const open = window?.open === true;
-	useKeymap([...detailBindings, helpBinding], action => (action === 'back' ? onBack() : onHelp()), active && wizard === 'none' && !open);
+	useKeymap([...detailBindings, helpBinding], action => (action === 'back' ? onBack() : help()), active && wizard === 'none' && !open);
 
 	if (wizard !== 'none' && view?.certificate) {
 		const resume = wizard === 'resume' ? pending : undefined;
@@ -60,8 +60,6 @@ export function RenewalScreen({active, session, onBack, onHelp, onTypingChange}:
 				session={session}
 				holderName={`${view.name} ${view.surname}`}
 				expiresAt={view.certificate.expiresAt}
-				onHelp={onHelp}
-				onTypingChange={onTypingChange}
 				onClose={result => {
 					// "Torna alla homepage" after a renewal goes home, like the new-certificate flow.
 					if (result?.kind === 'success') return onBack();
@@ -88,7 +86,6 @@ export function RenewalScreen({active, session, onBack, onHelp, onTypingChange}:
 					active={active}
 					pending={pending}
 					onBack={onBack}
-					onHelp={onHelp}
 					onChoose={choice => {
 						setMessage(undefined);
 						setWizard(choice);
@@ -105,18 +102,19 @@ export function RenewalScreen({active, session, onBack, onHelp, onTypingChange}:
  * The seed's buttons: "Rinnova con Coupon", "Rinnova con credenziali RAO", "Rinnova firma" (the
  * default); a renewal left mid-way adds "Riprendi il rinnovo" first, and it is the default.
  */
-function RenewalChoices({active, pending, onBack, onHelp, onChoose}: {active: boolean; pending: PendingRenewal | undefined; onBack: () => void; onHelp: () => void; onChoose: (choice: Choice) => void}) {
+function RenewalChoices({active, pending, onBack, onChoose}: {active: boolean; pending: PendingRenewal | undefined; onBack: () => void; onChoose: (choice: Choice) => void}) {
 	const {t, language} = useUi();
+	const help = useHelp();
 	const choices: readonly Choice[] = pending ? ['resume', 'coupon', 'rao', 'standard'] : ['coupon', 'rao', 'standard'];
 	const selection = useSelection(choices.length, pending ? 0 : choices.length - 1);
 	useKeymap(
 		[...otpScreenBindings, helpBinding],
 		action => {
 			if (action === 'back') onBack();
-			else if (action === 'help') onHelp();
+			else if (action === 'help') help();
 			else if (action === 'up') selection.previous();
 			else if (action === 'down') selection.next();
-			else onChoose(choices[selection.current()]!);
+			else onChoose(choices[selection.current()] ?? 'standard');
 		},
 		active,
 	);
@@ -133,8 +131,7 @@ function RenewalChoices({active, pending, onBack, onHelp, onChoose}: {active: bo
 
 /** "Hai un rinnovo in corso (iniziato alle 12:40): puoi riprenderlo dal passo «Attiva il certificato» fino alle 13:10." */
 export function resumeText(t: ReturnType<typeof useUi>['t'], pending: PendingRenewal, language: 'it' | 'en'): string {
-	const labels = stepLabels(pending.kind, pending.withCoupon, pending.withRao);
-	const step = t(labels[stepIndex(resumeState(pending), pending.kind, pending.withCoupon, pending.withRao, undefined)]!);
+	const step = t(resumedStepLabel(pending));
 	const key = pending.kind === 'replacement' ? 'replacement.resume' : 'renewal.resume';
 	return t(key, {time: formatTime(language, pending.startedAt), step, until: formatTime(language, pending.resumableUntil)});
 }

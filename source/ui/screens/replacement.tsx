@@ -3,6 +3,7 @@ import {Box, Text} from 'ink';
 import type {DashboardView, PendingRenewal, Session} from '../../core/index.js';
 import {Button, MessageLine} from '../components/controls.js';
 import {useUi} from '../context.js';
+import {useHelp} from '../screen-context.js';
 import type {Loaded} from '../hooks/use-portal-data.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import {useSelection} from '../hooks/use-selection.js';
@@ -15,7 +16,7 @@ import {RenewalWizard} from './renewal-wizard.js';
  * "Richiedi nuovo certificato" (seed 002): the five phases, then back to the dashboard. A request
  * left mid-way is offered first: resume it at its step, or start again.
  */
-export function ReplacementScreen({active, session, data, onDone, onHelp, onTypingChange}: {active: boolean; session: Session; data: Loaded<DashboardView>; onDone: () => void; onHelp: () => void; onTypingChange: (typing: boolean) => void}) {
+export function ReplacementScreen({active, session, data, onDone}: {active: boolean; session: Session; data: Loaded<DashboardView>; onDone: () => void}) {
 	const {t, portal} = useUi();
 	const [pending, setPending] = useState<{loaded: false} | {loaded: true; value: PendingRenewal | undefined}>({loaded: false});
 	const [choice, setChoice] = useState<'ask' | 'resume' | 'restart'>('ask');
@@ -30,9 +31,9 @@ export function ReplacementScreen({active, session, data, onDone, onHelp, onTypi
 	if (data.state === 'loading' || !pending.loaded) return <Text>{t('app.loading')}</Text>;
 	if (data.state === 'failed') return <MessageLine kind="error" text={describeError(t, data.error)} />;
 	const view = data.value;
-	if (ended) return <Ended active={active} text={ended} onDone={onDone} onHelp={onHelp} />;
+	if (ended) return <Ended active={active} text={ended} onDone={onDone} />;
 	if (!view.certificate || !view.replacement.allowed) return <MessageLine kind="error" text={t('errors.replacement.notAllowed')} />;
-	if (pending.value && choice === 'ask') return <ResumeChoice active={active} pending={pending.value} onChoose={setChoice} onBack={onDone} onHelp={onHelp} />;
+	if (pending.value && choice === 'ask') return <ResumeChoice active={active} pending={pending.value} onChoose={setChoice} onBack={onDone} />;
 	return (
 		<RenewalWizard
 			kind="replacement"
@@ -42,21 +43,20 @@ export function ReplacementScreen({active, session, data, onDone, onHelp, onTypi
 			session={session}
 			holderName={`${view.name} ${view.surname}`}
 			expiresAt={view.certificate.expiresAt}
-			onHelp={onHelp}
-			onTypingChange={onTypingChange}
 			onClose={result => (result?.kind === 'error' ? setEnded(result.text) : onDone())}
 		/>
 	);
 }
 
-function ResumeChoice({active, pending, onChoose, onBack, onHelp}: {active: boolean; pending: PendingRenewal; onChoose: (choice: 'resume' | 'restart') => void; onBack: () => void; onHelp: () => void}) {
+function ResumeChoice({active, pending, onChoose, onBack}: {active: boolean; pending: PendingRenewal; onChoose: (choice: 'resume' | 'restart') => void; onBack: () => void}) {
 	const {t, language} = useUi();
+	const help = useHelp();
 	const selection = useSelection(2);
 	useKeymap(
 		[...otpScreenBindings, helpBinding],
 		action => {
 			if (action === 'back') onBack();
-			else if (action === 'help') onHelp();
+			else if (action === 'help') help();
 			else if (action === 'up') selection.previous();
 			else if (action === 'down') selection.next();
 			else onChoose(selection.current() === 0 ? 'resume' : 'restart');
@@ -76,9 +76,10 @@ function ResumeChoice({active, pending, onChoose, onBack, onHelp}: {active: bool
 }
 
 /** The request can no longer go on (too old, no longer allowed): the reason, and Enter/Esc home. */
-function Ended({active, text, onDone, onHelp}: {active: boolean; text: string; onDone: () => void; onHelp: () => void}) {
+function Ended({active, text, onDone}: {active: boolean; text: string; onDone: () => void}) {
 	const {t} = useUi();
-	useKeymap([...otpScreenBindings, helpBinding], action => (action === 'help' ? onHelp() : action === 'back' || action === 'open' ? onDone() : undefined), active);
+	const help = useHelp();
+	useKeymap([...otpScreenBindings, helpBinding], action => (action === 'help' ? help() : action === 'back' || action === 'open' ? onDone() : undefined), active);
 	return (
 		<Box flexDirection="column">
 			<Text bold>{t('replacement.title')}</Text>

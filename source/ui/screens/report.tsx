@@ -5,44 +5,41 @@ import {ChoiceField, FormButtons, Hint, InlineField, MessageLine} from '../compo
 import type {Control} from '../components/form.js';
 import {useUi} from '../context.js';
 import {useDialogForm} from '../hooks/use-form.js';
-import {describeError} from '../i18n/index.js';
+import {errorMessage, shownError, useSubmit} from '../hooks/use-submit.js';
 import {GuideNote} from '../components/guide-note.js';
 import {OtpStep} from '../components/otp-step.js';
 
 const FREQUENCIES: readonly ReportFrequency[] = ['each', 'daily', 'never'];
 
-const CONTROLS: readonly Control[] = [
+const CONTROLS = [
 	{kind: 'text', name: 'email', max: 254, secret: false},
 	{kind: 'choice', name: 'frequency', options: FREQUENCIES.length},
 	{kind: 'button', name: 'cancel'},
 	{kind: 'button', name: 'confirm'},
-];
+] as const satisfies readonly Control[];
 
 /** "Report" (seed 001): the address that receives signature reports, and how often; a new address is proved by a code sent to it. */
-export function ReportScreen({active, session, onBack, onHelp, onTypingChange}: {active: boolean; session: Session; onBack: () => void; onHelp: () => void; onTypingChange: (typing: boolean) => void}) {
+export function ReportScreen({active, session, onBack}: {active: boolean; session: Session; onBack: () => void}) {
 	const {t, portal} = useUi();
 	const [accountEmail, setAccountEmail] = useState<string | undefined>();
 	const [pending, setPending] = useState<{email: string; frequency: ReportFrequency; challenge: ChallengeView} | undefined>();
 	const [form, dispatch] = useDialogForm(CONTROLS, {
 		active: active && accountEmail !== undefined && !pending,
-		onTypingChange,
-		onHelp,
 		onCancel: onBack,
 		onAction: (action, current) => {
 			if (action !== 'confirm') return;
-			dispatch({type: 'busy'});
-			const frequency = FREQUENCIES[current.choices['frequency'] ?? 0]!;
-			portal.history.updateReportSettings(session, {email: current.fields['email']!.value, frequency}).then(
-				result => {
-					if (result.kind === 'confirm') {
-						dispatch({type: 'done'});
-						setPending({email: result.email, frequency, challenge: result.challenge});
-					} else dispatch({type: 'done', message: {kind: 'success', key: frequency === 'never' ? 'report.savedNever' : 'report.saved', params: {email: current.fields['email']!.value.trim() || (accountEmail ?? '')}}});
+			const frequency = FREQUENCIES[current.choices.frequency] ?? 'each';
+			const email = current.fields.email.value;
+			submit(() => portal.history.updateReportSettings(session, {email, frequency}), {
+				done: result => {
+					if (result.kind === 'confirm') return void setPending({email: result.email, frequency, challenge: result.challenge});
+					return {message: {kind: 'success', key: frequency === 'never' ? 'report.savedNever' : 'report.saved', params: {email: email.trim() || (accountEmail ?? '')}}};
 				},
-				(error: unknown) => dispatch({type: 'done', focus: 'email', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}}),
-			);
+				failed: () => ({focus: 'email'}),
+			});
 		},
 	});
+	const {submit} = useSubmit(dispatch);
 	useEffect(() => {
 		portal.history.reportSettings(session).then(
 			settings => {
@@ -50,7 +47,7 @@ export function ReportScreen({active, session, onBack, onHelp, onTypingChange}: 
 				dispatch({type: 'choose', name: 'frequency', index: FREQUENCIES.indexOf(settings.frequency)});
 				setAccountEmail(settings.accountEmail);
 			},
-			(error: unknown) => dispatch({type: 'message', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}}),
+			(error: unknown) => dispatch({type: 'message', message: errorMessage(t, error)}),
 		);
 	}, [portal, session, dispatch, t]);
 
@@ -72,14 +69,12 @@ export function ReportScreen({active, session, onBack, onHelp, onTypingChange}: 
 					onResend={() => portal.otp.resend(session, pending.challenge.id)}
 					onRestart={message => {
 						setPending(undefined);
-						dispatch({type: 'message', message: {kind: 'error', key: 'errors.unexpected', text: message}});
+						dispatch({type: 'message', message: shownError(message)});
 					}}
 					onCancel={() => {
 						setPending(undefined);
 						dispatch({type: 'message', message: {kind: 'info', key: 'report.notChanged'}});
 					}}
-					onHelp={onHelp}
-					onTypingChange={onTypingChange}
 				/>
 			</Box>
 		);
@@ -90,9 +85,9 @@ export function ReportScreen({active, session, onBack, onHelp, onTypingChange}: 
 			<Text bold>{t('report.title')}</Text>
 			<Text wrap="wrap">{t('card.report.description')}</Text>
 			<Box marginY={1} flexDirection="column">
-				<InlineField label={t('report.email')} field={form.fields['email']!} focused={focused('email')} labelWidth={26} />
+				<InlineField label={t('report.email')} field={form.fields.email} focused={focused('email')} labelWidth={26} />
 				{accountEmail ? <Hint>{t('report.accountEmail', {email: toDisplayText(accountEmail, 60)})}</Hint> : null}
-				<ChoiceField label={t('report.frequency')} options={[t('report.each'), t('report.daily'), t('report.never')]} chosen={form.choices['frequency'] ?? 0} focused={focused('frequency')} labelWidth={26} />
+				<ChoiceField label={t('report.frequency')} options={[t('report.each'), t('report.daily'), t('report.never')]} chosen={form.choices.frequency} focused={focused('frequency')} labelWidth={26} />
 			</Box>
 			<FormButtons focused={focused} confirmLabel={t('report.save')} />
 			{form.message ? <MessageLine kind={form.message.kind} text={form.message.text ?? t(form.message.key, form.message.params)} /> : null}

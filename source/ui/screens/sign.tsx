@@ -7,21 +7,23 @@ import type {Control} from '../components/form.js';
 import {OtpStep} from '../components/otp-step.js';
 import {StepDialog} from '../components/step-dialog.js';
 import {useUi} from '../context.js';
+import {useHelp} from '../screen-context.js';
 import {useDialogForm} from '../hooks/use-form.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import {usePinAttempts} from '../hooks/use-pin-attempts.js';
-import {describeError, describeSigningFailure} from '../i18n/index.js';
+import {describeSigningFailure} from '../i18n/index.js';
+import {shownError, useSubmit} from '../hooks/use-submit.js';
 import {detailBindings, helpBinding} from '../keymap.js';
 import {GuideNote} from '../components/guide-note.js';
 
-const CONTROLS: readonly Control[] = [
+const CONTROLS = [
 	{kind: 'text', name: 'path', max: 1024, secret: false},
 	{kind: 'button', name: 'clear'},
 	{kind: 'text', name: 'pin', max: 8, digitsOnly: true, masked: true},
 	{kind: 'check', name: 'show'},
 	{kind: 'button', name: 'cancel'},
 	{kind: 'button', name: 'confirm'},
-];
+] as const satisfies readonly Control[];
 
 /** How many chosen documents the list shows before "+N". */
 const LISTED = 4;
@@ -35,13 +37,14 @@ function size(bytes: number): string {
  * (Enter on the path adds one) and takes the PIN; step 2 is the OTP, one for all files.
  * Each file becomes FILE.p7m beside it.
  */
-export function SignScreen({active, session, onBack, onHelp, onTypingChange}: {active: boolean; session: Session; onBack: () => void; onHelp: () => void; onTypingChange: (typing: boolean) => void}) {
+export function SignScreen({active, session, onBack}: {active: boolean; session: Session; onBack: () => void}) {
 	const {t} = useUi();
 	const {portal} = useUi();
 	const [documents, setDocuments] = useState<DocumentToSign[]>([]);
 	const [pending, setPending] = useState<{documents: DocumentToSign[]; challenge: ChallengeView} | undefined>();
 	const [signed, setSigned] = useState<SigningResult | undefined>();
 	const [asking, setAsking] = useState(false);
+	const help = useHelp();
 	const [attemptsLeft, refreshAttempts] = usePinAttempts(session);
 	// The PIN waits here (not on screen) from step 1 until the OTP is confirmed, then goes.
 	const pin = useRef('');
@@ -56,8 +59,6 @@ export function SignScreen({active, session, onBack, onHelp, onTypingChange}: {a
 	const cancel = (dirty: boolean) => (dirty || pending || documents.length > 0 ? setAsking(true) : onBack());
 	const [form, dispatch] = useDialogForm(CONTROLS, {
 		active: active && !asking && !pending && !signed,
-		onTypingChange,
-		onHelp,
 		onCancel: cancel,
 		onAction: (action, current) => {
 			if (action === 'clear') {
@@ -65,43 +66,43 @@ export function SignScreen({active, session, onBack, onHelp, onTypingChange}: {a
 				return dispatch({type: 'done', focus: 'path'});
 			}
 			// Exactly the path typed: "fattura.txt " is not "fattura.txt".
-			const path = current.fields['path']!.value;
+			const path = current.fields.path.value;
 			const focusName = CONTROLS[current.focus]?.name;
 			// Enter on the path adds that file; "Firma" signs the list (or the path typed, if the list is empty).
 			if (focusName === 'path' && action === 'confirm') {
 				if (path === '') return dispatch({type: 'done', focus: 'pin'});
-				dispatch({type: 'busy'});
-				portal.signing.inspect([...documents.map(document => document.path), path]).then(
-					checked => {
+				submit(() => portal.signing.inspect([...documents.map(document => document.path), path]), {
+					done: checked => {
 						setDocuments(checked);
-						dispatch({type: 'done', clear: ['path'], focus: 'path', message: {kind: 'info', key: 'sign.added', params: {name: toDisplayText(checked.at(-1)!.name, 60), count: checked.length}}});
+						return {clear: ['path'], focus: 'path', message: {kind: 'info', key: 'sign.added', params: {name: toDisplayText(checked.at(-1)?.name ?? path, 60), count: checked.length}}};
 					},
-					(error: unknown) => dispatch({type: 'done', focus: 'path', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}}),
-				);
+					failed: () => ({focus: 'path'}),
+				});
 				return;
 			}
 			if (action !== 'confirm') return;
 			const paths = [...documents.map(document => document.path), ...(path === '' ? [] : [path])];
-			const typedPin = current.fields['pin']!.value;
-			dispatch({type: 'busy'});
-			portal
-				.signing.inspect(paths)
-				.then(async checked => ({checked, challenge: await portal.signing.requestOtp(session, checked, typedPin)}))
-				.then(
-					({checked, challenge}) => {
-						pin.current = typedPin;
-						setDocuments(checked);
-						dispatch({type: 'done', clear: ['pin', 'path']});
-						setPending({documents: checked, challenge});
-					},
-					(error: unknown) => {
-						refreshAttempts();
-						dispatch({type: 'done', clear: ['pin'], focus: paths.length === 0 ? 'path' : 'pin', message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}});
-					},
-				);
+			const typedPin = current.fields.pin.value;
+			const request = async () => {
+				const checked = await portal.signing.inspect(paths);
+				return {checked, challenge: await portal.signing.requestOtp(session, checked, typedPin)};
+			};
+			submit(request, {
+				done: ({checked, challenge}) => {
+					pin.current = typedPin;
+					setDocuments(checked);
+					setPending({documents: checked, challenge});
+					return {clear: ['pin', 'path']};
+				},
+				failed: () => {
+					refreshAttempts();
+					return {clear: ['pin'], focus: paths.length === 0 ? 'path' : 'pin'};
+				},
+			});
 		},
 	});
-	useKeymap([...detailBindings, helpBinding], action => (action === 'back' ? onBack() : onHelp()), active && signed !== undefined);
+	const {submit} = useSubmit(dispatch);
+	useKeymap([...detailBindings, helpBinding], action => (action === 'back' ? onBack() : help()), active && signed !== undefined);
 
 	if (signed) {
 		return (
@@ -123,7 +124,7 @@ export function SignScreen({active, session, onBack, onHelp, onTypingChange}: {a
 		);
 	}
 	const focused = (name: string) => active && !asking && !pending && CONTROLS[form.focus]?.name === name;
-	const shown = form.checks['show'] ?? false;
+	const shown = form.checks.show;
 	return (
 		<Box flexDirection="column">
 			<StepDialog title={t('sign.title')} steps={[t('sign.step1'), t('sign.step2')]} guides={['sign', 'sign.otp']} current={pending ? 1 : 0}>
@@ -144,17 +145,15 @@ export function SignScreen({active, session, onBack, onHelp, onTypingChange}: {a
 							onRestart={message => {
 								pin.current = '';
 								setPending(undefined);
-								dispatch({type: 'message', message: {kind: 'error', key: 'errors.unexpected', text: message}});
+								dispatch({type: 'message', message: shownError(message)});
 							}}
 							onCancel={cancel}
-							onHelp={onHelp}
-							onTypingChange={onTypingChange}
 						/>
 					</Box>
 				) : (
 					<Box flexDirection="column">
 						<Text wrap="wrap">{t('sign.intro')}</Text>
-						<InlineField label={t('sign.path')} field={form.fields['path']!} focused={focused('path')} labelWidth={26} />
+						<InlineField label={t('sign.path')} field={form.fields.path} focused={focused('path')} labelWidth={26} />
 						{documents.length === 0 ? (
 							<Hint>{t('sign.none')}</Hint>
 						) : (
@@ -167,7 +166,7 @@ export function SignScreen({active, session, onBack, onHelp, onTypingChange}: {a
 						)}
 						{documents.length > LISTED ? <Hint>{t('sign.more', {count: documents.length - LISTED})}</Hint> : null}
 						<Button label={t('sign.clear')} focused={focused('clear')} />
-						<InlineField label={t('sign.pin')} field={form.fields['pin']!} focused={focused('pin')} masked={!shown} labelWidth={26} />
+						<InlineField label={t('sign.pin')} field={form.fields.pin} focused={focused('pin')} masked={!shown} labelWidth={26} />
 						<Checkbox label={t('renewal.showPin')} checked={shown} focused={focused('show')} />
 						{attemptsLeft === undefined ? null : <Hint>{t('pinInput.attempts', {count: attemptsLeft})}</Hint>}
 						<FormButtons focused={focused} confirmLabel={t('sign.sign')} />

@@ -3,17 +3,21 @@ import {Box, Text} from 'ink';
 import type {DashboardView, Session} from '../../core/index.js';
 import {Button, Checkbox, FormButtons, Hint, InlineField, MessageLine} from '../components/controls.js';
 import type {Control} from '../components/form.js';
+import {GuideNote} from '../components/guide-note.js';
 import {useUi} from '../context.js';
+import {startSuspension, suspensionReducer, type SuspensionEvent, type SuspensionOutcome, type SuspensionValues} from '../flows/suspension.js';
+import {useFlow} from '../hooks/use-flow.js';
 import {useForm} from '../hooks/use-form.js';
 import {useKeymap} from '../hooks/use-keymap.js';
-import {describeError, formatDate} from '../i18n/index.js';
-import {helpBinding, otpScreenBindings} from '../keymap.js';
 import {useSelection} from '../hooks/use-selection.js';
-import {SaveFileDialog} from './download.js';
-import {GuideNote} from '../components/guide-note.js';
+import {useSubmit} from '../hooks/use-submit.js';
+import {describeError, formatDate, type Translate} from '../i18n/index.js';
+import {helpBinding, otpScreenBindings} from '../keymap.js';
+import {useHelp} from '../screen-context.js';
 import {nextStepText} from './dashboard.js';
+import {SaveFileDialog} from './download.js';
 
-const CONTROLS: readonly Control[] = [
+const CONTROLS = [
 	{kind: 'text', name: 'iut', max: 8, digitsOnly: true, enterMovesOn: true},
 	{kind: 'text', name: 'erc', max: 8, digitsOnly: true, masked: true, enterMovesOn: true},
 	{kind: 'text', name: 'ercAgain', max: 8, digitsOnly: true, masked: true, enterMovesOn: true},
@@ -21,27 +25,32 @@ const CONTROLS: readonly Control[] = [
 	{kind: 'check', name: 'accept'},
 	{kind: 'button', name: 'cancel'},
 	{kind: 'button', name: 'suspend'},
-];
+] as const satisfies readonly Control[];
 
 export interface SuspensionScreenProps {
 	active: boolean;
 	session: Session;
 	onBack: () => void;
-	onHelp: () => void;
-	onTypingChange: (typing: boolean) => void;
 }
 
 /** "Sospensione e revoca firma" (seed 003 §8). */
-export function SuspensionScreen({active, session, onBack, onHelp, onTypingChange}: SuspensionScreenProps) {
+export function SuspensionScreen({active, session, onBack}: SuspensionScreenProps) {
 	const {t, portal, language} = useUi();
+	const help = useHelp();
 	const [view, setView] = useState<DashboardView | undefined>();
-	const [form, setForm] = useState<'none' | 'suspend' | 'revocationForm'>('none');
 	const buttons = useSelection(2);
-	const [message, setMessage] = useState<{kind: 'error' | 'success'; text: string} | undefined>();
+	const [loadError, setLoadError] = useState<string | undefined>();
 	const reload = useCallback(() => {
-		portal.certificate.dashboard(session).then(setView, (error: unknown) => setMessage({kind: 'error', text: describeError(t, error)}));
+		portal.certificate.dashboard(session).then(setView, (error: unknown) => setLoadError(describeError(t, error)));
 	}, [portal, session, t]);
 	useEffect(reload, [reload]);
+	const [flow, send] = useFlow(suspensionReducer, () => startSuspension, {
+		run: async (command): Promise<SuspensionEvent | undefined> => {
+			if (command.kind === 'reload') return void reload();
+			return {type: 'suspended', until: (await portal.certificate.suspend(session, command.request)).until};
+		},
+		failed: (error): SuspensionEvent => ({type: 'failed', error}),
+	});
 
 	const certificate = view?.certificate;
 	const canSuspend = certificate?.state === 'active';
@@ -50,20 +59,16 @@ export function SuspensionScreen({active, session, onBack, onHelp, onTypingChang
 		[...otpScreenBindings, helpBinding],
 		action => {
 			if (action === 'back') onBack();
-			else if (action === 'help') onHelp();
+			else if (action === 'help') help();
 			else if (action === 'up') buttons.previous();
 			else if (action === 'down') buttons.next();
-			else if (action === 'open' && view) {
-				// Nothing opens before the certificate's state is known.
-				setMessage(undefined);
-				if (buttons.current() === 1 || !canSuspend) setForm('revocationForm');
-				else setForm('suspend');
-			}
+			// Nothing opens before the certificate's state is known.
+			else if (action === 'open' && view) void send({type: 'open', button: buttons.current() === 1 ? 'revocationForm' : 'suspend', canSuspend});
 		},
-		active && form === 'none',
+		active && flow.view === 'page',
 	);
 
-	if (form === 'revocationForm') {
+	if (flow.view === 'revocationForm') {
 		return (
 			<SaveFileDialog
 				active={active}
@@ -71,31 +76,23 @@ export function SuspensionScreen({active, session, onBack, onHelp, onTypingChang
 				guide="suspension.revocationForm"
 				suggest={async () => portal.certificate.suggestedRevocationFormFile(session)}
 				save={async path => t('suspension.revocationFormSaved', {path: await portal.certificate.exportRevocationForm(session, path)})}
-				onHelp={onHelp}
-				onTypingChange={onTypingChange}
-				onClose={result => {
-					setForm('none');
-					if (result) setMessage({kind: 'success', text: result});
-				}}
+				onClose={saved => void send(saved ? {type: 'close', saved} : {type: 'close'})}
 			/>
 		);
 	}
-	if (form === 'suspend') {
+	if (flow.view === 'suspend') {
 		return (
 			<SuspensionForm
-				expiresAt={certificate?.expiresAt}
 				active={active}
-				session={session}
-				onHelp={onHelp}
-				onTypingChange={onTypingChange}
-				onClose={result => {
-					setForm('none');
-					if (result) setMessage({kind: 'success', text: result});
-					reload();
+				onSubmit={async values => {
+					const next = await send({type: 'submit', values});
+					if (next.error !== undefined) throw next.error;
 				}}
+				onCancel={() => void send({type: 'close'})}
 			/>
 		);
 	}
+	const message = flow.outcome ? {kind: 'success' as const, text: outcomeText(t, language, flow.outcome, certificate?.expiresAt)} : loadError === undefined ? undefined : {kind: 'error' as const, text: loadError};
 	return (
 		<Box flexDirection="column">
 			<GuideNote step="suspension" />
@@ -128,38 +125,37 @@ function untilExpiry(until: Date, expiresAt: Date | undefined): boolean {
 	return expiresAt !== undefined && until.getTime() >= expiresAt.getTime();
 }
 
-function SuspensionForm({expiresAt, active, session, onClose, onHelp, onTypingChange}: {expiresAt: Date | undefined; active: boolean; session: Session; onClose: (result?: string) => void; onHelp: () => void; onTypingChange: (typing: boolean) => void}) {
-	const {t, portal, language} = useUi();
+/** What the page says after the suspension form or the revocation form's dialog. */
+function outcomeText(t: Translate, language: 'it' | 'en', outcome: SuspensionOutcome, expiresAt: Date | undefined): string {
+	if (outcome.kind === 'saved') return outcome.text;
+	return t(untilExpiry(outcome.until, expiresAt) ? 'suspension.doneUntilExpiry' : 'suspension.done', {date: formatDate(language, outcome.until)});
+}
+
+function SuspensionForm({active, onSubmit, onCancel}: {active: boolean; onSubmit: (values: SuspensionValues) => Promise<void>; onCancel: () => void}) {
+	const {t} = useUi();
 	const [form, dispatch] = useForm(CONTROLS, {
 		submit: 'suspend',
 		active,
-		onTypingChange,
 		onRequest: (action, current) => {
-			if (action === 'help') return onHelp();
-			if (action === 'cancel') return onClose();
+			if (action === 'cancel') return onCancel();
 			if (action !== 'suspend') return;
-			dispatch({type: 'busy'});
-			const value = (name: string) => current.fields[name]!.value;
-			portal
-				.certificate.suspend(session, {iut: value('iut'), erc: value('erc'), ercAgain: value('ercAgain'), endDate: value('endDate'), acceptRevocationEffect: current.checks['accept'] ?? false})
-				.then(
-					({until}) => onClose(t(untilExpiry(until, expiresAt) ? 'suspension.doneUntilExpiry' : 'suspension.done', {date: formatDate(language, until)})),
-					// The codes are emptied after a failure: they are secrets and must be typed again.
-					(error: unknown) => dispatch({type: 'done', clear: ['erc', 'ercAgain'], message: {kind: 'error', key: 'errors.unexpected', text: describeError(t, error)}}),
-				);
+			// The codes are emptied after a failure: they are secrets and must be typed again.
+			const {iut, erc, ercAgain, endDate} = current.fields;
+			submit(() => onSubmit({iut: iut.value, erc: erc.value, ercAgain: ercAgain.value, endDate: endDate.value, accept: current.checks.accept}), {failed: () => ({clear: ['erc', 'ercAgain']})});
 		},
 	});
+	const {submit} = useSubmit(dispatch);
 	const focused = (name: string) => active && CONTROLS[form.focus]?.name === name;
 	return (
 		<Box flexDirection="column">
 			<GuideNote step="suspension.form" />
 			<Text bold>{t('suspension.formTitle')}</Text>
 			<Text wrap="wrap">{t('suspension.formIntro')}</Text>
-			<InlineField label={t('suspension.iut')} field={form.fields['iut']!} focused={focused('iut')} />
-			<InlineField label={t('suspension.erc')} field={form.fields['erc']!} focused={focused('erc')} masked />
-			<InlineField label={t('suspension.ercAgain')} field={form.fields['ercAgain']!} focused={focused('ercAgain')} masked />
-			<InlineField label={t('suspension.endDate')} field={form.fields['endDate']!} focused={focused('endDate')} />
-			<Checkbox label={t('suspension.accept')} checked={form.checks['accept'] ?? false} focused={focused('accept')} />
+			<InlineField label={t('suspension.iut')} field={form.fields.iut} focused={focused('iut')} />
+			<InlineField label={t('suspension.erc')} field={form.fields.erc} focused={focused('erc')} masked />
+			<InlineField label={t('suspension.ercAgain')} field={form.fields.ercAgain} focused={focused('ercAgain')} masked />
+			<InlineField label={t('suspension.endDate')} field={form.fields.endDate} focused={focused('endDate')} />
+			<Checkbox label={t('suspension.accept')} checked={form.checks.accept} focused={focused('accept')} />
 			<FormButtons focused={focused} confirmLabel={t('suspension.suspendButton')} confirm="suspend" />
 			<Hint wrap="wrap">
 				{t('suspension.crlNote')}

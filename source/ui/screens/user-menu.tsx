@@ -21,8 +21,11 @@ export function UserMenu({name, onChoose, onClose}: {name: string; onChoose: (ac
 				return previous();
 			case 'down':
 				return next();
-			case 'open':
-				return onChoose(USER_MENU_ITEMS[current()]!.action);
+			case 'open': {
+				const item = USER_MENU_ITEMS[current()];
+				if (item) onChoose(item.action);
+				return;
+			}
 			case 'pick': {
 				const item = USER_MENU_ITEMS[Number(input) - 1];
 				if (item) onChoose(item.action);
