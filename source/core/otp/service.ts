@@ -52,12 +52,15 @@ export class OtpService {
 	/** "Attiva": a new secret for the app; it becomes active once the first code it shows is confirmed. */
 	async startAppActivation(userId: string): Promise<AppActivation> {
 		const secret = newTotpSecret();
-		await this.store.update(db => {
+		// The pending app and its challenge in one write (an app challenge sends nothing).
+		const challenge = await this.store.update((db, transaction) => {
 			const holder = requireHolder(db, userId);
 			if (holder.otp.app?.status === 'active') throw new DomainError('otp.appAlreadyActive');
 			holder.otp.app = {status: 'pending', secret: seal(this.keys.totpKey, secret, userId), lastStep: null, activatedAt: null, device: null};
+			const started = this.challenges.startIn(db, this.clock.now(), {userId, operation: OPERATION_ACTIVATE_APP, data: {userId}, channel: 'app'});
+			transaction.afterCommit(started.send);
+			return started.challenge;
 		});
-		const challenge = await this.challenges.start({userId, operation: OPERATION_ACTIVATE_APP, data: {userId}, channel: 'app'});
 		return {secret, uri: otpauthUri(secret, userId), challenge};
 	}
 
