@@ -110,10 +110,10 @@ export class Renewals {
 	/** The operator's OTP: records the authorisation the next renewal of this holder will use. */
 	async raoConfirm(userId: string, input: {operatorId: string; challengeId: string; code: string}): Promise<string> {
 		const operatorId = input.operatorId.trim().toUpperCase();
-		await this.challenges.confirm({challengeId: input.challengeId, userId, operation: OPERATION_RENEWAL_RAO, data: {userId, operatorId}, code: input.code});
 		const id = randomUUID();
-		await this.store.update(db => {
-			db.raoApprovals.push({id, userId, operatorId, at: this.clock.now().toISOString(), usedAt: null});
+		// The code and the authorisation in one write.
+		await this.challenges.confirmAnd({challengeId: input.challengeId, userId, operation: OPERATION_RENEWAL_RAO, data: {userId, operatorId}, code: input.code}, (db, now) => {
+			db.raoApprovals.push({id, userId, operatorId, at: now.toISOString(), usedAt: null});
 		});
 		return id;
 	}

@@ -204,6 +204,22 @@ export class Challenges {
 	}
 
 	/**
+	 * `confirm`, and when the code is right `apply` in the same write: the operation is done with
+	 * its code (a wrong code is counted and committed, then thrown). If `apply` throws, nothing
+	 * is committed and the code is still unused.
+	 */
+	async confirmAnd<R>(input: ConfirmInput, apply: (db: Database, now: Date) => R): Promise<R> {
+		const outcome = await this.store.update(async db => {
+			const now = this.clock.now();
+			const confirmed = await this.confirmIn(db, now, input);
+			return confirmed.kind === 'ok' ? {confirmed, applied: {result: apply(db, now)}} : {confirmed};
+		});
+		throwUnlessConfirmed(outcome.confirmed);
+		if (!outcome.applied) throw new Error('a confirmed code was not applied');
+		return outcome.applied.result;
+	}
+
+	/**
 	 * `confirm` inside the caller's transaction: a step that goes on when the code is right does
 	 * so in the same write. Whatever the outcome, the caller commits (a wrong code counts) and
 	 * then calls `throwUnlessConfirmed`; an unknown, used or mismatched challenge throws here.

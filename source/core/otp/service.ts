@@ -65,16 +65,16 @@ export class OtpService {
 	}
 
 	async confirmAppActivation(userId: string, challengeId: string, code: string): Promise<void> {
-		await this.challenges.confirm({challengeId, userId, operation: OPERATION_ACTIVATE_APP, data: {userId}, code});
-		await this.store.update(db => {
+		// The code and the activation in one write.
+		await this.challenges.confirmAnd({challengeId, userId, operation: OPERATION_ACTIVATE_APP, data: {userId}, code}, (db, now) => {
 			const holder = requireHolder(db, userId);
 			if (!holder.otp.app) throw new DomainError('otp.noApp');
 			holder.otp.app.status = 'active';
 			// The app now lives with the OS user who activated it: only they may approve with it.
 			holder.otp.app.device = thisDevice();
-			holder.otp.app.activatedAt = this.clock.now().toISOString();
+			holder.otp.app.activatedAt = now.toISOString();
 			holder.otp.preferred = 'app';
-			recordChange(db, {kind: 'otp-app-activated', userId}, this.clock.now());
+			recordChange(db, {kind: 'otp-app-activated', userId}, now);
 		});
 	}
 
@@ -110,13 +110,12 @@ export class OtpService {
 
 	/** Saves the new number only once the code sent to the old one is confirmed. */
 	async confirmPhoneChange(userId: string, challengeId: string, newPhone: string, code: string): Promise<void> {
-		await this.challenges.confirm({challengeId, userId, operation: OPERATION_CHANGE_PHONE, data: {newPhone}, code});
-		await this.store.update(db => {
+		await this.challenges.confirmAnd({challengeId, userId, operation: OPERATION_CHANGE_PHONE, data: {newPhone}, code}, (db, now) => {
 			const holder = requireHolder(db, userId);
 			const oldPhone = holder.phone;
 			holder.phone = newPhone;
 			// The e-mail to the holder, and an SMS to the old number, which stops receiving the codes.
-			recordChange(db, {kind: 'otp-phone-changed', userId, oldPhone, newPhone}, this.clock.now());
+			recordChange(db, {kind: 'otp-phone-changed', userId, oldPhone, newPhone}, now);
 		});
 	}
 

@@ -1,4 +1,4 @@
-import {readFileSync} from 'node:fs';
+import {readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {Store} from '../../../source/core/store/store.js';
@@ -100,5 +100,18 @@ describe('one locked write per user step', () => {
 		expect(count.writes).toBeLessThanOrEqual(2);
 		for (const db of count.committed) for (const recovery of db.recoveries.filter(entry => entry.userId !== null)) expect(recovery.challengeId).not.toBeNull();
 		expect(await lastSmsCode(portal, MARIO.userId)).toMatch(/^\d{8}$/);
+	});
+
+	it('signature OTP with the PIN (PIN counted, then the SMS): at most 2 locked writes, the code in the outbox signs', async () => {
+		const {portal, session, directory} = await setup();
+		const path = join(directory, 'contratto.pdf');
+		writeFileSync(path, 'Contenuto del contratto\r\n');
+		const documents = await portal.inspectDocuments([path]);
+		const {result, count} = await counted(directory, () => portal.requestSignatureOtp(session, documents, MARIO.pin));
+		console.info(`signature OTP: ${count.writes} locked writes, ${count.reads} reads`);
+		expect(count.writes).toBeLessThanOrEqual(2);
+		expect(count.committed.at(-1)!.challenges.some(challenge => challenge.id === result.id)).toBe(true);
+		const signed = await portal.signDocuments(session, {documents, pin: MARIO.pin, challengeId: result.id, code: await lastSmsCode(portal, MARIO.userId)});
+		expect(signed.complete).toBe(true);
 	});
 });
