@@ -116,13 +116,13 @@ export class Account {
 	}
 
 	async confirmPhoneChange(userId: string, input: {challengeId: string; phone: string; code: string}, terminal: string): Promise<void> {
-		await this.challenges.confirm({challengeId: input.challengeId, userId, operation: OPERATION_RECOVERY_PHONE, data: {phone: input.phone}, code: input.code});
-		await this.store.update(db => {
+		// The code and the new number in one write.
+		await this.challenges.confirmAnd({challengeId: input.challengeId, userId, operation: OPERATION_RECOVERY_PHONE, data: {phone: input.phone}, code: input.code}, (db, now) => {
 			const holder = requireHolder(db, userId);
 			const oldPhone = holder.recoveryPhone ?? holder.phone;
 			holder.recoveryPhone = input.phone;
 			// The e-mail to the holder, and an SMS to the number recovery used until now.
-			recordChange(db, {kind: 'phone-changed', userId, oldPhone, newPhone: input.phone}, this.clock.now(), {terminal});
+			recordChange(db, {kind: 'phone-changed', userId, oldPhone, newPhone: input.phone}, now, {terminal});
 		});
 	}
 

@@ -54,7 +54,8 @@ export class PasswordRecovery {
 		const key = holder ? `recovery:${holder.userId}` : this.anonymousKey('recovery', identifier);
 		const recoveryId = randomUUID();
 		const now = this.clock.now();
-		await this.store.update(db => {
+		// One write: the count, the recovery and its challenge; the SMS leaves once they are committed.
+		await this.store.update((db, transaction) => {
 			const locked = lockedUntil(db, key, now);
 			if (locked) throw new DomainError('recovery.locked', {minutes: Math.ceil((locked.getTime() - now.getTime()) / MINUTE)});
 			// The holder's one limit on OTP messages; an unknown userID's "messages" are limited alike.
@@ -64,10 +65,12 @@ export class PasswordRecovery {
 			countFailure(db, key, now);
 			db.recoveries = db.recoveries.filter(entry => Date.parse(entry.expiresAt) > now.getTime());
 			const codeExpiresAt = holder ? null : new Date(now.getTime() + db.settings.otpSmsValidityMinutes * MINUTE).toISOString();
+			const started = holder ? this.challenges.startIn(db, now, {userId: holder.userId, operation: OPERATION_RECOVERY, data: {recoveryId}, channel: 'sms', smsTo: holder.recoveryPhone ?? holder.phone}) : undefined;
+			if (started) transaction.afterCommit(started.send);
 			db.recoveries.push({
 				id: recoveryId,
 				userId: holder?.userId ?? null,
-				challengeId: null,
+				challengeId: started?.challenge.id ?? null,
 				step: 'code',
 				failures: 0,
 				createdAt: now.toISOString(),
@@ -77,13 +80,6 @@ export class PasswordRecovery {
 				anonymousKey: holder ? null : key,
 			});
 		});
-		if (holder) {
-			const challenge = await this.challenges.start({userId: holder.userId, operation: OPERATION_RECOVERY, data: {recoveryId}, channel: 'sms', smsTo: holder.recoveryPhone ?? holder.phone});
-			await this.store.update(db => {
-				const recovery = db.recoveries.find(entry => entry.id === recoveryId);
-				if (recovery) recovery.challengeId = challenge.id;
-			});
-		}
 		return {recoveryId};
 	}
 

@@ -2,8 +2,8 @@ import {randomUUID} from 'node:crypto';
 import {DAY, type Clock} from '../clock.js';
 import {DomainError} from '../errors.js';
 import {hashPeppered} from '../auth/hashing.js';
-import {assertPinFormat, checkPin} from '../auth/pin.js';
-import type {ChallengeView, Challenges} from '../otp/challenges.js';
+import {assertPinFormat, countPinIn, throwUnlessPinRight, verifyPinOutsideLock} from '../auth/pin.js';
+import {throwUnlessConfirmed, type ChallengeView, type Challenges} from '../otp/challenges.js';
 import {openPrivateKey, sealPrivateKey} from '../pki/holder-key.js';
 import type {Store} from '../store/store.js';
 import {currentCertificate} from './record.js';
@@ -30,35 +30,44 @@ export class PinChanges {
 		assertPinFormat(input.currentPin);
 		assertPinFormat(input.newPin);
 		if (input.newPin !== input.newPinAgain) throw new DomainError('pin.mismatch');
-		const certificate = currentCertificate((await this.store.read()).certificates, userId);
+		const snapshot = await this.store.read();
+		const certificate = currentCertificate(snapshot.certificates, userId);
 		if (!certificate) throw new DomainError('certificate.none');
 		// The OTP message limit before anything is counted or stored.
-		await this.challenges.assertCanStart(userId);
-		await checkPin(this.store, this.pepper, userId, certificate.id, input.currentPin, this.clock);
-		const key = await openPrivateKey(certificate.privateKey, input.currentPin, this.pepper);
-		if (!key) throw new DomainError('pin.wrong', {attemptsLeft: 0});
-		const [newKey, newPinHash] = await Promise.all([sealPrivateKey(key, input.newPin, this.pepper), hashPeppered(input.newPin, this.pepper)]);
-		key.fill(0);
+		this.challenges.assertCanStartIn(snapshot, userId, this.clock.now());
+		// The PIN verified outside the lock; only a right one opens the key, re-sealed under the new PIN before the write.
+		const right = await verifyPinOutsideLock(snapshot, this.pepper, userId, certificate.id, input.currentPin);
+		const key = right ? await openPrivateKey(certificate.privateKey, input.currentPin, this.pepper) : undefined;
+		const sealed = key ? await Promise.all([sealPrivateKey(key, input.newPin, this.pepper), hashPeppered(input.newPin, this.pepper)]) : undefined;
+		key?.fill(0);
 		const changeId = randomUUID();
-		const now = this.clock.now();
-		await this.store.update(db => {
+		// One write: the PIN counted and, when right, the change stored with its challenge; the SMS leaves once committed.
+		const outcome = await this.store.update((db, transaction) => {
+			const now = this.clock.now();
+			this.challenges.assertCanStartIn(db, userId, now);
+			const pin = countPinIn(db, userId, certificate.id, right, now);
+			if (pin.kind !== 'ok' || !sealed) return {pin};
+			const [newKey, newPinHash] = sealed;
+			const started = this.challenges.startIn(db, now, {userId, operation: OPERATION_PIN_CHANGE, data: {changeId}});
+			transaction.afterCommit(started.send);
 			// Only changes older than a day go: the holder may be changing the PIN in another terminal too, and that change must still confirm.
 			db.pinChanges = db.pinChanges.filter(entry => Date.parse(entry.createdAt) > now.getTime() - DAY);
-			db.pinChanges.push({id: changeId, userId, certificateId: certificate.id, challengeId: null, newPinHash, newKey, createdAt: now.toISOString()});
+			db.pinChanges.push({id: changeId, userId, certificateId: certificate.id, challengeId: started.challenge.id, newPinHash, newKey, createdAt: now.toISOString()});
+			return {pin, challenge: started.challenge};
 		});
-		const challenge = await this.challenges.start({userId, operation: OPERATION_PIN_CHANGE, data: {changeId}});
-		await this.store.update(db => {
-			const change = db.pinChanges.find(entry => entry.id === changeId);
-			if (change) change.challengeId = challenge.id;
-		});
-		return {changeId, challenge};
+		throwUnlessPinRight(outcome.pin);
+		// The PIN matched its hash but did not open the key: it changed in between.
+		if (!outcome.challenge) throw new DomainError('pin.wrong', {attemptsLeft: 0});
+		return {changeId, challenge: outcome.challenge};
 	}
 
 	async confirm(userId: string, changeId: string, code: string): Promise<void> {
 		const change = (await this.store.read()).pinChanges.find(entry => entry.id === changeId && entry.userId === userId);
 		if (!change || !change.challengeId) throw new DomainError('pin.changeUnknown');
-		await this.challenges.confirm({challengeId: change.challengeId, userId, operation: OPERATION_PIN_CHANGE, data: {changeId}, code});
-		await this.store.update(db => {
+		// The code and the new PIN in one write.
+		const outcome = await this.store.update(async db => {
+			const confirmed = await this.challenges.confirmIn(db, this.clock.now(), {challengeId: change.challengeId!, userId, operation: OPERATION_PIN_CHANGE, data: {changeId}, code});
+			if (confirmed.kind !== 'ok') return confirmed;
 			const pending = db.pinChanges.find(entry => entry.id === changeId);
 			const holder = db.holders.find(entry => entry.userId === userId);
 			const certificate = db.certificates.find(entry => entry.id === change.certificateId);
@@ -68,6 +77,8 @@ export class PinChanges {
 			certificate.privateKey = pending.newKey;
 			db.pinChanges = db.pinChanges.filter(entry => entry.id !== changeId);
 			recordChange(db, {kind: 'pin-changed', userId}, this.clock.now());
+			return confirmed;
 		});
+		throwUnlessConfirmed(outcome);
 	}
 }

@@ -2,14 +2,14 @@ import {createHmac, randomInt, randomUUID} from 'node:crypto';
 import type {Clock} from '../clock.js';
 import {DomainError} from '../errors.js';
 import {dummyPasswordHash, hashPeppered, verifyPassword} from '../auth/hashing.js';
-import {assertPinFormat, checkPin} from '../auth/pin.js';
+import {assertPinFormat, countPinIn, throwUnlessPinRight, verifyPinOutsideLock} from '../auth/pin.js';
 import {clearFailures, countFailure, lockedUntil, lockParams} from '../auth/throttle.js';
-import type {ChallengeView, Challenges} from '../otp/challenges.js';
+import {throwUnlessConfirmed, type ChallengeView, type Challenges, type StartInput} from '../otp/challenges.js';
 import type {CertificationAuthority} from '../pki/authority.js';
 import {newKeyPair} from '../pki/authority.js';
 import {sealPrivateKey} from '../pki/holder-key.js';
-import type {Store} from '../store/store.js';
-import type {Database} from '../store/schema.js';
+import type {Store, Transaction} from '../store/store.js';
+import type {Database, Renewal} from '../store/schema.js';
 import {findUsableCoupon} from './coupons.js';
 import {certificateState, currentCertificate, newCertificateRecord, newIut} from './record.js';
 import {dropRenewal, openRenewal, renewalClosed, resumableUntil, type PendingRenewal} from './renewal-progress.js';
@@ -51,7 +51,10 @@ export class Renewals {
 
 	/** "Richiedi nuovo certificato": flagged, expired or on the expiry day, unless the PIN is blocked or the certificate revoked. */
 	async replacementAllowed(userId: string): Promise<{allowed: boolean; deadline: Date | null}> {
-		const db = await this.store.read();
+		return this.replacementAllowedIn(await this.store.read(), userId);
+	}
+
+	private replacementAllowedIn(db: Database, userId: string): {allowed: boolean; deadline: Date | null} {
 		const holder = db.holders.find(entry => entry.userId === userId);
 		const certificate = currentCertificate(db.certificates, userId);
 		if (!holder || !certificate) return {allowed: false, deadline: null};
@@ -61,7 +64,10 @@ export class Renewals {
 	}
 
 	async window(userId: string): Promise<RenewalWindow> {
-		const db = await this.store.read();
+		return this.windowIn(await this.store.read(), userId);
+	}
+
+	private windowIn(db: Database, userId: string): RenewalWindow {
 		const certificate = currentCertificate(db.certificates, userId);
 		if (!certificate) throw new DomainError('certificate.none');
 		return renewalWindow(certificate, this.clock.now(), db.settings.renewalWindowDays, certificateState(certificate, this.clock));
@@ -84,73 +90,87 @@ export class Renewals {
 		// Same answer and cost for an unknown operator and a wrong password; both are counted.
 		const passwordMatches = await verifyPassword(operator?.passwordHash ?? (await dummyPasswordHash()), input.password);
 		const right = operator !== undefined && passwordMatches;
-		const outcome = await this.store.update(db => {
+		// The count and the operator's OTP in one write; the SMS leaves once it is committed.
+		const outcome = await this.store.update((db, transaction) => {
 			const now = this.clock.now();
 			const until = lockedUntil(db, key, now);
 			if (until) return {kind: 'locked', until} as const;
-			if (right) {
-				clearFailures(db, key);
-				return {kind: 'ok'} as const;
-			}
-			return countFailure(db, key, now);
+			if (!right) return countFailure(db, key, now);
+			if (!operator) throw new Error('an unknown operator ID was accepted');
+			clearFailures(db, key);
+			const started = this.challenges.startIn(db, now, {userId, operation: OPERATION_RENEWAL_RAO, data: {userId, operatorId}, channel: 'sms', smsTo: operator.phone, smsRecipient: operatorId});
+			transaction.afterCommit(started.send);
+			return {kind: 'ok', challenge: started.challenge} as const;
 		});
 		// The holder login's answers: attempts left, then the time the lock ends.
 		if (outcome.kind === 'locked') throw new DomainError('rao.locked', lockParams(outcome.until));
 		if (outcome.kind === 'wrong') throw new DomainError('rao.invalid', {attemptsLeft: outcome.attemptsLeft});
-		if (!operator) throw new Error('an unknown operator ID was accepted');
-		return this.challenges.start({userId, operation: OPERATION_RENEWAL_RAO, data: {userId, operatorId}, channel: 'sms', smsTo: operator.phone, smsRecipient: operatorId});
+		return outcome.challenge;
 	}
 
 	/** The operator's OTP: records the authorisation the next renewal of this holder will use. */
 	async raoConfirm(userId: string, input: {operatorId: string; challengeId: string; code: string}): Promise<string> {
 		const operatorId = input.operatorId.trim().toUpperCase();
-		await this.challenges.confirm({challengeId: input.challengeId, userId, operation: OPERATION_RENEWAL_RAO, data: {userId, operatorId}, code: input.code});
 		const id = randomUUID();
-		await this.store.update(db => {
-			db.raoApprovals.push({id, userId, operatorId, at: this.clock.now().toISOString(), usedAt: null});
+		// The code and the authorisation in one write.
+		await this.challenges.confirmAnd({challengeId: input.challengeId, userId, operation: OPERATION_RENEWAL_RAO, data: {userId, operatorId}, code: input.code}, (db, now) => {
+			db.raoApprovals.push({id, userId, operatorId, at: now.toISOString(), usedAt: null});
 		});
 		return id;
 	}
 
-	/** Step 1, "Consensi": both consents and the current PIN; then an OTP confirms them. */
+	/**
+	 * Step 1, "Consensi": both consents and the current PIN; then an OTP confirms them. Checked on
+	 * one snapshot, the PIN verified outside the lock, then one write: the PIN counted, the
+	 * renewal stored with its challenge, the SMS sent once that is committed.
+	 */
 	async begin(
 		userId: string,
 		input: {acceptConditions: boolean; confirmData: boolean; pin: string; coupon?: string; raoApprovalId?: string},
 		kind: 'renewal' | 'replacement' = 'renewal',
 	): Promise<{renewalId: string; challenge: ChallengeView}> {
-		const couponId = input.coupon === undefined ? null : findUsableCoupon(await this.store.read(), this.pepper, input.coupon);
+		const snapshot = await this.store.read();
+		const couponId = input.coupon === undefined ? null : findUsableCoupon(snapshot, this.pepper, input.coupon);
 		if (input.raoApprovalId !== undefined) {
-			const approval = (await this.store.read()).raoApprovals.find(entry => entry.id === input.raoApprovalId && entry.userId === userId);
+			const approval = snapshot.raoApprovals.find(entry => entry.id === input.raoApprovalId && entry.userId === userId);
 			if (!approval || approval.usedAt) throw new DomainError('rao.notAuthorised');
 		}
 		if (!input.acceptConditions || (kind === 'renewal' && !input.confirmData)) throw new DomainError(kind === 'renewal' ? 'renewal.consentsRequired' : 'replacement.consentsRequired');
 		if (kind === 'renewal') {
-			const window = await this.window(userId);
+			const window = this.windowIn(snapshot, userId);
 			if (!window.open) throw windowError(window);
-		} else if (!(await this.replacementAllowed(userId)).allowed) {
+		} else if (!this.replacementAllowedIn(snapshot, userId).allowed) {
 			throw new DomainError('replacement.notAllowed');
 		}
 		// A PIN that cannot be right (`123`) is refused for what it is, before it costs one of the attempts.
 		assertPinFormat(input.pin);
-		const certificate = currentCertificate((await this.store.read()).certificates, userId)!;
+		const certificate = currentCertificate(snapshot.certificates, userId)!;
 		// The OTP message limit first: a refusal stores nothing (no renewal, no spent approval, no PIN counted).
-		await this.challenges.assertCanStart(userId);
-		await checkPin(this.store, this.pepper, userId, certificate.id, input.pin, this.clock);
+		this.challenges.assertCanStartIn(snapshot, userId, this.clock.now());
+		const right = await verifyPinOutsideLock(snapshot, this.pepper, userId, certificate.id, input.pin);
 		const renewalId = randomUUID();
-		await this.store.update(db => {
+		const outcome = await this.store.update((db, transaction) => {
+			const now = this.clock.now();
+			// Again under the lock, before anything is counted: a refusal here commits nothing.
+			this.challenges.assertCanStartIn(db, userId, now);
+			const pin = countPinIn(db, userId, certificate.id, right, now);
+			if (pin.kind !== 'ok') return {pin};
 			if (input.raoApprovalId !== undefined) {
 				const approval = db.raoApprovals.find(entry => entry.id === input.raoApprovalId);
-				if (!approval || approval.usedAt) throw new DomainError('rao.notAuthorised');
-				approval.usedAt = this.clock.now().toISOString();
+				// Spent meanwhile by another terminal: the right PIN still resets the count.
+				if (!approval || approval.usedAt) return {pin, raoRefused: true};
+				approval.usedAt = now.toISOString();
 			}
 			db.renewals = db.renewals.filter(entry => entry.userId !== userId || entry.step === 'done');
+			// The renewal is stored with its challenge: never a renewal waiting for a code without one.
+			const challenge = this.startIn(db, transaction, now, {userId, operation: OPERATION_RENEWAL_CONSENTS, data: {renewalId}});
 			db.renewals.push({
 				id: renewalId,
 				userId,
 				certificateId: certificate.id,
 				kind,
 				step: 'confirmConsents',
-				challengeId: null,
+				challengeId: challenge.id,
 				newPinHash: null,
 				newKey: null,
 				newPublicKey: null,
@@ -159,21 +179,25 @@ export class Renewals {
 				newIut: null,
 				envelope: null,
 				raoApprovalId: input.raoApprovalId ?? null,
-				createdAt: this.clock.now().toISOString(),
+				createdAt: now.toISOString(),
 			});
+			return {pin, challenge};
 		});
-		const challenge = await this.challenges.start({userId, operation: OPERATION_RENEWAL_CONSENTS, data: {renewalId}});
-		await this.setChallenge(userId, renewalId, challenge.id);
-		return {renewalId, challenge};
+		throwUnlessPinRight(outcome.pin);
+		if (!outcome.challenge) throw new DomainError('rao.notAuthorised');
+		return {renewalId, challenge: outcome.challenge};
 	}
 
 	/** Step 2: the OTP that confirms the consents. */
 	async confirmConsents(userId: string, renewalId: string, code: string): Promise<void> {
 		const renewal = await this.renewal(userId, renewalId, 'confirmConsents');
-		await this.challenges.confirm({challengeId: renewal.challengeId!, userId, operation: OPERATION_RENEWAL_CONSENTS, data: {renewalId}, code});
-		await this.store.update(db => {
-			this.find(db, userId, renewalId).step = 'choosePin';
+		// The code and the step in one write: a right code moves the renewal on at once.
+		const outcome = await this.store.update(async db => {
+			const result = await this.challenges.confirmIn(db, this.clock.now(), {challengeId: renewal.challengeId!, userId, operation: OPERATION_RENEWAL_CONSENTS, data: {renewalId}, code});
+			if (result.kind === 'ok') this.find(db, userId, renewalId).step = 'choosePin';
+			return result;
 		});
+		throwUnlessConfirmed(outcome);
 	}
 
 	/** Step 3, "Attiva il certificato": the new PIN twice. The new key is made now and sealed under it. */
@@ -184,18 +208,20 @@ export class Renewals {
 		const keys = await newKeyPair();
 		const [newKey, newPinHash] = await Promise.all([sealPrivateKey(keys.privateKey, pin, this.pepper), hashPeppered(pin, this.pepper)]);
 		if (current.kind !== 'replacement') await this.challenges.assertCanStart(userId);
-		await this.store.update(db => {
+		// The key, the step and the activation OTP in one write (a refused OTP leaves the renewal at this step).
+		return this.store.update((db, transaction) => {
 			const renewal = this.find(db, userId, renewalId);
 			renewal.newKey = newKey;
 			renewal.newPinHash = newPinHash;
 			renewal.newPublicKey = keys.publicKey.toString('base64');
-			renewal.step = current.kind === 'replacement' ? 'securityInfo' : 'confirmActivation';
+			// A replacement asks for the envelope's passphrase before the last OTP.
+			if (current.kind === 'replacement') {
+				renewal.step = 'securityInfo';
+				return undefined;
+			}
+			renewal.step = 'confirmActivation';
+			return this.startIn(db, transaction, this.clock.now(), {userId, operation: OPERATION_RENEWAL_ACTIVATE, data: {renewalId}}, renewal);
 		});
-		// A replacement asks for the envelope's passphrase before the last OTP.
-		if (current.kind === 'replacement') return undefined;
-		const challenge = await this.challenges.start({userId, operation: OPERATION_RENEWAL_ACTIVATE, data: {renewalId}});
-		await this.setChallenge(userId, renewalId, challenge.id);
-		return challenge;
 	}
 
 	/**
@@ -222,16 +248,14 @@ export class Renewals {
 			hashPeppered(erc, this.pepper),
 		]);
 		await this.challenges.assertCanStart(userId);
-		await this.store.update(db => {
+		return this.store.update((db, transaction) => {
 			const renewal = this.find(db, userId, renewalId);
 			renewal.newErcHash = newErcHash;
 			renewal.newIut = iut;
 			renewal.envelope = pdf.toString('base64');
 			renewal.step = 'confirmActivation';
+			return this.startIn(db, transaction, this.clock.now(), {userId, operation: OPERATION_RENEWAL_ACTIVATE, data: {renewalId}}, renewal);
 		});
-		const challenge = await this.challenges.start({userId, operation: OPERATION_RENEWAL_ACTIVATE, data: {renewalId}});
-		await this.setChallenge(userId, renewalId, challenge.id);
-		return challenge;
 	}
 
 	/** Step 4: the OTP that activates the new certificate. Issues it and supersedes the old one. */
@@ -294,10 +318,12 @@ export class Renewals {
 		return {expiresAt, iut};
 	}
 
-	private async setChallenge(userId: string, renewalId: string, challengeId: string): Promise<void> {
-		await this.store.update(db => {
-			this.find(db, userId, renewalId).challengeId = challengeId;
-		});
+	/** A challenge started in this transaction (its message sent after the commit), recorded on `renewal` when given. */
+	private startIn(db: Database, transaction: Transaction, now: Date, input: StartInput, renewal?: Renewal): ChallengeView {
+		const started = this.challenges.startIn(db, now, input);
+		transaction.afterCommit(started.send);
+		if (renewal) renewal.challengeId = started.challenge.id;
+		return started.challenge;
 	}
 
 	/** The renewal at `step`, if it can still go on now; one that cannot is ended (nothing to resume) and the reason thrown. */
@@ -347,9 +373,10 @@ export class Renewals {
 			} else if (stored && stored.state !== 'confirmed') {
 				challenge = stored;
 			} else {
-				// An activation OTP used without the certificate issued, or a challenge no longer kept: a new code.
-				challenge = await this.challenges.start({userId, operation, data: {renewalId: renewal.id}});
-				await this.setChallenge(userId, renewal.id, challenge.id);
+				// An activation OTP used without the certificate issued, or a challenge no longer kept: a new code, recorded in the same write.
+				challenge = await this.store.update((current, transaction) =>
+					this.startIn(current, transaction, this.clock.now(), {userId, operation, data: {renewalId: renewal.id}}, this.find(current, userId, renewal.id)),
+				);
 			}
 		}
 		return {

@@ -9,7 +9,7 @@ import type {ChallengeView, Challenges} from '../otp/challenges.js';
 import type {Outbox} from './outbox.js';
 import {recordChange} from './changes.js';
 import {messagesFor} from './messages/messages.js';
-import type {ReportFrequency, ReportSettings} from '../store/schema.js';
+import type {Database, ReportFrequency, ReportSettings} from '../store/schema.js';
 
 export type {ReportFrequency, ReportSettings} from '../store/schema.js';
 
@@ -66,23 +66,14 @@ export class Reports {
 
 	/** The code sent to the new address: only now are the address and the frequency stored. */
 	async confirmAddress(userId: string, input: {challengeId: string; email: string; frequency: ReportFrequency; code: string}): Promise<void> {
-		await this.challenges.confirm({challengeId: input.challengeId, userId, operation: OPERATION_REPORT_ADDRESS, data: {email: input.email, frequency: input.frequency}, code: input.code});
-		await this.save(userId, input.email, input.frequency);
+		// The code and the settings in one write.
+		await this.challenges.confirmAnd({challengeId: input.challengeId, userId, operation: OPERATION_REPORT_ADDRESS, data: {email: input.email, frequency: input.frequency}, code: input.code}, (db, now) =>
+			saveIn(db, now, userId, input.email, input.frequency),
+		);
 	}
 
 	private async save(userId: string, email: string | null, frequency: ReportFrequency): Promise<void> {
-		const yesterday = dayBefore(italianDay(this.clock.now()));
-		await this.store.update(db => {
-			const holder = requireHolder(db, userId);
-			// A new daily subscription starts with today: no summaries of the past.
-			const lastDailyReport = frequency === 'daily' && holder.report.frequency !== 'daily' ? yesterday : holder.report.lastDailyReport;
-			const before = holder.report;
-			holder.report = {email, frequency, lastDailyReport};
-			// "Salva" with nothing changed is not a change.
-			if (before.email !== email || before.frequency !== frequency) {
-				recordChange(db, {kind: 'report-changed', userId, oldAddress: before.email ?? holder.email, newAddress: email ?? holder.email, frequency}, this.clock.now());
-			}
-		});
+		await this.store.update(db => saveIn(db, this.clock.now(), userId, email, frequency));
 	}
 
 	/** After a signing: the per-signature report, then any daily summary now due. */
@@ -138,5 +129,18 @@ export class Reports {
 	private async send(userId: string, to: string, subject: string, text: string, at: Date): Promise<void> {
 		const {sendEmail} = await import('./email.js');
 		await sendEmail(this.store, this.outbox, {userId, to, subject, text, at});
+	}
+}
+
+/** The report settings, changed in the caller's transaction. */
+function saveIn(db: Database, now: Date, userId: string, email: string | null, frequency: ReportFrequency): void {
+	const holder = requireHolder(db, userId);
+	// A new daily subscription starts with today: no summaries of the past.
+	const lastDailyReport = frequency === 'daily' && holder.report.frequency !== 'daily' ? dayBefore(italianDay(now)) : holder.report.lastDailyReport;
+	const before = holder.report;
+	holder.report = {email, frequency, lastDailyReport};
+	// "Salva" with nothing changed is not a change.
+	if (before.email !== email || before.frequency !== frequency) {
+		recordChange(db, {kind: 'report-changed', userId, oldAddress: before.email ?? holder.email, newAddress: email ?? holder.email, frequency}, now);
 	}
 }

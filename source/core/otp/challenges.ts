@@ -7,7 +7,7 @@ import type {Outbox} from '../notify/outbox.js';
 import type {OtpKeys} from '../keys.js';
 import {unseal} from '../sealed.js';
 import {assertAppDevice} from './device.js';
-import type {Store} from '../store/store.js';
+import type {AfterCommit, Store} from '../store/store.js';
 import {nextSequence, type Challenge, type Database, type Holder} from '../store/schema.js';
 import {assertOtpMessageAllowed} from './message-limit.js';
 import {totpStep} from './totp.js';
@@ -22,6 +22,14 @@ import {isWellFormedOtp, OTP_DIGITS} from './format.js';
  */
 
 export type {OtpKeys} from '../keys.js';
+
+export interface ConfirmInput {
+	challengeId: string;
+	userId: string;
+	operation: string;
+	data: unknown;
+	code: string;
+}
 
 export interface ChallengeView {
 	id: string;
@@ -66,6 +74,37 @@ function codeHash(pepper: Buffer, challengeId: string, code: string): string {
 	return createHmac('sha256', pepper).update(`${challengeId}:${code}`).digest('hex');
 }
 
+/** What starts a challenge: see `Challenges.start`. */
+export interface StartInput {
+	userId: string;
+	operation: string;
+	data: unknown;
+	channel?: Challenge['channel'];
+	smsTo?: string;
+	smsRecipient?: string;
+	emailTo?: string;
+}
+
+/** A challenge started inside the caller's transaction, and its message, to send once that transaction commits. */
+export interface Started {
+	challenge: ChallengeView;
+	/** Writes the SMS or e-mail with the code to the outbox: give it to `Transaction.afterCommit` (nothing to send for app, token or push). */
+	send: AfterCommit;
+}
+
+/** What a code did to its challenge, committed whatever it is; `throwUnlessConfirmed` turns it into the holder's error. */
+export type ConfirmOutcome = {kind: 'ok'} | {kind: 'expired'} | {kind: 'reused'} | {kind: 'malformed'} | {kind: 'cancelled'} | {kind: 'wrong'; left: number};
+
+export function throwUnlessConfirmed(outcome: ConfirmOutcome): void {
+	if (outcome.kind === 'expired') throw new DomainError('otp.expired');
+	if (outcome.kind === 'reused') throw new DomainError('otp.reused');
+	if (outcome.kind === 'malformed') throw new DomainError('otp.malformed', {digits: OTP_DIGITS});
+	if (outcome.kind === 'cancelled') throw new DomainError('otp.cancelled');
+	if (outcome.kind === 'wrong') throw new DomainError('otp.wrong', {attemptsLeft: outcome.left});
+}
+
+const NOTHING_TO_SEND: AfterCommit = async () => undefined;
+
 function newSmsCode(): string {
 	return String(randomInt(0, 100_000_000)).padStart(8, '0');
 }
@@ -79,39 +118,51 @@ export class Challenges {
 	) {}
 
 	/**
-	 * Starts a challenge for an operation. `channel` defaults to the holder's preferred one;
-	 * `smsTo` overrides the destination (e.g. the OLD number when changing it).
+	 * Starts a challenge for an operation, in a transaction of its own. `channel` defaults to the
+	 * holder's preferred one; `smsTo` overrides the destination (e.g. the OLD number when changing it).
 	 */
-	async start(input: {userId: string; operation: string; data: unknown; channel?: Challenge['channel']; smsTo?: string; smsRecipient?: string; emailTo?: string}): Promise<ChallengeView> {
-		return this.store.update(async db => {
-			const now = this.clock.now();
-			const holder = requireHolder(db, input.userId);
-			// Old challenges go, so the file does not grow with every operation.
-			db.challenges = db.challenges.filter(challenge => Date.parse(challenge.createdAt) > now.getTime() - DAY);
-			const channel = input.channel ?? usableChannel(holder);
-			// Refused before anything is stored: no challenge, no message.
-			if (channel === 'sms' || channel === 'email') assertOtpMessageAllowed(db, holder.userId, now);
-			const id = randomUUID();
-			const challenge: Challenge = {
-				id,
-				userId: holder.userId,
-				operation: input.operation,
-				dataHash: hashOperationData(input.data),
-				channel,
-				codeHash: null,
-				destination: null,
-				recipient: null,
-				createdAt: now.toISOString(),
-				expiresAt: new Date(now.getTime() + db.settings.otpSmsValidityMinutes * MINUTE).toISOString(),
-				failures: 0,
-				sends: [],
-				state: 'pending',
-			};
-			if (channel === 'sms') await this.sendSms(db, challenge, input.smsTo ?? holder.phone, now, input.smsRecipient);
-			if (channel === 'email') await this.sendEmailCode(db, challenge, input.emailTo ?? holder.email, now);
-			db.challenges.push(challenge);
-			return view(challenge, db);
+	async start(input: StartInput): Promise<ChallengeView> {
+		return this.store.update((db, transaction) => {
+			const started = this.startIn(db, this.clock.now(), input);
+			transaction.afterCommit(started.send);
+			return started.challenge;
 		});
+	}
+
+	/**
+	 * `start` inside the caller's transaction (`db` the draft of `Store.update`, `now` the clock's
+	 * time there), so a step stores its own record and the challenge in one write: the caller
+	 * gives `send` to `afterCommit`, and the code leaves only once the challenge is committed.
+	 * Refused (the per-holder message limit) before anything is changed.
+	 */
+	startIn(db: Database, now: Date, input: StartInput): Started {
+		const holder = requireHolder(db, input.userId);
+		// Old challenges go, so the file does not grow with every operation.
+		db.challenges = db.challenges.filter(challenge => Date.parse(challenge.createdAt) > now.getTime() - DAY);
+		const channel = input.channel ?? usableChannel(holder);
+		// Refused before anything is stored (the caller's transaction is not committed): no challenge, no message.
+		if (channel === 'sms' || channel === 'email') assertOtpMessageAllowed(db, holder.userId, now);
+		const id = randomUUID();
+		const challenge: Challenge = {
+			id,
+			userId: holder.userId,
+			operation: input.operation,
+			dataHash: hashOperationData(input.data),
+			channel,
+			codeHash: null,
+			destination: null,
+			recipient: null,
+			createdAt: now.toISOString(),
+			expiresAt: new Date(now.getTime() + db.settings.otpSmsValidityMinutes * MINUTE).toISOString(),
+			failures: 0,
+			sends: [],
+			state: 'pending',
+		};
+		let send = NOTHING_TO_SEND;
+		if (channel === 'sms') send = this.smsCode(db, challenge, input.smsTo ?? holder.phone, now, input.smsRecipient);
+		if (channel === 'email') send = this.emailCode(db, challenge, input.emailTo ?? holder.email, now);
+		db.challenges.push(challenge);
+		return {challenge: view(challenge, db), send};
 	}
 
 	/**
@@ -120,14 +171,18 @@ export class Challenges {
 	 * behind. `start` checks again under the lock.
 	 */
 	async assertCanStart(userId: string, channel?: Challenge['channel']): Promise<void> {
-		const db = await this.store.read();
+		this.assertCanStartIn(await this.store.read(), userId, this.clock.now(), channel);
+	}
+
+	/** `assertCanStart` on a snapshot or a transaction's draft: for a step that must be refused before it counts or stores anything. */
+	assertCanStartIn(db: Database, userId: string, now: Date, channel?: Challenge['channel']): void {
 		const used = channel ?? usableChannel(requireHolder(db, userId));
-		if (used === 'sms' || used === 'email') assertOtpMessageAllowed(db, userId, this.clock.now());
+		if (used === 'sms' || used === 'email') assertOtpMessageAllowed(db, userId, now);
 	}
 
 	/** "Invia nuovo OTP": a new SMS code, same failure count, at most 5 resends per 15 minutes. */
 	async resend(challengeId: string, userId: string): Promise<ChallengeView> {
-		return this.store.update(async db => {
+		return this.store.update((db, transaction) => {
 			const now = this.clock.now();
 			const challenge = pendingChallenge(db, challengeId, userId);
 			if ((challenge.channel !== 'sms' && challenge.channel !== 'email') || !challenge.destination) throw new DomainError('otp.notSms');
@@ -136,8 +191,7 @@ export class Challenges {
 			if (recentResends >= db.settings.otpMaxResends) throw new DomainError('otp.tooManyResends', {minutes: db.settings.otpResendWindowMinutes});
 			assertOtpMessageAllowed(db, userId, now);
 			challenge.expiresAt = new Date(now.getTime() + db.settings.otpSmsValidityMinutes * MINUTE).toISOString();
-			if (challenge.channel === 'email') await this.sendEmailCode(db, challenge, challenge.destination, now);
-			else await this.sendSms(db, challenge, challenge.destination, now);
+			transaction.afterCommit(challenge.channel === 'email' ? this.emailCode(db, challenge, challenge.destination, now) : this.smsCode(db, challenge, challenge.destination, now));
 			return view(challenge, db);
 		});
 	}
@@ -146,45 +200,62 @@ export class Challenges {
 	 * Checks a code for a challenge. Succeeds once; the operation and data must be those the
 	 * challenge was started for. Wrong codes count; the last allowed failure cancels it.
 	 */
-	async confirm(input: {challengeId: string; userId: string; operation: string; data: unknown; code: string}): Promise<void> {
+	async confirm(input: ConfirmInput): Promise<void> {
+		throwUnlessConfirmed(await this.store.update(db => this.confirmIn(db, this.clock.now(), input)));
+	}
+
+	/**
+	 * `confirm`, and when the code is right `apply` in the same write: the operation is done with
+	 * its code (a wrong code is counted and committed, then thrown). If `apply` throws, nothing
+	 * is committed and the code is still unused.
+	 */
+	async confirmAnd<R>(input: ConfirmInput, apply: (db: Database, now: Date) => R): Promise<R> {
 		const outcome = await this.store.update(async db => {
 			const now = this.clock.now();
-			const challenge = db.challenges.find(entry => entry.id === input.challengeId && entry.userId === input.userId);
-			if (!challenge) throw new DomainError('otp.unknown');
-			if (challenge.operation !== input.operation || challenge.dataHash !== hashOperationData(input.data)) throw new DomainError('otp.wrongOperation');
-			if (challenge.state === 'confirmed') throw new DomainError('otp.used');
-			if (challenge.state === 'cancelled') throw new DomainError('otp.cancelled');
-			if (challenge.state === 'denied') throw new DomainError('otp.denied');
-			if (challenge.channel !== 'app' && challenge.channel !== 'token' && now.getTime() >= Date.parse(challenge.expiresAt)) return {kind: 'expired'} as const;
-			// A push request the phone approved needs no code.
-			if (challenge.state === 'approved') {
-				challenge.state = 'confirmed';
-				return {kind: 'ok'} as const;
-			}
-
-			// A code that cannot be one (empty, short, letters) is a typing slip, not a guess: not counted.
-			if (!isWellFormedOtp(input.code)) return {kind: 'malformed'} as const;
-			const holder = requireHolder(db, input.userId);
-			const match = await this.codeMatches(challenge, holder, input.code.trim(), now);
-			// A right app/token code of a step already used: not a wrong guess, so not counted.
-			if (match === 'reused') return {kind: 'reused'} as const;
-			if (match === 'right') {
-				challenge.state = 'confirmed';
-				return {kind: 'ok'} as const;
-			}
-			challenge.failures += 1;
-			const left = db.settings.otpMaxFailures - challenge.failures;
-			if (left <= 0) {
-				challenge.state = 'cancelled';
-				return {kind: 'cancelled'} as const;
-			}
-			return {kind: 'wrong', left} as const;
+			const confirmed = await this.confirmIn(db, now, input);
+			return confirmed.kind === 'ok' ? {confirmed, applied: {result: apply(db, now)}} : {confirmed};
 		});
-		if (outcome.kind === 'expired') throw new DomainError('otp.expired');
-		if (outcome.kind === 'reused') throw new DomainError('otp.reused');
-		if (outcome.kind === 'malformed') throw new DomainError('otp.malformed', {digits: OTP_DIGITS});
-		if (outcome.kind === 'cancelled') throw new DomainError('otp.cancelled');
-		if (outcome.kind === 'wrong') throw new DomainError('otp.wrong', {attemptsLeft: outcome.left});
+		throwUnlessConfirmed(outcome.confirmed);
+		if (!outcome.applied) throw new Error('a confirmed code was not applied');
+		return outcome.applied.result;
+	}
+
+	/**
+	 * `confirm` inside the caller's transaction: a step that goes on when the code is right does
+	 * so in the same write. Whatever the outcome, the caller commits (a wrong code counts) and
+	 * then calls `throwUnlessConfirmed`; an unknown, used or mismatched challenge throws here.
+	 */
+	async confirmIn(db: Database, now: Date, input: ConfirmInput): Promise<ConfirmOutcome> {
+		const challenge = db.challenges.find(entry => entry.id === input.challengeId && entry.userId === input.userId);
+		if (!challenge) throw new DomainError('otp.unknown');
+		if (challenge.operation !== input.operation || challenge.dataHash !== hashOperationData(input.data)) throw new DomainError('otp.wrongOperation');
+		if (challenge.state === 'confirmed') throw new DomainError('otp.used');
+		if (challenge.state === 'cancelled') throw new DomainError('otp.cancelled');
+		if (challenge.state === 'denied') throw new DomainError('otp.denied');
+		if (challenge.channel !== 'app' && challenge.channel !== 'token' && now.getTime() >= Date.parse(challenge.expiresAt)) return {kind: 'expired'};
+		// A push request the phone approved needs no code.
+		if (challenge.state === 'approved') {
+			challenge.state = 'confirmed';
+			return {kind: 'ok'};
+		}
+
+		// A code that cannot be one (empty, short, letters) is a typing slip, not a guess: not counted.
+		if (!isWellFormedOtp(input.code)) return {kind: 'malformed'};
+		const holder = requireHolder(db, input.userId);
+		const match = await this.codeMatches(challenge, holder, input.code.trim(), now);
+		// A right app/token code of a step already used: not a wrong guess, so not counted.
+		if (match === 'reused') return {kind: 'reused'};
+		if (match === 'right') {
+			challenge.state = 'confirmed';
+			return {kind: 'ok'};
+		}
+		challenge.failures += 1;
+		const left = db.settings.otpMaxFailures - challenge.failures;
+		if (left <= 0) {
+			challenge.state = 'cancelled';
+			return {kind: 'cancelled'};
+		}
+		return {kind: 'wrong', left};
 	}
 
 	/** On the phone: approve or deny a push request ("Approva le operazioni con una notifica"). */
@@ -244,8 +315,12 @@ export class Challenges {
 		return 'right';
 	}
 
-	/** A code by e-mail (a new recovery address is proved this way): a real .eml in the outbox. */
-	private async sendEmailCode(db: Database, challenge: Challenge, address: string, now: Date): Promise<void> {
+	/**
+	 * A code by e-mail (a new recovery address is proved this way): records the send in the draft
+	 * (its hash, its outbox number) and returns the delivery of the real .eml, for after the commit.
+	 * The code itself lives only in that closure until it is in the outbox.
+	 */
+	private emailCode(db: Database, challenge: Challenge, address: string, now: Date): AfterCommit {
 		const code = newSmsCode();
 		challenge.codeHash = codeHash(this.keys.pepper, challenge.id, code);
 		challenge.destination = address;
@@ -253,19 +328,23 @@ export class Challenges {
 		challenge.sends.push(now.toISOString());
 		// In the language of the holder who asked (the address is theirs to be).
 		const {subject, text} = messagesOf(db, challenge.userId).emailCode({code, minutes: db.settings.otpSmsValidityMinutes});
-		const {composeEmail} = await import('../notify/email.js');
-		const eml = await composeEmail({from: 'InfoCert <noreply@mysign.local>', to: address, subject, text, date: now});
-		await this.outbox.deliverEmail({id: nextSequence(db, 'outbox'), kind: 'email', userId: challenge.userId, to: address, at: now.toISOString(), subject, text}, eml);
+		const message = {id: nextSequence(db, 'outbox'), kind: 'email', userId: challenge.userId, to: address, at: now.toISOString(), subject, text} as const;
+		return async () => {
+			const {composeEmail} = await import('../notify/email.js');
+			const eml = await composeEmail({from: 'InfoCert <noreply@mysign.local>', to: address, subject, text, date: now});
+			await this.outbox.deliverEmail(message, eml);
+		};
 	}
 
-	/** `recipient`: whose phone receives it, when not the holder's (an operator's, for a RAO renewal); in the recipient's language (an operator's: Italian). */
-	private async sendSms(db: Database, challenge: Challenge, phone: string, now: Date, recipient = challenge.recipient ?? challenge.userId): Promise<void> {
+	/** `emailCode` for an SMS. `recipient`: whose phone receives it, when not the holder's (an operator's, for a RAO renewal); in the recipient's language (an operator's: Italian). */
+	private smsCode(db: Database, challenge: Challenge, phone: string, now: Date, recipient = challenge.recipient ?? challenge.userId): AfterCommit {
 		challenge.recipient = recipient;
 		const code = newSmsCode();
 		challenge.codeHash = codeHash(this.keys.pepper, challenge.id, code);
 		challenge.destination = phone;
 		challenge.sends.push(now.toISOString());
-		await this.outbox.deliver({id: nextSequence(db, 'outbox'), kind: 'sms', userId: recipient, to: phone, at: now.toISOString(), ...messagesOf(db, recipient).otpSms({code, at: now})});
+		const message = {id: nextSequence(db, 'outbox'), kind: 'sms', userId: recipient, to: phone, at: now.toISOString(), ...messagesOf(db, recipient).otpSms({code, at: now})} as const;
+		return () => this.outbox.deliver(message);
 	}
 }
 

@@ -52,26 +52,29 @@ export class OtpService {
 	/** "Attiva": a new secret for the app; it becomes active once the first code it shows is confirmed. */
 	async startAppActivation(userId: string): Promise<AppActivation> {
 		const secret = newTotpSecret();
-		await this.store.update(db => {
+		// The pending app and its challenge in one write (an app challenge sends nothing).
+		const challenge = await this.store.update((db, transaction) => {
 			const holder = requireHolder(db, userId);
 			if (holder.otp.app?.status === 'active') throw new DomainError('otp.appAlreadyActive');
 			holder.otp.app = {status: 'pending', secret: seal(this.keys.totpKey, secret, userId), lastStep: null, activatedAt: null, device: null};
+			const started = this.challenges.startIn(db, this.clock.now(), {userId, operation: OPERATION_ACTIVATE_APP, data: {userId}, channel: 'app'});
+			transaction.afterCommit(started.send);
+			return started.challenge;
 		});
-		const challenge = await this.challenges.start({userId, operation: OPERATION_ACTIVATE_APP, data: {userId}, channel: 'app'});
 		return {secret, uri: otpauthUri(secret, userId), challenge};
 	}
 
 	async confirmAppActivation(userId: string, challengeId: string, code: string): Promise<void> {
-		await this.challenges.confirm({challengeId, userId, operation: OPERATION_ACTIVATE_APP, data: {userId}, code});
-		await this.store.update(db => {
+		// The code and the activation in one write.
+		await this.challenges.confirmAnd({challengeId, userId, operation: OPERATION_ACTIVATE_APP, data: {userId}, code}, (db, now) => {
 			const holder = requireHolder(db, userId);
 			if (!holder.otp.app) throw new DomainError('otp.noApp');
 			holder.otp.app.status = 'active';
 			// The app now lives with the OS user who activated it: only they may approve with it.
 			holder.otp.app.device = thisDevice();
-			holder.otp.app.activatedAt = this.clock.now().toISOString();
+			holder.otp.app.activatedAt = now.toISOString();
 			holder.otp.preferred = 'app';
-			recordChange(db, {kind: 'otp-app-activated', userId}, this.clock.now());
+			recordChange(db, {kind: 'otp-app-activated', userId}, now);
 		});
 	}
 
@@ -107,13 +110,12 @@ export class OtpService {
 
 	/** Saves the new number only once the code sent to the old one is confirmed. */
 	async confirmPhoneChange(userId: string, challengeId: string, newPhone: string, code: string): Promise<void> {
-		await this.challenges.confirm({challengeId, userId, operation: OPERATION_CHANGE_PHONE, data: {newPhone}, code});
-		await this.store.update(db => {
+		await this.challenges.confirmAnd({challengeId, userId, operation: OPERATION_CHANGE_PHONE, data: {newPhone}, code}, (db, now) => {
 			const holder = requireHolder(db, userId);
 			const oldPhone = holder.phone;
 			holder.phone = newPhone;
 			// The e-mail to the holder, and an SMS to the old number, which stops receiving the codes.
-			recordChange(db, {kind: 'otp-phone-changed', userId, oldPhone, newPhone}, this.clock.now());
+			recordChange(db, {kind: 'otp-phone-changed', userId, oldPhone, newPhone}, now);
 		});
 	}
 

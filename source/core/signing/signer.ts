@@ -4,7 +4,7 @@ import {basename} from 'node:path';
 import type {Clock} from '../clock.js';
 import {DomainError, isDomainError} from '../errors.js';
 import {requireHolder} from '../holders/identity.js';
-import {assertPinFormat, checkPin} from '../auth/pin.js';
+import {assertPinFormat, checkPin, countPinIn, throwUnlessPinRight, verifyPinOutsideLock} from '../auth/pin.js';
 import {certificateState, currentCertificate} from '../certificate/record.js';
 import {formatItalianDate} from '../italian-date.js';
 import type {SignatureLog, SignatureRecord} from '../history/signature-log.js';
@@ -72,9 +72,37 @@ export class Signer {
 	 */
 	async requestOtp(userId: string, documents: readonly DocumentToSign[], pin?: string): Promise<ChallengeView> {
 		const certificate = await this.usableCertificate(userId, documents);
-		await this.challenges.assertCanStart(userId);
-		if (pin !== undefined) await this.verifyPin(userId, certificate, documents, pin);
-		return this.challenges.start({userId, operation: OPERATION_SIGN, data: documentsBinding(documents)});
+		const snapshot = await this.store.read();
+		this.challenges.assertCanStartIn(snapshot, userId, this.clock.now());
+		let right = true;
+		if (pin !== undefined) {
+			try {
+				assertPinFormat(pin);
+				right = await verifyPinOutsideLock(snapshot, this.pepper, userId, certificate.id, pin);
+			} catch (error) {
+				await this.recordFailure(userId, documents, error, certificate, null);
+				throw error;
+			}
+		}
+		// One write: the PIN counted (when given) and the challenge started; the SMS leaves once committed.
+		const outcome = await this.store.update((db, transaction) => {
+			const now = this.clock.now();
+			this.challenges.assertCanStartIn(db, userId, now);
+			if (pin !== undefined) {
+				const counted = countPinIn(db, userId, certificate.id, right, now);
+				if (counted.kind !== 'ok') return {pin: counted};
+			}
+			const started = this.challenges.startIn(db, now, {userId, operation: OPERATION_SIGN, data: documentsBinding(documents)});
+			transaction.afterCommit(started.send);
+			return {pin: {kind: 'ok'} as const, challenge: started.challenge};
+		});
+		try {
+			throwUnlessPinRight(outcome.pin);
+		} catch (error) {
+			await this.recordFailure(userId, documents, error, certificate, null);
+			throw error;
+		}
+		return outcome.challenge!;
 	}
 
 	/** A challenge already waiting for these very documents (a script's second call, `--otp` after an SMS). */

@@ -13,6 +13,15 @@ import {ACTING_TERMINAL, databaseSchema, type Database} from './schema.js';
 
 const MISSING = Object.freeze({}) as Database;
 
+/** What an operation does once its change is committed (under the lock still): e.g. write an OTP's SMS to the outbox. */
+export type AfterCommit = () => Promise<void>;
+
+/** What `Store.update` gives an operation besides the draft database. */
+export interface Transaction {
+	/** Runs `effect` after the commit; never if the change throws or the write fails. */
+	afterCommit(effect: AfterCommit): void;
+}
+
 /**
  * The database every process shares. Every change is one operation:
  * lock → re-read from disk → validate → change → write → unlock.
@@ -80,8 +89,14 @@ export class Store {
 		return data;
 	}
 
-	/** Runs one operation under the cross-process lock and saves what `change` did. */
-	async update<R>(change: (db: Database) => R | Promise<R>): Promise<R> {
+	/**
+	 * Runs one operation under the cross-process lock and saves what `change` did. Effects
+	 * `change` registers with `transaction.afterCommit` run once db.json is written, still under
+	 * the lock, in order (a record before an effect: an OTP's SMS is written to the outbox only
+	 * once its challenge is committed); if one fails, `update` rejects with its error, the
+	 * change staying committed.
+	 */
+	async update<R>(change: (db: Database, transaction: Transaction) => R | Promise<R>): Promise<R> {
 		return this.lock.with(async () => {
 			await this.cleanOnce();
 			// lowdb keeps its default data when the file is missing; a sentinel default tells the two apart.
@@ -94,9 +109,11 @@ export class Store {
 			// Entries already in db.json: the last operation's (see `save`), or an older file's whole access log.
 			const carried = low.data.accessLog.length;
 			const carriedNotices = low.data.notices.length;
-			const result = await change(low.data);
+			const effects: AfterCommit[] = [];
+			const result = await change(low.data, {afterCommit: effect => void effects.push(effect)});
 			await this.save(low, carried, carriedNotices);
 			this.observe(low.data);
+			for (const effect of effects) await effect();
 			return result;
 		});
 	}
