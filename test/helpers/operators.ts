@@ -16,6 +16,21 @@ import {temporaryDirectory} from './portal.js';
 
 export const DAY = 86_400_000;
 
+/** dd/mm/yyyy of the day `days` from now (Italian time is at most two hours ahead of UTC). */
+export function ddmmyyyy(days: number): string {
+	const date = new Date(Date.now() + days * DAY);
+	return `${String(date.getUTCDate()).padStart(2, '0')}/${String(date.getUTCMonth() + 1).padStart(2, '0')}/${date.getUTCFullYear()}`;
+}
+
+/** A holder as `mysign admin list --json` lists it. */
+export interface HolderSummary {
+	userId: string;
+	state: string;
+	locked: boolean;
+	mustChangePassword: boolean;
+	replacementDeadline: string | null;
+}
+
 export interface HolderRow {
 	name: string;
 	surname: string;
