@@ -8,7 +8,8 @@ export default defineConfig({
 		// Separate processes: tests use process-wide state (umask, signals, child processes).
 		pool: 'forks',
 		reporters: ['default', './test/helpers/summary-reporter.ts'],
-		globalSetup: ['./test/helpers/build.ts'],
+		// The build first (the CLI), then the demo templates every test copies (template-setup.ts).
+		globalSetup: ['./test/helpers/build.ts', './test/helpers/template-setup.ts'],
 		// The tests read the program's Italian default: the tester's locale and preferences must not
 		// switch it (mysign follows MYSIGN_LANG and the locale; tests that check that set their own).
 		env: {LANG: 'C.UTF-8', LC_ALL: '', LC_MESSAGES: '', MYSIGN_LANG: '', MYSIGN_SCREEN_READER: '', MYSIGN_NO_MOTION: '', MYSIGN_HIGH_CONTRAST: ''},
