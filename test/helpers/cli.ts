@@ -1,8 +1,8 @@
 import {spawnSync, type SpawnSyncReturns} from 'node:child_process';
 import {join} from 'node:path';
 import {afterEach, expect} from 'vitest';
-import {temporaryDirectory} from './portal.js';
 import {ROOT} from './build.js';
+import {copyDemoTemplate} from './templates.js';
 import {startTerminal, type Terminal} from './terminal.js';
 
 export {ROOT};
@@ -33,12 +33,13 @@ export function e2eFixture() {
 		track(cleanup: () => void): void {
 			cleanups.push(cleanup);
 		},
-		/** A fresh data folder with the demo data; with `now`, its training clock is then set there (`mysign clock set`). */
+		/**
+		 * A fresh data folder with the demo data as `mysign demo` leaves it (a copy of the run's
+		 * template, see templates.ts); with `now`, its training clock is then set there (`mysign clock set`).
+		 */
 		demoFolder(now?: string): string {
-			const folder = temporaryDirectory();
+			const folder = copyDemoTemplate('cli');
 			cleanups.push(folder.remove);
-			const result = runCli(['demo', '--data', folder.path]);
-			expect(result.status, result.stderr).toBe(0);
 			if (now) {
 				const set = runCli(['clock', 'set', now, '--data', folder.path]);
 				expect(set.status, set.stderr).toBe(0);

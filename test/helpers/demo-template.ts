@@ -3,11 +3,14 @@ import {afterAll, afterEach} from 'vitest';
 import type {Clock} from '../../source/core/clock.js';
 import {Portal} from '../../source/core/portal.js';
 import {DEMO_NOW, ManualClock, temporaryDirectory} from './portal.js';
+import {copyDemoTemplate} from './templates.js';
 
 /**
- * Copies of one demo data folder (argon2 hashes, CA, certificates, histories), built once per
- * test file with `clock` (the real one when not given): the same state, a fraction of the time.
- * Call once at the top of a test file; copies are removed after each test, the template after all.
+ * Copies of one demo data folder (argon2 hashes, CA, certificates, histories) built with `clock`
+ * (the real one when not given): the same state, a fraction of the time. On the real clock or at
+ * DEMO_NOW the folder is the run's template (templates.ts); on another clock it is built once per
+ * test file. Call once at the top of a test file; copies are removed after each test, a template
+ * of the file after all.
  */
 export function demoFolderCopies(clock?: Clock): () => Promise<string> {
 	let template: Promise<{path: string; remove: () => void}> | undefined;
@@ -18,7 +21,13 @@ export function demoFolderCopies(clock?: Clock): () => Promise<string> {
 	afterAll(async () => {
 		(await template)?.remove();
 	});
+	const runTemplate = clock === undefined ? 'real' : clock.now().getTime() === DEMO_NOW.getTime() ? 'fixed' : undefined;
 	return async function copy(): Promise<string> {
+		if (runTemplate) {
+			const folder = copyDemoTemplate(runTemplate);
+			cleanups.push(folder.remove);
+			return folder.path;
+		}
 		template ??= (async () => {
 			const folder = temporaryDirectory();
 			await Portal.createDemo({dataDirectory: folder.path, clock});

@@ -1,20 +1,35 @@
 import {execFile, spawnSync} from 'node:child_process';
-import {cpSync, readFileSync} from 'node:fs';
+import {readFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import {join} from 'node:path';
 import {afterAll, afterEach, expect} from 'vitest';
 import {systemClock} from '../../source/core/clock.js';
 import {Portal} from '../../source/core/portal.js';
 import {CLI, ROOT, runCli} from './cli.js';
-import {temporaryDirectory} from './portal.js';
+import {copyDemoTemplate} from './templates.js';
 
 /*
  * Helpers for the operator end-to-end tests (`mysign admin`, `status`, `outbox`, scenarios):
- * valid codici fiscali, enrolment CSVs, the CLI run concurrently, demo folders copied from one
- * built per test file, and the text of a registration envelope (an encrypted PDF).
+ * valid codici fiscali, enrolment CSVs, the CLI run concurrently, demo folders copied from the
+ * run's template, and the text of a registration envelope (an encrypted PDF).
  */
 
 export const DAY = 86_400_000;
+
+/** dd/mm/yyyy of the day `days` from now (Italian time is at most two hours ahead of UTC). */
+export function ddmmyyyy(days: number): string {
+	const date = new Date(Date.now() + days * DAY);
+	return `${String(date.getUTCDate()).padStart(2, '0')}/${String(date.getUTCMonth() + 1).padStart(2, '0')}/${date.getUTCFullYear()}`;
+}
+
+/** A holder as `mysign admin list --json` lists it. */
+export interface HolderSummary {
+	userId: string;
+	state: string;
+	locked: boolean;
+	mustChangePassword: boolean;
+	replacementDeadline: string | null;
+}
 
 export interface HolderRow {
 	name: string;
@@ -78,30 +93,22 @@ export async function inBatches<T, R>(items: readonly T[], limit: number, task: 
 }
 
 /**
- * Demo data folders for CLI tests: `mysign demo` runs once per test file (real clock), and each
- * call returns a fresh copy of that folder, removed after the test (or the file).
+ * Demo data folders for CLI tests: each call returns a fresh copy of what `mysign demo` leaves
+ * (the run's template, real clock, see templates.ts), removed after the test (or the file).
  */
 export function cliDemoCopies() {
-	let template: {path: string; remove: () => void} | undefined;
 	const cleanups: (() => void)[] = [];
 	afterEach(() => {
 		while (cleanups.length > 0) cleanups.pop()!();
 	});
-	afterAll(() => template?.remove());
 	const lasting: (() => void)[] = [];
 	afterAll(() => {
 		while (lasting.length > 0) lasting.pop()!();
 	});
 	/** With `shared`, the copy lasts until the end of the file (for a `beforeAll`). */
 	return function demoCopy(options: {shared?: boolean} = {}): string {
-		if (!template) {
-			template = temporaryDirectory();
-			const result = runCli(['demo', '--data', template.path]);
-			expect(result.status, result.stderr).toBe(0);
-		}
-		const folder = temporaryDirectory();
+		const folder = copyDemoTemplate('cli');
 		(options.shared ? lasting : cleanups).push(folder.remove);
-		cpSync(template.path, folder.path, {recursive: true});
 		return folder.path;
 	};
 }

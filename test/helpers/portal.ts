@@ -6,6 +6,7 @@ import {DomainError} from '../../source/core/errors.js';
 import {otpCodeIn} from '../../source/core/otp/phone-codes.js';
 import {Portal, type AccessEntry, type Session} from '../../source/core/portal.js';
 import {storeOf} from './internals.js';
+import {copyDemoTemplate} from './templates.js';
 
 /** A clock tests move by hand. */
 export class ManualClock implements Clock {
@@ -28,10 +29,14 @@ export function temporaryDirectory(): {path: string; remove: () => void} {
 	return {path, remove: () => rmSync(path, {recursive: true, force: true})};
 }
 
-/** A data folder holding the demo data set, and a portal opened on it. */
+/** A data folder holding the demo data set (a copy of the run's template at DEMO_NOW), and a portal opened on it. */
 export async function demoPortal(clock = new ManualClock(DEMO_NOW)): Promise<{portal: Portal; clock: ManualClock; directory: string; remove: () => void}> {
-	const folder = temporaryDirectory();
-	await Portal.createDemo({dataDirectory: folder.path, clock});
+	let folder: {path: string; remove: () => void};
+	if (clock.now().getTime() === DEMO_NOW.getTime()) folder = copyDemoTemplate('fixed');
+	else {
+		folder = temporaryDirectory();
+		await Portal.createDemo({dataDirectory: folder.path, clock});
+	}
 	const portal = await Portal.open({dataDirectory: folder.path, clock, terminal: 'test'});
 	return {portal, clock, directory: folder.path, remove: folder.remove};
 }

@@ -39,7 +39,17 @@ export const HOSTILE_PIECES = [
 	'\u001b]52;c;unterminated',
 ];
 
-/** The normal count, or the soak count under `npm run test:soak`. */
+/**
+ * The normal count, or the soak count under `npm run test:soak`. The normal counts keep
+ * `npm test` short and still catch what the tests guard; checked by switching each protection
+ * off once (issue 21, on a loaded 2-core machine):
+ * - concurrency.test.ts, 2×100, 4×50 and 8×25 operations (soak 2×2000, 4×1000, 8×500): the
+ *   store's cross-process lock off (FileLock never taking the flock), all three runs fail
+ *   (updates lost: "challenge … has no code", "no SMS in the outbox for challenge …").
+ * - crashes.test.ts, 50 kills (soak 1000): the dead writers' temp files no longer removed
+ *   (removeStrayTemporaries a no-op), it fails (10 temp files left after the next start); the
+ *   kills still land inside writes (killedMidWrite > 0 passed in every run).
+ */
 export function scaled(normal: number, soak: number): number {
 	return SOAK ? soak : normal;
 }

@@ -57,6 +57,7 @@ export interface Terminal {
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
+/** The longest a screen wait sleeps between looks; it looks again as soon as the program writes. */
 const POLL_INTERVAL_MS = 25;
 const TYPE_DELAY_MS = 5;
 
@@ -107,6 +108,11 @@ export function startTerminal(options: TerminalOptions): Terminal {
 	let disposed = false;
 	let lastScreen = '';
 	const exitWaiters: (() => void)[] = [];
+	/** Screen waits sleeping until the program writes (or exits). */
+	const outputWaiters = new Set<() => void>();
+	const wakeOutputWaiters = () => {
+		for (const waiter of [...outputWaiters]) waiter();
+	};
 	let lastDataAt = Date.now();
 
 	const subscriptions: IDisposable[] = [
@@ -114,11 +120,13 @@ export function startTerminal(options: TerminalOptions): Terminal {
 			lastDataAt = Date.now();
 			raw += data;
 			if (!disposed) emulator.write(data);
+			wakeOutputWaiters();
 		}),
 		child.onExit(({exitCode, signal}) => {
 			lastDataAt = Math.max(lastDataAt, Date.now());
 			exitStatus = signal ? {exitCode, signal} : {exitCode};
 			for (const waiter of exitWaiters.splice(0)) waiter();
+			wakeOutputWaiters();
 		}),
 		// Answers the program's queries (cursor position, device attributes) as a real terminal would.
 		emulator.onData(data => {
@@ -151,6 +159,18 @@ export function startTerminal(options: TerminalOptions): Terminal {
 		return new Error(`${message}; ${describeExit(exitStatus)}.\nScreen:\n${rule}\n${current}\n${rule}\nLast output: ${JSON.stringify(raw.slice(-400))}`);
 	};
 
+	/** Resolves when the program next writes or exits, or after `ms` at the latest (the screen also changes without output: a resize). */
+	const nextOutput = (ms: number) =>
+		new Promise<void>(resolve => {
+			const wake = () => {
+				clearTimeout(timer);
+				outputWaiters.delete(wake);
+				resolve();
+			};
+			const timer = setTimeout(wake, ms);
+			outputWaiters.add(wake);
+		});
+
 	const waitForScreen = async (text: string | RegExp, present: boolean, timeoutMs: number): Promise<void> => {
 		const pattern = typeof text === 'string' ? undefined : new RegExp(text.source, text.flags.replace(/[gy]/g, ''));
 		const matches = (current: string) => (pattern ? pattern.test(current) : current.includes(text as string)) === present;
@@ -165,7 +185,7 @@ export function startTerminal(options: TerminalOptions): Terminal {
 			if (final) throw failure(`${what}: the screen can no longer change`);
 			const left = deadline - Date.now();
 			if (left <= 0) throw failure(`${what} timed out after ${timeoutMs} ms`);
-			await sleep(Math.min(POLL_INTERVAL_MS, left));
+			await nextOutput(Math.min(POLL_INTERVAL_MS, left));
 		}
 	};
 
