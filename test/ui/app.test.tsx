@@ -139,6 +139,37 @@ describe('dashboard', () => {
 		expect(login).not.toContain('MARIO ROSSI');
 	});
 
+	it('"Esci" says "Sei uscito", not "closed by another device", when the session watch sees the session end before the logout returns', async () => {
+		const context = await demoPortal();
+		const real = context.portal;
+		// The store has the session ended well before the logout call returns: the watch (once a second) sees it first.
+		const sessions = new Proxy(real.sessions, {
+			get(target, name) {
+				const value = Reflect.get(target, name, target) as unknown;
+				if (name === 'logout') return async (session: Parameters<Portal['sessions']['logout']>[0]) => {
+					await target.logout(session);
+					await new Promise(resolve => setTimeout(resolve, 2500));
+				};
+				return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+			},
+		});
+		const portal = new Proxy(real, {get: (target, name) => (name === 'sessions' ? sessions : (Reflect.get(target, name, target) as unknown))});
+		const rendered = render(<App portal={portal} language="it" color={false} maxLoginAttempts={5} />);
+		cleanup = () => {
+			rendered.unmount();
+			context.remove();
+		};
+		await waitForScreen(rendered, 'Tentativi rimasti: 5');
+		await logIn(rendered, MARIO.userId, MARIO.password);
+		await waitForScreen(rendered, 'Attivo fino al');
+		await press(rendered, 'm');
+		await waitForScreen(rendered, 'Menu utente');
+		await press(rendered, KEYS.down);
+		await press(rendered, KEYS.enter);
+		const login = await waitForScreen(rendered, 'Sei uscito dal portale.');
+		expect(login).not.toContain('altro dispositivo');
+	});
+
 	it('? shows the key map of the screen, and Esc closes it', async () => {
 		const {rendered} = await start();
 		await logIn(rendered, MARIO.userId, MARIO.password);
