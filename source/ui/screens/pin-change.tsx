@@ -13,7 +13,7 @@ import {useFlow} from '../hooks/use-flow.js';
 import {useForm} from '../hooks/use-form.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import {usePinAttempts} from '../hooks/use-pin-attempts.js';
-import {useSubmit} from '../hooks/use-submit.js';
+import {shownError, useSubmit} from '../hooks/use-submit.js';
 import {detailBindings, helpBinding} from '../keymap.js';
 import {useHelp} from '../screen-context.js';
 
@@ -103,7 +103,7 @@ function PinsForm({active, attemptsLeft, restart, onSubmit, onCancel}: {active: 
 		submit: 'confirm',
 		active,
 		// Back from a spent OTP challenge: why the PINs are asked again.
-		...(restart === undefined ? {} : {initialMessage: {kind: 'error', key: 'errors.unexpected', text: restart}}),
+		...(restart === undefined ? {} : {initialMessage: shownError(restart)}),
 		onRequest: (action, current) => {
 			if (action === 'cancel') return onCancel(current.dirty);
 			if (action !== 'confirm') return;
