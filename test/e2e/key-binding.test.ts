@@ -16,7 +16,7 @@ const cannotTell = (args: readonly string[]) => (args[0] === 'status' || args[0]
  */
 
 const demoCopy = cliDemoCopies();
-const {demoFolder, open, track} = e2eFixture();
+const {open, track} = e2eFixture();
 const GIULIA = {userId: 'JCPD2841', password: 'Tramonto!73', pin: '31415926'};
 
 /** Every file and folder under `directory` with its size and mtime: what "nothing changed" compares. */
@@ -103,7 +103,10 @@ describe('a backup restored without its keys', () => {
 
 	it('keys from another demo folder are refused as not this database’s, nothing counted', () => {
 		const data = demoCopy();
-		const other = demoFolder();
+		// A demo built here, not a copy of the run's template: a copy would have the same keys.
+		const other = workFolder();
+		const built = runCli(['demo', '--data', other]);
+		expect(built.status, built.stderr).toBe(0);
 		cpSync(join(other, 'keys'), join(data, 'keys'), {recursive: true});
 		const before = dbBytes(data);
 		const status = runCli(['status', '--user', MARIO.userId, '--data', data]);
