@@ -186,7 +186,10 @@ export function renewalReducer(flow: RenewalFlow, event: RenewalEvent): Next {
 		case 'restart':
 			// The RAO operator's OTP is spent: the operator's credentials again. Any other: the consents again.
 			if (at('raoOtp')) return to({name: 'raoCredentials'}, {restart: event.message});
-			return at('confirmConsents') || at('confirmActivation') ? to({name: 'consents'}, {restart: event.message}) : stay(flow);
+			if (!at('confirmConsents') && !at('confirmActivation')) return stay(flow);
+			// Past the consents the RAO approval is spent (one renewal each): the operator again. A
+			// resumed wizard has no coupon code (the core keeps its id only): the coupon again.
+			return {state: {...flow, raoApprovalId: undefined, restart: event.message, error: undefined, step: firstStep(flow.withCoupon && flow.coupon === undefined, flow.withRao)}};
 		case 'cancel': {
 			if (at('done')) return {state: flow, command: {kind: 'close', end: success(flow)}};
 			const entered = event.dirty || begun(flow) || flow.coupon !== undefined || flow.raoApprovalId !== undefined || at('raoOtp');

@@ -48,7 +48,8 @@ export function AccountScreen({active, session, onBack, onLanguage}: AccountScre
 
 	const reload = useCallback(() => {
 		portal.account.view(session).then(setView, (error: unknown) => setNotice({kind: 'error', text: describeError(t, error)}));
-		void portal.account.passwordContext(session).then(setContext);
+		// Refused (the session ended meanwhile): the view's refusal above says it.
+		portal.account.passwordContext(session).then(setContext, () => undefined);
 	}, [portal, session, t]);
 	useEffect(reload, [reload]);
 

@@ -20,15 +20,16 @@ export function ForcedPasswordScreen({active, session, onDone}: {active: boolean
 	const done = useRef(onDone);
 	done.current = onDone;
 	useEffect(() => {
-		void portal.account.passwordContext(session).then(setContext);
-		void portal.account.view(session).then(view => {
+		// Refused (the session ended meanwhile): the session watch takes the holder to the login screen.
+		portal.account.passwordContext(session).then(setContext, () => undefined);
+		portal.account.view(session).then(view => {
 			const next = {password: view.mustChangePassword, question: view.secretQuestion === null};
 			if (!next.password && !next.question) done.current();
 			else {
 				setPending(next);
 				setBoth(next.password && next.question);
 			}
-		});
+		}, () => undefined);
 	}, [portal, session]);
 	if (!pending) return null;
 	const stepLabel = (index: number) => (both ? t('forcedPassword.step', {index, count: 2}) + ' ' : '');

@@ -60,7 +60,8 @@ export function RenewalWizard({kind = 'renewal', withCoupon, withRao = false, re
 	const {t, portal, language} = useUi();
 	const [iut, setIut] = useState('');
 	useEffect(() => {
-		void portal.certificate.currentIut(session).then(setIut);
+		// A session ended meanwhile: the session watch says so; the step's own call would refuse too.
+		portal.certificate.currentIut(session).then(setIut, () => undefined);
 	}, [portal, session]);
 	const replacement = kind === 'replacement';
 	const doneText = (date: Date) => (replacement ? t('replacement.done') : t('renewal.done', {date: formatDate(language, date)}));

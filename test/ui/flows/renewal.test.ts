@@ -143,6 +143,26 @@ describe('refusals', () => {
 		expect(run(again.state, {type: 'begun', renewalId: 'r2', challenge: challenge('c4')}).state.restart).toBeUndefined();
 	});
 
+	it('a resumed coupon renewal whose OTP is spent asks the coupon again (the wizard no longer holds it), never a renewal without it', () => {
+		// The core keeps the coupon's id, not its code: a resumed wizard has none to send with the consents.
+		const resumed = run(startRenewal('renewal', true, false), {type: 'resume', pending: pending('confirmActivation', {withCoupon: true})}).state;
+		const back = run(resumed, {type: 'restart', message: 'Codice annullato'});
+		expect(back.state.step).toEqual({name: 'coupon'});
+		const again = run(back.state, {type: 'couponAccepted', code: 'RINNOVO-2027'}, {type: 'submitConsents', values: consents});
+		expect(again.last).toEqual({kind: 'beginRenewal', input: {acceptConditions: true, confirmData: true, pin: '12345678', coupon: 'RINNOVO-2027'}});
+		// Shown at the consents, as for any restart.
+		expect(again.state.restart).toBe('Codice annullato');
+	});
+
+	it('a RAO renewal whose OTP is spent asks the operator again: the consents spent the approval (one renewal each)', () => {
+		const begun: RenewalFlow = {...startRenewal('renewal', false, true), raoApprovalId: 'a1', step: {name: 'confirmConsents', renewalId: 'r1', challenge: challenge('c1')}};
+		const back = run(begun, {type: 'restart', message: 'x'});
+		expect(back.state.step).toEqual({name: 'raoCredentials'});
+		expect(back.state.raoApprovalId).toBeUndefined();
+		const resumed = run(startRenewal('renewal', false, true), {type: 'resume', pending: pending('confirmConsents', {withRao: true})}).state;
+		expect(run(resumed, {type: 'restart', message: 'x'}).state.step).toEqual({name: 'raoCredentials'});
+	});
+
 	it('the RAO operator’s spent OTP asks the operator’s credentials again', () => {
 		const flow: RenewalFlow = {...startRenewal('renewal', false, true), step: {name: 'raoOtp', operatorId: 'RAO001', challenge: challenge('rao')}};
 		expect(run(flow, {type: 'restart', message: 'x'}).state.step).toEqual({name: 'raoCredentials'});
