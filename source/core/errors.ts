@@ -35,6 +35,7 @@ export type ErrorCode =
 	| 'otp.cancelled'
 	| 'otp.denied'
 	| 'otp.expired'
+	| 'otp.notSent'
 	| 'otp.wrong'
 	| 'otp.malformed'
 	| 'otp.notSms'

@@ -1,6 +1,6 @@
 import {createHash, createHmac, randomInt, randomUUID, timingSafeEqual} from 'node:crypto';
 import {DAY, MINUTE, type Clock} from '../clock.js';
-import {DomainError} from '../errors.js';
+import {asWriteFailure, DomainError} from '../errors.js';
 import {requireHolder} from '../holders/identity.js';
 import {messagesOf} from '../notify/messages/messages.js';
 import type {Outbox} from '../notify/outbox.js';
@@ -329,11 +329,11 @@ export class Challenges {
 		// In the language of the holder who asked (the address is theirs to be).
 		const {subject, text} = messagesOf(db, challenge.userId).emailCode({code, minutes: db.settings.otpSmsValidityMinutes});
 		const message = {id: nextSequence(db, 'outbox'), kind: 'email', userId: challenge.userId, to: address, at: now.toISOString(), subject, text} as const;
-		return async () => {
+		return undelivered(async () => {
 			const {composeEmail} = await import('../notify/email.js');
 			const eml = await composeEmail({from: 'InfoCert <noreply@mysign.local>', to: address, subject, text, date: now});
 			await this.outbox.deliverEmail(message, eml);
-		};
+		});
 	}
 
 	/** `emailCode` for an SMS. `recipient`: whose phone receives it, when not the holder's (an operator's, for a RAO renewal); in the recipient's language (an operator's: Italian). */
@@ -344,8 +344,25 @@ export class Challenges {
 		challenge.destination = phone;
 		challenge.sends.push(now.toISOString());
 		const message = {id: nextSequence(db, 'outbox'), kind: 'sms', userId: recipient, to: phone, at: now.toISOString(), ...messagesOf(db, recipient).otpSms({code, at: now})} as const;
-		return () => this.outbox.deliver(message);
+		return undelivered(() => this.outbox.deliver(message));
 	}
+}
+
+/**
+ * A code's message that could not be written to the outbox after its challenge was committed
+ * (a full disk, a read-only folder): the step is saved, the code never left. Said exactly
+ * (`otp.notSent`, with the file and the system's reason), so the holder knows to fix it and
+ * press "Invia nuovo OTP", instead of an "unexpected error" over a change that did happen.
+ */
+function undelivered(send: () => Promise<void>): AfterCommit {
+	return async () => {
+		try {
+			await send();
+		} catch (error) {
+			const failure = asWriteFailure(error);
+			throw new DomainError('otp.notSent', failure instanceof DomainError && failure.code === 'data.writeFailed' ? failure.params : {file: '', reason: error instanceof Error ? error.message : String(error)});
+		}
+	};
 }
 
 /** The preferred channel (push when the app confirms with notifications), falling back to SMS when the preferred authenticator is not active. */

@@ -1,0 +1,44 @@
+import {afterEach, describe, expect, it, vi} from 'vitest';
+import {DomainError} from '../../../source/core/errors.js';
+import {Outbox} from '../../../source/core/notify/outbox.js';
+import {demoPortal, lastSmsCode, logIn, ManualClock, MARIO} from '../../helpers/portal.js';
+import {storeOf} from '../../helpers/internals.js';
+
+/*
+ * A code's SMS is written to the outbox after its challenge is committed (a record before an
+ * effect). When that write fails, the step is saved and the code never left: the holder is told
+ * exactly that (otp.notSent, the file and the reason), not "unexpected error", and "Invia nuovo
+ * OTP" recovers once the folder can be written again.
+ */
+
+let cleanup: (() => void) | undefined;
+afterEach(() => {
+	vi.restoreAllMocks();
+	cleanup?.();
+});
+
+describe('an OTP whose SMS cannot be written after the commit', () => {
+	it('says the request is saved and the code not sent, naming the file and the reason; a new OTP then completes the step', async () => {
+		const context = await demoPortal(new ManualClock(new Date()));
+		cleanup = context.remove;
+		const {portal} = context;
+		const session = await logIn(portal, MARIO.userId, MARIO.password);
+		const full = Object.assign(new Error('no space left on device'), {code: 'ENOSPC', path: `${portal.dataDirectory}/outbox/99.sms.json`});
+		const deliver = vi.spyOn(Outbox.prototype, 'deliver').mockRejectedValueOnce(full);
+
+		const refused = await portal.pin.startChange(session, {currentPin: MARIO.pin, newPin: '99887766', newPinAgain: '99887766'}).catch((error: unknown) => error);
+		expect(refused).toBeInstanceOf(DomainError);
+		expect(refused).toMatchObject({code: 'otp.notSent', params: {reason: 'ENOSPC', file: `${portal.dataDirectory}/outbox/99.sms.json`}});
+		expect(deliver).toHaveBeenCalledTimes(1);
+
+		// What was done is on disk: the PIN change with its challenge.
+		const db = await storeOf(portal).read();
+		const change = db.pinChanges.find(pending => pending.userId === MARIO.userId);
+		expect(change?.challengeId).toBeTruthy();
+
+		// The folder can be written again: "Invia nuovo OTP" sends a code that completes the change.
+		await portal.otp.resend(session, change!.challengeId!);
+		await portal.pin.confirmChange(session, change!.id, await lastSmsCode(portal, MARIO.userId));
+		expect(await portal.pin.attemptsLeft(session)).toBeGreaterThan(0);
+	});
+});
