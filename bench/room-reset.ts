@@ -9,6 +9,7 @@ import {createRequire} from 'node:module';
 import os from 'node:os';
 import {join} from 'node:path';
 import {performance} from 'node:perf_hooks';
+import type {Row} from './figure.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -46,7 +47,7 @@ function roomCsv(): string {
 const ms = (value: number) => `${value.toFixed(0)} ms`;
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-export function roomResetFigures(folders: {work: string; demo: string}) {
+export function roomResetFigures(folders: {work: string; demo: string}): Row[] {
 	process.stderr.write('  … room reset: 27 enrolled from a CSV + 3 demo holders, demo --reset --keep-enrolled --yes\n');
 	const room = join(folders.work, 'room-30');
 	cpSync(folders.demo, room, {recursive: true});
