@@ -157,7 +157,11 @@ function SessionView({state, columns, rows, maxLoginAttempts, showSms, dispatch}
 						if (choice === 'account') return dispatch({type: 'openAccount'});
 						// The session ends in the store too, so no other process can take it up.
 						leaving.current = session.id;
-						void portal.sessions.logout(session).finally(() => dispatch({type: 'logout', notice: 'login.loggedOut'}));
+						// If the store cannot record it, the screen still leaves, and says the session ends by itself.
+						void portal.sessions.logout(session).then(
+							() => dispatch({type: 'logout', notice: 'login.loggedOut'}),
+							() => dispatch({type: 'logout', notice: 'login.logoutNotSaved'}),
+						);
 					}}
 				/>
 			) : null}

@@ -80,8 +80,10 @@ function Phone({userId, name}: {userId: string; name: string}) {
 			setReadings(codes);
 			setPushes(waiting);
 		};
-		void refresh();
-		const timer = setInterval(() => void refresh(), REFRESH_MS);
+		// A busy or briefly unreadable store is asked again at the next refresh.
+		const tick = () => void refresh().catch(() => undefined);
+		tick();
+		const timer = setInterval(tick, REFRESH_MS);
 		return () => {
 			current = false;
 			clearInterval(timer);

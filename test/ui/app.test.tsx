@@ -139,17 +139,14 @@ describe('dashboard', () => {
 		expect(login).not.toContain('MARIO ROSSI');
 	});
 
-	it('"Esci" says "Sei uscito", not "closed by another device", when the session watch sees the session end before the logout returns', async () => {
+	/** The app on the demo portal, with the session service's `logout` replaced by `logout`. */
+	async function withLogout(logout: (real: Portal['sessions'], session: Parameters<Portal['sessions']['logout']>[0]) => Promise<void>) {
 		const context = await demoPortal();
 		const real = context.portal;
-		// The store has the session ended well before the logout call returns: the watch (once a second) sees it first.
 		const sessions = new Proxy(real.sessions, {
 			get(target, name) {
+				if (name === 'logout') return (session: Parameters<Portal['sessions']['logout']>[0]) => logout(target, session);
 				const value = Reflect.get(target, name, target) as unknown;
-				if (name === 'logout') return async (session: Parameters<Portal['sessions']['logout']>[0]) => {
-					await target.logout(session);
-					await new Promise(resolve => setTimeout(resolve, 2500));
-				};
 				return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
 			},
 		});
@@ -166,8 +163,25 @@ describe('dashboard', () => {
 		await waitForScreen(rendered, 'Menu utente');
 		await press(rendered, KEYS.down);
 		await press(rendered, KEYS.enter);
+		return rendered;
+	}
+
+	it('"Esci" says "Sei uscito", not "closed by another device", when the session watch sees the session end before the logout returns', async () => {
+		// The store has the session ended well before the logout call returns: the watch (once a second) sees it first.
+		const rendered = await withLogout(async (real, session) => {
+			await real.logout(session);
+			await new Promise(resolve => setTimeout(resolve, 2500));
+		});
 		const login = await waitForScreen(rendered, 'Sei uscito dal portale.');
 		expect(login).not.toContain('altro dispositivo');
+	});
+
+	it('"Esci" when the store cannot record the logout: back to login, saying the session was not closed there (no crash)', async () => {
+		const rendered = await withLogout(async () => {
+			throw new Error('EROFS: read-only file system');
+		});
+		const login = await waitForScreen(rendered, 'la chiusura della sessione non è stata salvata');
+		expect(login).toContain('Tentativi rimasti: 5');
 	});
 
 	it('? shows the key map of the screen, and Esc closes it', async () => {

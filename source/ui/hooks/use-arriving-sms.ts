@@ -20,8 +20,10 @@ export function useArrivingSms(userId: string | undefined): string | undefined {
 				setText(newest.text);
 			}
 		};
-		void poll();
-		const timer = setInterval(() => void poll(), 1000);
+		// A busy or briefly unreadable store is asked again next second.
+		const tick = () => void poll().catch(() => undefined);
+		tick();
+		const timer = setInterval(tick, 1000);
 		return () => {
 			current = false;
 			clearInterval(timer);

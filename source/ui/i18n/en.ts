@@ -34,6 +34,7 @@ export const en: Record<MessageKey, string> = {
 	'login.locked': 'Access locked after too many wrong attempts. Try again after {time} on {date}.',
 	'login.missingFields': 'Enter user name and password.',
 	'login.loggedOut': 'You have logged out.',
+	'login.logoutNotSaved': 'You have left the portal, but the end of the session could not be saved: the session will close by itself after the idle time.',
 
 	'field.forbiddenCharacter': 'Character not allowed ({character}): the text was not changed.',
 	'field.tooLong': 'Text too long: at most {max, plural, one {# character} other {# characters}}.',

@@ -35,6 +35,7 @@ export const it = {
 	'login.locked': 'Accesso bloccato per troppi tentativi errati. Riprova dopo le {time} del {date}.',
 	'login.missingFields': 'Inserisci nome utente e password.',
 	'login.loggedOut': 'Sei uscito dal portale.',
+	'login.logoutNotSaved': 'Sei uscito dal portale, ma la chiusura della sessione non è stata salvata: la sessione si chiuderà da sola dopo il tempo di inattività.',
 
 	'field.forbiddenCharacter': 'Carattere non consentito ({character}): il testo non è stato modificato.',
 	'field.tooLong': 'Testo troppo lungo: al massimo {max, plural, one {# carattere} other {# caratteri}}.',
