@@ -44,9 +44,10 @@ export class PinChanges {
 		// One write: the PIN counted and, when right, the change stored with its challenge; the SMS leaves once committed.
 		const outcome = await this.store.update((db, transaction) => {
 			const now = this.clock.now();
-			this.challenges.assertCanStartIn(db, userId, now);
+			// The PIN counted first (never verified and left uncounted), then the limit again under the lock.
 			const pin = countPinIn(db, userId, certificate.id, right, now);
-			if (pin.kind !== 'ok' || !sealed) return {pin};
+			const refused = pin.kind === 'ok' ? this.challenges.refusalToStartIn(db, userId, now) : undefined;
+			if (pin.kind !== 'ok' || refused || !sealed) return {pin, refused};
 			const [newKey, newPinHash] = sealed;
 			const started = this.challenges.startIn(db, now, {userId, operation: OPERATION_PIN_CHANGE, data: {changeId}});
 			transaction.afterCommit(started.send);
@@ -56,6 +57,7 @@ export class PinChanges {
 			return {pin, challenge: started.challenge};
 		});
 		throwUnlessPinRight(outcome.pin);
+		if (outcome.refused) throw outcome.refused;
 		// The PIN matched its hash but did not open the key: it changed in between.
 		if (!outcome.challenge) throw new DomainError('pin.wrong', {attemptsLeft: 0});
 		return {changeId, challenge: outcome.challenge};

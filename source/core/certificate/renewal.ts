@@ -151,10 +151,10 @@ export class Renewals {
 		const renewalId = randomUUID();
 		const outcome = await this.store.update((db, transaction) => {
 			const now = this.clock.now();
-			// Again under the lock, before anything is counted: a refusal here commits nothing.
-			this.challenges.assertCanStartIn(db, userId, now);
+			// The PIN counted first (never verified and left uncounted), then the limit again under the lock.
 			const pin = countPinIn(db, userId, certificate.id, right, now);
-			if (pin.kind !== 'ok') return {pin};
+			const refused = pin.kind === 'ok' ? this.challenges.refusalToStartIn(db, userId, now) : undefined;
+			if (pin.kind !== 'ok' || refused) return {pin, refused};
 			if (input.raoApprovalId !== undefined) {
 				const approval = db.raoApprovals.find(entry => entry.id === input.raoApprovalId);
 				// Spent meanwhile by another terminal: the right PIN still resets the count.
@@ -184,6 +184,7 @@ export class Renewals {
 			return {pin, challenge};
 		});
 		throwUnlessPinRight(outcome.pin);
+		if (outcome.refused) throw outcome.refused;
 		if (!outcome.challenge) throw new DomainError('rao.notAuthorised');
 		return {renewalId, challenge: outcome.challenge};
 	}

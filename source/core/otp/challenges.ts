@@ -1,6 +1,6 @@
 import {createHash, createHmac, randomInt, randomUUID, timingSafeEqual} from 'node:crypto';
 import {DAY, MINUTE, type Clock} from '../clock.js';
-import {asWriteFailure, DomainError} from '../errors.js';
+import {DomainError} from '../errors.js';
 import {requireHolder} from '../holders/identity.js';
 import {messagesOf} from '../notify/messages/messages.js';
 import type {Outbox} from '../notify/outbox.js';
@@ -11,6 +11,7 @@ import type {AfterCommit, Store} from '../store/store.js';
 import {nextSequence, type Challenge, type Database, type Holder} from '../store/schema.js';
 import {assertOtpMessageAllowed} from './message-limit.js';
 import {totpStep} from './totp.js';
+import {undelivered} from './undelivered.js';
 import {isWellFormedOtp, OTP_DIGITS} from './format.js';
 
 /*
@@ -175,6 +176,20 @@ export class Challenges {
 	}
 
 	/** `assertCanStart` on a snapshot or a transaction's draft: for a step that must be refused before it counts or stores anything. */
+	/**
+	 * assertCanStartIn's refusal as a value, for a step that must commit what it counted (a PIN
+	 * verified outside the lock is always counted) even when no code may be sent.
+	 */
+	refusalToStartIn(db: Database, userId: string, now: Date): DomainError | undefined {
+		try {
+			this.assertCanStartIn(db, userId, now);
+			return undefined;
+		} catch (error) {
+			if (error instanceof DomainError) return error;
+			throw error;
+		}
+	}
+
 	assertCanStartIn(db: Database, userId: string, now: Date, channel?: Challenge['channel']): void {
 		const used = channel ?? usableChannel(requireHolder(db, userId));
 		if (used === 'sms' || used === 'email') assertOtpMessageAllowed(db, userId, now);
@@ -346,23 +361,6 @@ export class Challenges {
 		const message = {id: nextSequence(db, 'outbox'), kind: 'sms', userId: recipient, to: phone, at: now.toISOString(), ...messagesOf(db, recipient).otpSms({code, at: now})} as const;
 		return undelivered(() => this.outbox.deliver(message));
 	}
-}
-
-/**
- * A code's message that could not be written to the outbox after its challenge was committed
- * (a full disk, a read-only folder): the step is saved, the code never left. Said exactly
- * (`otp.notSent`, with the file and the system's reason), so the holder knows to fix it and
- * press "Invia nuovo OTP", instead of an "unexpected error" over a change that did happen.
- */
-function undelivered(send: () => Promise<void>): AfterCommit {
-	return async () => {
-		try {
-			await send();
-		} catch (error) {
-			const failure = asWriteFailure(error);
-			throw new DomainError('otp.notSent', failure instanceof DomainError && failure.code === 'data.writeFailed' ? failure.params : {file: '', reason: error instanceof Error ? error.message : String(error)});
-		}
-	};
 }
 
 /** The preferred channel (push when the app confirms with notifications), falling back to SMS when the preferred authenticator is not active. */

@@ -87,11 +87,13 @@ export class Signer {
 		// One write: the PIN counted (when given) and the challenge started; the SMS leaves once committed.
 		const outcome = await this.store.update((db, transaction) => {
 			const now = this.clock.now();
-			this.challenges.assertCanStartIn(db, userId, now);
+			// The PIN counted first (never verified and left uncounted), then the limit again under the lock.
 			if (pin !== undefined) {
 				const counted = countPinIn(db, userId, certificate.id, right, now);
 				if (counted.kind !== 'ok') return {pin: counted};
 			}
+			const refused = this.challenges.refusalToStartIn(db, userId, now);
+			if (refused) return {pin: {kind: 'ok'} as const, refused};
 			const started = this.challenges.startIn(db, now, {userId, operation: OPERATION_SIGN, data: documentsBinding(documents)});
 			transaction.afterCommit(started.send);
 			return {pin: {kind: 'ok'} as const, challenge: started.challenge};
@@ -102,6 +104,7 @@ export class Signer {
 			await this.recordFailure(userId, documents, error, certificate, null);
 			throw error;
 		}
+		if (outcome.refused) throw outcome.refused;
 		return outcome.challenge!;
 	}
 
