@@ -2,7 +2,7 @@ import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {COMMANDS} from '../../source/cli/command-table.js';
-import {ROOT} from '../helpers/build.js';
+import {ROOT} from '../helpers/root.js';
 
 /*
  * The README's command list (the code block under "## Commands") and the command table

@@ -3,7 +3,7 @@ import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {MINUTE} from '../../source/core/clock.js';
 import {Portal, type Session} from '../../source/core/portal.js';
-import {WORKERS} from '../helpers/build.js';
+import {WORKERS} from '../helpers/root.js';
 import {demoCopies} from '../helpers/demo-template.js';
 import {errorCode, logIn, MARIO, GIULIA, accessOutcomes} from '../helpers/portal.js';
 import {storeOf} from '../helpers/internals.js';

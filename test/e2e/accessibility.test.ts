@@ -4,7 +4,7 @@ import {describe, expect, it} from 'vitest';
 import {translator, type Language, type MessageKey} from '../../source/ui/i18n/index.js';
 import {e2eFixture, runCli} from '../helpers/cli.js';
 import type {Terminal} from '../helpers/terminal.js';
-import {MARIO} from '../helpers/portal.js';
+import {MARIO} from '../helpers/holders.js';
 
 const {demoFolder, open} = e2eFixture();
 const DAY = 86_400_000;

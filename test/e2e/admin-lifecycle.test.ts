@@ -4,7 +4,7 @@ import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {runCli} from '../helpers/cli.js';
 import {cliDemoCopies, cliJson, crlEntries, dbBytes, ddmmyyyy, openPortal, serialKey, type HolderSummary} from '../helpers/operators.js';
-import {MARIO, temporaryDirectory} from '../helpers/portal.js';
+import {MARIO, temporaryDirectory} from '../helpers/holders.js';
 
 /*
  * Issue 7, operators: `mysign admin …` on one holder, end to end through the built CLI:

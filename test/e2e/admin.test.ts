@@ -22,7 +22,7 @@ import {
 	type HolderRow,
 	type HolderSummary,
 } from '../helpers/operators.js';
-import {MARIO, temporaryDirectory} from '../helpers/portal.js';
+import {MARIO, temporaryDirectory} from '../helpers/holders.js';
 
 /*
  * Issue 7, operators: `mysign admin …` end to end through the built CLI. One folder gets a

@@ -3,7 +3,7 @@ import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import type {OutboxMessage} from '../../source/core/portal.js';
 import {e2eFixture, runCli, typeLogin, openSuspensionForm} from '../helpers/cli.js';
-import {MARIO} from '../helpers/portal.js';
+import {MARIO} from '../helpers/holders.js';
 
 /*
  * Issue 18, "Silent changes", through the built CLI in a pseudo-terminal: a suspension made in

@@ -2,7 +2,7 @@ import {writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {e2eFixture, runCli} from '../helpers/cli.js';
-import {MARIO} from '../helpers/portal.js';
+import {MARIO} from '../helpers/holders.js';
 
 /*
  * Exit codes a monitoring script can tell apart (issue 20): status 0/1/2 for the certificate and

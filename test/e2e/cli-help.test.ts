@@ -2,7 +2,7 @@ import {spawnSync} from 'node:child_process';
 import stringWidth from 'string-width';
 import {describe, expect, it} from 'vitest';
 import {CLI, e2eFixture, ROOT, runCli} from '../helpers/cli.js';
-import {MARIO} from '../helpers/portal.js';
+import {MARIO} from '../helpers/holders.js';
 
 /*
  * The command line as a new user and a script writer meet it (issue 20): help at every level,

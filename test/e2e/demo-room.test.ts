@@ -5,7 +5,7 @@ import {currentCertificate} from '../../source/core/certificate/record.js';
 import {Store} from '../../source/core/store/store.js';
 import {runCli, startCli} from '../helpers/cli.js';
 import {cliDemoCopies, csvOf, dbBytes, holderRows} from '../helpers/operators.js';
-import {MARIO, temporaryDirectory} from '../helpers/portal.js';
+import {MARIO, temporaryDirectory} from '../helpers/holders.js';
 
 /*
  * Issue 19: what cannot be undone asks first (`mysign demo --reset`, `mysign admin revoke`):

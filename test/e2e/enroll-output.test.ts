@@ -2,7 +2,7 @@ import stringWidth from 'string-width';
 import {describe, expect, it} from 'vitest';
 import {runCli} from '../helpers/cli.js';
 import {cliDemoCopies, csvOf, holderRows} from '../helpers/operators.js';
-import {temporaryDirectory} from '../helpers/portal.js';
+import {temporaryDirectory} from '../helpers/holders.js';
 import {writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 

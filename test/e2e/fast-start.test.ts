@@ -4,7 +4,7 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {setProgramIdentity, writeCheckedStamp} from '../../source/core/store/checked-stamp.js';
 import {Store} from '../../source/core/store/store.js';
 import {CLI, e2eFixture} from '../helpers/cli.js';
-import {MARIO} from '../helpers/portal.js';
+import {MARIO} from '../helpers/holders.js';
 
 /*
  * A start on a database that this build validated and wrote last (db.json.checked) draws the

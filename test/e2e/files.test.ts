@@ -4,7 +4,7 @@ import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {CLI, e2eFixture, ROOT, runCli} from '../helpers/cli.js';
 import {cliDemoCopies} from '../helpers/operators.js';
-import {temporaryDirectory} from '../helpers/portal.js';
+import {temporaryDirectory} from '../helpers/holders.js';
 
 /*
  * Issue 17, item 1, through the built CLI: the reproductions of "Planted symlinks are followed"

@@ -3,7 +3,7 @@ import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {e2eFixture, typeLogin} from '../helpers/cli.js';
 import {demoFolderCopies} from '../helpers/demo-template.js';
-import {GIULIA, MARIO} from '../helpers/portal.js';
+import {GIULIA, MARIO} from '../helpers/holders.js';
 
 /* The form fixes of issue 18 in the built CLI, in a pseudo-terminal at 80×24, keys only. */
 

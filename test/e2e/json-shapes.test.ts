@@ -5,7 +5,7 @@ import {describe, expect, it} from 'vitest';
 import {ROOT, runCli} from '../helpers/cli.js';
 import {demoFolderCopies} from '../helpers/demo-template.js';
 import {holderRows} from '../helpers/operators.js';
-import {temporaryDirectory} from '../helpers/portal.js';
+import {temporaryDirectory} from '../helpers/holders.js';
 
 /*
  * docs/json.md is the contract of `--json`: for every command it lists the top-level fields.

@@ -3,7 +3,7 @@ import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {e2eFixture, runCli} from '../helpers/cli.js';
 import {cliDemoCopies, dbBytes} from '../helpers/operators.js';
-import {MARIO, temporaryDirectory} from '../helpers/portal.js';
+import {MARIO, temporaryDirectory} from '../helpers/holders.js';
 
 /** The exit code of a command that cannot use the folder: 3 for status and verify ("cannot tell", issue 20), 1 for the rest. */
 const cannotTell = (args: readonly string[]) => (args[0] === 'status' || args[0] === 'verify' ? 3 : 1);

@@ -5,7 +5,7 @@ import {describe, expect, it} from 'vitest';
 import {e2eFixture, runCli, typeLogin} from '../helpers/cli.js';
 import {cliDemoCopies} from '../helpers/operators.js';
 import {pdfText} from '../helpers/pdf.js';
-import {MARIO} from '../helpers/portal.js';
+import {MARIO} from '../helpers/holders.js';
 
 /*
  * Issue 18, "Dead ends": every state a certificate can be in, as the holder sees it on the

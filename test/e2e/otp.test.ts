@@ -3,7 +3,7 @@ import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {e2eFixture, runCli, typeLogin, activationKeyOnScreen} from '../helpers/cli.js';
-import {MARIO, temporaryDirectory} from '../helpers/portal.js';
+import {MARIO, temporaryDirectory} from '../helpers/holders.js';
 import type {Terminal} from '../helpers/terminal.js';
 
 const {demoFolder, open, track} = e2eFixture();

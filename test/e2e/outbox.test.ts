@@ -7,7 +7,7 @@ import {Outbox} from '../../source/core/notify/outbox.js';
 import {runCli} from '../helpers/cli.js';
 import {cliDemoCopies, cliJson, holderRows, qpdfOpens, type HolderRow} from '../helpers/operators.js';
 import {pdfInfo, showEncryption} from '../helpers/pdf.js';
-import {MARIO, temporaryDirectory} from '../helpers/portal.js';
+import {MARIO, temporaryDirectory} from '../helpers/holders.js';
 
 /*
  * Issue 7, `mysign outbox`: every SMS and e-mail in sending order, `--user` to see one

@@ -2,8 +2,8 @@ import {spawnSync, type SpawnSyncReturns} from 'node:child_process';
 import {copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, statSync, symlinkSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {ROOT} from '../helpers/build.js';
-import {temporaryDirectory} from '../helpers/portal.js';
+import {ROOT} from '../helpers/root.js';
+import {temporaryDirectory} from '../helpers/holders.js';
 import {startTerminal} from '../helpers/terminal.js';
 
 /*

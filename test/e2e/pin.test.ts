@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {e2eFixture, runCli, typeLogin} from '../helpers/cli.js';
-import {MARIO} from '../helpers/portal.js';
+import {MARIO} from '../helpers/holders.js';
 
 const {demoFolder, open} = e2eFixture();
 

@@ -3,7 +3,7 @@ import {describe, expect, it} from 'vitest';
 import {otpauthUri} from '../../source/core/otp/totp.js';
 import {demoFolderCopies} from '../helpers/demo-template.js';
 import {e2eFixture, typeLogin, activationKeyOnScreen} from '../helpers/cli.js';
-import {MARIO} from '../helpers/portal.js';
+import {MARIO} from '../helpers/holders.js';
 import {DARK_THEME, decodeScreenQr, LIGHT_THEME} from '../helpers/screen-image.js';
 
 /*

@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest';
 import type {Terminal} from '../helpers/terminal.js';
 import {e2eFixture, runCli} from '../helpers/cli.js';
 import {KEYS} from '../helpers/ink.js';
-import {MARIO} from '../helpers/portal.js';
+import {MARIO} from '../helpers/holders.js';
 import {Store} from '../../source/core/store/store.js';
 
 /*

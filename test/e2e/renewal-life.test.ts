@@ -3,7 +3,7 @@ import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {e2eFixture, runCli, typeLogin, openSuspensionForm} from '../helpers/cli.js';
 import {demoFolderCopies} from '../helpers/demo-template.js';
-import {MARIO} from '../helpers/portal.js';
+import {MARIO} from '../helpers/holders.js';
 import type {Terminal} from '../helpers/terminal.js';
 
 /*

@@ -6,7 +6,7 @@ import {performance} from 'node:perf_hooks';
 import {describe, expect, it} from 'vitest';
 import {runCli} from '../helpers/cli.js';
 import {cliDemoCopies, DAY, holderRows, openPortal} from '../helpers/operators.js';
-import {MARIO} from '../helpers/portal.js';
+import {MARIO} from '../helpers/holders.js';
 
 /*
  * Issue 7, workshop scenarios: `mysign demo --scenario NAME` puts MARIO in a situation that

@@ -3,7 +3,7 @@ import {Portal} from '../../source/core/portal.js';
 import type {Terminal} from '../helpers/terminal.js';
 import {e2eFixture, typeLogin} from '../helpers/cli.js';
 import {KEYS} from '../helpers/ink.js';
-import {MARIO} from '../helpers/portal.js';
+import {MARIO} from '../helpers/holders.js';
 import {storeOf} from '../helpers/internals.js';
 
 /*

@@ -3,7 +3,7 @@ import {chmodSync, chownSync, cpSync, existsSync, lstatSync, mkdirSync, readdirS
 import {join, relative} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {ROOT} from '../helpers/cli.js';
-import {MARIO, temporaryDirectory} from '../helpers/portal.js';
+import {MARIO, temporaryDirectory} from '../helpers/holders.js';
 
 /*
  * Issue 17, item 5: two OS users of one group work on one data folder in turn, through the built

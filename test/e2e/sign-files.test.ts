@@ -3,10 +3,10 @@ import {createHash} from 'node:crypto';
 import {chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {WORKERS} from '../helpers/build.js';
+import {WORKERS} from '../helpers/root.js';
 import {Store} from '../../source/core/store/store.js';
 import {CLI, runCli} from '../helpers/cli.js';
-import {MARIO, temporaryDirectory} from '../helpers/portal.js';
+import {MARIO, temporaryDirectory} from '../helpers/holders.js';
 
 /*
  * Issue 17 item 3: `mysign sign` signs exactly the path given, only regular files, writes each

@@ -3,7 +3,7 @@ import {existsSync, readdirSync, readFileSync, statSync, writeFileSync} from 'no
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {runCli, startCli} from '../helpers/cli.js';
-import {GIULIA, MARIO, temporaryDirectory} from '../helpers/portal.js';
+import {GIULIA, MARIO, temporaryDirectory} from '../helpers/holders.js';
 
 /*
  * Issue 16 item 3: `mysign sign` logs in first. Without the account password nobody can

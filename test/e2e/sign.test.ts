@@ -4,7 +4,7 @@ import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import type {Terminal} from '../helpers/terminal.js';
 import {e2eFixture, runCli, typeLogin} from '../helpers/cli.js';
-import {MARIO, temporaryDirectory} from '../helpers/portal.js';
+import {MARIO, temporaryDirectory} from '../helpers/holders.js';
 
 const {demoFolder, open, track} = e2eFixture();
 

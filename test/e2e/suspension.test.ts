@@ -4,7 +4,7 @@ import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {e2eFixture, runCli, typeLogin, openSuspensionForm} from '../helpers/cli.js';
 import {pdfInfo, pdfText} from '../helpers/pdf.js';
-import {MARIO} from '../helpers/portal.js';
+import {MARIO} from '../helpers/holders.js';
 
 const {demoFolder, open} = e2eFixture();
 const DAY = 86_400_000;

@@ -3,7 +3,7 @@ import {readFileSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {CLI, e2eFixture, ROOT, runCli, typeLogin} from '../helpers/cli.js';
-import {MARIO, temporaryDirectory} from '../helpers/portal.js';
+import {MARIO, temporaryDirectory} from '../helpers/holders.js';
 
 const T0 = '2026-11-24T09:00:00Z';
 

@@ -2,10 +2,9 @@ import {execFileSync} from 'node:child_process';
 import {join} from 'node:path';
 import {build} from 'esbuild';
 import {NODE_BUNDLE} from '../../scripts/node-bundle.mjs';
+import {ROOT, WORKERS} from './root.js';
 
-export const ROOT = join(import.meta.dirname, '..', '..');
-/** Bundled test workers: plain JS the tests start as separate processes. Inside the project, so native addons resolve. */
-export const WORKERS = join(ROOT, 'node_modules', '.cache', 'mysign-test');
+export {ROOT, WORKERS};
 
 /** Vitest global setup: end-to-end tests run the bundled CLI and worker processes, so bundle them once first. */
 export default async function setup(): Promise<void> {

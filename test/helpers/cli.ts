@@ -1,7 +1,7 @@
 import {spawnSync, type SpawnSyncReturns} from 'node:child_process';
 import {join} from 'node:path';
 import {afterEach, expect} from 'vitest';
-import {ROOT} from './build.js';
+import {ROOT} from './root.js';
 import {copyDemoTemplate} from './templates.js';
 import {startTerminal, type Terminal} from './terminal.js';
 

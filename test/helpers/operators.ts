@@ -4,7 +4,7 @@ import {createRequire} from 'node:module';
 import {join} from 'node:path';
 import {afterAll, afterEach, expect} from 'vitest';
 import {systemClock} from '../../source/core/clock.js';
-import {Portal} from '../../source/core/portal.js';
+import type {Portal} from '../../source/core/portal.js';
 import {CLI, ROOT, runCli} from './cli.js';
 import {copyDemoTemplate} from './templates.js';
 
@@ -114,7 +114,9 @@ export function cliDemoCopies() {
 }
 
 /** A portal on a CLI data folder, with the real clock (the CLI's). */
-export function openPortal(dataDirectory: string): Promise<Portal> {
+export async function openPortal(dataDirectory: string): Promise<Portal> {
+	// Loaded on first use: most files using these helpers only drive the CLI, and the core costs each test process ~1 s to load.
+	const {Portal} = await import('../../source/core/portal.js');
 	return Portal.open({dataDirectory, clock: systemClock, terminal: 'test'});
 }
 

@@ -1,33 +1,13 @@
-import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
-import type {Clock} from '../../source/core/clock.js';
 import {DomainError} from '../../source/core/errors.js';
 import {otpCodeIn} from '../../source/core/otp/phone-codes.js';
 import {Portal, type AccessEntry, type Session} from '../../source/core/portal.js';
 import {storeOf} from './internals.js';
+import {DEMO_NOW, ManualClock, MARIO, temporaryDirectory} from './holders.js';
 import {copyDemoTemplate} from './templates.js';
 
-/** A clock tests move by hand. */
-export class ManualClock implements Clock {
-	constructor(private current: Date) {}
-	now(): Date {
-		return new Date(this.current);
-	}
-	advance(milliseconds: number): void {
-		this.current = new Date(this.current.getTime() + milliseconds);
-	}
-	set(date: Date): void {
-		this.current = new Date(date);
-	}
-}
-
-export const DEMO_NOW = new Date('2026-11-24T09:00:00Z');
-
-export function temporaryDirectory(): {path: string; remove: () => void} {
-	const path = mkdtempSync(join(tmpdir(), 'mysign-test-'));
-	return {path, remove: () => rmSync(path, {recursive: true, force: true})};
-}
+export {DEMO_NOW, GIULIA, ManualClock, MARIO, temporaryDirectory} from './holders.js';
 
 /** A data folder holding the demo data set (a copy of the run's template at DEMO_NOW), and a portal opened on it. */
 export async function demoPortal(clock = new ManualClock(DEMO_NOW)): Promise<{portal: Portal; clock: ManualClock; directory: string; remove: () => void}> {
@@ -40,9 +20,6 @@ export async function demoPortal(clock = new ManualClock(DEMO_NOW)): Promise<{po
 	const portal = await Portal.open({dataDirectory: folder.path, clock, terminal: 'test'});
 	return {portal, clock, directory: folder.path, remove: folder.remove};
 }
-
-export const MARIO = {userId: 'JCPD7173', email: 'mario.rossi@example.it', password: 'Girasole&42', pin: '27182818'};
-export const GIULIA = {userId: 'JCPD2841', email: 'giulia.bianchi@example.it', password: 'Tramonto!73', pin: '31415926'};
 
 /** A holder's access-log outcomes (logins and account events), oldest first; null: unknown userIDs. */
 export async function accessOutcomes(portal: Portal, userId: string | null = MARIO.userId): Promise<string[]> {

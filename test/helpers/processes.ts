@@ -1,6 +1,6 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 import {join} from 'node:path';
-import {WORKERS} from './build.js';
+import {WORKERS} from './root.js';
 
 export interface Worker {
 	child: ChildProcess;

@@ -1,7 +1,7 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {WORKERS} from './build.js';
+import {WORKERS} from './root.js';
 import {Store} from '../../source/core/store/store.js';
 import {demoFolderCopies} from './demo-template.js';
 import {onLines} from './processes.js';

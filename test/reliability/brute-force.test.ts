@@ -3,7 +3,7 @@ import {writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {Portal} from '../../source/core/portal.js';
-import {WORKERS} from '../helpers/build.js';
+import {WORKERS} from '../helpers/root.js';
 import {accessEntries, errorCode, lastSmsCode, logIn, MARIO} from '../helpers/portal.js';
 import {realClockDemo, scaled} from '../helpers/reliability.js';
 import {storeOf, challengesOf} from '../helpers/internals.js';

@@ -6,7 +6,7 @@ import {SignatureLog} from '../../source/core/history/signature-log.js';
 import {loadOrCreateKey} from '../../source/core/keys.js';
 import {Portal} from '../../source/core/portal.js';
 import {Store} from '../../source/core/store/store.js';
-import {WORKERS} from '../helpers/build.js';
+import {WORKERS} from '../helpers/root.js';
 import {e2eFixture, runCli, typeLogin} from '../helpers/cli.js';
 import {allAccessEntries, logIn, MARIO} from '../helpers/portal.js';
 import {allFiles, outboxRecords, realClockDemo, scaled, startPortalWorker, type Confirmed, type PortalWorker} from '../helpers/reliability.js';

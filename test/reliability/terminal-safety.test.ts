@@ -3,7 +3,7 @@ import {join} from 'node:path';
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import {e2eFixture, runCli, typeLogin} from '../helpers/cli.js';
-import {MARIO} from '../helpers/portal.js';
+import {MARIO} from '../helpers/holders.js';
 import {allFiles, HOSTILE_PIECES, realClockDemo, SOAK} from '../helpers/reliability.js';
 
 /*

@@ -8,7 +8,7 @@ import {it as italian} from '../../source/ui/i18n/it.js';
 import {translator} from '../../source/ui/i18n/index.js';
 import {inboxPage, lastPageStart, nextPageStart, previousPageStart, wrapWords, type InboxEntry} from '../../source/ui/phone/inbox.js';
 import {OPERATION_NAMES, operationLabel} from '../../source/ui/phone/operations.js';
-import {ROOT} from '../helpers/build.js';
+import {ROOT} from '../helpers/root.js';
 
 function sourceFiles(directory: string): string[] {
 	return readdirSync(directory).flatMap(name => {

@@ -2,7 +2,7 @@ import {spawn} from 'node:child_process';
 import {mkdirSync, renameSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
-import {WORKERS} from '../../helpers/build.js';
+import {WORKERS} from '../../helpers/root.js';
 import {demoPortal, ManualClock, MARIO} from '../../helpers/portal.js';
 import {storeOf, challengesOf} from '../../helpers/internals.js';
 
