@@ -114,12 +114,7 @@ function SessionView({state, columns, rows, maxLoginAttempts, showSms, dispatch}
 	// While a new screen's view loads, the header keeps the name loaded before (the screens do not: see usePortalData).
 	const named = data.state === 'ready' ? data.value : data.state === 'loading' ? data.stale : undefined;
 	const userName = session && named ? toDisplayText(`${named.name} ${named.surname}`, 40) : undefined;
-	// "Esci" ends the session in the store before the login screen shows: the watch, which may see
-	// it ended meanwhile, must not call that "closed by another device".
-	const leaving = useRef<string | undefined>(undefined);
-	const warning = useSessionWatch(session, notice => {
-		if (leaving.current !== session?.id) dispatch({type: 'logout', notice});
-	});
+	const warning = useSessionWatch(session, notice => dispatch({type: 'logout', notice}));
 	// Right after login: the holder's own language, and a new password first when one is due.
 	const applied = useRef<string | undefined>(undefined);
 	useEffect(() => {
@@ -156,7 +151,6 @@ function SessionView({state, columns, rows, maxLoginAttempts, showSms, dispatch}
 					onChoose={choice => {
 						if (choice === 'account') return dispatch({type: 'openAccount'});
 						// The session ends in the store too, so no other process can take it up.
-						leaving.current = session.id;
 						// If the store cannot record it, the screen still leaves, and says the session ends by itself.
 						void portal.sessions.logout(session).then(
 							() => dispatch({type: 'logout', notice: 'login.loggedOut'}),

@@ -5,7 +5,8 @@ import type {MessageKey} from '../i18n/index.js';
 import {useKeys} from './key-router.js';
 
 // A session with no record left: the trainer reset the folder (mysign demo --reset), nobody closed it.
-const NOTICES = {idle: 'login.sessionIdle', expired: 'login.sessionExpired', 'ended-by-holder': 'login.sessionEnded', logout: 'login.sessionEnded', closed: 'login.sessionEnded', unknown: 'login.sessionGone'} as const satisfies Record<string, MessageKey>;
+// `logout` is only ever this session's own "Esci" (no other process holds it), seen before its call returned.
+const NOTICES = {idle: 'login.sessionIdle', expired: 'login.sessionExpired', 'ended-by-holder': 'login.sessionEnded', logout: 'login.loggedOut', closed: 'login.sessionEnded', unknown: 'login.sessionGone'} as const satisfies Record<string, MessageKey>;
 
 /**
  * Keeps the session honest: every key press counts as activity, and once a second the store
