@@ -29,13 +29,11 @@ export class MailboxService {
 		return this.context.outbox.emlPath(message);
 	}
 
-	/** An e-mail's attachments as its .eml file holds them (read like `saveAttachments` reads it: bounded, never through a link). */
+	/** An e-mail's attachments as its .eml file holds them. */
 	async attachments(message: OutboxMessage): Promise<OutboxAttachment[]> {
 		const eml = this.emlPath(message);
 		if (!eml) return [];
-		const {simpleParser} = await import('mailparser');
-		const parsed = await simpleParser(await readRegularFile(eml, MAX_EML_BYTES));
-		return parsed.attachments.map((attachment, index) => ({name: attachment.filename ?? `allegato-${index + 1}`, size: attachment.size ?? attachment.content.length, contentType: attachment.contentType}));
+		return (await parsedEml(eml)).attachments.map((attachment, index) => ({name: attachment.filename ?? `allegato-${index + 1}`, size: attachment.size ?? attachment.content.length, contentType: attachment.contentType}));
 	}
 
 	/** Writes an e-mail's attachments into `directory` (never over existing files); returns their paths. */
@@ -43,8 +41,7 @@ export class MailboxService {
 		const message = (await this.context.outbox.list({kind: 'email'})).find(entry => entry.id === messageId);
 		const eml = message ? this.context.outbox.emlPath(message) : undefined;
 		if (!message || !eml) throw new DomainError('outbox.unknown', {id: messageId});
-		const {simpleParser} = await import('mailparser');
-		const parsed = await simpleParser(await readRegularFile(eml, MAX_EML_BYTES));
+		const parsed = await parsedEml(eml);
 		const written: string[] = [];
 		for (const [index, attachment] of parsed.attachments.entries()) {
 			// Only the file's own name, made safe: an attachment name cannot choose the folder.
@@ -56,4 +53,10 @@ export class MailboxService {
 		}
 		return written;
 	}
+}
+
+/** A message's .eml, read bounded and never through a link, then parsed. */
+async function parsedEml(eml: string) {
+	const {simpleParser} = await import('mailparser');
+	return simpleParser(await readRegularFile(eml, MAX_EML_BYTES));
 }
