@@ -188,7 +188,7 @@ export const en: Record<MessageKey, string> = {
 	'errors.otp.wrongOperation': 'This OTP code is not for this operation: start the operation again.',
 	'errors.otp.used': 'OTP code already used: start the operation again.',
 	'errors.otp.cancelled': 'Operation cancelled after too many wrong OTP codes: start the operation again.',
-	'errors.otp.notSent': 'The request is saved, but the code was not sent (could not write {file}: {reason}). Fix the problem and press "Send new OTP".',
+	'errors.otp.notSent': 'The request is saved, but the code was not sent (could not write {file}: {reason}). Fix the problem, then press "Send new OTP" where the page offers it, or else make the request again.',
 	'errors.otp.expired': 'OTP code expired: press "Send new OTP" and enter the new code.',
 	'errors.otp.wrong': 'Wrong OTP code. {attemptsLeft, plural, one {Attempt left: #} other {Attempts left: #}}.',
 	'errors.otp.malformed': 'The OTP code {digits, plural, one {has # digit} other {has # digits}}: check it and try again (no attempt was used).',

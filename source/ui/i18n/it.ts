@@ -189,7 +189,7 @@ export const it = {
 	'errors.otp.wrongOperation': 'Questo codice OTP non è per questa operazione: ricomincia l’operazione.',
 	'errors.otp.used': 'Codice OTP già utilizzato: ricomincia l’operazione.',
 	'errors.otp.cancelled': 'Operazione annullata dopo troppi codici OTP errati: ricomincia l’operazione.',
-	'errors.otp.notSent': 'La richiesta è registrata, ma il codice non è stato inviato (impossibile scrivere {file}: {reason}). Risolvi il problema e premi «Invia nuovo OTP».',
+	'errors.otp.notSent': 'La richiesta è registrata, ma il codice non è stato inviato (impossibile scrivere {file}: {reason}). Risolvi il problema, poi premi «Invia nuovo OTP» se la pagina lo offre, altrimenti ripeti la richiesta.',
 	'errors.otp.expired': 'Codice OTP scaduto: premi «Invia nuovo OTP» e inserisci il nuovo codice.',
 	'errors.otp.wrong': 'Codice OTP errato. {attemptsLeft, plural, one {Tentativo rimasto: #} other {Tentativi rimasti: #}}.',
 	'errors.otp.malformed': 'Il codice OTP {digits, plural, one {ha # cifra} other {ha # cifre}}: controllalo e riprova (nessun tentativo è stato usato).',
