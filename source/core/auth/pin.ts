@@ -23,13 +23,7 @@ export type PinOutcome = {kind: 'ok'} | {kind: 'blocked'} | {kind: 'revoked'} | 
  * nothing (no holder, a blocked or revoked certificate), then the argon2 verdict. The second
  * half, `countPinIn`, runs in the caller's transaction.
  */
-/** A PIN's verdict, and the hash it was checked against: under the lock it counts only if that hash is still the PIN's. */
-export interface PinVerdict {
-	right: boolean;
-	checkedHash: string;
-}
-
-export async function verifyPinOutsideLock(snapshot: Database, pepper: Buffer, userId: string, certificateId: string, pin: string): Promise<PinVerdict> {
+export async function verifyPinOutsideLock(snapshot: Database, pepper: Buffer, userId: string, certificateId: string, pin: string): Promise<boolean> {
 	const holder = snapshot.holders.find(entry => entry.userId === userId);
 	if (!holder) throw new DomainError('holder.notFound');
 	const status = snapshot.certificates.find(entry => entry.id === certificateId)?.status;
@@ -37,22 +31,21 @@ export async function verifyPinOutsideLock(snapshot: Database, pepper: Buffer, u
 	// A revoked certificate's PIN is not counted: a block would overwrite the revocation and drop it from the next CRL.
 	if (status === 'revoked') throw new DomainError('pin.revoked');
 	// The argon2 check runs outside the lock; the counter is re-read and changed under it.
-	return {right: /^\d+$/.test(pin) && (await verifyPeppered(holder.pinHash, pin, pepper)), checkedHash: holder.pinHash};
+	return /^\d+$/.test(pin) && verifyPeppered(holder.pinHash, pin, pepper);
 }
 
 /**
- * Counts the PIN in the caller's transaction (`verdict`: `verifyPinOutsideLock`'s): a right one
- * resets the count, a wrong one counts and the last allowed blocks the certificate. A PIN found
- * right against a hash the PIN has since changed from (a PIN change committed meanwhile) is wrong.
+ * Counts the PIN in the caller's transaction (`right`: `verifyPinOutsideLock`'s verdict): a
+ * right one resets the count, a wrong one counts and the last allowed blocks the certificate.
  * The caller commits whatever the outcome, then calls `throwUnlessPinRight`.
  */
-export function countPinIn(db: Database, userId: string, certificateId: string, verdict: PinVerdict, now: Date): PinOutcome {
+export function countPinIn(db: Database, userId: string, certificateId: string, right: boolean, now: Date): PinOutcome {
 	const current = db.holders.find(entry => entry.userId === userId);
 	if (!current) throw new DomainError('holder.notFound');
 	const certificate = db.certificates.find(entry => entry.id === certificateId);
 	if (!certificate || certificate.status === 'blocked') return {kind: 'blocked'};
 	if (certificate.status === 'revoked') return {kind: 'revoked'};
-	if (verdict.right && current.pinHash === verdict.checkedHash) {
+	if (right) {
 		current.pinFailures = 0;
 		return {kind: 'ok'};
 	}

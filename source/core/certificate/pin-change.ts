@@ -36,8 +36,8 @@ export class PinChanges {
 		// The OTP message limit before anything is counted or stored.
 		this.challenges.assertCanStartIn(snapshot, userId, this.clock.now());
 		// The PIN verified outside the lock; only a right one opens the key, re-sealed under the new PIN before the write.
-		const verdict = await verifyPinOutsideLock(snapshot, this.pepper, userId, certificate.id, input.currentPin);
-		const key = verdict.right ? await openPrivateKey(certificate.privateKey, input.currentPin, this.pepper) : undefined;
+		const right = await verifyPinOutsideLock(snapshot, this.pepper, userId, certificate.id, input.currentPin);
+		const key = right ? await openPrivateKey(certificate.privateKey, input.currentPin, this.pepper) : undefined;
 		const sealed = key ? await Promise.all([sealPrivateKey(key, input.newPin, this.pepper), hashPeppered(input.newPin, this.pepper)]) : undefined;
 		key?.fill(0);
 		const changeId = randomUUID();
@@ -45,7 +45,7 @@ export class PinChanges {
 		const outcome = await this.store.update((db, transaction) => {
 			const now = this.clock.now();
 			// The PIN counted first (never verified and left uncounted), then the limit again under the lock.
-			const pin = countPinIn(db, userId, certificate.id, verdict, now);
+			const pin = countPinIn(db, userId, certificate.id, right, now);
 			const refused = pin.kind === 'ok' ? this.challenges.refusalToStartIn(db, userId, now) : undefined;
 			if (pin.kind !== 'ok' || refused || !sealed) return {pin, refused};
 			const [newKey, newPinHash] = sealed;

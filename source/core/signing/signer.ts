@@ -4,7 +4,7 @@ import {basename} from 'node:path';
 import type {Clock} from '../clock.js';
 import {DomainError, isDomainError} from '../errors.js';
 import {requireHolder} from '../holders/identity.js';
-import {assertPinFormat, checkPin, countPinIn, throwUnlessPinRight, verifyPinOutsideLock, type PinVerdict} from '../auth/pin.js';
+import {assertPinFormat, checkPin, countPinIn, throwUnlessPinRight, verifyPinOutsideLock} from '../auth/pin.js';
 import {certificateState, currentCertificate} from '../certificate/record.js';
 import {formatItalianDate} from '../italian-date.js';
 import type {SignatureLog, SignatureRecord} from '../history/signature-log.js';
@@ -74,11 +74,11 @@ export class Signer {
 		const certificate = await this.usableCertificate(userId, documents);
 		const snapshot = await this.store.read();
 		this.challenges.assertCanStartIn(snapshot, userId, this.clock.now());
-		let verdict: PinVerdict | undefined;
+		let right = true;
 		if (pin !== undefined) {
 			try {
 				assertPinFormat(pin);
-				verdict = await verifyPinOutsideLock(snapshot, this.pepper, userId, certificate.id, pin);
+				right = await verifyPinOutsideLock(snapshot, this.pepper, userId, certificate.id, pin);
 			} catch (error) {
 				await this.recordFailure(userId, documents, error, certificate, null);
 				throw error;
@@ -88,8 +88,8 @@ export class Signer {
 		const outcome = await this.store.update((db, transaction) => {
 			const now = this.clock.now();
 			// The PIN counted first (never verified and left uncounted), then the limit again under the lock.
-			if (verdict) {
-				const counted = countPinIn(db, userId, certificate.id, verdict, now);
+			if (pin !== undefined) {
+				const counted = countPinIn(db, userId, certificate.id, right, now);
 				if (counted.kind !== 'ok') return {pin: counted};
 			}
 			const refused = this.challenges.refusalToStartIn(db, userId, now);
