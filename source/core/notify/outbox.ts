@@ -40,6 +40,15 @@ export class Outbox {
 
 	private async prepare(): Promise<void> {
 		ensureRealDirectory(this.directory);
+		await this.removeStrayTemporaries();
+	}
+
+	/**
+	 * Removes the temp files of senders killed mid-write. The store calls it with its own first
+	 * cleanup, so a start that sends nothing still leaves no stray behind; call it under the store lock.
+	 */
+	async removeStrayTemporaries(): Promise<void> {
+		if (!isRealDirectory(this.directory)) return;
 		await (this.cleaned ??= removeStrayTemporaries(this.directory).catch(() => 0));
 	}
 

@@ -160,5 +160,7 @@ export class Store {
 		if (this.cleaned) return;
 		this.cleaned = true;
 		await this.adapter.removeStrayTemporaries();
+		// An OTP's SMS is written after the commit, under the lock: a writer killed there leaves its temp file in outbox/.
+		await this.outbox.removeStrayTemporaries();
 	}
 }

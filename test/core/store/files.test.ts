@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process';
-import {chmodSync, readFileSync, readdirSync, statSync, writeFileSync} from 'node:fs';
+import {chmodSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {DomainError} from '../../../source/core/errors.js';
@@ -224,6 +224,12 @@ describe('operations', () => {
 			const liveName = `db.json.${alive.pid}.ba9876543210.tmp`;
 			const unrelated = ['other.json.1.ab.tmp', 'db.json.notapid.tmp', `db.json.${dead.pid}.xyz.tmp`, 'notes.txt'];
 			for (const name of [strayName, liveName, ...unrelated]) writeFileSync(join(store.directory, name), '{"half": ');
+			// An OTP's SMS is written after the commit: a sender killed there leaves its temp file in outbox/.
+			const outbox = join(store.directory, 'outbox');
+			mkdirSync(outbox, {mode: 0o700});
+			const straySms = `00000135.sms.json.${dead.pid}.0123456789ab.tmp`;
+			const liveSms = `00000136.sms.json.${alive.pid}.0123456789ab.tmp`;
+			for (const name of [straySms, liveSms]) writeFileSync(join(outbox, name), '{"half": ');
 			// A fresh Store: `initialize` above already did the one-time clean-up for its own instance.
 			const next = new Store(store.directory);
 			await next.update(db => nextSequence(db, 'counter'));
@@ -231,6 +237,7 @@ describe('operations', () => {
 			expect(left).not.toContain(strayName);
 			expect(left).toContain(liveName);
 			for (const name of unrelated) expect(left).toContain(name);
+			expect(readdirSync(outbox)).toEqual([liveSms]);
 			expect((await next.read()).sequences['counter']).toBe(1);
 		} finally {
 			alive.kill('SIGKILL');
