@@ -103,13 +103,16 @@ describe('login with the app', () => {
 
 		const shownCode = () => /Codice: (\d{3}) (\d{3})/.exec(terminal.screen())!.slice(1).join('');
 		// Deny first: the portal says so and shows a new code.
-		await phone.type(shownCode());
+		const denied = shownCode();
+		await phone.type(denied);
 		phone.write('\t\t\r');
 		await phone.waitForText('Accesso negato.');
 		await terminal.waitForText('Accesso negato dall’app');
 		expect(terminal.screen()).not.toContain('Il tuo certificato');
 
-		await terminal.waitForText(/Il codice è valido per [5-8] secondi/);
+		// A new code, not the denied one (which must not stay on screen), with time left to type it.
+		await terminal.waitForText(/Codice: \d{3} \d{3}[^]*Il codice è valido per [5-8] secondi/);
+		expect(shownCode()).not.toBe(denied);
 		await phone.type(shownCode());
 		phone.write('\r');
 		await phone.waitForText('Accesso approvato.');

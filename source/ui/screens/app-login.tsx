@@ -41,6 +41,9 @@ export function AppLoginPanel({active, onLoggedIn, onBack}: {active: boolean; on
 				if (!current) return;
 				if (answer.state === 'approved') onLoggedIn(answer.session);
 				else if (answer.state === 'denied') {
+					// The denied code is spent: it must not stay on screen (as if valid) while a new one is fetched.
+					offerNow = undefined;
+					setOffer(undefined);
 					setMessage({kind: 'error', key: 'appLogin.denied'});
 					await renew();
 				}
