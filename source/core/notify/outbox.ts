@@ -48,7 +48,8 @@ export class Outbox {
 	 * cleanup, so a start that sends nothing still leaves no stray behind; call it under the store lock.
 	 */
 	async removeStrayTemporaries(): Promise<void> {
-		if (!isRealDirectory(this.directory)) return;
+		// No outbox yet, or something else in its place: nothing to clean (a delivery reports the latter).
+		if (!isRealDirectoryOrNot(this.directory)) return;
 		await (this.cleaned ??= removeStrayTemporaries(this.directory).catch(() => 0));
 	}
 
@@ -114,5 +115,13 @@ export class Outbox {
 			}
 		}
 		return messages;
+	}
+}
+
+function isRealDirectoryOrNot(folder: string): boolean {
+	try {
+		return isRealDirectory(folder);
+	} catch {
+		return false;
 	}
 }
