@@ -163,8 +163,9 @@ describe('--guide', () => {
 		await press(rendered, KEYS.tab);
 		await press(rendered, KEYS.tab);
 		await press(rendered, KEYS.enter);
+		// The refusal first (a loaded machine may draw the frames in between), then the note cut to one line.
+		await waitForScreen(rendered, '✗ Per rinnovare devi accettare le condizioni generali');
 		const text = await waitForScreen(rendered, /│ Guida: Spunta l’accettazione .*…\n/);
-		expect(text).toContain('✗ Per rinnovare devi accettare le condizioni generali');
 		expect(text).toContain('[ Annulla ]    [ Conferma ]');
 		expect(text).toContain('▶ 4 Conferma l’operazione (da fare)');
 		expect(text).not.toContain('sono invariati, scrivi il PIN');
