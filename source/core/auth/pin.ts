@@ -19,32 +19,52 @@ export function assertPinFormat(pin: string, length = 8): void {
 export type PinOutcome = {kind: 'ok'} | {kind: 'blocked'} | {kind: 'revoked'} | {kind: 'wrong'; left: number};
 
 /**
+ * A PIN's verdict outside the lock, with the hash it was checked against. Under the lock
+ * (`countPinIn`) it counts as it is only if that hash is still the holder's: a PIN change
+ * committed meanwhile replaced it, and the PIN is then checked again against the new one.
+ */
+export interface PinVerdict {
+	readonly right: boolean;
+	readonly checkedHash: string;
+	/** The same PIN checked against another hash (argon2); the PIN itself stays in this closure. */
+	readonly recheck: (hash: string) => Promise<boolean>;
+}
+
+/**
  * The first half of a PIN check, on a snapshot and outside the lock: the refusals that count
  * nothing (no holder, a blocked or revoked certificate), then the argon2 verdict. The second
  * half, `countPinIn`, runs in the caller's transaction.
  */
-export async function verifyPinOutsideLock(snapshot: Database, pepper: Buffer, userId: string, certificateId: string, pin: string): Promise<boolean> {
+export async function verifyPinOutsideLock(snapshot: Database, pepper: Buffer, userId: string, certificateId: string, pin: string): Promise<PinVerdict> {
 	const holder = snapshot.holders.find(entry => entry.userId === userId);
 	if (!holder) throw new DomainError('holder.notFound');
 	const status = snapshot.certificates.find(entry => entry.id === certificateId)?.status;
 	if (status === 'blocked') throw new DomainError('pin.blocked');
 	// A revoked certificate's PIN is not counted: a block would overwrite the revocation and drop it from the next CRL.
 	if (status === 'revoked') throw new DomainError('pin.revoked');
+	const recheck = async (hash: string) => /^\d+$/.test(pin) && verifyPeppered(hash, pin, pepper);
 	// The argon2 check runs outside the lock; the counter is re-read and changed under it.
-	return /^\d+$/.test(pin) && verifyPeppered(holder.pinHash, pin, pepper);
+	return {right: await recheck(holder.pinHash), checkedHash: holder.pinHash, recheck};
 }
 
 /**
- * Counts the PIN in the caller's transaction (`right`: `verifyPinOutsideLock`'s verdict): a
- * right one resets the count, a wrong one counts and the last allowed blocks the certificate.
- * The caller commits whatever the outcome, then calls `throwUnlessPinRight`.
+ * Counts the PIN in the caller's transaction (`verdict`: `verifyPinOutsideLock`'s): a right one
+ * resets the count, a wrong one counts and the last allowed blocks the certificate. If the
+ * holder's PIN hash is no longer the one the verdict was found on (a PIN change committed
+ * between the snapshot and the lock), the PIN is verified again against the current hash and
+ * that verdict counts: the old PIN is then wrong, and the same PIN re-hashed (a change to the
+ * same digits gets a new salt) or the new one is right. The caller commits whatever the
+ * outcome, then calls `throwUnlessPinRight`.
  */
-export function countPinIn(db: Database, userId: string, certificateId: string, right: boolean, now: Date): PinOutcome {
+export async function countPinIn(db: Database, userId: string, certificateId: string, verdict: PinVerdict, now: Date): Promise<PinOutcome> {
 	const current = db.holders.find(entry => entry.userId === userId);
 	if (!current) throw new DomainError('holder.notFound');
 	const certificate = db.certificates.find(entry => entry.id === certificateId);
 	if (!certificate || certificate.status === 'blocked') return {kind: 'blocked'};
 	if (certificate.status === 'revoked') return {kind: 'revoked'};
+	// The rare path (a PIN change won the race) costs one argon2 verification (~30 ms) under the
+	// lock, so every other process waits for it; the common path costs nothing more.
+	const right = current.pinHash === verdict.checkedHash ? verdict.right : await verdict.recheck(current.pinHash);
 	if (right) {
 		current.pinFailures = 0;
 		return {kind: 'ok'};
@@ -65,6 +85,6 @@ export function throwUnlessPinRight(outcome: PinOutcome): void {
 
 /** A PIN check in a transaction of its own. `clock`: the folder's, which stamps the block when this wrong PIN is the last allowed (notify/changes.ts). */
 export async function checkPin(store: Store, pepper: Buffer, userId: string, certificateId: string, pin: string, clock: Clock): Promise<void> {
-	const right = await verifyPinOutsideLock(await store.read(), pepper, userId, certificateId, pin);
-	throwUnlessPinRight(await store.update(db => countPinIn(db, userId, certificateId, right, clock.now())));
+	const verdict = await verifyPinOutsideLock(await store.read(), pepper, userId, certificateId, pin);
+	throwUnlessPinRight(await store.update(async db => countPinIn(db, userId, certificateId, verdict, clock.now())));
 }

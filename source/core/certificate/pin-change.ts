@@ -4,7 +4,7 @@ import {DomainError} from '../errors.js';
 import {hashPeppered} from '../auth/hashing.js';
 import {assertPinFormat, countPinIn, throwUnlessPinRight, verifyPinOutsideLock} from '../auth/pin.js';
 import {throwUnlessConfirmed, type ChallengeView, type Challenges} from '../otp/challenges.js';
-import {openPrivateKey, sealPrivateKey} from '../pki/holder-key.js';
+import {openPrivateKey, sealPrivateKey, type SealedKey} from '../pki/holder-key.js';
 import type {Store} from '../store/store.js';
 import {currentCertificate} from './record.js';
 import {recordChange} from '../notify/changes.js';
@@ -36,19 +36,22 @@ export class PinChanges {
 		// The OTP message limit before anything is counted or stored.
 		this.challenges.assertCanStartIn(snapshot, userId, this.clock.now());
 		// The PIN verified outside the lock; only a right one opens the key, re-sealed under the new PIN before the write.
-		const right = await verifyPinOutsideLock(snapshot, this.pepper, userId, certificate.id, input.currentPin);
-		const key = right ? await openPrivateKey(certificate.privateKey, input.currentPin, this.pepper) : undefined;
-		const sealed = key ? await Promise.all([sealPrivateKey(key, input.newPin, this.pepper), hashPeppered(input.newPin, this.pepper)]) : undefined;
-		key?.fill(0);
+		const verdict = await verifyPinOutsideLock(snapshot, this.pepper, userId, certificate.id, input.currentPin);
+		const sealed = verdict.right ? await this.resealed(certificate.privateKey, input.currentPin, input.newPin) : undefined;
 		const changeId = randomUUID();
 		// One write: the PIN counted and, when right, the change stored with its challenge; the SMS leaves once committed.
-		const outcome = await this.store.update((db, transaction) => {
+		const outcome = await this.store.update(async (db, transaction) => {
 			const now = this.clock.now();
 			// The PIN counted first (never verified and left uncounted), then the limit again under the lock.
-			const pin = countPinIn(db, userId, certificate.id, right, now);
+			const pin = await countPinIn(db, userId, certificate.id, verdict, now);
 			const refused = pin.kind === 'ok' ? this.challenges.refusalToStartIn(db, userId, now) : undefined;
-			if (pin.kind !== 'ok' || refused || !sealed) return {pin, refused};
-			const [newKey, newPinHash] = sealed;
+			if (pin.kind !== 'ok' || refused) return {pin, refused};
+			// Right only under the lock (a change to this very PIN committed meanwhile): the key, re-sealed
+			// with that change, is opened here. Rare; it costs two more argon2 rounds under the lock.
+			const current = db.certificates.find(entry => entry.id === certificate.id);
+			const resealed = sealed ?? (current ? await this.resealed(current.privateKey, input.currentPin, input.newPin) : undefined);
+			if (!resealed) return {pin, refused};
+			const [newKey, newPinHash] = resealed;
 			const started = this.challenges.startIn(db, now, {userId, operation: OPERATION_PIN_CHANGE, data: {changeId}});
 			transaction.afterCommit(started.send);
 			// Only changes older than a day go: the holder may be changing the PIN in another terminal too, and that change must still confirm.
@@ -61,6 +64,17 @@ export class PinChanges {
 		// The PIN matched its hash but did not open the key: it changed in between.
 		if (!outcome.challenge) throw new DomainError('pin.wrong', {attemptsLeft: 0});
 		return {changeId, challenge: outcome.challenge};
+	}
+
+	/** The signing key opened with the current PIN and sealed under the new one, with the new PIN's hash; undefined if it does not open. */
+	private async resealed(privateKey: SealedKey, currentPin: string, newPin: string): Promise<[SealedKey, string] | undefined> {
+		const key = await openPrivateKey(privateKey, currentPin, this.pepper);
+		if (!key) return undefined;
+		try {
+			return await Promise.all([sealPrivateKey(key, newPin, this.pepper), hashPeppered(newPin, this.pepper)]);
+		} finally {
+			key.fill(0);
+		}
 	}
 
 	async confirm(userId: string, changeId: string, code: string): Promise<void> {

@@ -147,12 +147,12 @@ export class Renewals {
 		const certificate = currentCertificate(snapshot.certificates, userId)!;
 		// The OTP message limit first: a refusal stores nothing (no renewal, no spent approval, no PIN counted).
 		this.challenges.assertCanStartIn(snapshot, userId, this.clock.now());
-		const right = await verifyPinOutsideLock(snapshot, this.pepper, userId, certificate.id, input.pin);
+		const verdict = await verifyPinOutsideLock(snapshot, this.pepper, userId, certificate.id, input.pin);
 		const renewalId = randomUUID();
-		const outcome = await this.store.update((db, transaction) => {
+		const outcome = await this.store.update(async (db, transaction) => {
 			const now = this.clock.now();
 			// The PIN counted first (never verified and left uncounted), then the limit again under the lock.
-			const pin = countPinIn(db, userId, certificate.id, right, now);
+			const pin = await countPinIn(db, userId, certificate.id, verdict, now);
 			const refused = pin.kind === 'ok' ? this.challenges.refusalToStartIn(db, userId, now) : undefined;
 			if (pin.kind !== 'ok' || refused) return {pin, refused};
 			if (input.raoApprovalId !== undefined) {

@@ -4,7 +4,7 @@ import {basename} from 'node:path';
 import type {Clock} from '../clock.js';
 import {DomainError, isDomainError} from '../errors.js';
 import {requireHolder} from '../holders/identity.js';
-import {assertPinFormat, checkPin, countPinIn, throwUnlessPinRight, verifyPinOutsideLock} from '../auth/pin.js';
+import {assertPinFormat, checkPin, countPinIn, throwUnlessPinRight, verifyPinOutsideLock, type PinVerdict} from '../auth/pin.js';
 import {certificateState, currentCertificate} from '../certificate/record.js';
 import {formatItalianDate} from '../italian-date.js';
 import type {SignatureLog, SignatureRecord} from '../history/signature-log.js';
@@ -74,22 +74,22 @@ export class Signer {
 		const certificate = await this.usableCertificate(userId, documents);
 		const snapshot = await this.store.read();
 		this.challenges.assertCanStartIn(snapshot, userId, this.clock.now());
-		let right = true;
+		let verdict: PinVerdict | undefined;
 		if (pin !== undefined) {
 			try {
 				assertPinFormat(pin);
-				right = await verifyPinOutsideLock(snapshot, this.pepper, userId, certificate.id, pin);
+				verdict = await verifyPinOutsideLock(snapshot, this.pepper, userId, certificate.id, pin);
 			} catch (error) {
 				await this.recordFailure(userId, documents, error, certificate, null);
 				throw error;
 			}
 		}
 		// One write: the PIN counted (when given) and the challenge started; the SMS leaves once committed.
-		const outcome = await this.store.update((db, transaction) => {
+		const outcome = await this.store.update(async (db, transaction) => {
 			const now = this.clock.now();
 			// The PIN counted first (never verified and left uncounted), then the limit again under the lock.
-			if (pin !== undefined) {
-				const counted = countPinIn(db, userId, certificate.id, right, now);
+			if (verdict) {
+				const counted = await countPinIn(db, userId, certificate.id, verdict, now);
 				if (counted.kind !== 'ok') return {pin: counted};
 			}
 			const refused = this.challenges.refusalToStartIn(db, userId, now);
