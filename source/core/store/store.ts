@@ -18,7 +18,7 @@ export type AfterCommit = () => Promise<void>;
 
 /** What `Store.update` gives an operation besides the draft database. */
 export interface Transaction {
-	/** Runs `effect` after the commit; never if the change throws or the write fails. */
+	/** Runs `effect` after the commit, even if an earlier effect failed; never if the change throws or the write fails. */
 	afterCommit(effect: AfterCommit): void;
 }
 
@@ -93,8 +93,9 @@ export class Store {
 	 * Runs one operation under the cross-process lock and saves what `change` did. Effects
 	 * `change` registers with `transaction.afterCommit` run once db.json is written, still under
 	 * the lock, in order (a record before an effect: an OTP's SMS is written to the outbox only
-	 * once its challenge is committed); if one fails, `update` rejects with its error, the
-	 * change staying committed.
+	 * once its challenge is committed). Each effect runs even if an earlier one failed (one
+	 * message not written does not keep back the others); then, if any failed, `update` rejects
+	 * with the first error, the change staying committed.
 	 */
 	async update<R>(change: (db: Database, transaction: Transaction) => R | Promise<R>): Promise<R> {
 		return this.lock.with(async () => {
@@ -113,7 +114,15 @@ export class Store {
 			const result = await change(low.data, {afterCommit: effect => void effects.push(effect)});
 			await this.save(low, carried, carriedNotices);
 			this.observe(low.data);
-			for (const effect of effects) await effect();
+			let failure: {error: unknown} | undefined;
+			for (const effect of effects) {
+				try {
+					await effect();
+				} catch (error) {
+					failure ??= {error};
+				}
+			}
+			if (failure) throw failure.error;
 			return result;
 		});
 	}
