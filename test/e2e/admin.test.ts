@@ -72,12 +72,20 @@ function roomEnvelopes(): Promise<Envelope[]> {
 		const messages = cliJson<{messages: OutboxEntry[]}>(['outbox', '--data', room]).messages.filter(message => message.subject === 'InfoCert LegalCert: registrazione');
 		const folder = join(work, 'envelopes');
 		mkdirSync(folder);
-		return inBatches(enrolled, 4, async holder => {
+		// A trainer saves a few with the command; the rest go through the same core operation in this
+		// process (30 command starts cost ~20 s of CPU; `outbox save` itself is tested in outbox.test.ts).
+		const portal = await openPortal(room);
+		return inBatches(enrolled, 4, async (holder, index) => {
 			const message = messages.find(entry => entry.userId === holder.userId);
 			if (!message) throw new Error(`no registration e-mail for ${holder.userId}`);
-			const saved = await runCliAsync(['outbox', 'save', String(message.id), folder, '--data', room, '--json']);
-			if (saved.status !== 0) throw new Error(`outbox save ${message.id}: ${saved.stderr}`);
-			const file = (JSON.parse(saved.stdout) as {saved: string[]}).saved[0]!;
+			let file: string;
+			if (index % 10 === 0) {
+				const saved = await runCliAsync(['outbox', 'save', String(message.id), folder, '--data', room, '--json']);
+				if (saved.status !== 0) throw new Error(`outbox save ${message.id}: ${saved.stderr}`);
+				file = (JSON.parse(saved.stdout) as {saved: string[]}).saved[0]!;
+			} else {
+				file = (await portal.mailbox.saveAttachments(message.id, folder))[0]!;
+			}
 			const text = pdfText(file, holder.codiceFiscale, work);
 			const password = /Password iniziale:\s*(\S+)/.exec(text)?.[1] ?? '';
 			return {holder, message, file, text, password};
@@ -130,7 +138,7 @@ describe('mysign admin enroll --csv: a room of 30 holders in one command', () =>
 	it('sends 30 registration e-mails whose envelope opens only with the holder’s codice fiscale and holds the userID', async () => {
 		const started = performance.now();
 		const all = await roomEnvelopes();
-		console.log(`[admin] 30 × mysign outbox save + qpdf: ${((performance.now() - started) / 1000).toFixed(2)} s`);
+		console.log(`[admin] 30 envelopes saved (3 by mysign outbox save) + qpdf: ${((performance.now() - started) / 1000).toFixed(2)} s`);
 		expect(all).toHaveLength(30);
 		expect(new Set(all.map(envelope => envelope.message.id)).size).toBe(30);
 		for (const [index, {holder, message, file, text, password}] of all.entries()) {
