@@ -14,7 +14,7 @@ const out = (text: string) => process.stdout.write(text + '\n');
 
 function asUsage(t: Translate, error: unknown): never {
 	// A folder that cannot be written (missing, not a folder) is a run-time failure (exit 1), not a usage error.
-	if (isDomainError(error) && /^(outbox|download)\./.test(error.code) && error.code !== 'download.failed') throw new UsageError(describeError(t, error));
+	if (isDomainError(error) && /^(outbox|download)\./.test(error.code) && error.code !== 'download.failed' && error.code !== 'outbox.savedPartly') throw new UsageError(describeError(t, error));
 	throw error;
 }
 

@@ -149,6 +149,7 @@ export type ErrorCode =
 	| 'clock.outOfRange'
 	| 'outbox.unknown'
 	| 'outbox.noMessage'
+	| 'outbox.savedPartly'
 	| 'input.controlCharacters'
 	| 'input.tooLong';
 

@@ -1,5 +1,5 @@
 import {basename, join} from 'node:path';
-import {DomainError} from '../errors.js';
+import {DomainError, isDomainError} from '../errors.js';
 import type {OutboxMessage} from '../notify/outbox.js';
 import {readRegularFile} from '../store/safe-file.js';
 import {writeNewFile, type PortalContext} from './context.js';
@@ -49,7 +49,15 @@ export class MailboxService {
 			const name = /^\.*$/.test(safe) ? `allegato-${index + 1}` : safe;
 			// 0600: an attachment (a registration envelope, opened by a codice fiscale anyone can work
 			// out) is no more readable than the outbox's .eml, even saved into a world-readable home.
-			written.push(await writeNewFile(join(directory, name), attachment.content, 0o600));
+			try {
+				written.push(await writeNewFile(join(directory, name), attachment.content, 0o600));
+			} catch (error) {
+				// A partial failure says exactly what was done: the files saved stay, and are named.
+				if (written.length === 0 || !isDomainError(error)) throw error;
+				const path = String(error.params['path'] ?? join(directory, name));
+				const reason = error.code === 'download.exists' ? 'EEXIST' : String(error.params['reason'] ?? error.code);
+				throw new DomainError('outbox.savedPartly', {saved: written.join(', '), path, reason, left: parsed.attachments.length - index - 1});
+			}
 		}
 		return written;
 	}

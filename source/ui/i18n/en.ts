@@ -970,6 +970,7 @@ export const en: Record<MessageKey, string> = {
 	'errors.enroll.csv': "Invalid CSV file: {reason}.",
 	'errors.scenario.unknown': "No holder {userId} in this folder (holders: {holders}).",
 	'errors.demo.resetIncomplete': '{count, plural, one {# holder is} other {# holders are}} back to the first state in db.json, but the outbox and the logs could not all be brought in line after it ({reason}): registration e-mails may be missing from the outbox (check with mysign outbox) and earlier access or signature entries may remain. Fix the cause before the room uses the folder.',
+	'errors.outbox.savedPartly': "Saved only {saved}. Not saved: {path} ({reason}); {left, plural, one {# more attachment was not saved} other {# more attachments were not saved}}: fix it and repeat into another folder.",
 	'errors.outbox.unknown': "No e-mail number {id} in the outbox (mysign outbox).",
 	'errors.outbox.noMessage': "No message number {id} in the outbox (mysign outbox).",
 	'admin.statusLinePast': "{userId}: {state}, expired on {date} ({days, plural, one {# day ago} other {# days ago}})",

@@ -971,6 +971,7 @@ export const it = {
 	'errors.enroll.csv': "File CSV non valido: {reason}.",
 	'errors.scenario.unknown': "Nessun titolare {userId} in questa cartella (titolari: {holders}).",
 	'errors.demo.resetIncomplete': '{count, plural, one {# titolare è tornato} other {# titolari sono tornati}} allo stato iniziale in db.json, ma la casella di uscita e i registri non sono stati tutti allineati ({reason}): possono mancare e-mail di registrazione (controlla con mysign outbox) e restare voci di accesso o di firma precedenti. Risolvi la causa prima che la classe usi la cartella.',
+	'errors.outbox.savedPartly': "Salvati solo {saved}. Non salvato {path} ({reason}); {left, plural, one {# altro allegato non è stato salvato} other {# altri allegati non sono stati salvati}}: risolvi e ripeti in un’altra cartella.",
 	'errors.outbox.unknown': "Nessuna e-mail numero {id} nella posta inviata (mysign outbox).",
 	'errors.outbox.noMessage': "Nessun messaggio numero {id} nella posta inviata (mysign outbox).",
 	'admin.statusLinePast': "{userId}: {state}, scaduto il {date} ({days, plural, one {# giorno fa} other {# giorni fa}})",
