@@ -150,6 +150,7 @@ export type ErrorCode =
 	| 'outbox.unknown'
 	| 'outbox.noMessage'
 	| 'outbox.savedPartly'
+	| 'otp.notSentBecause'
 	| 'input.controlCharacters'
 	| 'input.tooLong';
 
@@ -159,8 +160,10 @@ export class DomainError extends Error {
 	constructor(
 		readonly code: ErrorCode,
 		readonly params: ErrorParams = {},
+		/** `cause`: the error this one explains (its message is shown inside this one's, see otp.notSentBecause). */
+		options?: {cause: unknown},
 	) {
-		super(`${code}${Object.keys(params).length > 0 ? ' ' + JSON.stringify(params) : ''}`);
+		super(`${code}${Object.keys(params).length > 0 ? ' ' + JSON.stringify(params) : ''}`, options);
 		this.name = 'DomainError';
 	}
 }

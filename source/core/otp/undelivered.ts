@@ -4,7 +4,8 @@ import type {AfterCommit} from '../store/store.js';
 /**
  * A code's message that could not be written to the outbox after its challenge was committed
  * (a full disk, a read-only folder): the step is saved, the code never left. Said exactly
- * (`otp.notSent`, with the file and the system's reason), so the holder knows to fix it and
+ * (`otp.notSent`, with the file and the system's reason, or `otp.notSentBecause` with the
+ * refusal's own message), so the holder knows to fix it and
  * press "Invia nuovo OTP", instead of an "unexpected error" over a change that did happen.
  */
 export function undelivered(send: () => Promise<void>): AfterCommit {
@@ -13,7 +14,13 @@ export function undelivered(send: () => Promise<void>): AfterCommit {
 			await send();
 		} catch (error) {
 			const failure = asWriteFailure(error);
-			throw new DomainError('otp.notSent', failure instanceof DomainError && failure.code === 'data.writeFailed' ? failure.params : {file: '', reason: error instanceof Error ? error.message : String(error)});
+			if (failure instanceof DomainError && failure.code === 'data.writeFailed') throw new DomainError('otp.notSent', failure.params);
+			// A file the program refused (an outbox replaced by a file or a link): the file and what it is.
+			if (failure instanceof DomainError && failure.code.startsWith('file.') && typeof failure.params['file'] === 'string') {
+				throw new DomainError('otp.notSent', {file: failure.params['file'], reason: failure.code});
+			}
+			// Anything else: its own message, inside this one.
+			throw new DomainError('otp.notSentBecause', {}, {cause: failure});
 		}
 	};
 }

@@ -94,6 +94,10 @@ export function describeError(t: Translate, caught: unknown): string {
 		let params = typeof state === 'string' && STATES.includes(state) ? {...error.params, state: t(`status.${state}` as MessageKey).toLowerCase()} : error.params;
 		// What a refused path is ("è una FIFO") travels as a kind.
 		if (error.code === 'sign.notAFile') params = {...params, kind: t(`sign.kind.${String(error.params['kind'] ?? 'other')}` as MessageKey)};
+		// An error that explains another (a code not sent because the outbox is not a folder) says both.
+		if (error.code === 'otp.notSentBecause') params = {...params, cause: describeError(t, error.cause)};
+		// A file refused for what it is (not a folder, a link) is said in words, not as its code.
+		if (error.code === 'otp.notSent' && String(error.params['reason']).startsWith('file.')) params = {...params, reason: t(`fileProblem.${String(error.params['reason']).slice('file.'.length)}` as MessageKey)};
 		const message = t(`errors.${error.code}` as MessageKey, params);
 		// A batch (a CSV file) says which row the problem is on.
 		return typeof error.params['row'] === 'number' ? `${t('errors.row', {row: error.params['row']})} ${message}` : message;

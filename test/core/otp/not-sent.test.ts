@@ -1,8 +1,12 @@
+import {rmSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {DomainError} from '../../../source/core/errors.js';
 import {Outbox} from '../../../source/core/notify/outbox.js';
+import {undelivered} from '../../../source/core/otp/undelivered.js';
 import {demoPortal, lastSmsCode, logIn, ManualClock, MARIO} from '../../helpers/portal.js';
 import {storeOf} from '../../helpers/internals.js';
+import {describeError, translator} from '../../../source/ui/i18n/index.js';
 
 /*
  * A code's SMS is written to the outbox after its challenge is committed (a record before an
@@ -40,5 +44,34 @@ describe('an OTP whose SMS cannot be written after the commit', () => {
 		await portal.otp.resend(session, change!.challengeId!);
 		await portal.pin.confirmChange(session, change!.id, await lastSmsCode(portal, MARIO.userId));
 		expect(await portal.pin.attemptsLeft(session)).toBeGreaterThan(0);
+	});
+
+	it('names the file and what it is when the program refused it (an outbox replaced by a file), in words', async () => {
+		const context = await demoPortal(new ManualClock(new Date()));
+		cleanup = context.remove;
+		const {portal} = context;
+		const session = await logIn(portal, MARIO.userId, MARIO.password);
+		const outbox = join(portal.dataDirectory, 'outbox');
+		rmSync(outbox, {recursive: true, force: true});
+		writeFileSync(outbox, '');
+
+		const refused = await portal.pin.startChange(session, {currentPin: MARIO.pin, newPin: '99887766', newPinAgain: '99887766'}).catch((error: unknown) => error);
+		expect(refused).toMatchObject({code: 'otp.notSent', params: {file: outbox, reason: 'file.notDirectory'}});
+		expect(describeError(translator('it'), refused)).toBe(
+			`La richiesta è registrata, ma il codice non è stato inviato (impossibile scrivere ${outbox}: non è una cartella vera). Risolvi il problema, poi premi «Invia nuovo OTP» se la pagina lo offre, altrimenti ripeti la richiesta.`,
+		);
+		expect(describeError(translator('en'), refused)).toBe(
+			`The request is saved, but the code was not sent (could not write ${outbox}: not a real folder). Fix the problem, then press "Send new OTP" where the page offers it, or else make the request again.`,
+		);
+		// The step is saved, as with a full disk.
+		expect((await storeOf(portal).read()).pinChanges.find(pending => pending.userId === MARIO.userId)?.challengeId).toBeTruthy();
+	});
+
+	it('says any other failure inside its own message, never an empty file name', async () => {
+		const refused = await undelivered(() => Promise.reject(new Error('socket chiuso')))().catch((error: unknown) => error);
+		expect(refused).toMatchObject({code: 'otp.notSentBecause'});
+		const said = describeError(translator('it'), refused);
+		expect(said).toMatch(/^La richiesta è registrata, ma il codice non è stato inviato: .*socket chiuso.* Risolvi il problema/);
+		expect(said).not.toContain('impossibile scrivere :');
 	});
 });
