@@ -9,10 +9,12 @@ import {copyDemoTemplate} from './templates.js';
 
 export {DEMO_NOW, GIULIA, ManualClock, MARIO, temporaryDirectory} from './holders.js';
 
-/** A data folder holding the demo data set (a copy of the run's template at DEMO_NOW), and a portal opened on it. */
+/** A data folder holding the demo data set (a copy of one of the run's templates, or made at the clock's time), and a portal opened on it. */
 export async function demoPortal(clock = new ManualClock(DEMO_NOW)): Promise<{portal: Portal; clock: ManualClock; directory: string; remove: () => void}> {
 	let folder: {path: string; remove: () => void};
 	if (clock.now().getTime() === DEMO_NOW.getTime()) folder = copyDemoTemplate('fixed');
+	// A clock at the real time: the run's demo made on the real clock (minutes ago: its dates are a few minutes older).
+	else if (Math.abs(clock.now().getTime() - Date.now()) < 60_000) folder = copyDemoTemplate('real');
 	else {
 		folder = temporaryDirectory();
 		await Portal.createDemo({dataDirectory: folder.path, clock});
