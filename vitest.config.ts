@@ -28,9 +28,10 @@ export default defineConfig({
 			 * fork and module graph per file cost about a second of CPU each. These files leave nothing
 			 * behind (spies restored, umask and environment put back; restoreMocks makes sure of the spies).
 			 */
-			{test: {...common, name: 'shared', include: ['test/{core,ui,cli,helpers,e2e}/**/*.test.{ts,tsx}'], isolate: false, restoreMocks: true, unstubEnvs: true, unstubGlobals: true}},
-			// vi.mock of modules other files have already loaded (hashing.js) needs a fresh module graph.
-			{test: {...common, name: 'isolated', include: ['test/reliability/**/*.test.{ts,tsx}']}},
+			{test: {...common, name: 'shared', include: ['test/{core,ui,cli,helpers,e2e}/**/*.test.{ts,tsx}'], exclude: ['**/*.isolated.test.{ts,tsx}'], isolate: false, restoreMocks: true, unstubEnvs: true, unstubGlobals: true}},
+			// vi.mock of modules other files have already loaded (hashing.js) needs a fresh module graph: the
+			// reliability suite, and any file named *.isolated.test.ts.
+			{test: {...common, name: 'isolated', include: ['test/reliability/**/*.test.{ts,tsx}', 'test/**/*.isolated.test.{ts,tsx}']}},
 		],
 	},
 });
