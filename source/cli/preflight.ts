@@ -1,4 +1,5 @@
 import type {Translate} from '../ui/i18n/index.js';
+import {USER_ID_PATTERN} from '../core/index.js';
 import {parseAdminWords, type AdminFlags} from './admin.js';
 import {UsageError} from './usage.js';
 
@@ -20,9 +21,9 @@ export interface PreflightFlags extends Omit<AdminFlags, 'json' | 'pem'> {
 	scenario?: string;
 }
 
-const HOLDER_ID = /^JCPD\d{4}$/;
+const HOLDER_ID = USER_ID_PATTERN;
 /** `admin unlock` also clears an operator's (RAO) login lock; operators have a phone and messages too. */
-const ACCOUNT_ID = /^(JCPD|RAO)\d{4}$/;
+const ACCOUNT_ID = /^(JCPD\d{4,8}|RAO\d{4})$/;
 
 function required(t: Translate, value: string | undefined, what: string): string {
 	if (value === undefined || value.trim() === '') throw new UsageError(t('admin.missing', {what}));

@@ -9,6 +9,7 @@
 export {asWriteFailure, DomainError, isDomainError, type ErrorCode, type ErrorParams} from './errors.js';
 export {describeCharacter, findForbiddenCharacter, toDisplayText} from './text/sanitize.js';
 export {OTP_DIGITS} from './otp/format.js';
+export {USER_ID_PATTERN} from './holders/user-id.js';
 export {newestSmsCode, type SmsCode} from './otp/phone-codes.js';
 export {readCheckedStamp, setProgramIdentity} from './store/checked-stamp.js';
 export {resolveDataDirectory} from './paths.js';

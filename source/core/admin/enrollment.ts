@@ -1,3 +1,4 @@
+import {newUserId} from '../holders/user-id.js';
 import {randomInt} from 'node:crypto';
 import type {Clock} from '../clock.js';
 import {DomainError} from '../errors.js';
@@ -75,14 +76,6 @@ function initialPassword(): string {
 	}
 }
 
-function newUserId(db: Database, taken: Set<string>): string {
-	if (db.holders.length + taken.size >= 9000) throw new DomainError('enroll.full');
-	for (;;) {
-		const userId = `JCPD${randomInt(1000, 10_000)}`;
-		if (!taken.has(userId) && !db.holders.some(holder => holder.userId === userId)) return userId;
-	}
-}
-
 /** Checks and normalises one row; errors name the field (and the row, for a batch). */
 async function normalise(input: EnrollmentInput, row: number | undefined): Promise<EnrollmentInput> {
 	const at: Record<string, number> = row === undefined ? {} : {row};
@@ -157,12 +150,13 @@ export async function enroll(
 
 	// The expensive part (keys, certificates, argon2) runs outside the lock, two holders at a time.
 	const now = clock.now();
-	const taken = new Set<string>();
+	// Every userID in use, and those drawn for this batch (user-id.ts draws outside them).
+	const taken = new Set(snapshot.holders.map(holder => holder.userId));
 	const prepared: {holder: Holder; record: ReturnType<typeof newCertificateRecord>; enrolled: EnrolledHolder; secrets: EnrollmentSecrets}[] = [];
 	const iuts = new Set<string>();
 	let done = 0;
 	const prepare = async (row: EnrollmentInput, position: number) => {
-		const userId = newUserId(snapshot, taken);
+		const userId = newUserId(taken);
 		taken.add(userId);
 		let iut = newIut(snapshot);
 		while (iuts.has(iut)) iut = newIut(snapshot);

@@ -1,3 +1,4 @@
+import {isUserId} from '../holders/user-id.js';
 import {createHmac} from 'node:crypto';
 import type {Clock} from '../clock.js';
 import type {Store} from '../store/store.js';
@@ -16,7 +17,7 @@ export const MAX_PASSWORD_LENGTH = 1024;
 /** Finds a holder by userID (any case) or e-mail address (any case). */
 export function findHolder(db: Database, identifier: string): Holder | undefined {
 	const wanted = identifier.trim();
-	if (/^jcpd\d{4}$/i.test(wanted)) return db.holders.find(holder => holder.userId === wanted.toUpperCase());
+	if (isUserId(wanted.toUpperCase())) return db.holders.find(holder => holder.userId === wanted.toUpperCase());
 	const email = wanted.toLowerCase();
 	return wanted.includes('@') ? db.holders.find(holder => holder.email.toLowerCase() === email) : undefined;
 }

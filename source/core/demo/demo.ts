@@ -1,3 +1,4 @@
+import {USER_ID_PATTERN} from '../holders/user-id.js';
 import {createHash} from 'node:crypto';
 import {readFile} from 'node:fs/promises';
 import {z} from 'zod';
@@ -20,7 +21,7 @@ const seedSchema = z.object({
 		.default([]),
 	holders: z.array(
 		z.object({
-			userId: z.string().regex(/^JCPD\d{4}$/),
+			userId: z.string().regex(USER_ID_PATTERN),
 			name: z.string(),
 			surname: z.string(),
 			codiceFiscale: z.string(),

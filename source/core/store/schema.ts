@@ -1,3 +1,4 @@
+import {USER_ID_PATTERN} from '../holders/user-id.js';
 import {z} from 'zod';
 import {sealedKeySchema} from '../pki/holder-key.js';
 import {sealedSchema} from '../sealed.js';
@@ -44,7 +45,7 @@ export const holderOtpSchema = z.object({
 });
 
 export const holderSchema = z.object({
-	userId: z.string().regex(/^JCPD\d{4}$/, 'userID must be JCPD followed by 4 digits'),
+	userId: z.string().regex(USER_ID_PATTERN, 'userID must be JCPD followed by 4 to 8 digits'),
 	name: z.string().min(1).max(200),
 	surname: z.string().min(1).max(200),
 	codiceFiscale: z.string().regex(/^[A-Z0-9]{16}$/, 'codice fiscale must be 16 letters and digits'),
