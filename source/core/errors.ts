@@ -151,6 +151,7 @@ export type ErrorCode =
 	| 'outbox.noMessage'
 	| 'outbox.savedPartly'
 	| 'otp.notSentBecause'
+	| 'pin.changedMeanwhile'
 	| 'input.controlCharacters'
 	| 'input.tooLong';
 

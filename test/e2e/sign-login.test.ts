@@ -68,17 +68,21 @@ describe('mysign sign without the account password', () => {
 		expect(pinFailures(GIULIA.userId)).toBe(0);
 	});
 
-	it('ten --send-otp without the password send no SMS; with it, one', () => {
+	it('a dozen --send-otp without the password send no SMS, before the lock-out and after it; with it, one', () => {
 		const file = documentNamed('h.txt');
 		const before = smsCount();
-		// Ten: enough to pass the lock-out (5 wrong passwords) and to show none of them sent an SMS.
-		for (let attempt = 0; attempt < 10; attempt++) {
-			// Half with no password at all (refused before anything), half with a wrong one (a failed login each).
+		// Half with no password at all (refused before anything), half with a wrong one (a failed login each):
+		// the fifth wrong one locks the account, the sixth is tried while it is locked.
+		for (let attempt = 0; attempt < 12; attempt++) {
 			const result = attempt % 2 === 0 ? cli(['sign', file, '--user', MARIO.userId, '--send-otp']) : cli(['sign', file, '--user', MARIO.userId, '--password-stdin', '--send-otp'], 'Sbagliata!99\n');
 			expect(result.status).not.toBe(0);
 		}
+		// Locked: even the right password sends nothing.
+		const locked = cli(['sign', file, '--user', MARIO.userId, '--password-stdin', '--send-otp'], `${MARIO.password}\n`);
+		expect(locked.status).toBe(1);
+		expect(locked.stderr).toContain('Accesso bloccato');
 		expect(smsCount()).toBe(before);
-		// MARIO is locked out by now (5 wrong passwords): unlocked by an operator, the password works.
+		// Unlocked by an operator, the password works.
 		expect(cli(['admin', 'unlock', MARIO.userId]).status).toBe(0);
 		const sent = cli(['sign', file, '--user', MARIO.userId, '--password-stdin', '--send-otp'], `${MARIO.password}\n`);
 		expect(sent.status, sent.stderr).toBe(0);

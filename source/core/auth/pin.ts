@@ -4,6 +4,7 @@ import type {Store} from '../store/store.js';
 import type {Database} from '../store/schema.js';
 import {verifyPeppered} from './hashing.js';
 import {recordChange} from '../notify/changes.js';
+import type {SealedKey} from '../pki/holder-key.js';
 
 /*
  * The signing PIN: exactly 8 digits, unrecoverable. Three consecutive wrong PINs, in any
@@ -83,8 +84,19 @@ export function throwUnlessPinRight(outcome: PinOutcome): void {
 	if (outcome.kind === 'wrong') throw new DomainError('pin.wrong', {attemptsLeft: outcome.left});
 }
 
-/** A PIN check in a transaction of its own. `clock`: the folder's, which stamps the block when this wrong PIN is the last allowed (notify/changes.ts). */
-export async function checkPin(store: Store, pepper: Buffer, userId: string, certificateId: string, pin: string, clock: Clock): Promise<void> {
+/**
+ * A PIN check in a transaction of its own. `clock`: the folder's, which stamps the block when this
+ * wrong PIN is the last allowed (notify/changes.ts). Returns the certificate's sealed key as the
+ * lock saw it, with the PIN hash the PIN was counted against: a PIN change commits both at once,
+ * so the key returned opens with a PIN found right (a key read before may be sealed under the old one).
+ */
+export async function checkPin(store: Store, pepper: Buffer, userId: string, certificateId: string, pin: string, clock: Clock): Promise<SealedKey> {
 	const verdict = await verifyPinOutsideLock(await store.read(), pepper, userId, certificateId, pin);
-	throwUnlessPinRight(await store.update(async db => countPinIn(db, userId, certificateId, verdict, clock.now())));
+	const {outcome, sealed} = await store.update(async db => ({
+		outcome: await countPinIn(db, userId, certificateId, verdict, clock.now()),
+		sealed: db.certificates.find(entry => entry.id === certificateId)?.privateKey,
+	}));
+	throwUnlessPinRight(outcome);
+	if (!sealed) throw new DomainError('pin.blocked');
+	return sealed;
 }

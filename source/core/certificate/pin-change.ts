@@ -62,7 +62,7 @@ export class PinChanges {
 		throwUnlessPinRight(outcome.pin);
 		if (outcome.refused) throw outcome.refused;
 		// The PIN matched its hash but did not open the key: it changed in between.
-		if (!outcome.challenge) throw new DomainError('pin.wrong', {attemptsLeft: 0});
+		if (!outcome.challenge) throw new DomainError('pin.changedMeanwhile');
 		return {changeId, challenge: outcome.challenge};
 	}
 

@@ -35,7 +35,12 @@ export class Outbox {
 		this.directory = join(dataDirectory, 'outbox');
 	}
 
-	/** Once per process: temp files of senders killed mid-write (called under the store lock, like every delivery). */
+	/**
+	 * Once per process: temp files of senders killed mid-write. Only those whose process (the pid in
+	 * the name) no longer runs go, so a live sender's temp file is never touched, with or without the
+	 * store lock (e-mails are composed and written after it). Processes sharing a folder must share
+	 * a pid namespace (one machine, as the store's flock requires).
+	 */
 	private cleaned: Promise<unknown> | undefined;
 
 	private async prepare(): Promise<void> {
@@ -45,7 +50,7 @@ export class Outbox {
 
 	/**
 	 * Removes the temp files of senders killed mid-write. The store calls it with its own first
-	 * cleanup, so a start that sends nothing still leaves no stray behind; call it under the store lock.
+	 * cleanup, so a start that sends nothing still leaves no stray behind.
 	 */
 	async removeStrayTemporaries(): Promise<void> {
 		// No outbox yet, or something else in its place: nothing to clean (a delivery reports the latter).

@@ -348,7 +348,7 @@ export class Challenges {
 			const {composeEmail} = await import('../notify/email.js');
 			const eml = await composeEmail({from: 'InfoCert <noreply@mysign.local>', to: address, subject, text, date: now});
 			await this.outbox.deliverEmail(message, eml);
-		});
+		}, this.outbox.directory);
 	}
 
 	/** `emailCode` for an SMS. `recipient`: whose phone receives it, when not the holder's (an operator's, for a RAO renewal); in the recipient's language (an operator's: Italian). */
@@ -359,7 +359,7 @@ export class Challenges {
 		challenge.destination = phone;
 		challenge.sends.push(now.toISOString());
 		const message = {id: nextSequence(db, 'outbox'), kind: 'sms', userId: recipient, to: phone, at: now.toISOString(), ...messagesOf(db, recipient).otpSms({code, at: now})} as const;
-		return undelivered(() => this.outbox.deliver(message));
+		return undelivered(() => this.outbox.deliver(message), this.outbox.directory);
 	}
 }
 

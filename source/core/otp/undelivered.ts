@@ -8,13 +8,14 @@ import type {AfterCommit} from '../store/store.js';
  * refusal's own message), so the holder knows to fix it and
  * press "Invia nuovo OTP", instead of an "unexpected error" over a change that did happen.
  */
-export function undelivered(send: () => Promise<void>): AfterCommit {
+export function undelivered(send: () => Promise<void>, where: string): AfterCommit {
 	return async () => {
 		try {
 			await send();
 		} catch (error) {
 			const failure = asWriteFailure(error);
-			if (failure instanceof DomainError && failure.code === 'data.writeFailed') throw new DomainError('otp.notSent', failure.params);
+			// `where` (the outbox folder) when the system's error named no file.
+			if (failure instanceof DomainError && failure.code === 'data.writeFailed') throw new DomainError('otp.notSent', {...failure.params, file: failure.params['file'] || where});
 			// A file the program refused (an outbox replaced by a file or a link): the file and what it is.
 			if (failure instanceof DomainError && failure.code.startsWith('file.') && typeof failure.params['file'] === 'string') {
 				throw new DomainError('otp.notSent', {file: failure.params['file'], reason: failure.code});

@@ -9,7 +9,7 @@ import {certificateState, currentCertificate} from '../certificate/record.js';
 import {formatItalianDate} from '../italian-date.js';
 import type {SignatureLog, SignatureRecord} from '../history/signature-log.js';
 import type {ChallengeView, Challenges} from '../otp/challenges.js';
-import {openPrivateKey} from '../pki/holder-key.js';
+import {openPrivateKey, type SealedKey} from '../pki/holder-key.js';
 import {pkiFiles} from '../pki/files.js';
 import type {CertificateRecord} from '../store/schema.js';
 import type {Store} from '../store/store.js';
@@ -118,7 +118,7 @@ export class Signer {
 		const {documents} = input;
 		const certificate = await this.usableCertificate(userId, documents);
 		const contents = await this.rereadUnchanged(userId, documents, certificate);
-		await this.verifyPin(userId, certificate, documents, input.pin);
+		const sealed = await this.verifyPin(userId, certificate, documents, input.pin);
 		const challenge = await this.challenges.get(input.challengeId, userId);
 		try {
 			await this.challenges.confirm({challengeId: input.challengeId, userId, operation: OPERATION_SIGN, data: documentsBinding(documents), code: input.code});
@@ -127,9 +127,9 @@ export class Signer {
 			throw error;
 		}
 
-		const key = await openPrivateKey(certificate.privateKey, input.pin, this.pepper);
-		// The PIN was just accepted; a key that does not open means it changed in between.
-		if (!key) throw new DomainError('pin.wrong', {attemptsLeft: 0});
+		const key = await openPrivateKey(sealed, input.pin, this.pepper);
+		// The key the PIN was counted with: it opens unless the stored data disagree with themselves.
+		if (!key) throw new DomainError('pin.changedMeanwhile');
 		const {signCades} = await import('../pki/cades.js');
 		const caPem = (await readRegularFile(pkiFiles(this.store.directory).certificate, 16 << 20)).toString('utf8');
 		// Record before effect: every envelope is first written under a hidden name; the log's
@@ -211,10 +211,11 @@ export class Signer {
 		return certificate;
 	}
 
-	private async verifyPin(userId: string, certificate: CertificateRecord, documents: readonly DocumentToSign[], pin: string): Promise<void> {
+	/** The PIN checked and counted; returns the key sealed under it (the one the lock saw, see checkPin). */
+	private async verifyPin(userId: string, certificate: CertificateRecord, documents: readonly DocumentToSign[], pin: string): Promise<SealedKey> {
 		try {
 			assertPinFormat(pin);
-			await checkPin(this.store, this.pepper, userId, certificate.id, pin, this.clock);
+			return await checkPin(this.store, this.pepper, userId, certificate.id, pin, this.clock);
 		} catch (error) {
 			await this.recordFailure(userId, documents, error, certificate, null);
 			throw error;

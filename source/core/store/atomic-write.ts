@@ -35,8 +35,14 @@ export async function writeFileAtomic(file: string, content: string | Uint8Array
 		}
 	} catch (error) {
 		await unlink(temporary).catch(() => undefined);
-		throw error;
+		throw namingFile(error, file);
 	}
+}
+
+/** A write error (ENOSPC, EIO from a write or fsync carry no path) names the file it was for. */
+function namingFile(error: unknown, file: string): unknown {
+	if (error instanceof Error && (error as NodeJS.ErrnoException).code !== undefined) (error as NodeJS.ErrnoException).path ??= file;
+	return error;
 }
 
 /**
@@ -71,7 +77,7 @@ export function writeFileAtomicSync(file: string, content: string | Uint8Array, 
 		} catch {
 			// never created, or already renamed
 		}
-		throw error;
+		throw namingFile(error, file);
 	}
 }
 

@@ -377,6 +377,7 @@ export const en: Record<MessageKey, string> = {
 	'suspension.alreadyUntilExpiry': 'Your certificate is suspended until its expiry ({date}): it will not be active again, the suspension amounts to a revocation.',
 	'errors.pin.format': 'The signing PIN is exactly {length, plural, one {# digit} other {# digits}}.',
 	'errors.pin.mismatch': 'The two PINs differ: enter them again.',
+	'errors.pin.changedMeanwhile': 'The signing PIN was changed during the operation: nothing was signed or counted as a mistake. Start again with the current PIN.',
 	'errors.pin.wrong': 'Wrong signing PIN. {attemptsLeft, plural, one {Attempt left: #} other {Attempts left: #}}. Warning: at the third mistake the certificate is blocked for good.',
 	'errors.pin.revoked': 'The certificate is revoked: its PIN is no longer used and was not checked. For a new certificate ask your operator (RAO), who issues it with mysign admin reissue.',
 	'errors.pin.blocked': 'PIN blocked: the certificate is blocked for good. To sign again you need a new certificate: ask your operator (RAO), who issues it with mysign admin reissue.',

@@ -378,6 +378,7 @@ export const it = {
 	'suspension.alreadyUntilExpiry': 'Il tuo certificato è sospeso fino alla scadenza ({date}): non tornerà attivo, la sospensione equivale alla revoca.',
 	'errors.pin.format': 'Il PIN di firma è composto da esattamente {length, plural, one {# cifra} other {# cifre}}.',
 	'errors.pin.mismatch': 'I due PIN non coincidono: reinseriscili.',
+	'errors.pin.changedMeanwhile': 'Il PIN di firma è stato cambiato durante l’operazione: nulla è stato firmato né conteggiato come errore. Ricomincia con il PIN attuale.',
 	'errors.pin.wrong': 'PIN di firma errato. {attemptsLeft, plural, one {Tentativo rimasto: #} other {Tentativi rimasti: #}}. Attenzione: al terzo errore il certificato verrà bloccato definitivamente.',
 	'errors.pin.revoked': 'Il certificato è revocato: il suo PIN non serve più e non è stato verificato. Per un nuovo certificato rivolgiti all’operatore (RAO), che lo emette con mysign admin reissue.',
 	'errors.pin.blocked': 'PIN bloccato: il certificato è bloccato definitivamente. Per firmare di nuovo serve un nuovo certificato: rivolgiti all’operatore (RAO), che lo emette con mysign admin reissue.',

@@ -32,13 +32,19 @@ export function AppLoginPanel({active, onLoggedIn, onBack}: {active: boolean; on
 			offerNow = await portal.sessions.offerAppLogin();
 			if (current) setOffer(offerNow);
 		};
+		// One tick at a time: a slow store must not pile up offers (each a locked write) or polls.
+		let busy = false;
 		const tick = async () => {
 			if (!current) return;
 			setNow(portal.now());
+			if (busy) return;
+			busy = true;
 			try {
 				if (!offerNow || portal.now().getTime() >= offerNow.expiresAt.getTime()) return await renew();
-				const answer = await portal.sessions.pollAppLogin(offerNow.id);
-				if (!current) return;
+				const polled = offerNow;
+				const answer = await portal.sessions.pollAppLogin(polled.id);
+				// An answer about a code no longer shown changes nothing.
+				if (!current || offerNow !== polled) return;
 				if (answer.state === 'approved') onLoggedIn(answer.session);
 				else if (answer.state === 'denied') {
 					// The denied code is spent: it must not stay on screen (as if valid) while a new one is fetched.
@@ -49,9 +55,14 @@ export function AppLoginPanel({active, onLoggedIn, onBack}: {active: boolean; on
 				}
 			} catch (error) {
 				if (current) setMessage({kind: 'error', text: describeError(t, error)});
+			} finally {
+				busy = false;
 			}
 		};
-		void renew();
+		busy = true;
+		void renew()
+			.catch((error: unknown) => current && setMessage({kind: 'error', text: describeError(t, error)}))
+			.finally(() => (busy = false));
 		const timer = setInterval(() => void tick(), POLL_MS);
 		return () => {
 			current = false;

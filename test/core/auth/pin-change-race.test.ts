@@ -83,6 +83,18 @@ describe('a PIN change committed between the PIN check and the lock', () => {
 		expect(existsSync(`${path}.p7m`)).toBe(false);
 	});
 
+	it('the new PIN at the signature itself (step 2): counted right, and the key opened is the one sealed under it', async () => {
+		const {portal, other, session, documents, path} = await setup();
+		const challenge = await portal.signing.requestOtp(session, documents, MARIO.pin);
+		const code = await lastSmsCode(portal, MARIO.userId);
+		// The change commits after step 2 has read the certificate (and its key, sealed under the old PIN).
+		const race = beforeNextLockedWrite(() => changePin(other, MARIO.pin, NEW_PIN));
+		await portal.signing.sign(session, {documents, pin: NEW_PIN, challengeId: challenge.id, code});
+		expect(race.ran()).toBe(true);
+		expect((await holderOf(portal)).pinFailures).toBe(0);
+		expect(existsSync(`${path}.p7m`)).toBe(true);
+	});
+
 	it('the new PIN, found wrong against the old hash, is counted right and the signature goes through', async () => {
 		const {portal, other, session, documents, path} = await setup();
 		const race = beforeNextLockedWrite(() => changePin(other, MARIO.pin, NEW_PIN));

@@ -68,10 +68,17 @@ describe('an OTP whose SMS cannot be written after the commit', () => {
 	});
 
 	it('says any other failure inside its own message, never an empty file name', async () => {
-		const refused = await undelivered(() => Promise.reject(new Error('socket chiuso')))().catch((error: unknown) => error);
+		const refused = await undelivered(() => Promise.reject(new Error('socket chiuso')), '/dati/outbox')().catch((error: unknown) => error);
 		expect(refused).toMatchObject({code: 'otp.notSentBecause'});
 		const said = describeError(translator('it'), refused);
 		expect(said).toMatch(/^La richiesta è registrata, ma il codice non è stato inviato: .*socket chiuso.* Risolvi il problema/);
 		expect(said).not.toContain('impossibile scrivere :');
+	});
+
+	it('a full disk whose error names no file (a write or fsync error has no path) names the outbox folder', async () => {
+		const full = Object.assign(new Error('no space left on device'), {code: 'ENOSPC'});
+		const refused = await undelivered(() => Promise.reject(full), '/dati/outbox')().catch((error: unknown) => error);
+		expect(refused).toMatchObject({code: 'otp.notSent', params: {file: '/dati/outbox', reason: 'ENOSPC'}});
+		expect(describeError(translator('it'), refused)).toContain('(impossibile scrivere /dati/outbox: ENOSPC)');
 	});
 });
