@@ -23,17 +23,21 @@ import {CLI_EXTERNALS, NODE_BUNDLE} from './node-bundle.mjs';
  * - string-width-fast-path: when string-width measures non-ASCII single-column text without the
  *   first-use cost of Intl.Segmenter (first call on '┌──── è ›' in a fresh process: ~55 ms without,
  *   ~0.13 ms with, Node 20); re-measure on each string-width upgrade.
+ * - meow-lazy-normalize: when meow stops running normalize-package-data when its bundle loads
+ *   (check: a profile of `node dist/cli.js --help` without it shows requireNormalize under the
+ *   meow chunk's top level, ~20 ms).
  */
 const applied = new Map([
 	['patch-ink-incremental-cursor', 0],
 	['zod-english-only', 0],
 	['string-width-fast-path', 0],
+	['meow-lazy-normalize', 0],
 ]);
 /*
  * The package each patch is for: a patch must have applied when its package is in the bundle
  * (`npm run bench` builds the minimal Ink app with this script: Ink and React, no zod).
  */
-const patchedPackage = {'patch-ink-incremental-cursor': 'ink', 'zod-english-only': 'zod', 'string-width-fast-path': 'ink'};
+const patchedPackage = {'patch-ink-incremental-cursor': 'ink', 'zod-english-only': 'zod', 'string-width-fast-path': 'ink', 'meow-lazy-normalize': 'meow'};
 const markApplied = name => applied.set(name, applied.get(name) + 1);
 
 const INK_CURSOR_BUG = 'buffer.push(ansiEscapes.cursorUp(previousVisible - 1));';
@@ -110,6 +114,26 @@ const stringWidthFastPath = {
 };
 
 /*
+ * meow's bundled dependencies run normalize-package-data (with spdx-correct, hosted-git-info and
+ * semver) when the module loads, though meow only calls it when `pkg` is read, which the CLI does
+ * for --version alone: ~20 ms of CPU (spdx-correct's table sort ~12 ms) on every command. The
+ * module is required on first call instead; what it does when called is unchanged.
+ */
+const MEOW_EAGER_NORMALIZE = 'var normalizeExports = requireNormalize();\nconst normalizePackageData = getDefaultExportFromCjs(normalizeExports);';
+const MEOW_LAZY_NORMALIZE = 'const normalizePackageData = (...parameters) => getDefaultExportFromCjs(requireNormalize())(...parameters);';
+const meowLazyNormalize = {
+	name: 'meow-lazy-normalize',
+	setup(context) {
+		context.onLoad({filter: /meow[\\/]build[\\/]dependencies\.js$/}, async ({path}) => {
+			const source = await readFile(path, 'utf8');
+			if (!source.includes(MEOW_EAGER_NORMALIZE)) throw new Error(`meow's dependencies.js changed: review the meow-lazy-normalize patch in scripts/build.mjs (${path})`);
+			markApplied('meow-lazy-normalize');
+			return {contents: source.replace(MEOW_EAGER_NORMALIZE, MEOW_LAZY_NORMALIZE), loader: 'js'};
+		});
+	},
+};
+
+/*
  * esbuild escapes non-ASCII characters in strings but copies comments and regular expression
  * literals as they are. One such character makes Node decode the whole file as UTF-8 and V8 keep
  * and scan it as a two-byte string: with the 1 MB interface chunk holding one, a start took
@@ -127,7 +151,7 @@ const result = await build({
 	entryPoints: {cli: 'source/cli.tsx'},
 	outdir: 'dist',
 	external: CLI_EXTERNALS,
-	plugins: [patchInk, zodEnglishOnly, stringWidthFastPath],
+	plugins: [patchInk, zodEnglishOnly, stringWidthFastPath, meowLazyNormalize],
 	legalComments: 'none',
 	write: false,
 	metafile: true,

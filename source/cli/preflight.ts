@@ -1,5 +1,6 @@
 import type {Translate} from '../ui/i18n/index.js';
-import {parseAdminWords, type AdminFlags} from './admin.js';
+import type {AdminFlags} from './admin.js';
+import {parseAdminWords} from './admin-words.js';
 import {UsageError} from './usage.js';
 
 /*
