@@ -2,7 +2,7 @@
 import {fileURLToPath} from 'node:url';
 import {isDomainError, setProgramIdentity} from './core/index.js';
 import {UsageError} from './cli/usage.js';
-import {COMMANDS, FLAGS, findCommand, flagNameOf, meowFlags, type FlagName, type FlagSpec} from './cli/command-table.js';
+import {COMMANDS, FLAGS, findCommand, flagNameOf, knownWords, meowFlags, type FlagName, type FlagSpec} from './cli/command-table.js';
 import {helpWidth, type ParsedFlags} from './cli/command-run.js';
 import {badLanguageVariable, displayPreferences, preferredLanguage} from './cli/preferences.js';
 import {suggestion} from './cli/suggest.js';
@@ -134,7 +134,7 @@ async function main(argv: readonly string[]): Promise<number> {
 		process.stdout.write(cli.version() + '\n');
 		return 0;
 	}
-	if (words.length > 0 && name !== 'completion' && !(await help()).knownWords(spec, words)) throw (await help()).unknownCommand(t, spec, words);
+	if (words.length > 0 && name !== 'completion' && !knownWords(spec, words)) throw (await help()).unknownCommand(t, spec, words);
 	if (cli.flags.lang !== undefined && !isLanguage(cli.flags.lang)) throw new UsageError(t('cli.badLang', {lang: cli.flags.lang}));
 	const badVariable = badLanguageVariable(process.env);
 	if (cli.flags.lang === undefined && badVariable !== undefined) throw new UsageError(`MYSIGN_LANG: ${t('cli.badLang', {lang: badVariable})}`);
