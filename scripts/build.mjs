@@ -146,7 +146,7 @@ function asciiOnly(text) {
 	return text.replace(/[^\0-\x7F]/g, character => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-const result = await build({
+const OPTIONS = {
 	...NODE_BUNDLE,
 	entryPoints: {cli: 'source/cli.tsx'},
 	outdir: 'dist',
@@ -155,7 +155,48 @@ const result = await build({
 	legalComments: 'none',
 	write: false,
 	metafile: true,
-});
+};
+
+/*
+ * Fewer files at the start. esbuild puts each module in a chunk named by the set of entry points
+ * that reach it, and every `import()` target is an entry point: the ~28 modules cli.js loads
+ * before anything else were split over ~20 files (each shared with a different set of lazily
+ * loaded modules), and each file costs ~0.45 ms to resolve, read, compile and link, whatever its
+ * size. A first build finds the modules of the program's own code (under source/) that are only
+ * loaded with import(); the second gives each of them the entry's static imports as imports of
+ * its own. Those modules have all run by the time anything is imported lazily, so nothing runs
+ * earlier or in another order; esbuild then finds them all reached by the same entry points and
+ * writes them into one file. `--help` reads 9 files instead of 22, `admin show` 29 instead of 42.
+ */
+const CLI_SOURCE = 'source/cli.tsx';
+async function startModulesEverywhere() {
+	const first = await build({...OPTIONS, logLevel: 'silent'});
+	// The patches are counted in the build that is written.
+	for (const name of applied.keys()) applied.set(name, 0);
+	const {inputs} = first.metafile;
+	const statics = path => (inputs[path]?.imports ?? []).filter(entry => entry.kind !== 'dynamic-import' && !entry.external).map(entry => entry.path);
+	const atStart = new Set();
+	for (const pending = [CLI_SOURCE]; pending.length > 0; ) {
+		const path = pending.pop();
+		if (atStart.has(path)) continue;
+		atStart.add(path);
+		pending.push(...statics(path));
+	}
+	const lazy = new Set(Object.values(inputs).flatMap(input => input.imports.filter(entry => entry.kind === 'dynamic-import' && !entry.external).map(entry => entry.path)));
+	const targets = new Set([...lazy].filter(path => path.startsWith('source/') && /\.tsx?$/.test(path) && !atStart.has(path)).map(path => resolve(path)));
+	const imports = statics(CLI_SOURCE).map(path => `import ${JSON.stringify(resolve(path))};`).join('\n');
+	return {
+		name: 'start-modules-everywhere',
+		setup(context) {
+			context.onLoad({filter: /[\\/]source[\\/].*\.tsx?$/}, async ({path}) => {
+				if (!targets.has(path)) return undefined;
+				return {contents: `${await readFile(path, 'utf8')}\n${imports}\n`, loader: path.endsWith('x') ? 'tsx' : 'ts'};
+			});
+		},
+	};
+}
+
+const result = await build({...OPTIONS, plugins: [...OPTIONS.plugins, await startModulesEverywhere()]});
 const bundledFiles = Object.keys(result.metafile.inputs).map(input => resolve(input.replace(/^[\w-]+:/, '')).split(sep).join('/'));
 const bundles = name => bundledFiles.some(file => file.includes(`/node_modules/${name}/`));
 const skipped = [...applied].filter(([name, count]) => count === 0 && bundles(patchedPackage[name])).map(([name]) => name);
