@@ -1,14 +1,21 @@
 import {readFile} from 'node:fs/promises';
-import stringWidth from 'string-width';
 import {checkEnrollment, isDomainError, loadSharedFolderSetup, parseEnrollmentCsv, revocationReasons, type EnrollmentInput, type Portal, toDisplayText} from '../core/index.js';
 import {describeError, formatDate, type Language, type Translate} from '../ui/i18n/index.js';
 import {cliDateTime, jsonDocument} from './time.js';
 import {confirmed} from './confirm.js';
 import type {ParsedFlags} from './command-types.js';
 import {UsageError} from './usage.js';
+import {parseAdminWords} from './admin-words.js';
 
-/** Padded to `width` terminal columns (a wide character such as 漢 takes two), never cut. */
-const padColumns = (text: string, width: number) => text + ' '.repeat(Math.max(0, width - stringWidth(text)));
+/**
+ * Padded to `width` terminal columns (a wide character such as 漢 takes two), never cut.
+ * string-width loads only for the list `admin enroll` prints: loaded with the module, its set-up
+ * (~20–30 ms of CPU) was paid by every admin command and by `status`.
+ */
+async function columnPadder(): Promise<(text: string, width: number) => string> {
+	const {default: stringWidth} = await import('string-width');
+	return (text, width) => text + ' '.repeat(Math.max(0, width - stringWidth(text)));
+}
 
 /*
  * `mysign admin …` (operators) and `mysign status` (monitoring). Arguments
@@ -18,8 +25,6 @@ const padColumns = (text: string, width: number) => text + ' '.repeat(Math.max(0
 
 /** The flags the admin sub-commands read, as parsed (see command-types.ts); `--json` and `--pem` resolved to booleans. */
 export type AdminFlags = Pick<ParsedFlags, 'count' | 'name' | 'surname' | 'codiceFiscale' | 'phone' | 'email' | 'csv' | 'reason' | 'deadline' | 'yes'> & {json: boolean; pem: boolean};
-
-export const ADMIN_COMMANDS = ['enroll', 'coupon create', 'coupon list', 'unlock', 'revoke', 'reactivate', 'flag-replacement', 'list', 'show', 'rao add', 'rao list', 'init', 'reissue'] as const;
 
 const out = (text: string) => process.stdout.write(text + '\n');
 
@@ -34,17 +39,6 @@ function asUsage(t: Translate, error: unknown): never {
 function required(t: Translate, value: string | undefined, what: string): string {
 	if (value === undefined || value.trim() === '') throw new UsageError(t('admin.missing', {what}));
 	return value;
-}
-
-/** Splits `admin WORDS…` into the command and its operand (a userID), refusing anything else. */
-export function parseAdminWords(t: Translate, words: readonly string[]): {command: (typeof ADMIN_COMMANDS)[number]; operand: string | undefined} {
-	const joined = words.join(' ');
-	const command = ADMIN_COMMANDS.find(name => joined === name || joined.startsWith(`${name} `));
-	if (!command) throw new UsageError(t('cli.unknownCommand', {command: `admin ${joined}`.trim()}));
-	const rest = words.slice(command.split(' ').length);
-	const takesUser = ['unlock', 'revoke', 'reactivate', 'flag-replacement', 'show', 'reissue'].includes(command);
-	if (rest.length > (takesUser ? 1 : 0)) throw new UsageError(t('cli.unknownCommand', {command: `admin ${joined}`}));
-	return {command, operand: rest[0]};
 }
 
 /**
@@ -94,6 +88,7 @@ export async function adminCommand(t: Translate, language: Language, portal: Por
 				const rows = await enrollmentRows(t, flags);
 				const progress = (await import('./progress.js')).enrollmentProgress(t);
 				const enrolled = await admin.enroll(rows, {numbered: flags.csv !== undefined, progress: progress?.update}).finally(() => progress?.end());
+				const padColumns = await columnPadder();
 				print(
 					{enrolled},
 					[t('admin.enrolled', {count: enrolled.length}), ...enrolled.map(holder => `  ${holder.userId}  ${padColumns(toDisplayText(`${holder.name} ${holder.surname}`), 28)} ${toDisplayText(holder.email)}  IUT ${holder.iut}`), t('admin.enrolledNote')].join('\n'),

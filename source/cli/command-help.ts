@@ -132,11 +132,6 @@ export function unknownCommand(t: Translate, spec: CommandSpec | undefined, word
 	return new UsageError(guess ? `${message} ${t('cli.didYouMean', {suggestion: guess})}` : message);
 }
 
-/** Whether the words start with one of the command's sub-commands (always so for a command without any). */
-export function knownWords(spec: CommandSpec, words: readonly string[]): boolean {
-	const joined = words.join(' ');
-	return !spec.subcommands || words.length === 0 || spec.subcommands.some(entry => joined === entry.words || joined.startsWith(`${entry.words} `));
-}
 
 /** The help for `mysign help WORDS…` (= `mysign WORDS… --help`). */
 export function helpFor(t: Translate, commands: readonly CommandSpec[], words: readonly string[], width: number): string {

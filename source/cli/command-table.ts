@@ -76,6 +76,15 @@ export function findCommand(name: string): CommandSpec | undefined {
 	return COMMANDS.find(candidate => candidate.name === name);
 }
 
+/**
+ * Whether the words start with one of the command's sub-commands (always so for a command without
+ * any). Here, not with the help (command-help.ts), which then loads only when something is refused.
+ */
+export function knownWords(spec: CommandSpec, words: readonly string[]): boolean {
+	const joined = words.join(' ');
+	return !spec.subcommands || words.length === 0 || spec.subcommands.some(entry => joined === entry.words || joined.startsWith(`${entry.words} `));
+}
+
 /** The flags as meow reads them (every flag of every command; each command's own list is checked after). */
 export function meowFlags(): Record<FlagName, {type: 'string' | 'boolean'; default?: boolean; shortFlag?: string}> {
 	const flags = {} as Record<FlagName, {type: 'string' | 'boolean'; default?: boolean; shortFlag?: string}>;

@@ -1,6 +1,7 @@
 import type {Translate} from '../ui/i18n/index.js';
 import {USER_ID_PATTERN} from '../core/index.js';
-import {parseAdminWords, type AdminFlags} from './admin.js';
+import type {AdminFlags} from './admin.js';
+import {parseAdminWords} from './admin-words.js';
 import {UsageError} from './usage.js';
 
 /*
