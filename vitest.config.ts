@@ -1,5 +1,6 @@
 import {availableParallelism} from 'node:os';
 import {defineConfig} from 'vitest/config';
+import SlowFirstSequencer from './test/helpers/slow-first-sequencer.js';
 
 /** What both projects below share (an inline project does not inherit the root's test options in vitest 4). */
 const common = {
@@ -19,6 +20,8 @@ export default defineConfig({
 		// the cores busy while one waits. VITEST_MAX_WORKERS overrides it.
 		maxWorkers: availableParallelism() + 1,
 		reporters: ['default', './test/helpers/summary-reporter.ts'],
+		// The longest files first, also in a fresh clone that has no timings yet (see the sequencer).
+		sequence: {sequencer: SlowFirstSequencer},
 		// The build first (the CLI), then the demo templates every test copies (template-setup.ts); once
 		// for the run, here at the root (a project's own globalSetup would run again for each project).
 		globalSetup: ['./test/helpers/build.ts', './test/helpers/template-setup.ts'],
