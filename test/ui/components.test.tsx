@@ -1,4 +1,4 @@
-import {useState} from 'react';
+import {useEffect, useState} from 'react';
 import {Text} from 'ink';
 import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it, vi} from 'vitest';
@@ -138,6 +138,44 @@ describe('OtpStep', () => {
 		await waitForScreen(second, 'Nuovo codice inviato.');
 		expect((await portal.phone.messages('JCPD2841')).length).toBe(2);
 		second.unmount();
+	});
+
+	it('with push, still hears the phone when the screen around it re-renders more often than it polls', async () => {
+		const {portal, remove} = await demoPortal();
+		cleanup = remove;
+		const session = await logIn(portal, 'JCPD2841', 'Tramonto!73');
+		await portal.otp.setPush(session, true);
+		const challenge = await challengesOf(portal).start({userId: 'JCPD2841', operation: 'op', data: {}});
+		function Host() {
+			const [done, setDone] = useState(false);
+			// A countdown or spinner around the step: a render every 200 ms, each with new callbacks.
+			const [, setTick] = useState(0);
+			useEffect(() => {
+				const timer = setInterval(() => setTick(value => value + 1), 200);
+				return () => clearInterval(timer);
+			}, []);
+			if (done) return <Text>FATTO</Text>;
+			return (
+				<OtpStep
+					active
+					challenge={challenge}
+					confirmLabel="Conferma"
+					onConfirm={async code => {
+						await challengesOf(portal).confirm({challengeId: challenge.id, userId: 'JCPD2841', operation: 'op', data: {}, code});
+						setDone(true);
+					}}
+					onResend={() => portal.otp.resend(session, challenge.id)}
+					onPoll={() => portal.otp.challengeState(session, challenge.id)}
+					onRestart={() => undefined}
+					onCancel={() => undefined}
+				/>
+			);
+		}
+		const rendered = render(withUi(portal, <Host />));
+		await waitForScreen(rendered, 'approva la richiesta sull’app MyInfoCert');
+		await portal.phone.answerPush('JCPD2841', challenge.id, true);
+		await waitForScreen(rendered, 'FATTO');
+		rendered.unmount();
 	});
 
 	it('"Invia nuovo OTP" past the per-holder limit shows the time of the next message; an app code already used says so and stays on the step', async () => {

@@ -71,25 +71,36 @@ export function OtpStep({active, challenge: initial, confirmLabel, onConfirm, on
 	const {submit} = useSubmit(dispatch);
 
 	// A push request: wait for the phone's answer (the app's code can still be typed meanwhile).
+	// The callbacks are read through a ref: a parent passing new functions on each render must not
+	// restart the one-second timer (renders more often than that would keep it from ever firing).
 	const answered = useRef(false);
+	const latest = useRef({onPoll, onConfirm, onRestart, submit, t});
+	latest.current = {onPoll, onConfirm, onRestart, submit, t};
+	const polls = challenge.channel === 'push' && onPoll !== undefined;
 	useEffect(() => {
-		if (challenge.channel !== 'push' || !onPoll) return;
+		if (!polls) return;
+		let asking = false;
 		const timer = setInterval(() => {
-			if (answered.current) return;
-			onPoll().then(
-				view => {
-					if (answered.current) return;
-					if (view.state === 'approved') answered.current = submit(() => onConfirm(''), {failed: (_, message) => void onRestart(message.text)});
-					else if (view.state === 'denied') {
-						answered.current = true;
-						onRestart(t('errors.otp.denied'));
-					}
-				},
-				() => undefined,
-			);
+			const {onPoll: poll} = latest.current;
+			if (answered.current || asking || !poll) return;
+			asking = true;
+			poll()
+				.then(
+					view => {
+						if (answered.current) return;
+						const {onConfirm: confirm, onRestart: restart, submit: send, t: translate} = latest.current;
+						if (view.state === 'approved') answered.current = send(() => confirm(''), {failed: (_, message) => void restart(message.text)});
+						else if (view.state === 'denied') {
+							answered.current = true;
+							restart(translate('errors.otp.denied'));
+						}
+					},
+					() => undefined,
+				)
+				.finally(() => (asking = false));
 		}, 1000);
 		return () => clearInterval(timer);
-	}, [challenge.channel, onPoll, onConfirm, onRestart, submit, t]);
+	}, [polls]);
 
 	const focused = (name: string) => active && controls[form.focus]?.name === name;
 	return (
