@@ -47,7 +47,8 @@ describe('"Rinnova firma" in a pseudo-terminal', () => {
 		await terminal.waitForText('Il tuo certificato di Firma Remota è stato rinnovato');
 		const expected = new Date();
 		expected.setUTCFullYear(expected.getUTCFullYear() + 3);
-		const date = `${String(expected.getUTCDate()).padStart(2, '0')}/${String(expected.getUTCMonth() + 1).padStart(2, '0')}/${expected.getUTCFullYear()}`;
+		// The day in Rome, as the portal shows it (between 23:00 and midnight UTC it is already the next day there).
+		const date = new Intl.DateTimeFormat('it-IT', {timeZone: 'Europe/Rome', day: '2-digit', month: '2-digit', year: 'numeric'}).format(expected);
 		expect(terminal.screen().replace(/\s+/g, ' ')).toContain(`valido fino al ${date}`);
 		// "Torna alla homepage": the dashboard, with the new certificate.
 		terminal.write('\r');
