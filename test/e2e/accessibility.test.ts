@@ -5,6 +5,7 @@ import {translator, type Language, type MessageKey} from '../../source/ui/i18n/i
 import {e2eFixture, runCli} from '../helpers/cli.js';
 import type {Terminal} from '../helpers/terminal.js';
 import {MARIO} from '../helpers/holders.js';
+import {romeDay} from '../helpers/rome-day.js';
 
 const {demoFolder, open} = e2eFixture();
 const DAY = 86_400_000;
@@ -31,7 +32,7 @@ function currentIut(data: string): string {
 }
 
 function ddmmyyyy(date: Date): string {
-	return `${String(date.getUTCDate()).padStart(2, '0')}/${String(date.getUTCMonth() + 1).padStart(2, '0')}/${date.getUTCFullYear()}`;
+	return romeDay(date);
 }
 
 /**

@@ -4,6 +4,7 @@ import {describe, expect, it} from 'vitest';
 import type {OutboxMessage} from '../../source/core/portal.js';
 import {e2eFixture, runCli, typeLogin, openSuspensionForm} from '../helpers/cli.js';
 import {MARIO} from '../helpers/holders.js';
+import {romeDay} from '../helpers/rome-day.js';
 
 /*
  * Issue 18, "Silent changes", through the built CLI in a pseudo-terminal: a suspension made in
@@ -16,7 +17,7 @@ const {demoFolder, open} = e2eFixture();
 const DAY = 86_400_000;
 
 function ddmmyyyy(date: Date): string {
-	return `${String(date.getUTCDate()).padStart(2, '0')}/${String(date.getUTCMonth() + 1).padStart(2, '0')}/${date.getUTCFullYear()}`;
+	return romeDay(date);
 }
 
 function outbox(data: string): OutboxMessage[] {

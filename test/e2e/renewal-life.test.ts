@@ -5,6 +5,7 @@ import {e2eFixture, runCli, typeLogin, openSuspensionForm} from '../helpers/cli.
 import {demoFolderCopies} from '../helpers/demo-template.js';
 import {MARIO} from '../helpers/holders.js';
 import type {Terminal} from '../helpers/terminal.js';
+import {romeDay} from '../helpers/rome-day.js';
 
 /*
  * Issue 18, "Renewal": the new IUT shown and usable for suspension, "Torna alla homepage", a
@@ -29,7 +30,7 @@ function lastSmsCode(data: string): string {
 }
 
 function ddmmyyyy(date: Date): string {
-	return `${String(date.getUTCDate()).padStart(2, '0')}/${String(date.getUTCMonth() + 1).padStart(2, '0')}/${date.getUTCFullYear()}`;
+	return romeDay(date);
 }
 
 /** Logs MARIO in, opens "Rinnova firma" (card 3), its default button, and ticks both consents. */

@@ -10,6 +10,7 @@ import {Store} from '../../source/core/store/store.js';
 import {runCli} from '../helpers/cli.js';
 import {cliDemoCopies, crlEntries, csvOf, DAY, holderRows, openPortal, pdfText, serialKey} from '../helpers/operators.js';
 import {lastSmsCode, logIn, MARIO, temporaryDirectory} from '../helpers/portal.js';
+import {romeDay} from '../helpers/rome-day.js';
 
 /*
  * Issue 19, the trainer's acceptance: a room of 20 enrolled from a CSV plus the 3 demo holders;
@@ -72,7 +73,7 @@ async function firstAccess(portal: Portal, holder: Enrolled): Promise<Awaited<Re
 }
 
 function ddmmyyyy(date: Date): string {
-	return `${String(date.getUTCDate()).padStart(2, '0')}/${String(date.getUTCMonth() + 1).padStart(2, '0')}/${date.getUTCFullYear()}`;
+	return romeDay(date);
 }
 
 beforeAll(async () => {

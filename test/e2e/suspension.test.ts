@@ -5,12 +5,13 @@ import {describe, expect, it} from 'vitest';
 import {e2eFixture, runCli, typeLogin, openSuspensionForm} from '../helpers/cli.js';
 import {pdfInfo, pdfText} from '../helpers/pdf.js';
 import {MARIO} from '../helpers/holders.js';
+import {romeDay} from '../helpers/rome-day.js';
 
 const {demoFolder, open} = e2eFixture();
 const DAY = 86_400_000;
 
 function ddmmyyyy(date: Date): string {
-	return `${String(date.getUTCDate()).padStart(2, '0')}/${String(date.getUTCMonth() + 1).padStart(2, '0')}/${date.getUTCFullYear()}`;
+	return romeDay(date);
 }
 
 describe('"Sospensione e revoca firma" in a pseudo-terminal', () => {

@@ -7,6 +7,7 @@ import {systemClock} from '../../source/core/clock.js';
 import type {Portal} from '../../source/core/portal.js';
 import {CLI, ROOT, runCli} from './cli.js';
 import {copyDemoTemplate} from './templates.js';
+import {romeDay} from './rome-day.js';
 
 /*
  * Helpers for the operator end-to-end tests (`mysign admin`, `status`, `outbox`, scenarios):
@@ -19,7 +20,7 @@ export const DAY = 86_400_000;
 /** dd/mm/yyyy of the day `days` from now (Italian time is at most two hours ahead of UTC). */
 export function ddmmyyyy(days: number): string {
 	const date = new Date(Date.now() + days * DAY);
-	return `${String(date.getUTCDate()).padStart(2, '0')}/${String(date.getUTCMonth() + 1).padStart(2, '0')}/${date.getUTCFullYear()}`;
+	return romeDay(date);
 }
 
 /** A holder as `mysign admin list --json` lists it. */

@@ -7,6 +7,7 @@ import {WORKERS} from '../helpers/root.js';
 import {accessEntries, errorCode, lastSmsCode, logIn, MARIO} from '../helpers/portal.js';
 import {realClockDemo, scaled} from '../helpers/reliability.js';
 import {storeOf, challengesOf} from '../helpers/internals.js';
+import {romeDay} from '../helpers/rome-day.js';
 
 /*
  * Issue 9, point 6: guesses from several processes at once. Each of 4 processes makes its
@@ -113,7 +114,7 @@ describe(`${PROCESSES} processes guessing at once, ${GUESSES} guesses each`, () 
 		const outcomes = await guessTogether(directory, 'erc', iut, (process, guess) => String(50_000_000 + process * 1000 + guess));
 		expectCounted(outcomes, 'suspend.wrongCodes', 5, ['suspend.locked']);
 		const date = new Date(Date.now() + 10 * 86_400_000);
-		const endDate = `${String(date.getUTCDate()).padStart(2, '0')}/${String(date.getUTCMonth() + 1).padStart(2, '0')}/${date.getUTCFullYear()}`;
+		const endDate = romeDay(date);
 		const session = await logIn(portal, MARIO.userId, MARIO.password);
 		expect(await errorCode(portal.certificate.suspend(session, {iut, erc: ERC, ercAgain: ERC, endDate, acceptRevocationEffect: false}))).toBe('suspend.locked');
 		expect((await storeOf(portal).read()).certificates.find(certificate => certificate.iut === iut)!.status).toBe('active');

@@ -2,6 +2,7 @@ import {afterEach, describe, expect, it, vi} from 'vitest';
 import {demoCopies} from '../helpers/demo-template.js';
 import {errorCode, lastSmsCode, logIn, MARIO} from '../helpers/portal.js';
 import {storeOf} from '../helpers/internals.js';
+import {romeDay} from '../helpers/rome-day.js';
 
 /*
  * Issue 9, point 6, the moment the cross-process test can only hit by chance: a guess whose
@@ -68,7 +69,7 @@ describe('the right value whose check was under way when the wrong guesses locke
 		const session = await logIn(portal, MARIO.userId, MARIO.password);
 		const iut = await portal.certificate.currentIut(session);
 		const end = new Date(clock.now().getTime() + 10 * 86_400_000);
-		const endDate = `${String(end.getUTCDate()).padStart(2, '0')}/${String(end.getUTCMonth() + 1).padStart(2, '0')}/${end.getUTCFullYear()}`;
+		const endDate = romeDay(end);
 		const request = (erc: string) => ({iut, erc, ercAgain: erc, endDate, acceptRevocationEffect: false});
 		holdBack('40213769');
 		const right = errorCode(portal.certificate.suspend(session, request('40213769')));

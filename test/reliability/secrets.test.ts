@@ -8,6 +8,7 @@ import {describeError, translator} from '../../source/ui/i18n/index.js';
 import {runCli} from '../helpers/cli.js';
 import {demoPortal, lastSmsCode, logIn, MARIO, temporaryDirectory} from '../helpers/portal.js';
 import {storeOf} from '../helpers/internals.js';
+import {romeDay} from '../helpers/rome-day.js';
 
 /*
  * Issue 9, point 5, extending test/core/secrets-at-rest.test.ts (which follows password,
@@ -141,7 +142,7 @@ describe('canary secrets through their flows, under umask 000', () => {
 			await step('suspension with a wrong ERC, then the right one', async () => {
 				const iut = await portal.certificate.currentIut(session);
 				const end = new Date(clock.now().getTime() + 10 * 86_400_000);
-				const endDate = `${String(end.getUTCDate()).padStart(2, '0')}/${String(end.getUTCMonth() + 1).padStart(2, '0')}/${end.getUTCFullYear()}`;
+				const endDate = romeDay(end);
 				expect(await refused(portal.certificate.suspend(session, {iut, erc: CANARIES.wrongErc, ercAgain: CANARIES.wrongErc, endDate, acceptRevocationEffect: false}))).toBe('suspend.wrongCodes');
 				await portal.certificate.suspend(session, {iut, erc: CANARIES.erc, ercAgain: CANARIES.erc, endDate, acceptRevocationEffect: false});
 			});

@@ -13,6 +13,7 @@ import {existsSync} from 'node:fs';
 import {isDomainError} from '../../source/core/errors.js';
 import {Portal, type Session} from '../../source/core/portal.js';
 import {challengesOf} from '../helpers/internals.js';
+import {romeDay} from '../helpers/rome-day.js';
 
 const [dataDirectory, go, kind, userId, target, guessesText, password] = process.argv.slice(2) as [string, string, string, string, string, string, string];
 const guesses = JSON.parse(guessesText) as string[];
@@ -30,7 +31,7 @@ while (!existsSync(go)) await new Promise(resolve => setTimeout(resolve, 2));
 
 function endDate(): string {
 	const date = new Date(Date.now() + 10 * 86_400_000);
-	return `${String(date.getUTCDate()).padStart(2, '0')}/${String(date.getUTCMonth() + 1).padStart(2, '0')}/${date.getUTCFullYear()}`;
+	return romeDay(date);
 }
 
 async function guess(value: string): Promise<string> {

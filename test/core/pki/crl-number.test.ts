@@ -6,6 +6,7 @@ import {DAY} from '../../../source/core/clock.js';
 import {CertificationAuthority} from '../../../source/core/pki/authority.js';
 import {demoPortal, GIULIA, logIn, ManualClock, MARIO} from '../../helpers/portal.js';
 import {storeOf} from '../../helpers/internals.js';
+import {romeDay} from '../../helpers/rome-day.js';
 
 /*
  * RFC 5280 §5.2.3: every CRL carries a CRL Number, one more at each issue, never repeated.
@@ -43,7 +44,7 @@ function crlCheck(pki: string, certificateFile: string) {
 }
 
 function ddmmyyyy(date: Date): string {
-	return `${String(date.getUTCDate()).padStart(2, '0')}/${String(date.getUTCMonth() + 1).padStart(2, '0')}/${date.getUTCFullYear()}`;
+	return romeDay(date);
 }
 
 describe('the CRL Number', () => {

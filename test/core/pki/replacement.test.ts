@@ -8,6 +8,7 @@ import type {Portal, Session} from '../../../source/core/portal.js';
 import {pdfText, showEncryption} from '../../helpers/pdf.js';
 import {demoPortal, lastSmsCode, logIn, ManualClock, MARIO} from '../../helpers/portal.js';
 import {storeOf} from '../../helpers/internals.js';
+import {romeDay} from '../../helpers/rome-day.js';
 
 const LUCA = {userId: 'JCPD5590', password: 'Montagna_19', pin: '16180339', codiceFiscale: 'VRDLCU75T10L219Q', erc: '91736402'};
 
@@ -77,7 +78,7 @@ describe('"Richiedi nuovo certificato" (seed 002)', () => {
 		// The envelope carries the IUT its ERC goes with: the new certificate's.
 		expect(pdfText(file, 'Girasole al mare 42', directory)).toContain(`IUT: ${iut}\n`);
 		const end = new Date(Date.now() + 3 * 86_400_000);
-		const endDate = `${String(end.getUTCDate()).padStart(2, '0')}/${String(end.getUTCMonth() + 1).padStart(2, '0')}/${end.getUTCFullYear()}`;
+		const endDate = romeDay(end);
 		await expect(portal.certificate.suspend(session, {iut, erc: LUCA.erc, ercAgain: LUCA.erc, endDate, acceptRevocationEffect: false})).rejects.toMatchObject({code: 'suspend.wrongCodes'});
 		await portal.certificate.suspend(session, {iut, erc: erc!, ercAgain: erc!, endDate, acceptRevocationEffect: false});
 	});
@@ -94,7 +95,10 @@ describe('"Richiedi nuovo certificato" (seed 002)', () => {
 		cleanup = context.remove;
 		const {portal, clock} = context;
 		const expiresAt = Date.parse((await storeOf(portal).read()).certificates.find(entry => entry.userId === MARIO.userId)!.expiresAt);
-		clock.set(new Date(expiresAt - 10 * 60_000));
+		// Shortly before the expiry, on its day in Rome (an expiry at 00:05 in Rome is not preceded by 10 minutes of that day).
+		const rome = Object.fromEntries(new Intl.DateTimeFormat('en-GB', {timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23'}).formatToParts(new Date(expiresAt)).map(part => [part.type, Number(part.value)]));
+		const sinceMidnight = ((rome['hour']! * 60 + rome['minute']!) * 60 + rome['second']!) * 1000;
+		clock.set(new Date(expiresAt - Math.min(10 * 60_000, sinceMidnight / 2)));
 		const session = await logIn(portal, MARIO.userId, MARIO.password);
 		expect((await portal.renewal.replacementStatus(session)).allowed).toBe(true);
 		const {renewalId} = await portal.renewal.beginReplacement(session, {acceptConditions: true, pin: MARIO.pin});

@@ -5,6 +5,7 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {DAY} from '../../../source/core/clock.js';
 import {demoPortal, ManualClock, MARIO, errorCode, logIn} from '../../helpers/portal.js';
 import {storeOf} from '../../helpers/internals.js';
+import {romeDay} from '../../helpers/rome-day.js';
 
 const ERC = '40213769';
 const IUT = '20547815';
@@ -25,7 +26,7 @@ async function setup() {
 }
 
 function ddmmyyyy(date: Date): string {
-	return `${String(date.getUTCDate()).padStart(2, '0')}/${String(date.getUTCMonth() + 1).padStart(2, '0')}/${date.getUTCFullYear()}`;
+	return romeDay(date);
 }
 
 function crlCheck(directory: string, certificateFile: string, at: Date) {
