@@ -2,7 +2,7 @@ import {useEffect, useState} from 'react';
 import {Text} from 'ink';
 import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it, vi} from 'vitest';
-import type {Portal} from '../../source/core/portal.js';
+import type {ChallengeView, Portal, Session} from '../../source/core/portal.js';
 import {PinInput} from '../../source/ui/components/pin-input.js';
 import {OtpInput} from '../../source/ui/components/otp-input.js';
 import {OtpStep} from '../../source/ui/components/otp-step.js';
@@ -81,6 +81,33 @@ describe('PinInput in a form', () => {
 	});
 });
 
+/** An OTP step on a push challenge that shows FATTO once confirmed; `renderEveryMs`: a countdown or spinner around it, re-rendering with new callbacks each time. */
+function PushHost({portal, session, challenge, renderEveryMs}: {portal: Portal; session: Session; challenge: ChallengeView; renderEveryMs?: number}) {
+	const [done, setDone] = useState(false);
+	const [, setTick] = useState(0);
+	useEffect(() => {
+		if (!renderEveryMs) return;
+		const timer = setInterval(() => setTick(value => value + 1), renderEveryMs);
+		return () => clearInterval(timer);
+	}, [renderEveryMs]);
+	if (done) return <Text>FATTO</Text>;
+	return (
+		<OtpStep
+			active
+			challenge={challenge}
+			confirmLabel="Conferma"
+			onConfirm={async code => {
+				await challengesOf(portal).confirm({challengeId: challenge.id, userId: 'JCPD2841', operation: 'op', data: {}, code});
+				setDone(true);
+			}}
+			onResend={() => portal.otp.resend(session, challenge.id)}
+			onPoll={() => portal.otp.challengeState(session, challenge.id)}
+			onRestart={() => undefined}
+			onCancel={() => undefined}
+		/>
+	);
+}
+
 describe('OtpStep', () => {
 	it('with push, confirms when the phone approves; with SMS, a wrong code says how many attempts are left', async () => {
 		const {portal, remove} = await demoPortal();
@@ -88,26 +115,7 @@ describe('OtpStep', () => {
 		const session = await logIn(portal, 'JCPD2841', 'Tramonto!73');
 		await portal.otp.setPush(session, true);
 		const challenge = await challengesOf(portal).start({userId: 'JCPD2841', operation: 'op', data: {}});
-		function Host() {
-			const [done, setDone] = useState(false);
-			if (done) return <Text>FATTO</Text>;
-			return (
-				<OtpStep
-					active
-					challenge={challenge}
-					confirmLabel="Conferma"
-					onConfirm={async code => {
-						await challengesOf(portal).confirm({challengeId: challenge.id, userId: 'JCPD2841', operation: 'op', data: {}, code});
-						setDone(true);
-					}}
-					onResend={() => portal.otp.resend(session, challenge.id)}
-					onPoll={() => portal.otp.challengeState(session, challenge.id)}
-					onRestart={() => undefined}
-					onCancel={() => undefined}
-				/>
-			);
-		}
-		const rendered = render(withUi(portal, <Host />));
+		const rendered = render(withUi(portal, <PushHost portal={portal} session={session} challenge={challenge} />));
 		await waitForScreen(rendered, 'approva la richiesta sull’app MyInfoCert');
 		await portal.phone.answerPush('JCPD2841', challenge.id, true);
 		await waitForScreen(rendered, 'FATTO');
@@ -146,32 +154,7 @@ describe('OtpStep', () => {
 		const session = await logIn(portal, 'JCPD2841', 'Tramonto!73');
 		await portal.otp.setPush(session, true);
 		const challenge = await challengesOf(portal).start({userId: 'JCPD2841', operation: 'op', data: {}});
-		function Host() {
-			const [done, setDone] = useState(false);
-			// A countdown or spinner around the step: a render every 200 ms, each with new callbacks.
-			const [, setTick] = useState(0);
-			useEffect(() => {
-				const timer = setInterval(() => setTick(value => value + 1), 200);
-				return () => clearInterval(timer);
-			}, []);
-			if (done) return <Text>FATTO</Text>;
-			return (
-				<OtpStep
-					active
-					challenge={challenge}
-					confirmLabel="Conferma"
-					onConfirm={async code => {
-						await challengesOf(portal).confirm({challengeId: challenge.id, userId: 'JCPD2841', operation: 'op', data: {}, code});
-						setDone(true);
-					}}
-					onResend={() => portal.otp.resend(session, challenge.id)}
-					onPoll={() => portal.otp.challengeState(session, challenge.id)}
-					onRestart={() => undefined}
-					onCancel={() => undefined}
-				/>
-			);
-		}
-		const rendered = render(withUi(portal, <Host />));
+		const rendered = render(withUi(portal, <PushHost portal={portal} session={session} challenge={challenge} renderEveryMs={200} />));
 		await waitForScreen(rendered, 'approva la richiesta sull’app MyInfoCert');
 		await portal.phone.answerPush('JCPD2841', challenge.id, true);
 		await waitForScreen(rendered, 'FATTO');

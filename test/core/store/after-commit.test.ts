@@ -1,7 +1,6 @@
-import {afterEach, describe, expect, it} from 'vitest';
-import {emptyDatabase, nextSequence} from '../../../source/core/store/schema.js';
-import {Store} from '../../../source/core/store/store.js';
-import {temporaryDirectory} from '../../helpers/portal.js';
+import {describe, expect, it} from 'vitest';
+import {nextSequence} from '../../../source/core/store/schema.js';
+import {emptyStores} from '../../helpers/stores.js';
 
 /*
  * Effects registered with `transaction.afterCommit` (an OTP's SMS to the outbox) run after
@@ -9,19 +8,7 @@ import {temporaryDirectory} from '../../helpers/portal.js';
  * then `update` rejects with the first error, the change staying committed.
  */
 
-let cleanup: (() => void) | undefined;
-afterEach(() => {
-	cleanup?.();
-	cleanup = undefined;
-});
-
-async function freshStore(): Promise<Store> {
-	const folder = temporaryDirectory();
-	cleanup = folder.remove;
-	const store = new Store(folder.path);
-	await store.initialize(() => emptyDatabase());
-	return store;
-}
+const freshStore = emptyStores();
 
 describe('Store.update after-commit effects', () => {
 	it('a failing effect does not skip the next one; update rejects with the first error and the change stays committed', async () => {

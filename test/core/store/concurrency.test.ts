@@ -1,23 +1,11 @@
 import {readdirSync} from 'node:fs';
-import {afterEach, describe, expect, it} from 'vitest';
-import {emptyDatabase, nextSequence} from '../../../source/core/store/schema.js';
+import {describe, expect, it} from 'vitest';
+import {nextSequence} from '../../../source/core/store/schema.js';
 import {Store} from '../../../source/core/store/store.js';
-import {temporaryDirectory} from '../../helpers/portal.js';
+import {emptyStores} from '../../helpers/stores.js';
 import {startWorker} from '../../helpers/processes.js';
 
-let cleanup: (() => void) | undefined;
-afterEach(() => {
-	cleanup?.();
-	cleanup = undefined;
-});
-
-async function freshStore(): Promise<Store> {
-	const folder = temporaryDirectory();
-	cleanup = folder.remove;
-	const store = new Store(folder.path);
-	await store.initialize(() => emptyDatabase());
-	return store;
-}
+const freshStore = emptyStores();
 
 const temporaries = (directory: string) => readdirSync(directory).filter(name => name.endsWith('.tmp'));
 
