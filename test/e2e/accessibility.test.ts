@@ -6,6 +6,7 @@ import {e2eFixture, runCli} from '../helpers/cli.js';
 import type {Terminal} from '../helpers/terminal.js';
 import {MARIO} from '../helpers/holders.js';
 import {romeDay} from '../helpers/rome-day.js';
+import {newestSmsCode} from '../helpers/phone-reading.js';
 
 const {demoFolder, open} = e2eFixture();
 const DAY = 86_400_000;
@@ -21,10 +22,8 @@ function colourSequences(raw: string): string[] {
 	return found;
 }
 
-function latestSmsCode(data: string): string {
-	const printed = JSON.parse(runCli(['phone', '--data', data, '--user', MARIO.userId, '--print', '--json']).stdout) as {messages: {text: string}[]};
-	return /\b(\d{8})\b/.exec(printed.messages[0]!.text)![1]!;
-}
+/** The code in MARIO's newest SMS (read from the outbox in this process: the subject here is the TUI). */
+const latestSmsCode = (data: string): string => newestSmsCode(data, MARIO.userId);
 
 function currentIut(data: string): string {
 	const db = JSON.parse(readFileSync(join(data, 'db.json'), 'utf8')) as {certificates: {userId: string; iut: string}[]};

@@ -8,11 +8,11 @@ import {e2eFixture} from '../helpers/cli.js';
  * the patch, a screen updated key by key stays where it was drawn. Goes with Ink 7 (#910).
  */
 
-const {demoFolder, open} = e2eFixture();
+const {demoFolderAt, open} = e2eFixture();
 
 describe('the screen stays in place while it is updated (the build’s Ink cursor fix)', () => {
 	it('typing 12 keys into the login form leaves every line of the screen on its row', async () => {
-		const terminal = open(['--data', demoFolder('2026-11-24T09:00:00Z')]);
+		const terminal = open(['--data', await demoFolderAt('2026-11-24T09:00:00Z')]);
 		await terminal.waitForText('Tentativi rimasti');
 		const before = terminal.screen().split('\n');
 		const anchor = before.findIndex(line => line.includes('Indirizzo e-mail o nome utente'));

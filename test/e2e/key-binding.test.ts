@@ -1,9 +1,11 @@
-import {cpSync, existsSync, readdirSync, renameSync, statSync, writeFileSync} from 'node:fs';
+import {cpSync, existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {e2eFixture, runCli} from '../helpers/cli.js';
 import {cliDemoCopies, dbBytes} from '../helpers/operators.js';
 import {MARIO, temporaryDirectory} from '../helpers/holders.js';
+import {authenticatorCode} from '../helpers/phone-reading.js';
+import {copyDemoTemplate} from '../helpers/templates.js';
 
 /** The exit code of a command that cannot use the folder: 3 for status and verify ("cannot tell", issue 20), 1 for the rest. */
 const cannotTell = (args: readonly string[]) => (args[0] === 'status' || args[0] === 'verify' ? 3 : 1);
@@ -52,11 +54,9 @@ interface Shown {
 	locked: boolean;
 }
 
-/** GIULIA (app with push) signs a document: the right PIN on stdin, the app's current code. */
-function signAsGiulia(data: string, path: string) {
-	const phone = runCli(['phone', '--user', GIULIA.userId, '--print', '--json', '--data', data]);
-	expect(phone.status, phone.stderr).toBe(0);
-	const code = (JSON.parse(phone.stdout) as {authenticators: {device: string; code: string}[]}).authenticators.find(reading => reading.device === 'app')!.code;
+/** GIULIA (app with push) signs a document: the right PIN on stdin, the app's current code (read in this process). */
+async function signAsGiulia(data: string, path: string) {
+	const code = await authenticatorCode(data, GIULIA.userId, 'app');
 	return runCli(['sign', path, '--user', GIULIA.userId, '--password-stdin', '--pin-stdin', '--otp', code, '--data', data], {input: `${GIULIA.password}\n${GIULIA.pin}\n`});
 }
 
@@ -68,7 +68,7 @@ function workFolder(): string {
 }
 
 describe('a backup restored without its keys', () => {
-	it('every command stops with the message, db.json byte-identical and nothing created; with keys/ back, status exits 0 and the right PIN signs', () => {
+	it('every command stops with the message, db.json byte-identical and nothing created; with keys/ back, status exits 0 and the right PIN signs', async () => {
 		const data = demoCopy();
 		const work = workFolder();
 		const document = join(work, 'verbale.txt');
@@ -96,18 +96,19 @@ describe('a backup restored without its keys', () => {
 		expect(status.status, status.stderr).toBe(0);
 		const shown = runCli(['admin', 'show', GIULIA.userId, '--json', '--data', data]);
 		expect(JSON.parse(shown.stdout) as Shown).toMatchObject({pinFailures: 0, locked: false});
-		const signed = signAsGiulia(data, document);
+		const signed = await signAsGiulia(data, document);
 		expect(signed.status, signed.stderr).toBe(0);
 		expect(existsSync(`${document}.p7m`)).toBe(true);
 	});
 
 	it('keys from another demo folder are refused as not this database’s, nothing counted', () => {
 		const data = demoCopy();
-		// A demo built here, not a copy of the run's template: a copy would have the same keys.
-		const other = workFolder();
-		const built = runCli(['demo', '--data', other]);
-		expect(built.status, built.stderr).toBe(0);
-		cpSync(join(other, 'keys'), join(data, 'keys'), {recursive: true});
+		// Another demo: the run's other template (Portal.createDemo at DEMO_NOW), built apart with its own keys;
+		// a copy of this folder's template would have the same keys.
+		const other = copyDemoTemplate('fixed');
+		track(other.remove);
+		expect(readFileSync(join(other.path, 'keys', 'pepper.key')).equals(readFileSync(join(data, 'keys', 'pepper.key')))).toBe(false);
+		cpSync(join(other.path, 'keys'), join(data, 'keys'), {recursive: true});
 		const before = dbBytes(data);
 		const status = runCli(['status', '--user', MARIO.userId, '--data', data]);
 		expect(status.status).toBe(3);

@@ -6,6 +6,9 @@ import {e2eFixture, runCli, typeLogin} from '../helpers/cli.js';
 import {cliDemoCopies} from '../helpers/operators.js';
 import {pdfText} from '../helpers/pdf.js';
 import {MARIO} from '../helpers/holders.js';
+import {parseTrainerTime} from '../../source/core/clock-control.js';
+import {applyScenario, changeClock} from '../helpers/folder-setup.js';
+import {authenticatorCode, newestSmsCode} from '../helpers/phone-reading.js';
 
 /*
  * Issue 18, "Dead ends": every state a certificate can be in, as the holder sees it on the
@@ -27,11 +30,8 @@ function codiceFiscaleOf(data: string, userId: string): string {
 	return (JSON.parse(cli(data, ['admin', 'show', userId, '--json']).stdout) as {codiceFiscale: string}).codiceFiscale;
 }
 
-/** GIULIA's MyInfoCert app code now, read through `mysign phone --print`. */
-function appCode(data: string): string {
-	const printed = JSON.parse(cli(data, ['phone', '--user', GIULIA.userId, '--print', '--json']).stdout) as {authenticators: {device: string; code: string}[]};
-	return printed.authenticators.find(reading => reading.device === 'app')!.code;
-}
+/** GIULIA's MyInfoCert app code now, as her phone reads it on the folder's clock (in this process: the subject is `mysign sign`). */
+const appCode = (data: string): Promise<string> => authenticatorCode(data, GIULIA.userId, 'app');
 
 /** Logs in at 80×24 and waits for the dashboard. */
 async function dashboard(data: string, holder: {userId: string; password: string}) {
@@ -55,10 +55,10 @@ function openEnvelope(data: string, userId: string, codiceFiscale: string): {tex
 }
 
 /** GIULIA signs a file with `mysign sign` (password and PIN on stdin, the app's code); returns the exit status and stderr. */
-function signAsGiulia(data: string, pin: string): {status: number | null; stderr: string; file: string} {
+async function signAsGiulia(data: string, pin: string): Promise<{status: number | null; stderr: string; file: string}> {
 	const file = join(data, 'contratto.txt');
 	writeFileSync(file, 'Contratto di prova\n');
-	const result = cli(data, ['sign', file, '--user', GIULIA.userId, '--password-stdin', '--pin-stdin', '--otp', appCode(data)], `${GIULIA.password}\n${pin}\n`);
+	const result = cli(data, ['sign', file, '--user', GIULIA.userId, '--password-stdin', '--pin-stdin', '--otp', await appCode(data)], `${GIULIA.password}\n${pin}\n`);
 	return {status: result.status, stderr: result.stderr, file};
 }
 
@@ -90,8 +90,8 @@ async function reissueAndSign(data: string): Promise<void> {
 	expect(terminal.screen()).not.toContain('Richiedi nuovo certificato');
 
 	// The old PIN no longer signs; the new one from the envelope does, and openssl verifies the .p7m.
-	expect(signAsGiulia(data, GIULIA.pin).status).not.toBe(0);
-	const signed = signAsGiulia(data, envelope.pin);
+	expect((await signAsGiulia(data, GIULIA.pin)).status).not.toBe(0);
+	const signed = await signAsGiulia(data, envelope.pin);
 	expect(signed.status, signed.stderr).toBe(0);
 	const verified = cli(data, ['verify', `${signed.file}.p7m`]);
 	expect(verified.status, verified.stdout + verified.stderr).toBe(0);
@@ -101,9 +101,9 @@ describe('the certificate states on the dashboard, each with its next step', () 
 	it('PIN blocked (and flagged for replacement): the dashboard names the operator path, admin unlock says it is permanent, admin reissue leads back to signing', async () => {
 		const data = demoCopy();
 		// Three wrong PINs with `mysign sign`: the third names the operator path.
-		expect(signAsGiulia(data, '00000001').stderr).toContain('Tentativi rimasti: 2');
-		expect(signAsGiulia(data, '00000002').stderr).toContain('Tentativo rimasto: 1');
-		const third = signAsGiulia(data, '00000003');
+		expect((await signAsGiulia(data, '00000001')).stderr).toContain('Tentativi rimasti: 2');
+		expect((await signAsGiulia(data, '00000002')).stderr).toContain('Tentativo rimasto: 1');
+		const third = await signAsGiulia(data, '00000003');
 		expect(third.stderr).toContain('PIN bloccato');
 		expect(third.stderr).toContain('mysign admin reissue');
 		// An operator flags the holder for replacement meanwhile.
@@ -146,7 +146,7 @@ describe('the certificate states on the dashboard, each with its next step', () 
 
 	it('suspended: the banner shows the end date and the next step; back on the dashboard the old state is never drawn; active again after the end date', async () => {
 		const data = demoCopy();
-		expect(cli(data, ['demo', '--scenario', 'suspended', '--user', GIULIA.userId]).status).toBe(0);
+		await applyScenario(data, 'suspended', GIULIA.userId);
 		const terminal = await dashboard(data, GIULIA);
 		await terminal.waitForText(/‖ Il tuo certificato è Sospeso fino al (\d\d\/\d\d\/\d{4}) \(scadenza/);
 		const until = /Sospeso fino al (\d\d\/\d\d\/\d{4})/.exec(terminal.screen())![1]!;
@@ -163,11 +163,10 @@ describe('the certificate states on the dashboard, each with its next step', () 
 		terminal.dispose();
 
 		// The other next step, waiting: after the end date the certificate is active again by itself.
-		expect(cli(data, ['demo', '--scenario', 'suspended', '--user', GIULIA.userId]).status).toBe(0);
+		await applyScenario(data, 'suspended', GIULIA.userId);
 		const [day, month, year] = until.split('/');
-		const set = cli(data, ['clock', 'set', `${year}-${month}-${day}T23:59`]);
-		expect(set.status, set.stderr).toBe(0);
-		expect(cli(data, ['clock', 'advance', '2m']).status).toBe(0);
+		await changeClock(data, {to: parseTrainerTime(`${year}-${month}-${day}T23:59`)!});
+		await changeClock(data, {advanceMs: 2 * 60_000});
 		const later = await dashboard(data, GIULIA);
 		await later.waitForText('Il tuo certificato è Attivo fino al');
 	});
@@ -182,7 +181,7 @@ describe('the certificate states on the dashboard, each with its next step', () 
 		terminal.dispose();
 
 		// Five minutes before the expiry instant, on the expiry day.
-		expect(cli(data, ['clock', 'set', new Date(expiresAt.getTime() - 5 * 60_000).toISOString()]).status).toBe(0);
+		await changeClock(data, {to: new Date(expiresAt.getTime() - 5 * 60_000)});
 		terminal = await dashboard(data, MARIO);
 		await terminal.waitForText(/Il tuo certificato scade oggi, \d\d\/\d\d\/\d{4}, alle \d\d:\d\d/);
 		await terminal.waitForText('Oggi non si può più rinnovare: richiedi un nuovo certificato con il tasto N');
@@ -226,7 +225,7 @@ describe('the certificate states on the dashboard, each with its next step', () 
 		terminal.dispose();
 
 		// Expired, not flagged: the same step, N (the phases themselves: see the expiry-day test).
-		expect(cli(data, ['demo', '--scenario', 'expired', '--user', MARIO.userId]).status).toBe(0);
+		await applyScenario(data, 'expired', MARIO.userId);
 		const mario = await dashboard(data, MARIO);
 		await mario.waitForText('Il tuo certificato è scaduto: scegli «Richiedi nuovo certificato» (tasto N).');
 		mario.write('N');
@@ -241,7 +240,5 @@ describe('the certificate states on the dashboard, each with its next step', () 
 	});
 });
 
-function lastSmsCode(data: string): string {
-	const printed = JSON.parse(cli(data, ['phone', '--user', MARIO.userId, '--print', '--json']).stdout) as {messages: {text: string}[]};
-	return /codice OTP (\d{8})/.exec(printed.messages[0]!.text)![1]!;
-}
+/** The code in MARIO's newest SMS (read from the outbox in this process: the subject here is the TUI). */
+const lastSmsCode = (data: string): string => newestSmsCode(data, MARIO.userId);

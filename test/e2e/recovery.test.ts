@@ -1,13 +1,14 @@
 import {describe, expect, it} from 'vitest';
 import type {Terminal} from '../helpers/terminal.js';
-import {e2eFixture, runCli} from '../helpers/cli.js';
+import {e2eFixture} from '../helpers/cli.js';
+import {newestSmsCode as newestCode, phoneSms} from '../helpers/phone-reading.js';
 import {KEYS} from '../helpers/ink.js';
 import {MARIO} from '../helpers/holders.js';
 import {Store} from '../../source/core/store/store.js';
 
 /*
  * "Hai dimenticato la password?" from the login screen of the built CLI in an 80×24
- * pseudo-terminal: User ID → code by SMS (read with `mysign phone --print`) → secret answer →
+ * pseudo-terminal: User ID → code by SMS (read from the holder's outbox) → secret answer →
  * new password, ending on the login screen; then the old password fails and the new one works.
  */
 
@@ -23,18 +24,9 @@ function words(text: string): RegExp {
 
 const CODE_INTRO = words('Se lo User ID è registrato, abbiamo inviato un codice via SMS al cellulare associato. Inseriscilo qui.');
 
-/** The holder's phone as the CLI prints it, newest first. */
-function phoneMessages(data: string): {text: string}[] {
-	const printed = runCli(['phone', '--data', data, '--user', MARIO.userId, '--print', '--json']);
-	expect(printed.status, printed.stderr).toBe(0);
-	return (JSON.parse(printed.stdout) as {messages: {text: string}[]}).messages;
-}
-
-function newestSmsCode(data: string): string {
-	const newest = phoneMessages(data)[0];
-	expect(newest).toBeDefined();
-	return /codice OTP (\d{8})/.exec(newest!.text)![1]!;
-}
+/** MARIO's SMS, newest first, as his phone lists them (read from the outbox in this process: the subject here is the TUI). */
+const phoneMessages = (data: string) => phoneSms(data, MARIO.userId);
+const newestSmsCode = (data: string) => newestCode(data, MARIO.userId);
 
 /** The screen once it has not changed for `quietMs` (a frame may be half drawn right after a wait). */
 async function settledScreen(terminal: Terminal, quietMs = 300): Promise<string> {

@@ -7,6 +7,7 @@ import {describe, expect, it} from 'vitest';
 import {runCli} from '../helpers/cli.js';
 import {cliDemoCopies, DAY, holderRows, openPortal} from '../helpers/operators.js';
 import {MARIO} from '../helpers/holders.js';
+import {applyScenario as applyScenarioHere} from '../helpers/folder-setup.js';
 
 /*
  * Issue 7, workshop scenarios: `mysign demo --scenario NAME` puts MARIO in a situation that
@@ -49,8 +50,8 @@ const SCENARIOS: {name: string; code: number; state: string; days?: [number, num
 describe('mysign demo --scenario NAME, then mysign status --user JCPD7173', () => {
 	it.each(SCENARIOS.map(scenario => ({...scenario, outcome: `exit ${scenario.code}, ${scenario.state}`})))('$name: status says $outcome', async ({name, code, state, days}) => {
 		const data = demoCopy();
-		// A scenario starts from the seed whatever MARIO's state: first take him somewhere else.
-		applyScenario(data, name === 'suspended' ? 'expired' : 'suspended');
+		// A scenario starts from the seed whatever MARIO's state: first take him somewhere else (in this process, the same portal call).
+		await applyScenarioHere(data, name === 'suspended' ? 'expired' : 'suspended');
 		applyScenario(data, name);
 		const {code: exit, report} = status(data);
 		expect(report.state).toBe(state);
@@ -111,8 +112,9 @@ function setClock(data: string, ...words: string[]): void {
 describe('mysign demo --reset and mysign clock', () => {
 	it('--reset restores MARIO: status 0 and his password works again', async () => {
 		const data = demoCopy();
-		applyScenario(data, 'pin-blocked');
-		applyScenario(data, 'locked');
+		// The state to reset from, set up in this process (the scenarios' own tests are above).
+		await applyScenarioHere(data, 'pin-blocked');
+		await applyScenarioHere(data, 'locked');
 		expect((await (await openPortal(data)).sessions.login(MARIO.userId, MARIO.password)).kind).toBe('locked');
 
 		const started = performance.now();
@@ -151,9 +153,9 @@ describe('mysign demo --reset and mysign clock', () => {
 		expect(runCli(['clock', 'set', '2026-13-01', '--data', data]).status).toBe(2);
 	});
 
-	it('no process can bend the shared data with its own time: the suspension stays, the CRL is not stamped ahead', () => {
+	it('no process can bend the shared data with its own time: the suspension stays, the CRL is not stamped ahead', async () => {
 		const data = demoCopy();
-		applyScenario(data, 'suspended');
+		await applyScenarioHere(data, 'suspended');
 		// The reproduction of the trust issue: a read-only command for another holder with a future time.
 		const bent = runCli(['status', '--user', 'JCPD2841', '--now', '2027-03-01T00:00:00Z', '--data', data]);
 		expect(bent.status).toBe(2);

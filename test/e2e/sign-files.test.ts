@@ -5,8 +5,10 @@ import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {WORKERS} from '../helpers/root.js';
 import {Store} from '../../source/core/store/store.js';
-import {CLI, runCli} from '../helpers/cli.js';
+import {CLI} from '../helpers/cli.js';
 import {MARIO, temporaryDirectory} from '../helpers/holders.js';
+import {copyDemoTemplate} from '../helpers/templates.js';
+import {newestSmsCode} from '../helpers/phone-reading.js';
 
 /*
  * Issue 17 item 3: `mysign sign` signs exactly the path given, only regular files, writes each
@@ -21,11 +23,10 @@ let runtime = '';
 let work = '';
 const removals: (() => void)[] = [];
 beforeAll(async () => {
-	const folders = [temporaryDirectory(), temporaryDirectory(), temporaryDirectory()];
+	// The data: what `mysign demo` leaves in a new folder, a copy of the run's template (templates.ts).
+	const folders = [copyDemoTemplate('cli'), temporaryDirectory(), temporaryDirectory()];
 	for (const folder of folders) removals.push(folder.remove);
 	[data, runtime, work] = folders.map(folder => folder.path) as [string, string, string];
-	const demo = runCli(['demo', '--data', data]);
-	expect(demo.status, demo.stderr).toBe(0);
 	// MARIO signs more than 5 times within 15 minutes here: the per-holder SMS limit is raised
 	// through the store, as a trainer would (the limit has its own tests).
 	await new Store(data).update(db => {
@@ -51,13 +52,11 @@ function mysign(args: readonly string[], options: {cwd?: string; input?: string;
 
 const faults = (fault: 'ENOSPC' | 'EROFS', directory: string) => ({NODE_OPTIONS: `--import=${join(WORKERS, 'fs-faults.mjs')}`, MYSIGN_FAULT: fault, MYSIGN_FAULT_DIR: directory});
 
-/** --send-otp for these files (the first time with the password), then the code from MARIO's phone. */
+/** --send-otp for these files (the first time with the password), then the code from MARIO's phone (his newest SMS, read in this process). */
 function otpFor(files: readonly string[], cwd = work): string {
 	const sent = mysign(['sign', '--user', MARIO.userId, '--password-stdin', '--send-otp', '--', ...files], {cwd, input: `${MARIO.password}\n`});
 	expect(sent.status, sent.stderr).toBe(0);
-	const phone = runCli(['phone', '--user', MARIO.userId, '--print', '--json', '--data', data]);
-	const messages = (JSON.parse(phone.stdout) as {messages: {text: string}[]}).messages;
-	return /codice OTP (\d{8})/.exec(messages[0]!.text)![1]!;
+	return newestSmsCode(data, MARIO.userId);
 }
 
 /** Signs the files (paths after `--`) with MARIO's PIN and a fresh SMS code. */

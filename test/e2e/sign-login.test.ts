@@ -4,6 +4,7 @@ import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {runCli, startCli} from '../helpers/cli.js';
 import {GIULIA, MARIO, temporaryDirectory} from '../helpers/holders.js';
+import {copyDemoTemplate} from '../helpers/templates.js';
 
 /*
  * Issue 16 item 3: `mysign sign` logs in first. Without the account password nobody can
@@ -15,13 +16,12 @@ let data = '';
 let runtime = '';
 const removals: (() => void)[] = [];
 beforeAll(() => {
-	const folder = temporaryDirectory();
+	// What `mysign demo` leaves in a new folder: a copy of the run's template (templates.ts).
+	const folder = copyDemoTemplate('cli');
 	const tokens = temporaryDirectory();
 	removals.push(folder.remove, tokens.remove);
 	data = folder.path;
 	runtime = tokens.path;
-	const result = runCli(['demo', '--data', data]);
-	expect(result.status, result.stderr).toBe(0);
 });
 afterAll(() => {
 	for (const remove of removals) remove();
@@ -175,9 +175,8 @@ describe('on a terminal', () => {
 
 describe('one limit on OTP messages per holder, whatever sends them', () => {
 	it('with the password, the sixth SMS within 15 minutes is refused with the time of the next, and none is sent', () => {
-		const folder = temporaryDirectory();
+		const folder = copyDemoTemplate('cli');
 		removals.push(folder.remove);
-		expect(runCli(['demo', '--data', folder.path]).status).toBe(0);
 		const own = (args: readonly string[], input = '') => runCli([...args, '--data', folder.path], {input, env: {XDG_RUNTIME_DIR: runtime}});
 		const sms = () => readdirSync(join(folder.path, 'outbox')).filter(name => name.endsWith('.sms.json')).length;
 		const file = join(folder.path, 'limite.txt');

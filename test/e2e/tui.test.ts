@@ -7,13 +7,13 @@ import {MARIO, temporaryDirectory} from '../helpers/holders.js';
 
 const T0 = '2026-11-24T09:00:00Z';
 
-const {demoFolder: demoFolderAt, open, track} = e2eFixture();
+const {demoFolderAt, open, track} = e2eFixture();
 const demoFolder = () => demoFolderAt(T0);
 const logIn = typeLogin;
 
 describe('the TUI in an 80×24 pseudo-terminal', () => {
 	it('shows the login screen, logs MARIO ROSSI in, "Esci" returns to login, Ctrl-C restores the shell screen', async () => {
-		const data = demoFolder();
+		const data = await demoFolder();
 		const terminal = open(['--data', data]);
 		await terminal.waitForText('Indirizzo e-mail o nome utente');
 		expect(terminal.screen()).toContain('Tentativi rimasti: 5');
@@ -47,7 +47,7 @@ describe('the TUI in an 80×24 pseudo-terminal', () => {
 	});
 
 	it('locks the account after 5 wrong passwords, refuses the right one, and accepts it 16 minutes later', async () => {
-		const data = demoFolder();
+		const data = await demoFolder();
 		const terminal = open(['--data', data]);
 		await logIn(terminal, MARIO.userId, 'Sbagliata&1');
 		for (const left of [4, 3, 2, 1]) {
@@ -78,7 +78,7 @@ describe('the TUI in an 80×24 pseudo-terminal', () => {
 	});
 
 	it('gives an unknown userID the same message as a wrong password', async () => {
-		const data = demoFolder();
+		const data = await demoFolder();
 		const terminal = open(['--data', data]);
 		await logIn(terminal, 'JCPD0000', 'Qualcosa&1');
 		await terminal.waitForText('Tentativi rimasti: 4');
@@ -99,7 +99,7 @@ describe('the TUI in an 80×24 pseudo-terminal', () => {
 	});
 
 	it('shows hostile text from the database as inert text: no OSC, clear-screen or bidi bytes reach the terminal', async () => {
-		const data = demoFolder();
+		const data = await demoFolder();
 		const file = join(data, 'db.json');
 		const db = JSON.parse(readFileSync(file, 'utf8')) as {holders: {userId: string; name: string; surname: string}[]};
 		const mario = db.holders.find(holder => holder.userId === MARIO.userId)!;
@@ -124,7 +124,7 @@ describe('the TUI in an 80×24 pseudo-terminal', () => {
 	});
 
 	it('refuses to start on a truncated db.json, naming the file, and leaves it unchanged', async () => {
-		const data = demoFolder();
+		const data = await demoFolder();
 		const file = join(data, 'db.json');
 		const truncated = readFileSync(file).subarray(0, 700);
 		writeFileSync(file, truncated);
@@ -137,7 +137,7 @@ describe('the TUI in an 80×24 pseudo-terminal', () => {
 	});
 
 	it('re-lays out on resize and explains when the window is too small', async () => {
-		const data = demoFolder();
+		const data = await demoFolder();
 		const terminal = open(['--data', data]);
 		await terminal.waitForText('Tentativi rimasti: 5');
 		terminal.resize(50, 12);
@@ -147,7 +147,7 @@ describe('the TUI in an 80×24 pseudo-terminal', () => {
 	});
 
 	it('restores the shell screen on SIGTERM', async () => {
-		const data = demoFolder();
+		const data = await demoFolder();
 		const terminal = open(['--data', data]);
 		await terminal.waitForText('Tentativi rimasti: 5');
 		terminal.kill('SIGTERM');
@@ -158,8 +158,8 @@ describe('the TUI in an 80×24 pseudo-terminal', () => {
 });
 
 describe('the CLI without a terminal', () => {
-	it('says to use a terminal and exits 2 when stdin is not a TTY', () => {
-		const data = demoFolder();
+	it('says to use a terminal and exits 2 when stdin is not a TTY', async () => {
+		const data = await demoFolder();
 		const result = runCli(['--data', data], {input: '\n'});
 		expect(result.status).toBe(2);
 		expect(result.stderr).toContain('terminale interattivo');
@@ -182,8 +182,8 @@ describe('the CLI without a terminal', () => {
 		expect(environment.stderr).toContain('MYSIGN_NOW non esiste più');
 	});
 
-	it('mysign admin coupon create prints single-use codes; a bad --count is refused with exit 2 and changes nothing', () => {
-		const data = demoFolder();
+	it('mysign admin coupon create prints single-use codes; a bad --count is refused with exit 2 and changes nothing', async () => {
+		const data = await demoFolder();
 		const before = readFileSync(join(data, 'db.json'));
 		for (const count of ['0', 'tre', '1001']) {
 			const refused = runCli(['admin', 'coupon', 'create', '--data', data, '--count', count]);

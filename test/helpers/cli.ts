@@ -33,17 +33,23 @@ export function e2eFixture() {
 		track(cleanup: () => void): void {
 			cleanups.push(cleanup);
 		},
-		/**
-		 * A fresh data folder with the demo data as `mysign demo` leaves it (a copy of the run's
-		 * template, see templates.ts); with `now`, its training clock is then set there (`mysign clock set`).
-		 */
-		demoFolder(now?: string): string {
+		/** A fresh data folder with the demo data as `mysign demo` leaves it (a copy of the run's template, see templates.ts). */
+		demoFolder(): string {
 			const folder = copyDemoTemplate('cli');
 			cleanups.push(folder.remove);
-			if (now) {
-				const set = runCli(['clock', 'set', now, '--data', folder.path]);
-				expect(set.status, set.stderr).toBe(0);
-			}
+			return folder.path;
+		},
+		/**
+		 * The same, its training clock then set to `now` as `mysign clock set NOW` would, through the
+		 * same portal call in this process (see folder-setup.ts): no CLI start for the setup.
+		 */
+		async demoFolderAt(now: string): Promise<string> {
+			const folder = copyDemoTemplate('cli');
+			cleanups.push(folder.remove);
+			const [{changeClock}, {parseTrainerTime}] = await Promise.all([import('./folder-setup.js'), import('../../source/core/clock-control.js')]);
+			const to = parseTrainerTime(now);
+			expect(to, now).toBeDefined();
+			await changeClock(folder.path, {to: to!});
 			return folder.path;
 		},
 		open(args: readonly string[], options?: Parameters<typeof startCli>[1]): Terminal {
