@@ -1,10 +1,10 @@
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import type {OutboxMessage} from '../../source/core/portal.js';
 import {e2eFixture, runCli, typeLogin, openSuspensionForm} from '../helpers/cli.js';
 import {MARIO} from '../helpers/holders.js';
 import {romeDay} from '../helpers/rome-day.js';
+import {outboxRecords, type OutboxRecord} from '../helpers/phone-reading.js';
 
 /*
  * Issue 18, "Silent changes", through the built CLI in a pseudo-terminal: a suspension made in
@@ -20,11 +20,8 @@ function ddmmyyyy(date: Date): string {
 	return romeDay(date);
 }
 
-function outbox(data: string): OutboxMessage[] {
-	const listed = runCli(['outbox', '--data', data, '--json']);
-	expect(listed.status, listed.stderr).toBe(0);
-	return (JSON.parse(listed.stdout) as {messages: OutboxMessage[]}).messages;
-}
+/** The outbox's records, read in this process (the subject here is the TUI; `mysign outbox` has its own tests). */
+const outbox = (data: string): OutboxRecord[] => outboxRecords(data);
 
 function accessKinds(data: string): string[] {
 	return readFileSync(join(data, 'access', `${MARIO.userId}.jsonl`), 'utf8')

@@ -7,6 +7,8 @@ import {Portal} from '../../source/core/portal.js';
 import {cliDemoCopies, cliJson, csvOf, holderRows, type HolderRow} from '../helpers/operators.js';
 import {pdfInfo, pdfText} from '../helpers/pdf.js';
 import {lastSmsCode, logIn, MARIO, temporaryDirectory} from '../helpers/portal.js';
+import {parseTrainerTime} from '../../source/core/clock-control.js';
+import {changeClock, enrollHolders} from '../helpers/folder-setup.js';
 
 /*
  * Issue 19, "The operator works blind": the operator's console through the built CLI. Help at
@@ -132,10 +134,11 @@ describe('a room of 20: admin list, enrolment without a terminal, the handout', 
 describe('coupon and RAO lists, times with their zone', () => {
 	it('admin coupon list: used (when, by whom) and unused; text in Italian time with the zone, --json with the offset', async () => {
 		const data = demoCopy();
-		// A winter time and a summer time on the folder's clock: CET/+01:00, then CEST/+02:00.
-		ok(['clock', 'set', '2027-01-20T10:00', '--data', data]);
+		// A winter time and a summer time on the folder's clock: CET/+01:00, then CEST/+02:00 (set in this
+		// process, as `mysign clock set` does; the command's own tests: scenarios.test.ts, suspension.test.ts).
+		await changeClock(data, {to: parseTrainerTime('2027-01-20T10:00')!});
 		const [code] = cliJson<{coupons: string[]}>(['admin', 'coupon', 'create', '--data', data]).coupons;
-		ok(['clock', 'set', '2027-07-20T10:00', '--data', data]);
+		await changeClock(data, {to: parseTrainerTime('2027-07-20T10:00')!});
 		ok(['admin', 'coupon', 'create', '--count', '2', '--data', data]);
 
 		const before = ok(['admin', 'coupon', 'list', '--data', data]).stdout;
@@ -144,7 +147,7 @@ describe('coupon and RAO lists, times with their zone', () => {
 		expect(before).toMatch(/20\/07\/2027 10:0\d CEST {2}non usato/);
 
 		// MARIO renews with the first coupon (the folder's clock puts his certificate in its renewal window).
-		ok(['clock', 'set', '2027-01-20T10:00', '--data', data]);
+		await changeClock(data, {to: parseTrainerTime('2027-01-20T10:00')!});
 		// The portal on the folder's clock (as the CLI reads it), not the process's.
 		const portal = await Portal.open({dataDirectory: data, terminal: 'test'});
 		const session = await logIn(portal, MARIO.userId, 'Girasole&42');
@@ -186,11 +189,11 @@ describe('coupon and RAO lists, times with their zone', () => {
 		expect(JSON.stringify(operators)).not.toMatch(/argon2|passwordHash/);
 	});
 
-	it('the outbox lists times with their zone and gives the offset in --json', () => {
+	it('the outbox lists times with their zone and gives the offset in --json', async () => {
 		const data = demoCopy();
-		ok(['clock', 'set', '2027-01-20T10:00', '--data', data]);
-		const row = holderRows(1, 12)[0]!;
-		ok(['admin', 'enroll', '--name', row.name, '--surname', row.surname, '--codice-fiscale', row.codiceFiscale, '--phone', row.phone, '--email', row.email, '--data', data]);
+		// The clock and an enrolment (two e-mails) set up in this process: the subject is `mysign outbox` and `mysign clock`.
+		await changeClock(data, {to: parseTrainerTime('2027-01-20T10:00')!});
+		await enrollHolders(data, holderRows(1, 12));
 		const listed = ok(['outbox', '--data', data]).stdout;
 		expect(listed).toMatch(/^ +\d+ {2}20\/01\/2027 10:0\d CET {3}/m);
 		const {messages} = cliJson<{messages: {at: string}[]}>(['outbox', '--data', data]);
@@ -202,10 +205,11 @@ describe('coupon and RAO lists, times with their zone', () => {
 });
 
 describe('mysign outbox show N', () => {
-	it('prints the full text of an e-mail, sanitised, and lists its attachments with their sizes; --json too', () => {
+	it('prints the full text of an e-mail, sanitised, and lists its attachments with their sizes; --json too', async () => {
 		const data = demoCopy();
 		const row = holderRows(1, 13)[0]!;
-		const enrolled = cliJson<{enrolled: {userId: string}[]}>(['admin', 'enroll', '--name', row.name, '--surname', row.surname, '--codice-fiscale', row.codiceFiscale, '--phone', row.phone, '--email', row.email, '--data', data]).enrolled[0]!;
+		// Enrolled in this process (the registration e-mail to show): `admin enroll` has its own tests.
+		const enrolled = (await enrollHolders(data, [row]))[0]!;
 		const {messages} = cliJson<{messages: {id: number; subject?: string; text: string}[]}>(['outbox', '--user', enrolled.userId, '--data', data]);
 		const registration = messages.find(message => message.subject === 'InfoCert LegalCert: registrazione')!;
 

@@ -1,12 +1,11 @@
-import {existsSync, readdirSync, readFileSync} from 'node:fs';
+import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {currentCertificate} from '../../source/core/certificate/record.js';
 import {Store} from '../../source/core/store/store.js';
 import {runCli, startCli} from '../helpers/cli.js';
-import {cliDemoCopies, dbBytes, holderRows} from '../helpers/operators.js';
-import {enrollHolders} from '../helpers/folder-setup.js';
-import {MARIO} from '../helpers/holders.js';
+import {cliDemoCopies, csvOf, dbBytes, holderRows} from '../helpers/operators.js';
+import {MARIO, temporaryDirectory} from '../helpers/holders.js';
 
 /*
  * Issue 19: what cannot be undone asks first (`mysign demo --reset`, `mysign admin revoke`):
@@ -22,9 +21,17 @@ function folderState(data: string): string {
 	return [dbBytes(data).toString('base64'), ...files('pki'), ...files('outbox')].join('\n');
 }
 
-/** Two trainees enrolled (in this process, what `mysign admin enroll --csv` does: its own tests are admin.test.ts). */
-async function enrolTwo(data: string): Promise<string[]> {
-	return (await enrollHolders(data, holderRows(2, 9))).map(holder => holder.userId);
+function enrolTwo(data: string): string[] {
+	const folder = temporaryDirectory();
+	try {
+		const csv = join(folder.path, 'two.csv');
+		writeFileSync(csv, csvOf(holderRows(2, 9)));
+		const result = runCli(['admin', 'enroll', '--csv', csv, '--data', data, '--json']);
+		expect(result.status, result.stderr).toBe(0);
+		return (JSON.parse(result.stdout) as {enrolled: {userId: string}[]}).enrolled.map(holder => holder.userId);
+	} finally {
+		folder.remove();
+	}
 }
 
 describe('confirmation of what cannot be undone', () => {
@@ -100,7 +107,7 @@ describe('scenarios for any holder, for all, and their list', () => {
 
 	it('--scenario expiring --all puts every holder, enrolled ones included, 20 days from expiry; an enrolled holder keeps its key', async () => {
 		const data = demoCopy();
-		const trainees = await enrolTwo(data);
+		const trainees = enrolTwo(data);
 		const keyBefore = currentCertificate((await new Store(data).read()).certificates, trainees[0]!)!.privateKey;
 		const result = runCli(['demo', '--scenario', 'expiring', '--all', '--data', data, '--json']);
 		expect(result.status, result.stderr).toBe(0);

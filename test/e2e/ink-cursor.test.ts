@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {e2eFixture} from '../helpers/cli.js';
+import {e2eFixture, runCli} from '../helpers/cli.js';
 
 /*
  * The build's `patch-ink-incremental-cursor` (scripts/build.mjs): Ink 6.8's incremental renderer
@@ -8,11 +8,14 @@ import {e2eFixture} from '../helpers/cli.js';
  * the patch, a screen updated key by key stays where it was drawn. Goes with Ink 7 (#910).
  */
 
-const {demoFolderAt, open} = e2eFixture();
+const {demoFolder, open} = e2eFixture();
 
 describe('the screen stays in place while it is updated (the build’s Ink cursor fix)', () => {
 	it('typing 12 keys into the login form leaves every line of the screen on its row', async () => {
-		const terminal = open(['--data', await demoFolderAt('2026-11-24T09:00:00Z')]);
+		const data = demoFolder();
+		const set = runCli(['clock', 'set', '2026-11-24T09:00:00Z', '--data', data]);
+		expect(set.status, set.stderr).toBe(0);
+		const terminal = open(['--data', data]);
 		await terminal.waitForText('Tentativi rimasti');
 		const before = terminal.screen().split('\n');
 		const anchor = before.findIndex(line => line.includes('Indirizzo e-mail o nome utente'));

@@ -4,7 +4,6 @@ import {describe, expect, it} from 'vitest';
 import {e2eFixture, runCli} from '../helpers/cli.js';
 import {cliDemoCopies, dbBytes} from '../helpers/operators.js';
 import {MARIO, temporaryDirectory} from '../helpers/holders.js';
-import {authenticatorCode} from '../helpers/phone-reading.js';
 import {copyDemoTemplate} from '../helpers/templates.js';
 
 /** The exit code of a command that cannot use the folder: 3 for status and verify ("cannot tell", issue 20), 1 for the rest. */
@@ -54,9 +53,11 @@ interface Shown {
 	locked: boolean;
 }
 
-/** GIULIA (app with push) signs a document: the right PIN on stdin, the app's current code (read in this process). */
-async function signAsGiulia(data: string, path: string) {
-	const code = await authenticatorCode(data, GIULIA.userId, 'app');
+/** GIULIA (app with push) signs a document: the right PIN on stdin, the app's current code. */
+function signAsGiulia(data: string, path: string) {
+	const phone = runCli(['phone', '--user', GIULIA.userId, '--print', '--json', '--data', data]);
+	expect(phone.status, phone.stderr).toBe(0);
+	const code = (JSON.parse(phone.stdout) as {authenticators: {device: string; code: string}[]}).authenticators.find(reading => reading.device === 'app')!.code;
 	return runCli(['sign', path, '--user', GIULIA.userId, '--password-stdin', '--pin-stdin', '--otp', code, '--data', data], {input: `${GIULIA.password}\n${GIULIA.pin}\n`});
 }
 
@@ -68,7 +69,7 @@ function workFolder(): string {
 }
 
 describe('a backup restored without its keys', () => {
-	it('every command stops with the message, db.json byte-identical and nothing created; with keys/ back, status exits 0 and the right PIN signs', async () => {
+	it('every command stops with the message, db.json byte-identical and nothing created; with keys/ back, status exits 0 and the right PIN signs', () => {
 		const data = demoCopy();
 		const work = workFolder();
 		const document = join(work, 'verbale.txt');
@@ -96,7 +97,7 @@ describe('a backup restored without its keys', () => {
 		expect(status.status, status.stderr).toBe(0);
 		const shown = runCli(['admin', 'show', GIULIA.userId, '--json', '--data', data]);
 		expect(JSON.parse(shown.stdout) as Shown).toMatchObject({pinFailures: 0, locked: false});
-		const signed = await signAsGiulia(data, document);
+		const signed = signAsGiulia(data, document);
 		expect(signed.status, signed.stderr).toBe(0);
 		expect(existsSync(`${document}.p7m`)).toBe(true);
 	});

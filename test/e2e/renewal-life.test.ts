@@ -1,12 +1,12 @@
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {e2eFixture, typeLogin, openSuspensionForm} from '../helpers/cli.js';
+import {e2eFixture, runCli, typeLogin, openSuspensionForm} from '../helpers/cli.js';
 import {demoFolderCopies} from '../helpers/demo-template.js';
 import {MARIO} from '../helpers/holders.js';
 import type {Terminal} from '../helpers/terminal.js';
 import {romeDay} from '../helpers/rome-day.js';
-import {authenticatorCode, newestSmsCode} from '../helpers/phone-reading.js';
+import {newestSmsCode} from '../helpers/phone-reading.js';
 
 /*
  * Issue 18, "Renewal": the new IUT shown and usable for suspension, "Torna alla homepage", a
@@ -178,7 +178,10 @@ describe('"Richiedi nuovo certificato", phase 4 (issue 18)', () => {
 	it('a passphrase typed twice with "usa il codice fiscale" ticked is not silently discarded: the holder is asked to pick one', async () => {
 		const data = await demoCopy();
 		const luca = {userId: 'JCPD5590', password: 'Montagna_19', pin: '16180339'};
-		const token = () => authenticatorCode(data, luca.userId, 'token');
+		const token = () =>
+			(JSON.parse(runCli(['phone', '--data', data, '--user', luca.userId, '--print', '--json']).stdout) as {authenticators: {device: string; code: string}[]}).authenticators.find(
+				reading => reading.device === 'token',
+			)!.code;
 		const terminal = open(['--data', data]);
 		await typeLogin(terminal, luca.userId, luca.password);
 		await terminal.waitForText('N. Richiedi nuovo certificato');
@@ -187,7 +190,7 @@ describe('"Richiedi nuovo certificato", phase 4 (issue 18)', () => {
 		terminal.write(' \t');
 		await terminal.type(`${luca.pin}\r`);
 		await terminal.waitForText('Inserisci il codice generato dal token OTP');
-		await terminal.type(`${await token()}\r`);
+		await terminal.type(`${token()}\r`);
 		await terminal.waitForText('▼ 3 Scegli nuovo PIN (in corso)');
 		await terminal.type('55667788\r55667788\r');
 		await terminal.waitForText('▼ 4 Informazioni di sicurezza (in corso)');

@@ -4,15 +4,17 @@ import {join} from 'node:path';
 import {simpleParser} from 'mailparser';
 import {describe, expect, it} from 'vitest';
 import {totpCode} from '../../source/core/otp/totp.js';
-import {e2eFixture, typeLogin} from '../helpers/cli.js';
-import {authenticatorCode} from '../helpers/phone-reading.js';
+import {e2eFixture, runCli, typeLogin} from '../helpers/cli.js';
 import {pdfText, showEncryption} from '../helpers/pdf.js';
 
 const {demoFolder, open} = e2eFixture();
 const LUCA = {userId: 'JCPD5590', password: 'Montagna_19', pin: '16180339', codiceFiscale: 'VRDLCU75T10L219Q'};
 
-/** LUCA's hardware token now, as his phone reads it on the folder's clock (the core in this process: the subject here is the TUI). */
-const tokenCode = (data: string): Promise<string> => authenticatorCode(data, LUCA.userId, 'token');
+/** LUCA's hardware token now, read through `mysign phone --print` (on the folder's clock). */
+function tokenCode(data: string): string {
+	const printed = JSON.parse(runCli(['phone', '--data', data, '--user', LUCA.userId, '--print', '--json']).stdout) as {authenticators: {device: string; code: string}[]};
+	return printed.authenticators.find(reading => reading.device === 'token')!.code;
+}
 
 /** The token's secret as the demo data ships it (README): the code of a later step than the phone shows. */
 const LUCA_TOKEN_SECRET = 'GXKQQPMTBTHFDHA6LASWB3XMKAQNIWIX';
@@ -34,7 +36,7 @@ describe('"Richiedi nuovo certificato" in a pseudo-terminal', () => {
 		await terminal.type(LUCA.pin);
 		terminal.write('\r');
 		await terminal.waitForText('Inserisci il codice generato dal token OTP');
-		const phase2Code = await tokenCode(data);
+		const phase2Code = tokenCode(data);
 		await terminal.type(phase2Code);
 		terminal.write('\r');
 		await terminal.waitForText('▼ 3 Scegli nuovo PIN (in corso)');

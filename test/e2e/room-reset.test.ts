@@ -8,9 +8,10 @@ import {HANDOUT_SUBJECT} from '../../source/core/admin/handout.js';
 import type {Portal} from '../../source/core/portal.js';
 import {Store} from '../../source/core/store/store.js';
 import {runCli} from '../helpers/cli.js';
-import {cliDemoCopies, crlEntries, csvOf, DAY, holderRows, openPortal, pdfText, serialKey} from '../helpers/operators.js';
+import {cliDemoCopies, crlEntries, DAY, holderRows, openPortal, pdfText, serialKey} from '../helpers/operators.js';
 import {lastSmsCode, logIn, MARIO, temporaryDirectory} from '../helpers/portal.js';
 import {romeDay} from '../helpers/rome-day.js';
+import {applyScenario, enrollHolders} from '../helpers/folder-setup.js';
 
 /*
  * Issue 19, the trainer's acceptance: a room of 20 enrolled from a CSV plus the 3 demo holders;
@@ -80,9 +81,8 @@ beforeAll(async () => {
 	room = demoCopy({shared: true});
 	const folder = temporaryDirectory();
 	work = folder.path;
-	const csv = join(work, 'room.csv');
-	writeFileSync(csv, csvOf(holderRows(20, 7)));
-	enrolled = (JSON.parse(cli(['admin', 'enroll', '--csv', csv, '--json'])) as {enrolled: Enrolled[]}).enrolled;
+	// The room, enrolled in this process as `mysign admin enroll --csv` would (its own tests: admin.test.ts).
+	enrolled = await enrollHolders(room, holderRows(20, 7));
 	expect(enrolled).toHaveLength(20);
 	const portal = await openPortal(room);
 	const emails = await registrationEmails();
@@ -94,7 +94,7 @@ beforeAll(async () => {
 	// Two trainees renew: the trainer opens their renewal window (a scenario), they go through it.
 	renewedSerials = [];
 	for (const holder of [renewerA!, renewerB!]) {
-		cli(['demo', '--scenario', 'expiring', '--user', holder.userId]);
+		await applyScenario(room, 'expiring', holder.userId);
 		const session = await firstAccess(portal, holder);
 		const {renewalId} = await portal.renewal.begin(session, {acceptConditions: true, confirmData: true, pin: envelopes.get(holder.userId)!.pin});
 		await portal.renewal.confirmConsents(session, renewalId, await lastSmsCode(portal, holder.userId));
@@ -107,7 +107,7 @@ beforeAll(async () => {
 	const session = await firstAccess(portal, suspender!);
 	await portal.certificate.suspend(session, {iut: suspender!.iut, erc: envelopes.get(suspender!.userId)!.erc, ercAgain: envelopes.get(suspender!.userId)!.erc, endDate: ddmmyyyy(new Date(Date.now() + 10 * DAY)), acceptRevocationEffect: false});
 	for (let attempt = 0; attempt < 5; attempt++) await portal.sessions.login(locked!.userId, `Sbagliata&${attempt}`);
-	cli(['demo', '--scenario', 'pin-blocked', '--user', MARIO.userId]);
+	await applyScenario(room, 'pin-blocked', MARIO.userId);
 
 	const before = await new Store(room).read();
 	expect(currentCertificate(before.certificates, suspender!.userId)!.status).toBe('suspended');

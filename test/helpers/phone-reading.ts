@@ -3,9 +3,10 @@ import {join} from 'node:path';
 
 /*
  * What a holder's phone shows, read in the test process for tests whose subject is something
- * else (the TUI, `mysign sign`): the same data `mysign phone --print --json` prints, without
- * starting the CLI (~0.3 s of CPU a reading). `mysign phone --print` itself keeps its own tests
- * (phone.test.ts, sign.test.ts, pin.test.ts, sign-cli.test.ts, cli-help.test.ts).
+ * else (the TUI, `mysign sign`): the same data `mysign phone --print --json` and `mysign outbox
+ * --json` print, without starting the CLI (~0.3 s of CPU a reading). Both commands keep their own
+ * tests: `phone --print` in phone, sign, pin, renewal, otp, sign-cli, key-binding, cli-help;
+ * `outbox` in outbox, console, admin, json-shapes.
  */
 
 export interface PhoneSms {
@@ -14,11 +15,18 @@ export interface PhoneSms {
 	at: string;
 }
 
-/**
- * The holder's SMS, newest first (as `phone --print --json` lists them): the outbox records
- * `<data>/outbox/NNNNNNNN.sms.json`, plain JSON the portal writes (core/notify/outbox.ts).
- */
-export function phoneSms(dataDirectory: string, userId: string): PhoneSms[] {
+/** An outbox record as stored (the fields of core/notify/outbox.ts's schema). */
+export interface OutboxRecord extends PhoneSms {
+	kind: 'sms' | 'email';
+	userId: string | null;
+	to: string;
+	subject?: string;
+	eml?: string;
+	attachments?: string[];
+}
+
+/** Every record of the outbox (SMS and e-mails) in sending order, as the files `<data>/outbox/NNNNNNNN.(sms|email).json` hold them. */
+export function outboxRecords(dataDirectory: string): OutboxRecord[] {
 	const folder = join(dataDirectory, 'outbox');
 	let names: string[];
 	try {
@@ -26,11 +34,19 @@ export function phoneSms(dataDirectory: string, userId: string): PhoneSms[] {
 	} catch {
 		return [];
 	}
-	const wanted = userId.trim().toUpperCase();
 	return names
-		.filter(name => /^\d{8}\.sms\.json$/.test(name))
+		.filter(name => /^\d{8}\.(sms|email)\.json$/.test(name))
 		.sort()
-		.map(name => JSON.parse(readFileSync(join(folder, name), 'utf8')) as PhoneSms & {userId: string | null; kind: string})
+		.map(name => JSON.parse(readFileSync(join(folder, name), 'utf8')) as OutboxRecord);
+}
+
+/**
+ * The holder's SMS, newest first (as `phone --print --json` lists them): the outbox records
+ * (plain JSON the portal writes, core/notify/outbox.ts).
+ */
+export function phoneSms(dataDirectory: string, userId: string): PhoneSms[] {
+	const wanted = userId.trim().toUpperCase();
+	return outboxRecords(dataDirectory)
 		.filter(message => message.kind === 'sms' && message.userId === wanted)
 		.reverse();
 }
