@@ -8,7 +8,7 @@ import {cliDemoCopies, cliJson, csvOf, holderRows, type HolderRow} from '../help
 import {pdfInfo, pdfText} from '../helpers/pdf.js';
 import {lastSmsCode, logIn, MARIO, temporaryDirectory} from '../helpers/portal.js';
 import {parseTrainerTime} from '../../source/core/clock-control.js';
-import {changeClock, enrollHolders} from '../helpers/folder-setup.js';
+import {applyScenario, changeClock, enrollHolders} from '../helpers/folder-setup.js';
 
 /*
  * Issue 19, "The operator works blind": the operator's console through the built CLI. Help at
@@ -282,9 +282,9 @@ describe('CSV errors name the file line', () => {
 });
 
 describe('admin show --json: a suspension is not a revocation', () => {
-	it('a suspended holder has suspendedAt and suspendedUntil, no revokedAt; a revoked one the reverse', () => {
+	it('a suspended holder has suspendedAt and suspendedUntil, no revokedAt; a revoked one the reverse', async () => {
 		const data = demoCopy();
-		ok(['demo', '--scenario', 'suspended', '--data', data]);
+		await applyScenario(data, 'suspended');
 		const suspended = cliJson<Record<string, unknown>>(['admin', 'show', MARIO.userId, '--data', data]);
 		expect(suspended).toMatchObject({state: 'suspended', revokedAt: null, revocationReason: null});
 		expect(suspended['suspendedAt']).toMatch(/\+0[12]:00$/);

@@ -2,7 +2,7 @@ import {spawnSync, type SpawnSyncReturns} from 'node:child_process';
 import {join} from 'node:path';
 import {afterEach, expect} from 'vitest';
 import {ROOT} from './root.js';
-import {copyDemoTemplate} from './templates.js';
+import {copyDemoTemplate, restamp} from './templates.js';
 import {startTerminal, type Terminal} from './terminal.js';
 
 export {ROOT};
@@ -41,7 +41,8 @@ export function e2eFixture() {
 		},
 		/**
 		 * The same, its training clock then set to `now` as `mysign clock set NOW` would, through the
-		 * same portal call in this process (see folder-setup.ts): no CLI start for the setup.
+		 * same portal call in this process (see folder-setup.ts): no CLI start for the setup. The
+		 * stamp is made true again, as the command leaves it, so the TUI still takes its fast start.
 		 */
 		async demoFolderAt(now: string): Promise<string> {
 			const folder = copyDemoTemplate('cli');
@@ -50,6 +51,7 @@ export function e2eFixture() {
 			const to = parseTrainerTime(now);
 			expect(to, now).toBeDefined();
 			await changeClock(folder.path, {to: to!});
+			restamp(folder.path);
 			return folder.path;
 		},
 		open(args: readonly string[], options?: Parameters<typeof startCli>[1]): Terminal {

@@ -45,8 +45,12 @@ export function copyDemoTemplate(kind: TemplateKind): {path: string; remove: () 
 	return {path, remove};
 }
 
-/** Points the copied stamp at the copy's db.json (same identity test as source/core/store/checked-stamp.ts). */
-function restamp(directory: string): void {
+/**
+ * Points the copied stamp at the copy's db.json (same identity test as source/core/store/checked-stamp.ts).
+ * Also after a write made in the test process (which leaves no stamp: no program identity there),
+ * when that write is one the CLI would have stamped: the store validated the text it wrote.
+ */
+export function restamp(directory: string): void {
 	const stamp = JSON.parse(readFileSync(join(directory, STAMP), 'utf8')) as {file: string};
 	const info = lstatSync(join(directory, 'db.json'), {bigint: true});
 	stamp.file = `${info.dev}:${info.ino}:${info.size}:${info.mtimeNs}`;
