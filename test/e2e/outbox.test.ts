@@ -8,6 +8,7 @@ import {runCli} from '../helpers/cli.js';
 import {cliDemoCopies, cliJson, holderRows, qpdfOpens, type HolderRow} from '../helpers/operators.js';
 import {pdfInfo, showEncryption} from '../helpers/pdf.js';
 import {MARIO, temporaryDirectory} from '../helpers/holders.js';
+import {enrollHolders} from '../helpers/folder-setup.js';
 
 /*
  * Issue 7, `mysign outbox`: every SMS and e-mail in sending order, `--user` to see one
@@ -25,10 +26,9 @@ let work: string;
 let anna: {row: HolderRow; userId: string};
 let bruno: {row: HolderRow; userId: string};
 
-function enroll(row: HolderRow): string {
-	const result = runCli(['admin', 'enroll', '--name', row.name, '--surname', row.surname, '--codice-fiscale', row.codiceFiscale, '--phone', row.phone, '--email', row.email, '--data', data, '--json']);
-	expect(result.status, result.stderr).toBe(0);
-	return (JSON.parse(result.stdout) as {enrolled: {userId: string}[]}).enrolled[0]!.userId;
+/** One holder enrolled (in this process, as `mysign admin enroll` would: its own tests are admin.test.ts). */
+async function enroll(row: HolderRow): Promise<string> {
+	return (await enrollHolders(data, [row]))[0]!.userId;
 }
 
 function sendSignatureSms(document: string): void {
@@ -41,15 +41,15 @@ function sendSignatureSms(document: string): void {
 
 const list = (args: string[] = []) => cliJson<{messages: OutboxEntry[]}>(['outbox', '--data', data, ...args]).messages;
 
-beforeAll(() => {
+beforeAll(async () => {
 	data = demoCopy({shared: true});
 	const folder = temporaryDirectory();
 	work = folder.path;
 	const [first, second] = holderRows(2, 5);
 	// e-mail, SMS, e-mail, SMS: two kinds, two holders, interleaved.
-	anna = {row: first!, userId: enroll(first!)};
+	anna = {row: first!, userId: await enroll(first!)};
 	sendSignatureSms('contratto.txt');
-	bruno = {row: second!, userId: enroll(second!)};
+	bruno = {row: second!, userId: await enroll(second!)};
 	sendSignatureSms('delega.txt');
 	return folder.remove;
 }, 120_000);
