@@ -51,3 +51,40 @@ export function stringWidthLazyEmoji(markApplied) {
 		},
 	};
 }
+
+/*
+ * Ink draws each frame through a new `Output`, whose caches (each line of text split into styled
+ * characters, the width of each string) start empty every frame: a screen that changes one line
+ * (a countdown, a field being typed in) tokenized all its lines again. The caches are kept from
+ * frame to frame instead (emptied past 4096 entries, so a long session does not grow them). Each
+ * entry is a pure function of its string (the same split, the same width), and Ink only reads
+ * the cached characters, so every frame is the same as before.
+ */
+const INK_FRAME_CACHES = 'caches = new OutputCaches();';
+const INK_SHARED_CACHES = 'caches = sharedOutputCaches();';
+const SHARED_CACHES = `
+let shared;
+const SHARED_CACHE_LIMIT = 4096;
+function sharedOutputCaches() {
+    if (!shared || shared.styledChars.size + shared.widths.size + shared.blockWidths.size > SHARED_CACHE_LIMIT) shared = new OutputCaches();
+    return shared;
+}
+export default class Output {`;
+
+export function inkSharedOutputCaches(markApplied) {
+	return {
+		name: 'ink-shared-output-caches',
+		setup(context) {
+			context.onLoad({filter: /[\\/]ink[\\/]build[\\/]output\.js$/}, async ({path}) => {
+				const source = await readFile(path, 'utf8');
+				// The caches are only declared, and only read through their getters (this.caches.getStyledChars(…), …).
+				const uses = source.match(/\bcaches\b/g)?.length ?? 0;
+				if (source.split(INK_FRAME_CACHES).length !== 2 || source.split('export default class Output {').length !== 2 || uses !== source.split('this.caches.get').length) {
+					throw new Error(`ink's output.js changed: review the ink-shared-output-caches patch in scripts/start-patches.mjs (${path})`);
+				}
+				markApplied('ink-shared-output-caches');
+				return {contents: source.replace(INK_FRAME_CACHES, () => INK_SHARED_CACHES).replace('export default class Output {', () => SHARED_CACHES), loader: 'js'};
+			});
+		},
+	};
+}
