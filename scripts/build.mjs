@@ -5,6 +5,7 @@ import {dirname, join, relative, resolve, sep} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
 import {CLI_EXTERNALS, NODE_BUNDLE} from './node-bundle.mjs';
+import {inkSharedOutputCaches, stringWidthLazyEmoji, yogaWithoutFetch} from './start-patches.mjs';
 
 /*
  * Ink 6.8's incremental renderer moves the cursor up one row too few when the previous frame
@@ -26,18 +27,23 @@ import {CLI_EXTERNALS, NODE_BUNDLE} from './node-bundle.mjs';
  * - meow-lazy-normalize: when meow stops running normalize-package-data when its bundle loads
  *   (check: a profile of `node dist/cli.js --help` without it shows requireNormalize under the
  *   meow chunk's top level, ~20 ms).
+ * - yoga-without-fetch, string-width-lazy-emoji, ink-shared-output-caches: see scripts/start-patches.mjs; review on each
+ *   yoga-layout, string-width or Ink upgrade (the build fails if the code they replace changed).
  */
 const applied = new Map([
 	['patch-ink-incremental-cursor', 0],
 	['zod-english-only', 0],
 	['string-width-fast-path', 0],
 	['meow-lazy-normalize', 0],
+	['yoga-without-fetch', 0],
+	['string-width-lazy-emoji', 0],
+	['ink-shared-output-caches', 0],
 ]);
 /*
  * The package each patch is for: a patch must have applied when its package is in the bundle
  * (`npm run bench` builds the minimal Ink app with this script: Ink and React, no zod).
  */
-const patchedPackage = {'patch-ink-incremental-cursor': 'ink', 'zod-english-only': 'zod', 'string-width-fast-path': 'ink', 'meow-lazy-normalize': 'meow'};
+const patchedPackage = {'patch-ink-incremental-cursor': 'ink', 'zod-english-only': 'zod', 'string-width-fast-path': 'ink', 'meow-lazy-normalize': 'meow', 'yoga-without-fetch': 'ink', 'string-width-lazy-emoji': 'ink', 'ink-shared-output-caches': 'ink'};
 const markApplied = name => applied.set(name, applied.get(name) + 1);
 
 const INK_CURSOR_BUG = 'buffer.push(ansiEscapes.cursorUp(previousVisible - 1));';
@@ -151,7 +157,7 @@ const OPTIONS = {
 	entryPoints: {cli: 'source/cli.tsx'},
 	outdir: 'dist',
 	external: CLI_EXTERNALS,
-	plugins: [patchInk, zodEnglishOnly, stringWidthFastPath, meowLazyNormalize],
+	plugins: [patchInk, zodEnglishOnly, stringWidthFastPath, meowLazyNormalize, yogaWithoutFetch(markApplied), stringWidthLazyEmoji(markApplied), inkSharedOutputCaches(markApplied)],
 	legalComments: 'none',
 	write: false,
 	metafile: true,

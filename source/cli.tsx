@@ -8,6 +8,7 @@ import {badLanguageVariable, displayPreferences, preferredLanguage} from './cli/
 import {suggestion} from './cli/suggest.js';
 import {describeError, isLanguage, translator, type Translate} from './ui/i18n/index.js';
 import {ignoreClosedStdout} from './cli/broken-pipe.js';
+import {plainArguments, PROCESS_TITLE} from './cli/plain-arguments.js';
 
 /*
  * The command line. Parsing, the help, the checks and the dispatch all follow the command table
@@ -32,6 +33,12 @@ type Parsed = {input: string[]; flags: ParsedFlags; version: () => string | unde
 async function parseArguments(argv: readonly string[], t: Translate): Promise<Parsed> {
 	const portal = portalFlags(argv);
 	if (portal) return {input: [], flags: portal, version: () => undefined};
+	// A plain command line is read as meow reads it, without loading meow (see plain-arguments.ts).
+	const plain = plainArguments(argv);
+	if (plain) {
+		process.title = PROCESS_TITLE;
+		return {...plain, version: () => undefined};
+	}
 	const {default: meow} = await import('meow');
 	try {
 		const cli = meow('', {importMeta: import.meta, argv: [...argv], flags: meowFlags() as Record<string, {type: 'string'}>, allowUnknownFlags: true, autoHelp: false, autoVersion: false});

@@ -67,4 +67,18 @@ describe('what a command loads and sets up before it answers', () => {
 		expect(list.status).toBe(0);
 		expect(stringWidth(list.sources)).not.toEqual([]);
 	});
+
+	it('a plain command line (status, outbox) is read without meow; --help still goes through it', () => {
+		const data = demoFolder();
+		const meowSources = (sources: readonly string[]) => sources.filter(source => source.includes('node_modules/meow/'));
+		const status = traced(['status', '--user', MARIO.userId, '--data', data]);
+		expect(status.status).toBe(0);
+		expect(meowSources(status.sources)).toEqual([]);
+		const outbox = traced(['outbox', '--data', data, '--json']);
+		expect(outbox.status).toBe(0);
+		expect(meowSources(outbox.sources)).toEqual([]);
+		const help = traced(['status', '--help']);
+		expect(help.status).toBe(0);
+		expect(meowSources(help.sources)).not.toEqual([]);
+	});
 });
