@@ -71,9 +71,11 @@ describe('the detail of a history row', () => {
 		expect(text).toContain('Esc: torna all’elenco');
 
 		terminal.write(KEYS.escape);
-		await terminal.waitForText(/Totale firme 1\s+Firme visualizzate: 1 su 1/);
-		// Back on the same row: Enter opens it again.
-		expect(terminal.screen()).toMatch(/› \d\d\/\d\d\/\d{4} \d\d:\d\d\s+contratto-fornitura/);
+		// Back on the list, on the same row (the header above is on the detail too: wait for the row itself).
+		await terminal.waitForText(/› \d\d\/\d\d\/\d{4} \d\d:\d\d\s+contratto-fornitura/);
+		expect(terminal.screen()).toMatch(/Totale firme 1\s+Firme visualizzate: 1 su 1/);
+		expect(terminal.screen()).not.toContain('Esc: torna all’elenco');
+		// Enter opens it again.
 		terminal.write(KEYS.enter);
 		await terminal.waitForText('Dettaglio della firma');
 	});

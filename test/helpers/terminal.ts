@@ -153,6 +153,17 @@ export function startTerminal(options: TerminalOptions): Terminal {
 		return lines.join('\n');
 	};
 
+	/**
+	 * node-pty may report the exit before the last output arrives (seen in CI: a program's final
+	 * "leave the alternate screen", or a line printed just before exiting, read after its exit, on a
+	 * loaded machine): waits until the output has been quiet for 50 ms since the exit or its last
+	 * output (at most 1 s). Then `flushed()` waits for the emulator to parse it.
+	 */
+	const settledAfterExit = async () => {
+		const settleBy = Date.now() + 1000;
+		while (Date.now() - lastDataAt < 50 && Date.now() < settleBy) await new Promise(resolve => setTimeout(resolve, 10));
+	};
+
 	const failure = (message: string): Error => {
 		const current = screen().replace(/\n+$/, ''); // blank rows below the content say nothing
 		const rule = '─'.repeat(width);
@@ -177,8 +188,9 @@ export function startTerminal(options: TerminalOptions): Terminal {
 		const what = `${present ? 'waitForText' : 'waitForTextGone'}(${describeText(text)})`;
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
-			// Read before flushing: once the program has exited, all of its output was received before the flush.
+			// Read before settling: once the program has exited and its output has gone quiet, nothing more comes.
 			const final = exitStatus !== undefined;
+			if (final) await settledAfterExit();
 			await flushed();
 			if (disposed) throw failure(`${what}: the terminal was disposed`);
 			if (matches(screen())) return;
@@ -227,11 +239,7 @@ export function startTerminal(options: TerminalOptions): Terminal {
 					exitWaiters.push(waiter);
 				});
 			}
-			// node-pty may report the exit before the last output arrives (seen in CI: a program's final
-			// "leave the alternate screen" read after its exit): wait until the output has been quiet
-			// for 50 ms since the exit or its last output (at most 1 s), then until the emulator has parsed it.
-			const settleBy = Date.now() + 1000;
-			while (Date.now() - lastDataAt < 50 && Date.now() < settleBy) await new Promise(resolve => setTimeout(resolve, 10));
+			await settledAfterExit();
 			await flushed();
 			return {...exitStatus!};
 		},
