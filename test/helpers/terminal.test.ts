@@ -46,6 +46,16 @@ describe('the pseudo-terminal harness', () => {
 		expect((await terminal.waitForExit()).exitCode).toBe(0);
 	});
 
+	it('matches a frame sent as a synchronised update only once all of it has arrived, as a terminal shows it', async () => {
+		// The first half is on the screen for 300 ms before the rest: a wait for it must still see the whole frame.
+		const terminal = bash('printf "\\e[?2026hTOP\\n"; sleep 0.3; printf "BOTTOM\\e[?2026l"; sleep 5');
+		await terminal.waitForText('TOP');
+		expect(terminal.screen()).toContain('BOTTOM');
+		// A frame left open (a program killed half-way) is still matched, after a while.
+		const killed = bash('printf "\\e[?2026hHALF"; sleep 5');
+		await killed.waitForText('HALF');
+	});
+
 	it('reads the alternate screen while the program is in it, and the normal one after', async () => {
 		// The short sleep after leaving: a pty's last bytes before the only process exits can be lost by
 		// the kernel on a loaded machine (seen once in a full run); this test is about reading the two screens.

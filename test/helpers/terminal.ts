@@ -60,6 +60,10 @@ const DEFAULT_TIMEOUT_MS = 15_000;
 /** The longest a screen wait sleeps between looks; it looks again as soon as the program writes. */
 const POLL_INTERVAL_MS = 25;
 const TYPE_DELAY_MS = 5;
+const SYNC_BEGIN = '\u001b[?2026h';
+const SYNC_END = '\u001b[?2026l';
+/** A synchronised update open longer than this is matched anyway (Ink closes each in the same tick). */
+const OPEN_FRAME_LIMIT_MS = 500;
 
 const sleep = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms));
 
@@ -114,12 +118,29 @@ export function startTerminal(options: TerminalOptions): Terminal {
 		for (const waiter of [...outputWaiters]) waiter();
 	};
 	let lastDataAt = Date.now();
+	/**
+	 * Ink wraps each frame in a synchronised update (`CSI ? 2026 h` … `CSI ? 2026 l`), which a real
+	 * terminal shows at once; the emulator here draws it as it parses, and a frame larger than one
+	 * pty read arrives in pieces. So screen waits match only between frames: `frameOpen` follows the
+	 * PARSED output (updated in each chunk's write callback, which xterm calls as it finishes the chunk).
+	 */
+	let frameOpen = false;
+	let frameOpenedAt = 0;
+	let parsedTail = '';
+	const followFrames = (data: string) => {
+		const text = parsedTail + data;
+		const begin = text.lastIndexOf(SYNC_BEGIN);
+		const end = text.lastIndexOf(SYNC_END);
+		if (begin > end && !frameOpen) frameOpenedAt = Date.now();
+		if (begin !== end) frameOpen = begin > end;
+		parsedTail = text.slice(-(SYNC_BEGIN.length - 1));
+	};
 
 	const subscriptions: IDisposable[] = [
 		child.onData(data => {
 			lastDataAt = Date.now();
 			raw += data;
-			if (!disposed) emulator.write(data);
+			if (!disposed) emulator.write(data, () => followFrames(data));
 			wakeOutputWaiters();
 		}),
 		child.onExit(({exitCode, signal}) => {
@@ -193,7 +214,9 @@ export function startTerminal(options: TerminalOptions): Terminal {
 			if (final) await settledAfterExit();
 			await flushed();
 			if (disposed) throw failure(`${what}: the terminal was disposed`);
-			if (matches(screen())) return;
+			// A frame still arriving is not matched (unless it stays open, as a killed program leaves it).
+			const between = !frameOpen || final || Date.now() - frameOpenedAt > OPEN_FRAME_LIMIT_MS;
+			if (between && matches(screen())) return;
 			if (final) throw failure(`${what}: the screen can no longer change`);
 			const left = deadline - Date.now();
 			if (left <= 0) throw failure(`${what} timed out after ${timeoutMs} ms`);
