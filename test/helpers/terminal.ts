@@ -131,7 +131,8 @@ export function startTerminal(options: TerminalOptions): Terminal {
 		const text = parsedTail + data;
 		const begin = text.lastIndexOf(SYNC_BEGIN);
 		const end = text.lastIndexOf(SYNC_END);
-		if (begin > end && !frameOpen) frameOpenedAt = Date.now();
+		// The tail is shorter than a marker, so a marker found here is new: a frame opened now.
+		if (begin > end) frameOpenedAt = Date.now();
 		if (begin !== end) frameOpen = begin > end;
 		parsedTail = text.slice(-(SYNC_BEGIN.length - 1));
 	};
