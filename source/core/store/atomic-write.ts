@@ -50,7 +50,7 @@ function namingFile(error: unknown, file: string): unknown {
  * steps (unique temp file, fsync, rename, fsync of the folder), without a trip through the
  * thread pool per step while other processes wait for the lock.
  */
-export function writeFileAtomicSync(file: string, content: string | Uint8Array, options: {syncDirectory?: boolean; secret?: boolean} = {}): void {
+export function writeFileAtomicSync(file: string, content: string | Uint8Array, options: {syncDirectory?: boolean; secret?: boolean; syncFile?: boolean} = {}): void {
 	const directory = dirname(file);
 	const temporary = join(directory, `${basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 	try {
@@ -58,7 +58,8 @@ export function writeFileAtomicSync(file: string, content: string | Uint8Array, 
 		try {
 			const bytes = typeof content === 'string' ? Buffer.from(content) : content;
 			for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written);
-			fsyncSync(fd);
+			// `syncFile: false`: the caller fsyncs it later, with others (one flush for many files).
+			if (options.syncFile !== false) fsyncSync(fd);
 		} finally {
 			closeSync(fd);
 		}

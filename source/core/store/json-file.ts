@@ -77,6 +77,24 @@ export class AtomicJsonFile<T> implements Adapter<T> {
 	}
 }
 
+/** `value` checked against `schema` (incrementally, see below), or `store.invalid` naming `file` and the first issue. */
+export function checkDocument<T>(file: string, value: unknown, schema: z.ZodType<T>, refusing = false): T {
+	const result = incrementalCheck(schema)(value);
+	if (result.success) return result.data;
+	const where = result.issue && result.issue.path.length > 0 ? result.issue.path.join('.') : '(root)';
+	const reason = refusing ? `refused to save ${where}: ${result.issue?.message ?? 'invalid'}` : `${where}: ${result.issue?.message ?? 'invalid'}`;
+	throw new DomainError('store.invalid', {file, reason});
+}
+
+/** `text` as JSON, or `store.invalid` naming `file`. */
+export function parseJson(file: string, text: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch (error) {
+		throw new DomainError('store.invalid', {file, reason: `not valid JSON (${(error as Error).message})`});
+	}
+}
+
 /*
  * zod compiles an object schema into a validator (new Function) on its first parse: for the
  * database that took 60-90 ms of every start to the login screen, against 5-11 ms to validate

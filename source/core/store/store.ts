@@ -1,17 +1,16 @@
 import {chmod, mkdir, stat} from 'node:fs/promises';
 import {join} from 'node:path';
-import {Low} from 'lowdb';
+import {Low, type Adapter} from 'lowdb';
 import {DomainError} from '../errors.js';
 import {AccessLog} from '../history/access-log.js';
 import {Outbox} from '../notify/outbox.js';
 import {deliverQueued} from '../notify/queue.js';
 import {bindDatabase, type KeyFingerprints} from '../key-binding.js';
 import {writeCheckedStamp} from './checked-stamp.js';
-import {AtomicJsonFile} from './json-file.js';
+import {DataFiles} from './documents.js';
 import {FileLock} from './lock.js';
-import {ACTING_TERMINAL, databaseSchema, type Database} from './schema.js';
-
-const MISSING = Object.freeze({}) as Database;
+import {mergeDocuments, splitDatabase, type GlobalDocument, type HolderDocument} from './partition.js';
+import {ACTING_TERMINAL, type Database} from './schema.js';
 
 /** What an operation does once its change is committed (under the lock still): e.g. write an OTP's SMS to the outbox. */
 export type AfterCommit = () => Promise<void>;
@@ -23,13 +22,22 @@ export interface Transaction {
 }
 
 /**
+ * Which part of the database an operation sees: one holder's (their userID: the holder, if they
+ * exist, with their records, and everything that belongs to no holder), or all of it (undefined).
+ * A scoped operation costs the same whatever the number of holders (see partition.ts); it must
+ * not look for other holders (they are not there) nor create records for them (refused).
+ */
+export type Scope = string | undefined;
+
+/**
  * The database every process shares. Every change is one operation:
  * lock → re-read from disk → validate → change → write → unlock.
  * Nothing is ever written from an in-memory copy older than the lock.
  */
 export class Store {
+	/** db.json: the whole database in format 1, db.json and holders/ in format 2 (see partition.ts). */
 	readonly file: string;
-	private readonly adapter: AtomicJsonFile<Database>;
+	readonly files: DataFiles;
 	private readonly lock: FileLock;
 	/** Where the entries an operation pushed to `db.accessLog` go (see history/access-log.ts). */
 	readonly accessLog: AccessLog;
@@ -49,8 +57,8 @@ export class Store {
 		readonly directory: string,
 		private readonly observe: (db: Database) => void = () => undefined,
 	) {
-		this.file = join(directory, 'db.json');
-		this.adapter = new AtomicJsonFile(this.file, databaseSchema);
+		this.files = new DataFiles(directory);
+		this.file = this.files.top;
 		this.lock = new FileLock(join(directory, 'db.lock'));
 		this.accessLog = new AccessLog(directory);
 		this.outbox = new Outbox(directory);
@@ -76,17 +84,27 @@ export class Store {
 	 * What identifies the file's current content: every write replaces it (a new inode), so an
 	 * unchanged stamp means an unchanged database. Undefined when there is no file.
 	 */
-	async stamp(): Promise<string | undefined> {
-		const info = await stat(this.file).catch(() => undefined);
-		return info ? `${info.ino}:${info.size}:${info.mtimeMs}` : undefined;
+	async stamp(scope?: Scope): Promise<string | undefined> {
+		return this.files.stamp(scope === undefined ? 'all' : [scope]);
 	}
 
-	/** A validated snapshot, for display. Writers never use it: `update` re-reads under the lock. */
-	async read(): Promise<Database> {
-		const data = await this.adapter.read();
-		if (data === null) throw new DomainError('store.missing', {file: this.file});
+	/** A validated snapshot of `scope`, for display. Writers never use it: `update` re-reads under the lock. */
+	async read(scope?: Scope): Promise<Database> {
+		const top = this.files.readTop();
+		if (top.kind === 'missing') throw new DomainError('store.missing', {file: this.file});
+		const data = top.kind === 'whole' ? scoped(top.db, scope) : this.load(top.global, scope);
 		this.observe(data);
 		return data;
+	}
+
+	/** db.json's global part and the documents of the holders in `scope`, merged. */
+	private load(global: GlobalDocument, scope: Scope): Database {
+		const documents: HolderDocument[] = [];
+		for (const userId of scope === undefined ? this.files.holderIds() : [scope]) {
+			const document = this.files.readHolder(userId, global);
+			if (document) documents.push(document);
+		}
+		return mergeDocuments(global, documents);
 	}
 
 	/**
@@ -97,12 +115,13 @@ export class Store {
 	 * message not written does not keep back the others); then, if any failed, `update` rejects
 	 * with the first error, the change staying committed.
 	 */
-	async update<R>(change: (db: Database, transaction: Transaction) => R | Promise<R>): Promise<R> {
+	async update<R>(change: (db: Database, transaction: Transaction) => R | Promise<R>, scope?: Scope): Promise<R> {
 		return this.lock.with(async () => {
-			await this.cleanOnce();
+			const adapter = new PartitionedAdapter(this.files, scope);
 			// lowdb keeps its default data when the file is missing; a sentinel default tells the two apart.
-			const low = new Low<Database>(this.adapter, MISSING);
+			const low = new Low<Database>(adapter, MISSING);
 			await low.read();
+			await this.cleanOnce();
 			if (low.data === MISSING) throw new DomainError('store.missing', {file: this.file});
 			if (this.keyFingerprints) bindDatabase(low.data, this.directory, this.keyFingerprints);
 			this.observe(low.data);
@@ -132,10 +151,10 @@ export class Store {
 		await this.ensureDirectory();
 		return this.lock.with(async () => {
 			await this.cleanOnce();
-			if (!options.replace && (await this.adapter.read()) !== null) return false;
+			if (!options.replace && this.files.readTop().kind !== 'missing') return false;
 			const data = await initial();
 			if (this.keyFingerprints) bindDatabase(data, this.directory, this.keyFingerprints);
-			const low = new Low<Database>(this.adapter, data);
+			const low = new Low<Database>(new PartitionedAdapter(this.files, undefined, {create: true}), data);
 			await this.save(low, 0);
 			this.observe(low.data);
 			return true;
@@ -168,8 +187,86 @@ export class Store {
 	private async cleanOnce(): Promise<void> {
 		if (this.cleaned) return;
 		this.cleaned = true;
-		await this.adapter.removeStrayTemporaries();
+		await this.files.removeStrayTemporaries();
 		// An OTP's SMS is written after the commit, under the lock: a writer killed there leaves its temp file in outbox/.
 		await this.outbox.removeStrayTemporaries();
 	}
+}
+
+/** Only what `scope` sees of a whole (format-1) database: read without the lock, before its split. */
+function scoped(db: Database, scope: Scope): Database {
+	if (scope === undefined) return db;
+	const {global, holders} = splitDatabase(db);
+	const own = holders.get(scope);
+	return mergeDocuments(global, own ? [own] : []);
+}
+
+const MISSING = Object.freeze({}) as Database;
+
+/**
+ * lowdb's adapter for one operation's part of the partitioned folder (see partition.ts), under
+ * the lock: `read` splits a format-1 db.json first (once, for good), finishes a commit its writer
+ * was killed in, and merges db.json with the scope's holder documents; `write` splits the
+ * result again and commits only the documents that changed.
+ */
+class PartitionedAdapter implements Adapter<Database> {
+	private global: GlobalDocument | undefined;
+	private readonly loaded = new Map<string, string>();
+	private loadedStrays = '';
+	private loadedGlobal = '';
+
+	constructor(
+		private readonly files: DataFiles,
+		private readonly scope: Scope,
+		private readonly options: {create?: boolean} = {},
+	) {}
+
+	async read(): Promise<Database | null> {
+		const top = this.files.readTop();
+		if (top.kind === 'missing') return null;
+		let global: GlobalDocument;
+		if (top.kind === 'whole') {
+			const split = splitDatabase(top.db);
+			this.files.split(split.global, split.holders);
+			global = split.global;
+		} else {
+			global = top.global;
+			this.files.recover(global);
+		}
+		this.global = {...global, commit: []};
+		const documents: HolderDocument[] = [];
+		for (const userId of this.scope === undefined ? this.files.holderIds() : [this.scope]) {
+			const document = this.files.readHolder(userId, {...global, commit: []});
+			if (!document) continue;
+			documents.push(document);
+			this.loaded.set(userId, JSON.stringify(document));
+		}
+		this.loadedGlobal = JSON.stringify(this.global);
+		this.loadedStrays = strays(this.global);
+		return mergeDocuments(this.global, documents);
+	}
+
+	async write(db: Database): Promise<void> {
+		const {global, holders} = splitDatabase(db);
+		if (this.options.create) {
+			this.files.create(global, holders);
+			return;
+		}
+		for (const userId of this.loaded.keys()) {
+			if (!holders.has(userId)) throw new Error(`holder ${userId} removed: holders are never deleted by an update`);
+		}
+		if (this.scope !== undefined) {
+			for (const userId of holders.keys()) if (userId !== this.scope) throw new Error(`an operation scoped to ${this.scope} created holder ${userId}`);
+			if (strays(global) !== this.loadedStrays) throw new Error(`an operation scoped to ${this.scope} changed records of a holder outside its view`);
+		}
+		const changed = new Map<string, HolderDocument>();
+		for (const [userId, document] of holders) if (this.loaded.get(userId) !== JSON.stringify(document)) changed.set(userId, document);
+		const globalChanged = JSON.stringify(global) !== this.loadedGlobal;
+		this.files.commit(globalChanged || changed.size > 1 ? global : undefined, changed);
+	}
+}
+
+/** The records in db.json that belong to a holder's collections (of holders not in the view). */
+function strays(global: GlobalDocument): string {
+	return JSON.stringify([global.certificates, global.challenges, global.renewals, global.raoApprovals, global.pinChanges, global.sessions, global.firstStates]);
 }

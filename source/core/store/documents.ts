@@ -1,0 +1,293 @@
+import {createHash, randomBytes} from 'node:crypto';
+import {closeSync, constants, fsyncSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync} from 'node:fs';
+import {join} from 'node:path';
+import {DomainError} from '../errors.js';
+import {removeStrayTemporaries, writeFileAtomicSync} from './atomic-write.js';
+import {checkDocument, parseJson} from './json-file.js';
+import {
+	foreignRecord,
+	globalDocumentSchema,
+	HOLDER_FILE_PATTERN,
+	holderDocumentSchema,
+	PARTITIONED_VERSION,
+	type GlobalDocument,
+	type HolderDocument,
+} from './partition.js';
+import {createExclusiveSync, ensureRealDirectory, isRealDirectory, openRegularSync, readRegularFileSync} from './safe-file.js';
+import {databaseSchema, DATABASE_VERSION, type Database} from './schema.js';
+import {USER_ID_PATTERN} from '../holders/user-id.js';
+
+/** The largest db.json read: far above any real one, below V8's longest string. */
+const MAX_DATABASE_BYTES = 256 * 1024 * 1024;
+/** The largest holder document: a holder with hundreds of certificates and sessions stays far below. */
+const MAX_HOLDER_BYTES = 16 * 1024 * 1024;
+
+/** What db.json holds: nothing yet, a format-1 database (all of it, before the split), or format 2. */
+export type TopDocument = {kind: 'missing'} | {kind: 'whole'; db: Database} | {kind: 'partitioned'; global: GlobalDocument};
+
+/**
+ * The files of a partitioned data folder (see partition.ts): reading them as what they must be
+ * (regular files, never through a link, each holder document only its own holder's) and
+ * committing changes to several of them at once.
+ *
+ * A commit that changes db.json and holder documents, or several holder documents: each holder
+ * document is written (fsynced) beside its target as `<userID>.json.<pid>.<hex>.tmp`, holders/
+ * is fsynced, then db.json is replaced naming each temp and its SHA-256 (the commit point), then
+ * each temp is renamed over its target and holders/ fsynced. A writer killed after the commit
+ * leaves temps that the next writer (under the lock) renames, checking their hashes, and that a
+ * reader without the lock reads in place of the target. A writer killed before it leaves temps
+ * nobody names: removed as strays. A commit that changes one document alone replaces it directly.
+ */
+export class DataFiles {
+	readonly top: string;
+	readonly holdersDirectory: string;
+
+	constructor(readonly directory: string) {
+		this.top = join(directory, 'db.json');
+		this.holdersDirectory = join(directory, 'holders');
+	}
+
+	holderFile(userId: string): string {
+		if (!USER_ID_PATTERN.test(userId)) throw new Error(`not a userID: ${userId}`);
+		return join(this.holdersDirectory, `${userId}.json`);
+	}
+
+	readTop(): TopDocument {
+		let text: string;
+		try {
+			text = readRegularFileSync(this.top, MAX_DATABASE_BYTES).toString('utf8');
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {kind: 'missing'};
+			throw unreadable(error, this.top);
+		}
+		const document = parseJson(this.top, text);
+		const version = typeof document === 'object' && document !== null && !Array.isArray(document) ? (document as Record<string, unknown>)['version'] : undefined;
+		if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) throw new DomainError('store.invalid', {file: this.top, reason: 'no valid "version" field'});
+		if (version > PARTITIONED_VERSION) throw new DomainError('store.futureVersion', {file: this.top, version});
+		if (version === DATABASE_VERSION) return {kind: 'whole', db: checkDocument(this.top, document, databaseSchema)};
+		return {kind: 'partitioned', global: checkDocument(this.top, document, globalDocumentSchema)};
+	}
+
+	/** The holders with a document, in userID order (holders/ must be a real folder). */
+	holderIds(): string[] {
+		if (!isRealDirectory(this.holdersDirectory)) return [];
+		const ids: string[] = [];
+		for (const name of readdirSync(this.holdersDirectory)) {
+			const match = HOLDER_FILE_PATTERN.exec(name);
+			if (match) ids.push(match[1]!);
+		}
+		return ids.sort();
+	}
+
+	/** A holder's document, or undefined when they have none; a committed temp stands in for its target (see above). */
+	readHolder(userId: string, global: GlobalDocument): HolderDocument | undefined {
+		if (!isRealDirectory(this.holdersDirectory)) return undefined;
+		const target = this.holderFile(userId);
+		const pending = global.commit.find(entry => entry.userId === userId);
+		if (pending) {
+			const temporary = join(this.holdersDirectory, pending.temporary);
+			const bytes = readOptional(temporary, MAX_HOLDER_BYTES);
+			if (bytes) return this.parseHolder(temporary, userId, checkedBytes(temporary, bytes, pending.sha256));
+		}
+		const bytes = readOptional(target, MAX_HOLDER_BYTES);
+		return bytes ? this.parseHolder(target, userId, bytes) : undefined;
+	}
+
+	private parseHolder(file: string, userId: string, bytes: Buffer): HolderDocument {
+		const document = checkDocument(file, parseJson(file, bytes.toString('utf8')), holderDocumentSchema);
+		const foreign = foreignRecord(document, userId);
+		if (foreign) throw new DomainError('store.invalid', {file, reason: foreign});
+		return document;
+	}
+
+	/**
+	 * Under the lock, before anything else: renames the temps of the last commit that are still
+	 * there (their writer was killed after committing), after checking each is what was committed.
+	 */
+	recover(global: GlobalDocument): void {
+		if (global.commit.length === 0 || !isRealDirectory(this.holdersDirectory)) return;
+		let renamed = false;
+		for (const entry of global.commit) {
+			const temporary = join(this.holdersDirectory, entry.temporary);
+			const bytes = readOptional(temporary, MAX_HOLDER_BYTES);
+			if (!bytes) continue;
+			checkedBytes(temporary, bytes, entry.sha256);
+			this.parseHolder(temporary, entry.userId, bytes);
+			renameSync(temporary, this.holderFile(entry.userId));
+			renamed = true;
+		}
+		if (renamed) syncDirectory(this.holdersDirectory);
+	}
+
+	/** Removes temps of writers that died before committing (call under the lock, after `recover`). */
+	async removeStrayTemporaries(): Promise<void> {
+		await removeStrayTemporaries(this.directory, 'db.json');
+		if (isRealDirectory(this.holdersDirectory)) await removeStrayTemporaries(this.holdersDirectory);
+	}
+
+	/**
+	 * Writes what changed (checked against the schemas first: nothing invalid reaches the disk).
+	 * `global` undefined: db.json is unchanged; it must be given when holder documents change
+	 * with it, or several of them (it carries the commit).
+	 */
+	commit(global: GlobalDocument | undefined, holders: ReadonlyMap<string, HolderDocument>): void {
+		for (const [userId, document] of holders) {
+			const file = this.holderFile(userId);
+			checkDocument(file, document, holderDocumentSchema, true);
+			const foreign = foreignRecord(document, userId);
+			if (foreign) throw new DomainError('store.invalid', {file, reason: `refused to save ${foreign}`});
+		}
+		if (global) checkDocument(this.top, global, globalDocumentSchema, true);
+		if (holders.size > 0) ensureRealDirectory(this.holdersDirectory);
+		if (holders.size === 0 || (holders.size === 1 && !global)) {
+			if (global) this.writeTop({...global, commit: []});
+			for (const [userId, document] of holders) this.writeWhole(this.holderFile(userId), document);
+			return;
+		}
+		if (!global) throw new Error('a commit of several holder documents needs db.json');
+		const entries: GlobalDocument['commit'] = [];
+		try {
+			for (const [userId, document] of holders) {
+				const text = serialise(document);
+				const temporary = `${userId}.json.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+				writeNew(join(this.holdersDirectory, temporary), text);
+				entries.push({userId, temporary, sha256: sha256(text)});
+			}
+			syncDirectory(this.holdersDirectory);
+			this.writeTop({...global, commit: entries});
+		} catch (error) {
+			// Not committed: db.json names none of these temps.
+			for (const entry of entries) removeQuietly(join(this.holdersDirectory, entry.temporary));
+			throw error;
+		}
+		for (const entry of entries) renameSync(join(this.holdersDirectory, entry.temporary), this.holderFile(entry.userId));
+		syncDirectory(this.holdersDirectory);
+	}
+
+	/**
+	 * Format 1 → 2, under the lock: every holder's document (holders/ must hold no other), then
+	 * db.json in format 2, the switch. Killed before it, db.json is still format 1 and the next
+	 * writer splits it again, replacing the documents this one wrote.
+	 */
+	split(global: GlobalDocument, holders: ReadonlyMap<string, HolderDocument>): void {
+		ensureRealDirectory(this.holdersDirectory);
+		const strangers = this.holderIds().filter(userId => !holders.has(userId));
+		if (strangers.length > 0) {
+			throw new DomainError('store.invalid', {file: this.holderFile(strangers[0]!), reason: `a holder document beside a format-1 db.json that has no holder ${strangers[0]}`});
+		}
+		checkDocument(this.top, global, globalDocumentSchema, true);
+		const written: string[] = [];
+		for (const [userId, document] of holders) {
+			const file = this.holderFile(userId);
+			checkDocument(file, document, holderDocumentSchema, true);
+			// No fsync each: all are synced below, before db.json switches (one flush for all).
+			writeFileAtomicSync(file, serialise(document), {syncFile: false});
+			written.push(file);
+		}
+		for (const file of written) syncFile(file);
+		syncDirectory(this.holdersDirectory);
+		this.writeTop({...global, commit: []});
+	}
+
+	/** Creates db.json (format 2) and the holders' documents from scratch, replacing any. */
+	create(global: GlobalDocument, holders: ReadonlyMap<string, HolderDocument>): void {
+		ensureRealDirectory(this.holdersDirectory);
+		for (const userId of this.holderIds()) if (!holders.has(userId)) unlinkSync(this.holderFile(userId));
+		this.split(global, holders);
+	}
+
+	private writeTop(global: GlobalDocument): void {
+		this.writeWhole(this.top, global);
+	}
+
+	private writeWhole(file: string, document: unknown): void {
+		try {
+			writeFileAtomicSync(file, serialise(document), {syncDirectory: true});
+		} catch (error) {
+			throw new DomainError('store.writeFailed', {file, reason: (error as NodeJS.ErrnoException).code ?? 'error'});
+		}
+	}
+
+	/** What identifies db.json's and the named holders' documents as they are now (every write makes a new inode). */
+	stamp(userIds: readonly string[] | 'all'): string | undefined {
+		const top = statStamp(this.top);
+		if (top === undefined) return undefined;
+		const parts = [top];
+		if (userIds === 'all') parts.push(statStamp(this.holdersDirectory) ?? '-');
+		else for (const userId of userIds) parts.push(statStamp(this.holderFile(userId)) ?? '-');
+		return parts.join('|');
+	}
+}
+
+function statStamp(file: string): string | undefined {
+	try {
+		const info = statSync(file);
+		return `${info.ino}:${info.size}:${info.mtimeMs}`;
+	} catch {
+		return undefined;
+	}
+}
+
+function serialise(document: unknown): string {
+	return JSON.stringify(document, null, '\t') + '\n';
+}
+
+function sha256(text: string | Buffer): string {
+	return createHash('sha256').update(text).digest('hex');
+}
+
+function checkedBytes(file: string, bytes: Buffer, expected: string): Buffer {
+	if (sha256(bytes) !== expected) throw new DomainError('store.invalid', {file, reason: 'not the document db.json committed (SHA-256 differs)'});
+	return bytes;
+}
+
+function readOptional(file: string, maxBytes: number): Buffer | undefined {
+	try {
+		return readRegularFileSync(file, maxBytes);
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+		throw unreadable(error, file);
+	}
+}
+
+function unreadable(error: unknown, file: string): unknown {
+	if (error instanceof DomainError) return error;
+	return new DomainError('store.unreadable', {file, reason: (error as NodeJS.ErrnoException).code ?? 'error'});
+}
+
+function writeNew(file: string, text: string): void {
+	const fd = createExclusiveSync(file);
+	try {
+		const bytes = Buffer.from(text);
+		for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written);
+		fsyncSync(fd);
+	} finally {
+		closeSync(fd);
+	}
+}
+
+function syncFile(file: string): void {
+	const fd = openRegularSync(file, constants.O_RDONLY);
+	try {
+		fsyncSync(fd);
+	} finally {
+		closeSync(fd);
+	}
+}
+
+function syncDirectory(directory: string): void {
+	const fd = openSync(directory, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+	try {
+		fsyncSync(fd);
+	} finally {
+		closeSync(fd);
+	}
+}
+
+function removeQuietly(file: string): void {
+	try {
+		unlinkSync(file);
+	} catch {
+		// never created
+	}
+}

@@ -1,0 +1,187 @@
+import {z} from 'zod';
+import {USER_ID_PATTERN} from '../holders/user-id.js';
+import {outboxMessageSchema} from '../notify/outbox.js';
+import {
+	accessEntrySchema,
+	certificateSchema,
+	challengeSchema,
+	databaseSchema,
+	firstStateSchema,
+	holderSchema,
+	pinChangeSchema,
+	raoApprovalSchema,
+	renewalSchema,
+	sessionSchema,
+	throttleSchema,
+	type Database,
+} from './schema.js';
+
+/*
+ * The partitioned data folder (issue 22): the whole database an operation sees (`Database`, the
+ * format-1 shape every core operation is written against) is kept on disk as
+ *
+ *   db.json                  format 2: what belongs to no holder (settings, counters, coupons,
+ *                            operators, app-login requests, recoveries, the folder clock, the
+ *                            CRL number, key fingerprints) and the last multi-document commit;
+ *   holders/<userID>.json    one per holder: the holder, their first state, certificates,
+ *                            challenges, renewals, RAO approvals, PIN changes, sessions, their
+ *                            login/ERC/PIN throttles and the access-log entries and notices their
+ *                            last operation queued.
+ *
+ * An operation scoped to one holder reads and writes db.json and that holder's document only,
+ * whatever the number of holders. This module is the pure split and merge between the two forms.
+ */
+
+/** The on-disk format of a partitioned db.json and of each holder's document. */
+export const PARTITIONED_VERSION = 2;
+
+/** The collections whose records carry the holder's userId and live in that holder's document. */
+const HOLDER_COLLECTIONS = ['certificates', 'challenges', 'renewals', 'raoApprovals', 'pinChanges', 'sessions'] as const;
+
+/** A holder document's file name (and nothing else is one): the userID pattern, `.json`. */
+export const HOLDER_FILE_PATTERN = /^(JCPD\d{4,8})\.json$/;
+
+/**
+ * A multi-document commit: each holder document it changed, written beside its target under a
+ * temp name, then db.json naming them (the commit), then the renames. Whoever finds a temp still
+ * there (a writer killed after the commit) renames it: see files.ts.
+ */
+export const commitEntrySchema = z.object({
+	userId: z.string().regex(USER_ID_PATTERN),
+	/** The temp file in holders/: `<userID>.json.<pid>.<hex>.tmp`, nothing else. */
+	temporary: z.string().regex(/^JCPD\d{4,8}\.json\.\d{1,10}\.[0-9a-f]{12}\.tmp$/),
+	sha256: z.string().regex(/^[0-9a-f]{64}$/),
+}).refine(entry => entry.temporary.startsWith(`${entry.userId}.json.`), 'the temp file must be its own holder document\'s');
+
+/** db.json, format 2: the holder collections hold only records of no holder (normally none). */
+export const globalDocumentSchema = databaseSchema
+	.omit({version: true, holders: true})
+	.extend({
+		version: z.literal(PARTITIONED_VERSION),
+		/** The last multi-document commit (empty when the last write touched db.json alone). */
+		commit: z.array(commitEntrySchema).max(100_000).default([]),
+	});
+export type GlobalDocument = z.infer<typeof globalDocumentSchema>;
+
+export const holderDocumentSchema = z.object({
+	version: z.literal(PARTITIONED_VERSION),
+	holder: holderSchema,
+	firstState: firstStateSchema.nullable().default(null),
+	certificates: z.array(certificateSchema),
+	challenges: z.array(challengeSchema),
+	renewals: z.array(renewalSchema),
+	raoApprovals: z.array(raoApprovalSchema),
+	pinChanges: z.array(pinChangeSchema),
+	sessions: z.array(sessionSchema),
+	/** This holder's throttles: keys `<kind>:<userID>`. */
+	loginThrottle: z.record(z.string(), throttleSchema),
+	/** Queued by the last operation that wrote this document (see Store.save). */
+	accessLog: z.array(accessEntrySchema),
+	notices: z.array(outboxMessageSchema),
+});
+export type HolderDocument = z.infer<typeof holderDocumentSchema>;
+
+/** Which holder a throttle key belongs to (`user:JCPD1234`, `erc:…`, `pin:…`), if any. */
+function throttleOwner(key: string): string | undefined {
+	const owner = key.slice(key.indexOf(':') + 1);
+	return key.includes(':') && USER_ID_PATTERN.test(owner) ? owner : undefined;
+}
+
+/**
+ * Checks that a holder document holds only its own holder's records (a copied or edited file
+ * must not hand one holder's sessions or keys to another): the reason, or undefined.
+ */
+export function foreignRecord(document: HolderDocument, userId: string): string | undefined {
+	if (document.holder.userId !== userId) return `holder.userId is ${document.holder.userId}, not ${userId}`;
+	for (const name of HOLDER_COLLECTIONS) {
+		const index = (document[name] as {userId: string}[]).findIndex(record => record.userId !== userId);
+		if (index >= 0) return `${name}.${index}.userId is not ${userId}`;
+	}
+	for (const key of Object.keys(document.loginThrottle)) if (throttleOwner(key) !== userId) return `loginThrottle.${key} is not ${userId}'s`;
+	const entry = document.accessLog.findIndex(record => record.userId !== userId);
+	if (entry >= 0) return `accessLog.${entry}.userId is not ${userId}`;
+	const notice = document.notices.findIndex(record => record.userId !== userId);
+	if (notice >= 0) return `notices.${notice}.userId is not ${userId}`;
+	return undefined;
+}
+
+/** The whole database from db.json and the holder documents read with it (in userID order). */
+export function mergeDocuments(global: GlobalDocument, holders: readonly HolderDocument[]): Database {
+	const {commit: _commit, version: _version, ...rest} = global;
+	const db: Database = {
+		...rest,
+		version: 1,
+		holders: [],
+		certificates: [],
+		challenges: [],
+		renewals: [],
+		raoApprovals: [],
+		pinChanges: [],
+		sessions: [],
+		firstStates: {...global.firstStates},
+		loginThrottle: {...global.loginThrottle},
+		accessLog: [...global.accessLog],
+		notices: [...global.notices],
+	};
+	// Records of no holder in this view (a holder deleted, or an older file's strays) stay in db.json.
+	for (const name of HOLDER_COLLECTIONS) (db[name] as unknown[]).push(...global[name]);
+	for (const document of holders) {
+		db.holders.push(document.holder);
+		if (document.firstState) db.firstStates[document.holder.userId] = document.firstState;
+		for (const name of HOLDER_COLLECTIONS) (db[name] as unknown[]).push(...document[name]);
+		Object.assign(db.loginThrottle, document.loginThrottle);
+		db.accessLog.push(...document.accessLog);
+		db.notices.push(...document.notices);
+	}
+	return db;
+}
+
+export interface SplitDocuments {
+	global: GlobalDocument;
+	holders: Map<string, HolderDocument>;
+}
+
+/**
+ * The whole database cut into db.json and one document per holder it holds. Records of a userId
+ * that is no holder here go to db.json (as in mergeDocuments). `commit` is left empty.
+ */
+export function splitDatabase(db: Database): SplitDocuments {
+	const holders = new Map<string, HolderDocument>();
+	for (const holder of db.holders) {
+		holders.set(holder.userId, {
+			version: PARTITIONED_VERSION,
+			holder,
+			firstState: db.firstStates[holder.userId] ?? null,
+			certificates: [],
+			challenges: [],
+			renewals: [],
+			raoApprovals: [],
+			pinChanges: [],
+			sessions: [],
+			loginThrottle: {},
+			accessLog: [],
+			notices: [],
+		});
+	}
+	const {version: _version, holders: _holders, ...rest} = db;
+	const global: GlobalDocument = {...rest, version: PARTITIONED_VERSION, commit: [], firstStates: {}, loginThrottle: {}, accessLog: [], notices: []};
+	for (const name of HOLDER_COLLECTIONS) {
+		const strays: unknown[] = [];
+		for (const record of db[name] as {userId: string}[]) {
+			const document = holders.get(record.userId);
+			if (document) (document[name] as unknown[]).push(record);
+			else strays.push(record);
+		}
+		(global as unknown as Record<string, unknown[]>)[name] = strays;
+	}
+	for (const [key, throttle] of Object.entries(db.loginThrottle)) {
+		const owner = throttleOwner(key);
+		const document = owner === undefined ? undefined : holders.get(owner);
+		if (document) document.loginThrottle[key] = throttle;
+		else global.loginThrottle[key] = throttle;
+	}
+	for (const entry of db.accessLog) (entry.userId !== null && holders.get(entry.userId)?.accessLog.push(entry)) || global.accessLog.push(entry);
+	for (const notice of db.notices) (notice.userId !== null && holders.get(notice.userId)?.notices.push(notice)) || global.notices.push(notice);
+	for (const [userId, state] of Object.entries(db.firstStates)) if (!holders.has(userId)) global.firstStates[userId] = state;
+	return {global, holders};
+}
