@@ -60,7 +60,7 @@ export class Account {
 	) {}
 
 	async view(userId: string): Promise<AccountView> {
-		const holder = requireHolder(await this.store.read(), userId);
+		const holder = requireHolder(await this.store.read(userId), userId);
 		return {
 			userId: holder.userId,
 			name: holder.name,
@@ -75,7 +75,7 @@ export class Account {
 
 	/** "Modifica password": the current one (counted like a login), the new one twice under the rules. */
 	async changePassword(userId: string, input: {current: string; next: string; again: string}, terminal: string): Promise<void> {
-		const snapshot = await this.store.read();
+		const snapshot = await this.store.read(userId);
 		const holder = requireHolder(snapshot, userId);
 		assertAcceptablePassword(input.next, input.again, holder);
 		const key = `user:${userId}`;
@@ -101,7 +101,7 @@ export class Account {
 			current.mustChangePassword = false;
 			recordChange(db, {kind: 'password-changed', userId}, at, {terminal});
 			return {kind: 'ok'} as const;
-		});
+		}, userId);
 		if (outcome.kind === 'locked') throw new DomainError('auth.locked');
 		if (outcome.kind === 'wrong') throw new DomainError('account.wrongPassword', {attemptsLeft: outcome.left});
 	}
@@ -109,7 +109,7 @@ export class Account {
 	/** "Cellulare": the new recovery number gets a code; it is saved once the code is confirmed. */
 	async startPhoneChange(userId: string, input: string): Promise<{phone: string; challenge: ChallengeView}> {
 		const phone = await normalizeMobileNumber(input);
-		const holder = requireHolder(await this.store.read(), userId);
+		const holder = requireHolder(await this.store.read(userId), userId);
 		if ((holder.recoveryPhone ?? holder.phone) === phone) throw new DomainError('phone.same');
 		const challenge = await this.challenges.start({userId, operation: OPERATION_RECOVERY_PHONE, data: {phone}, channel: 'sms', smsTo: phone});
 		return {phone, challenge};
@@ -131,25 +131,26 @@ export class Account {
 		const email = input.trim().toLowerCase();
 		// No spaces, controls, escape sequences, bidi or zero-width characters (\p{C}) anywhere in an address.
 		if (!/^[^\s@\p{C}]{1,64}@[^\s@\p{C}]+\.[^\s@\p{C}]{2,}$/u.test(email) || email.length > 254) throw new DomainError('report.badEmail');
-		const db = await this.store.read();
+		const db = await this.store.read(userId);
 		const holder = requireHolder(db, userId);
 		if (holder.email.toLowerCase() === email) throw new DomainError('account.emailSame');
 		// The e-mail address is also a login name: it must stay unique.
-		if (db.holders.some(other => other.userId !== userId && other.email.toLowerCase() === email)) throw new DomainError('account.emailTaken');
+		if (![undefined, userId].includes(await this.store.holderIdByEmail(email))) throw new DomainError('account.emailTaken');
 		const challenge = await this.challenges.start({userId, operation: OPERATION_EMAIL, data: {email}, channel: 'email', emailTo: email});
 		return {email, challenge};
 	}
 
 	async confirmEmailChange(userId: string, input: {challengeId: string; email: string; code: string}, terminal: string): Promise<void> {
 		await this.challenges.confirm({challengeId: input.challengeId, userId, operation: OPERATION_EMAIL, data: {email: input.email}, code: input.code});
-		await this.store.update(db => {
-			if (db.holders.some(other => other.userId !== userId && other.email.toLowerCase() === input.email)) throw new DomainError('account.emailTaken');
+		await this.store.update(async db => {
+			// Under the lock: the index (holders/index.json) is current.
+			if (![undefined, userId].includes(await this.store.holderIdByEmail(input.email))) throw new DomainError('account.emailTaken');
 			const holder = requireHolder(db, userId);
 			const oldEmail = holder.email;
 			holder.email = input.email;
 			// The old address is told (and the new one).
 			recordChange(db, {kind: 'email-changed', userId, oldEmail, newEmail: input.email}, this.clock.now(), {terminal});
-		});
+		}, userId);
 	}
 
 	/** "Domanda Segreta": a question (from the list or the holder's own) and its answer. */
@@ -164,7 +165,7 @@ export class Account {
 			const holder = requireHolder(db, userId);
 			holder.secretQuestion = {question, answerHash};
 			recordChange(db, {kind: 'secret-question-changed', userId}, this.clock.now(), {terminal});
-		});
+		}, userId);
 	}
 
 	/** The interface language, and the language of every SMS and e-mail sent to the holder from now on (see notify/messages/). */
@@ -172,6 +173,6 @@ export class Account {
 		await this.store.update(db => {
 			requireHolder(db, userId).language = language;
 			logAccountEvent(db, userId, 'language-changed', terminal, this.clock.now());
-		});
+		}, userId);
 	}
 }

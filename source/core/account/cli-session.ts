@@ -20,13 +20,13 @@ export async function attachSecret(store: Store, clock: Clock, session: {id: str
 	await store.update(db => {
 		assertLiveSession(db, session, clock.now());
 		db.sessions.find(entry => entry.id === session.id)!.secretHash = hashOf(secret);
-	});
+	}, session.userId);
 	return secret;
 }
 
 /** The live session of `userId` whose secret this is. */
 export async function findBySecret(store: Store, clock: Clock, input: {userId: string; sessionId: string; secret: string}): Promise<SessionRecord> {
-	const db = await store.read();
+	const db = await store.read(input.userId);
 	const record = db.sessions.find(entry => entry.id === input.sessionId);
 	const expected = Buffer.from(record?.secretHash ?? '', 'hex');
 	const given = Buffer.from(hashOf(input.secret), 'hex');

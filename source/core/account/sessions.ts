@@ -61,7 +61,7 @@ export class Sessions {
 			const record: SessionRecord = {id: randomUUID(), userId, terminal: terminal.slice(0, 200), startedAt: now.toISOString(), lastActivityAt: now.toISOString(), endedAt: null, endReason: null};
 			db.sessions.push(record);
 			return record;
-		});
+		}, userId);
 	}
 
 	/** The last snapshot `status` read, and its stamp: every TUI asks once a second, and the file rarely changed. */
@@ -73,8 +73,8 @@ export class Sessions {
 		// A session is only its own holder's: an id paired with another userID is no session at all.
 		const owned = (record: SessionRecord | undefined) => (record?.userId === session.userId ? record : undefined);
 		// Parse db.json again only when it changed; timeouts are computed from the clock either way.
-		const stamp = await this.store.stamp();
-		const db = stamp !== undefined && this.seen?.stamp === stamp ? this.seen.db : await this.store.read();
+		const stamp = await this.store.stamp(session.userId);
+		const db = stamp !== undefined && this.seen?.stamp === stamp ? this.seen.db : await this.store.read(session.userId);
 		if (stamp !== undefined) this.seen = {stamp, db};
 		// After the read: a training folder's clock moved in another terminal holds from here.
 		const now = this.clock.now();
@@ -96,7 +96,7 @@ export class Sessions {
 				}
 				session.lastActivityAt = now.toISOString();
 				return this.activeStatus(current, session, now);
-			});
+			}, session.userId);
 		}
 		return this.activeStatus(db, snapshot, now);
 	}
@@ -110,18 +110,19 @@ export class Sessions {
 
 	/** Ends a session; with `userId`, only if it is that holder's. */
 	async end(sessionId: string, reason: SessionEndReason, userId?: string): Promise<void> {
+		// Without a userID the session is looked for among every holder's.
 		await this.store.update(db => {
 			const session = db.sessions.find(entry => entry.id === sessionId && (userId === undefined || entry.userId === userId));
 			if (!session || session.endedAt !== null) return;
 			const now = this.clock.now();
 			// A portal closed after its session had already timed out: the timeout is what happened.
 			endSession(db, session, (reason === 'closed' ? timeoutOf(db, session, now) : undefined) ?? reason, now);
-		});
+		}, userId);
 	}
 
 	/** The holder's open sessions, newest first. */
 	async list(userId: string): Promise<SessionRecord[]> {
-		const db = await this.store.read();
+		const db = await this.store.read(userId);
 		const now = this.clock.now();
 		return db.sessions.filter(session => session.userId === userId && session.endedAt === null && !timeoutOf(db, session, now)).reverse();
 	}
@@ -135,6 +136,6 @@ export class Sessions {
 			const keep = db.sessions.find(session => session.id === keepId);
 			db.accessLog.push({id: nextSequence(db, 'accessLog'), at: now.toISOString(), userId, outcome: 'sessions-ended', terminal: keep?.terminal ?? ''});
 			return others.length;
-		});
+		}, userId);
 	}
 }

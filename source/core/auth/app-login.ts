@@ -1,7 +1,7 @@
 import {createHmac, randomInt, randomUUID} from 'node:crypto';
 import type {Clock} from '../clock.js';
 import {DomainError} from '../errors.js';
-import type {Store} from '../store/store.js';
+import {NO_HOLDER, type Store} from '../store/store.js';
 import {nextSequence} from '../store/schema.js';
 import {assertAppDevice} from '../otp/device.js';
 
@@ -43,7 +43,7 @@ export class AppLogin {
 			const expiresAt = new Date(now.getTime() + db.settings.appLoginCodeSeconds * 1000);
 			db.loginRequests.push({id, codeHash: this.hash(code), createdAt: now.toISOString(), expiresAt: expiresAt.toISOString(), state: 'pending', userId: null});
 			return {id, code, uri: `myinfocert://login?code=${code}`, expiresAt};
-		});
+		}, NO_HOLDER);
 	}
 
 	/** On the phone: approve (or deny) the request whose code was scanned or typed. The app must be active. */
@@ -58,12 +58,12 @@ export class AppLogin {
 			if (now.getTime() >= Date.parse(request.expiresAt)) throw new DomainError('appLogin.expired');
 			request.state = approve ? 'approved' : 'denied';
 			request.userId = userId;
-		});
+		}, userId);
 	}
 
 	/** On the terminal: has the offer been answered? An approval is consumed once and logged. */
 	async poll(id: string): Promise<AppLoginState> {
-		const snapshot = (await this.store.read()).loginRequests.find(entry => entry.id === id);
+		const snapshot = (await this.store.read(NO_HOLDER)).loginRequests.find(entry => entry.id === id);
 		if (!snapshot) return {state: 'expired'};
 		if (snapshot.state === 'pending') return this.clock.now().getTime() >= Date.parse(snapshot.expiresAt) ? {state: 'expired'} : {state: 'pending'};
 		if (snapshot.state === 'denied') return {state: 'denied'};
@@ -74,6 +74,6 @@ export class AppLogin {
 			const now = this.clock.now();
 			db.accessLog.push({id: nextSequence(db, 'accessLog'), at: now.toISOString(), userId: request.userId, outcome: 'app-approved', terminal: this.terminal.slice(0, 200)});
 			return {state: 'approved', userId: request.userId} as const;
-		});
+		}, snapshot.userId ?? NO_HOLDER);
 	}
 }

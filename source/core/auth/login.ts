@@ -1,7 +1,7 @@
 import {isUserId} from '../holders/user-id.js';
 import {createHmac} from 'node:crypto';
 import type {Clock} from '../clock.js';
-import type {Store} from '../store/store.js';
+import {NO_HOLDER, type Store} from '../store/store.js';
 import {nextSequence, type AccessOutcome, type Database, type Holder} from '../store/schema.js';
 import {dummyPasswordHash, verifyPassword} from './hashing.js';
 import {clearFailures, countFailure, lockedUntil} from './throttle.js';
@@ -22,6 +22,13 @@ export function findHolder(db: Database, identifier: string): Holder | undefined
 	return wanted.includes('@') ? db.holders.find(holder => holder.email.toLowerCase() === email) : undefined;
 }
 
+/** The holder an identifier names (userID or e-mail address, any case), as a store scope: NO_HOLDER when nobody. */
+export async function identifiedScope(store: Store, identifier: string): Promise<string> {
+	const wanted = identifier.trim();
+	if (isUserId(wanted.toUpperCase())) return wanted.toUpperCase();
+	return (wanted.includes('@') ? await store.holderIdByEmail(wanted) : undefined) ?? NO_HOLDER;
+}
+
 /**
  * Login with attempt counting. Unknown identifiers are throttled exactly like real accounts
  * (under a keyed hash of what was typed), get the same answers and create no holder record,
@@ -34,7 +41,8 @@ export async function login(
 	pepper: Buffer,
 	input: {identifier: string; password: string; terminal: string},
 ): Promise<LoginResult> {
-	const snapshot = await store.read();
+	const scope = await identifiedScope(store, input.identifier);
+	const snapshot = await store.read(scope);
 	const holder = findHolder(snapshot, input.identifier);
 	const key = holder ? `user:${holder.userId}` : `anon:${createHmac('sha256', pepper).update(input.identifier.trim().toLowerCase()).digest('hex')}`;
 
@@ -64,5 +72,5 @@ export async function login(
 		record('wrong-password');
 		const failure = countFailure(db, key, now);
 		return failure.kind === 'locked' ? {kind: 'locked', until: failure.until} : {kind: 'invalid', attemptsLeft: failure.attemptsLeft};
-	});
+	}, scope);
 }

@@ -91,11 +91,11 @@ export function throwUnlessPinRight(outcome: PinOutcome): void {
  * so the key returned opens with a PIN found right (a key read before may be sealed under the old one).
  */
 export async function checkPin(store: Store, pepper: Buffer, userId: string, certificateId: string, pin: string, clock: Clock): Promise<SealedKey> {
-	const verdict = await verifyPinOutsideLock(await store.read(), pepper, userId, certificateId, pin);
+	const verdict = await verifyPinOutsideLock(await store.read(userId), pepper, userId, certificateId, pin);
 	const {outcome, sealed} = await store.update(async db => ({
 		outcome: await countPinIn(db, userId, certificateId, verdict, clock.now()),
 		sealed: db.certificates.find(entry => entry.id === certificateId)?.privateKey,
-	}));
+	}), userId);
 	throwUnlessPinRight(outcome);
 	if (!sealed) throw new DomainError('pin.blocked');
 	return sealed;

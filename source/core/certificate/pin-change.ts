@@ -30,7 +30,7 @@ export class PinChanges {
 		assertPinFormat(input.currentPin);
 		assertPinFormat(input.newPin);
 		if (input.newPin !== input.newPinAgain) throw new DomainError('pin.mismatch');
-		const snapshot = await this.store.read();
+		const snapshot = await this.store.read(userId);
 		const certificate = currentCertificate(snapshot.certificates, userId);
 		if (!certificate) throw new DomainError('certificate.none');
 		// The OTP message limit before anything is counted or stored.
@@ -58,7 +58,7 @@ export class PinChanges {
 			db.pinChanges = db.pinChanges.filter(entry => Date.parse(entry.createdAt) > now.getTime() - DAY);
 			db.pinChanges.push({id: changeId, userId, certificateId: certificate.id, challengeId: started.challenge.id, newPinHash, newKey, createdAt: now.toISOString()});
 			return {pin, challenge: started.challenge};
-		});
+		}, userId);
 		throwUnlessPinRight(outcome.pin);
 		if (outcome.refused) throw outcome.refused;
 		// The PIN matched its hash but did not open the key: it changed in between.
@@ -78,7 +78,7 @@ export class PinChanges {
 	}
 
 	async confirm(userId: string, changeId: string, code: string): Promise<void> {
-		const change = (await this.store.read()).pinChanges.find(entry => entry.id === changeId && entry.userId === userId);
+		const change = (await this.store.read(userId)).pinChanges.find(entry => entry.id === changeId && entry.userId === userId);
 		if (!change || !change.challengeId) throw new DomainError('pin.changeUnknown');
 		// The code and the new PIN in one write.
 		const outcome = await this.store.update(async db => {
@@ -94,7 +94,7 @@ export class PinChanges {
 			db.pinChanges = db.pinChanges.filter(entry => entry.id !== changeId);
 			recordChange(db, {kind: 'pin-changed', userId}, this.clock.now());
 			return confirmed;
-		});
+		}, userId);
 		throwUnlessConfirmed(outcome);
 	}
 }

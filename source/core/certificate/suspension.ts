@@ -41,7 +41,7 @@ function sameDay(a: Date, b: Date): boolean {
 export async function suspend(store: Store, clock: Clock, pepper: Buffer, userId: string, request: SuspensionRequest): Promise<{until: Date}> {
 	if (request.erc !== request.ercAgain) throw new DomainError('suspend.ercMismatch');
 	const until = parseEndDate(request.endDate);
-	const snapshot = await store.read();
+	const snapshot = await store.read(userId);
 	const holder = snapshot.holders.find(entry => entry.userId === userId);
 	const record = currentCertificate(snapshot.certificates, userId);
 	if (!holder || !record) throw new DomainError('certificate.none');
@@ -77,7 +77,7 @@ export async function suspend(store: Store, clock: Clock, pepper: Buffer, userId
 		}
 		const failure = countFailure(db, key, at);
 		return failure.kind === 'locked' ? ({kind: 'locked', minutes: failure.minutes} as const) : ({kind: 'wrong', left: failure.attemptsLeft} as const);
-	});
+	}, userId);
 	if (outcome.kind === 'locked') throw new DomainError('suspend.locked', {minutes: outcome.minutes});
 	if (outcome.kind === 'changed') throw new DomainError('suspend.notActive', {state: 'suspended'});
 	if (outcome.kind === 'wrong') throw new DomainError('suspend.wrongCodes', {attemptsLeft: outcome.left});

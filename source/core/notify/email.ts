@@ -30,8 +30,11 @@ export async function composeEmail(input: EmailInput): Promise<Buffer> {
 
 /** The Store's `update`, by shape: store.ts delivers queued e-mails through this module, so it does not import the Store. */
 interface SequenceStore {
-	update<R>(change: (db: Database) => R | Promise<R>): Promise<R>;
+	update<R>(change: (db: Database) => R | Promise<R>, scope?: string): Promise<R>;
 }
+
+/** Store's NO_HOLDER (an operation on no holder's document), by value for the same reason. */
+const NO_HOLDER = '';
 
 /** Composes an e-mail and drops it in the outbox under the next outbox number. */
 export async function sendEmail(
@@ -40,7 +43,7 @@ export async function sendEmail(
 	input: Omit<EmailInput, 'from' | 'date'> & {userId: string | null; at: Date},
 ): Promise<OutboxMessage> {
 	const eml = await composeEmail({...input, from: 'InfoCert <noreply@mysign.local>', date: input.at});
-	const id = await store.update(db => nextSequence(db, 'outbox'));
+	const id = await store.update(db => nextSequence(db, 'outbox'), NO_HOLDER);
 	const message: OutboxMessage = {
 		id,
 		kind: 'email',

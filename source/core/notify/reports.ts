@@ -42,7 +42,7 @@ export class Reports {
 	) {}
 
 	async settings(userId: string): Promise<ReportSettings & {accountEmail: string}> {
-		const holder = requireHolder(await this.store.read(), userId);
+		const holder = requireHolder(await this.store.read(userId), userId);
 		return {...holder.report, accountEmail: holder.email};
 	}
 
@@ -54,7 +54,7 @@ export class Reports {
 		const email = input.email.trim();
 		const parsed = z.string().email().max(254).safeParse(email);
 		if (email !== '' && !parsed.success) throw new DomainError('report.badEmail');
-		const holder = requireHolder(await this.store.read(), userId);
+		const holder = requireHolder(await this.store.read(userId), userId);
 		const wanted = email === '' || email.toLowerCase() === holder.email.toLowerCase() ? null : email;
 		if (wanted !== null && wanted.toLowerCase() !== holder.report.email?.toLowerCase()) {
 			const challenge = await this.challenges.start({userId, operation: OPERATION_REPORT_ADDRESS, data: {email: wanted, frequency: input.frequency}, channel: 'email', emailTo: wanted});
@@ -73,12 +73,12 @@ export class Reports {
 	}
 
 	private async save(userId: string, email: string | null, frequency: ReportFrequency): Promise<void> {
-		await this.store.update(db => saveIn(db, this.clock.now(), userId, email, frequency));
+		await this.store.update(db => saveIn(db, this.clock.now(), userId, email, frequency), userId);
 	}
 
 	/** After a signing: the per-signature report, then any daily summary now due. */
 	async signed(userId: string, documents: readonly {name: string}[], at: Date): Promise<void> {
-		const holder = (await this.store.read()).holders.find(entry => entry.userId === userId);
+		const holder = (await this.store.read(userId)).holders.find(entry => entry.userId === userId);
 		if (!holder) return;
 		if (holder.report.frequency === 'each') {
 			const {subject, text} = messagesFor(holder.language).signatureReport({name: holder.name, surname: holder.surname, userId: holder.userId, at, documents: documents.map(document => document.name)});
@@ -107,7 +107,7 @@ export class Reports {
 			if (since >= yesterday) return undefined;
 			holder.report.lastDailyReport = yesterday;
 			return {since, holder: {name: holder.name, surname: holder.surname, userId: holder.userId, to: holder.report.email ?? holder.email, language: holder.language}};
-		});
+		}, userId);
 		if (!claim) return 0;
 		const perDay = new Map<string, {success: number; failure: number}>();
 		for (const record of (await this.log.read(userId)).records) {

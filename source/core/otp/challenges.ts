@@ -127,7 +127,7 @@ export class Challenges {
 			const started = this.startIn(db, this.clock.now(), input);
 			transaction.afterCommit(started.send);
 			return started.challenge;
-		});
+		}, input.userId);
 	}
 
 	/**
@@ -172,7 +172,7 @@ export class Challenges {
 	 * behind. `start` checks again under the lock.
 	 */
 	async assertCanStart(userId: string, channel?: Challenge['channel']): Promise<void> {
-		this.assertCanStartIn(await this.store.read(), userId, this.clock.now(), channel);
+		this.assertCanStartIn(await this.store.read(userId), userId, this.clock.now(), channel);
 	}
 
 	/** `assertCanStart` on a snapshot or a transaction's draft: for a step that must be refused before it counts or stores anything. */
@@ -208,7 +208,7 @@ export class Challenges {
 			challenge.expiresAt = new Date(now.getTime() + db.settings.otpSmsValidityMinutes * MINUTE).toISOString();
 			transaction.afterCommit(challenge.channel === 'email' ? this.emailCode(db, challenge, challenge.destination, now) : this.smsCode(db, challenge, challenge.destination, now));
 			return view(challenge, db);
-		});
+		}, userId);
 	}
 
 	/**
@@ -216,7 +216,7 @@ export class Challenges {
 	 * challenge was started for. Wrong codes count; the last allowed failure cancels it.
 	 */
 	async confirm(input: ConfirmInput): Promise<void> {
-		throwUnlessConfirmed(await this.store.update(db => this.confirmIn(db, this.clock.now(), input)));
+		throwUnlessConfirmed(await this.store.update(db => this.confirmIn(db, this.clock.now(), input), input.userId));
 	}
 
 	/**
@@ -229,7 +229,7 @@ export class Challenges {
 			const now = this.clock.now();
 			const confirmed = await this.confirmIn(db, now, input);
 			return confirmed.kind === 'ok' ? {confirmed, applied: {result: apply(db, now)}} : {confirmed};
-		});
+		}, input.userId);
 		throwUnlessConfirmed(outcome.confirmed);
 		if (!outcome.applied) throw new Error('a confirmed code was not applied');
 		return outcome.applied.result;
@@ -282,13 +282,13 @@ export class Challenges {
 			if (holder) assertAppDevice(holder, this.store.directory);
 			if (this.clock.now().getTime() >= Date.parse(challenge.expiresAt)) throw new DomainError('otp.expired');
 			challenge.state = approve ? 'approved' : 'denied';
-		});
+		}, userId);
 	}
 
 	/** Push requests waiting for the phone's answer, newest first. */
 	async pendingPushes(userId: string): Promise<{id: string; operation: string; createdAt: Date; expiresAt: Date}[]> {
 		const now = this.clock.now().getTime();
-		return (await this.store.read()).challenges
+		return (await this.store.read(userId)).challenges
 			.filter(challenge => challenge.userId === userId && challenge.channel === 'push' && challenge.state === 'pending' && Date.parse(challenge.expiresAt) > now)
 			.map(challenge => ({id: challenge.id, operation: challenge.operation, createdAt: new Date(challenge.createdAt), expiresAt: new Date(challenge.expiresAt)}))
 			.reverse();
@@ -296,7 +296,7 @@ export class Challenges {
 
 	/** The newest challenge still open for this operation and data (e.g. a script's second call after an SMS). */
 	async findPending(userId: string, operation: string, data: unknown): Promise<ChallengeView | undefined> {
-		const db = await this.store.read();
+		const db = await this.store.read(userId);
 		const dataHash = hashOperationData(data);
 		const now = this.clock.now().getTime();
 		const challenge = db.challenges.filter(
@@ -306,7 +306,7 @@ export class Challenges {
 	}
 
 	async get(challengeId: string, userId: string): Promise<ChallengeView> {
-		const db = await this.store.read();
+		const db = await this.store.read(userId);
 		const challenge = db.challenges.find(entry => entry.id === challengeId && entry.userId === userId);
 		if (!challenge) throw new DomainError('otp.unknown');
 		return view(challenge, db);

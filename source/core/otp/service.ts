@@ -39,7 +39,7 @@ export class OtpService {
 	) {}
 
 	async overview(userId: string): Promise<OtpOverview> {
-		const holder = requireHolder(await this.store.read(), userId);
+		const holder = requireHolder(await this.store.read(userId), userId);
 		return {
 			preferred: holder.otp.preferred,
 			phoneMasked: maskPhone(holder.phone),
@@ -60,7 +60,7 @@ export class OtpService {
 			const started = this.challenges.startIn(db, this.clock.now(), {userId, operation: OPERATION_ACTIVATE_APP, data: {userId}, channel: 'app'});
 			transaction.afterCommit(started.send);
 			return started.challenge;
-		});
+		}, userId);
 		return {secret, uri: otpauthUri(secret, userId), challenge};
 	}
 
@@ -86,7 +86,7 @@ export class OtpService {
 			if (holder.otp.preferred === channel) return;
 			holder.otp.preferred = channel;
 			recordChange(db, {kind: 'otp-channel-changed', userId, channel}, this.clock.now());
-		});
+		}, userId);
 	}
 
 	async setPush(userId: string, enabled: boolean): Promise<void> {
@@ -96,13 +96,13 @@ export class OtpService {
 			if (holder.otp.push === enabled) return;
 			holder.otp.push = enabled;
 			recordChange(db, {kind: 'otp-push-changed', userId, enabled}, this.clock.now());
-		});
+		}, userId);
 	}
 
 	/** "Modifica numero": the code goes to the OLD number, which must still work. */
 	async startPhoneChange(userId: string, newNumberInput: string): Promise<{newPhone: string; challenge: ChallengeView}> {
 		const newPhone = await normalizeMobileNumber(newNumberInput);
-		const holder = requireHolder(await this.store.read(), userId);
+		const holder = requireHolder(await this.store.read(userId), userId);
 		if (holder.phone === newPhone) throw new DomainError('phone.same');
 		const challenge = await this.challenges.start({userId, operation: OPERATION_CHANGE_PHONE, data: {newPhone}, channel: 'sms', smsTo: holder.phone});
 		return {newPhone, challenge};
@@ -121,7 +121,7 @@ export class OtpService {
 
 	/** The demo phone's authenticator: the secret of the holder's app (or token), for the companion to show codes. */
 	async authenticatorSecret(userId: string, device: 'app' | 'token'): Promise<string | undefined> {
-		const holder = requireHolder(await this.store.read(), userId);
+		const holder = requireHolder(await this.store.read(userId), userId);
 		const authenticator = device === 'app' ? holder.otp.app : holder.otp.token;
 		return authenticator ? unseal(this.keys.totpKey, authenticator.secret, userId) : undefined;
 	}

@@ -67,7 +67,7 @@ export class CertificateService {
 	/** "Scarica il modulo di revoca": a PDF pre-filled with the holder's data, written to `path` (never over a file). */
 	async exportRevocationForm(session: Session, path: string): Promise<string> {
 		const record = await this.currentRecord(session);
-		const holder = (await this.context.store.read()).holders.find(entry => entry.userId === session.userId)!;
+		const holder = (await this.context.store.read(session.userId)).holders.find(entry => entry.userId === session.userId)!;
 		const {buildRevocationForm} = await import('../certificate/revocation-form.js');
 		const pdf = await buildRevocationForm({
 			name: holder.name,

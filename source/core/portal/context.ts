@@ -107,7 +107,7 @@ export class PortalContext {
 
 	/** `liveSnapshot` for what first access itself needs. */
 	async liveSnapshotDuringSetup(session: Session): Promise<Database> {
-		const db = await this.store.read();
+		const db = await this.store.read(session.userId);
 		assertLiveSession(db, session, this.clock.now());
 		return db;
 	}

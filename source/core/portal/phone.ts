@@ -20,7 +20,7 @@ export class PhoneService {
 		const {store, clock, otp} = this.context;
 		const readings: AuthenticatorReading[] = [];
 		// An operator's phone has no MyInfoCert app or token here: SMS only.
-		if (!(await store.read()).holders.some(holder => holder.userId === userId)) return readings;
+		if (!(await store.read(userId)).holders.some(holder => holder.userId === userId)) return readings;
 		for (const device of ['app', 'token'] as const) {
 			const secret = await otp.authenticatorSecret(userId, device);
 			if (secret) readings.push({device, code: await totpCode(secret, clock.now()), secondsLeft: secondsLeft(clock.now())});
@@ -43,7 +43,7 @@ export class PhoneService {
 
 	/** The name of a holder (or an operator, whose phone receives RAO codes); undefined when unknown. */
 	async holderName(userId: string): Promise<string | undefined> {
-		const db = await this.context.store.read();
+		const db = await this.context.store.read(userId);
 		const holder = db.holders.find(entry => entry.userId === userId);
 		return holder ? `${holder.name} ${holder.surname}` : db.operators.find(entry => entry.userId === userId)?.name;
 	}

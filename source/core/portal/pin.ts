@@ -22,7 +22,7 @@ export class PinService {
 
 	/** Signing-PIN attempts left before the certificate is blocked (shown by every PIN prompt). */
 	async attemptsLeft(session: Session): Promise<number> {
-		const db = await this.context.store.read();
+		const db = await this.context.store.read(session.userId);
 		assertLiveSession(db, session, this.context.clock.now());
 		const holder = db.holders.find(entry => entry.userId === session.userId);
 		return db.settings.pinMaxAttempts - (holder?.pinFailures ?? 0);

@@ -72,7 +72,7 @@ export class Signer {
 	 */
 	async requestOtp(userId: string, documents: readonly DocumentToSign[], pin?: string): Promise<ChallengeView> {
 		const certificate = await this.usableCertificate(userId, documents);
-		const snapshot = await this.store.read();
+		const snapshot = await this.store.read(userId);
 		this.challenges.assertCanStartIn(snapshot, userId, this.clock.now());
 		let verdict: PinVerdict | undefined;
 		if (pin !== undefined) {
@@ -97,7 +97,7 @@ export class Signer {
 			const started = this.challenges.startIn(db, now, {userId, operation: OPERATION_SIGN, data: documentsBinding(documents)});
 			transaction.afterCommit(started.send);
 			return {pin: {kind: 'ok'} as const, challenge: started.challenge};
-		});
+		}, userId);
 		try {
 			throwUnlessPinRight(outcome.pin);
 		} catch (error) {
@@ -191,7 +191,7 @@ export class Signer {
 
 	/** The current certificate, if it can sign now; otherwise the refusal is logged and thrown. */
 	private async usableCertificate(userId: string, documents: readonly DocumentToSign[]): Promise<CertificateRecord> {
-		const db = await this.store.read();
+		const db = await this.store.read(userId);
 		requireHolder(db, userId);
 		const certificate = currentCertificate(db.certificates, userId);
 		if (!certificate) throw new DomainError('certificate.none');

@@ -9,6 +9,9 @@ import {
 	globalDocumentSchema,
 	HOLDER_FILE_PATTERN,
 	holderDocumentSchema,
+	holderIndexSchema,
+	INDEX_FILE,
+	type HolderIndex,
 	PARTITIONED_VERSION,
 	type GlobalDocument,
 	type HolderDocument,
@@ -81,16 +84,28 @@ export class DataFiles {
 
 	/** A holder's document, or undefined when they have none; a committed temp stands in for its target (see above). */
 	readHolder(userId: string, global: GlobalDocument): HolderDocument | undefined {
+		const found = this.readCommitted(`${userId}.json`, MAX_HOLDER_BYTES, global);
+		return found && this.parseHolder(found.file, userId, found.bytes);
+	}
+
+	/** holders/index.json (see partition.ts), or undefined when there is none. */
+	readIndex(global: GlobalDocument): HolderIndex | undefined {
+		const found = this.readCommitted(INDEX_FILE, MAX_DATABASE_BYTES, global);
+		return found && checkDocument(found.file, parseJson(found.file, found.bytes.toString('utf8')), holderIndexSchema);
+	}
+
+	/** The bytes of `name` in holders/ as last committed: its temp while the commit's rename is still to be done. */
+	private readCommitted(name: string, maxBytes: number, global: GlobalDocument): {file: string; bytes: Buffer} | undefined {
 		if (!isRealDirectory(this.holdersDirectory)) return undefined;
-		const target = this.holderFile(userId);
-		const pending = global.commit.find(entry => entry.userId === userId);
+		const pending = global.commit.find(entry => entry.file === name);
 		if (pending) {
 			const temporary = join(this.holdersDirectory, pending.temporary);
-			const bytes = readOptional(temporary, MAX_HOLDER_BYTES);
-			if (bytes) return this.parseHolder(temporary, userId, checkedBytes(temporary, bytes, pending.sha256));
+			const bytes = readOptional(temporary, maxBytes);
+			if (bytes) return {file: temporary, bytes: checkedBytes(temporary, bytes, pending.sha256)};
 		}
-		const bytes = readOptional(target, MAX_HOLDER_BYTES);
-		return bytes ? this.parseHolder(target, userId, bytes) : undefined;
+		const file = join(this.holdersDirectory, name);
+		const bytes = readOptional(file, maxBytes);
+		return bytes && {file, bytes};
 	}
 
 	private parseHolder(file: string, userId: string, bytes: Buffer): HolderDocument {
@@ -112,8 +127,10 @@ export class DataFiles {
 			const bytes = readOptional(temporary, MAX_HOLDER_BYTES);
 			if (!bytes) continue;
 			checkedBytes(temporary, bytes, entry.sha256);
-			this.parseHolder(temporary, entry.userId, bytes);
-			renameSync(temporary, this.holderFile(entry.userId));
+			const holder = HOLDER_FILE_PATTERN.exec(entry.file);
+			if (holder) this.parseHolder(temporary, holder[1]!, bytes);
+			else checkDocument(temporary, parseJson(temporary, bytes.toString('utf8')), holderIndexSchema);
+			renameSync(temporary, join(this.holdersDirectory, entry.file));
 			renamed = true;
 		}
 		if (renamed) syncDirectory(this.holdersDirectory);
@@ -127,82 +144,94 @@ export class DataFiles {
 
 	/**
 	 * Writes what changed (checked against the schemas first: nothing invalid reaches the disk).
-	 * `global` undefined: db.json is unchanged; it must be given when holder documents change
-	 * with it, or several of them (it carries the commit).
+	 * `global` undefined: db.json is unchanged; it is required when more than one document
+	 * changes (it carries the commit). `index`: the new holders/index.json, when it changed.
 	 */
-	commit(global: GlobalDocument | undefined, holders: ReadonlyMap<string, HolderDocument>): void {
+	commit(global: GlobalDocument | undefined, holders: ReadonlyMap<string, HolderDocument>, index?: HolderIndex): void {
+		const documents: {name: string; text: string}[] = [];
 		for (const [userId, document] of holders) {
 			const file = this.holderFile(userId);
 			checkDocument(file, document, holderDocumentSchema, true);
 			const foreign = foreignRecord(document, userId);
 			if (foreign) throw new DomainError('store.invalid', {file, reason: `refused to save ${foreign}`});
+			documents.push({name: `${userId}.json`, text: serialise(document)});
+		}
+		if (index) {
+			checkDocument(join(this.holdersDirectory, INDEX_FILE), index, holderIndexSchema, true);
+			documents.push({name: INDEX_FILE, text: serialise(index)});
 		}
 		if (global) checkDocument(this.top, global, globalDocumentSchema, true);
-		if (holders.size > 0) ensureRealDirectory(this.holdersDirectory);
-		if (holders.size === 0 || (holders.size === 1 && !global)) {
-			if (global) this.writeTop({...global, commit: []});
-			for (const [userId, document] of holders) this.writeWhole(this.holderFile(userId), document);
+		if (documents.length > 0) ensureRealDirectory(this.holdersDirectory);
+		if (documents.length === 0 || (documents.length === 1 && !global)) {
+			if (global) this.writeWhole(this.top, serialise({...global, commit: []}));
+			for (const {name, text} of documents) this.writeWhole(join(this.holdersDirectory, name), text);
 			return;
 		}
-		if (!global) throw new Error('a commit of several holder documents needs db.json');
+		if (!global) throw new Error('a commit of several documents needs db.json');
 		const entries: GlobalDocument['commit'] = [];
 		try {
-			for (const [userId, document] of holders) {
-				const text = serialise(document);
-				const temporary = `${userId}.json.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+			for (const {name, text} of documents) {
+				const temporary = `${name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
 				writeNew(join(this.holdersDirectory, temporary), text);
-				entries.push({userId, temporary, sha256: sha256(text)});
+				entries.push({file: name, temporary, sha256: sha256(text)});
 			}
 			syncDirectory(this.holdersDirectory);
-			this.writeTop({...global, commit: entries});
+			this.writeWhole(this.top, serialise({...global, commit: entries}));
 		} catch (error) {
 			// Not committed: db.json names none of these temps.
 			for (const entry of entries) removeQuietly(join(this.holdersDirectory, entry.temporary));
 			throw error;
 		}
-		for (const entry of entries) renameSync(join(this.holdersDirectory, entry.temporary), this.holderFile(entry.userId));
+		for (const entry of entries) renameSync(join(this.holdersDirectory, entry.temporary), join(this.holdersDirectory, entry.file));
 		syncDirectory(this.holdersDirectory);
 	}
 
 	/**
-	 * Format 1 → 2, under the lock: every holder's document (holders/ must hold no other), then
-	 * db.json in format 2, the switch. Killed before it, db.json is still format 1 and the next
-	 * writer splits it again, replacing the documents this one wrote.
+	 * Format 1 → 2, under the lock: every holder's document and the index (holders/ must hold no
+	 * other holder's), then db.json in format 2, the switch. Killed before it, db.json is still
+	 * format 1 and the next writer splits it again, replacing the documents this one wrote.
 	 */
-	split(global: GlobalDocument, holders: ReadonlyMap<string, HolderDocument>): void {
+	split(global: GlobalDocument, holders: ReadonlyMap<string, HolderDocument>, index: HolderIndex): void {
 		ensureRealDirectory(this.holdersDirectory);
 		const strangers = this.holderIds().filter(userId => !holders.has(userId));
 		if (strangers.length > 0) {
 			throw new DomainError('store.invalid', {file: this.holderFile(strangers[0]!), reason: `a holder document beside a format-1 db.json that has no holder ${strangers[0]}`});
 		}
+		this.writeAll(global, holders, index);
+	}
+
+	/** Creates db.json (format 2), the holders' documents and the index, replacing all (documents of holders not in `holders` go last). */
+	create(global: GlobalDocument, holders: ReadonlyMap<string, HolderDocument>, index: HolderIndex): void {
+		ensureRealDirectory(this.holdersDirectory);
+		const before = this.holderIds();
+		this.writeAll(global, holders, index);
+		for (const userId of before) if (!holders.has(userId)) removeQuietly(this.holderFile(userId));
+	}
+
+	private writeAll(global: GlobalDocument, holders: ReadonlyMap<string, HolderDocument>, index: HolderIndex): void {
 		checkDocument(this.top, global, globalDocumentSchema, true);
+		const indexFile = join(this.holdersDirectory, INDEX_FILE);
+		checkDocument(indexFile, index, holderIndexSchema, true);
 		const written: string[] = [];
+		const write = (file: string, text: string) => {
+			// No fsync each: all are synced below, before db.json switches (one flush for all).
+			writeFileAtomicSync(file, text, {syncFile: false});
+			written.push(file);
+		};
 		for (const [userId, document] of holders) {
 			const file = this.holderFile(userId);
 			checkDocument(file, document, holderDocumentSchema, true);
-			// No fsync each: all are synced below, before db.json switches (one flush for all).
-			writeFileAtomicSync(file, serialise(document), {syncFile: false});
-			written.push(file);
+			write(file, serialise(document));
 		}
+		write(indexFile, serialise(index));
 		for (const file of written) syncFile(file);
 		syncDirectory(this.holdersDirectory);
-		this.writeTop({...global, commit: []});
+		this.writeWhole(this.top, serialise({...global, commit: []}));
 	}
 
-	/** Creates db.json (format 2) and the holders' documents from scratch, replacing any. */
-	create(global: GlobalDocument, holders: ReadonlyMap<string, HolderDocument>): void {
-		ensureRealDirectory(this.holdersDirectory);
-		for (const userId of this.holderIds()) if (!holders.has(userId)) unlinkSync(this.holderFile(userId));
-		this.split(global, holders);
-	}
-
-	private writeTop(global: GlobalDocument): void {
-		this.writeWhole(this.top, global);
-	}
-
-	private writeWhole(file: string, document: unknown): void {
+	private writeWhole(file: string, text: string): void {
 		try {
-			writeFileAtomicSync(file, serialise(document), {syncDirectory: true});
+			writeFileAtomicSync(file, text, {syncDirectory: true});
 		} catch (error) {
 			throw new DomainError('store.writeFailed', {file, reason: (error as NodeJS.ErrnoException).code ?? 'error'});
 		}

@@ -40,18 +40,42 @@ const HOLDER_COLLECTIONS = ['certificates', 'challenges', 'renewals', 'raoApprov
 
 /** A holder document's file name (and nothing else is one): the userID pattern, `.json`. */
 export const HOLDER_FILE_PATTERN = /^(JCPD\d{4,8})\.json$/;
+/** What a commit may name in holders/: a holder's document or the index. */
+const COMMITTED_FILE_PATTERN = /^(JCPD\d{4,8}|index)\.json$/;
+export const INDEX_FILE = 'index.json';
 
 /**
  * A multi-document commit: each holder document it changed, written beside its target under a
  * temp name, then db.json naming them (the commit), then the renames. Whoever finds a temp still
  * there (a writer killed after the commit) renames it: see files.ts.
  */
-export const commitEntrySchema = z.object({
-	userId: z.string().regex(USER_ID_PATTERN),
-	/** The temp file in holders/: `<userID>.json.<pid>.<hex>.tmp`, nothing else. */
-	temporary: z.string().regex(/^JCPD\d{4,8}\.json\.\d{1,10}\.[0-9a-f]{12}\.tmp$/),
-	sha256: z.string().regex(/^[0-9a-f]{64}$/),
-}).refine(entry => entry.temporary.startsWith(`${entry.userId}.json.`), 'the temp file must be its own holder document\'s');
+export const commitEntrySchema = z
+	.object({
+		/** The document in holders/: a holder's (`<userID>.json`) or the e-mail index (`index.json`). */
+		file: z.string().regex(COMMITTED_FILE_PATTERN),
+		/** Its temp file beside it: `<file>.<pid>.<hex>.tmp`, nothing else. */
+		temporary: z.string().regex(/^(JCPD\d{4,8}|index)\.json\.\d{1,10}\.[0-9a-f]{12}\.tmp$/),
+		sha256: z.string().regex(/^[0-9a-f]{64}$/),
+	})
+	.refine(entry => entry.temporary.startsWith(`${entry.file}.`), 'the temp file must be its own document\'s');
+
+/**
+ * holders/index.json: each holder's e-mail address (lower-case) → userID, so that a login or a
+ * recovery by e-mail, or the check that an address is free, reads one small document instead of
+ * every holder's. The store keeps it, in the same commit as the holder documents it describes.
+ */
+export const holderIndexSchema = z.object({
+	version: z.literal(PARTITIONED_VERSION),
+	emails: z.record(z.string(), z.string().regex(USER_ID_PATTERN)),
+});
+export type HolderIndex = z.infer<typeof holderIndexSchema>;
+
+/** The index of `holders` (all of them). */
+export function indexOf(holders: Iterable<HolderDocument>): HolderIndex {
+	const emails: Record<string, string> = {};
+	for (const document of holders) emails[document.holder.email.toLowerCase()] = document.holder.userId;
+	return {version: PARTITIONED_VERSION, emails};
+}
 
 /** db.json, format 2: the holder collections hold only records of no holder (normally none). */
 export const globalDocumentSchema = databaseSchema

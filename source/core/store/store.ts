@@ -2,6 +2,7 @@ import {chmod, mkdir, stat} from 'node:fs/promises';
 import {join} from 'node:path';
 import {Low, type Adapter} from 'lowdb';
 import {DomainError} from '../errors.js';
+import {isUserId} from '../holders/user-id.js';
 import {AccessLog} from '../history/access-log.js';
 import {Outbox} from '../notify/outbox.js';
 import {deliverQueued} from '../notify/queue.js';
@@ -9,7 +10,7 @@ import {bindDatabase, type KeyFingerprints} from '../key-binding.js';
 import {writeCheckedStamp} from './checked-stamp.js';
 import {DataFiles} from './documents.js';
 import {FileLock} from './lock.js';
-import {mergeDocuments, splitDatabase, type GlobalDocument, type HolderDocument} from './partition.js';
+import {indexOf, mergeDocuments, splitDatabase, type GlobalDocument, type HolderDocument, type HolderIndex} from './partition.js';
 import {ACTING_TERMINAL, type Database} from './schema.js';
 
 /** What an operation does once its change is committed (under the lock still): e.g. write an OTP's SMS to the outbox. */
@@ -28,6 +29,15 @@ export interface Transaction {
  * not look for other holders (they are not there) nor create records for them (refused).
  */
 export type Scope = string | undefined;
+
+/** The scope of an operation on what belongs to no holder (counters, settings, coupons): no holder document is read. */
+export const NO_HOLDER = '';
+
+function holdersIn(files: DataFiles, scope: Scope): string[] {
+	if (scope === undefined) return files.holderIds();
+	// Anything but a userID (an operator's RAO…, nothing typed) names no holder document.
+	return isUserId(scope) ? [scope] : [];
+}
 
 /**
  * The database every process shares. Every change is one operation:
@@ -85,7 +95,7 @@ export class Store {
 	 * unchanged stamp means an unchanged database. Undefined when there is no file.
 	 */
 	async stamp(scope?: Scope): Promise<string | undefined> {
-		return this.files.stamp(scope === undefined ? 'all' : [scope]);
+		return this.files.stamp(scope === undefined ? 'all' : holdersIn(this.files, scope));
 	}
 
 	/** A validated snapshot of `scope`, for display. Writers never use it: `update` re-reads under the lock. */
@@ -97,10 +107,24 @@ export class Store {
 		return data;
 	}
 
+	/**
+	 * The holder whose e-mail address this is (any case), from holders/index.json: what a login,
+	 * a recovery or a change of address by e-mail scopes its operation to. Under the lock (inside
+	 * an update) the answer is current; outside it, as current as any snapshot.
+	 */
+	async holderIdByEmail(email: string): Promise<string | undefined> {
+		const top = this.files.readTop();
+		if (top.kind === 'missing') throw new DomainError('store.missing', {file: this.file});
+		const wanted = email.trim().toLowerCase();
+		if (top.kind === 'whole') return top.db.holders.find(holder => holder.email.toLowerCase() === wanted)?.userId;
+		const index = this.files.readIndex(top.global) ?? rebuiltIndex(this.files, top.global);
+		return Object.hasOwn(index.emails, wanted) ? index.emails[wanted] : undefined;
+	}
+
 	/** db.json's global part and the documents of the holders in `scope`, merged. */
 	private load(global: GlobalDocument, scope: Scope): Database {
 		const documents: HolderDocument[] = [];
-		for (const userId of scope === undefined ? this.files.holderIds() : [scope]) {
+		for (const userId of holdersIn(this.files, scope)) {
 			const document = this.files.readHolder(userId, global);
 			if (document) documents.push(document);
 		}
@@ -197,7 +221,7 @@ export class Store {
 function scoped(db: Database, scope: Scope): Database {
 	if (scope === undefined) return db;
 	const {global, holders} = splitDatabase(db);
-	const own = holders.get(scope);
+	const own = isUserId(scope) ? holders.get(scope) : undefined;
 	return mergeDocuments(global, own ? [own] : []);
 }
 
@@ -212,6 +236,7 @@ const MISSING = Object.freeze({}) as Database;
 class PartitionedAdapter implements Adapter<Database> {
 	private global: GlobalDocument | undefined;
 	private readonly loaded = new Map<string, string>();
+	private readonly loadedEmails = new Map<string, string>();
 	private loadedStrays = '';
 	private loadedGlobal = '';
 
@@ -227,7 +252,7 @@ class PartitionedAdapter implements Adapter<Database> {
 		let global: GlobalDocument;
 		if (top.kind === 'whole') {
 			const split = splitDatabase(top.db);
-			this.files.split(split.global, split.holders);
+			this.files.split(split.global, split.holders, indexOf(split.holders.values()));
 			global = split.global;
 		} else {
 			global = top.global;
@@ -235,11 +260,12 @@ class PartitionedAdapter implements Adapter<Database> {
 		}
 		this.global = {...global, commit: []};
 		const documents: HolderDocument[] = [];
-		for (const userId of this.scope === undefined ? this.files.holderIds() : [this.scope]) {
+		for (const userId of holdersIn(this.files, this.scope)) {
 			const document = this.files.readHolder(userId, {...global, commit: []});
 			if (!document) continue;
 			documents.push(document);
 			this.loaded.set(userId, JSON.stringify(document));
+			this.loadedEmails.set(userId, document.holder.email.toLowerCase());
 		}
 		this.loadedGlobal = JSON.stringify(this.global);
 		this.loadedStrays = strays(this.global);
@@ -249,7 +275,7 @@ class PartitionedAdapter implements Adapter<Database> {
 	async write(db: Database): Promise<void> {
 		const {global, holders} = splitDatabase(db);
 		if (this.options.create) {
-			this.files.create(global, holders);
+			this.files.create(global, holders, indexOf(holders.values()));
 			return;
 		}
 		for (const userId of this.loaded.keys()) {
@@ -261,9 +287,36 @@ class PartitionedAdapter implements Adapter<Database> {
 		}
 		const changed = new Map<string, HolderDocument>();
 		for (const [userId, document] of holders) if (this.loaded.get(userId) !== JSON.stringify(document)) changed.set(userId, document);
+		const index = this.indexAfter(changed);
 		const globalChanged = JSON.stringify(global) !== this.loadedGlobal;
-		this.files.commit(globalChanged || changed.size > 1 ? global : undefined, changed);
+		this.files.commit(globalChanged || changed.size + (index ? 1 : 0) > 1 ? global : undefined, changed, index);
 	}
+
+	/** The e-mail index with `changed`'s addresses, if any is new or changed (undefined: unchanged). */
+	private indexAfter(changed: ReadonlyMap<string, HolderDocument>): HolderIndex | undefined {
+		const moved = [...changed.values()].filter(document => this.loadedEmails.get(document.holder.userId) !== document.holder.email.toLowerCase());
+		if (moved.length === 0) return undefined;
+		const index = this.files.readIndex(this.global!) ?? rebuiltIndex(this.files, this.global!);
+		for (const document of moved) {
+			const {userId, email} = document.holder;
+			const before = this.loadedEmails.get(userId);
+			if (before !== undefined && index.emails[before] === userId) delete index.emails[before];
+			const owner = index.emails[email.toLowerCase()];
+			if (owner !== undefined && owner !== userId) throw new Error(`e-mail address of ${userId} already belongs to ${owner}`);
+			index.emails[email.toLowerCase()] = userId;
+		}
+		return index;
+	}
+}
+
+/** The index made from every holder's document (when holders/index.json is missing). */
+export function rebuiltIndex(files: DataFiles, global: GlobalDocument): HolderIndex {
+	const documents: HolderDocument[] = [];
+	for (const userId of files.holderIds()) {
+		const document = files.readHolder(userId, global);
+		if (document) documents.push(document);
+	}
+	return indexOf(documents);
 }
 
 /** The records in db.json that belong to a holder's collections (of holders not in the view). */
