@@ -7,7 +7,7 @@ import {clearFailures, countFailure, lockedUntil} from '../auth/throttle.js';
 import {maskEmail, maskPhone, type ChallengeView, type Challenges} from '../otp/challenges.js';
 import {normalizeMobileNumber} from '../otp/phone-number.js';
 import {findForbiddenCharacter} from '../text/sanitize.js';
-import {nextSequence, type AccessOutcome, type Database, type Holder} from '../store/schema.js';
+import {nextAccessId, type AccessOutcome, type Database, type Holder} from '../store/schema.js';
 import type {Store} from '../store/store.js';
 import {checkPassword, type PasswordVerdict} from './password-policy.js';
 import {ANSWER_MAX_LENGTH, ANSWER_MIN_LENGTH, normaliseAnswer, QUESTION_MAX_LENGTH} from './secret-question.js';
@@ -39,7 +39,7 @@ export interface AccountView {
 export type Notify = (input: {userId: string; to: string; subject: string; text: string}) => Promise<void>;
 
 export function logAccountEvent(db: Database, userId: string | null, outcome: AccessOutcome, terminal: string, now: Date): void {
-	db.accessLog.push({id: nextSequence(db, 'accessLog'), at: now.toISOString(), userId, outcome, terminal: terminal.slice(0, 200)});
+	db.accessLog.push({id: nextAccessId(db, userId), at: now.toISOString(), userId, outcome, terminal: terminal.slice(0, 200)});
 }
 
 /** Refuses a new password that breaks a rule, with the first rule broken (or the refusal) as the reason. */

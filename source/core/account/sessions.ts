@@ -1,7 +1,7 @@
 import {randomUUID} from 'node:crypto';
 import {DAY, MINUTE, type Clock} from '../clock.js';
 import {DomainError} from '../errors.js';
-import {nextSequence, type AccessOutcome, type Database, type SessionRecord} from '../store/schema.js';
+import {nextAccessId, type AccessOutcome, type Database, type SessionRecord} from '../store/schema.js';
 import type {Store} from '../store/store.js';
 
 /*
@@ -34,7 +34,7 @@ function endSession(db: Database, session: SessionRecord, reason: SessionEndReas
 	session.endedAt = now.toISOString();
 	session.endReason = reason;
 	// "ended-by-holder" is logged once by the session that asked, not once per session ended.
-	if (reason !== 'ended-by-holder') db.accessLog.push({id: nextSequence(db, 'accessLog'), at: now.toISOString(), userId: session.userId, outcome: END_EVENTS[reason], terminal: session.terminal});
+	if (reason !== 'ended-by-holder') db.accessLog.push({id: nextAccessId(db, session.userId), at: now.toISOString(), userId: session.userId, outcome: END_EVENTS[reason], terminal: session.terminal});
 }
 
 /** Throws `auth.sessionExpired` unless the session is open, not timed out, and the holder's own. */
@@ -134,7 +134,7 @@ export class Sessions {
 			const others = db.sessions.filter(session => session.userId === userId && session.id !== keepId && session.endedAt === null);
 			for (const session of others) endSession(db, session, 'ended-by-holder', now);
 			const keep = db.sessions.find(session => session.id === keepId);
-			db.accessLog.push({id: nextSequence(db, 'accessLog'), at: now.toISOString(), userId, outcome: 'sessions-ended', terminal: keep?.terminal ?? ''});
+			db.accessLog.push({id: nextAccessId(db, userId), at: now.toISOString(), userId, outcome: 'sessions-ended', terminal: keep?.terminal ?? ''});
 			return others.length;
 		}, userId);
 	}

@@ -2,7 +2,7 @@ import {createHmac, randomInt, randomUUID} from 'node:crypto';
 import type {Clock} from '../clock.js';
 import {DomainError} from '../errors.js';
 import {NO_HOLDER, type Store} from '../store/store.js';
-import {nextSequence} from '../store/schema.js';
+import {nextAccessId} from '../store/schema.js';
 import {assertAppDevice} from '../otp/device.js';
 
 /*
@@ -72,7 +72,7 @@ export class AppLogin {
 			if (!request || request.state !== 'approved' || !request.userId) return {state: 'expired'} as const;
 			request.state = 'consumed';
 			const now = this.clock.now();
-			db.accessLog.push({id: nextSequence(db, 'accessLog'), at: now.toISOString(), userId: request.userId, outcome: 'app-approved', terminal: this.terminal.slice(0, 200)});
+			db.accessLog.push({id: nextAccessId(db, request.userId), at: now.toISOString(), userId: request.userId, outcome: 'app-approved', terminal: this.terminal.slice(0, 200)});
 			return {state: 'approved', userId: request.userId} as const;
 		}, snapshot.userId ?? NO_HOLDER);
 	}

@@ -2,7 +2,7 @@ import {isUserId} from '../holders/user-id.js';
 import {createHmac} from 'node:crypto';
 import type {Clock} from '../clock.js';
 import {NO_HOLDER, type Store} from '../store/store.js';
-import {nextSequence, type AccessOutcome, type Database, type Holder} from '../store/schema.js';
+import {nextAccessId, type AccessOutcome, type Database, type Holder} from '../store/schema.js';
 import {dummyPasswordHash, verifyPassword} from './hashing.js';
 import {clearFailures, countFailure, lockedUntil} from './throttle.js';
 
@@ -57,7 +57,7 @@ export async function login(
 		const now = clock.now();
 		const userId = holder?.userId ?? null;
 		const record = (outcome: AccessOutcome) =>
-			db.accessLog.push({id: nextSequence(db, 'accessLog'), at: now.toISOString(), userId, outcome, terminal: input.terminal.slice(0, 200)});
+			db.accessLog.push({id: nextAccessId(db, userId), at: now.toISOString(), userId, outcome, terminal: input.terminal.slice(0, 200)});
 
 		const until = lockedUntil(db, key, now);
 		if (until) {

@@ -1,5 +1,5 @@
 import {maskEmail, maskPhone} from '../otp/challenges.js';
-import {ACTING_TERMINAL, nextSequence, type Database, type OtpChannel} from '../store/schema.js';
+import {ACTING_TERMINAL, nextAccessId, nextSequence, type Database, type OtpChannel} from '../store/schema.js';
 import {messagesFor, type Email, type MessageLanguage, type Sms} from './messages/messages.js';
 import type {OutboxMessage} from './outbox.js';
 
@@ -134,7 +134,7 @@ export function recordChange(db: Database, change: Change, at: Date, actor: Chan
 	// The holder's change is this process's session's: its terminal, when the store says which it is.
 	const acting = (db as Database & {[ACTING_TERMINAL]?: string})[ACTING_TERMINAL];
 	const terminal = actor === 'holder' ? (acting ?? holderTerminal(db, change.userId)) : actor.terminal;
-	db.accessLog.push({id: nextSequence(db, 'accessLog'), at: at.toISOString(), userId: change.userId, outcome: change.kind, terminal: terminal.slice(0, 200)});
+	db.accessLog.push({id: nextAccessId(db, change.userId), at: at.toISOString(), userId: change.userId, outcome: change.kind, terminal: terminal.slice(0, 200)});
 	for (const notice of noticesOf(change, holder, at)) {
 		const message: OutboxMessage = {id: nextSequence(db, 'outbox'), userId: change.userId, at: at.toISOString(), ...notice};
 		db.notices.push(message);

@@ -99,14 +99,16 @@ export const holderDocumentSchema = z.object({
 	sessions: z.array(sessionSchema),
 	/** This holder's throttles: keys `<kind>:<userID>`. */
 	loginThrottle: z.record(z.string(), throttleSchema),
+	/** This holder's counters: keys `<name>:<userID>` (see nextAccessId). */
+	sequences: z.record(z.string(), z.number().int().min(0)).default({}),
 	/** Queued by the last operation that wrote this document (see Store.save). */
 	accessLog: z.array(accessEntrySchema),
 	notices: z.array(outboxMessageSchema),
 });
 export type HolderDocument = z.infer<typeof holderDocumentSchema>;
 
-/** Which holder a throttle key belongs to (`user:JCPD1234`, `erc:…`, `pin:…`), if any. */
-function throttleOwner(key: string): string | undefined {
+/** Which holder a throttle or counter key belongs to (`user:JCPD1234`, `erc:…`, `accessLog:…`), if any. */
+function keyOwner(key: string): string | undefined {
 	const owner = key.slice(key.indexOf(':') + 1);
 	return key.includes(':') && USER_ID_PATTERN.test(owner) ? owner : undefined;
 }
@@ -121,7 +123,8 @@ export function foreignRecord(document: HolderDocument, userId: string): string 
 		const index = (document[name] as {userId: string}[]).findIndex(record => record.userId !== userId);
 		if (index >= 0) return `${name}.${index}.userId is not ${userId}`;
 	}
-	for (const key of Object.keys(document.loginThrottle)) if (throttleOwner(key) !== userId) return `loginThrottle.${key} is not ${userId}'s`;
+	for (const key of Object.keys(document.loginThrottle)) if (keyOwner(key) !== userId) return `loginThrottle.${key} is not ${userId}'s`;
+	for (const key of Object.keys(document.sequences)) if (keyOwner(key) !== userId) return `sequences.${key} is not ${userId}'s`;
 	const entry = document.accessLog.findIndex(record => record.userId !== userId);
 	if (entry >= 0) return `accessLog.${entry}.userId is not ${userId}`;
 	const notice = document.notices.findIndex(record => record.userId !== userId);
@@ -144,6 +147,7 @@ export function mergeDocuments(global: GlobalDocument, holders: readonly HolderD
 		sessions: [],
 		firstStates: {...global.firstStates},
 		loginThrottle: {...global.loginThrottle},
+		sequences: {...global.sequences},
 		accessLog: [...global.accessLog],
 		notices: [...global.notices],
 	};
@@ -154,6 +158,7 @@ export function mergeDocuments(global: GlobalDocument, holders: readonly HolderD
 		if (document.firstState) db.firstStates[document.holder.userId] = document.firstState;
 		for (const name of HOLDER_COLLECTIONS) (db[name] as unknown[]).push(...document[name]);
 		Object.assign(db.loginThrottle, document.loginThrottle);
+		Object.assign(db.sequences, document.sequences);
 		db.accessLog.push(...document.accessLog);
 		db.notices.push(...document.notices);
 	}
@@ -183,12 +188,13 @@ export function splitDatabase(db: Database): SplitDocuments {
 			pinChanges: [],
 			sessions: [],
 			loginThrottle: {},
+			sequences: {},
 			accessLog: [],
 			notices: [],
 		});
 	}
 	const {version: _version, holders: _holders, ...rest} = db;
-	const global: GlobalDocument = {...rest, version: PARTITIONED_VERSION, commit: [], firstStates: {}, loginThrottle: {}, accessLog: [], notices: []};
+	const global: GlobalDocument = {...rest, version: PARTITIONED_VERSION, commit: [], firstStates: {}, loginThrottle: {}, sequences: {}, accessLog: [], notices: []};
 	for (const name of HOLDER_COLLECTIONS) {
 		const strays: unknown[] = [];
 		for (const record of db[name] as {userId: string}[]) {
@@ -199,10 +205,16 @@ export function splitDatabase(db: Database): SplitDocuments {
 		(global as unknown as Record<string, unknown[]>)[name] = strays;
 	}
 	for (const [key, throttle] of Object.entries(db.loginThrottle)) {
-		const owner = throttleOwner(key);
+		const owner = keyOwner(key);
 		const document = owner === undefined ? undefined : holders.get(owner);
 		if (document) document.loginThrottle[key] = throttle;
 		else global.loginThrottle[key] = throttle;
+	}
+	for (const [key, value] of Object.entries(db.sequences)) {
+		const owner = keyOwner(key);
+		const document = owner === undefined ? undefined : holders.get(owner);
+		if (document) document.sequences[key] = value;
+		else global.sequences[key] = value;
 	}
 	for (const entry of db.accessLog) (entry.userId !== null && holders.get(entry.userId)?.accessLog.push(entry)) || global.accessLog.push(entry);
 	for (const notice of db.notices) (notice.userId !== null && holders.get(notice.userId)?.notices.push(notice)) || global.notices.push(notice);

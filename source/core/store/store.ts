@@ -11,7 +11,8 @@ import {writeCheckedStamp} from './checked-stamp.js';
 import {DataFiles} from './documents.js';
 import {FileLock} from './lock.js';
 import {indexOf, mergeDocuments, splitDatabase, type GlobalDocument, type HolderDocument, type HolderIndex} from './partition.js';
-import {ACTING_TERMINAL, type Database} from './schema.js';
+import {CounterFile} from './counter-file.js';
+import {ACTING_TERMINAL, OUTBOX_NUMBERS, type Database} from './schema.js';
 
 /** What an operation does once its change is committed (under the lock still): e.g. write an OTP's SMS to the outbox. */
 export type AfterCommit = () => Promise<void>;
@@ -49,6 +50,7 @@ export class Store {
 	readonly file: string;
 	readonly files: DataFiles;
 	private readonly lock: FileLock;
+	private readonly outboxNumbers: CounterFile;
 	/** Where the entries an operation pushed to `db.accessLog` go (see history/access-log.ts). */
 	readonly accessLog: AccessLog;
 	/** Where the messages an operation queued in `db.notices` go (see notify/queue.ts). */
@@ -70,6 +72,7 @@ export class Store {
 		this.files = new DataFiles(directory);
 		this.file = this.files.top;
 		this.lock = new FileLock(join(directory, 'db.lock'));
+		this.outboxNumbers = new CounterFile(join(directory, 'outbox.sequence'));
 		this.accessLog = new AccessLog(directory);
 		this.outbox = new Outbox(directory);
 	}
@@ -150,6 +153,8 @@ export class Store {
 			if (this.keyFingerprints) bindDatabase(low.data, this.directory, this.keyFingerprints);
 			this.observe(low.data);
 			if (this.actingTerminal !== undefined) Object.defineProperty(low.data, ACTING_TERMINAL, {value: this.actingTerminal, enumerable: false});
+			const snapshot = low.data;
+			Object.defineProperty(snapshot, OUTBOX_NUMBERS, {value: () => this.outboxNumbers.next(snapshot.sequences['outbox'] ?? 0), enumerable: false});
 			// Entries already in db.json: the last operation's (see `save`), or an older file's whole access log.
 			const carried = low.data.accessLog.length;
 			const carriedNotices = low.data.notices.length;

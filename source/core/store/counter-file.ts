@@ -1,0 +1,37 @@
+import {DomainError} from '../errors.js';
+import {writeFileAtomicSync} from './atomic-write.js';
+import {readRegularFileSync} from './safe-file.js';
+
+/**
+ * A counter of the whole folder kept in a file of its own (`<data>/outbox.sequence`: the last
+ * outbox number given), so that an operation on one holder that sends a message writes that
+ * holder's document and this small file, never db.json (see partition.ts). Used under the store
+ * lock only. The new value is on disk (fsynced) before the operation that took it commits: a
+ * crash can leave a number unused, never give one twice.
+ */
+export class CounterFile {
+	constructor(readonly file: string) {}
+
+	/** The next value: one more than the file's, and than `floor` (the value db.json kept before this file). */
+	next(floor: number): number {
+		const value = Math.max(this.current(), floor) + 1;
+		try {
+			writeFileAtomicSync(this.file, `${value}\n`, {syncDirectory: true});
+		} catch (error) {
+			throw new DomainError('store.writeFailed', {file: this.file, reason: (error as NodeJS.ErrnoException).code ?? 'error'});
+		}
+		return value;
+	}
+
+	private current(): number {
+		let text: string;
+		try {
+			text = readRegularFileSync(this.file, 64).toString('utf8');
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+			throw error;
+		}
+		if (!/^\d{1,15}\n$/.test(text)) throw new DomainError('store.invalid', {file: this.file, reason: 'not a number on one line'});
+		return Number(text);
+	}
+}
