@@ -1,7 +1,7 @@
 import {EARLIEST_SIMULATED, LATEST_SIMULATED, parseInstant, type FolderTime} from './clock.js';
 import {DomainError} from './errors.js';
 import {italianWallTime, parseItalianDate} from './italian-date.js';
-import type {Store} from './store/store.js';
+import {NO_HOLDER, type Store} from './store/store.js';
 
 /*
  * `mysign clock`: the trainer's control of a training folder's one clock. A live folder refuses
@@ -35,7 +35,7 @@ export async function changeFolderTime(store: Store, change: ClockChange): Promi
 		// Exact: `clock set 10:00` shows 10:00:00, not a rounding of it.
 		db.clock = {kind: 'training', offsetMs: Math.round(target - realNow)};
 		return describeFolderTime(db.clock, realNow);
-	});
+	}, NO_HOLDER);
 }
 
 /**

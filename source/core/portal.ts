@@ -1,7 +1,7 @@
 import {checkPassword, PASSWORD_SPECIALS, type PasswordContext, type PasswordVerdict} from './account/password-policy.js';
 import {SUGGESTED_QUESTIONS} from './account/secret-question.js';
 import {loadBoundKeys} from './key-binding.js';
-import {Store} from './store/store.js';
+import {NO_HOLDER, Store} from './store/store.js';
 import {AccountService, RecoveryService} from './portal/account.js';
 import {AdminService} from './portal/admin.js';
 import {CertificateService} from './portal/certificate.js';
@@ -84,14 +84,14 @@ export class Portal {
 	 * be the ones it records. Creates nothing: a wrong --data is refused as it is.
 	 */
 	static async open(options: PortalOptions): Promise<Portal> {
-		// One read both refuses a missing, unreadable or invalid file and finds suspensions that are over.
-		const snapshot = await new Store(options.dataDirectory).read();
+		// One read of db.json (no holder's document) refuses a missing, unreadable or invalid file; each holder's is checked when used.
+		const snapshot = await new Store(options.dataDirectory).read(NO_HOLDER);
 		// Before anything else uses a key: a missing or different one stops here (see key-binding.ts).
 		const context = new PortalContext(options, await loadBoundKeys(options.dataDirectory, snapshot.keys));
 		// The folder's clock comes from this same read (a training folder's time decides what is over).
 		context.seen(snapshot);
 		const portal = new Portal(context);
-		await portal.folder.refreshCertificates({snapshot});
+		await portal.folder.refreshCertificates();
 		return portal;
 	}
 

@@ -2,13 +2,13 @@ import {createHmac, randomUUID} from 'node:crypto';
 import {MINUTE, type Clock} from '../clock.js';
 import {DomainError} from '../errors.js';
 import {hashPassword, verifyPassword, verifyPeppered} from '../auth/hashing.js';
-import {findHolder} from '../auth/login.js';
+import {findHolder, identifiedScope} from '../auth/login.js';
 import {clearFailures, countFailure, lockedUntil} from '../auth/throttle.js';
 import type {Challenges} from '../otp/challenges.js';
 import {isWellFormedOtp, OTP_DIGITS} from '../otp/format.js';
 import {assertOtpMessageAllowed, assertSendsAllowed} from '../otp/message-limit.js';
 import type {Database, Recovery} from '../store/schema.js';
-import type {Store} from '../store/store.js';
+import {NO_HOLDER, type Store} from '../store/store.js';
 import {assertAcceptablePassword, logAccountEvent, type Notify} from './account.js';
 import {recordChange} from '../notify/changes.js';
 import {messagesFor} from '../notify/messages/messages.js';
@@ -49,7 +49,8 @@ export class PasswordRecovery {
 
 	/** Step 1: the userID (or e-mail). The answer is the same whether it exists or not. */
 	async start(identifier: string): Promise<{recoveryId: string}> {
-		const snapshot = await this.store.read();
+		const scope = await identifiedScope(this.store, identifier.slice(0, 254));
+		const snapshot = await this.store.read(scope);
 		const holder = findHolder(snapshot, identifier.slice(0, 254));
 		const key = holder ? `recovery:${holder.userId}` : this.anonymousKey('recovery', identifier);
 		const recoveryId = randomUUID();
@@ -79,12 +80,14 @@ export class PasswordRecovery {
 				codeExpiresAt,
 				anonymousKey: holder ? null : key,
 			});
-		});
+		}, scope);
 		return {recoveryId};
 	}
 
 	private async recovery(recoveryId: string, step: Recovery['step']): Promise<{recovery: Recovery; db: Database}> {
-		const db = await this.store.read();
+		// Recoveries belong to no holder's document; the holder's part is read once the recovery names them.
+		const found = (await this.store.read(NO_HOLDER)).recoveries.find(entry => entry.id === recoveryId);
+		const db = await this.store.read(found?.userId ?? NO_HOLDER);
 		const recovery = db.recoveries.find(entry => entry.id === recoveryId);
 		if (!recovery || Date.parse(recovery.expiresAt) <= this.clock.now().getTime() || recovery.step === 'cancelled') throw new DomainError('recovery.expired');
 		if (recovery.step !== step) throw new DomainError('recovery.expired');
@@ -106,7 +109,7 @@ export class PasswordRecovery {
 			if (current.anonymousKey) assertSendsAllowed(db, this.anonymousSends(db, current.anonymousKey), now);
 			current.sends.push(now.toISOString());
 			current.codeExpiresAt = new Date(now.getTime() + db.settings.otpSmsValidityMinutes * MINUTE).toISOString();
-		});
+		}, recovery.userId ?? NO_HOLDER);
 	}
 
 	/** Step 2: the code from the SMS. */
@@ -122,7 +125,7 @@ export class PasswordRecovery {
 				current.failures += 1;
 				const left = db.settings.otpMaxFailures - current.failures;
 				return left <= 0 ? ({kind: 'cancelled'} as const) : ({kind: 'wrong', left} as const);
-			});
+			}, NO_HOLDER);
 			if (outcome.kind === 'wrong') throw new DomainError('otp.wrong', {attemptsLeft: outcome.left});
 			if (outcome.kind === 'malformed') throw new DomainError('otp.malformed', {digits: OTP_DIGITS});
 			throw new DomainError(outcome.kind === 'expired' ? 'otp.expired' : 'otp.cancelled');
@@ -139,7 +142,7 @@ export class PasswordRecovery {
 			current.step = 'answer';
 			const context: PasswordContext = {userId: holder.userId, name: holder.name, surname: holder.surname, email: holder.email};
 			return {next: 'answer', question: holder.secretQuestion.question, context} as const;
-		});
+		}, recovery.userId);
 		if (!next) throw new DomainError('recovery.noSecretQuestion');
 		return next;
 	}
@@ -175,7 +178,7 @@ export class PasswordRecovery {
 			const failure = countFailure(db, key, at);
 			if (failure.kind === 'locked') db.recoveries.find(entry => entry.id === recoveryId)!.step = 'cancelled';
 			return failure.kind === 'locked' ? ({kind: 'locked', minutes: failure.minutes} as const) : ({kind: 'wrong', left: failure.attemptsLeft} as const);
-		});
+		}, holder.userId);
 		if (outcome.kind === 'locked') throw new DomainError('recovery.locked', {minutes: outcome.minutes});
 		if (outcome.kind === 'expired') throw new DomainError('recovery.expired');
 		if (outcome.kind === 'wrong') throw new DomainError('recovery.wrongAnswer', {attemptsLeft: outcome.left});
@@ -208,7 +211,7 @@ export class PasswordRecovery {
 				}
 			}
 			recordChange(db, {kind: 'password-recovered', userId: target.userId}, now, {terminal: this.terminal});
-		});
+		}, holder.userId);
 	}
 
 	/** "Ho dimenticato lo User ID": the userID goes by e-mail when codice fiscale and e-mail match one holder. */
@@ -217,6 +220,7 @@ export class PasswordRecovery {
 		const address = email.trim().toLowerCase();
 		const key = this.anonymousKey('userid', cf);
 		const now = this.clock.now();
+		const scope = (await this.store.holderIdByEmail(address)) ?? NO_HOLDER;
 		const holder = await this.store.update(db => {
 			const locked = lockedUntil(db, key, now);
 			if (locked) throw new DomainError('recovery.locked', {minutes: Math.ceil((locked.getTime() - now.getTime()) / MINUTE)});
@@ -224,7 +228,7 @@ export class PasswordRecovery {
 			const match = db.holders.find(entry => entry.codiceFiscale === cf && entry.email.toLowerCase() === address);
 			if (match) logAccountEvent(db, match.userId, 'userid-reminder', this.terminal, now);
 			return match;
-		});
+		}, scope);
 		if (holder) {
 			await this.notify({userId: holder.userId, to: holder.email, ...messagesFor(holder.language).userIdReminder({name: holder.name, surname: holder.surname, userId: holder.userId})});
 		}

@@ -1,7 +1,7 @@
 import {createHmac, randomInt, randomUUID} from 'node:crypto';
 import type {Clock} from '../clock.js';
 import {DomainError} from '../errors.js';
-import type {Store} from '../store/store.js';
+import {NO_HOLDER, type Store} from '../store/store.js';
 import type {Database} from '../store/schema.js';
 
 /*
@@ -30,7 +30,7 @@ export async function createCoupons(store: Store, clock: Clock, pepper: Buffer, 
 	const codes = Array.from({length: count}, newCode);
 	await store.update(db => {
 		for (const code of codes) db.coupons.push({id: randomUUID(), codeHash: couponHash(pepper, code), createdAt: clock.now().toISOString(), usedAt: null, usedBy: null});
-	});
+	}, NO_HOLDER);
 	return codes;
 }
 

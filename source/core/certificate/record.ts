@@ -24,7 +24,7 @@ export function certificateState(certificate: CertificateRecord, clock: Clock): 
 }
 
 /** A suspended certificate whose end date has passed. */
-export function suspensionIsOver(certificate: CertificateRecord, now: Date): boolean {
+export function suspensionIsOver(certificate: Pick<CertificateRecord, 'status' | 'suspendedUntil'>, now: Date): boolean {
 	return certificate.status === 'suspended' && certificate.suspendedUntil !== null && Date.parse(certificate.suspendedUntil) <= now.getTime();
 }
 
@@ -50,6 +50,18 @@ export function newIut(db: Database): string {
 	for (;;) {
 		const iut = String(randomInt(10_000_000, 100_000_000));
 		if (!db.certificates.some(certificate => certificate.iut === iut)) return iut;
+	}
+}
+
+/**
+ * A new IUT that no holder's certificate has: checked against holders/index.json, which the store
+ * keeps with every commit (a scoped operation sees only its own holder's certificates). The
+ * store refuses a commit that would give one IUT to two holders.
+ */
+export async function newUniqueIut(store: {holderIdByIut(iut: string): Promise<string | undefined>}): Promise<string> {
+	for (;;) {
+		const iut = String(randomInt(10_000_000, 100_000_000));
+		if ((await store.holderIdByIut(iut)) === undefined) return iut;
 	}
 }
 

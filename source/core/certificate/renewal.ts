@@ -11,7 +11,7 @@ import {sealPrivateKey} from '../pki/holder-key.js';
 import type {Store, Transaction} from '../store/store.js';
 import type {Database, Renewal} from '../store/schema.js';
 import {findUsableCoupon} from './coupons.js';
-import {certificateState, currentCertificate, newCertificateRecord, newIut} from './record.js';
+import {certificateState, currentCertificate, newCertificateRecord, newUniqueIut} from './record.js';
 import {dropRenewal, openRenewal, renewalClosed, resumableUntil, type PendingRenewal} from './renewal-progress.js';
 import {renewalWindow, windowError, type RenewalWindow} from './renewal-window.js';
 
@@ -51,7 +51,7 @@ export class Renewals {
 
 	/** "Richiedi nuovo certificato": flagged, expired or on the expiry day, unless the PIN is blocked or the certificate revoked. */
 	async replacementAllowed(userId: string): Promise<{allowed: boolean; deadline: Date | null}> {
-		return this.replacementAllowedIn(await this.store.read(), userId);
+		return this.replacementAllowedIn(await this.store.read(userId), userId);
 	}
 
 	private replacementAllowedIn(db: Database, userId: string): {allowed: boolean; deadline: Date | null} {
@@ -64,7 +64,7 @@ export class Renewals {
 	}
 
 	async window(userId: string): Promise<RenewalWindow> {
-		return this.windowIn(await this.store.read(), userId);
+		return this.windowIn(await this.store.read(userId), userId);
 	}
 
 	private windowIn(db: Database, userId: string): RenewalWindow {
@@ -81,7 +81,7 @@ export class Renewals {
 		const window = await this.window(userId);
 		if (!window.open) throw windowError(window);
 		const operatorId = input.operatorId.trim().toUpperCase();
-		const snapshot = await this.store.read();
+		const snapshot = await this.store.read(userId);
 		const operator = snapshot.operators.find(entry => entry.userId === operatorId);
 		// Counted like a holder's login: an unknown operator ID under a keyed hash of what was typed (see auth/throttle.ts).
 		const key = operator ? `rao:${operator.userId}` : `rao-anon:${createHmac('sha256', this.pepper).update(operatorId).digest('hex')}`;
@@ -101,7 +101,7 @@ export class Renewals {
 			const started = this.challenges.startIn(db, now, {userId, operation: OPERATION_RENEWAL_RAO, data: {userId, operatorId}, channel: 'sms', smsTo: operator.phone, smsRecipient: operatorId});
 			transaction.afterCommit(started.send);
 			return {kind: 'ok', challenge: started.challenge} as const;
-		});
+		}, userId);
 		// The holder login's answers: attempts left, then the time the lock ends.
 		if (outcome.kind === 'locked') throw new DomainError('rao.locked', lockParams(outcome.until));
 		if (outcome.kind === 'wrong') throw new DomainError('rao.invalid', {attemptsLeft: outcome.attemptsLeft});
@@ -129,7 +129,7 @@ export class Renewals {
 		input: {acceptConditions: boolean; confirmData: boolean; pin: string; coupon?: string; raoApprovalId?: string},
 		kind: 'renewal' | 'replacement' = 'renewal',
 	): Promise<{renewalId: string; challenge: ChallengeView}> {
-		const snapshot = await this.store.read();
+		const snapshot = await this.store.read(userId);
 		const couponId = input.coupon === undefined ? null : findUsableCoupon(snapshot, this.pepper, input.coupon);
 		if (input.raoApprovalId !== undefined) {
 			const approval = snapshot.raoApprovals.find(entry => entry.id === input.raoApprovalId && entry.userId === userId);
@@ -182,7 +182,7 @@ export class Renewals {
 				createdAt: now.toISOString(),
 			});
 			return {pin, challenge};
-		});
+		}, userId);
 		throwUnlessPinRight(outcome.pin);
 		if (outcome.refused) throw outcome.refused;
 		if (!outcome.challenge) throw new DomainError('rao.notAuthorised');
@@ -197,7 +197,7 @@ export class Renewals {
 			const result = await this.challenges.confirmIn(db, this.clock.now(), {challengeId: renewal.challengeId!, userId, operation: OPERATION_RENEWAL_CONSENTS, data: {renewalId}, code});
 			if (result.kind === 'ok') this.find(db, userId, renewalId).step = 'choosePin';
 			return result;
-		});
+		}, userId);
 		throwUnlessConfirmed(outcome);
 	}
 
@@ -222,7 +222,7 @@ export class Renewals {
 			}
 			renewal.step = 'confirmActivation';
 			return this.startIn(db, transaction, this.clock.now(), {userId, operation: OPERATION_RENEWAL_ACTIVATE, data: {renewalId}}, renewal);
-		});
+		}, userId);
 	}
 
 	/**
@@ -231,7 +231,7 @@ export class Renewals {
 	 */
 	async securityInfo(userId: string, renewalId: string, input: {passphrase: string; passphraseAgain: string; useCodiceFiscale: boolean}): Promise<ChallengeView> {
 		await this.renewal(userId, renewalId, 'securityInfo');
-		const holder = (await this.store.read()).holders.find(entry => entry.userId === userId)!;
+		const holder = (await this.store.read(userId)).holders.find(entry => entry.userId === userId)!;
 		let passphrase = holder.codiceFiscale;
 		// Both a passphrase and the tick: which one the holder meant is not ours to guess (nothing is discarded silently).
 		if (input.useCodiceFiscale && (input.passphrase !== '' || input.passphraseAgain !== '')) throw new DomainError('replacement.passphraseAndCf');
@@ -242,7 +242,7 @@ export class Renewals {
 		}
 		const erc = String(randomInt(10_000_000, 100_000_000));
 		// The new certificate's IUT is chosen now: the ERC is used with it, so the envelope carries it.
-		const iut = newIut(await this.store.read());
+		const iut = await newUniqueIut(this.store);
 		const {buildEnvelopePdf} = await import('../notify/envelope.js');
 		const [pdf, newErcHash] = await Promise.all([
 			buildEnvelopePdf({holderName: `${holder.name} ${holder.surname}`, userId, erc, passphrase, issuedAt: this.clock.now(), iut}),
@@ -256,20 +256,20 @@ export class Renewals {
 			renewal.envelope = pdf.toString('base64');
 			renewal.step = 'confirmActivation';
 			return this.startIn(db, transaction, this.clock.now(), {userId, operation: OPERATION_RENEWAL_ACTIVATE, data: {renewalId}}, renewal);
-		});
+		}, userId);
 	}
 
 	/** Step 4: the OTP that activates the new certificate. Issues it and supersedes the old one. */
 	async activate(userId: string, renewalId: string, code: string): Promise<{expiresAt: Date; iut: string}> {
 		const renewal = await this.renewal(userId, renewalId, 'confirmActivation');
 		await this.challenges.confirm({challengeId: renewal.challengeId!, userId, operation: OPERATION_RENEWAL_ACTIVATE, data: {renewalId}, code});
-		const db = await this.store.read();
+		const db = await this.store.read(userId);
 		const holder = db.holders.find(entry => entry.userId === userId)!;
 		const old = db.certificates.find(entry => entry.id === renewal.certificateId)!;
 		const now = this.clock.now();
 		const expiresAt = new Date(now);
 		expiresAt.setUTCFullYear(expiresAt.getUTCFullYear() + db.settings.certificateValidityYears);
-		const iut = renewal.newIut ?? newIut(db);
+		const iut = renewal.newIut ?? (await newUniqueIut(this.store));
 		const authority = await this.authority();
 		const issued = await authority.issueFor(
 			{givenName: holder.name, surname: holder.surname, codiceFiscale: holder.codiceFiscale, iut},
@@ -308,12 +308,12 @@ export class Renewals {
 			entry.newKey = null;
 			entry.newPinHash = null;
 			entry.newErcHash = null;
-		});
+		}, userId);
 		if (renewal.kind === 'replacement' && renewal.envelope) {
 			await this.sendEnvelope({userId, to: holder.email, name: holder.name, surname: holder.surname, language: holder.language, pdf: Buffer.from(renewal.envelope, 'base64'), at: now});
 			await this.store.update(current => {
 				this.find(current, userId, renewalId).envelope = null;
-			});
+			}, userId);
 		}
 		await this.publishCrl();
 		return {expiresAt, iut};
@@ -329,13 +329,13 @@ export class Renewals {
 
 	/** The renewal at `step`, if it can still go on now; one that cannot is ended (nothing to resume) and the reason thrown. */
 	private async renewal(userId: string, renewalId: string, step: string) {
-		const db = await this.store.read();
+		const db = await this.store.read(userId);
 		const renewal = db.renewals.find(entry => entry.id === renewalId && entry.userId === userId);
 		if (!renewal) throw new DomainError('renewal.unknown');
 		if (renewal.step !== step) throw new DomainError('renewal.wrongStep');
 		const closed = renewalClosed(db, renewal, this.clock.now());
 		if (closed) {
-			await this.store.update(current => dropRenewal(current, userId, renewalId));
+			await this.store.update(current => dropRenewal(current, userId, renewalId), userId);
 			throw closed;
 		}
 		return renewal;
@@ -347,11 +347,11 @@ export class Renewals {
 	 * One that cannot go on (too old, window closed, OTP cancelled) is ended here.
 	 */
 	async pending(userId: string): Promise<PendingRenewal | undefined> {
-		const db = await this.store.read();
+		const db = await this.store.read(userId);
 		const renewal = openRenewal(db, userId);
 		if (!renewal) return undefined;
 		if (renewalClosed(db, renewal, this.clock.now())) {
-			await this.store.update(current => dropRenewal(current, userId, renewal.id));
+			await this.store.update(current => dropRenewal(current, userId, renewal.id), userId);
 			return undefined;
 		}
 		let step = renewal.step as PendingRenewal['step'];
@@ -361,7 +361,7 @@ export class Renewals {
 			const stored = renewal.challengeId ? await this.challenges.get(renewal.challengeId, userId).catch(() => undefined) : undefined;
 			if (stored?.state === 'cancelled' || stored?.state === 'denied') {
 				// Five wrong codes (or a denied push) cancel the operation (seed 003 §6): nothing to resume.
-				await this.store.update(current => dropRenewal(current, userId, renewal.id));
+				await this.store.update(current => dropRenewal(current, userId, renewal.id), userId);
 				return undefined;
 			}
 			if (stored?.state === 'confirmed' && step === 'confirmConsents') {
@@ -369,7 +369,7 @@ export class Renewals {
 				await this.store.update(current => {
 					const entry = this.find(current, userId, renewal.id);
 					if (entry.step === 'confirmConsents') entry.step = 'choosePin';
-				});
+				}, userId);
 				step = 'choosePin';
 			} else if (stored && stored.state !== 'confirmed') {
 				challenge = stored;
@@ -377,6 +377,7 @@ export class Renewals {
 				// An activation OTP used without the certificate issued, or a challenge no longer kept: a new code, recorded in the same write.
 				challenge = await this.store.update((current, transaction) =>
 					this.startIn(current, transaction, this.clock.now(), {userId, operation, data: {renewalId: renewal.id}}, this.find(current, userId, renewal.id)),
+					userId,
 				);
 			}
 		}

@@ -1,6 +1,6 @@
 import type {Clock} from '../clock.js';
-import type {Database} from '../store/schema.js';
-import type {Store} from '../store/store.js';
+import type {ListedCertificate} from '../store/partition.js';
+import {NO_HOLDER, type Store} from '../store/store.js';
 import type {CertificationAuthority, CrlEntry} from './authority.js';
 
 /**
@@ -9,9 +9,9 @@ import type {CertificationAuthority, CrlEntry} from './authority.js';
  * A PIN blocked during a suspension keeps the hold to its end: the block is about the PIN, the
  * hold about the certificate (without this the next CRL would drop a suspended certificate).
  */
-export function crlEntries(db: Database, now: Date): CrlEntry[] {
+export function crlEntries(certificates: readonly ListedCertificate[], now: Date): CrlEntry[] {
 	const entries: CrlEntry[] = [];
-	for (const certificate of db.certificates) {
+	for (const certificate of certificates) {
 		if (!certificate.revokedAt) continue;
 		const revokedAt = new Date(certificate.revokedAt);
 		if (certificate.status === 'revoked') entries.push({serialNumber: certificate.certificateSerial, revokedAt, reason: certificate.revocationReason ?? 'unspecified'});
@@ -34,8 +34,9 @@ export async function issueCrl(store: Store, authority: Pick<CertificationAuthor
 	return store.update(async db => {
 		const crlNumber = Math.max(db.crlNumber, await authority.publishedCrlNumber()) + 1;
 		const now = clock.now();
-		await authority.writeCrl(crlEntries(db, now), now, crlNumber);
+		// Under the lock, the index is current: every holder's listed certificates, no holder document read.
+		await authority.writeCrl(crlEntries(await store.listedCertificates(), now), now, crlNumber);
 		db.crlNumber = crlNumber;
 		return crlNumber;
-	});
+	}, NO_HOLDER);
 }

@@ -3,7 +3,7 @@ import {changeFolderTime, describeFolderTime, type ClockChange, type FolderClock
 import {assertFolderOperator} from '../operator.js';
 import {pkiFiles} from '../pki/files.js';
 import type {Settings} from '../settings.js';
-import type {Database} from '../store/schema.js';
+import {NO_HOLDER} from '../store/store.js';
 import type {PortalContext} from './context.js';
 
 /** The data folder itself: its thresholds, its clock (`mysign clock`) and its CRL (`mysign crl`). */
@@ -12,12 +12,12 @@ export class FolderService {
 
 	/** The room's thresholds (read by the login screen before anyone logs in). */
 	async settings(): Promise<Settings> {
-		return (await this.context.store.read()).settings;
+		return (await this.context.store.read(NO_HOLDER)).settings;
 	}
 
 	/** The data folder's time: real in a live folder, the trainer's in a training folder. */
 	async clock(): Promise<FolderClockView> {
-		return describeFolderTime((await this.context.store.read()).clock);
+		return describeFolderTime((await this.context.store.read(NO_HOLDER)).clock);
 	}
 
 	/**
@@ -35,15 +35,18 @@ export class FolderService {
 	 * Ends suspensions whose end date has passed and reissues pki/crl.pem. Runs at start and on
 	 * `mysign crl`; returns the CRL's path.
 	 */
-	async refreshCertificates(options: {always?: boolean; snapshot?: Database} = {}): Promise<string> {
+	async refreshCertificates(options: {always?: boolean} = {}): Promise<string> {
 		const {store, clock} = this.context;
-		const snapshot = options.snapshot ?? (await store.read());
 		const now = clock.now();
+		// From holders/index.json: no holder's document is read unless one of their suspensions is over.
+		const over = new Set((await store.listedCertificates()).filter(entry => suspensionIsOver(entry, now)).map(entry => entry.userId));
 		// Only write (and load the PKI code) when a suspension is over: starting the portal must stay light.
-		if (snapshot.certificates.some(entry => suspensionIsOver(entry, now))) {
+		if (over.size > 0) {
 			const {endExpiredSuspensions} = await import('../certificate/suspension.js');
 			await this.context.authority();
-			if (await store.update(db => endExpiredSuspensions(db, clock.now()))) await this.context.publishCrl();
+			let ended = false;
+			for (const userId of over) if (await store.update(db => endExpiredSuspensions(db, clock.now()), userId)) ended = true;
+			if (ended) await this.context.publishCrl();
 		} else if (options.always) {
 			await this.context.publishCrl();
 		}

@@ -1,6 +1,7 @@
 import type {PendingRenewal, Renewals, RenewalWindow} from '../certificate/renewal.js';
 import type {ChallengeView} from '../otp/challenges.js';
 import {assertFolderOperator} from '../operator.js';
+import {NO_HOLDER} from '../store/store.js';
 import type {PortalContext} from './context.js';
 import type {Session} from './types.js';
 
@@ -37,7 +38,7 @@ export class RenewalService {
 	async checkCoupon(session: Session, code: string): Promise<void> {
 		await this.context.requireSession(session);
 		const {findUsableCoupon} = await import('../certificate/coupons.js');
-		findUsableCoupon(await this.context.store.read(), this.context.keys.pepper, code);
+		findUsableCoupon(await this.context.store.read(NO_HOLDER), this.context.keys.pepper, code);
 	}
 
 	/** Operators: new single-use renewal coupons; the codes are shown once and stored only as HMACs. */

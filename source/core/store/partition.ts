@@ -59,22 +59,53 @@ export const commitEntrySchema = z
 	})
 	.refine(entry => entry.temporary.startsWith(`${entry.file}.`), 'the temp file must be its own document\'s');
 
+/** What the index keeps of a certificate on (or about to leave) the CRL. */
+export const listedCertificateSchema = certificateSchema.pick({id: true, userId: true, certificateSerial: true, status: true, revokedAt: true, revocationReason: true, suspendedUntil: true});
+export type ListedCertificate = z.infer<typeof listedCertificateSchema>;
+
 /**
- * holders/index.json: each holder's e-mail address (lower-case) → userID, so that a login or a
- * recovery by e-mail, or the check that an address is free, reads one small document instead of
- * every holder's. The store keeps it, in the same commit as the holder documents it describes.
+ * holders/index.json: each holder's e-mail address (lower-case) and each certificate's IUT →
+ * userID, so that a login or a recovery by e-mail, the check that an address is free, or a new
+ * IUT reads one small document instead of every holder's. The store keeps it, in the same commit
+ * as the holder documents it describes.
  */
 export const holderIndexSchema = z.object({
 	version: z.literal(PARTITIONED_VERSION),
 	emails: z.record(z.string(), z.string().regex(USER_ID_PATTERN)),
+	iuts: z.record(z.string().regex(/^\d{8}$/), z.string().regex(USER_ID_PATTERN)).default({}),
+	/**
+	 * The certificates with a revocation time (revoked, suspended, or blocked while suspended), by
+	 * X.509 serial: what the CRL lists and where a suspension may be over, without reading every
+	 * holder. One entry per revocation: it grows with renewals and revocations, not with holders.
+	 */
+	listed: z.record(z.string().regex(/^[0-9a-f]+$/), listedCertificateSchema).default({}),
 });
 export type HolderIndex = z.infer<typeof holderIndexSchema>;
 
+/** What the index says of one holder's document: their address and their certificates' IUTs. */
+export function indexKeys(document: HolderDocument): {email: string; iuts: string[]; listed: ListedCertificate[]} {
+	return {
+		email: document.holder.email.toLowerCase(),
+		iuts: document.certificates.map(certificate => certificate.iut),
+		listed: document.certificates.filter(certificate => certificate.revokedAt !== null).map(listedOf),
+	};
+}
+
+function listedOf(certificate: ListedCertificate): ListedCertificate {
+	const {id, userId, certificateSerial, status, revokedAt, revocationReason, suspendedUntil} = certificate;
+	return {id, userId, certificateSerial, status, revokedAt, revocationReason, suspendedUntil};
+}
+
 /** The index of `holders` (all of them). */
 export function indexOf(holders: Iterable<HolderDocument>): HolderIndex {
-	const emails: Record<string, string> = {};
-	for (const document of holders) emails[document.holder.email.toLowerCase()] = document.holder.userId;
-	return {version: PARTITIONED_VERSION, emails};
+	const index: HolderIndex = {version: PARTITIONED_VERSION, emails: {}, iuts: {}, listed: {}};
+	for (const document of holders) {
+		const {email, iuts, listed} = indexKeys(document);
+		index.emails[email] = document.holder.userId;
+		for (const iut of iuts) index.iuts[iut] = document.holder.userId;
+		for (const entry of listed) index.listed[entry.certificateSerial] = entry;
+	}
+	return index;
 }
 
 /** db.json, format 2: the holder collections hold only records of no holder (normally none). */
@@ -216,8 +247,9 @@ export function splitDatabase(db: Database): SplitDocuments {
 		if (document) document.sequences[key] = value;
 		else global.sequences[key] = value;
 	}
-	for (const entry of db.accessLog) (entry.userId !== null && holders.get(entry.userId)?.accessLog.push(entry)) || global.accessLog.push(entry);
-	for (const notice of db.notices) (notice.userId !== null && holders.get(notice.userId)?.notices.push(notice)) || global.notices.push(notice);
+	// Queued entries go with their holder's document; those of nobody (or of no holder here) stay in db.json.
+	for (const entry of db.accessLog) (holders.get(entry.userId ?? '') ?? global).accessLog.push(entry);
+	for (const notice of db.notices) (holders.get(notice.userId ?? '') ?? global).notices.push(notice);
 	for (const [userId, state] of Object.entries(db.firstStates)) if (!holders.has(userId)) global.firstStates[userId] = state;
 	return {global, holders};
 }

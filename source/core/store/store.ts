@@ -10,7 +10,7 @@ import {bindDatabase, type KeyFingerprints} from '../key-binding.js';
 import {writeCheckedStamp} from './checked-stamp.js';
 import {DataFiles} from './documents.js';
 import {FileLock} from './lock.js';
-import {indexOf, mergeDocuments, splitDatabase, type GlobalDocument, type HolderDocument, type HolderIndex} from './partition.js';
+import {indexKeys, indexOf, mergeDocuments, splitDatabase, type GlobalDocument, type HolderDocument, type HolderIndex, type ListedCertificate} from './partition.js';
 import {CounterFile} from './counter-file.js';
 import {ACTING_TERMINAL, OUTBOX_NUMBERS, type Database} from './schema.js';
 
@@ -122,6 +122,28 @@ export class Store {
 		if (top.kind === 'whole') return top.db.holders.find(holder => holder.email.toLowerCase() === wanted)?.userId;
 		const index = this.files.readIndex(top.global) ?? rebuiltIndex(this.files, top.global);
 		return Object.hasOwn(index.emails, wanted) ? index.emails[wanted] : undefined;
+	}
+
+	/** The holder a certificate with this IUT belongs to, from holders/index.json (see holderIdByEmail). */
+	async holderIdByIut(iut: string): Promise<string | undefined> {
+		const top = this.files.readTop();
+		if (top.kind === 'missing') throw new DomainError('store.missing', {file: this.file});
+		if (top.kind === 'whole') return top.db.certificates.find(certificate => certificate.iut === iut)?.userId;
+		const index = this.files.readIndex(top.global) ?? rebuiltIndex(this.files, top.global);
+		return Object.hasOwn(index.iuts, iut) ? index.iuts[iut] : undefined;
+	}
+
+	/**
+	 * Every certificate with a revocation time (revoked, suspended, blocked while suspended), from
+	 * holders/index.json: what the CRL lists, and where a suspension may be over. Current under the lock.
+	 */
+	async listedCertificates(): Promise<ListedCertificate[]> {
+		const top = this.files.readTop();
+		if (top.kind === 'missing') throw new DomainError('store.missing', {file: this.file});
+		if (top.kind === 'whole') return top.db.certificates.filter(certificate => certificate.revokedAt !== null);
+		const index = this.files.readIndex(top.global) ?? rebuiltIndex(this.files, top.global);
+		// Records of no holder (db.json's strays) are listed too, as the whole database did.
+		return [...Object.values(index.listed), ...top.global.certificates.filter(certificate => certificate.revokedAt !== null)];
 	}
 
 	/** db.json's global part and the documents of the holders in `scope`, merged. */
@@ -241,7 +263,7 @@ const MISSING = Object.freeze({}) as Database;
 class PartitionedAdapter implements Adapter<Database> {
 	private global: GlobalDocument | undefined;
 	private readonly loaded = new Map<string, string>();
-	private readonly loadedEmails = new Map<string, string>();
+	private readonly loadedKeys = new Map<string, ReturnType<typeof indexKeys>>();
 	private loadedStrays = '';
 	private loadedGlobal = '';
 
@@ -270,7 +292,7 @@ class PartitionedAdapter implements Adapter<Database> {
 			if (!document) continue;
 			documents.push(document);
 			this.loaded.set(userId, JSON.stringify(document));
-			this.loadedEmails.set(userId, document.holder.email.toLowerCase());
+			this.loadedKeys.set(userId, indexKeys(document));
 		}
 		this.loadedGlobal = JSON.stringify(this.global);
 		this.loadedStrays = strays(this.global);
@@ -297,18 +319,25 @@ class PartitionedAdapter implements Adapter<Database> {
 		this.files.commit(globalChanged || changed.size + (index ? 1 : 0) > 1 ? global : undefined, changed, index);
 	}
 
-	/** The e-mail index with `changed`'s addresses, if any is new or changed (undefined: unchanged). */
+	/** The index (holders/index.json) with `changed`'s addresses and IUTs, if any is new or changed (undefined: unchanged). */
 	private indexAfter(changed: ReadonlyMap<string, HolderDocument>): HolderIndex | undefined {
-		const moved = [...changed.values()].filter(document => this.loadedEmails.get(document.holder.userId) !== document.holder.email.toLowerCase());
-		if (moved.length === 0) return undefined;
+		const moves = [...changed.values()]
+			.map(document => ({userId: document.holder.userId, before: this.loadedKeys.get(document.holder.userId), after: indexKeys(document)}))
+			.filter(({before, after}) => JSON.stringify(before) !== JSON.stringify(after));
+		if (moves.length === 0) return undefined;
 		const index = this.files.readIndex(this.global!) ?? rebuiltIndex(this.files, this.global!);
-		for (const document of moved) {
-			const {userId, email} = document.holder;
-			const before = this.loadedEmails.get(userId);
-			if (before !== undefined && index.emails[before] === userId) delete index.emails[before];
-			const owner = index.emails[email.toLowerCase()];
-			if (owner !== undefined && owner !== userId) throw new Error(`e-mail address of ${userId} already belongs to ${owner}`);
-			index.emails[email.toLowerCase()] = userId;
+		const claim = (map: Record<string, string>, key: string, userId: string, what: string) => {
+			const owner = Object.hasOwn(map, key) ? map[key] : undefined;
+			if (owner !== undefined && owner !== userId) throw new Error(`${what} of ${userId} already belongs to ${owner}`);
+			map[key] = userId;
+		};
+		for (const {userId, before, after} of moves) {
+			if (before && index.emails[before.email] === userId) delete index.emails[before.email];
+			for (const iut of before?.iuts ?? []) if (index.iuts[iut] === userId) delete index.iuts[iut];
+			for (const entry of before?.listed ?? []) if (index.listed[entry.certificateSerial]?.userId === userId) delete index.listed[entry.certificateSerial];
+			claim(index.emails, after.email, userId, 'the e-mail address');
+			for (const iut of after.iuts) claim(index.iuts, iut, userId, `IUT ${iut}`);
+			for (const entry of after.listed) index.listed[entry.certificateSerial] = entry;
 		}
 		return index;
 	}
