@@ -9,7 +9,7 @@ import {parseItalianDate, italianWallTime} from '../italian-date.js';
 import {normalizeMobileNumber} from '../otp/phone-number.js';
 import type {CertificationAuthority} from '../pki/authority.js';
 import type {CertificateRecord, Database, Holder} from '../store/schema.js';
-import type {Store} from '../store/store.js';
+import {NO_HOLDER, type Store} from '../store/store.js';
 import {assertPlainText} from '../holders/identity.js';
 import {enroll, type Deliver, type EnrolledHolder, type EnrollmentInput, type EnrollmentProgress} from './enrollment.js';
 import {OPERATOR_TERMINAL, recordChange} from '../notify/changes.js';
@@ -80,6 +80,11 @@ export interface CertificateStatusReport {
 	daysLeft: number | null;
 }
 
+/** The store scope of what the operator typed: that holder's document (or none, when it is no userID). */
+function scopeOf(userId: string): string {
+	return userId.trim().toUpperCase();
+}
+
 function holderOf(db: Database, userId: string): Holder {
 	const holder = db.holders.find(entry => entry.userId === userId.trim().toUpperCase());
 	if (!holder) throw new DomainError('admin.unknownUser', {userId: userId.trim()});
@@ -118,14 +123,14 @@ export class Admin {
 	 * stays blocked (`pinBlocked`: only `admin reissue` helps).
 	 */
 	async unlock(userId: string): Promise<{userId: string; cleared: string[]; pinBlocked?: boolean}> {
-		const snapshot = await this.store.read();
+		const snapshot = await this.store.read(scopeOf(userId));
 		const operator = snapshot.operators.find(entry => entry.userId === userId.trim().toUpperCase());
 		if (operator) {
 			return this.store.update(db => {
 				const cleared = [`rao:${operator.userId}`].filter(key => key in db.loginThrottle);
 				for (const key of cleared) clearFailures(db, key);
 				return {userId: operator.userId, cleared};
-			});
+			}, NO_HOLDER);
 		}
 		const holder = holderOf(snapshot, userId);
 		const certificate = currentCertificate(snapshot.certificates, holder.userId);
@@ -134,13 +139,13 @@ export class Admin {
 			const cleared = THROTTLE_KEYS(holder.userId).filter(key => key in db.loginThrottle);
 			for (const key of cleared) clearFailures(db, key);
 			return {userId: holder.userId, cleared, pinBlocked};
-		});
+		}, scopeOf(userId));
 	}
 
 	/** Revokes the current certificate for good and reissues the CRL. */
 	async revoke(userId: string, reason: string): Promise<{userId: string; certificateSerial: string; reason: RevocationReason}> {
 		if (!(REVOCATION_REASONS as readonly string[]).includes(reason)) throw new DomainError('admin.badReason', {value: reason, allowed: REVOCATION_REASONS.join(', ')});
-		const snapshot = await this.store.read();
+		const snapshot = await this.store.read(scopeOf(userId));
 		const holder = holderOf(snapshot, userId);
 		const certificate = certificateOf(snapshot, holder.userId);
 		if (certificate.status === 'revoked') throw new DomainError('admin.alreadyRevoked', {userId: holder.userId});
@@ -153,14 +158,14 @@ export class Admin {
 			target.revocationReason = reason as RevocationReason;
 			target.suspendedUntil = null;
 			recordChange(db, {kind: 'certificate-revoked', userId: holder.userId, reason}, this.clock.now(), OPERATOR_TERMINAL);
-		});
+		}, scopeOf(userId));
 		await this.publishCrl();
 		return {userId: holder.userId, certificateSerial: certificate.certificateSerial, reason: reason as RevocationReason};
 	}
 
 	/** Ends a suspension before its end date (the holder asked the operator) and reissues the CRL. */
 	async reactivate(userId: string): Promise<{userId: string; certificateSerial: string}> {
-		const snapshot = await this.store.read();
+		const snapshot = await this.store.read(scopeOf(userId));
 		const holder = holderOf(snapshot, userId);
 		const certificate = certificateOf(snapshot, holder.userId);
 		if (certificate.status !== 'suspended') throw new DomainError('admin.notSuspended', {userId: holder.userId, state: certificateState(certificate, this.clock)});
@@ -171,7 +176,7 @@ export class Admin {
 			target.suspendedUntil = null;
 			target.revokedAt = null;
 			recordChange(db, {kind: 'certificate-reactivated', userId: holder.userId}, this.clock.now(), OPERATOR_TERMINAL);
-		});
+		}, scopeOf(userId));
 		await this.publishCrl();
 		return {userId: holder.userId, certificateSerial: certificate.certificateSerial};
 	}
@@ -182,14 +187,14 @@ export class Admin {
 		if (!day) throw new DomainError('admin.badDate', {value: deadline});
 		const until = italianWallTime(day, 23, 59, 59);
 		if (until.getTime() <= this.clock.now().getTime()) throw new DomainError('admin.dateNotFuture', {value: deadline});
-		const holder = holderOf(await this.store.read(), userId);
+		const holder = holderOf(await this.store.read(scopeOf(userId)), userId);
 		await this.store.update(db => {
 			db.holders.find(entry => entry.userId === holder.userId)!.replacementDeadline = until.toISOString();
 			// The portal's "Richiedi nuovo certificato" asks for the PIN: not offered for a blocked PIN or a revoked certificate.
 			const certificate = currentCertificate(db.certificates, holder.userId);
 			const byOperator = certificate !== undefined && OPERATOR_ONLY_STATES.includes(certificateState(certificate, this.clock));
 			recordChange(db, {kind: 'replacement-flagged', userId: holder.userId, deadline: until, byOperator}, this.clock.now(), OPERATOR_TERMINAL);
-		});
+		}, holder.userId);
 		return {userId: holder.userId, deadline: until};
 	}
 
@@ -199,7 +204,7 @@ export class Admin {
 	}
 
 	async show(userId: string): Promise<HolderDetails> {
-		const db = await this.store.read();
+		const db = await this.store.read(scopeOf(userId));
 		const holder = holderOf(db, userId);
 		const certificate = currentCertificate(db.certificates, holder.userId);
 		const summary = this.summary(db, holder);
@@ -242,7 +247,7 @@ export class Admin {
 
 	/** `admin coupon list`: every coupon, oldest first. */
 	async coupons(): Promise<CouponSummary[]> {
-		const db = await this.store.read();
+		const db = await this.store.read(NO_HOLDER);
 		return db.coupons
 			.map(coupon => ({id: coupon.id, createdAt: new Date(coupon.createdAt), used: coupon.usedAt !== null, usedAt: coupon.usedAt ? new Date(coupon.usedAt) : null, usedBy: coupon.usedBy}))
 			.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
@@ -250,7 +255,7 @@ export class Admin {
 
 	/** `admin rao list`: the registration officers, and whether one is locked out. */
 	async operators(): Promise<OperatorSummary[]> {
-		const db = await this.store.read();
+		const db = await this.store.read(NO_HOLDER);
 		const now = this.clock.now().getTime();
 		return db.operators.map(operator => {
 			const lock = db.loginThrottle[`rao:${operator.userId}`]?.lockedUntil;
@@ -260,7 +265,7 @@ export class Admin {
 
 	/** `mysign status`: the certificate's state and the Italian calendar days to its expiry day (as the dashboard counts them: 0 on the day itself). */
 	async status(userId: string): Promise<CertificateStatusReport> {
-		const db = await this.store.read();
+		const db = await this.store.read(scopeOf(userId));
 		const holder = holderOf(db, userId);
 		const certificate = currentCertificate(db.certificates, holder.userId);
 		if (!certificate) return {userId: holder.userId, state: 'none', expiresAt: null, daysLeft: null};
@@ -287,7 +292,7 @@ export class Admin {
 			while (db.operators.some(operator => operator.userId === id));
 			db.operators.push({userId: id, name, passwordHash, phone, createdAt: this.clock.now().toISOString()});
 			return id;
-		});
+		}, NO_HOLDER);
 		return {userId, name, phone, password};
 	}
 }

@@ -120,6 +120,8 @@ export type GlobalDocument = z.infer<typeof globalDocumentSchema>;
 
 export const holderDocumentSchema = z.object({
 	version: z.literal(PARTITIONED_VERSION),
+	/** Where the holder comes in the whole database (enrolment order, as format 1 kept them): lists stay in that order. */
+	order: z.number().int().min(0).default(0),
 	holder: holderSchema,
 	firstState: firstStateSchema.nullable().default(null),
 	certificates: z.array(certificateSchema),
@@ -164,7 +166,8 @@ export function foreignRecord(document: HolderDocument, userId: string): string 
 }
 
 /** The whole database from db.json and the holder documents read with it (in userID order). */
-export function mergeDocuments(global: GlobalDocument, holders: readonly HolderDocument[]): Database {
+export function mergeDocuments(global: GlobalDocument, unordered: readonly HolderDocument[]): Database {
+	const holders = [...unordered].sort((a, b) => a.order - b.order || (a.holder.userId < b.holder.userId ? -1 : 1));
 	const {commit: _commit, version: _version, ...rest} = global;
 	const db: Database = {
 		...rest,
@@ -203,13 +206,18 @@ export interface SplitDocuments {
 
 /**
  * The whole database cut into db.json and one document per holder it holds. Records of a userId
- * that is no holder here go to db.json (as in mergeDocuments). `commit` is left empty.
+ * that is no holder here go to db.json (as in mergeDocuments). `commit` is left empty. Each
+ * holder's `order` is `orders`' (what their document said), else their place in `db.holders`
+ * after the last known one (a holder enrolled now comes last).
  */
-export function splitDatabase(db: Database): SplitDocuments {
+export function splitDatabase(db: Database, orders: ReadonlyMap<string, number> = new Map()): SplitDocuments {
 	const holders = new Map<string, HolderDocument>();
+	let next = 0;
+	for (const order of orders.values()) next = Math.max(next, order + 1);
 	for (const holder of db.holders) {
 		holders.set(holder.userId, {
 			version: PARTITIONED_VERSION,
+			order: orders.get(holder.userId) ?? next++,
 			holder,
 			firstState: db.firstStates[holder.userId] ?? null,
 			certificates: [],

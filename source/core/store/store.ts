@@ -264,6 +264,7 @@ class PartitionedAdapter implements Adapter<Database> {
 	private global: GlobalDocument | undefined;
 	private readonly loaded = new Map<string, string>();
 	private readonly loadedKeys = new Map<string, ReturnType<typeof indexKeys>>();
+	private readonly orders = new Map<string, number>();
 	private loadedStrays = '';
 	private loadedGlobal = '';
 
@@ -293,6 +294,7 @@ class PartitionedAdapter implements Adapter<Database> {
 			documents.push(document);
 			this.loaded.set(userId, JSON.stringify(document));
 			this.loadedKeys.set(userId, indexKeys(document));
+			this.orders.set(userId, document.order);
 		}
 		this.loadedGlobal = JSON.stringify(this.global);
 		this.loadedStrays = strays(this.global);
@@ -300,7 +302,7 @@ class PartitionedAdapter implements Adapter<Database> {
 	}
 
 	async write(db: Database): Promise<void> {
-		const {global, holders} = splitDatabase(db);
+		const {global, holders} = splitDatabase(db, this.orders);
 		if (this.options.create) {
 			this.files.create(global, holders, indexOf(holders.values()));
 			return;
