@@ -3,7 +3,7 @@ import type {Clock} from '../clock.js';
 import {asWriteFailure, DomainError} from '../errors.js';
 import {hashPeppered} from '../auth/hashing.js';
 import {OPERATOR_ONLY_STATES} from '../certificate/lifecycle.js';
-import {certificateState, currentCertificate, newCertificateRecord, newIut} from '../certificate/record.js';
+import {certificateState, currentCertificate, newCertificateRecord, newUniqueIut} from '../certificate/record.js';
 import type {CertificationAuthority} from '../pki/authority.js';
 import {sealPrivateKey} from '../pki/holder-key.js';
 import type {Database} from '../store/schema.js';
@@ -77,12 +77,14 @@ export async function reissue(
 	deliver: Deliver,
 	input: ReissueInput,
 ): Promise<ReissueResult> {
-	const snapshot = await store.read();
+	// The holder's document alone; a new IUT is checked against every holder's (holders/index.json).
+	const scope = input.userId.trim().toUpperCase();
+	const snapshot = await store.read(scope);
 	const {holder, certificate} = reissuable(snapshot, input, clock);
 	// The CA first: a missing or foreign ca.key refuses the reissue before anything is stored.
 	const ca = await authority();
 	const now = clock.now();
-	const iut = newIut(snapshot);
+	const iut = await newUniqueIut(store);
 	const pin = digits(8);
 	const erc = digits(8);
 	const expiresAt = new Date(now);
@@ -117,7 +119,7 @@ export async function reissue(
 		db.pinChanges = db.pinChanges.filter(entry => entry.userId !== owner.userId);
 		// In the same step: "Visualizza accessi" and an e-mail with the new IUT (the envelope follows).
 		recordChange(db, {kind: 'certificate-issued', userId: owner.userId, iut, expiresAt, envelope: true}, now, OPERATOR_TERMINAL);
-	});
+	}, scope);
 	// Committed: from here a failure is not a refusal. The new PIN and ERC exist only in this
 	// process until the envelope is sent, so the operator is told exactly what is stored and what
 	// was not done (a stale CRL is reissued by the next operator command; a lost envelope is not).
