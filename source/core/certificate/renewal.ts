@@ -375,10 +375,8 @@ export class Renewals {
 				challenge = stored;
 			} else {
 				// An activation OTP used without the certificate issued, or a challenge no longer kept: a new code, recorded in the same write.
-				challenge = await this.store.update((current, transaction) =>
-					this.startIn(current, transaction, this.clock.now(), {userId, operation, data: {renewalId: renewal.id}}, this.find(current, userId, renewal.id)),
-					userId,
-				);
+				const restart = (current: Database, transaction: Transaction) => this.startIn(current, transaction, this.clock.now(), {userId, operation, data: {renewalId: renewal.id}}, this.find(current, userId, renewal.id));
+				challenge = await this.store.update(restart, userId);
 			}
 		}
 		return {

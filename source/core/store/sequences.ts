@@ -1,4 +1,8 @@
-import type {Database} from './schema.js';
+/** What the counters need of the database (structural: schema.ts re-exports this module). */
+interface Database {
+	sequences: Record<string, number>;
+	holders: readonly {userId: string}[];
+}
 
 /**
  * Where a store update takes outbox numbers from (set by Store.update on its snapshot, never
