@@ -1,6 +1,5 @@
-import {readFileSync} from 'node:fs';
-import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
+import {Store} from '../../source/core/store/store.js';
 import {translator, type Language, type MessageKey} from '../../source/ui/i18n/index.js';
 import {e2eFixture, runCli} from '../helpers/cli.js';
 import type {Terminal} from '../helpers/terminal.js';
@@ -25,8 +24,8 @@ function colourSequences(raw: string): string[] {
 /** The code in MARIO's newest SMS (read from the outbox in this process: the subject here is the TUI). */
 const latestSmsCode = (data: string): string => newestSmsCode(data, MARIO.userId);
 
-function currentIut(data: string): string {
-	const db = JSON.parse(readFileSync(join(data, 'db.json'), 'utf8')) as {certificates: {userId: string; iut: string}[]};
+async function currentIut(data: string): Promise<string> {
+	const db = await new Store(data).read(MARIO.userId);
 	return db.certificates.filter(entry => entry.userId === MARIO.userId).at(-1)!.iut;
 }
 
@@ -111,7 +110,7 @@ async function fullTour(language: Language, env: Record<string, string | undefin
 	terminal.write('\r');
 	await step(say('suspension.formTitle'), 'suspension form');
 	const end = ddmmyyyy(new Date(Date.now() + 3 * DAY));
-	await terminal.type(`${currentIut(data)}\r40213769\r40213769\r${end}\r`);
+	await terminal.type(`${await currentIut(data)}\r40213769\r40213769\r${end}\r`);
 	await step(say('suspension.done', {date: end}).slice(0, 30), 'suspension done');
 	terminal.write(ESC);
 	await step(say('status.suspended'), 'dashboard, suspended');

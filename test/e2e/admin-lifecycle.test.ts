@@ -3,9 +3,10 @@ import {readdirSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {runCli} from '../helpers/cli.js';
-import {cliDemoCopies, cliJson, crlEntries, dbBytes, ddmmyyyy, openPortal, serialKey, type HolderSummary} from '../helpers/operators.js';
+import {cliDemoCopies, cliJson, crlEntries, ddmmyyyy, openPortal, serialKey, type HolderSummary} from '../helpers/operators.js';
 import {MARIO, temporaryDirectory} from '../helpers/holders.js';
 import {applyScenario} from '../helpers/folder-setup.js';
+import {recordBytes} from '../helpers/data-folder.js';
 
 /*
  * Issue 7, operators: `mysign admin …` on one holder, end to end through the built CLI:
@@ -44,13 +45,13 @@ describe('revocation, reactivation and unlocking', () => {
 		expect(verify.stdout + verify.stderr).toContain('certificate revoked');
 
 		// Revoked for good: neither a second revocation nor a reactivation changes anything.
-		const before = dbBytes(data);
+		const before = recordBytes(data);
 		const again = runCli(['admin', 'revoke', MARIO.userId, '--reason', 'unspecified', '--data', data]);
 		expect(again.status).toBe(2);
 		expect(again.stderr).toContain(MARIO.userId);
 		const reactivate = runCli(['admin', 'reactivate', MARIO.userId, '--data', data]);
 		expect(reactivate.status).toBe(2);
-		expect(dbBytes(data).equals(before)).toBe(true);
+		expect(recordBytes(data), 'db.json or holders/ changed').toEqual(before);
 		expect(crlEntries(data).get(serial)).toBe('Key Compromise');
 	});
 
@@ -150,19 +151,23 @@ describe('mysign admin init --group (a folder shared by an OS group)', () => {
 		}
 	});
 
-	it('converts a folder with data: 2770 folders, 0660 files, 0640 keys; later writes keep the group modes', () => {
+	it('converts a folder with data: 2770 folders (holders/ too), 0660 files (holder documents too), 0640 keys; later writes keep the group modes', () => {
 		const data = demoCopy();
 		const result = runCli(['admin', 'init', '--group', ownGroup(), '--data', data, '--json']);
 		expect(result.status, result.stderr).toBe(0);
 		expect(JSON.parse(result.stdout)).toMatchObject({directory: data, group: ownGroup(), created: false});
 		const mode = (path: string) => (statSync(join(data, path)).mode & 0o7777).toString(8);
-		expect([mode('.'), mode('keys'), mode('db.json'), mode('keys/pepper.key'), mode('pki/ca.key'), mode('pki/ca.pem')]).toEqual(['2770', '2770', '660', '640', '640', '660']);
+		const holder = `holders/${MARIO.userId}.json`;
+		expect([mode('.'), mode('keys'), mode('db.json'), mode('holders'), mode(holder), mode('keys/pepper.key'), mode('pki/ca.key'), mode('pki/ca.pem')]).toEqual(['2770', '2770', '660', '2770', '660', '640', '640', '660']);
 		const before = statSync(join(data, 'db.json')).ino;
-		for (const command of [['admin', 'coupon', 'create'], ['crl']]) {
+		const holderBefore = statSync(join(data, holder)).ino;
+		// db.json alone (a coupon, the CRL), then MARIO's document (flagged for replacement).
+		for (const command of [['admin', 'coupon', 'create'], ['crl'], ['admin', 'flag-replacement', MARIO.userId, '--deadline', ddmmyyyy(60)]]) {
 			const written = runCli([...command, '--data', data]);
 			expect(written.status, written.stderr).toBe(0);
 		}
 		expect(statSync(join(data, 'db.json')).ino).not.toBe(before);
-		expect([mode('db.json'), mode('db.json.checked'), mode('pki/crl.pem')]).toEqual(['660', '660', '660']);
+		expect(statSync(join(data, holder)).ino).not.toBe(holderBefore);
+		expect([mode('db.json'), mode('db.json.checked'), mode('holders'), mode(holder), mode('pki/crl.pem')]).toEqual(['660', '660', '2770', '660', '660']);
 	});
 });

@@ -10,7 +10,6 @@ import {
 	cliDemoCopies,
 	cliJson,
 	csvOf,
-	dbBytes,
 	ddmmyyyy,
 	holderRows,
 	inBatches,
@@ -23,6 +22,7 @@ import {
 	type HolderSummary,
 } from '../helpers/operators.js';
 import {MARIO, temporaryDirectory} from '../helpers/holders.js';
+import {readDatabase, recordBytes} from '../helpers/data-folder.js';
 
 /*
  * Issue 7, operators: `mysign admin …` end to end through the built CLI. One folder gets a
@@ -95,7 +95,7 @@ function roomEnvelopes(): Promise<Envelope[]> {
 }
 
 describe('mysign admin enroll --csv: a room of 30 holders in one command', () => {
-	it('creates 30 holders with distinct userIDs and distinct certificates the local CA verifies', () => {
+	it('creates 30 holders with distinct userIDs and distinct certificates the local CA verifies', async () => {
 		expect(enrolled).toHaveLength(30);
 		const userIds = enrolled.map(holder => holder.userId);
 		for (const userId of userIds) expect(userId).toMatch(/^JCPD\d{4}$/);
@@ -108,7 +108,7 @@ describe('mysign admin enroll --csv: a room of 30 holders in one command', () =>
 		}
 
 		// The certificates themselves, as stored: one each, distinct serials, the holder's codice fiscale in the subject.
-		const db = JSON.parse(dbBytes(room).toString('utf8')) as {holders: {userId: string}[]; certificates: {userId: string; pem: string}[]};
+		const db = await readDatabase(room);
 		expect(db.holders).toHaveLength(3 + 30);
 		const serials = new Set<string>();
 		for (const holder of enrolled) {
@@ -194,7 +194,7 @@ describe('mysign admin enroll --csv: a room of 30 holders in one command', () =>
 	}, 120_000);
 });
 
-describe('a refused admin command exits 2, names the argument and leaves db.json byte for byte as it was', () => {
+describe('a refused admin command exits 2, names the argument and leaves db.json and holders/ byte for byte as they were', () => {
 	const future = ddmmyyyy(60);
 	const past = ddmmyyyy(-2);
 	const fresh = holderRows(1, 7)[0]!;
@@ -285,13 +285,13 @@ describe('a refused admin command exits 2, names the argument and leaves db.json
 		const folder = temporaryDirectory();
 		try {
 			cpSync(room, folder.path, {recursive: true});
-			const before = dbBytes(folder.path);
+			const before = recordBytes(folder.path);
 			const outboxBefore = readdirSync(join(folder.path, 'outbox')).sort();
 			const result = await runCliAsync(['admin', ...args(), '--data', folder.path]);
 			expect(result.status, result.stderr + result.stdout).toBe(2);
 			for (const pattern of says) expect(result.stderr).toMatch(pattern);
 			expect(result.stdout).toBe('');
-			expect(dbBytes(folder.path).equals(before), 'db.json changed').toBe(true);
+			expect(recordBytes(folder.path), 'db.json or holders/ changed').toEqual(before);
 			expect(readdirSync(join(folder.path, 'outbox')).sort()).toEqual(outboxBefore);
 		} finally {
 			folder.remove();
@@ -299,10 +299,10 @@ describe('a refused admin command exits 2, names the argument and leaves db.json
 	});
 
 	it('refuses the same command with --json the same way (exit 2, nothing written)', () => {
-		const before = dbBytes(room);
+		const before = recordBytes(room);
 		const result = runCli(['admin', 'revoke', MARIO.userId, '--reason', 'boredom', '--json', '--data', room]);
 		expect(result.status).toBe(2);
 		expect(result.stderr).toMatch(/boredom/);
-		expect(dbBytes(room).equals(before)).toBe(true);
+		expect(recordBytes(room)).toEqual(before);
 	});
 });

@@ -15,7 +15,7 @@ const env = {LANG: 'C.UTF-8', LC_ALL: undefined, LC_MESSAGES: undefined, MYSIGN_
 const run = (args: readonly string[]) => runCli(args, {env});
 
 describe('exit codes and JSON errors', () => {
-	it('status: 0 active, 3 for an unknown holder and for a broken db.json, 2 for a usage mistake; --json errors carry the code', () => {
+	it('status: 0 active, 3 for an unknown holder and for a broken db.json or holder document, 2 for a usage mistake; --json errors carry the code', () => {
 		const data = demoFolder();
 		expect(run(['status', '--user', MARIO.userId, '--data', data]).status).toBe(0);
 		const unknown = run(['status', '--user', 'JCPD9999', '--data', data]);
@@ -34,6 +34,12 @@ describe('exit codes and JSON errors', () => {
 		const unsigned = run(['verify', file, '--data', data, '--json']);
 		expect(unsigned.status).toBe(3);
 		expect(JSON.parse(unsigned.stderr).error.code).toMatch(/^verify\./);
+
+		// A broken holder document (holders/<userID>.json) is a broken database too.
+		writeFileSync(join(data, 'holders', `${MARIO.userId}.json`), '{broken');
+		const brokenHolder = run(['status', '--user', MARIO.userId, '--data', data, '--json']);
+		expect(brokenHolder.status).toBe(3);
+		expect(JSON.parse(brokenHolder.stderr)).toMatchObject({error: {code: 'store.invalid'}});
 
 		writeFileSync(join(data, 'db.json'), '{broken');
 		const broken = run(['status', '--user', MARIO.userId, '--data', data, '--json']);

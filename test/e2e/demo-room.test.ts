@@ -15,10 +15,10 @@ import {MARIO, temporaryDirectory} from '../helpers/holders.js';
 
 const demoCopy = cliDemoCopies();
 
-/** Everything a reset or a revocation would change: the database, the outbox, the CA and CRL. */
+/** Everything a reset or a revocation would change: the database (db.json and the holder documents), the outbox, the CA and CRL. */
 function folderState(data: string): string {
 	const files = (folder: string) => (existsSync(join(data, folder)) ? readdirSync(join(data, folder)) : []).sort().map(name => `${folder}/${name}:${readFileSync(join(data, folder, name)).toString('base64')}`);
-	return [dbBytes(data).toString('base64'), ...files('pki'), ...files('outbox')].join('\n');
+	return [dbBytes(data).toString('base64'), ...files('holders'), ...files('pki'), ...files('outbox')].join('\n');
 }
 
 function enrolTwo(data: string): string[] {

@@ -46,9 +46,13 @@ describe('the start on a database this build validated', () => {
 		await terminal.waitForText('Tentativi rimasti: 3');
 	});
 
-	it('validates in full right after the first frame: an invalid database behind a true stamp ends with the message and the shell screen back', async () => {
+	// db.json (format 2) holds the operators' password hashes; the holders' are in holders/<userID>.json, which the stamp does not cover.
+	it.for([
+		{what: 'db.json', file: (data: string) => join(data, 'db.json'), path: /non\s*è\s*valido:\s*operators\.0\.passwordHash/},
+		{what: 'a holder document', file: (data: string) => join(data, 'holders', `${MARIO.userId}.json`), path: /non\s*è\s*valido:\s*holder\.passwordHash/},
+	])('validates in full right after the first frame: an invalid $what behind a true stamp ends with the message and the shell screen back', async ({file: fileIn, path}) => {
 		const data = demoFolder();
-		const file = join(data, 'db.json');
+		const file = fileIn(data);
 		writeFileSync(file, readFileSync(file, 'utf8').replace(/"passwordHash": "[^"]*"/, '"passwordHash": 42'));
 		// Only a program racing the store could leave this: a stamp that matches a broken file.
 		asTheCli();
@@ -59,7 +63,7 @@ describe('the start on a database this build validated', () => {
 		expect(raw).toContain(ALTERNATE_SCREEN);
 		expect(raw.lastIndexOf(NORMAL_SCREEN)).toBeGreaterThan(raw.lastIndexOf(ALTERNATE_SCREEN));
 		expect(terminal.screen().replace(/\n/g, '')).toContain(file);
-		expect(terminal.screen().replace(/\n/g, '')).toMatch(/non\s*è\s*valido:\s*holders\.0\.passwordHash/);
+		expect(terminal.screen().replace(/\n/g, '')).toMatch(path);
 	});
 });
 

@@ -1,6 +1,5 @@
-import {readFileSync} from 'node:fs';
-import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
+import {Store} from '../../source/core/store/store.js';
 import {e2eFixture, typeLogin} from '../helpers/cli.js';
 import {demoFolderCopies} from '../helpers/demo-template.js';
 import {GIULIA, MARIO} from '../helpers/holders.js';
@@ -10,8 +9,9 @@ import {GIULIA, MARIO} from '../helpers/holders.js';
 const {open} = e2eFixture();
 const demoFolder = demoFolderCopies();
 
-function preferredChannel(data: string, userId: string): string {
-	const db = JSON.parse(readFileSync(join(data, 'db.json'), 'utf8')) as {holders: {userId: string; otp: {preferred: string}}[]};
+/** The holder's saved channel, read through the store (the holder is in holders/<userID>.json). */
+async function preferredChannel(data: string, userId: string): Promise<string> {
+	const db = await new Store(data).read(userId);
 	return db.holders.find(holder => holder.userId === userId)!.otp.preferred;
 }
 
@@ -53,7 +53,7 @@ describe('forms in a pseudo-terminal', () => {
 		terminal.write('2');
 		await terminal.waitForText('Canale per confermare le operazioni');
 		// GIULIA confirms with the app; two channels: SMS and the app.
-		expect(preferredChannel(data, GIULIA.userId)).toBe('app');
+		expect(await preferredChannel(data, GIULIA.userId)).toBe('app');
 		expect(terminal.screen()).toContain('(•) App MyInfoCert (in uso)');
 		// Down from "Modifica numero" to the first channel (SMS): nothing changes yet.
 		terminal.write('\u001b[B');
@@ -64,9 +64,9 @@ describe('forms in a pseudo-terminal', () => {
 		// ← from SMS wrapped round to the app, which was already in use; → from the app goes back to SMS.
 		terminal.write('\u001b[C');
 		await terminal.waitForText(/› \(•\) SMS \(in uso\)/);
-		expect(preferredChannel(data, GIULIA.userId)).toBe('sms');
+		expect(await preferredChannel(data, GIULIA.userId)).toBe('sms');
 		terminal.write('\u001b[D');
 		await terminal.waitForText(/› \(•\) App MyInfoCert \(in uso\)/);
-		expect(preferredChannel(data, GIULIA.userId)).toBe('app');
+		expect(await preferredChannel(data, GIULIA.userId)).toBe('app');
 	});
 });

@@ -2,9 +2,10 @@ import {cpSync, existsSync, readdirSync, readFileSync, renameSync, statSync, wri
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {e2eFixture, runCli} from '../helpers/cli.js';
-import {cliDemoCopies, dbBytes} from '../helpers/operators.js';
+import {cliDemoCopies} from '../helpers/operators.js';
 import {MARIO, temporaryDirectory} from '../helpers/holders.js';
 import {copyDemoTemplate} from '../helpers/templates.js';
+import {recordBytes} from '../helpers/data-folder.js';
 
 /** The exit code of a command that cannot use the folder: 3 for status and verify ("cannot tell", issue 20), 1 for the rest. */
 const cannotTell = (args: readonly string[]) => (args[0] === 'status' || args[0] === 'verify' ? 3 : 1);
@@ -69,13 +70,13 @@ function workFolder(): string {
 }
 
 describe('a backup restored without its keys', () => {
-	it('every command stops with the message, db.json byte-identical and nothing created; with keys/ back, status exits 0 and the right PIN signs', () => {
+	it('every command stops with the message, db.json and holders/ byte-identical and nothing created; with keys/ back, status exits 0 and the right PIN signs', () => {
 		const data = demoCopy();
 		const work = workFolder();
 		const document = join(work, 'verbale.txt');
 		writeFileSync(document, 'Verbale d’esame n. 42\r\n');
 		renameSync(join(data, 'keys'), join(work, 'keys.backup'));
-		const before = {db: dbBytes(data), tree: tree(data)};
+		const before = {db: recordBytes(data), tree: tree(data)};
 
 		for (const {args, input} of commands(data, document)) {
 			const result = runCli(args, {input});
@@ -89,7 +90,7 @@ describe('a backup restored without its keys', () => {
 		expect(english.stderr).toContain('Restore the keys/ folder from the same backup as db.json');
 		expect(existsSync(join(data, 'keys'))).toBe(false);
 		expect(existsSync(`${document}.p7m`)).toBe(false);
-		expect(dbBytes(data).equals(before.db)).toBe(true);
+		expect(recordBytes(data), 'db.json or holders/ changed').toEqual(before.db);
 		expect(tree(data)).toEqual(before.tree);
 
 		renameSync(join(work, 'keys.backup'), join(data, 'keys'));
@@ -110,24 +111,24 @@ describe('a backup restored without its keys', () => {
 		track(other.remove);
 		expect(readFileSync(join(other.path, 'keys', 'pepper.key')).equals(readFileSync(join(data, 'keys', 'pepper.key')))).toBe(false);
 		cpSync(join(other.path, 'keys'), join(data, 'keys'), {recursive: true});
-		const before = dbBytes(data);
+		const before = recordBytes(data);
 		const status = runCli(['status', '--user', MARIO.userId, '--data', data]);
 		expect(status.status).toBe(3);
 		expect(status.stderr.replace(/\n/g, ' ')).toContain(`La chiave ${join(data, 'keys', 'pepper.key')} non è quella di questo database`);
 		const signed = runCli(['sign', join(data, 'db.json'), '--user', GIULIA.userId, '--password-stdin', '--pin-stdin', '--otp', '12345678', '--data', data], {input: `${GIULIA.password}\n${GIULIA.pin}\n`});
 		expect(signed.status).toBe(1);
 		expect(signed.stderr).toContain('non è quella di questo database');
-		expect(dbBytes(data).equals(before)).toBe(true);
+		expect(recordBytes(data), 'db.json or holders/ changed').toEqual(before);
 	});
 
-	it('the portal shows the message and ends, leaving db.json as it was', async () => {
+	it('the portal shows the message and ends, leaving db.json and holders/ as they were', async () => {
 		const data = demoCopy();
 		renameSync(join(data, 'keys'), join(workFolder(), 'keys.backup'));
-		const before = dbBytes(data);
+		const before = recordBytes(data);
 		const terminal = open(['--data', data]);
 		expect((await terminal.waitForExit()).exitCode).toBe(1);
 		expect(terminal.screen().replace(/\n/g, '')).toContain('Ripristina la cartella keys/');
-		expect(dbBytes(data).equals(before)).toBe(true);
+		expect(recordBytes(data), 'db.json or holders/ changed').toEqual(before);
 		expect(existsSync(join(data, 'keys'))).toBe(false);
 	});
 });

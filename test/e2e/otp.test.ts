@@ -1,10 +1,10 @@
 import {execFileSync} from 'node:child_process';
 import {readFileSync} from 'node:fs';
-import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {e2eFixture, runCli, typeLogin, activationKeyOnScreen} from '../helpers/cli.js';
 import {MARIO, temporaryDirectory} from '../helpers/holders.js';
 import type {Terminal} from '../helpers/terminal.js';
+import {holderFile, readDatabase, recordFiles} from '../helpers/data-folder.js';
 
 const {demoFolder, open, track} = e2eFixture();
 
@@ -39,8 +39,9 @@ describe('"Codici OTP" in a pseudo-terminal', () => {
 		await terminal.waitForText('App MyInfoCert attivata');
 		await terminal.waitForText('OTP - Su app MyInfoCert: Attivo');
 		expect(terminal.screen()).toContain('(•) App MyInfoCert (in uso)');
-		const db = readFileSync(join(data, 'db.json'), 'utf8');
-		expect(db).not.toContain(secret);
+		// Not at rest: neither in db.json nor in any holder document.
+		expect(recordFiles(data)).toContain(holderFile(data, MARIO.userId));
+		for (const file of recordFiles(data)) expect(readFileSync(file, 'utf8'), file).not.toContain(secret);
 	});
 
 	it('changes the SMS number with the code sent to the old number, read from `mysign phone --print`', async () => {
@@ -83,9 +84,9 @@ describe('"Codici OTP" in a pseudo-terminal', () => {
 		await terminal.waitForText('Annullare l’operazione?');
 		terminal.write('\t\r');
 		await terminal.waitForText('Ricevi il codice OTP via SMS al numero: +39333*****43');
-		const db = JSON.parse(readFileSync(join(data, 'db.json'), 'utf8')) as {holders: {userId: string; phone: string}[]};
+		const db = await readDatabase(data);
 		expect(db.holders.find(holder => holder.userId === MARIO.userId)!.phone).toBe('+393339876543');
-		expect(readFileSync(join(data, 'db.json'), 'utf8')).not.toContain(sms!.code);
+		for (const file of recordFiles(data)) expect(readFileSync(file, 'utf8'), file).not.toContain(sms!.code);
 	});
 });
 

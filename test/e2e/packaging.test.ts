@@ -112,6 +112,7 @@ describe('the packed tarball, installed globally into a temporary prefix', () =>
 		expect(demo.stdout).toContain('JCPD7173');
 		expect(demo.stdout).toContain('MARIO ROSSI');
 		expect(existsSync(join(data, 'db.json'))).toBe(true);
+		expect(existsSync(join(data, 'holders', 'JCPD7173.json'))).toBe(true);
 		const status = ok(mysign('status', '--user', 'JCPD7173', '--data', data), 'mysign status');
 		expect(status.stdout).toMatch(/^JCPD7173: Attivo/);
 	});

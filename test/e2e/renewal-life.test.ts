@@ -1,6 +1,5 @@
-import {readFileSync} from 'node:fs';
-import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
+import {Store} from '../../source/core/store/store.js';
 import {e2eFixture, runCli, typeLogin, openSuspensionForm} from '../helpers/cli.js';
 import {demoFolderCopies} from '../helpers/demo-template.js';
 import {MARIO} from '../helpers/holders.js';
@@ -19,11 +18,8 @@ const demoCopy = demoFolderCopies();
 const MARIO_ERC = '40213769';
 const DAY = 86_400_000;
 
-interface Stored {
-	holders: {userId: string; pinFailures: number}[];
-	certificates: {userId: string; status: string; iut: string; expiresAt: string}[];
-}
-const stored = (data: string) => JSON.parse(readFileSync(join(data, 'db.json'), 'utf8')) as Stored;
+/** The whole database as saved, read through the store (holders' records are in holders/<userID>.json). */
+const stored = (data: string) => new Store(data).read();
 
 /** The code in MARIO's newest SMS (read from the outbox in this process: the subject here is the TUI). */
 const lastSmsCode = (data: string): string => newestSmsCode(data, MARIO.userId);
@@ -66,11 +62,11 @@ async function fromStep3(terminal: Terminal, data: string): Promise<void> {
 describe('after a renewal (issue 18)', () => {
 	it('the success screen shows the new IUT in full; "Torna alla homepage" shows "Benvenuto"; suspension with the new IUT and the ERC works', async () => {
 		const data = await demoCopy();
-		const oldIut = stored(data).certificates.find(entry => entry.userId === MARIO.userId)!.iut;
+		const oldIut = (await stored(data)).certificates.find(entry => entry.userId === MARIO.userId)!.iut;
 		const terminal = open(['--data', data]);
 		await throughStep2(terminal, data);
 		await fromStep3(terminal, data);
-		const newIut = stored(data).certificates.find(entry => entry.userId === MARIO.userId && entry.status === 'active')!.iut;
+		const newIut = (await stored(data)).certificates.find(entry => entry.userId === MARIO.userId && entry.status === 'active')!.iut;
 		expect(newIut).not.toBe(oldIut);
 		expect(terminal.screen().replace(/\s+/g, ' ')).toContain(`Il nuovo Identificativo Univoco Titolare (IUT) è ${newIut}`);
 		expect(terminal.screen()).toContain('› [ Torna alla homepage ]');
@@ -89,7 +85,7 @@ describe('after a renewal (issue 18)', () => {
 		await terminal.waitForText('Sospendi online il tuo certificato');
 		await terminal.type(`${newIut}\r${MARIO_ERC}\r${MARIO_ERC}\r${end}\r`);
 		await terminal.waitForText(`Certificato sospeso fino al ${end}`);
-		expect(stored(data).certificates.find(entry => entry.iut === newIut)?.status).toBe('suspended');
+		expect((await stored(data)).certificates.find(entry => entry.iut === newIut)?.status).toBe('suspended');
 	});
 });
 
@@ -104,7 +100,7 @@ describe('renewal step 1 (issue 18)', () => {
 		await terminal.waitForText('Il PIN di firma è composto da esattamente 8 cifre.');
 		expect(terminal.screen()).toContain('Tentativi rimasti: 3');
 		expect(terminal.screen()).toContain('▼ 1 Consensi (in corso)');
-		expect(stored(data).holders.find(entry => entry.userId === MARIO.userId)?.pinFailures).toBe(0);
+		expect((await stored(data)).holders.find(entry => entry.userId === MARIO.userId)?.pinFailures).toBe(0);
 	});
 });
 
@@ -126,7 +122,7 @@ describe('a renewal left mid-way (issue 18)', () => {
 		await next.waitForText('▼ 3 Attiva il certificato (in corso)');
 		expect(next.screen()).toContain('✓ 2 Conferma l’operazione (completato)');
 		await fromStep3(next, data);
-		expect(stored(data).certificates.filter(entry => entry.userId === MARIO.userId).map(entry => entry.status)).toEqual(['revoked', 'active']);
+		expect((await stored(data)).certificates.filter(entry => entry.userId === MARIO.userId).map(entry => entry.status)).toEqual(['revoked', 'active']);
 	});
 });
 
@@ -154,13 +150,13 @@ describe('a renewal left with Esc at step 4 (issue 18)', () => {
 describe('a suspension to the expiry date (issue 18)', () => {
 	it('acknowledged as a revocation, it is not said to come back active', async () => {
 		const data = await demoCopy();
-		const expiresAt = new Date(stored(data).certificates.find(entry => entry.userId === MARIO.userId)!.expiresAt);
+		const expiresAt = new Date((await stored(data)).certificates.find(entry => entry.userId === MARIO.userId)!.expiresAt);
 		const expiry = new Intl.DateTimeFormat('it-IT', {timeZone: 'Europe/Rome', day: '2-digit', month: '2-digit', year: 'numeric'}).format(expiresAt);
 		const terminal = open(['--data', data]);
 		await typeLogin(terminal, MARIO.userId, MARIO.password);
 		await terminal.waitForText('Il tuo certificato è Attivo');
 		await openSuspensionForm(terminal);
-		const iut = stored(data).certificates.find(entry => entry.userId === MARIO.userId)!.iut;
+		const iut = (await stored(data)).certificates.find(entry => entry.userId === MARIO.userId)!.iut;
 		await terminal.type(`${iut}\r${MARIO_ERC}\r${MARIO_ERC}\r${expiry}`);
 		terminal.write('\t ');
 		await terminal.waitForText('[x] Ho capito');
@@ -200,7 +196,7 @@ describe('"Richiedi nuovo certificato", phase 4 (issue 18)', () => {
 		terminal.write('\t\t\r');
 		await terminal.waitForText(/Hai scritto una passphrase e scelto anche il codice\s+fiscale: scegline uno\./);
 		expect(terminal.screen()).toContain('▼ 4 Informazioni di sicurezza (in corso)');
-		const renewals = (JSON.parse(readFileSync(join(data, 'db.json'), 'utf8')) as {renewals: {userId: string; step: string; envelope: string | null}[]}).renewals;
+		const renewals = (await stored(data)).renewals;
 		expect(renewals.find(entry => entry.userId === luca.userId)).toMatchObject({step: 'securityInfo', envelope: null});
 	});
 });

@@ -1,7 +1,7 @@
 import {spawnSync} from 'node:child_process';
-import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
+import {Store} from '../../source/core/store/store.js';
 import {e2eFixture, runCli, typeLogin} from '../helpers/cli.js';
 import {newestSmsCode} from '../helpers/phone-reading.js';
 import {MARIO} from '../helpers/holders.js';
@@ -13,19 +13,10 @@ function lastSmsCode(data: string): string {
 	return /codice OTP (\d{8})/.exec(printed.messages[0]!.text)![1]!;
 }
 
-interface StoredCertificate {
-	userId: string;
-	status: string;
-	certificateSerial: string;
-	iut: string;
-	expiresAt: string;
-	revocationReason: string | null;
-}
-
 describe('"Rinnova firma" in a pseudo-terminal', () => {
 	it('renews with the PIN and two OTPs read from `mysign phone --print`: new serial, 3 years from today, old serial on the CRL', async () => {
 		const data = demoFolder();
-		const before = (JSON.parse(readFileSync(join(data, 'db.json'), 'utf8')) as {certificates: StoredCertificate[]}).certificates.find(entry => entry.userId === MARIO.userId)!;
+		const before = (await new Store(data).read(MARIO.userId)).certificates.find(entry => entry.userId === MARIO.userId)!;
 		const terminal = open(['--data', data]);
 		await typeLogin(terminal, MARIO.userId, MARIO.password);
 		await terminal.waitForText('Il tuo certificato è Attivo');
@@ -55,7 +46,7 @@ describe('"Rinnova firma" in a pseudo-terminal', () => {
 		terminal.write('\r');
 		await terminal.waitForText(`Il tuo certificato è Attivo fino al ${date}`);
 
-		const certificates = (JSON.parse(readFileSync(join(data, 'db.json'), 'utf8')) as {certificates: StoredCertificate[]}).certificates.filter(entry => entry.userId === MARIO.userId);
+		const certificates = (await new Store(data).read(MARIO.userId)).certificates.filter(entry => entry.userId === MARIO.userId);
 		const renewed = certificates.find(entry => entry.status === 'active')!;
 		expect(renewed.certificateSerial).not.toBe(before.certificateSerial);
 		expect(renewed.iut).not.toBe(before.iut);

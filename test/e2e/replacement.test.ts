@@ -4,6 +4,7 @@ import {join} from 'node:path';
 import {simpleParser} from 'mailparser';
 import {describe, expect, it} from 'vitest';
 import {totpCode} from '../../source/core/otp/totp.js';
+import {Store} from '../../source/core/store/store.js';
 import {e2eFixture, runCli, typeLogin} from '../helpers/cli.js';
 import {pdfText, showEncryption} from '../helpers/pdf.js';
 
@@ -61,7 +62,7 @@ describe('"Richiedi nuovo certificato" in a pseudo-terminal', () => {
 		await terminal.type(current !== phase2Code ? current : await totpCode(LUCA_TOKEN_SECRET, new Date(Date.now() + 30_000)));
 		terminal.write('\r');
 		await terminal.waitForText('La tua nuova firma remota è stata aggiornata correttamente');
-		const iut = (JSON.parse(readFileSync(join(data, 'db.json'), 'utf8')) as {certificates: {userId: string; status: string; iut: string}[]}).certificates.find(
+		const iut = (await new Store(data).read(LUCA.userId)).certificates.find(
 			entry => entry.userId === LUCA.userId && entry.status === 'active',
 		)!.iut;
 		expect(terminal.screen().replace(/\s+/g, ' ')).toContain(`Il nuovo Identificativo Univoco Titolare (IUT) è ${iut}`);

@@ -8,6 +8,7 @@ import {runCli} from '../helpers/cli.js';
 import {cliDemoCopies, DAY, holderRows, openPortal} from '../helpers/operators.js';
 import {MARIO} from '../helpers/holders.js';
 import {applyScenario as applyScenarioHere} from '../helpers/folder-setup.js';
+import {holderFile, recordBytes} from '../helpers/data-folder.js';
 
 /*
  * Issue 7, workshop scenarios: `mysign demo --scenario NAME` puts MARIO in a situation that
@@ -95,8 +96,11 @@ describe('mysign demo --scenario NAME, then mysign status --user JCPD7173', () =
 		const data = demoCopy();
 		const giulia = () => runCli(['status', '--user', 'JCPD2841', '--data', data, '--json']).stdout;
 		const before = giulia();
+		const document = readFileSync(holderFile(data, 'JCPD2841'));
 		applyScenario(data, 'suspended');
 		expect(giulia()).toBe(before);
+		// Her document (holders/JCPD2841.json) is not even rewritten.
+		expect(readFileSync(holderFile(data, 'JCPD2841')).equals(document)).toBe(true);
 		const onGiulia = runCli(['demo', '--scenario', 'expiring', '--user', 'jcpd2841', '--data', data]);
 		expect(onGiulia.status, onGiulia.stderr).toBe(0);
 		expect(runCli(['status', '--user', 'JCPD2841', '--data', data]).status).toBe(1);
@@ -208,11 +212,11 @@ describe('mysign demo --reset and mysign clock', () => {
 		const shown = runCli(['clock', '--data', data]);
 		expect(shown.status, shown.stderr).toBe(0);
 		expect(shown.stdout).toContain('Cartella reale');
-		const before = readFileSync(file, 'utf8');
+		const before = recordBytes(data);
 		const refused = runCli(['clock', 'advance', '1d', '--data', data]);
 		expect(refused.status).toBe(1);
 		expect(refused.stderr).toContain('cartella reale');
-		expect(readFileSync(file, 'utf8')).toBe(before);
+		expect(recordBytes(data), 'db.json or holders/ changed').toEqual(before);
 	});
 });
 

@@ -4,6 +4,7 @@ import {join, relative} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {ROOT} from '../helpers/cli.js';
 import {MARIO, temporaryDirectory} from '../helpers/holders.js';
+import {recordBytes} from '../helpers/data-folder.js';
 
 /*
  * Issue 17, item 5: two OS users of one group work on one data folder in turn, through the built
@@ -119,7 +120,9 @@ describe.skipIf(skipReason !== undefined)('a data folder shared by an OS group (
 		expect(demo.status, demo.stderr).toBe(0);
 		const gid = gidOf(GROUP);
 		const all = entries(data);
-		expect(all.map(entry => relative(data, entry.path))).toEqual(expect.arrayContaining(['db.json', join('keys', 'pepper.key'), join('pki', 'ca.key'), join('signatures', 'JCPD7173.jsonl')]));
+		expect(all.map(entry => relative(data, entry.path))).toEqual(
+			expect.arrayContaining(['db.json', 'holders', join('holders', 'JCPD7173.json'), join('keys', 'pepper.key'), join('pki', 'ca.key'), join('signatures', 'JCPD7173.jsonl')]),
+		);
 		for (const entry of all) {
 			const secret = relative(data, entry.path).startsWith('keys/') || entry.path.endsWith('ca.key');
 			const expected = entry.directory ? 0o2770 : secret ? 0o640 : 0o660;
@@ -129,20 +132,23 @@ describe.skipIf(skipReason !== undefined)('a data folder shared by an OS group (
 
 	it('two members work in turn: each writes, signs, and the other still reads everything', () => {
 		// Operator commands stay with the folder's owner (ANNA): a member is refused, nothing written.
-		const before = readFileSync(join(data, 'db.json'));
+		const before = recordBytes(data);
 		const unlock = as(BRUNO, ['admin', 'unlock', MARIO.userId, '--data', data]);
 		expect(unlock.status).toBe(1);
 		expect(unlock.stderr).toContain('Solo il proprietario della cartella dei dati');
 		expect(as(BRUNO, ['clock', 'advance', '16m', '--data', data]).status).toBe(1);
-		expect(readFileSync(join(data, 'db.json'))).toEqual(before);
-		// BRUNO writes db.json as a holder would (a login that fails is counted: a rewrite, a new file renamed into place).
+		expect(recordBytes(data), 'db.json or holders/ changed').toEqual(before);
+		// BRUNO writes db.json and a holder document as a holder would (a login that fails is counted: a rewrite, a new file renamed into place).
 		const document = join(base.path, BRUNO, 'login.txt');
 		writeFileSync(document, 'documento\n');
 		chownSync(document, uidOf(BRUNO), -1);
 		const login = as(BRUNO, ['sign', document, '--user', 'JCPD2841', '--password-stdin', '--send-otp', '--data', data], 'Sbagliata!99\n');
 		expect(login.stderr).toContain('Tentativi rimasti: 4');
-		const database = statSync(join(data, 'db.json'));
-		expect([database.uid, database.gid, (database.mode & 0o777).toString(8)]).toEqual([uidOf(BRUNO), gidOf(GROUP), '660']);
+		// db.json and the holder's document (holders/JCPD2841.json, where the failed login is counted) are BRUNO's new files.
+		for (const file of ['db.json', join('holders', 'JCPD2841.json')]) {
+			const written = statSync(join(data, file));
+			expect([file, written.uid, written.gid, (written.mode & 0o777).toString(8)]).toEqual([file, uidOf(BRUNO), gidOf(GROUP), '660']);
+		}
 		const status = as(ANNA, ['status', '--user', MARIO.userId, '--data', data]);
 		expect(status.status, status.stderr).toBe(0);
 
@@ -157,14 +163,14 @@ describe.skipIf(skipReason !== undefined)('a data folder shared by an OS group (
 		for (const name of ['anna.txt', 'bruno.txt', 'anna-2.txt']) expect(log).toContain(`"document":"${name}"`);
 		for (const user of [ANNA, BRUNO]) {
 			expect(as(user, ['status', '--user', MARIO.userId, '--data', data]).status).toBe(0);
-			expect(spawnSync('runuser', ['-u', user, '--', 'cat', join(data, 'db.json')]).status).toBe(0);
+			for (const file of ['db.json', join('holders', 'JCPD7173.json'), join('holders', 'JCPD2841.json')]) expect(spawnSync('runuser', ['-u', user, '--', 'cat', join(data, file)]).status, `${user} ${file}`).toBe(0);
 		}
 		// Nothing any of them wrote is open to others.
 		for (const entry of entries(data)) expect({path: entry.path, others: entry.mode & 0o007}).toEqual({path: entry.path, others: 0});
 	});
 
-	it('a user outside the group reads nothing: EACCES on db.json and the keys, and the CLI says so', () => {
-		for (const file of ['db.json', join('keys', 'pepper.key')]) {
+	it('a user outside the group reads nothing: EACCES on db.json, the holder documents and the keys, and the CLI says so', () => {
+		for (const file of ['db.json', join('holders', 'JCPD7173.json'), join('keys', 'pepper.key')]) {
 			const read = spawnSync('runuser', ['-u', CARLO, '--', 'cat', join(data, file)], {encoding: 'utf8'});
 			expect(read.status).not.toBe(0);
 			expect(read.stderr).toContain('Permission denied');

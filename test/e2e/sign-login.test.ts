@@ -5,6 +5,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {runCli, startCli} from '../helpers/cli.js';
 import {GIULIA, MARIO, temporaryDirectory} from '../helpers/holders.js';
 import {copyDemoTemplate} from '../helpers/templates.js';
+import {holderDocument, holderFile, recordFiles} from '../helpers/data-folder.js';
 
 /*
  * Issue 16 item 3: `mysign sign` logs in first. Without the account password nobody can
@@ -91,7 +92,7 @@ describe('mysign sign without the account password', () => {
 });
 
 describe('the command-line session', () => {
-	it('kept in a private token file whose secret db.json does not hold; reused without the password; ended by `mysign logout`', () => {
+	it('kept in a private token file whose secret no record file (db.json, holders/) holds; reused without the password; ended by `mysign logout`', () => {
 		const file = documentNamed('s.txt');
 		const first = cli(['sign', file, '--user', MARIO.userId, '--password-stdin', '--send-otp'], `${MARIO.password}\n`);
 		expect(first.status, first.stderr).toBe(0);
@@ -103,10 +104,11 @@ describe('the command-line session', () => {
 		const tokenFile = join(folder, tokens[0]!);
 		expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
 		const token = JSON.parse(readFileSync(tokenFile, 'utf8')) as {sessionId: string; secret: string};
-		const db = readFileSync(join(data, 'db.json'), 'utf8');
-		expect(db).not.toContain(token.secret);
-		expect(db).toContain(createHash('sha256').update(token.secret).digest('hex'));
-		const record = (JSON.parse(db) as {sessions: {id: string; terminal: string; endedAt: string | null}[]}).sessions.find(session => session.id === token.sessionId)!;
+		// db.json and every holder document: the session is MARIO's (holders/<userID>.json), its secret nowhere.
+		expect(recordFiles(data)).toContain(holderFile(data, MARIO.userId));
+		for (const recordFile of recordFiles(data)) expect(readFileSync(recordFile, 'utf8'), recordFile).not.toContain(token.secret);
+		expect(readFileSync(holderFile(data, MARIO.userId), 'utf8')).toContain(createHash('sha256').update(token.secret).digest('hex'));
+		const record = holderDocument(data, MARIO.userId).sessions.find(session => session.id === token.sessionId)!;
 		expect(record.terminal).toMatch(/^CLI mysign sign/);
 
 		// No password: the session serves (a second SMS is sent).
@@ -115,7 +117,7 @@ describe('the command-line session', () => {
 		expect(again.status, again.stderr).toBe(0);
 		expect(smsCount()).toBe(before + 1);
 
-		// Whoever reads db.json knows the session's ID, not its secret: a forged token is no session.
+		// Whoever reads the data files knows the session's ID, not its secret: a forged token is no session.
 		writeFileSync(tokenFile, JSON.stringify({sessionId: token.sessionId, secret: 'x'.repeat(43)}), {mode: 0o600});
 		const forged = cli(['sign', file, '--user', MARIO.userId, '--send-otp']);
 		expect(forged.status).toBe(2);
@@ -128,7 +130,7 @@ describe('the command-line session', () => {
 		expect(out.status, out.stderr).toBe(0);
 		expect(out.stdout).toContain('chiusa');
 		expect(existsSync(tokenFile)).toBe(false);
-		const ended = (JSON.parse(readFileSync(join(data, 'db.json'), 'utf8')) as {sessions: {id: string; endedAt: string | null; endReason: string | null}[]}).sessions.find(session => session.id === second.sessionId)!;
+		const ended = holderDocument(data, MARIO.userId).sessions.find(session => session.id === second.sessionId)!;
 		expect(ended.endReason).toBe('logout');
 		const after = cli(['sign', file, '--user', MARIO.userId, '--send-otp']);
 		expect(after.status).toBe(2);

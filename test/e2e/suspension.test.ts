@@ -1,11 +1,12 @@
 import {spawnSync} from 'node:child_process';
-import {readFileSync, writeFileSync} from 'node:fs';
+import {writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {e2eFixture, runCli, typeLogin, openSuspensionForm} from '../helpers/cli.js';
 import {pdfInfo, pdfText} from '../helpers/pdf.js';
 import {MARIO} from '../helpers/holders.js';
 import {romeDay} from '../helpers/rome-day.js';
+import {Store} from '../../source/core/store/store.js';
 
 const {demoFolder, open} = e2eFixture();
 const DAY = 86_400_000;
@@ -18,7 +19,7 @@ describe('"Sospensione e revoca firma" in a pseudo-terminal', () => {
 	it('suspends with IUT, ERC twice and an end date; openssl then says revoked; after the end date it verifies again', async () => {
 		const data = demoFolder();
 		const certificateFile = join(data, 'mario.pem');
-		const db = JSON.parse(readFileSync(join(data, 'db.json'), 'utf8')) as {certificates: {userId: string; pem: string}[]};
+		const db = await new Store(data).read(MARIO.userId);
 		writeFileSync(certificateFile, db.certificates.find(entry => entry.userId === MARIO.userId)!.pem);
 		const pki = join(data, 'pki');
 		const verify = (at: Date) =>

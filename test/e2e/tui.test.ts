@@ -1,9 +1,10 @@
 import {spawnSync} from 'node:child_process';
-import {readFileSync, statSync, writeFileSync} from 'node:fs';
+import {readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {CLI, e2eFixture, ROOT, runCli, typeLogin} from '../helpers/cli.js';
 import {MARIO, temporaryDirectory} from '../helpers/holders.js';
+import {holderFile, readDatabase, recordBytes, recordFiles} from '../helpers/data-folder.js';
 
 const T0 = '2026-11-24T09:00:00Z';
 
@@ -94,18 +95,20 @@ describe('the TUI in an 80×24 pseudo-terminal', () => {
 		await known.waitForText('Tentativi rimasti: 4');
 		const messageOf = (screen: string) => screen.split('\n').find(line => line.includes('✗'))?.trim();
 		expect(messageOf(known.screen())).toBe(messageOf(unknown));
-		const db = JSON.parse(readFileSync(join(data, 'db.json'), 'utf8')) as {holders: unknown[]};
-		expect(db.holders).toHaveLength(3);
+		// No holder created for the unknown identifier: three in the database, three documents in holders/.
+		expect((await readDatabase(data)).holders).toHaveLength(3);
+		expect(readdirSync(join(data, 'holders'))).toHaveLength(3);
 	});
 
 	it('shows hostile text from the database as inert text: no OSC, clear-screen or bidi bytes reach the terminal', async () => {
 		const data = await demoFolder();
-		const file = join(data, 'db.json');
-		const db = JSON.parse(readFileSync(file, 'utf8')) as {holders: {userId: string; name: string; surname: string}[]};
-		const mario = db.holders.find(holder => holder.userId === MARIO.userId)!;
+		// MARIO's record is in his holder document (holders/<userID>.json).
+		const file = holderFile(data, MARIO.userId);
+		const document = JSON.parse(readFileSync(file, 'utf8')) as {holder: {userId: string; name: string; surname: string}};
+		const mario = document.holder;
 		mario.name = 'MARIO\u001b]52;c;ZXZpbA==\u0007\u001b]0;titolo\u0007';
 		mario.surname = 'ROSSI\u001b[2J\u001b[H\u202eILOP\u009b2J';
-		writeFileSync(file, JSON.stringify(db));
+		writeFileSync(file, JSON.stringify(document));
 
 		const terminal = open(['--data', data]);
 		await logIn(terminal, MARIO.userId, MARIO.password);
@@ -184,14 +187,14 @@ describe('the CLI without a terminal', () => {
 
 	it('mysign admin coupon create prints single-use codes; a bad --count is refused with exit 2 and changes nothing', async () => {
 		const data = await demoFolder();
-		const before = readFileSync(join(data, 'db.json'));
+		const before = recordBytes(data);
 		for (const count of ['0', 'tre', '1001']) {
 			const refused = runCli(['admin', 'coupon', 'create', '--data', data, '--count', count]);
 			expect(refused.status).toBe(2);
 			expect(refused.stderr).toContain('--count');
 		}
 		expect(runCli(['admin', 'coupon', 'delete', '--data', data]).status).toBe(2);
-		expect(readFileSync(join(data, 'db.json')).equals(before)).toBe(true);
+		expect(recordBytes(data), 'db.json or holders/ changed').toEqual(before);
 		const created = runCli(['admin', 'coupon', 'create', '--data', data, '--count', '3', '--json']);
 		expect(created.status, created.stderr).toBe(0);
 		const {coupons} = JSON.parse(created.stdout) as {coupons: string[]};
@@ -203,7 +206,7 @@ describe('the CLI without a terminal', () => {
 		expect(runCli(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
 	});
 
-	it('mysign demo --json prints the credentials; --reset recreates the data; db.json stays 0600 under umask 000', () => {
+	it('mysign demo --json prints the credentials; --reset recreates the data; db.json and holders/*.json stay 0600 (holders/ 0700) under umask 000', () => {
 		const folder = temporaryDirectory();
 		track(folder.remove);
 		const first = runCli(['demo', '--data', folder.path, '--json']);
@@ -216,8 +219,16 @@ describe('the CLI without a terminal', () => {
 		expect(reset.status, reset.stderr).toBe(0);
 		expect(statSync(join(folder.path, 'db.json')).mode & 0o777).toBe(0o600);
 		expect(statSync(folder.path).mode & 0o777).toBe(0o700);
-		const content = readFileSync(join(folder.path, 'db.json'), 'utf8');
-		for (const holder of parsed.holders) expect(content).not.toContain(holder.password);
+		const holders = statSync(join(folder.path, 'holders'));
+		expect(holders.isDirectory()).toBe(true);
+		expect(holders.mode & 0o777).toBe(0o700);
+		const files = recordFiles(folder.path);
+		expect(files).toEqual([join(folder.path, 'db.json'), ...parsed.holders.map(holder => holderFile(folder.path, holder.userId)).sort()]);
+		for (const file of files) {
+			expect(statSync(file).mode & 0o777, file).toBe(0o600);
+			const content = readFileSync(file, 'utf8');
+			for (const holder of parsed.holders) expect(content, file).not.toContain(holder.password);
+		}
 	});
 });
 
