@@ -227,13 +227,17 @@ describe('logout and ended sessions', () => {
 		expect(await errorCode(portal.certificate.dashboard({...giulia, userId: MARIO.userId}))).toBe('auth.sessionExpired');
 	});
 
-	it('a process that died leaves its session open until the next login closes it as timed out', async () => {
+	// Issue 22: a login reads and writes its own holder's document only, so it closes that holder's
+	// dead sessions (another holder's login no longer touches them); the list never showed them.
+	it("a process that died leaves its session open until the holder's next login closes it as timed out", async () => {
 		const {portal, clock, session} = await marioLoggedIn();
 		clock.advance(20 * MINUTE);
 		await logIn(portal, GIULIA.userId, GIULIA.password);
+		expect((await storeOf(portal).read()).sessions.find(entry => entry.id === session.id)).toMatchObject({endedAt: null});
+		await logIn(portal, MARIO.userId, MARIO.password);
 		const record = (await storeOf(portal).read()).sessions.find(entry => entry.id === session.id)!;
 		expect(record).toMatchObject({endReason: 'idle', endedAt: clock.now().toISOString()});
-		expect(await accessOutcomes(portal)).toEqual(['success', 'session-idle']);
+		expect(await accessOutcomes(portal)).toEqual(['success', 'success', 'session-idle']);
 	});
 
 	// Bug: dashboard() only refuses a session already MARKED ended; one that timed out while no
