@@ -41,10 +41,12 @@ describe('new userIDs', () => {
 	it('a 5-digit holder is stored, validated, and logs in by userID in any case', async () => {
 		const {portal, remove} = await demoPortal();
 		try {
+			// MARIO's twin under a 5-digit userID (the store never renames a holder: a new one is enrolled).
 			await storeOf(portal).update(db => {
-				const holder = db.holders.find(entry => entry.userId === MARIO.userId)!;
-				holder.userId = 'JCPD12345';
-				for (const certificate of db.certificates) if (certificate.userId === MARIO.userId) certificate.userId = 'JCPD12345';
+				const mario = db.holders.find(entry => entry.userId === MARIO.userId)!;
+				db.holders.push({...structuredClone(mario), userId: 'JCPD12345', email: 'cinque.cifre@example.it'});
+				const certificates = db.certificates.filter(certificate => certificate.userId === MARIO.userId);
+				for (const [index, certificate] of certificates.entries()) db.certificates.push({...structuredClone(certificate), id: `${certificate.id}-twin`, userId: 'JCPD12345', iut: String(99_999_990 + index)});
 			});
 			const db = await storeOf(portal).read();
 			expect(databaseSchema.safeParse(db).success).toBe(true);
