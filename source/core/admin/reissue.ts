@@ -94,10 +94,11 @@ export async function reissue(
 	issued.privateKey.fill(0);
 	const record = newCertificateRecord({userId: holder.userId, codiceFiscale: holder.codiceFiscale, iut, issued, privateKey, activatedAt: now, expiresAt});
 
-	await store.update(db => {
-		// Again under the lock: another operator may have reissued (or the holder changed) meanwhile.
+	await store.update(async db => {
+		// Again under the lock: another operator may have reissued (or the holder changed) meanwhile,
+		// or another holder's certificate taken the IUT (the index is current under the lock).
 		const current = reissuable(db, input, clock);
-		if (current.certificate.id !== certificate.id || db.certificates.some(entry => entry.iut === iut)) throw new DomainError('admin.notReissuable', {userId: holder.userId, state: 'active'});
+		if (current.certificate.id !== certificate.id || (await store.holderIdByIut(iut)) !== undefined) throw new DomainError('admin.notReissuable', {userId: holder.userId, state: 'active'});
 		const old = current.certificate;
 		if (old.status !== 'revoked') {
 			// A blocked certificate is replaced, not compromised: RFC 5280's "superseded".

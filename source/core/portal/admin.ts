@@ -57,7 +57,7 @@ export class AdminService {
 		const now = this.context.clock.now();
 		const pdf = await buildRegistrationPdf({holderName: `${holder.name} ${holder.surname}`, userId: holder.userId, codiceFiscale: holder.codiceFiscale, iut: holder.iut, ...secrets, issuedAt: now});
 		// A new holder has no saved language yet (Italian); a reissue speaks the holder's.
-		const messages = messagesOf(await this.context.store.read(), holder.userId);
+		const messages = messagesOf(await this.context.store.read(holder.userId), holder.userId);
 		await sendEmail(this.context.store, this.context.outbox, {
 			userId: holder.userId,
 			to: holder.email,

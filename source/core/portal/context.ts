@@ -66,7 +66,8 @@ export class PortalContext {
 	) {
 		const folderClock = options.clock ? undefined : new FolderClock();
 		this.seen = db => {
-			this.lastSnapshot = db;
+			// A view of no holder (settings, a coupon, the CRL) says nothing of the session's holder.
+			if (db.holders.length > 0) this.lastSnapshot = db;
 			folderClock?.observe(db.clock);
 		};
 		this.store = new Store(options.dataDirectory, this.seen);

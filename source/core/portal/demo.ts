@@ -1,3 +1,4 @@
+import {join} from 'node:path';
 import {rm} from 'node:fs/promises';
 import {systemClock} from '../clock.js';
 import {buildDemoDatabase, demoCredentials, demoHistories, demoOperators, readSeed, type DemoCredential} from '../demo/demo.js';
@@ -11,7 +12,7 @@ import {assertFolderOperator} from '../operator.js';
 import {seedFile} from '../paths.js';
 import {pkiFiles} from '../pki/files.js';
 import {emptyDatabase, type Database} from '../store/schema.js';
-import {Store} from '../store/store.js';
+import {NO_HOLDER, Store} from '../store/store.js';
 import {publishCrl, type PortalContext} from './context.js';
 import type {PortalOptions} from './types.js';
 
@@ -76,7 +77,7 @@ export async function createDemo(options: PortalOptions & {reset?: boolean}): Pr
 	// The CA (and its heavy libraries) is needed only when there is something to issue.
 	if (!options.reset && (await store.exists())) {
 		// An invalid file is reported, never replaced; nor are its keys, which must be its own.
-		await loadBoundKeys(options.dataDirectory, (await store.read()).keys);
+		await loadBoundKeys(options.dataDirectory, (await store.read(NO_HOLDER)).keys);
 		return {created: false, credentials: demoCredentials(seed), operators: demoOperators(seed)};
 	}
 	// Replacing a room is the trainer's (the folder's owner: see operator.ts).
@@ -91,6 +92,7 @@ export async function createDemo(options: PortalOptions & {reset?: boolean}): Pr
 		// revoked ones included) and an empty outbox (its numbering restarts with the database).
 		await rm(pkiFiles(options.dataDirectory).directory, {recursive: true, force: true});
 		await rm(new Outbox(options.dataDirectory).directory, {recursive: true, force: true});
+		await rm(join(options.dataDirectory, 'outbox.sequence'), {force: true});
 		await rm(store.accessLog.directory, {recursive: true, force: true});
 	}
 	const authority = await CertificationAuthority.open(options.dataDirectory, clock, {create: true});

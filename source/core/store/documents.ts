@@ -1,5 +1,5 @@
 import {createHash, randomBytes} from 'node:crypto';
-import {closeSync, constants, fsyncSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync} from 'node:fs';
+import {closeSync, constants, existsSync, fsyncSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync} from 'node:fs';
 import {join} from 'node:path';
 import {DomainError} from '../errors.js';
 import {removeStrayTemporaries, writeFileAtomicSync} from './atomic-write.js';
@@ -86,6 +86,11 @@ export class DataFiles {
 	readHolder(userId: string, global: GlobalDocument): HolderDocument | undefined {
 		const found = this.readCommitted(`${userId}.json`, MAX_HOLDER_BYTES, global);
 		return found && this.parseHolder(found.file, userId, found.bytes);
+	}
+
+	/** Whether holders/index.json is there (a missing one is rebuilt by the next update). */
+	hasIndex(): boolean {
+		return existsSync(join(this.holdersDirectory, INDEX_FILE));
 	}
 
 	/** holders/index.json (see partition.ts), or undefined when there is none. */

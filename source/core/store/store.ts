@@ -153,7 +153,7 @@ export class Store {
 			const document = this.files.readHolder(userId, global);
 			if (document) documents.push(document);
 		}
-		return mergeDocuments(global, documents);
+		return mergeDocuments(scope === undefined ? global : withoutStrays(global), documents);
 	}
 
 	/**
@@ -249,7 +249,7 @@ function scoped(db: Database, scope: Scope): Database {
 	if (scope === undefined) return db;
 	const {global, holders} = splitDatabase(db);
 	const own = isUserId(scope) ? holders.get(scope) : undefined;
-	return mergeDocuments(global, own ? [own] : []);
+	return mergeDocuments(withoutStrays(global), own ? [own] : []);
 }
 
 const MISSING = Object.freeze({}) as Database;
@@ -265,8 +265,9 @@ class PartitionedAdapter implements Adapter<Database> {
 	private readonly loaded = new Map<string, string>();
 	private readonly loadedKeys = new Map<string, ReturnType<typeof indexKeys>>();
 	private readonly orders = new Map<string, number>();
-	private loadedStrays = '';
 	private loadedGlobal = '';
+	/** holders/index.json was not there: this update writes it again (rebuilt from every holder's document). */
+	private indexMissing = false;
 
 	constructor(
 		private readonly files: DataFiles,
@@ -285,6 +286,7 @@ class PartitionedAdapter implements Adapter<Database> {
 		} else {
 			global = top.global;
 			this.files.recover(global);
+			this.indexMissing = !this.files.hasIndex();
 		}
 		this.global = {...global, commit: []};
 		const documents: HolderDocument[] = [];
@@ -297,12 +299,13 @@ class PartitionedAdapter implements Adapter<Database> {
 			this.orders.set(userId, document.order);
 		}
 		this.loadedGlobal = JSON.stringify(this.global);
-		this.loadedStrays = strays(this.global);
-		return mergeDocuments(this.global, documents);
+		return mergeDocuments(this.scope === undefined ? this.global : withoutStrays(this.global), documents);
 	}
 
 	async write(db: Database): Promise<void> {
-		const {global, holders} = splitDatabase(db, this.orders);
+		const split = splitDatabase(db, this.orders);
+		const {holders} = split;
+		let {global} = split;
 		if (this.options.create) {
 			this.files.create(global, holders, indexOf(holders.values()));
 			return;
@@ -312,7 +315,9 @@ class PartitionedAdapter implements Adapter<Database> {
 		}
 		if (this.scope !== undefined) {
 			for (const userId of holders.keys()) if (userId !== this.scope) throw new Error(`an operation scoped to ${this.scope} created holder ${userId}`);
-			if (strays(global) !== this.loadedStrays) throw new Error(`an operation scoped to ${this.scope} changed records of a holder outside its view`);
+			// The view had none of db.json's records of no holder: anything there now is for a holder outside the view.
+			if (strays(global) !== strays(withoutStrays(global))) throw new Error(`an operation scoped to ${this.scope} created records of a holder outside its view`);
+			global = {...global, ...strayPart(this.global!)};
 		}
 		const changed = new Map<string, HolderDocument>();
 		for (const [userId, document] of holders) if (this.loaded.get(userId) !== JSON.stringify(document)) changed.set(userId, document);
@@ -326,7 +331,7 @@ class PartitionedAdapter implements Adapter<Database> {
 		const moves = [...changed.values()]
 			.map(document => ({userId: document.holder.userId, before: this.loadedKeys.get(document.holder.userId), after: indexKeys(document)}))
 			.filter(({before, after}) => JSON.stringify(before) !== JSON.stringify(after));
-		if (moves.length === 0) return undefined;
+		if (moves.length === 0 && !this.indexMissing) return undefined;
 		const index = this.files.readIndex(this.global!) ?? rebuiltIndex(this.files, this.global!);
 		const claim = (map: Record<string, string>, key: string, userId: string, what: string) => {
 			const owner = Object.hasOwn(map, key) ? map[key] : undefined;
@@ -355,7 +360,20 @@ export function rebuiltIndex(files: DataFiles, global: GlobalDocument): HolderIn
 	return indexOf(documents);
 }
 
-/** The records in db.json that belong to a holder's collections (of holders not in the view). */
+/** db.json's records in a holder's collections (of a userID that is no holder: an older file's leftovers). */
+function strayPart(global: GlobalDocument): Pick<GlobalDocument, 'certificates' | 'challenges' | 'renewals' | 'raoApprovals' | 'pinChanges' | 'sessions' | 'firstStates'> {
+	const {certificates, challenges, renewals, raoApprovals, pinChanges, sessions, firstStates} = global;
+	return {certificates, challenges, renewals, raoApprovals, pinChanges, sessions, firstStates};
+}
+
 function strays(global: GlobalDocument): string {
-	return JSON.stringify([global.certificates, global.challenges, global.renewals, global.raoApprovals, global.pinChanges, global.sessions, global.firstStates]);
+	return JSON.stringify(strayPart(global));
+}
+
+/**
+ * db.json without them: what a scoped operation sees. They belong to nobody it may act for (a
+ * cleanup of one would log for a holder outside its view); only a whole-database operation sees them.
+ */
+function withoutStrays(global: GlobalDocument): GlobalDocument {
+	return {...global, certificates: [], challenges: [], renewals: [], raoApprovals: [], pinChanges: [], sessions: [], firstStates: {}};
 }
