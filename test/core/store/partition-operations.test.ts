@@ -146,7 +146,7 @@ describe('the partitioned store, seen from the operations', () => {
 	it('records of no holder left in db.json (an older file\'s) stay there and stop nobody\'s login or OTP', async () => {
 		const {portal, directory} = await folder();
 		const whole = await new Store(directory).read();
-		const long = new Date(Date.now() - 3 * 86_400_000).toISOString();
+		const long = new Date(portal.now().getTime() - 3 * 86_400_000).toISOString();
 		whole.sessions.push({id: 'leftover', userId: 'JCPD0001', terminal: 'old', startedAt: long, lastActivityAt: long, endedAt: null, endReason: null});
 		whole.challenges.push({...whole.challenges[0] ?? {id: 'c', operation: 'x', dataHash: '0'.repeat(64), channel: 'sms', codeHash: null, destination: null, recipient: null, failures: 0, sends: [], state: 'pending'}, id: 'leftover', userId: 'JCPD0001', createdAt: long, expiresAt: long});
 		writeFileSync(join(directory, 'db.json'), JSON.stringify(whole, null, '\t') + '\n', {mode: 0o600});
