@@ -16,7 +16,7 @@ import {isDomainError} from '../../source/core/errors.js';
 import {loadOrCreateKey} from '../../source/core/keys.js';
 import {Portal, type Session} from '../../source/core/portal.js';
 import {holderDocument} from '../helpers/data-folder.js';
-import {storeOf, challengesOf} from '../helpers/internals.js';
+import {challengesOf} from '../helpers/internals.js';
 
 const [dataDirectory, tag, countText, mixText, forever] = process.argv.slice(2) as [string, string, string, string, string | undefined];
 const USER = 'JCPD7173';
