@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest';
 import {isUserId, newUserId} from '../../../source/core/holders/user-id.js';
 import {databaseSchema} from '../../../source/core/store/schema.js';
 import {findHolder} from '../../../source/core/auth/login.js';
+import {holderDocument} from '../../helpers/data-folder.js';
 import {storeOf} from '../../helpers/internals.js';
 import {demoPortal, MARIO} from '../../helpers/portal.js';
 
@@ -39,16 +40,20 @@ describe('new userIDs', () => {
 	});
 
 	it('a 5-digit holder is stored, validated, and logs in by userID in any case', async () => {
-		const {portal, remove} = await demoPortal();
+		const {portal, directory, remove} = await demoPortal();
 		try {
+			// Mario's credentials and certificates under a 5-digit userID (an update never deletes a holder: Mario stays, without them).
 			await storeOf(portal).update(db => {
 				const holder = db.holders.find(entry => entry.userId === MARIO.userId)!;
-				holder.userId = 'JCPD12345';
+				db.holders.push({...holder, userId: 'JCPD12345', email: 'mario.cinque@example.it'});
 				for (const certificate of db.certificates) if (certificate.userId === MARIO.userId) certificate.userId = 'JCPD12345';
 			});
 			const db = await storeOf(portal).read();
 			expect(databaseSchema.safeParse(db).success).toBe(true);
 			expect(findHolder(db, 'jcpd12345')?.userId).toBe('JCPD12345');
+			// Stored in a document of its own, read alone by an operation scoped to it.
+			expect(holderDocument(directory, 'JCPD12345').certificates.length).toBeGreaterThan(0);
+			expect((await storeOf(portal).read('JCPD12345')).holders.map(holder => holder.userId)).toEqual(['JCPD12345']);
 			expect((await portal.sessions.login('jcpd12345', MARIO.password)).kind).toBe('success');
 		} finally {
 			remove();

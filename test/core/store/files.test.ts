@@ -7,6 +7,7 @@ import {migrate, type Migration} from '../../../source/core/store/migrations.js'
 import {DATABASE_VERSION, emptyDatabase, nextSequence, type Holder} from '../../../source/core/store/schema.js';
 import {Store} from '../../../source/core/store/store.js';
 import {holderFile, holdersFolder, recordBytes} from '../../helpers/data-folder.js';
+import {validHolder} from '../../helpers/stores.js';
 import {temporaryDirectory} from '../../helpers/portal.js';
 
 let cleanup: (() => void) | undefined;
@@ -42,31 +43,6 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 	);
 }
 
-/** A holder that passes the schema, for tests that break exactly one field. */
-function validHolder(): Holder {
-	return {
-		userId: 'JCPD1234',
-		name: 'Mario',
-		surname: 'Rossi',
-		codiceFiscale: 'RSSMRA80A01H501U',
-		phone: '+393331234567',
-		email: 'mario.rossi@example.it',
-		passwordHash: '$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA',
-		pinHash: '$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA',
-		ercHash: '$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA',
-		pinFailures: 0,
-		replacementDeadline: null,
-		createdAt: '2026-11-24T09:00:00.000Z',
-		otp: {preferred: 'sms', app: null, push: false, token: null},
-		report: {email: null, frequency: 'never', lastDailyReport: null},
-		pukHash: null,
-		recoveryPhone: null,
-		secretQuestion: null,
-		mustChangePassword: false,
-		language: null,
-	};
-}
-
 describe('file permissions', () => {
 	it('creates the folder 0700 and writes db.json and db.lock 0600, also under umask 000', async () => {
 		await withUmask(0, async () => {
@@ -79,25 +55,6 @@ describe('file permissions', () => {
 			expect(statSync(store.file).mode & 0o777).toBe(0o600);
 			expect(statSync(join(store.directory, 'db.lock')).mode & 0o777).toBe(0o600);
 			expect(statSync(store.directory).mode & 0o777).toBe(0o700);
-		});
-	});
-
-	it('creates holders/ 0700 and writes each holder document 0600, also under umask 000, alone or in a commit with db.json', async () => {
-		await withUmask(0, async () => {
-			const store = new Store(folder());
-			await store.initialize(() => ({...emptyDatabase(), holders: [validHolder()]}));
-			const holder = holderFile(store.directory, 'JCPD1234');
-			expect(statSync(holdersFolder(store.directory)).mode & 0o777).toBe(0o700);
-			expect(statSync(holder).mode & 0o777).toBe(0o600);
-			chmodSync(holder, 0o644);
-			await store.update(db => void (db.holders[0]!.pinFailures = 1), 'JCPD1234');
-			expect(statSync(holder).mode & 0o777).toBe(0o600);
-			await store.update(db => void db.holders.push({...validHolder(), userId: 'JCPD5678'}));
-			await store.update(db => {
-				for (const entry of db.holders) entry.pinFailures = 2;
-			});
-			for (const userId of ['JCPD1234', 'JCPD5678']) expect(statSync(holderFile(store.directory, userId)).mode & 0o777, userId).toBe(0o600);
-			expect(statSync(store.file).mode & 0o777).toBe(0o600);
 		});
 	});
 
@@ -163,45 +120,6 @@ describe('a database that does not parse or validate', () => {
 		expect(readFileSync(store.file).equals(before)).toBe(true);
 		expect(statSync(store.file).mode).toBe(modeBefore);
 		expect(temporaries(store.directory)).toEqual([]);
-	});
-
-	const holderCases: [string, (text: string) => string, string][] = [
-		['truncated', text => text.slice(0, Math.floor(text.length / 2)), 'not valid JSON'],
-		['empty', () => '', 'not valid JSON'],
-		['not an object', () => '[1, 2, 3]', '(root)'],
-		['schema-violating (a holder without a password hash)', text => JSON.stringify({...JSON.parse(text), holder: {...validHolder(), passwordHash: undefined}}), 'holder.passwordHash'],
-		['another holder’s (its userID changed)', text => JSON.stringify({...JSON.parse(text), holder: {...validHolder(), userId: 'JCPD5678'}}), 'holder.userId is JCPD5678, not JCPD1234'],
-		['from a future version', text => JSON.stringify({...JSON.parse(text), version: 99}), 'version'],
-	];
-
-	it.each(holderCases)('a holder document %s: read and update, whole or scoped to the holder, refuse it, name the file, and change nothing', async (_name, corrupt, reason) => {
-		const store = new Store(folder());
-		await store.initialize(() => ({...emptyDatabase(), holders: [validHolder()]}));
-		const file = holderFile(store.directory, 'JCPD1234');
-		writeFileSync(file, corrupt(readFileSync(file, 'utf8')));
-		const before = recordBytes(store.directory);
-		let changed = false;
-		const attempts: [string, () => Promise<unknown>][] = [
-			['read', () => store.read()],
-			['read scoped', () => store.read('JCPD1234')],
-			['update', () => store.update(db => {
-				changed = true;
-				nextSequence(db, 'counter');
-			})],
-			['update scoped', () => store.update(() => (changed = true), 'JCPD1234')],
-			['update from a fresh Store', () => new Store(store.directory).update(() => (changed = true))],
-		];
-		for (const [what, attempt] of attempts) {
-			const error = await rejection(attempt());
-			expect(error, what).toBeInstanceOf(DomainError);
-			expect((error as DomainError).code, what).toBe('store.invalid');
-			expect((error as DomainError).params['file'], what).toBe(file);
-			expect(String((error as DomainError).params['reason']), what).toContain(reason);
-		}
-		expect(changed).toBe(false);
-		expect(recordBytes(store.directory)).toEqual(before);
-		expect(temporaries(store.directory)).toEqual([]);
-		expect(temporaries(holdersFolder(store.directory))).toEqual([]);
 	});
 
 	it('says where a schema violation is', async () => {
