@@ -1,11 +1,12 @@
 import {execFileSync} from 'node:child_process';
-import {existsSync, lstatSync, readFileSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
+import {existsSync, lstatSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {UNKNOWN_LOG_MAX_BYTES} from '../../source/core/history/access-log.js';
 import {DEFAULT_HISTORY_FILTER} from '../../source/core/history/query.js';
 import type {AccessEntry} from '../../source/core/portal.js';
 import {accessEntries, demoPortal, logIn, MARIO} from '../helpers/portal.js';
+import {holdersFolder, readDatabase, recordBytes} from '../helpers/data-folder.js';
 import {storeOf} from '../helpers/internals.js';
 
 /*
@@ -27,11 +28,12 @@ const entry = (id: number, userId: string | null, outcome: AccessEntry['outcome'
 describe('the access log', () => {
 	it('moves the entries of a db.json from before it to the holders’ files on the first write, and shows them before and after', async () => {
 		const {portal, directory} = await setup();
-		const file = join(directory, 'db.json');
-		const db = JSON.parse(readFileSync(file, 'utf8')) as {accessLog: AccessEntry[]; sequences: Record<string, number>};
+		// A db.json from before: format 1, the whole database in it (holders too) with its access log.
+		const db = await readDatabase(directory);
 		db.accessLog = [entry(1, MARIO.userId, 'success'), entry(2, null), entry(3, MARIO.userId, 'logout')];
 		db.sequences['accessLog'] = 3;
-		writeFileSync(file, JSON.stringify(db));
+		writeFileSync(join(directory, 'db.json'), JSON.stringify(db));
+		rmSync(holdersFolder(directory), {recursive: true});
 		// Nothing moved before a write (the session opened here is the first one).
 		expect(await accessEntries(portal)).toEqual([]);
 		const session = await logIn(portal, MARIO.userId, MARIO.password);
@@ -42,8 +44,8 @@ describe('the access log', () => {
 			[4, 'success'],
 		]);
 		expect((await accessEntries(portal, null)).map(item => item.id)).toEqual([2]);
-		// db.json keeps an operation's entries (also in the log) only until the next write (here the session's).
-		expect((JSON.parse(readFileSync(file, 'utf8')) as typeof db).accessLog).toEqual([]);
+		// The data folder keeps an operation's entries (also in the log) only until the next write (here the session's).
+		expect((await readDatabase(directory)).accessLog).toEqual([]);
 		const page = await portal.history.accesses(session, {...DEFAULT_HISTORY_FILTER, order: 'oldest'}, {page: 1, pageSize: 10});
 		expect(page.items.map(item => item.id)).toEqual([1, 3, 4]);
 	});
@@ -84,7 +86,7 @@ describe('the access log', () => {
 		expect(statSync(join(directory, 'access', 'unknown.jsonl')).mode & 0o777).toBe(0o600);
 	});
 
-	it('never writes through a planted symlink or into a FIFO: the operation fails, db.json and the target unchanged', async () => {
+	it('never writes through a planted symlink or into a FIFO: the operation fails, db.json, the holder documents and the target unchanged', async () => {
 		const {portal, directory} = await setup();
 		await portal.sessions.login(MARIO.userId, 'Sbagliata&1');
 		const victim = join(directory, 'victim.txt');
@@ -92,10 +94,10 @@ describe('the access log', () => {
 		const log = join(directory, 'access', `${MARIO.userId}.jsonl`);
 		execFileSync('rm', [log]);
 		symlinkSync(victim, log);
-		const before = readFileSync(join(directory, 'db.json'));
+		const before = recordBytes(directory);
 		await expect(portal.sessions.login(MARIO.userId, 'Sbagliata&2')).rejects.toThrow(/file\.symlink/);
 		expect(readFileSync(victim, 'utf8')).toBe('do not touch\n');
-		expect(readFileSync(join(directory, 'db.json'))).toEqual(before);
+		expect(recordBytes(directory)).toEqual(before);
 		expect(lstatSync(log).isSymbolicLink()).toBe(true);
 
 		execFileSync('rm', [log]);
@@ -103,7 +105,7 @@ describe('the access log', () => {
 		const started = Date.now();
 		await expect(portal.sessions.login(MARIO.userId, 'Sbagliata&3')).rejects.toThrow(/file\.notRegular/);
 		expect(Date.now() - started).toBeLessThan(5000);
-		expect(readFileSync(join(directory, 'db.json'))).toEqual(before);
+		expect(recordBytes(directory)).toEqual(before);
 		expect(existsSync(log)).toBe(true);
 	});
 });

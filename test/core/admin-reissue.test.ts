@@ -10,11 +10,12 @@ import type {CertificateRecord} from '../../source/core/store/schema.js';
 import {demoCopies} from '../helpers/demo-template.js';
 import {pdfText} from '../helpers/pdf.js';
 import {DEMO_NOW, logIn, MARIO} from '../helpers/portal.js';
+import {recordFiles} from '../helpers/data-folder.js';
 import {storeOf} from '../helpers/internals.js';
 
 /*
  * `mysign admin reissue` in the core: the operator path out of a blocked PIN or a revoked
- * certificate. Refusals leave db.json and the outbox byte for byte as they were.
+ * certificate. Refusals leave db.json, the holder documents and the outbox byte for byte as they were.
  */
 
 const demoCopy = demoCopies();
@@ -24,10 +25,11 @@ afterEach(() => {
 	vi.restoreAllMocks();
 });
 
-/** Everything a refusal must leave untouched: the database, the outbox, the CRL. */
+/** Everything a refusal must leave untouched: the database (db.json and the holder documents), the outbox, the CRL. */
 function snapshot(directory: string): string {
 	const outbox = existsSync(join(directory, 'outbox')) ? readdirSync(join(directory, 'outbox')).sort().join(',') : '';
-	return [readFileSync(join(directory, 'db.json'), 'utf8'), outbox, readFileSync(join(directory, 'pki', 'crl.pem'), 'utf8')].join('\n--\n');
+	const records = recordFiles(directory).map(file => `${file}\n${readFileSync(file, 'utf8')}`);
+	return [...records, outbox, readFileSync(join(directory, 'pki', 'crl.pem'), 'utf8')].join('\n--\n');
 }
 
 async function envelopeText(portal: Portal, directory: string): Promise<{subject: string; text: string; pdf: string}> {

@@ -40,7 +40,7 @@ const OPERATIONS: {[A in Area]: Record<MethodOf<Portal[A]>, HolderOperation | st
 		login: 'opens a session',
 		offerAppLogin: 'opens a session (the login screen’s app code)',
 		pollAppLogin: 'opens a session',
-		resumeCli: 'opens a session: the CLI session’s secret (its hash only is in db.json)',
+		resumeCli: 'opens a session: the CLI session’s secret (its hash only is in the holder’s document)',
 		logout: 'ends only the holder’s own session; tested below',
 		closeOwn: 'ends only the sessions this process opened, when the portal is closed (test/core/sessions.test.ts)',
 		status: 'says whether a session is live; tested below',

@@ -97,7 +97,7 @@ describe('no secret in plaintext in the data folder', () => {
 
 		const files = await dataFiles(directory);
 		// The scan saw what it should.
-		for (const expected of ['db.json', 'documenti/contratto.txt.p7m', `signatures/${MARIO.userId}.jsonl`]) expect(files.map(entry => entry.file)).toContain(expected);
+		for (const expected of ['db.json', `holders/${MARIO.userId}.json`, 'documenti/contratto.txt.p7m', `signatures/${MARIO.userId}.jsonl`]) expect(files.map(entry => entry.file)).toContain(expected);
 		expect(files.filter(entry => entry.file.endsWith('.eml')).length).toBeGreaterThanOrEqual(6);
 
 		for (const [name, secret] of Object.entries(SECRETS)) {

@@ -5,6 +5,7 @@ import type {Portal, Session} from '../../source/core/portal.js';
 import {envelopeMode} from '../../source/core/signing/output.js';
 import {demoCopies} from '../helpers/demo-template.js';
 import {errorCode, GIULIA, lastSmsCode, logIn, MARIO} from '../helpers/portal.js';
+import {holderDocument, recordFiles} from '../helpers/data-folder.js';
 import {storeOf} from '../helpers/internals.js';
 
 /*
@@ -78,13 +79,14 @@ describe('the signing operations need a live session of the holder', () => {
 });
 
 describe('command-line sessions', () => {
-	it('resumed only with the secret (db.json holds its hash), within the idle and maximum times; logout ends them', async () => {
+	it('resumed only with the secret (the data folder holds its hash), within the idle and maximum times; logout ends them', async () => {
 		const {portal, clock, directory} = await demoCopy();
 		const session = await logIn(portal, MARIO.userId, MARIO.password);
 		const secret = await portal.sessions.cliSecret(session);
 		expect(secret).toMatch(/^[\w-]{43}$/);
-		const db = readFileSync(join(directory, 'db.json'), 'utf8');
-		expect(db).not.toContain(secret);
+		// The session is stored (in Mario's document), and no record file holds its secret.
+		expect(holderDocument(directory, MARIO.userId).sessions.some(stored => stored.id === session.id)).toBe(true);
+		for (const file of recordFiles(directory)) expect(readFileSync(file, 'utf8'), file).not.toContain(secret);
 
 		expect((await portal.sessions.resumeCli({userId: MARIO.userId, sessionId: session.id, secret})).id).toBe(session.id);
 		expect(await errorCode(portal.sessions.resumeCli({userId: MARIO.userId, sessionId: session.id, secret: secret.slice(0, -1) + (secret.endsWith('A') ? 'B' : 'A')}))).toBe('auth.sessionExpired');

@@ -1,5 +1,5 @@
 import {afterEach} from 'vitest';
-import {emptyDatabase} from '../../source/core/store/schema.js';
+import {emptyDatabase, type Holder} from '../../source/core/store/schema.js';
 import {Store} from '../../source/core/store/store.js';
 import {temporaryDirectory} from './holders.js';
 
@@ -18,5 +18,30 @@ export function emptyStores(): () => Promise<Store> {
 		const store = new Store(folder.path);
 		await store.initialize(() => emptyDatabase());
 		return store;
+	};
+}
+
+/** A holder that passes the schema, for tests that break exactly one field. */
+export function validHolder(): Holder {
+	return {
+		userId: 'JCPD1234',
+		name: 'Mario',
+		surname: 'Rossi',
+		codiceFiscale: 'RSSMRA80A01H501U',
+		phone: '+393331234567',
+		email: 'mario.rossi@example.it',
+		passwordHash: '$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA',
+		pinHash: '$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA',
+		ercHash: '$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA',
+		pinFailures: 0,
+		replacementDeadline: null,
+		createdAt: '2026-11-24T09:00:00.000Z',
+		otp: {preferred: 'sms', app: null, push: false, token: null},
+		report: {email: null, frequency: 'never', lastDailyReport: null},
+		pukHash: null,
+		recoveryPhone: null,
+		secretQuestion: null,
+		mustChangePassword: false,
+		language: null,
 	};
 }

@@ -8,21 +8,24 @@ import {allFiles, realClockDemo} from '../helpers/reliability.js';
 
 /*
  * Issue 9, point 3, at the level users meet it. test/core/store/files.test.ts checks the store
- * refuses 8 kinds of broken db.json without touching it; here the real CLI and the full-screen
- * portal refuse to start on them, name the file and the problem in Italian, exit 1, and leave
- * every file of the data folder byte-for-byte as it was.
+ * refuses 8 kinds of broken db.json and 6 of broken holder documents (holders/<userID>.json)
+ * without touching them; here the real CLI and the full-screen portal refuse to start on them,
+ * name the file and the problem in Italian, exit 1, and leave every file of the data folder
+ * byte-for-byte as it was.
  */
 
 const {open} = e2eFixture();
 const demoFolder = realClockDemo();
 
-type Corruption = [name: string, corrupt: (valid: string) => string, problem: RegExp];
+/** Which file is broken: db.json, or a holder's document (holders/<userID>.json, here Mario's). */
+type Corruption = [name: string, target: 'db.json' | 'holder', corrupt: (valid: string) => string, problem: RegExp];
 
 const CORRUPTIONS: Corruption[] = [
-	['truncated', valid => valid.slice(0, Math.floor(valid.length / 3)), /non è valido: not valid JSON/],
-	['invalid JSON', valid => valid.replace('"holders"', 'holders'), /non è valido: not valid JSON/],
-	['schema-violating (a holder without a password hash)', valid => valid.replace(/"passwordHash": "[^"]*"/, '"passwordHash": 42'), /non è valido: holders\.0\.passwordHash/],
-	['from a future version', valid => valid.replace(/"version": \d+/, '"version": 99'), /versione più recente di mysign \(formato 99\)/],
+	['truncated', 'db.json', valid => valid.slice(0, Math.floor(valid.length / 3)), /non è valido: not valid JSON/],
+	['invalid JSON', 'db.json', valid => valid.replace('"settings"', 'settings'), /non è valido: not valid JSON/],
+	['from a future version', 'db.json', valid => valid.replace(/"version": \d+/, '"version": 99'), /versione più recente di mysign \(formato 99\)/],
+	['a holder document truncated', 'holder', valid => valid.slice(0, Math.floor(valid.length / 3)), /non è valido: not valid JSON/],
+	['schema-violating (a holder without a password hash)', 'holder', valid => valid.replace(/"passwordHash": "[^"]*"/, '"passwordHash": 42'), /non è valido: holder\.passwordHash/],
 ];
 
 const COMMANDS: string[][] = [['status', '--user', 'JCPD7173'], ['admin', 'list'], ['demo'], ['phone', '--print', '--user', 'JCPD7173']];
@@ -36,11 +39,13 @@ function expectUnchanged(directory: string, before: Map<string, Buffer>): void {
 	for (const [file, content] of before) expect(readFileSync(join(directory, file)).equals(content), file).toBe(true);
 }
 
-describe('a broken db.json: every entry point refuses to start, says why, and changes nothing', () => {
-	it.each(CORRUPTIONS)('%s', async (_name, corrupt, problem) => {
+describe('a broken db.json or holder document: every entry point refuses to start, says why, and changes nothing', () => {
+	it.each(CORRUPTIONS)('%s', async (_name, target, corrupt, problem) => {
 		const data = await demoFolder();
-		const file = join(data, 'db.json');
-		writeFileSync(file, corrupt(readFileSync(file, 'utf8')));
+		const file = target === 'db.json' ? join(data, 'db.json') : join(data, 'holders', 'JCPD7173.json');
+		const valid = readFileSync(file, 'utf8');
+		expect(corrupt(valid)).not.toBe(valid);
+		writeFileSync(file, corrupt(valid));
 		const before = snapshot(data);
 		for (const command of COMMANDS) {
 			const result = runCli([...command, '--data', data]);

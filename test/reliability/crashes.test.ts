@@ -125,6 +125,14 @@ async function signOnce(portal: Portal, directory: string) {
 	return portal.signing.sign(session, {documents, pin: MARIO.pin, challengeId: challenge.id, code});
 }
 
+/** Mario locked out of logging in (as by too many wrong passwords), for `admin unlock` to lift. */
+async function lockOut(directory: string): Promise<void> {
+	const now = new Date();
+	await new Store(directory).update(db => {
+		db.loginThrottle[`user:${MARIO.userId}`] = {failures: 5, lockedUntil: new Date(now.getTime() + 3_600_000).toISOString(), lockouts: 1, lastFailureAt: now.toISOString()};
+	}, MARIO.userId);
+}
+
 /** The CLI with the file system under `directory` failing like a full disk or a read-only mount. */
 function faultyCli(fault: 'ENOSPC' | 'EROFS', directory: string, args: readonly string[]) {
 	return runCli([...args, '--data', directory], {env: {NODE_OPTIONS: `--import=${join(WORKERS, 'fs-faults.mjs')}`, MYSIGN_FAULT: fault, MYSIGN_FAULT_DIR: directory}});
@@ -140,6 +148,8 @@ describe('a full disk and a read-only data folder', () => {
 	for (const fault of ['ENOSPC', 'EROFS'] as const) {
 		it.each(writes)(`${fault}: %s fails with a clear Italian message and leaves every file as it was`, async (_name, args) => {
 			const directory = await demoCopy();
+			// Something to unlock: a store that changes nothing writes nothing, so `unlock` on an unlocked holder has no write to fail.
+			if (args[1] === 'unlock') await lockOut(directory);
 			const before = new Map(allFiles(directory).map(file => [file, readFileSync(join(directory, file))]));
 			const result = faultyCli(fault, directory, args);
 			expect(result.status, result.stdout + result.stderr).toBe(1);

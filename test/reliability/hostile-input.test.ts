@@ -10,6 +10,7 @@ import {describeError, translator} from '../../source/ui/i18n/index.js';
 import {demoCopies} from '../helpers/demo-template.js';
 import {logIn, MARIO} from '../helpers/portal.js';
 import {HOSTILE_PIECES, SOAK} from '../helpers/reliability.js';
+import {recordBytes, recordFiles} from '../helpers/data-folder.js';
 import {challengesOf} from '../helpers/internals.js';
 
 /*
@@ -17,7 +18,7 @@ import {challengesOf} from '../helpers/internals.js';
  * text, in the core every front end calls. Each generated value carries at least one hostile
  * piece: an escape sequence (OSC 52/0/2/8, CSI, C1), a control character, a bidi or zero-width
  * character, or it is huge. Every one must be refused with a domain error (a message, not a
- * crash) and leave db.json byte-for-byte as it was; none may reach Object.prototype.
+ * crash) and leave db.json and the holder documents byte-for-byte as they were; none may reach Object.prototype.
  */
 
 const RUNS = SOAK ? 500 : 40;
@@ -31,13 +32,14 @@ const hostile: fc.Arbitrary<string> = fc
 /** Hostile, or a million characters. */
 const hostileOrHuge = fc.oneof({weight: 9, arbitrary: hostile}, {weight: 1, arbitrary: fc.constant('x'.repeat(1_000_000) + '\u001b]52;c;AAAA\u0007')});
 
-function dbBytes(directory: string): Buffer {
-	return readFileSync(join(directory, 'db.json'));
+/** The text of every record file (db.json and the holder documents), each after its path. */
+function recordsText(directory: string): string {
+	return recordFiles(directory).map(file => `${file}\n${readFileSync(file, 'utf8')}`).join('\n');
 }
 
-/** The call is refused with a domain error whose code matches, the message shown has no control character, and db.json is unchanged (`stored: 'counted'`: only a counter may change). */
+/** The call is refused with a domain error whose code matches, the message shown has no control character, and db.json and the holder documents are unchanged (`stored: 'counted'`: only a counter may change). */
 async function expectRefusedUnchanged(directory: string, call: () => Promise<unknown>, code: RegExp, stored: 'nothing' | 'counted' = 'nothing'): Promise<void> {
-	const before = dbBytes(directory);
+	const before = recordBytes(directory);
 	let caught: unknown;
 	try {
 		await call();
@@ -50,8 +52,8 @@ async function expectRefusedUnchanged(directory: string, call: () => Promise<unk
 	const shown = describeError(translator('it'), caught);
 	expect(shown).not.toMatch(/^Errore imprevisto/);
 	expect(findForbiddenCharacter(shown)).toBeUndefined();
-	if (stored === 'nothing') expect(dbBytes(directory).equals(before), 'db.json changed').toBe(true);
-	else expect(dbBytes(directory).toString('utf8')).not.toMatch(/PWNED|SElKQUNL|evil\.example|polluted|xxxxxxxxxx/);
+	if (stored === 'nothing') expect(recordBytes(directory), 'db.json or a holder document changed').toEqual(before);
+	else expect(recordsText(directory)).not.toMatch(/PWNED|SElKQUNL|evil\.example|polluted|xxxxxxxxxx/);
 	expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
 }
 
@@ -92,7 +94,7 @@ describe('fields that take a person\'s text: refused with a message, nothing sto
 				const result = await portal.sessions.login(identifier, password);
 				expect(['invalid', 'locked']).toContain(result.kind);
 				// A failed login is logged, but with nothing of what was typed.
-				expect(readFileSync(join(directory, 'db.json'), 'utf8')).not.toMatch(/PWNED|SElKQUNL|evil\.example|polluted/);
+				expect(recordsText(directory)).not.toMatch(/PWNED|SElKQUNL|evil\.example|polluted/);
 			}),
 			RUNS,
 		);

@@ -149,7 +149,7 @@ describe('canary secrets through their flows, under umask 000', () => {
 
 			// The data folder, every file but the outbox (it delivers codes by design) as bytes in any encoding we store.
 			const files = walk(directory).filter(entry => !entry.directory && !relative(directory, entry.path).startsWith('outbox'));
-			expect(files.map(entry => relative(directory, entry.path))).toEqual(expect.arrayContaining(['db.json', `signatures/${MARIO.userId}.jsonl`, 'pki/crl.pem']));
+			expect(files.map(entry => relative(directory, entry.path))).toEqual(expect.arrayContaining(['db.json', `holders/${MARIO.userId}.json`, `signatures/${MARIO.userId}.jsonl`, 'pki/crl.pem']));
 			const secretBytes = Buffer.from(decodeBase32(totpSecret));
 			const encodings = [totpSecret, totpSecret.toLowerCase(), secretBytes.toString('hex'), secretBytes.toString('base64').replace(/=+$/, '')];
 			for (const entry of files) {

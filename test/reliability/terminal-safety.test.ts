@@ -44,22 +44,26 @@ function offences(output: string, options: {hiddenText?: boolean} = {}): string[
 /** The demo data with the payload in every stored text field that a screen or a command shows. */
 async function hostileFolder(): Promise<string> {
 	const data = await demoFolder();
+	// Mario's records in his document (holders/<userID>.json), the operators and counters in db.json.
 	const file = join(data, 'db.json');
 	const db = JSON.parse(readFileSync(file, 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+	const holderFile = join(data, 'holders', `${MARIO.userId}.json`);
+	const own = JSON.parse(readFileSync(holderFile, 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 	const now = new Date().toISOString();
-	const mario = db['holders'].find((holder: {userId: string}) => holder.userId === MARIO.userId);
+	const mario = own['holder'];
 	mario.name = `MARIO${PAYLOAD}`;
 	mario.surname = `ROSSI${PAYLOAD}`;
 	mario.secretQuestion = {...mario.secretQuestion, question: `Domanda${PAYLOAD}`};
-	const certificate = db['certificates'].find((entry: {userId: string; status: string}) => entry.userId === MARIO.userId && entry.status === 'active');
+	const certificate = own['certificates'].find((entry: {userId: string; status: string}) => entry.userId === MARIO.userId && entry.status === 'active');
 	certificate.issuer = {...certificate.issuer, commonName: `CA${PAYLOAD}${MEGABYTE}`, organization: `InfoCert${PAYLOAD}`, organizationalUnit: `QTSP${PAYLOAD}`};
-	db['sessions'].push({id: 'hostile-session', userId: MARIO.userId, terminal: `pts/9${PAYLOAD}`.slice(0, 200), startedAt: now, lastActivityAt: now, endedAt: null, endReason: null});
+	own['sessions'].push({id: 'hostile-session', userId: MARIO.userId, terminal: `pts/9${PAYLOAD}`.slice(0, 200), startedAt: now, lastActivityAt: now, endedAt: null, endReason: null});
 	const accessId = (db['sequences']['accessLog'] ?? 0) + 1;
-	db['accessLog'].push({id: accessId, at: now, userId: MARIO.userId, outcome: 'success', terminal: `tty${PAYLOAD}`.slice(0, 200)});
+	own['accessLog'].push({id: accessId, at: now, userId: MARIO.userId, outcome: 'success', terminal: `tty${PAYLOAD}`.slice(0, 200)});
 	db['sequences']['accessLog'] = accessId;
 	if (db['operators'][0]) db['operators'][0].name = `RAO${PAYLOAD}`;
 	const outboxId = (db['sequences']['outbox'] ?? 0) + 1;
 	db['sequences']['outbox'] = outboxId;
+	writeFileSync(holderFile, JSON.stringify(own, null, '\t'));
 	writeFileSync(file, JSON.stringify(db, null, '\t'));
 	appendFileSync(
 		join(data, 'signatures', `${MARIO.userId}.jsonl`),

@@ -42,7 +42,7 @@ async function unhandledWhileShowing(portal: Portal, node: ReactNode): Promise<u
 			</UiContext.Provider>,
 		);
 		cleanups.push(() => rendered.unmount());
-		// The loads read db.json: give them time to settle (and an unhandled refusal to be reported).
+		// The loads read the data folder: give them time to settle (and an unhandled refusal to be reported).
 		await new Promise(resolve => setTimeout(resolve, 500));
 	} finally {
 		process.off('unhandledRejection', listener);

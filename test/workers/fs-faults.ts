@@ -62,7 +62,7 @@ if (fault && root) {
 			return real(...args);
 		};
 	}
-	// Descriptors opened for writing under the folder (the store writes db.json with synchronous calls).
+	// Descriptors opened for writing under the folder (the store writes db.json and the holder documents with synchronous calls).
 	const writable = new Map<unknown, unknown>();
 	const realOpenSync = sync['openSync']!;
 	sync['openSync'] = (...args: unknown[]) => {

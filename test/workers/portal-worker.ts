@@ -15,8 +15,8 @@ import {join} from 'node:path';
 import {isDomainError} from '../../source/core/errors.js';
 import {loadOrCreateKey} from '../../source/core/keys.js';
 import {Portal, type Session} from '../../source/core/portal.js';
-import type {Database} from '../../source/core/store/schema.js';
-import {storeOf, challengesOf} from '../helpers/internals.js';
+import {holderDocument} from '../helpers/data-folder.js';
+import {challengesOf} from '../helpers/internals.js';
 
 const [dataDirectory, tag, countText, mixText, forever] = process.argv.slice(2) as [string, string, string, string, string | undefined];
 const USER = 'JCPD7173';
@@ -55,8 +55,8 @@ mkdirSync(documents, {recursive: true});
 const seen = new Map<string, {id: number; userId: string | null; code: string | undefined}>();
 
 async function codeFor(challengeId: string): Promise<{code: string; outboxId: number}> {
-	// A plain parse (what the phone sees), not a validated store read: the workers' own reads must not crowd the store.
-	const challenge = (JSON.parse(readFileSync(storeOf(portal).file, 'utf8')) as Database).challenges.find(entry => entry.id === challengeId);
+	// A plain parse of the holder's document (what the phone sees), not a validated store read: the workers' own reads must not crowd the store.
+	const challenge = holderDocument(dataDirectory, USER).challenges.find(entry => entry.id === challengeId);
 	if (!challenge?.codeHash) throw new Error(`challenge ${challengeId} has no code`);
 	// Newest first (the names are zero-padded ids): the message just sent is among the first read.
 	// A second pass reads everything again: after a crash, a message number can be reused.

@@ -83,7 +83,7 @@ describe('login', () => {
 		await portal.sessions.login(MARIO.userId, MARIO.password);
 		await portal.sessions.login('nobody@example.it', 'nope');
 		const log = [...(await accessEntries(portal, MARIO.userId)), ...(await accessEntries(portal, null))];
-		// db.json keeps only the last operation's entries, already in the log too.
+		// The data folder keeps only the last operation's entries, already in the log too.
 		expect((await storeOf(portal).read()).accessLog.map(entry => entry.outcome)).toEqual(['wrong-password']);
 		expect(log.map(entry => [entry.userId, entry.outcome, entry.terminal])).toEqual([
 			[MARIO.userId, 'wrong-password', 'test'],

@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest';
 import {isUserId, newUserId} from '../../../source/core/holders/user-id.js';
 import {databaseSchema} from '../../../source/core/store/schema.js';
 import {findHolder} from '../../../source/core/auth/login.js';
+import {holderDocument} from '../../helpers/data-folder.js';
 import {storeOf} from '../../helpers/internals.js';
 import {demoPortal, MARIO} from '../../helpers/portal.js';
 
@@ -39,18 +40,20 @@ describe('new userIDs', () => {
 	});
 
 	it('a 5-digit holder is stored, validated, and logs in by userID in any case', async () => {
-		const {portal, remove} = await demoPortal();
+		const {portal, directory, remove} = await demoPortal();
 		try {
-			// MARIO's twin under a 5-digit userID (the store never renames a holder: a new one is enrolled).
+			// Mario's credentials and certificates under a 5-digit userID (an update never deletes a holder: Mario stays, without them).
 			await storeOf(portal).update(db => {
-				const mario = db.holders.find(entry => entry.userId === MARIO.userId)!;
-				db.holders.push({...structuredClone(mario), userId: 'JCPD12345', email: 'cinque.cifre@example.it'});
-				const certificates = db.certificates.filter(certificate => certificate.userId === MARIO.userId);
-				for (const [index, certificate] of certificates.entries()) db.certificates.push({...structuredClone(certificate), id: `${certificate.id}-twin`, userId: 'JCPD12345', iut: String(99_999_990 + index)});
+				const holder = db.holders.find(entry => entry.userId === MARIO.userId)!;
+				db.holders.push({...holder, userId: 'JCPD12345', email: 'mario.cinque@example.it'});
+				for (const certificate of db.certificates) if (certificate.userId === MARIO.userId) certificate.userId = 'JCPD12345';
 			});
 			const db = await storeOf(portal).read();
 			expect(databaseSchema.safeParse(db).success).toBe(true);
 			expect(findHolder(db, 'jcpd12345')?.userId).toBe('JCPD12345');
+			// Stored in a document of its own, read alone by an operation scoped to it.
+			expect(holderDocument(directory, 'JCPD12345').certificates.length).toBeGreaterThan(0);
+			expect((await storeOf(portal).read('JCPD12345')).holders.map(holder => holder.userId)).toEqual(['JCPD12345']);
 			expect((await portal.sessions.login('jcpd12345', MARIO.password)).kind).toBe('success');
 		} finally {
 			remove();

@@ -6,6 +6,7 @@ import {recordChange} from '../../../source/core/notify/changes.js';
 import {totpCode} from '../../../source/core/otp/totp.js';
 import type {OutboxMessage, Portal, Session} from '../../../source/core/portal.js';
 import {accessEntries, demoPortal, GIULIA, lastSmsCode, logIn, ManualClock, MARIO} from '../../helpers/portal.js';
+import {globalDocument, holderDocument, readDatabase} from '../../helpers/data-folder.js';
 import {storeOf} from '../../helpers/internals.js';
 
 /*
@@ -227,7 +228,7 @@ describe('every change is recorded and e-mailed', () => {
 });
 
 describe('a record before an effect', () => {
-	it('the notice is committed with the change in db.json; if the outbox write fails it is delivered by the next write, once', async () => {
+	it('the notice is committed with the change in the holder’s document; if the outbox write fails it is delivered by the next write, once', async () => {
 		const {portal, directory} = await setup();
 		const outbox = join(directory, 'outbox');
 		// The outbox cannot be written: a file in place of the folder.
@@ -235,16 +236,19 @@ describe('a record before an effect', () => {
 		renameSync(outbox, `${outbox}.away`);
 		writeFileSync(outbox, '');
 		await storeOf(portal).update(db => recordChange(db, {kind: 'pin-changed', userId: MARIO.userId}, portal.now()));
-		const onDisk = JSON.parse(readFileSync(join(directory, 'db.json'), 'utf8')) as {notices: OutboxMessage[]};
+		// Mario's notice is committed in his document, with the change it announces.
+		const onDisk = holderDocument(directory, MARIO.userId);
 		expect(onDisk.notices.map(message => message.subject)).toEqual(['InfoCert MySign: PIN di firma modificato']);
+		expect(globalDocument(directory).notices).toEqual([]);
 		expect((await accessEntries(portal)).at(-1)!.outcome).toBe('pin-changed');
-		// The folder is back: the next operation (any) delivers it first, and drops it from db.json.
+		// The folder is back: the next operation (any) delivers it first, and drops it from the data folder.
 		unlinkSync(outbox);
 		renameSync(`${outbox}.away`, outbox);
 		await storeOf(portal).update(() => undefined);
 		const delivered = (await portal.mailbox.list()).filter(message => message.subject === 'InfoCert MySign: PIN di firma modificato');
 		expect(delivered).toHaveLength(1);
-		expect(JSON.parse(readFileSync(join(directory, 'db.json'), 'utf8')).notices).toEqual([]);
+		expect(holderDocument(directory, MARIO.userId).notices).toEqual([]);
+		expect((await readDatabase(directory)).notices).toEqual([]);
 		await storeOf(portal).update(() => undefined);
 		expect((await portal.mailbox.list()).filter(message => message.subject === 'InfoCert MySign: PIN di firma modificato')).toHaveLength(1);
 	});

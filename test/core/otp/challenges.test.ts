@@ -1,9 +1,9 @@
 import {readFileSync} from 'node:fs';
-import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {MINUTE} from '../../../source/core/clock.js';
 import type {Portal, Session} from '../../../source/core/portal.js';
 import {demoPortal, errorCode, lastSmsCode, logIn, MARIO, refusal} from '../../helpers/portal.js';
+import {holderDocument, recordFiles} from '../../helpers/data-folder.js';
 import {storeOf, challengesOf} from '../../helpers/internals.js';
 
 let cleanup: (() => void) | undefined;
@@ -119,15 +119,18 @@ describe('SMS challenges', () => {
 		await portal.otp.resend(await logIn(portal, MARIO.userId, MARIO.password), challenge.id);
 	});
 
-	it('keeps no code in db.json', async () => {
+	it('keeps no code in db.json or a holder document', async () => {
 		const {portal, session, directory} = await setup();
 		const codes: string[] = [];
 		for (let index = 0; index < 5; index++) {
 			await startFor(portal, session);
 			codes.push(await lastCode(portal));
 		}
-		const db = readFileSync(join(directory, 'db.json'), 'utf8');
-		for (const code of codes) expect(db).not.toContain(code);
+		expect(holderDocument(directory, MARIO.userId).challenges.length).toBeGreaterThan(0);
+		for (const file of recordFiles(directory)) {
+			const text = readFileSync(file, 'utf8');
+			for (const code of codes) expect(text, file).not.toContain(code);
+		}
 	});
 });
 
@@ -154,9 +157,12 @@ describe('app channel', () => {
 		expect(await codeOf(challengesOf(portal).confirm({challengeId: second.id, userId: session.userId, operation: 'op', data: {}, code}))).toBe('otp.reused');
 		expect((await challengesOf(portal).get(second.id, session.userId)).attemptsLeft).toBe(5);
 
-		const db = readFileSync(join(directory, 'db.json'), 'utf8');
-		expect(db).not.toContain(activation.secret);
-		for (const secret of ['NTGEWVND7IZWBFTI4JCV3VCRUO7RRQHO', 'GXKQQPMTBTHFDHA6LASWB3XMKAQNIWIX']) expect(db).not.toContain(secret);
+		// No record file (db.json, the holder documents) holds an app secret.
+		for (const file of recordFiles(directory)) {
+			const text = readFileSync(file, 'utf8');
+			expect(text, file).not.toContain(activation.secret);
+			for (const secret of ['NTGEWVND7IZWBFTI4JCV3VCRUO7RRQHO', 'GXKQQPMTBTHFDHA6LASWB3XMKAQNIWIX']) expect(text, file).not.toContain(secret);
+		}
 	});
 });
 

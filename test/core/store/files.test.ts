@@ -6,6 +6,8 @@ import {DomainError} from '../../../source/core/errors.js';
 import {migrate, type Migration} from '../../../source/core/store/migrations.js';
 import {DATABASE_VERSION, emptyDatabase, nextSequence, type Holder} from '../../../source/core/store/schema.js';
 import {Store} from '../../../source/core/store/store.js';
+import {holderFile, holdersFolder, recordBytes} from '../../helpers/data-folder.js';
+import {validHolder} from '../../helpers/stores.js';
 import {temporaryDirectory} from '../../helpers/portal.js';
 
 let cleanup: (() => void) | undefined;
@@ -39,31 +41,6 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 		() => undefined,
 		(caught: unknown) => caught,
 	);
-}
-
-/** A holder that passes the schema, for tests that break exactly one field. */
-function validHolder(): Holder {
-	return {
-		userId: 'JCPD1234',
-		name: 'Mario',
-		surname: 'Rossi',
-		codiceFiscale: 'RSSMRA80A01H501U',
-		phone: '+393331234567',
-		email: 'mario.rossi@example.it',
-		passwordHash: '$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA',
-		pinHash: '$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA',
-		ercHash: '$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA',
-		pinFailures: 0,
-		replacementDeadline: null,
-		createdAt: '2026-11-24T09:00:00.000Z',
-		otp: {preferred: 'sms', app: null, push: false, token: null},
-		report: {email: null, frequency: 'never', lastDailyReport: null},
-		pukHash: null,
-		recoveryPhone: null,
-		secretQuestion: null,
-		mustChangePassword: false,
-		language: null,
-	};
 }
 
 describe('file permissions', () => {
@@ -179,7 +156,7 @@ describe('operations', () => {
 	it('an operation that throws writes nothing, even what it changed before throwing', async () => {
 		const store = new Store(folder());
 		await store.initialize(() => emptyDatabase());
-		const before = readFileSync(store.file);
+		const before = recordBytes(store.directory);
 		const failure = new Error('operation failed halfway');
 		await expect(
 			store.update(db => {
@@ -188,7 +165,7 @@ describe('operations', () => {
 				throw failure;
 			}),
 		).rejects.toBe(failure);
-		expect(readFileSync(store.file).equals(before)).toBe(true);
+		expect(recordBytes(store.directory)).toEqual(before);
 		await expect(store.update(db => nextSequence(db, 'counter'))).resolves.toBe(1);
 	});
 
@@ -213,7 +190,7 @@ describe('operations', () => {
 
 	it('on its first operation, removes temp files of writers that are dead, and only those', async () => {
 		const store = new Store(folder());
-		await store.initialize(() => emptyDatabase());
+		await store.initialize(() => ({...emptyDatabase(), holders: [validHolder()]}));
 		// A pid that has surely exited: a child we waited for.
 		const dead = spawn(process.execPath, ['-e', '']);
 		await new Promise(resolve => dead.on('exit', resolve));
@@ -230,6 +207,11 @@ describe('operations', () => {
 			const straySms = `00000135.sms.json.${dead.pid}.0123456789ab.tmp`;
 			const liveSms = `00000136.sms.json.${alive.pid}.0123456789ab.tmp`;
 			for (const name of [straySms, liveSms]) writeFileSync(join(outbox, name), '{"half": ');
+			// A holder document's temp that no commit names: its writer died before committing.
+			const holders = holdersFolder(store.directory);
+			const strayHolder = `JCPD1234.json.${dead.pid}.0123456789ab.tmp`;
+			const liveHolder = `JCPD1234.json.${alive.pid}.ba9876543210.tmp`;
+			for (const name of [strayHolder, liveHolder]) writeFileSync(join(holders, name), '{"half": ');
 			// A fresh Store: `initialize` above already did the one-time clean-up for its own instance.
 			const next = new Store(store.directory);
 			await next.update(db => nextSequence(db, 'counter'));
@@ -238,6 +220,7 @@ describe('operations', () => {
 			expect(left).toContain(liveName);
 			for (const name of unrelated) expect(left).toContain(name);
 			expect(readdirSync(outbox)).toEqual([liveSms]);
+			expect(readdirSync(holders).sort()).toEqual(['JCPD1234.json', liveHolder]);
 			expect((await next.read()).sequences['counter']).toBe(1);
 		} finally {
 			alive.kill('SIGKILL');
@@ -293,10 +276,20 @@ describe('migrations', () => {
 describe('store guards', () => {
 	it('refuses to save a change that breaks the schema, and keeps the file as it was', async () => {
 		const store = new Store(folder());
-		await store.initialize(() => emptyDatabase());
-		const before = readFileSync(store.file);
-		await expect(store.update(db => void (db.sequences['x'] = -1))).rejects.toMatchObject({code: 'store.invalid'});
-		expect(readFileSync(store.file).equals(before)).toBe(true);
+		await store.initialize(() => ({...emptyDatabase(), holders: [validHolder()]}));
+		const before = recordBytes(store.directory);
+		await expect(store.update(db => void (db.sequences['x'] = -1))).rejects.toMatchObject({code: 'store.invalid', params: {file: store.file}});
+		expect(recordBytes(store.directory)).toEqual(before);
+		// A holder's record broken, with db.json changed too (a commit of both) or alone (scoped).
+		const holder = holderFile(store.directory, 'JCPD1234');
+		const breakHolder = (db: {holders: Holder[]; sequences: Record<string, number>}) => {
+			db.sequences['x'] = 1;
+			db.holders[0]!.pinFailures = -1;
+		};
+		await expect(store.update(breakHolder)).rejects.toMatchObject({code: 'store.invalid', params: {file: holder, reason: expect.stringContaining('holder.pinFailures')}});
+		await expect(store.update(db => void (db.holders[0]!.pinFailures = -1), 'JCPD1234')).rejects.toMatchObject({code: 'store.invalid', params: {file: holder}});
+		expect(recordBytes(store.directory)).toEqual(before);
+		expect(temporaries(holdersFolder(store.directory))).toEqual([]);
 		await store.update(db => void (db.sequences['x'] = 1));
 	});
 
@@ -319,29 +312,39 @@ describe('validation that skips what the process already checked', () => {
 		const store = new Store(directory);
 		const holders = [validHolder(), {...validHolder(), userId: 'JCPD5678'}];
 		await store.initialize(() => ({...emptyDatabase(), holders}));
-		// Both Stores (and every read and write before) have seen the valid file: every field is known.
+		// Both Stores (and every read and write before) have seen the valid files: every field is known.
 		await store.update(db => nextSequence(db, 'counter'));
 		await new Store(directory).read();
-		const valid = JSON.parse(readFileSync(store.file, 'utf8')) as ReturnType<typeof emptyDatabase>;
-		const broken: [string, (db: typeof valid) => void, string][] = [
-			['holders.1.phone', db => void (db.holders[1]!.phone = '333'), 'phone must be in international form'],
-			['holders.0.otp.preferred', db => void ((db.holders[0]!.otp as {preferred: string}).preferred = 'fax'), ''],
-			['sequences.counter', db => void (db.sequences['counter'] = -1), ''],
-			['settings', db => void ((db as {settings: unknown}).settings = 'none'), ''],
+		const valid = recordBytes(directory);
+		type Document = Record<string, unknown> & {holder: Holder; sequences: Record<string, number>};
+		// Each broken in the file that holds it: db.json (format 2) or the holder's document.
+		const broken: [string | undefined, string, (document: Document) => void, string][] = [
+			['JCPD5678', 'holder.phone', document => void (document.holder.phone = '333'), 'phone must be in international form'],
+			['JCPD1234', 'holder.otp.preferred', document => void ((document.holder.otp as {preferred: string}).preferred = 'fax'), ''],
+			[undefined, 'sequences.counter', document => void (document.sequences['counter'] = -1), ''],
+			[undefined, 'settings', document => void (document['settings'] = 'none'), ''],
 		];
-		for (const [where, breakIt, message] of broken) {
-			const document = structuredClone(valid);
+		for (const [userId, where, breakIt, message] of broken) {
+			const file = userId === undefined ? store.file : holderFile(directory, userId);
+			const document = JSON.parse(readFileSync(file, 'utf8')) as Document;
 			breakIt(document);
-			writeFileSync(store.file, JSON.stringify(document, null, '\t'));
+			writeFileSync(file, JSON.stringify(document, null, '\t'));
 			const error = (await rejection(store.read())) as DomainError;
 			expect(error.code, where).toBe('store.invalid');
+			expect(error.params['file'], where).toBe(file);
 			expect(String(error.params['reason']), where).toContain(`${where}: ${message}`);
-			await expect(store.update(() => undefined), where).rejects.toMatchObject({code: 'store.invalid'});
+			await expect(store.update(() => undefined), where).rejects.toMatchObject({code: 'store.invalid', params: {file}});
+			// An operation scoped to the holder whose document is broken refuses it too.
+			if (userId !== undefined) {
+				await expect(store.read(userId), where).rejects.toMatchObject({code: 'store.invalid', params: {file}});
+				await expect(store.update(() => undefined, userId), where).rejects.toMatchObject({code: 'store.invalid', params: {file}});
+			}
+			writeFileSync(file, Buffer.from(valid.get(file)!, 'base64'));
 		}
-		writeFileSync(store.file, JSON.stringify(valid));
-		await expect(store.update(db => void (db.holders[0]!.email = 'not an e-mail'))).rejects.toMatchObject({code: 'store.invalid', params: {reason: expect.stringContaining('holders.0.email')}});
-		await expect(store.update(db => void db.holders.push({...validHolder(), userId: 'X'}))).rejects.toMatchObject({code: 'store.invalid', params: {reason: expect.stringContaining('holders.2.userId')}});
-		expect(JSON.parse(readFileSync(store.file, 'utf8'))).toEqual(valid);
+		expect(recordBytes(directory)).toEqual(valid);
+		await expect(store.update(db => void (db.holders[0]!.email = 'not an e-mail'))).rejects.toMatchObject({code: 'store.invalid', params: {file: holderFile(directory, 'JCPD1234'), reason: expect.stringContaining('holder.email')}});
+		await expect(store.update(db => void db.holders.push({...validHolder(), userId: 'X'}))).rejects.toMatchObject({code: 'store.invalid', params: {reason: expect.stringContaining('userId')}});
+		expect(recordBytes(directory)).toEqual(valid);
 	});
 
 	it('fills defaults and drops unknown keys in a field it has seen before in another form', async () => {
@@ -349,6 +352,12 @@ describe('validation that skips what the process already checked', () => {
 		await store.initialize(() => ({...emptyDatabase(), holders: [validHolder()]}));
 		await store.read();
 		const {language: _language, ...withoutLanguage} = validHolder();
+		// In the holder's document (format 2)…
+		const file = holderFile(store.directory, 'JCPD1234');
+		writeFileSync(file, JSON.stringify({...JSON.parse(readFileSync(file, 'utf8')), holder: {...withoutLanguage, extra: 1}}));
+		expect((await store.read()).holders[0]).toEqual(validHolder());
+		expect((await store.read('JCPD1234')).holders[0]).toEqual(validHolder());
+		// …and in a format-1 db.json.
 		writeFileSync(store.file, JSON.stringify({...emptyDatabase(), holders: [{...withoutLanguage, extra: 1}]}));
 		const read = await store.read();
 		expect(read.holders[0]).toEqual(validHolder());

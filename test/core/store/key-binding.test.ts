@@ -4,6 +4,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {keyFingerprint} from '../../../source/core/keys.js';
 import {Portal} from '../../../source/core/portal.js';
 import {demoFolderCopies} from '../../helpers/demo-template.js';
+import {holdersFolder, readDatabase, recordBytes, recordFiles} from '../../helpers/data-folder.js';
 import {DEMO_NOW, lastSmsCode, logIn, ManualClock, MARIO, refusal, temporaryDirectory} from '../../helpers/portal.js';
 
 /*
@@ -48,26 +49,30 @@ describe('keys bound to their database', () => {
 	it('a new database records a fingerprint of each key, which does not reveal the key', async () => {
 		const directory = await copyFolder();
 		const db = JSON.parse(readFileSync(join(directory, 'db.json'), 'utf8')) as {keys: {pepper: string; totp: string}};
-		const text = readFileSync(join(directory, 'db.json'), 'utf8');
+		// db.json records the fingerprints; no record file (db.json, a holder document) holds a key.
+		const texts = recordFiles(directory).map(file => readFileSync(file, 'utf8'));
+		expect(texts.length).toBeGreaterThan(1);
 		for (const [name, recorded] of Object.entries(db.keys)) {
 			const key = Buffer.from(readFileSync(join(directory, 'keys', `${name}.key`), 'utf8').trim(), 'base64');
 			expect(recorded).toBe(keyFingerprint(key));
 			expect(recorded).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
-			expect(text).not.toContain(key.toString('base64'));
-			expect(text).not.toContain(key.toString('hex'));
+			for (const text of texts) {
+				expect(text).not.toContain(key.toString('base64'));
+				expect(text).not.toContain(key.toString('hex'));
+			}
 		}
 	});
 
 	it('a backup restored without keys/ is refused, naming the key, with nothing created, written or counted; restoring keys/ gives the right PIN back', async () => {
 		const directory = await copyFolder();
 		renameSync(join(directory, 'keys'), join(directory, 'keys.backup'));
-		const before = {db: readFileSync(join(directory, 'db.json')), tree: tree(directory)};
+		const before = {db: recordBytes(directory), tree: tree(directory)};
 
 		expect(await refusal(open(directory))).toEqual({code: 'store.keyMissing', params: {file: join(directory, 'keys', 'pepper.key')}});
 		// `mysign demo` on the folder does not replace them either.
 		expect(await refusal(Portal.createDemo({dataDirectory: directory, clock: clock()}))).toMatchObject({code: 'store.keyMissing'});
 		expect(existsSync(join(directory, 'keys'))).toBe(false);
-		expect(readFileSync(join(directory, 'db.json')).equals(before.db)).toBe(true);
+		expect(recordBytes(directory)).toEqual(before.db);
 		expect(tree(directory)).toEqual(before.tree);
 
 		renameSync(join(directory, 'keys.backup'), join(directory, 'keys'));
@@ -83,22 +88,25 @@ describe('keys bound to their database', () => {
 		expect(await refusal(open(directory))).toEqual({code: 'store.keyMissing', params: {file: join(directory, 'keys', 'totp.key')}});
 
 		cpSync(join(other.path, 'keys', 'totp.key'), join(directory, 'keys', 'totp.key'));
-		const db = readFileSync(join(directory, 'db.json'));
+		const db = recordBytes(directory);
 		expect(await refusal(open(directory))).toEqual({code: 'store.keyMismatch', params: {file: join(directory, 'keys', 'totp.key')}});
 		cpSync(join(other.path, 'keys'), join(directory, 'keys'), {recursive: true});
 		expect(await refusal(open(directory))).toEqual({code: 'store.keyMismatch', params: {file: join(directory, 'keys', 'pepper.key')}});
-		expect(readFileSync(join(directory, 'db.json')).equals(db)).toBe(true);
+		expect(recordBytes(directory)).toEqual(db);
 	});
 
 	it('a database swapped under an open portal (another backup): the next write is refused and counts nothing', async () => {
 		const directory = await copyFolder();
 		const portal = await open(directory);
+		// The other database: its db.json and its holder documents.
 		cpSync(join(other.path, 'db.json'), join(directory, 'db.json'));
-		const swapped = readFileSync(join(directory, 'db.json'));
+		rmSync(holdersFolder(directory), {recursive: true});
+		cpSync(holdersFolder(other.path), holdersFolder(directory), {recursive: true});
+		const swapped = recordBytes(directory);
 
 		// With this portal's pepper, the other database's hash of the right password would compare as wrong.
 		expect(await refusal(portal.sessions.login(MARIO.userId, MARIO.password))).toEqual({code: 'store.keyMismatch', params: {file: join(directory, 'keys', 'pepper.key')}});
-		expect(readFileSync(join(directory, 'db.json')).equals(swapped)).toBe(true);
+		expect(recordBytes(directory)).toEqual(swapped);
 	});
 
 	it('a folder without a database: open refuses it and creates nothing', async () => {
@@ -115,9 +123,12 @@ describe('keys bound to their database', () => {
 	it('a database older than fingerprints: its keys are trusted on first use and recorded by the first write, then checked', async () => {
 		const directory = await copyFolder();
 		const file = join(directory, 'db.json');
-		const {keys: recorded, ...old} = JSON.parse(readFileSync(file, 'utf8')) as {keys: unknown};
+		// Such a database is in format 1: all of it in db.json, no holders/ yet.
+		const {keys: recorded, ...old} = await readDatabase(directory);
+		expect(old.version).toBe(1);
 		writeFileSync(file, JSON.stringify(old, null, '\t') + '\n');
-		const oldBytes = readFileSync(file);
+		rmSync(holdersFolder(directory), {recursive: true});
+		const oldBytes = recordBytes(directory);
 
 		// Still no key is created for it.
 		renameSync(join(directory, 'keys'), join(directory, 'keys.backup'));
@@ -126,7 +137,7 @@ describe('keys bound to their database', () => {
 		renameSync(join(directory, 'keys.backup'), join(directory, 'keys'));
 
 		const portal = await open(directory);
-		expect(readFileSync(file).equals(oldBytes)).toBe(true); // opening wrote nothing
+		expect(recordBytes(directory)).toEqual(oldBytes); // opening wrote nothing
 		expect((await portal.sessions.login(MARIO.userId, MARIO.password)).kind).toBe('success');
 		expect((JSON.parse(readFileSync(file, 'utf8')) as {keys: unknown}).keys).toEqual(recorded);
 
@@ -146,16 +157,15 @@ describe('keys bound to their database', () => {
 		const directory = await copyFolder();
 		const portal = await open(directory);
 		rmSync(join(directory, 'pki', 'ca.key'));
-		const before = readFileSync(join(directory, 'db.json'));
+		const before = recordBytes(directory);
 		const admin = await portal.admin.commands();
 		expect((await refusal(admin.revoke(MARIO.userId, 'keyCompromise'))).code).toBe('store.caMissing');
+		expect(recordBytes(directory)).toEqual(before);
 		const session = await logIn(portal, MARIO.userId, MARIO.password);
-		const afterLogin = readFileSync(join(directory, 'db.json'));
+		const afterLogin = recordBytes(directory);
 		expect((await refusal(portal.certificate.suspend(session, {iut: '20547815', erc: '40213769', ercAgain: '40213769', endDate: '01/01/2027', acceptRevocationEffect: false}))).code).toBe('store.caMissing');
-		expect(readFileSync(join(directory, 'db.json'))).toEqual(afterLogin);
-		const certificate = JSON.parse(before.toString('utf8')) as {certificates: {userId: string; status: string}[]};
-		expect(certificate.certificates.find(entry => entry.userId === MARIO.userId)?.status).toBe('active');
-		expect((JSON.parse(afterLogin.toString('utf8')) as typeof certificate).certificates.find(entry => entry.userId === MARIO.userId)?.status).toBe('active');
+		expect(recordBytes(directory)).toEqual(afterLogin);
+		expect((await readDatabase(directory)).certificates.find(entry => entry.userId === MARIO.userId)?.status).toBe('active');
 	});
 
 	it('`demo --reset` makes a new database with the folder’s keys (created where missing)', async () => {

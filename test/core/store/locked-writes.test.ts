@@ -1,4 +1,4 @@
-import {readFileSync, writeFileSync} from 'node:fs';
+import {writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {Store} from '../../../source/core/store/store.js';
@@ -21,7 +21,7 @@ afterEach(() => {
 interface Count {
 	writes: number;
 	reads: number;
-	/** db.json as committed after each write. */
+	/** The whole database (db.json and every holder document) as committed after each write. */
 	committed: Database[];
 }
 
@@ -30,17 +30,19 @@ async function counted<T>(directory: string, step: () => Promise<T>): Promise<{r
 	const count: Count = {writes: 0, reads: 0, committed: []};
 	const update = Store.prototype.update;
 	const read = Store.prototype.read;
-	const updateSpy = vi.spyOn(Store.prototype, 'update').mockImplementation(async function (this: Store, change) {
+	const updateSpy = vi.spyOn(Store.prototype, 'update').mockImplementation(async function (this: Store, change, scope) {
 		count.writes += 1;
 		try {
-			return await update.call(this, change as never);
+			// With the operation's scope: the step runs as it does unspied.
+			return await update.call(this, change as never, scope);
 		} finally {
-			count.committed.push(JSON.parse(readFileSync(join(directory, 'db.json'), 'utf8')) as Database);
+			// Read through the store as it is on disk (the original read: not counted as the step's).
+			count.committed.push(await read.call(new Store(directory)));
 		}
 	});
-	const readSpy = vi.spyOn(Store.prototype, 'read').mockImplementation(async function (this: Store) {
+	const readSpy = vi.spyOn(Store.prototype, 'read').mockImplementation(async function (this: Store, scope) {
 		count.reads += 1;
-		return read.call(this);
+		return read.call(this, scope);
 	});
 	try {
 		return {result: await step(), count};

@@ -11,6 +11,7 @@ import {readCheckedStamp, setProgramIdentity} from '../../../source/core/store/c
 import {ensureRealDirectory, folderModes, readRegularFileSync} from '../../../source/core/store/safe-file.js';
 import {Store} from '../../../source/core/store/store.js';
 import {demoFolderCopies} from '../../helpers/demo-template.js';
+import {holderFile, holdersFolder, recordBytes} from '../../helpers/data-folder.js';
 import {temporaryDirectory} from '../../helpers/portal.js';
 
 /*
@@ -74,10 +75,10 @@ describe('a planted symlink is never followed', () => {
 		const elsewhere = join(scratch(), 'elsewhere');
 		unlinkSync(join(data, 'db.lock'));
 		symlinkSync(elsewhere, join(data, 'db.lock'));
-		const before = readFileSync(join(data, 'db.json'));
+		const before = recordBytes(data);
 		await refusal(new Store(data).update(() => undefined), 'file.symlink', join(data, 'db.lock'));
 		expect(existsSync(elsewhere)).toBe(false);
-		expect(readFileSync(join(data, 'db.json'))).toEqual(before);
+		expect(recordBytes(data)).toEqual(before);
 	});
 
 	it('db.json → a file elsewhere: reads and updates are refused, the target untouched', async () => {
@@ -90,6 +91,40 @@ describe('a planted symlink is never followed', () => {
 		await refusal(new Store(data).read(), 'file.symlink', join(data, 'db.json'));
 		await refusal(new Store(data).update(() => undefined), 'file.symlink', join(data, 'db.json'));
 		expect(readFileSync(outside)).toEqual(bytes);
+	});
+
+	it('holders/JCPD5590.json → victim: reads and updates, whole or scoped to the holder, are refused naming it, the victim untouched', async () => {
+		const data = await demoFolder();
+		const outside = victim(scratch(), 'JCPD5590.json');
+		const document = holderFile(data, 'JCPD5590');
+		writeFileSync(outside.file, readFileSync(document));
+		const bytes = readFileSync(outside.file);
+		unlinkSync(document);
+		symlinkSync(outside.file, document);
+		const before = recordBytes(data);
+		await refusal(new Store(data).read(), 'file.symlink', document);
+		await refusal(new Store(data).read('JCPD5590'), 'file.symlink', document);
+		await refusal(new Store(data).update(db => void (db.settings.loginMaxAttempts = 4)), 'file.symlink', document);
+		await refusal(new Store(data).update(db => void (db.holders[0]!.pinFailures = 1), 'JCPD5590'), 'file.symlink', document);
+		expect(readFileSync(outside.file)).toEqual(bytes);
+		expect(lstatSync(document).isSymbolicLink()).toBe(true);
+		expect(recordBytes(data)).toEqual(before);
+	});
+
+	it('holders/ → another folder: reads and updates are refused naming it, and nothing is written there', async () => {
+		const data = await demoFolder();
+		const elsewhere = scratch();
+		execFileSync('cp', ['-a', `${holdersFolder(data)}/.`, elsewhere]);
+		const inside = readdirSync(elsewhere).sort();
+		execFileSync('rm', ['-rf', holdersFolder(data)]);
+		symlinkSync(elsewhere, holdersFolder(data));
+		const db = readFileSync(join(data, 'db.json'));
+		await refusal(new Store(data).read(), 'file.notDirectory', holdersFolder(data));
+		await refusal(new Store(data).read('JCPD5590'), 'file.notDirectory', holdersFolder(data));
+		await refusal(new Store(data).update(db => void (db.settings.loginMaxAttempts = 4)), 'file.notDirectory', holdersFolder(data));
+		await refusal(new Store(data).update(db => void (db.holders[0]!.pinFailures = 1), 'JCPD5590'), 'file.notDirectory', holdersFolder(data));
+		expect(readdirSync(elsewhere).sort()).toEqual(inside);
+		expect(readFileSync(join(data, 'db.json'))).toEqual(db);
 	});
 
 	it('signatures/JCPD5590.jsonl → victim2: an append is refused and adds no line', async () => {
@@ -131,6 +166,17 @@ describe('special files are refused at once, reads are bounded', () => {
 		execFileSync('mkfifo', [join(data, 'db.json')]);
 		await refusal(new Store(data).read(), 'file.notRegular', join(data, 'db.json'));
 		await refusal(new Store(data).update(() => undefined), 'file.notRegular', join(data, 'db.json'));
+	});
+
+	it('a holder document as a FIFO: read and update, whole or scoped, are refused within a second, naming it', async () => {
+		const data = await demoFolder();
+		const document = holderFile(data, 'JCPD5590');
+		unlinkSync(document);
+		execFileSync('mkfifo', [document]);
+		await refusal(new Store(data).read(), 'file.notRegular', document);
+		await refusal(new Store(data).read('JCPD5590'), 'file.notRegular', document);
+		await refusal(new Store(data).update(() => undefined), 'file.notRegular', document);
+		await refusal(new Store(data).update(() => undefined, 'JCPD5590'), 'file.notRegular', document);
 	});
 
 	it('db.json.checked → /dev/zero or a FIFO: the stamp is not believed, and not read beyond its bound', async () => {
