@@ -177,8 +177,9 @@ export class DataFiles {
 		try {
 			for (const {name, text} of documents) {
 				const temporary = `${name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-				writeNew(join(this.holdersDirectory, temporary), text);
+				// Named before it is written: a write that fails (a full disk) leaves no temp behind either.
 				entries.push({file: name, temporary, sha256: sha256(text)});
+				writeNew(join(this.holdersDirectory, temporary), text);
 			}
 			syncDirectory(this.holdersDirectory);
 			this.writeWhole(this.top, serialise({...global, commit: entries}));

@@ -9,8 +9,9 @@ import {deliverQueued} from '../notify/queue.js';
 import {bindDatabase, type KeyFingerprints} from '../key-binding.js';
 import {writeCheckedStamp} from './checked-stamp.js';
 import {DataFiles} from './documents.js';
+import {checkDocument} from './json-file.js';
 import {FileLock} from './lock.js';
-import {indexKeys, indexOf, mergeDocuments, splitDatabase, type GlobalDocument, type HolderDocument, type HolderIndex, type ListedCertificate} from './partition.js';
+import {holderDocumentSchema, indexKeys, indexOf, mergeDocuments, splitDatabase, type GlobalDocument, type HolderDocument, type HolderIndex, type ListedCertificate} from './partition.js';
 import {CounterFile} from './counter-file.js';
 import {ACTING_TERMINAL, OUTBOX_NUMBERS, type Database} from './schema.js';
 
@@ -306,6 +307,8 @@ class PartitionedAdapter implements Adapter<Database> {
 		const split = splitDatabase(db, this.orders);
 		const {holders} = split;
 		let {global} = split;
+		// Each holder's document checked first (a broken userID, a missing field): refused as store.invalid, naming it.
+		for (const [userId, document] of holders) checkDocument(join(this.files.holdersDirectory, `${userId}.json`), document, holderDocumentSchema, true);
 		if (this.options.create) {
 			this.files.create(global, holders, indexOf(holders.values()));
 			return;
@@ -335,7 +338,9 @@ class PartitionedAdapter implements Adapter<Database> {
 		const index = this.files.readIndex(this.global!) ?? rebuiltIndex(this.files, this.global!);
 		const claim = (map: Record<string, string>, key: string, userId: string, what: string) => {
 			const owner = Object.hasOwn(map, key) ? map[key] : undefined;
-			if (owner !== undefined && owner !== userId) throw new Error(`${what} of ${userId} already belongs to ${owner}`);
+			if (owner !== undefined && owner !== userId) {
+				throw new DomainError('store.invalid', {file: join(this.files.holdersDirectory, `${userId}.json`), reason: `refused to save ${what} of ${userId}: it is ${owner}'s`});
+			}
 			map[key] = userId;
 		};
 		for (const {userId, before, after} of moves) {

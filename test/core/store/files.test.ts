@@ -220,7 +220,7 @@ describe('operations', () => {
 			expect(left).toContain(liveName);
 			for (const name of unrelated) expect(left).toContain(name);
 			expect(readdirSync(outbox)).toEqual([liveSms]);
-			expect(readdirSync(holders).sort()).toEqual(['JCPD1234.json', liveHolder]);
+			expect(readdirSync(holders).sort()).toEqual(['JCPD1234.json', liveHolder, 'index.json']);
 			expect((await next.read()).sequences['counter']).toBe(1);
 		} finally {
 			alive.kill('SIGKILL');
@@ -310,7 +310,7 @@ describe('validation that skips what the process already checked', () => {
 	it('still refuses any field or array element another process broke, with the same path and message as a full check, and saves nothing broken', async () => {
 		const directory = folder();
 		const store = new Store(directory);
-		const holders = [validHolder(), {...validHolder(), userId: 'JCPD5678'}];
+		const holders = [validHolder(), {...validHolder(), userId: 'JCPD5678', email: 'altro.titolare@example.it'}];
 		await store.initialize(() => ({...emptyDatabase(), holders}));
 		// Both Stores (and every read and write before) have seen the valid files: every field is known.
 		await store.update(db => nextSequence(db, 'counter'));

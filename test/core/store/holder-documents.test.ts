@@ -59,7 +59,7 @@ describe('holder document permissions', () => {
 			chmodSync(holder, 0o644);
 			await store.update(db => void (db.holders[0]!.pinFailures = 1), 'JCPD1234');
 			expect(statSync(holder).mode & 0o777).toBe(0o600);
-			await store.update(db => void db.holders.push({...validHolder(), userId: 'JCPD5678'}));
+			await store.update(db => void db.holders.push({...validHolder(), userId: 'JCPD5678', email: 'altro.titolare@example.it'}));
 			await store.update(db => {
 				for (const entry of db.holders) entry.pinFailures = 2;
 			});
