@@ -8,6 +8,7 @@ import {Outbox} from '../notify/outbox.js';
 import {deliverQueued} from '../notify/queue.js';
 import {bindDatabase, type KeyFingerprints} from '../key-binding.js';
 import {writeCheckedStamp} from './checked-stamp.js';
+import {removeStrayTemporaries} from './atomic-write.js';
 import {DataFiles} from './documents.js';
 import {checkDocument} from './json-file.js';
 import {FileLock} from './lock.js';
@@ -240,6 +241,7 @@ export class Store {
 		if (this.cleaned) return;
 		this.cleaned = true;
 		await this.files.removeStrayTemporaries();
+		await removeStrayTemporaries(this.directory, 'outbox.sequence');
 		// An OTP's SMS is written after the commit, under the lock: a writer killed there leaves its temp file in outbox/.
 		await this.outbox.removeStrayTemporaries();
 	}
