@@ -67,7 +67,17 @@ export class DataFiles {
 		const version = typeof document === 'object' && document !== null && !Array.isArray(document) ? (document as Record<string, unknown>)['version'] : undefined;
 		if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) throw new DomainError('store.invalid', {file: this.top, reason: 'no valid "version" field'});
 		if (version > PARTITIONED_VERSION) throw new DomainError('store.futureVersion', {file: this.top, version});
-		if (version === DATABASE_VERSION) return {kind: 'whole', db: checkDocument(this.top, document, databaseSchema)};
+		if (version === DATABASE_VERSION) {
+			const db = checkDocument(this.top, document, databaseSchema);
+			// The split keys holder documents by userID: a second holder with the same userID would
+			// silently replace the first (their record lost, their records handed to the other).
+			const seen = new Set<string>();
+			for (const [position, holder] of db.holders.entries()) {
+				if (seen.has(holder.userId)) throw new DomainError('store.invalid', {file: this.top, reason: `holders.${position}.userId ${holder.userId} is not unique`});
+				seen.add(holder.userId);
+			}
+			return {kind: 'whole', db};
+		}
 		return {kind: 'partitioned', global: checkDocument(this.top, document, globalDocumentSchema)};
 	}
 

@@ -208,6 +208,8 @@ export interface SplitDocuments {
 export function splitDatabase(db: Database): SplitDocuments {
 	const holders = new Map<string, HolderDocument>();
 	for (const holder of db.holders) {
+		// Never one document for two holders (the second would silently replace the first).
+		if (holders.has(holder.userId)) throw new Error(`holder ${holder.userId} twice in the database`);
 		holders.set(holder.userId, {
 			version: PARTITIONED_VERSION,
 			holder,

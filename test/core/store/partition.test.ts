@@ -1,0 +1,167 @@
+import {execFileSync} from 'node:child_process';
+import {mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, truncateSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {Store} from '../../../source/core/store/store.js';
+import {A, B, expectRefusal, folders, holderPath, killedCommit, readJson, rejection, renamedHolder, serialise, session, sha256, tree} from './partition-fixture.js';
+
+/*
+ * The partitioned data folder (issue 22) against someone who can write into it: each file the
+ * store reads there is a regular file, read never through a link, each holder document only its
+ * own holder's; a broken one is refused naming it with nothing changed (db.json, holders/,
+ * anything outside the folder).
+ */
+
+const {partitioned, path} = folders();
+
+/** Expects both a lock-free read and a locked write to refuse with `code` naming `file`, every byte of `roots` unchanged. */
+async function expectRefused(store: Store, code: string, file: string, roots: readonly string[] = [store.directory]): Promise<void> {
+	const before = roots.map(root => tree(root));
+	expectRefusal(await rejection(store.read()), code, file);
+	expectRefusal(await rejection(store.update(db => void (db.sequences['touched'] = 1))), code, file);
+	// A scoped operation on the other holder reads db.json and its own document: refused when the broken file is one of those.
+	expect(roots.map(root => tree(root))).toEqual(before);
+}
+
+describe('the commit record in db.json', () => {
+	it.each([
+		['a file outside holders/', {file: '../db.lock', temporary: '../db.lock.1.000000000001.tmp'}],
+		['db.lock', {file: 'db.lock', temporary: 'db.lock.1.000000000001.tmp'}],
+		['a key in pki/', {file: '../pki/ca.key', temporary: 'x.1.000000000001.tmp'}],
+		['a path with a folder', {file: `sub/${A}.json`, temporary: `sub/${A}.json.1.000000000001.tmp`}],
+		['a temp outside holders/', {file: `${A}.json`, temporary: `../${A}.json.1.000000000001.tmp`}],
+		['another holder\'s document as the temp', {file: `${A}.json`, temporary: `${B}.json`}],
+		['another holder\'s temp', {file: `${A}.json`, temporary: `${B}.json.1.000000000001.tmp`}],
+		['the target itself as the temp', {file: `${A}.json`, temporary: `${A}.json`}],
+	])('naming %s is refused as invalid, naming db.json, nothing moved', async (_what, entry) => {
+		const store = await partitioned();
+		writeFileSync(join(store.directory, 'holders', `${B}.json.1.000000000001.tmp`), readFileSync(holderPath(store, B)));
+		const top = readJson(store.file);
+		writeFileSync(store.file, serialise({...top, commit: [{...entry, sha256: sha256(readFileSync(holderPath(store, B)))}]}));
+		await expectRefused(store, 'store.invalid', store.file);
+	});
+
+	it('a committed temp that is a symlink is refused, never followed nor renamed', async () => {
+		const store = await partitioned();
+		const outside = join(path(), 'outside.json');
+		const text = renamedHolder(store, A, 'Eve');
+		writeFileSync(outside, text);
+		const {[`${A}.json`]: temporary} = killedCommit(store, {[`${A}.json`]: text});
+		rmSync(join(store.directory, 'holders', temporary!));
+		symlinkSync(outside, join(store.directory, 'holders', temporary!));
+		await expectRefused(store, 'file.symlink', join(store.directory, 'holders', temporary!), [store.directory, join(outside, '..')]);
+		expect(readFileSync(outside, 'utf8')).toBe(text);
+	});
+
+	it('a committed temp that is a FIFO is refused at once (no hang)', async () => {
+		const store = await partitioned();
+		const {[`${A}.json`]: temporary} = killedCommit(store, {[`${A}.json`]: renamedHolder(store, A, 'Eve')});
+		rmSync(join(store.directory, 'holders', temporary!));
+		execFileSync('mkfifo', [join(store.directory, 'holders', temporary!)]);
+		await expectRefused(store, 'file.notRegular', join(store.directory, 'holders', temporary!));
+	});
+
+	it('a committed temp whose bytes are not what was committed is refused, naming it', async () => {
+		const store = await partitioned();
+		const {[`${A}.json`]: temporary} = killedCommit(store, {[`${A}.json`]: renamedHolder(store, A, 'Anna2')});
+		writeFileSync(join(store.directory, 'holders', temporary!), renamedHolder(store, A, 'Eve'));
+		await expectRefused(store, 'store.invalid', join(store.directory, 'holders', temporary!));
+	});
+
+	it('a committed temp holding another holder\'s document (hash right) is refused, not renamed over the target', async () => {
+		const store = await partitioned();
+		const {[`${A}.json`]: temporary} = killedCommit(store, {[`${A}.json`]: readFileSync(holderPath(store, B), 'utf8')});
+		await expectRefused(store, 'store.invalid', join(store.directory, 'holders', temporary!));
+	});
+});
+
+describe('holders/ and the holder documents', () => {
+	it('holders/ a symlink to another folder: refused, nothing read or written through it', async () => {
+		const store = await partitioned();
+		const elsewhere = join(path(), 'elsewhere');
+		renameSync(join(store.directory, 'holders'), elsewhere);
+		symlinkSync(elsewhere, join(store.directory, 'holders'));
+		await expectRefused(store, 'file.notDirectory', join(store.directory, 'holders'), [store.directory, elsewhere]);
+		expectRefusal(await rejection(store.read(A)), 'file.notDirectory', join(store.directory, 'holders'));
+		expectRefusal(await rejection(store.update(db => void (db.holders[0]!.name = 'Eve'), A)), 'file.notDirectory', join(store.directory, 'holders'));
+		expectRefusal(await rejection(store.holderIdByEmail('anna@example.it')), 'file.notDirectory', join(store.directory, 'holders'));
+	});
+
+	it('a holder document that is a symlink is refused, never followed', async () => {
+		const store = await partitioned();
+		const outside = join(path(), 'a.json');
+		renameSync(holderPath(store, A), outside);
+		symlinkSync(outside, holderPath(store, A));
+		await expectRefused(store, 'file.symlink', holderPath(store, A), [store.directory, join(outside, '..')]);
+	});
+
+	it('a holder document that is a FIFO is refused at once', async () => {
+		const store = await partitioned();
+		rmSync(holderPath(store, A));
+		execFileSync('mkfifo', [holderPath(store, A)]);
+		await expectRefused(store, 'file.notRegular', holderPath(store, A));
+	});
+
+	it('a holder document above the size limit is refused unread', async () => {
+		const store = await partitioned();
+		truncateSync(holderPath(store, A), 64 * 1024 * 1024);
+		await expectRefused(store, 'file.tooLarge', holderPath(store, A));
+	});
+
+	it('a folder in place of a holder document is refused', async () => {
+		const store = await partitioned();
+		rmSync(holderPath(store, A));
+		mkdirSync(holderPath(store, A));
+		await expectRefused(store, 'file.notRegular', holderPath(store, A));
+	});
+
+	const foreign: [string, (document: Record<string, unknown>) => void][] = [
+		['another holder as its holder', document => void ((document['holder'] as {userId: string}).userId = B)],
+		['another holder\'s session', document => void (document['sessions'] as unknown[]).push(session(B, 'stolen'))],
+		['another holder\'s login throttle', document => void ((document['loginThrottle'] as Record<string, unknown>)[`user:${B}`] = {failures: 0, lockedUntil: null, lockouts: 0, lastFailureAt: null})],
+		['another holder\'s counter', document => void ((document['sequences'] as Record<string, number>)[`accessLog:${B}`] = 1)],
+		['a counter of nobody', document => void ((document['sequences'] as Record<string, number>)['outbox'] = 1)],
+		['another holder\'s access entry', document => void (document['accessLog'] as unknown[]).push({id: 1, at: '2026-11-24T09:00:00.000Z', userId: B, outcome: 'success', terminal: 't'})],
+	];
+	it.each(foreign)('a holder document holding %s is refused, naming it, byte-exact', async (_what, edit) => {
+		const store = await partitioned();
+		const document = readJson(holderPath(store, A));
+		edit(document);
+		writeFileSync(holderPath(store, A), serialise(document));
+		await expectRefused(store, 'store.invalid', holderPath(store, A));
+		expectRefusal(await rejection(store.read(A)), 'store.invalid', holderPath(store, A));
+	});
+
+	it('B\'s document copied over A\'s file is refused (its holder is not A)', async () => {
+		const store = await partitioned();
+		writeFileSync(holderPath(store, A), readFileSync(holderPath(store, B)));
+		await expectRefused(store, 'store.invalid', holderPath(store, A));
+	});
+});
+
+describe('a format-1 db.json', () => {
+	it('beside holders/ with the document of a holder it does not have is refused, not merged', async () => {
+		const store = await partitioned();
+		const whole = await store.read();
+		whole.holders = whole.holders.filter(entry => entry.userId !== B);
+		whole.sessions = whole.sessions.filter(entry => entry.userId !== B);
+		delete whole.loginThrottle[`user:${B}`];
+		writeFileSync(store.file, serialise(whole));
+		const before = tree(store.directory);
+		expectRefusal(await rejection(store.update(db => void (db.sequences['touched'] = 1))), 'store.invalid', holderPath(store, B));
+		expect(tree(store.directory)).toEqual(before);
+		// A lock-free reader reads the format-1 file alone: B is not there.
+		expect((await store.read()).holders.map(entry => entry.userId)).toEqual([A]);
+	});
+
+	it('holding one userID twice is refused byte-exact (a split would keep one and drop the other)', async () => {
+		const store = await partitioned();
+		const whole = await store.read();
+		whole.holders.push({...whole.holders[0]!, email: 'other@example.it', name: 'Impostor'});
+		writeFileSync(store.file, serialise(whole));
+		const before = tree(store.directory);
+		expectRefusal(await rejection(store.read()), 'store.invalid', store.file);
+		expectRefusal(await rejection(store.update(db => void (db.sequences['touched'] = 1))), 'store.invalid', store.file);
+		expect(tree(store.directory)).toEqual(before);
+	});
+});
