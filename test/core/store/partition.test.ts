@@ -1,9 +1,11 @@
 import {execFileSync} from 'node:child_process';
-import {mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, truncateSync, writeFileSync} from 'node:fs';
+import {mkdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {Store} from '../../../source/core/store/store.js';
-import {A, B, expectRefusal, folders, holderPath, killedCommit, readJson, rejection, renamedHolder, serialise, session, sha256, tree} from './partition-fixture.js';
+import {findHolder, identifiedScope} from '../../../source/core/auth/login.js';
+import {nextSequence, type Database} from '../../../source/core/store/schema.js';
+import {NO_HOLDER, Store} from '../../../source/core/store/store.js';
+import {A, B, EMAIL, expectRefusal, folders, holder, holderPath, killedCommit, readJson, rejection, renamedHolder, serialise, session, sha256, tree} from './partition-fixture.js';
 
 /*
  * The partitioned data folder (issue 22) against someone who can write into it: each file the
@@ -162,6 +164,94 @@ describe('a format-1 db.json', () => {
 		const before = tree(store.directory);
 		expectRefusal(await rejection(store.read()), 'store.invalid', store.file);
 		expectRefusal(await rejection(store.update(db => void (db.sequences['touched'] = 1))), 'store.invalid', store.file);
+		expect(tree(store.directory)).toEqual(before);
+	});
+});
+
+describe('holders/index.json', () => {
+	it('an entry giving A\'s address to B never logs into B with A\'s address', async () => {
+		const store = await partitioned();
+		const index = readJson(join(store.directory, 'holders', 'index.json')) as {emails: Record<string, string>};
+		index.emails[EMAIL[A]] = B;
+		writeFileSync(join(store.directory, 'holders', 'index.json'), serialise(index));
+		// What a login by e-mail does: scope to the index's answer, then find the holder with that address in that view.
+		const scope = await identifiedScope(store, EMAIL[A].toUpperCase());
+		expect(scope).toBe(B);
+		expect(findHolder(await store.read(scope), EMAIL[A])).toBeUndefined();
+	});
+
+	it('missing, it is rebuilt from the documents; the next change of address writes it whole again', async () => {
+		const store = await partitioned();
+		rmSync(join(store.directory, 'holders', 'index.json'));
+		expect(await store.holderIdByEmail(EMAIL[B])).toBe(B);
+		await store.update(db => void (db.holders.find(entry => entry.userId === A)!.email = 'anna.new@example.it'), A);
+		const index = readJson(join(store.directory, 'holders', 'index.json')) as {emails: Record<string, string>};
+		expect(index.emails).toEqual({'anna.new@example.it': A, [EMAIL[B]]: B});
+	});
+
+	it('an address already in the index for another holder is refused, nothing committed', async () => {
+		const store = await partitioned();
+		const before = tree(store.directory);
+		await expect(store.update(db => void (db.holders.find(entry => entry.userId === A)!.email = EMAIL[B]), A)).rejects.toThrow(/already belongs to JCPD2222/);
+		expect(tree(store.directory)).toEqual(before);
+	});
+});
+
+describe('<data>/outbox.sequence', () => {
+	const next = (store: Store) => store.update(db => nextSequence(db, 'outbox'), NO_HOLDER);
+
+	it('gives each number once, above the number db.json kept before the file, private', async () => {
+		const store = await partitioned();
+		await store.update(db => void (db.sequences['outbox'] = 10));
+		expect([await next(store), await next(store)]).toEqual([11, 12]);
+		expect(readFileSync(join(store.directory, 'outbox.sequence'), 'utf8')).toBe('12\n');
+		expect(statSync(join(store.directory, 'outbox.sequence')).mode & 0o777).toBe(0o600);
+		writeFileSync(join(store.directory, 'outbox.sequence'), '3\n');
+		expect(await next(store)).toBe(11);
+	});
+
+	it.each([['garbage', 'abc\n'], ['two lines', '4\n5\n'], ['a negative number', '-4\n'], ['too many digits', '1234567890123456\n']])('holding %s is refused naming it, nothing committed', async (_what, text) => {
+		const store = await partitioned();
+		writeFileSync(join(store.directory, 'outbox.sequence'), text);
+		const before = tree(store.directory);
+		expectRefusal(await rejection(next(store)), 'store.invalid', join(store.directory, 'outbox.sequence'));
+		expect(tree(store.directory)).toEqual(before);
+	});
+
+	it('a symlink in its place is refused, the file it points to unchanged', async () => {
+		const store = await partitioned();
+		const outside = join(path(), 'counter');
+		writeFileSync(outside, '7\n');
+		symlinkSync(outside, join(store.directory, 'outbox.sequence'));
+		const before = [tree(store.directory), tree(join(outside, '..'))];
+		expectRefusal(await rejection(next(store)), 'file.symlink', join(store.directory, 'outbox.sequence'));
+		expect([tree(store.directory), tree(join(outside, '..'))]).toEqual(before);
+	});
+});
+
+describe('a scoped operation', () => {
+	it.each<[string, (db: Database) => void]>([
+		['creates a session of another holder', db => void db.sessions.push(session(B, 'planted'))],
+		['creates another holder', db => void db.holders.push(holder('JCPD3333', 'carla@example.it'))],
+		['creates a session of nobody', db => void db.sessions.push(session('JCPD3333', 'planted'))],
+		['removes its own holder', db => void db.holders.splice(0, 1)],
+	])('that %s throws and commits nothing', async (_what, change) => {
+		const store = await partitioned();
+		const before = tree(store.directory);
+		await expect(store.update(change, A)).rejects.toThrow();
+		expect(tree(store.directory)).toEqual(before);
+	});
+
+	// Store.update's check compares the holder collections of db.json only (strays in store.ts):
+	// a throttle, counter or queued entry keyed to a holder outside the view lands in db.json.
+	it.fails.each<[string, (db: Database) => void]>([
+		['sets another holder\'s login throttle', db => void (db.loginThrottle[`user:${B}`] = {failures: 9, lockedUntil: '2099-01-01T00:00:00.000Z', lockouts: 9, lastFailureAt: null})],
+		['sets another holder\'s access-log counter', db => void (db.sequences[`accessLog:${B}`] = 1)],
+		['queues an access entry of another holder', db => void db.accessLog.push({id: 1, at: '2026-11-24T09:00:00.000Z', userId: B, outcome: 'success', terminal: 't'})],
+	])('that %s throws and commits nothing (OPEN: store.ts)', async (_what, change) => {
+		const store = await partitioned();
+		const before = tree(store.directory);
+		await expect(store.update(change, A)).rejects.toThrow();
 		expect(tree(store.directory)).toEqual(before);
 	});
 });
