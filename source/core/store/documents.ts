@@ -134,10 +134,12 @@ export class DataFiles {
 		let renamed = false;
 		for (const entry of global.commit) {
 			const temporary = join(this.holdersDirectory, entry.temporary);
-			const bytes = readOptional(temporary, MAX_HOLDER_BYTES);
+			const holder = HOLDER_FILE_PATTERN.exec(entry.file);
+			// The index's limit is db.json's, as readIndex reads it: a holder's would refuse a large
+			// index's committed temp here for good (every later write refused) while readers accept it.
+			const bytes = readOptional(temporary, holder ? MAX_HOLDER_BYTES : MAX_DATABASE_BYTES);
 			if (!bytes) continue;
 			checkedBytes(temporary, bytes, entry.sha256);
-			const holder = HOLDER_FILE_PATTERN.exec(entry.file);
 			if (holder) this.parseHolder(temporary, holder[1]!, bytes);
 			else checkDocument(temporary, parseJson(temporary, bytes.toString('utf8')), holderIndexSchema);
 			renameSync(temporary, join(this.holdersDirectory, entry.file));
@@ -146,10 +148,21 @@ export class DataFiles {
 		if (renamed) syncDirectory(this.holdersDirectory);
 	}
 
-	/** Removes temps of writers that died before committing (call under the lock, after `recover`). */
+	/** Removes temps of writers that died before committing (call under the lock). */
 	async removeStrayTemporaries(): Promise<void> {
 		await removeStrayTemporaries(this.directory, 'db.json');
-		if (isRealDirectory(this.holdersDirectory)) await removeStrayTemporaries(this.holdersDirectory);
+		if (!isRealDirectory(this.holdersDirectory)) return;
+		// The temps of a writer killed after its commit point are no strays: finish its commit
+		// first (Store.initialize cleans before it reads anything). A db.json or temp that cannot
+		// be read as committed: which temps are committed is not known, so none goes (the next
+		// read refuses the broken file, naming it).
+		try {
+			const top = this.readTop();
+			if (top.kind === 'partitioned') this.recover(top.global);
+		} catch {
+			return;
+		}
+		await removeStrayTemporaries(this.holdersDirectory);
 	}
 
 	/**
