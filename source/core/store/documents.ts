@@ -260,6 +260,23 @@ export class DataFiles {
 		}
 	}
 
+	/**
+	 * For a reader without the lock: runs `read` (db.json, then holder documents or the index)
+	 * again while db.json was replaced during it. A multi-document commit replaces db.json: a read
+	 * across its commit point would see db.json and documents of different commits (one holder at
+	 * one commit, another at the next). A single-document commit leaves db.json as it is and
+	 * touches no other document: what a read sees across it is a state some order of the commits
+	 * gives. Undefined when commits kept coming (the caller then reads under the lock).
+	 */
+	consistentRead<T>(read: () => T, attempts = 20): T | undefined {
+		for (let attempt = 0; attempt < attempts; attempt++) {
+			const before = statStamp(this.top);
+			const result = read();
+			if (statStamp(this.top) === before) return result;
+		}
+		return undefined;
+	}
+
 	/** What identifies db.json's and the named holders' documents as they are now (every write makes a new inode). */
 	stamp(userIds: readonly string[] | 'all'): string | undefined {
 		const top = statStamp(this.top);
