@@ -113,6 +113,11 @@ export const globalDocumentSchema = databaseSchema
 	.omit({version: true, holders: true})
 	.extend({
 		version: z.literal(PARTITIONED_VERSION),
+		/**
+		 * Never here: unknown keys are dropped, so a format-1 file relabelled `version: 2` would
+		 * lose its holders without a word at the next write. Refused instead (store.invalid).
+		 */
+		holders: z.never({message: 'holders are in holders/<userID>.json in format 2, never in db.json'}).optional(),
 		/** The last multi-document commit (empty when the last write touched db.json alone). */
 		commit: z.array(commitEntrySchema).max(100_000).default([]),
 	});
