@@ -177,11 +177,11 @@ export class DataFiles {
 			checkDocument(file, document, holderDocumentSchema, true);
 			const foreign = foreignRecord(document, userId);
 			if (foreign) throw new DomainError('store.invalid', {file, reason: `refused to save ${foreign}`});
-			documents.push({name: `${userId}.json`, text: serialise(document)});
+			documents.push({name: `${userId}.json`, text: bounded(file, serialise(document), MAX_HOLDER_BYTES)});
 		}
 		if (index) {
 			checkDocument(join(this.holdersDirectory, INDEX_FILE), index, holderIndexSchema, true);
-			documents.push({name: INDEX_FILE, text: serialise(index)});
+			documents.push({name: INDEX_FILE, text: bounded(join(this.holdersDirectory, INDEX_FILE), serialise(index), MAX_DATABASE_BYTES)});
 		}
 		if (global) checkDocument(this.top, global, globalDocumentSchema, true);
 		if (documents.length > 0) ensureRealDirectory(this.holdersDirectory);
@@ -244,9 +244,9 @@ export class DataFiles {
 		for (const [userId, document] of holders) {
 			const file = this.holderFile(userId);
 			checkDocument(file, document, holderDocumentSchema, true);
-			write(file, serialise(document));
+			write(file, bounded(file, serialise(document), MAX_HOLDER_BYTES));
 		}
-		write(indexFile, serialise(index));
+		write(indexFile, bounded(indexFile, serialise(index), MAX_DATABASE_BYTES));
 		for (const file of written) syncFile(file);
 		syncDirectory(this.holdersDirectory);
 		this.writeWhole(this.top, serialise({...global, commit: []}));
@@ -295,6 +295,16 @@ function statStamp(file: string): string | undefined {
 	} catch {
 		return undefined;
 	}
+}
+
+/**
+ * `text`, refused when larger than what the store reads back (`maxBytes`): written, the document
+ * would be refused at every later read (file.tooLarge), its holder locked out for good.
+ */
+function bounded(file: string, text: string, maxBytes: number): string {
+	const size = Buffer.byteLength(text);
+	if (size > maxBytes) throw new DomainError('store.invalid', {file, reason: `refused to save ${size} bytes: the store reads at most ${maxBytes}`});
+	return text;
 }
 
 function serialise(document: unknown): string {

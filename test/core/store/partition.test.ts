@@ -181,6 +181,17 @@ describe('the files the store creates', () => {
 		expect(statSync(join(data, 'holders')).mode & 0o7777).toBe(0o2770);
 		for (const name of [`${A}.json`, `${B}.json`, 'index.json']) expect(statSync(join(data, 'holders', name)).mode & 0o777, name).toBe(0o660);
 	});
+
+	it('never write a holder document larger than the store reads back (its holder locked out for good)', async () => {
+		const store = await partitioned();
+		const before = tree(store.directory);
+		const grow = (db: Database) => {
+			for (let count = 0; count < 70_000; count++) db.sessions.push({...session(A, `s${count}`), terminal: 'x'.repeat(200)});
+		};
+		expectRefusal(await rejection(store.update(grow, A)), 'store.invalid', holderPath(store, A));
+		expect(tree(store.directory)).toEqual(before);
+		expect((await store.read(A)).sessions).toHaveLength(1);
+	});
 });
 
 describe('a format-1 db.json', () => {
