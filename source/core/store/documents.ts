@@ -11,6 +11,7 @@ import {
 	holderDocumentSchema,
 	holderIndexSchema,
 	INDEX_FILE,
+	recordInGlobal,
 	type HolderIndex,
 	PARTITIONED_VERSION,
 	type GlobalDocument,
@@ -95,7 +96,11 @@ export class DataFiles {
 	/** A holder's document, or undefined when they have none; a committed temp stands in for its target (see above). */
 	readHolder(userId: string, global: GlobalDocument): HolderDocument | undefined {
 		const found = this.readCommitted(`${userId}.json`, MAX_HOLDER_BYTES, global);
-		return found && this.parseHolder(found.file, userId, found.bytes);
+		if (!found) return undefined;
+		const document = this.parseHolder(found.file, userId, found.bytes);
+		const misplaced = recordInGlobal(global, userId);
+		if (misplaced) throw new DomainError('store.invalid', {file: this.top, reason: misplaced});
+		return document;
 	}
 
 	/** holders/index.json (see partition.ts), or undefined when there is none. */

@@ -168,6 +168,22 @@ export function foreignRecord(document: HolderDocument, userId: string): string 
 	return undefined;
 }
 
+/**
+ * A record of `userId`'s that db.json holds while they have a document (the reason), or undefined.
+ * No write leaves one there (a holder's records go to their document); put there by hand, it would
+ * join their view unchecked, and make every operation scoped to them fail ("changed records of a
+ * holder outside its view") until an unscoped one moved it. The queues (accessLog, notices) and
+ * the keyed maps are not looked at: not records a view trusts, and a scan per holder read.
+ */
+export function recordInGlobal(global: GlobalDocument, userId: string): string | undefined {
+	for (const name of HOLDER_COLLECTIONS) {
+		const index = (global[name] as {userId: string}[]).findIndex(record => record.userId === userId);
+		if (index >= 0) return `${name}.${index} is ${userId}'s, whose records are in holders/${userId}.json`;
+	}
+	if (Object.hasOwn(global.firstStates, userId)) return `firstStates.${userId} is in holders/${userId}.json`;
+	return undefined;
+}
+
 /** The whole database from db.json and the holder documents read with it (in userID order). */
 export function mergeDocuments(global: GlobalDocument, holders: readonly HolderDocument[]): Database {
 	const {commit: _commit, version: _version, ...rest} = global;

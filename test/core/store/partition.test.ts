@@ -143,6 +143,14 @@ describe('holders/ and the holder documents', () => {
 		expectRefusal(await rejection(store.holderIdByEmail(EMAIL[B])), kind === 'link' ? 'file.symlink' : 'file.notRegular', index);
 	});
 
+	it('db.json holding a session of A beside A\'s document is refused, naming db.json (never joins A\'s view)', async () => {
+		const store = await partitioned();
+		writeFileSync(store.file, serialise({...readJson(store.file), sessions: [session(A, 'planted')]}));
+		await expectRefused(store, 'store.invalid', store.file);
+		expectRefusal(await rejection(store.read(A)), 'store.invalid', store.file);
+		expectRefusal(await rejection(store.update(db => void (db.holders[0]!.name = 'X'), A)), 'store.invalid', store.file);
+	});
+
 	it('B\'s document copied over A\'s file is refused (its holder is not A)', async () => {
 		const store = await partitioned();
 		writeFileSync(holderPath(store, A), readFileSync(holderPath(store, B)));
