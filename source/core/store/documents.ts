@@ -21,6 +21,9 @@ import {createExclusiveSync, ensureRealDirectory, isRealDirectory, openRegularSy
 import {databaseSchema, DATABASE_VERSION, type Database} from './schema.js';
 import {USER_ID_PATTERN} from '../holders/user-id.js';
 
+/** A temp of a holder's document (see `commit`). */
+const HOLDER_TEMP_PATTERN = /^(JCPD\d{4,8})\.json\.\d{1,10}\.[0-9a-f]{12}\.tmp$/;
+
 /** The largest db.json read: far above any real one, below V8's longest string. */
 const MAX_DATABASE_BYTES = 256 * 1024 * 1024;
 /** The largest holder document: a holder with hundreds of certificates and sessions stays far below. */
@@ -82,15 +85,20 @@ export class DataFiles {
 		return {kind: 'partitioned', global: checkDocument(this.top, document, globalDocumentSchema)};
 	}
 
-	/** The holders with a document, in userID order (holders/ must be a real folder). */
-	holderIds(): string[] {
+	/**
+	 * The holders with a document, in userID order (holders/ must be a real folder), and those
+	 * with a temp of one: a holder created by a commit whose writer was killed before its renames
+	 * has only their committed temp, which `readHolder` reads (a temp nobody committed gives
+	 * undefined there, so it adds nobody). `documents`: real documents only.
+	 */
+	holderIds(options: {documents?: boolean} = {}): string[] {
 		if (!isRealDirectory(this.holdersDirectory)) return [];
-		const ids: string[] = [];
+		const ids = new Set<string>();
 		for (const name of readdirSync(this.holdersDirectory)) {
-			const match = HOLDER_FILE_PATTERN.exec(name);
-			if (match) ids.push(match[1]!);
+			const match = HOLDER_FILE_PATTERN.exec(name) ?? (options.documents ? null : HOLDER_TEMP_PATTERN.exec(name));
+			if (match) ids.add(match[1]!);
 		}
-		return ids.sort();
+		return [...ids].sort();
 	}
 
 	/** A holder's document, or undefined when they have none; a committed temp stands in for its target (see above). */
@@ -221,7 +229,7 @@ export class DataFiles {
 	 */
 	split(global: GlobalDocument, holders: ReadonlyMap<string, HolderDocument>, index: HolderIndex): void {
 		ensureRealDirectory(this.holdersDirectory);
-		const strangers = this.holderIds().filter(userId => !holders.has(userId));
+		const strangers = this.holderIds({documents: true}).filter(userId => !holders.has(userId));
 		if (strangers.length > 0) {
 			throw new DomainError('store.invalid', {file: this.holderFile(strangers[0]!), reason: `a holder document beside a format-1 db.json that has no holder ${strangers[0]}`});
 		}
@@ -231,7 +239,7 @@ export class DataFiles {
 	/** Creates db.json (format 2), the holders' documents and the index, replacing all (documents of holders not in `holders` go last). */
 	create(global: GlobalDocument, holders: ReadonlyMap<string, HolderDocument>, index: HolderIndex): void {
 		ensureRealDirectory(this.holdersDirectory);
-		const before = this.holderIds();
+		const before = this.holderIds({documents: true});
 		this.writeAll(global, holders, index);
 		for (const userId of before) if (!holders.has(userId)) removeQuietly(this.holderFile(userId));
 	}

@@ -90,6 +90,24 @@ describe('a writer killed during a multi-document commit', () => {
 		await expectCommitted(store, document);
 	});
 
+	it('that created a holder (only a temp of their document, no target yet): a reader of all holders sees them', async () => {
+		const store = await partitioned();
+		const created = readJson(holderPath(store, B)) as {holder: {userId: string; email: string}; sessions: {userId: string}[]; loginThrottle: Record<string, unknown>};
+		created.holder.userId = 'JCPD3333';
+		created.holder.email = 'carla@example.it';
+		created.sessions = [];
+		created.loginThrottle = {};
+		const index = readJson(join(store.directory, 'holders', 'index.json')) as {emails: Record<string, string>};
+		index.emails['carla@example.it'] = 'JCPD3333';
+		const document = serialise(created);
+		killedCommit(store, {'JCPD3333.json': document, 'index.json': serialise(index)});
+		expect(await store.holderIdByEmail('carla@example.it')).toBe('JCPD3333');
+		expect((await store.read('JCPD3333')).holders.map(holder => holder.userId)).toEqual(['JCPD3333']);
+		expect((await store.read()).holders.map(holder => holder.userId)).toEqual([A, B, 'JCPD3333']);
+		await new Store(store.directory).update(() => undefined, A);
+		expect(readFileSync(holderPath(store, 'JCPD3333'), 'utf8')).toBe(document);
+	});
+
 	// holders/index.json grows with the holders (about 40 bytes each): read up to db.json's limit, so recovered up to it too.
 	it('of an index larger than a holder document may be: the next writer finishes it', async () => {
 		const store = await partitioned();
