@@ -164,6 +164,8 @@ export class DataFiles {
 	/** Removes temps of writers that died before committing (call under the lock). */
 	async removeStrayTemporaries(): Promise<void> {
 		await removeStrayTemporaries(this.directory, 'db.json');
+		// <data>/outbox.sequence (counter-file.ts) is replaced the same way, under the same lock.
+		await removeStrayTemporaries(this.directory, 'outbox.sequence');
 		if (!isRealDirectory(this.holdersDirectory)) return;
 		// The temps of a writer killed after its commit point are no strays: finish its commit
 		// first (Store.initialize cleans before it reads anything). A db.json or temp that cannot

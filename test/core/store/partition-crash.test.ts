@@ -2,8 +2,8 @@ import {existsSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {mergeDocuments} from '../../../source/core/store/partition.js';
-import {emptyDatabase, type Database} from '../../../source/core/store/schema.js';
-import {Store} from '../../../source/core/store/store.js';
+import {emptyDatabase, nextSequence, type Database} from '../../../source/core/store/schema.js';
+import {NO_HOLDER, Store} from '../../../source/core/store/store.js';
 import {startWorker} from '../../helpers/processes.js';
 import {A, B, DEAD_PID, EMAIL, folders, holderPath, killedCommit, readJson, renamedHolder, serialise, tree} from './partition-fixture.js';
 
@@ -132,6 +132,17 @@ describe('a writer killed during a multi-document commit', () => {
 		// ... and a file at the committed temp's name with other bytes: refused, not read in place of A's document.
 		writeFileSync(join(store.directory, 'holders', temporaries_[`${A}.json`]!), renamedHolder(store, A, 'Replayed'));
 		await expect(store.read(A)).rejects.toMatchObject({code: 'store.invalid'});
+	});
+});
+
+describe('a writer killed while it took an outbox number', () => {
+	it('leaves a temp of outbox.sequence that the next writer removes; the number is not given again', async () => {
+		const store = await partitioned();
+		await store.update(db => nextSequence(db, 'outbox'), NO_HOLDER);
+		const stray = join(store.directory, `outbox.sequence.${DEAD_PID}.000000000001.tmp`);
+		writeFileSync(stray, '2\n');
+		expect(await new Store(store.directory).update(db => nextSequence(db, 'outbox'), NO_HOLDER)).toBe(2);
+		expect(existsSync(stray)).toBe(false);
 	});
 });
 
