@@ -11,6 +11,7 @@ import {
 	holderDocumentSchema,
 	holderIndexSchema,
 	INDEX_FILE,
+	recordInGlobal,
 	type HolderIndex,
 	PARTITIONED_VERSION,
 	type GlobalDocument,
@@ -19,6 +20,9 @@ import {
 import {createExclusiveSync, ensureRealDirectory, isRealDirectory, openRegularSync, readRegularFileSync} from './safe-file.js';
 import {databaseSchema, DATABASE_VERSION, type Database} from './schema.js';
 import {USER_ID_PATTERN} from '../holders/user-id.js';
+
+/** A temp of a holder's document (see `commit`). */
+const HOLDER_TEMP_PATTERN = /^(JCPD\d{4,8})\.json\.\d{1,10}\.[0-9a-f]{12}\.tmp$/;
 
 /** The largest db.json read: far above any real one, below V8's longest string. */
 const MAX_DATABASE_BYTES = 256 * 1024 * 1024;
@@ -67,25 +71,44 @@ export class DataFiles {
 		const version = typeof document === 'object' && document !== null && !Array.isArray(document) ? (document as Record<string, unknown>)['version'] : undefined;
 		if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) throw new DomainError('store.invalid', {file: this.top, reason: 'no valid "version" field'});
 		if (version > PARTITIONED_VERSION) throw new DomainError('store.futureVersion', {file: this.top, version});
-		if (version === DATABASE_VERSION) return {kind: 'whole', db: checkDocument(this.top, document, databaseSchema)};
+		if (version === DATABASE_VERSION) {
+			const db = checkDocument(this.top, document, databaseSchema);
+			// The split keys holder documents by userID: a second holder with the same userID would
+			// silently replace the first (their record lost, their records handed to the other).
+			const seen = new Set<string>();
+			for (const [position, holder] of db.holders.entries()) {
+				if (seen.has(holder.userId)) throw new DomainError('store.invalid', {file: this.top, reason: `holders.${position}.userId ${holder.userId} is not unique`});
+				seen.add(holder.userId);
+			}
+			return {kind: 'whole', db};
+		}
 		return {kind: 'partitioned', global: checkDocument(this.top, document, globalDocumentSchema)};
 	}
 
-	/** The holders with a document, in userID order (holders/ must be a real folder). */
-	holderIds(): string[] {
+	/**
+	 * The holders with a document, in userID order (holders/ must be a real folder), and those
+	 * with a temp of one: a holder created by a commit whose writer was killed before its renames
+	 * has only their committed temp, which `readHolder` reads (a temp nobody committed gives
+	 * undefined there, so it adds nobody). `documents`: real documents only.
+	 */
+	holderIds(options: {documents?: boolean} = {}): string[] {
 		if (!isRealDirectory(this.holdersDirectory)) return [];
-		const ids: string[] = [];
+		const ids = new Set<string>();
 		for (const name of readdirSync(this.holdersDirectory)) {
-			const match = HOLDER_FILE_PATTERN.exec(name);
-			if (match) ids.push(match[1]!);
+			const match = HOLDER_FILE_PATTERN.exec(name) ?? (options.documents ? null : HOLDER_TEMP_PATTERN.exec(name));
+			if (match) ids.add(match[1]!);
 		}
-		return ids.sort();
+		return [...ids].sort();
 	}
 
 	/** A holder's document, or undefined when they have none; a committed temp stands in for its target (see above). */
 	readHolder(userId: string, global: GlobalDocument): HolderDocument | undefined {
 		const found = this.readCommitted(`${userId}.json`, MAX_HOLDER_BYTES, global);
-		return found && this.parseHolder(found.file, userId, found.bytes);
+		if (!found) return undefined;
+		const document = this.parseHolder(found.file, userId, found.bytes);
+		const misplaced = recordInGlobal(global, userId);
+		if (misplaced) throw new DomainError('store.invalid', {file: this.top, reason: misplaced});
+		return document;
 	}
 
 	/** Whether holders/index.json is there (a missing one is rebuilt by the next update). */
@@ -129,10 +152,12 @@ export class DataFiles {
 		let renamed = false;
 		for (const entry of global.commit) {
 			const temporary = join(this.holdersDirectory, entry.temporary);
-			const bytes = readOptional(temporary, MAX_HOLDER_BYTES);
+			const holder = HOLDER_FILE_PATTERN.exec(entry.file);
+			// The index's limit is db.json's, as readIndex reads it: a holder's would refuse a large
+			// index's committed temp here for good (every later write refused) while readers accept it.
+			const bytes = readOptional(temporary, holder ? MAX_HOLDER_BYTES : MAX_DATABASE_BYTES);
 			if (!bytes) continue;
 			checkedBytes(temporary, bytes, entry.sha256);
-			const holder = HOLDER_FILE_PATTERN.exec(entry.file);
 			if (holder) this.parseHolder(temporary, holder[1]!, bytes);
 			else checkDocument(temporary, parseJson(temporary, bytes.toString('utf8')), holderIndexSchema);
 			renameSync(temporary, join(this.holdersDirectory, entry.file));
@@ -141,10 +166,23 @@ export class DataFiles {
 		if (renamed) syncDirectory(this.holdersDirectory);
 	}
 
-	/** Removes temps of writers that died before committing (call under the lock, after `recover`). */
+	/** Removes temps of writers that died before committing (call under the lock). */
 	async removeStrayTemporaries(): Promise<void> {
 		await removeStrayTemporaries(this.directory, 'db.json');
-		if (isRealDirectory(this.holdersDirectory)) await removeStrayTemporaries(this.holdersDirectory);
+		// <data>/outbox.sequence (counter-file.ts) is replaced the same way, under the same lock.
+		await removeStrayTemporaries(this.directory, 'outbox.sequence');
+		if (!isRealDirectory(this.holdersDirectory)) return;
+		// The temps of a writer killed after its commit point are no strays: finish its commit
+		// first (Store.initialize cleans before it reads anything). A db.json or temp that cannot
+		// be read as committed: which temps are committed is not known, so none goes (the next
+		// read refuses the broken file, naming it).
+		try {
+			const top = this.readTop();
+			if (top.kind === 'partitioned') this.recover(top.global);
+		} catch {
+			return;
+		}
+		await removeStrayTemporaries(this.holdersDirectory);
 	}
 
 	/**
@@ -159,11 +197,11 @@ export class DataFiles {
 			checkDocument(file, document, holderDocumentSchema, true);
 			const foreign = foreignRecord(document, userId);
 			if (foreign) throw new DomainError('store.invalid', {file, reason: `refused to save ${foreign}`});
-			documents.push({name: `${userId}.json`, text: serialise(document)});
+			documents.push({name: `${userId}.json`, text: bounded(file, serialise(document), MAX_HOLDER_BYTES)});
 		}
 		if (index) {
 			checkDocument(join(this.holdersDirectory, INDEX_FILE), index, holderIndexSchema, true);
-			documents.push({name: INDEX_FILE, text: serialise(index)});
+			documents.push({name: INDEX_FILE, text: bounded(join(this.holdersDirectory, INDEX_FILE), serialise(index), MAX_DATABASE_BYTES)});
 		}
 		if (global) checkDocument(this.top, global, globalDocumentSchema, true);
 		if (documents.length > 0) ensureRealDirectory(this.holdersDirectory);
@@ -199,7 +237,7 @@ export class DataFiles {
 	 */
 	split(global: GlobalDocument, holders: ReadonlyMap<string, HolderDocument>, index: HolderIndex): void {
 		ensureRealDirectory(this.holdersDirectory);
-		const strangers = this.holderIds().filter(userId => !holders.has(userId));
+		const strangers = this.holderIds({documents: true}).filter(userId => !holders.has(userId));
 		if (strangers.length > 0) {
 			throw new DomainError('store.invalid', {file: this.holderFile(strangers[0]!), reason: `a holder document beside a format-1 db.json that has no holder ${strangers[0]}`});
 		}
@@ -209,7 +247,7 @@ export class DataFiles {
 	/** Creates db.json (format 2), the holders' documents and the index, replacing all (documents of holders not in `holders` go last). */
 	create(global: GlobalDocument, holders: ReadonlyMap<string, HolderDocument>, index: HolderIndex): void {
 		ensureRealDirectory(this.holdersDirectory);
-		const before = this.holderIds();
+		const before = this.holderIds({documents: true});
 		this.writeAll(global, holders, index);
 		for (const userId of before) if (!holders.has(userId)) removeQuietly(this.holderFile(userId));
 	}
@@ -227,9 +265,9 @@ export class DataFiles {
 		for (const [userId, document] of holders) {
 			const file = this.holderFile(userId);
 			checkDocument(file, document, holderDocumentSchema, true);
-			write(file, serialise(document));
+			write(file, bounded(file, serialise(document), MAX_HOLDER_BYTES));
 		}
-		write(indexFile, serialise(index));
+		write(indexFile, bounded(indexFile, serialise(index), MAX_DATABASE_BYTES));
 		for (const file of written) syncFile(file);
 		syncDirectory(this.holdersDirectory);
 		this.writeWhole(this.top, serialise({...global, commit: []}));
@@ -241,6 +279,23 @@ export class DataFiles {
 		} catch (error) {
 			throw new DomainError('store.writeFailed', {file, reason: (error as NodeJS.ErrnoException).code ?? 'error'});
 		}
+	}
+
+	/**
+	 * For a reader without the lock: runs `read` (db.json, then holder documents or the index)
+	 * again while db.json was replaced during it. A multi-document commit replaces db.json: a read
+	 * across its commit point would see db.json and documents of different commits (one holder at
+	 * one commit, another at the next). A single-document commit leaves db.json as it is and
+	 * touches no other document: what a read sees across it is a state some order of the commits
+	 * gives. Undefined when commits kept coming (the caller then reads under the lock).
+	 */
+	consistentRead<T>(read: () => T, attempts = 20): T | undefined {
+		for (let attempt = 0; attempt < attempts; attempt++) {
+			const before = statStamp(this.top);
+			const result = read();
+			if (statStamp(this.top) === before) return result;
+		}
+		return undefined;
 	}
 
 	/** What identifies db.json's and the named holders' documents as they are now (every write makes a new inode). */
@@ -261,6 +316,16 @@ function statStamp(file: string): string | undefined {
 	} catch {
 		return undefined;
 	}
+}
+
+/**
+ * `text`, refused when larger than what the store reads back (`maxBytes`): written, the document
+ * would be refused at every later read (file.tooLarge), its holder locked out for good.
+ */
+function bounded(file: string, text: string, maxBytes: number): string {
+	const size = Buffer.byteLength(text);
+	if (size > maxBytes) throw new DomainError('store.invalid', {file, reason: `refused to save ${size} bytes: the store reads at most ${maxBytes}`});
+	return text;
 }
 
 function serialise(document: unknown): string {

@@ -113,6 +113,11 @@ export const globalDocumentSchema = databaseSchema
 	.omit({version: true, holders: true})
 	.extend({
 		version: z.literal(PARTITIONED_VERSION),
+		/**
+		 * Never here: unknown keys are dropped, so a format-1 file relabelled `version: 2` would
+		 * lose its holders without a word at the next write. Refused instead (store.invalid).
+		 */
+		holders: z.never({message: 'holders are in holders/<userID>.json in format 2, never in db.json'}).optional(),
 		/** The last multi-document commit (empty when the last write touched db.json alone). */
 		commit: z.array(commitEntrySchema).max(100_000).default([]),
 	});
@@ -162,6 +167,22 @@ export function foreignRecord(document: HolderDocument, userId: string): string 
 	if (entry >= 0) return `accessLog.${entry}.userId is not ${userId}`;
 	const notice = document.notices.findIndex(record => record.userId !== userId);
 	if (notice >= 0) return `notices.${notice}.userId is not ${userId}`;
+	return undefined;
+}
+
+/**
+ * A record of `userId`'s that db.json holds while they have a document (the reason), or undefined.
+ * No write leaves one there (a holder's records go to their document); put there by hand, it would
+ * join their view unchecked, and make every operation scoped to them fail ("changed records of a
+ * holder outside its view") until an unscoped one moved it. The queues (accessLog, notices) and
+ * the keyed maps are not looked at: not records a view trusts, and a scan per holder read.
+ */
+export function recordInGlobal(global: GlobalDocument, userId: string): string | undefined {
+	for (const name of HOLDER_COLLECTIONS) {
+		const index = (global[name] as {userId: string}[]).findIndex(record => record.userId === userId);
+		if (index >= 0) return `${name}.${index} is ${userId}'s, whose records are in holders/${userId}.json`;
+	}
+	if (Object.hasOwn(global.firstStates, userId)) return `firstStates.${userId} is in holders/${userId}.json`;
 	return undefined;
 }
 
@@ -215,6 +236,8 @@ export function splitDatabase(db: Database, orders: ReadonlyMap<string, number> 
 	let next = 0;
 	for (const order of orders.values()) next = Math.max(next, order + 1);
 	for (const holder of db.holders) {
+		// Never one document for two holders (the second would silently replace the first).
+		if (holders.has(holder.userId)) throw new Error(`holder ${holder.userId} twice in the database`);
 		holders.set(holder.userId, {
 			version: PARTITIONED_VERSION,
 			order: orders.get(holder.userId) ?? next++,
