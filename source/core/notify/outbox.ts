@@ -1,3 +1,4 @@
+import {readdirSync} from 'node:fs';
 import {readdir, unlink} from 'node:fs/promises';
 import {join} from 'node:path';
 import {z} from 'zod';
@@ -93,6 +94,17 @@ export class Outbox {
 	 */
 	emlPath(message: OutboxMessage): string | undefined {
 		return message.eml !== undefined && message.eml === `${String(message.id).padStart(8, '0')}.email.eml` ? join(this.directory, message.eml) : undefined;
+	}
+
+	/** The highest message number in the folder (0: none): where numbering goes on when outbox.sequence is missing. */
+	highestNumber(): number {
+		if (!isRealDirectory(this.directory)) return 0;
+		let highest = 0;
+		for (const name of readdirSync(this.directory)) {
+			const match = /^(\d{8})\./.exec(name);
+			if (match) highest = Math.max(highest, Number(match[1]));
+		}
+		return highest;
 	}
 
 	/** Messages in sending order, optionally only those of one holder. Unreadable files are skipped. */

@@ -12,9 +12,13 @@ import {readRegularFileSync} from './safe-file.js';
 export class CounterFile {
 	constructor(readonly file: string) {}
 
-	/** The next value: one more than the file's, and than `floor` (the value db.json kept before this file). */
-	next(floor: number): number {
-		const value = Math.max(this.current(), floor) + 1;
+	/**
+	 * The next value: one more than the file's and than `known` (db.json's counter from before the
+	 * file). Without the file (a folder from before it, or the file deleted) one more than `used()`
+	 * too: what the folder already used (the highest number in outbox/), never given twice.
+	 */
+	next(known: number, used: () => number): number {
+		const value = Math.max(this.current() ?? used(), known) + 1;
 		try {
 			writeFileAtomicSync(this.file, `${value}\n`, {syncDirectory: true});
 		} catch (error) {
@@ -23,12 +27,12 @@ export class CounterFile {
 		return value;
 	}
 
-	private current(): number {
+	private current(): number | undefined {
 		let text: string;
 		try {
 			text = readRegularFileSync(this.file, 64).toString('utf8');
 		} catch (error) {
-			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
 			throw error;
 		}
 		if (!/^\d{1,15}\n$/.test(text)) throw new DomainError('store.invalid', {file: this.file, reason: 'not a number on one line'});

@@ -8,7 +8,6 @@ import {Outbox} from '../notify/outbox.js';
 import {deliverQueued} from '../notify/queue.js';
 import {bindDatabase, type KeyFingerprints} from '../key-binding.js';
 import {writeCheckedStamp} from './checked-stamp.js';
-import {removeStrayTemporaries} from './atomic-write.js';
 import {DataFiles} from './documents.js';
 import {checkDocument} from './json-file.js';
 import {FileLock} from './lock.js';
@@ -105,9 +104,13 @@ export class Store {
 
 	/** A validated snapshot of `scope`, for display. Writers never use it: `update` re-reads under the lock. */
 	async read(scope?: Scope): Promise<Database> {
-		const top = this.files.readTop();
-		if (top.kind === 'missing') throw new DomainError('store.missing', {file: this.file});
-		const data = top.kind === 'whole' ? scoped(top.db, scope) : this.load(top.global, scope);
+		const once = () => {
+			const top = this.files.readTop();
+			if (top.kind === 'missing') throw new DomainError('store.missing', {file: this.file});
+			return top.kind === 'whole' ? scoped(top.db, scope) : this.load(top.global, scope);
+		};
+		// One commit, never db.json of one and documents of another (see DataFiles.consistentRead).
+		const data = this.files.consistentRead(once) ?? (await this.lock.with(async () => once()));
 		this.observe(data);
 		return data;
 	}
@@ -178,7 +181,8 @@ export class Store {
 			this.observe(low.data);
 			if (this.actingTerminal !== undefined) Object.defineProperty(low.data, ACTING_TERMINAL, {value: this.actingTerminal, enumerable: false});
 			const snapshot = low.data;
-			Object.defineProperty(snapshot, OUTBOX_NUMBERS, {value: () => this.outboxNumbers.next(snapshot.sequences['outbox'] ?? 0), enumerable: false});
+			const numbers = () => this.outboxNumbers.next(snapshot.sequences['outbox'] ?? 0, () => this.outbox.highestNumber());
+			Object.defineProperty(snapshot, OUTBOX_NUMBERS, {value: numbers, enumerable: false});
 			// Entries already in db.json: the last operation's (see `save`), or an older file's whole access log.
 			const carried = low.data.accessLog.length;
 			const carriedNotices = low.data.notices.length;
@@ -241,7 +245,6 @@ export class Store {
 		if (this.cleaned) return;
 		this.cleaned = true;
 		await this.files.removeStrayTemporaries();
-		await removeStrayTemporaries(this.directory, 'outbox.sequence');
 		// An OTP's SMS is written after the commit, under the lock: a writer killed there leaves its temp file in outbox/.
 		await this.outbox.removeStrayTemporaries();
 	}
@@ -321,7 +324,12 @@ class PartitionedAdapter implements Adapter<Database> {
 		if (this.scope !== undefined) {
 			for (const userId of holders.keys()) if (userId !== this.scope) throw new Error(`an operation scoped to ${this.scope} created holder ${userId}`);
 			// The view had none of db.json's records of no holder: anything there now is for a holder outside the view.
-			if (strays(global) !== strays(withoutStrays(global))) throw new Error(`an operation scoped to ${this.scope} created records of a holder outside its view`);
+			if (strays(global) !== strays(withoutStrays(global)) || keyedElsewhere(global, this.scope) !== keyedElsewhere(this.global!, this.scope)) {
+				throw new Error(`an operation scoped to ${this.scope} created or changed records of a holder outside its view`);
+			}
+			// db.accessLog and db.notices hold only this operation's entries here (see Store.save).
+			const queued = [...global.accessLog, ...global.notices].find(entry => entry.userId !== null && entry.userId !== this.scope && isUserId(entry.userId));
+			if (queued) throw new Error(`an operation scoped to ${this.scope} queued an entry of ${queued.userId}`);
 			global = {...global, ...strayPart(this.global!)};
 		}
 		const changed = new Map<string, HolderDocument>();
@@ -365,6 +373,15 @@ export function rebuiltIndex(files: DataFiles, global: GlobalDocument): HolderIn
 		if (document) documents.push(document);
 	}
 	return indexOf(documents);
+}
+
+/** db.json's throttles and counters keyed to a holder other than `scope` (`user:<userID>`, `accessLog:<userID>`). */
+function keyedElsewhere(global: GlobalDocument, scope: string): string {
+	const elsewhere = ([key]: [string, unknown]) => {
+		const owner = key.slice(key.indexOf(':') + 1);
+		return key.includes(':') && isUserId(owner) && owner !== scope;
+	};
+	return JSON.stringify([Object.entries(global.loginThrottle).filter(elsewhere), Object.entries(global.sequences).filter(elsewhere)]);
 }
 
 /** db.json's records in a holder's collections (of a userID that is no holder: an older file's leftovers). */
