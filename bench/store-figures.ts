@@ -61,7 +61,7 @@ export function writeFigures(folders: Folders): Row[] {
 	};
 	const document = (which: 'top' | 'holder') => {
 		const all = times.documents[which];
-		const of = (key: 'parse' | 'validate' | 'serialise') => ms(median(all.map(step => step[key])));
+		const of = (key: 'parse' | 'validate' | 'serialise') => `${(median(all.map(step => step[key])) * 1000).toFixed(0)} µs`;
 		return `${which === 'top' ? 'db.json' : "a holder's document"} (${(all[0]!.bytes / 1024).toFixed(1)} KB): JSON.parse ${of('parse')}, schema check ${of('validate')}, JSON.stringify ${of('serialise')}`;
 	};
 	const plural = (value: number, noun: string) => `${count(value)} ${noun}${value === 1 ? '' : 's'}`;
