@@ -4,13 +4,17 @@
  *   history DIR USERID COUNT   replaces the holder's signature log with COUNT demo signatures
  *                              spread like the seed's (its days and failure rate); prints the
  *                              counts per outcome as JSON
- *   holders DIR COUNT          grows the database to COUNT holders, cloning the first demo holder
- *                              (and certificate) under new userIDs; the store validates the result
+ *   holders DIR COUNT          grows the folder to COUNT holders, cloning the first demo holder's
+ *                              document (holders/<userID>.json) under new userIDs; then the store
+ *                              reads and validates the whole folder in one update; prints the count
  */
 import {randomUUID} from 'node:crypto';
+import {readFileSync, writeFileSync} from 'node:fs';
 import {demoSignatureHistory, readSeed} from '../../source/core/demo/demo.js';
 import {SignatureLog} from '../../source/core/history/signature-log.js';
 import {seedFile} from '../../source/core/paths.js';
+import {DataFiles} from '../../source/core/store/documents.js';
+import {type HolderDocument} from '../../source/core/store/partition.js';
 import {Store} from '../../source/core/store/store.js';
 
 const [command, directory, ...rest] = process.argv.slice(2);
@@ -28,18 +32,45 @@ if (command === 'history') {
 	process.stdout.write(JSON.stringify({total: records.length, success, failure: records.length - success}) + '\n');
 } else if (command === 'holders') {
 	const count = Number(rest[0]);
-	await store.update(db => {
-		const template = db.holders[0]!;
-		const certificate = db.certificates.find(record => record.userId === template.userId)!;
-		const taken = new Set(db.holders.map(holder => holder.userId));
-		for (let number = 0; db.holders.length < count; number++) {
-			const userId = `JCPD${String(number).padStart(4, '0')}`;
-			if (taken.has(userId)) continue;
-			db.holders.push({...structuredClone(template), userId, email: `holder${number}@example.it`, phone: `+39347${String(number).padStart(7, '0')}`});
-			db.certificates.push({...structuredClone(certificate), id: randomUUID(), userId, iut: String(30_000_000 + number)});
+	const files = new DataFiles(directory!);
+	const taken = files.holderIds();
+	const text = readFileSync(files.holderFile(taken[0]!), 'utf8');
+	/*
+	 * Written directly, without the store's fsync per document (bench data is thrown away at the
+	 * end of the run): through Store.update, 100 000 documents would take minutes. Each is the
+	 * template's document with its userID, contacts and records' userIDs changed, and a
+	 * certificate of its own (id, IUT); the demo template has no sessions, challenges or queued
+	 * entries, but any would be renamed too (the store refuses a document with another's records).
+	 */
+	const writeClone = (userId: string, number: number) => {
+		const document = JSON.parse(text) as HolderDocument;
+		const from = document.holder.userId;
+		const email = `holder${number}@example.it`;
+		const phone = `+39347${String(number).padStart(7, '0')}`;
+		document.holder = {...document.holder, userId, email, phone};
+		for (const name of ['certificates', 'challenges', 'renewals', 'raoApprovals', 'pinChanges', 'sessions', 'accessLog', 'notices'] as const) {
+			for (const record of document[name] as {userId: string | null}[]) record.userId = userId;
 		}
-	});
-	process.stdout.write(JSON.stringify({holders: (await store.read()).holders.length}) + '\n');
+		for (const [index, certificate] of document.certificates.entries()) {
+			const id = randomUUID();
+			if (document.firstState?.certificateId === certificate.id) document.firstState.certificateId = id;
+			document.certificates[index] = {...certificate, id, iut: String(30_000_000 + number * 10 + index)};
+		}
+		if (document.firstState) document.firstState = {...document.firstState, email, phone};
+		document.loginThrottle = Object.fromEntries(Object.entries(document.loginThrottle).map(([key, value]) => [key.replace(from, userId), value]));
+		writeFileSync(files.holderFile(userId), JSON.stringify(document, null, '\t') + '\n', {mode: 0o600});
+	};
+	const seen = new Set(taken);
+	for (let number = 0, holders = seen.size; holders < count; number++) {
+		// 6 digits: never one of the demo's 4-digit userIDs.
+		const userId = `JCPD${String(number).padStart(6, '0')}`;
+		if (seen.has(userId)) continue;
+		writeClone(userId, number);
+		holders++;
+	}
+	// The store reads and validates every document (and writes its check stamp): the folder opens.
+	const holders = await store.update(db => db.holders.length);
+	process.stdout.write(JSON.stringify({holders}) + '\n');
 } else {
 	throw new Error(`unknown command ${command}`);
 }
