@@ -1,19 +1,20 @@
 import {chmod, mkdir, stat} from 'node:fs/promises';
 import {join} from 'node:path';
-import {Low, type Adapter} from 'lowdb';
+import {Low} from 'lowdb';
 import {DomainError} from '../errors.js';
-import {isUserId} from '../holders/user-id.js';
 import {AccessLog} from '../history/access-log.js';
 import {Outbox} from '../notify/outbox.js';
 import {deliverQueued} from '../notify/queue.js';
 import {bindDatabase, type KeyFingerprints} from '../key-binding.js';
 import {writeCheckedStamp} from './checked-stamp.js';
 import {DataFiles} from './documents.js';
-import {checkDocument} from './json-file.js';
 import {FileLock} from './lock.js';
-import {holderDocumentSchema, indexKeys, indexOf, mergeDocuments, splitDatabase, type GlobalDocument, type HolderDocument, type HolderIndex, type ListedCertificate} from './partition.js';
+import {mergeDocuments, type GlobalDocument, type HolderDocument, type ListedCertificate} from './partition.js';
+import {holdersIn, MISSING, PartitionedAdapter, rebuiltIndex, scoped, withoutStrays, type Scope} from './partitioned-adapter.js';
 import {CounterFile} from './counter-file.js';
 import {ACTING_TERMINAL, OUTBOX_NUMBERS, type Database} from './schema.js';
+
+export {NO_HOLDER, type Scope} from './partitioned-adapter.js';
 
 /** What an operation does once its change is committed (under the lock still): e.g. write an OTP's SMS to the outbox. */
 export type AfterCommit = () => Promise<void>;
@@ -22,23 +23,6 @@ export type AfterCommit = () => Promise<void>;
 export interface Transaction {
 	/** Runs `effect` after the commit, even if an earlier effect failed; never if the change throws or the write fails. */
 	afterCommit(effect: AfterCommit): void;
-}
-
-/**
- * Which part of the database an operation sees: one holder's (their userID: the holder, if they
- * exist, with their records, and everything that belongs to no holder), or all of it (undefined).
- * A scoped operation costs the same whatever the number of holders (see partition.ts); it must
- * not look for other holders (they are not there) nor create records for them (refused).
- */
-export type Scope = string | undefined;
-
-/** The scope of an operation on what belongs to no holder (counters, settings, coupons): no holder document is read. */
-export const NO_HOLDER = '';
-
-function holdersIn(files: DataFiles, scope: Scope): string[] {
-	if (scope === undefined) return files.holderIds();
-	// Anything but a userID (an operator's RAO…, nothing typed) names no holder document.
-	return isUserId(scope) ? [scope] : [];
 }
 
 /**
@@ -248,156 +232,4 @@ export class Store {
 		// An OTP's SMS is written after the commit, under the lock: a writer killed there leaves its temp file in outbox/.
 		await this.outbox.removeStrayTemporaries();
 	}
-}
-
-/** Only what `scope` sees of a whole (format-1) database: read without the lock, before its split. */
-function scoped(db: Database, scope: Scope): Database {
-	if (scope === undefined) return db;
-	const {global, holders} = splitDatabase(db);
-	const own = isUserId(scope) ? holders.get(scope) : undefined;
-	return mergeDocuments(withoutStrays(global), own ? [own] : []);
-}
-
-const MISSING = Object.freeze({}) as Database;
-
-/**
- * lowdb's adapter for one operation's part of the partitioned folder (see partition.ts), under
- * the lock: `read` splits a format-1 db.json first (once, for good), finishes a commit its writer
- * was killed in, and merges db.json with the scope's holder documents; `write` splits the
- * result again and commits only the documents that changed.
- */
-class PartitionedAdapter implements Adapter<Database> {
-	private global: GlobalDocument | undefined;
-	private readonly loaded = new Map<string, string>();
-	private readonly loadedKeys = new Map<string, ReturnType<typeof indexKeys>>();
-	private readonly orders = new Map<string, number>();
-	private loadedGlobal = '';
-	/** holders/index.json was not there: this update writes it again (rebuilt from every holder's document). */
-	private indexMissing = false;
-
-	constructor(
-		private readonly files: DataFiles,
-		private readonly scope: Scope,
-		private readonly options: {create?: boolean} = {},
-	) {}
-
-	async read(): Promise<Database | null> {
-		const top = this.files.readTop();
-		if (top.kind === 'missing') return null;
-		let global: GlobalDocument;
-		if (top.kind === 'whole') {
-			const split = splitDatabase(top.db);
-			this.files.split(split.global, split.holders, indexOf(split.holders.values()));
-			global = split.global;
-		} else {
-			global = top.global;
-			this.files.recover(global);
-			this.indexMissing = !this.files.hasIndex();
-		}
-		this.global = {...global, commit: []};
-		const documents: HolderDocument[] = [];
-		for (const userId of holdersIn(this.files, this.scope)) {
-			const document = this.files.readHolder(userId, {...global, commit: []});
-			if (!document) continue;
-			documents.push(document);
-			this.loaded.set(userId, JSON.stringify(document));
-			this.loadedKeys.set(userId, indexKeys(document));
-			this.orders.set(userId, document.order);
-		}
-		this.loadedGlobal = JSON.stringify(this.global);
-		return mergeDocuments(this.scope === undefined ? this.global : withoutStrays(this.global), documents);
-	}
-
-	async write(db: Database): Promise<void> {
-		const split = splitDatabase(db, this.orders);
-		const {holders} = split;
-		let {global} = split;
-		// Each holder's document checked first (a broken userID, a missing field): refused as store.invalid, naming it.
-		for (const [userId, document] of holders) checkDocument(join(this.files.holdersDirectory, `${userId}.json`), document, holderDocumentSchema, true);
-		if (this.options.create) {
-			this.files.create(global, holders, indexOf(holders.values()));
-			return;
-		}
-		for (const userId of this.loaded.keys()) {
-			if (!holders.has(userId)) throw new Error(`holder ${userId} removed: holders are never deleted by an update`);
-		}
-		if (this.scope !== undefined) {
-			for (const userId of holders.keys()) if (userId !== this.scope) throw new Error(`an operation scoped to ${this.scope} created holder ${userId}`);
-			// The view had none of db.json's records of no holder: anything there now is for a holder outside the view.
-			if (strays(global) !== strays(withoutStrays(global)) || keyedElsewhere(global, this.scope) !== keyedElsewhere(this.global!, this.scope)) {
-				throw new Error(`an operation scoped to ${this.scope} created or changed records of a holder outside its view`);
-			}
-			// db.accessLog and db.notices hold only this operation's entries here (see Store.save).
-			const queued = [...global.accessLog, ...global.notices].find(entry => entry.userId !== null && entry.userId !== this.scope && isUserId(entry.userId));
-			if (queued) throw new Error(`an operation scoped to ${this.scope} queued an entry of ${queued.userId}`);
-			global = {...global, ...strayPart(this.global!)};
-		}
-		const changed = new Map<string, HolderDocument>();
-		for (const [userId, document] of holders) if (this.loaded.get(userId) !== JSON.stringify(document)) changed.set(userId, document);
-		const index = this.indexAfter(changed);
-		const globalChanged = JSON.stringify(global) !== this.loadedGlobal;
-		this.files.commit(globalChanged || changed.size + (index ? 1 : 0) > 1 ? global : undefined, changed, index);
-	}
-
-	/** The index (holders/index.json) with `changed`'s addresses and IUTs, if any is new or changed (undefined: unchanged). */
-	private indexAfter(changed: ReadonlyMap<string, HolderDocument>): HolderIndex | undefined {
-		const moves = [...changed.values()]
-			.map(document => ({userId: document.holder.userId, before: this.loadedKeys.get(document.holder.userId), after: indexKeys(document)}))
-			.filter(({before, after}) => JSON.stringify(before) !== JSON.stringify(after));
-		if (moves.length === 0 && !this.indexMissing) return undefined;
-		const index = this.files.readIndex(this.global!) ?? rebuiltIndex(this.files, this.global!);
-		const claim = (map: Record<string, string>, key: string, userId: string, what: string) => {
-			const owner = Object.hasOwn(map, key) ? map[key] : undefined;
-			if (owner !== undefined && owner !== userId) {
-				throw new DomainError('store.invalid', {file: join(this.files.holdersDirectory, `${userId}.json`), reason: `refused to save ${what} of ${userId}: it is ${owner}'s`});
-			}
-			map[key] = userId;
-		};
-		for (const {userId, before, after} of moves) {
-			if (before && index.emails[before.email] === userId) delete index.emails[before.email];
-			for (const iut of before?.iuts ?? []) if (index.iuts[iut] === userId) delete index.iuts[iut];
-			for (const entry of before?.listed ?? []) if (index.listed[entry.certificateSerial]?.userId === userId) delete index.listed[entry.certificateSerial];
-			claim(index.emails, after.email, userId, 'the e-mail address');
-			for (const iut of after.iuts) claim(index.iuts, iut, userId, `IUT ${iut}`);
-			for (const entry of after.listed) index.listed[entry.certificateSerial] = entry;
-		}
-		return index;
-	}
-}
-
-/** The index made from every holder's document (when holders/index.json is missing). */
-export function rebuiltIndex(files: DataFiles, global: GlobalDocument): HolderIndex {
-	const documents: HolderDocument[] = [];
-	for (const userId of files.holderIds()) {
-		const document = files.readHolder(userId, global);
-		if (document) documents.push(document);
-	}
-	return indexOf(documents);
-}
-
-/** db.json's throttles and counters keyed to a holder other than `scope` (`user:<userID>`, `accessLog:<userID>`). */
-function keyedElsewhere(global: GlobalDocument, scope: string): string {
-	const elsewhere = ([key]: [string, unknown]) => {
-		const owner = key.slice(key.indexOf(':') + 1);
-		return key.includes(':') && isUserId(owner) && owner !== scope;
-	};
-	return JSON.stringify([Object.entries(global.loginThrottle).filter(elsewhere), Object.entries(global.sequences).filter(elsewhere)]);
-}
-
-/** db.json's records in a holder's collections (of a userID that is no holder: an older file's leftovers). */
-function strayPart(global: GlobalDocument): Pick<GlobalDocument, 'certificates' | 'challenges' | 'renewals' | 'raoApprovals' | 'pinChanges' | 'sessions' | 'firstStates'> {
-	const {certificates, challenges, renewals, raoApprovals, pinChanges, sessions, firstStates} = global;
-	return {certificates, challenges, renewals, raoApprovals, pinChanges, sessions, firstStates};
-}
-
-function strays(global: GlobalDocument): string {
-	return JSON.stringify(strayPart(global));
-}
-
-/**
- * db.json without them: what a scoped operation sees. They belong to nobody it may act for (a
- * cleanup of one would log for a holder outside its view); only a whole-database operation sees them.
- */
-function withoutStrays(global: GlobalDocument): GlobalDocument {
-	return {...global, certificates: [], challenges: [], renewals: [], raoApprovals: [], pinChanges: [], sessions: [], firstStates: {}};
 }
