@@ -98,9 +98,15 @@ export class Outbox {
 
 	/** The highest message number in the folder (0: none): where numbering goes on when outbox.sequence is missing. */
 	highestNumber(): number {
-		if (!isRealDirectory(this.directory)) return 0;
+		let names: string[];
+		try {
+			// A folder that is missing or not one (a link, a file: delivery refuses it, after the commit) holds none.
+			names = isRealDirectory(this.directory) ? readdirSync(this.directory) : [];
+		} catch {
+			names = [];
+		}
 		let highest = 0;
-		for (const name of readdirSync(this.directory)) {
+		for (const name of names) {
 			const match = /^(\d{8})\./.exec(name);
 			if (match) highest = Math.max(highest, Number(match[1]));
 		}
