@@ -3,15 +3,18 @@ import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {Portal} from '../../source/core/portal.js';
 import {Store} from '../../source/core/store/store.js';
-import {e2eFixture, runCli} from '../helpers/cli.js';
+import {e2eFixture, runCli, typeLogin} from '../helpers/cli.js';
+import {MARIO} from '../helpers/portal.js';
 import {allFiles, realClockDemo} from '../helpers/reliability.js';
 
 /*
  * Issue 9, point 3, at the level users meet it. test/core/store/files.test.ts checks the store
  * refuses 8 kinds of broken db.json and 6 of broken holder documents (holders/<userID>.json)
- * without touching them; here the real CLI and the full-screen portal refuse to start on them,
- * name the file and the problem in Italian, exit 1, and leave every file of the data folder
- * byte-for-byte as it was.
+ * without touching them; here the real CLI and the full-screen portal refuse them, name the file
+ * and the problem in Italian, exit 1, and leave every file of the data folder byte-for-byte as it
+ * was. A broken db.json stops every entry point at start; a broken holder document stops what
+ * uses that holder (issue 22: a portal opens on db.json alone, so one holder's broken file does
+ * not lock every other holder out): their status, phone and login, and the operator's list.
  */
 
 const {open} = e2eFixture();
@@ -47,7 +50,7 @@ describe('a broken db.json or holder document: every entry point refuses to star
 		expect(corrupt(valid)).not.toBe(valid);
 		writeFileSync(file, corrupt(valid));
 		const before = snapshot(data);
-		for (const command of COMMANDS) {
+		for (const command of target === 'db.json' ? COMMANDS : COMMANDS.filter(entry => entry[0] !== 'demo')) {
 			const result = runCli([...command, '--data', data]);
 			// status cannot tell the certificate's state: 3 (issue 20), the others fail with 1.
 			expect(result.status, `${command.join(' ')}: ${result.stderr}`).toBe(command[0] === 'status' ? 3 : 1);
@@ -56,12 +59,24 @@ describe('a broken db.json or holder document: every entry point refuses to star
 			expect(result.stderr, command.join(' ')).toMatch(/[Ii]l file non è stato modificato/);
 			expect(result.stderr, command.join(' ')).not.toMatch(/\n\s+at |Errore imprevisto/);
 		}
-		// The full-screen portal: the message on the terminal, no full-screen switch, exit 1.
-		const terminal = open(['--data', data]);
-		expect((await terminal.waitForExit()).exitCode).toBe(1);
-		expect(terminal.screen().replace(/\n/g, '')).toContain(file);
-		expect(terminal.screen().replace(/\n/g, '')).toMatch(/non\s*è\s*valido|versione\s*più\s*recente/);
-		expect(terminal.raw()).not.toContain('\u001b[?1049h');
+		if (target === 'db.json') {
+			// The full-screen portal: the message on the terminal, no full-screen switch, exit 1.
+			const terminal = open(['--data', data]);
+			expect((await terminal.waitForExit()).exitCode).toBe(1);
+			expect(terminal.screen().replace(/\n/g, '')).toContain(file);
+			expect(terminal.screen().replace(/\n/g, '')).toMatch(/non\s*è\s*valido|versione\s*più\s*recente/);
+			expect(terminal.raw()).not.toContain('\u001b[?1049h');
+		} else {
+			// `mysign demo` on the folder touches no holder: it answers, and changes nothing either.
+			expect(runCli(['demo', '--data', data]).status).toBe(0);
+			// The full-screen portal opens; Mario's login is refused, naming his file and the problem.
+			const terminal = open(['--data', data]);
+			await typeLogin(terminal, MARIO.userId, MARIO.password);
+			await terminal.waitForText(/non\s*è\s*valido/);
+			expect(terminal.screen().replace(/\s+/g, '')).toContain(file.replace(/\s+/g, ''));
+			terminal.write('\u0003');
+			await terminal.waitForExit();
+		}
 		expectUnchanged(data, before);
 	});
 });
