@@ -1,7 +1,8 @@
 import {EARLIEST_SIMULATED, LATEST_SIMULATED, parseInstant, type FolderTime} from './clock.js';
 import {DomainError} from './errors.js';
 import {italianWallTime, parseItalianDate} from './italian-date.js';
-import {NO_HOLDER, type Store} from './store/store.js';
+import {NO_HOLDER} from './store/scope.js';
+import type {Store} from './store/store.js';
 
 /*
  * `mysign clock`: the trainer's control of a training folder's one clock. A live folder refuses

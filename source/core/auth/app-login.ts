@@ -1,7 +1,8 @@
 import {createHmac, randomInt, randomUUID} from 'node:crypto';
 import type {Clock} from '../clock.js';
 import {DomainError} from '../errors.js';
-import {NO_HOLDER, type Store} from '../store/store.js';
+import {NO_HOLDER} from '../store/scope.js';
+import type {Store} from '../store/store.js';
 import {nextAccessId} from '../store/schema.js';
 import {assertAppDevice} from '../otp/device.js';
 

@@ -1,7 +1,8 @@
 import {isUserId} from '../holders/user-id.js';
 import {createHmac} from 'node:crypto';
 import type {Clock} from '../clock.js';
-import {NO_HOLDER, type Store} from '../store/store.js';
+import {NO_HOLDER} from '../store/scope.js';
+import type {Store} from '../store/store.js';
 import {nextAccessId, type AccessOutcome, type Database, type Holder} from '../store/schema.js';
 import {dummyPasswordHash, verifyPassword} from './hashing.js';
 import {clearFailures, countFailure, lockedUntil} from './throttle.js';

@@ -1,3 +1,4 @@
+import {NO_HOLDER} from '../store/scope.js';
 import {nextSequence, type Database} from '../store/schema.js';
 import type {Outbox, OutboxMessage} from './outbox.js';
 
@@ -32,9 +33,6 @@ export async function composeEmail(input: EmailInput): Promise<Buffer> {
 interface SequenceStore {
 	update<R>(change: (db: Database) => R | Promise<R>, scope?: string): Promise<R>;
 }
-
-/** Store's NO_HOLDER (an operation on no holder's document), by value for the same reason. */
-const NO_HOLDER = '';
 
 /** Composes an e-mail and drops it in the outbox under the next outbox number. */
 export async function sendEmail(

@@ -1,6 +1,7 @@
 import type {Clock} from '../clock.js';
 import type {ListedCertificate} from '../store/partition.js';
-import {NO_HOLDER, type Store} from '../store/store.js';
+import {NO_HOLDER} from '../store/scope.js';
+import type {Store} from '../store/store.js';
 import type {CertificationAuthority, CrlEntry} from './authority.js';
 
 /**

@@ -3,7 +3,7 @@ import {changeFolderTime, describeFolderTime, type ClockChange, type FolderClock
 import {assertFolderOperator} from '../operator.js';
 import {pkiFiles} from '../pki/files.js';
 import type {Settings} from '../settings.js';
-import {NO_HOLDER} from '../store/store.js';
+import {NO_HOLDER} from '../store/scope.js';
 import type {PortalContext} from './context.js';
 
 /** The data folder itself: its thresholds, its clock (`mysign clock`) and its CRL (`mysign crl`). */

@@ -1,7 +1,7 @@
 import type {PendingRenewal, Renewals, RenewalWindow} from '../certificate/renewal.js';
 import type {ChallengeView} from '../otp/challenges.js';
 import {assertFolderOperator} from '../operator.js';
-import {NO_HOLDER} from '../store/store.js';
+import {NO_HOLDER} from '../store/scope.js';
 import type {PortalContext} from './context.js';
 import type {Session} from './types.js';
 

@@ -6,22 +6,14 @@ import type {DataFiles} from './documents.js';
 import {checkDocument} from './json-file.js';
 import {holderDocumentSchema, indexKeys, indexOf, mergeDocuments, splitDatabase, type GlobalDocument, type HolderDocument, type HolderIndex} from './partition.js';
 import type {Database} from './schema.js';
+import type {Scope} from './scope.js';
 
 /*
  * How Store.update reads and writes the partitioned folder (see partition.ts): what a scope
  * sees, and lowdb's adapter for one operation under the lock.
  */
 
-/**
- * Which part of the database an operation sees: one holder's (their userID: the holder, if they
- * exist, with their records, and everything that belongs to no holder), or all of it (undefined).
- * A scoped operation costs the same whatever the number of holders (see partition.ts); it must
- * not look for other holders (they are not there) nor create records for them (refused).
- */
-export type Scope = string | undefined;
-
-/** The scope of an operation on what belongs to no holder (counters, settings, coupons): no holder document is read. */
-export const NO_HOLDER = '';
+export {NO_HOLDER, type Scope} from './scope.js';
 
 export function holdersIn(files: DataFiles, scope: Scope): string[] {
 	if (scope === undefined) return files.holderIds();

@@ -10,11 +10,12 @@ import {writeCheckedStamp} from './checked-stamp.js';
 import {DataFiles} from './documents.js';
 import {FileLock} from './lock.js';
 import {mergeDocuments, type GlobalDocument, type HolderDocument, type ListedCertificate} from './partition.js';
-import {holdersIn, MISSING, PartitionedAdapter, rebuiltIndex, scoped, withoutStrays, type Scope} from './partitioned-adapter.js';
+import {holdersIn, MISSING, PartitionedAdapter, rebuiltIndex, scoped, withoutStrays} from './partitioned-adapter.js';
+import type {Scope} from './scope.js';
 import {CounterFile} from './counter-file.js';
 import {ACTING_TERMINAL, OUTBOX_NUMBERS, type Database} from './schema.js';
 
-export {NO_HOLDER, type Scope} from './partitioned-adapter.js';
+export {NO_HOLDER, type Scope} from './scope.js';
 
 /** What an operation does once its change is committed (under the lock still): e.g. write an OTP's SMS to the outbox. */
 export type AfterCommit = () => Promise<void>;
