@@ -46,11 +46,11 @@ describe('the start on a database this build validated', () => {
 		await terminal.waitForText('Tentativi rimasti: 3');
 	});
 
-	// db.json (format 2) holds the operators' password hashes; the holders' are in holders/<userID>.json, which the stamp does not cover.
-	it.for([
-		{what: 'db.json', file: (data: string) => join(data, 'db.json'), path: /non\s*è\s*valido:\s*operators\.0\.passwordHash/},
-		{what: 'a holder document', file: (data: string) => join(data, 'holders', `${MARIO.userId}.json`), path: /non\s*è\s*valido:\s*holder\.passwordHash/},
-	])('validates in full right after the first frame: an invalid $what behind a true stamp ends with the message and the shell screen back', async ({file: fileIn, path}) => {
+	// db.json (format 2) holds the operators' password hashes. Holders' documents are not read at the
+	// start (a broken one stops that holder's login: reliability/corrupt-data.test.ts).
+	it.for([{what: 'db.json', file: (data: string) => join(data, 'db.json'), path: /non\s*è\s*valido:\s*operators\.0\.passwordHash/}])(
+		'validates in full right after the first frame: an invalid $what behind a true stamp ends with the message and the shell screen back',
+		async ({file: fileIn, path}) => {
 		const data = demoFolder();
 		const file = fileIn(data);
 		writeFileSync(file, readFileSync(file, 'utf8').replace(/"passwordHash": "[^"]*"/, '"passwordHash": 42'));
@@ -64,7 +64,8 @@ describe('the start on a database this build validated', () => {
 		expect(raw.lastIndexOf(NORMAL_SCREEN)).toBeGreaterThan(raw.lastIndexOf(ALTERNATE_SCREEN));
 		expect(terminal.screen().replace(/\n/g, '')).toContain(file);
 		expect(terminal.screen().replace(/\n/g, '')).toMatch(path);
-	});
+		},
+	);
 });
 
 describe('the start on any other database', () => {

@@ -54,7 +54,7 @@ describe('a format-1 data folder (before the partitioned store)', () => {
 		const holders = statSync(join(data, 'holders'));
 		expect(holders.isDirectory()).toBe(true);
 		expect(holders.mode & 0o777).toBe(0o700);
-		expect(recordFiles(data)).toEqual([join(data, 'db.json'), ...before.holders.map(holder => holderFile(data, holder.userId)).sort()]);
+		expect(recordFiles(data)).toEqual([join(data, 'db.json'), ...before.holders.map(holder => holderFile(data, holder.userId)).sort(), join(data, 'holders', 'index.json')]);
 		for (const file of recordFiles(data)) expect(statSync(file).mode & 0o777, file).toBe(0o600);
 
 		// The same database, but for the coupon just created.

@@ -138,14 +138,14 @@ describe.skipIf(skipReason !== undefined)('a data folder shared by an OS group (
 		expect(unlock.stderr).toContain('Solo il proprietario della cartella dei dati');
 		expect(as(BRUNO, ['clock', 'advance', '16m', '--data', data]).status).toBe(1);
 		expect(recordBytes(data), 'db.json or holders/ changed').toEqual(before);
-		// BRUNO writes db.json and a holder document as a holder would (a login that fails is counted: a rewrite, a new file renamed into place).
+		// BRUNO writes a holder document as a holder would (a login that fails is counted: a rewrite, a new file renamed into place).
 		const document = join(base.path, BRUNO, 'login.txt');
 		writeFileSync(document, 'documento\n');
 		chownSync(document, uidOf(BRUNO), -1);
 		const login = as(BRUNO, ['sign', document, '--user', 'JCPD2841', '--password-stdin', '--send-otp', '--data', data], 'Sbagliata!99\n');
 		expect(login.stderr).toContain('Tentativi rimasti: 4');
-		// db.json and the holder's document (holders/JCPD2841.json, where the failed login is counted) are BRUNO's new files.
-		for (const file of ['db.json', join('holders', 'JCPD2841.json')]) {
+		// The holder's document (holders/JCPD2841.json, where the failed login and its log counter are kept) is BRUNO's new file; db.json is not rewritten.
+		for (const file of [join('holders', 'JCPD2841.json')]) {
 			const written = statSync(join(data, file));
 			expect([file, written.uid, written.gid, (written.mode & 0o777).toString(8)]).toEqual([file, uidOf(BRUNO), gidOf(GROUP), '660']);
 		}
