@@ -103,6 +103,8 @@ export class DataFiles {
 
 	/** A holder's document, or undefined when they have none; a committed temp stands in for its target (see above). */
 	readHolder(userId: string, global: GlobalDocument): HolderDocument | undefined {
+		// A holder the folder's re-creation removes is gone, whether or not their file still is.
+		if (global.removing.includes(userId)) return undefined;
 		const found = this.readCommitted(`${userId}.json`, MAX_HOLDER_BYTES, global);
 		if (!found) return undefined;
 		const document = this.parseHolder(found.file, userId, found.bytes);
@@ -148,8 +150,10 @@ export class DataFiles {
 	 * there (their writer was killed after committing), after checking each is what was committed.
 	 */
 	recover(global: GlobalDocument): void {
-		if (global.commit.length === 0 || !isRealDirectory(this.holdersDirectory)) return;
+		if ((global.commit.length === 0 && global.removing.length === 0) || !isRealDirectory(this.holdersDirectory)) return;
 		let renamed = false;
+		// A re-creation killed before it removed the documents of the holders it dropped.
+		for (const userId of global.removing) renamed = removeQuietly(this.holderFile(userId)) || renamed;
 		for (const entry of global.commit) {
 			const temporary = join(this.holdersDirectory, entry.temporary);
 			const holder = HOLDER_FILE_PATTERN.exec(entry.file);
@@ -247,9 +251,11 @@ export class DataFiles {
 	/** Creates db.json (format 2), the holders' documents and the index, replacing all (documents of holders not in `holders` go last). */
 	create(global: GlobalDocument, holders: ReadonlyMap<string, HolderDocument>, index: HolderIndex): void {
 		ensureRealDirectory(this.holdersDirectory);
-		const before = this.holderIds({documents: true});
-		this.writeAll(global, holders, index);
-		for (const userId of before) if (!holders.has(userId)) removeQuietly(this.holderFile(userId));
+		// Named in db.json before they go: killed in between, recover() finishes the removal.
+		const removing = this.holderIds({documents: true}).filter(userId => !holders.has(userId));
+		this.writeAll({...global, removing}, holders, index);
+		for (const userId of removing) removeQuietly(this.holderFile(userId));
+		if (removing.length > 0) syncDirectory(this.holdersDirectory);
 	}
 
 	private writeAll(global: GlobalDocument, holders: ReadonlyMap<string, HolderDocument>, index: HolderIndex): void {
@@ -384,10 +390,13 @@ function syncDirectory(directory: string): void {
 	}
 }
 
-function removeQuietly(file: string): void {
+/** Removes `file` if it is there; true if it was. */
+function removeQuietly(file: string): boolean {
 	try {
 		unlinkSync(file);
+		return true;
 	} catch {
-		// never created
+		// never created, or already gone
+		return false;
 	}
 }

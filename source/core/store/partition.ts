@@ -120,6 +120,12 @@ export const globalDocumentSchema = databaseSchema
 		holders: z.never({message: 'holders are in holders/<userID>.json in format 2, never in db.json'}).optional(),
 		/** The last multi-document commit (empty when the last write touched db.json alone). */
 		commit: z.array(commitEntrySchema).max(100_000).default([]),
+		/**
+		 * Holders whose documents the last re-creation of the folder (`demo --reset`) removes: named
+		 * here before they go, so that a writer killed in between leaves none to come back (see
+		 * DataFiles.create and recover). Empty once a later write rewrites db.json.
+		 */
+		removing: z.array(z.string().regex(USER_ID_PATTERN)).max(10_000_000).default([]),
 	});
 export type GlobalDocument = z.infer<typeof globalDocumentSchema>;
 
@@ -189,7 +195,7 @@ export function recordInGlobal(global: GlobalDocument, userId: string): string |
 /** The whole database from db.json and the holder documents read with it (in userID order). */
 export function mergeDocuments(global: GlobalDocument, unordered: readonly HolderDocument[]): Database {
 	const holders = [...unordered].sort((a, b) => a.order - b.order || (a.holder.userId < b.holder.userId ? -1 : 1));
-	const {commit: _commit, version: _version, ...rest} = global;
+	const {commit: _commit, version: _version, removing: _removing, ...rest} = global;
 	const db: Database = {
 		...rest,
 		version: 1,
@@ -256,7 +262,7 @@ export function splitDatabase(db: Database, orders: ReadonlyMap<string, number> 
 		});
 	}
 	const {version: _version, holders: _holders, ...rest} = db;
-	const global: GlobalDocument = {...rest, version: PARTITIONED_VERSION, commit: [], firstStates: {}, loginThrottle: {}, sequences: {}, accessLog: [], notices: []};
+	const global: GlobalDocument = {...rest, version: PARTITIONED_VERSION, commit: [], removing: [], firstStates: {}, loginThrottle: {}, sequences: {}, accessLog: [], notices: []};
 	for (const name of HOLDER_COLLECTIONS) {
 		const strays: unknown[] = [];
 		for (const record of db[name] as {userId: string}[]) {

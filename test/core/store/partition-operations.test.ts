@@ -2,7 +2,7 @@ import {readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {Portal} from '../../../source/core/portal.js';
-import {Store} from '../../../source/core/store/store.js';
+import {NO_HOLDER, Store} from '../../../source/core/store/store.js';
 import {storeOf} from '../../helpers/internals.js';
 import {accessEntries, demoPortal, GIULIA, lastSmsCode, logIn, MARIO} from '../../helpers/portal.js';
 
@@ -156,5 +156,24 @@ describe('the partitioned store, seen from the operations', () => {
 		const top = JSON.parse(readFileSync(join(directory, 'db.json'), 'utf8')) as {sessions: {id: string}[]; challenges: {id: string}[]};
 		expect(top.sessions.map(entry => entry.id)).toEqual(['leftover']);
 		expect(top.challenges.map(entry => entry.id)).toEqual(['leftover']);
+	});
+
+	it('a re-creation killed before it removed a dropped holder\'s document leaves nobody to come back', async () => {
+		const {directory} = await folder();
+		const store = new Store(directory);
+		const whole = await store.read();
+		// The folder re-created without GIULIA (as `demo --reset` drops enrolled holders), killed
+		// right after db.json: her document is still there, db.json names it as going.
+		const giulia = bytes(holderFile(directory, GIULIA.userId));
+		await store.initialize(() => ({...whole, holders: whole.holders.filter(holder => holder.userId !== GIULIA.userId), certificates: whole.certificates.filter(entry => entry.userId !== GIULIA.userId), sessions: [], challenges: [], firstStates: {}}), {replace: true});
+		writeFileSync(holderFile(directory, GIULIA.userId), giulia);
+		const top = JSON.parse(readFileSync(join(directory, 'db.json'), 'utf8')) as {removing: string[]};
+		expect(top.removing).toEqual([GIULIA.userId]);
+		// Readers without the lock do not see her; the next writer removes her document.
+		expect((await store.read()).holders.map(holder => holder.userId)).not.toContain(GIULIA.userId);
+		expect((await store.read(GIULIA.userId)).holders).toEqual([]);
+		await store.update(db => void (db.settings.otpMessagesMax = 6), NO_HOLDER);
+		expect(readdirSync(join(directory, 'holders'))).not.toContain(`${GIULIA.userId}.json`);
+		expect((JSON.parse(readFileSync(join(directory, 'db.json'), 'utf8')) as {removing: string[]}).removing).toEqual([]);
 	});
 });
