@@ -1,8 +1,9 @@
-import {createHash, randomBytes} from 'node:crypto';
-import {closeSync, constants, existsSync, fsyncSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync} from 'node:fs';
+import {randomBytes} from 'node:crypto';
+import {existsSync, readdirSync, renameSync} from 'node:fs';
 import {join} from 'node:path';
 import {DomainError} from '../errors.js';
 import {removeStrayTemporaries, writeFileAtomicSync} from './atomic-write.js';
+import {bounded, checkedBytes, readOptional, removeQuietly, serialise, sha256, statStamp, syncDirectory, syncFile, unreadable, writeNew} from './document-io.js';
 import {checkDocument, parseJson} from './json-file.js';
 import {
 	foreignRecord,
@@ -17,7 +18,7 @@ import {
 	type GlobalDocument,
 	type HolderDocument,
 } from './partition.js';
-import {createExclusiveSync, ensureRealDirectory, isRealDirectory, openRegularSync, readRegularFileSync} from './safe-file.js';
+import {ensureRealDirectory, isRealDirectory, readRegularFileSync} from './safe-file.js';
 import {databaseSchema, DATABASE_VERSION, type Database} from './schema.js';
 import {USER_ID_PATTERN} from '../holders/user-id.js';
 
@@ -312,91 +313,5 @@ export class DataFiles {
 		if (userIds === 'all') parts.push(statStamp(this.holdersDirectory) ?? '-');
 		else for (const userId of userIds) parts.push(statStamp(this.holderFile(userId)) ?? '-');
 		return parts.join('|');
-	}
-}
-
-function statStamp(file: string): string | undefined {
-	try {
-		const info = statSync(file);
-		return `${info.ino}:${info.size}:${info.mtimeMs}`;
-	} catch {
-		return undefined;
-	}
-}
-
-/**
- * `text`, refused when larger than what the store reads back (`maxBytes`): written, the document
- * would be refused at every later read (file.tooLarge), its holder locked out for good.
- */
-function bounded(file: string, text: string, maxBytes: number): string {
-	const size = Buffer.byteLength(text);
-	if (size > maxBytes) throw new DomainError('store.invalid', {file, reason: `refused to save ${size} bytes: the store reads at most ${maxBytes}`});
-	return text;
-}
-
-function serialise(document: unknown): string {
-	return JSON.stringify(document, null, '\t') + '\n';
-}
-
-function sha256(text: string | Buffer): string {
-	return createHash('sha256').update(text).digest('hex');
-}
-
-function checkedBytes(file: string, bytes: Buffer, expected: string): Buffer {
-	if (sha256(bytes) !== expected) throw new DomainError('store.invalid', {file, reason: 'not the document db.json committed (SHA-256 differs)'});
-	return bytes;
-}
-
-function readOptional(file: string, maxBytes: number): Buffer | undefined {
-	try {
-		return readRegularFileSync(file, maxBytes);
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-		throw unreadable(error, file);
-	}
-}
-
-function unreadable(error: unknown, file: string): unknown {
-	if (error instanceof DomainError) return error;
-	return new DomainError('store.unreadable', {file, reason: (error as NodeJS.ErrnoException).code ?? 'error'});
-}
-
-function writeNew(file: string, text: string): void {
-	const fd = createExclusiveSync(file);
-	try {
-		const bytes = Buffer.from(text);
-		for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written);
-		fsyncSync(fd);
-	} finally {
-		closeSync(fd);
-	}
-}
-
-function syncFile(file: string): void {
-	const fd = openRegularSync(file, constants.O_RDONLY);
-	try {
-		fsyncSync(fd);
-	} finally {
-		closeSync(fd);
-	}
-}
-
-function syncDirectory(directory: string): void {
-	const fd = openSync(directory, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
-	try {
-		fsyncSync(fd);
-	} finally {
-		closeSync(fd);
-	}
-}
-
-/** Removes `file` if it is there; true if it was. */
-function removeQuietly(file: string): boolean {
-	try {
-		unlinkSync(file);
-		return true;
-	} catch {
-		// never created, or already gone
-		return false;
 	}
 }
