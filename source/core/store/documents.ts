@@ -1,5 +1,5 @@
 import {randomBytes} from 'node:crypto';
-import {existsSync, readdirSync, renameSync} from 'node:fs';
+import {existsSync, readdirSync, renameSync, unlinkSync} from 'node:fs';
 import {join} from 'node:path';
 import {DomainError} from '../errors.js';
 import {removeStrayTemporaries, writeFileAtomicSync} from './atomic-write.js';
@@ -154,7 +154,7 @@ export class DataFiles {
 		if ((global.commit.length === 0 && global.removing.length === 0) || !isRealDirectory(this.holdersDirectory)) return;
 		let renamed = false;
 		// A re-creation killed before it removed the documents of the holders it dropped.
-		for (const userId of global.removing) renamed = removeQuietly(this.holderFile(userId)) || renamed;
+		for (const userId of global.removing) renamed = removeDocument(this.holderFile(userId)) || renamed;
 		for (const entry of global.commit) {
 			const temporary = join(this.holdersDirectory, entry.temporary);
 			const holder = HOLDER_FILE_PATTERN.exec(entry.file);
@@ -254,15 +254,20 @@ export class DataFiles {
 		ensureRealDirectory(this.holdersDirectory);
 		// Named in db.json before they go: killed in between, recover() finishes the removal.
 		const removing = this.holderIds({documents: true}).filter(userId => !holders.has(userId));
-		this.writeAll({...global, removing}, holders, index);
+		// The old index goes first and the new one comes after db.json: killed before the switch, the
+		// old db.json is never read with an index of the new holders (a missing one is rebuilt).
+		const indexFile = join(this.holdersDirectory, INDEX_FILE);
+		if (removeQuietly(indexFile)) syncDirectory(this.holdersDirectory);
+		this.writeAll({...global, removing}, holders, undefined);
 		for (const userId of removing) removeQuietly(this.holderFile(userId));
-		if (removing.length > 0) syncDirectory(this.holdersDirectory);
+		this.writeWhole(indexFile, bounded(indexFile, serialise(checkDocument(indexFile, index, holderIndexSchema, true)), MAX_DATABASE_BYTES));
 	}
 
-	private writeAll(global: GlobalDocument, holders: ReadonlyMap<string, HolderDocument>, index: HolderIndex): void {
+	/** Every holder's document and `index` (when given), flushed together, then db.json (the switch). */
+	private writeAll(global: GlobalDocument, holders: ReadonlyMap<string, HolderDocument>, index: HolderIndex | undefined): void {
 		checkDocument(this.top, global, globalDocumentSchema, true);
 		const indexFile = join(this.holdersDirectory, INDEX_FILE);
-		checkDocument(indexFile, index, holderIndexSchema, true);
+		if (index) checkDocument(indexFile, index, holderIndexSchema, true);
 		const written: string[] = [];
 		const write = (file: string, text: string) => {
 			// No fsync each: all are synced below, before db.json switches (one flush for all).
@@ -274,7 +279,7 @@ export class DataFiles {
 			checkDocument(file, document, holderDocumentSchema, true);
 			write(file, bounded(file, serialise(document), MAX_HOLDER_BYTES));
 		}
-		write(indexFile, bounded(indexFile, serialise(index), MAX_DATABASE_BYTES));
+		if (index) write(indexFile, bounded(indexFile, serialise(index), MAX_DATABASE_BYTES));
 		for (const file of written) syncFile(file);
 		syncDirectory(this.holdersDirectory);
 		this.writeWhole(this.top, serialise({...global, commit: []}));
@@ -299,7 +304,14 @@ export class DataFiles {
 	consistentRead<T>(read: () => T, attempts = 20): T | undefined {
 		for (let attempt = 0; attempt < attempts; attempt++) {
 			const before = statStamp(this.top);
-			const result = read();
+			let result: T;
+			try {
+				result = read();
+			} catch (error) {
+				// A refusal seen across a commit (records that moved meanwhile) is read again; a steady one stands.
+				if (statStamp(this.top) !== before) continue;
+				throw error;
+			}
 			if (statStamp(this.top) === before) return result;
 		}
 		return undefined;
@@ -313,5 +325,16 @@ export class DataFiles {
 		if (userIds === 'all') parts.push(statStamp(this.holdersDirectory) ?? '-');
 		else for (const userId of userIds) parts.push(statStamp(this.holderFile(userId)) ?? '-');
 		return parts.join('|');
+	}
+}
+
+/** A dropped holder's document removed (true), or already gone; any other failure stops the write, `removing` kept. */
+function removeDocument(file: string): boolean {
+	try {
+		unlinkSync(file);
+		return true;
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+		throw new DomainError('store.writeFailed', {file, reason: (error as NodeJS.ErrnoException).code ?? 'error'});
 	}
 }

@@ -26,7 +26,7 @@ export function scoped(db: Database, scope: Scope): Database {
 	if (scope === undefined) return db;
 	const {global, holders} = splitDatabase(db);
 	const own = isUserId(scope) ? holders.get(scope) : undefined;
-	return mergeDocuments(withoutStrays(global), own ? [own] : []);
+	return mergeDocuments(withoutStrays(global, scope), own ? [own] : []);
 }
 
 export const MISSING = Object.freeze({}) as Database;
@@ -76,7 +76,7 @@ export class PartitionedAdapter implements Adapter<Database> {
 			this.orders.set(userId, document.order);
 		}
 		this.loadedGlobal = JSON.stringify(this.global);
-		return mergeDocuments(this.scope === undefined ? this.global : withoutStrays(this.global), documents);
+		return mergeDocuments(this.scope === undefined ? this.global : withoutStrays(this.global, this.scope), documents);
 	}
 
 	async write(db: Database): Promise<void> {
@@ -95,13 +95,14 @@ export class PartitionedAdapter implements Adapter<Database> {
 		if (this.scope !== undefined) {
 			for (const userId of holders.keys()) if (userId !== this.scope) throw new Error(`an operation scoped to ${this.scope} created holder ${userId}`);
 			// The view had none of db.json's records of no holder: anything there now is for a holder outside the view.
-			if (strays(global) !== strays(withoutStrays(global)) || keyedElsewhere(global, this.scope) !== keyedElsewhere(this.global!, this.scope)) {
+			const other = keyedOutside(this.scope);
+			if (strays(global) !== strays(withoutStrays(global, this.scope)) || Object.keys(global.loginThrottle).some(other) || Object.keys(global.sequences).some(other)) {
 				throw new Error(`an operation scoped to ${this.scope} created or changed records of a holder outside its view`);
 			}
 			// db.accessLog and db.notices hold only this operation's entries here (see Store.save).
 			const queued = [...global.accessLog, ...global.notices].find(entry => entry.userId !== null && entry.userId !== this.scope && isUserId(entry.userId));
 			if (queued) throw new Error(`an operation scoped to ${this.scope} queued an entry of ${queued.userId}`);
-			global = {...global, ...strayPart(this.global!)};
+			global = {...global, ...strayPart(this.global!), loginThrottle: restored(this.global!.loginThrottle, global.loginThrottle, other), sequences: restored(this.global!.sequences, global.sequences, other)};
 		}
 		const changed = new Map<string, HolderDocument>();
 		for (const [userId, document] of holders) if (this.loaded.get(userId) !== JSON.stringify(document)) changed.set(userId, document);
@@ -146,13 +147,27 @@ export function rebuiltIndex(files: DataFiles, global: GlobalDocument): HolderIn
 	return indexOf(documents);
 }
 
-/** db.json's throttles and counters keyed to a holder other than `scope` (`user:<userID>`, `accessLog:<userID>`). */
-function keyedElsewhere(global: GlobalDocument, scope: string): string {
-	const elsewhere = ([key]: [string, unknown]) => {
+/** Whether a throttle or counter key is keyed to a holder other than `scope` (`user:<userID>`, `accessLog:<userID>`). */
+function keyedOutside(scope: string): (key: string) => boolean {
+	return key => {
 		const owner = key.slice(key.indexOf(':') + 1);
 		return key.includes(':') && isUserId(owner) && owner !== scope;
 	};
-	return JSON.stringify([Object.entries(global.loginThrottle).filter(elsewhere), Object.entries(global.sequences).filter(elsewhere)]);
+}
+
+function keysWhere<T>(record: Record<string, T>, keep: (key: string) => boolean): Record<string, T> {
+	return Object.fromEntries(Object.entries(record).filter(([key]) => keep(key)));
+}
+
+/** `now` with db.json's entries outside the view put back, in db.json's order (an unchanged map stays byte-identical). */
+function restored<T>(original: Record<string, T>, now: Record<string, T>, outside: (key: string) => boolean): Record<string, T> {
+	const result: Record<string, T> = {};
+	for (const [key, value] of Object.entries(original)) {
+		if (outside(key)) result[key] = value;
+		else if (Object.hasOwn(now, key)) result[key] = now[key]!;
+	}
+	for (const [key, value] of Object.entries(now)) if (!Object.hasOwn(result, key)) result[key] = value;
+	return result;
 }
 
 /** db.json's records in a holder's collections (of a userID that is no holder: an older file's leftovers). */
@@ -169,6 +184,18 @@ function strays(global: GlobalDocument): string {
  * db.json without them: what a scoped operation sees. They belong to nobody it may act for (a
  * cleanup of one would log for a holder outside its view); only a whole-database operation sees them.
  */
-export function withoutStrays(global: GlobalDocument): GlobalDocument {
-	return {...global, certificates: [], challenges: [], renewals: [], raoApprovals: [], pinChanges: [], sessions: [], firstStates: {}};
+export function withoutStrays(global: GlobalDocument, scope: string): GlobalDocument {
+	const outside = keyedOutside(scope);
+	return {
+		...global,
+		certificates: [],
+		challenges: [],
+		renewals: [],
+		raoApprovals: [],
+		pinChanges: [],
+		sessions: [],
+		firstStates: {},
+		loginThrottle: keysWhere(global.loginThrottle, key => !outside(key)),
+		sequences: keysWhere(global.sequences, key => !outside(key)),
+	};
 }

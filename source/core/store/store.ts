@@ -143,7 +143,7 @@ export class Store {
 			const document = this.files.readHolder(userId, global);
 			if (document) documents.push(document);
 		}
-		return mergeDocuments(scope === undefined ? global : withoutStrays(global), documents);
+		return mergeDocuments(scope === undefined ? global : withoutStrays(global, scope), documents);
 	}
 
 	/**

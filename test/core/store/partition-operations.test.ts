@@ -176,4 +176,20 @@ describe('the partitioned store, seen from the operations', () => {
 		expect(readdirSync(join(directory, 'holders'))).not.toContain(`${GIULIA.userId}.json`);
 		expect((JSON.parse(readFileSync(join(directory, 'db.json'), 'utf8')) as {removing: string[]}).removing).toEqual([]);
 	});
+
+	it('a stale throttle of no holder left in db.json does not stop wrong passwords from being counted (no unlimited guessing)', async () => {
+		const {portal, directory} = await folder();
+		const whole = await new Store(directory).read();
+		const long = new Date(portal.now().getTime() - 30 * 86_400_000).toISOString();
+		whole.loginThrottle['user:JCPD0001'] = {failures: 1, lockedUntil: null, lockouts: 0, lastFailureAt: long};
+		writeFileSync(join(directory, 'db.json'), JSON.stringify(whole, null, '\t') + '\n', {mode: 0o600});
+		rmSync(join(directory, 'holders'), {recursive: true});
+		const outcomes: string[] = [];
+		for (let attempt = 0; attempt < 5; attempt++) outcomes.push((await portal.sessions.login(MARIO.userId, `Wrong&Password${attempt}`)).kind);
+		expect(outcomes.at(-1)).toBe('locked');
+		expect((await portal.sessions.login(MARIO.userId, MARIO.password)).kind).toBe('locked');
+		// The leftover stays in db.json, as it was (only a whole-database operation may act on it).
+		expect((JSON.parse(readFileSync(join(directory, 'db.json'), 'utf8')) as {loginThrottle: Record<string, unknown>}).loginThrottle['user:JCPD0001']).toEqual(whole.loginThrottle['user:JCPD0001']);
+	});
 });
+
