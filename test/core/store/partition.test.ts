@@ -325,12 +325,12 @@ describe('a scoped operation', () => {
 		expect(tree(store.directory)).toEqual(before);
 	});
 
-	// A throttle, counter or queued entry keyed to a holder outside the view would land in db.json.
+	// A throttle, counter or queued entry keyed to a holder outside the view would otherwise land in db.json.
 	it.each<[string, (db: Database) => void]>([
 		['sets another holder\'s login throttle', db => void (db.loginThrottle[`user:${B}`] = {failures: 9, lockedUntil: '2099-01-01T00:00:00.000Z', lockouts: 9, lastFailureAt: null})],
 		['sets another holder\'s access-log counter', db => void (db.sequences[`accessLog:${B}`] = 1)],
 		['queues an access entry of another holder', db => void db.accessLog.push({id: 1, at: '2026-11-24T09:00:00.000Z', userId: B, outcome: 'success', terminal: 't'})],
-	])('that %s throws and commits nothing (OPEN: store.ts)', async (_what, change) => {
+	])('that %s throws and commits nothing', async (_what, change) => {
 		const store = await partitioned();
 		const before = tree(store.directory);
 		await expect(store.update(change, A)).rejects.toThrow();
