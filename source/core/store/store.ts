@@ -148,7 +148,7 @@ export class Store {
 
 	/**
 	 * Runs one operation under the cross-process lock and saves what `change` did. Effects
-	 * `change` registers with `transaction.afterCommit` run once db.json is written, still under
+	 * `change` registers with `transaction.afterCommit` run once the change is committed, still under
 	 * the lock, in order (a record before an effect: an OTP's SMS is written to the outbox only
 	 * once its challenge is committed). Each effect runs even if an earlier one failed (one
 	 * message not written does not keep back the others); then, if any failed, `update` rejects
@@ -168,7 +168,7 @@ export class Store {
 			const snapshot = low.data;
 			const numbers = () => this.outboxNumbers.next(snapshot.sequences['outbox'] ?? 0, () => this.outbox.highestNumber());
 			Object.defineProperty(snapshot, OUTBOX_NUMBERS, {value: numbers, enumerable: false});
-			// Entries already in db.json: the last operation's (see `save`), or an older file's whole access log.
+			// Entries already in the documents read: their last operation's (see `save`), or an older file's whole access log.
 			const carried = low.data.accessLog.length;
 			const carriedNotices = low.data.notices.length;
 			const effects: AfterCommit[] = [];
@@ -205,10 +205,10 @@ export class Store {
 
 	/**
 	 * Writes (validated, atomic) under the lock, then says this program wrote it (see checked-stamp.ts).
-	 * Access-log entries leave db.json like a write-ahead log: the first `carried` entries (written
-	 * by an earlier operation) are appended to <data>/access/ unless they are there already; the
-	 * write of db.json, holding only this operation's entries, commits it; then they are appended
-	 * too, and the next write drops them. A crash on either side loses no entry and never logs an
+	 * Access-log entries leave the documents like a write-ahead log: the first `carried` entries
+	 * (written by an earlier operation) are appended to <data>/access/ unless they are there already;
+	 * the commit (each document holding only this operation's entries of its own) commits them; then
+	 * they are appended too, and the next write of that document drops them. A crash on either side loses no entry and never logs an
 	 * operation that did not commit (its identifiers would be handed out again).
 	 */
 	private async save(low: Low<Database>, carried: number, carriedNotices = 0): Promise<void> {
