@@ -1,3 +1,5 @@
+import {readdirSync} from 'node:fs';
+import {join} from 'node:path';
 import {afterEach} from 'vitest';
 import {emptyDatabase, type Holder} from '../../source/core/store/schema.js';
 import {Store} from '../../source/core/store/store.js';
@@ -19,6 +21,45 @@ export function emptyStores(): () => Promise<Store> {
 		await store.initialize(() => emptyDatabase());
 		return store;
 	};
+}
+
+/**
+ * Data folder paths that do not exist yet, each inside a temp folder removed after the test. Call
+ * once at the top of a test file; the function it returns gives one.
+ */
+export function dataFolders(): () => string {
+	const removals: (() => void)[] = [];
+	afterEach(() => {
+		while (removals.length > 0) removals.pop()!();
+	});
+	return () => {
+		const created = temporaryDirectory();
+		removals.push(created.remove);
+		return join(created.path, 'data');
+	};
+}
+
+/** `run` under umask `mask`, the process's umask restored after. */
+export async function withUmask<T>(mask: number, run: () => Promise<T>): Promise<T> {
+	const previous = process.umask(mask);
+	try {
+		return await run();
+	} finally {
+		process.umask(previous);
+	}
+}
+
+/** The temp files (`….tmp`) in a folder. */
+export function temporaries(directory: string): string[] {
+	return readdirSync(directory).filter(name => name.endsWith('.tmp'));
+}
+
+/** The error a promise rejects with (undefined if it resolves). */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+	return promise.then(
+		() => undefined,
+		(caught: unknown) => caught,
+	);
 }
 
 /** A holder that passes the schema, for tests that break exactly one field. */

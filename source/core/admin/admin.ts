@@ -87,7 +87,7 @@ function scopeOf(userId: string): string {
 }
 
 function holderOf(db: Database, userId: string): Holder {
-	const holder = db.holders.find(entry => entry.userId === userId.trim().toUpperCase());
+	const holder = db.holders.find(entry => entry.userId === scopeOf(userId));
 	if (!holder) throw new DomainError('admin.unknownUser', {userId: userId.trim()});
 	return holder;
 }

@@ -36,7 +36,13 @@ import {
 export const PARTITIONED_VERSION = 2;
 
 /** The collections whose records carry the holder's userId and live in that holder's document. */
-const HOLDER_COLLECTIONS = ['certificates', 'challenges', 'renewals', 'raoApprovals', 'pinChanges', 'sessions'] as const;
+export const HOLDER_COLLECTIONS = ['certificates', 'challenges', 'renewals', 'raoApprovals', 'pinChanges', 'sessions'] as const;
+export type HolderCollections = Pick<Database, (typeof HOLDER_COLLECTIONS)[number]>;
+
+/** Those collections, empty. */
+export function noHolderRecords(): HolderCollections {
+	return {certificates: [], challenges: [], renewals: [], raoApprovals: [], pinChanges: [], sessions: []};
+}
 
 /** A holder document's file name (and nothing else is one): the userID pattern, `.json`. */
 export const HOLDER_FILE_PATTERN = /^(JCPD\d{4,8})\.json$/;
@@ -200,12 +206,7 @@ export function mergeDocuments(global: GlobalDocument, unordered: readonly Holde
 		...rest,
 		version: 1,
 		holders: [],
-		certificates: [],
-		challenges: [],
-		renewals: [],
-		raoApprovals: [],
-		pinChanges: [],
-		sessions: [],
+		...noHolderRecords(),
 		firstStates: {...global.firstStates},
 		loginThrottle: {...global.loginThrottle},
 		sequences: {...global.sequences},
@@ -249,12 +250,7 @@ export function splitDatabase(db: Database, orders: ReadonlyMap<string, number> 
 			order: orders.get(holder.userId) ?? next++,
 			holder,
 			firstState: db.firstStates[holder.userId] ?? null,
-			certificates: [],
-			challenges: [],
-			renewals: [],
-			raoApprovals: [],
-			pinChanges: [],
-			sessions: [],
+			...noHolderRecords(),
 			loginThrottle: {},
 			sequences: {},
 			accessLog: [],

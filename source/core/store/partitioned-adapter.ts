@@ -4,7 +4,7 @@ import {DomainError} from '../errors.js';
 import {isUserId} from '../holders/user-id.js';
 import type {DataFiles} from './documents.js';
 import {checkDocument} from './json-file.js';
-import {holderDocumentSchema, indexKeys, indexOf, mergeDocuments, splitDatabase, type GlobalDocument, type HolderDocument, type HolderIndex} from './partition.js';
+import {HOLDER_COLLECTIONS, holderDocumentSchema, indexKeys, indexOf, mergeDocuments, noHolderRecords, splitDatabase, type GlobalDocument, type HolderCollections, type HolderDocument, type HolderIndex} from './partition.js';
 import type {Database} from './schema.js';
 import type {Scope} from './scope.js';
 
@@ -83,8 +83,10 @@ export class PartitionedAdapter implements Adapter<Database> {
 		const split = splitDatabase(db, this.orders);
 		const {holders} = split;
 		let {global} = split;
-		// Each holder's document checked first (a broken userID, a missing field): refused as store.invalid, naming it.
-		for (const [userId, document] of holders) checkDocument(join(this.files.holdersDirectory, `${userId}.json`), document, holderDocumentSchema, true);
+		const changed = new Map<string, HolderDocument>();
+		for (const [userId, document] of holders) if (this.options.create || this.loaded.get(userId) !== JSON.stringify(document)) changed.set(userId, document);
+		// Each document to write checked first (a broken userID, a missing field): refused as store.invalid, naming it.
+		for (const [userId, document] of changed) checkDocument(join(this.files.holdersDirectory, `${userId}.json`), document, holderDocumentSchema, true);
 		if (this.options.create) {
 			this.files.create(global, holders, indexOf(holders.values()));
 			return;
@@ -104,8 +106,6 @@ export class PartitionedAdapter implements Adapter<Database> {
 			if (queued) throw new Error(`an operation scoped to ${this.scope} queued an entry of ${queued.userId}`);
 			global = {...global, ...strayPart(this.global!), loginThrottle: restored(this.global!.loginThrottle, global.loginThrottle, other), sequences: restored(this.global!.sequences, global.sequences, other)};
 		}
-		const changed = new Map<string, HolderDocument>();
-		for (const [userId, document] of holders) if (this.loaded.get(userId) !== JSON.stringify(document)) changed.set(userId, document);
 		const index = this.indexAfter(changed);
 		const globalChanged = JSON.stringify(global) !== this.loadedGlobal;
 		this.files.commit(globalChanged || changed.size + (index ? 1 : 0) > 1 ? global : undefined, changed, index);
@@ -171,9 +171,10 @@ function restored<T>(original: Record<string, T>, now: Record<string, T>, outsid
 }
 
 /** db.json's records in a holder's collections (of a userID that is no holder: an older file's leftovers). */
-function strayPart(global: GlobalDocument): Pick<GlobalDocument, 'certificates' | 'challenges' | 'renewals' | 'raoApprovals' | 'pinChanges' | 'sessions' | 'firstStates'> {
-	const {certificates, challenges, renewals, raoApprovals, pinChanges, sessions, firstStates} = global;
-	return {certificates, challenges, renewals, raoApprovals, pinChanges, sessions, firstStates};
+function strayPart(global: GlobalDocument): HolderCollections & Pick<GlobalDocument, 'firstStates'> {
+	const part = {firstStates: global.firstStates} as HolderCollections & Pick<GlobalDocument, 'firstStates'>;
+	for (const name of HOLDER_COLLECTIONS) (part as Record<string, unknown>)[name] = global[name];
+	return part;
 }
 
 function strays(global: GlobalDocument): string {
@@ -188,12 +189,7 @@ export function withoutStrays(global: GlobalDocument, scope: string): GlobalDocu
 	const outside = keyedOutside(scope);
 	return {
 		...global,
-		certificates: [],
-		challenges: [],
-		renewals: [],
-		raoApprovals: [],
-		pinChanges: [],
-		sessions: [],
+		...noHolderRecords(),
 		firstStates: {},
 		loginThrottle: keysWhere(global.loginThrottle, key => !outside(key)),
 		sequences: keysWhere(global.sequences, key => !outside(key)),

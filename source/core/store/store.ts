@@ -9,7 +9,7 @@ import {bindDatabase, type KeyFingerprints} from '../key-binding.js';
 import {writeCheckedStamp} from './checked-stamp.js';
 import {DataFiles} from './documents.js';
 import {FileLock} from './lock.js';
-import {mergeDocuments, type GlobalDocument, type HolderDocument, type ListedCertificate} from './partition.js';
+import {mergeDocuments, type GlobalDocument, type HolderDocument, type HolderIndex, type ListedCertificate} from './partition.js';
 import {holdersIn, MISSING, PartitionedAdapter, rebuiltIndex, scoped, withoutStrays} from './partitioned-adapter.js';
 import type {Scope} from './scope.js';
 import {CounterFile} from './counter-file.js';
@@ -106,21 +106,17 @@ export class Store {
 	 * an update) the answer is current; outside it, as current as any snapshot.
 	 */
 	async holderIdByEmail(email: string): Promise<string | undefined> {
-		const top = this.files.readTop();
-		if (top.kind === 'missing') throw new DomainError('store.missing', {file: this.file});
 		const wanted = email.trim().toLowerCase();
-		if (top.kind === 'whole') return top.db.holders.find(holder => holder.email.toLowerCase() === wanted)?.userId;
-		const index = this.files.readIndex(top.global) ?? rebuiltIndex(this.files, top.global);
-		return Object.hasOwn(index.emails, wanted) ? index.emails[wanted] : undefined;
+		const found = this.lookup();
+		if (found.kind === 'whole') return found.db.holders.find(holder => holder.email.toLowerCase() === wanted)?.userId;
+		return Object.hasOwn(found.index.emails, wanted) ? found.index.emails[wanted] : undefined;
 	}
 
 	/** The holder a certificate with this IUT belongs to, from holders/index.json (see holderIdByEmail). */
 	async holderIdByIut(iut: string): Promise<string | undefined> {
-		const top = this.files.readTop();
-		if (top.kind === 'missing') throw new DomainError('store.missing', {file: this.file});
-		if (top.kind === 'whole') return top.db.certificates.find(certificate => certificate.iut === iut)?.userId;
-		const index = this.files.readIndex(top.global) ?? rebuiltIndex(this.files, top.global);
-		return Object.hasOwn(index.iuts, iut) ? index.iuts[iut] : undefined;
+		const found = this.lookup();
+		if (found.kind === 'whole') return found.db.certificates.find(certificate => certificate.iut === iut)?.userId;
+		return Object.hasOwn(found.index.iuts, iut) ? found.index.iuts[iut] : undefined;
 	}
 
 	/**
@@ -128,12 +124,19 @@ export class Store {
 	 * holders/index.json: what the CRL lists, and where a suspension may be over. Current under the lock.
 	 */
 	async listedCertificates(): Promise<ListedCertificate[]> {
+		const found = this.lookup();
+		const revoked = (certificates: readonly ListedCertificate[]) => certificates.filter(certificate => certificate.revokedAt !== null);
+		if (found.kind === 'whole') return revoked(found.db.certificates);
+		// Records of no holder (db.json's strays) are listed too, as the whole database did.
+		return [...Object.values(found.index.listed), ...revoked(found.global.certificates)];
+	}
+
+	/** What the lookups above read: a format-1 database whole, or db.json and the index (rebuilt from the documents when missing). */
+	private lookup(): {kind: 'whole'; db: Database} | {kind: 'partitioned'; global: GlobalDocument; index: HolderIndex} {
 		const top = this.files.readTop();
 		if (top.kind === 'missing') throw new DomainError('store.missing', {file: this.file});
-		if (top.kind === 'whole') return top.db.certificates.filter(certificate => certificate.revokedAt !== null);
-		const index = this.files.readIndex(top.global) ?? rebuiltIndex(this.files, top.global);
-		// Records of no holder (db.json's strays) are listed too, as the whole database did.
-		return [...Object.values(index.listed), ...top.global.certificates.filter(certificate => certificate.revokedAt !== null)];
+		if (top.kind === 'whole') return top;
+		return {kind: 'partitioned', global: top.global, index: this.files.readIndex(top.global) ?? rebuiltIndex(this.files, top.global)};
 	}
 
 	/** db.json's global part and the documents of the holders in `scope`, merged. */

@@ -1,47 +1,16 @@
 import {spawn} from 'node:child_process';
 import {chmodSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {DomainError} from '../../../source/core/errors.js';
 import {migrate, type Migration} from '../../../source/core/store/migrations.js';
 import {DATABASE_VERSION, emptyDatabase, nextSequence, type Holder} from '../../../source/core/store/schema.js';
 import {Store} from '../../../source/core/store/store.js';
 import {holderFile, holdersFolder, recordBytes} from '../../helpers/data-folder.js';
-import {validHolder} from '../../helpers/stores.js';
-import {temporaryDirectory} from '../../helpers/portal.js';
-
-let cleanup: (() => void) | undefined;
-afterEach(() => {
-	cleanup?.();
-	cleanup = undefined;
-});
+import {dataFolders, rejection, temporaries, validHolder, withUmask} from '../../helpers/stores.js';
 
 /** A data folder path that does not exist yet, inside a temp folder removed after the test. */
-function folder(): string {
-	const created = temporaryDirectory();
-	cleanup = created.remove;
-	return join(created.path, 'data');
-}
-
-async function withUmask<T>(mask: number, run: () => Promise<T>): Promise<T> {
-	const previous = process.umask(mask);
-	try {
-		return await run();
-	} finally {
-		process.umask(previous);
-	}
-}
-
-function temporaries(directory: string): string[] {
-	return readdirSync(directory).filter(name => name.endsWith('.tmp'));
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-	return promise.then(
-		() => undefined,
-		(caught: unknown) => caught,
-	);
-}
+const folder = dataFolders();
 
 describe('file permissions', () => {
 	it('creates the folder 0700 and writes db.json and db.lock 0600, also under umask 000', async () => {

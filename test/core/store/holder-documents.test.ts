@@ -1,12 +1,10 @@
-import {chmodSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
-import {join} from 'node:path';
-import {afterEach, describe, expect, it} from 'vitest';
+import {chmodSync, readFileSync, statSync, writeFileSync} from 'node:fs';
+import {describe, expect, it} from 'vitest';
 import {DomainError} from '../../../source/core/errors.js';
 import {emptyDatabase, nextSequence} from '../../../source/core/store/schema.js';
 import {Store} from '../../../source/core/store/store.js';
 import {holderFile, holdersFolder, recordBytes} from '../../helpers/data-folder.js';
-import {temporaryDirectory} from '../../helpers/portal.js';
-import {validHolder} from '../../helpers/stores.js';
+import {dataFolders, rejection, temporaries, validHolder, withUmask} from '../../helpers/stores.js';
 
 /*
  * The holder documents of a partitioned data folder (issue 22, holders/<userID>.json): written
@@ -15,38 +13,8 @@ import {validHolder} from '../../helpers/stores.js';
  * files.test.ts has the same for db.json.
  */
 
-let cleanup: (() => void) | undefined;
-afterEach(() => {
-	cleanup?.();
-	cleanup = undefined;
-});
-
 /** A data folder path that does not exist yet, inside a temp folder removed after the test. */
-function folder(): string {
-	const created = temporaryDirectory();
-	cleanup = created.remove;
-	return join(created.path, 'data');
-}
-
-async function withUmask<T>(mask: number, run: () => Promise<T>): Promise<T> {
-	const previous = process.umask(mask);
-	try {
-		return await run();
-	} finally {
-		process.umask(previous);
-	}
-}
-
-function temporaries(directory: string): string[] {
-	return readdirSync(directory).filter(name => name.endsWith('.tmp'));
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-	return promise.then(
-		() => undefined,
-		(caught: unknown) => caught,
-	);
-}
+const folder = dataFolders();
 
 describe('holder document permissions', () => {
 	it('creates holders/ 0700 and writes each holder document 0600, also under umask 000, alone or in a commit with db.json', async () => {

@@ -6,6 +6,7 @@ import {DomainError} from '../../../source/core/errors.js';
 import {emptyDatabase, type Database, type Holder, type SessionRecord} from '../../../source/core/store/schema.js';
 import {Store} from '../../../source/core/store/store.js';
 import {temporaryDirectory} from '../../helpers/holders.js';
+import {validHolder} from '../../helpers/stores.js';
 
 /*
  * A partitioned data folder with two holders, and what an attacker or a killed writer leaves in
@@ -18,30 +19,8 @@ export const EMAIL = {[A]: 'anna@example.it', [B]: 'bruno@example.it'} as const;
 /** A pid no process has (above Linux's largest pid_max): a killed writer's. */
 export const DEAD_PID = 9_999_999;
 
-const HASH = '$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA';
-
 export function holder(userId: string, email: string): Holder {
-	return {
-		userId,
-		name: 'Anna',
-		surname: 'Verdi',
-		codiceFiscale: 'VRDNNA80A41H501U',
-		phone: '+393331234567',
-		email,
-		passwordHash: HASH,
-		pinHash: HASH,
-		pukHash: null,
-		ercHash: HASH,
-		pinFailures: 0,
-		replacementDeadline: null,
-		createdAt: '2026-11-24T09:00:00.000Z',
-		otp: {preferred: 'sms', app: null, push: false, token: null},
-		report: {email: null, frequency: 'never', lastDailyReport: null},
-		recoveryPhone: null,
-		secretQuestion: null,
-		mustChangePassword: false,
-		language: null,
-	};
+	return {...validHolder(), userId, name: 'Anna', surname: 'Verdi', codiceFiscale: 'VRDNNA80A41H501U', email};
 }
 
 export function session(userId: string, id: string): SessionRecord {
@@ -116,13 +95,7 @@ export function tree(root: string): Record<string, string> {
 	return found;
 }
 
-/** The error a promise rejects with (undefined if it resolves). */
-export async function rejection(promise: Promise<unknown>): Promise<unknown> {
-	return promise.then(
-		() => undefined,
-		(caught: unknown) => caught,
-	);
-}
+export {rejection} from '../../helpers/stores.js';
 
 /** Expects a DomainError with this code naming this file. */
 export function expectRefusal(error: unknown, code: string, file: string): void {
