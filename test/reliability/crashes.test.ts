@@ -149,6 +149,8 @@ describe('a full disk and a read-only data folder', () => {
 		['unlock', ['admin', 'unlock', MARIO.userId]],
 		['scenario', ['demo', '--scenario', 'locked']],
 		['crl', ['crl']],
+		// A new holder: their document and the index are written as temps, then db.json commits them.
+		['enroll', ['admin', 'enroll', '--name', 'Laura', '--surname', 'Bianco', '--codice-fiscale', 'BNCLRA90A41H501F', '--phone', '3331234569', '--email', 'laura.bianco@example.it']],
 	];
 	for (const fault of ['ENOSPC', 'EROFS'] as const) {
 		it.each(writes)(`${fault}: %s fails with a clear Italian message and leaves every file as it was`, async (_name, args) => {

@@ -51,14 +51,20 @@ export function unreadable(error: unknown, file: string): unknown {
 	return new DomainError('store.unreadable', {file, reason: (error as NodeJS.ErrnoException).code ?? 'error'});
 }
 
+/** A new file (O_EXCL) with `text`, fsynced; a failure is `store.writeFailed` naming it (write and fsync errors carry no path). */
 export function writeNew(file: string, text: string): void {
-	const fd = createExclusiveSync(file);
 	try {
-		const bytes = Buffer.from(text);
-		for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written);
-		fsyncSync(fd);
-	} finally {
-		closeSync(fd);
+		const fd = createExclusiveSync(file);
+		try {
+			const bytes = Buffer.from(text);
+			for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written);
+			fsyncSync(fd);
+		} finally {
+			closeSync(fd);
+		}
+	} catch (error) {
+		if (error instanceof DomainError) throw error;
+		throw new DomainError('store.writeFailed', {file, reason: (error as NodeJS.ErrnoException).code ?? 'error'});
 	}
 }
 

@@ -231,8 +231,14 @@ export class DataFiles {
 			for (const entry of entries) removeQuietly(join(this.holdersDirectory, entry.temporary));
 			throw error;
 		}
-		for (const entry of entries) renameSync(join(this.holdersDirectory, entry.temporary), join(this.holdersDirectory, entry.file));
-		syncDirectory(this.holdersDirectory);
+		// Committed: a failure from here on (EIO on a rename) is not the operation's. Readers read the
+		// committed temps meanwhile and the next writer's recover() finishes the renames (or says why not).
+		try {
+			for (const entry of entries) renameSync(join(this.holdersDirectory, entry.temporary), join(this.holdersDirectory, entry.file));
+			syncDirectory(this.holdersDirectory);
+		} catch {
+			// left to recover()
+		}
 	}
 
 	/**
