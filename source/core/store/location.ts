@@ -1,0 +1,52 @@
+import {join} from 'node:path';
+import {DomainError} from '../errors.js';
+import {readRegularFileSync} from './safe-file.js';
+import {displayUrl, isPostgresUrl} from './postgres/database.js';
+
+/*
+ * Where a data folder's shared state lives: in the folder's own files (the embedded default),
+ * or in a PostgreSQL database (issue 22). A folder moved to a database by `mysign admin migrate`
+ * names it in `<data>/store.url` (0600): every process started on that folder uses it, with or
+ * without --store, so no process reads the folder's old files while others use the database.
+ * `--store` / MYSIGN_STORE point a folder (its keys and CA, see README) at a database: they must
+ * agree with store.url where there is one.
+ */
+
+export const STORE_POINTER = 'store.url';
+
+/** This process's --store / MYSIGN_STORE (set once by the command line). */
+let requested: string | undefined;
+
+/** The command line's choice: --store, else MYSIGN_STORE. A value that is no postgres:// URL is refused. */
+export function requestStore(url: string | undefined): void {
+	if (url !== undefined && url !== '' && !isPostgresUrl(url)) throw new DomainError('store.badUrl', {store: displayUrl(url)});
+	requested = url === '' ? undefined : url;
+}
+
+/** The URL a folder's pointer names, or undefined when it has none. */
+export function pointerOf(directory: string): string | undefined {
+	const file = join(directory, STORE_POINTER);
+	let text: string;
+	try {
+		text = readRegularFileSync(file, 4096).toString('utf8').trim();
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+		throw error;
+	}
+	if (!isPostgresUrl(text)) throw new DomainError('store.invalid', {file, reason: 'not a postgres:// URL'});
+	return text;
+}
+
+/**
+ * The database the store of `directory` uses, or undefined for the folder's files: `explicit`
+ * (a test's, or a portal option), else this process's --store, else the folder's pointer. A
+ * choice other than the pointer's is refused (`store.elsewhere`).
+ */
+export function storeUrlOf(directory: string, explicit?: string): string | undefined {
+	const chosen = explicit ?? requested;
+	const pointer = pointerOf(directory);
+	if (chosen !== undefined && pointer !== undefined && chosen !== pointer) {
+		throw new DomainError('store.elsewhere', {file: join(directory, STORE_POINTER), store: displayUrl(pointer)});
+	}
+	return chosen ?? pointer;
+}

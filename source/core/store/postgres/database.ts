@@ -1,0 +1,121 @@
+import pg from 'pg';
+import {DomainError} from '../../errors.js';
+
+/*
+ * The PostgreSQL store's connection (issue 22): one pool per database URL and process, and the
+ * tables every mysign process sharing the database uses. What is in them:
+ * - mysign_documents: the partitioned store's documents as rows (`db.json`, `holders/<userID>.json`,
+ *   `holders/index.json`), each the exact JSON text a folder would hold, validated by the same schemas.
+ * - mysign_counters: the folder's counter files (`outbox` = outbox.sequence).
+ * - mysign_outbox, mysign_access_log, mysign_signatures: the outbox, the access log and the
+ *   signature log (a folder's outbox/, access/ and signatures/).
+ */
+
+export const SCHEMA_STATEMENTS: readonly string[] = [
+	`CREATE SEQUENCE IF NOT EXISTS mysign_revision`,
+	`CREATE TABLE IF NOT EXISTS mysign_documents (
+		name text PRIMARY KEY,
+		body text NOT NULL,
+		revision bigint NOT NULL DEFAULT nextval('mysign_revision')
+	)`,
+	`CREATE TABLE IF NOT EXISTS mysign_counters (name text PRIMARY KEY, value bigint NOT NULL)`,
+	`CREATE TABLE IF NOT EXISTS mysign_outbox (
+		id bigint PRIMARY KEY,
+		user_id text,
+		kind text NOT NULL,
+		record text NOT NULL,
+		eml bytea
+	)`,
+	`CREATE INDEX IF NOT EXISTS mysign_outbox_user ON mysign_outbox (user_id, id)`,
+	`CREATE TABLE IF NOT EXISTS mysign_access_log (
+		user_id text NOT NULL,
+		id bigint NOT NULL,
+		entry text NOT NULL,
+		position bigserial,
+		PRIMARY KEY (user_id, id)
+	)`,
+	`CREATE TABLE IF NOT EXISTS mysign_signatures (
+		user_id text NOT NULL,
+		position bigserial,
+		record text NOT NULL,
+		PRIMARY KEY (user_id, position)
+	)`,
+];
+
+/** Every process's schema creation is serialised by this advisory lock (CREATE … IF NOT EXISTS races otherwise). */
+const SCHEMA_LOCK = 0x6d7973_01;
+/** The lock every store update holds, as a folder's db.lock (see postgres-documents.ts). */
+export const STORE_LOCK = 0x6d7973_02;
+
+const pools = new Map<string, {pool: pg.Pool; ready: Promise<void>}>();
+
+/** Whether `value` is a PostgreSQL connection URL (what --store and MYSIGN_STORE take). */
+export function isPostgresUrl(value: string): boolean {
+	return /^postgres(ql)?:\/\//i.test(value);
+}
+
+/** The URL without its password: what messages and error reports name. */
+export function displayUrl(url: string): string {
+	try {
+		const parsed = new URL(url);
+		if (parsed.password) parsed.password = '***';
+		return parsed.toString();
+	} catch {
+		return 'postgres://…';
+	}
+}
+
+/**
+ * The process's pool for `url`, its tables created on first use. Idle connections do not keep
+ * a command's process alive (allowExitOnIdle), so a CLI command ends as with a folder.
+ */
+export async function poolFor(url: string): Promise<pg.Pool> {
+	let entry = pools.get(url);
+	if (!entry) {
+		const pool = new pg.Pool({connectionString: url, max: 4, allowExitOnIdle: true, idleTimeoutMillis: 2_000, connectionTimeoutMillis: 15_000});
+		// An idle connection's error (the server restarted) must not crash the process: the next query reports it.
+		pool.on('error', () => undefined);
+		entry = {pool, ready: createSchema(pool, url)};
+		pools.set(url, entry);
+		entry.ready.catch(() => pools.delete(url));
+	}
+	await entry.ready;
+	return entry.pool;
+}
+
+/** Closes every pool of this process (tests, and a command that must not wait for idle connections). */
+export async function closePools(): Promise<void> {
+	const all = [...pools.values()];
+	pools.clear();
+	await Promise.all(all.map(entry => entry.pool.end().catch(() => undefined)));
+}
+
+async function createSchema(pool: pg.Pool, url: string): Promise<void> {
+	const client = await connect(pool, url);
+	try {
+		await client.query('BEGIN');
+		await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
+		for (const statement of SCHEMA_STATEMENTS) await client.query(statement);
+		await client.query('COMMIT');
+	} catch (error) {
+		await client.query('ROLLBACK').catch(() => undefined);
+		throw unreachable(error, url);
+	} finally {
+		client.release();
+	}
+}
+
+/** A client of the pool, or `store.unreachable` naming the database (never its password). */
+export async function connect(pool: pg.Pool, url: string): Promise<pg.PoolClient> {
+	try {
+		return await pool.connect();
+	} catch (error) {
+		throw unreachable(error, url);
+	}
+}
+
+export function unreachable(error: unknown, url: string): Error {
+	if (error instanceof DomainError) return error;
+	const reason = (error as {code?: string}).code ?? (error as Error).message ?? 'error';
+	return new DomainError('store.unreachable', {store: displayUrl(url), reason: String(reason).slice(0, 200)});
+}
