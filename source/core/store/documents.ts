@@ -5,8 +5,8 @@ import {DomainError} from '../errors.js';
 import {removeStrayTemporaries, writeFileAtomicSync} from './atomic-write.js';
 import {bounded, checkedBytes, readOptional, removeQuietly, serialise, sha256, statStamp, syncDirectory, syncFile, unreadable, writeNew} from './document-io.js';
 import {checkDocument, parseJson} from './json-file.js';
+import {documentsToCommit, holderDocumentOf, MAX_DATABASE_BYTES, MAX_HOLDER_BYTES, topDocumentOf, type TopDocument} from './document-rules.js';
 import {
-	foreignRecord,
 	globalDocumentSchema,
 	HOLDER_FILE_PATTERN,
 	holderDocumentSchema,
@@ -14,24 +14,16 @@ import {
 	INDEX_FILE,
 	recordInGlobal,
 	type HolderIndex,
-	PARTITIONED_VERSION,
 	type GlobalDocument,
 	type HolderDocument,
 } from './partition.js';
 import {ensureRealDirectory, isRealDirectory, readRegularFileSync} from './safe-file.js';
-import {databaseSchema, DATABASE_VERSION, type Database} from './schema.js';
 import {USER_ID_PATTERN} from '../holders/user-id.js';
 
 /** A temp of a holder's document (see `commit`). */
 const HOLDER_TEMP_PATTERN = /^(JCPD\d{4,8})\.json\.\d{1,10}\.[0-9a-f]{12}\.tmp$/;
 
-/** The largest db.json read: far above any real one, below V8's longest string. */
-const MAX_DATABASE_BYTES = 256 * 1024 * 1024;
-/** The largest holder document: a holder with hundreds of certificates and sessions stays far below. */
-const MAX_HOLDER_BYTES = 16 * 1024 * 1024;
-
-/** What db.json holds: nothing yet, a format-1 database (all of it, before the split), or format 2. */
-export type TopDocument = {kind: 'missing'} | {kind: 'whole'; db: Database} | {kind: 'partitioned'; global: GlobalDocument};
+export type {TopDocument} from './document-rules.js';
 
 /**
  * The files of a partitioned data folder (see partition.ts): reading them as what they must be
@@ -68,22 +60,7 @@ export class DataFiles {
 			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {kind: 'missing'};
 			throw unreadable(error, this.top);
 		}
-		const document = parseJson(this.top, text);
-		const version = typeof document === 'object' && document !== null && !Array.isArray(document) ? (document as Record<string, unknown>)['version'] : undefined;
-		if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) throw new DomainError('store.invalid', {file: this.top, reason: 'no valid "version" field'});
-		if (version > PARTITIONED_VERSION) throw new DomainError('store.futureVersion', {file: this.top, version});
-		if (version === DATABASE_VERSION) {
-			const db = checkDocument(this.top, document, databaseSchema);
-			// The split keys holder documents by userID: a second holder with the same userID would
-			// silently replace the first (their record lost, their records handed to the other).
-			const seen = new Set<string>();
-			for (const [position, holder] of db.holders.entries()) {
-				if (seen.has(holder.userId)) throw new DomainError('store.invalid', {file: this.top, reason: `holders.${position}.userId ${holder.userId} is not unique`});
-				seen.add(holder.userId);
-			}
-			return {kind: 'whole', db};
-		}
-		return {kind: 'partitioned', global: checkDocument(this.top, document, globalDocumentSchema)};
+		return topDocumentOf(this.top, text);
 	}
 
 	/**
@@ -140,10 +117,7 @@ export class DataFiles {
 	}
 
 	private parseHolder(file: string, userId: string, bytes: Buffer): HolderDocument {
-		const document = checkDocument(file, parseJson(file, bytes.toString('utf8')), holderDocumentSchema);
-		const foreign = foreignRecord(document, userId);
-		if (foreign) throw new DomainError('store.invalid', {file, reason: foreign});
-		return document;
+		return holderDocumentOf(file, userId, bytes.toString('utf8'));
 	}
 
 	/**
@@ -196,18 +170,7 @@ export class DataFiles {
 	 * changes (it carries the commit). `index`: the new holders/index.json, when it changed.
 	 */
 	commit(global: GlobalDocument | undefined, holders: ReadonlyMap<string, HolderDocument>, index?: HolderIndex): void {
-		const documents: {name: string; text: string}[] = [];
-		for (const [userId, document] of holders) {
-			const file = this.holderFile(userId);
-			checkDocument(file, document, holderDocumentSchema, true);
-			const foreign = foreignRecord(document, userId);
-			if (foreign) throw new DomainError('store.invalid', {file, reason: `refused to save ${foreign}`});
-			documents.push({name: `${userId}.json`, text: bounded(file, serialise(document), MAX_HOLDER_BYTES)});
-		}
-		if (index) {
-			checkDocument(join(this.holdersDirectory, INDEX_FILE), index, holderIndexSchema, true);
-			documents.push({name: INDEX_FILE, text: bounded(join(this.holdersDirectory, INDEX_FILE), serialise(index), MAX_DATABASE_BYTES)});
-		}
+		const documents = documentsToCommit(name => join(this.holdersDirectory, name), holders, index);
 		if (global) checkDocument(this.top, global, globalDocumentSchema, true);
 		if (documents.length > 0) ensureRealDirectory(this.holdersDirectory);
 		if (documents.length === 0 || (documents.length === 1 && !global)) {

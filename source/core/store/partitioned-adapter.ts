@@ -1,8 +1,7 @@
-import {join} from 'node:path';
 import type {Adapter} from 'lowdb';
 import {DomainError} from '../errors.js';
 import {isUserId} from '../holders/user-id.js';
-import type {DataFiles} from './documents.js';
+import type {DocumentSource} from './backend.js';
 import {checkDocument} from './json-file.js';
 import {HOLDER_COLLECTIONS, holderDocumentSchema, indexKeys, indexOf, mergeDocuments, noHolderRecords, splitDatabase, type GlobalDocument, type HolderCollections, type HolderDocument, type HolderIndex} from './partition.js';
 import type {Database} from './schema.js';
@@ -15,8 +14,8 @@ import type {Scope} from './scope.js';
 
 export {NO_HOLDER, type Scope} from './scope.js';
 
-export function holdersIn(files: DataFiles, scope: Scope): string[] {
-	if (scope === undefined) return files.holderIds();
+export async function holdersIn(source: DocumentSource, scope: Scope): Promise<string[]> {
+	if (scope === undefined) return source.holderIds();
 	// Anything but a userID (an operator's RAO…, nothing typed) names no holder document.
 	return isUserId(scope) ? [scope] : [];
 }
@@ -47,29 +46,28 @@ export class PartitionedAdapter implements Adapter<Database> {
 	private indexMissing = false;
 
 	constructor(
-		private readonly files: DataFiles,
+		private readonly files: DocumentSource,
 		private readonly scope: Scope,
 		private readonly options: {create?: boolean} = {},
 	) {}
 
 	async read(): Promise<Database | null> {
-		const top = this.files.readTop();
+		const top = await this.files.readTop();
 		if (top.kind === 'missing') return null;
 		let global: GlobalDocument;
 		if (top.kind === 'whole') {
 			const split = splitDatabase(top.db);
-			this.files.split(split.global, split.holders, indexOf(split.holders.values()));
+			await this.files.split(split.global, split.holders, indexOf(split.holders.values()));
 			global = split.global;
 		} else {
 			global = top.global;
-			this.files.recover(global);
-			this.indexMissing = !this.files.hasIndex();
+			await this.files.recover(global);
+			this.indexMissing = !(await this.files.hasIndex());
 		}
 		this.global = {...global, commit: []};
 		const documents: HolderDocument[] = [];
-		for (const userId of holdersIn(this.files, this.scope)) {
-			const document = this.files.readHolder(userId, {...global, commit: []});
-			if (!document) continue;
+		for (const document of await this.files.readHolders(await holdersIn(this.files, this.scope), {...global, commit: []})) {
+			const userId = document.holder.userId;
 			documents.push(document);
 			this.loaded.set(userId, JSON.stringify(document));
 			this.loadedKeys.set(userId, indexKeys(document));
@@ -86,9 +84,9 @@ export class PartitionedAdapter implements Adapter<Database> {
 		const changed = new Map<string, HolderDocument>();
 		for (const [userId, document] of holders) if (this.options.create || this.loaded.get(userId) !== JSON.stringify(document)) changed.set(userId, document);
 		// Each document to write checked first (a broken userID, a missing field): refused as store.invalid, naming it.
-		for (const [userId, document] of changed) checkDocument(join(this.files.holdersDirectory, `${userId}.json`), document, holderDocumentSchema, true);
+		for (const [userId, document] of changed) checkDocument(this.files.nameOf(`${userId}.json`), document, holderDocumentSchema, true);
 		if (this.options.create) {
-			this.files.create(global, holders, indexOf(holders.values()));
+			await this.files.create(global, holders, indexOf(holders.values()));
 			return;
 		}
 		for (const userId of this.loaded.keys()) {
@@ -106,22 +104,22 @@ export class PartitionedAdapter implements Adapter<Database> {
 			if (queued) throw new Error(`an operation scoped to ${this.scope} queued an entry of ${queued.userId}`);
 			global = {...global, ...strayPart(this.global!), loginThrottle: restored(this.global!.loginThrottle, global.loginThrottle, other), sequences: restored(this.global!.sequences, global.sequences, other)};
 		}
-		const index = this.indexAfter(changed);
+		const index = await this.indexAfter(changed);
 		const globalChanged = JSON.stringify(global) !== this.loadedGlobal;
-		this.files.commit(globalChanged || changed.size + (index ? 1 : 0) > 1 ? global : undefined, changed, index);
+		await this.files.commit(globalChanged || changed.size + (index ? 1 : 0) > 1 ? global : undefined, changed, index);
 	}
 
 	/** The index (holders/index.json) with `changed`'s addresses and IUTs, if any is new or changed (undefined: unchanged). */
-	private indexAfter(changed: ReadonlyMap<string, HolderDocument>): HolderIndex | undefined {
+	private async indexAfter(changed: ReadonlyMap<string, HolderDocument>): Promise<HolderIndex | undefined> {
 		const moves = [...changed.values()]
 			.map(document => ({userId: document.holder.userId, before: this.loadedKeys.get(document.holder.userId), after: indexKeys(document)}))
 			.filter(({before, after}) => JSON.stringify(before) !== JSON.stringify(after));
 		if (moves.length === 0 && !this.indexMissing) return undefined;
-		const index = this.files.readIndex(this.global!) ?? rebuiltIndex(this.files, this.global!);
+		const index = (await this.files.readIndex(this.global!)) ?? (await rebuiltIndex(this.files, this.global!));
 		const claim = (map: Record<string, string>, key: string, userId: string, what: string) => {
 			const owner = Object.hasOwn(map, key) ? map[key] : undefined;
 			if (owner !== undefined && owner !== userId) {
-				throw new DomainError('store.invalid', {file: join(this.files.holdersDirectory, `${userId}.json`), reason: `refused to save ${what} of ${userId}: it is ${owner}'s`});
+				throw new DomainError('store.invalid', {file: this.files.nameOf(`${userId}.json`), reason: `refused to save ${what} of ${userId}: it is ${owner}'s`});
 			}
 			map[key] = userId;
 		};
@@ -138,13 +136,8 @@ export class PartitionedAdapter implements Adapter<Database> {
 }
 
 /** The index made from every holder's document (when holders/index.json is missing). */
-export function rebuiltIndex(files: DataFiles, global: GlobalDocument): HolderIndex {
-	const documents: HolderDocument[] = [];
-	for (const userId of files.holderIds()) {
-		const document = files.readHolder(userId, global);
-		if (document) documents.push(document);
-	}
-	return indexOf(documents);
+export async function rebuiltIndex(source: DocumentSource, global: GlobalDocument): Promise<HolderIndex> {
+	return indexOf(await source.readHolders(await source.holderIds(), global));
 }
 
 /** Whether a throttle or counter key is keyed to a holder other than `scope` (`user:<userID>`, `accessLog:<userID>`). */

@@ -1,5 +1,4 @@
 import {chmod, mkdir, stat} from 'node:fs/promises';
-import {join} from 'node:path';
 import {Low} from 'lowdb';
 import {DomainError} from '../errors.js';
 import {AccessLog} from '../history/access-log.js';
@@ -7,12 +6,13 @@ import {Outbox} from '../notify/outbox.js';
 import {deliverQueued} from '../notify/queue.js';
 import {bindDatabase, type KeyFingerprints} from '../key-binding.js';
 import {writeCheckedStamp} from './checked-stamp.js';
-import {DataFiles} from './documents.js';
-import {FileLock} from './lock.js';
-import {mergeDocuments, type GlobalDocument, type HolderDocument, type HolderIndex, type ListedCertificate} from './partition.js';
+import {FolderBackend, type DocumentSource, type StoreBackend} from './backend.js';
+import {storeUrlOf} from './location.js';
+import {PostgresBackend} from './postgres/documents.js';
+import {isUserId} from '../holders/user-id.js';
+import {mergeDocuments, type GlobalDocument, type HolderIndex, type ListedCertificate} from './partition.js';
 import {holdersIn, MISSING, PartitionedAdapter, rebuiltIndex, scoped, withoutStrays} from './partitioned-adapter.js';
 import type {Scope} from './scope.js';
-import {CounterFile} from './counter-file.js';
 import {ACTING_TERMINAL, OUTBOX_NUMBERS, type Database} from './schema.js';
 
 export {NO_HOLDER, type Scope} from './scope.js';
@@ -32,11 +32,12 @@ export interface Transaction {
  * Nothing is ever written from an in-memory copy older than the lock.
  */
 export class Store {
-	/** db.json: the whole database in format 1, db.json and holders/ in format 2 (see partition.ts). */
+	/** db.json (its file, or its row in the database): what messages name. */
 	readonly file: string;
-	readonly files: DataFiles;
-	private readonly lock: FileLock;
-	private readonly outboxNumbers: CounterFile;
+	/** Where the documents are: the folder's files, or a PostgreSQL database (see backend.ts). */
+	readonly backend: StoreBackend;
+	/** The PostgreSQL URL the store uses, undefined for the folder's files. */
+	readonly url: string | undefined;
 	/** Where the entries an operation pushed to `db.accessLog` go (see history/access-log.ts). */
 	readonly accessLog: AccessLog;
 	/** Where the messages an operation queued in `db.notices` go (see notify/queue.ts). */
@@ -50,15 +51,17 @@ export class Store {
 	/**
 	 * @param observe sees every snapshot this store reads or writes (the folder clock reads its
 	 *   time from them: see clock.ts).
+	 * @param store a PostgreSQL URL (tests, a portal option); by default this process's --store or
+	 *   the folder's store.url (see location.ts), else the folder's own files.
 	 */
 	constructor(
 		readonly directory: string,
 		private readonly observe: (db: Database) => void = () => undefined,
+		store?: string,
 	) {
-		this.files = new DataFiles(directory);
-		this.file = this.files.top;
-		this.lock = new FileLock(join(directory, 'db.lock'));
-		this.outboxNumbers = new CounterFile(join(directory, 'outbox.sequence'));
+		this.url = storeUrlOf(directory, store);
+		this.backend = this.url === undefined ? new FolderBackend(directory) : new PostgresBackend(this.url);
+		this.file = this.backend.top;
 		this.accessLog = new AccessLog(directory);
 		this.outbox = new Outbox(directory);
 	}
@@ -76,7 +79,7 @@ export class Store {
 	}
 
 	async exists(): Promise<boolean> {
-		return stat(this.file).then(() => true, () => false);
+		return this.backend.exists();
 	}
 
 	/**
@@ -84,18 +87,18 @@ export class Store {
 	 * unchanged stamp means an unchanged database. Undefined when there is no file.
 	 */
 	async stamp(scope?: Scope): Promise<string | undefined> {
-		return this.files.stamp(scope === undefined ? 'all' : holdersIn(this.files, scope));
+		// A scope names its holders without reading anything (see holdersIn).
+		return this.backend.stamp(scope === undefined ? 'all' : isUserId(scope) ? [scope] : []);
 	}
 
 	/** A validated snapshot of `scope`, for display. Writers never use it: `update` re-reads under the lock. */
 	async read(scope?: Scope): Promise<Database> {
-		const once = () => {
-			const top = this.files.readTop();
+		// One commit, never db.json of one and documents of another (see StoreBackend.snapshot).
+		const data = await this.backend.snapshot(async source => {
+			const top = await source.readTop();
 			if (top.kind === 'missing') throw new DomainError('store.missing', {file: this.file});
-			return top.kind === 'whole' ? scoped(top.db, scope) : this.load(top.global, scope);
-		};
-		// One commit, never db.json of one and documents of another (see DataFiles.consistentRead).
-		const data = this.files.consistentRead(once) ?? (await this.lock.with(async () => once()));
+			return top.kind === 'whole' ? scoped(top.db, scope) : this.load(source, top.global, scope);
+		});
 		this.observe(data);
 		return data;
 	}
@@ -107,14 +110,14 @@ export class Store {
 	 */
 	async holderIdByEmail(email: string): Promise<string | undefined> {
 		const wanted = email.trim().toLowerCase();
-		const found = this.lookup();
+		const found = await this.lookup();
 		if (found.kind === 'whole') return found.db.holders.find(holder => holder.email.toLowerCase() === wanted)?.userId;
 		return Object.hasOwn(found.index.emails, wanted) ? found.index.emails[wanted] : undefined;
 	}
 
 	/** The holder a certificate with this IUT belongs to, from holders/index.json (see holderIdByEmail). */
 	async holderIdByIut(iut: string): Promise<string | undefined> {
-		const found = this.lookup();
+		const found = await this.lookup();
 		if (found.kind === 'whole') return found.db.certificates.find(certificate => certificate.iut === iut)?.userId;
 		return Object.hasOwn(found.index.iuts, iut) ? found.index.iuts[iut] : undefined;
 	}
@@ -124,7 +127,7 @@ export class Store {
 	 * holders/index.json: what the CRL lists, and where a suspension may be over. Current under the lock.
 	 */
 	async listedCertificates(): Promise<ListedCertificate[]> {
-		const found = this.lookup();
+		const found = await this.lookup();
 		const revoked = (certificates: readonly ListedCertificate[]) => certificates.filter(certificate => certificate.revokedAt !== null);
 		if (found.kind === 'whole') return revoked(found.db.certificates);
 		// Records of no holder (db.json's strays) are listed too, as the whole database did.
@@ -132,20 +135,18 @@ export class Store {
 	}
 
 	/** What the lookups above read: a format-1 database whole, or db.json and the index (rebuilt from the documents when missing). */
-	private lookup(): {kind: 'whole'; db: Database} | {kind: 'partitioned'; global: GlobalDocument; index: HolderIndex} {
-		const top = this.files.readTop();
-		if (top.kind === 'missing') throw new DomainError('store.missing', {file: this.file});
-		if (top.kind === 'whole') return top;
-		return {kind: 'partitioned', global: top.global, index: this.files.readIndex(top.global) ?? rebuiltIndex(this.files, top.global)};
+	private lookup(): Promise<{kind: 'whole'; db: Database} | {kind: 'partitioned'; global: GlobalDocument; index: HolderIndex}> {
+		return this.backend.snapshot(async source => {
+			const top = await source.readTop();
+			if (top.kind === 'missing') throw new DomainError('store.missing', {file: this.file});
+			if (top.kind === 'whole') return top;
+			return {kind: 'partitioned', global: top.global, index: (await source.readIndex(top.global)) ?? (await rebuiltIndex(source, top.global))};
+		});
 	}
 
 	/** db.json's global part and the documents of the holders in `scope`, merged. */
-	private load(global: GlobalDocument, scope: Scope): Database {
-		const documents: HolderDocument[] = [];
-		for (const userId of holdersIn(this.files, scope)) {
-			const document = this.files.readHolder(userId, global);
-			if (document) documents.push(document);
-		}
+	private async load(source: DocumentSource, global: GlobalDocument, scope: Scope): Promise<Database> {
+		const documents = await source.readHolders(await holdersIn(source, scope), global);
 		return mergeDocuments(scope === undefined ? global : withoutStrays(global, scope), documents);
 	}
 
@@ -158,8 +159,8 @@ export class Store {
 	 * with the first error, the change staying committed.
 	 */
 	async update<R>(change: (db: Database, transaction: Transaction) => R | Promise<R>, scope?: Scope): Promise<R> {
-		return this.lock.with(async () => {
-			const adapter = new PartitionedAdapter(this.files, scope);
+		return this.backend.locked(async source => {
+			const adapter = new PartitionedAdapter(source, scope);
 			// lowdb keeps its default data when the file is missing; a sentinel default tells the two apart.
 			const low = new Low<Database>(adapter, MISSING);
 			await low.read();
@@ -169,7 +170,7 @@ export class Store {
 			this.observe(low.data);
 			if (this.actingTerminal !== undefined) Object.defineProperty(low.data, ACTING_TERMINAL, {value: this.actingTerminal, enumerable: false});
 			const snapshot = low.data;
-			const numbers = () => this.outboxNumbers.next(snapshot.sequences['outbox'] ?? 0, () => this.outbox.highestNumber());
+			const numbers = () => source.nextOutboxNumber(snapshot.sequences['outbox'] ?? 0, () => this.outbox.highestNumber());
 			Object.defineProperty(snapshot, OUTBOX_NUMBERS, {value: numbers, enumerable: false});
 			// Entries already in the documents read: their last operation's (see `save`), or an older file's whole access log.
 			const carried = low.data.accessLog.length;
@@ -194,12 +195,12 @@ export class Store {
 	/** Creates the database with `initial()` unless a valid one already exists. Returns true if it created it. */
 	async initialize(initial: () => Database | Promise<Database>, options: {replace?: boolean} = {}): Promise<boolean> {
 		await this.ensureDirectory();
-		return this.lock.with(async () => {
+		return this.backend.locked(async source => {
 			await this.cleanOnce();
-			if (!options.replace && this.files.readTop().kind !== 'missing') return false;
+			if (!options.replace && (await source.readTop()).kind !== 'missing') return false;
 			const data = await initial();
 			if (this.keyFingerprints) bindDatabase(data, this.directory, this.keyFingerprints);
-			const low = new Low<Database>(new PartitionedAdapter(this.files, undefined, {create: true}), data);
+			const low = new Low<Database>(new PartitionedAdapter(source, undefined, {create: true}), data);
 			await this.save(low, 0);
 			this.observe(low.data);
 			return true;
@@ -223,7 +224,8 @@ export class Store {
 		if (carriedNotices > 0) await deliverQueued(this.outbox, notices.slice(0, carriedNotices));
 		low.data.notices = notices.slice(carriedNotices);
 		await low.write();
-		writeCheckedStamp(this.directory, {loginMaxAttempts: low.data.settings.loginMaxAttempts});
+		// The fast start's stamp describes db.json's file: a database's store has none.
+		if (this.url === undefined) writeCheckedStamp(this.directory, {loginMaxAttempts: low.data.settings.loginMaxAttempts});
 		// Committed: a failure here (a full disk) is retried by the next write.
 		if (low.data.accessLog.length > 0) await this.accessLog.append(low.data.accessLog).catch(() => undefined);
 		if (low.data.notices.length > 0) await deliverQueued(this.outbox, low.data.notices).catch(() => undefined);
@@ -232,7 +234,7 @@ export class Store {
 	private async cleanOnce(): Promise<void> {
 		if (this.cleaned) return;
 		this.cleaned = true;
-		await this.files.removeStrayTemporaries();
+		await this.backend.clean();
 		// An OTP's SMS is written after the commit, under the lock: a writer killed there leaves its temp file in outbox/.
 		await this.outbox.removeStrayTemporaries();
 	}

@@ -1,6 +1,7 @@
 import {existsSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
+import {DataFiles} from '../../../source/core/store/documents.js';
 import {mergeDocuments} from '../../../source/core/store/partition.js';
 import {emptyDatabase, nextSequence, type Database} from '../../../source/core/store/schema.js';
 import {NO_HOLDER, Store} from '../../../source/core/store/store.js';
@@ -231,11 +232,11 @@ describe('a reader without the lock during multi-document commits', () => {
 	});
 
 	it('sees one commit when read through DataFiles.consistentRead', async () => {
-		const whole = (store: Store) => {
-			const top = store.files.readTop();
+		const whole = (files: DataFiles) => {
+			const top = files.readTop();
 			if (top.kind !== 'partitioned') throw new Error('format 2 expected');
-			return mergeDocuments(top.global, store.files.holderIds().map(userId => store.files.readHolder(userId, top.global)!));
+			return mergeDocuments(top.global, files.holderIds().map(userId => files.readHolder(userId, top.global)!));
 		};
-		expect(await mixedReads(async store => store.files.consistentRead(() => whole(store)) ?? (await store.update(db => db)))).toEqual([]);
+		expect(await mixedReads(async store => new DataFiles(store.directory).consistentRead(() => whole(new DataFiles(store.directory))) ?? (await store.update(db => db)))).toEqual([]);
 	});
 });
