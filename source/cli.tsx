@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import {fileURLToPath} from 'node:url';
-import {isDomainError, setProgramIdentity} from './core/index.js';
+import {displayUrl, isDomainError, isPostgresUrl, requestStore, setProgramIdentity} from './core/index.js';
 import {UsageError} from './cli/usage.js';
 import {COMMANDS, FLAGS, findCommand, flagNameOf, knownWords, meowFlags, type FlagName, type FlagSpec} from './cli/command-table.js';
 import {helpWidth, type ParsedFlags} from './cli/command-run.js';
@@ -49,7 +49,7 @@ async function parseArguments(argv: readonly string[], t: Translate): Promise<Pa
 	}
 }
 
-const PORTAL_VALUE_FLAGS = {'--data': 'data', '--lang': 'lang'} as const;
+const PORTAL_VALUE_FLAGS = {'--data': 'data', '--store': 'store', '--lang': 'lang'} as const;
 const PORTAL_SWITCHES = {'--screen-reader': 'screenReader', '--high-contrast': 'highContrast', '--show-sms': 'showSms', '--guide': 'guide', '--show-keys': 'showKeys'} as const;
 
 /**
@@ -147,6 +147,11 @@ async function main(argv: readonly string[]): Promise<number> {
 	if (cli.flags.lang === undefined && badVariable !== undefined) throw new UsageError(`MYSIGN_LANG: ${t('cli.badLang', {lang: badVariable})}`);
 	const missing = missingValue(argv, cli.flags);
 	if (missing !== undefined || cli.flags.data === '') throw new UsageError(t('cli.missingValue', {flag: missing ?? '--data', command: name === '' ? '' : name}).replace('mysign  ', 'mysign '));
+	if (cli.flags.store === '') throw new UsageError(t('cli.missingValue', {flag: '--store', command: name}).replace('mysign  ', 'mysign '));
+	// Where the data folder's shared state lives (see store/location.ts): checked before anything is read.
+	const store = cli.flags.store ?? process.env['MYSIGN_STORE'];
+	if (store !== undefined && store !== '' && !isPostgresUrl(store)) throw new UsageError(t('errors.store.badUrl', {store: displayUrl(store)}));
+	requestStore(store);
 	// Every argument is checked before the data folder is looked at (see preflight.ts).
 	if (name !== '') (await import('./cli/preflight.js')).checkArguments(t, name, words, cli.flags, Boolean(process.stdin.isTTY && process.stderr.isTTY));
 	const refuse = (variable: string, value: string) => new UsageError(t('cli.badEnvironment', {name: variable, value}));

@@ -7,7 +7,7 @@ import {UsageError} from './usage.js';
  * loads only when a command runs.
  */
 
-export const ADMIN_COMMANDS = ['enroll', 'coupon create', 'coupon list', 'unlock', 'revoke', 'reactivate', 'flag-replacement', 'list', 'show', 'rao add', 'rao list', 'init', 'reissue'] as const;
+export const ADMIN_COMMANDS = ['enroll', 'coupon create', 'coupon list', 'unlock', 'revoke', 'reactivate', 'flag-replacement', 'list', 'show', 'rao add', 'rao list', 'init', 'migrate', 'reissue'] as const;
 
 /** Splits `admin WORDS…` into the command and its operand (a userID), refusing anything else. */
 export function parseAdminWords(t: Translate, words: readonly string[]): {command: (typeof ADMIN_COMMANDS)[number]; operand: string | undefined} {

@@ -1,5 +1,5 @@
 import {readFile} from 'node:fs/promises';
-import {checkEnrollment, isDomainError, loadSharedFolderSetup, parseEnrollmentCsv, revocationReasons, type EnrollmentInput, type Portal, toDisplayText} from '../core/index.js';
+import {checkEnrollment, isDomainError, loadMigration, loadSharedFolderSetup, parseEnrollmentCsv, revocationReasons, type EnrollmentInput, type Portal, toDisplayText} from '../core/index.js';
 import {describeError, formatDate, type Language, type Translate} from '../ui/i18n/index.js';
 import {cliDateTime, jsonDocument} from './time.js';
 import {confirmed} from './confirm.js';
@@ -159,7 +159,8 @@ export async function adminCommand(t: Translate, language: Language, portal: Por
 			}
 			case 'init':
 				// cli.tsx runs it (initCommand) before any database is opened.
-				throw new Error('admin init is not a command on an open database');
+			case 'migrate':
+				throw new Error(`admin ${command} is not a command on an open database`);
 			case 'rao add': {
 				const operator = await admin.addOperator({name: required(t, flags.name, '--name'), phone: required(t, flags.phone, '--phone')});
 				print((({name, ...rest}) => ({...rest, fullName: name}))(operator), t('admin.raoAdded', {userId: operator.userId, name: toDisplayText(operator.name), password: operator.password}));
@@ -186,6 +187,17 @@ export async function initCommand(t: Translate, directory: string, options: {gro
 		}
 	})();
 	out(options.json ? jsonDocument(result) : t('admin.initDone', {directory: result.directory, group: result.group, count: result.entries}));
+	return 0;
+}
+
+/**
+ * `mysign admin migrate --store postgres://… [--data DIR]`: the folder's database moves into an
+ * empty PostgreSQL database, and the folder uses it from then on (see core/store/migrate.ts).
+ */
+export async function migrateCommand(t: Translate, directory: string, options: {store: string | undefined; json: boolean}): Promise<number> {
+	const url = required(t, options.store, '--store postgres://…');
+	const result = await (await loadMigration())(directory, url);
+	out(options.json ? jsonDocument(result) : t('admin.migrated', {count: result.holders, store: toDisplayText(result.store), kept: toDisplayText(result.keptAside.join(', '))}));
 	return 0;
 }
 

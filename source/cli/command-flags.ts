@@ -16,6 +16,7 @@ export interface FlagSpec {
 /** Every flag, by the camel-case name the commands read (as meow gives it). */
 export const FLAGS = {
 	data: {cli: 'data', type: 'string'},
+	store: {cli: 'store', type: 'string'},
 	lang: {cli: 'lang', type: 'string'},
 	screenReader: {cli: 'screen-reader', type: 'boolean'},
 	motion: {cli: 'no-motion', type: 'boolean', default: true},

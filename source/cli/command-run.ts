@@ -29,6 +29,7 @@ async function admin({t, language, words, flags}: RunContext): Promise<number> {
 	const adminFlags = {json: flags.json ?? false, pem: flags.pem ?? false, yes: flags.yes ?? false, count, name, surname, codiceFiscale, phone, email, csv, reason, deadline};
 	const module = await import('./admin.js');
 	if (words[0] === 'init') return module.initCommand(t, dataDirectory, {group: flags.group, json: flags.json ?? false});
+	if (words[0] === 'migrate') return module.migrateCommand(t, dataDirectory, {store: flags.store ?? process.env['MYSIGN_STORE'], json: flags.json ?? false});
 	if (words[0] === 'enroll') {
 		// Enrolment into a folder without a database starts a live one (real time; see mysign clock),
 		// once the rows are known to be right: a refused enrolment creates nothing.

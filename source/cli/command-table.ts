@@ -16,7 +16,7 @@ import {FLAGS, type FlagName, type FlagSpec} from './command-flags.js';
 export type {CommandSpec, SubCommand} from './command-types.js';
 import type {CommandSpec} from './command-types.js';
 
-const COMMON: readonly FlagName[] = ['data', 'lang'];
+const COMMON: readonly FlagName[] = ['data', 'store', 'lang'];
 const DISPLAY: readonly FlagName[] = ['screenReader', 'motion', 'highContrast'];
 
 function command(name: string, flags: readonly FlagName[], options: Partial<CommandSpec> = {}): CommandSpec {
@@ -55,6 +55,7 @@ export const COMMANDS: readonly CommandSpec[] = [
 			{words: 'rao add', help: 'adminHelp.raoAdd'},
 			{words: 'rao list', help: 'adminHelp.raoList'},
 			{words: 'init', help: 'adminHelp.init'},
+			{words: 'migrate', help: 'adminHelp.migrate'},
 		],
 		groups: {coupon: 'adminHelp.couponTitle', rao: 'adminHelp.raoTitle'},
 	}),

@@ -35,6 +35,7 @@ export interface CommandSpec {
 /** The flags as parsed (meow's names); only those of the command's own list can be set. */
 export interface ParsedFlags {
 	data?: string;
+	store?: string;
 	lang?: string;
 	screenReader?: boolean;
 	motion?: boolean;

@@ -13,6 +13,8 @@ export {USER_ID_PATTERN} from './holders/user-id.js';
 export {newestSmsCode, type SmsCode} from './otp/phone-codes.js';
 export {readCheckedStamp, setProgramIdentity} from './store/checked-stamp.js';
 export {resolveDataDirectory} from './paths.js';
+export {requestStore} from './store/location.js';
+export {displayUrl, isPostgresUrl} from './store/postgres/url.js';
 export {parseDuration, type Clock} from './clock.js';
 export {parseTrainerTime, type ClockChange, type FolderClockView} from './clock-control.js';
 export {parseEnrollmentCsv} from './admin/csv.js';
@@ -50,6 +52,11 @@ export async function revocationReasons(): Promise<readonly string[]> {
 /** `mysign admin init --group`: the folder shared by a group (see store/shared-folder.ts). */
 export async function loadSharedFolderSetup(): Promise<typeof import('./store/shared-folder.js').initSharedFolder> {
 	return (await import('./store/shared-folder.js')).initSharedFolder;
+}
+
+/** `mysign admin migrate`: a folder's database into PostgreSQL (see store/migrate.ts). */
+export async function loadMigration(): Promise<typeof import('./store/migrate.js').migrateFolder> {
+	return (await import('./store/migrate.js')).migrateFolder;
 }
 
 /** The trainer's scenarios (`mysign demo --scenario`). */

@@ -1,7 +1,8 @@
+import {existsSync} from 'node:fs';
 import {join} from 'node:path';
 import {DomainError} from '../errors.js';
 import {readRegularFileSync} from './safe-file.js';
-import {displayUrl, isPostgresUrl} from './postgres/database.js';
+import {displayUrl, isPostgresUrl} from './postgres/url.js';
 
 /*
  * Where a data folder's shared state lives: in the folder's own files (the embedded default),
@@ -9,10 +10,13 @@ import {displayUrl, isPostgresUrl} from './postgres/database.js';
  * names it in `<data>/store.url` (0600): every process started on that folder uses it, with or
  * without --store, so no process reads the folder's old files while others use the database.
  * `--store` / MYSIGN_STORE point a folder (its keys and CA, see README) at a database: they must
- * agree with store.url where there is one.
+ * agree with store.url where there is one, and a folder holding its own db.json is refused (its
+ * data would be silently left behind: `admin migrate` moves it).
  */
 
 export const STORE_POINTER = 'store.url';
+/** As a Store's `store`: the folder's own files, whatever the process or the folder names (`admin migrate` reads them). */
+export const FOLDER_STORE = 'folder';
 
 /** This process's --store / MYSIGN_STORE (set once by the command line). */
 let requested: string | undefined;
@@ -43,10 +47,16 @@ export function pointerOf(directory: string): string | undefined {
  * choice other than the pointer's is refused (`store.elsewhere`).
  */
 export function storeUrlOf(directory: string, explicit?: string): string | undefined {
+	if (explicit === FOLDER_STORE) return undefined;
 	const chosen = explicit ?? requested;
 	const pointer = pointerOf(directory);
 	if (chosen !== undefined && pointer !== undefined && chosen !== pointer) {
 		throw new DomainError('store.elsewhere', {file: join(directory, STORE_POINTER), store: displayUrl(pointer)});
+	}
+	// A folder with its own database is not silently left behind: its data moves with `admin migrate`
+	// (which names both stores explicitly).
+	if (explicit === undefined && chosen !== undefined && pointer === undefined && existsSync(join(directory, 'db.json'))) {
+		throw new DomainError('store.folderHasData', {file: join(directory, 'db.json'), store: displayUrl(chosen)});
 	}
 	return chosen ?? pointer;
 }

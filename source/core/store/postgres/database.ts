@@ -1,5 +1,8 @@
-import pg from 'pg';
+import type pg from 'pg';
 import {DomainError} from '../../errors.js';
+import {displayUrl} from './url.js';
+
+export {displayUrl, isPostgresUrl} from './url.js';
 
 /*
  * The PostgreSQL store's connection (issue 22): one pool per database URL and process, and the
@@ -49,22 +52,6 @@ export const STORE_LOCK = 0x6d7973_02;
 
 const pools = new Map<string, {pool: pg.Pool; ready: Promise<void>}>();
 
-/** Whether `value` is a PostgreSQL connection URL (what --store and MYSIGN_STORE take). */
-export function isPostgresUrl(value: string): boolean {
-	return /^postgres(ql)?:\/\//i.test(value);
-}
-
-/** The URL without its password: what messages and error reports name. */
-export function displayUrl(url: string): string {
-	try {
-		const parsed = new URL(url);
-		if (parsed.password) parsed.password = '***';
-		return parsed.toString();
-	} catch {
-		return 'postgres://…';
-	}
-}
-
 /**
  * The process's pool for `url`, its tables created on first use. Idle connections do not keep
  * a command's process alive (allowExitOnIdle), so a CLI command ends as with a folder.
@@ -72,7 +59,9 @@ export function displayUrl(url: string): string {
 export async function poolFor(url: string): Promise<pg.Pool> {
 	let entry = pools.get(url);
 	if (!entry) {
-		const pool = new pg.Pool({connectionString: url, max: 4, allowExitOnIdle: true, idleTimeoutMillis: 2_000, connectionTimeoutMillis: 15_000});
+		// pg loads with the first database store (a folder's commands never read it).
+		const {default: postgres} = await import('pg');
+		const pool = new postgres.Pool({connectionString: url, max: 4, allowExitOnIdle: true, idleTimeoutMillis: 2_000, connectionTimeoutMillis: 15_000});
 		// An idle connection's error (the server restarted) must not crash the process: the next query reports it.
 		pool.on('error', () => undefined);
 		entry = {pool, ready: createSchema(pool, url)};
