@@ -85,7 +85,7 @@ export class Portal {
 	 */
 	static async open(options: PortalOptions): Promise<Portal> {
 		// One read of db.json (no holder's document) refuses a missing, unreadable or invalid file; each holder's is checked when used.
-		const snapshot = await new Store(options.dataDirectory).read(NO_HOLDER);
+		const snapshot = await new Store(options.dataDirectory, undefined, options.store).read(NO_HOLDER);
 		// Before anything else uses a key: a missing or different one stops here (see key-binding.ts).
 		const context = new PortalContext(options, await loadBoundKeys(options.dataDirectory, snapshot.keys));
 		// The folder's clock comes from this same read (a training folder's time decides what is over).
@@ -113,7 +113,7 @@ export class Portal {
 	 * (not even the seed is read): `open` checks it, and refuses an invalid one as `createDemo` would.
 	 */
 	static async createDemoIfMissing(options: PortalOptions): Promise<void> {
-		if (await new Store(options.dataDirectory).exists()) return;
+		if (await new Store(options.dataDirectory, undefined, options.store).exists()) return;
 		await createDemo(options);
 	}
 

@@ -70,7 +70,7 @@ export class PortalContext {
 			if (db.holders.length > 0) this.lastSnapshot = db;
 			folderClock?.observe(db.clock);
 		};
-		this.store = new Store(options.dataDirectory, this.seen);
+		this.store = new Store(options.dataDirectory, this.seen, options.store);
 		this.store.bindKeys(fingerprintsOf(keys));
 		this.clock = options.clock ?? folderClock!;
 		this.terminal = options.terminal ?? 'terminal';

@@ -71,7 +71,7 @@ export interface DemoCreation {
 
 /** See `Portal.createDemo`. */
 export async function createDemo(options: PortalOptions & {reset?: boolean}): Promise<DemoCreation> {
-	const store = new Store(options.dataDirectory);
+	const store = new Store(options.dataDirectory, undefined, options.store);
 	const seed = await readSeed(seedFile());
 	const clock = options.clock ?? systemClock;
 	// The CA (and its heavy libraries) is needed only when there is something to issue.
@@ -105,8 +105,8 @@ export async function createDemo(options: PortalOptions & {reset?: boolean}): Pr
 }
 
 /** See `Portal.createLive`. */
-export async function createLive(options: Pick<PortalOptions, 'dataDirectory'>): Promise<boolean> {
-	const store = new Store(options.dataDirectory);
+export async function createLive(options: Pick<PortalOptions, 'dataDirectory' | 'store'>): Promise<boolean> {
+	const store = new Store(options.dataDirectory, undefined, options.store);
 	if (await store.exists()) return false;
 	await store.ensureDirectory();
 	const keys = await loadOrCreateKeys(options.dataDirectory);

@@ -83,4 +83,9 @@ export interface PortalOptions {
 	clock?: Clock;
 	/** How this terminal is described in the access log, e.g. "pts/3 ssh 10.0.0.7". */
 	terminal?: string;
+	/**
+	 * A PostgreSQL URL (tests): by default this process's --store / MYSIGN_STORE (requestStore),
+	 * else the folder's store.url, else the folder's own files (see store/location.ts).
+	 */
+	store?: string;
 }
