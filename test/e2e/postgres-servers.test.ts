@@ -1,0 +1,114 @@
+import {cpSync, existsSync, mkdirSync, readFileSync, statSync} from 'node:fs';
+import {join} from 'node:path';
+import {afterEach, expect, it} from 'vitest';
+import {runCli} from '../helpers/cli.js';
+import {GIULIA, MARIO, temporaryDirectory} from '../helpers/holders.js';
+import {describePostgres, freshDatabase} from '../helpers/postgres.js';
+import {startWorker} from '../helpers/processes.js';
+import {cliDemoCopies} from '../helpers/operators.js';
+
+/*
+ * Issue 22, acceptance: two servers (two data folders, each with its own keys and CA, as two SSH
+ * login nodes have) pointed at one PostgreSQL database share holders, sessions and lock-outs.
+ * Each server is a separate process (the built CLI, or a worker opening the portal).
+ */
+
+const removals: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+	while (removals.length > 0) await removals.pop()!();
+});
+const demoCopy = cliDemoCopies();
+
+/** A folder with nothing in it yet, removed after the test. */
+function emptyFolder(): string {
+	const folder = temporaryDirectory();
+	removals.push(folder.remove);
+	return join(folder.path, 'data');
+}
+
+/** One operation on a server, in a process of its own (test/workers/shared-store-worker.ts). */
+async function onServer(directory: string, url: string, terminal: string, operation: 'login' | 'sessions', userId: string, password: string): Promise<Record<string, unknown>> {
+	const worker = startWorker('shared-store-worker', [directory, url, terminal, operation, userId, password]);
+	const lines: string[] = [];
+	worker.child.stdout!.on('data', (chunk: Buffer) => lines.push(chunk.toString()));
+	expect(await worker.exit).toBe(0);
+	return JSON.parse(lines.join('').trim()) as Record<string, unknown>;
+}
+
+/** Server A: the demo folder moved into the database; server B: a new folder with A's keys and CA (the README's distribution). */
+async function twoServers(): Promise<{a: string; b: string; url: string}> {
+	const database = await freshDatabase();
+	removals.push(database.drop);
+	const a = demoCopy();
+	const migrated = runCli(['admin', 'migrate', '--data', a, '--store', database.url]);
+	expect(migrated.status, migrated.stderr).toBe(0);
+	const b = emptyFolder();
+	mkdirSync(b, {mode: 0o700});
+	for (const part of ['keys', 'pki']) cpSync(join(a, part), join(b, part), {recursive: true, preserveTimestamps: true});
+	return {a, b, url: database.url};
+}
+
+describePostgres('two servers on one PostgreSQL database', () => {
+	it('admin migrate moves the folder: admin list --json is the same before and after, and on the other server', async () => {
+		const database = await freshDatabase();
+		removals.push(database.drop);
+		const a = demoCopy();
+		const before = runCli(['admin', 'list', '--data', a, '--json']);
+		expect(before.status, before.stderr).toBe(0);
+		const migrated = runCli(['admin', 'migrate', '--data', a, '--store', database.url]);
+		expect(migrated.status, migrated.stderr).toBe(0);
+		// The folder names the database (0600: a URL may carry a password) and keeps no live db.json.
+		expect(readFileSync(join(a, 'store.url'), 'utf8')).toBe(`${database.url}\n`);
+		expect(statSync(join(a, 'store.url')).mode & 0o777).toBe(0o600);
+		expect(existsSync(join(a, 'db.json'))).toBe(false);
+		// Without --store: the folder's store.url.
+		const after = runCli(['admin', 'list', '--data', a, '--json']);
+		expect(after.status, after.stderr).toBe(0);
+		expect(after.stdout).toBe(before.stdout);
+		const b = emptyFolder();
+		mkdirSync(b, {mode: 0o700});
+		for (const part of ['keys', 'pki']) cpSync(join(a, part), join(b, part), {recursive: true});
+		const other = runCli(['admin', 'list', '--data', b, '--json'], {env: {MYSIGN_STORE: database.url}});
+		expect(other.status, other.stderr).toBe(0);
+		expect(other.stdout).toBe(before.stdout);
+		// A second migration into the same database is refused, changing nothing.
+		const again = runCli(['admin', 'migrate', '--data', demoCopy(), '--store', database.url, '--json']);
+		expect(again.status).toBe(1);
+		expect(JSON.parse(again.stderr).error.code).toBe('store.targetNotEmpty');
+	});
+
+	it('share sessions: a session opened on server A is listed on server B', async () => {
+		const {a, b, url} = await twoServers();
+		expect(await onServer(a, url, 'server-a', 'login', MARIO.userId, MARIO.password)).toEqual({kind: 'success'});
+		const listed = await onServer(b, url, 'server-b', 'sessions', MARIO.userId, MARIO.password);
+		expect(listed).toEqual({kind: 'success', terminals: ['server-a', 'server-b']});
+	});
+
+	it('share lock-outs: wrong passwords on server B lock the holder out on server A, and an unlock on A frees them on B', async () => {
+		const {a, b, url} = await twoServers();
+		let last: Record<string, unknown> = {};
+		for (let attempt = 0; attempt < 5; attempt++) last = await onServer(b, url, 'server-b', 'login', GIULIA.userId, 'Sbagliata!99');
+		expect(last['kind']).toBe('locked');
+		expect((await onServer(a, url, 'server-a', 'login', GIULIA.userId, GIULIA.password))['kind']).toBe('locked');
+		const shown = runCli(['admin', 'show', GIULIA.userId, '--data', a, '--json']);
+		expect(JSON.parse(shown.stdout).locked).toBe(true);
+		const unlocked = runCli(['admin', 'unlock', GIULIA.userId, '--data', a, '--yes']);
+		expect(unlocked.status, unlocked.stderr).toBe(0);
+		expect(await onServer(b, url, 'server-b', 'login', GIULIA.userId, GIULIA.password)).toEqual({kind: 'success'});
+	});
+
+	it('a server whose keys are not the database\'s is refused (store.keyMismatch), and a folder with its own db.json is refused with --store', async () => {
+		const {url} = await twoServers();
+		const stranger = demoCopy();
+		const refused = runCli(['admin', 'list', '--data', stranger, '--store', url, '--json']);
+		expect(refused.status).toBe(1);
+		expect(JSON.parse(refused.stderr).error.code).toBe('store.folderHasData');
+		const keysOnly = emptyFolder();
+		mkdirSync(keysOnly, {mode: 0o700});
+		cpSync(join(stranger, 'keys'), join(keysOnly, 'keys'), {recursive: true});
+		cpSync(join(stranger, 'pki'), join(keysOnly, 'pki'), {recursive: true});
+		const mismatch = runCli(['admin', 'list', '--data', keysOnly, '--store', url, '--json']);
+		expect(mismatch.status).toBe(1);
+		expect(JSON.parse(mismatch.stderr).error.code).toBe('store.keyMismatch');
+	});
+});
