@@ -22,9 +22,10 @@ export default defineConfig({
 		reporters: ['default', './test/helpers/summary-reporter.ts'],
 		// The longest files first, also in a fresh clone that has no timings yet (see the sequencer).
 		sequence: {sequencer: SlowFirstSequencer},
-		// The build first (the CLI), then the demo templates every test copies (template-setup.ts); once
-		// for the run, here at the root (a project's own globalSetup would run again for each project).
-		globalSetup: ['./test/helpers/build.ts', './test/helpers/template-setup.ts'],
+		// The build first (the CLI), then the demo templates every test copies (template-setup.ts), then
+		// the PostgreSQL cluster the store's PostgreSQL suites use (postgres-setup.ts); once for the run,
+		// here at the root (a project's own globalSetup would run again for each project).
+		globalSetup: ['./test/helpers/build.ts', './test/helpers/template-setup.ts', './test/helpers/postgres-setup.ts'],
 		projects: [
 			/*
 			 * Most files share their worker's modules with the files it ran before (isolate: false): a fresh
