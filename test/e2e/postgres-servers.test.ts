@@ -99,7 +99,9 @@ describePostgres('two servers on one PostgreSQL database', () => {
 
 	it('a server whose keys are not the database\'s is refused (store.keyMismatch), and a folder with its own db.json is refused with --store', async () => {
 		const {url} = await twoServers();
-		const stranger = demoCopy();
+		// A folder of its own (new keys, a new CA: the demo copies share the run's template's).
+		const stranger = emptyFolder();
+		expect(runCli(['demo', '--data', stranger]).status).toBe(0);
 		const refused = runCli(['admin', 'list', '--data', stranger, '--store', url, '--json']);
 		expect(refused.status).toBe(1);
 		expect(JSON.parse(refused.stderr).error.code).toBe('store.folderHasData');
