@@ -157,8 +157,8 @@ export async function adminCommand(t: Translate, language: Language, portal: Por
 					.join('\n'));
 				return 0;
 			}
+			// command-run.ts runs these (initCommand, migrateCommand) before any database is opened.
 			case 'init':
-				// cli.tsx runs it (initCommand) before any database is opened.
 			case 'migrate':
 				throw new Error(`admin ${command} is not a command on an open database`);
 			case 'rao add': {

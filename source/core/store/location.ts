@@ -1,6 +1,6 @@
-import {existsSync} from 'node:fs';
+import {accessSync, constants, existsSync} from 'node:fs';
 import {join} from 'node:path';
-import {DomainError} from '../errors.js';
+import {DomainError, isDomainError} from '../errors.js';
 import {readRegularFileSync} from './safe-file.js';
 import {displayUrl, isPostgresUrl} from './postgres/url.js';
 
@@ -35,6 +35,8 @@ export function pointerOf(directory: string): string | undefined {
 		text = readRegularFileSync(file, 4096).toString('utf8').trim();
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+		// A folder this user may not enter: its database's read says so, naming db.json (a pointer is not for them either).
+		if (isDomainError(error, 'file.noAccess') && !searchable(directory)) return undefined;
 		throw error;
 	}
 	if (!isPostgresUrl(text)) throw new DomainError('store.invalid', {file, reason: 'not a postgres:// URL'});
@@ -59,4 +61,13 @@ export function storeUrlOf(directory: string, explicit?: string): string | undef
 		throw new DomainError('store.folderHasData', {file: join(directory, 'db.json'), store: displayUrl(chosen)});
 	}
 	return chosen ?? pointer;
+}
+
+function searchable(directory: string): boolean {
+	try {
+		accessSync(directory, constants.X_OK);
+		return true;
+	} catch {
+		return false;
+	}
 }
