@@ -25,8 +25,8 @@ function messageNumber(t: Translate, text: string | undefined, usage: 'admin.out
 }
 
 /** A record as `--json` gives it: the time with its offset, the .eml's path. */
-function shownRecord(portal: Portal, message: OutboxMessage) {
-	return {...message, at: isoFromStored(message.at), eml: message.eml ? portal.mailbox.emlPath(message) : undefined};
+async function shownRecord(portal: Portal, message: OutboxMessage) {
+	return {...message, at: isoFromStored(message.at), eml: message.eml ? await portal.mailbox.emlPath(message) : undefined};
 }
 
 async function show(t: Translate, language: Language, portal: Portal, id: number, json: boolean): Promise<number> {
@@ -35,7 +35,7 @@ async function show(t: Translate, language: Language, portal: Portal, id: number
 	if (!message) return asUsage(t, new DomainError('outbox.noMessage', {id}));
 	const attachments = await portal.mailbox.attachments(message);
 	if (json) {
-		out(jsonDocument({...shownRecord(portal, message), attachments}));
+		out(jsonDocument({...(await shownRecord(portal, message)), attachments}));
 		return 0;
 	}
 	const at = new Date(message.at);
@@ -76,7 +76,10 @@ export async function outboxCommand(t: Translate, language: Language, portal: Po
 	if (words.length > 0) throw new UsageError(t('cli.unknownCommand', {command: `outbox ${words.join(' ')}`}));
 	const messages = await portal.mailbox.list(options.user ? {userId: options.user.trim().toUpperCase()} : {});
 	if (options.json) {
-		out(jsonDocument({messages: messages.map(message => shownRecord(portal, message))}));
+		// One at a time: from a database, each .eml is written to this server's outbox/ in turn.
+		const shown = [];
+		for (const message of messages) shown.push(await shownRecord(portal, message));
+		out(jsonDocument({messages: shown}));
 		return 0;
 	}
 	if (messages.length === 0) out(t('phone.empty'));

@@ -24,7 +24,7 @@ async function emailsTo(portal: Portal, address: string): Promise<OutboxMessage[
 async function lastEmailCode(portal: Portal, address: string): Promise<{code: string; message: OutboxMessage}> {
 	const message = (await emailsTo(portal, address)).at(-1);
 	if (!message) throw new Error(`no e-mail to ${address}`);
-	const parsed = await simpleParser(readFileSync(portal.mailbox.emlPath(message)!));
+	const parsed = await simpleParser(readFileSync((await portal.mailbox.emlPath(message))!));
 	expect(parsed.to && !Array.isArray(parsed.to) ? parsed.to.text : undefined).toBe(address);
 	const code = /inserisci il codice (\d{8})/.exec(parsed.text ?? '')?.[1];
 	if (!code) throw new Error(`no code in the e-mail to ${address}: ${parsed.text}`);
@@ -83,7 +83,7 @@ describe('"Modifica password"', () => {
 
 		const sent = (await portal.mailbox.list()).slice(before);
 		expect(sent.map(message => [message.kind, message.to, message.userId, message.subject])).toEqual([['email', MARIO.email, MARIO.userId, 'InfoCert MySign: password modificata']]);
-		const eml = readFileSync(portal.mailbox.emlPath(sent[0]!)!, 'utf8');
+		const eml = readFileSync((await portal.mailbox.emlPath(sent[0]!))!, 'utf8');
 		for (const secret of [MARIO.password, NEW_PASSWORD]) expect(eml + sent[0]!.text).not.toContain(secret);
 	});
 

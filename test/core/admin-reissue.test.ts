@@ -34,7 +34,7 @@ function snapshot(directory: string): string {
 
 async function envelopeText(portal: Portal, directory: string): Promise<{subject: string; text: string; pdf: string}> {
 	const email = (await portal.mailbox.list({userId: MARIO.userId, kind: 'email'})).at(-1)!;
-	const parsed = await simpleParser(readFileSync(portal.mailbox.emlPath(email)!));
+	const parsed = await simpleParser(readFileSync((await portal.mailbox.emlPath(email))!));
 	const file = join(directory, 'busta.pdf');
 	writeFileSync(file, parsed.attachments[0]!.content);
 	expect(spawnSync('qpdf', ['--decrypt', file, join(directory, 'x.pdf')]).status, 'the envelope opens without a password').not.toBe(0);

@@ -19,7 +19,7 @@ describe('Outbox.emlPath', () => {
 		record(2, '../db.json');
 		record(3, '/etc/passwd');
 		record(4, '00000001.email.eml');
-		const paths = (await outbox.list()).map(message => outbox.emlPath(message));
+		const paths = await Promise.all((await outbox.list()).map(message => outbox.emlPath(message)));
 		expect(paths).toEqual([join(outbox.directory, '00000001.email.eml'), undefined, undefined, undefined]);
 		folder.remove();
 	});

@@ -104,7 +104,7 @@ describe('signing several documents with one OTP', () => {
 
 		const emails = await portal.mailbox.list({userId: MARIO.userId, kind: 'email'});
 		expect(emails).toHaveLength(1);
-		const mail = await simpleParser(readFileSync(portal.mailbox.emlPath(emails[0]!)!));
+		const mail = await simpleParser(readFileSync((await portal.mailbox.emlPath(emails[0]!))!));
 		expect(mail.to && !Array.isArray(mail.to) ? mail.to.text : '').toContain(MARIO.email);
 		// 2026-11-24T09:00Z is 10:00 in Rome.
 		expect(mail.subject).toContain('2 documenti firmati il 24/11/2026');

@@ -28,12 +28,10 @@ export async function accessOutcomes(portal: Portal, userId: string | null = MAR
 	return (await accessEntries(portal, userId)).map(entry => entry.outcome);
 }
 
-/** A holder's access-log entries, oldest first, as `<data>/access/` keeps them; null: attempts on unknown userIDs. */
+/** A holder's access-log entries, oldest first, as the access log keeps them; null: attempts on unknown userIDs (the rotated file's too). */
 export async function accessEntries(portal: Portal, userId: string | null = MARIO.userId): Promise<AccessEntry[]> {
 	if (userId !== null) return [...(await storeOf(portal).accessLog.read(userId)).entries];
-	const file = storeOf(portal).accessLog.unknownFile;
-	const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
-	return text.split('\n').filter(line => line !== '').map(line => JSON.parse(line) as AccessEntry);
+	return storeOf(portal).accessLog.readUnknown();
 }
 
 /** Every access-log entry of a data folder (all holders' files and the unknown-identifier ones), in id order. */

@@ -1,14 +1,11 @@
-import {existsSync} from 'node:fs';
-import {lstat, readdir, rename, unlink} from 'node:fs/promises';
-import {basename, join} from 'node:path';
 import type {Clock} from '../clock.js';
 import {asWriteFailure, DomainError} from '../errors.js';
 import {currentCertificate} from '../certificate/record.js';
 import type {CertificationAuthority} from '../pki/authority.js';
-import type {SignatureLog} from '../history/signature-log.js';
-import type {Outbox, OutboxMessage} from '../notify/outbox.js';
+import type {AccessLogStore} from '../history/access-log.js';
+import type {SignatureLogStore} from '../history/signature-log.js';
+import type {OutboxMessage, OutboxStore} from '../notify/outbox.js';
 import {nextSequence, type CertificateRecord, type Database, type Holder} from '../store/schema.js';
-import {isRealDirectory, readRegularFile} from '../store/safe-file.js';
 import type {Store} from '../store/store.js';
 import {buildDemoHolder, demoSignatureHistory, type DemoSeed} from './demo.js';
 import {firstStateOf, restoredHolder} from './first-state.js';
@@ -48,30 +45,15 @@ export interface RoomResetResult {
 /** The enrolment e-mail's subject, in any language (see notify/messages/): only the subject, no holder's data. */
 const REGISTRATION_SUBJECTS: ReadonlySet<string> = new Set(Object.values(CATALOGUES).map(messages => messages.registration({name: '', surname: '', userId: '', iut: ''}).subject));
 
-/** What the outbox holds: message records, e-mails, and the temporary files of a write (see atomic-write.ts). */
-const OUTBOX_FILE = /^\d{8}\.(sms\.json|email\.json|email\.eml)(\.\d+\.[0-9a-f]+\.tmp)?$/;
-
 interface Dependencies {
 	store: Store;
 	clock: Clock;
 	keys: {pepper: Buffer; totpKey: Buffer};
 	authority: CertificationAuthority;
 	seed: DemoSeed;
-	outbox: Outbox;
-	signatureLog: SignatureLog;
-	accessLogDirectory: string;
-}
-
-/** Lines in a log (its records), or -1 when it cannot be read: the demo's history is kept when nothing was added. */
-async function lineCount(file: string): Promise<number> {
-	try {
-		const content = await readRegularFile(file, 64 * 1024 * 1024);
-		let lines = 0;
-		for (let index = content.indexOf(10); index !== -1; index = content.indexOf(10, index + 1)) lines++;
-		return lines;
-	} catch {
-		return -1;
-	}
+	outbox: OutboxStore;
+	signatureLog: SignatureLogStore;
+	accessLog: AccessLogStore;
 }
 
 /** Runs `task` over `items`, at most `limit` at a time. */
@@ -82,18 +64,17 @@ async function inParallel<T>(items: readonly T[], limit: number, task: (item: T)
 	}));
 }
 
-/** Each enrolled holder's first registration e-mail (the enrolment's), whose .eml is a regular file. */
-async function registrationEmails(outbox: Outbox, userIds: ReadonlySet<string>): Promise<Map<string, {message: OutboxMessage; eml: string}[]>> {
-	const envelopes = new Map<string, {message: OutboxMessage; eml: string}>();
-	const handouts = new Map<string, {message: OutboxMessage; eml: string}>();
+/** Each enrolled holder's first registration e-mail (the enrolment's), whose .eml is there (in a folder: a regular file). */
+async function registrationEmails(outbox: OutboxStore, userIds: ReadonlySet<string>): Promise<Map<string, OutboxMessage[]>> {
+	const envelopes = new Map<string, OutboxMessage>();
+	const handouts = new Map<string, OutboxMessage>();
 	for (const message of await outbox.list({kind: 'email'})) {
 		const userId = message.userId;
 		if (userId === null || !userIds.has(userId)) continue;
 		const kind = REGISTRATION_SUBJECTS.has(message.subject ?? '') && message.attachments?.includes(`BustaCifrata-${userId}.pdf`) ? envelopes : message.subject === HANDOUT_SUBJECT && message.attachments?.includes(`Scheda-${userId}.pdf`) ? handouts : undefined;
 		if (!kind || kind.has(userId)) continue;
-		const path = outbox.emlPath(message);
 		// Never a link or a FIFO in its place: that holder is reported without an envelope.
-		if (path && (await lstat(path).catch(() => undefined))?.isFile()) kind.set(userId, {message, eml: basename(path)});
+		if (await outbox.hasEml(message)) kind.set(userId, message);
 	}
 	// The envelope, then the trainee's handout if there was one (a holder without an envelope keeps neither).
 	return new Map([...envelopes].map(([userId, envelope]) => [userId, [envelope, ...(handouts.has(userId) ? [handouts.get(userId)!] : [])]]));
@@ -187,28 +168,20 @@ export async function resetRoom(deps: Dependencies): Promise<RoomResetResult> {
 	// The record is on disk; now the files that follow it: the outbox, the logs. A failure from here
 	// on is no refusal and says so (demo.resetIncomplete), never "nothing was changed".
 	try {
-		// The outbox keeps
-		// only the envelopes' .eml files, renamed to their new numbers (no copy to write and fsync).
-		const keep = new Map(result.envelopes.map(({email, id}) => [email.eml, `${String(id).padStart(8, '0')}.email.eml`]));
-		// Checked again here, not only when listed: a link put in place of outbox/ meanwhile (a group
-		// member may rename entries of a shared folder) is refused, never emptied. Only the outbox's own
-		// files go, one by one: nothing else is ever deleted, even through a link swapped in after the check.
-		const names = isRealDirectory(outbox.directory) ? await readdir(outbox.directory) : [];
-		for (const name of names.filter(entry => OUTBOX_FILE.test(entry))) {
-			const file = join(outbox.directory, name);
-			const renamed = keep.get(name);
-			await (renamed ? rename(file, join(outbox.directory, renamed)) : unlink(file).catch(() => undefined));
-		}
-		await inParallel(result.envelopes, 8, async ({userId, email, id, to}) => {
-			const {message} = email;
-			await outbox.deliver({id, kind: 'email', userId, to, at: now.toISOString(), subject: message.subject, text: message.text, attachments: message.attachments, eml: keep.get(email.eml)});
-		});
+		// The outbox keeps only the envelopes, under their new numbers (their .eml not copied: see OutboxStore.restart).
+		await outbox.restart(
+			result.envelopes.map(({userId, email, id, to}) => ({
+				original: email,
+				renumbered: {id, kind: 'email', userId, to, at: now.toISOString(), subject: email.subject, text: email.text, attachments: email.attachments},
+			})),
+		);
 		await inParallel(result.reset, 8, async userId => {
-			await unlink(join(deps.accessLogDirectory, `${userId}.jsonl`)).catch(() => undefined);
+			await deps.accessLog.remove(userId).catch(() => undefined);
 			const entry = seeded.get(userId);
-			if (entry?.history && !rebuilt.has(userId) && (await lineCount(deps.signatureLog.fileOf(userId))) === entry.history.signatures) return;
+			// The demo's history is kept when nothing was added to it (a log that cannot be read is written again).
+			if (entry?.history && !rebuilt.has(userId) && (await deps.signatureLog.count(userId).catch(() => -1)) === entry.history.signatures) return;
 			if (entry?.history) await deps.signatureLog.replace(userId, demoSignatureHistory(userId, entry.history, now, result.certificates.get(userId)!));
-			else if (existsSync(deps.signatureLog.fileOf(userId))) await deps.signatureLog.replace(userId, []);
+			else if (await deps.signatureLog.has(userId)) await deps.signatureLog.replace(userId, []);
 		});
 	} catch (error) {
 		const failure = asWriteFailure(error);

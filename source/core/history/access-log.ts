@@ -1,6 +1,6 @@
 import {constants} from 'node:fs';
-import {rename} from 'node:fs/promises';
-import {ensureRealDirectory} from '../store/safe-file.js';
+import {rename, rm, unlink} from 'node:fs/promises';
+import {ensureRealDirectory, readRegularFile} from '../store/safe-file.js';
 import {join} from 'node:path';
 import {accessOutcomeSchema, type AccessEntry, type AccessOutcome} from '../store/schema.js';
 import {appendLines, openRegularFile} from './jsonl-append.js';
@@ -23,6 +23,9 @@ import {appendLines, openRegularFile} from './jsonl-append.js';
  *   never what was typed.
  * - A holder's file grows with that holder's own events (about 110 bytes each) and is never
  *   rewritten; it is read once per process and then only from where the last read stopped.
+ *
+ * A store in PostgreSQL keeps the same log in its database (store/postgres/access-log.ts): both
+ * are an `AccessLogStore`, chosen by store/postgres/logs.ts.
  */
 
 /** When `unknown.jsonl` passes this size it becomes `unknown.1.jsonl`. */
@@ -41,6 +44,32 @@ export function accessSucceeded(outcome: AccessOutcome): boolean | undefined {
 	return !FAILED.has(outcome);
 }
 
+/** A holder's entries, oldest first, and `Date.parse` of each one's time. */
+export interface AccessLogReading {
+	entries: readonly AccessEntry[];
+	times: readonly number[];
+}
+
+/** What the store and the portal do with an access log, a folder's (`AccessLog`) or a database's (store/postgres/access-log.ts). */
+export interface AccessLogStore {
+	/**
+	 * Appends entries (in order) to their holders' logs, or to the unknown-identifier log. The store
+	 * appends an operation's entries again after a crash: an entry already there is not added twice.
+	 */
+	append(entries: readonly AccessEntry[]): Promise<void>;
+	/** A holder's entries, oldest first; shared with a cache: callers must not change them. */
+	read(userId: string): Promise<AccessLogReading>;
+	/** The attempts on identifiers that match nobody still kept (the bounded log), oldest first. */
+	readUnknown(): Promise<AccessEntry[]>;
+	/** A holder's log goes (the room reset). */
+	remove(userId: string): Promise<void>;
+	/** Every log goes (a new demo room). */
+	clear(): Promise<void>;
+}
+
+/** The unknown-identifier log read whole: at most two files of about 1 MiB, a batch besides. */
+const MAX_UNKNOWN_BYTES = 64 * 1024 * 1024;
+
 interface Cached {
 	ino: number;
 	consumed: number;
@@ -48,7 +77,7 @@ interface Cached {
 	times: number[];
 }
 
-export class AccessLog {
+export class AccessLog implements AccessLogStore {
 	readonly directory: string;
 	private readonly cache = new Map<string, Cached>();
 
@@ -88,7 +117,7 @@ export class AccessLog {
 	}
 
 	/** A holder's entries, oldest first, and their times in ms; shared with the cache: callers must not change them. */
-	async read(userId: string): Promise<{entries: readonly AccessEntry[]; times: readonly number[]}> {
+	async read(userId: string): Promise<AccessLogReading> {
 		const file = this.fileOf(userId);
 		let handle;
 		try {
@@ -127,10 +156,42 @@ export class AccessLog {
 			await handle.close();
 		}
 	}
+
+	/** `unknown.1.jsonl` (the rotated one), then `unknown.jsonl`. */
+	async readUnknown(): Promise<AccessEntry[]> {
+		const entries: AccessEntry[] = [];
+		for (const file of [join(this.directory, 'unknown.1.jsonl'), this.unknownFile]) {
+			let text: string;
+			try {
+				text = (await readRegularFile(file, MAX_UNKNOWN_BYTES)).toString('utf8');
+			} catch (error) {
+				if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+				throw error;
+			}
+			for (const line of text.split('\n')) {
+				const entry = line === '' ? undefined : parseLine(line, null);
+				if (entry) entries.push(entry);
+			}
+		}
+		return entries;
+	}
+
+	async remove(userId: string): Promise<void> {
+		const file = this.fileOf(userId);
+		this.cache.delete(file);
+		await unlink(file).catch((error: NodeJS.ErrnoException) => {
+			if (error.code !== 'ENOENT') throw error;
+		});
+	}
+
+	async clear(): Promise<void> {
+		this.cache.clear();
+		await rm(this.directory, {recursive: true, force: true});
+	}
 }
 
 /** One entry's line, its fields always in the same order (so a line written twice is recognised). */
-function lineOf(entry: AccessEntry): string {
+export function lineOf(entry: AccessEntry): string {
 	return JSON.stringify({id: entry.id, at: entry.at, userId: entry.userId, outcome: entry.outcome, terminal: entry.terminal}) + '\n';
 }
 
@@ -156,8 +217,8 @@ async function readEnd(file: string, window: number): Promise<{size: number; tai
 	}
 }
 
-/** A line checked field by field (a torn or hand-edited line is skipped); the file's holder must be the entry's. */
-function parseLine(line: string, userId: string): AccessEntry | undefined {
+/** A line checked field by field (a torn or hand-edited line is skipped); the file's holder must be the entry's (null: the unknown-identifier log). */
+export function parseLine(line: string, userId: string | null): AccessEntry | undefined {
 	let value: unknown;
 	try {
 		value = JSON.parse(line);

@@ -1,4 +1,4 @@
-import {closeSync, constants, fstatSync, readSync} from 'node:fs';
+import {closeSync, constants, existsSync, fstatSync, readSync} from 'node:fs';
 import {lstat, rm} from 'node:fs/promises';
 import {join} from 'node:path';
 import {writeFileAtomic} from '../store/atomic-write.js';
@@ -15,7 +15,9 @@ export type {SignatureOutcome, SignatureRecord} from './signature-record.js';
  * Every signature attempt, kept out of db.json: one append-only JSON-lines file per holder in
  * `<data>/signatures/`. A holder with 100 000 signatures costs nothing to a PIN change or a
  * login, which rewrite only db.json. Appends take a flock on the holder's file, start on a
- * fresh line and are fsynced; a line torn by a crash is skipped when reading.
+ * fresh line and are fsynced; a line torn by a crash is skipped when reading. A store in
+ * PostgreSQL keeps the log in its database instead (store/postgres/signature-log.ts): both are a
+ * `SignatureLogStore`, chosen by store/postgres/logs.ts.
  */
 
 export interface SignatureLogReading {
@@ -48,7 +50,30 @@ export interface SignatureLogView {
 	records(indexes: readonly number[]): Promise<SignatureRecord[] | undefined>;
 }
 
-export class SignatureLog {
+/** `SignatureLogView` whose `records` answers at once (see `SignatureLog.viewNow`). */
+export type SignatureLogViewNow = Omit<SignatureLogView, 'records'> & {records(indexes: readonly number[]): SignatureRecord[] | undefined};
+
+/** What the portal does with the signature log, a folder's (`SignatureLog`) or a database's (store/postgres/signature-log.ts). */
+export interface SignatureLogStore {
+	/** Appends records for one holder, durably, after those already there. */
+	append(userId: string, records: readonly SignatureRecord[]): Promise<void>;
+	/** Replaces a holder's whole history (the demo data set). */
+	replace(userId: string, records: readonly SignatureRecord[]): Promise<void>;
+	/** All valid records of a holder, oldest first, their times, and how many were not valid. */
+	read(userId: string): Promise<SignatureLogReading>;
+	/** The same records as columns; a record is read when asked for. */
+	view(userId: string): Promise<SignatureLogView>;
+	/** `view` without waiting, when this process can answer at once; undefined otherwise (then call `view`). */
+	viewNow(userId: string): SignatureLogViewNow | undefined;
+	/** How many records the holder's log keeps, valid or not (0: none): a room reset keeps a history nobody added to. */
+	count(userId: string): Promise<number>;
+	/** Whether the holder has a log at all (an empty one included). */
+	has(userId: string): Promise<boolean>;
+	/** Every holder's log goes (a new demo room). */
+	clear(): Promise<void>;
+}
+
+export class SignatureLog implements SignatureLogStore {
 	readonly directory: string;
 	private readonly cache = new Map<string, LogColumns>();
 
@@ -170,7 +195,7 @@ export class SignatureLog {
 	 * here, was replaced or shortened, or is gone: call `view`. `records` of the result is
 	 * synchronous too (undefined when the file changed under the view).
 	 */
-	viewNow(userId: string): (Omit<SignatureLogView, 'records'> & {records(indexes: readonly number[]): SignatureRecord[] | undefined}) | undefined {
+	viewNow(userId: string): SignatureLogViewNow | undefined {
 		const file = this.fileOf(userId);
 		const cached = this.cache.get(file);
 		if (!cached) return undefined;
@@ -203,6 +228,21 @@ export class SignatureLog {
 			closeSync(fd);
 		}
 		return {...this.viewOf(cached), records: indexes => readRecordsSync(cached, indexes)};
+	}
+
+	/** The file's lines that are not empty: the valid records and the skipped ones. */
+	async count(userId: string): Promise<number> {
+		const view = await this.view(userId);
+		return view.count + view.skipped;
+	}
+
+	async has(userId: string): Promise<boolean> {
+		return existsSync(this.fileOf(userId));
+	}
+
+	async clear(): Promise<void> {
+		this.cache.clear();
+		await rm(this.directory, {recursive: true, force: true});
 	}
 
 	private viewOf(columns: LogColumns): SignatureLogView {

@@ -1,6 +1,6 @@
 import {NO_HOLDER} from '../store/scope.js';
 import {nextSequence, type Database} from '../store/schema.js';
-import type {Outbox, OutboxMessage} from './outbox.js';
+import type {OutboxMessage, OutboxStore} from './outbox.js';
 
 /*
  * Real RFC 5322 messages (.eml) for the outbox, with attachments, built by nodemailer's
@@ -37,7 +37,7 @@ interface SequenceStore {
 /** Composes an e-mail and drops it in the outbox under the next outbox number. */
 export async function sendEmail(
 	store: SequenceStore,
-	outbox: Outbox,
+	outbox: OutboxStore,
 	input: Omit<EmailInput, 'from' | 'date'> & {userId: string | null; at: Date},
 ): Promise<OutboxMessage> {
 	const eml = await composeEmail({...input, from: 'InfoCert <noreply@mysign.local>', date: input.at});

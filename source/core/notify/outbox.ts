@@ -1,6 +1,6 @@
-import {readdirSync} from 'node:fs';
-import {readdir, unlink} from 'node:fs/promises';
-import {join} from 'node:path';
+import {existsSync, lstatSync, readdirSync} from 'node:fs';
+import {readdir, rename, rm, unlink} from 'node:fs/promises';
+import {basename, join} from 'node:path';
 import {z} from 'zod';
 import {removeStrayTemporaries, writeFileAtomic} from '../store/atomic-write.js';
 import {ensureRealDirectory, isRealDirectory, readRegularFile} from '../store/safe-file.js';
@@ -11,7 +11,9 @@ const MAX_RECORD_BYTES = 16 * 1024 * 1024;
 /*
  * The outbox: every SMS and e-mail the portal sends is a file in `<data>/outbox/` (0600 in a
  * 0700 folder; 0660 in a group's 2770 folder), named by a sequence number the store hands out,
- * so every process sees the same order. The phone companion and `mysign outbox` read it.
+ * so every process sees the same order. The phone companion and `mysign outbox` read it. A store
+ * in PostgreSQL keeps the messages in its database (store/postgres/outbox.ts): both are an
+ * `OutboxStore`, chosen by store/postgres/logs.ts.
  */
 
 export const outboxMessageSchema = z.object({
@@ -29,7 +31,57 @@ export const outboxMessageSchema = z.object({
 
 export type OutboxMessage = z.infer<typeof outboxMessageSchema>;
 
-export class Outbox {
+export interface OutboxFilter {
+	userId?: string;
+	kind?: OutboxMessage['kind'];
+}
+
+/** An e-mail the room reset keeps: sent again as `renumbered` (a new number, the same .eml). */
+export interface KeptEmail {
+	original: OutboxMessage;
+	/** The new record, without `eml` (the outbox names the .eml itself). */
+	renumbered: OutboxMessage;
+}
+
+/**
+ * What the portal does with an outbox, a folder's (`Outbox`) or a database's
+ * (store/postgres/outbox.ts). Numbers are handed out by the store, each once.
+ */
+export interface OutboxStore {
+	/** Where a message is kept, for an error saying it could not be written (a file, or a row of a database named without its password). */
+	describe(message: Pick<OutboxMessage, 'id' | 'kind'>): string;
+	/** Writes one message (an SMS, or an e-mail's record): readers see all of it or nothing. */
+	deliver(message: OutboxMessage): Promise<void>;
+	/** An e-mail: its real message (the .eml bytes) and its record for listing. */
+	deliverEmail(message: OutboxMessage, eml: Buffer): Promise<void>;
+	/** Whether this message (number and kind) is in the outbox already. */
+	delivered(message: Pick<OutboxMessage, 'id' | 'kind'>): Promise<boolean>;
+	/** Whether the e-mail's own .eml is there (a regular file, never a link or a FIFO; a database row that has one). */
+	hasEml(message: OutboxMessage): Promise<boolean>;
+	/**
+	 * A file holding the e-mail's .eml (only its own, never a path its record names elsewhere), for
+	 * `mysign outbox` and the attachments; undefined for an SMS or a record naming something else.
+	 */
+	emlPath(message: OutboxMessage): Promise<string | undefined>;
+	/** Messages in sending order, optionally only those of one holder or kind; invalid ones skipped. */
+	list(filter?: OutboxFilter): Promise<OutboxMessage[]>;
+	/** The highest message number kept here (0: none), where numbering goes on when its counter is missing. */
+	highestNumber(): number;
+	/** Leftovers of senders killed mid-write (nothing to do in a database). */
+	removeStrayTemporaries(): Promise<void>;
+	/** The room reset: every message goes but these e-mails, each sent again under its new number with its .eml. */
+	restart(kept: readonly KeptEmail[]): Promise<void>;
+	/** Every message goes (a new demo room). */
+	clear(): Promise<void>;
+}
+
+/** What the outbox folder holds: message records, e-mails, and the temporary files of a write (see atomic-write.ts). */
+const OUTBOX_FILE = /^\d{8}\.(sms\.json|email\.json|email\.eml)(\.\d+\.[0-9a-f]+\.tmp)?$/;
+
+/** `<id>.<kind>.json` or `<id>.email.eml`: a message's own file names. */
+export const outboxFileName = (id: number, suffix: 'sms.json' | 'email.json' | 'email.eml') => `${String(id).padStart(8, '0')}.${suffix}`;
+
+export class Outbox implements OutboxStore {
 	readonly directory: string;
 
 	constructor(dataDirectory: string) {
@@ -64,16 +116,23 @@ export class Outbox {
 	 * before its database write left: a message never sent. They go, so no two messages share an id.
 	 */
 	private async clearNumber(id: number, keep: string): Promise<void> {
-		const number = String(id).padStart(8, '0');
-		for (const name of [`${number}.sms.json`, `${number}.email.json`, `${number}.email.eml`]) {
+		for (const name of [outboxFileName(id, 'sms.json'), outboxFileName(id, 'email.json'), outboxFileName(id, 'email.eml')]) {
 			if (name !== keep) await unlink(join(this.directory, name)).catch(() => undefined);
 		}
+	}
+
+	describe(message: Pick<OutboxMessage, 'id' | 'kind'>): string {
+		return join(this.directory, outboxFileName(message.id, `${message.kind}.json`));
+	}
+
+	async delivered(message: Pick<OutboxMessage, 'id' | 'kind'>): Promise<boolean> {
+		return existsSync(this.describe(message));
 	}
 
 	/** Writes one message atomically (temp file, fsync, rename). */
 	async deliver(message: OutboxMessage): Promise<void> {
 		await this.prepare();
-		const name = `${String(message.id).padStart(8, '0')}.${message.kind}.json`;
+		const name = outboxFileName(message.id, `${message.kind}.json`);
 		if (!message.eml) await this.clearNumber(message.id, name);
 		await writeFileAtomic(join(this.directory, name), JSON.stringify(message, null, '\t') + '\n');
 	}
@@ -81,7 +140,7 @@ export class Outbox {
 	/** An e-mail: the real message as `<id>.email.eml` and its record for listing. */
 	async deliverEmail(message: OutboxMessage, eml: Buffer): Promise<void> {
 		await this.prepare();
-		const name = `${String(message.id).padStart(8, '0')}.email.eml`;
+		const name = outboxFileName(message.id, 'email.eml');
 		await this.clearNumber(message.id, name);
 		await writeFileAtomic(join(this.directory, name), eml);
 		await this.deliver({...message, kind: 'email', eml: name});
@@ -92,8 +151,50 @@ export class Outbox {
 	 * is a file anyone of a shared folder's group can write, so its `eml` cannot name another path
 	 * ("../db.json", another folder's file) for `outbox show` / `save` or a room reset to read.
 	 */
-	emlPath(message: OutboxMessage): string | undefined {
-		return message.eml !== undefined && message.eml === `${String(message.id).padStart(8, '0')}.email.eml` ? join(this.directory, message.eml) : undefined;
+	async emlPath(message: OutboxMessage): Promise<string | undefined> {
+		return this.ownEml(message);
+	}
+
+	private ownEml(message: OutboxMessage): string | undefined {
+		return message.eml !== undefined && message.eml === outboxFileName(message.id, 'email.eml') ? join(this.directory, message.eml) : undefined;
+	}
+
+	async hasEml(message: OutboxMessage): Promise<boolean> {
+		const path = this.ownEml(message);
+		try {
+			return path !== undefined && lstatSync(path).isFile();
+		} catch {
+			return false;
+		}
+	}
+
+	/**
+	 * The kept e-mails' .eml files are renamed to their new numbers (no copy to write and fsync),
+	 * every other file of the outbox goes, then the new records are written. The folder is checked
+	 * again here, not only when listed: a link put in place of outbox/ meanwhile (a group member may
+	 * rename entries of a shared folder) is refused, never emptied. Only the outbox's own files go,
+	 * one by one: nothing else is ever deleted, even through a link swapped in after the check.
+	 */
+	async restart(kept: readonly KeptEmail[]): Promise<void> {
+		const keep = new Map<string, string>();
+		for (const {original, renumbered} of kept) {
+			const eml = this.ownEml(original);
+			if (eml) keep.set(basename(eml), outboxFileName(renumbered.id, 'email.eml'));
+		}
+		const names = isRealDirectory(this.directory) ? await readdir(this.directory) : [];
+		for (const name of names.filter(entry => OUTBOX_FILE.test(entry))) {
+			const file = join(this.directory, name);
+			const renamed = keep.get(name);
+			await (renamed ? rename(file, join(this.directory, renamed)) : unlink(file).catch(() => undefined));
+		}
+		// Eight at a time: each record is fsynced.
+		for (let start = 0; start < kept.length; start += 8) {
+			await Promise.all(kept.slice(start, start + 8).map(({renumbered}) => this.deliver({...renumbered, kind: 'email', eml: outboxFileName(renumbered.id, 'email.eml')})));
+		}
+	}
+
+	async clear(): Promise<void> {
+		await rm(this.directory, {recursive: true, force: true});
 	}
 
 	/** The highest message number in the folder (0: none): where numbering goes on when outbox.sequence is missing. */
@@ -114,7 +215,7 @@ export class Outbox {
 	}
 
 	/** Messages in sending order, optionally only those of one holder. Unreadable files are skipped. */
-	async list(filter: {userId?: string; kind?: OutboxMessage['kind']} = {}): Promise<OutboxMessage[]> {
+	async list(filter: OutboxFilter = {}): Promise<OutboxMessage[]> {
 		let names: string[];
 		try {
 			// A link in place of the folder is refused (file.notDirectory), not listed.

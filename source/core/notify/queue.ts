@@ -1,6 +1,4 @@
-import {existsSync} from 'node:fs';
-import {join} from 'node:path';
-import type {Outbox, OutboxMessage} from './outbox.js';
+import type {OutboxMessage, OutboxStore} from './outbox.js';
 
 /*
  * The messages `recordChange` queued in `db.notices` (see changes.ts), delivered like the access
@@ -13,10 +11,9 @@ import type {Outbox, OutboxMessage} from './outbox.js';
 const SENDER = 'InfoCert <noreply@mysign.local>';
 
 /** Writes the messages not in the outbox yet. Call under the database lock. */
-export async function deliverQueued(outbox: Outbox, messages: readonly OutboxMessage[]): Promise<void> {
+export async function deliverQueued(outbox: OutboxStore, messages: readonly OutboxMessage[]): Promise<void> {
 	for (const message of messages) {
-		const record = join(outbox.directory, `${String(message.id).padStart(8, '0')}.${message.kind}.json`);
-		if (existsSync(record)) continue;
+		if (await outbox.delivered(message)) continue;
 		if (message.kind === 'sms') {
 			await outbox.deliver(message);
 			continue;

@@ -2,11 +2,11 @@ import {z} from 'zod';
 import type {Clock} from '../clock.js';
 import {DomainError} from '../errors.js';
 import {requireHolder} from '../holders/identity.js';
-import type {SignatureLog} from '../history/signature-log.js';
+import type {SignatureLogStore} from '../history/signature-log.js';
 import {italianDay} from '../italian-date.js';
 import type {Store} from '../store/store.js';
 import type {ChallengeView, Challenges} from '../otp/challenges.js';
-import type {Outbox} from './outbox.js';
+import type {OutboxStore} from './outbox.js';
 import {recordChange} from './changes.js';
 import {messagesFor} from './messages/messages.js';
 import type {Database, ReportFrequency, ReportSettings} from '../store/schema.js';
@@ -35,8 +35,8 @@ function dayBefore(day: string): string {
 export class Reports {
 	constructor(
 		private readonly store: Store,
-		private readonly outbox: Outbox,
-		private readonly log: SignatureLog,
+		private readonly outbox: OutboxStore,
+		private readonly log: SignatureLogStore,
 		private readonly clock: Clock,
 		private readonly challenges: Challenges,
 	) {}

@@ -3,7 +3,7 @@ import {DAY, MINUTE, type Clock} from '../clock.js';
 import {DomainError} from '../errors.js';
 import {requireHolder} from '../holders/identity.js';
 import {messagesOf} from '../notify/messages/messages.js';
-import type {Outbox} from '../notify/outbox.js';
+import type {OutboxStore} from '../notify/outbox.js';
 import type {OtpKeys} from '../keys.js';
 import {unseal} from '../sealed.js';
 import {assertAppDevice} from './device.js';
@@ -114,7 +114,7 @@ export class Challenges {
 	constructor(
 		private readonly store: Store,
 		private readonly clock: Clock,
-		private readonly outbox: Outbox,
+		private readonly outbox: OutboxStore,
 		private readonly keys: OtpKeys,
 	) {}
 
@@ -348,7 +348,7 @@ export class Challenges {
 			const {composeEmail} = await import('../notify/email.js');
 			const eml = await composeEmail({from: 'InfoCert <noreply@mysign.local>', to: address, subject, text, date: now});
 			await this.outbox.deliverEmail(message, eml);
-		}, this.outbox.directory);
+		}, this.outbox.describe(message));
 	}
 
 	/** `emailCode` for an SMS. `recipient`: whose phone receives it, when not the holder's (an operator's, for a RAO renewal); in the recipient's language (an operator's: Italian). */
@@ -359,7 +359,7 @@ export class Challenges {
 		challenge.destination = phone;
 		challenge.sends.push(now.toISOString());
 		const message = {id: nextSequence(db, 'outbox'), kind: 'sms', userId: recipient, to: phone, at: now.toISOString(), ...messagesOf(db, recipient).otpSms({code, at: now})} as const;
-		return undelivered(() => this.outbox.deliver(message), this.outbox.directory);
+		return undelivered(() => this.outbox.deliver(message), this.outbox.describe(message));
 	}
 }
 

@@ -7,14 +7,16 @@ import {DomainError} from '../errors.js';
 import {fingerprintsOf} from '../key-binding.js';
 import type {OtpKeys} from '../keys.js';
 import {messagesFor} from '../notify/messages/messages.js';
-import {Outbox} from '../notify/outbox.js';
+import type {OutboxStore} from '../notify/outbox.js';
 import {Reports} from '../notify/reports.js';
 import {Challenges} from '../otp/challenges.js';
 import {OtpService} from '../otp/service.js';
 import type {CertificationAuthority} from '../pki/authority.js';
 import type {Database} from '../store/schema.js';
 import {Store} from '../store/store.js';
-import {SignatureLog} from '../history/signature-log.js';
+import type {SignatureLogStore} from '../history/signature-log.js';
+import {storeUrlOf} from '../store/location.js';
+import {outboxOf, signatureLogOf} from '../store/postgres/logs.js';
 import type {PortalOptions, Session} from './types.js';
 
 /*
@@ -49,11 +51,11 @@ export async function publishCrl(store: Store, authority: CertificationAuthority
 export class PortalContext {
 	readonly store: Store;
 	readonly clock: Clock;
-	readonly outbox: Outbox;
+	readonly outbox: OutboxStore;
 	readonly terminal: string;
 	readonly otp: OtpService;
 	readonly challenges: Challenges;
-	readonly signatureLog: SignatureLog;
+	readonly signatureLog: SignatureLogStore;
 	readonly reports: Reports;
 	/** The newest database this process read or wrote (for the one synchronous holder query). */
 	lastSnapshot: Database | undefined;
@@ -76,10 +78,12 @@ export class PortalContext {
 		this.terminal = options.terminal ?? 'terminal';
 		// A holder's change is logged under this process's terminal, the acting session's (see notify/changes.ts).
 		this.store.actingTerminal = this.terminal;
-		this.outbox = new Outbox(options.dataDirectory);
+		// The logs beside the documents: the folder's files, or the database its store is in.
+		const url = storeUrlOf(options.dataDirectory, options.store);
+		this.outbox = outboxOf(options.dataDirectory, url);
 		this.challenges = new Challenges(this.store, this.clock, this.outbox, keys);
 		this.otp = new OtpService(this.store, this.clock, keys, this.challenges);
-		this.signatureLog = new SignatureLog(options.dataDirectory);
+		this.signatureLog = signatureLogOf(options.dataDirectory, url);
 		this.reports = new Reports(this.store, this.outbox, this.signatureLog, this.clock, this.challenges);
 	}
 

@@ -4,13 +4,13 @@ import {systemClock} from '../clock.js';
 import {buildDemoDatabase, demoCredentials, demoHistories, demoOperators, readSeed, type DemoCredential} from '../demo/demo.js';
 import type {RoomResetResult} from '../demo/room-reset.js';
 import type {Scenario} from '../demo/scenarios.js';
-import {SignatureLog} from '../history/signature-log.js';
 import {fingerprintsOf, loadBoundKeys} from '../key-binding.js';
 import {loadOrCreateKey, type OtpKeys} from '../keys.js';
-import {Outbox} from '../notify/outbox.js';
 import {assertFolderOperator} from '../operator.js';
 import {seedFile} from '../paths.js';
 import {pkiFiles} from '../pki/files.js';
+import {storeUrlOf} from '../store/location.js';
+import {accessLogOf, outboxOf, signatureLogOf} from '../store/postgres/logs.js';
 import {emptyDatabase, type Database} from '../store/schema.js';
 import {NO_HOLDER, Store} from '../store/store.js';
 import {publishCrl, type PortalContext} from './context.js';
@@ -44,16 +44,16 @@ export class DemoService {
 		const {store, clock, keys, outbox, signatureLog} = this.context;
 		assertFolderOperator(store.directory);
 		const [{resetRoom}, authority, seed] = await Promise.all([import('../demo/room-reset.js'), this.context.authority(), readSeed(seedFile())]);
-		const result = await resetRoom({store, clock, keys, authority, seed, outbox, signatureLog, accessLogDirectory: store.accessLog.directory});
+		const result = await resetRoom({store, clock, keys, authority, seed, outbox, signatureLog, accessLog: store.accessLog});
 		await this.context.publishCrl();
 		return result;
 	}
 }
 
 /** The demo holders' past signatures, replacing whatever history the folder had. */
-async function writeDemoHistories(dataDirectory: string, seed: Awaited<ReturnType<typeof readSeed>>, db: Database, now: Date): Promise<void> {
-	const log = new SignatureLog(dataDirectory);
-	await rm(log.directory, {recursive: true, force: true});
+async function writeDemoHistories(dataDirectory: string, url: string | undefined, seed: Awaited<ReturnType<typeof readSeed>>, db: Database, now: Date): Promise<void> {
+	const log = signatureLogOf(dataDirectory, url);
+	await log.clear();
 	for (const [userId, records] of demoHistories(seed, db, now)) await log.replace(userId, records);
 }
 
@@ -82,6 +82,8 @@ export async function createDemo(options: PortalOptions & {reset?: boolean}): Pr
 	}
 	// Replacing a room is the trainer's (the folder's owner: see operator.ts).
 	if (options.reset && (await store.exists())) assertFolderOperator(options.dataDirectory);
+	// Where the outbox and the logs of the new room are: the folder's files or its database.
+	const url = storeUrlOf(options.dataDirectory, options.store);
 	// A new database: the folder and any missing key are created with it, and it records the keys.
 	await store.ensureDirectory();
 	const keys = await loadOrCreateKeys(options.dataDirectory);
@@ -91,15 +93,15 @@ export async function createDemo(options: PortalOptions & {reset?: boolean}): Pr
 		// A reset room starts from nothing: a new CA (every earlier certificate stops verifying,
 		// revoked ones included) and an empty outbox (its numbering restarts with the database).
 		await rm(pkiFiles(options.dataDirectory).directory, {recursive: true, force: true});
-		await rm(new Outbox(options.dataDirectory).directory, {recursive: true, force: true});
+		await outboxOf(options.dataDirectory, url).clear();
 		await rm(join(options.dataDirectory, 'outbox.sequence'), {force: true});
-		await rm(store.accessLog.directory, {recursive: true, force: true});
+		await accessLogOf(options.dataDirectory, url).clear();
 	}
 	const authority = await CertificationAuthority.open(options.dataDirectory, clock, {create: true});
 	const created = await store.initialize(() => buildDemoDatabase(seed, clock, keys, authority), {replace: options.reset ?? false});
 	if (created) {
 		await publishCrl(store, authority, clock);
-		await writeDemoHistories(options.dataDirectory, seed, await store.read(), clock.now());
+		await writeDemoHistories(options.dataDirectory, url, seed, await store.read(), clock.now());
 	}
 	return {created, credentials: demoCredentials(seed), operators: demoOperators(seed)};
 }

@@ -1,6 +1,6 @@
 import {basename, join} from 'node:path';
 import {DomainError, isDomainError} from '../errors.js';
-import type {OutboxMessage} from '../notify/outbox.js';
+import type {OutboxFilter, OutboxMessage} from '../notify/outbox.js';
 import {readRegularFile} from '../store/safe-file.js';
 import {writeNewFile, type PortalContext} from './context.js';
 
@@ -20,18 +20,18 @@ const MAX_EML_BYTES = 16 * 1024 * 1024;
 export class MailboxService {
 	constructor(private readonly context: PortalContext) {}
 
-	list(filter: {userId?: string; kind?: OutboxMessage['kind']} = {}): Promise<OutboxMessage[]> {
+	list(filter: OutboxFilter = {}): Promise<OutboxMessage[]> {
 		return this.context.outbox.list(filter);
 	}
 
-	/** The message's own .eml file (e-mails only), never a path the record names elsewhere. */
-	emlPath(message: OutboxMessage): string | undefined {
+	/** The message's own .eml file (e-mails only), never a path the record names elsewhere; written on demand when the outbox is in a database. */
+	emlPath(message: OutboxMessage): Promise<string | undefined> {
 		return this.context.outbox.emlPath(message);
 	}
 
 	/** An e-mail's attachments as its .eml file holds them. */
 	async attachments(message: OutboxMessage): Promise<OutboxAttachment[]> {
-		const eml = this.emlPath(message);
+		const eml = await this.emlPath(message);
 		if (!eml) return [];
 		return (await parsedEml(eml)).attachments.map((attachment, index) => ({name: attachment.filename ?? `allegato-${index + 1}`, size: attachment.size ?? attachment.content.length, contentType: attachment.contentType}));
 	}
@@ -39,7 +39,7 @@ export class MailboxService {
 	/** Writes an e-mail's attachments into `directory` (never over existing files); returns their paths. */
 	async saveAttachments(messageId: number, directory: string): Promise<string[]> {
 		const message = (await this.context.outbox.list({kind: 'email'})).find(entry => entry.id === messageId);
-		const eml = message ? this.context.outbox.emlPath(message) : undefined;
+		const eml = message ? await this.context.outbox.emlPath(message) : undefined;
 		if (!message || !eml) throw new DomainError('outbox.unknown', {id: messageId});
 		const parsed = await parsedEml(eml);
 		const written: string[] = [];

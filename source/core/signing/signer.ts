@@ -7,7 +7,7 @@ import {requireHolder} from '../holders/identity.js';
 import {assertPinFormat, checkPin, countPinIn, throwUnlessPinRight, verifyPinOutsideLock, type PinVerdict} from '../auth/pin.js';
 import {certificateState, currentCertificate} from '../certificate/record.js';
 import {formatItalianDate} from '../italian-date.js';
-import type {SignatureLog, SignatureRecord} from '../history/signature-log.js';
+import type {SignatureLogStore, SignatureRecord} from '../history/signature-log.js';
 import type {ChallengeView, Challenges} from '../otp/challenges.js';
 import {openPrivateKey, type SealedKey} from '../pki/holder-key.js';
 import {pkiFiles} from '../pki/files.js';
@@ -61,7 +61,7 @@ export class Signer {
 		private readonly clock: Clock,
 		private readonly pepper: Buffer,
 		private readonly challenges: Challenges,
-		private readonly log: SignatureLog,
+		private readonly log: SignatureLogStore,
 		/** Told of every successful signing (the signature report). */
 		private readonly onSigned: (userId: string, signed: SignedDocument[], at: Date) => Promise<void>,
 	) {}

@@ -52,7 +52,7 @@ async function expectNotified(portal: Portal, userId: string, change: () => Prom
 	expect(email, `no e-mail «${expected.subject}» among ${JSON.stringify(messages.map(message => message.subject ?? message.text))}`).toBeDefined();
 	expect(email).toMatchObject({userId, to: expected.to});
 	// A real .eml beside the record, to the same address.
-	expect(readFileSync(portal.mailbox.emlPath(email!)!, 'utf8')).toContain(`To: ${expected.to}`);
+	expect(readFileSync((await portal.mailbox.emlPath(email!))!, 'utf8')).toContain(`To: ${expected.to}`);
 	return messages;
 }
 
@@ -82,7 +82,7 @@ describe('every change is recorded and e-mailed', () => {
 		expect(iut).not.toBe(MARIO_IUT);
 		const email = messages.find(message => message.subject === 'InfoCert MySign: certificato rinnovato')!;
 		expect(email.text).toContain(`(IUT) è: ${iut}`);
-		expect(readFileSync(portal.mailbox.emlPath(email)!, 'utf8')).toContain(iut);
+		expect(readFileSync((await portal.mailbox.emlPath(email))!, 'utf8')).toContain(iut);
 		expectNoSecrets(messages.filter(message => message.kind === 'email'), [MARIO.pin, '11223344', MARIO_ERC, MARIO.password]);
 	});
 

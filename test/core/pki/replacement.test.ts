@@ -41,7 +41,7 @@ async function replace(portal: Portal, session: Session, security: {passphrase: 
 	await portal.renewal.activate(session, renewalId, await lastCode(portal));
 	const email = (await portal.mailbox.list({userId: LUCA.userId, kind: 'email'})).at(-1)!;
 	expect(email.subject).toContain('Busta Cifrata');
-	const parsed = await simpleParser(readFileSync(portal.mailbox.emlPath(email)!));
+	const parsed = await simpleParser(readFileSync((await portal.mailbox.emlPath(email))!));
 	expect(parsed.to && 'text' in parsed.to ? parsed.to.text : '').toBe('luca.verdi@example.it');
 	const attachment = parsed.attachments.find(entry => entry.filename === 'BustaCifrata-ERC.pdf')!;
 	const file = join(directory, 'busta.pdf');

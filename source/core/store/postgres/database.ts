@@ -11,7 +11,10 @@ export {displayUrl, isPostgresUrl} from './url.js';
  *   `holders/index.json`), each the exact JSON text a folder would hold, validated by the same schemas.
  * - mysign_counters: the folder's counter files (`outbox` = outbox.sequence).
  * - mysign_outbox, mysign_access_log, mysign_signatures: the outbox, the access log and the
- *   signature log (a folder's outbox/, access/ and signatures/).
+ *   signature log (a folder's outbox/, access/ and signatures/), one row per message, entry or
+ *   record, holding the JSON a folder's file or line would hold (see store/postgres/logs.ts).
+ *   `position` keeps the order things were appended in; the access log's entries of no holder
+ *   (attempts on unknown identifiers) have user_id '' (no userID is empty).
  */
 
 export const SCHEMA_STATEMENTS: readonly string[] = [
@@ -37,6 +40,7 @@ export const SCHEMA_STATEMENTS: readonly string[] = [
 		position bigserial,
 		PRIMARY KEY (user_id, id)
 	)`,
+	`CREATE INDEX IF NOT EXISTS mysign_access_log_order ON mysign_access_log (user_id, position)`,
 	`CREATE TABLE IF NOT EXISTS mysign_signatures (
 		user_id text NOT NULL,
 		position bigserial,
