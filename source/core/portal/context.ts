@@ -15,7 +15,6 @@ import type {CertificationAuthority} from '../pki/authority.js';
 import type {Database} from '../store/schema.js';
 import {Store} from '../store/store.js';
 import type {SignatureLogStore} from '../history/signature-log.js';
-import {storeUrlOf} from '../store/location.js';
 import {outboxOf, signatureLogOf} from '../store/postgres/logs.js';
 import type {PortalOptions, Session} from './types.js';
 
@@ -79,7 +78,7 @@ export class PortalContext {
 		// A holder's change is logged under this process's terminal, the acting session's (see notify/changes.ts).
 		this.store.actingTerminal = this.terminal;
 		// The logs beside the documents: the folder's files, or the database its store is in.
-		const url = storeUrlOf(options.dataDirectory, options.store);
+		const url = this.store.url;
 		this.outbox = outboxOf(options.dataDirectory, url);
 		this.challenges = new Challenges(this.store, this.clock, this.outbox, keys);
 		this.otp = new OtpService(this.store, this.clock, keys, this.challenges);

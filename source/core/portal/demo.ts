@@ -9,7 +9,6 @@ import {loadOrCreateKey, type OtpKeys} from '../keys.js';
 import {assertFolderOperator} from '../operator.js';
 import {seedFile} from '../paths.js';
 import {pkiFiles} from '../pki/files.js';
-import {storeUrlOf} from '../store/location.js';
 import {accessLogOf, outboxOf, signatureLogOf} from '../store/postgres/logs.js';
 import {emptyDatabase, type Database} from '../store/schema.js';
 import {NO_HOLDER, Store} from '../store/store.js';
@@ -83,7 +82,7 @@ export async function createDemo(options: PortalOptions & {reset?: boolean}): Pr
 	// Replacing a room is the trainer's (the folder's owner: see operator.ts).
 	if (options.reset && (await store.exists())) assertFolderOperator(options.dataDirectory);
 	// Where the outbox and the logs of the new room are: the folder's files or its database.
-	const url = storeUrlOf(options.dataDirectory, options.store);
+	const {url} = store;
 	// A new database: the folder and any missing key are created with it, and it records the keys.
 	await store.ensureDirectory();
 	const keys = await loadOrCreateKeys(options.dataDirectory);

@@ -1,10 +1,10 @@
-import {afterAll, afterEach, describe, expect, it} from 'vitest';
+import {afterEach, describe, expect, it} from 'vitest';
 import {UNKNOWN_LOG_MAX_BYTES} from '../../../source/core/history/access-log.js';
 import {UNKNOWN_LOG_MAX_ROWS} from '../../../source/core/store/postgres/access-log.js';
 import {accessLogOf} from '../../../source/core/store/postgres/logs.js';
 import type {AccessEntry} from '../../../source/core/store/schema.js';
 import {GIULIA, MARIO} from '../../helpers/holders.js';
-import {closeLogKinds, LOG_KINDS, type LogPlace} from '../../helpers/log-kinds.js';
+import {LOG_KINDS, type LogPlace} from '../../helpers/log-kinds.js';
 
 /*
  * The access log's contract, the same for a folder's files and a PostgreSQL database (see
@@ -16,8 +16,10 @@ import {closeLogKinds, LOG_KINDS, type LogPlace} from '../../helpers/log-kinds.j
 const entry = (id: number, userId: string | null, outcome: AccessEntry['outcome'] = 'wrong-password', second = id): AccessEntry => ({id, at: new Date(Date.UTC(2026, 10, 20, 9, 0, second)).toISOString(), userId, outcome, terminal: 'tty1'});
 
 let place: LogPlace | undefined;
-afterEach(() => place?.remove());
-afterAll(closeLogKinds);
+afterEach(async () => {
+	await place?.remove();
+	place = undefined;
+});
 
 describe.each(LOG_KINDS)('the access log ($name)', kind => {
 	const open = async () => {

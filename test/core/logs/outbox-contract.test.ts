@@ -1,10 +1,10 @@
 import {lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {afterAll, afterEach, describe, expect, it} from 'vitest';
+import {afterEach, describe, expect, it} from 'vitest';
 import type {OutboxMessage} from '../../../source/core/notify/outbox.js';
 import {outboxOf} from '../../../source/core/store/postgres/logs.js';
 import {GIULIA, MARIO, temporaryDirectory} from '../../helpers/holders.js';
-import {closeLogKinds, LOG_KINDS, type LogPlace} from '../../helpers/log-kinds.js';
+import {LOG_KINDS, type LogPlace} from '../../helpers/log-kinds.js';
 
 /*
  * The outbox's contract, the same for a folder's files and a PostgreSQL database (see
@@ -21,11 +21,11 @@ const own = (id: number) => `${String(id).padStart(8, '0')}.email.eml`;
 
 let place: LogPlace | undefined;
 const cleanups: (() => void)[] = [];
-afterEach(() => {
-	place?.remove();
+afterEach(async () => {
+	await place?.remove();
+	place = undefined;
 	while (cleanups.length > 0) cleanups.pop()!();
 });
-afterAll(closeLogKinds);
 
 describe.each(LOG_KINDS)('the outbox ($name)', kind => {
 	const open = async () => {

@@ -1,8 +1,8 @@
-import {afterAll, afterEach, describe, expect, it} from 'vitest';
+import {afterEach, describe, expect, it} from 'vitest';
 import type {SignatureRecord} from '../../../source/core/history/signature-log.js';
 import {signatureLogOf} from '../../../source/core/store/postgres/logs.js';
 import {GIULIA, MARIO} from '../../helpers/holders.js';
-import {closeLogKinds, LOG_KINDS, type LogPlace} from '../../helpers/log-kinds.js';
+import {LOG_KINDS, type LogPlace} from '../../helpers/log-kinds.js';
 
 /*
  * The signature log's contract, the same for a folder's files and a PostgreSQL database (see
@@ -23,8 +23,10 @@ const record = (second: number, outcome: SignatureRecord['outcome'] = 'success',
 });
 
 let place: LogPlace | undefined;
-afterEach(() => place?.remove());
-afterAll(closeLogKinds);
+afterEach(async () => {
+	await place?.remove();
+	place = undefined;
+});
 
 describe.each(LOG_KINDS)('the signature log ($name)', kind => {
 	const open = async () => {
