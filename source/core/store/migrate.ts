@@ -3,6 +3,7 @@ import {join} from 'node:path';
 import {DomainError} from '../errors.js';
 import {writeFileAtomic} from './atomic-write.js';
 import {FOLDER_STORE, pointerOf, STORE_POINTER} from './location.js';
+import {copyFolderLogs, type CopiedLogs} from './postgres/copy-logs.js';
 import {displayUrl} from './postgres/url.js';
 import type {Database} from './schema.js';
 import {Store} from './store.js';
@@ -17,14 +18,14 @@ import {Store} from './store.js';
  * A writer still running on the folder finds no db.json and is refused (store.missing).
  */
 
-export interface MigrationResult {
+export interface MigrationResult extends CopiedLogs {
 	holders: number;
 	store: string;
 	/** What the folder's own database files were renamed to. */
 	keptAside: string[];
 }
 
-export async function migrateFolder(directory: string, url: string, copyLogs: (db: Database) => Promise<void> = async () => undefined): Promise<MigrationResult> {
+export async function migrateFolder(directory: string, url: string): Promise<MigrationResult> {
 	const pointer = pointerOf(directory);
 	if (pointer !== undefined) throw new DomainError('store.alreadyMigrated', {file: join(directory, STORE_POINTER), store: displayUrl(pointer)});
 	const folder = new Store(directory, undefined, FOLDER_STORE);
@@ -34,7 +35,8 @@ export async function migrateFolder(directory: string, url: string, copyLogs: (d
 		// Inside the lock: no commit can come between, so this read is one commit's.
 		const db = await folder.read();
 		if (await target.exists()) throw new DomainError('store.targetNotEmpty', {store: displayUrl(url)});
-		await copyLogs(db);
+		// Its own transaction, before the documents': a rerun after a crash replaces these rows.
+		const logs = await copyFolderLogs(directory, url);
 		// A plain copy: the snapshot's non-enumerable markers (the outbox numbers' source) stay behind.
 		const copy = JSON.parse(JSON.stringify(db)) as Database;
 		if (!(await target.initialize(() => copy))) throw new DomainError('store.targetNotEmpty', {store: displayUrl(url)});
@@ -48,6 +50,6 @@ export async function migrateFolder(directory: string, url: string, copyLogs: (d
 			renameSync(from, to);
 			keptAside.push(to);
 		}
-		return {holders: db.holders.length, store: displayUrl(url), keptAside};
+		return {holders: db.holders.length, ...logs, store: displayUrl(url), keptAside};
 	});
 }

@@ -1,8 +1,9 @@
 import {chmod, mkdir, stat} from 'node:fs/promises';
 import {Low} from 'lowdb';
 import {DomainError} from '../errors.js';
-import {AccessLog} from '../history/access-log.js';
-import {Outbox} from '../notify/outbox.js';
+import type {AccessLogStore} from '../history/access-log.js';
+import type {OutboxStore} from '../notify/outbox.js';
+import {accessLogOf, outboxOf} from './postgres/logs.js';
 import {deliverQueued} from '../notify/queue.js';
 import {bindDatabase, type KeyFingerprints} from '../key-binding.js';
 import {writeCheckedStamp} from './checked-stamp.js';
@@ -39,9 +40,9 @@ export class Store {
 	/** The PostgreSQL URL the store uses, undefined for the folder's files. */
 	readonly url: string | undefined;
 	/** Where the entries an operation pushed to `db.accessLog` go (see history/access-log.ts). */
-	readonly accessLog: AccessLog;
+	readonly accessLog: AccessLogStore;
 	/** Where the messages an operation queued in `db.notices` go (see notify/queue.ts). */
-	private readonly outbox: Outbox;
+	private readonly outbox: OutboxStore;
 	private cleaned = false;
 	/** The keys this process uses with the database: every write checks (or first records) them. */
 	private keyFingerprints: KeyFingerprints | undefined;
@@ -62,8 +63,9 @@ export class Store {
 		this.url = storeUrlOf(directory, store);
 		this.backend = this.url === undefined ? new FolderBackend(directory) : new PostgresBackend(this.url);
 		this.file = this.backend.top;
-		this.accessLog = new AccessLog(directory);
-		this.outbox = new Outbox(directory);
+		// The logs live where the documents do: the folder's files, or the same database.
+		this.accessLog = accessLogOf(directory, this.url);
+		this.outbox = outboxOf(directory, this.url);
 	}
 
 	/** From now on, every write refuses a database bound to other keys (see key-binding.ts). */

@@ -158,8 +158,12 @@ export class PostgresOutbox implements OutboxStore {
 		await this.forgetFiles();
 	}
 
+	/** Every message gone, and the numbering restarts (as a folder's outbox/ and outbox.sequence removed). */
 	async clear(): Promise<void> {
-		await query(this.url, 'DELETE FROM mysign_outbox');
+		await transaction(this.url, async client => {
+			await client.query('DELETE FROM mysign_outbox');
+			await client.query(`DELETE FROM mysign_counters WHERE name = 'outbox'`);
+		});
 		await this.forgetFiles();
 	}
 
