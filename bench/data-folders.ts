@@ -1,12 +1,16 @@
 /*
  * The data the figures run on: the demo holders, and one demo data set built by the CLI then
- * seeded (100 000 signatures; 10 000 and 100 000 holders) in copies, one per figure. Each folder
- * is made the first time a figure asks for it, so `--only` prepares only what its figures use.
+ * seeded (100 000 signatures; 10 000 and 100 000 holders) in copies, one per figure; the same
+ * holders in PostgreSQL databases (postgres-data.ts). Each folder or database is made the first
+ * time a figure asks for it, so `--only` prepares only what its figures use.
  */
 import {cpSync} from 'node:fs';
 import {join} from 'node:path';
-import {progress} from './figure.js';
+import {count, progress} from './figure.js';
+import {type NoPostgres, type PostgresFolders, postgresFolders, type PostgresServer} from './postgres-data.js';
 import {CLI, runNode, worker} from './processes.js';
+
+export {count} from './figure.js';
 
 export const GIULIA = {userId: 'JCPD2841', password: 'Tramonto!73'};
 export const MARIO = {userId: 'JCPD7173', password: 'Girasole&42'};
@@ -27,13 +31,15 @@ export interface Folders {
 	holdersLarge: string;
 	/** The folder the 8 processes share: HOLDERS.medium holders. */
 	shared: string;
+	/**
+	 * The same holders in PostgreSQL (the server started on first use), or why not. Made from the
+	 * seeded folders before any figure changes them: ask for it before `holdersLarge` is used.
+	 */
+	postgres: PostgresFolders | NoPostgres;
 }
 
-/** Thousands with a space, as the table writes them: 10 000. */
-export const count = (value: number) => String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
-
 /** One demo data set built by the CLI, copied per figure so that no figure sees another's changes. */
-export function prepareFolders(work: string): Folders {
+export function prepareFolders(work: string, server: PostgresServer): Folders {
 	const once = <T>(make: () => T): (() => T) => {
 		let made: {value: T} | undefined;
 		return () => (made ??= {value: make()}).value;
@@ -71,6 +77,11 @@ export function prepareFolders(work: string): Folders {
 	const holdersSmall = once(() => copy(`holders-${HOLDERS.small}`));
 	const holdersMedium = once(() => copy(`holders-${HOLDERS.medium}`, medium()));
 	const shared = once(() => copy(`shared-${HOLDERS.medium}`, medium()));
+	const postgres = postgresFolders(work, server, {
+		small: {holders: HOLDERS.small, folder: demo},
+		medium: {holders: HOLDERS.medium, folder: medium},
+		large: {holders: HOLDERS.large, folder: large},
+	});
 	return {
 		work,
 		get demo() {
@@ -100,6 +111,9 @@ export function prepareFolders(work: string): Folders {
 		},
 		get shared() {
 			return shared();
+		},
+		get postgres() {
+			return postgres();
 		},
 	};
 }

@@ -12,6 +12,8 @@ export function percentile(values: readonly number[], p: number): number {
 export const median = (values: readonly number[]) => percentile(values, 50);
 export const ms = (value: number) => `${value < 10 ? value.toFixed(1) : value.toFixed(0)} ms`;
 export const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+/** Thousands with a space, as the table writes them: 10 000. */
+export const count = (value: number) => String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
 export const progress = (text: string) => process.stderr.write(`  … ${text}\n`);
 
 export interface Row {
