@@ -9,10 +9,13 @@ import {connect, displayUrl, poolFor, STORE_LOCK, unreachable} from './database.
 /*
  * The partitioned store's documents as rows of mysign_documents (issue 22): `db.json`,
  * `holders/<userID>.json` and `holders/index.json`, each the same JSON text a folder holds,
- * parsed and validated by the same rules (document-rules.ts). In place of db.lock, an update
- * holds the advisory lock STORE_LOCK on its connection, and reads and writes in one transaction
- * whose rows it reads FOR UPDATE; its commit is PostgreSQL's (no temps, no commit record to
- * recover). A snapshot is a REPEATABLE READ, READ ONLY transaction: one commit's rows.
+ * parsed and validated by the same rules (document-rules.ts). In place of db.lock, an update is
+ * one transaction holding the advisory lock STORE_LOCK (pg_advisory_xact_lock: released by its
+ * COMMIT or ROLLBACK, or by the server when the process dies) and reading its rows FOR UPDATE; its
+ * commit is PostgreSQL's (no temps, no commit record to recover). A snapshot is a REPEATABLE READ,
+ * READ ONLY transaction: one commit's rows. Round trips under the lock are what limit 8 processes
+ * (the benchmark's note): the transaction, the lock and the outbox counter go in one, db.json and
+ * whether the index exists in one, the documents and the counter in one, then COMMIT.
  */
 
 /** How long an update waits for the lock before `store.locked`, as a folder's db.lock. */
@@ -27,7 +30,11 @@ const holding = new AsyncLocalStorage<string>();
 export class PostgresBackend implements StoreBackend {
 	readonly top: string;
 
-	constructor(readonly url: string) {
+	constructor(
+		readonly url: string,
+		/** How long an update waits for the lock (tests shorten it). */
+		private readonly lockTimeoutMs = LOCK_TIMEOUT_MS,
+	) {
 		this.top = `${displayUrl(url)} ${TOP}`;
 	}
 
@@ -53,32 +60,30 @@ export class PostgresBackend implements StoreBackend {
 	private async holdingLock<T>(work: (source: DocumentSource) => Promise<T>): Promise<T> {
 		const client = await connect(await poolFor(this.url), this.url);
 		let broken: Error | undefined;
-		let locked = false;
 		try {
-			await query(client, this.url, `SET statement_timeout = ${LOCK_TIMEOUT_MS}`);
+			let counter: number;
 			try {
-				await client.query('SELECT pg_advisory_lock($1)', [STORE_LOCK]);
+				// One round trip: the transaction, its lock (released by its COMMIT or ROLLBACK, even if this
+				// process dies) and the outbox counter (never below the highest number the outbox holds).
+				const results = (await client.query(
+					`BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = ${Math.round(this.lockTimeoutMs)}; SELECT pg_advisory_xact_lock(${STORE_LOCK}); ` +
+						`SELECT greatest((SELECT value FROM mysign_counters WHERE name = 'outbox'), (SELECT max(id) FROM mysign_outbox), 0)::text AS value`,
+				)) as unknown as pg.QueryResult<{value: string}>[];
+				counter = Number(results.at(-1)!.rows[0]!.value);
 			} catch (error) {
-				// 57014: the wait was cancelled by statement_timeout.
-				if ((error as {code?: string}).code === '57014') throw new DomainError('store.locked', {file: this.top});
+				await client.query('ROLLBACK').catch((failure: Error) => void (broken = failure));
+				// 55P03: lock_not_available, the wait ran out.
+				if ((error as {code?: string}).code === '55P03') throw new DomainError('store.locked', {file: this.top});
 				throw unreachable(error, this.url);
 			}
-			locked = true;
-			await query(client, this.url, 'SET statement_timeout = 0');
-			await query(client, this.url, 'BEGIN ISOLATION LEVEL READ COMMITTED');
-			const source = new PostgresSource(client, this.url, this.top, true);
-			await source.begin();
+			const source = new PostgresSource(client, this.url, this.top, true, counter);
 			try {
 				return await work(source);
 			} finally {
 				// What was not committed (a change that threw, a refused write) is not kept.
 				if (source.open) await client.query('ROLLBACK').catch((error: Error) => void (broken = error));
 			}
-		} catch (error) {
-			if (!(error instanceof DomainError) && (error as {code?: string}).code !== undefined) broken ??= error as Error;
-			throw error;
 		} finally {
-			if (locked) await client.query('SELECT pg_advisory_unlock($1)', [STORE_LOCK]).catch((error: Error) => void (broken = error));
 			// A connection in an unknown state is closed, never handed to the next operation.
 			client.release(broken);
 		}
@@ -128,28 +133,21 @@ export class PostgresBackend implements StoreBackend {
 class PostgresSource implements DocumentSource {
 	/** The transaction is still open (not committed). */
 	open = true;
-	private outboxCounter = 0;
 	private outboxCounterTaken = false;
+	/** Whether holders/index.json has a row, as readTop saw it. */
+	private indexSeen: boolean | undefined;
 
 	constructor(
 		private readonly client: pg.PoolClient,
 		private readonly url: string,
 		readonly top: string,
 		private readonly writing: boolean,
+		/** The outbox's last number, read under the lock (writing only). */
+		private outboxCounter = 0,
 	) {}
 
 	nameOf(name: string): string {
 		return `${displayUrl(this.url)} ${HOLDERS}${name}`;
-	}
-
-	/** Under the lock: the outbox counter (never below the highest number the outbox holds). */
-	async begin(): Promise<void> {
-		const {rows} = await query<{value: string}>(
-			this.client,
-			this.url,
-			`SELECT greatest((SELECT value FROM mysign_counters WHERE name = 'outbox'), (SELECT max(id) FROM mysign_outbox), 0)::text AS value`,
-		);
-		this.outboxCounter = Number(rows[0]!.value);
 	}
 
 	private async body(name: string, maxBytes: number, shown: string): Promise<string | undefined> {
@@ -161,9 +159,20 @@ class PostgresSource implements DocumentSource {
 		return row.body;
 	}
 
+	/** db.json, and (in the same round trip) whether the index has a row: every update asks both. */
 	async readTop(): Promise<TopDocument> {
-		const text = await this.body(TOP, MAX_DATABASE_BYTES, this.top);
-		return text === undefined ? {kind: 'missing'} : topDocumentOf(this.top, text);
+		const lock = this.writing ? ' FOR UPDATE' : '';
+		const {rows} = await query<{name: string; body: string | null}>(
+			this.client,
+			this.url,
+			`SELECT name, CASE WHEN name = $1 AND octet_length(body) <= $3 THEN body END AS body FROM mysign_documents WHERE name IN ($1, $2)${lock}`,
+			[TOP, HOLDERS + INDEX_FILE, MAX_DATABASE_BYTES],
+		);
+		this.indexSeen = rows.some(row => row.name !== TOP);
+		const top = rows.find(row => row.name === TOP);
+		if (!top) return {kind: 'missing'};
+		if (top.body === null) throw new DomainError('file.tooLarge', {file: this.top, max: MAX_DATABASE_BYTES});
+		return topDocumentOf(this.top, top.body);
 	}
 
 	async holderIds(): Promise<string[]> {
@@ -197,6 +206,7 @@ class PostgresSource implements DocumentSource {
 	}
 
 	async hasIndex(): Promise<boolean> {
+		if (this.indexSeen !== undefined) return this.indexSeen;
 		const {rowCount} = await query(this.client, this.url, 'SELECT 1 FROM mysign_documents WHERE name = $1', [HOLDERS + INDEX_FILE]);
 		return (rowCount ?? 0) > 0;
 	}
@@ -248,23 +258,31 @@ class PostgresSource implements DocumentSource {
 		return rows;
 	}
 
+	/** The rows written, and the outbox counter when numbers were taken, in one statement. */
 	private async upsert(rows: readonly {name: string; text: string}[]): Promise<void> {
 		if (!this.writing || !this.open) throw new Error('a store write outside a store update');
-		if (rows.length === 0) return;
+		if (rows.length === 0 && !this.outboxCounterTaken) return;
 		await query(
 			this.client,
 			this.url,
-			`INSERT INTO mysign_documents (name, body) SELECT * FROM unnest($1::text[], $2::text[])
-			 ON CONFLICT (name) DO UPDATE SET body = EXCLUDED.body, revision = nextval('mysign_revision')`,
-			[rows.map(row => row.name), rows.map(row => row.text)],
+			`WITH documents AS (
+				INSERT INTO mysign_documents (name, body) SELECT * FROM unnest($1::text[], $2::text[])
+				ON CONFLICT (name) DO UPDATE SET body = EXCLUDED.body, revision = nextval('mysign_revision')
+			), counter AS (
+				INSERT INTO mysign_counters (name, value) SELECT 'outbox', $3::bigint WHERE $3::bigint IS NOT NULL
+				ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value
+			) SELECT 1`,
+			[rows.map(row => row.name), rows.map(row => row.text), this.outboxCounterTaken ? this.outboxCounter : null],
 		);
+		this.outboxCounterTaken = false;
 	}
 
-	/** The counter taken, then COMMIT: from here the change is the database's (the lock is still held for the effects). */
+	/**
+	 * COMMIT: from here the change is the database's, and the lock is released with the transaction
+	 * (the update's after-commit effects, rows of the outbox and the access log, need no lock: their
+	 * numbers were taken under it, and an access entry appended twice is kept once).
+	 */
 	private async finish(): Promise<void> {
-		if (this.outboxCounterTaken) {
-			await query(this.client, this.url, `INSERT INTO mysign_counters (name, value) VALUES ('outbox', $1) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value`, [this.outboxCounter]);
-		}
 		try {
 			await this.client.query('COMMIT');
 		} catch (error) {
