@@ -2,20 +2,26 @@ import {existsSync, renameSync} from 'node:fs';
 import {join} from 'node:path';
 import {DomainError} from '../errors.js';
 import {writeFileAtomic} from './atomic-write.js';
+import type {DocumentSource} from './backend.js';
+import {documentsToCommit, topText} from './document-rules.js';
 import {FOLDER_STORE, pointerOf, STORE_POINTER} from './location.js';
+import type {GlobalDocument} from './partition.js';
+import {rebuiltIndex} from './partitioned-adapter.js';
 import {copyFolderLogs, type CopiedLogs} from './postgres/copy-logs.js';
+import {importDocuments} from './postgres/import.js';
 import {displayUrl} from './postgres/url.js';
-import type {Database} from './schema.js';
-import {Store} from './store.js';
+import {readRegularFileSync} from './safe-file.js';
+import {NO_HOLDER, Store} from './store.js';
 
 /*
  * `mysign admin migrate --store postgres://…` (issue 22): a data folder's database moves into an
- * empty PostgreSQL database, once. Under the folder's lock (no writer changes it meanwhile): the
- * whole database is read as every operation sees it (a format-1 file is read whole, as the split
- * would), its logs are copied, the documents are created in one transaction (the commit point),
- * then the folder names the database in store.url (every process started on the folder uses it
- * from then on) and its own db.json and holders/ are renamed aside (kept, never read again).
- * A writer still running on the folder finds no db.json and is refused (store.missing).
+ * empty PostgreSQL database, once. A format-1 folder is split first (the documents are what is
+ * copied). Then, under the folder's lock (no writer changes it meanwhile): the logs are copied
+ * (their own transaction: a rerun replaces them), then every document as the store reads it
+ * (validated, a broken one refused naming it) in one transaction with the outbox counter (the
+ * commit point), then the folder names the database in store.url (every process started on the
+ * folder uses it from then on) and its own db.json and holders/ are renamed aside (kept, never
+ * read again). A writer still running on the folder finds no db.json and is refused (store.missing).
  */
 
 export interface MigrationResult extends CopiedLogs {
@@ -25,21 +31,27 @@ export interface MigrationResult extends CopiedLogs {
 	keptAside: string[];
 }
 
+/** Holder documents per INSERT: a few MB, whatever the number of holders. */
+const BATCH = 500;
+
 export async function migrateFolder(directory: string, url: string): Promise<MigrationResult> {
 	const pointer = pointerOf(directory);
 	if (pointer !== undefined) throw new DomainError('store.alreadyMigrated', {file: join(directory, STORE_POINTER), store: displayUrl(pointer)});
 	const folder = new Store(directory, undefined, FOLDER_STORE);
 	if (!(await folder.exists())) throw new DomainError('store.missing', {file: folder.file});
 	const target = new Store(directory, undefined, url);
-	return folder.backend.locked(async () => {
-		// Inside the lock: no commit can come between, so this read is one commit's.
-		const db = await folder.read();
+	// A format-1 db.json is split by any update (one that reads no holder and changes nothing writes nothing else).
+	await folder.update(() => undefined, NO_HOLDER);
+	return folder.backend.locked(async source => {
+		const top = await source.readTop();
+		if (top.kind !== 'partitioned') throw new DomainError('store.missing', {file: folder.file});
+		// A commit whose writer was killed is finished first: what is copied is the last commit.
+		await source.recover(top.global);
+		const global: GlobalDocument = {...top.global, commit: []};
 		if (await target.exists()) throw new DomainError('store.targetNotEmpty', {store: displayUrl(url)});
-		// Its own transaction, before the documents': a rerun after a crash replaces these rows.
+		const holders = await source.holderIds();
 		const logs = await copyFolderLogs(directory, url);
-		// A plain copy: the snapshot's non-enumerable markers (the outbox numbers' source) stay behind.
-		const copy = JSON.parse(JSON.stringify(db)) as Database;
-		if (!(await target.initialize(() => copy))) throw new DomainError('store.targetNotEmpty', {store: displayUrl(url)});
+		await importDocuments(url, documentsOf(source, global, holders), outboxCounterOf(directory));
 		await writeFileAtomic(join(directory, STORE_POINTER), `${url}\n`, {syncDirectory: true, secret: true});
 		const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 		const keptAside: string[] = [];
@@ -50,6 +62,26 @@ export async function migrateFolder(directory: string, url: string): Promise<Mig
 			renameSync(from, to);
 			keptAside.push(to);
 		}
-		return {holders: db.holders.length, ...logs, store: displayUrl(url), keptAside};
+		return {holders: holders.length, ...logs, store: displayUrl(url), keptAside};
 	});
+}
+
+/** The folder's documents as rows, checked as every commit checks them: holders in batches, the index, db.json last. */
+async function* documentsOf(source: DocumentSource, global: GlobalDocument, userIds: readonly string[]): AsyncGenerator<{name: string; text: string}[]> {
+	const rows = (documents: {name: string; text: string}[]) => documents.map(({name, text}) => ({name: `holders/${name}`, text}));
+	for (let start = 0; start < userIds.length; start += BATCH) {
+		const documents = await source.readHolders(userIds.slice(start, start + BATCH), global);
+		yield rows(documentsToCommit(name => source.nameOf(name), new Map(documents.map(document => [document.holder.userId, document])), undefined));
+	}
+	const index = (await source.readIndex(global)) ?? (await rebuiltIndex(source, global));
+	yield [...rows(documentsToCommit(name => source.nameOf(name), new Map(), index)), {name: 'db.json', text: topText(source.top, global)}];
+}
+
+/** The folder's last outbox number (outbox.sequence), so the database never gives it again. */
+function outboxCounterOf(directory: string): number | undefined {
+	const file = join(directory, 'outbox.sequence');
+	if (!existsSync(file)) return undefined;
+	const text = readRegularFileSync(file, 64).toString('utf8');
+	if (!/^\d{1,15}\n$/.test(text)) throw new DomainError('store.invalid', {file, reason: 'not a number on one line'});
+	return Number(text);
 }
