@@ -1,6 +1,6 @@
 import {randomBytes} from 'node:crypto';
-import {spawn} from 'node:child_process';
-import {readFileSync} from 'node:fs';
+import {execFileSync, spawn, spawnSync} from 'node:child_process';
+import {mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterEach, expect, it} from 'vitest';
 import {CLI, runCli} from '../helpers/cli.js';
@@ -60,4 +60,38 @@ it('the portal refuses --store ("Opzione sconosciuta: --store")', () => {
 	const result = runCli(['--data', join(folder.path, 'data'), '--store', 'postgres://mysign@127.0.0.1:1/mysign']);
 	expect(result.stderr).not.toContain('--store.');
 	expect(result.status).not.toBe(2);
+});
+
+// pg reads the files a URL names (sslcert, sslkey, sslrootcert: fs.readFileSync in
+// pg-connection-string) when it parses it, following links and blocking on a FIFO. Whoever can
+// write into the data folder (a shared folder's group, safe-file.ts's adversary) plants store.url
+// naming a FIFO, and every command on the folder hangs for good, its event loop blocked (the
+// 15 s timeouts never fire); naming /dev/zero, each reads until memory runs out. Expected: the
+// pointer's parameters that name files are refused (store.invalid), or those files are read as
+// safe-file.ts reads (O_NOFOLLOW|O_NONBLOCK, regular files only, bounded) and handed to pg as text.
+it('a store.url whose sslrootcert names a FIFO hangs every command on the folder', () => {
+	const folder = temporaryDirectory();
+	removals.push(folder.remove);
+	const directory = join(folder.path, 'data');
+	mkdirSync(directory, {mode: 0o700});
+	execFileSync('mkfifo', [join(directory, 'trap')]);
+	writeFileSync(join(directory, 'store.url'), `postgres://mysign@127.0.0.1:1/mysign?sslmode=require&sslrootcert=${join(directory, 'trap')}\n`, {mode: 0o600});
+	const env = {...process.env};
+	delete env['CI'];
+	const result = spawnSync(process.execPath, [CLI, 'admin', 'list', '--data', directory, '--json'], {encoding: 'utf8', timeout: 3_000, env});
+	expect(result.signal, 'still blocked after 3 s').toBeNull();
+	expect(result.status).toBe(1);
+});
+
+// A --store URL that cannot be parsed (a port out of range, a '#' in the password) passes the
+// command line's check (only its scheme is looked at) and is reported as store.unreachable,
+// "Could not reach the database postgres://… (ERR_INVALID_URL) … try again when it answers":
+// trying again never helps. Expected: bad input gets its specific error before anything is
+// opened (store.badUrl, a usage error, exit 2), as for a wrong scheme.
+it('an unparsable --store URL is reported as an unreachable database ("try again")', () => {
+	const folder = temporaryDirectory();
+	removals.push(folder.remove);
+	const result = runCli(['admin', 'list', '--data', join(folder.path, 'data'), '--store', 'postgres://mysign@127.0.0.1:99999/mysign', '--json']);
+	expect((JSON.parse(result.stderr) as {error: {code: string}}).error.code).not.toBe('store.unreachable');
+	expect(result.status).toBe(2);
 });
