@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import {fileURLToPath} from 'node:url';
-import {displayUrl, isDomainError, isPostgresUrl, requestStore, setProgramIdentity} from './core/index.js';
+import {displayUrl, hasPassword, isDomainError, requestStore, setProgramIdentity, storeUrlProblem} from './core/index.js';
 import {UsageError} from './cli/usage.js';
 import {COMMANDS, FLAGS, findCommand, flagNameOf, knownWords, meowFlags, type FlagName, type FlagSpec} from './cli/command-table.js';
 import {helpWidth, type ParsedFlags} from './cli/command-run.js';
@@ -150,7 +150,10 @@ async function main(argv: readonly string[]): Promise<number> {
 	if (cli.flags.store === '') throw new UsageError(t('cli.missingValue', {flag: '--store', command: name}).replace('mysign  ', 'mysign '));
 	// Where the data folder's shared state lives (see store/location.ts): checked before anything is read.
 	const store = cli.flags.store ?? process.env['MYSIGN_STORE'];
-	if (store !== undefined && store !== '' && !isPostgresUrl(store)) throw new UsageError(t('errors.store.badUrl', {store: displayUrl(store)}));
+	const problem = store === undefined || store === '' ? undefined : storeUrlProblem(store);
+	if (problem) throw new UsageError(t(problem === 'fileParameter' ? 'cli.storeFileParameter' : 'errors.store.badUrl', {store: displayUrl(store!)}));
+	// Every local user reads a command line (ps, /proc/PID/cmdline): a password goes elsewhere.
+	if (cli.flags.store !== undefined && hasPassword(cli.flags.store)) throw new UsageError(t('cli.storePassword', {store: displayUrl(cli.flags.store)}));
 	requestStore(store);
 	// Every argument is checked before the data folder is looked at (see preflight.ts).
 	if (name !== '') (await import('./cli/preflight.js')).checkArguments(t, name, words, cli.flags, Boolean(process.stdin.isTTY && process.stderr.isTTY));

@@ -37,7 +37,7 @@ function command(name: string, flags: readonly FlagName[], options: Partial<Comm
 }
 
 export const COMMANDS: readonly CommandSpec[] = [
-	command('', ['data', 'lang', ...DISPLAY, 'showSms', 'guide', 'showKeys', 'help', 'version']),
+	command('', ['data', 'store', 'lang', ...DISPLAY, 'showSms', 'guide', 'showKeys', 'help', 'version']),
 	command('demo', [...COMMON, 'reset', 'keepEnrolled', 'yes', 'scenario', 'user', 'all', 'json']),
 	command('admin', [...COMMON, 'count', 'name', 'surname', 'codiceFiscale', 'phone', 'email', 'csv', 'reason', 'deadline', 'pem', 'group', 'yes', 'json'], {
 		takesArguments: true,

@@ -15,6 +15,7 @@ export type ErrorCode =
 	| 'store.unreachable'
 	| 'store.elsewhere'
 	| 'store.badUrl'
+	| 'store.commitUnknown'
 	| 'store.folderHasData'
 	| 'store.alreadyMigrated'
 	| 'store.targetNotEmpty'

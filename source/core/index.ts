@@ -14,7 +14,7 @@ export {newestSmsCode, type SmsCode} from './otp/phone-codes.js';
 export {readCheckedStamp, setProgramIdentity} from './store/checked-stamp.js';
 export {resolveDataDirectory} from './paths.js';
 export {requestStore} from './store/location.js';
-export {displayUrl, isPostgresUrl} from './store/postgres/url.js';
+export {displayUrl, hasPassword, storeUrlProblem} from './store/postgres/url.js';
 export {parseDuration, type Clock} from './clock.js';
 export {parseTrainerTime, type ClockChange, type FolderClockView} from './clock-control.js';
 export {parseEnrollmentCsv} from './admin/csv.js';

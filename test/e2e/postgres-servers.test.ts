@@ -71,10 +71,15 @@ describePostgres('two servers on one PostgreSQL database', () => {
 		const other = runCli(['admin', 'list', '--data', b, '--json'], {env: {MYSIGN_STORE: database.url}});
 		expect(other.status, other.stderr).toBe(0);
 		expect(other.stdout).toBe(before.stdout);
-		// A second migration into the same database is refused, changing nothing.
-		const again = runCli(['admin', 'migrate', '--data', demoCopy(), '--store', database.url, '--json']);
+		// Another folder's migration into the same database is refused, changing nothing (a copy of
+		// the same demo with one coupon more: an identical copy would be taken for this very folder).
+		const another = demoCopy();
+		expect(runCli(['admin', 'coupon', 'create', '--count', '1', '--data', another]).status).toBe(0);
+		const again = runCli(['admin', 'migrate', '--data', another, '--store', database.url, '--json']);
 		expect(again.status).toBe(1);
 		expect(JSON.parse(again.stderr).error.code).toBe('store.targetNotEmpty');
+		expect(existsSync(join(another, 'db.json'))).toBe(true);
+		expect(existsSync(join(another, 'store.url'))).toBe(false);
 	});
 
 	it('share sessions: a session opened on server A is listed on server B', async () => {

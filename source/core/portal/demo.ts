@@ -80,7 +80,12 @@ export async function createDemo(options: PortalOptions & {reset?: boolean}): Pr
 		return {created: false, credentials: demoCredentials(seed), operators: demoOperators(seed)};
 	}
 	// Replacing a room is the trainer's (the folder's owner: see operator.ts).
-	if (options.reset && (await store.exists())) assertFolderOperator(options.dataDirectory);
+	if (options.reset && (await store.exists())) {
+		assertFolderOperator(options.dataDirectory);
+		// A database shared by several servers is replaced only from one that holds its keys (another
+		// folder's --store would replace every server's holders and bind the database to new keys).
+		if (store.url !== undefined) await loadBoundKeys(options.dataDirectory, (await store.read(NO_HOLDER)).keys);
+	}
 	// Where the outbox and the logs of the new room are: the folder's files or its database.
 	const {url} = store;
 	// A new database: the folder and any missing key are created with it, and it records the keys.

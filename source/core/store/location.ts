@@ -2,7 +2,7 @@ import {accessSync, constants, existsSync} from 'node:fs';
 import {join} from 'node:path';
 import {DomainError, isDomainError} from '../errors.js';
 import {readRegularFileSync} from './safe-file.js';
-import {displayUrl, isPostgresUrl} from './postgres/url.js';
+import {displayUrl, storeUrlProblem} from './postgres/url.js';
 
 /*
  * Where a data folder's shared state lives: in the folder's own files (the embedded default),
@@ -23,7 +23,7 @@ let requested: string | undefined;
 
 /** The command line's choice: --store, else MYSIGN_STORE. A value that is no postgres:// URL is refused. */
 export function requestStore(url: string | undefined): void {
-	if (url !== undefined && url !== '' && !isPostgresUrl(url)) throw new DomainError('store.badUrl', {store: displayUrl(url)});
+	if (url !== undefined && url !== '' && storeUrlProblem(url)) throw new DomainError('store.badUrl', {store: displayUrl(url)});
 	requested = url === '' ? undefined : url;
 }
 
@@ -32,15 +32,19 @@ export function pointerOf(directory: string): string | undefined {
 	const file = join(directory, STORE_POINTER);
 	let text: string;
 	try {
-		text = readRegularFileSync(file, 4096).toString('utf8').trim();
+		// A secret (its URL may carry a password): refused when others may read it, as a key is.
+		text = readRegularFileSync(file, 4096, {secret: true}).toString('utf8');
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
 		// A folder this user may not enter: its database's read says so, naming db.json (a pointer is not for them either).
 		if (isDomainError(error, 'file.noAccess') && !searchable(directory)) return undefined;
 		throw error;
 	}
-	if (!isPostgresUrl(text)) throw new DomainError('store.invalid', {file, reason: 'not a postgres:// URL'});
-	return text;
+	// One URL on one line: a second line is no part of it (URL parsers drop newlines, joining the two).
+	const url = text.endsWith('\n') ? text.slice(0, -1) : text;
+	const problem = storeUrlProblem(url);
+	if (problem) throw new DomainError('store.invalid', {file, reason: problem === 'fileParameter' ? 'a URL parameter that names a file (sslcert, sslkey, sslrootcert…)' : 'not one postgres:// URL on one line'});
+	return url;
 }
 
 /**

@@ -7,8 +7,9 @@ import {documentsToCommit, topText} from './document-rules.js';
 import {FOLDER_STORE, pointerOf, STORE_POINTER} from './location.js';
 import type {GlobalDocument} from './partition.js';
 import {rebuiltIndex} from './partitioned-adapter.js';
-import {copyFolderLogs, type CopiedLogs} from './postgres/copy-logs.js';
+import type {CopiedLogs} from './postgres/copy-logs.js';
 import {importDocuments} from './postgres/import.js';
+import {query} from './postgres/queries.js';
 import {displayUrl} from './postgres/url.js';
 import {readRegularFileSync} from './safe-file.js';
 import {NO_HOLDER, Store} from './store.js';
@@ -16,10 +17,9 @@ import {NO_HOLDER, Store} from './store.js';
 /*
  * `mysign admin migrate --store postgres://…` (issue 22): a data folder's database moves into an
  * empty PostgreSQL database, once. A format-1 folder is split first (the documents are what is
- * copied). Then, under the folder's lock (no writer changes it meanwhile): the logs are copied
- * (their own transaction: a rerun replaces them), then every document as the store reads it
- * (validated, a broken one refused naming it) in one transaction with the outbox counter (the
- * commit point), then the folder names the database in store.url (every process started on the
+ * copied). Then, under the folder's lock (no writer changes it meanwhile): the logs, every document
+ * as the store reads it (validated, a broken one refused naming it) and the outbox counter, in one
+ * transaction under the database's store lock (the commit point), then the folder names the database in store.url (every process started on the
  * folder uses it from then on) and its own db.json and holders/ are renamed aside (kept, never
  * read again). A writer still running on the folder finds no db.json and is refused (store.missing).
  */
@@ -29,6 +29,8 @@ export interface MigrationResult extends CopiedLogs {
 	store: string;
 	/** What the folder's own database files were renamed to. */
 	keptAside: string[];
+	/** Those that could not be renamed (still there, never read again: store.url decides). */
+	leftInPlace: string[];
 }
 
 /** Holder documents per INSERT: a few MB, whatever the number of holders. */
@@ -48,21 +50,32 @@ export async function migrateFolder(directory: string, url: string): Promise<Mig
 		// A commit whose writer was killed is finished first: what is copied is the last commit.
 		await source.recover(top.global);
 		const global: GlobalDocument = {...top.global, commit: []};
-		if (await target.exists()) throw new DomainError('store.targetNotEmpty', {store: displayUrl(url)});
 		const holders = await source.holderIds();
-		const logs = await copyFolderLogs(directory, url);
-		await importDocuments(url, documentsOf(source, global, holders), outboxCounterOf(directory));
+		let logs: CopiedLogs = {messages: 0, accessEntries: 0, signatures: 0};
+		if (await target.exists()) {
+			// A move whose store.url was never written (killed, a full disk) is finished: the database
+			// holds this very folder's documents. Anything else there is refused.
+			if (!(await holdsFolder(url, topText(source.top, global), holders.length))) throw new DomainError('store.targetNotEmpty', {store: displayUrl(url)});
+		} else {
+			logs = await importDocuments(url, documentsOf(source, global, holders), outboxCounterOf(directory), directory);
+		}
 		await writeFileAtomic(join(directory, STORE_POINTER), `${url}\n`, {syncDirectory: true, secret: true});
 		const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 		const keptAside: string[] = [];
+		const leftInPlace: string[] = [];
 		for (const name of ['db.json', 'holders', 'db.json.checked']) {
 			const from = join(directory, name);
 			if (!existsSync(from)) continue;
 			const to = `${from}.migrated-${stamp}`;
-			renameSync(from, to);
-			keptAside.push(to);
+			try {
+				renameSync(from, to);
+				keptAside.push(to);
+			} catch {
+				// Moved all the same: store.url decides, these are never read again.
+				leftInPlace.push(from);
+			}
 		}
-		return {holders: holders.length, ...logs, store: displayUrl(url), keptAside};
+		return {holders: holders.length, ...logs, store: displayUrl(url), keptAside, leftInPlace};
 	});
 }
 
@@ -75,6 +88,15 @@ async function* documentsOf(source: DocumentSource, global: GlobalDocument, user
 	}
 	const index = (await source.readIndex(global)) ?? (await rebuiltIndex(source, global));
 	yield [...rows(documentsToCommit(name => source.nameOf(name), new Map(), index)), {name: 'db.json', text: topText(source.top, global)}];
+}
+
+/** Whether the database's db.json is this folder's, with as many holders (a move finished but for store.url). */
+async function holdsFolder(url: string, top: string, holders: number): Promise<boolean> {
+	const {rows} = await query<{body: string | null; holders: number}>(
+		url,
+		`SELECT (SELECT body FROM mysign_documents WHERE name = 'db.json') AS body, (SELECT count(*)::int FROM mysign_documents WHERE name LIKE 'holders/JCPD%') AS holders`,
+	);
+	return rows[0]!.body === top && rows[0]!.holders === holders;
 }
 
 /** The folder's last outbox number (outbox.sequence), so the database never gives it again. */

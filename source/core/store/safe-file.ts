@@ -157,10 +157,12 @@ function tooLarge(file: string, maxBytes: number): DomainError {
 }
 
 /** The whole content of a regular file of at most `maxBytes` (refused if larger; never reads more). */
-export function readRegularFileSync(file: string, maxBytes: number): Buffer {
+export function readRegularFileSync(file: string, maxBytes: number, options: {secret?: boolean} = {}): Buffer {
 	const fd = openRegularSync(file, constants.O_RDONLY);
 	try {
-		const {size} = fstatSync(fd);
+		const {size, mode} = fstatSync(fd);
+		// A secret others may read is refused, as readSecretFile refuses it.
+		if (options.secret) exposedSecret(file, mode);
 		if (size > maxBytes) throw tooLarge(file, maxBytes);
 		// One byte more than announced tells a file that grew while read.
 		const buffer = Buffer.allocUnsafe(Math.min(size, maxBytes) + 1);
@@ -200,6 +202,15 @@ async function readBounded(handle: FileHandle, file: string, size: number, maxBy
 	return buffer.subarray(0, read);
 }
 
+/** Refuses a secret others may read: in a shared folder the group may, in a private folder nobody else. */
+function exposedSecret(file: string, mode: number): void {
+	const modes = folderModes(dirname(file));
+	const forbidden = modes.shared ? 0o007 : 0o077;
+	if ((mode & forbidden) !== 0) {
+		throw new DomainError('file.secretExposed', {file, mode: (mode & 0o777).toString(8).padStart(4, '0'), command: `chmod ${modes.secret.toString(8)} ${quoted(file)}`});
+	}
+}
+
 /** Shell-quoted, for a command the message tells the user to run. */
 function quoted(path: string): string {
 	return /^[\w./-]+$/.test(path) ? path : `'${path.replaceAll("'", `'\\''`)}'`;
@@ -214,11 +225,7 @@ export async function readSecretFile(file: string, maxBytes: number): Promise<Bu
 	const handle = await openRegular(file, constants.O_RDONLY);
 	try {
 		const {mode, size} = await handle.stat();
-		const modes = folderModes(dirname(file));
-		const forbidden = modes.shared ? 0o007 : 0o077;
-		if ((mode & forbidden) !== 0) {
-			throw new DomainError('file.secretExposed', {file, mode: (mode & 0o777).toString(8).padStart(4, '0'), command: `chmod ${modes.secret.toString(8)} ${quoted(file)}`});
-		}
+		exposedSecret(file, mode);
 		return await readBounded(handle, file, size, maxBytes);
 	} finally {
 		await handle.close();

@@ -1,4 +1,5 @@
 import {readdir} from 'node:fs/promises';
+import type pg from 'pg';
 import {AccessLog, lineOf} from '../../history/access-log.js';
 import {SignatureLog} from '../../history/signature-log.js';
 import {Outbox} from '../../notify/outbox.js';
@@ -23,11 +24,16 @@ export interface CopiedLogs {
 const MAX_EML_BYTES = 16 * 1024 * 1024;
 
 export async function copyFolderLogs(directory: string, url: string): Promise<CopiedLogs> {
+	return transaction(url, client => copyFolderLogsWith(client, directory));
+}
+
+/** The same, inside the caller's transaction (admin migrate's, with the documents). */
+export async function copyFolderLogsWith(client: pg.PoolClient, directory: string): Promise<CopiedLogs> {
 	const outbox = new Outbox(directory);
 	const access = new AccessLog(directory);
 	const signatures = new SignatureLog(directory);
 	const copied: CopiedLogs = {messages: 0, accessEntries: 0, signatures: 0};
-	await transaction(url, async client => {
+	{
 		for (const table of ['mysign_outbox', 'mysign_access_log', 'mysign_signatures']) await client.query(`DELETE FROM ${table}`);
 		for (const message of await outbox.list()) {
 			const path = (await outbox.hasEml(message)) ? await outbox.emlPath(message) : undefined;
@@ -56,7 +62,7 @@ export async function copyFolderLogs(directory: string, url: string): Promise<Co
 			]);
 			copied.signatures += records.length;
 		}
-	});
+	}
 	return copied;
 }
 

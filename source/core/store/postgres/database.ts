@@ -33,6 +33,11 @@ export const SCHEMA_STATEMENTS: readonly string[] = [
 		eml bytea
 	)`,
 	`CREATE INDEX IF NOT EXISTS mysign_outbox_user ON mysign_outbox (user_id, id)`,
+	// Any change of a row renews its revision (an administrator's UPDATE too): the stamps a running
+	// portal compares before it re-reads (see Store.stamp) never miss one.
+	`CREATE OR REPLACE FUNCTION mysign_revised() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN NEW.revision := nextval('mysign_revision'); RETURN NEW; END $$`,
+	`CREATE OR REPLACE TRIGGER mysign_documents_revised BEFORE UPDATE ON mysign_documents FOR EACH ROW EXECUTE FUNCTION mysign_revised()`,
 	`CREATE TABLE IF NOT EXISTS mysign_access_log (
 		user_id text NOT NULL,
 		id bigint NOT NULL,
@@ -65,7 +70,17 @@ export async function poolFor(url: string): Promise<pg.Pool> {
 	if (!entry) {
 		// pg loads with the first database store (a folder's commands never read it).
 		const {default: postgres} = await import('pg');
-		const pool = new postgres.Pool({connectionString: url, max: 4, allowExitOnIdle: true, idleTimeoutMillis: 2_000, connectionTimeoutMillis: 15_000});
+		const pool = new postgres.Pool({
+			connectionString: url,
+			max: 4,
+			allowExitOnIdle: true,
+			idleTimeoutMillis: 2_000,
+			connectionTimeoutMillis: 15_000,
+			keepAlive: true,
+			// A process that vanishes inside a transaction (its network gone, not just killed) would hold
+			// the store's lock until TCP notices, hours: the server ends such a session after a minute.
+			idle_in_transaction_session_timeout: 60_000,
+		});
 		// An idle connection's error (the server restarted) must not crash the process: the next query reports it.
 		pool.on('error', () => undefined);
 		entry = {pool, ready: createSchema(pool, url)};
@@ -83,9 +98,23 @@ export async function closePools(): Promise<void> {
 	await Promise.all(all.map(entry => entry.pool.end().catch(() => undefined)));
 }
 
+/** The tables, sequences and indexes the statements create (their names after IF NOT EXISTS). */
+const SCHEMA_OBJECTS = SCHEMA_STATEMENTS.flatMap(statement => /IF NOT EXISTS (\w+)/.exec(statement)?.[1] ?? []);
+const SCHEMA_TRIGGER = 'mysign_documents_revised';
+
+/**
+ * Creates what is missing, and only then: a role with rights on the tables alone (no CREATE on
+ * the schema, what servers should run with) uses a database `admin migrate` or a first start made.
+ */
 async function createSchema(pool: pg.Pool, url: string): Promise<void> {
 	const client = await connect(pool, url);
 	try {
+		const {rows} = await client.query<{objects: number; triggers: number}>(
+			`SELECT (SELECT count(*)::int FROM pg_class WHERE relname = ANY($1) AND relnamespace = current_schema()::regnamespace) AS objects,
+			        (SELECT count(*)::int FROM pg_trigger WHERE tgname = $2) AS triggers`,
+			[SCHEMA_OBJECTS, SCHEMA_TRIGGER],
+		);
+		if (rows[0]!.objects === SCHEMA_OBJECTS.length && rows[0]!.triggers > 0) return;
 		await client.query('BEGIN');
 		await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
 		for (const statement of SCHEMA_STATEMENTS) await client.query(statement);

@@ -286,7 +286,8 @@ class PostgresSource implements DocumentSource {
 		try {
 			await this.client.query('COMMIT');
 		} catch (error) {
-			throw new DomainError('store.writeFailed', {file: this.top, reason: (error as {code?: string}).code ?? 'error'});
+			// The server may have committed before the answer was lost: the outcome is not known.
+			throw new DomainError('store.commitUnknown', {store: this.top, reason: (error as {code?: string}).code ?? 'error'});
 		} finally {
 			this.open = false;
 		}

@@ -1,27 +1,31 @@
 import {DomainError} from '../../errors.js';
+import {copyFolderLogsWith, type CopiedLogs} from './copy-logs.js';
 import {STORE_LOCK} from './database.js';
 import {transaction} from './queries.js';
 import {displayUrl} from './url.js';
 
 /*
- * `admin migrate`'s write into the database (store/migrate.ts): every document of a folder, in
- * batches as they are read (a folder of 100 000 holders is never whole in memory), and the outbox
- * counter, in one transaction under the store's lock: the database holds all of them or nothing.
+ * `admin migrate`'s write into the database (store/migrate.ts): the folder's logs, every document
+ * of the folder, in batches as they are read (a folder of 100 000 holders is never whole in
+ * memory), and the outbox counter, in one transaction under the store's lock: the database holds all of them or nothing.
  */
 
 const LOCK_TIMEOUT_MS = 15_000;
 
-export async function importDocuments(url: string, batches: AsyncIterable<{name: string; text: string}[]>, outboxCounter: number | undefined): Promise<void> {
-	await transaction(url, async client => {
+export async function importDocuments(url: string, batches: AsyncIterable<{name: string; text: string}[]>, outboxCounter: number | undefined, directory: string): Promise<CopiedLogs> {
+	return transaction(url, async client => {
 		await client.query(`SET LOCAL lock_timeout = ${LOCK_TIMEOUT_MS}; SELECT pg_advisory_xact_lock(${STORE_LOCK})`);
 		// Into an empty database only: never over another folder's holders.
 		const {rows} = await client.query<{count: string}>('SELECT count(*)::text AS count FROM mysign_documents');
 		if (rows[0]!.count !== '0') throw new DomainError('store.targetNotEmpty', {store: displayUrl(url)});
+		// The logs first, in the same transaction: two migrations into one database never mix theirs.
+		const logs = await copyFolderLogsWith(client, directory);
 		for await (const batch of batches) {
 			await client.query('INSERT INTO mysign_documents (name, body) SELECT * FROM unnest($1::text[], $2::text[])', [batch.map(row => row.name), batch.map(row => row.text)]);
 		}
 		if (outboxCounter !== undefined) {
 			await client.query(`INSERT INTO mysign_counters (name, value) VALUES ('outbox', $1) ON CONFLICT (name) DO UPDATE SET value = greatest(mysign_counters.value, EXCLUDED.value)`, [outboxCounter]);
 		}
+		return logs;
 	});
 }

@@ -1,17 +1,55 @@
-/* What the command line checks of a store URL, without loading the PostgreSQL client. */
+/* What the command line and the store check of a store URL, without loading the PostgreSQL client. */
 
-/** Whether `value` is a PostgreSQL connection URL (what --store and MYSIGN_STORE take). */
-export function isPostgresUrl(value: string): boolean {
-	return /^postgres(ql)?:\/\//i.test(value);
+/**
+ * Parameters that make the client read a file while it parses the URL (pg-connection-string:
+ * readFileSync, following links, blocking on a FIFO): a URL written into the data folder
+ * (store.url) could make every process read what its writer chose. Certificates come from the
+ * environment's usual places instead (PGSSLROOTCERT is not read either: say so in the README).
+ */
+const FILE_PARAMETERS = ['sslcert', 'sslkey', 'sslrootcert', 'sslcrl', 'passfile', 'service'];
+const PASSWORD_PARAMETERS = ['password', 'sslpassword'];
+
+/** Why `value` is not a store URL we take (undefined: it is one). */
+export function storeUrlProblem(value: string): 'scheme' | 'unparsable' | 'fileParameter' | undefined {
+	if (!/^postgres(ql)?:\/\//i.test(value)) return 'scheme';
+	let parsed: URL;
+	try {
+		parsed = new URL(value);
+	} catch {
+		return 'unparsable';
+	}
+	if (/[\r\n\t]/.test(value) || parsed.hostname === '' && !parsed.searchParams.has('host')) return 'unparsable';
+	if (FILE_PARAMETERS.some(name => parsed.searchParams.has(name))) return 'fileParameter';
+	return undefined;
 }
 
-/** The URL without its password: what messages and error reports name. */
+/** Whether `value` is a PostgreSQL connection URL we take (what --store and MYSIGN_STORE take). */
+export function isPostgresUrl(value: string): boolean {
+	return storeUrlProblem(value) === undefined;
+}
+
+/** Whether the URL carries a password (its user part, or ?password= / ?sslpassword=). */
+export function hasPassword(url: string): boolean {
+	try {
+		const parsed = new URL(url);
+		return parsed.password !== '' || PASSWORD_PARAMETERS.some(name => parsed.searchParams.has(name));
+	} catch {
+		return /:[^/@]*@/.test(url);
+	}
+}
+
+/**
+ * What messages and error reports name: the scheme, user, host, port and database only (never a
+ * password, wherever the URL carries one, nor any other parameter). A value that is no URL is
+ * shown up to its first '@' (what follows may be a password).
+ */
 export function displayUrl(url: string): string {
 	try {
 		const parsed = new URL(url);
-		if (parsed.password) parsed.password = '***';
-		return parsed.toString();
+		const user = parsed.username === '' ? '' : `${parsed.username}@`;
+		return `${parsed.protocol}//${user}${parsed.host}${parsed.pathname}`;
 	} catch {
-		return 'postgres://…';
+		const at = url.indexOf('@');
+		return at === -1 ? url : `${url.slice(0, at)}@…`;
 	}
 }
