@@ -197,6 +197,10 @@ export async function initCommand(t: Translate, directory: string, options: {gro
 export async function migrateCommand(t: Translate, directory: string, options: {store: string | undefined; json: boolean}): Promise<number> {
 	const url = required(t, options.store, '--store postgres://…');
 	const result = await (await loadMigration())(directory, url);
+	if (result.joined) {
+		out(options.json ? jsonDocument(result) : t('admin.joined', {count: result.holders, store: toDisplayText(result.store)}));
+		return 0;
+	}
 	out(options.json ? jsonDocument(result) : t('admin.migrated', {count: result.holders, messages: result.messages, accessEntries: result.accessEntries, signatures: result.signatures, store: toDisplayText(result.store), kept: toDisplayText([...result.keptAside, ...result.leftInPlace.map(file => `${file} (${t('admin.migratedNotRenamed')})`)].join(', '))}));
 	return 0;
 }

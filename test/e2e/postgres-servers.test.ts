@@ -71,6 +71,12 @@ describePostgres('two servers on one PostgreSQL database', () => {
 		const other = runCli(['admin', 'list', '--data', b, '--json'], {env: {MYSIGN_STORE: database.url}});
 		expect(other.status, other.stderr).toBe(0);
 		expect(other.stdout).toBe(before.stdout);
+		// admin migrate on that folder (no database of its own, the database's keys) joins it: from
+		// then on every command there uses the database without MYSIGN_STORE.
+		const joined = runCli(['admin', 'migrate', '--data', b, '--store', database.url]);
+		expect(joined.status, joined.stderr).toBe(0);
+		expect(statSync(join(b, 'store.url')).mode & 0o777).toBe(0o600);
+		expect(runCli(['admin', 'list', '--data', b, '--json']).stdout).toBe(before.stdout);
 		// Another folder's migration into the same database is refused, changing nothing (a copy of
 		// the same demo with one coupon more: an identical copy would be taken for this very folder).
 		const another = demoCopy();
@@ -117,5 +123,9 @@ describePostgres('two servers on one PostgreSQL database', () => {
 		const mismatch = runCli(['admin', 'list', '--data', keysOnly, '--store', url, '--json']);
 		expect(mismatch.status).toBe(1);
 		expect(JSON.parse(mismatch.stderr).error.code).toBe('store.keyMismatch');
+		// Nor may it join the database: no store.url is written.
+		const joining = runCli(['admin', 'migrate', '--data', keysOnly, '--store', url, '--json']);
+		expect(JSON.parse(joining.stderr).error.code).toBe('store.keyMismatch');
+		expect(existsSync(join(keysOnly, 'store.url'))).toBe(false);
 	});
 });

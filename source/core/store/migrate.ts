@@ -1,5 +1,5 @@
 import {existsSync, renameSync} from 'node:fs';
-import {join} from 'node:path';
+import {join as pathJoin} from 'node:path';
 import {DomainError} from '../errors.js';
 import {writeFileAtomic} from './atomic-write.js';
 import type {DocumentSource} from './backend.js';
@@ -13,6 +13,7 @@ import {query} from './postgres/queries.js';
 import {displayUrl} from './postgres/url.js';
 import {readRegularFileSync} from './safe-file.js';
 import {NO_HOLDER, Store} from './store.js';
+import {loadBoundKeys} from '../key-binding.js';
 
 /*
  * `mysign admin migrate --store postgres://…` (issue 22): a data folder's database moves into an
@@ -31,6 +32,8 @@ export interface MigrationResult extends CopiedLogs {
 	keptAside: string[];
 	/** Those that could not be renamed (still there, never read again: store.url decides). */
 	leftInPlace: string[];
+	/** A folder without a database of its own that now uses the database (nothing was copied). */
+	joined?: boolean;
 }
 
 /** Holder documents per INSERT: a few MB, whatever the number of holders. */
@@ -38,10 +41,10 @@ const BATCH = 500;
 
 export async function migrateFolder(directory: string, url: string): Promise<MigrationResult> {
 	const pointer = pointerOf(directory);
-	if (pointer !== undefined) throw new DomainError('store.alreadyMigrated', {file: join(directory, STORE_POINTER), store: displayUrl(pointer)});
+	if (pointer !== undefined) throw new DomainError('store.alreadyMigrated', {file: pathJoin(directory, STORE_POINTER), store: displayUrl(pointer)});
 	const folder = new Store(directory, undefined, FOLDER_STORE);
-	if (!(await folder.exists())) throw new DomainError('store.missing', {file: folder.file});
 	const target = new Store(directory, undefined, url);
+	if (!(await folder.exists())) return joinDatabase(directory, url, target);
 	// A format-1 db.json is split by any update (one that reads no holder and changes nothing writes nothing else).
 	await folder.update(() => undefined, NO_HOLDER);
 	return folder.backend.locked(async source => {
@@ -59,12 +62,12 @@ export async function migrateFolder(directory: string, url: string): Promise<Mig
 		} else {
 			logs = await importDocuments(url, documentsOf(source, global, holders), outboxCounterOf(directory), directory);
 		}
-		await writeFileAtomic(join(directory, STORE_POINTER), `${url}\n`, {syncDirectory: true, secret: true});
+		await writeFileAtomic(pathJoin(directory, STORE_POINTER), `${url}\n`, {syncDirectory: true, secret: true});
 		const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 		const keptAside: string[] = [];
 		const leftInPlace: string[] = [];
 		for (const name of ['db.json', 'holders', 'db.json.checked']) {
-			const from = join(directory, name);
+			const from = pathJoin(directory, name);
 			if (!existsSync(from)) continue;
 			const to = `${from}.migrated-${stamp}`;
 			try {
@@ -77,6 +80,21 @@ export async function migrateFolder(directory: string, url: string): Promise<Mig
 		}
 		return {holders: holders.length, ...logs, store: displayUrl(url), keptAside, leftInPlace};
 	});
+}
+
+/**
+ * A further server's folder (its keys and CA copied from the first, no database of its own) joins
+ * the database: checked to hold the database's very keys (store.keyMissing / keyMismatch
+ * otherwise), then named in store.url, so every process on the folder uses the database, with or
+ * without MYSIGN_STORE.
+ */
+async function joinDatabase(directory: string, url: string, target: Store): Promise<MigrationResult> {
+	if (!(await target.exists())) throw new DomainError('store.missing', {file: target.file});
+	const db = await target.read(NO_HOLDER);
+	await loadBoundKeys(directory, db.keys);
+	await writeFileAtomic(pathJoin(directory, STORE_POINTER), `${url}\n`, {syncDirectory: true, secret: true});
+	const {rows} = await query<{holders: number}>(url, `SELECT count(*)::int AS holders FROM mysign_documents WHERE name LIKE 'holders/JCPD%'`);
+	return {holders: rows[0]!.holders, messages: 0, accessEntries: 0, signatures: 0, store: displayUrl(url), keptAside: [], leftInPlace: [], joined: true};
 }
 
 /** The folder's documents as rows, checked as every commit checks them: holders in batches, the index, db.json last. */
@@ -101,7 +119,7 @@ async function holdsFolder(url: string, top: string, holders: number): Promise<b
 
 /** The folder's last outbox number (outbox.sequence), so the database never gives it again. */
 function outboxCounterOf(directory: string): number | undefined {
-	const file = join(directory, 'outbox.sequence');
+	const file = pathJoin(directory, 'outbox.sequence');
 	if (!existsSync(file)) return undefined;
 	const text = readRegularFileSync(file, 64).toString('utf8');
 	if (!/^\d{1,15}\n$/.test(text)) throw new DomainError('store.invalid', {file, reason: 'not a number on one line'});

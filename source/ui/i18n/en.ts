@@ -893,6 +893,7 @@ export const en: Record<MessageKey, string> = {
 	'admin.pemHint': "Certificate as PEM: mysign admin show ID --pem",
 	'admin.initDone': 'Folder {directory} ready for the group {group}: set-group-id, 2770; files 0660, keys 0640 ({count, plural, one {# entry} other {# entries}}). Other users read nothing. Next: mysign demo --data {directory} (or mysign admin enroll …).',
 	'admin.migrated': '{count, plural, one {# holder} other {# holders}}, {messages} outbox messages, {accessEntries} access-log entries and {signatures} signature records moved into {store}: this folder uses it from now on (store.url). Its old files were kept aside: {kept}.',
+	'admin.joined': "This folder holds no database of its own and the keys of {store} ({count, plural, one {# holder} other {# holders}}): it uses that database from now on (store.url).",
 	'admin.migratedNotRenamed': 'not renamed: no longer read',
 	'admin.raoAdded': "RAO operator created: {userId} ({name}). Password (shown only now): {password}",
 	'admin.reactivated': "Certificate of {userId} reactivated (serial {serial}); CRL reissued.",

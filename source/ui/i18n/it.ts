@@ -894,6 +894,7 @@ export const it = {
 	'admin.pemHint': "Certificato in PEM: mysign admin show ID --pem",
 	'admin.initDone': 'Cartella {directory} pronta per il gruppo {group}: set-group-id, 2770; file 0660, chiavi 0640 ({count, plural, one {# elemento} other {# elementi}}). Gli altri utenti non leggono nulla. Ora: mysign demo --data {directory} (o mysign admin enroll …).',
 	'admin.migrated': '{count, plural, one {# titolare} other {# titolari}}, {messages} messaggi in outbox, {accessEntries} voci del registro accessi e {signatures} firme spostati in {store}: da ora questa cartella usa quel database (store.url). I vecchi file sono stati messi da parte: {kept}.',
+	'admin.joined': "Questa cartella non ha un database proprio e ha le chiavi di {store} ({count, plural, one {# titolare} other {# titolari}}): da ora usa quel database (store.url).",
 	'admin.migratedNotRenamed': 'non rinominato: non viene più letto',
 	'admin.raoAdded': "Operatore RAO creato: {userId} ({name}). Password (mostrata solo ora): {password}",
 	'admin.reactivated': "Certificato di {userId} riattivato (serie {serial}); CRL riemessa.",
