@@ -154,9 +154,10 @@ export class Store {
 
 	/**
 	 * Runs one operation under the cross-process lock and saves what `change` did. Effects
-	 * `change` registers with `transaction.afterCommit` run once the change is committed (a folder's
-	 * lock still held; PostgreSQL's goes with its commit: see postgres/documents.ts), in order (a record before an effect: an OTP's SMS is written to the outbox only
-	 * once its challenge is committed). Each effect runs even if an earlier one failed (one
+	 * `change` registers with `transaction.afterCommit` run once the change is committed (a
+	 * folder's lock still held; PostgreSQL's goes with its commit: see postgres/documents.ts), in
+	 * order (a record before an effect: an OTP's SMS is written to the outbox only once its
+	 * challenge is committed). Each effect runs even if an earlier one failed (one
 	 * message not written does not keep back the others); then, if any failed, `update` rejects
 	 * with the first error, the change staying committed.
 	 */
