@@ -6,7 +6,7 @@ import {Portal} from '../../../source/core/portal.js';
 import {migrateFolder} from '../../../source/core/store/migrate.js';
 import {PostgresAccessLog} from '../../../source/core/store/postgres/access-log.js';
 import {PostgresOutbox} from '../../../source/core/store/postgres/outbox.js';
-import {nextSequence} from '../../../source/core/store/schema.js';
+import {emptyDatabase, nextSequence} from '../../../source/core/store/schema.js';
 import {Store} from '../../../source/core/store/store.js';
 import {closePools} from '../../../source/core/store/postgres/database.js';
 import {displayUrl} from '../../../source/core/store/postgres/url.js';
@@ -118,7 +118,7 @@ describePostgres('PostgreSQL store review 2: the access log', () => {
 		const bound = 10;
 		const log = new PostgresAccessLog(url, bound);
 		let id = 0;
-		const batch = (): AccessEntry[] => Array.from({length: 5}, () => ({id: ++id, at: DEMO_NOW.toISOString(), userId: null, outcome: 'unknown-user', terminal: 'review'}) as AccessEntry);
+		const batch = (): AccessEntry[] => Array.from({length: 5}, () => ({id: ++id, at: DEMO_NOW.toISOString(), userId: null, outcome: 'wrong-password', terminal: 'review'}) satisfies AccessEntry);
 		for (let round = 0; round < 2; round++) await log.append(batch());
 		// Another server's append, as PostgresAccessLog.append runs it, left open before its COMMIT.
 		const other = new pg.Client({connectionString: url});
@@ -174,5 +174,79 @@ describePostgres('PostgreSQL store review 2: the outbox', () => {
 		await portal.demo.resetRoom();
 		const texts = (await new PostgresOutbox(directory, url).list({kind: 'sms'})).map(message => message.text);
 		expect(texts).toContain('Codice OTP 12345678');
+	});
+});
+
+describePostgres('PostgreSQL store review 2: demo --reset', () => {
+	// `demo --reset` on a database empties the outbox (its counter too) and the access log, each
+	// in a transaction of its own, and removes the CA, BEFORE store.initialize replaces the
+	// documents under the store lock. When that replacement fails (the lock busy for 15 s with
+	// another server's update: store.locked, "try again shortly"; the database gone:
+	// store.unreachable, "Nothing was changed"), the documents are the old room's but its outbox
+	// and access log are gone: holders' pending codes and e-mails, every attempt logged. The
+	// message says nothing was done. Expected: the logs are emptied only once the documents are
+	// replaced (or in the same transaction), so a refused reset changes nothing.
+	it('a demo --reset whose replacement of the documents fails leaves the outbox and access log as they were', async () => {
+		const url = await database();
+		const directory = folder();
+		const clock = new ManualClock(DEMO_NOW);
+		await Portal.createDemo({dataDirectory: directory, clock, store: url});
+		const portal = await Portal.open({dataDirectory: directory, clock, terminal: 'review', store: url});
+		await logIn(portal, MARIO.userId, MARIO.password);
+		const count = (table: string) => onDatabase(url, async client => Number((await client.query<{n: string}>(`SELECT count(*) AS n FROM ${table}`)).rows[0]!.n));
+		const before = {outbox: await count('mysign_outbox'), access: await count('mysign_access_log')};
+		expect(before.access).toBeGreaterThan(0);
+		// The store lock held by another server for longer than the wait: as store.initialize then reports it.
+		const {DomainError} = await import('../../../source/core/errors.js');
+		vi.spyOn(Store.prototype, 'initialize').mockRejectedValue(new DomainError('store.locked', {file: 'db.json'}));
+		const refused = await Portal.createDemo({dataDirectory: directory, clock, store: url, reset: true}).then(
+			() => 'created',
+			(error: unknown) => (error as {code?: string}).code,
+		);
+		expect(refused).toBe('store.locked');
+		expect({outbox: await count('mysign_outbox'), access: await count('mysign_access_log')}).toEqual(before);
+	});
+});
+
+describePostgres('PostgreSQL store review 2: a session ended by the server', () => {
+	// The server ends a session that sits idle inside a transaction for 60 s (the pool's
+	// idle_in_transaction_session_timeout, added so that a vanished process frees the store lock),
+	// and does the same on a restart, a failover or an administrator's pg_terminate_backend. Inside
+	// Store.update the client is checked out of the pool, and pg-pool removes its own 'error'
+	// listener from a checked-out client: the FATAL the server sends then is an 'error' event with
+	// no listener, an uncaught exception, and the whole process (a portal, a CLI command) dies with
+	// a stack trace instead of reporting store.unreachable. (The same holds for the logs'
+	// transactions, queries.ts, and snapshots.) Expected: every client taken from the pool has an
+	// 'error' listener while it is out (pool.on('connect'), or in connect()); the update rejects
+	// with store.unreachable and nothing is saved. The test records an 'error' emitted with no
+	// listener (which would throw) instead of letting it crash the test run.
+	it('a session the server ends during Store.update is store.unreachable, not an uncaught exception', async () => {
+		const url = await database();
+		const directory = folder();
+		const store = new Store(directory, undefined, url);
+		await store.initialize(() => emptyDatabase());
+		const unheard: string[] = [];
+		const emit = pg.Client.prototype.emit;
+		vi.spyOn(pg.Client.prototype, 'emit').mockImplementation(function (this: pg.Client, event: string | symbol, ...args: unknown[]) {
+			if (event === 'error' && this.listenerCount('error') === 0) {
+				unheard.push(String((args[0] as Error).message));
+				return false;
+			}
+			return emit.call(this, event, ...args);
+		});
+		const outcome = await store
+			.update(async db => {
+				// The server ends this update's session while its change runs (what the 60 s timeout does).
+				await onDatabase(url, client => client.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction'`));
+				await new Promise(resolve => setTimeout(resolve, 200));
+				return nextSequence(db, 'counter');
+			})
+			.then(
+				() => 'saved',
+				(error: unknown) => (error as {code?: string}).code,
+			);
+		vi.restoreAllMocks();
+		expect(unheard).toEqual([]);
+		expect(outcome).toBe('store.unreachable');
 	});
 });
