@@ -162,7 +162,10 @@ export async function resetRoom(deps: Dependencies): Promise<RoomResetResult> {
 		const couponsFreed = clearActivity(db, reset);
 		// The envelopes keep their place in the outbox's numbering, after everything sent before.
 		const envelopes = [...reset].filter(userId => emails.has(userId)).flatMap(userId => emails.get(userId)!.map(email => ({userId, email, id: nextSequence(db, 'outbox'), to: db.holders.find(holder => holder.userId === userId)!.email})));
-		return {reset: [...reset], skipped, couponsFreed, envelopes, certificates: new Map([...reset].map(userId => [userId, currentCertificate(db.certificates, userId)!.certificateSerial]))};
+		// Every message numbered before this was the room's; those numbered after (other servers'
+		// sends once this commits) are not the reset's to delete.
+		const fence = envelopes[0]?.id ?? nextSequence(db, 'outbox');
+		return {reset: [...reset], skipped, couponsFreed, envelopes, fence, certificates: new Map([...reset].map(userId => [userId, currentCertificate(db.certificates, userId)!.certificateSerial]))};
 	});
 
 	// The record is on disk; now the files that follow it: the outbox, the logs. A failure from here
@@ -174,6 +177,7 @@ export async function resetRoom(deps: Dependencies): Promise<RoomResetResult> {
 				original: email,
 				renumbered: {id, kind: 'email', userId, to, at: now.toISOString(), subject: email.subject, text: email.text, attachments: email.attachments},
 			})),
+			result.fence,
 		);
 		await inParallel(result.reset, 8, async userId => {
 			await deps.accessLog.remove(userId).catch(() => undefined);

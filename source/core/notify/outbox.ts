@@ -70,7 +70,8 @@ export interface OutboxStore {
 	/** Leftovers of senders killed mid-write (nothing to do in a database). */
 	removeStrayTemporaries(): Promise<void>;
 	/** The room reset: every message goes but these e-mails, each sent again under its new number with its .eml. */
-	restart(kept: readonly KeptEmail[]): Promise<void>;
+	/** The room reset's outbox: `kept` under their new numbers, every other message numbered before `fence` gone. */
+	restart(kept: readonly KeptEmail[], fence: number): Promise<void>;
 	/** Every message goes (a new demo room). */
 	clear(): Promise<void>;
 }
@@ -175,14 +176,15 @@ export class Outbox implements OutboxStore {
 	 * rename entries of a shared folder) is refused, never emptied. Only the outbox's own files go,
 	 * one by one: nothing else is ever deleted, even through a link swapped in after the check.
 	 */
-	async restart(kept: readonly KeptEmail[]): Promise<void> {
+	async restart(kept: readonly KeptEmail[], fence: number): Promise<void> {
 		const keep = new Map<string, string>();
 		for (const {original, renumbered} of kept) {
 			const eml = this.ownEml(original);
 			if (eml) keep.set(basename(eml), outboxFileName(renumbered.id, 'email.eml'));
 		}
 		const names = isRealDirectory(this.directory) ? await readdir(this.directory) : [];
-		for (const name of names.filter(entry => OUTBOX_FILE.test(entry))) {
+		// Numbered at or after the fence: sent since the reset's commit, kept.
+		for (const name of names.filter(entry => OUTBOX_FILE.test(entry) && Number(entry.slice(0, 8)) < fence)) {
 			const file = join(this.directory, name);
 			const renamed = keep.get(name);
 			await (renamed ? rename(file, join(this.directory, renamed)) : unlink(file).catch(() => undefined));

@@ -93,16 +93,18 @@ export async function createDemo(options: PortalOptions & {reset?: boolean}): Pr
 	const keys = await loadOrCreateKeys(options.dataDirectory);
 	store.bindKeys(fingerprintsOf(keys));
 	const {CertificationAuthority} = await import('../pki/authority.js');
-	if (options.reset) {
-		// A reset room starts from nothing: a new CA (every earlier certificate stops verifying,
-		// revoked ones included) and an empty outbox (its numbering restarts with the database).
-		await rm(pkiFiles(options.dataDirectory).directory, {recursive: true, force: true});
+	// A reset room starts from nothing: a new CA (every earlier certificate stops verifying,
+	// revoked ones included).
+	if (options.reset) await rm(pkiFiles(options.dataDirectory).directory, {recursive: true, force: true});
+	const authority = await CertificationAuthority.open(options.dataDirectory, clock, {create: true});
+	const created = await store.initialize(() => buildDemoDatabase(seed, clock, keys, authority), {replace: options.reset ?? false});
+	if (created && options.reset) {
+		// And an empty outbox (its numbering restarts with the database) and access log: only once the
+		// room is replaced, so a refused replacement (the lock busy, the database gone) keeps them.
 		await outboxOf(options.dataDirectory, url).clear();
 		await rm(join(options.dataDirectory, 'outbox.sequence'), {force: true});
 		await accessLogOf(options.dataDirectory, url).clear();
 	}
-	const authority = await CertificationAuthority.open(options.dataDirectory, clock, {create: true});
-	const created = await store.initialize(() => buildDemoDatabase(seed, clock, keys, authority), {replace: options.reset ?? false});
 	if (created) {
 		await publishCrl(store, authority, clock);
 		await writeDemoHistories(options.dataDirectory, url, seed, await store.read(), clock.now());

@@ -8,7 +8,7 @@ import {FOLDER_STORE, pointerOf, STORE_POINTER} from './location.js';
 import type {GlobalDocument} from './partition.js';
 import {rebuiltIndex} from './partitioned-adapter.js';
 import type {CopiedLogs} from './postgres/copy-logs.js';
-import {importDocuments} from './postgres/import.js';
+import {finishImport, importDocuments} from './postgres/import.js';
 import {query} from './postgres/queries.js';
 import {displayUrl} from './postgres/url.js';
 import {readRegularFileSync} from './safe-file.js';
@@ -54,14 +54,11 @@ export async function migrateFolder(directory: string, url: string): Promise<Mig
 		await source.recover(top.global);
 		const global: GlobalDocument = {...top.global, commit: []};
 		const holders = await source.holderIds();
-		let logs: CopiedLogs = {messages: 0, accessEntries: 0, signatures: 0};
-		if (await target.exists()) {
-			// A move whose store.url was never written (killed, a full disk) is finished: the database
-			// holds this very folder's documents. Anything else there is refused.
-			if (!(await holdsFolder(url, topText(source.top, global), holders.length))) throw new DomainError('store.targetNotEmpty', {store: displayUrl(url)});
-		} else {
-			logs = await importDocuments(url, documentsOf(source, global, holders), outboxCounterOf(directory), directory);
-		}
+		// A move whose store.url was never written (killed, a full disk) is finished when the database
+		// holds this very folder's documents; anything else there is refused.
+		const logs = (await target.exists())
+			? await finishImport(url, documentsOf(source, global, holders), directory)
+			: await importDocuments(url, documentsOf(source, global, holders), outboxCounterOf(directory), directory);
 		await writeFileAtomic(pathJoin(directory, STORE_POINTER), `${url}\n`, {syncDirectory: true, secret: true});
 		const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 		const keptAside: string[] = [];
@@ -106,15 +103,6 @@ async function* documentsOf(source: DocumentSource, global: GlobalDocument, user
 	}
 	const index = (await source.readIndex(global)) ?? (await rebuiltIndex(source, global));
 	yield [...rows(documentsToCommit(name => source.nameOf(name), new Map(), index)), {name: 'db.json', text: topText(source.top, global)}];
-}
-
-/** Whether the database's db.json is this folder's, with as many holders (a move finished but for store.url). */
-async function holdsFolder(url: string, top: string, holders: number): Promise<boolean> {
-	const {rows} = await query<{body: string | null; holders: number}>(
-		url,
-		`SELECT (SELECT body FROM mysign_documents WHERE name = 'db.json') AS body, (SELECT count(*)::int FROM mysign_documents WHERE name LIKE 'holders/JCPD%') AS holders`,
-	);
-	return rows[0]!.body === top && rows[0]!.holders === holders;
 }
 
 /** The folder's last outbox number (outbox.sequence), so the database never gives it again. */

@@ -95,7 +95,7 @@ describe.each(LOG_KINDS)('the outbox ($name)', kind => {
 		await outbox.deliverEmail(email(2), emlOf(2));
 		await outbox.deliverEmail(email(3, MARIO.userId), emlOf(3));
 		const [kept] = await outbox.list({kind: 'email', userId: GIULIA.userId});
-		await outbox.restart([{original: kept!, renumbered: {...email(4), at: '2026-11-21T09:00:00.000Z'}}]);
+		await outbox.restart([{original: kept!, renumbered: {...email(4), at: '2026-11-21T09:00:00.000Z'}}], 4);
 		const messages = await outbox.list();
 		expect(messages).toEqual([{...email(4), at: '2026-11-21T09:00:00.000Z', eml: own(4)}]);
 		expect(readFileSync((await outbox.emlPath(messages[0]!))!)).toEqual(emlOf(2));

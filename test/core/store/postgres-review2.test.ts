@@ -4,7 +4,7 @@ import pg from 'pg';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {Portal} from '../../../source/core/portal.js';
 import {migrateFolder} from '../../../source/core/store/migrate.js';
-import {PostgresAccessLog} from '../../../source/core/store/postgres/access-log.js';
+import {PostgresAccessLog, UNKNOWN_LOG_LOCK} from '../../../source/core/store/postgres/access-log.js';
 import {PostgresOutbox} from '../../../source/core/store/postgres/outbox.js';
 import {emptyDatabase, nextSequence} from '../../../source/core/store/schema.js';
 import {Store} from '../../../source/core/store/store.js';
@@ -120,12 +120,13 @@ describePostgres('PostgreSQL store review 2: the access log', () => {
 		let id = 0;
 		const batch = (): AccessEntry[] => Array.from({length: 5}, () => ({id: ++id, at: DEMO_NOW.toISOString(), userId: null, outcome: 'wrong-password', terminal: 'review'}) satisfies AccessEntry);
 		for (let round = 0; round < 2; round++) await log.append(batch());
-		// Another server's append, as PostgresAccessLog.append runs it, left open before its COMMIT.
+		// Another server's append, as PostgresAccessLog.append runs it (its lock first), left open before its COMMIT.
 		const other = new pg.Client({connectionString: url});
 		await other.connect();
 		try {
 			const entries = batch();
 			await other.query('BEGIN');
+			await other.query(`SELECT pg_advisory_xact_lock(${UNKNOWN_LOG_LOCK})`);
 			await other.query(
 				`INSERT INTO mysign_access_log (user_id, id, entry) SELECT '', id, entry FROM unnest($1::bigint[], $2::text[]) AS given(id, entry)`,
 				[entries.map(entry => entry.id), entries.map(entry => JSON.stringify(entry))],
@@ -165,11 +166,11 @@ describePostgres('PostgreSQL store review 2: the outbox', () => {
 		const portal = await Portal.open({dataDirectory: directory, clock, terminal: 'review', store: url});
 		// Another server, between the commit and the restart: a number from the store, then its SMS.
 		const restart = PostgresOutbox.prototype.restart;
-		vi.spyOn(PostgresOutbox.prototype, 'restart').mockImplementation(async function (this: PostgresOutbox, kept) {
+		vi.spyOn(PostgresOutbox.prototype, 'restart').mockImplementation(async function (this: PostgresOutbox, kept, fence) {
 			const other = new Store(folder(), undefined, url);
 			const id = await other.update(db => nextSequence(db, 'outbox'));
 			await new PostgresOutbox(directory, url).deliver({id, kind: 'sms', userId: MARIO.userId, to: '+39 333 000 0000', at: DEMO_NOW.toISOString(), text: 'Codice OTP 12345678'});
-			return restart.call(this, kept);
+			return restart.call(this, kept, fence);
 		});
 		await portal.demo.resetRoom();
 		const texts = (await new PostgresOutbox(directory, url).list({kind: 'sms'})).map(message => message.text);

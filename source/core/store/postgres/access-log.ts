@@ -15,6 +15,8 @@ import {query, transaction} from './queries.js';
 
 /** Attempts on unknown identifiers kept: about the 2 MiB a folder keeps at most. */
 export const UNKNOWN_LOG_MAX_ROWS = 20_000;
+/** The advisory lock of appends to the unknown log (a key of its own, never STORE_LOCK's). */
+export const UNKNOWN_LOG_LOCK = 0x6d7973_04;
 
 /** An entry's text is about 110 bytes (its terminal at most 200 characters): anything longer is no entry. */
 const MAX_ENTRY_BYTES = 4096;
@@ -33,6 +35,8 @@ export class PostgresAccessLog implements AccessLogStore {
 		for (const entry of entries) if (entry.userId !== null) checkUserId(entry.userId);
 		const unknown = entries.some(entry => entry.userId === null);
 		await transaction(this.url, async client => {
+			// Appends to the unknown log one at a time: each trim then sees the rows the last one added.
+			if (unknown) await client.query(`SELECT pg_advisory_xact_lock(${UNKNOWN_LOG_LOCK})`);
 			// In the entries' order: `position` is taken row by row as they come.
 			await client.query(
 				`INSERT INTO mysign_access_log (user_id, id, entry)

@@ -81,8 +81,11 @@ export async function poolFor(url: string): Promise<pg.Pool> {
 			// the store's lock until TCP notices, hours: the server ends such a session after a minute.
 			idle_in_transaction_session_timeout: 60_000,
 		});
-		// An idle connection's error (the server restarted) must not crash the process: the next query reports it.
+		// A connection's error (the server restarted, the session ended by idle_in_transaction_session_timeout
+		// or pg_terminate_backend) must not crash the process: the query in flight, or the next, reports it.
+		// The pool listens on idle connections only; each connection gets its own listener for when it is checked out.
 		pool.on('error', () => undefined);
+		pool.on('connect', client => client.on('error', () => undefined));
 		entry = {pool, ready: createSchema(pool, url)};
 		pools.set(url, entry);
 		entry.ready.catch(() => pools.delete(url));

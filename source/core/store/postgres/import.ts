@@ -29,3 +29,26 @@ export async function importDocuments(url: string, batches: AsyncIterable<{name:
 		return logs;
 	});
 }
+
+/**
+ * A move killed after its commit, before store.url was written, is finished by a rerun only if
+ * the database holds exactly this folder's documents (every row compared, byte for byte: a
+ * login since then changed a holder's document, another folder's are others): the logs are
+ * copied again (the folder's, as they are now), in one transaction under the store's lock.
+ * Anything else is store.targetNotEmpty.
+ */
+export async function finishImport(url: string, batches: AsyncIterable<{name: string; text: string}[]>, directory: string): Promise<CopiedLogs> {
+	return transaction(url, async client => {
+		await client.query(`SET LOCAL lock_timeout = ${LOCK_TIMEOUT_MS}; SELECT pg_advisory_xact_lock(${STORE_LOCK})`);
+		let documents = 0;
+		for await (const batch of batches) {
+			const {rows} = await client.query<{name: string; body: string}>('SELECT name, body FROM mysign_documents WHERE name = ANY($1)', [batch.map(row => row.name)]);
+			const stored = new Map(rows.map(row => [row.name, row.body]));
+			if (batch.some(row => stored.get(row.name) !== row.text)) throw new DomainError('store.targetNotEmpty', {store: displayUrl(url)});
+			documents += batch.length;
+		}
+		const {rows} = await client.query<{count: number}>('SELECT count(*)::int AS count FROM mysign_documents');
+		if (rows[0]!.count !== documents) throw new DomainError('store.targetNotEmpty', {store: displayUrl(url)});
+		return copyFolderLogsWith(client, directory);
+	});
+}

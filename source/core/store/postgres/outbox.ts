@@ -140,8 +140,11 @@ export class PostgresOutbox implements OutboxStore {
 		if (present) await (this.cleaned ??= removeStrayTemporaries(this.directory).catch(() => 0));
 	}
 
-	/** In one transaction: each kept e-mail's row copied under its new number, then every other row deleted. */
-	async restart(kept: readonly KeptEmail[]): Promise<void> {
+	/**
+	 * In one transaction: each kept e-mail's row copied under its new number, then every other row
+	 * numbered before `fence` deleted (what other servers sent since the reset's commit stays).
+	 */
+	async restart(kept: readonly KeptEmail[], fence: number): Promise<void> {
 		await transaction(this.url, async client => {
 			for (const {original, renumbered} of kept) {
 				const record: OutboxMessage = {...renumbered, kind: 'email', eml: outboxFileName(renumbered.id, 'email.eml')};
@@ -153,7 +156,7 @@ export class PostgresOutbox implements OutboxStore {
 				);
 				if (!ownEml(original) || rowCount !== 1) throw new DomainError('outbox.unknown', {id: original.id});
 			}
-			await client.query('DELETE FROM mysign_outbox WHERE id <> ALL($1::bigint[])', [kept.map(({renumbered}) => renumbered.id)]);
+			await client.query('DELETE FROM mysign_outbox WHERE id < $2 AND id <> ALL($1::bigint[])', [kept.map(({renumbered}) => renumbered.id), fence]);
 		});
 		await this.forgetFiles();
 	}

@@ -41,7 +41,7 @@ export function hasPassword(url: string): boolean {
 /**
  * What messages and error reports name: the scheme, user, host, port and database only (never a
  * password, wherever the URL carries one, nor any other parameter). A value that is no URL is
- * shown up to its first '@' (what follows may be a password).
+ * shown as given (a socket path), or only by its scheme when it may hold a password.
  */
 export function displayUrl(url: string): string {
 	try {
@@ -49,7 +49,8 @@ export function displayUrl(url: string): string {
 		const user = parsed.username === '' ? '' : `${parsed.username}@`;
 		return `${parsed.protocol}//${user}${parsed.host}${parsed.pathname}`;
 	} catch {
-		const at = url.indexOf('@');
-		return at === -1 ? url : `${url.slice(0, at)}@…`;
+		// A value that may hold a password (user:password@, password=) shows its scheme only.
+		if (/@|password/i.test(url)) return `${/^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0] ?? ''}…`;
+		return url;
 	}
 }
