@@ -20,6 +20,11 @@ export function undelivered(send: () => Promise<void>, where: string): AfterComm
 			if (failure instanceof DomainError && failure.code.startsWith('file.') && typeof failure.params['file'] === 'string') {
 				throw new DomainError('otp.notSent', {file: failure.params['file'], reason: failure.code});
 			}
+			// A database that did not take the message: named, with its reason (its own message says
+			// "nothing was changed", which the committed step contradicts).
+			if (failure instanceof DomainError && failure.code === 'store.unreachable') {
+				throw new DomainError('otp.notSent', {file: String(failure.params['store']), reason: String(failure.params['reason'])});
+			}
 			// Anything else: its own message, inside this one.
 			throw new DomainError('otp.notSentBecause', {}, {cause: failure});
 		}

@@ -56,7 +56,7 @@ export function storeUrlOf(directory: string, explicit?: string): string | undef
 	if (explicit === FOLDER_STORE) return undefined;
 	const chosen = explicit ?? requested;
 	const pointer = pointerOf(directory);
-	if (chosen !== undefined && pointer !== undefined && chosen !== pointer) {
+	if (chosen !== undefined && pointer !== undefined && !sameDatabase(chosen, pointer)) {
 		throw new DomainError('store.elsewhere', {file: join(directory, STORE_POINTER), store: displayUrl(pointer)});
 	}
 	// A folder with its own database is not silently left behind: its data moves with `admin migrate`
@@ -65,6 +65,12 @@ export function storeUrlOf(directory: string, explicit?: string): string | undef
 		throw new DomainError('store.folderHasData', {file: join(directory, 'db.json'), store: displayUrl(chosen)});
 	}
 	return chosen ?? pointer;
+}
+
+/** Whether two URLs name one database (user, host, port, database), whatever their spelling, password or parameters. */
+function sameDatabase(one: string, other: string): boolean {
+	const canonical = (url: string) => displayUrl(url).replace(/^postgresql:/i, 'postgres:').toLowerCase();
+	return canonical(one) === canonical(other);
 }
 
 function searchable(directory: string): boolean {

@@ -75,6 +75,15 @@ describe('an OTP whose SMS cannot be written after the commit', () => {
 		expect(said).not.toContain('impossibile scrivere :');
 	});
 
+	it('a database that does not take the message names it and its reason, never "nothing was changed" (the step is saved)', async () => {
+		const down = new DomainError('store.unreachable', {store: 'postgres://mysign@db/mysign', reason: 'ECONNREFUSED'});
+		const refused = await undelivered(() => Promise.reject(down), 'postgres://mysign@db/mysign outbox')().catch((error: unknown) => error);
+		expect(refused).toMatchObject({code: 'otp.notSent', params: {file: 'postgres://mysign@db/mysign', reason: 'ECONNREFUSED'}});
+		const said = describeError(translator('en'), refused);
+		expect(said).toContain('(could not write postgres://mysign@db/mysign: ECONNREFUSED)');
+		expect(said).not.toContain('Nothing was changed');
+	});
+
 	it('a full disk whose error names no file (a write or fsync error has no path) names the outbox folder', async () => {
 		const full = Object.assign(new Error('no space left on device'), {code: 'ENOSPC'});
 		const refused = await undelivered(() => Promise.reject(full), '/dati/outbox')().catch((error: unknown) => error);

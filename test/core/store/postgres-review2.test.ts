@@ -1,9 +1,10 @@
-import {readFileSync} from 'node:fs';
+import {mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import pg from 'pg';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {Portal} from '../../../source/core/portal.js';
 import {migrateFolder} from '../../../source/core/store/migrate.js';
+import {storeUrlOf} from '../../../source/core/store/location.js';
 import {PostgresAccessLog, UNKNOWN_LOG_LOCK} from '../../../source/core/store/postgres/access-log.js';
 import {PostgresOutbox} from '../../../source/core/store/postgres/outbox.js';
 import {emptyDatabase, nextSequence} from '../../../source/core/store/schema.js';
@@ -249,5 +250,24 @@ describePostgres('PostgreSQL store review 2: a session ended by the server', () 
 		vi.restoreAllMocks();
 		expect(unheard).toEqual([]);
 		expect(outcome).toBe('store.unreachable');
+	});
+});
+
+describe('PostgreSQL store review 2: one database, two spellings', () => {
+	// store.elsewhere compared the URLs as strings: MYSIGN_STORE=postgresql://… (the other scheme
+	// pg takes), or the same URL with a password or sslmode, was refused on a folder whose
+	// store.url names that very database. Expected: only another database is refused.
+	it('a MYSIGN_STORE naming the folder\'s database in another spelling is taken; another database is refused', () => {
+		const directory = folder();
+		mkdirSync(directory, {recursive: true, mode: 0o700});
+		writeFileSync(join(directory, 'store.url'), 'postgres://mysign@dbhost:5432/mysign\n', {mode: 0o600});
+		expect(storeUrlOf(directory, 'postgresql://mysign:secret@DBHOST:5432/mysign?sslmode=require')).toBe('postgresql://mysign:secret@DBHOST:5432/mysign?sslmode=require');
+		let code: string | undefined;
+		try {
+			storeUrlOf(directory, 'postgres://mysign@dbhost:5432/other');
+		} catch (error) {
+			code = (error as {code?: string}).code;
+		}
+		expect(code).toBe('store.elsewhere');
 	});
 });
