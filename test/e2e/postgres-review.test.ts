@@ -2,27 +2,22 @@ import {randomBytes} from 'node:crypto';
 import {execFileSync, spawn, spawnSync} from 'node:child_process';
 import {mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {afterEach, expect, it} from 'vitest';
+import {expect, it} from 'vitest';
 import {CLI, runCli} from '../helpers/cli.js';
-import {temporaryDirectory} from '../helpers/holders.js';
+import {postgresPlaces} from '../helpers/postgres.js';
 
 /*
  * Adversarial review of the PostgreSQL store's command line (issue 22): each test guards a fault
  * the review found (it failed before the fix); its comment says what was wrong and what is expected.
  */
 
-const removals: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-	while (removals.length > 0) await removals.pop()!();
-});
+const {folder: dataFolder} = postgresPlaces();
 // A value that is no postgres:// URL is refused, but the message names "postgres://…" (displayUrl's
 // fallback for what new URL() cannot parse) instead of what was given: "The store postgres://… is
 // not a PostgreSQL URL". Expected: the message names the value given (a path has no password;
 // a value that might hold one can be shown cut at its '@' or as `--store`).
 it('--store with a socket path is refused naming the value given', () => {
-	const folder = temporaryDirectory();
-	removals.push(folder.remove);
-	const result = runCli(['admin', 'list', '--data', join(folder.path, 'data'), '--store', '/var/run/postgresql', '--json']);
+	const result = runCli(['admin', 'list', '--data', dataFolder(), '--store', '/var/run/postgresql', '--json']);
 	expect(result.status).toBe(2);
 	const message = (JSON.parse(result.stderr) as {error: {message: string}}).error.message;
 	expect(message).not.toContain('postgres://…');
@@ -36,10 +31,8 @@ it('--store with a socket path is refused naming the value given', () => {
 // Expected: a --store URL holding a password is refused as a usage error, before anything else,
 // saying to use MYSIGN_STORE, store.url or ~/.pgpass (and never echoing the password).
 it('a --store URL holding a password (readable by every local user) is refused, the password never echoed', async () => {
-	const folder = temporaryDirectory();
-	removals.push(folder.remove);
 	const password = `hunter2-${randomBytes(4).toString('hex')}`;
-	const args = ['admin', 'list', '--data', join(folder.path, 'data'), '--store', `postgres://mysign:${password}@127.0.0.1:1/mysign`, '--json'];
+	const args = ['admin', 'list', '--data', dataFolder(), '--store', `postgres://mysign:${password}@127.0.0.1:1/mysign`, '--json'];
 	// What another user sees while it starts.
 	const child = spawn(process.execPath, [CLI, ...args], {stdio: 'ignore'});
 	const seen = readFileSync(join('/proc', String(child.pid), 'cmdline'), 'utf8');
@@ -55,9 +48,7 @@ it('a --store URL holding a password (readable by every local user) is refused, 
 // portalFlags (cli.tsx) reads it: the portal's command spec (command-table.ts, the first
 // command('')) lacks 'store'. Expected: the portal takes --store as every other command does.
 it('the portal takes --store like every command', () => {
-	const folder = temporaryDirectory();
-	removals.push(folder.remove);
-	const result = runCli(['--data', join(folder.path, 'data'), '--store', 'postgres://mysign@127.0.0.1:1/mysign']);
+	const result = runCli(['--data', dataFolder(), '--store', 'postgres://mysign@127.0.0.1:1/mysign']);
 	// Without a terminal the portal says it needs one (exit 2), after its flags were taken.
 	expect(result.stderr).not.toContain('--store');
 	expect(result.stderr).toContain('terminale interattivo');
@@ -71,9 +62,7 @@ it('the portal takes --store like every command', () => {
 // pointer's parameters that name files are refused (store.invalid), or those files are read as
 // safe-file.ts reads (O_NOFOLLOW|O_NONBLOCK, regular files only, bounded) and handed to pg as text.
 it('a store.url whose sslrootcert names a FIFO is refused at once (no URL parameter naming a file is taken)', () => {
-	const folder = temporaryDirectory();
-	removals.push(folder.remove);
-	const directory = join(folder.path, 'data');
+	const directory = dataFolder();
 	mkdirSync(directory, {mode: 0o700});
 	execFileSync('mkfifo', [join(directory, 'trap')]);
 	writeFileSync(join(directory, 'store.url'), `postgres://mysign@127.0.0.1:1/mysign?sslmode=require&sslrootcert=${join(directory, 'trap')}\n`, {mode: 0o600});
@@ -90,9 +79,7 @@ it('a store.url whose sslrootcert names a FIFO is refused at once (no URL parame
 // trying again never helps. Expected: bad input gets its specific error before anything is
 // opened (store.badUrl, a usage error, exit 2), as for a wrong scheme.
 it('an unparsable --store URL is a usage error (store.badUrl), not an unreachable database', () => {
-	const folder = temporaryDirectory();
-	removals.push(folder.remove);
-	const result = runCli(['admin', 'list', '--data', join(folder.path, 'data'), '--store', 'postgres://mysign@127.0.0.1:99999/mysign', '--json']);
+	const result = runCli(['admin', 'list', '--data', dataFolder(), '--store', 'postgres://mysign@127.0.0.1:99999/mysign', '--json']);
 	expect((JSON.parse(result.stderr) as {error: {code: string}}).error.code).not.toBe('store.unreachable');
 	expect(result.status).toBe(2);
 });

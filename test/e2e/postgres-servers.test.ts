@@ -1,9 +1,9 @@
 import {cpSync, existsSync, mkdirSync, readFileSync, statSync} from 'node:fs';
 import {join} from 'node:path';
-import {afterEach, expect, it} from 'vitest';
+import {expect, it} from 'vitest';
 import {runCli} from '../helpers/cli.js';
-import {GIULIA, MARIO, temporaryDirectory} from '../helpers/holders.js';
-import {describePostgres, freshDatabase} from '../helpers/postgres.js';
+import {GIULIA, MARIO} from '../helpers/holders.js';
+import {describePostgres, postgresPlaces} from '../helpers/postgres.js';
 import {startWorker} from '../helpers/processes.js';
 import {cliDemoCopies} from '../helpers/operators.js';
 
@@ -13,18 +13,10 @@ import {cliDemoCopies} from '../helpers/operators.js';
  * Each server is a separate process (the built CLI, or a worker opening the portal).
  */
 
-const removals: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-	while (removals.length > 0) await removals.pop()!();
-});
+const places = postgresPlaces();
 const demoCopy = cliDemoCopies();
-
 /** A folder with nothing in it yet, removed after the test. */
-function emptyFolder(): string {
-	const folder = temporaryDirectory();
-	removals.push(folder.remove);
-	return join(folder.path, 'data');
-}
+const emptyFolder = places.folder;
 
 /** One operation on a server, in a process of its own (test/workers/shared-store-worker.ts). */
 async function onServer(directory: string, url: string, terminal: string, operation: 'login' | 'sessions', userId: string, password: string): Promise<Record<string, unknown>> {
@@ -37,21 +29,19 @@ async function onServer(directory: string, url: string, terminal: string, operat
 
 /** Server A: the demo folder moved into the database; server B: a new folder with A's keys and CA (the README's distribution). */
 async function twoServers(): Promise<{a: string; b: string; url: string}> {
-	const database = await freshDatabase();
-	removals.push(database.drop);
+	const url = await places.database();
 	const a = demoCopy();
-	const migrated = runCli(['admin', 'migrate', '--data', a, '--store', database.url]);
+	const migrated = runCli(['admin', 'migrate', '--data', a, '--store', url]);
 	expect(migrated.status, migrated.stderr).toBe(0);
 	const b = emptyFolder();
 	mkdirSync(b, {mode: 0o700});
 	for (const part of ['keys', 'pki']) cpSync(join(a, part), join(b, part), {recursive: true, preserveTimestamps: true});
-	return {a, b, url: database.url};
+	return {a, b, url};
 }
 
 describePostgres('two servers on one PostgreSQL database', () => {
 	it('admin migrate moves the folder: admin list --json is the same before and after, and on the other server', async () => {
-		const database = await freshDatabase();
-		removals.push(database.drop);
+		const database = {url: await places.database()};
 		const a = demoCopy();
 		const before = runCli(['admin', 'list', '--data', a, '--json']);
 		expect(before.status, before.stderr).toBe(0);

@@ -1,7 +1,9 @@
 import {randomBytes} from 'node:crypto';
+import {join} from 'node:path';
 import pg from 'pg';
-import {describe, inject, it} from 'vitest';
+import {afterEach, describe, inject, it} from 'vitest';
 import {closePools} from '../../source/core/store/postgres/database.js';
+import {temporaryDirectory} from './holders.js';
 
 /*
  * The PostgreSQL server the store's PostgreSQL suites run on: the global setup's
@@ -54,17 +56,22 @@ export function databaseUrl(server: string, database: string): string {
 	return url.toString();
 }
 
-/** Runs `work` on a client of the server's `postgres` database (CREATE and DROP DATABASE cannot run in the database itself). */
-async function onServer<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-	const server = postgresUrl();
-	if (!server) throw new Error(`no PostgreSQL: ${missing()}`);
-	const client = new pg.Client({connectionString: databaseUrl(server, 'postgres')});
+/** Runs `work` on a client of its own connected to `url` (as an outside hand, psql or another server, would). */
+export async function onDatabase<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+	const client = new pg.Client({connectionString: url});
 	await client.connect();
 	try {
 		return await work(client);
 	} finally {
 		await client.end();
 	}
+}
+
+/** Runs `work` on a client of the server's `postgres` database (CREATE and DROP DATABASE cannot run in the database itself). */
+async function onServer<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+	const server = postgresUrl();
+	if (!server) throw new Error(`no PostgreSQL: ${missing()}`);
+	return onDatabase(databaseUrl(server, 'postgres'), work);
 }
 
 let made = 0;
@@ -90,6 +97,34 @@ export async function freshDatabase(): Promise<{url: string; drop(): Promise<voi
 				await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
 				await client.query(`DROP DATABASE IF EXISTS ${name}`);
 			});
+		},
+	};
+}
+
+/**
+ * Data folders and databases for a test, removed after it (this process's pools closed first).
+ * Call once at the top of a test file. `folder()`: a data folder path not made yet;
+ * `database()`: a fresh database's URL; `track()`: any other cleanup.
+ */
+export function postgresPlaces(): {folder(): string; database(): Promise<string>; track(cleanup: () => Promise<void> | void): void} {
+	const removals: (() => Promise<void> | void)[] = [];
+	afterEach(async () => {
+		await closePools();
+		while (removals.length > 0) await removals.pop()!();
+	});
+	return {
+		folder() {
+			const made = temporaryDirectory();
+			removals.push(made.remove);
+			return join(made.path, 'data');
+		},
+		async database() {
+			const made = await freshDatabase();
+			removals.push(made.drop);
+			return made.url;
+		},
+		track(cleanup) {
+			removals.push(cleanup);
 		},
 	};
 }

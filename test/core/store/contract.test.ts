@@ -1,15 +1,13 @@
 import {readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import pg from 'pg';
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {Portal} from '../../../source/core/portal.js';
 import {FOLDER_STORE} from '../../../source/core/store/location.js';
-import {closePools} from '../../../source/core/store/postgres/database.js';
 import {emptyDatabase, nextSequence} from '../../../source/core/store/schema.js';
 import {NO_HOLDER, Store} from '../../../source/core/store/store.js';
-import {DEMO_NOW, GIULIA, ManualClock, MARIO, temporaryDirectory} from '../../helpers/holders.js';
+import {DEMO_NOW, GIULIA, ManualClock, MARIO} from '../../helpers/holders.js';
 import {lastSmsCode, logIn, refusal} from '../../helpers/portal.js';
-import {describePostgres, freshDatabase} from '../../helpers/postgres.js';
+import {describePostgres, onDatabase, postgresPlaces} from '../../helpers/postgres.js';
 import {startWorker} from '../../helpers/processes.js';
 
 /*
@@ -28,15 +26,10 @@ interface Kind {
 	dump(place: {directory: string; url: string | undefined}): Promise<string>;
 }
 
-const removals: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-	while (removals.length > 0) await removals.pop()!();
-});
+const places = postgresPlaces();
 
 function folderPlace(): {directory: string; url: undefined} {
-	const folder = temporaryDirectory();
-	removals.push(folder.remove);
-	return {directory: join(folder.path, 'data'), url: undefined};
+	return {directory: places.folder(), url: undefined};
 }
 
 function filesUnder(directory: string): string[] {
@@ -51,21 +44,9 @@ const FOLDER: Kind = {
 	dump: async place => filesUnder(place.directory).filter(path => !path.includes(`${join(place.directory, 'keys')}`) && !path.includes(join(place.directory, 'pki'))).map(path => readFileSync(path, 'latin1')).join('\n'),
 };
 
-async function onDatabase<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-	const client = new pg.Client({connectionString: url});
-	await client.connect();
-	try {
-		return await work(client);
-	} finally {
-		await client.end();
-	}
-}
-
 const POSTGRES: Kind = {
 	place: async () => {
-		const database = await freshDatabase();
-		removals.push(database.drop);
-		return {directory: folderPlace().directory, url: database.url};
+		return {directory: places.folder(), url: await places.database()};
 	},
 	plant: async (place, name, text) => {
 		await onDatabase(place.url!, client => client.query('UPDATE mysign_documents SET body = $2 WHERE name = $1', [name, text]));
@@ -218,7 +199,6 @@ async function documentsOnly(place: {directory: string; url: string | undefined}
 describe('the store contract on a data folder', () => contract(FOLDER));
 
 describePostgres('the store contract on PostgreSQL', () => {
-	afterEach(async () => closePools());
 	contract(POSTGRES);
 });
 

@@ -1,14 +1,12 @@
 import {existsSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import pg from 'pg';
-import {afterEach, expect, it} from 'vitest';
+import {expect, it} from 'vitest';
 import {migrateFolder} from '../../../source/core/store/migrate.js';
-import {closePools} from '../../../source/core/store/postgres/database.js';
 import {nextSequence} from '../../../source/core/store/schema.js';
 import {NO_HOLDER, Store} from '../../../source/core/store/store.js';
 import {MARIO} from '../../helpers/holders.js';
 import {refusal} from '../../helpers/portal.js';
-import {describePostgres, freshDatabase} from '../../helpers/postgres.js';
+import {describePostgres, onDatabase, postgresPlaces} from '../../helpers/postgres.js';
 import {copyDemoTemplate} from '../../helpers/templates.js';
 
 /*
@@ -16,28 +14,16 @@ import {copyDemoTemplate} from '../../helpers/templates.js';
  * refuses changes nothing on either side, and the outbox numbering goes on where the folder's was.
  */
 
-const removals: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-	while (removals.length > 0) await removals.pop()!();
-	await closePools();
-});
+const places = postgresPlaces();
 
 async function demoAndDatabase(): Promise<{directory: string; url: string}> {
-	const database = await freshDatabase();
-	removals.push(database.drop);
 	const folder = copyDemoTemplate('fixed');
-	removals.push(folder.remove);
-	return {directory: folder.path, url: database.url};
+	places.track(folder.remove);
+	return {directory: folder.path, url: await places.database()};
 }
 
 async function documentRows(url: string): Promise<number> {
-	const client = new pg.Client({connectionString: url});
-	await client.connect();
-	try {
-		return Number((await client.query<{count: string}>('SELECT count(*)::text AS count FROM mysign_documents')).rows[0]!.count);
-	} finally {
-		await client.end();
-	}
+	return onDatabase(url, async client => Number((await client.query<{count: string}>('SELECT count(*)::text AS count FROM mysign_documents')).rows[0]!.count));
 }
 
 describePostgres('admin migrate', () => {

@@ -1,12 +1,11 @@
 import pg from 'pg';
-import {afterEach, expect, it} from 'vitest';
+import {expect, it} from 'vitest';
 import {NO_HOLDER, Store} from '../../../source/core/store/store.js';
 import {PostgresBackend} from '../../../source/core/store/postgres/documents.js';
-import {closePools, STORE_LOCK} from '../../../source/core/store/postgres/database.js';
+import {STORE_LOCK} from '../../../source/core/store/postgres/database.js';
 import {emptyDatabase, nextSequence} from '../../../source/core/store/schema.js';
-import {temporaryDirectory} from '../../helpers/holders.js';
 import {rejection} from '../../helpers/stores.js';
-import {describePostgres, freshDatabase} from '../../helpers/postgres.js';
+import {describePostgres, postgresPlaces} from '../../helpers/postgres.js';
 
 /*
  * What only the PostgreSQL store has: its lock is an advisory lock held by a transaction, so a
@@ -14,20 +13,13 @@ import {describePostgres, freshDatabase} from '../../helpers/postgres.js';
  * and a holder whose connection dies releases it at once.
  */
 
-const removals: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-	while (removals.length > 0) await removals.pop()!();
-	await closePools();
-});
+const places = postgresPlaces();
 
 async function emptyStore(): Promise<{url: string; store: Store}> {
-	const database = await freshDatabase();
-	removals.push(database.drop);
-	const folder = temporaryDirectory();
-	removals.push(folder.remove);
-	const store = new Store(folder.path, undefined, database.url);
+	const url = await places.database();
+	const store = new Store(places.folder(), undefined, url);
 	await store.initialize(() => emptyDatabase());
-	return {url: database.url, store};
+	return {url, store};
 }
 
 /** Another session holding the store's lock, as a process in the middle of an update does. */

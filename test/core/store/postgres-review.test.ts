@@ -1,7 +1,7 @@
 import {chmodSync, cpSync, mkdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import pg from 'pg';
-import {afterEach, describe, expect, it, vi} from 'vitest';
+import {describe, expect, it, vi} from 'vitest';
 import {Portal} from '../../../source/core/portal.js';
 import {pointerOf} from '../../../source/core/store/location.js';
 import {migrateFolder} from '../../../source/core/store/migrate.js';
@@ -9,41 +9,16 @@ import {closePools} from '../../../source/core/store/postgres/database.js';
 import {displayUrl} from '../../../source/core/store/postgres/url.js';
 import {emptyDatabase, nextSequence} from '../../../source/core/store/schema.js';
 import {Store} from '../../../source/core/store/store.js';
-import {DEMO_NOW, ManualClock, MARIO, temporaryDirectory} from '../../helpers/holders.js';
+import {DEMO_NOW, ManualClock, MARIO} from '../../helpers/holders.js';
 import {logIn, refusal} from '../../helpers/portal.js';
-import {describePostgres, freshDatabase} from '../../helpers/postgres.js';
+import {describePostgres, onDatabase, postgresPlaces} from '../../helpers/postgres.js';
 
 /*
  * Adversarial review of the PostgreSQL store (issue 22): each test guards a fault
  * the review found (it failed before the fix); its comment says what was wrong and what is expected.
  */
 
-const removals: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-	while (removals.length > 0) await removals.pop()!();
-});
-
-function folder(): string {
-	const made = temporaryDirectory();
-	removals.push(made.remove);
-	return join(made.path, 'data');
-}
-
-async function database(): Promise<string> {
-	const made = await freshDatabase();
-	removals.push(made.drop);
-	return made.url;
-}
-
-async function onDatabase<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-	const client = new pg.Client({connectionString: url});
-	await client.connect();
-	try {
-		return await work(client);
-	} finally {
-		await client.end();
-	}
-}
+const {folder, database, track} = postgresPlaces();
 
 async function rows(url: string): Promise<Record<string, string>> {
 	const found = await onDatabase(url, async client => (await client.query<{name: string; body: string}>('SELECT name, body FROM mysign_documents ORDER BY name')).rows);
@@ -108,7 +83,6 @@ describe('PostgreSQL store review: the store.url pointer', () => {
 });
 
 describePostgres('PostgreSQL store review: on a database', () => {
-	afterEach(async () => closePools());
 
 	// A folder's stamp changes with any edit of the file (its inode/mtime); a row's is its revision,
 	// which only the store's own upsert bumps. An UPDATE by hand (an administrator ending a session
@@ -220,7 +194,7 @@ describePostgres('PostgreSQL store review: on a database', () => {
 			await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}`);
 			await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${role}`);
 		});
-		removals.push(async () => {
+		track(async () => {
 			await closePools();
 			await onDatabase(url, async client => {
 				await client.query(`DROP OWNED BY ${role}`);

@@ -12,9 +12,9 @@ import {Store} from '../../../source/core/store/store.js';
 import {closePools} from '../../../source/core/store/postgres/database.js';
 import {displayUrl} from '../../../source/core/store/postgres/url.js';
 import type {AccessEntry} from '../../../source/core/store/schema.js';
-import {DEMO_NOW, ManualClock, MARIO, temporaryDirectory} from '../../helpers/holders.js';
+import {DEMO_NOW, ManualClock, MARIO} from '../../helpers/holders.js';
 import {logIn} from '../../helpers/portal.js';
-import {describePostgres, freshDatabase} from '../../helpers/postgres.js';
+import {describePostgres, onDatabase, postgresPlaces} from '../../helpers/postgres.js';
 
 /*
  * Second adversarial review of the PostgreSQL store (issue 22): the logs in PostgreSQL, the
@@ -22,34 +22,10 @@ import {describePostgres, freshDatabase} from '../../helpers/postgres.js';
  * (it fails on the code reviewed); its comment says what is wrong and what is expected.
  */
 
-const removals: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
+afterEach(() => {
 	vi.restoreAllMocks();
-	await closePools();
-	while (removals.length > 0) await removals.pop()!();
 });
-
-function folder(): string {
-	const made = temporaryDirectory();
-	removals.push(made.remove);
-	return join(made.path, 'data');
-}
-
-async function database(): Promise<string> {
-	const made = await freshDatabase();
-	removals.push(made.drop);
-	return made.url;
-}
-
-async function onDatabase<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-	const client = new pg.Client({connectionString: url});
-	await client.connect();
-	try {
-		return await work(client);
-	} finally {
-		await client.end();
-	}
-}
+const {folder, database} = postgresPlaces();
 
 async function body(url: string, name: string): Promise<string | undefined> {
 	return onDatabase(url, async client => (await client.query<{body: string}>('SELECT body FROM mysign_documents WHERE name = $1', [name])).rows[0]?.body);
