@@ -151,7 +151,7 @@ async function main(argv: readonly string[]): Promise<number> {
 	// Where the data folder's shared state lives (see store/location.ts): checked before anything is read.
 	const store = cli.flags.store ?? process.env['MYSIGN_STORE'];
 	const problem = store === undefined || store === '' ? undefined : storeUrlProblem(store);
-	if (problem) throw new UsageError(t(problem === 'fileParameter' ? 'cli.storeFileParameter' : 'errors.store.badUrl', {store: displayUrl(store!)}));
+	if (problem) throw new UsageError(t(problem === 'fileParameter' || problem === 'targetParameter' ? 'cli.storeParameter' : 'errors.store.badUrl', {store: displayUrl(store!)}));
 	// Every local user reads a command line (ps, /proc/PID/cmdline): a password goes elsewhere.
 	if (cli.flags.store !== undefined && hasPassword(cli.flags.store)) throw new UsageError(t('cli.storePassword', {store: displayUrl(cli.flags.store)}));
 	requestStore(store);

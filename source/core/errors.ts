@@ -19,6 +19,8 @@ export type ErrorCode =
 	| 'store.folderHasData'
 	| 'store.alreadyMigrated'
 	| 'store.targetNotEmpty'
+	| 'store.migrationUnfinished'
+	| 'store.migrationPending'
 	| 'store.keyMissing'
 	| 'store.keyMismatch'
 	| 'store.caMissing'

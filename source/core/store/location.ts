@@ -1,6 +1,7 @@
-import {accessSync, constants, existsSync} from 'node:fs';
+import {accessSync, constants, existsSync, statSync} from 'node:fs';
 import {join} from 'node:path';
 import {DomainError, isDomainError} from '../errors.js';
+import {writeFileAtomic} from './atomic-write.js';
 import {readRegularFileSync} from './safe-file.js';
 import {displayUrl, storeUrlProblem} from './postgres/url.js';
 
@@ -32,8 +33,11 @@ export function pointerOf(directory: string): string | undefined {
 	const file = join(directory, STORE_POINTER);
 	let text: string;
 	try {
-		// A secret (its URL may carry a password): refused when others may read it, as a key is.
-		text = readRegularFileSync(file, 4096, {secret: true}).toString('utf8');
+		// A secret (its URL may carry a password): refused when others may read it, as a key is; and
+		// only the folder's owner's or this user's: a pointer another member of a shared folder
+		// planted would send this user's connection (their PGPASSWORD, their ~/.pgpass line) to the
+		// host of that member's choosing.
+		text = readRegularFileSync(file, 4096, {secret: true, check: info => trustedOwner(file, directory, info.uid)}).toString('utf8');
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
 		// A folder this user may not enter: its database's read says so, naming db.json (a pointer is not for them either).
@@ -43,8 +47,13 @@ export function pointerOf(directory: string): string | undefined {
 	// One URL on one line: a second line is no part of it (URL parsers drop newlines, joining the two).
 	const url = text.endsWith('\n') ? text.slice(0, -1) : text;
 	const problem = storeUrlProblem(url);
-	if (problem) throw new DomainError('store.invalid', {file, reason: problem === 'fileParameter' ? 'a URL parameter that names a file (sslcert, sslkey, sslrootcert…)' : 'not one postgres:// URL on one line'});
+	if (problem) throw new DomainError('store.invalid', {file, reason: {fileParameter: 'a URL parameter that names a file (sslcert, sslkey, sslrootcert…)', targetParameter: 'a URL parameter that names another server, user or database (host, port, user…)', scheme: 'not one postgres:// URL on one line', unparsable: 'not one postgres:// URL on one line'}[problem]});
 	return url;
+}
+
+/** Names the database in the folder's store.url (0600, a secret), durably. */
+export async function writePointer(directory: string, url: string): Promise<void> {
+	await writeFileAtomic(join(directory, STORE_POINTER), `${url}\n`, {syncDirectory: true, secret: true});
 }
 
 /**
@@ -55,6 +64,8 @@ export function pointerOf(directory: string): string | undefined {
 export function storeUrlOf(directory: string, explicit?: string): string | undefined {
 	if (explicit === FOLDER_STORE) return undefined;
 	const chosen = explicit ?? requested;
+	// What the client would use is what the URL shows (no parameter naming another host, user or file).
+	if (chosen !== undefined && storeUrlProblem(chosen)) throw new DomainError('store.badUrl', {store: displayUrl(chosen)});
 	const pointer = pointerOf(directory);
 	if (chosen !== undefined && pointer !== undefined && !sameDatabase(chosen, pointer)) {
 		throw new DomainError('store.elsewhere', {file: join(directory, STORE_POINTER), store: displayUrl(pointer)});
@@ -71,6 +82,11 @@ export function storeUrlOf(directory: string, explicit?: string): string | undef
 function sameDatabase(one: string, other: string): boolean {
 	const canonical = (url: string) => displayUrl(url).replace(/^postgresql:/i, 'postgres:').toLowerCase();
 	return canonical(one) === canonical(other);
+}
+
+function trustedOwner(file: string, directory: string, uid: number): void {
+	if (uid === process.getuid?.() || uid === statSync(directory).uid) return;
+	throw new DomainError('store.invalid', {file, reason: `written by another user (uid ${uid}), neither the data folder's owner nor you`});
 }
 
 function searchable(directory: string): boolean {

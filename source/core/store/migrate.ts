@@ -1,14 +1,13 @@
 import {existsSync, renameSync} from 'node:fs';
 import {join as pathJoin} from 'node:path';
 import {DomainError} from '../errors.js';
-import {writeFileAtomic} from './atomic-write.js';
 import type {DocumentSource} from './backend.js';
 import {documentsToCommit, topText} from './document-rules.js';
-import {FOLDER_STORE, pointerOf, STORE_POINTER} from './location.js';
+import {FOLDER_STORE, pointerOf, STORE_POINTER, writePointer} from './location.js';
 import type {GlobalDocument} from './partition.js';
 import {rebuiltIndex} from './partitioned-adapter.js';
 import type {CopiedLogs} from './postgres/copy-logs.js';
-import {finishImport, importDocuments} from './postgres/import.js';
+import {finishImport, importDocuments, MIGRATING} from './postgres/import.js';
 import {query} from './postgres/queries.js';
 import {displayUrl} from './postgres/url.js';
 import {readRegularFileSync} from './safe-file.js';
@@ -59,7 +58,15 @@ export async function migrateFolder(directory: string, url: string): Promise<Mig
 		const logs = (await target.exists())
 			? await finishImport(url, documentsOf(source, global, holders), directory)
 			: await importDocuments(url, documentsOf(source, global, holders), outboxCounterOf(directory), directory);
-		await writeFileAtomic(pathJoin(directory, STORE_POINTER), `${url}\n`, {syncDirectory: true, secret: true});
+		// Committed: from here a failure is no refusal. The database holds the folder's data, marked
+		// unfinished (nobody joins it) until store.url is written and the mark cleared.
+		try {
+			await writePointer(directory, url);
+			await query(url, `DELETE FROM mysign_counters WHERE name = '${MIGRATING}'`);
+		} catch (error) {
+			const reason = (error as {code?: string}).code ?? 'error';
+			throw new DomainError('store.migrationUnfinished', {store: displayUrl(url), file: pathJoin(directory, STORE_POINTER), reason});
+		}
 		const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 		const keptAside: string[] = [];
 		const leftInPlace: string[] = [];
@@ -87,9 +94,12 @@ export async function migrateFolder(directory: string, url: string): Promise<Mig
  */
 async function joinDatabase(directory: string, url: string, target: Store): Promise<MigrationResult> {
 	if (!(await target.exists())) throw new DomainError('store.missing', {file: target.file});
+	// A move whose folder does not use the database yet: joining it would part this server from that one.
+	const {rowCount} = await query(url, `SELECT 1 FROM mysign_counters WHERE name = '${MIGRATING}'`);
+	if ((rowCount ?? 0) > 0) throw new DomainError('store.migrationPending', {store: displayUrl(url)});
 	const db = await target.read(NO_HOLDER);
 	await loadBoundKeys(directory, db.keys);
-	await writeFileAtomic(pathJoin(directory, STORE_POINTER), `${url}\n`, {syncDirectory: true, secret: true});
+	await writePointer(directory, url);
 	const {rows} = await query<{holders: number}>(url, `SELECT count(*)::int AS holders FROM mysign_documents WHERE name LIKE 'holders/JCPD%'`);
 	return {holders: rows[0]!.holders, messages: 0, accessEntries: 0, signatures: 0, store: displayUrl(url), keptAside: [], leftInPlace: [], joined: true};
 }

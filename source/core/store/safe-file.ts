@@ -1,4 +1,4 @@
-import {chmodSync, closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readSync, statSync} from 'node:fs';
+import {chmodSync, closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readSync, statSync, type Stats} from 'node:fs';
 import {open, type FileHandle} from 'node:fs/promises';
 import {dirname} from 'node:path';
 import {DomainError} from '../errors.js';
@@ -157,12 +157,15 @@ function tooLarge(file: string, maxBytes: number): DomainError {
 }
 
 /** The whole content of a regular file of at most `maxBytes` (refused if larger; never reads more). */
-export function readRegularFileSync(file: string, maxBytes: number, options: {secret?: boolean} = {}): Buffer {
+export function readRegularFileSync(file: string, maxBytes: number, options: {secret?: boolean; check?: (info: Stats) => void} = {}): Buffer {
 	const fd = openRegularSync(file, constants.O_RDONLY);
 	try {
-		const {size, mode} = fstatSync(fd);
+		const info = fstatSync(fd);
+		const {size, mode} = info;
 		// A secret others may read is refused, as readSecretFile refuses it.
 		if (options.secret) exposedSecret(file, mode);
+		// The caller's own test of the very file opened (its owner, say), not of whatever the path names later.
+		options.check?.(info);
 		if (size > maxBytes) throw tooLarge(file, maxBytes);
 		// One byte more than announced tells a file that grew while read.
 		const buffer = Buffer.allocUnsafe(Math.min(size, maxBytes) + 1);

@@ -133,6 +133,8 @@ export const en: Record<MessageKey, string> = {
 	'errors.store.alreadyMigrated': "This data folder's data already lives in {store} (named in {file}). Nothing was changed.",
 	'errors.store.targetNotEmpty': "The database {store} already holds a mysign database: migrate into an empty one. Nothing was changed.",
 	'errors.store.commitUnknown': "The database {store} did not confirm the change ({reason}): it may or may not have been saved. Check before trying again.",
+	'errors.store.migrationUnfinished': "The folder's data was copied into {store}, but {file} could not be written ({reason}): this folder still uses its own files and the move is not finished. Fix the cause, then run mysign admin migrate again now: it finishes the move while nothing has changed.",
+	'errors.store.migrationPending': "{store} holds a move that is not finished (the first folder has not written store.url yet): finish it there (mysign admin migrate again), then join. Nothing was changed.",
 	'errors.store.writeFailed': 'Could not save the database {file} ({reason}). The previous data is intact.',
 	'errors.file.symlink': '{file} is a symbolic link: mysign follows no links in the data folder. Nothing was changed; remove the link.',
 	'errors.file.notRegular': '{file} is not a regular file (a FIFO, a socket, a device or a folder): mysign does not open it. Nothing was changed.',
@@ -183,7 +185,7 @@ export const en: Record<MessageKey, string> = {
 	'cli.demoInitialized': 'No database in {directory}: demo data created.',
 	'cli.liveCreated': 'No database in {directory}: a live database created (real time, no demo holders).',
 	'cli.storePassword': "--store {store}: a password on the command line is readable by every user of this machine (ps). Put it in ~/.pgpass (0600), or give the URL in MYSIGN_STORE.",
-	'cli.storeFileParameter': "--store {store}: URL parameters that name files (sslcert, sslkey, sslrootcert, sslcrl, passfile, service) are not taken.",
+	'cli.storeParameter': "--store {store}: URL parameters that name files or choose the server, user or database (sslcert, sslkey, sslrootcert, sslcrl, passfile, service, host, hostaddr, port, user, dbname, options) are not taken: write the user, host, port and database in the URL itself (a Unix socket folder as the host, percent-encoded: postgres://mysign@%2Fvar%2Frun%2Fpostgresql/mysign).",
 
 	'login.withApp': 'Log in with the MyInfoCert app',
 	'field.digitsOnly': 'Digits only: the character was not entered.',

@@ -134,6 +134,8 @@ export const it = {
 	'errors.store.alreadyMigrated': "I dati di questa cartella sono già nel database {store} (indicato in {file}). Nulla è stato modificato.",
 	'errors.store.targetNotEmpty': "Il database {store} contiene già un database mysign: la migrazione va fatta in un database vuoto. Nulla è stato modificato.",
 	'errors.store.commitUnknown': "Il database {store} non ha confermato la modifica ({reason}): potrebbe essere stata salvata oppure no. Controlla prima di riprovare.",
+	'errors.store.migrationUnfinished': "I dati della cartella sono stati copiati in {store}, ma non è stato possibile scrivere {file} ({reason}): questa cartella usa ancora i propri file e lo spostamento non è concluso. Risolvi la causa, poi esegui di nuovo subito mysign admin migrate: conclude lo spostamento finché nulla è cambiato.",
+	'errors.store.migrationPending': "{store} contiene uno spostamento non concluso (la prima cartella non ha ancora scritto store.url): concludilo lì (di nuovo mysign admin migrate), poi unisciti. Nulla è stato modificato.",
 	'errors.store.writeFailed': 'Impossibile salvare il database {file} ({reason}). I dati precedenti sono intatti.',
 	'errors.file.symlink': '{file} è un collegamento simbolico: mysign non segue collegamenti nella cartella dei dati. Nulla è stato modificato; rimuovi il collegamento.',
 	'errors.file.notRegular': '{file} non è un file regolare (una FIFO, un socket, un dispositivo o una cartella): mysign non lo apre. Nulla è stato modificato.',
@@ -184,7 +186,7 @@ export const it = {
 	'cli.demoInitialized': 'Nessun database in {directory}: creati i dati demo.',
 	'cli.liveCreated': 'Nessun database in {directory}: creato un database reale (ora reale, senza titolari demo).',
 	'cli.storePassword': "--store {store}: una password sulla riga di comando è leggibile da ogni utente di questa macchina (ps). Mettila in ~/.pgpass (0600), oppure indica l'URL in MYSIGN_STORE.",
-	'cli.storeFileParameter': "--store {store}: i parametri dell'URL che indicano file (sslcert, sslkey, sslrootcert, sslcrl, passfile, service) non sono accettati.",
+	'cli.storeParameter': "--store {store}: i parametri dell'URL che indicano file o scelgono server, utente o database (sslcert, sslkey, sslrootcert, sslcrl, passfile, service, host, hostaddr, port, user, dbname, options) non sono accettati: scrivi utente, host, porta e database nell'URL stesso (la cartella di un socket Unix come host, codificata: postgres://mysign@%2Fvar%2Frun%2Fpostgresql/mysign).",
 
 	'login.withApp': 'Accedi con l’app MyInfoCert',
 	'field.digitsOnly': 'Solo cifre: il carattere non è stato inserito.',

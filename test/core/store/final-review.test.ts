@@ -73,18 +73,19 @@ describe('final review: which database a process uses', () => {
 	// store.unreachable) name the pointer's host meanwhile. Expected: store.elsewhere, or (better)
 	// compare what the client will use (pg-connection-string's parse: host, port, user, database),
 	// and refuse host/port/user/database as parameters in storeUrlProblem.
-	it('a --store / MYSIGN_STORE naming another server through ?host=, ?port= or ?user= is refused as store.elsewhere', () => {
+	it('a --store / MYSIGN_STORE naming another server through ?host=, ?port= or ?user= is refused (store.badUrl: such parameters are not taken)', () => {
 		const directory = folder();
 		mkdirSync(directory, {recursive: true, mode: 0o700});
 		writeFileSync(join(directory, 'store.url'), 'postgres://mysign@dbhost/mysign\n', {mode: 0o600});
 		const outcomes = Object.fromEntries(
 			['postgres://mysign@dbhost/mysign?host=otherhost', 'postgres://mysign@dbhost/mysign?host=/tmp/someone-elses-socket', 'postgres://mysign@dbhost/mysign?port=6543', 'postgres://mysign@dbhost/mysign?user=postgres'].map(url => [url, codeOf(() => storeUrlOf(directory, url))]),
 		);
+		// Refused before any comparison: the parameters that would make the client use another server are not taken at all.
 		expect(outcomes).toEqual({
-			'postgres://mysign@dbhost/mysign?host=otherhost': 'store.elsewhere',
-			'postgres://mysign@dbhost/mysign?host=/tmp/someone-elses-socket': 'store.elsewhere',
-			'postgres://mysign@dbhost/mysign?port=6543': 'store.elsewhere',
-			'postgres://mysign@dbhost/mysign?user=postgres': 'store.elsewhere',
+			'postgres://mysign@dbhost/mysign?host=otherhost': 'store.badUrl',
+			'postgres://mysign@dbhost/mysign?host=/tmp/someone-elses-socket': 'store.badUrl',
+			'postgres://mysign@dbhost/mysign?port=6543': 'store.badUrl',
+			'postgres://mysign@dbhost/mysign?user=postgres': 'store.badUrl',
 		});
 	});
 

@@ -11,6 +11,8 @@ import {displayUrl} from './url.js';
  */
 
 const LOCK_TIMEOUT_MS = 15_000;
+/** The mark (a row of mysign_counters) of a move committed whose folder has not written store.url yet. */
+export const MIGRATING = 'migrating';
 
 export async function importDocuments(url: string, batches: AsyncIterable<{name: string; text: string}[]>, outboxCounter: number | undefined, directory: string): Promise<CopiedLogs> {
 	return transaction(url, async client => {
@@ -23,6 +25,7 @@ export async function importDocuments(url: string, batches: AsyncIterable<{name:
 		for await (const batch of batches) {
 			await client.query('INSERT INTO mysign_documents (name, body) SELECT * FROM unnest($1::text[], $2::text[])', [batch.map(row => row.name), batch.map(row => row.text)]);
 		}
+		await client.query(`INSERT INTO mysign_counters (name, value) VALUES ('${MIGRATING}', 1)`);
 		if (outboxCounter !== undefined) {
 			await client.query(`INSERT INTO mysign_counters (name, value) VALUES ('outbox', $1) ON CONFLICT (name) DO UPDATE SET value = greatest(mysign_counters.value, EXCLUDED.value)`, [outboxCounter]);
 		}

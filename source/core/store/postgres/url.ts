@@ -7,10 +7,16 @@
  * environment's usual places instead (PGSSLROOTCERT is not read either: say so in the README).
  */
 const FILE_PARAMETERS = ['sslcert', 'sslkey', 'sslrootcert', 'sslcrl', 'passfile', 'service'];
+/**
+ * Parameters the client takes over the URL's own host, port, user and database (or that change
+ * the schema): the database a URL names is what it shows (displayUrl), so that store.url and
+ * --store are compared, and messages say, what the client really uses.
+ */
+const TARGET_PARAMETERS = ['host', 'hostaddr', 'port', 'user', 'dbname', 'database', 'options'];
 const PASSWORD_PARAMETERS = ['password', 'sslpassword'];
 
 /** Why `value` is not a store URL we take (undefined: it is one). */
-export function storeUrlProblem(value: string): 'scheme' | 'unparsable' | 'fileParameter' | undefined {
+export function storeUrlProblem(value: string): 'scheme' | 'unparsable' | 'fileParameter' | 'targetParameter' | undefined {
 	if (!/^postgres(ql)?:\/\//i.test(value)) return 'scheme';
 	let parsed: URL;
 	try {
@@ -18,8 +24,9 @@ export function storeUrlProblem(value: string): 'scheme' | 'unparsable' | 'fileP
 	} catch {
 		return 'unparsable';
 	}
-	if (/[\r\n\t]/.test(value) || parsed.hostname === '' && !parsed.searchParams.has('host')) return 'unparsable';
+	if (/[\r\n\t]/.test(value) || parsed.hostname === '') return 'unparsable';
 	if (FILE_PARAMETERS.some(name => parsed.searchParams.has(name))) return 'fileParameter';
+	if (TARGET_PARAMETERS.some(name => parsed.searchParams.has(name))) return 'targetParameter';
 	return undefined;
 }
 
