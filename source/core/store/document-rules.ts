@@ -71,6 +71,11 @@ export function documentsToCommit(nameOf: (name: string) => string, holders: Rea
 	return documents;
 }
 
+/** The same, named as rows are (`holders/<userID>.json`, `holders/index.json`: the folder's paths). */
+export function documentRows(nameOf: (name: string) => string, holders: ReadonlyMap<string, HolderDocument>, index: HolderIndex | undefined): {name: string; text: string}[] {
+	return documentsToCommit(nameOf, holders, index).map(({name, text}) => ({name: `holders/${name}`, text}));
+}
+
 /** db.json's text for `global` (checked), with no pending commit. */
 export function topText(name: string, global: GlobalDocument): string {
 	checkDocument(name, global, globalDocumentSchema, true);

@@ -2,7 +2,7 @@ import {existsSync, renameSync} from 'node:fs';
 import {join as pathJoin} from 'node:path';
 import {DomainError} from '../errors.js';
 import type {DocumentSource} from './backend.js';
-import {documentsToCommit, topText} from './document-rules.js';
+import {documentRows, topText} from './document-rules.js';
 import {FOLDER_STORE, pointerOf, STORE_POINTER, writePointer} from './location.js';
 import type {GlobalDocument} from './partition.js';
 import {rebuiltIndex} from './partitioned-adapter.js';
@@ -106,13 +106,12 @@ async function joinDatabase(directory: string, url: string, target: Store): Prom
 
 /** The folder's documents as rows, checked as every commit checks them: holders in batches, the index, db.json last. */
 async function* documentsOf(source: DocumentSource, global: GlobalDocument, userIds: readonly string[]): AsyncGenerator<{name: string; text: string}[]> {
-	const rows = (documents: {name: string; text: string}[]) => documents.map(({name, text}) => ({name: `holders/${name}`, text}));
 	for (let start = 0; start < userIds.length; start += BATCH) {
 		const documents = await source.readHolders(userIds.slice(start, start + BATCH), global);
-		yield rows(documentsToCommit(name => source.nameOf(name), new Map(documents.map(document => [document.holder.userId, document])), undefined));
+		yield documentRows(name => source.nameOf(name), new Map(documents.map(document => [document.holder.userId, document])), undefined);
 	}
 	const index = (await source.readIndex(global)) ?? (await rebuiltIndex(source, global));
-	yield [...rows(documentsToCommit(name => source.nameOf(name), new Map(), index)), {name: 'db.json', text: topText(source.top, global)}];
+	yield [...documentRows(name => source.nameOf(name), new Map(), index), {name: 'db.json', text: topText(source.top, global)}];
 }
 
 /** The folder's last outbox number (outbox.sequence), so the database never gives it again. */

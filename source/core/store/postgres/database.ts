@@ -56,8 +56,15 @@ export const SCHEMA_STATEMENTS: readonly string[] = [
 
 /** Every process's schema creation is serialised by this advisory lock (CREATE … IF NOT EXISTS races otherwise). */
 const SCHEMA_LOCK = 0x6d7973_01;
-/** The lock every store update holds, as a folder's db.lock (see postgres-documents.ts). */
+/** The lock every store update holds, as a folder's db.lock (see documents.ts). */
 export const STORE_LOCK = 0x6d7973_02;
+/** How long a change waits for it before `store.locked`, as for a folder's db.lock. */
+export const STORE_LOCK_TIMEOUT_MS = 15_000;
+
+/** Inside a transaction: the store's lock, held until its COMMIT or ROLLBACK, waited for at most `timeoutMs` (then 55P03). */
+export function storeLockStatement(timeoutMs = STORE_LOCK_TIMEOUT_MS): string {
+	return `SET LOCAL lock_timeout = ${Math.round(timeoutMs)}; SELECT pg_advisory_xact_lock(${STORE_LOCK})`;
+}
 
 const pools = new Map<string, {pool: pg.Pool; ready: Promise<void>}>();
 

@@ -2,9 +2,9 @@ import {AsyncLocalStorage} from 'node:async_hooks';
 import type pg from 'pg';
 import {DomainError} from '../../errors.js';
 import type {DocumentSource, StoreBackend} from '../backend.js';
-import {documentsToCommit, holderDocumentOf, holderIndexOf, MAX_DATABASE_BYTES, MAX_HOLDER_BYTES, topDocumentOf, topText, type TopDocument} from '../document-rules.js';
+import {documentRows, holderDocumentOf, holderIndexOf, MAX_DATABASE_BYTES, MAX_HOLDER_BYTES, topDocumentOf, topText, type TopDocument} from '../document-rules.js';
 import {HOLDER_FILE_PATTERN, INDEX_FILE, recordInGlobal, type GlobalDocument, type HolderDocument, type HolderIndex} from '../partition.js';
-import {connect, displayUrl, poolFor, STORE_LOCK, unreachable} from './database.js';
+import {connect, displayUrl, poolFor, STORE_LOCK_TIMEOUT_MS, storeLockStatement, unreachable} from './database.js';
 
 /*
  * The partitioned store's documents as rows of mysign_documents (issue 22): `db.json`,
@@ -18,8 +18,6 @@ import {connect, displayUrl, poolFor, STORE_LOCK, unreachable} from './database.
  * whether the index exists in one, the documents and the counter in one, then COMMIT.
  */
 
-/** How long an update waits for the lock before `store.locked`, as a folder's db.lock. */
-const LOCK_TIMEOUT_MS = 15_000;
 const TOP = 'db.json';
 const HOLDERS = 'holders/';
 
@@ -33,7 +31,7 @@ export class PostgresBackend implements StoreBackend {
 	constructor(
 		readonly url: string,
 		/** How long an update waits for the lock (tests shorten it). */
-		private readonly lockTimeoutMs = LOCK_TIMEOUT_MS,
+		private readonly lockTimeoutMs = STORE_LOCK_TIMEOUT_MS,
 	) {
 		this.top = `${displayUrl(url)} ${TOP}`;
 	}
@@ -66,7 +64,7 @@ export class PostgresBackend implements StoreBackend {
 				// One round trip: the transaction, its lock (released by its COMMIT or ROLLBACK, even if this
 				// process dies) and the outbox counter (never below the highest number the outbox holds).
 				const results = (await client.query(
-					`BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = ${Math.round(this.lockTimeoutMs)}; SELECT pg_advisory_xact_lock(${STORE_LOCK}); ` +
+					`BEGIN ISOLATION LEVEL READ COMMITTED; ${storeLockStatement(this.lockTimeoutMs)}; ` +
 						`SELECT greatest((SELECT value FROM mysign_counters WHERE name = 'outbox'), (SELECT max(id) FROM mysign_outbox), 0)::text AS value`,
 				)) as unknown as pg.QueryResult<{value: string}>[];
 				counter = Number(results.at(-1)!.rows[0]!.value);
@@ -222,7 +220,7 @@ class PostgresSource implements DocumentSource {
 	}
 
 	async commit(global: GlobalDocument | undefined, holders: ReadonlyMap<string, HolderDocument>, index?: HolderIndex): Promise<void> {
-		const rows = documentsToCommit(name => this.nameOf(name), holders, index).map(({name, text}) => ({name: HOLDERS + name, text}));
+		const rows = documentRows(name => this.nameOf(name), holders, index);
 		if (global) rows.push({name: TOP, text: topText(this.top, global)});
 		await this.upsert(rows);
 		await this.finish();
@@ -253,7 +251,7 @@ class PostgresSource implements DocumentSource {
 	}
 
 	private everything(global: GlobalDocument, holders: ReadonlyMap<string, HolderDocument>, index: HolderIndex): {name: string; text: string}[] {
-		const rows = documentsToCommit(name => this.nameOf(name), holders, index).map(({name, text}) => ({name: HOLDERS + name, text}));
+		const rows = documentRows(name => this.nameOf(name), holders, index);
 		rows.push({name: TOP, text: topText(this.top, global)});
 		return rows;
 	}

@@ -1,8 +1,9 @@
 import {DomainError} from '../../errors.js';
 import {copyFolderLogsWith, type CopiedLogs} from './copy-logs.js';
-import {STORE_LOCK} from './database.js';
+import {storeLockStatement} from './database.js';
 import {transaction} from './queries.js';
 import {displayUrl} from './url.js';
+import type pg from 'pg';
 
 /*
  * `admin migrate`'s write into the database (store/migrate.ts): the folder's logs, every document
@@ -10,13 +11,11 @@ import {displayUrl} from './url.js';
  * memory), and the outbox counter, in one transaction under the store's lock: the database holds all of them or nothing.
  */
 
-const LOCK_TIMEOUT_MS = 15_000;
 /** The mark (a row of mysign_counters) of a move committed whose folder has not written store.url yet. */
 export const MIGRATING = 'migrating';
 
 export async function importDocuments(url: string, batches: AsyncIterable<{name: string; text: string}[]>, outboxCounter: number | undefined, directory: string): Promise<CopiedLogs> {
-	return transaction(url, async client => {
-		await client.query(`SET LOCAL lock_timeout = ${LOCK_TIMEOUT_MS}; SELECT pg_advisory_xact_lock(${STORE_LOCK})`);
+	return underStoreLock(url, async client => {
 		// Into an empty database only: never over another folder's holders.
 		const {rows} = await client.query<{count: string}>('SELECT count(*)::text AS count FROM mysign_documents');
 		if (rows[0]!.count !== '0') throw new DomainError('store.targetNotEmpty', {store: displayUrl(url)});
@@ -41,8 +40,7 @@ export async function importDocuments(url: string, batches: AsyncIterable<{name:
  * Anything else is store.targetNotEmpty.
  */
 export async function finishImport(url: string, batches: AsyncIterable<{name: string; text: string}[]>, directory: string): Promise<CopiedLogs> {
-	return transaction(url, async client => {
-		await client.query(`SET LOCAL lock_timeout = ${LOCK_TIMEOUT_MS}; SELECT pg_advisory_xact_lock(${STORE_LOCK})`);
+	return underStoreLock(url, async client => {
 		let documents = 0;
 		for await (const batch of batches) {
 			const {rows} = await client.query<{name: string; body: string}>('SELECT name, body FROM mysign_documents WHERE name = ANY($1)', [batch.map(row => row.name)]);
@@ -53,5 +51,18 @@ export async function finishImport(url: string, batches: AsyncIterable<{name: st
 		const {rows} = await client.query<{count: number}>('SELECT count(*)::int AS count FROM mysign_documents');
 		if (rows[0]!.count !== documents) throw new DomainError('store.targetNotEmpty', {store: displayUrl(url)});
 		return copyFolderLogsWith(client, directory);
+	});
+}
+
+/** `work` in one transaction holding the store's lock (a wait that runs out is store.locked). */
+function underStoreLock<T>(url: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+	return transaction(url, async client => {
+		try {
+			await client.query(storeLockStatement());
+		} catch (error) {
+			if ((error as {code?: string}).code === '55P03') throw new DomainError('store.locked', {file: `${displayUrl(url)} db.json`});
+			throw error;
+		}
+		return work(client);
 	});
 }
