@@ -1,4 +1,5 @@
 import {appendFileSync, mkdirSync} from 'node:fs';
+import {afterEach} from 'vitest';
 import {join} from 'node:path';
 import {poolFor} from '../../source/core/store/postgres/database.js';
 import {temporaryDirectory} from './holders.js';
@@ -74,3 +75,19 @@ const postgresKind: LogKind = {
 };
 
 export const LOG_KINDS: readonly LogKind[] = [folderKind, postgresKind];
+
+/**
+ * Opens a kind's place for a test; every place opened is removed after the test. Call once at the
+ * top of a test file.
+ */
+export function logPlaces(): (kind: LogKind) => Promise<LogPlace> {
+	const opened: LogPlace[] = [];
+	afterEach(async () => {
+		for (const place of opened.splice(0)) await place.remove();
+	});
+	return async kind => {
+		const place = await kind.open();
+		opened.push(place);
+		return place;
+	};
+}

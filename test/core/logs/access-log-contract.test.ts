@@ -1,10 +1,10 @@
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {UNKNOWN_LOG_MAX_BYTES} from '../../../source/core/history/access-log.js';
 import {UNKNOWN_LOG_MAX_ROWS} from '../../../source/core/store/postgres/access-log.js';
 import {accessLogOf} from '../../../source/core/store/postgres/logs.js';
 import type {AccessEntry} from '../../../source/core/store/schema.js';
 import {GIULIA, MARIO} from '../../helpers/holders.js';
-import {LOG_KINDS, type LogPlace} from '../../helpers/log-kinds.js';
+import {LOG_KINDS, logPlaces} from '../../helpers/log-kinds.js';
 
 /*
  * The access log's contract, the same for a folder's files and a PostgreSQL database (see
@@ -15,15 +15,11 @@ import {LOG_KINDS, type LogPlace} from '../../helpers/log-kinds.js';
 
 const entry = (id: number, userId: string | null, outcome: AccessEntry['outcome'] = 'wrong-password', second = id): AccessEntry => ({id, at: new Date(Date.UTC(2026, 10, 20, 9, 0, second)).toISOString(), userId, outcome, terminal: 'tty1'});
 
-let place: LogPlace | undefined;
-afterEach(async () => {
-	await place?.remove();
-	place = undefined;
-});
+const openPlace = logPlaces();
 
 describe.each(LOG_KINDS)('the access log ($name)', kind => {
 	const open = async () => {
-		place = await kind.open();
+		const place = await openPlace(kind);
 		return {place, log: accessLogOf(place.directory, place.url)};
 	};
 

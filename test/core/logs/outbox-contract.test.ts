@@ -4,7 +4,7 @@ import {afterEach, describe, expect, it} from 'vitest';
 import type {OutboxMessage} from '../../../source/core/notify/outbox.js';
 import {outboxOf} from '../../../source/core/store/postgres/logs.js';
 import {GIULIA, MARIO, temporaryDirectory} from '../../helpers/holders.js';
-import {LOG_KINDS, type LogPlace} from '../../helpers/log-kinds.js';
+import {LOG_KINDS, logPlaces} from '../../helpers/log-kinds.js';
 
 /*
  * The outbox's contract, the same for a folder's files and a PostgreSQL database (see
@@ -19,17 +19,15 @@ const email = (id: number, userId: string | null = GIULIA.userId): OutboxMessage
 const emlOf = (id: number) => Buffer.from(`From: InfoCert <noreply@mysign.local>\r\nSubject: ${id}\r\n\r\nbody ${id}\r\n`);
 const own = (id: number) => `${String(id).padStart(8, '0')}.email.eml`;
 
-let place: LogPlace | undefined;
+const openPlace = logPlaces();
 const cleanups: (() => void)[] = [];
-afterEach(async () => {
-	await place?.remove();
-	place = undefined;
+afterEach(() => {
 	while (cleanups.length > 0) cleanups.pop()!();
 });
 
 describe.each(LOG_KINDS)('the outbox ($name)', kind => {
 	const open = async () => {
-		place = await kind.open();
+		const place = await openPlace(kind);
 		return {place, outbox: outboxOf(place.directory, place.url)};
 	};
 
@@ -120,7 +118,7 @@ describe.each(LOG_KINDS)('the outbox ($name)', kind => {
 
 describe.skipIf(!LOG_KINDS[1]!.available)('the outbox in PostgreSQL, writing an .eml on demand', () => {
 	const open = async () => {
-		place = await LOG_KINDS[1]!.open();
+		const place = await openPlace(LOG_KINDS[1]!);
 		const outbox = outboxOf(place.directory, place.url);
 		await outbox.deliverEmail(email(7), emlOf(7));
 		const [message] = await outbox.list();
@@ -128,8 +126,8 @@ describe.skipIf(!LOG_KINDS[1]!.available)('the outbox in PostgreSQL, writing an 
 	};
 
 	it('replaces a link planted at the file, never writing through it', async () => {
-		const {outbox, message, folder} = await open();
-		const victim = join(place!.directory, 'victim.txt');
+		const {place, outbox, message, folder} = await open();
+		const victim = join(place.directory, 'victim.txt');
 		writeFileSync(victim, 'do not touch\n');
 		mkdirSync(folder, {mode: 0o700});
 		symlinkSync(victim, join(folder, own(7)));

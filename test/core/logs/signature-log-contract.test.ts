@@ -1,8 +1,8 @@
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import type {SignatureRecord} from '../../../source/core/history/signature-log.js';
 import {signatureLogOf} from '../../../source/core/store/postgres/logs.js';
 import {GIULIA, MARIO} from '../../helpers/holders.js';
-import {LOG_KINDS, type LogPlace} from '../../helpers/log-kinds.js';
+import {LOG_KINDS, logPlaces} from '../../helpers/log-kinds.js';
 
 /*
  * The signature log's contract, the same for a folder's files and a PostgreSQL database (see
@@ -22,15 +22,11 @@ const record = (second: number, outcome: SignatureRecord['outcome'] = 'success',
 	certificateSerial: 'ab12',
 });
 
-let place: LogPlace | undefined;
-afterEach(async () => {
-	await place?.remove();
-	place = undefined;
-});
+const openPlace = logPlaces();
 
 describe.each(LOG_KINDS)('the signature log ($name)', kind => {
 	const open = async () => {
-		place = await kind.open();
+		const place = await openPlace(kind);
 		return {place, log: signatureLogOf(place.directory, place.url)};
 	};
 
